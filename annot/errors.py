@@ -1,0 +1,59 @@
+"""The exceptions annot raises on purpose, all under one root.
+
+Tree::
+
+    AnnotError
+    ├── CorpusError          unreadable, binary, empty or undecodable input
+    ├── SchemaError          invalid label schema file (annot.toml)
+    ├── SpanError            span out of range, unknown label or attribute (also ValueError)
+    ├── StoreError           store corrupted, locked, written by a newer annot, missing
+    │   └── NotFound         no document / span with that id (also KeyError)
+    └── FormatError          an import file that is not valid annot JSONL
+
+Every message says what failed, with which input, what is valid and what to do.
+The CLI prints an ``AnnotError`` as one line and exits with code 2; anything
+else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnnotError",
+    "CorpusError",
+    "FormatError",
+    "NotFound",
+    "SchemaError",
+    "SpanError",
+    "StoreError",
+]
+
+
+class AnnotError(Exception):
+    """Root of every error annot raises on purpose."""
+
+
+class CorpusError(AnnotError):
+    """An input file or record cannot become a document (binary, empty, undecodable)."""
+
+
+class SchemaError(AnnotError):
+    """The label schema (default or a project's annot.toml) is invalid."""
+
+
+class SpanError(AnnotError, ValueError):
+    """A span is out of range, has an unknown label, or has invalid attributes."""
+
+
+class StoreError(AnnotError):
+    """The store cannot be opened or written safely (corrupted, newer schema, missing)."""
+
+
+class NotFound(StoreError, KeyError):
+    """No document or span with the given id exists in the store."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class FormatError(AnnotError):
+    """A file to import is not valid annot JSONL (wrong schema tag, bad record)."""

@@ -1,0 +1,160 @@
+"""The data model: frozen dataclasses for documents, sentences and spans.
+
+Offsets are half-open ``[start, end)`` and count Unicode code points (Python
+``str`` indices) into the *document* text, so ``doc.text[s.start:s.end] ==
+s.text`` always holds. Sentence-relative offsets are derived, never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Any, Mapping
+
+__all__ = [
+    "Document",
+    "Origin",
+    "Sentence",
+    "Span",
+    "Status",
+    "document_id",
+    "normalize_text",
+    "slugify",
+    "utcnow",
+]
+
+
+class Origin(StrEnum):
+    """Where a span came from."""
+
+    MANUAL = "manual"
+    SUGGESTED = "suggested"
+    PROJECTED = "projected"
+    IMPORTED = "imported"
+
+
+class Status(StrEnum):
+    """Review state of a span."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    PENDING = "pending"
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` in Unicode NFC with every newline variant turned into ``\\n``.
+
+    A leading byte-order mark is dropped; nothing else is changed, so offsets
+    computed on the result are the offsets users see.
+    """
+    text = text.removeprefix("\ufeff")
+    return unicodedata.normalize("NFC", _NEWLINES.sub("\n", text))
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """Return a readable ASCII slug of ``text`` (``"doc"`` when nothing is left)."""
+    # python-slugify transliterates Cyrillic etc. into ASCII, which keeps ids
+    # readable and safe as file names for every script.
+    from slugify import slugify as _slugify
+
+    slug = _slugify(text, max_length=max_length, word_boundary=True, save_order=True)
+    return slug or "doc"
+
+
+def document_id(text: str, title: str) -> str:
+    """Return the stable id of a document: a readable slug plus a content hash.
+
+    The same normalized text always gets the same hash, so re-ingesting an
+    unchanged document is recognised as a no-op.
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return f"{slugify(title)}-{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article.
+
+    Attributes:
+        id: ``<slug>-<sha256 prefix>``; changes when the text changes.
+        key: identity across versions: the ``id`` given in a JSONL record, else
+            the source path; a newer text with the same key is a new version.
+        title: human-readable title.
+        lang: ISO 639-1 code (given, taken from a ``.xx.`` file-name suffix, or detected).
+        text: normalized text (NFC, ``\\n`` newlines, boilerplate removed).
+        source: path or URL the text came from, if any.
+        published: publication date, if known.
+        ingested_at: when this version entered the store (UTC).
+    """
+
+    id: str
+    key: str
+    title: str
+    lang: str
+    text: str
+    source: str | None = None
+    published: date | None = None
+    ingested_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One segmentation unit of a document (a sentence or a heading).
+
+    ``start``/``end`` are document offsets; ``text`` equals ``doc.text[start:end]``.
+    """
+
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    heading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An annotation over ``doc.text[start:end]``.
+
+    Attributes:
+        id: unique span id (``sp-`` plus 16 hex digits).
+        doc_id: the document version the offsets refer to.
+        start: document offset of the first code point.
+        end: document offset one past the last code point.
+        label: a label of the schema (ACTOR, QUANTITY, STANCE, ...).
+        attrs: label attributes, validated against the schema.
+        text: the covered text when the span was last anchored.
+        annotator: who made or last owned it.
+        origin: manual, suggested, projected or imported.
+        status: accepted, rejected or pending.
+        anchor: ``ok``, ``reanchored`` (moved to a new document version) or
+            ``orphaned`` (its text is gone from the newest version).
+        created_at: creation time (UTC).
+        updated_at: last modification time (UTC).
+    """
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    label: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+    text: str = ""
+    annotator: str = "anonymous"
+    origin: Origin = Origin.MANUAL
+    status: Status = Status.ACCEPTED
+    anchor: str = "ok"
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)

@@ -1,0 +1,182 @@
+"""The label schema: which labels exist and which attributes each may carry.
+
+The default schema ships with the package (``schema_default.toml``); a project
+overrides or extends it with an ``annot.toml`` file in its folder, using the
+same ``[labels.NAME]`` tables. A label table in the project file replaces the
+default label of that name whole; ``[labels.NAME] disabled = true`` removes one.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from annot.errors import SchemaError, SpanError
+
+__all__ = ["Attribute", "Label", "LabelSchema", "load_schema"]
+
+ATTRIBUTE_TYPES = ("enum", "text", "number", "span")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One attribute of a label (``type`` is one of enum, text, number, span)."""
+
+    name: str
+    type: str
+    choices: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A label users can tag spans with."""
+
+    name: str
+    attributes: Mapping[str, Attribute] = field(default_factory=dict)
+    description: str = ""
+    color: str = "#7f7f7f"
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSchema:
+    """The set of labels of a project, and the validation of span attributes."""
+
+    labels: Mapping[str, Label]
+    source: str = "default"
+
+    @property
+    def names(self) -> list[str]:
+        """Label names in schema order."""
+        return list(self.labels)
+
+    def label(self, name: str) -> Label:
+        """Return the label called ``name``.
+
+        Raises:
+            SpanError: the label is not in the schema (the message lists valid ones).
+        """
+        try:
+            return self.labels[name]
+        except KeyError:
+            raise SpanError(
+                f"Unknown label {name!r}. Valid labels: {', '.join(self.labels)}"
+                f" (schema: {self.source}; add labels in the project's annot.toml)."
+            ) from None
+
+    def validate(self, label: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+        """Check ``attrs`` against ``label`` and return them normalized.
+
+        Numbers become ``int`` when integral (``9000.0`` -> ``9000``) so that
+        exports are stable; ``None`` values are dropped.
+
+        Raises:
+            SpanError: unknown label or attribute, wrong type, value not among the choices.
+        """
+        spec = self.label(label)
+        out: dict[str, Any] = {}
+        for name, value in attrs.items():
+            if value is None:
+                continue
+            attr = spec.attributes.get(name)
+            if attr is None:
+                valid = ", ".join(spec.attributes) or "none"
+                raise SpanError(f"Unknown attribute {name!r} for label {label}. Valid attributes: {valid}.")
+            out[name] = _check_value(label, attr, value)
+        for attr in spec.attributes.values():
+            if attr.required and attr.name not in out:
+                raise SpanError(f"Label {label} requires attribute {attr.name!r}.")
+        if out.get("qualifier") == "range" and not {"low", "high"} <= out.keys():
+            raise SpanError(f"{label} with qualifier 'range' needs both 'low' and 'high' attributes.")
+        return dict(sorted(out.items()))
+
+
+def _check_value(label: str, attr: Attribute, value: Any) -> Any:
+    where = f"{label}.{attr.name}"
+    if attr.type == "enum":
+        if value not in attr.choices:
+            raise SpanError(f"Invalid value {value!r} for {where}. Valid values: {', '.join(attr.choices)}.")
+        return value
+    if attr.type == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise SpanError(f"{where} must be a finite number, got {value!r}.")
+        return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
+    if not isinstance(value, str) or not value.strip():
+        kind = "a span id" if attr.type == "span" else "non-empty text"
+        raise SpanError(f"{where} must be {kind}, got {value!r}.")
+    return value
+
+
+def _parse(data: Mapping[str, Any], source: str) -> dict[str, Label | None]:
+    labels_table = data.get("labels", {})
+    if not isinstance(labels_table, dict):
+        raise SchemaError(f"{source}: [labels] must be a table of label tables.")
+    out: dict[str, Label | None] = {}
+    for name, table in labels_table.items():
+        if not isinstance(table, dict):
+            raise SchemaError(f"{source}: labels.{name} must be a table.")
+        if table.get("disabled"):
+            out[name] = None
+            continue
+        attributes: dict[str, Attribute] = {}
+        for attr_name, spec in table.get("attributes", {}).items():
+            kind = spec.get("type") if isinstance(spec, dict) else None
+            if kind not in ATTRIBUTE_TYPES:
+                raise SchemaError(
+                    f"{source}: labels.{name}.attributes.{attr_name} has type {kind!r};"
+                    f" valid types: {', '.join(ATTRIBUTE_TYPES)}."
+                )
+            if kind == "enum" and not spec.get("choices"):
+                raise SchemaError(f"{source}: enum attribute {name}.{attr_name} needs a non-empty `choices` list.")
+            attributes[attr_name] = Attribute(
+                name=attr_name,
+                type=kind,
+                choices=tuple(spec.get("choices", ())),
+                labels=tuple(spec.get("labels", ())),
+                required=bool(spec.get("required", False)),
+                description=str(spec.get("description", "")),
+            )
+        out[name] = Label(
+            name=name,
+            attributes=attributes,
+            description=str(table.get("description", "")),
+            color=str(table.get("color", "#7f7f7f")),
+            key=str(table.get("key", "")),
+        )
+    return out
+
+
+def _read_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(f"{source} is not valid TOML ({exc}); fix the file or remove it to use the defaults.") from exc
+
+
+def load_schema(project_file: str | Path | None = None) -> LabelSchema:
+    """Return the default schema, overridden by ``project_file`` when it exists.
+
+    Args:
+        project_file: path to a project's ``annot.toml``; ``None`` or a missing
+            file gives the default schema.
+
+    Raises:
+        SchemaError: the file is not valid TOML or declares an invalid label.
+    """
+    default_text = resources.files("annot").joinpath("schema_default.toml").read_text("utf-8")
+    merged = _parse(_read_toml(default_text, "annot/schema_default.toml"), "default schema")
+    source = "default"
+    if project_file is not None and Path(project_file).is_file():
+        source = str(project_file)
+        merged.update(_parse(_read_toml(Path(project_file).read_text("utf-8"), source), source))
+    labels = {name: label for name, label in merged.items() if label is not None}
+    if not labels:
+        raise SchemaError(f"{source} disables every label; keep at least one.")
+    return LabelSchema(labels=labels, source=source)

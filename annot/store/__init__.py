@@ -1,0 +1,9 @@
+"""The durable annotation store: SQLite underneath, pandas DataFrames on top."""
+
+from __future__ import annotations
+
+from annot.store.core import SCHEMA_FILE, AddResult, Store, default_annotator, new_span_id
+from annot.store.db import DB_NAME
+from annot.store.migrations import SCHEMA_VERSION
+
+__all__ = ["DB_NAME", "SCHEMA_FILE", "SCHEMA_VERSION", "AddResult", "Store", "default_annotator", "new_span_id"]

@@ -1,0 +1,517 @@
+"""The project store: durable documents, sentences and span annotations, read as DataFrames."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annot.errors import NotFound, SpanError, StoreError
+from annot.model import Document, Origin, Sentence, Span, Status, utcnow
+from annot.schema import LabelSchema, load_schema
+from annot.store import frames
+from annot.store.db import DB_NAME, Database
+from annot.store.reanchor import reanchor
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_id"]
+
+SCHEMA_FILE = "annot.toml"
+_SPAN_COLS = "id, doc_id, start, \"end\", label, attrs, text, annotator, origin, status, anchor, created_at, updated_at"
+_DOC_COLS = "id, key, title, lang, text, source, published, ingested_at"
+_EDITABLE = frozenset({"start", "end", "label", "attrs", "status"})
+
+
+def default_annotator() -> str:
+    """The annotator name used when none is given: ``$ANNOT_ANNOTATOR`` or the login name."""
+    name = os.environ.get("ANNOT_ANNOTATOR")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "anonymous"
+
+
+def new_span_id() -> str:
+    """A fresh random span id, ``sp-`` plus 16 hex digits."""
+    return f"sp-{secrets.token_hex(8)}"
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What adding a document did.
+
+    ``status`` is ``added`` (new document), ``unchanged`` (same text already
+    stored: a no-op) or ``new_version`` (same key, new text; the previous
+    version is kept and its spans re-anchored). ``reanchored`` lists spans that
+    moved to the new version at new offsets; ``orphaned`` those whose text is
+    gone: they stay on the previous version, flagged ``anchor='orphaned'``.
+    """
+
+    doc_id: str
+    status: str
+    previous_id: str | None = None
+    kept: tuple[str, ...] = ()
+    reanchored: tuple[str, ...] = ()
+    orphaned: tuple[str, ...] = ()
+
+
+def _ts(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds")
+
+
+def _span_row(span: Span) -> tuple[Any, ...]:
+    return (
+        span.id, span.doc_id, span.start, span.end, span.label,
+        json.dumps(dict(span.attrs), ensure_ascii=False, sort_keys=True), span.text, span.annotator,
+        str(span.origin), str(span.status), span.anchor, _ts(span.created_at), _ts(span.updated_at),
+    )  # fmt: skip
+
+
+def _to_span(row: Sequence[Any]) -> Span:
+    return Span(
+        id=row[0], doc_id=row[1], start=row[2], end=row[3], label=row[4], attrs=json.loads(row[5]),
+        text=row[6], annotator=row[7], origin=Origin(row[8]), status=Status(row[9]), anchor=row[10],
+        created_at=datetime.fromisoformat(row[11]), updated_at=datetime.fromisoformat(row[12]),
+    )  # fmt: skip
+
+
+def _to_doc(row: Sequence[Any]) -> Document:
+    return Document(
+        id=row[0], key=row[1], title=row[2], lang=row[3], text=row[4], source=row[5],
+        published=date.fromisoformat(row[6]) if row[6] else None, ingested_at=datetime.fromisoformat(row[7]),
+    )  # fmt: skip
+
+
+def _span_json(span: Span) -> str:
+    return json.dumps(dict(zip(frames.SPAN_FIELDS, _span_row(span))), ensure_ascii=False)
+
+
+def _span_from_json(text: str) -> Span:
+    data = json.loads(text)
+    return _to_span([data[name] for name in frames.SPAN_FIELDS])
+
+
+class Store:
+    """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
+
+    Reads return pandas DataFrames; every write is committed and fsynced before
+    the call returns. Several processes may open the same project at once.
+
+    Args:
+        path: the project folder.
+        create: create the folder and store when missing (else raise StoreError).
+        annotator: default annotator name for edits made through this object.
+
+    Raises:
+        StoreError: the store is missing (``create=False``), corrupted, or newer than this annot.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, annotator: str | None = None) -> None:
+        self.path = Path(path)
+        db_path = self.path / DB_NAME
+        if not db_path.exists() and not create:
+            raise StoreError(f"No annot project at {self.path}; create one with: annot init {self.path}")
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path} is a file, not a project folder; pass the folder that holds {DB_NAME}.")
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.schema: LabelSchema = load_schema(self.path / SCHEMA_FILE)
+        self.annotator = annotator or default_annotator()
+        self._db = Database(db_path)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    # -- documents ---------------------------------------------------------
+
+    def add_document(self, doc: Document, sentences: Sequence[Sentence]) -> AddResult:
+        """Store a document and its sentences; a new text under a known key is a new version.
+
+        Raises:
+            SpanError: a sentence's offsets do not slice the document text.
+        """
+        for sent in sentences:
+            if sent.doc_id != doc.id or doc.text[sent.start : sent.end] != sent.text:
+                raise SpanError(f"Sentence {sent.index} of {doc.id} does not slice the document text.")
+        with self._db.write() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+                return AddResult(doc.id, "unchanged")
+            prev = conn.execute(
+                f"SELECT {_DOC_COLS} FROM documents WHERE key = ? AND superseded_by IS NULL", (doc.key,)
+            ).fetchone()
+            conn.execute(
+                f"INSERT INTO documents({_DOC_COLS}) VALUES (?,?,?,?,?,?,?,?)",
+                (doc.id, doc.key, doc.title, doc.lang, doc.text, doc.source,
+                 doc.published.isoformat() if doc.published else None, _ts(doc.ingested_at)),
+            )  # fmt: skip
+            conn.executemany(
+                'INSERT INTO sentences(doc_id, idx, start, "end", heading) VALUES (?,?,?,?,?)',
+                [(doc.id, s.index, s.start, s.end, int(s.heading)) for s in sentences],
+            )
+            if prev is None:
+                return AddResult(doc.id, "added")
+            conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc.id, prev[0]))
+            return self._move_spans(conn, _to_doc(prev), doc)
+
+    def _move_spans(self, conn: sqlite3.Connection, old: Document, new: Document) -> AddResult:
+        rows = conn.execute(f"SELECT {_SPAN_COLS} FROM spans WHERE doc_id = ? AND deleted = 0", (old.id,)).fetchall()
+        spans = [_to_span(r) for r in rows]
+        anchors = reanchor(old.text, new.text, [(s.start, s.end, s.text) for s in spans])
+        kept, moved, orphaned = [], [], []
+        now = utcnow()
+        for span, anchor in zip(spans, anchors):
+            if anchor.start is None:
+                after = replace(span, anchor="orphaned", updated_at=now)
+                orphaned.append(span.id)
+            else:
+                same = anchor.start == span.start
+                after = replace(
+                    span, doc_id=new.id, start=anchor.start, end=anchor.end,
+                    anchor="ok" if same else "reanchored", updated_at=now,
+                )  # fmt: skip
+                (kept if same else moved).append(span.id)
+            self._write_span(conn, after, "reanchor", span, "annot", record_undo=False)
+        return AddResult(new.id, "new_version", old.id, tuple(kept), tuple(moved), tuple(orphaned))
+
+    def document(self, ref: str) -> Document:
+        """Return the document with id, unique id prefix, slug or key ``ref`` (newest version).
+
+        Raises:
+            NotFound: nothing matches, or a prefix is ambiguous.
+        """
+        doc_id = self.resolve(ref)
+        with self._db.read() as conn:
+            row = conn.execute(f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return _to_doc(row)
+
+    def resolve(self, ref: str) -> str:
+        """Return the document id that ``ref`` names (id, id prefix, key or source path).
+
+        Raises:
+            NotFound: nothing or more than one current document matches.
+        """
+        with self._db.read() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
+                return ref
+            rows = conn.execute(
+                "SELECT id FROM documents WHERE superseded_by IS NULL AND (key = ? OR source = ? OR id LIKE ? ESCAPE '\\')",
+                (ref, ref, ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+            ).fetchall()
+        if len(rows) == 1:
+            return rows[0][0]
+        ids = [r[0] for r in rows]
+        if ids:
+            raise NotFound(f"Document reference {ref!r} is ambiguous: {', '.join(ids[:5])}. Use a longer prefix.")
+        raise NotFound(f"No document {ref!r} in {self.path}. List documents with: annot ls")
+
+    def iter_documents(self, *, all_versions: bool = False) -> Iterator[Document]:
+        """Yield documents in ingestion order, one at a time (current versions unless ``all_versions``)."""
+        where = "" if all_versions else "WHERE superseded_by IS NULL"
+        with self._db.read() as conn:
+            ids = [r[0] for r in conn.execute(f"SELECT id FROM documents {where} ORDER BY seq")]
+        for doc_id in ids:
+            with self._db.read() as conn:
+                yield _to_doc(conn.execute(f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone())
+
+    def get_sentences(self, doc_id: str) -> list[Sentence]:
+        """The sentences of one document, in order, as ``Sentence`` objects."""
+        doc = self.document(doc_id)
+        with self._db.read() as conn:
+            rows = conn.execute(
+                'SELECT idx, start, "end", heading FROM sentences WHERE doc_id = ? ORDER BY idx', (doc.id,)
+            ).fetchall()
+        return [Sentence(doc.id, i, s, e, doc.text[s:e], bool(h)) for i, s, e, h in rows]
+
+    def documents(self, *, all_versions: bool = False) -> pd.DataFrame:
+        """Documents as a DataFrame (one row each, without the text; see ``document()``)."""
+        where = "" if all_versions else "WHERE d.superseded_by IS NULL"
+        with self._db.read() as conn:
+            rows = conn.execute(
+                "SELECT d.id, d.key, d.title, d.lang, d.source, d.published, d.ingested_at, d.superseded_by,"
+                " length(d.text), (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id),"
+                " (SELECT count(*) FROM spans p WHERE p.doc_id = d.id AND p.deleted = 0)"
+                f" FROM documents d {where} ORDER BY d.seq"
+            ).fetchall()
+        return frames.documents_frame(rows)
+
+    def sentences(self, doc_id: str | None = None) -> pd.DataFrame:
+        """Sentences (of one document, or of every current document) as a DataFrame."""
+        docs = [self.document(doc_id)] if doc_id is not None else list(self.iter_documents())
+        return frames.sentences_frame([(d, self.get_sentences(d.id)) for d in docs])
+
+    # -- spans -------------------------------------------------------------
+
+    def _check_span(self, conn: sqlite3.Connection, span: Span, texts: dict[str, str] | None = None) -> Span:
+        """Validate ``span`` against its document and the schema; return it with ``text`` set."""
+        texts = {} if texts is None else texts
+        if span.doc_id not in texts:
+            row = conn.execute("SELECT text FROM documents WHERE id = ?", (span.doc_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"No document {span.doc_id!r} in {self.path}. List documents with: annot ls")
+            texts[span.doc_id] = row[0]
+        text = texts[span.doc_id]
+        if not (isinstance(span.start, int) and isinstance(span.end, int)) or not 0 <= span.start < span.end <= len(text):
+            raise SpanError(
+                f"Span [{span.start}, {span.end}) is out of range for document {span.doc_id}"
+                f" (valid: 0 <= start < end <= {len(text)})."
+            )
+        attrs = self.schema.validate(span.label, span.attrs)
+        for name, value in attrs.items():
+            attr = self.schema.labels[span.label].attributes[name]
+            if attr.type == "span":
+                ref = conn.execute("SELECT label FROM spans WHERE id = ? AND doc_id = ? AND deleted = 0",
+                                   (value, span.doc_id)).fetchone()  # fmt: skip
+                if ref is None or (attr.labels and ref[0] not in attr.labels):
+                    need = f" {'/'.join(attr.labels)}" if attr.labels else ""
+                    raise SpanError(f"{span.label}.{name} must be the id of a live{need} span in the same document; {value!r} is not one.")
+        return replace(span, attrs=attrs, text=text[span.start : span.end])
+
+    def _write_span(
+        self, conn: sqlite3.Connection, after: Span, op: str, before: Span | None, annotator: str,
+        *, record_undo: bool = True,
+    ) -> None:  # fmt: skip
+        if before is None:
+            conn.execute(f"INSERT INTO spans({_SPAN_COLS}) VALUES ({','.join('?' * 13)})", _span_row(after))
+        else:
+            cols = _SPAN_COLS.split(", ")
+            conn.execute(
+                f"UPDATE spans SET {', '.join(f'{c} = ?' for c in cols[1:])}, deleted = ? WHERE id = ?",
+                (*_span_row(after)[1:], int(op == "delete"), after.id),
+            )
+        if record_undo:
+            # A new edit ends the annotator's redo chain (undone = 2: dropped).
+            conn.execute("UPDATE history SET undone = 2 WHERE annotator = ? AND undone = 1", (annotator,))
+        conn.execute(
+            "INSERT INTO history(span_id, annotator, op, before, after, at, undone) VALUES (?,?,?,?,?,?,?)",
+            (after.id, annotator, op, _span_json(before) if before else None, _span_json(after),
+             _ts(after.updated_at), 0 if record_undo else 3),
+        )  # fmt: skip
+
+    def add_span(
+        self, doc_id: str, start: int, end: int, label: str, attrs: dict[str, Any] | None = None, *,
+        annotator: str | None = None, origin: Origin | str = Origin.MANUAL, status: Status | str = Status.ACCEPTED,
+    ) -> Span:  # fmt: skip
+        """Add one span over ``doc.text[start:end]`` and return it (durable on return).
+
+        Raises:
+            SpanError: out of range, unknown label/attribute, invalid attribute value.
+            NotFound: no such document.
+        """
+        now = utcnow()
+        span = Span(
+            id=new_span_id(), doc_id=doc_id, start=start, end=end, label=label, attrs=attrs or {},
+            annotator=annotator or self.annotator, origin=Origin(origin), status=Status(status),
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        return self.add_spans([span])[0]
+
+    def add_spans(self, spans: Iterable[Span], *, on_conflict: str = "error") -> list[Span]:
+        """Add many spans in one transaction (all or none); ids are kept as given.
+
+        Args:
+            spans: spans to add; ``text`` is recomputed from the document.
+            on_conflict: ``error`` (an existing id raises), or ``replace`` (imports:
+                an existing id is overwritten, the old state kept in history).
+        """
+        out: list[Span] = []
+        texts: dict[str, str] = {}
+        with self._db.write() as conn:
+            for span in spans:
+                span = self._check_span(conn, span, texts)
+                row = conn.execute(f"SELECT {_SPAN_COLS}, deleted FROM spans WHERE id = ?", (span.id,)).fetchone()
+                if row is not None and on_conflict != "replace":
+                    raise SpanError(f"A span with id {span.id} already exists; use update_span to change it.")
+                before = _to_span(row) if row else None
+                if before is not None and not row[13] and _span_row(before) == _span_row(span):
+                    out.append(before)
+                    continue
+                self._write_span(conn, span, "add" if before is None else "update", before, span.annotator)
+                out.append(span)
+        return out
+
+    def _live(self, conn: sqlite3.Connection, span_id: str, *, deleted: bool = False) -> Span:
+        row = conn.execute(f"SELECT {_SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if row is None or bool(row[13]) != deleted:
+            state = "deleted span" if deleted else "span"
+            raise NotFound(f"No {state} {span_id!r} in {self.path}.")
+        return _to_span(row)
+
+    def get_span(self, span_id: str) -> Span:
+        """Return the live span ``span_id``.
+
+        Raises:
+            NotFound: no such span, or it is deleted.
+        """
+        with self._db.read() as conn:
+            return self._live(conn, span_id)
+
+    def update_span(self, span_id: str, *, annotator: str | None = None, **changes: Any) -> Span:
+        """Change a span's ``start``, ``end``, ``label``, ``attrs`` or ``status``.
+
+        Raises:
+            SpanError: unknown field, or the result is invalid (nothing is written).
+            NotFound: no live span with that id.
+        """
+        unknown = set(changes) - _EDITABLE
+        if unknown:
+            raise SpanError(f"Cannot update {', '.join(sorted(unknown))}; editable fields: {', '.join(sorted(_EDITABLE))}.")
+        who = annotator or self.annotator
+        with self._db.write() as conn:
+            before = self._live(conn, span_id)
+            if "status" in changes:
+                changes["status"] = Status(changes["status"])
+            after = self._check_span(conn, replace(before, **changes, updated_at=utcnow()))
+            self._write_span(conn, after, "update", before, who)
+        return after
+
+    def delete_span(self, span_id: str, *, annotator: str | None = None) -> Span:
+        """Delete a span; it stays in history and ``restore_span`` brings it back."""
+        who = annotator or self.annotator
+        with self._db.write() as conn:
+            before = self._live(conn, span_id)
+            if conn.execute(
+                "SELECT 1 FROM spans WHERE doc_id = ? AND deleted = 0 AND attrs LIKE ?", (before.doc_id, f'%"{span_id}"%')
+            ).fetchone():
+                raise SpanError(f"Span {span_id} is referenced by another span's attributes; edit that span first.")
+            after = replace(before, updated_at=utcnow())
+            self._write_span(conn, after, "delete", before, who)
+        return after
+
+    def restore_span(self, span_id: str, *, annotator: str | None = None) -> Span:
+        """Bring back a deleted span."""
+        who = annotator or self.annotator
+        with self._db.write() as conn:
+            before = self._live(conn, span_id, deleted=True)
+            after = self._check_span(conn, replace(before, updated_at=utcnow()))
+            self._write_span(conn, after, "restore", before, who)
+        return after
+
+    def _step(self, annotator: str | None, *, redo: bool) -> Span | None:
+        who = annotator or self.annotator
+        with self._db.write() as conn:
+            if redo:
+                query = "SELECT seq, span_id, op, before, after FROM history WHERE annotator = ? AND undone = 1 ORDER BY seq LIMIT 1"
+            else:
+                query = "SELECT seq, span_id, op, before, after FROM history WHERE annotator = ? AND undone = 0 ORDER BY seq DESC LIMIT 1"
+            row = conn.execute(query, (who,)).fetchone()
+            if row is None:
+                return None
+            seq, span_id, op, before_json, after_json = row
+            target_json, expect_json = (after_json, before_json) if redo else (before_json, after_json)
+            current = conn.execute(f"SELECT {_SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
+            expected = _span_from_json(expect_json) if expect_json else None
+            if (current is None) != (expected is None) or (
+                current is not None and expected is not None and _to_span(current).updated_at != expected.updated_at
+            ):
+                raise StoreError(f"Cannot {'redo' if redo else 'undo'}: span {span_id} was changed since by someone else.")
+            # The span ends up deleted after undoing an add or a restore, or redoing a delete.
+            deleted = (op in ("add", "restore") and not redo) or (op == "delete" and redo)
+            if target_json is None:
+                conn.execute("UPDATE spans SET deleted = 1 WHERE id = ?", (span_id,))
+                result = expected
+            else:
+                result = _span_from_json(target_json)
+                conn.execute(
+                    f"UPDATE spans SET {', '.join(f'{c} = ?' for c in _SPAN_COLS.split(', ')[1:])}, deleted = ? WHERE id = ?",
+                    (*_span_row(result)[1:], int(deleted), span_id),
+                )
+            conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, seq))
+        return result
+
+    def undo(self, annotator: str | None = None) -> Span | None:
+        """Undo the annotator's last edit; return the affected span (``None`` if nothing to undo)."""
+        return self._step(annotator, redo=False)
+
+    def redo(self, annotator: str | None = None) -> Span | None:
+        """Redo the annotator's last undone edit (``None`` if nothing to redo)."""
+        return self._step(annotator, redo=True)
+
+    def iter_spans(self, doc_id: str | None = None, *, include_deleted: bool = False) -> Iterator[Span]:
+        """Yield spans ordered by document, start, end, then id; streams without loading all."""
+        where, args = ("WHERE doc_id = ?", [doc_id]) if doc_id is not None else ("WHERE 1", [])
+        if not include_deleted:
+            where += " AND deleted = 0"
+        with self._db.read() as conn:
+            cursor = conn.execute(f"SELECT {_SPAN_COLS} FROM spans {where} ORDER BY doc_id, start, \"end\", id", args)
+            while batch := cursor.fetchmany(2048):
+                yield from (_to_span(r) for r in batch)
+
+    def spans(
+        self, doc_id: str | None = None, *, label: str | Sequence[str] | None = None,
+        annotator: str | Sequence[str] | None = None, status: str | Sequence[str] | None = None,
+        origin: str | Sequence[str] | None = None, include_deleted: bool = False, flatten: bool = False,
+    ) -> pd.DataFrame:  # fmt: skip
+        """Spans as a DataFrame with schema dtypes, filtered by any of the arguments.
+
+        Columns: id, doc_id, start, end, sentence, sent_start, sent_end, label
+        (categorical over the schema's labels), text, attrs (dicts), annotator,
+        origin, status, anchor, created_at, updated_at (UTC datetimes), and
+        ``deleted`` when ``include_deleted``. ``flatten`` adds one ``attr.<name>``
+        column per attribute.
+        """
+        clauses, args = [], []
+        if doc_id is not None:
+            clauses.append("p.doc_id = ?")
+            args.append(self.resolve(doc_id))
+        for col, value in (("label", label), ("annotator", annotator), ("status", status), ("origin", origin)):
+            if value is not None:
+                values = [value] if isinstance(value, str) else list(value)
+                if col == "label":
+                    for name in values:
+                        self.schema.label(name)
+                clauses.append(f"p.{col} IN ({','.join('?' * len(values))})")
+                args.extend(values)
+        if not include_deleted:
+            clauses.append("p.deleted = 0")
+        where = " AND ".join(clauses) or "1"
+        with self._db.read() as conn:
+            # The sentence holding each span's start, derived here rather than stored twice.
+            rows = conn.execute(
+                f"SELECT {_SPAN_COLS}, deleted FROM spans p WHERE {where} ORDER BY doc_id, start, \"end\", id", args
+            ).fetchall()
+            doc_filter = "WHERE doc_id = ?" if doc_id is not None else ""
+            sentence_rows = conn.execute(f"SELECT doc_id, idx, start FROM sentences {doc_filter}", args[:1] if doc_id else []).fetchall()
+        return frames.spans_frame(rows, sentence_rows, self.schema, include_deleted=include_deleted, flatten=flatten)
+
+    def history(self, span_id: str | None = None) -> pd.DataFrame:
+        """Every recorded edit (add, update, delete, restore, reanchor), oldest first."""
+        where, args = ("WHERE span_id = ?", (span_id,)) if span_id else ("", ())
+        with self._db.read() as conn:
+            rows = conn.execute(f"SELECT seq, span_id, annotator, op, at, undone, before, after FROM history {where} ORDER BY seq", args).fetchall()
+        return frames.history_frame(rows)
+
+    def stats(self) -> pd.DataFrame:
+        """Live span counts per annotator (rows) and label (columns), with totals."""
+        with self._db.read() as conn:
+            rows = conn.execute("SELECT annotator, label, count(*) FROM spans WHERE deleted = 0 GROUP BY 1, 2").fetchall()
+        return frames.stats_frame(rows, self.schema)
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of current documents, their sentences, and live spans."""
+        with self._db.read() as conn:
+            docs, sents = conn.execute(
+                "SELECT count(*), (SELECT count(*) FROM sentences s JOIN documents d ON d.id = s.doc_id"
+                " WHERE d.superseded_by IS NULL) FROM documents WHERE superseded_by IS NULL"
+            ).fetchone()
+            spans = conn.execute("SELECT count(*) FROM spans WHERE deleted = 0").fetchone()[0]
+        return {"documents": docs, "sentences": sents, "spans": spans}

@@ -1,0 +1,148 @@
+"""Turning store rows into pandas DataFrames with proper dtypes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from annot.model import Origin, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from annot.model import Document, Sentence
+    from annot.schema import LabelSchema
+
+__all__ = ["SPAN_FIELDS", "documents_frame", "history_frame", "sentences_frame", "spans_frame", "stats_frame"]
+
+SPAN_FIELDS = (
+    "id", "doc_id", "start", "end", "label", "attrs", "text", "annotator",
+    "origin", "status", "anchor", "created_at", "updated_at",
+)  # fmt: skip
+ANCHORS = ("ok", "reanchored", "orphaned")
+
+
+def _dt(values: Any) -> pd.Series:
+    import pandas as pd
+
+    return pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601", utc=True)
+
+
+def documents_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Documents: id, key, title, lang, source, published, ingested_at, superseded_by, chars, sentences, spans."""
+    import pandas as pd
+
+    cols = ["id", "key", "title", "lang", "source", "published", "ingested_at", "superseded_by", "chars", "sentences", "spans"]
+    df = pd.DataFrame.from_records(list(rows), columns=cols)
+    for col in ("id", "key", "title", "source", "superseded_by"):
+        df[col] = df[col].astype("string")
+    df["lang"] = df["lang"].astype("category")
+    df["published"] = pd.to_datetime(df["published"], format="ISO8601")
+    df["ingested_at"] = _dt(df["ingested_at"])
+    for col in ("chars", "sentences", "spans"):
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+def sentences_frame(docs: Sequence[tuple[Document, Sequence[Sentence]]]) -> pd.DataFrame:
+    """Sentences: doc_id, index, start, end, text, heading."""
+    import pandas as pd
+
+    records = [(s.doc_id, s.index, s.start, s.end, s.text, s.heading) for _, sents in docs for s in sents]
+    df = pd.DataFrame.from_records(records, columns=["doc_id", "index", "start", "end", "text", "heading"])
+    df["doc_id"] = df["doc_id"].astype("string")
+    df["text"] = df["text"].astype("string")
+    for col in ("index", "start", "end"):
+        df[col] = df[col].astype("Int64")
+    df["heading"] = df["heading"].astype("bool")
+    return df
+
+
+def spans_frame(
+    rows: Sequence[Sequence[Any]],
+    sentence_rows: Sequence[Sequence[Any]],
+    schema: LabelSchema,
+    *,
+    include_deleted: bool,
+    flatten: bool,
+) -> pd.DataFrame:
+    """Spans, with the sentence holding each span's start derived from ``sentence_rows``."""
+    import numpy as np
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(list(rows), columns=[*SPAN_FIELDS, "deleted"])
+    sents = pd.DataFrame.from_records(list(sentence_rows), columns=["doc_id", "sentence", "sent_offset"])
+    sentence = np.full(len(df), -1, dtype="int64")
+    offset = np.zeros(len(df), dtype="int64")
+    if len(df) and len(sents):
+        # Per document, the last sentence starting at or before the span start.
+        sents = sents.sort_values(["doc_id", "sent_offset"])
+        for doc_id, idx in df.groupby("doc_id", sort=False).indices.items():
+            doc_sents = sents[sents["doc_id"] == doc_id]
+            if doc_sents.empty:
+                continue
+            starts = doc_sents["sent_offset"].to_numpy()
+            pos = np.searchsorted(starts, df["start"].to_numpy()[idx], side="right") - 1
+            ok = pos >= 0
+            sentence[idx[ok]] = doc_sents["sentence"].to_numpy()[pos[ok]]
+            offset[idx[ok]] = starts[pos[ok]]
+    found = sentence >= 0
+    df.insert(4, "sentence", pd.array(np.where(found, sentence, 0), dtype="Int64"))
+    df.loc[~found, "sentence"] = pd.NA
+    df.insert(5, "sent_start", pd.array(df["start"].to_numpy() - offset, dtype="Int64"))
+    df.insert(6, "sent_end", pd.array(df["end"].to_numpy() - offset, dtype="Int64"))
+    df.loc[~found, ["sent_start", "sent_end"]] = pd.NA
+    for col in ("start", "end"):
+        df[col] = df[col].astype("Int64")
+    df["id"] = df["id"].astype("string")
+    df["doc_id"] = df["doc_id"].astype("string")
+    df["text"] = df["text"].astype("string")
+    labels = list(schema.labels) + sorted(set(df["label"]) - set(schema.labels))
+    df["label"] = pd.Categorical(df["label"], categories=labels)
+    df["annotator"] = df["annotator"].astype("category")
+    df["origin"] = pd.Categorical(df["origin"], categories=[o.value for o in Origin])
+    df["status"] = pd.Categorical(df["status"], categories=[s.value for s in Status])
+    df["anchor"] = pd.Categorical(df["anchor"], categories=ANCHORS)
+    df["attrs"] = [json.loads(a) for a in df["attrs"]]
+    df["created_at"] = _dt(df["created_at"])
+    df["updated_at"] = _dt(df["updated_at"])
+    if include_deleted:
+        df["deleted"] = df["deleted"].astype("bool")
+    else:
+        df = df.drop(columns="deleted")
+    if flatten and len(df):
+        flat = pd.json_normalize(df["attrs"].tolist()).add_prefix("attr.")
+        flat.index = df.index
+        df = pd.concat([df, flat], axis=1)
+    return df
+
+
+def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """History: seq, span_id, annotator, op, at, state (done/undone/dropped/system), before, after."""
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(list(rows), columns=["seq", "span_id", "annotator", "op", "at", "state", "before", "after"])
+    df["at"] = _dt(df["at"])
+    df["state"] = pd.Categorical(
+        df["state"].map({0: "done", 1: "undone", 2: "dropped", 3: "system"}),
+        categories=["done", "undone", "dropped", "system"],
+    )
+    df["op"] = df["op"].astype("category")
+    for col in ("before", "after"):
+        df[col] = [json.loads(v) if isinstance(v, str) else None for v in df[col]]
+    return df
+
+
+def stats_frame(rows: Sequence[Sequence[Any]], schema: LabelSchema) -> pd.DataFrame:
+    """A count table: annotators as rows, labels as columns, with a ``total`` row and column."""
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(list(rows), columns=["annotator", "label", "count"])
+    table = df.pivot_table(index="annotator", columns="label", values="count", aggfunc="sum", fill_value=0)
+    labels = list(schema.labels) + sorted(set(table.columns) - set(schema.labels))
+    table = table.reindex(columns=labels, fill_value=0).astype("int64")
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    table.columns.name = None
+    return table
