@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any, Mapping
 
 __all__ = [
+    "ANCHORS",
     "Document",
     "Origin",
     "Sentence",
@@ -43,6 +44,11 @@ class Status(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     PENDING = "pending"
+
+
+#: Where a span stands after its document changed: unchanged place, moved
+#: with its text, or its text is gone from the newest version.
+ANCHORS = ("ok", "reanchored", "orphaned")
 
 
 def utcnow() -> datetime:

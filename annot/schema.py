@@ -81,6 +81,9 @@ class LabelSchema:
             SpanError: unknown label or attribute, wrong type, value not among the choices.
         """
         spec = self.label(label)
+        if not isinstance(attrs, Mapping):
+            kind = type(attrs).__name__
+            raise SpanError(f"Attributes of a {label} span must be a dict of name -> value, got {kind}.")
         out: dict[str, Any] = {}
         for name, value in attrs.items():
             if value is None:
@@ -126,7 +129,10 @@ def _parse(data: Mapping[str, Any], source: str) -> dict[str, Label | None]:
             out[name] = None
             continue
         attributes: dict[str, Attribute] = {}
-        for attr_name, spec in table.get("attributes", {}).items():
+        attr_table = table.get("attributes", {})
+        if not isinstance(attr_table, dict):
+            raise SchemaError(f"{source}: labels.{name}.attributes must be a table of attribute tables.")
+        for attr_name, spec in attr_table.items():
             kind = spec.get("type") if isinstance(spec, dict) else None
             if kind not in ATTRIBUTE_TYPES:
                 raise SchemaError(
@@ -135,6 +141,10 @@ def _parse(data: Mapping[str, Any], source: str) -> dict[str, Label | None]:
                 )
             if kind == "enum" and not spec.get("choices"):
                 raise SchemaError(f"{source}: enum attribute {name}.{attr_name} needs a non-empty `choices` list.")
+            for key in ("choices", "labels"):
+                values = spec.get(key, [])
+                if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                    raise SchemaError(f"{source}: {name}.{attr_name}.{key} must be a list of strings, got {values!r}.")
             attributes[attr_name] = Attribute(
                 name=attr_name,
                 type=kind,
@@ -175,7 +185,13 @@ def load_schema(project_file: str | Path | None = None) -> LabelSchema:
     source = "default"
     if project_file is not None and Path(project_file).is_file():
         source = str(project_file)
-        merged.update(_parse(_read_toml(Path(project_file).read_text("utf-8"), source), source))
+        try:
+            project_text = Path(project_file).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SchemaError(
+                f"Cannot read {source} ({exc}); save it as UTF-8 text or remove it to use the defaults."
+            ) from exc
+        merged.update(_parse(_read_toml(project_text, source), source))
     labels = {name: label for name, label in merged.items() if label is not None}
     if not labels:
         raise SchemaError(f"{source} disables every label; keep at least one.")

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import NotFound, SpanError, StoreError
-from annot.model import Document, Origin, Sentence, Span, Status, utcnow
+from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status, utcnow
 from annot.schema import LabelSchema, load_schema
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
-from annot.store.reanchor import reanchor
+from annot.store.reanchor import keep_references_together, reanchor
+from annot.store.rows import (
+    DOC_COLS,
+    SPAN_COLS,
+    enum_value,
+    offset,
+    span_from_json,
+    span_json,
+    span_row,
+    timestamp,
+    to_doc,
+    to_span,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,8 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_id"]
 
 SCHEMA_FILE = "annot.toml"
-_SPAN_COLS = "id, doc_id, start, \"end\", label, attrs, text, annotator, origin, status, anchor, created_at, updated_at"
-_DOC_COLS = "id, key, title, lang, text, source, published, ingested_at"
 _EDITABLE = frozenset({"start", "end", "label", "attrs", "status"})
 
 
@@ -66,42 +74,6 @@ class AddResult:
     orphaned: tuple[str, ...] = ()
 
 
-def _ts(value: datetime) -> str:
-    return value.isoformat(timespec="microseconds")
-
-
-def _span_row(span: Span) -> tuple[Any, ...]:
-    return (
-        span.id, span.doc_id, span.start, span.end, span.label,
-        json.dumps(dict(span.attrs), ensure_ascii=False, sort_keys=True), span.text, span.annotator,
-        str(span.origin), str(span.status), span.anchor, _ts(span.created_at), _ts(span.updated_at),
-    )  # fmt: skip
-
-
-def _to_span(row: Sequence[Any]) -> Span:
-    return Span(
-        id=row[0], doc_id=row[1], start=row[2], end=row[3], label=row[4], attrs=json.loads(row[5]),
-        text=row[6], annotator=row[7], origin=Origin(row[8]), status=Status(row[9]), anchor=row[10],
-        created_at=datetime.fromisoformat(row[11]), updated_at=datetime.fromisoformat(row[12]),
-    )  # fmt: skip
-
-
-def _to_doc(row: Sequence[Any]) -> Document:
-    return Document(
-        id=row[0], key=row[1], title=row[2], lang=row[3], text=row[4], source=row[5],
-        published=date.fromisoformat(row[6]) if row[6] else None, ingested_at=datetime.fromisoformat(row[7]),
-    )  # fmt: skip
-
-
-def _span_json(span: Span) -> str:
-    return json.dumps(dict(zip(frames.SPAN_FIELDS, _span_row(span))), ensure_ascii=False)
-
-
-def _span_from_json(text: str) -> Span:
-    data = json.loads(text)
-    return _to_span([data[name] for name in frames.SPAN_FIELDS])
-
-
 class Store:
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
@@ -120,11 +92,14 @@ class Store:
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, annotator: str | None = None) -> None:
         self.path = Path(path)
         db_path = self.path / DB_NAME
-        if not db_path.exists() and not create:
-            raise StoreError(f"No annot project at {self.path}; create one with: annot init {self.path}")
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is a file, not a project folder; pass the folder that holds {DB_NAME}.")
-        self.path.mkdir(parents=True, exist_ok=True)
+        if not db_path.exists() and not create:
+            raise StoreError(f"No annot project at {self.path}; create one with: annot init {self.path}")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create project folder {self.path}: {exc}. Choose a writable folder.") from exc
         self.schema: LabelSchema = load_schema(self.path / SCHEMA_FILE)
         self.annotator = annotator or default_annotator()
         self._db = Database(db_path)
@@ -157,12 +132,12 @@ class Store:
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
                 return AddResult(doc.id, "unchanged")
             prev = conn.execute(
-                f"SELECT {_DOC_COLS} FROM documents WHERE key = ? AND superseded_by IS NULL", (doc.key,)
+                f"SELECT {DOC_COLS} FROM documents WHERE key = ? AND superseded_by IS NULL", (doc.key,)
             ).fetchone()
             conn.execute(
-                f"INSERT INTO documents({_DOC_COLS}) VALUES (?,?,?,?,?,?,?,?)",
+                f"INSERT INTO documents({DOC_COLS}) VALUES (?,?,?,?,?,?,?,?)",
                 (doc.id, doc.key, doc.title, doc.lang, doc.text, doc.source,
-                 doc.published.isoformat() if doc.published else None, _ts(doc.ingested_at)),
+                 doc.published.isoformat() if doc.published else None, timestamp(doc.ingested_at)),
             )  # fmt: skip
             conn.executemany(
                 'INSERT INTO sentences(doc_id, idx, start, "end", heading) VALUES (?,?,?,?,?)',
@@ -171,16 +146,23 @@ class Store:
             if prev is None:
                 return AddResult(doc.id, "added")
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc.id, prev[0]))
-            return self._move_spans(conn, _to_doc(prev), doc)
+            return self._move_spans(conn, to_doc(prev), doc)
 
     def _move_spans(self, conn: sqlite3.Connection, old: Document, new: Document) -> AddResult:
-        rows = conn.execute(f"SELECT {_SPAN_COLS} FROM spans WHERE doc_id = ? AND deleted = 0", (old.id,)).fetchall()
-        spans = [_to_span(r) for r in rows]
+        rows = conn.execute(f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND deleted = 0", (old.id,)).fetchall()
+        spans = [to_span(r) for r in rows]
         anchors = reanchor(old.text, new.text, [(s.start, s.end, s.text) for s in spans])
+        # Spans already orphaned stay where they are, and so does whatever they reference.
+        found = keep_references_together(
+            {span.id: anchor.found and span.anchor != "orphaned" for span, anchor in zip(spans, anchors)},
+            {span.id: self._references(span) for span in spans},
+        )
         kept, moved, orphaned = [], [], []
         now = utcnow()
         for span, anchor in zip(spans, anchors):
-            if anchor.start is None:
+            if span.anchor == "orphaned":
+                continue
+            if not found[span.id]:
                 after = replace(span, anchor="orphaned", updated_at=now)
                 orphaned.append(span.id)
             else:
@@ -193,6 +175,16 @@ class Store:
             self._write_span(conn, after, "reanchor", span, "annot", record_undo=False)
         return AddResult(new.id, "new_version", old.id, tuple(kept), tuple(moved), tuple(orphaned))
 
+    def _references(self, span: Span) -> list[str]:
+        """Ids of the spans that ``span``'s span-type attributes point to."""
+        label = self.schema.labels.get(span.label)
+        if label is None:
+            return []
+        return [
+            value for name, value in span.attrs.items()
+            if name in label.attributes and label.attributes[name].type == "span"
+        ]  # fmt: skip
+
     def document(self, ref: str) -> Document:
         """Return the document with id, unique id prefix, slug or key ``ref`` (newest version).
 
@@ -201,8 +193,8 @@ class Store:
         """
         doc_id = self.resolve(ref)
         with self._db.read() as conn:
-            row = conn.execute(f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return _to_doc(row)
+            row = conn.execute(f"SELECT {DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return to_doc(row)
 
     def resolve(self, ref: str) -> str:
         """Return the document id that ``ref`` names (id, id prefix, key or source path).
@@ -230,8 +222,10 @@ class Store:
         with self._db.read() as conn:
             ids = [r[0] for r in conn.execute(f"SELECT id FROM documents {where} ORDER BY seq")]
         for doc_id in ids:
+            # Never yield inside a transaction: the caller may write between items.
             with self._db.read() as conn:
-                yield _to_doc(conn.execute(f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone())
+                row = conn.execute(f"SELECT {DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            yield to_doc(row)
 
     def get_sentences(self, doc_id: str) -> list[Sentence]:
         """The sentences of one document, in order, as ``Sentence`` objects."""
@@ -270,11 +264,14 @@ class Store:
                 raise NotFound(f"No document {span.doc_id!r} in {self.path}. List documents with: annot ls")
             texts[span.doc_id] = row[0]
         text = texts[span.doc_id]
-        if not (isinstance(span.start, int) and isinstance(span.end, int)) or not 0 <= span.start < span.end <= len(text):
+        span = replace(span, start=offset("start", span.start, span.doc_id), end=offset("end", span.end, span.doc_id))
+        if not 0 <= span.start < span.end <= len(text):
             raise SpanError(
                 f"Span [{span.start}, {span.end}) is out of range for document {span.doc_id}"
                 f" (valid: 0 <= start < end <= {len(text)})."
             )
+        if span.anchor not in ANCHORS:
+            raise SpanError(f"Invalid anchor {span.anchor!r} for span {span.id}. Valid values: {', '.join(ANCHORS)}.")
         attrs = self.schema.validate(span.label, span.attrs)
         for name, value in attrs.items():
             attr = self.schema.labels[span.label].attributes[name]
@@ -291,20 +288,20 @@ class Store:
         *, record_undo: bool = True,
     ) -> None:  # fmt: skip
         if before is None:
-            conn.execute(f"INSERT INTO spans({_SPAN_COLS}) VALUES ({','.join('?' * 13)})", _span_row(after))
+            conn.execute(f"INSERT INTO spans({SPAN_COLS}) VALUES ({','.join('?' * 13)})", span_row(after))
         else:
-            cols = _SPAN_COLS.split(", ")
+            cols = SPAN_COLS.split(", ")
             conn.execute(
                 f"UPDATE spans SET {', '.join(f'{c} = ?' for c in cols[1:])}, deleted = ? WHERE id = ?",
-                (*_span_row(after)[1:], int(op == "delete"), after.id),
+                (*span_row(after)[1:], int(op == "delete"), after.id),
             )
         if record_undo:
             # A new edit ends the annotator's redo chain (undone = 2: dropped).
             conn.execute("UPDATE history SET undone = 2 WHERE annotator = ? AND undone = 1", (annotator,))
         conn.execute(
             "INSERT INTO history(span_id, annotator, op, before, after, at, undone) VALUES (?,?,?,?,?,?,?)",
-            (after.id, annotator, op, _span_json(before) if before else None, _span_json(after),
-             _ts(after.updated_at), 0 if record_undo else 3),
+            (after.id, annotator, op, span_json(before) if before else None, span_json(after),
+             timestamp(after.updated_at), 0 if record_undo else 3),
         )  # fmt: skip
 
     def add_span(
@@ -320,7 +317,7 @@ class Store:
         now = utcnow()
         span = Span(
             id=new_span_id(), doc_id=doc_id, start=start, end=end, label=label, attrs=attrs or {},
-            annotator=annotator or self.annotator, origin=Origin(origin), status=Status(status),
+            annotator=annotator or self.annotator, origin=enum_value(Origin, origin), status=enum_value(Status, status),
             created_at=now, updated_at=now,
         )  # fmt: skip
         return self.add_spans([span])[0]
@@ -333,28 +330,32 @@ class Store:
             on_conflict: ``error`` (an existing id raises), or ``replace`` (imports:
                 an existing id is overwritten, the old state kept in history).
         """
+        if on_conflict not in ("error", "replace"):
+            raise SpanError(f"on_conflict must be 'error' or 'replace', got {on_conflict!r}.")
         out: list[Span] = []
         texts: dict[str, str] = {}
         with self._db.write() as conn:
             for span in spans:
                 span = self._check_span(conn, span, texts)
-                row = conn.execute(f"SELECT {_SPAN_COLS}, deleted FROM spans WHERE id = ?", (span.id,)).fetchone()
+                row = conn.execute(f"SELECT {SPAN_COLS}, deleted FROM spans WHERE id = ?", (span.id,)).fetchone()
                 if row is not None and on_conflict != "replace":
                     raise SpanError(f"A span with id {span.id} already exists; use update_span to change it.")
-                before = _to_span(row) if row else None
-                if before is not None and not row[13] and _span_row(before) == _span_row(span):
+                before = to_span(row) if row else None
+                if before is not None and not row[13] and span_row(before) == span_row(span):
                     out.append(before)
                     continue
-                self._write_span(conn, span, "add" if before is None else "update", before, span.annotator)
+                # Replacing a deleted span brings it back: a restore, so that undo deletes it again.
+                op = "add" if before is None else "restore" if row[13] else "update"
+                self._write_span(conn, span, op, before, span.annotator)
                 out.append(span)
         return out
 
     def _live(self, conn: sqlite3.Connection, span_id: str, *, deleted: bool = False) -> Span:
-        row = conn.execute(f"SELECT {_SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
+        row = conn.execute(f"SELECT {SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
         if row is None or bool(row[13]) != deleted:
             state = "deleted span" if deleted else "span"
             raise NotFound(f"No {state} {span_id!r} in {self.path}.")
-        return _to_span(row)
+        return to_span(row)
 
     def get_span(self, span_id: str) -> Span:
         """Return the live span ``span_id``.
@@ -379,7 +380,7 @@ class Store:
         with self._db.write() as conn:
             before = self._live(conn, span_id)
             if "status" in changes:
-                changes["status"] = Status(changes["status"])
+                changes["status"] = enum_value(Status, changes["status"])
             after = self._check_span(conn, replace(before, **changes, updated_at=utcnow()))
             self._write_span(conn, after, "update", before, who)
         return after
@@ -389,13 +390,16 @@ class Store:
         who = annotator or self.annotator
         with self._db.write() as conn:
             before = self._live(conn, span_id)
-            if conn.execute(
-                "SELECT 1 FROM spans WHERE doc_id = ? AND deleted = 0 AND attrs LIKE ?", (before.doc_id, f'%"{span_id}"%')
-            ).fetchone():
-                raise SpanError(f"Span {span_id} is referenced by another span's attributes; edit that span first.")
+            self._check_unreferenced(conn, before)
             after = replace(before, updated_at=utcnow())
             self._write_span(conn, after, "delete", before, who)
         return after
+
+    def _check_unreferenced(self, conn: sqlite3.Connection, span: Span) -> None:
+        if conn.execute(
+            "SELECT 1 FROM spans WHERE doc_id = ? AND deleted = 0 AND attrs LIKE ?", (span.doc_id, f'%"{span.id}"%')
+        ).fetchone():
+            raise SpanError(f"Span {span.id} is referenced by another span's attributes; edit that span first.")
 
     def restore_span(self, span_id: str, *, annotator: str | None = None) -> Span:
         """Bring back a deleted span."""
@@ -418,32 +422,48 @@ class Store:
                 return None
             seq, span_id, op, before_json, after_json = row
             target_json, expect_json = (after_json, before_json) if redo else (before_json, after_json)
-            current = conn.execute(f"SELECT {_SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
-            expected = _span_from_json(expect_json) if expect_json else None
-            if (current is None) != (expected is None) or (
-                current is not None and expected is not None and _to_span(current).updated_at != expected.updated_at
-            ):
+            current = conn.execute(f"SELECT {SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
+            if expect_json is None:
+                # Redoing an add: undoing it left the row deleted, otherwise as added.
+                expected, expect_deleted = span_from_json(target_json), True
+            else:
+                expected = span_from_json(expect_json)
+                expect_deleted = op == ("restore" if redo else "delete")
+            state = (to_span(current).updated_at, bool(current[13])) if current else None
+            if state != (expected.updated_at, expect_deleted):
                 raise StoreError(f"Cannot {'redo' if redo else 'undo'}: span {span_id} was changed since by someone else.")
             # The span ends up deleted after undoing an add or a restore, or redoing a delete.
             deleted = (op in ("add", "restore") and not redo) or (op == "delete" and redo)
+            if deleted and not expect_deleted:
+                self._check_unreferenced(conn, expected)
             if target_json is None:
                 conn.execute("UPDATE spans SET deleted = 1 WHERE id = ?", (span_id,))
                 result = expected
             else:
-                result = _span_from_json(target_json)
+                result = span_from_json(target_json)
                 conn.execute(
-                    f"UPDATE spans SET {', '.join(f'{c} = ?' for c in _SPAN_COLS.split(', ')[1:])}, deleted = ? WHERE id = ?",
-                    (*_span_row(result)[1:], int(deleted), span_id),
+                    f"UPDATE spans SET {', '.join(f'{c} = ?' for c in SPAN_COLS.split(', ')[1:])}, deleted = ? WHERE id = ?",
+                    (*span_row(result)[1:], int(deleted), span_id),
                 )
             conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, seq))
         return result
 
     def undo(self, annotator: str | None = None) -> Span | None:
-        """Undo the annotator's last edit; return the affected span (``None`` if nothing to undo)."""
+        """Undo the annotator's last edit; return the affected span (``None`` if nothing to undo).
+
+        Raises:
+            StoreError: someone else changed the span since that edit (nothing is changed).
+            SpanError: the undo would delete a span another span's attributes refer to.
+        """
         return self._step(annotator, redo=False)
 
     def redo(self, annotator: str | None = None) -> Span | None:
-        """Redo the annotator's last undone edit (``None`` if nothing to redo)."""
+        """Redo the annotator's last undone edit (``None`` if nothing to redo).
+
+        Raises:
+            StoreError: someone else changed the span since the undo (nothing is changed).
+            SpanError: the redo would delete a span another span's attributes refer to.
+        """
         return self._step(annotator, redo=True)
 
     def iter_spans(self, doc_id: str | None = None, *, include_deleted: bool = False) -> Iterator[Span]:
@@ -451,10 +471,18 @@ class Store:
         where, args = ("WHERE doc_id = ?", [doc_id]) if doc_id is not None else ("WHERE 1", [])
         if not include_deleted:
             where += " AND deleted = 0"
-        with self._db.read() as conn:
-            cursor = conn.execute(f"SELECT {_SPAN_COLS} FROM spans {where} ORDER BY doc_id, start, \"end\", id", args)
-            while batch := cursor.fetchmany(2048):
-                yield from (_to_span(r) for r in batch)
+        # One short read per page (keyset pagination), never a transaction held
+        # across ``yield``: the caller may edit spans while iterating.
+        after: list[Any] = []
+        while True:
+            page = where + ' AND (doc_id, start, "end", id) > (?, ?, ?, ?)' if after else where
+            with self._db.read() as conn:
+                query = f'SELECT {SPAN_COLS} FROM spans {page} ORDER BY doc_id, start, "end", id LIMIT 2048'
+                batch = conn.execute(query, [*args, *after]).fetchall()
+            if not batch:
+                return
+            yield from (to_span(r) for r in batch)
+            after = [batch[-1][1], batch[-1][2], batch[-1][3], batch[-1][0]]
 
     def spans(
         self, doc_id: str | None = None, *, label: str | Sequence[str] | None = None,
@@ -464,7 +492,7 @@ class Store:
         """Spans as a DataFrame with schema dtypes, filtered by any of the arguments.
 
         Columns: id, doc_id, start, end, sentence, sent_start, sent_end, label
-        (categorical over the schema's labels), text, attrs (dicts), annotator,
+        (categorical over the schema's labels), attrs (dicts), text, annotator,
         origin, status, anchor, created_at, updated_at (UTC datetimes), and
         ``deleted`` when ``include_deleted``. ``flatten`` adds one ``attr.<name>``
         column per attribute.
@@ -487,7 +515,7 @@ class Store:
         with self._db.read() as conn:
             # The sentence holding each span's start, derived here rather than stored twice.
             rows = conn.execute(
-                f"SELECT {_SPAN_COLS}, deleted FROM spans p WHERE {where} ORDER BY doc_id, start, \"end\", id", args
+                f"SELECT {SPAN_COLS}, deleted FROM spans p WHERE {where} ORDER BY doc_id, start, \"end\", id", args
             ).fetchall()
             doc_filter = "WHERE doc_id = ?" if doc_id is not None else ""
             sentence_rows = conn.execute(f"SELECT doc_id, idx, start FROM sentences {doc_filter}", args[:1] if doc_id else []).fetchall()

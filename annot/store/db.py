@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from annot.errors import StoreError
@@ -19,6 +20,7 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def _corrupt(path: Path, detail: str) -> StoreError:
+    detail = " ".join(detail.split())  # integrity_check reports may span lines; a message is one line
     return StoreError(
         f"Store file {path} is corrupted ({detail}); it was left untouched."
         " Restore it from a backup or re-create the project from an export (annot import)."
@@ -27,8 +29,15 @@ def _corrupt(path: Path, detail: str) -> StoreError:
 
 def _check_existing(path: Path) -> None:
     """Validate an existing store file without writing a byte to it."""
-    with path.open("rb") as fh:
-        header = fh.read(len(_SQLITE_MAGIC))
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"Cannot read store file {path}: {exc}. Check that it is a readable file.") from exc
+    if not header:
+        # An empty file is a store another process is creating right now (SQLite
+        # creates the file on connect and writes it on the first commit).
+        return
     if header != _SQLITE_MAGIC:
         raise _corrupt(path, "not an SQLite database: bad file header")
     try:
@@ -60,6 +69,23 @@ def _check_existing(path: Path) -> None:
         )
 
 
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, retrying while another process is creating the same file.
+
+    SQLite does not call the busy handler for this lock upgrade, so two processes
+    opening a new project at once would otherwise fail with "database is locked".
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 class Database:
     """One connection to a store file, with serialized, durable write transactions.
 
@@ -76,7 +102,7 @@ class Database:
         try:
             self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            _set_wal(self.conn)
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
@@ -103,16 +129,23 @@ class Database:
             try:
                 yield self.conn
             except sqlite3.Error as exc:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise self._map(exc) from exc
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise self._map(exc) from exc
+
+    def _rollback(self) -> None:
+        # SQLite rolls back by itself after some errors (SQLITE_FULL, IOERR, BUSY,
+        # NOMEM); a second ROLLBACK would then raise and hide the original error.
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -131,7 +164,7 @@ class Database:
         message = str(exc)
         if "locked" in message or "busy" in message:
             return StoreError(
-                f"Store {self.path} stayed locked by another process for {BUSY_TIMEOUT_MS // 1000} s;"
+                f"Store {self.path} stayed locked by another process for {BUSY_TIMEOUT_MS / 1000:g} s;"
                 " close other writers (notebook kernels, annot commands) and retry."
             )
         if isinstance(exc, sqlite3.IntegrityError):

@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from annot.model import Origin, Status
+from annot.model import ANCHORS, Origin, Status
+from annot.store.rows import SPAN_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -14,19 +15,15 @@ if TYPE_CHECKING:
     from annot.model import Document, Sentence
     from annot.schema import LabelSchema
 
-__all__ = ["SPAN_FIELDS", "documents_frame", "history_frame", "sentences_frame", "spans_frame", "stats_frame"]
+__all__ = ["documents_frame", "history_frame", "sentences_frame", "spans_frame", "stats_frame"]
 
-SPAN_FIELDS = (
-    "id", "doc_id", "start", "end", "label", "attrs", "text", "annotator",
-    "origin", "status", "anchor", "created_at", "updated_at",
-)  # fmt: skip
-ANCHORS = ("ok", "reanchored", "orphaned")
 
 
 def _dt(values: Any) -> pd.Series:
     import pandas as pd
 
-    return pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601", utc=True)
+    # A fixed unit: pandas would infer seconds for an empty column, microseconds otherwise.
+    return pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601", utc=True).astype("datetime64[us, UTC]")
 
 
 def documents_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
@@ -67,7 +64,13 @@ def spans_frame(
     include_deleted: bool,
     flatten: bool,
 ) -> pd.DataFrame:
-    """Spans, with the sentence holding each span's start derived from ``sentence_rows``."""
+    """Spans, with the sentence holding each span's start derived from ``sentence_rows``.
+
+    A span belongs to the last sentence starting at or before it (so one in the
+    whitespace after a sentence belongs to that sentence), or to the first
+    sentence if it starts before every sentence (``sent_start`` is then
+    negative); only documents without sentences give ``<NA>``.
+    """
     import numpy as np
     import pandas as pd
 
@@ -83,10 +86,10 @@ def spans_frame(
             if doc_sents.empty:
                 continue
             starts = doc_sents["sent_offset"].to_numpy()
-            pos = np.searchsorted(starts, df["start"].to_numpy()[idx], side="right") - 1
-            ok = pos >= 0
-            sentence[idx[ok]] = doc_sents["sentence"].to_numpy()[pos[ok]]
-            offset[idx[ok]] = starts[pos[ok]]
+            # The export's rule too: a span before the first sentence belongs to the first.
+            pos = np.maximum(np.searchsorted(starts, df["start"].to_numpy()[idx], side="right") - 1, 0)
+            sentence[idx] = doc_sents["sentence"].to_numpy()[pos]
+            offset[idx] = starts[pos]
     found = sentence >= 0
     df.insert(4, "sentence", pd.array(np.where(found, sentence, 0), dtype="Int64"))
     df.loc[~found, "sentence"] = pd.NA
@@ -104,7 +107,7 @@ def spans_frame(
     df["origin"] = pd.Categorical(df["origin"], categories=[o.value for o in Origin])
     df["status"] = pd.Categorical(df["status"], categories=[s.value for s in Status])
     df["anchor"] = pd.Categorical(df["anchor"], categories=ANCHORS)
-    df["attrs"] = [json.loads(a) for a in df["attrs"]]
+    df["attrs"] = pd.Series([json.loads(a) for a in df["attrs"]], index=df.index, dtype="object")
     df["created_at"] = _dt(df["created_at"])
     df["updated_at"] = _dt(df["updated_at"])
     if include_deleted:
@@ -123,6 +126,7 @@ def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     import pandas as pd
 
     df = pd.DataFrame.from_records(list(rows), columns=["seq", "span_id", "annotator", "op", "at", "state", "before", "after"])
+    df["seq"] = df["seq"].astype("int64")
     df["at"] = _dt(df["at"])
     df["state"] = pd.Categorical(
         df["state"].map({0: "done", 1: "undone", 2: "dropped", 3: "system"}),
@@ -130,7 +134,8 @@ def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     )
     df["op"] = df["op"].astype("category")
     for col in ("before", "after"):
-        df[col] = [json.loads(v) if isinstance(v, str) else None for v in df[col]]
+        values = [json.loads(v) if isinstance(v, str) else None for v in df[col]]
+        df[col] = pd.Series(values, index=df.index, dtype="object")
     return df
 
 

@@ -7,7 +7,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-__all__ = ["Anchor", "reanchor"]
+__all__ = ["Anchor", "keep_references_together", "reanchor"]
 
 # Words and single non-word characters: diffing tokens rather than characters
 # keeps SequenceMatcher fast and stops it matching stray letters across edits.
@@ -100,3 +100,34 @@ def reanchor(old_text: str, new_text: str, spans: list[tuple[int, int, str]]) ->
         best = min(hits, key=lambda h: (abs(h - guess), h))
         anchors.append(Anchor(best, best + len(text)))
     return anchors
+
+
+def keep_references_together(found: dict[str, bool], refs: dict[str, list[str]]) -> dict[str, bool]:
+    """Orphan every span linked by references to an orphaned one.
+
+    A STANCE whose ``holder_span`` ACTOR lost its text must not move to the new
+    version without it (or the reverse): a reference across document versions
+    could never be validated or imported again. Spans connected through
+    span-type attributes therefore either all move or all stay, flagged.
+
+    Args:
+        found: span id -> whether its text was found in the new version.
+        refs: span id -> ids of the spans its attributes point to.
+
+    Returns:
+        ``found`` with whole connected groups set to ``False`` where any member was.
+    """
+    neighbours: dict[str, set[str]] = {span_id: set() for span_id in found}
+    for source, targets in refs.items():
+        for target in targets:
+            if source in neighbours and target in neighbours:
+                neighbours[source].add(target)
+                neighbours[target].add(source)
+    result = dict(found)
+    stack = [span_id for span_id, ok in found.items() if not ok]
+    while stack:
+        for other in neighbours[stack.pop()]:
+            if result[other]:
+                result[other] = False
+                stack.append(other)
+    return result

@@ -1,0 +1,54 @@
+"""annot: offline translation and annotation of news articles, with a pandas-backed store.
+
+The public API, light to import (pandas, lingua, trafilatura and pysbd load on
+first use)::
+
+    import annot
+    store = annot.open_project("project")
+    annot.ingest("corpus/", store)
+    store.spans(label="QUANTITY")
+    annot.export_jsonl(store, "exports/corpus.jsonl")
+"""
+
+from __future__ import annotations
+
+from annot.errors import AnnotError, CorpusError, FormatError, NotFound, SchemaError, SpanError, StoreError
+from annot.export import ExportResult, ImportResult, export_jsonl, import_jsonl, iter_records
+from annot.ingest import read_file
+from annot.model import Document, Origin, Sentence, Span, Status
+from annot.pipeline import IngestReport, ingest, open_project
+from annot.schema import LabelSchema, load_schema
+from annot.segment import segment
+from annot.store import AddResult, Store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AddResult",
+    "AnnotError",
+    "CorpusError",
+    "Document",
+    "ExportResult",
+    "FormatError",
+    "ImportResult",
+    "IngestReport",
+    "LabelSchema",
+    "NotFound",
+    "Origin",
+    "SchemaError",
+    "Sentence",
+    "Span",
+    "SpanError",
+    "Status",
+    "Store",
+    "StoreError",
+    "__version__",
+    "export_jsonl",
+    "import_jsonl",
+    "ingest",
+    "iter_records",
+    "load_schema",
+    "open_project",
+    "read_file",
+    "segment",
+]

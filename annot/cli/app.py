@@ -1,0 +1,92 @@
+"""The typer application, its global options, and the error policy of every command."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from annot.errors import AnnotError
+
+__all__ = ["State", "app", "fail_on_errors", "main", "open_store"]
+
+app = typer.Typer(
+    name="annot",
+    help="Offline translation and annotation of news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@dataclass
+class State:
+    """Global options, shared by every command through ``ctx.obj``."""
+
+    project: Path
+    debug: bool
+    annotator: str | None
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    project: Path = typer.Option(
+        Path("project"), "--project", "-p", envvar="ANNOT_PROJECT", help="Project folder (holds annot.db)."
+    ),
+    annotator: str = typer.Option(None, "--annotator", envvar="ANNOT_ANNOTATOR", help="Name recorded on edits."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+) -> None:
+    """Offline translation and annotation of news articles."""
+    ctx.obj = State(project=project, debug=debug, annotator=annotator)
+
+
+@contextmanager
+def fail_on_errors(ctx: typer.Context) -> Iterator[None]:
+    """Turn an ``AnnotError`` into one line on stderr and exit code 2 (traceback with --debug)."""
+    try:
+        yield
+    except AnnotError as exc:
+        if ctx.obj is not None and ctx.obj.debug:
+            raise
+        message = " ".join(str(exc).split())
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(2) from None
+
+
+def open_store(ctx: typer.Context, *, create: bool = False):  # noqa: ANN201 - Store, imported lazily
+    """Open the project named by ``--project`` (must exist unless ``create``)."""
+    from annot.store import Store
+
+    state: State = ctx.obj
+    return Store(state.project, create=create, annotator=state.annotator)
+
+
+def _register() -> None:
+    # Imported for their @app.command side effect; one module per command.
+    from annot.cli import (  # noqa: F401
+        export_cmd,
+        import_cmd,
+        ingest_cmd,
+        init_cmd,
+        lab_cmd,
+        ls_cmd,
+        show_cmd,
+        stats_cmd,
+    )
+
+
+def main() -> None:
+    """Entry point of the ``annot`` console script."""
+    app(prog_name="annot")
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

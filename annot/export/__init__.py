@@ -1,0 +1,8 @@
+"""Writing a store out to files and reading them back: versioned JSONL ("annot/1")."""
+
+from __future__ import annotations
+
+from annot.export.jsonl import SCHEMA, UNITS, ExportResult, export_jsonl, iter_records
+from annot.export.jsonl_import import ImportResult, import_jsonl
+
+__all__ = ["ExportResult", "ImportResult", "SCHEMA", "UNITS", "export_jsonl", "import_jsonl", "iter_records"]

@@ -1,0 +1,217 @@
+"""Versioned JSONL ("annot/1"): write a store to one file and read it back without loss.
+
+Each line is one JSON object whose first key is ``"schema": "annot/1"``. With
+``unit="document"`` a line holds a whole document (text, sentences, spans);
+with ``unit="sentence"`` a document header line is followed by one line per
+sentence carrying that sentence's spans. Both are written and read streaming,
+one document at a time, and an export imported into an empty store exports
+back byte for byte. Reading a file back lives in :mod:`annot.export.jsonl_import`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annot.errors import FormatError
+from annot.model import Document, Sentence, Span
+
+if TYPE_CHECKING:
+    from annot.store import Store
+
+__all__ = ["ExportResult", "SCHEMA", "UNITS", "export_jsonl", "iter_records"]
+
+SCHEMA = "annot/1"
+UNITS = ("document", "sentence")
+#: ``progress(done, total, what)``: called once per document.
+Progress = Callable[[int, int, str], None]
+Record = dict[str, Any]
+
+# Compact, unescaped and strict (no NaN): the byte-level contract of the format.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export wrote: the file and how many documents, sentences and spans it holds."""
+
+    path: Path
+    documents: int
+    sentences: int
+    spans: int
+
+
+def to_timestamp(value: datetime) -> str:
+    """``value`` as annot/1 writes it: ISO 8601 in UTC, to the microsecond."""
+    # annot only stores aware datetimes; treating a naive one as UTC keeps export total.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise FormatError(f"Unknown export unit {unit!r}. Valid units: {', '.join(UNITS)}.")
+
+
+def _document_fields(doc: Document, superseded_by: str | None) -> Record:
+    return {
+        "schema": SCHEMA, "type": "document", "id": doc.id, "key": doc.key, "title": doc.title,
+        "lang": doc.lang, "source": doc.source, "published": doc.published.isoformat() if doc.published else None,
+        "ingested_at": to_timestamp(doc.ingested_at), "superseded_by": superseded_by, "text": doc.text,
+    }  # fmt: skip
+
+
+def _sentence_fields(sent: Sentence) -> Record:
+    # The one place a sentence becomes JSON, shared by both units: per-sentence
+    # additions (translations) belong here.
+    return {"index": sent.index, "start": sent.start, "end": sent.end, "text": sent.text, "heading": sent.heading}
+
+
+def _span_record(span: Span, sent: Sentence | None) -> Record:
+    return {
+        "id": span.id, "label": span.label, "start": span.start, "end": span.end,
+        "sentence": sent.index if sent else None,
+        "sent_start": span.start - sent.start if sent else None,
+        "sent_end": span.end - sent.start if sent else None,
+        "text": span.text, "attrs": dict(sorted(span.attrs.items())), "annotator": span.annotator,
+        "origin": str(span.origin), "status": str(span.status), "anchor": span.anchor,
+        "created_at": to_timestamp(span.created_at), "updated_at": to_timestamp(span.updated_at),
+    }  # fmt: skip
+
+
+def _homes(sentences: list[Sentence], spans: list[Span]) -> list[Sentence | None]:
+    """Each span's sentence: the last one starting at or before it, else the first one."""
+    by_start = sorted(sentences, key=lambda s: (s.start, s.index))
+    starts = [s.start for s in by_start]
+    if not by_start:
+        return [None] * len(spans)
+    return [by_start[max(bisect_right(starts, span.start) - 1, 0)] for span in spans]
+
+
+def _versions(store: Store, all_versions: bool) -> list[tuple[str, str | None]]:
+    """(id, superseded_by) of the documents to export, in store order; metadata only, no texts."""
+    # The documents frame is the store API that tells which version superseded which.
+    frame = store.documents(all_versions=all_versions)
+    newer = [v if isinstance(v, str) else None for v in frame["superseded_by"].tolist()]
+    return list(zip(frame["id"].tolist(), newer))
+
+
+def _document_records(store: Store, doc_id: str, superseded_by: str | None, unit: str) -> list[Record]:
+    """The records of one document: the only text, sentences and spans held at a time."""
+    doc = store.document(doc_id)
+    sentences = store.get_sentences(doc.id)
+    spans = list(store.iter_spans(doc.id))
+    homes = _homes(sentences, spans)
+    head = _document_fields(doc, superseded_by)
+    if unit == "document":
+        head["sentences"] = [_sentence_fields(s) for s in sentences]
+        head["spans"] = [_span_record(span, home) for span, home in zip(spans, homes)]
+        return [head]
+    if spans and not sentences:
+        raise FormatError(
+            f"Document {doc.id} has {len(spans)} spans but no sentences, so unit='sentence' cannot hold"
+            " them; export with unit='document'."
+        )
+    per_sentence: dict[int, list[Record]] = {s.index: [] for s in sentences}
+    for span, home in zip(spans, homes):
+        per_sentence[home.index].append(_span_record(span, home))  # type: ignore[union-attr]
+    lines = [head]
+    for sent in sentences:
+        lines.append({
+            "schema": SCHEMA, "type": "sentence", "doc_id": doc.id, "lang": doc.lang,
+            **_sentence_fields(sent), "spans": per_sentence[sent.index],
+        })  # fmt: skip
+    return lines
+
+
+def iter_records(store: Store, *, unit: str = "document", all_versions: bool = False) -> Iterator[Record]:
+    """Yield the annot/1 records of ``store``, one document's worth in memory at a time.
+
+    Args:
+        store: the store to read.
+        unit: ``document`` (one record per document) or ``sentence`` (a document
+            header record, then one record per sentence with its spans).
+        all_versions: also yield superseded versions (with their orphaned spans),
+            in store order so that an import rebuilds the version chain.
+
+    Raises:
+        FormatError: unknown ``unit``, or a document with spans but no sentences in unit ``sentence``.
+    """
+    _check_unit(unit)
+    for doc_id, superseded_by in _versions(store, all_versions):
+        yield from _document_records(store, doc_id, superseded_by, unit)
+
+
+def _dumps(record: Record) -> str:
+    return _ENCODER.encode(record)
+
+
+def export_jsonl(
+    store: Store, out: str | os.PathLike[str] = "exports/corpus.jsonl", *, unit: str = "document",
+    all_versions: bool = False, progress: Progress | None = None,
+) -> ExportResult:  # fmt: skip
+    """Write ``store`` as annot/1 JSONL to ``out``, atomically.
+
+    The file is written to a temporary file beside ``out``, fsynced, then
+    renamed over it: readers see the old file or the whole new one, never a part.
+
+    Args:
+        store: the store to export.
+        out: the file to write (its folder is created).
+        unit: ``document`` or ``sentence`` (see ``iter_records``).
+        all_versions: also export superseded document versions.
+        progress: called as ``progress(done, total, doc_id)`` after each document.
+
+    Returns:
+        The path and the numbers of documents, sentences and spans written.
+
+    Raises:
+        FormatError: unknown ``unit`` (nothing is written).
+    """
+    _check_unit(unit)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    versions = _versions(store, all_versions)
+    counts = {"document": 0, "sentence": 0, "span": 0}
+    tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - outlives its with block: renamed, or removed on error
+        "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with tmp:
+            for done, (doc_id, superseded_by) in enumerate(versions, 1):
+                for record in _document_records(store, doc_id, superseded_by, unit):
+                    tmp.write(_dumps(record) + "\n")
+                    counts[record["type"]] += 1
+                    counts["sentence"] += len(record.get("sentences", ()))
+                    counts["span"] += len(record.get("spans", ()))
+                if progress is not None:
+                    progress(done, len(versions), doc_id)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        # NamedTemporaryFile is private (0600); an export is meant to be shared.
+        os.chmod(tmp.name, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
+        os.replace(tmp.name, path)
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return ExportResult(path, counts["document"], counts["sentence"], counts["span"])
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; some platforms cannot open or fsync a folder.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

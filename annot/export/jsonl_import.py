@@ -1,0 +1,318 @@
+"""Reading annot/1 JSONL back into a store, line by line, with errors that name ``FILE:LINE``."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from annot.errors import FormatError, SpanError
+from annot.export.jsonl import SCHEMA, Progress, Record, to_timestamp
+from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status
+
+if TYPE_CHECKING:
+    from annot.schema import LabelSchema
+    from annot.store import Store
+
+__all__ = ["ImportResult", "import_jsonl"]
+
+# A document line as written: lets import count documents for progress without parsing.
+_DOC_LINE = re.compile(rb'^\s*\{\s*"schema"\s*:\s*"' + re.escape(SCHEMA.encode()) + rb'"\s*,\s*"type"\s*:\s*"document"')
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did: documents new to the store, documents already there, spans written."""
+
+    documents_added: int
+    documents_unchanged: int
+    spans_written: int
+
+
+_KINDS = {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "an object"}
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _get(rec: Record, name: str, kind: type, where: str, *, null: bool = False, valid: tuple[str, ...] = ()) -> Any:
+    """``rec[name]``, checked to be a ``kind`` (or null when allowed), and among ``valid`` if given."""
+    if not isinstance(rec, dict):
+        raise FormatError(f"{where}: expected a JSON object, got {_short(rec)}.")
+    if name not in rec:
+        raise FormatError(f"{where}: missing field {name!r}; re-export the file with annot export.")
+    value = rec[name]
+    if value is None and null:
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise FormatError(
+            f"{where}: field {name!r} must be {_KINDS[kind]}{' or null' if null else ''}, got {_short(value)}."
+        )
+    if valid and value not in valid:
+        raise FormatError(f"{where}: {name} {value!r} is not valid; valid values: {', '.join(valid)}.")
+    return value
+
+
+def _time(rec: Record, name: str, where: str) -> datetime:
+    text = _get(rec, name, str, where)
+    with contextlib.suppress(ValueError):
+        value = datetime.fromisoformat(text)
+        if value.tzinfo is not None:
+            return value.astimezone(timezone.utc)
+    raise FormatError(
+        f"{where}: {name} {text!r} is not an ISO 8601 time with a UTC offset (like 2022-10-17T08:00:00.000000+00:00)."
+    )
+
+
+def _read_document(rec: Record, where: str) -> Document:
+    _get(rec, "superseded_by", str, where, null=True)  # derived on import, but part of the format
+    published = _get(rec, "published", str, where, null=True)
+    try:
+        day = date.fromisoformat(published) if published is not None else None
+    except ValueError:
+        raise FormatError(f"{where}: published {published!r} is not a date like 2022-10-17 (or null).") from None
+    return Document(
+        id=_get(rec, "id", str, where), key=_get(rec, "key", str, where), title=_get(rec, "title", str, where),
+        lang=_get(rec, "lang", str, where), text=_get(rec, "text", str, where),
+        source=_get(rec, "source", str, where, null=True), published=day, ingested_at=_time(rec, "ingested_at", where),
+    )  # fmt: skip
+
+
+def _read_sentence(rec: Record, doc: Document, where: str) -> Sentence:
+    index, start, end = (_get(rec, name, int, where) for name in ("index", "start", "end"))
+    text, heading = _get(rec, "text", str, where), _get(rec, "heading", bool, where)
+    if not 0 <= start <= end <= len(doc.text) or doc.text[start:end] != text:
+        raise FormatError(
+            f"{where}: sentence {index} [{start}, {end}) does not slice the text of document {doc.id}"
+            f" (length {len(doc.text)}); fix its offsets or text, or re-export the file."
+        )
+    return Sentence(doc.id, index, start, end, text, heading)
+
+
+def _read_span(rec: Any, doc: Document, schema: LabelSchema, where: str) -> Span:
+    where = f"{where}: span {_get(rec, 'id', str, where)}"
+    start, end = _get(rec, "start", int, where), _get(rec, "end", int, where)
+    label, text = _get(rec, "label", str, where), _get(rec, "text", str, where)
+    if not 0 <= start < end <= len(doc.text):
+        raise FormatError(
+            f"{where}: [{start}, {end}) is out of range for document {doc.id}"
+            f" (valid: 0 <= start < end <= {len(doc.text)}); fix the offsets or drop the span."
+        )
+    if doc.text[start:end] != text:
+        raise FormatError(
+            f"{where}: text {_short(text)} differs from the document text at [{start}, {end})"
+            f" ({_short(doc.text[start:end])}); fix the offsets."
+        )
+    try:
+        attrs = schema.validate(label, _get(rec, "attrs", dict, where))
+    except SpanError as exc:
+        raise FormatError(f"{where}: {exc}") from exc
+    return Span(
+        id=rec["id"], doc_id=doc.id, start=start, end=end, label=label, attrs=attrs, text=text,
+        annotator=_get(rec, "annotator", str, where),
+        origin=Origin(_get(rec, "origin", str, where, valid=tuple(Origin))),
+        status=Status(_get(rec, "status", str, where, valid=tuple(Status))),
+        anchor=_get(rec, "anchor", str, where, valid=ANCHORS),
+        created_at=_time(rec, "created_at", where), updated_at=_time(rec, "updated_at", where),
+    )  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Pending:
+    """One document being read: the document, its first line, sentences and (line, span record) pairs."""
+
+    doc: Document
+    line: int
+    sentences: list[Sentence] = field(default_factory=list)
+    spans: list[tuple[int, Any]] = field(default_factory=list)
+
+    def add(self, rec: Record, where: str) -> None:
+        """Add a sentence record (a sentence line, or an item of a document line's ``sentences``)."""
+        sent = _read_sentence(rec, self.doc, where)
+        if self.sentences and sent.index <= self.sentences[-1].index:
+            raise FormatError(
+                f"{where}: sentence index {sent.index} follows {self.sentences[-1].index}; indexes must increase."
+            )
+        self.sentences.append(sent)
+
+
+def _span_key(span: Span) -> tuple[Any, ...]:
+    return (span.id, span.doc_id, span.start, span.end, span.label, json.dumps(dict(span.attrs), sort_keys=True),
+            span.text, span.annotator, str(span.origin), str(span.status), span.anchor,
+            to_timestamp(span.created_at), to_timestamp(span.updated_at))  # fmt: skip
+
+
+def _ordered(spans: list[Span], schema: LabelSchema) -> list[Span]:
+    """``spans`` in an order the store accepts: each after the spans its span attributes name."""
+    batch = {s.id for s in spans}
+
+    def is_ref(span: Span, name: str) -> bool:
+        return schema.labels[span.label].attributes[name].type == "span"
+
+    out: list[Span] = []
+    placed: set[str] = set()
+    waiting = spans
+    while waiting:
+        held = {s.id for s in waiting if {v for k, v in s.attrs.items() if is_ref(s, k) and v in batch} - placed}
+        ready = [s for s in waiting if s.id not in held]
+        waiting = [s for s in waiting if s.id in held]
+        if not ready:
+            # A reference cycle (the store allows one through updates): add the spans
+            # without their span references first, then again whole.
+            return (
+                out
+                + [replace(s, attrs={k: v for k, v in s.attrs.items() if not is_ref(s, k)}) for s in waiting]
+                + waiting
+            )
+        out.extend(ready)
+        placed.update(s.id for s in ready)
+    return out
+
+
+def _commit(store: Store, path: str, pending: _Pending) -> tuple[str, int]:
+    """Add one document and its spans; return the store's status and the number of spans written."""
+    doc, spans = pending.doc, []
+    lines: dict[str, int] = {}  # span id -> its line, to name it in errors
+    for line, rec in pending.spans:
+        span = _read_span(rec, doc, store.schema, f"{path}:{line}")
+        if span.id in lines:
+            raise FormatError(
+                f"{path}:{line}: span id {span.id} appears twice in document {doc.id} (also line {lines[span.id]})."
+            )
+        lines[span.id] = line
+        spans.append(span)
+    try:
+        status = store.add_document(doc, pending.sentences).status
+    except SpanError as exc:
+        raise FormatError(f"{path}:{pending.line}: {exc}") from exc
+    # Spans already stored exactly so are skipped: re-importing a file writes nothing.
+    stored = {_span_key(s) for s in store.iter_spans(doc.id)}
+    todo = _ordered([s for s in spans if _span_key(s) not in stored], store.schema)
+    current: list[Span] = []
+
+    def feed() -> Iterator[Span]:
+        # add_spans stops at the first bad span; remembering the one handed over names it.
+        for span in todo:
+            current[:] = [span]
+            yield span
+
+    try:
+        store.add_spans(feed(), on_conflict="replace")
+    except SpanError as exc:
+        span = current[0]
+        raise FormatError(f"{path}:{lines[span.id]}: span {span.id}: {exc} Fix or drop the span in the file.") from exc
+    return status, len({s.id for s in todo})
+
+
+def _read_lines(path: str) -> Iterator[tuple[int, Record]]:
+    """Yield (line number, record) for each non-blank line, checked up to its schema tag."""
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with below; bytes give exact line numbers
+    except OSError as exc:
+        raise FormatError(
+            f"Cannot read {path}: {exc.strerror}. Pass an annot/1 JSONL file made by annot export."
+        ) from exc
+    with fh:
+        # JSON text never holds a raw NUL byte (it is escaped); binary files nearly always do, early.
+        binary = b"\x00" in fh.read(8192)
+        fh.seek(0)
+        for lineno, raw in enumerate(fh, 1):
+            where = f"{path}:{lineno}"
+            if binary or b"\x00" in raw:
+                raise FormatError(
+                    f"{where}: binary data (NUL byte); this is not a JSONL file. Export one with annot export."
+                )
+            try:
+                text = raw.decode("utf-8").removeprefix("\ufeff" if lineno == 1 else "")
+                rec = json.loads(text) if text.strip() else None
+            except UnicodeDecodeError as exc:
+                raise FormatError(
+                    f"{where}: not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1});"
+                    " annot/1 files are UTF-8."
+                ) from exc
+            except json.JSONDecodeError as exc:
+                raise FormatError(
+                    f"{where}: invalid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object."
+                ) from exc
+            if rec is None and not text.strip():
+                continue
+            tag = rec.get("schema") if isinstance(rec, dict) else None
+            if not isinstance(rec, dict) or next(iter(rec), None) != "schema" or tag != SCHEMA:
+                raise FormatError(f"{where}: not an {SCHEMA} record (schema={_short(tag)}); export with annot export.")
+            yield lineno, rec
+
+
+def _count_documents(path: str) -> int:
+    with contextlib.suppress(OSError), open(path, "rb") as fh:
+        return sum(1 for raw in fh if _DOC_LINE.match(raw))
+    return 0  # _read_lines reports an unreadable file properly
+
+
+def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progress | None = None) -> ImportResult:
+    """Read an annot/1 JSONL file (either unit) into ``store``, keeping every id and timestamp.
+
+    Reads line by line, holding one document (and its sentence lines) at a time.
+    Documents already in the store are left as they are, and spans identical to
+    the stored ones are not rewritten, so importing a file twice changes nothing.
+    Derived fields (``sentence``, ``sent_start``, ``sent_end``, ``superseded_by``)
+    are recomputed by the store, not read.
+
+    Args:
+        store: the store to add to.
+        path: the JSONL file.
+        progress: called as ``progress(done, total, doc_id)`` after each document.
+
+    Returns:
+        Numbers of documents added (new or new versions), unchanged, and spans written.
+
+    Raises:
+        FormatError: the file is unreadable, binary, not UTF-8 or not valid annot/1;
+            the message starts with ``FILE:LINE:``. Documents before that line stay imported.
+    """
+    path = os.fspath(path)
+    total = _count_documents(path)
+    counts = {"added": 0, "unchanged": 0, "spans": 0}
+    pending: _Pending | None = None
+
+    def flush() -> None:
+        if pending is not None:
+            status, written = _commit(store, path, pending)
+            counts["unchanged" if status == "unchanged" else "added"] += 1
+            counts["spans"] += written
+            if progress is not None:
+                done = counts["added"] + counts["unchanged"]
+                progress(done, max(total, done), pending.doc.id)
+
+    for lineno, rec in _read_lines(path):
+        where = f"{path}:{lineno}"
+        if rec.get("type") == "document":
+            flush()
+            pending = _Pending(_read_document(rec, where), lineno)
+            if "sentences" in rec or "spans" in rec:  # a whole document, else a header
+                for sent in _get(rec, "sentences", list, where):
+                    pending.add(sent, where)
+                pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
+        elif rec.get("type") == "sentence":
+            doc_id = _get(rec, "doc_id", str, where)
+            if pending is None or doc_id != pending.doc.id:
+                raise FormatError(
+                    f"{where}: sentence line for document {doc_id}, whose header line was not seen;"
+                    ' put its "type":"document" line (without sentences) right before its sentence lines.'
+                )
+            if _get(rec, "lang", str, where) != pending.doc.lang:
+                raise FormatError(f"{where}: lang {rec['lang']!r} differs from its document's {pending.doc.lang!r}.")
+            pending.add(rec, where)
+            pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
+        else:
+            raise FormatError(
+                f"{where}: unknown record type {_short(rec.get('type'))}; valid types: document, sentence."
+            )
+    flush()
+    return ImportResult(counts["added"], counts["unchanged"], counts["spans"])

@@ -1,0 +1,16 @@
+"""Stage "files -> Document": find, decode and clean article files into documents."""
+
+from __future__ import annotations
+
+from annot.ingest.clean import detect_language, from_text, strip_boilerplate
+from annot.ingest.files import find_files, read_file
+from annot.ingest.formats import SUPPORTED_SUFFIXES
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "detect_language",
+    "find_files",
+    "from_text",
+    "read_file",
+    "strip_boilerplate",
+]

@@ -1,0 +1,118 @@
+"""Files -> documents: find the files to ingest and read each one with its format's reader."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from annot.errors import CorpusError
+from annot.ingest.clean import build_document
+from annot.ingest.decode import decode, refuse_binary
+from annot.ingest.formats import KINDS, SUPPORTED_SUFFIXES, from_html, from_jsonl, from_markdown, meta_from_name
+from annot.model import Document
+
+__all__ = ["find_files", "read_file"]
+
+
+def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Expand files and directories into the list of files to ingest.
+
+    Directories are walked recursively in sorted path order, keeping files with
+    a supported suffix (``.txt``, ``.md``, ``.markdown``, ``.html``, ``.htm``,
+    ``.jsonl``) and skipping hidden files and directories. A file named
+    explicitly is always kept, so an unsupported one fails loudly in
+    :func:`read_file` instead of vanishing. A file reached twice is listed once.
+
+    Args:
+        paths: files and/or directories.
+
+    Returns:
+        The files, in the order given, each directory expanded in place.
+
+    Raises:
+        CorpusError: a path does not exist.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        root = Path(raw)
+        if root.is_dir():
+            candidates = sorted(
+                (p for p in root.rglob("*") if p.is_file() and _wanted(p.relative_to(root))),
+                key=lambda p: p.relative_to(root).parts,
+            )
+        elif root.exists():
+            candidates = [root]
+        else:
+            raise CorpusError(
+                f"No such file or directory: {root} (check the path; {KINDS} files or directories)"
+            )
+        for path in candidates:
+            if (resolved := path.resolve()) not in seen:
+                seen.add(resolved)
+                found.append(path)
+    return found
+
+
+def _wanted(relative: Path) -> bool:
+    hidden = any(part.startswith(".") for part in relative.parts)
+    return not hidden and relative.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def read_file(path: str | os.PathLike[str], *, lang: str | None = None) -> list[Document | CorpusError]:
+    """Read one file into documents (one, or one per line for ``.jsonl``).
+
+    Title, date and language come from the content where the format has them
+    (Markdown ``# `` heading, HTML metadata, JSONL fields), else from the file
+    name: ``belarus-russian-grouping-2022-10-17.en.txt`` gives the title
+    ``belarus russian grouping 2022-10-17``, the date 2022-10-17 and ``en``.
+    A JSONL record needs ``text`` and may have ``id`` (the document key),
+    ``title``, ``lang``, ``source`` and ``published`` (ISO date); without an
+    ``id`` or ``source`` its key and source are ``file:line``.
+
+    Args:
+        path: a ``.txt``, ``.md``/``.markdown``, ``.html``/``.htm`` or ``.jsonl`` file.
+        lang: ISO 639-1 code of the text; overrides the file name (for JSONL it
+            is the default of records without a ``lang``). Detected if omitted.
+
+    Returns:
+        The documents. For JSONL, a bad line becomes a :class:`CorpusError`
+        item naming ``file:line`` while the other lines still give documents.
+
+    Raises:
+        CorpusError: the whole file is unusable (missing, binary, undecodable,
+            unsupported type, no text left after cleaning).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+            refuse_binary(head, path)  # before the suffix check: "binary" is the better hint
+            if suffix not in SUPPORTED_SUFFIXES:
+                raise CorpusError(f"{path}: unsupported file type {suffix or '(none)'!r}; {KINDS}")
+            data = head + handle.read()
+    except FileNotFoundError as exc:
+        raise CorpusError(f"No such file or directory: {path} (check the path)") from exc
+    except IsADirectoryError as exc:
+        raise CorpusError(f"{path}: is a directory; list its files with find_files() and read each") from exc
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror}); check its permissions") from exc
+    if suffix == ".jsonl":
+        return from_jsonl(decode(data, path), path, lang)
+    title, name_lang, published = meta_from_name(path)
+    lang = lang or name_lang
+    if suffix in (".html", ".htm"):
+        text, html_title, html_date = from_html(decode(data, path), path)
+        title, published = html_title or title, html_date or published
+    elif suffix in (".md", ".markdown"):
+        text, md_title = from_markdown(decode(data, path))
+        title = md_title or title
+    else:
+        text = decode(data, path)
+    # The key (identity across versions) is the absolute path, so that "corpus/a.txt" from the
+    # repository and "../corpus/a.txt" from a notebook name the same article; source keeps the
+    # path as the user gave it.
+    key = str(path.resolve())
+    return [build_document(text, str(path), title=title, source=str(path), key=key, lang=lang, published=published)]

@@ -1,0 +1,134 @@
+"""Time and peak RSS of ``Store.spans()`` (every span as a typed DataFrame), each in a fresh process.
+
+Baseline, same run, same file: ``pd.read_sql_query("SELECT * FROM spans", conn)``,
+the untyped frame pandas gives for free. A third probe runs only the SQL that
+``spans()`` runs (its two ``fetchall``), to split the time between SQLite and
+frame building. The floor line is a process that only imports annot and pandas.
+
+Run: ``.venv/bin/python benchmarks/bench_spans_frame.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import _common as C
+
+
+def shapes(quick: bool) -> list[tuple[str, C.Shape]]:
+    # Same shapes as bench_edit_latency, so run_all builds each store once.
+    if quick:
+        return [("10k", C.Shape(20, 100, 5)), ("100k", C.Shape(200, 100, 5))]
+    return [("100k", C.Shape(200, 100, 5)), ("1M", C.Shape(2_000, 100, 5))]
+
+
+def annot_frame(path: str) -> dict[str, Any]:
+    import pandas  # noqa: F401  spans() imports it lazily; the baseline pays it before its clock too
+
+    from annot.store import Store
+
+    t0 = time.perf_counter()
+    with Store(path, annotator=C.ANNOTATOR) as store:
+        open_s = time.perf_counter() - t0
+        before = C.rss_mb()
+        t0 = time.perf_counter()
+        df = store.spans()
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "rows": len(df), "columns": df.shape[1], "rss_before_mb": before, "open_s": open_s}
+
+
+def annot_sql_only(path: str) -> dict[str, Any]:
+    """The two queries ``Store.spans()`` runs, fetched into Python tuples, no frame."""
+    import sqlite3
+
+    from annot.store import DB_NAME
+
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(Path(path) / DB_NAME)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    open_s = time.perf_counter() - t0
+    before = C.rss_mb()
+    t0 = time.perf_counter()
+    rows = conn.execute(
+        'SELECT id, doc_id, start, "end", label, attrs, text, annotator, origin, status, anchor, created_at,'
+        ' updated_at, deleted FROM spans p WHERE p.deleted = 0 ORDER BY doc_id, start, "end", id'
+    ).fetchall()
+    sentences = conn.execute("SELECT doc_id, idx, start FROM sentences").fetchall()
+    seconds = time.perf_counter() - t0
+    conn.close()
+    return {"seconds": seconds, "rows": len(rows), "sentence_rows": len(sentences), "columns": 14, "rss_before_mb": before, "open_s": open_s}
+
+
+def pandas_read_sql(path: str) -> dict[str, Any]:
+    import sqlite3
+
+    import pandas as pd
+
+    from annot.store import DB_NAME
+
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(Path(path) / DB_NAME)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    open_s = time.perf_counter() - t0
+    before = C.rss_mb()
+    t0 = time.perf_counter()
+    df = pd.read_sql_query("SELECT * FROM spans", conn)
+    seconds = time.perf_counter() - t0
+    conn.close()
+    return {"seconds": seconds, "rows": len(df), "columns": df.shape[1], "rss_before_mb": before, "open_s": open_s}
+
+
+PROBES = (("annot spans()", annot_frame), ("  its SQL only", annot_sql_only), ("pd.read_sql_query", pandas_read_sql))
+
+
+def measure(path: Path, repeat: int) -> dict[str, dict[str, Any]]:
+    """Each probe ``repeat`` times, each in a fresh process: median time, highest peak RSS."""
+    out = {}
+    for name, probe in PROBES:
+        runs = [C.in_fresh_process(probe, str(path)) for _ in range(repeat)]
+        out[name] = {
+            "seconds": statistics.median(r["seconds"] for r in runs),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+            "rss_before_mb": max(r["rss_before_mb"] for r in runs),
+            "open_s": statistics.median(r["open_s"] for r in runs),
+            "rows": runs[0]["rows"], "columns": runs[0]["columns"],
+        }  # fmt: skip
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = C.parse_args(__doc__.splitlines()[0], argv)
+    C.header("spans frame: Store.spans() vs pd.read_sql_query, fresh process each")
+    print(C.machine_line())
+    floor = C.in_fresh_process(C.idle_rss)["peak_rss_mb"]
+    rows = []
+    with C.workdir(args.workdir) as root:
+        for size, shape in shapes(args.quick):
+            path = C.project(root, shape)  # read-only use: the shared template
+            repeat = 3 if shape.spans <= 100_000 else 1
+            res = measure(path, repeat)
+            base = res["pd.read_sql_query"]
+            for name, r in res.items():
+                rows.append((
+                    size, name, f"{r['rows']:,}", r["columns"], f"{r['open_s']:.3f}", f"{r['seconds']:.2f}",
+                    C.ratio(r["seconds"], base["seconds"]), f"{r['peak_rss_mb']:,.0f}",
+                    f"{r['peak_rss_mb'] - r['rss_before_mb']:,.0f}",
+                    C.ratio(r["peak_rss_mb"] - r["rss_before_mb"], base["peak_rss_mb"] - base["rss_before_mb"]),
+                    f"{r['seconds'] * 1e6 / max(r['rows'], 1):.1f}", repeat,
+                ))  # fmt: skip
+    print(f"import-only floor (annot + pandas, fresh process): peak RSS {floor:,.0f} MiB")
+    print(C.table(
+        ["size", "probe", "rows", "cols", "open s", "time s", "time vs pandas", "peak RSS MiB", "RSS growth MiB",
+         "growth vs pandas", "us/row", "runs"],
+        rows,
+    ))  # fmt: skip
+    print("(open = Store(path) for annot, which runs PRAGMA quick_check on every open; sqlite3.connect + one query for the others)")
+    print("(RSS growth = peak minus RSS just before the call, after imports and opening; times = median of runs)")
+
+
+if __name__ == "__main__":
+    main()

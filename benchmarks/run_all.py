@@ -1,0 +1,35 @@
+"""Run every benchmark in one go, sharing the built stores: ``run_all.py [--quick]``.
+
+Stores are built once under a temporary folder in ``benchmarks/out/``
+(git-ignored) and deleted at the end, unless ``--workdir`` names a folder to keep.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import _common as C
+import bench_edit_latency
+import bench_export
+import bench_spans_frame
+
+BENCHMARKS = (bench_edit_latency, bench_spans_frame, bench_export)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = C.parse_args(__doc__.splitlines()[0], argv)
+    print(f"annot benchmarks ({'quick' if args.quick else 'full'} sizes)")
+    print(C.machine_line())
+    t0 = time.perf_counter()
+    with C.workdir(args.workdir) as root:
+        for bench in BENCHMARKS:
+            t = time.perf_counter()
+            extra = ["--quick"] if args.quick else []
+            bench.main([*extra, "--workdir", str(root)])
+            print(f"[{bench.__name__}: {time.perf_counter() - t:.0f} s]", flush=True)
+    print(f"\nall benchmarks: {time.perf_counter() - t0:.0f} s wall; {C.machine_line()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Writes notebooks/*.ipynb from the cell sources below (run after editing them).
+
+Keeping the sources here makes notebook diffs reviewable; the .ipynb files are
+committed without outputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ANNOTATE = [
+    new_markdown_cell(
+        "# Annotate\n\n"
+        "Opens the project (the `ANNOT_PROJECT` folder, or `../project`), makes sure the articles in "
+        "`../corpus/` are ingested (a no-op when they already are), and shows the seed article sentence by "
+        "sentence with its annotations as pandas DataFrames. Every edit made through `store` is saved the "
+        "moment the call returns."
+    ),
+    new_code_cell(
+        "import os\n"
+        "from pathlib import Path\n\n"
+        "import pandas as pd\n\n"
+        "import annot\n\n"
+        'pd.set_option("display.max_colwidth", None)  # show whole sentences\n'
+        'PROJECT = Path(os.environ.get("ANNOT_PROJECT", "../project"))\n'
+        'CORPUS = Path(os.environ.get("ANNOT_CORPUS", "../corpus"))\n\n'
+        "store = annot.open_project(PROJECT)\n"
+        "report = annot.ingest(CORPUS, store)\n"
+        "print(store, '-', report.summary())\n"
+        'store.documents()[["id", "title", "lang", "published", "sentences", "spans"]]'
+    ),
+    new_markdown_cell("## The seed article, sentence by sentence\n\nHeadings are flagged; offsets slice the document text exactly."),
+    new_code_cell(
+        'doc = store.document("belarus-russian-grouping")\n'
+        "sentences = store.sentences(doc.id)\n"
+        "print(doc.title, '|', doc.lang, '|', doc.published, '|', len(sentences), 'sentences')\n"
+        'sentences[["index", "start", "end", "heading", "text"]].set_index("index")'
+    ),
+    new_markdown_cell("## Annotations\n\nSpans of the article (empty until you tag some), and counts per label and annotator."),
+    new_code_cell("store.spans(doc.id, flatten=True)"),
+    new_code_cell("store.stats()"),
+    new_markdown_cell(
+        "## Tagging from Python\n\n"
+        "Until the annotation widget arrives, spans are added from code. Offsets are document offsets "
+        "(`doc.text[start:end]`); `find` locates a phrase:\n\n"
+        "```python\n"
+        'start = doc.text.find("up to 9,000 military personnel")\n'
+        'span = store.add_span(doc.id, start, start + len("up to 9,000 military personnel"), "QUANTITY",\n'
+        '                      {"value": 9000, "unit": "military personnel", "qualifier": "up to"})\n'
+        'store.update_span(span.id, status="pending")\n'
+        "store.undo()          # undo your last edit\n"
+        "```\n\n"
+        "See `tour.ipynb` for a full walk through the API on a scratch project."
+    ),
+]
+
+TOUR = [
+    new_markdown_cell(
+        "# A tour of the annot API\n\n"
+        "Works on a scratch project in a temporary folder, so running it changes nothing of yours."
+    ),
+    new_code_cell(
+        "import tempfile\n"
+        "from pathlib import Path\n\n"
+        "import annot\n\n"
+        "scratch = Path(tempfile.mkdtemp(prefix='annot-tour-'))\n"
+        'store = annot.open_project(scratch / "project", annotator="tour")\n'
+        'report = annot.ingest("../corpus", store)\n'
+        "print(report.summary())\n"
+        'doc = store.document("belarus-russian-grouping")\n'
+        "store.sentences(doc.id).head()"
+    ),
+    new_markdown_cell("## Tag actors, quantities and stance"),
+    new_code_cell(
+        "def tag(phrase, label, attrs=None, occurrence=0):\n"
+        "    start = -1\n"
+        "    for _ in range(occurrence + 1):\n"
+        "        start = doc.text.index(phrase, start + 1)\n"
+        "    return store.add_span(doc.id, start, start + len(phrase), label, attrs)\n\n"
+        'minsk = tag("Minsk", "ACTOR", {"type": "government body", "canonical": "Belarus"})\n'
+        'troops = tag("up to 9,000 military personnel", "QUANTITY",\n'
+        '             {"value": 9000, "unit": "military personnel", "qualifier": "up to"})\n'
+        'tanks = tag("some 170 tanks", "QUANTITY", {"value": 170, "unit": "tanks", "qualifier": "approximately"})\n'
+        'russia = tag("Russia", "ACTOR", {"type": "state"}, occurrence=1)\n'
+        'claim = tag("The deployment of up to 9,000 military personnel is for “purely defensive” purposes", "STANCE",\n'
+        '            {"holder_span": minsk.id, "target": "deployment", "polarity": "supports", "evidence": "reported"})\n'
+        "store.spans(doc.id, flatten=True)[['label', 'text', 'sentence', 'sent_start', 'sent_end', 'attr.value', 'attr.qualifier']]"
+    ),
+    new_markdown_cell("## Edit, delete, undo\n\nEvery edit is in the history; deletes can be restored."),
+    new_code_cell(
+        'store.update_span(tanks.id, status="pending")\n'
+        "store.delete_span(russia.id)\n"
+        "store.undo()  # brings the deleted span back\n"
+        "store.history()[['seq', 'op', 'span_id', 'annotator', 'state']]"
+    ),
+    new_markdown_cell("## Analyse with pandas"),
+    new_code_cell(
+        "spans = store.spans(flatten=True)\n"
+        "spans.groupby('label', observed=True).size()"
+    ),
+    new_code_cell(
+        "spans[spans.label == 'QUANTITY'][['text', 'attr.value', 'attr.unit', 'attr.qualifier', 'status']]"
+    ),
+    new_markdown_cell("## Export and import\n\nThe annot/1 JSONL round-trips exactly."),
+    new_code_cell(
+        'exported = annot.export_jsonl(store, scratch / "corpus.jsonl")\n'
+        "print(exported)\n"
+        'copy = annot.open_project(scratch / "copy")\n'
+        "annot.import_jsonl(copy, exported.path)\n"
+        'again = annot.export_jsonl(copy, scratch / "again.jsonl")\n'
+        "assert exported.path.read_bytes() == again.path.read_bytes()\n"
+        "print('identical after export -> import -> export')"
+    ),
+]
+
+
+def write(name: str, cells: list) -> None:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, ROOT / "notebooks" / name)
+
+
+if __name__ == "__main__":
+    write("annotate.ipynb", ANNOTATE)
+    write("tour.ipynb", TOUR)

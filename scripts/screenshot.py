@@ -1,0 +1,98 @@
+"""Takes docs/screenshot.png: JupyterLab on notebooks/annotate.ipynb, run top to bottom.
+
+Needs Debian's chromium and the Python playwright package (``pip install
+playwright``; no ``playwright install``: the system chromium is used). Runs on a
+scratch project so your annotations are not shown.
+
+    .venv/bin/python scripts/screenshot.py [--out docs/screenshot.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+
+def start_lab(scratch: Path, token: str) -> tuple[subprocess.Popen, int]:
+    env = dict(os.environ)
+    for name in ("RUNTIME", "CONFIG", "DATA"):
+        (scratch / name.lower()).mkdir()
+        env[f"JUPYTER_{name}_DIR"] = str(scratch / name.lower())
+    env["ANNOT_PROJECT"] = str(scratch / "project")
+    # No "get notified about Jupyter news?" toast over the screenshot.
+    notification = scratch / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    notification.write_text(json.dumps({"fetchNews": "false"}))
+    cmd = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", "--ServerApp.port=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={scratch / 'root'}",
+        f"--LabApp.user_settings_dir={scratch / 'settings'}", f"--LabApp.workspaces_dir={scratch / 'ws'}",
+        "--allow-root",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        files = list((scratch / "runtime").glob("jpserver-*.json"))
+        if files:
+            port = json.loads(files[0].read_text())["port"]
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+                return proc, port
+            except OSError:
+                pass
+        time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("JupyterLab did not start within 60 s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    token = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="annot-shot-") as tmp:
+        # JupyterLab saves what it runs: work on copies, never on the repository's notebooks.
+        for name in ("notebooks", "corpus"):
+            shutil.copytree(ROOT / name, Path(tmp) / "root" / name)
+        proc, port = start_lab(Path(tmp), token)
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(f"http://127.0.0.1:{port}/lab/tree/notebooks/annotate.ipynb?token={token}")
+                page.wait_for_selector(".jp-Notebook", timeout=60_000)
+                page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
+                page.keyboard.press("Escape")
+                page.click("text=Run", timeout=10_000)
+                page.click("text=Run All Cells", timeout=10_000)
+                page.wait_for_selector("text=14 sentences", timeout=120_000)
+                page.wait_for_timeout(1500)
+                # Scroll to the sentences table: the part that shows the article.
+                heading = page.locator("h2:has-text('sentence by sentence')").first
+                heading.evaluate("el => el.scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(800)
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(args.out))
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

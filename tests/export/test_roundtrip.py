@@ -1,0 +1,140 @@
+"""Property: export -> import into an empty store -> export gives the same bytes, for random documents and spans."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from annot.export import export_jsonl, import_jsonl
+from annot.model import Document, Origin, Sentence, Span, Status, document_id, normalize_text
+from annot.store import Store
+
+# Latin, Cyrillic, Hebrew and Arabic (RTL), CJK, astral emoji, combining marks, and
+# characters JSON or line splitting treat specially (quotes, backslash, tab, U+2028, NEL).
+ALPHABET = st.one_of(
+    st.sampled_from(list(' \n.,;?!"\\\t«»“”é\u2028\x85')),
+    st.characters(min_codepoint=0x41, max_codepoint=0x7A),
+    st.characters(min_codepoint=0x400, max_codepoint=0x4FF),
+    st.characters(min_codepoint=0x5D0, max_codepoint=0x5EA),
+    st.characters(min_codepoint=0x620, max_codepoint=0x64A),
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF),
+    st.characters(min_codepoint=0x1F600, max_codepoint=0x1F64F),
+    st.characters(min_codepoint=0x300, max_codepoint=0x36F),
+)
+WORDS = st.text(ALPHABET, min_size=1, max_size=12).filter(str.strip)
+TIMES = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(timezone.utc))
+ANCHORS = ("ok", "reanchored", "orphaned")
+
+
+def normalized_text(draw: st.DrawFn) -> str:
+    text = normalize_text(draw(st.text(ALPHABET, min_size=1, max_size=160))).strip()
+    assume(text)
+    return text
+
+
+def partition(draw: st.DrawFn, doc_id: str, text: str) -> list[Sentence]:
+    """Non-empty, non-overlapping units in order, trimmed of whitespace, some dropped (gaps)."""
+    cuts = sorted(draw(st.sets(st.integers(1, len(text) - 1), max_size=6))) if len(text) > 1 else []
+    units = []
+    for start, end in zip([0, *cuts], [*cuts, len(text)]):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            units.append((start, end))
+    keep = [u for i, u in enumerate(units) if i == 0 or draw(st.integers(0, 4))]  # drop ~1 in 5, keep the first
+    return [Sentence(doc_id, i, s, e, text[s:e]) for i, (s, e) in enumerate(keep)]
+
+
+def attrs_for(draw: st.DrawFn, label: str, actors: list[str]) -> dict:
+    if label == "ACTOR":
+        return draw(st.fixed_dictionaries({}, optional={
+            "type": st.sampled_from(["state", "person", "media"]), "canonical": WORDS}))  # fmt: skip
+    if label == "QUANTITY":
+        number = st.one_of(st.integers(-(10**9), 10**9), st.floats(allow_nan=False, allow_infinity=False))
+        attrs = draw(st.fixed_dictionaries({"value": number}, optional={
+            "unit": WORDS, "qualifier": st.sampled_from(["exact", "up to", "at least"])}))  # fmt: skip
+        if draw(st.booleans()):
+            attrs.update(qualifier="range", low=draw(number), high=draw(number))
+        return attrs
+    attrs = draw(st.fixed_dictionaries({}, optional={
+        "polarity": st.sampled_from(["supports", "opposes"]), "holder": WORDS}))  # fmt: skip
+    if actors and draw(st.booleans()):
+        attrs["holder_span"] = draw(st.sampled_from(actors))
+    return attrs
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> dict:
+    """A document, its sentences, spans (ACTORs first so STANCE references are live), maybe a new version."""
+    text, title = normalized_text(draw), draw(WORDS)
+    doc = Document(
+        id=document_id(text, title), key=draw(WORDS), title=title, lang=draw(st.sampled_from(["en", "ru", "ar", "he"])),
+        text=text, source=draw(st.none() | WORDS), ingested_at=draw(TIMES),
+        published=draw(st.none() | st.dates(date(1990, 1, 1), date(2030, 1, 1))),
+    )  # fmt: skip
+    sentences = partition(draw, doc.id, text)
+    new_text = None
+    if draw(st.booleans()):
+        i, j = sorted(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=2)))
+        new_text = normalize_text(text[:i] + draw(st.sampled_from(["", " more ", "Ж"])) + text[j:]).strip()
+    ids = iter(draw(st.lists(st.integers(0, 2**64 - 1), min_size=10, max_size=10, unique=True)))
+    labels = sorted(draw(st.lists(st.sampled_from(["ACTOR", "QUANTITY", "STANCE"]), max_size=10)))
+    spans, actors = [], []
+    for label in labels:
+        start = draw(st.integers(0, len(text) - 1))
+        end = draw(st.integers(start + 1, len(text)))
+        created = draw(TIMES)
+        span = Span(
+            id=f"sp-{next(ids):016x}", doc_id=doc.id, start=start, end=end, label=label,
+            attrs=attrs_for(draw, label, actors), annotator=draw(WORDS),
+            origin=draw(st.sampled_from(list(Origin))), status=draw(st.sampled_from(list(Status))),
+            anchor=draw(st.sampled_from(ANCHORS)), created_at=created, updated_at=max(created, draw(TIMES)),
+        )  # fmt: skip
+        spans.append(span)
+        if label == "ACTOR":
+            actors.append(span.id)
+    case = {"doc": doc, "sentences": sentences, "spans": spans, "new": None}
+    if new_text and document_id(new_text, title) != doc.id:
+        new = Document(document_id(new_text, title), doc.key, title, doc.lang, new_text, ingested_at=draw(TIMES))
+        case["new"] = (new, partition(draw, new.id, new_text))
+    return case
+
+
+def _fill(store: Store, case: dict) -> None:
+    store.add_document(case["doc"], case["sentences"])
+    # Spans marked orphaned stay on the old version, as after a real re-anchoring.
+    store.add_spans(case["spans"])
+    if case["new"] is not None:
+        store.add_document(*case["new"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=cases())
+def test_roundtrip_export_import_export_is_byte_identical(case: dict):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with Store(folder / "a", annotator="gen") as store_a:
+            _fill(store_a, case)
+            for unit in ("document", "sentence"):
+                # Without a second version both exports are the same file: write it once.
+                for all_versions in (False, True) if case["new"] else (True,):
+                    name = f"{unit}-{all_versions}"
+                    first = export_jsonl(store_a, folder / f"{name}.jsonl", unit=unit, all_versions=all_versions).path
+                    with Store(folder / f"b-{name}", annotator="other") as store_b:
+                        import_jsonl(store_b, first)
+                        again = export_jsonl(
+                            store_b, folder / f"{name}.again.jsonl", unit=unit, all_versions=all_versions
+                        )
+                        assert again.path.read_bytes() == first.read_bytes()
+                        if all_versions:
+                            pd.testing.assert_frame_equal(store_b.spans(), store_a.spans())
+                            pd.testing.assert_frame_equal(
+                                store_b.documents(all_versions=True), store_a.documents(all_versions=True)
+                            )

@@ -1,0 +1,84 @@
+"""Small hand-built documents and stores for the store tests."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annot.model import Document, Sentence, document_id
+from annot.store import DB_NAME, Store
+
+TEXT = "Russia moved 9,000 troops to Belarus. Minsk said the grouping was defensive.  Kyiv called it a threat."
+_SENTENCE = re.compile(r"[^.!?]+[.!?]")
+
+
+def make_doc(
+    text: str = TEXT, title: str = "Grouping", *, key: str | None = None, lang: str = "en"
+) -> tuple[Document, list[Sentence]]:
+    """A document and its sentences: runs ending in . ! or ?, leading spaces left in the gap."""
+    doc = Document(id=document_id(text, title), key=key or title.lower(), title=title, lang=lang, text=text)
+    sentences = []
+    for match in _SENTENCE.finditer(text):
+        start = match.start() + len(match.group()) - len(match.group().lstrip())
+        sentences.append(Sentence(doc.id, len(sentences), start, match.end(), text[start : match.end()]))
+    return doc, sentences
+
+
+def find(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
+    """The ``[start, end)`` of the ``occurrence``-th ``needle`` in ``text``."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(needle, start + 1)
+    return start, start + len(needle)
+
+
+def dump(project: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read through a separate read-only connection."""
+    conn = sqlite3.connect(f"{(project / DB_NAME).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+def integrity(project: Path) -> str:
+    conn = sqlite3.connect(project / DB_NAME)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return tmp_path / "project"
+
+
+@pytest.fixture
+def store(project: Path) -> Store:
+    with Store(project, annotator="alice") as opened:
+        yield opened
+
+
+@pytest.fixture
+def doc(store: Store) -> Document:
+    document, sentences = make_doc()
+    store.add_document(document, sentences)
+    return document
+
+
+@pytest.fixture
+def add(store: Store, doc: Document) -> Callable[..., Any]:
+    """``add("Russia", "ACTOR", attrs)``: add a span over the first occurrence of a phrase of ``doc``."""
+
+    def _add(phrase: str, label: str = "ACTOR", attrs: dict[str, Any] | None = None, **kwargs: Any):
+        start, end = find(doc.text, phrase, kwargs.pop("occurrence", 0))
+        return store.add_span(doc.id, start, end, label, attrs, **kwargs)
+
+    return _add

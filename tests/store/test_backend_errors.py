@@ -1,0 +1,224 @@
+"""Every SQLite failure inside the store comes out as a one-line StoreError, with nothing half-written."""
+
+from __future__ import annotations
+
+import inspect
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import annot.store.db
+from annot.errors import StoreError
+from annot.model import Span
+from annot.store import DB_NAME, Store
+
+from .conftest import dump, find, make_doc
+
+
+class FailingConnection:
+    """Wraps the store's sqlite3 connection and raises ``error`` on the first matching statement.
+
+    With ``rolled_back`` it first rolls the transaction back, as SQLite itself does
+    after SQLITE_FULL, IOERR, BUSY or NOMEM.
+    """
+
+    def __init__(
+        self, real: sqlite3.Connection, error: sqlite3.Error, when: Callable[[str], bool], rolled_back: bool
+    ) -> None:
+        self._real, self._error, self._when, self._rolled_back = real, error, when, rolled_back
+        self.raised = 0
+
+    def _maybe_fail(self, sql: str) -> None:
+        if self._when(sql.strip().upper()):
+            self.raised += 1
+            if self._rolled_back and self._real.in_transaction:
+                self._real.execute("ROLLBACK")
+            raise self._error
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._maybe_fail(sql)
+        return self._real.execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._maybe_fail(sql)
+        return self._real.executemany(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+@pytest.fixture
+def setup(store, doc, add):
+    """A store with a live span, a deleted span, an undone edit (for redo) and a second document to add."""
+    live = add("Russia", annotator="alice")
+    gone = add("Minsk", annotator="alice")
+    store.delete_span(gone.id, annotator="alice")
+    add("Kyiv", annotator="bob")
+    store.undo("bob")
+    new_doc = make_doc("A fresh piece. Nothing more.", "Fresh")
+    return {"doc": doc, "live": live.id, "gone": gone.id, "new_doc": new_doc}
+
+
+WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
+    "add_document": lambda s, ids: s.add_document(*ids["new_doc"]),
+    "add_span": lambda s, ids: s.add_span(ids["doc"].id, 0, 6, "ACTOR"),
+    "add_spans": lambda s, ids: s.add_spans([Span("sp-00000000000000ff", ids["doc"].id, 0, 6, "ACTOR")]),
+    "update_span": lambda s, ids: s.update_span(ids["live"], status="pending"),
+    "delete_span": lambda s, ids: s.delete_span(ids["live"]),
+    "restore_span": lambda s, ids: s.restore_span(ids["gone"]),
+    "undo": lambda s, ids: s.undo("alice"),
+    "redo": lambda s, ids: s.redo("bob"),
+}
+READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
+    "document": lambda s, ids: s.document(ids["doc"].id),
+    "resolve": lambda s, ids: s.resolve("grouping"),
+    "iter_documents": lambda s, ids: list(s.iter_documents()),
+    "get_sentences": lambda s, ids: s.get_sentences(ids["doc"].id),
+    "documents": lambda s, ids: s.documents(),
+    "sentences": lambda s, ids: s.sentences(),
+    "get_span": lambda s, ids: s.get_span(ids["live"]),
+    "iter_spans": lambda s, ids: list(s.iter_spans()),
+    "spans": lambda s, ids: s.spans(),
+    "history": lambda s, ids: s.history(),
+    "stats": lambda s, ids: s.stats(),
+    "counts": lambda s, ids: s.counts(),
+}
+
+ERRORS = [
+    (sqlite3.OperationalError("disk I/O error"), "database error (disk I/O error)"),
+    (sqlite3.OperationalError("database or disk is full"), "database error (database or disk is full)"),
+    (sqlite3.OperationalError("database is locked"), "locked by another process"),
+    (sqlite3.IntegrityError("CHECK constraint failed: x"), "refused the write (CHECK constraint failed: x)"),
+    (sqlite3.DatabaseError("database disk image is malformed"), "is corrupted"),
+    (sqlite3.DataError("string or blob too big"), "database error"),
+    (sqlite3.InternalError("internal"), "database error"),
+    (sqlite3.ProgrammingError("bad parameter"), "database error"),
+    (sqlite3.InterfaceError("bad interface"), "database error"),
+    (sqlite3.NotSupportedError("unsupported"), "database error"),
+]
+
+
+def test_backend_error_tables_cover_every_public_store_method():
+    public = {name for name, _ in inspect.getmembers(Store, inspect.isfunction) if not name.startswith("_")}
+    assert public - {"close"} == set(WRITES) | set(READS)
+
+
+def _inject(
+    store: Store, error: sqlite3.Error, when: Callable[[str], bool], rolled_back: bool = False
+) -> FailingConnection:
+    failing = FailingConnection(store._db.conn, error, when, rolled_back)
+    store._db.conn = failing  # type: ignore[assignment]
+    return failing
+
+
+def _mutating(sql: str) -> bool:
+    return sql.startswith(("INSERT", "UPDATE", "DELETE"))
+
+
+def _fail_write(store: Store, setup: dict[str, Any], project, op: str, error: sqlite3.Error, rolled_back: bool) -> str:
+    before = dump(project)
+    failing = _inject(store, error, _mutating, rolled_back)
+    with pytest.raises(StoreError) as info:
+        WRITES[op](store, setup)
+    assert failing.raised == 1
+    assert isinstance(info.value.__cause__, sqlite3.Error)
+    store._db.conn = failing._real
+    assert not store._db.conn.in_transaction
+    assert dump(project) == before
+    WRITES[op](store, setup)  # the store still works afterwards
+    assert "\n" not in str(info.value)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("rolled_back", [False, True], ids=["open", "auto-rolled-back"])
+@pytest.mark.parametrize("op", list(WRITES))
+def test_backend_error_in_write_becomes_store_error(store, setup, project, op, rolled_back):
+    message = _fail_write(store, setup, project, op, sqlite3.OperationalError("disk I/O error"), rolled_back)
+    assert f"Store {project / DB_NAME}: database error (disk I/O error); nothing was changed." == message
+
+
+@pytest.mark.parametrize(("error", "words"), ERRORS, ids=[f"{type(e).__name__}-{e}" for e, _ in ERRORS])
+def test_backend_error_message_names_the_failure(store, setup, project, error, words):
+    assert words in _fail_write(store, setup, project, "update_span", error, rolled_back=False)
+
+
+@pytest.mark.parametrize("statement", ["BEGIN IMMEDIATE", "COMMIT"])
+@pytest.mark.parametrize("op", list(WRITES))
+def test_backend_error_on_begin_or_commit_becomes_store_error(store, setup, project, op, statement):
+    before = dump(project)
+    failing = _inject(store, sqlite3.OperationalError("disk I/O error"), lambda sql: sql == statement)
+    with pytest.raises(StoreError, match="disk I/O error"):
+        WRITES[op](store, setup)
+    store._db.conn = failing._real
+    assert dump(project) == before
+
+
+@pytest.mark.parametrize("op", list(READS))
+def test_backend_error_in_read_becomes_store_error(store, setup, op):
+    failing = _inject(
+        store, sqlite3.DatabaseError("database disk image is malformed"), lambda sql: sql.startswith("SELECT")
+    )
+    with pytest.raises(StoreError, match="is corrupted"):
+        READS[op](store, setup)
+    store._db.conn = failing._real
+    assert not store._db.conn.in_transaction
+    READS[op](store, setup)
+
+
+@pytest.fixture
+def locked(project, monkeypatch):
+    """A store whose project another connection holds with BEGIN EXCLUSIVE; 50 ms busy timeout."""
+    monkeypatch.setattr(annot.store.db, "BUSY_TIMEOUT_MS", 50)
+    store = Store(project, annotator="alice")
+    doc, sentences = make_doc()
+    store.add_document(doc, sentences)
+    span = store.add_span(doc.id, *find(doc.text, "Russia"), "ACTOR")
+    holder = sqlite3.connect(project / DB_NAME, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    yield store, {"doc": doc, "live": span.id, "gone": span.id, "new_doc": make_doc("Other text.", "Other")}, holder
+    if holder.in_transaction:
+        holder.execute("ROLLBACK")
+    holder.close()
+    store.close()
+
+
+@pytest.mark.parametrize("op", ["add_document", "add_span", "add_spans", "update_span", "delete_span", "undo"])
+def test_backend_locked_store_write_raises_one_line_store_error(locked, project, op):
+    store, ids, holder = locked
+    with pytest.raises(StoreError) as info:
+        WRITES[op](store, ids)
+    message = str(info.value)
+    assert "stayed locked by another process for 0.05 s" in message
+    assert "close other writers" in message
+    assert "\n" not in message
+    holder.execute("ROLLBACK")
+    before = dump(project)
+    assert store.counts()["spans"] == 1
+    WRITES[op](store, ids)  # works once the lock is released
+    assert dump(project) != before
+
+
+def test_backend_locked_store_still_reads(locked):
+    store, ids, _ = locked
+    assert list(store.spans()["id"]) == [ids["live"]]
+    assert store.counts()["documents"] == 1
+
+
+def test_backend_locked_store_cannot_be_opened_for_writing(locked, project):
+    with pytest.raises(StoreError, match="locked by another process"):
+        Store(project)
+
+
+def test_backend_integrity_error_maps_to_store_error_and_writes_nothing(store, project):
+    doc, sentences = make_doc()
+    duplicate = [sentences[0], sentences[0]]  # same (doc_id, idx) twice
+    before = dump(project)
+    with pytest.raises(
+        StoreError,
+        match=r"refused the write \(UNIQUE constraint failed: sentences.doc_id, sentences.idx\); nothing was changed",
+    ):
+        store.add_document(doc, duplicate)
+    assert dump(project) == before
+    assert store.add_document(doc, sentences).status == "added"

@@ -1,0 +1,317 @@
+"""Editing spans: update, delete, restore, and per-annotator undo/redo with history."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from annot.errors import NotFound, SpanError, StoreError
+from annot.model import Status
+from annot.store import Store, default_annotator, new_span_id
+
+from .conftest import dump, make_doc
+
+
+def live(store: Store) -> dict[str, tuple]:
+    return {s.id: (s.start, s.end, s.label, dict(s.attrs), str(s.status)) for s in store.iter_spans()}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"status": "rejected"}, {"status": Status.REJECTED}),
+        ({"status": Status.PENDING}, {"status": Status.PENDING}),
+        ({"attrs": {"type": "state", "canonical": "Russia"}}, {"attrs": {"canonical": "Russia", "type": "state"}}),
+        ({"start": 0, "end": 12}, {"start": 0, "end": 12, "text": "Russia moved"}),
+        ({"label": "STANCE", "attrs": {"polarity": "neutral"}}, {"label": "STANCE", "attrs": {"polarity": "neutral"}}),
+    ],
+)
+def test_update_span_changes_fields(store, add, changes, expected):
+    span = add("Russia", "ACTOR", {"type": "state"})
+    updated = store.update_span(span.id, **changes)
+    for name, value in expected.items():
+        assert getattr(updated, name) == value
+    assert updated.updated_at > span.updated_at
+    assert (updated.created_at, updated.id, updated.doc_id) == (span.created_at, span.id, span.doc_id)
+    assert store.get_span(span.id) == updated
+
+
+def test_update_span_records_annotator_and_before_after(store, add):
+    span = add("Russia", "ACTOR", {"type": "state"})
+    store.update_span(span.id, status="pending", annotator="bob")
+    history = store.history(span.id)
+    assert list(history["op"]) == ["add", "update"]
+    assert list(history["annotator"]) == ["alice", "bob"]
+    row = history.iloc[1]
+    assert row["before"]["status"] == "accepted"
+    assert row["after"]["status"] == "pending"
+    assert row["before"]["attrs"] == row["after"]["attrs"] == '{"type": "state"}'
+
+
+def test_update_span_missing_raises_not_found(store, doc):
+    with pytest.raises(NotFound, match="No span 'sp-missing'"):
+        store.update_span("sp-missing", status="rejected")
+
+
+def test_delete_span_keeps_history_and_restore_brings_it_back(store, add, project):
+    span = add("Minsk", "ACTOR", {"type": "government body"})
+    deleted = store.delete_span(span.id)
+    assert deleted.id == span.id
+    with pytest.raises(NotFound, match=f"No span '{span.id}'"):
+        store.get_span(span.id)
+    assert store.counts()["spans"] == 0
+    assert list(store.spans()["id"]) == []
+    all_spans = store.spans(include_deleted=True)
+    assert list(all_spans["id"]) == [span.id]
+    assert all_spans["deleted"].tolist() == [True]
+    assert list(store.history(span.id)["op"]) == ["add", "delete"]
+    with pytest.raises(NotFound):
+        store.delete_span(span.id)
+    with pytest.raises(NotFound):
+        store.update_span(span.id, status="rejected")
+
+    restored = store.restore_span(span.id)
+    assert (restored.start, restored.end, restored.label, restored.attrs) == (
+        span.start,
+        span.end,
+        span.label,
+        span.attrs,
+    )
+    assert store.get_span(span.id) == restored
+    assert list(store.history(span.id)["op"]) == ["add", "delete", "restore"]
+    with pytest.raises(NotFound, match=f"No deleted span '{span.id}'"):
+        store.restore_span(span.id)
+
+
+def test_undo_with_nothing_to_undo_returns_none(store, doc):
+    assert store.undo() is None
+    assert store.redo() is None
+    assert store.undo("nobody") is None
+
+
+def test_undo_add_deletes_and_redo_brings_back(store, add, project):
+    span = add("Russia")
+    assert store.undo().id == span.id
+    with pytest.raises(NotFound):
+        store.get_span(span.id)
+    assert store.redo().id == span.id
+    assert store.get_span(span.id) == span
+    assert store.undo().id == span.id
+    assert store.counts()["spans"] == 0
+
+
+def test_undo_update_restores_previous_state(store, add):
+    span = add("Russia", "ACTOR", {"type": "state"})
+    store.update_span(span.id, attrs={"type": "other"}, status="pending")
+    assert store.undo() == span
+    assert store.get_span(span.id) == span
+    redone = store.redo()
+    assert redone.attrs == {"type": "other"}
+    assert redone.status == Status.PENDING
+    assert store.get_span(span.id) == redone
+
+
+def test_undo_delete_and_undo_restore(store, add):
+    span = add("Russia")
+    store.delete_span(span.id)
+    assert store.undo() == span
+    assert store.get_span(span.id) == span
+    store.delete_span(span.id)
+    restored = store.restore_span(span.id)
+    assert store.undo().id == span.id  # undo the restore: deleted again
+    with pytest.raises(NotFound):
+        store.get_span(span.id)
+    assert store.redo() == restored
+    assert store.get_span(span.id) == restored
+
+
+def test_undo_redo_walk_the_whole_chain(store, add):
+    span = add("Russia")
+    first = store.update_span(span.id, status="pending")
+    second = store.update_span(span.id, end=12)
+    store.delete_span(span.id)
+    states = []
+    while store.undo() is not None:
+        states.append(live(store).get(span.id))
+    assert states == [
+        (0, 12, "ACTOR", {}, "pending"),
+        (0, 6, "ACTOR", {}, "pending"),
+        (0, 6, "ACTOR", {}, "accepted"),
+        None,
+    ]
+    while store.redo() is not None:
+        pass
+    assert span.id not in live(store)
+    assert store.undo().id == span.id
+    assert store.get_span(span.id) == second
+    assert first.status == Status.PENDING
+
+
+def test_undo_is_per_annotator(store, add):
+    a1 = add("Russia", annotator="alice")
+    b1 = add("Minsk", annotator="bob")
+    a2 = add("Kyiv", annotator="alice")
+    store.update_span(b1.id, status="rejected", annotator="bob")
+    assert store.undo("alice").id == a2.id
+    assert set(live(store)) == {a1.id, b1.id}
+    assert store.get_span(b1.id).status == Status.REJECTED
+    assert store.undo("bob").id == b1.id
+    assert store.get_span(b1.id).status == Status.ACCEPTED
+    assert store.undo("alice").id == a1.id
+    assert set(live(store)) == {b1.id}
+    assert store.undo("alice") is None
+    assert store.undo("bob").id == b1.id
+    assert live(store) == {}
+    assert store.undo("bob") is None
+
+
+def test_undo_uses_the_store_default_annotator(store, add):
+    mine = add("Russia")  # alice is the store's annotator
+    add("Minsk", annotator="bob")
+    assert store.undo().id == mine.id
+    assert store.undo() is None
+
+
+def test_new_edit_clears_the_redo_chain_of_that_annotator_only(store, add):
+    a = add("Russia", annotator="alice")
+    b = add("Minsk", annotator="bob")
+    store.undo("alice")
+    store.undo("bob")
+    add("Kyiv", annotator="alice")
+    assert store.redo("alice") is None
+    assert a.id not in live(store)
+    assert store.redo("bob").id == b.id
+    states = store.history()["state"].tolist()
+    assert states == ["dropped", "done", "done"]
+
+
+def test_undo_refused_when_another_annotator_changed_the_span(store, add, project):
+    span = add("Russia", annotator="alice")
+    store.update_span(span.id, status="pending", annotator="bob")
+    before = dump(project)
+    with pytest.raises(StoreError, match=f"Cannot undo: span {span.id} was changed since by someone else"):
+        store.undo("alice")
+    assert dump(project) == before
+    assert store.undo("bob").status == Status.ACCEPTED
+    assert store.undo("alice").id == span.id  # now the span is as alice left it
+
+
+def test_undo_refused_when_another_annotator_deleted_the_span(store, add, project):
+    span = add("Russia", annotator="alice")
+    store.update_span(span.id, end=12, annotator="alice")
+    store.delete_span(span.id, annotator="bob")
+    before = dump(project)
+    with pytest.raises(StoreError, match="Cannot undo"):
+        store.undo("alice")
+    assert dump(project) == before
+
+
+def test_redo_refused_when_another_annotator_changed_the_span(store, add, project):
+    span = add("Russia", annotator="alice")
+    store.update_span(span.id, status="pending", annotator="alice")
+    store.undo("alice")
+    store.update_span(span.id, status="rejected", annotator="bob")
+    before = dump(project)
+    with pytest.raises(StoreError, match="Cannot redo"):
+        store.redo("alice")
+    assert dump(project) == before
+
+
+def test_redo_does_not_resurrect_a_span_another_annotator_undid(store, add, project):
+    span = add("Russia", annotator="alice")
+    store.update_span(span.id, status="pending", annotator="bob")
+    store.undo("bob")  # back to alice's state
+    store.undo("alice")  # alice takes her add back: the span is deleted
+    before = dump(project)
+    with pytest.raises(StoreError, match="Cannot redo"):
+        store.redo("bob")
+    assert dump(project) == before
+    assert span.id not in live(store)
+
+
+def test_undo_refuses_to_delete_a_referenced_span(store, add, project):
+    actor = add("Minsk", annotator="alice")
+    add("the grouping was defensive", "STANCE", {"holder_span": actor.id}, annotator="bob")
+    before = dump(project)
+    with pytest.raises(SpanError, match=f"{actor.id} is referenced"):
+        store.undo("alice")
+    assert dump(project) == before
+
+
+def test_history_frame_content(store, add):
+    span = add("Russia", annotator="alice")
+    store.update_span(span.id, status="pending", annotator="bob")
+    store.delete_span(span.id, annotator="bob")
+    store.restore_span(span.id, annotator="alice")
+    store.undo("alice")
+    other = add("Kyiv")
+    history = store.history()
+    assert list(history.columns) == ["seq", "span_id", "annotator", "op", "at", "state", "before", "after"]
+    assert list(history["op"]) == ["add", "update", "delete", "restore", "add"]
+    assert list(history["span_id"]) == [span.id] * 4 + [other.id]
+    assert list(history["annotator"]) == ["alice", "bob", "bob", "alice", "alice"]
+    assert list(history["state"]) == ["done", "done", "done", "dropped", "done"]
+    assert history["seq"].is_monotonic_increasing
+    assert history["at"].is_monotonic_increasing
+    assert str(history["at"].dtype) == "datetime64[us, UTC]"
+    assert history["before"].iloc[0] is None
+    assert history["after"].iloc[0]["id"] == span.id
+    assert history["after"].iloc[0]["text"] == "Russia"
+    assert history["before"].iloc[1] == history["after"].iloc[0]
+    assert len(store.history(span.id)) == 4
+    assert store.history("sp-none").empty
+
+
+def test_add_spans_replace_overwrites_and_keeps_history(store, add):
+    span = add("Russia", "ACTOR", {"type": "state"})
+    changed = replace(span, end=12, attrs={"type": "other"}, annotator="importer")
+    (written,) = store.add_spans([changed], on_conflict="replace")
+    assert (written.end, written.text, written.attrs) == (12, "Russia moved", {"type": "other"})
+    assert list(store.history(span.id)["op"]) == ["add", "update"]
+    assert store.undo("importer") == span
+
+
+def test_add_spans_replace_with_identical_span_is_a_noop(store, add, project):
+    span = add("Russia")
+    before = dump(project)
+    assert store.add_spans([span], on_conflict="replace") == [span]
+    assert dump(project) == before
+
+
+def test_add_spans_replace_of_deleted_span_is_a_restore(store, add):
+    span = add("Russia")
+    store.delete_span(span.id)
+    (revived,) = store.add_spans([replace(span, status=Status.PENDING, annotator="importer")], on_conflict="replace")
+    assert store.get_span(span.id) == revived
+    assert list(store.history(span.id)["op"]) == ["add", "delete", "restore"]
+    assert store.undo("importer").id == span.id
+    with pytest.raises(NotFound):
+        store.get_span(span.id)
+
+
+def test_add_spans_refuses_unknown_conflict_mode(store, add, project):
+    span = add("Russia")
+    before = dump(project)
+    with pytest.raises(SpanError, match="on_conflict must be 'error' or 'replace', got 'ignore'"):
+        store.add_spans([span], on_conflict="ignore")
+    assert dump(project) == before
+
+
+def test_default_annotator_comes_from_environment(project, monkeypatch):
+    monkeypatch.setenv("ANNOT_ANNOTATOR", "carol")
+    assert default_annotator() == "carol"
+    with Store(project) as store:
+        assert store.annotator == "carol"
+        doc, sentences = make_doc()
+        store.add_document(doc, sentences)
+        assert store.add_span(doc.id, 0, 6, "ACTOR").annotator == "carol"
+    monkeypatch.delenv("ANNOT_ANNOTATOR")
+    assert default_annotator()
+
+
+def test_new_span_id_is_sp_plus_16_hex_digits():
+    ids = {new_span_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(re.fullmatch(r"sp-[0-9a-f]{16}", i) for i in ids)

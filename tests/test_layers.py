@@ -1,0 +1,53 @@
+"""The architecture rule, checked from the source: each unit imports only lower layers.
+
+Stages (ingest, segment, store, export) never import each other, except that
+export reads through the store's API; ``pipeline`` joins the stages; the CLI
+sits on top and nothing imports it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "annot"
+FOUNDATION = {"errors", "model", "schema"}
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "model": {"errors"},
+    "schema": {"errors"},
+    "ingest": {"errors", "model"},
+    "segment": {"errors", "model"},
+    "store": FOUNDATION,
+    "export": FOUNDATION | {"store"},
+    "pipeline": FOUNDATION | {"ingest", "segment", "store", "export"},
+    "cli": FOUNDATION | {"ingest", "segment", "store", "export", "pipeline"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("annot."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("annot."))
+    return found
+
+
+def _unit(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p != PACKAGE / "__init__.py")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_layers_module_imports_only_lower_layers(path: Path):
+    unit = _unit(path)
+    assert unit in ALLOWED, f"new unit {unit!r}: give it a place in ALLOWED"
+    used = _imports(path) - {unit}
+    assert used <= ALLOWED[unit], f"{path.name} ({unit}) imports {sorted(used - ALLOWED[unit])}"
