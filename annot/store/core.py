@@ -7,18 +7,17 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import NotFound, SpanError, StoreError
-from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status, utcnow
+from annot.model import ANCHORS, Origin, Span, Status, utcnow
 from annot.schema import LabelSchema, load_schema
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
-from annot.store.reanchor import keep_references_together, reanchor
+from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.rows import (
-    DOC_COLS,
     SPAN_COLS,
     enum_value,
     offset,
@@ -26,7 +25,6 @@ from annot.store.rows import (
     span_json,
     span_row,
     timestamp,
-    to_doc,
     to_span,
 )
 
@@ -55,26 +53,7 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-@dataclass(frozen=True, slots=True)
-class AddResult:
-    """What adding a document did.
-
-    ``status`` is ``added`` (new document), ``unchanged`` (same text already
-    stored: a no-op) or ``new_version`` (same key, new text; the previous
-    version is kept and its spans re-anchored). ``reanchored`` lists spans that
-    moved to the new version at new offsets; ``orphaned`` those whose text is
-    gone: they stay on the previous version, flagged ``anchor='orphaned'``.
-    """
-
-    doc_id: str
-    status: str
-    previous_id: str | None = None
-    kept: tuple[str, ...] = ()
-    reanchored: tuple[str, ...] = ()
-    orphaned: tuple[str, ...] = ()
-
-
-class Store:
+class Store(DocumentsMixin):
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before
@@ -116,142 +95,6 @@ class Store:
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
-
-    # -- documents ---------------------------------------------------------
-
-    def add_document(self, doc: Document, sentences: Sequence[Sentence]) -> AddResult:
-        """Store a document and its sentences; a new text under a known key is a new version.
-
-        Raises:
-            SpanError: a sentence's offsets do not slice the document text.
-        """
-        for sent in sentences:
-            if sent.doc_id != doc.id or doc.text[sent.start : sent.end] != sent.text:
-                raise SpanError(f"Sentence {sent.index} of {doc.id} does not slice the document text.")
-        with self._db.write() as conn:
-            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
-                return AddResult(doc.id, "unchanged")
-            prev = conn.execute(
-                f"SELECT {DOC_COLS} FROM documents WHERE key = ? AND superseded_by IS NULL", (doc.key,)
-            ).fetchone()
-            conn.execute(
-                f"INSERT INTO documents({DOC_COLS}) VALUES (?,?,?,?,?,?,?,?)",
-                (doc.id, doc.key, doc.title, doc.lang, doc.text, doc.source,
-                 doc.published.isoformat() if doc.published else None, timestamp(doc.ingested_at)),
-            )  # fmt: skip
-            conn.executemany(
-                'INSERT INTO sentences(doc_id, idx, start, "end", heading) VALUES (?,?,?,?,?)',
-                [(doc.id, s.index, s.start, s.end, int(s.heading)) for s in sentences],
-            )
-            if prev is None:
-                return AddResult(doc.id, "added")
-            conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc.id, prev[0]))
-            return self._move_spans(conn, to_doc(prev), doc)
-
-    def _move_spans(self, conn: sqlite3.Connection, old: Document, new: Document) -> AddResult:
-        rows = conn.execute(f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND deleted = 0", (old.id,)).fetchall()
-        spans = [to_span(r) for r in rows]
-        anchors = reanchor(old.text, new.text, [(s.start, s.end, s.text) for s in spans])
-        # Spans already orphaned stay where they are, and so does whatever they reference.
-        found = keep_references_together(
-            {span.id: anchor.found and span.anchor != "orphaned" for span, anchor in zip(spans, anchors)},
-            {span.id: self._references(span) for span in spans},
-        )
-        kept, moved, orphaned = [], [], []
-        now = utcnow()
-        for span, anchor in zip(spans, anchors):
-            if span.anchor == "orphaned":
-                continue
-            if not found[span.id]:
-                after = replace(span, anchor="orphaned", updated_at=now)
-                orphaned.append(span.id)
-            else:
-                same = anchor.start == span.start
-                after = replace(
-                    span, doc_id=new.id, start=anchor.start, end=anchor.end,
-                    anchor="ok" if same else "reanchored", updated_at=now,
-                )  # fmt: skip
-                (kept if same else moved).append(span.id)
-            self._write_span(conn, after, "reanchor", span, "annot", record_undo=False)
-        return AddResult(new.id, "new_version", old.id, tuple(kept), tuple(moved), tuple(orphaned))
-
-    def _references(self, span: Span) -> list[str]:
-        """Ids of the spans that ``span``'s span-type attributes point to."""
-        label = self.schema.labels.get(span.label)
-        if label is None:
-            return []
-        return [
-            value for name, value in span.attrs.items()
-            if name in label.attributes and label.attributes[name].type == "span"
-        ]  # fmt: skip
-
-    def document(self, ref: str) -> Document:
-        """Return the document with id, unique id prefix, slug or key ``ref`` (newest version).
-
-        Raises:
-            NotFound: nothing matches, or a prefix is ambiguous.
-        """
-        doc_id = self.resolve(ref)
-        with self._db.read() as conn:
-            row = conn.execute(f"SELECT {DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return to_doc(row)
-
-    def resolve(self, ref: str) -> str:
-        """Return the document id that ``ref`` names (id, id prefix, key or source path).
-
-        Raises:
-            NotFound: nothing or more than one current document matches.
-        """
-        with self._db.read() as conn:
-            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
-                return ref
-            rows = conn.execute(
-                "SELECT id FROM documents WHERE superseded_by IS NULL AND (key = ? OR source = ? OR id LIKE ? ESCAPE '\\')",
-                (ref, ref, ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
-            ).fetchall()
-        if len(rows) == 1:
-            return rows[0][0]
-        ids = [r[0] for r in rows]
-        if ids:
-            raise NotFound(f"Document reference {ref!r} is ambiguous: {', '.join(ids[:5])}. Use a longer prefix.")
-        raise NotFound(f"No document {ref!r} in {self.path}. List documents with: annot ls")
-
-    def iter_documents(self, *, all_versions: bool = False) -> Iterator[Document]:
-        """Yield documents in ingestion order, one at a time (current versions unless ``all_versions``)."""
-        where = "" if all_versions else "WHERE superseded_by IS NULL"
-        with self._db.read() as conn:
-            ids = [r[0] for r in conn.execute(f"SELECT id FROM documents {where} ORDER BY seq")]
-        for doc_id in ids:
-            # Never yield inside a transaction: the caller may write between items.
-            with self._db.read() as conn:
-                row = conn.execute(f"SELECT {DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            yield to_doc(row)
-
-    def get_sentences(self, doc_id: str) -> list[Sentence]:
-        """The sentences of one document, in order, as ``Sentence`` objects."""
-        doc = self.document(doc_id)
-        with self._db.read() as conn:
-            rows = conn.execute(
-                'SELECT idx, start, "end", heading FROM sentences WHERE doc_id = ? ORDER BY idx', (doc.id,)
-            ).fetchall()
-        return [Sentence(doc.id, i, s, e, doc.text[s:e], bool(h)) for i, s, e, h in rows]
-
-    def documents(self, *, all_versions: bool = False) -> pd.DataFrame:
-        """Documents as a DataFrame (one row each, without the text; see ``document()``)."""
-        where = "" if all_versions else "WHERE d.superseded_by IS NULL"
-        with self._db.read() as conn:
-            rows = conn.execute(
-                "SELECT d.id, d.key, d.title, d.lang, d.source, d.published, d.ingested_at, d.superseded_by,"
-                " length(d.text), (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id),"
-                " (SELECT count(*) FROM spans p WHERE p.doc_id = d.id AND p.deleted = 0)"
-                f" FROM documents d {where} ORDER BY d.seq"
-            ).fetchall()
-        return frames.documents_frame(rows)
-
-    def sentences(self, doc_id: str | None = None) -> pd.DataFrame:
-        """Sentences (of one document, or of every current document) as a DataFrame."""
-        docs = [self.document(doc_id)] if doc_id is not None else list(self.iter_documents())
-        return frames.sentences_frame([(d, self.get_sentences(d.id)) for d in docs])
 
     # -- spans -------------------------------------------------------------
 
