@@ -25,6 +25,7 @@ __all__ = [
     "document_id",
     "normalize_text",
     "slugify",
+    "to_timestamp",
     "utcnow",
 ]
 
@@ -54,6 +55,17 @@ ANCHORS = ("ok", "reanchored", "orphaned")
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(timezone.utc)
+
+
+def to_timestamp(value: datetime) -> str:
+    """The one text form of a time in annot: ISO 8601 in UTC with microseconds.
+
+    ``2022-10-17T09:00:00.123456+00:00``; a naive datetime is taken as UTC.
+    The store keeps times in this form, so exports copy them unchanged.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")

@@ -17,12 +17,11 @@ import tempfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError
-from annot.model import Document, Sentence, Span
+from annot.model import Document, Sentence, to_timestamp
 
 if TYPE_CHECKING:
     from annot.store import Store
@@ -49,14 +48,6 @@ class ExportResult:
     spans: int
 
 
-def to_timestamp(value: datetime) -> str:
-    """``value`` as annot/1 writes it: ISO 8601 in UTC, to the microsecond."""
-    # annot only stores aware datetimes; treating a naive one as UTC keeps export total.
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
 def _check_unit(unit: str) -> None:
     if unit not in UNITS:
         raise FormatError(f"Unknown export unit {unit!r}. Valid units: {', '.join(UNITS)}.")
@@ -76,25 +67,27 @@ def _sentence_fields(sent: Sentence) -> Record:
     return {"index": sent.index, "start": sent.start, "end": sent.end, "text": sent.text, "heading": sent.heading}
 
 
-def _span_record(span: Span, sent: Sentence | None) -> Record:
+def _span_record(span: dict[str, Any], sent: Sentence | None) -> Record:
+    # ``span`` comes from Store.iter_span_records: times are already in the
+    # store's (and this format's) text form, so they are copied as they are.
     return {
-        "id": span.id, "label": span.label, "start": span.start, "end": span.end,
+        "id": span["id"], "label": span["label"], "start": span["start"], "end": span["end"],
         "sentence": sent.index if sent else None,
-        "sent_start": span.start - sent.start if sent else None,
-        "sent_end": span.end - sent.start if sent else None,
-        "text": span.text, "attrs": dict(sorted(span.attrs.items())), "annotator": span.annotator,
-        "origin": str(span.origin), "status": str(span.status), "anchor": span.anchor,
-        "created_at": to_timestamp(span.created_at), "updated_at": to_timestamp(span.updated_at),
+        "sent_start": span["start"] - sent.start if sent else None,
+        "sent_end": span["end"] - sent.start if sent else None,
+        "text": span["text"], "attrs": dict(sorted(span["attrs"].items())), "annotator": span["annotator"],
+        "origin": span["origin"], "status": span["status"], "anchor": span["anchor"],
+        "created_at": span["created_at"], "updated_at": span["updated_at"],
     }  # fmt: skip
 
 
-def _homes(sentences: list[Sentence], spans: list[Span]) -> list[Sentence | None]:
+def _homes(sentences: list[Sentence], spans: list[dict[str, Any]]) -> list[Sentence | None]:
     """Each span's sentence: the last one starting at or before it, else the first one."""
     by_start = sorted(sentences, key=lambda s: (s.start, s.index))
     starts = [s.start for s in by_start]
     if not by_start:
         return [None] * len(spans)
-    return [by_start[max(bisect_right(starts, span.start) - 1, 0)] for span in spans]
+    return [by_start[max(bisect_right(starts, span["start"]) - 1, 0)] for span in spans]
 
 
 def _versions(store: Store, all_versions: bool) -> list[tuple[str, str | None]]:
@@ -108,8 +101,8 @@ def _versions(store: Store, all_versions: bool) -> list[tuple[str, str | None]]:
 def _document_records(store: Store, doc_id: str, superseded_by: str | None, unit: str) -> list[Record]:
     """The records of one document: the only text, sentences and spans held at a time."""
     doc = store.document(doc_id)
-    sentences = store.get_sentences(doc.id)
-    spans = list(store.iter_spans(doc.id))
+    sentences = store.get_sentences(doc)
+    spans = list(store.iter_span_records(doc.id))
     homes = _homes(sentences, spans)
     head = _document_fields(doc, superseded_by)
     if unit == "document":

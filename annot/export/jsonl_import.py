@@ -12,8 +12,8 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError, SpanError
-from annot.export.jsonl import SCHEMA, Progress, Record, to_timestamp
-from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status
+from annot.export.jsonl import SCHEMA, Progress, Record
+from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status, to_timestamp
 
 if TYPE_CHECKING:
     from annot.schema import LabelSchema

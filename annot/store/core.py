@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import secrets
 import sqlite3
@@ -12,19 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import NotFound, SpanError, StoreError
-from annot.model import ANCHORS, Origin, Span, Status, utcnow
+from annot.model import ANCHORS, Origin, Span, Status, to_timestamp, utcnow
 from annot.schema import LabelSchema, load_schema
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.rows import (
     SPAN_COLS,
+    SPAN_FIELDS,
     enum_value,
     offset,
     span_from_json,
     span_json,
     span_row,
-    timestamp,
     to_span,
 )
 
@@ -128,7 +129,7 @@ class Store(DocumentsMixin):
 
     def _write_span(
         self, conn: sqlite3.Connection, after: Span, op: str, before: Span | None, annotator: str,
-        *, record_undo: bool = True,
+        *, record_undo: bool = True, clear_redo: bool = True,
     ) -> None:  # fmt: skip
         if before is None:
             conn.execute(f"INSERT INTO spans({SPAN_COLS}) VALUES ({','.join('?' * 13)})", span_row(after))
@@ -138,13 +139,13 @@ class Store(DocumentsMixin):
                 f"UPDATE spans SET {', '.join(f'{c} = ?' for c in cols[1:])}, deleted = ? WHERE id = ?",
                 (*span_row(after)[1:], int(op == "delete"), after.id),
             )
-        if record_undo:
+        if record_undo and clear_redo:
             # A new edit ends the annotator's redo chain (undone = 2: dropped).
             conn.execute("UPDATE history SET undone = 2 WHERE annotator = ? AND undone = 1", (annotator,))
         conn.execute(
             "INSERT INTO history(span_id, annotator, op, before, after, at, undone) VALUES (?,?,?,?,?,?,?)",
             (after.id, annotator, op, span_json(before) if before else None, span_json(after),
-             timestamp(after.updated_at), 0 if record_undo else 3),
+             to_timestamp(after.updated_at), 0 if record_undo else 3),
         )  # fmt: skip
 
     def add_span(
@@ -177,6 +178,7 @@ class Store(DocumentsMixin):
             raise SpanError(f"on_conflict must be 'error' or 'replace', got {on_conflict!r}.")
         out: list[Span] = []
         texts: dict[str, str] = {}
+        cleared: set[str] = set()
         with self._db.write() as conn:
             for span in spans:
                 span = self._check_span(conn, span, texts)
@@ -189,7 +191,9 @@ class Store(DocumentsMixin):
                     continue
                 # Replacing a deleted span brings it back: a restore, so that undo deletes it again.
                 op = "add" if before is None else "restore" if row[13] else "update"
-                self._write_span(conn, span, op, before, span.annotator)
+                # The redo chain needs ending once per annotator per transaction, not per span.
+                self._write_span(conn, span, op, before, span.annotator, clear_redo=span.annotator not in cleared)
+                cleared.add(span.annotator)
                 out.append(span)
         return out
 
@@ -239,8 +243,15 @@ class Store(DocumentsMixin):
         return after
 
     def _check_unreferenced(self, conn: sqlite3.Connection, span: Span) -> None:
-        if conn.execute(
-            "SELECT 1 FROM spans WHERE doc_id = ? AND deleted = 0 AND attrs LIKE ?", (span.doc_id, f'%"{span.id}"%')
+        # Only labels with span-type attributes can point at another span.
+        referrers = [
+            label.name for label in self.schema.labels.values()
+            if any(attr.type == "span" for attr in label.attributes.values())
+        ]  # fmt: skip
+        if referrers and conn.execute(
+            f"SELECT 1 FROM spans WHERE doc_id = ? AND deleted = 0 AND label IN ({','.join('?' * len(referrers))})"
+            " AND attrs LIKE ?",
+            (span.doc_id, *referrers, f'%"{span.id}"%'),
         ).fetchone():
             raise SpanError(f"Span {span.id} is referenced by another span's attributes; edit that span first.")
 
@@ -309,13 +320,15 @@ class Store(DocumentsMixin):
         """
         return self._step(annotator, redo=True)
 
-    def iter_spans(self, doc_id: str | None = None, *, include_deleted: bool = False) -> Iterator[Span]:
-        """Yield spans ordered by document, start, end, then id; streams without loading all."""
+    def _span_pages(self, doc_id: str | None, include_deleted: bool) -> Iterator[list[tuple[Any, ...]]]:
+        """Raw span rows ordered by document, start, end, id, a page at a time.
+
+        One short read per page (keyset pagination), never a transaction held
+        across ``yield``: the caller may edit spans while iterating.
+        """
         where, args = ("WHERE doc_id = ?", [doc_id]) if doc_id is not None else ("WHERE 1", [])
         if not include_deleted:
             where += " AND deleted = 0"
-        # One short read per page (keyset pagination), never a transaction held
-        # across ``yield``: the caller may edit spans while iterating.
         after: list[Any] = []
         while True:
             page = where + ' AND (doc_id, start, "end", id) > (?, ?, ?, ?)' if after else where
@@ -324,8 +337,26 @@ class Store(DocumentsMixin):
                 batch = conn.execute(query, [*args, *after]).fetchall()
             if not batch:
                 return
-            yield from (to_span(r) for r in batch)
+            yield batch
             after = [batch[-1][1], batch[-1][2], batch[-1][3], batch[-1][0]]
+
+    def iter_spans(self, doc_id: str | None = None, *, include_deleted: bool = False) -> Iterator[Span]:
+        """Yield spans ordered by document, start, end, then id; streams without loading all."""
+        for batch in self._span_pages(doc_id, include_deleted):
+            yield from (to_span(r) for r in batch)
+
+    def iter_span_records(self, doc_id: str | None = None, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
+        """Like ``iter_spans`` but plain dicts as stored, for bulk readers such as exports.
+
+        Keys are the ``Span`` fields; ``origin``, ``status`` are strings and
+        ``created_at``/``updated_at`` the store's text form (``model.to_timestamp``),
+        which skips building a dataclass and two datetimes per span.
+        """
+        for batch in self._span_pages(doc_id, include_deleted):
+            for row in batch:
+                record = dict(zip(SPAN_FIELDS, row))
+                record["attrs"] = json.loads(record["attrs"])
+                yield record
 
     def spans(
         self, doc_id: str | None = None, *, label: str | Sequence[str] | None = None,

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annot.errors import NotFound, SpanError
-from annot.model import Document, Sentence, Span, utcnow
+from annot.model import Document, Sentence, Span, to_timestamp, utcnow
 from annot.store import frames
 from annot.store.reanchor import keep_references_together, reanchor
-from annot.store.rows import DOC_COLS, SPAN_COLS, timestamp, to_doc, to_span
+from annot.store.rows import DOC_COLS, SPAN_COLS, to_doc, to_span
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,7 +73,7 @@ class DocumentsMixin:
             conn.execute(
                 f"INSERT INTO documents({DOC_COLS}) VALUES (?,?,?,?,?,?,?,?)",
                 (doc.id, doc.key, doc.title, doc.lang, doc.text, doc.source,
-                 doc.published.isoformat() if doc.published else None, timestamp(doc.ingested_at)),
+                 doc.published.isoformat() if doc.published else None, to_timestamp(doc.ingested_at)),
             )  # fmt: skip
             conn.executemany(
                 'INSERT INTO sentences(doc_id, idx, start, "end", heading) VALUES (?,?,?,?,?)',
@@ -163,9 +163,10 @@ class DocumentsMixin:
                 row = conn.execute(f"SELECT {DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
             yield to_doc(row)
 
-    def get_sentences(self, doc_id: str) -> list[Sentence]:
-        """The sentences of one document, in order, as ``Sentence`` objects."""
-        doc = self.document(doc_id)
+    def get_sentences(self, doc: str | Document) -> list[Sentence]:
+        """The sentences of one document (a reference, or a ``Document`` already read), in order."""
+        if not isinstance(doc, Document):
+            doc = self.document(doc)
         with self._db.read() as conn:
             rows = conn.execute(
                 'SELECT idx, start, "end", heading FROM sentences WHERE doc_id = ? ORDER BY idx', (doc.id,)

@@ -74,21 +74,25 @@ def spans_frame(
     import numpy as np
     import pandas as pd
 
-    df = pd.DataFrame.from_records(list(rows), columns=[*SPAN_FIELDS, "deleted"])
+    df = pd.DataFrame.from_records(rows, columns=[*SPAN_FIELDS, "deleted"])
     sents = pd.DataFrame.from_records(list(sentence_rows), columns=["doc_id", "sentence", "sent_offset"])
     sentence = np.full(len(df), -1, dtype="int64")
     offset = np.zeros(len(df), dtype="int64")
     if len(df) and len(sents):
-        # Per document, the last sentence starting at or before the span start.
-        sents = sents.sort_values(["doc_id", "sent_offset"])
+        # Sorted by document then offset, each document's sentences are one
+        # contiguous run whose positions groupby().indices hands over in order.
+        sents = sents.sort_values(["doc_id", "sent_offset"], kind="stable")
+        sent_runs = sents.groupby("doc_id", sort=False).indices
+        sent_offsets, sent_numbers = sents["sent_offset"].to_numpy(), sents["sentence"].to_numpy()
+        span_starts = df["start"].to_numpy()
         for doc_id, idx in df.groupby("doc_id", sort=False).indices.items():
-            doc_sents = sents[sents["doc_id"] == doc_id]
-            if doc_sents.empty:
+            run = sent_runs.get(doc_id)
+            if run is None:
                 continue
-            starts = doc_sents["sent_offset"].to_numpy()
+            starts = sent_offsets[run]
             # The export's rule too: a span before the first sentence belongs to the first.
-            pos = np.maximum(np.searchsorted(starts, df["start"].to_numpy()[idx], side="right") - 1, 0)
-            sentence[idx] = doc_sents["sentence"].to_numpy()[pos]
+            pos = np.maximum(np.searchsorted(starts, span_starts[idx], side="right") - 1, 0)
+            sentence[idx] = sent_numbers[run][pos]
             offset[idx] = starts[pos]
     found = sentence >= 0
     df.insert(4, "sentence", pd.array(np.where(found, sentence, 0), dtype="Int64"))

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from annot.errors import SpanError
-from annot.model import Document, Origin, Span, Status
+from annot.model import Document, Origin, Span, Status, to_timestamp
 
 __all__ = [
     "DOC_COLS",
@@ -20,7 +20,6 @@ __all__ = [
     "span_from_json",
     "span_json",
     "span_row",
-    "timestamp",
     "to_doc",
     "to_span",
 ]
@@ -52,15 +51,11 @@ def offset(name: str, value: Any, doc_id: str) -> int:
     return int(value)
 
 
-def timestamp(value: datetime) -> str:
-    return value.isoformat(timespec="microseconds")
-
-
 def span_row(span: Span) -> tuple[Any, ...]:
     return (
         span.id, span.doc_id, span.start, span.end, span.label,
         json.dumps(dict(span.attrs), ensure_ascii=False, sort_keys=True), span.text, span.annotator,
-        str(span.origin), str(span.status), span.anchor, timestamp(span.created_at), timestamp(span.updated_at),
+        str(span.origin), str(span.status), span.anchor, to_timestamp(span.created_at), to_timestamp(span.updated_at),
     )  # fmt: skip
 
 

@@ -239,13 +239,13 @@ def test_export_span_before_the_first_sentence_belongs_to_it_with_negative_offse
 
 def test_export_reads_spans_one_document_at_a_time(seed: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     seen = []
-    original = seed.iter_spans
+    original = seed.iter_span_records
 
     def spy(doc_id=None, **kwargs):
         seen.append(doc_id)
         return original(doc_id, **kwargs)
 
-    monkeypatch.setattr(seed, "iter_spans", spy)
+    monkeypatch.setattr(seed, "iter_span_records", spy)
     export_jsonl(seed, tmp_path / "c.jsonl", all_versions=True)
     assert seen == [seed.resolve("belarus")]
 

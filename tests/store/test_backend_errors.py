@@ -80,6 +80,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "sentences": lambda s, ids: s.sentences(),
     "get_span": lambda s, ids: s.get_span(ids["live"]),
     "iter_spans": lambda s, ids: list(s.iter_spans()),
+    "iter_span_records": lambda s, ids: list(s.iter_span_records()),
     "spans": lambda s, ids: s.spans(),
     "history": lambda s, ids: s.history(),
     "stats": lambda s, ids: s.stats(),
