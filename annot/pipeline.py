@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annot.errors import CorpusError
 from annot.ingest import find_files, read_file
 from annot.model import Document
+from annot.progress import Progress, resolve_progress
 from annot.segment import segment
 from annot.store import AddResult, Store
 
-__all__ = ["IngestReport", "Progress", "ingest", "open_project"]
-
-#: ``progress(done, total, what)``: called after each unit of long work.
-Progress = Callable[[int, int, str], None]
+__all__ = ["IngestReport", "ingest", "open_project"]
 
 
 @dataclass(slots=True)
@@ -56,7 +54,7 @@ def ingest(
     store: Store | None = None,
     *,
     lang: str | None = None,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
 ) -> IngestReport:
     """Read files (walking folders), segment them and add them to ``store``.
 
@@ -69,7 +67,8 @@ def ingest(
         paths: files or folders (.txt, .md, .html, .jsonl).
         store: where to add the documents; ``None`` only reads and segments.
         lang: ISO 639-1 code for every document, instead of detection.
-        progress: called as ``progress(done, total, path)`` after each file.
+        progress: ``True`` for a progress bar (terminal or notebook), or a
+            callback called as ``progress(done, total, path)`` after each file.
 
     Returns:
         The report; ``report.summary()`` is one line for people.
@@ -81,18 +80,19 @@ def ingest(
         paths = [paths]
     files = find_files(paths)
     report = IngestReport()
-    for done, path in enumerate(files, 1):
-        try:
-            items = read_file(path, lang=lang)
-        except CorpusError as exc:
-            items = [exc]
-        for item in items:
-            if isinstance(item, CorpusError):
-                report.errors.append(item)
-                continue
-            report.documents.append(item)
-            if store is not None:
-                report.results.append(store.add_document(item, segment(item)))
-        if progress is not None:
-            progress(done, len(files), str(Path(path)))
+    with resolve_progress(progress, "ingesting") as update:
+        for done, path in enumerate(files, 1):
+            try:
+                items = read_file(path, lang=lang)
+            except CorpusError as exc:
+                items = [exc]
+            for item in items:
+                if isinstance(item, CorpusError):
+                    report.errors.append(item)
+                    continue
+                report.documents.append(item)
+                if store is not None:
+                    report.results.append(store.add_document(item, segment(item)))
+            if update is not None:
+                update(done, len(files), str(Path(path)))
     return report

@@ -30,7 +30,7 @@ ANNOTATE = [
         'PROJECT = Path(os.environ.get("ANNOT_PROJECT", "../project"))\n'
         'CORPUS = Path(os.environ.get("ANNOT_CORPUS", "../corpus"))\n\n'
         "store = annot.open_project(PROJECT)\n"
-        "report = annot.ingest(CORPUS, store)\n"
+        "report = annot.ingest(CORPUS, store, progress=True)  # a progress bar for big folders\n"
         "print(store, '-', report.summary())\n"
         'store.documents()[["id", "title", "lang", "published", "sentences", "spans"]]'
     ),

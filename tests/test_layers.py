@@ -20,10 +20,11 @@ ALLOWED: dict[str, set[str]] = {
     "schema": {"errors"},
     "ingest": {"errors", "model"},
     "segment": {"errors", "model"},
+    "progress": set(),
     "store": FOUNDATION,
-    "export": FOUNDATION | {"store"},
-    "pipeline": FOUNDATION | {"ingest", "segment", "store", "export"},
-    "cli": FOUNDATION | {"ingest", "segment", "store", "export", "pipeline"},
+    "export": FOUNDATION | {"store", "progress"},
+    "pipeline": FOUNDATION | {"ingest", "segment", "store", "export", "progress"},
+    "cli": FOUNDATION | {"ingest", "segment", "store", "export", "pipeline", "progress"},
 }
 
 

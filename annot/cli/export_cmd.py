@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from annot.cli.app import app, fail_on_errors, open_store
-from annot.cli.progress import progress_bar
+from annot.progress import progress_bar
 
 __all__ = ["export"]
 

@@ -15,13 +15,14 @@ import json
 import os
 import tempfile
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError
 from annot.model import Document, Sentence, to_timestamp
+from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
     from annot.store import Store
@@ -30,8 +31,6 @@ __all__ = ["ExportResult", "SCHEMA", "UNITS", "export_jsonl", "iter_records"]
 
 SCHEMA = "annot/1"
 UNITS = ("document", "sentence")
-#: ``progress(done, total, what)``: called once per document.
-Progress = Callable[[int, int, str], None]
 Record = dict[str, Any]
 
 # Compact, unescaped and strict (no NaN): the byte-level contract of the format.
@@ -150,7 +149,7 @@ def _dumps(record: Record) -> str:
 
 def export_jsonl(
     store: Store, out: str | os.PathLike[str] = "exports/corpus.jsonl", *, unit: str = "document",
-    all_versions: bool = False, progress: Progress | None = None,
+    all_versions: bool = False, progress: Progress | bool | None = None,
 ) -> ExportResult:  # fmt: skip
     """Write ``store`` as annot/1 JSONL to ``out``, atomically.
 
@@ -162,7 +161,8 @@ def export_jsonl(
         out: the file to write (its folder is created).
         unit: ``document`` or ``sentence`` (see ``iter_records``).
         all_versions: also export superseded document versions.
-        progress: called as ``progress(done, total, doc_id)`` after each document.
+        progress: ``True`` for a progress bar, or a callback called as
+            ``progress(done, total, doc_id)`` after each document.
 
     Returns:
         The path and the numbers of documents, sentences and spans written.
@@ -179,15 +179,15 @@ def export_jsonl(
         "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
     try:
-        with tmp:
+        with tmp, resolve_progress(progress, "exporting") as update:
             for done, (doc_id, superseded_by) in enumerate(versions, 1):
                 for record in _document_records(store, doc_id, superseded_by, unit):
                     tmp.write(_dumps(record) + "\n")
                     counts[record["type"]] += 1
                     counts["sentence"] += len(record.get("sentences", ()))
                     counts["span"] += len(record.get("spans", ()))
-                if progress is not None:
-                    progress(done, len(versions), doc_id)
+                if update is not None:
+                    update(done, len(versions), doc_id)
             tmp.flush()
             os.fsync(tmp.fileno())
         # NamedTemporaryFile is private (0600); an export is meant to be shared.

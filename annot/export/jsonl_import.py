@@ -12,8 +12,9 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError, SpanError
-from annot.export.jsonl import SCHEMA, Progress, Record
+from annot.export.jsonl import SCHEMA, Record
 from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status, to_timestamp
+from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
     from annot.schema import LabelSchema
@@ -255,7 +256,7 @@ def _count_documents(path: str) -> int:
     return 0  # _read_lines reports an unreadable file properly
 
 
-def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progress | None = None) -> ImportResult:
+def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progress | bool | None = None) -> ImportResult:
     """Read an annot/1 JSONL file (either unit) into ``store``, keeping every id and timestamp.
 
     Reads line by line, holding one document (and its sentence lines) at a time.
@@ -267,7 +268,8 @@ def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progre
     Args:
         store: the store to add to.
         path: the JSONL file.
-        progress: called as ``progress(done, total, doc_id)`` after each document.
+        progress: ``True`` for a progress bar, or a callback called as
+            ``progress(done, total, doc_id)`` after each document.
 
     Returns:
         Numbers of documents added (new or new versions), unchanged, and spans written.
@@ -281,38 +283,39 @@ def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progre
     counts = {"added": 0, "unchanged": 0, "spans": 0}
     pending: _Pending | None = None
 
-    def flush() -> None:
-        if pending is not None:
-            status, written = _commit(store, path, pending)
-            counts["unchanged" if status == "unchanged" else "added"] += 1
-            counts["spans"] += written
-            if progress is not None:
-                done = counts["added"] + counts["unchanged"]
-                progress(done, max(total, done), pending.doc.id)
+    with resolve_progress(progress, "importing") as update:
+        def flush() -> None:
+            if pending is not None:
+                status, written = _commit(store, path, pending)
+                counts["unchanged" if status == "unchanged" else "added"] += 1
+                counts["spans"] += written
+                if update is not None:
+                    done = counts["added"] + counts["unchanged"]
+                    update(done, max(total, done), pending.doc.id)
 
-    for lineno, rec in _read_lines(path):
-        where = f"{path}:{lineno}"
-        if rec.get("type") == "document":
-            flush()
-            pending = _Pending(_read_document(rec, where), lineno)
-            if "sentences" in rec or "spans" in rec:  # a whole document, else a header
-                for sent in _get(rec, "sentences", list, where):
-                    pending.add(sent, where)
+        for lineno, rec in _read_lines(path):
+            where = f"{path}:{lineno}"
+            if rec.get("type") == "document":
+                flush()
+                pending = _Pending(_read_document(rec, where), lineno)
+                if "sentences" in rec or "spans" in rec:  # a whole document, else a header
+                    for sent in _get(rec, "sentences", list, where):
+                        pending.add(sent, where)
+                    pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
+            elif rec.get("type") == "sentence":
+                doc_id = _get(rec, "doc_id", str, where)
+                if pending is None or doc_id != pending.doc.id:
+                    raise FormatError(
+                        f"{where}: sentence line for document {doc_id}, whose header line was not seen;"
+                        ' put its "type":"document" line (without sentences) right before its sentence lines.'
+                    )
+                if _get(rec, "lang", str, where) != pending.doc.lang:
+                    raise FormatError(f"{where}: lang {rec['lang']!r} differs from its document's {pending.doc.lang!r}.")
+                pending.add(rec, where)
                 pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
-        elif rec.get("type") == "sentence":
-            doc_id = _get(rec, "doc_id", str, where)
-            if pending is None or doc_id != pending.doc.id:
+            else:
                 raise FormatError(
-                    f"{where}: sentence line for document {doc_id}, whose header line was not seen;"
-                    ' put its "type":"document" line (without sentences) right before its sentence lines.'
+                    f"{where}: unknown record type {_short(rec.get('type'))}; valid types: document, sentence."
                 )
-            if _get(rec, "lang", str, where) != pending.doc.lang:
-                raise FormatError(f"{where}: lang {rec['lang']!r} differs from its document's {pending.doc.lang!r}.")
-            pending.add(rec, where)
-            pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
-        else:
-            raise FormatError(
-                f"{where}: unknown record type {_short(rec.get('type'))}; valid types: document, sentence."
-            )
-    flush()
+        flush()
     return ImportResult(counts["added"], counts["unchanged"], counts["spans"])
