@@ -41,8 +41,8 @@ def annot_frame(path: str) -> dict[str, Any]:
     return {"seconds": seconds, "rows": len(df), "columns": df.shape[1], "rss_before_mb": before, "open_s": open_s}
 
 
-def annot_sql_only(path: str) -> dict[str, Any]:
-    """The two queries ``Store.spans()`` runs, fetched into Python tuples, no frame."""
+def _raw_open(path: str) -> tuple[Any, float]:
+    """A plain sqlite3 connection to the store file, and the seconds opening it took."""
     import sqlite3
 
     from annot.store import DB_NAME
@@ -50,7 +50,12 @@ def annot_sql_only(path: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     conn = sqlite3.connect(Path(path) / DB_NAME)
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    open_s = time.perf_counter() - t0
+    return conn, time.perf_counter() - t0
+
+
+def annot_sql_only(path: str) -> dict[str, Any]:
+    """The two queries ``Store.spans()`` runs, fetched into Python tuples, no frame."""
+    conn, open_s = _raw_open(path)
     before = C.rss_mb()
     t0 = time.perf_counter()
     rows = conn.execute(
@@ -64,16 +69,9 @@ def annot_sql_only(path: str) -> dict[str, Any]:
 
 
 def pandas_read_sql(path: str) -> dict[str, Any]:
-    import sqlite3
-
     import pandas as pd
 
-    from annot.store import DB_NAME
-
-    t0 = time.perf_counter()
-    conn = sqlite3.connect(Path(path) / DB_NAME)
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    open_s = time.perf_counter() - t0
+    conn, open_s = _raw_open(path)
     before = C.rss_mb()
     t0 = time.perf_counter()
     df = pd.read_sql_query("SELECT * FROM spans", conn)

@@ -36,6 +36,7 @@ __all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_i
 
 SCHEMA_FILE = "annot.toml"
 _EDITABLE = frozenset({"start", "end", "label", "attrs", "status"})
+_SET_FIELDS = ", ".join(f"{column} = ?" for column in SPAN_COLS.split(", ")[1:])  # every column but id
 
 
 def default_annotator() -> str:
@@ -127,18 +128,25 @@ class Store(DocumentsMixin):
                     raise SpanError(f"{span.label}.{name} must be the id of a live{need} span in the same document; {value!r} is not one.")
         return replace(span, attrs=attrs, text=text[span.start : span.end])
 
+    @staticmethod
+    def _fetch(conn: sqlite3.Connection, span_id: str) -> tuple[Span, bool] | None:
+        """The stored span and whether it is deleted, or ``None``."""
+        row = conn.execute(f"SELECT {SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
+        return (to_span(row), bool(row[-1])) if row else None
+
+    @staticmethod
+    def _overwrite(conn: sqlite3.Connection, span: Span, *, deleted: bool) -> None:
+        """Replace the stored row of ``span.id`` with ``span`` and the deleted flag."""
+        conn.execute(f"UPDATE spans SET {_SET_FIELDS}, deleted = ? WHERE id = ?", (*span_row(span)[1:], int(deleted), span.id))
+
     def _write_span(
         self, conn: sqlite3.Connection, after: Span, op: str, before: Span | None, annotator: str,
         *, record_undo: bool = True, clear_redo: bool = True,
     ) -> None:  # fmt: skip
         if before is None:
-            conn.execute(f"INSERT INTO spans({SPAN_COLS}) VALUES ({','.join('?' * 13)})", span_row(after))
+            conn.execute(f"INSERT INTO spans({SPAN_COLS}) VALUES ({','.join('?' * len(SPAN_FIELDS))})", span_row(after))
         else:
-            cols = SPAN_COLS.split(", ")
-            conn.execute(
-                f"UPDATE spans SET {', '.join(f'{c} = ?' for c in cols[1:])}, deleted = ? WHERE id = ?",
-                (*span_row(after)[1:], int(op == "delete"), after.id),
-            )
+            self._overwrite(conn, after, deleted=op == "delete")
         if record_undo and clear_redo:
             # A new edit ends the annotator's redo chain (undone = 2: dropped).
             conn.execute("UPDATE history SET undone = 2 WHERE annotator = ? AND undone = 1", (annotator,))
@@ -182,15 +190,15 @@ class Store(DocumentsMixin):
         with self._db.write() as conn:
             for span in spans:
                 span = self._check_span(conn, span, texts)
-                row = conn.execute(f"SELECT {SPAN_COLS}, deleted FROM spans WHERE id = ?", (span.id,)).fetchone()
-                if row is not None and on_conflict != "replace":
+                stored = self._fetch(conn, span.id)
+                if stored is not None and on_conflict != "replace":
                     raise SpanError(f"A span with id {span.id} already exists; use update_span to change it.")
-                before = to_span(row) if row else None
-                if before is not None and not row[13] and span_row(before) == span_row(span):
+                before, was_deleted = stored if stored else (None, False)
+                if before is not None and not was_deleted and span_row(before) == span_row(span):
                     out.append(before)
                     continue
                 # Replacing a deleted span brings it back: a restore, so that undo deletes it again.
-                op = "add" if before is None else "restore" if row[13] else "update"
+                op = "add" if before is None else "restore" if was_deleted else "update"
                 # The redo chain needs ending once per annotator per transaction, not per span.
                 self._write_span(conn, span, op, before, span.annotator, clear_redo=span.annotator not in cleared)
                 cleared.add(span.annotator)
@@ -198,11 +206,11 @@ class Store(DocumentsMixin):
         return out
 
     def _live(self, conn: sqlite3.Connection, span_id: str, *, deleted: bool = False) -> Span:
-        row = conn.execute(f"SELECT {SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
-        if row is None or bool(row[13]) != deleted:
+        stored = self._fetch(conn, span_id)
+        if stored is None or stored[1] != deleted:
             state = "deleted span" if deleted else "span"
             raise NotFound(f"No {state} {span_id!r} in {self.path}.")
-        return to_span(row)
+        return stored[0]
 
     def get_span(self, span_id: str) -> Span:
         """Return the live span ``span_id``.
@@ -276,14 +284,14 @@ class Store(DocumentsMixin):
                 return None
             seq, span_id, op, before_json, after_json = row
             target_json, expect_json = (after_json, before_json) if redo else (before_json, after_json)
-            current = conn.execute(f"SELECT {SPAN_COLS}, deleted FROM spans WHERE id = ?", (span_id,)).fetchone()
+            current = self._fetch(conn, span_id)
             if expect_json is None:
                 # Redoing an add: undoing it left the row deleted, otherwise as added.
                 expected, expect_deleted = span_from_json(target_json), True
             else:
                 expected = span_from_json(expect_json)
                 expect_deleted = op == ("restore" if redo else "delete")
-            state = (to_span(current).updated_at, bool(current[13])) if current else None
+            state = (current[0].updated_at, current[1]) if current else None
             if state != (expected.updated_at, expect_deleted):
                 raise StoreError(f"Cannot {'redo' if redo else 'undo'}: span {span_id} was changed since by someone else.")
             # The span ends up deleted after undoing an add or a restore, or redoing a delete.
@@ -295,10 +303,7 @@ class Store(DocumentsMixin):
                 result = expected
             else:
                 result = span_from_json(target_json)
-                conn.execute(
-                    f"UPDATE spans SET {', '.join(f'{c} = ?' for c in SPAN_COLS.split(', ')[1:])}, deleted = ? WHERE id = ?",
-                    (*span_row(result)[1:], int(deleted), span_id),
-                )
+                self._overwrite(conn, result, deleted=deleted)
             conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, seq))
         return result
 
