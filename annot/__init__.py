@@ -12,14 +12,26 @@ first use)::
 
 from __future__ import annotations
 
-from annot.errors import AnnotError, CorpusError, FormatError, NotFound, SchemaError, SpanError, StoreError
+from annot.errors import (
+    AnnotError,
+    CorpusError,
+    EngineError,
+    EngineNotInstalled,
+    FormatError,
+    ModelNotInstalled,
+    NotFound,
+    SchemaError,
+    SpanError,
+    StoreError,
+)
 from annot.export import ExportResult, ImportResult, export_jsonl, import_jsonl, iter_records
 from annot.ingest import read_file
-from annot.model import Document, Origin, Sentence, Span, Status
-from annot.pipeline import IngestReport, ingest, open_project
+from annot.model import Document, Origin, Sentence, Span, Status, Translation
+from annot.pipeline import EngineRun, IngestReport, TranslateReport, ingest, open_project, translate
 from annot.schema import LabelSchema, load_schema
 from annot.segment import segment
 from annot.store import AddResult, Store
+from annot.translate.checks import NumberCheck, check_numbers
 
 __version__ = "0.1.0"
 
@@ -28,12 +40,17 @@ __all__ = [
     "AnnotError",
     "CorpusError",
     "Document",
+    "EngineError",
+    "EngineNotInstalled",
+    "EngineRun",
     "ExportResult",
     "FormatError",
     "ImportResult",
     "IngestReport",
     "LabelSchema",
+    "ModelNotInstalled",
     "NotFound",
+    "NumberCheck",
     "Origin",
     "SchemaError",
     "Sentence",
@@ -42,7 +59,10 @@ __all__ = [
     "Status",
     "Store",
     "StoreError",
+    "TranslateReport",
+    "Translation",
     "__version__",
+    "check_numbers",
     "export_jsonl",
     "import_jsonl",
     "ingest",
@@ -51,4 +71,5 @@ __all__ = [
     "open_project",
     "read_file",
     "segment",
+    "translate",
 ]

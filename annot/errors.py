@@ -4,6 +4,9 @@ Tree::
 
     AnnotError
     ├── CorpusError          unreadable, binary, empty or undecodable input
+    ├── EngineError          a translation engine failed
+    │   ├── EngineNotInstalled   its backend (apt/pip package) is missing
+    │   └── ModelNotInstalled    no model for the language pair (also lists what is)
     ├── SchemaError          invalid label schema file (annot.toml)
     ├── SpanError            span out of range, unknown label or attribute (also ValueError)
     ├── StoreError           store corrupted, locked, written by a newer annot, missing
@@ -20,7 +23,10 @@ from __future__ import annotations
 __all__ = [
     "AnnotError",
     "CorpusError",
+    "EngineError",
+    "EngineNotInstalled",
     "FormatError",
+    "ModelNotInstalled",
     "NotFound",
     "SchemaError",
     "SpanError",
@@ -34,6 +40,18 @@ class AnnotError(Exception):
 
 class CorpusError(AnnotError):
     """An input file or record cannot become a document (binary, empty, undecodable)."""
+
+
+class EngineError(AnnotError):
+    """A machine-translation engine failed; the message says which sentences and why."""
+
+
+class EngineNotInstalled(EngineError):
+    """An engine's backend is missing; the message names the package that provides it."""
+
+
+class ModelNotInstalled(EngineError):
+    """No model for the requested language pair; the message lists installed pairs and how to add one."""
 
 
 class SchemaError(AnnotError):

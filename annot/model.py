@@ -22,9 +22,11 @@ __all__ = [
     "Sentence",
     "Span",
     "Status",
+    "Translation",
     "document_id",
     "normalize_text",
     "slugify",
+    "text_hash",
     "to_timestamp",
     "utcnow",
 ]
@@ -89,6 +91,11 @@ def slugify(text: str, max_length: int = 48) -> str:
 
     slug = _slugify(text, max_length=max_length, word_boundary=True, save_order=True)
     return slug or "doc"
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of a text (hex): how the translation cache recognises a sentence."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def document_id(text: str, title: str) -> str:
@@ -176,3 +183,34 @@ class Span:
     anchor: str = "ok"
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A machine translation of one sentence, with the provenance that shaped it.
+
+    Attributes:
+        doc_id: the document version.
+        index: the sentence's index in that document.
+        engine: engine name (``argos``, ``bergamot``, ``apertium``, ...).
+        model: model name (a pivot joins its two: ``eng-spa>es-pt``).
+        model_version: model version (a pivot joins its two).
+        source_lang: ISO 639-1 code of the sentence.
+        target_lang: ISO 639-1 code of the translation.
+        route: the languages it went through, ``en>pt`` or ``en>es>pt``.
+        signature: every setting that shaped it; the cache key with the text.
+        text: the translation.
+        created_at: when it was made (UTC).
+    """
+
+    doc_id: str
+    index: int
+    engine: str
+    model: str
+    model_version: str
+    source_lang: str
+    target_lang: str
+    route: str
+    signature: str
+    text: str
+    created_at: datetime = field(default_factory=utcnow)

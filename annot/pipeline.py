@@ -1,20 +1,22 @@
-"""Joins the stages: files -> documents -> sentences -> store."""
+"""Joins the stages: files -> documents -> sentences -> store, and sentences -> translations -> store."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annot.errors import CorpusError
+from annot.errors import CorpusError, EngineError, EngineNotInstalled, ModelNotInstalled
 from annot.ingest import find_files, read_file
-from annot.model import Document
+from annot.model import Document, Sentence, Translation
 from annot.progress import Progress, resolve_progress
 from annot.segment import segment
 from annot.store import AddResult, Store
+from annot.translate import Engine, Route, engine_names, find_route, get_engine
 
-__all__ = ["IngestReport", "ingest", "open_project"]
+__all__ = ["EngineRun", "IngestReport", "TranslateReport", "ingest", "open_project", "translate"]
 
 
 @dataclass(slots=True)
@@ -96,3 +98,185 @@ def ingest(
             if update is not None:
                 update(done, len(files), str(Path(path)))
     return report
+
+
+@dataclass(slots=True)
+class EngineRun:
+    """What one engine did for one document."""
+
+    doc_id: str
+    engine: str
+    route: str
+    signature: str
+    translated: int = 0
+    cached: int = 0
+    kept: int = 0
+    failed: list[int] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass(slots=True)
+class TranslateReport:
+    """What ``translate`` did, per document and engine, and what it skipped."""
+
+    runs: list[EngineRun] = field(default_factory=list)
+    skipped_engines: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[EngineRun]:
+        """Runs where the engine failed part way (what was done before is stored)."""
+        return [run for run in self.runs if run.error]
+
+    def summary(self) -> str:
+        """One line: ``28 translated, 14 from cache, 0 already there, 0 failed (2 engines, 1 document)``."""
+        translated = sum(r.translated for r in self.runs)
+        rate = f" at {translated / self.seconds:.0f} sentences/s" if translated and self.seconds else ""
+        return (
+            f"{translated} translated{rate}, {sum(r.cached for r in self.runs)} from cache,"
+            f" {sum(r.kept for r in self.runs)} already there, {sum(len(r.failed) for r in self.runs)} failed"
+            f" ({len({r.engine for r in self.runs})} engines, {len({r.doc_id for r in self.runs})} documents)"
+        )
+
+
+def _engines_for(names: Sequence[str] | str | None) -> tuple[list[Engine], dict[str, str]]:
+    """The engines asked for (every installed one when ``None``), and why others were skipped."""
+    explicit = names is not None
+    wanted = [names] if isinstance(names, str) else list(names) if names is not None else engine_names()
+    engines, skipped = [], {}
+    for name in wanted:
+        try:
+            engines.append(get_engine(name))
+        except EngineNotInstalled as exc:
+            if explicit:
+                raise
+            skipped[name] = str(exc)
+    return engines, skipped
+
+
+def translate(
+    docs: str | Document | Sequence[str | Document] | None,
+    store: Store,
+    *,
+    to: str,
+    engines: Sequence[str] | str | None = None,
+    force: bool = False,
+    batch_size: int = 64,
+    progress: Progress | bool | None = None,
+) -> TranslateReport:
+    """Translate every sentence of ``docs`` into ``to`` with each engine and store the results.
+
+    A sentence already translated with the same engine signature (engine,
+    model, version, pair, pivot) is never translated again: in this document it
+    is kept, elsewhere (another document, an older version) it is copied from
+    the store. Engines without the pair go through a pivot language when they
+    can (``en>es>pt``). Results are stored batch by batch, so an engine failing
+    part way keeps what it did; the failure is in the report and raised at the end.
+
+    Args:
+        docs: document references or ``Document`` objects; ``None`` for every current document.
+        store: the project.
+        to: ISO 639-1 target language.
+        engines: engine names (see ``annot engines``); ``None`` for every installed engine.
+        force: translate again even what is stored or cached.
+        batch_size: sentences per engine call.
+        progress: ``True`` for a progress bar, or ``progress(done, total, what)``.
+
+    Returns:
+        The report; ``report.summary()`` is one line for people.
+
+    Raises:
+        ModelNotInstalled: an engine asked for by name cannot reach ``to``
+            (with ``engines=None``, such engines are skipped and listed in the report).
+        EngineNotInstalled: an engine asked for by name is missing its backend.
+        EngineError: an engine failed part way (after everything else was stored).
+    """
+    if docs is None:
+        documents = list(store.iter_documents())
+    else:
+        refs = [docs] if isinstance(docs, (str, Document)) else list(docs)
+        documents = [d if isinstance(d, Document) else store.document(d) for d in refs]
+    chosen, skipped = _engines_for(engines)
+    report = TranslateReport(skipped_engines=skipped)
+    plans: list[tuple[Document, list[Sentence], Route]] = []
+    for doc in documents:
+        if doc.lang == to:
+            continue
+        sentences = store.get_sentences(doc)
+        for engine in chosen:
+            try:
+                plans.append((doc, sentences, find_route(engine, doc.lang, to, helpers=chosen)))
+            except ModelNotInstalled as exc:
+                if engines is not None:
+                    raise
+                report.skipped_engines.setdefault(engine.name, str(exc))
+    total = sum(len(sentences) for _, sentences, _ in plans)
+    started = time.perf_counter()
+    with resolve_progress(progress, f"translating to {to}") as update:
+        done = 0
+        for doc, sentences, route in plans:
+
+            def tick(n: int, what: str, base: int = done) -> None:
+                if update is not None:
+                    update(base + n, total, what)
+
+            report.runs.append(_translate_one(store, doc, sentences, route, force=force, batch_size=batch_size, tick=tick))
+            done += len(sentences)
+    report.seconds = time.perf_counter() - started
+    if report.failures:
+        lines = [f"{r.engine} on {r.doc_id}: sentences {_ranges(r.failed)} failed ({r.error})" for r in report.failures]
+        error = EngineError("; ".join(lines) + ". Translations made before the failure are stored; run again to retry.")
+        error.report = report  # type: ignore[attr-defined]
+        raise error
+    return report
+
+
+def _translate_one(
+    store: Store, doc: Document, sentences: list[Sentence], route: Route, *, force: bool, batch_size: int,
+    tick: Callable[[int, str], None],
+) -> EngineRun:  # fmt: skip
+    engine, source, target = route.engine, route.source, route.target
+    signature, model = engine.signature(source, target), engine.model(source, target)
+    run = EngineRun(doc.id, engine.name, route.path, signature)
+    have = set() if force else {t.index for t in store.get_translations(doc.id, target=target) if t.signature == signature}
+    todo = [s for s in sentences if s.index not in have]
+    run.kept = len(sentences) - len(todo)
+
+    def record(pairs: list[tuple[Sentence, str]]) -> None:
+        store.add_translations(
+            Translation(doc.id, s.index, engine.name, model.name, model.version, source, target, route.path,
+                        signature, text)
+            for s, text in pairs
+        )  # fmt: skip
+
+    if not force and todo:
+        cache = store.cached_translations([s.text for s in todo], signature)
+        hits = [(s, cache[s.text]) for s in todo if s.text in cache]
+        if hits:
+            record(hits)
+            run.cached = len(hits)
+            todo = [s for s in todo if s.text not in cache]
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        try:
+            outputs = engine.translate([s.text for s in batch], source=source, target=target)
+        except EngineError as exc:
+            run.failed = [s.index for s in todo[start:]]
+            run.error = str(exc)
+            break
+        record(list(zip(batch, outputs)))
+        run.translated += len(batch)
+        tick(run.kept + run.cached + run.translated, f"{engine.name} {route.path}")
+    return run
+
+
+def _ranges(indices: list[int]) -> str:
+    """``3-7, 9`` for [3, 4, 5, 6, 7, 9]."""
+    parts, start = [], None
+    for i, value in enumerate(indices):
+        if start is None:
+            start = value
+        if i + 1 == len(indices) or indices[i + 1] != value + 1:
+            parts.append(f"{start}-{value}" if value != start else str(value))
+            start = None
+    return ", ".join(parts)

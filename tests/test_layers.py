@@ -20,11 +20,12 @@ ALLOWED: dict[str, set[str]] = {
     "schema": {"errors"},
     "ingest": {"errors", "model"},
     "segment": {"errors", "model"},
+    "translate": {"errors", "model"},
     "progress": set(),
     "store": FOUNDATION,
     "export": FOUNDATION | {"store", "progress"},
-    "pipeline": FOUNDATION | {"ingest", "segment", "store", "export", "progress"},
-    "cli": FOUNDATION | {"ingest", "segment", "store", "export", "pipeline", "progress"},
+    "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
+    "cli": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress"},
 }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError
-from annot.model import Document, Sentence, to_timestamp
+from annot.model import Document, Sentence, Translation, to_timestamp
 from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
@@ -60,10 +60,21 @@ def _document_fields(doc: Document, superseded_by: str | None) -> Record:
     }  # fmt: skip
 
 
-def _sentence_fields(sent: Sentence) -> Record:
-    # The one place a sentence becomes JSON, shared by both units: per-sentence
-    # additions (translations) belong here.
-    return {"index": sent.index, "start": sent.start, "end": sent.end, "text": sent.text, "heading": sent.heading}
+def _translation_record(tr: Translation) -> Record:
+    # Provenance travels with the text, as sacrebleu's signature does with a score.
+    return {
+        "target": tr.target_lang, "engine": tr.engine, "text": tr.text, "model": tr.model,
+        "model_version": tr.model_version, "route": tr.route, "signature": tr.signature,
+        "created_at": to_timestamp(tr.created_at),
+    }  # fmt: skip
+
+
+def _sentence_fields(sent: Sentence, translations: list[Translation]) -> Record:
+    # The one place a sentence becomes JSON, shared by both units.
+    return {
+        "index": sent.index, "start": sent.start, "end": sent.end, "text": sent.text, "heading": sent.heading,
+        "translations": [_translation_record(tr) for tr in translations],
+    }  # fmt: skip
 
 
 def _span_record(span: dict[str, Any], sent: Sentence | None) -> Record:
@@ -101,11 +112,14 @@ def _document_records(store: Store, doc_id: str, superseded_by: str | None, unit
     """The records of one document: the only text, sentences and spans held at a time."""
     doc = store.document(doc_id)
     sentences = store.get_sentences(doc)
+    by_sentence: dict[int, list[Translation]] = {}
+    for tr in store.get_translations(doc.id):
+        by_sentence.setdefault(tr.index, []).append(tr)
     spans = list(store.iter_span_records(doc.id))
     homes = _homes(sentences, spans)
     head = _document_fields(doc, superseded_by)
     if unit == "document":
-        head["sentences"] = [_sentence_fields(s) for s in sentences]
+        head["sentences"] = [_sentence_fields(s, by_sentence.get(s.index, [])) for s in sentences]
         head["spans"] = [_span_record(span, home) for span, home in zip(spans, homes)]
         return [head]
     if spans and not sentences:
@@ -120,7 +134,7 @@ def _document_records(store: Store, doc_id: str, superseded_by: str | None, unit
     for sent in sentences:
         lines.append({
             "schema": SCHEMA, "type": "sentence", "doc_id": doc.id, "lang": doc.lang,
-            **_sentence_fields(sent), "spans": per_sentence[sent.index],
+            **_sentence_fields(sent, by_sentence.get(sent.index, [])), "spans": per_sentence[sent.index],
         })  # fmt: skip
     return lines
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError, SpanError
 from annot.export.jsonl import SCHEMA, Record
-from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status, to_timestamp
+from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status, Translation, to_timestamp
 from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
@@ -97,6 +97,18 @@ def _read_sentence(rec: Record, doc: Document, where: str) -> Sentence:
     return Sentence(doc.id, index, start, end, text, heading)
 
 
+def _read_translation(rec: Any, doc: Document, index: int, where: str) -> Translation:
+    where = f"{where}: translation of sentence {index}"
+    if not isinstance(rec, dict):
+        raise FormatError(f"{where}: must be an object, got {_short(rec)}.")
+    fields = {name: _get(rec, name, str, where) for name in
+              ("target", "engine", "text", "model", "model_version", "route", "signature")}  # fmt: skip
+    return Translation(
+        doc.id, index, fields["engine"], fields["model"], fields["model_version"], doc.lang, fields["target"],
+        fields["route"], fields["signature"], fields["text"], created_at=_time(rec, "created_at", where),
+    )  # fmt: skip
+
+
 def _read_span(rec: Any, doc: Document, schema: LabelSchema, where: str) -> Span:
     where = f"{where}: span {_get(rec, 'id', str, where)}"
     start, end = _get(rec, "start", int, where), _get(rec, "end", int, where)
@@ -133,6 +145,7 @@ class _Pending:
     line: int
     sentences: list[Sentence] = field(default_factory=list)
     spans: list[tuple[int, Any]] = field(default_factory=list)
+    translations: list[Translation] = field(default_factory=list)
 
     def add(self, rec: Record, where: str) -> None:
         """Add a sentence record (a sentence line, or an item of a document line's ``sentences``)."""
@@ -142,6 +155,9 @@ class _Pending:
                 f"{where}: sentence index {sent.index} follows {self.sentences[-1].index}; indexes must increase."
             )
         self.sentences.append(sent)
+        # Files written before translations existed have no key: nothing to read.
+        for item in _get(rec, "translations", list, where) if "translations" in rec else []:
+            self.translations.append(_read_translation(item, self.doc, sent.index, where))
 
 
 def _span_key(span: Span) -> tuple[Any, ...]:
@@ -209,6 +225,9 @@ def _commit(store: Store, path: str, pending: _Pending) -> tuple[str, int]:
     except SpanError as exc:
         span = current[0]
         raise FormatError(f"{path}:{lines[span.id]}: span {span.id}: {exc} Fix or drop the span in the file.") from exc
+    if pending.translations:
+        # Same signature for the same sentence replaces: re-importing changes nothing.
+        store.add_translations(pending.translations)
     return status, len({s.id for s in todo})
 
 

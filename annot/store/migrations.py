@@ -63,6 +63,29 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX history_annotator ON history(annotator, undone, seq);
     CREATE INDEX history_span ON history(span_id, seq);
     """,
+    # 2: machine translations, one row per sentence and engine signature. The
+    # cache index finds a sentence's text translated before (in any document
+    # or version) by the same engine, model and pair.
+    """
+    CREATE TABLE translations (
+        seq INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        idx INTEGER NOT NULL,
+        signature TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        model TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        source_lang TEXT NOT NULL,
+        target_lang TEXT NOT NULL,
+        route TEXT NOT NULL,
+        source_hash TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (doc_id, idx, signature)
+    );
+    CREATE INDEX translations_cache ON translations(source_hash, signature);
+    CREATE INDEX translations_doc ON translations(doc_id, target_lang);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

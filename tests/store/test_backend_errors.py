@@ -11,7 +11,7 @@ import pytest
 
 import annot.store.db
 from annot.errors import StoreError
-from annot.model import Span
+from annot.model import Span, Translation
 from annot.store import DB_NAME, Store
 
 from .conftest import dump, find, make_doc
@@ -70,6 +70,9 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "restore_span": lambda s, ids: s.restore_span(ids["gone"]),
     "undo": lambda s, ids: s.undo("alice"),
     "redo": lambda s, ids: s.redo("bob"),
+    "add_translations": lambda s, ids: s.add_translations(
+        [Translation(ids["doc"].id, 0, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", "texto")]
+    ),
 }
 READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "document": lambda s, ids: s.document(ids["doc"].id),
@@ -85,6 +88,9 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "history": lambda s, ids: s.history(),
     "stats": lambda s, ids: s.stats(),
     "counts": lambda s, ids: s.counts(),
+    "cached_translations": lambda s, ids: s.cached_translations(["Russia."], "fake|m-1|en-pt"),
+    "get_translations": lambda s, ids: s.get_translations(ids["doc"].id),
+    "translations": lambda s, ids: s.translations(),
 }
 
 ERRORS = [

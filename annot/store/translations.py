@@ -1,0 +1,144 @@
+"""Machine translations in the store: per sentence and engine signature, and a cache by text."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annot.errors import SpanError
+from annot.model import Translation, text_hash, to_timestamp
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from annot.store.db import Database
+
+__all__ = ["TranslationsMixin"]
+
+_COLS = "doc_id, idx, engine, model, model_version, source_lang, target_lang, route, signature, text, created_at"
+
+
+def _to_translation(row: Sequence[object]) -> Translation:
+    return Translation(*row[:10], created_at=datetime.fromisoformat(str(row[10])))  # type: ignore[arg-type]
+
+
+class TranslationsMixin:
+    """The translation half of ``Store`` (see ``Store``)."""
+
+    path: Path
+    _db: Database
+
+    def add_translations(self, translations: Iterable[Translation]) -> int:
+        """Store translations in one transaction (all or none); a sentence's newer
+        translation with the same signature replaces the older one.
+
+        Returns:
+            How many were written.
+
+        Raises:
+            SpanError: a translation names a sentence the document does not have.
+        """
+        written = 0
+        with self._db.write() as conn:
+            sources: dict[tuple[str, int], str] = {}
+            for tr in translations:
+                key = (tr.doc_id, tr.index)
+                if key not in sources:
+                    sources[key] = self._sentence_text(conn, tr.doc_id, tr.index)
+                conn.execute(
+                    f"INSERT INTO translations({_COLS}, source_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(doc_id, idx, signature) DO UPDATE SET text = excluded.text,"
+                    " created_at = excluded.created_at, source_hash = excluded.source_hash",
+                    (tr.doc_id, tr.index, tr.engine, tr.model, tr.model_version, tr.source_lang, tr.target_lang,
+                     tr.route, tr.signature, tr.text, to_timestamp(tr.created_at), text_hash(sources[key])),
+                )  # fmt: skip
+                written += 1
+        return written
+
+    @staticmethod
+    def _sentence_text(conn: sqlite3.Connection, doc_id: str, index: int) -> str:
+        row = conn.execute(
+            'SELECT substr(d.text, s.start + 1, s."end" - s.start) FROM sentences s JOIN documents d ON d.id = s.doc_id'
+            " WHERE s.doc_id = ? AND s.idx = ?",
+            (doc_id, index),
+        ).fetchone()
+        if row is None:
+            raise SpanError(f"Document {doc_id} has no sentence {index}; translations belong to existing sentences.")
+        return row[0]
+
+    def cached_translations(self, texts: Sequence[str], signature: str) -> dict[str, str]:
+        """Translations already made with ``signature`` of any of ``texts`` (text -> translation).
+
+        The cache is the store itself: a sentence translated once, in any
+        document or version, is never translated again by the same engine,
+        model and pair.
+        """
+        by_hash = {text_hash(t): t for t in texts}
+        found: dict[str, str] = {}
+        hashes = list(by_hash)
+        with self._db.read() as conn:
+            for i in range(0, len(hashes), 500):  # SQLite's bound-parameter limit
+                chunk = hashes[i : i + 500]
+                rows = conn.execute(
+                    f"SELECT source_hash, text FROM translations WHERE signature = ?"
+                    f" AND source_hash IN ({','.join('?' * len(chunk))}) GROUP BY source_hash",
+                    (signature, *chunk),
+                ).fetchall()
+                found.update((by_hash[h], text) for h, text in rows)
+        return found
+
+    def get_translations(self, doc_id: str, *, target: str | None = None) -> list[Translation]:
+        """The translations of one document version, by sentence then signature."""
+        where, args = "doc_id = ?", [doc_id]
+        if target is not None:
+            where += " AND target_lang = ?"
+            args.append(target)
+        with self._db.read() as conn:
+            rows = conn.execute(f"SELECT {_COLS} FROM translations WHERE {where} ORDER BY idx, signature", args).fetchall()
+        return [_to_translation(r) for r in rows]
+
+    def translations(
+        self, doc_id: str | None = None, *, target: str | None = None, engine: str | Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Translations as a DataFrame: one row per sentence and engine signature.
+
+        Columns: doc_id, index, source (the sentence), target_lang, engine, text,
+        model, model_version, route, signature, created_at. Filtered by document
+        (any reference ``document()`` accepts; current versions by default),
+        target language and engine name(s).
+        """
+        import pandas as pd
+
+        clauses, args = ["d.superseded_by IS NULL"], []
+        if doc_id is not None:
+            clauses = ["t.doc_id = ?"]
+            args.append(self.resolve(doc_id))  # type: ignore[attr-defined]
+        if target is not None:
+            clauses.append("t.target_lang = ?")
+            args.append(target)
+        if engine is not None:
+            names = [engine] if isinstance(engine, str) else list(engine)
+            clauses.append(f"t.engine IN ({','.join('?' * len(names))})")
+            args.extend(names)
+        with self._db.read() as conn:
+            rows = conn.execute(
+                "SELECT t.doc_id, t.idx, substr(d.text, s.start + 1, s.\"end\" - s.start), t.target_lang, t.engine,"
+                " t.text, t.model, t.model_version, t.route, t.signature, t.created_at"
+                " FROM translations t JOIN documents d ON d.id = t.doc_id"
+                " JOIN sentences s ON s.doc_id = t.doc_id AND s.idx = t.idx"
+                f" WHERE {' AND '.join(clauses)} ORDER BY d.seq, t.idx, t.engine, t.signature",
+                args,
+            ).fetchall()
+        cols = ["doc_id", "index", "source", "target_lang", "engine", "text", "model", "model_version", "route",
+                "signature", "created_at"]  # fmt: skip
+        df = pd.DataFrame.from_records(rows, columns=cols)
+        for col in ("doc_id", "source", "text", "model", "model_version", "route", "signature"):
+            df[col] = df[col].astype("string")
+        for col in ("target_lang", "engine"):
+            df[col] = df[col].astype("category")
+        df["index"] = df["index"].astype("Int64")
+        df["created_at"] = pd.to_datetime(pd.Series(df["created_at"], dtype="object"), format="ISO8601", utc=True)
+        return df

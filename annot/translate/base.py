@@ -1,0 +1,151 @@
+"""The Engine protocol and the base class that owns the work every engine shares."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Protocol, runtime_checkable
+
+from annot.errors import EngineError, ModelNotInstalled
+
+__all__ = ["BaseEngine", "Engine", "Model", "format_pairs", "split_long"]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """What produced a translation: recorded with it, and part of the engine signature."""
+
+    name: str
+    version: str
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A machine-translation engine: batch-first, sentence-aligned.
+
+    ``translate`` returns exactly one output per input, in order; empty or
+    whitespace inputs give ``""``.
+    """
+
+    name: str
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The (source, target) ISO 639-1 pairs this engine translates directly."""
+        ...
+
+    def model(self, source: str, target: str) -> Model:
+        """The model used for a pair (for provenance)."""
+        ...
+
+    def signature(self, source: str, target: str) -> str:
+        """Every setting that shapes the output, e.g. ``argos|translate-en_pt-1.0|en-pt``."""
+        ...
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        """Translate ``texts`` from ``source`` to ``target``, one output per input."""
+        ...
+
+
+def format_pairs(pairs: Sequence[tuple[str, str]]) -> str:
+    """``en->pt, pt->en`` (or ``none``), for messages."""
+    return ", ".join(f"{s}->{t}" for s, t in sorted(pairs)) or "none"
+
+
+# Where a long text may be cut, best first: after a sentence or clause end,
+# after a comma or closing bracket, at any space.
+_BREAKS = (re.compile(r"[.!?;:…]\s+"), re.compile(r"[,)\]]\s+"), re.compile(r"\s+"))
+
+
+def split_long(text: str, limit: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` characters, at the best break found.
+
+    Breaks are tried after sentence punctuation, then after commas and
+    brackets, then at any whitespace, then (no whitespace at all) anywhere.
+    ``"".join(pieces) == text``: nothing is dropped, so the engine's outputs for
+    the pieces can be rejoined into one translation.
+    """
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = 0
+        for pattern in _BREAKS:
+            ends = [m.end() for m in pattern.finditer(window)]
+            if ends and ends[-1] > limit // 4:
+                cut = ends[-1]
+                break
+        cut = cut or limit
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    pieces.append(rest)
+    return pieces
+
+
+class BaseEngine(ABC):
+    """The shared work of every engine; a backend fills ``pairs``, ``model`` and ``_translate``.
+
+    ``translate`` checks the pair (``ModelNotInstalled`` lists what exists),
+    skips empty and whitespace texts, splits texts longer than ``max_chars`` at
+    natural breaks and rejoins their translations (never truncating), and
+    checks the backend returned one output per input.
+    """
+
+    name: ClassVar[str]
+    #: Longest text handed to the backend in one piece (characters).
+    max_chars: ClassVar[int] = 1000
+    #: How to add models, for ModelNotInstalled messages.
+    add_model_hint: ClassVar[str] = ""
+
+    @abstractmethod
+    def pairs(self) -> list[tuple[str, str]]:
+        """The (source, target) pairs this engine translates directly."""
+
+    @abstractmethod
+    def model(self, source: str, target: str) -> Model:
+        """The model used for ``source -> target`` (the pair is already checked)."""
+
+    @abstractmethod
+    def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        """Translate non-empty texts of at most ``max_chars``; return one output per input."""
+
+    def signature(self, source: str, target: str) -> str:
+        """``name|model-version|source-target``: what a cached translation must match."""
+        model = self.model(source, target)
+        return f"{self.name}|{model.name}-{model.version}|{source}-{target}"
+
+    def check_pair(self, source: str, target: str) -> None:
+        """Raise ``ModelNotInstalled`` unless ``source -> target`` is a direct pair."""
+        if (source, target) not in self.pairs():
+            hint = f" {self.add_model_hint}" if self.add_model_hint else ""
+            raise ModelNotInstalled(
+                f"{self.name} has no model for {source}->{target}. Installed: {format_pairs(self.pairs())}.{hint}"
+            )
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        """Translate ``texts``; see the class docstring for what is shared.
+
+        Raises:
+            ModelNotInstalled: the pair is not installed.
+            EngineError: the backend failed or lost alignment.
+        """
+        self.check_pair(source, target)
+        pieces: list[str] = []
+        owners: list[int] = []
+        for i, text in enumerate(texts):
+            if text.strip():
+                for piece in split_long(text, self.max_chars):
+                    if piece.strip():
+                        pieces.append(piece)
+                        owners.append(i)
+        outputs = self._translate(pieces, source, target) if pieces else []
+        if len(outputs) != len(pieces):
+            raise EngineError(
+                f"{self.name} returned {len(outputs)} translations for {len(pieces)} texts ({source}->{target});"
+                " the batch was not stored. Retry, or report this as a bug."
+            )
+        results = [[] for _ in texts]  # type: list[list[str]]
+        for owner, output in zip(owners, outputs):
+            results[owner].append(output.strip())
+        return [" ".join(part for part in parts if part) for parts in results]

@@ -1,0 +1,94 @@
+"""Fidelity checks of a translation against its source: are the numbers all there?"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["NumberCheck", "check_numbers", "extract_numbers"]
+
+# A number as written in news in any of our languages: digits with optional
+# group separators (, . space, no-break spaces, apostrophe) and an optional
+# decimal part. Dates like 10/17/2022 yield 10, 17 and 2022.
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0\u202f' ]\d{3})+(?:[.,]\d+)?(?![\w])|(?<![\w])\d+(?:[.,]\d+)?(?![\w])")
+_GROUP_SEPARATORS = ",.\u00a0\u202f' "
+
+
+def _value(token: str) -> Decimal | None:
+    """The value of one written number, whatever the locale's grouping.
+
+    Hand-written because Babel and friends parse one *known* locale, while a
+    translation may mix conventions (Apertium keeps English "9,000" in Spanish).
+    Rule: separators followed by exactly three digits, repeated, are grouping
+    ("9,000", "9.000", "9 000" are all 9000); a last separator followed by one,
+    two or four+ digits is a decimal point ("1,5" and "1.5" are 1.5).
+    """
+    parts = re.split(r"([,.\u00a0\u202f' ])", token)
+    digits, seps = parts[0::2], parts[1::2]
+    if len(digits) > 2 or (len(digits) == 2 and len(digits[1]) == 3 and seps[0] in _GROUP_SEPARATORS):
+        # Grouped; a final piece of other length is the decimal part.
+        if len(digits[-1]) != 3 and seps[-1] in ",.":
+            whole, decimals = "".join(digits[:-1]), digits[-1]
+        else:
+            whole, decimals = "".join(digits), ""
+    elif len(digits) == 2:
+        whole, decimals = digits
+    else:
+        whole, decimals = digits[0], ""
+    try:
+        value = Decimal(f"{whole}.{decimals}" if decimals else whole)
+    except InvalidOperation:
+        return None
+    # 9000 stays Decimal('9000') (not 9E+3) and 1.50 becomes 1.5.
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def extract_numbers(text: str) -> list[Decimal]:
+    """The numbers written with digits in ``text``, as values, in order."""
+    values = (_value(m.group()) for m in _NUMBER.finditer(text))
+    return [v for v in values if v is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class NumberCheck:
+    """What happened to the numbers of a source sentence in its translation."""
+
+    source: tuple[Decimal, ...]
+    translation: tuple[Decimal, ...]
+    missing: tuple[Decimal, ...] = field(default=())
+    added: tuple[Decimal, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when the translation has exactly the source's numbers."""
+        return not self.missing and not self.added
+
+    def describe(self) -> str:
+        """``ok`` or e.g. ``missing 9000; added 900``."""
+        if self.ok:
+            return "ok"
+        parts = []
+        if self.missing:
+            parts.append("missing " + ", ".join(format(v, "f") for v in self.missing))
+        if self.added:
+            parts.append("added " + ", ".join(format(v, "f") for v in self.added))
+        return "; ".join(parts)
+
+
+def check_numbers(source: str, translation: str) -> NumberCheck:
+    """Compare the numbers of ``source`` and ``translation``, aware of locale grouping.
+
+    ``"up to 9,000 soldiers"`` and ``"até 9.000 soldados"`` agree; so do
+    ``9 000`` and ``9000``. Numbers written in words are not compared.
+
+    Returns:
+        The numbers of each side, and those missing from / added to the translation.
+    """
+    src, tgt = extract_numbers(source), extract_numbers(translation)
+    missing = Counter(src) - Counter(tgt)
+    added = Counter(tgt) - Counter(src)
+    return NumberCheck(
+        tuple(src), tuple(tgt), tuple(sorted(missing.elements())), tuple(sorted(added.elements()))
+    )

@@ -1,0 +1,54 @@
+"""Engine names -> engine classes: built-ins by dotted path, third parties by entry point.
+
+Built-ins are imported on first use, so ``import annot`` never loads
+CTranslate2 or starts a process. A package adds an engine with::
+
+    [project.entry-points."annot.engines"]
+    myengine = "mypackage.engine:MyEngine"
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
+
+from annot.errors import EngineError
+
+if TYPE_CHECKING:
+    from annot.translate.base import Engine
+
+__all__ = ["BUILTIN_ENGINES", "engine_names", "get_engine"]
+
+BUILTIN_ENGINES: dict[str, str] = {
+    "argos": "annot.translate.argos:ArgosEngine",
+    "bergamot": "annot.translate.bergamot:BergamotEngine",
+    "apertium": "annot.translate.apertium:ApertiumEngine",
+}
+ENTRY_POINT_GROUP = "annot.engines"
+
+
+def _entry_points() -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def engine_names() -> list[str]:
+    """Every known engine name: built-ins first, then entry points."""
+    return [*BUILTIN_ENGINES, *sorted(set(_entry_points()) - set(BUILTIN_ENGINES))]
+
+
+@cache
+def get_engine(name: str) -> Engine:
+    """The engine called ``name`` (one shared instance per process).
+
+    Raises:
+        EngineError: no engine has that name (the message lists the known ones).
+        EngineNotInstalled: the engine's backend is missing (raised by the engine).
+    """
+    target = BUILTIN_ENGINES.get(name) or _entry_points().get(name)
+    if target is None:
+        raise EngineError(f"Unknown engine {name!r}. Known engines: {', '.join(engine_names())}.")
+    module_name, _, attr = target.partition(":")
+    engine_class = getattr(importlib.import_module(module_name), attr)
+    return engine_class()

@@ -1,0 +1,74 @@
+"""Small fake engines for unit tests of the translation plumbing (never used for real output)."""
+
+from __future__ import annotations
+
+from annot.errors import EngineError
+from annot.translate.base import BaseEngine, Model
+
+
+class UpperEngine(BaseEngine):
+    """en->pt, en->es, pt->en: returns ``<target>:`` plus the text upper-cased; counts calls."""
+
+    name = "upper"
+    max_chars = 60
+    calls: list[list[str]] = []
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [("en", "pt"), ("en", "es"), ("pt", "en")]
+
+    def model(self, source: str, target: str) -> Model:
+        return Model(f"upper-{source}{target}", "1.0")
+
+    def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        type(self).calls.append(list(texts))
+        return [f"{target}:{t.upper()}" for t in texts]
+
+
+class HopEngine(BaseEngine):
+    """Only en->es and es->pt: en->pt must pivot through es."""
+
+    name = "hop"
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [("en", "es"), ("es", "pt")]
+
+    def model(self, source: str, target: str) -> Model:
+        return Model(f"hop-{source}{target}", "2")
+
+    def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        return [f"{target}({t})" for t in texts]
+
+
+class FlakyEngine(BaseEngine):
+    """en->pt that fails on any text containing ``BOOM``."""
+
+    name = "flaky"
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [("en", "pt")]
+
+    def model(self, source: str, target: str) -> Model:
+        return Model("flaky", "0")
+
+    def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        if any("BOOM" in t for t in texts):
+            raise EngineError("flaky: backend crashed")
+        return [t[::-1] for t in texts]
+
+
+class ShortEngine(BaseEngine):
+    """Returns one output too few: an alignment bug the base must catch."""
+
+    name = "short"
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [("en", "pt")]
+
+    def model(self, source: str, target: str) -> Model:
+        return Model("short", "0")
+
+    def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        return texts[:-1]
+
+
+FAKES = {cls.name: f"{__name__}:{cls.__name__}" for cls in (UpperEngine, HopEngine, FlakyEngine, ShortEngine)}
