@@ -41,6 +41,24 @@ ANNOTATE = [
         "print(doc.title, '|', doc.lang, '|', doc.published, '|', len(sentences), 'sentences')\n"
         'sentences[["index", "start", "end", "heading", "text"]].set_index("index")'
     ),
+    new_markdown_cell(
+        "## Machine translation\n\n"
+        "Every installed engine translates the article into Portuguese (Apertium through Spanish). "
+        "Translations are stored with their provenance; running this again translates nothing new."
+    ),
+    new_code_cell(
+        'report = annot.translate(doc, store, to="pt", progress=True)\n'
+        "print(report.summary())\n"
+        'tr = store.translations(doc.id, target="pt")\n'
+        'side = tr.pivot(index="index", columns="engine", values="text")\n'
+        'side.insert(0, "source", sentences.set_index("index")["text"])\n'
+        "side"
+    ),
+    new_markdown_cell("Numbers that did not survive a translation (locale-aware: 9,000 = 9.000 = 9 000):"),
+    new_code_cell(
+        'tr["numbers"] = [annot.check_numbers(s, t).describe() for s, t in zip(tr["source"], tr["text"])]\n'
+        'tr[tr["numbers"] != "ok"][["index", "engine", "route", "numbers", "text"]]'
+    ),
     new_markdown_cell("## Annotations\n\nSpans of the article (empty until you tag some), and counts per label and annotator."),
     new_code_cell("store.spans(doc.id, flatten=True)"),
     new_code_cell("store.stats()"),

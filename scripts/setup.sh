@@ -34,4 +34,10 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -e ".[test]"
+# argostranslate without its heavy dependencies (torch, stanza): annot splits
+# sentences itself and drives argos's CTranslate2 models directly.
+"$VENV/bin/python" -m pip install -q --no-deps "argostranslate==1.11.0"
+# The English<->Portuguese argos models shipped in models/, installed with
+# argostranslate's own installer (a no-op when they are already there).
+"$VENV/bin/python" -c "from annot.translate.models import install_bundled; install_bundled()"
 echo "setup: done ($("$VENV/bin/python" --version), annot $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("annot"))'))"
