@@ -24,14 +24,23 @@ def progress_bar(description: str) -> Iterator[Progress]:
     pipe, so logs and captured CLI output stay clean.
     """
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as RichProgress
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        """Units per second (sentences/s when translating), once rich has measured it."""
+
+        def render(self, task: object) -> Text:
+            speed = getattr(task, "speed", None)
+            return Text(f"{speed:,.0f}/s" if speed else "", style="progress.data.speed")
 
     console = Console(stderr=True, highlight=False)
     with RichProgress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.fields[what]}", markup=False),  # file names are not markup
         console=console,

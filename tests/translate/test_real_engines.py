@@ -53,3 +53,23 @@ def test_cached_document_is_not_translated_again(seeded):
     translate(doc, store, to="es", engines="apertium")
     report = translate(doc, store, to="es", engines="apertium")
     assert report.runs[0].kept == 14 and report.runs[0].translated == 0
+
+
+@pytest.mark.parametrize("target", ["pt", "es"])
+def test_every_engine_translates_every_seed_sentence(seeded, target: str):
+    """argos and bergamot reach es through a pivot (en>pt>es with Apertium); names and numbers survive."""
+    store, doc = seeded
+    report = translate(doc, store, to=target, engines=["argos", "bergamot", "apertium"])
+    routes = {run.engine: run.route for run in report.runs}
+    if target == "pt":
+        assert routes == {"argos": "en>pt", "bergamot": "en>pt", "apertium": "en>es>pt"}
+    else:
+        assert routes == {"argos+apertium": "en>pt>es", "bergamot+apertium": "en>pt>es", "apertium": "en>es"}
+    df = store.translations(doc.id, target=target)
+    assert len(df) == 14 * 3 and df["text"].str.strip().str.len().gt(0).all()
+    for engine, group in df.groupby("engine", observed=True):
+        joined = " ".join(group["text"])
+        for name in NAMES:
+            assert name in joined, (engine, name)
+        for source, text in zip(group["source"], group["text"]):
+            assert check_numbers(source, text).ok, (engine, source, text)
