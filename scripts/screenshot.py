@@ -1,4 +1,4 @@
-"""Takes docs/screenshot.png: JupyterLab on notebooks/annotate.ipynb, run top to bottom.
+"""Takes docs/screenshot.png: JupyterLab on notebooks/annotate.ipynb, run top to bottom, at the MT table.
 
 Needs Debian's chromium and the Python playwright package (``pip install
 playwright``; no ``playwright install``: the system chromium is used). Runs on a
@@ -82,7 +82,9 @@ def main() -> None:
                 page.wait_for_selector("text=14 sentences", timeout=120_000)
                 page.wait_for_timeout(1500)
                 # Scroll to the sentences table: the part that shows the article.
-                heading = page.locator("h2:has-text('sentence by sentence')").first
+                page.wait_for_selector("text=translated", timeout=180_000)
+                page.wait_for_timeout(1500)
+                heading = page.locator("h2:has-text('Machine translation')").first
                 heading.evaluate("el => el.scrollIntoView({block: 'start'})")
                 page.wait_for_timeout(800)
                 args.out.parent.mkdir(parents=True, exist_ok=True)
