@@ -62,8 +62,7 @@ if TYPE_CHECKING:
     import ctranslate2
     from argostranslate.translate import Hypothesis
 
-# The guard moved to guard.py; still exported here, where callers have always imported it.
-__all__ = ["ArgosEngine", "SpellingGuard", "translate_guarded"]
+__all__ = ["ArgosEngine"]
 
 
 @dataclass(slots=True)

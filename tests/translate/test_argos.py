@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from annot.errors import ModelNotInstalled
 from annot.translate import registry
-from annot.translate.argos import ArgosEngine, SpellingGuard, translate_guarded
+from annot.translate.argos import ArgosEngine
+from annot.translate.guard import SpellingGuard, translate_guarded
 from annot.translate.checks import check_numbers
 from annot.translate.models import ENV_PACKAGES, install_bundled
 from tests.translate.conftest import NAMES
