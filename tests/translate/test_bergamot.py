@@ -9,8 +9,7 @@ import pytest
 
 from annot.errors import ModelNotInstalled
 from annot.translate.bergamot import BergamotEngine
-from annot.translate.checks import check_numbers
-from tests.translate.conftest import NAMES
+from tests.translate.faithful import assert_faithful
 
 
 @pytest.fixture(scope="module")
@@ -23,19 +22,8 @@ def seed_pt(engine: BergamotEngine, seed_sentences: list[str]) -> list[str]:
     return engine.translate(seed_sentences, source="en", target="pt")
 
 
-def _assert_faithful(sources: list[str], outputs: list[str]) -> None:
-    assert len(outputs) == len(sources)
-    assert all(out.strip() for out in outputs), outputs
-    for source, out in zip(sources, outputs):
-        for name in NAMES:
-            if name in source:
-                assert name in out, (name, source, out)
-        check = check_numbers(source, out)
-        assert check.ok, (source, out, check.describe())
-
-
 def test_bergamot_translates_every_seed_sentence_en_pt(seed_sentences: list[str], seed_pt: list[str]):
-    _assert_faithful(seed_sentences, seed_pt)
+    assert_faithful(seed_sentences, seed_pt)
     with_troops = [out for src, out in zip(seed_sentences, seed_pt) if "9,000" in src]
     assert len(with_troops) == 2 and all("9.000" in out for out in with_troops)
     for source, out in zip(seed_sentences, seed_pt):
@@ -44,7 +32,7 @@ def test_bergamot_translates_every_seed_sentence_en_pt(seed_sentences: list[str]
 
 def test_bergamot_round_trip_pt_en(engine: BergamotEngine, seed_sentences: list[str], seed_pt: list[str]):
     back = engine.translate(seed_pt, source="pt", target="en")
-    _assert_faithful(seed_sentences, back)
+    assert_faithful(seed_sentences, back)
     assert sum("9,000" in out for out in back) == 2
 
 
