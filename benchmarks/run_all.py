@@ -13,8 +13,9 @@ import _common as C
 import bench_edit_latency
 import bench_export
 import bench_spans_frame
+import bench_translate
 
-BENCHMARKS = (bench_edit_latency, bench_spans_frame, bench_export)
+BENCHMARKS = (bench_edit_latency, bench_spans_frame, bench_export, bench_translate)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
