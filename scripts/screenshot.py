@@ -57,10 +57,11 @@ def start_lab(scratch: Path, token: str) -> tuple[subprocess.Popen, int]:
     raise SystemExit("JupyterLab did not start within 60 s")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
-    args = parser.parse_args()
+def run_annotate_notebook(out: Path | None = None) -> str:
+    """Open notebooks/annotate.ipynb in JupyterLab in chromium, run all cells, return the page's text.
+
+    With ``out``, also save a screenshot scrolled to the machine-translation table.
+    """
     from playwright.sync_api import sync_playwright
 
     token = secrets.token_hex(16)
@@ -75,24 +76,34 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.goto(f"http://127.0.0.1:{port}/lab/tree/notebooks/annotate.ipynb?token={token}")
                 page.wait_for_selector(".jp-Notebook", timeout=60_000)
+                # The execution indicator reads Idle before a kernel exists: wait for the kernel's name too.
                 page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
                 page.keyboard.press("Escape")
                 page.click("text=Run", timeout=10_000)
                 page.click("text=Run All Cells", timeout=10_000)
                 page.wait_for_selector("text=14 sentences", timeout=120_000)
-                page.wait_for_timeout(1500)
-                # Scroll to the sentences table: the part that shows the article.
                 page.wait_for_selector("text=translated", timeout=180_000)
-                page.wait_for_timeout(1500)
-                heading = page.locator("h2:has-text('Machine translation')").first
-                heading.evaluate("el => el.scrollIntoView({block: 'start'})")
-                page.wait_for_timeout(800)
-                args.out.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(args.out))
+                page.wait_for_selector("text=ACTOR", timeout=60_000)  # the last cell's output: all cells ran
+                page.wait_for_timeout(1000)
+                if out is not None:
+                    heading = page.locator("h2:has-text('Machine translation')").first
+                    heading.evaluate("el => el.scrollIntoView({block: 'start'})")
+                    page.wait_for_timeout(800)
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(out))
+                text = page.locator(".jp-Notebook").inner_text()
                 browser.close()
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    args = parser.parse_args()
+    run_annotate_notebook(args.out)
     print(f"wrote {args.out}")
 
 

@@ -21,9 +21,12 @@ ALLOWED: dict[str, set[str]] = {
     "ingest": {"errors", "model"},
     "segment": {"errors", "model"},
     "translate": {"errors", "model"},
+    "suggest": FOUNDATION,
     "progress": set(),
     "store": FOUNDATION,
     "export": FOUNDATION | {"store", "progress"},
+    # The annotation session joins the store, suggestions and translations for the widget.
+    "annotate": FOUNDATION | {"store", "suggest", "translate", "progress"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
     "cli": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress"},
 }
