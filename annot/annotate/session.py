@@ -1,0 +1,330 @@
+"""One annotator's state on one document: navigation, the visible window, and edits through the store.
+
+This is the whole logic of the annotation widget in plain Python: the browser
+only sends intents (go to, select a range, set a label) and renders what
+``window()`` returns, so everything here is tested without a browser.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
+from annot.errors import NotFound, SpanError
+from annot.model import Sentence, Span, Translation
+
+if TYPE_CHECKING:
+    from annot.store import Store
+
+__all__ = ["AnnotationSession", "SentenceView", "SpanView"]
+
+_DEFAULT_COLOR = "#7f7f7f"
+
+
+class SpanView(TypedDict):
+    """A span as the browser gets it: offsets relative to its sentence, in code points and UTF-16 units."""
+
+    id: str
+    label: str
+    sent_start: int
+    sent_end: int
+    utf16_start: int
+    utf16_end: int
+    attrs: dict[str, Any]
+    color: str
+    text: str
+    annotator: str
+    status: str
+
+
+class SentenceView(TypedDict):
+    """One sentence of the window sent to the browser."""
+
+    index: int
+    text: str
+    heading: bool
+    current: bool
+    spans: list[SpanView]
+
+
+class AnnotationSession:
+    """The state of one annotator on one document.
+
+    Spans of every annotator are shown and count as annotations (a sentence is
+    *annotated* when it holds the start of at least one live span, whatever
+    its status); edits, undo and redo are this annotator's. The document's
+    spans are read once and cached, and the cache is dropped after every edit
+    made through the session; call ``refresh()`` to see edits made elsewhere.
+
+    Args:
+        store: the project store.
+        doc_ref: any document reference ``Store.document`` accepts (newest version).
+        annotator: who edits; the store's annotator when ``None``.
+        window: how many sentences to show before and after the current one.
+
+    Raises:
+        NotFound: no such document.
+    """
+
+    def __init__(self, store: Store, doc_ref: str, *, annotator: str | None = None, window: int = 2) -> None:
+        self.store = store
+        self.document = store.document(doc_ref)
+        self.doc_id = self.document.id
+        self.annotator = annotator or store.annotator
+        self.window_size = max(0, window)
+        self.sentences: list[Sentence] = store.get_sentences(self.document)
+        self._starts = [s.start for s in self.sentences]
+        self._index = 0
+        self._by_sentence: dict[int, list[Span]] | None = None
+
+    # -- navigation --------------------------------------------------------
+
+    @property
+    def index(self) -> int:
+        """The current sentence's index (0-based)."""
+        return self._index
+
+    def go(self, index: int) -> int:
+        """Make sentence ``index`` current; out-of-range indexes clamp to the first or last. Returns the index."""
+        self._index = max(0, min(index, len(self.sentences) - 1))
+        return self._index
+
+    def next(self) -> int:
+        """Move to the next sentence (stays on the last). Returns the index."""
+        return self.go(self._index + 1)
+
+    def previous(self) -> int:
+        """Move to the previous sentence (stays on the first). Returns the index."""
+        return self.go(self._index - 1)
+
+    def next_unannotated(self) -> int | None:
+        """Move to the first later sentence without a live span; ``None`` (and no move) if there is none."""
+        annotated = self._spans_by_sentence()
+        for index in range(self._index + 1, len(self.sentences)):
+            if index not in annotated:
+                return self.go(index)
+        return None
+
+    def annotated_count(self) -> int:
+        """How many sentences hold at least one live span."""
+        return len(self._spans_by_sentence())
+
+    def position_line(self) -> str:
+        """Where the annotator is, for people: ``sentence 5 of 14 · 9 annotated``."""
+        current = self._index + 1 if self.sentences else 0
+        return f"sentence {current} of {len(self.sentences)} · {self.annotated_count()} annotated"
+
+    # -- what the browser shows ----------------------------------------------
+
+    def refresh(self) -> None:
+        """Forget the cached spans, so the next read sees edits made by other sessions or processes."""
+        self._by_sentence = None
+
+    def _sentence_of(self, doc_offset: int) -> int:
+        # The store's rule: a span belongs to the last sentence starting at or
+        # before it, or to the first one if it starts before every sentence.
+        return max(bisect_right(self._starts, doc_offset) - 1, 0)
+
+    def _spans_by_sentence(self) -> dict[int, list[Span]]:
+        if self._by_sentence is None:
+            by_sentence: dict[int, list[Span]] = {}
+            if self.sentences:
+                for span in self.store.iter_spans(self.doc_id):
+                    by_sentence.setdefault(self._sentence_of(span.start), []).append(span)
+            self._by_sentence = by_sentence
+        return self._by_sentence
+
+    def spans_in(self, index: int) -> list[Span]:
+        """The live spans starting in sentence ``index``, by start then end."""
+        return list(self._spans_by_sentence().get(index, []))
+
+    def _view(self, span: Span, sentence: Sentence) -> SpanView:
+        sent_start, sent_end = span.start - sentence.start, span.end - sentence.start
+        size = len(sentence.text)
+        # A span running past its sentence (or sitting in the space after it) is
+        # drawn clipped to the sentence; the code point offsets stay exact.
+        clip_start, clip_end = min(max(sent_start, 0), size), min(max(sent_end, 0), size)
+        label = self.store.schema.labels.get(span.label)
+        return SpanView(
+            id=span.id, label=span.label, sent_start=sent_start, sent_end=sent_end,
+            utf16_start=codepoint_to_utf16(sentence.text, clip_start),
+            utf16_end=codepoint_to_utf16(sentence.text, clip_end),
+            attrs=dict(span.attrs), color=label.color if label else _DEFAULT_COLOR,
+            text=span.text, annotator=span.annotator, status=str(span.status.value),
+        )  # fmt: skip
+
+    def window(self) -> list[SentenceView]:
+        """The current sentence and up to ``window`` sentences on each side, with their spans.
+
+        Only this window travels to the browser, whatever the document's length.
+        """
+        if not self.sentences:
+            return []
+        low = max(0, self._index - self.window_size)
+        high = min(len(self.sentences), self._index + self.window_size + 1)
+        by_sentence = self._spans_by_sentence()
+        return [
+            SentenceView(
+                index=s.index, text=s.text, heading=s.heading, current=s.index == self._index,
+                spans=[self._view(span, s) for span in by_sentence.get(s.index, [])],
+            )
+            for s in self.sentences[low:high]
+        ]  # fmt: skip
+
+    def _sentence(self, index: int | None) -> Sentence:
+        if not self.sentences:
+            raise SpanError(f"Document {self.doc_id} has no sentences to annotate.")
+        index = self._index if index is None else index
+        if not 0 <= index < len(self.sentences):
+            raise SpanError(f"Document {self.doc_id} has no sentence {index} (valid: 0..{len(self.sentences) - 1}).")
+        return self.sentences[index]
+
+    # -- edits -----------------------------------------------------------------
+
+    def tag(
+        self, sent_start: int, sent_end: int, label: str, attrs: dict[str, Any] | None = None, *,
+        utf16: bool = False, sentence: int | None = None,
+    ) -> Span:  # fmt: skip
+        """Tag a selection in a sentence, snapped to whole words, and return the stored span.
+
+        Args:
+            sent_start: where the selection starts, relative to the sentence.
+            sent_end: where it ends, relative to the sentence.
+            label: a label of the project's schema.
+            attrs: the label's attributes.
+            utf16: the offsets count UTF-16 code units (as the browser does), not code points.
+            sentence: the sentence selected in (any of the window's); the current one when ``None``.
+
+        Raises:
+            SpanError: the selection is out of range, inside a surrogate pair or holds
+                no word, or the label or attributes are invalid.
+        """
+        target = self._sentence(sentence)
+        try:
+            if utf16:
+                sent_start = utf16_to_codepoint(target.text, sent_start)
+                sent_end = utf16_to_codepoint(target.text, sent_end)
+            start, end = snap_to_words(target.text, sent_start, sent_end)
+        except ValueError as exc:
+            raise SpanError(f"Cannot tag in sentence {target.index}: {exc}") from exc
+        span = self.store.add_span(
+            self.doc_id, target.start + start, target.start + end, label, attrs, annotator=self.annotator
+        )
+        self.refresh()
+        return span
+
+    def _own(self, span_id: str) -> Span:
+        span = self.store.get_span(span_id)
+        if span.doc_id != self.doc_id:
+            raise NotFound(f"Span {span_id} belongs to document {span.doc_id}, not to {self.doc_id}.")
+        return span
+
+    def edit(self, span_id: str, **changes: Any) -> Span:
+        """Change a span of this document (``start``, ``end``, ``label``, ``attrs``, ``status``).
+
+        Raises:
+            NotFound: no live span ``span_id`` in this document.
+            SpanError: the change is invalid (nothing is written).
+        """
+        self._own(span_id)
+        try:
+            return self.store.update_span(span_id, annotator=self.annotator, **changes)
+        finally:
+            self.refresh()
+
+    def delete(self, span_id: str) -> Span:
+        """Delete a span of this document (undo brings it back).
+
+        Raises:
+            NotFound: no live span ``span_id`` in this document.
+            SpanError: another span's attributes refer to it.
+        """
+        self._own(span_id)
+        try:
+            return self.store.delete_span(span_id, annotator=self.annotator)
+        finally:
+            self.refresh()
+
+    def undo(self) -> Span | None:
+        """Undo this annotator's last edit (in any document); ``None`` if there is nothing to undo."""
+        try:
+            return self.store.undo(self.annotator)
+        finally:
+            self.refresh()
+
+    def redo(self) -> Span | None:
+        """Redo this annotator's last undone edit; ``None`` if there is nothing to redo."""
+        try:
+            return self.store.redo(self.annotator)
+        finally:
+            self.refresh()
+
+    def stance(self, index: int | None = None) -> Span | None:
+        """This annotator's STANCE span covering sentence ``index`` (the current one by default), if any."""
+        target = self._sentence(index)
+        for span in self._spans_by_sentence().get(target.index, []):
+            if (span.label == "STANCE" and span.annotator == self.annotator
+                    and (span.start, span.end) == (target.start, target.end)):  # fmt: skip
+                return span
+        return None
+
+    def set_stance(
+        self, holder_span: str | None = None, holder: str | None = None, target: str | None = None,
+        polarity: str | None = None, evidence: str | None = None, *, target_span: str | None = None,
+    ) -> Span:  # fmt: skip
+        """Create or replace this annotator's one STANCE span over the whole current sentence.
+
+        The attributes are set as given, not merged: the widget sends the whole
+        form, and a field left empty (``None``) is cleared.
+
+        Args:
+            holder_span: id of the ACTOR span holding the stance.
+            holder: the holder as free text (``"author"`` for the article's own voice).
+            target: what or whom the stance is about, as free text.
+            polarity: supports, opposes, neutral or unclear.
+            evidence: asserted, reported, alleged or quoted.
+            target_span: id of the ACTOR span the stance is about.
+
+        Raises:
+            SpanError: an invalid value, or a span id that is not a live ACTOR of this document.
+        """
+        attrs = {"holder_span": holder_span, "holder": holder, "target": target, "target_span": target_span,
+                 "polarity": polarity, "evidence": evidence}  # fmt: skip
+        attrs = {name: value for name, value in attrs.items() if value is not None}
+        sentence = self._sentence(None)
+        existing = self.stance()
+        try:
+            if existing is not None:
+                return self.store.update_span(existing.id, annotator=self.annotator, attrs=attrs)
+            return self.store.add_span(self.doc_id, sentence.start, sentence.end, "STANCE", attrs, annotator=self.annotator)
+        finally:
+            self.refresh()
+
+    # -- helpers for the form ----------------------------------------------------
+
+    def actor_names(self) -> list[str]:
+        """Sorted distinct names of the project's ACTOR spans (canonical name, else the text), for completion."""
+        names: set[str] = set()
+        for record in self.store.iter_span_records():
+            if record["label"] == "ACTOR":
+                name = str(record["attrs"].get("canonical") or record["text"]).strip()
+                if name:
+                    names.add(name)
+        return sorted(names, key=lambda name: (name.casefold(), name))
+
+    def label_keys(self) -> dict[str, str]:
+        """Keyboard shortcuts from the schema: key -> label name (``"1"`` -> ``"ACTOR"``)."""
+        return {label.key: label.name for label in self.store.schema.labels.values() if label.key}
+
+    def translation(self, target: str, engine: str | None = None) -> list[Translation]:
+        """The stored translations of the current sentence into ``target`` (one per engine signature).
+
+        Nothing is translated here; see ``annot.translate`` for making them.
+        """
+        if not self.sentences:
+            return []
+        return [
+            tr for tr in self.store.get_translations(self.doc_id, target=target)
+            if tr.index == self._index and (engine is None or tr.engine == engine)
+        ]  # fmt: skip

@@ -1,0 +1,12 @@
+"""Suggestions that pre-fill annotations: rule-based, offline, explainable.
+
+Each module reads text into guesses of one label's attributes, with offsets of
+the phrase it read; the annotation session turns accepted guesses into spans.
+Modules here import only ``annot.errors``, ``annot.model`` and ``annot.schema``.
+"""
+
+from __future__ import annotations
+
+from annot.suggest.quantities import QUALIFIERS, QuantityGuess, find_quantities, parse_quantity
+
+__all__ = ["QUALIFIERS", "QuantityGuess", "find_quantities", "parse_quantity"]

@@ -1,0 +1,404 @@
+"""Quantity suggestions: read "up to 9,000 military personnel" into QUANTITY attributes.
+
+Rule-based and offline, so a suggestion is predictable and explainable in one
+sentence. A text is split into tokens (digit groups, words, single symbols);
+each number is read with the qualifier words just before it and the unit words
+just after it:
+
+* **Numbers**: digits with any grouping ("9,000", "9.000", "9 000" are 9000;
+  "1,5" and "1.5" are 1.5 -- the rule of ``annot.translate.checks``, rewritten
+  here because a stage may not import another), optionally followed by a scale
+  word ("1.5 million", "9 mil", "2 млн"); English number words ("nine
+  thousand", "a dozen", "two hundred and fifty"); plurals "hundreds of",
+  "tens of thousands", "miles de", "Tausende" in all six languages.
+* **Vague plurals** read as *at least* twice the magnitude: "hundreds of" is
+  ``at least 200`` -- the smallest count the phrase can mean.
+* **Qualifiers** are the words right before the number (longest match):
+  "nearly"/"almost" count as *approximately* because annotators want the
+  ballpark, not a bound. Without one, the qualifier is *exact*.
+* **Ranges** ("between 100 and 200", "100-200", "100 to 200", "entre 100 y
+  200") have qualifier *range*, ``low``/``high`` set and ``value = low``: the
+  schema needs a number and the lower bound is the claim the source commits to.
+* **Units** are at most five words right after the number, stopping at
+  punctuation, a line break, a stop word (prepositions, articles, auxiliary
+  verbs), or the start of another quantity; "and"/"or" are kept only between
+  two unit words ("artillery pieces and mortars"). "%" and "percent" give ``%``;
+  a currency sign before the number gives the sign.
+* **Not quantities**: numbers chained by ``/ . : -`` (dates like 10/17/2022,
+  times, versions; two numbers joined by a dash are a range), days next to a
+  month name, numbers glued to a word ("MiG-29", "F16", "17th") and values
+  of 10^15 or more (ids, phone numbers). :func:`find_quantities` also skips
+  4-digit years after a month name or "in"/"since"/... and a lone "one"
+  (mostly a pronoun); :func:`parse_quantity` keeps them, as the annotator chose
+  the phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from annot.suggest.lexicon import ABBREVIATED, CURRENCIES, MULTIPLIERS, ORDINALS, Table, table_for
+
+__all__ = ["QUALIFIERS", "QuantityGuess", "find_quantities", "parse_quantity"]
+
+QUALIFIERS = ("exact", "approximately", "up to", "at least", "more than", "less than", "range")
+_LIMIT = Decimal(10) ** 15
+_TOKEN = re.compile(
+    r"(?P<num>[0-9]{1,3}(?:[,.\u00a0\u202f\x20][0-9]{3})+(?:[.,][0-9]+)?(?![0-9])|[0-9]+(?:[.,][0-9]+)?)"
+    r"|(?P<word>(?<![^\W\d_])(?:jusqu|lorsqu|puisqu|qu|[dljmnstc])['’](?=[^\W\d_])"
+    r"|[^\W\d_]+(?:-[^\W\d_]+)*)"
+    r"|(?P<punct>\S)"
+)
+_CHAIN_SEPARATORS = set("/.:-–")
+_DASHES = set("-–—")
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityGuess:
+    """A suggested QUANTITY: its attributes and where its phrase is in the text.
+
+    ``start``/``end`` are offsets into the string that was parsed, so that
+    ``text[start:end]`` is the whole phrase, qualifier words and unit included.
+    """
+
+    value: int | float
+    unit: str | None
+    qualifier: str
+    start: int
+    end: int
+    low: int | float | None = None
+    high: int | float | None = None
+
+    def to_attrs(self) -> dict[str, Any]:
+        """The QUANTITY attributes of the default schema, without the unset ones."""
+        attrs = {"value": self.value, "unit": self.unit, "qualifier": self.qualifier}
+        attrs.update(low=self.low, high=self.high)
+        return {name: value for name, value in attrs.items() if value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "num", "word" or "punct"
+    text: str
+    low: str  # lower-cased, curly apostrophe straightened: the form looked up in tables
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Num:
+    value: Decimal
+    first: int  # token index
+    stop: int  # token index after the number
+    scale: Decimal | None = None
+    plural: bool = False
+
+
+def parse_quantity(text: str, lang: str = "en") -> QuantityGuess | None:
+    """Read the first quantity of a selected phrase, to pre-fill the QUANTITY form.
+
+    Args:
+        text: the phrase the annotator selected, e.g. ``"up to 9,000 military personnel"``.
+        lang: ISO 639-1 code picking the qualifier, unit and number words
+            (en, es, pt, fr, de, ru; other languages use the English tables).
+
+    Returns:
+        The guess, offsets relative to ``text``; ``None`` when it has no number.
+        Unlike :func:`find_quantities`, a lone "one" and years are kept.
+    """
+    guesses = _scan(text, lang, strict=False)
+    return guesses[0] if guesses else None
+
+
+def find_quantities(text: str, lang: str = "en") -> list[QuantityGuess]:
+    """Find every quantity phrase of a sentence, for suggestions.
+
+    Args:
+        text: a sentence (or any text); offsets of the guesses are relative to it.
+        lang: ISO 639-1 code, as for :func:`parse_quantity`.
+
+    Returns:
+        The guesses in text order, without overlaps; dates, years and a lone
+        "one" are left out (see the module docstring).
+    """
+    return _scan(text, lang, strict=True)
+
+
+def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
+    table = table_for(lang)
+    toks = [
+        _Tok(m.lastgroup or "punct", m.group(), m.group().lower().replace("’", "'"), m.start(), m.end())
+        for m in _TOKEN.finditer(text)
+    ]
+    skipped = _dates(toks, table)
+    guesses: list[QuantityGuess] = []
+    i = floor = 0
+    while i < len(toks):
+        num = None if i in skipped or _glued_to_name(toks, i) else _number_at(toks, i, table)
+        if num is None:
+            i += 1
+            continue
+        lone_one = num.stop == i + 1 and toks[i].low == "one"
+        if strict and (lone_one or _is_year(toks, i, table)):
+            i = num.stop
+            continue
+        guess, i = _build(text, toks, num, table, skipped, floor)
+        if guess is not None:
+            guesses.append(guess)
+            floor = i
+    return guesses
+
+
+def _value(token: str) -> Decimal | None:
+    """The value of digits as written, whatever the locale's grouping.
+
+    Separators followed by exactly three digits, repeated, are grouping
+    ("9,000", "9.000", "9 000" are 9000); a last separator followed by one, two
+    or four+ digits is a decimal point ("1,5" and "1.5" are 1.5).
+    """
+    parts = re.split(r"([,.\u00a0\u202f ])", token)
+    digits, seps = parts[0::2], parts[1::2]
+    if len(digits) > 2 or (len(digits) == 2 and len(digits[1]) == 3):
+        if len(digits[-1]) != 3 and seps[-1] in ",.":
+            whole, decimals = "".join(digits[:-1]), digits[-1]
+        else:
+            whole, decimals = "".join(digits), ""
+    elif len(digits) == 2:
+        whole, decimals = digits
+    else:
+        whole, decimals = digits[0], ""
+    try:
+        return Decimal(f"{whole}.{decimals}" if decimals else whole)
+    except InvalidOperation:
+        return None
+
+
+def _dates(toks: list[_Tok], table: Table) -> set[int]:
+    """Token indices of numbers that are parts of dates, times or codes."""
+    skipped: set[int] = set()
+    i = 0
+    while i < len(toks):
+        chain, seps = [i], []
+        while (
+            toks[chain[-1]].kind == "num"
+            and chain[-1] + 2 < len(toks)
+            and toks[chain[-1] + 1].text in _CHAIN_SEPARATORS
+            and toks[chain[-1] + 2].kind == "num"
+            and toks[chain[-1]].end == toks[chain[-1] + 1].start
+            and toks[chain[-1] + 1].end == toks[chain[-1] + 2].start
+        ):
+            seps.append(toks[chain[-1] + 1].text)
+            chain.append(chain[-1] + 2)
+        if len(chain) > 2 or (len(chain) == 2 and seps[0] not in _DASHES):
+            skipped.update(chain)
+        i = chain[-1] + 1
+    for i, tok in enumerate(toks):
+        if tok.kind == "num" and tok.text.isdigit() and len(tok.text) <= 2:
+            after = [t.text for t in toks[i + 1 : i + 3]]
+            after_month = bool(after) and (
+                after[0] in table.months
+                or (len(after) == 2 and after[0].lower() in table.of_words and after[1] in table.months)
+            )
+            if after_month or (i > 0 and toks[i - 1].text in table.months):
+                skipped.add(i)
+    return skipped
+
+
+def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
+    """A plain 1800-2100 after a month ("October 17, 2022") or a year preposition ("in 2022")."""
+    if not (toks[i].text.isdigit() and len(toks[i].text) == 4 and 1800 <= int(toks[i].text) <= 2100):
+        return False
+    for k in range(i - 1, max(i - 4, -1), -1):
+        if toks[k].text in table.months or toks[k].low in table.year_preps:
+            return True
+        if not (
+            toks[k].text == "," or toks[k].low in table.of_words or (toks[k].kind == "num" and len(toks[k].text) <= 2)
+        ):
+            return False
+    return False
+
+
+def _glued_to_name(toks: list[_Tok], i: int) -> bool:
+    """Digits that are part of a name: "F16", "MiG-29", "T-72", "17th"."""
+    if toks[i].kind != "num":
+        return False
+    prev = toks[i - 1] if i > 0 else None
+    if prev is not None and prev.end == toks[i].start:
+        if prev.kind == "word":
+            return True
+        before = toks[i - 2] if i > 1 else None
+        if prev.text in _DASHES and before is not None and before.kind == "word" and before.end == prev.start:
+            return True
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is not None and nxt.kind == "word" and nxt.start == toks[i].end and nxt.low in ORDINALS
+
+
+def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
+    """The number starting at token ``i``: digits [+ scale], number words, or a plural."""
+    tok, n = toks[i], len(toks)
+    if tok.kind == "num":
+        value = _value(tok.text)
+        if value is None:
+            return None
+        scale = table.scales.get(toks[i + 1].low) if i + 1 < n and toks[i + 1].kind == "word" else None
+        stop = i + 2 if scale else i + 1
+        if (
+            scale
+            and stop < n
+            and toks[stop].text == "."
+            and toks[stop].start == toks[stop - 1].end
+            and (toks[stop - 1].low in ABBREVIATED)
+        ):
+            stop += 1  # "9 тыс. военных": the period belongs to the scale
+        return _Num(value * (scale or 1), i, stop, scale)
+    if tok.kind != "word":
+        return None
+    if tok.low in table.plurals:
+        value, stop = table.plurals[tok.low], i + 1
+        k = stop + 1 if stop < n and toks[stop].low in table.of_words else stop
+        if k < n and toks[k].low in table.plurals:  # "tens of thousands", "десятки тысяч"
+            value, stop = value * table.plurals[toks[k].low], k + 1
+        if stop + 1 < n and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
+            stop += 1
+        return _Num(2 * value, i, stop, plural=True)
+    return _number_words(toks, i, table)
+
+
+def _number_words(toks: list[_Tok], i: int, table: Table) -> _Num | None:
+    """English number words: "nine thousand", "a dozen", "two hundred and fifty"."""
+    total, current, seen, k = Decimal(0), Decimal(0), False, i
+    while k < len(toks) and toks[k].kind == "word":
+        word, nxt = toks[k].low, toks[k + 1].low if k + 1 < len(toks) else ""
+        parts = word.split("-")
+        if word in ("a", "an") and not seen and (nxt in MULTIPLIERS or nxt in table.scales):
+            current = Decimal(1)
+        elif parts[0] in table.words and all(p in table.words for p in parts):
+            current += sum(table.words[p] for p in parts)
+        elif word in MULTIPLIERS and (seen or k > i):
+            current = (current or 1) * MULTIPLIERS[word]
+        elif word in table.scales and word != "bn" and table.words and (seen or k > i):
+            total, current = total + (current or 1) * table.scales[word], Decimal(0)
+        elif word == "and" and seen and nxt.split("-")[0] in table.words:
+            k += 1
+            continue
+        else:
+            break
+        seen = seen or word not in ("a", "an")
+        k += 1
+    return _Num(total + current, i, k) if seen else None
+
+
+def _qualifier_before(toks: list[_Tok], i: int, table: Table, floor: int) -> tuple[str, int] | None:
+    """The longest qualifier phrase ending right before token ``i``, and its first token."""
+    for size in range(4, 0, -1):
+        k = i - size
+        if k >= floor and all(t.kind == "word" for t in toks[k:i]):
+            qualifier = table.qualifiers.get(_lows(toks, k, size))
+            if qualifier is not None:
+                return qualifier, k
+    return None
+
+
+def _starts_quantity(toks: list[_Tok], k: int, table: Table) -> bool:
+    """Whether a number, or a qualifier then a number, starts at token ``k``."""
+    if _number_at(toks, k, table) is not None:
+        return True
+    return any(
+        _lows(toks, k, size) in table.qualifiers and _number_at(toks, k + size, table) is not None
+        for size in range(1, 5)
+        if k + size < len(toks)
+    )
+
+
+def _unit_end(text: str, toks: list[_Tok], j: int, table: Table) -> int:
+    """The token index after the unit words that start at ``j`` (``j`` if none)."""
+
+    def unit_word(k: int) -> bool:
+        tok = toks[k]
+        return (
+            tok.kind == "word"
+            and tok.low not in table.stop
+            and tok.low not in table.conj
+            and "\n" not in text[toks[k - 1].end : tok.start]
+            and not _starts_quantity(toks, k, table)
+        )
+
+    k = j
+    while k < len(toks) and k - j < 5:
+        if unit_word(k):
+            k += 1
+        elif k > j and toks[k].low in table.conj and k + 1 < len(toks) and k + 1 - j < 4 and unit_word(k + 1):
+            k += 2  # "artillery pieces and mortars"
+        else:
+            break
+    return k
+
+
+def _build(
+    text: str, toks: list[_Tok], num: _Num, table: Table, skipped: set[int], floor: int
+) -> tuple[QuantityGuess | None, int]:
+    """The guess around ``num`` and the token index after its phrase."""
+    first, stop, n = num.first, num.stop, len(toks)
+    currency = first > floor and toks[first - 1].text in CURRENCIES and toks[first - 1].end == toks[first].start
+    first -= currency
+    value, low, high = num.value, None, None
+    qualifier = "at least" if num.plural else "exact"
+    opener = first - 1 if first > floor and toks[first - 1].low in table.openers else None
+    connector = toks[stop] if stop < n else None
+    second = None
+    if (
+        connector is not None
+        and stop + 1 < n
+        and stop + 1 not in skipped
+        and not num.plural
+        and (
+            connector.text in _DASHES
+            or connector.low in table.to_words
+            or (opener is not None and connector.low in table.and_words)
+        )
+    ):
+        second = _number_at(toks, stop + 1, table)
+    if second is not None and not second.plural:
+        low = num.value * (second.scale or 1) if second.scale and not num.scale else num.value
+        value, high, qualifier, stop = low, second.value, "range", second.stop
+        first = opener if opener is not None else first
+    else:
+        found = _qualifier_before(toks, first, table, floor)
+        if found is not None:
+            qualifier, first = found
+    unit = None
+    percent = next((size for size in (2, 1) if _lows(toks, stop, size) in table.percent), 0)
+    if percent:
+        unit, stop = "%", stop + percent
+    elif currency:
+        unit = toks[num.first - 1].text
+    else:
+        end = _unit_end(text, toks, stop, table)
+        if end > stop:
+            unit, stop = text[toks[stop].start : toks[end - 1].end], end
+    if any(abs(v) >= _LIMIT for v in (value, low, high) if v is not None):
+        return None, num.stop
+    guess = QuantityGuess(
+        value=_plain(value),
+        unit=unit,
+        qualifier=qualifier,
+        start=toks[first].start,
+        end=toks[stop - 1].end,
+        low=None if low is None else _plain(low),
+        high=None if high is None else _plain(high),
+    )
+    return guess, stop
+
+
+def _lows(toks: list[_Tok], k: int, size: int) -> tuple[str, ...]:
+    """The looked-up forms of ``size`` tokens from ``k``; shorter near the end, so never a match."""
+    found = tuple(t.low for t in toks[k : k + size])
+    return found if len(found) == size else ()
+
+
+def _plain(value: Decimal) -> int | float:
+    """``int`` when integral (9000, not 9000.0), else ``float``."""
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -1,0 +1,169 @@
+"""The annotation session on the real store: navigation, window, tagging, stance, undo."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import annot
+from annot.annotate import AnnotationSession
+from annot.model import Translation
+
+
+@pytest.fixture
+def seed(project, seed_path: Path) -> AnnotationSession:
+    report = annot.ingest(str(seed_path), project)
+    return AnnotationSession(project, report.results[0].doc_id, annotator="alice")
+
+
+def _doc(project, tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return annot.ingest(str(path), project, lang="en").results[0].doc_id
+
+
+def test_session_navigation_clamps_and_reports_position(seed: AnnotationSession):
+    total = len(seed.sentences)
+    assert seed.index == 0
+    assert seed.previous() == 0
+    assert seed.next() == 1
+    assert seed.go(4) == 4
+    assert seed.position_line() == f"sentence 5 of {total} · 0 annotated"
+    assert seed.go(10_000) == total - 1
+    assert seed.next() == total - 1
+    assert seed.go(-3) == 0
+
+
+def test_session_window_has_neighbours_and_current(seed: AnnotationSession):
+    seed.go(0)
+    assert [s["index"] for s in seed.window()] == [0, 1, 2]
+    seed.go(5)
+    view = seed.window()
+    assert [s["index"] for s in view] == [3, 4, 5, 6, 7]
+    assert [s["current"] for s in view] == [False, False, True, False, False]
+    assert view[2]["text"] == seed.sentences[5].text
+    seed.go(8)
+    assert seed.window()[2]["heading"] is True  # "Alleged Ukrainian attack"
+    seed.go(len(seed.sentences) - 1)
+    assert len(seed.window()) == 3
+
+
+def test_session_tag_snaps_partial_selection(seed: AnnotationSession):
+    index = next(s.index for s in seed.sentences if "Valeri Revenko" in s.text)
+    seed.go(index)
+    text = seed.sentences[index].text
+    start = text.index("aleri Revenk")
+    span = seed.tag(start, start + len("aleri Revenk"), "ACTOR", {"type": "person"})
+    assert span.text == "Valeri Revenko"
+    assert span.annotator == "alice"
+    current = next(s for s in seed.window() if s["current"])
+    assert [(v["id"], v["label"], v["attrs"]) for v in current["spans"]] == [(span.id, "ACTOR", {"type": "person"})]
+    view = current["spans"][0]
+    assert text[view["sent_start"] : view["sent_end"]] == "Valeri Revenko"
+    assert view["color"] == seed.store.schema.labels["ACTOR"].color
+    assert seed.position_line().endswith("· 1 annotated")
+    assert seed.actor_names() == ["Valeri Revenko"]
+
+
+def test_session_tag_rejects_bad_selection_and_label(seed: AnnotationSession):
+    with pytest.raises(annot.SpanError):
+        seed.tag(0, 10_000, "ACTOR")
+    with pytest.raises(annot.SpanError):
+        seed.tag(0, 3, "NOPE")
+    assert seed.annotated_count() == 0
+
+
+def test_session_tag_with_utf16_offsets_after_emoji(project, tmp_path: Path):
+    doc_id = _doc(project, tmp_path, "emoji.txt", "🙂🙂 Colonel Valeri Revenko spoke in Minsk.\n")
+    session = AnnotationSession(project, doc_id, annotator="alice")
+    text = session.sentences[0].text
+    cp = text.index("Valeri")
+    units = cp + 2  # two emoji before it, two UTF-16 units each
+    span = session.tag(units, units + len("Valeri Revenko"), "ACTOR", utf16=True)
+    assert span.text == "Valeri Revenko"
+    view = session.window()[0]["spans"][0]
+    assert (view["utf16_start"], view["utf16_end"]) == (units, units + len("Valeri Revenko"))
+    assert (view["sent_start"], view["sent_end"]) == (cp, cp + len("Valeri Revenko"))
+    with pytest.raises(annot.SpanError, match="surrogate"):
+        session.tag(1, 6, "ACTOR", utf16=True)
+
+
+def test_session_stance_set_then_updated_is_one_span(seed: AnnotationSession):
+    seed.go(3)
+    actor = seed.tag(*_find(seed, 3, "Minsk"), "ACTOR")
+    first = seed.set_stance(holder_span=actor.id, target="Russian troops", polarity="supports", evidence="reported")
+    second = seed.set_stance(holder="author", polarity="neutral", evidence="asserted")
+    assert first.id == second.id
+    assert (second.start, second.end) == (seed.sentences[3].start, seed.sentences[3].end)
+    assert dict(second.attrs) == {"evidence": "asserted", "holder": "author", "polarity": "neutral"}
+    stances = seed.store.spans(seed.doc_id, label="STANCE")
+    assert len(stances) == 1
+    with pytest.raises(annot.SpanError):
+        seed.set_stance(polarity="maybe")
+
+
+def _find(session: AnnotationSession, index: int, part: str) -> tuple[int, int]:
+    start = session.sentences[index].text.index(part)
+    return start, start + len(part)
+
+
+def test_session_undo_redo_edit_delete(seed: AnnotationSession):
+    span = seed.tag(*_find(seed, 0, "military personnel"), "QUANTITY")
+    seed.edit(span.id, label="ACTOR")
+    assert seed.window()[0]["spans"][0]["label"] == "ACTOR"
+    assert seed.undo().label == "QUANTITY"
+    assert seed.window()[0]["spans"][0]["label"] == "QUANTITY"
+    assert seed.redo().label == "ACTOR"
+    seed.delete(span.id)
+    assert seed.window()[0]["spans"] == []
+    seed.undo()
+    assert [v["id"] for v in seed.window()[0]["spans"]] == [span.id]
+    with pytest.raises(annot.NotFound):
+        seed.edit("sp-0000000000000000", label="ACTOR")
+    with pytest.raises(annot.NotFound):
+        seed.delete("sp-0000000000000000")
+
+
+def test_session_undo_is_per_annotator(seed: AnnotationSession):
+    seed.tag(*_find(seed, 0, "military personnel"), "QUANTITY")
+    bob = AnnotationSession(seed.store, seed.doc_id, annotator="bob")
+    assert bob.undo() is None
+    assert bob.annotated_count() == 1  # every annotator's spans are shown
+
+
+def test_session_next_unannotated_skips_annotated(seed: AnnotationSession):
+    for index in (1, 2, 4):
+        seed.tag(0, 3, "ACTOR", sentence=index)
+    seed.go(0)
+    assert seed.next_unannotated() == 3
+    assert seed.next_unannotated() == 5
+    seed.go(len(seed.sentences) - 1)
+    assert seed.next_unannotated() is None
+    assert seed.index == len(seed.sentences) - 1
+
+
+def test_session_label_keys_and_translation(seed: AnnotationSession):
+    assert seed.label_keys() == {"1": "ACTOR", "2": "QUANTITY", "3": "STANCE"}
+    seed.store.add_translations([
+        Translation(seed.doc_id, 1, "fake", "m", "1", "en", "pt", "en>pt", "fake|m|1", "Em fevereiro..."),
+        Translation(seed.doc_id, 2, "fake", "m", "1", "en", "pt", "en>pt", "fake|m|1", "A Rússia..."),
+    ])  # fmt: skip
+    seed.go(1)
+    assert [tr.text for tr in seed.translation("pt")] == ["Em fevereiro..."]
+    assert seed.translation("pt", engine="argos") == []
+    assert seed.translation("ru") == []
+
+
+def test_session_opens_fast_on_a_long_document(project, tmp_path: Path):
+    text = " ".join(f"Sentence number {i} is short." for i in range(5000)) + "\n"
+    doc_id = _doc(project, tmp_path, "long.txt", text)
+    began = time.perf_counter()
+    session = AnnotationSession(project, doc_id)
+    session.go(2500)
+    view = session.window()
+    elapsed = time.perf_counter() - began
+    assert len(session.sentences) == 5000
+    assert [s["index"] for s in view] == [2498, 2499, 2500, 2501, 2502]
+    assert elapsed < 2.0, f"opening a 5,000-sentence document took {elapsed:.2f} s"
