@@ -54,6 +54,13 @@ ANNOTATE = [
         'side.insert(0, "source", sentences.set_index("index")["text"])\n'
         "side"
     ),
+    new_markdown_cell(
+        "## Annotate\n\n"
+        "Click into the annotator, then: `j`/`k` next/previous sentence, `n` next unannotated, select words with "
+        "the mouse and press `1` ACTOR, `2` QUANTITY (prefilled from the text), `3` STANCE; `Ctrl+Z` undo; `?` help. "
+        "Every edit is saved to the store the moment it is made; the Portuguese translations show under the sentence."
+    ),
+    new_code_cell("from annot.widgets import Annotator\n\nAnnotator(store, doc, target=\"pt\")"),
     new_markdown_cell("Numbers that did not survive a translation (locale-aware: 9,000 = 9.000 = 9 000):"),
     new_code_cell(
         'tr["numbers"] = [annot.check_numbers(s, t).describe() for s, t in zip(tr["source"], tr["text"])]\n'

@@ -83,7 +83,12 @@ def run_annotate_notebook(out: Path | None = None) -> str:
                 page.click("text=Run All Cells", timeout=10_000)
                 page.wait_for_selector("text=14 sentences", timeout=120_000)
                 page.wait_for_selector("text=translated", timeout=180_000)
-                page.wait_for_selector("text=ACTOR", timeout=60_000)  # the last cell's output: all cells ran
+                # Every code cell has run when each prompt shows its execution count ("[7]:", not "[*]:").
+                page.wait_for_function(
+                    """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+                        .every(p => /\\[\\d+\\]/.test(p.textContent))""",
+                    timeout=120_000,
+                )
                 page.wait_for_timeout(1000)
                 if out is not None:
                     heading = page.locator("h2:has-text('Machine translation')").first

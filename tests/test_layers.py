@@ -27,6 +27,8 @@ ALLOWED: dict[str, set[str]] = {
     "export": FOUNDATION | {"store", "progress"},
     # The annotation session joins the store, suggestions and translations for the widget.
     "annotate": FOUNDATION | {"store", "suggest", "translate", "progress"},
+    # Widgets are thin views over the annotation session; nothing imports them.
+    "widgets": FOUNDATION | {"annotate", "suggest", "store"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
     "cli": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress"},
 }

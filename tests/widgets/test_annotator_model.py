@@ -1,0 +1,156 @@
+"""The annotation widget without a browser: intents in, traitlets and store rows out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import annot
+from annot.widgets import Annotator
+
+
+def _utf16(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+@pytest.fixture
+def widget(project, seed_path: Path) -> Annotator:
+    report = annot.ingest(str(seed_path), project)
+    return Annotator(project, report.results[0].doc_id, annotator="alice")
+
+
+def _current(widget: Annotator) -> dict:
+    return next(s for s in widget.window if s["current"])
+
+
+def _go_to(widget: Annotator, needle: str) -> dict:
+    index = next(s.index for s in widget.session.sentences if needle in s.text)
+    widget.handle({"type": "nav", "to": "index", "index": index})
+    return _current(widget)
+
+
+def _select(widget: Annotator, sentence: dict, phrase: str) -> None:
+    start = sentence["text"].index(phrase)
+    widget.handle({"type": "select", "sentence": sentence["index"], "utf16_start": _utf16(sentence["text"], start),
+                   "utf16_end": _utf16(sentence["text"], start + len(phrase))})  # fmt: skip
+
+
+def test_annotator_initial_traitlets_come_from_session_and_schema(widget: Annotator):
+    assert [s["index"] for s in widget.window] == [0, 1, 2]
+    assert widget.position == "sentence 1 of 14 · 0 annotated"
+    names = {label["name"]: label for label in widget.labels}
+    assert list(names) == ["ACTOR", "QUANTITY", "STANCE"]
+    assert names["ACTOR"]["key"] == "1" and names["ACTOR"]["color"] == "#1f77b4"
+    qualifier = next(a for a in names["QUANTITY"]["attributes"] if a["name"] == "qualifier")
+    assert qualifier["type"] == "enum" and "up to" in qualifier["choices"]
+    assert widget.translation == [] and widget.form == {}
+
+
+def test_annotator_select_snaps_and_label_actor_writes_store(widget: Annotator, project):
+    sentence = _go_to(widget, "Valeri Revenko")
+    _select(widget, sentence, "aleri Revenk")
+    pending = widget.form["pending"]
+    assert pending["text"] == "Valeri Revenko"
+    assert sentence["text"][pending["utf16_start"] : pending["utf16_end"]] == "Valeri Revenko"
+    widget.handle({"type": "label", "label": "ACTOR"})
+    assert widget.status == "saved"
+    rows = project.spans(label="ACTOR")
+    assert list(rows["text"]) == ["Valeri Revenko"]
+    assert rows.iloc[0]["attrs"] == {}  # ACTOR type left for the annotator to choose
+    span = _current(widget)["spans"][0]
+    assert (span["label"], span["text"]) == ("ACTOR", "Valeri Revenko")
+    assert widget.form["span_id"] == span["id"] and widget.form["pending"] is None
+    assert "1 annotated" in widget.position
+
+    widget.handle({"type": "attrs", "span_id": span["id"], "attrs": {"type": "person"}})
+    assert project.get_span(span["id"]).attrs == {"type": "person"}
+    widget.handle({"type": "attrs", "span_id": span["id"], "attrs": {"type": "wizard"}})
+    assert widget.status.startswith("Invalid value 'wizard'") and "\n" not in widget.status
+    assert project.get_span(span["id"]).attrs == {"type": "person"}
+
+
+def test_annotator_quantity_is_prefilled_from_the_phrase(widget: Annotator, project):
+    sentence = _go_to(widget, "up to 200 armored combat vehicles")
+    _select(widget, sentence, "up to 200 armored combat vehicles")
+    widget.handle({"type": "label", "label": "QUANTITY"})
+    span = project.get_span(widget.form["span_id"])
+    assert span.text == "up to 200 armored combat vehicles"
+    assert span.attrs["value"] == 200 and span.attrs["qualifier"] == "up to"
+    assert span.attrs["unit"] == "armored combat vehicles"
+    assert widget.form["attrs"]["value"] == 200
+
+
+def test_annotator_undo_redo_and_delete(widget: Annotator, project):
+    sentence = _go_to(widget, "Alexandr Lukashenko")
+    _select(widget, sentence, "Lukashenk")
+    widget.handle({"type": "label", "label": "ACTOR"})
+    span_id = widget.form["span_id"]
+    widget.handle({"type": "undo"})
+    assert widget.status == "saved" and len(project.spans()) == 0 and _current(widget)["spans"] == []
+    widget.handle({"type": "redo"})
+    assert [s["id"] for s in _current(widget)["spans"]] == [span_id]
+    widget.handle({"type": "delete", "span_id": span_id})
+    assert len(project.spans()) == 0
+    widget.handle({"type": "undo"})
+    assert len(project.spans()) == 1
+    widget.handle({"type": "delete", "span_id": "sp-0000000000000000"})
+    assert "sp-0000000000000000" in widget.status and not widget.status.startswith("'")
+
+
+def test_annotator_nav_moves_the_window(widget: Annotator):
+    widget.handle({"type": "nav", "to": "next"})
+    assert _current(widget)["index"] == 1 and widget.position.startswith("sentence 2 of 14")
+    widget.handle({"type": "nav", "to": "previous"})
+    widget.handle({"type": "nav", "to": "previous"})
+    assert _current(widget)["index"] == 0
+    widget.handle({"type": "nav", "to": "index", "index": 8})
+    assert _current(widget)["heading"] is True
+    widget.handle({"type": "nav", "to": "next_unannotated"})
+    assert _current(widget)["index"] == 9
+
+
+def test_annotator_errors_show_one_line_status(widget: Annotator, project):
+    widget.handle({"type": "label", "label": "ACTOR"})
+    assert widget.status.startswith("Select some words first")
+    _select(widget, _current(widget), "“")
+    assert widget.status.startswith("Cannot select in sentence 0") and widget.form == {}
+    widget.handle({"type": "select", "sentence": 0, "utf16_start": 0, "utf16_end": 9999})
+    assert "past the end" in widget.status
+    widget.handle({"type": "label", "label": "WHO"})
+    assert "Valid labels: ACTOR, QUANTITY, STANCE" in widget.status
+    assert len(project.spans()) == 0
+    with pytest.raises(ValueError, match="Unknown intent"):
+        widget.handle({"type": "explode"})  # type: ignore[typeddict-item]
+
+
+def test_annotator_stance_covers_the_sentence(widget: Annotator, project):
+    widget.handle({"type": "label", "label": "STANCE"})
+    widget.handle({"type": "stance", "holder": "author", "polarity": "neutral", "evidence": ""})
+    rows = project.spans(label="STANCE")
+    assert len(rows) == 1 and rows.iloc[0]["attrs"] == {"holder": "author", "polarity": "neutral"}
+    assert rows.iloc[0]["text"] == widget.session.sentences[0].text
+
+
+def test_annotator_shows_stored_translations(widget: Annotator, project):
+    from annot.model import Translation
+
+    doc_id = widget.session.doc_id
+    project.add_translations([Translation(doc_id, 1, "fake", "m", "1", "en", "pt", "en>pt", "fake|m", "<b>olá</b>")])
+    widget.handle({"type": "nav", "to": "next"})
+    assert widget.translation == [{"engine": "fake", "text": "<b>olá</b>", "route": "en>pt"}]
+
+
+def test_annotator_xss_text_stays_text_in_window(project, tmp_path: Path):
+    path = tmp_path / "xss.en.txt"
+    payload = "Alert <img src=x onerror=window.__xss=1> says the 😀 source."
+    path.write_text(payload, encoding="utf-8")
+    doc_id = annot.ingest(str(path), project, lang="en").results[0].doc_id
+    widget = Annotator(project, doc_id)
+    assert widget.window[0]["text"] == payload
+    text = payload
+    start = text.index("source")
+    widget.handle({"type": "select", "sentence": 0, "utf16_start": _utf16(text, start), "utf16_end": _utf16(text, start) + 6})
+    widget.handle({"type": "label", "label": "ACTOR"})
+    assert project.get_span(widget.form["span_id"]).text == "source"
+    assert widget.window[0]["spans"][0]["utf16_start"] == _utf16(text, start)
