@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from annot.numbers import parse_digits
 from annot.suggest.lexicon import ABBREVIATED, CURRENCIES, MULTIPLIERS, ORDINALS, Table, table_for
 
 __all__ = ["QUALIFIERS", "QuantityGuess", "find_quantities", "parse_quantity"]
@@ -152,30 +153,6 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
     return guesses
 
 
-def _value(token: str) -> Decimal | None:
-    """The value of digits as written, whatever the locale's grouping.
-
-    Separators followed by exactly three digits, repeated, are grouping
-    ("9,000", "9.000", "9 000" are 9000); a last separator followed by one, two
-    or four+ digits is a decimal point ("1,5" and "1.5" are 1.5).
-    """
-    parts = re.split(r"([,.\u00a0\u202f ])", token)
-    digits, seps = parts[0::2], parts[1::2]
-    if len(digits) > 2 or (len(digits) == 2 and len(digits[1]) == 3):
-        if len(digits[-1]) != 3 and seps[-1] in ",.":
-            whole, decimals = "".join(digits[:-1]), digits[-1]
-        else:
-            whole, decimals = "".join(digits), ""
-    elif len(digits) == 2:
-        whole, decimals = digits
-    else:
-        whole, decimals = digits[0], ""
-    try:
-        return Decimal(f"{whole}.{decimals}" if decimals else whole)
-    except InvalidOperation:
-        return None
-
-
 def _dates(toks: list[_Tok], table: Table) -> set[int]:
     """Token indices of numbers that are parts of dates, times or codes."""
     skipped: set[int] = set()
@@ -240,7 +217,7 @@ def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
     """The number starting at token ``i``: digits [+ scale], number words, or a plural."""
     tok, n = toks[i], len(toks)
     if tok.kind == "num":
-        value = _value(tok.text)
+        value = parse_digits(tok.text)
         if value is None:
             return None
         scale = table.scales.get(toks[i + 1].low) if i + 1 < n and toks[i + 1].kind == "word" else None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from annot.numbers import parse_digits
 
 __all__ = ["NumberCheck", "check_numbers", "extract_numbers"]
 
@@ -13,35 +15,13 @@ __all__ = ["NumberCheck", "check_numbers", "extract_numbers"]
 # group separators (, . space, no-break spaces, apostrophe) and an optional
 # decimal part. Dates like 10/17/2022 yield 10, 17 and 2022.
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0\u202f' ]\d{3})+(?:[.,]\d+)?(?![\w])|(?<![\w])\d+(?:[.,]\d+)?(?![\w])")
-_GROUP_SEPARATORS = ",.\u00a0\u202f' "
 
 
 def _value(token: str) -> Decimal | None:
-    """The value of one written number, whatever the locale's grouping.
-
-    Hand-written because Babel and friends parse one *known* locale, while a
-    translation may mix conventions (Apertium keeps English "9,000" in Spanish).
-    Rule: separators followed by exactly three digits, repeated, are grouping
-    ("9,000", "9.000", "9 000" are all 9000); a last separator followed by one,
-    two or four+ digits is a decimal point ("1,5" and "1.5" are 1.5).
-    """
-    parts = re.split(r"([,.\u00a0\u202f' ])", token)
-    digits, seps = parts[0::2], parts[1::2]
-    if len(digits) > 2 or (len(digits) == 2 and len(digits[1]) == 3 and seps[0] in _GROUP_SEPARATORS):
-        # Grouped; a final piece of other length is the decimal part.
-        if len(digits[-1]) != 3 and seps[-1] in ",.":
-            whole, decimals = "".join(digits[:-1]), digits[-1]
-        else:
-            whole, decimals = "".join(digits), ""
-    elif len(digits) == 2:
-        whole, decimals = digits
-    else:
-        whole, decimals = digits[0], ""
-    try:
-        value = Decimal(f"{whole}.{decimals}" if decimals else whole)
-    except InvalidOperation:
+    """The value of one written number, normalized: 9000 stays ``Decimal('9000')``, 1.50 becomes 1.5."""
+    value = parse_digits(token)
+    if value is None:
         return None
-    # 9000 stays Decimal('9000') (not 9E+3) and 1.50 becomes 1.5.
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
