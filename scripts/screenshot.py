@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
@@ -57,6 +58,16 @@ def start_lab(scratch: Path, token: str) -> tuple[subprocess.Popen, int]:
     raise SystemExit("JupyterLab did not start within 60 s")
 
 
+def open_and_run_all(page: Any, port: int, token: str, notebook: str) -> None:
+    """Open ``notebook`` (relative to the server's root) in JupyterLab and run all its cells."""
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?token={token}")
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
+    page.keyboard.press("Escape")
+    page.click("text=Run", timeout=10_000)
+    page.click("text=Run All Cells", timeout=10_000)
+
+
 def run_annotate_notebook(out: Path | None = None) -> str:
     """Open notebooks/annotate.ipynb in JupyterLab in chromium, run all cells, return the page's text.
 
@@ -74,13 +85,7 @@ def run_annotate_notebook(out: Path | None = None) -> str:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.goto(f"http://127.0.0.1:{port}/lab/tree/notebooks/annotate.ipynb?token={token}")
-                page.wait_for_selector(".jp-Notebook", timeout=60_000)
-                # The execution indicator reads Idle before a kernel exists: wait for the kernel's name too.
-                page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
-                page.keyboard.press("Escape")
-                page.click("text=Run", timeout=10_000)
-                page.click("text=Run All Cells", timeout=10_000)
+                open_and_run_all(page, port, token, "notebooks/annotate.ipynb")
                 page.wait_for_selector("text=14 sentences", timeout=120_000)
                 page.wait_for_selector("text=translated", timeout=180_000)
                 # Every code cell has run when each prompt shows its execution count ("[7]:", not "[*]:").

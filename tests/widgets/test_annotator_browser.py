@@ -61,12 +61,7 @@ def test_annotator_browser_tags_with_mouse_and_keys(tmp_path: Path):
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=shot.CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1300, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/lab/tree/annotate.ipynb?token={token}")
-            page.wait_for_selector(".jp-Notebook", timeout=60_000)
-            page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
-            page.keyboard.press("Escape")
-            page.click("text=Run", timeout=10_000)
-            page.click("text=Run All Cells", timeout=10_000)
+            shot.open_and_run_all(page, port, token, "annotate.ipynb")
             widgets = page.locator(".annot-annotator")
             widgets.nth(1).wait_for(timeout=60_000)
             widget = widgets.first
