@@ -17,7 +17,7 @@ from annot.model import Sentence, Span, Translation
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["AnnotationSession", "SentenceView", "SpanView"]
+__all__ = ["AnnotationSession", "Selection", "SentenceView", "SpanView"]
 
 _DEFAULT_COLOR = "#7f7f7f"
 
@@ -46,6 +46,24 @@ class SentenceView(TypedDict):
     heading: bool
     current: bool
     spans: list[SpanView]
+
+
+class Selection(TypedDict):
+    """A selection snapped to whole words: sentence-relative offsets in code points and UTF-16 units."""
+
+    sentence: int
+    sent_start: int
+    sent_end: int
+    text: str
+    utf16_start: int
+    utf16_end: int
+
+
+def _snap(text: str, start: int, end: int, utf16: bool) -> tuple[int, int]:
+    """``snap_to_words`` on offsets given in code points, or in UTF-16 units when ``utf16``."""
+    if utf16:
+        start, end = utf16_to_codepoint(text, start), utf16_to_codepoint(text, end)
+    return snap_to_words(text, start, end)
 
 
 class AnnotationSession:
@@ -182,6 +200,25 @@ class AnnotationSession:
 
     # -- edits -----------------------------------------------------------------
 
+    def select(self, sent_start: int, sent_end: int, *, utf16: bool = False, sentence: int | None = None) -> Selection:
+        """Snap a selection to whole words without storing anything (the widget's pending selection).
+
+        Args: as for ``tag``; the offsets may come in either order.
+
+        Raises:
+            SpanError: no such sentence, or the selection is out of range, inside a
+                surrogate pair or holds no word.
+        """
+        target = self._sentence(sentence)
+        try:
+            start, end = _snap(target.text, *sorted((sent_start, sent_end)), utf16)
+        except ValueError as exc:
+            raise SpanError(f"Cannot select in sentence {target.index}: {exc}") from exc
+        return Selection(
+            sentence=target.index, sent_start=start, sent_end=end, text=target.text[start:end],
+            utf16_start=codepoint_to_utf16(target.text, start), utf16_end=codepoint_to_utf16(target.text, end),
+        )  # fmt: skip
+
     def tag(
         self, sent_start: int, sent_end: int, label: str, attrs: dict[str, Any] | None = None, *,
         utf16: bool = False, sentence: int | None = None,
@@ -202,10 +239,7 @@ class AnnotationSession:
         """
         target = self._sentence(sentence)
         try:
-            if utf16:
-                sent_start = utf16_to_codepoint(target.text, sent_start)
-                sent_end = utf16_to_codepoint(target.text, sent_end)
-            start, end = snap_to_words(target.text, sent_start, sent_end)
+            start, end = _snap(target.text, sent_start, sent_end, utf16)
         except ValueError as exc:
             raise SpanError(f"Cannot tag in sentence {target.index}: {exc}") from exc
         span = self.store.add_span(

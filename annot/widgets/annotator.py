@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 import anywidget
 import traitlets
 
-from annot.annotate import AnnotationSession, codepoint_to_utf16, snap_to_words, utf16_to_codepoint
+from annot.annotate import AnnotationSession
 from annot.errors import AnnotError, SpanError
-from annot.model import Document
+from annot.model import Document, Span
 from annot.suggest.quantities import parse_quantity
 
 if TYPE_CHECKING:
@@ -75,11 +75,6 @@ class SimpleIntent(TypedDict):
 Intent = SelectIntent | LabelIntent | AttrsIntent | DeleteIntent | NavIntent | StanceIntent | SimpleIntent
 
 _STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "evidence")
-
-
-def _message(exc: AnnotError) -> str:
-    # NotFound is also a KeyError, whose str() is the repr of its message.
-    return str(exc.args[0]) if exc.args else type(exc).__name__
 
 
 class Annotator(anywidget.AnyWidget):
@@ -145,7 +140,7 @@ class Annotator(anywidget.AnyWidget):
             try:
                 handler(intent)
             except AnnotError as exc:
-                self.status = _message(exc)
+                self.status = str(exc)  # one line: NotFound overrides KeyError's quoting
             self._sync()
 
     def _sync(self) -> None:
@@ -159,27 +154,19 @@ class Annotator(anywidget.AnyWidget):
     def _saved(self, message: str = "saved") -> None:
         self.status = message
 
+    def _show(self, span: Span) -> None:
+        """Put a just-written span in the attribute form and say it is saved."""
+        self.form = {"pending": None, "span_id": span.id, "label": span.label, "attrs": dict(span.attrs)}
+        self._saved()
+
     # -- intents ---------------------------------------------------------------
 
     def _do_select(self, intent: SelectIntent) -> None:
-        index = int(intent["sentence"])
-        sentences = self.session.sentences
-        if not 0 <= index < len(sentences):
-            raise SpanError(f"No sentence {index} to select in (valid: 0..{len(sentences) - 1}).")
-        text = sentences[index].text
-        try:
-            start, end = sorted((int(intent["utf16_start"]), int(intent["utf16_end"])))
-            start, end = snap_to_words(text, utf16_to_codepoint(text, start), utf16_to_codepoint(text, end))
-        except ValueError as exc:
-            self.form = {}
-            raise SpanError(f"Cannot select in sentence {index}: {exc}") from exc
-        self.form = {
-            "pending": {
-                "sentence": index, "sent_start": start, "sent_end": end, "text": text[start:end],
-                "utf16_start": codepoint_to_utf16(text, start), "utf16_end": codepoint_to_utf16(text, end),
-            },
-            "span_id": None, "label": None, "attrs": {},
-        }  # fmt: skip
+        self.form = {}  # a failed selection leaves nothing pending
+        pending = self.session.select(
+            int(intent["utf16_start"]), int(intent["utf16_end"]), utf16=True, sentence=int(intent["sentence"])
+        )
+        self.form = {"pending": dict(pending), "span_id": None, "label": None, "attrs": {}}
         self.status = ""
 
     def _do_clear(self, _intent: SimpleIntent) -> None:
@@ -200,13 +187,11 @@ class Annotator(anywidget.AnyWidget):
                 attrs = guess.to_attrs() if guess is not None else {}
             span = self.session.tag(pending["sent_start"], pending["sent_end"], label, attrs,
                                     sentence=pending["sentence"])  # fmt: skip
-        self.form = {"pending": None, "span_id": span.id, "label": span.label, "attrs": dict(span.attrs)}
-        self._saved()
+        self._show(span)
 
     def _do_attrs(self, intent: AttrsIntent) -> None:
         span = self.session.edit(intent["span_id"], attrs=dict(intent["attrs"]))
-        self.form = {"pending": None, "span_id": span.id, "label": span.label, "attrs": dict(span.attrs)}
-        self._saved()
+        self._show(span)
 
     def _do_delete(self, intent: DeleteIntent) -> None:
         self.session.delete(intent["span_id"])
@@ -241,5 +226,4 @@ class Annotator(anywidget.AnyWidget):
     def _do_stance(self, intent: StanceIntent) -> None:
         fields = {name: (intent.get(name) or None) for name in _STANCE_FIELDS}  # type: ignore[misc]
         span = self.session.set_stance(**fields)
-        self.form = {"pending": None, "span_id": span.id, "label": span.label, "attrs": dict(span.attrs)}
-        self._saved()
+        self._show(span)

@@ -167,3 +167,15 @@ def test_session_opens_fast_on_a_long_document(project, tmp_path: Path):
     assert len(session.sentences) == 5000
     assert [s["index"] for s in view] == [2498, 2499, 2500, 2501, 2502]
     assert elapsed < 2.0, f"opening a 5,000-sentence document took {elapsed:.2f} s"
+
+
+def test_select_snaps_without_storing(seed: AnnotationSession):
+    session = seed
+    text = session.sentences[4].text
+    at = text.index("aleri Revenk")
+    before = len(session.store.spans())
+    picked = session.select(at + 11, at, sentence=4)  # either order
+    assert picked["text"] == "Valeri Revenko" and picked["sentence"] == 4
+    assert text[picked["sent_start"] : picked["sent_end"]] == "Valeri Revenko"
+    assert picked["utf16_end"] - picked["utf16_start"] == len("Valeri Revenko")
+    assert len(session.store.spans()) == before
