@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,12 +154,25 @@ def _engines_for(names: Sequence[str] | str | None) -> tuple[list[Engine], dict[
     return engines, skipped
 
 
+def _installed(names: Sequence[str]) -> list[Engine]:
+    """The engines named that are installed, in order; the others are left out."""
+    found = []
+    for name in names:
+        try:
+            found.append(get_engine(name))
+        except EngineNotInstalled:
+            continue
+    return found
+
+
 def translate(
     docs: str | Document | Sequence[str | Document] | None,
     store: Store,
     *,
     to: str,
     engines: Sequence[str] | str | None = None,
+    helpers: Sequence[str] | str = (),
+    sentences: Collection[int] | None = None,
     force: bool = False,
     batch_size: int = 64,
     progress: Progress | bool | None = None,
@@ -178,6 +191,13 @@ def translate(
         store: the project.
         to: ISO 639-1 target language.
         engines: engine names (see ``annot engines``); ``None`` for every installed engine.
+        helpers: more engine names that may serve one hop of a pivot for ``engines``
+            (``engines=["argos"], helpers=["apertium"]`` reaches es as en>pt>es)
+            without translating on their own; those not installed are skipped.
+            The chosen engines always help each other.
+        sentences: only these sentence indexes of each document (indexes a
+            document lacks are ignored); ``None`` for every sentence. The
+            annotation widget translates a document a few sentences at a time this way.
         force: translate again even what is stored or cached.
         batch_size: sentences per engine call.
         progress: ``True`` for a progress bar, or ``progress(done, total, what)``.
@@ -197,31 +217,37 @@ def translate(
         refs = [docs] if isinstance(docs, (str, Document)) else list(docs)
         documents = [d if isinstance(d, Document) else store.document(d) for d in refs]
     chosen, skipped = _engines_for(engines)
+    chosen_names = {e.name for e in chosen}
+    extra = _installed([helpers] if isinstance(helpers, str) else helpers)
+    assist = [*chosen, *(e for e in extra if e.name not in chosen_names)]
     report = TranslateReport(skipped_engines=skipped)
     plans: list[tuple[Document, list[Sentence], Route]] = []
+    wanted = None if sentences is None else set(sentences)
     for doc in documents:
         if doc.lang == to:
             continue
-        sentences = store.get_sentences(doc)
+        doc_sentences = store.get_sentences(doc)
+        if wanted is not None:
+            doc_sentences = [s for s in doc_sentences if s.index in wanted]
         for engine in chosen:
             try:
-                plans.append((doc, sentences, find_route(engine, doc.lang, to, helpers=chosen)))
+                plans.append((doc, doc_sentences, find_route(engine, doc.lang, to, helpers=assist)))
             except ModelNotInstalled as exc:
                 if engines is not None:
                     raise
                 report.skipped_engines.setdefault(engine.name, str(exc))
-    total = sum(len(sentences) for _, sentences, _ in plans)
+    total = sum(len(todo) for _, todo, _ in plans)
     started = time.perf_counter()
     with resolve_progress(progress, f"translating to {to}") as update:
         done = 0
-        for doc, sentences, route in plans:
+        for doc, todo, route in plans:
 
             def tick(n: int, what: str, base: int = done) -> None:
                 if update is not None:
                     update(base + n, total, what)
 
-            report.runs.append(_translate_one(store, doc, sentences, route, force=force, batch_size=batch_size, tick=tick))
-            done += len(sentences)
+            report.runs.append(_translate_one(store, doc, todo, route, force=force, batch_size=batch_size, tick=tick))
+            done += len(todo)
     report.seconds = time.perf_counter() - started
     if report.failures:
         lines = [f"{r.engine} on {r.doc_id}: sentences {_ranges(r.failed)} failed ({r.error})" for r in report.failures]

@@ -26,8 +26,9 @@ ALLOWED: dict[str, set[str]] = {
     "progress": set(),
     "store": FOUNDATION,
     "export": FOUNDATION | {"store", "progress"},
-    # The annotation session joins the store, suggestions and translations for the widget.
-    "annotate": FOUNDATION | {"store", "suggest", "translate", "progress"},
+    # The annotation session joins the store, suggestions and translations for the widget;
+    # its MT pane translates in the background through the pipeline (which never imports annotate).
+    "annotate": FOUNDATION | {"store", "suggest", "translate", "progress", "pipeline"},
     # Widgets are thin views over the annotation session; nothing imports them.
     "widgets": FOUNDATION | {"annotate", "suggest", "store"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},

@@ -1,8 +1,10 @@
-"""ingest(): files -> documents -> sentences -> store, as users run it on folders."""
+"""ingest(): files -> documents -> sentences -> store, as users run it on folders; translate() on part of a document."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 import annot
 from annot import ingest
@@ -68,3 +70,42 @@ def test_ingest_without_store_only_reads(tmp_path: Path, seed_path: Path):
     report = annot.ingest(seed_path)
     assert len(report.documents) == 1 and report.results == []
     assert len(annot.segment(report.documents[0])) == 14
+
+
+def test_translate_only_some_sentences_then_the_rest(seed_path: Path, project):
+    (doc,) = ingest(seed_path, project).documents
+    report = annot.translate(doc, project, to="es", engines="apertium", sentences=[5, 2, 99])
+    (run,) = report.runs
+    assert (run.translated, run.cached, run.kept) == (2, 0, 0)  # 99: not a sentence of the document, ignored
+    assert [t.index for t in project.get_translations(doc.id, target="es")] == [2, 5]
+    (run,) = annot.translate(doc, project, to="es", engines="apertium").runs
+    assert (run.translated, run.kept) == (12, 2)
+    (run,) = annot.translate(doc, project, to="es", engines="apertium", sentences=[]).runs
+    assert (run.translated, run.cached, run.kept) == (0, 0, 0)
+
+
+def test_translate_some_sentences_copies_what_another_document_has(tmp_path: Path, seed_path: Path, project):
+    (doc,) = ingest(seed_path, project).documents
+    annot.translate(doc, project, to="es", engines="apertium", sentences=[0, 1])
+    copy = tmp_path / "copy.en.txt"
+    copy.write_text("Breaking.\n\n" + seed_path.read_text("utf-8"), "utf-8")  # the seed's sentences, one later
+    (other,) = ingest(copy, project).documents
+    (run,) = annot.translate(other, project, to="es", engines="apertium", sentences=[1, 2]).runs
+    assert (run.translated, run.cached) == (0, 2)
+    mine = {t.index: t.text for t in project.get_translations(other.id, target="es")}
+    seed = {t.index: t.text for t in project.get_translations(doc.id, target="es")}
+    assert mine == {1: seed[0], 2: seed[1]}
+
+
+def test_translate_helpers_serve_one_hop_of_a_pivot(seed_path: Path, project):
+    (doc,) = ingest(seed_path, project).documents
+    with pytest.raises(annot.ModelNotInstalled, match="argos cannot translate en->es"):
+        annot.translate(doc, project, to="es", engines="argos", sentences=[0])
+    report = annot.translate(doc, project, to="es", engines="argos", helpers=["apertium", "argos"], sentences=[0])
+    (run,) = report.runs  # the helper does not translate on its own
+    assert (run.engine, run.route, run.translated) == ("argos+apertium", "en>pt>es", 1)
+    assert run.signature.startswith("pivot(argos|") and "> apertium|" in run.signature
+    (run,) = annot.translate(doc, project, to="es", engines="argos", helpers="apertium", sentences=[0, 1]).runs
+    assert (run.kept, run.translated) == (1, 1)
+    with pytest.raises(annot.EngineError, match="Unknown engine 'nope'"):
+        annot.translate(doc, project, to="es", engines="argos", helpers=["nope"])

@@ -1,17 +1,25 @@
-"""The annotation logic behind the widget: word snapping, browser offsets and one annotator's session."""
+"""The annotation logic behind the widget: word snapping, browser offsets, one annotator's session, the MT pane."""
 
 from __future__ import annotations
 
-from annot.annotate.session import AnnotationSession, Selection, SentenceView, SpanView
+from annot.annotate.mt import BackgroundTranslator, JobState, MTRow, missing_names, mt_rows, targets
+from annot.annotate.session import STANCE_FIELDS, AnnotationSession, Selection, SentenceView, SpanView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint, word_at
 
 __all__ = [
     "AnnotationSession",
+    "BackgroundTranslator",
+    "JobState",
+    "MTRow",
+    "STANCE_FIELDS",
     "Selection",
     "SentenceView",
     "SpanView",
     "codepoint_to_utf16",
+    "missing_names",
+    "mt_rows",
     "snap_to_words",
+    "targets",
     "utf16_to_codepoint",
     "word_at",
 ]

@@ -13,13 +13,20 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.errors import NotFound, SpanError
 from annot.model import Sentence, Span, Translation
+from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
 
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["AnnotationSession", "Selection", "SentenceView", "SpanView"]
+__all__ = ["AnnotationSession", "STANCE_FIELDS", "Selection", "SentenceView", "SpanView"]
 
 _DEFAULT_COLOR = "#7f7f7f"
+STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "evidence")
+
+
+def _actor_name(span: Span) -> str:
+    """An ACTOR's name as people read it: its canonical name, else its text."""
+    return str(span.attrs.get("canonical") or span.text)
 
 
 class SpanView(TypedDict):
@@ -95,6 +102,7 @@ class AnnotationSession:
         self._starts = [s.start for s in self.sentences]
         self._index = 0
         self._by_sentence: dict[int, list[Span]] | None = None
+        self._revision = store.revision()
 
     # -- navigation --------------------------------------------------------
 
@@ -138,6 +146,17 @@ class AnnotationSession:
     def refresh(self) -> None:
         """Forget the cached spans, so the next read sees edits made by other sessions or processes."""
         self._by_sentence = None
+        self._revision = self.store.revision()
+
+    def changed(self) -> bool:
+        """Whether the store was written since the last read (by anyone); if so, the cache is dropped.
+
+        Cheap enough to poll every second: no table is read.
+        """
+        if self.store.revision() == self._revision:
+            return False
+        self.refresh()
+        return True
 
     def _sentence_of(self, doc_offset: int) -> int:
         # The store's rule: a span belongs to the last sentence starting at or
@@ -303,6 +322,80 @@ class AnnotationSession:
                 return span
         return None
 
+    def holder_candidates(self) -> list[Span]:
+        """The ACTOR spans that can hold the current sentence's stance: this sentence's, then earlier ones.
+
+        This sentence's actors come first in reading order, then earlier sentences'
+        from the nearest back (a person named once and quoted later stays reachable).
+        """
+        by_sentence = self._spans_by_sentence()
+        found: list[Span] = []
+        for index in range(self._index, -1, -1):
+            found += [s for s in by_sentence.get(index, []) if s.label == "ACTOR"]
+        return found
+
+    def suggest_stance(self) -> StanceGuess:
+        """What the text suggests for the current sentence's stance (evidence and holder); see ``annot.suggest``."""
+        sentence = self._sentence(None)
+        actors = [ActorRef(s.id, s.start - sentence.start, s.end - sentence.start)
+                  for s in self.spans_in(sentence.index) if s.label == "ACTOR"]  # fmt: skip
+        return suggest_stance(sentence.text, self.document.lang, actors)
+
+    def start_stance(self) -> Span:
+        """This annotator's STANCE on the current sentence: the existing one, or a new one prefilled from the text.
+
+        The prefill sets ``evidence`` and the holder (the tagged actor nearest to a
+        reporting verb) when the text suggests them; polarity is left to the annotator.
+        """
+        existing = self.stance()
+        if existing is not None:
+            return existing
+        guess = self.suggest_stance()
+        holder = None
+        if guess.holder_span is not None:
+            span = next(s for s in self.holder_candidates() if s.id == guess.holder_span)
+            holder = _actor_name(span)
+        return self.set_stance(holder_span=guess.holder_span, holder=holder, evidence=guess.evidence)
+
+    def update_stance(self, **changes: str | None) -> Span:
+        """Change some fields of the current sentence's STANCE (created when missing); ``None`` clears a field.
+
+        Setting ``holder_span`` also sets ``holder`` to that actor's name; setting
+        ``holder`` alone (``"author"``, free text) clears ``holder_span``.
+
+        Raises:
+            SpanError: an unknown field or invalid value (nothing is written).
+        """
+        unknown = set(changes) - set(STANCE_FIELDS)
+        if unknown:
+            raise SpanError(f"Unknown STANCE field(s) {', '.join(sorted(unknown))}; valid: {', '.join(STANCE_FIELDS)}.")
+        existing = self.stance()
+        fields: dict[str, str | None] = {name: None for name in STANCE_FIELDS}
+        if existing is not None:
+            fields.update({name: existing.attrs.get(name) for name in STANCE_FIELDS})
+        if changes.get("holder_span"):
+            span = next((s for s in self.holder_candidates() if s.id == changes["holder_span"]), None)
+            if span is None:
+                raise SpanError(f"Span {changes['holder_span']} is not an ACTOR in this sentence or before it;"
+                                " tag the holder as ACTOR first.")  # fmt: skip
+            changes = {**changes, "holder": changes.get("holder") or _actor_name(span)}
+        elif "holder" in changes:
+            changes = {"holder_span": None, **changes}
+        fields.update(changes)
+        return self.set_stance(**fields)
+
+    def cycle_holder(self) -> Span:
+        """Set the stance holder to the next candidate: this sentence's actors, earlier actors, then the author."""
+        options: list[str | None] = [s.id for s in self.holder_candidates()] + [None]  # None: the author
+        existing = self.stance()
+        current: str | None | bool = False  # False: no holder yet, so the first option comes next
+        if existing is not None and (existing.attrs.get("holder_span") or existing.attrs.get("holder")):
+            current = existing.attrs.get("holder_span")
+        following = options[(options.index(current) + 1) % len(options)] if current in options else options[0]
+        if following is None:
+            return self.update_stance(holder="author")
+        return self.update_stance(holder_span=following)
+
     def set_stance(
         self, holder_span: str | None = None, holder: str | None = None, target: str | None = None,
         polarity: str | None = None, evidence: str | None = None, *, target_span: str | None = None,
@@ -339,13 +432,7 @@ class AnnotationSession:
 
     def actor_names(self) -> list[str]:
         """Sorted distinct names of the project's ACTOR spans (canonical name, else the text), for completion."""
-        names: set[str] = set()
-        for record in self.store.iter_span_records():
-            if record["label"] == "ACTOR":
-                name = str(record["attrs"].get("canonical") or record["text"]).strip()
-                if name:
-                    names.add(name)
-        return sorted(names, key=lambda name: (name.casefold(), name))
+        return self.store.names("ACTOR", "canonical")
 
     def label_keys(self) -> dict[str, str]:
         """Keyboard shortcuts from the schema: key -> label name (``"1"`` -> ``"ACTOR"``)."""

@@ -364,6 +364,33 @@ class Store(DocumentsMixin, TranslationsMixin):
                 record["attrs"] = json.loads(record["attrs"])
                 yield record
 
+    def names(self, label: str = "ACTOR", attr: str = "canonical") -> list[str]:
+        """Distinct names of the project's live ``label`` spans, for completion: ``attr`` when set, else the text.
+
+        Sorted case-insensitively; blank names are left out.
+
+        Raises:
+            SpanError: unknown label.
+        """
+        self.schema.label(label)
+        with self._db.read() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT trim(coalesce(nullif(trim(json_extract(attrs, '$.' || ?)), ''), text)) FROM spans"
+                " WHERE label = ? AND deleted = 0",
+                (attr, label),
+            ).fetchall()
+        return sorted({row[0] for row in rows if row[0]}, key=lambda name: (name.casefold(), name))
+
+    def revision(self) -> tuple[int, int]:
+        """A token that changes whenever the store is written, by this object or any other process.
+
+        Cheap (no table is read): a widget polls it to notice edits made elsewhere.
+
+        Raises:
+            StoreError: the store is closed or unreadable.
+        """
+        return self._db.revision()
+
     def spans(
         self, doc_id: str | None = None, *, label: str | Sequence[str] | None = None,
         annotator: str | Sequence[str] | None = None, status: str | Sequence[str] | None = None,

@@ -108,6 +108,7 @@ class Database:
         except sqlite3.Error as exc:
             raise StoreError(f"Cannot open store {path}: {exc}. Check the folder is writable.") from exc
         self._lock = threading.RLock()
+        self.writes = 0  # transactions committed through this connection (see revision)
         with self.write() as conn:
             row = conn.execute(
                 "SELECT value FROM meta WHERE key='schema_version'"
@@ -139,6 +140,20 @@ class Database:
             except sqlite3.Error as exc:
                 self._rollback()
                 raise self._map(exc) from exc
+            self.writes += 1
+
+    def revision(self) -> tuple[int, int]:
+        """A value that changes whenever anyone commits to the file.
+
+        SQLite's ``data_version`` counts commits made through *other*
+        connections (other processes included); ``writes`` counts this one's.
+        """
+        with self._lock:
+            try:
+                version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error as exc:
+                raise self._map(exc) from exc
+            return int(version), self.writes
 
     def _rollback(self) -> None:
         # SQLite rolls back by itself after some errors (SQLITE_FULL, IOERR, BUSY,
@@ -157,11 +172,17 @@ class Database:
             except sqlite3.Error as exc:
                 raise self._map(exc) from exc
             finally:
-                if self.conn.in_transaction:
-                    self.conn.execute("COMMIT")
+                with suppress(sqlite3.ProgrammingError):  # closed: the error above says so
+                    if self.conn.in_transaction:
+                        self.conn.execute("COMMIT")
 
     def _map(self, exc: sqlite3.Error) -> StoreError:
         message = str(exc)
+        if isinstance(exc, sqlite3.ProgrammingError) and "closed" in message:
+            return StoreError(
+                f"Store {self.path} was closed (Store.close()); nothing was changed."
+                " Open it again with annot.open_project() and retry."
+            )
         if "locked" in message or "busy" in message:
             return StoreError(
                 f"Store {self.path} stayed locked by another process for {BUSY_TIMEOUT_MS / 1000:g} s;"

@@ -90,12 +90,23 @@ class TranslationsMixin:
                 found.update((by_hash[h], text) for h, text in rows)
         return found
 
-    def get_translations(self, doc_id: str, *, target: str | None = None) -> list[Translation]:
-        """The translations of one document version, by sentence then signature."""
-        where, args = "doc_id = ?", [doc_id]
+    def get_translations(self, doc_id: str, *, target: str | None = None, index: int | None = None) -> list[Translation]:
+        """The translations of one document version, by sentence then signature.
+
+        Args:
+            doc_id: the document version's id.
+            target: only translations into this language.
+            index: only the translations of this sentence (a lookup by index, not
+                a scan of the document: the widget asks on every move).
+        """
+        where = "doc_id = ?"
+        args: list[object] = [doc_id]
         if target is not None:
             where += " AND target_lang = ?"
             args.append(target)
+        if index is not None:
+            where += " AND idx = ?"
+            args.append(index)
         with self._db.read() as conn:
             rows = conn.execute(f"SELECT {_COLS} FROM translations WHERE {where} ORDER BY idx, signature", args).fetchall()
         return [_to_translation(r) for r in rows]

@@ -3,18 +3,26 @@
 // ever set with textContent, never as HTML.
 
 const HELP = [
-  ["select words", "mark them as pending (snapped to whole words)"],
-  ["1 / 2 / 3", "tag the pending words with a label (STANCE: the sentence)"],
-  ["click a span", "select it; edit its attributes below"],
+  ["select words", "mark them as pending (snapped to whole words; double-click: one word)"],
+  ["1 / 2 / 3", "tag the pending words with a label (STANCE: the whole sentence)"],
+  ["click a span", "select it: its attributes show below, saved as you change them"],
   ["Delete", "delete the selected span"],
   ["j / ↓", "next sentence"],
   ["k / ↑", "previous sentence"],
   ["n", "next unannotated sentence"],
+  ["h", "stance: next holder (actors here, earlier, the author)"],
+  ["+ - = ~", "stance: supports, opposes, neutral, unclear"],
+  ["a r l q", "stance: asserted, reported, alleged, quoted"],
+  ["e", "next translation engine"],
   ["Ctrl+Z", "undo"],
   ["Ctrl+Shift+Z / Ctrl+Y", "redo"],
   ["Escape", "clear the selection"],
   ["?", "this help"],
 ];
+const POLARITY_KEYS = { "+": "supports", "-": "opposes", "=": "neutral", "~": "unclear" };
+const EVIDENCE_KEYS = { a: "asserted", r: "reported", l: "alleged", q: "quoted" };
+const WRITES = new Set(["label", "attrs", "delete", "undo", "redo", "stance", "stance_set", "holder"]);
+const POLL_MS = 1000;
 
 function h(tag, className, text) {
   const node = document.createElement(tag);
@@ -26,6 +34,12 @@ function h(tag, className, text) {
 function describe(span) {
   const attrs = Object.entries(span.attrs || {}).map(([k, v]) => `${k}: ${v}`);
   return attrs.length ? `${span.label} (${attrs.join(", ")})` : span.label;
+}
+
+function option(value, text) {
+  const node = h("option", null, text);
+  node.value = value;
+  return node;
 }
 
 function render({ model, el }) {
@@ -49,11 +63,23 @@ function render({ model, el }) {
   help.hidden = true;
   root.append(header, labelBar, sentences, formBox, mt, help);
 
-  let selectedId = null; // the span whose attribute form is shown (view state only)
+  let nextId = 1;
+  let lastWrite = 0; // id of the last write intent sent: "saving…" until Python acknowledges it
+  let lastPoll = 0;
+  let othersOpen = false; // the MT pane's "other engines" fold (view state only)
 
-  const send = (intent) => model.send(intent);
+  const ack = () => (model.get("status") || {}).ack || 0;
+  const send = (intent) => {
+    const id = nextId++;
+    if (WRITES.has(intent.type)) lastWrite = id;
+    model.send({ ...intent, id });
+    if (WRITES.has(intent.type)) renderHeader();
+    return id;
+  };
+  const form = () => model.get("form") || {};
   const labelSpec = (name) => (model.get("labels") || []).find((l) => l.name === name);
   const allSpans = () => (model.get("window") || []).flatMap((s) => s.spans);
+  const refocus = () => root.focus({ preventScroll: true });
 
   // -- help -----------------------------------------------------------------
   const helpTable = h("table");
@@ -75,18 +101,19 @@ function render({ model, el }) {
       button.style.borderColor = label.color;
       button.style.setProperty("--annot-color", label.color);
       button.title = label.description || label.name;
-      button.addEventListener("click", () => { send({ type: "label", label: label.name }); root.focus(); });
+      button.addEventListener("click", () => { send({ type: "label", label: label.name }); refocus(); });
       labelBar.append(button);
     }
   }
 
   // -- sentences -----------------------------------------------------------------
-  function paintSentence(sentence, pending) {
+  function paintSentence(sentence, pending, selectedId) {
     const box = h("div", "annot-sentence");
     box.classList.add(sentence.current ? "annot-current" : "annot-context");
     if (sentence.heading) box.classList.add("annot-heading");
     box.dataset.index = String(sentence.index);
     const textEl = h("div", "annot-text");
+    textEl.dir = "auto"; // right-to-left scripts read right to left; offsets are unaffected
     textEl.dataset.index = String(sentence.index);
     const text = sentence.text;
     // Sentence-wide STANCE spans are chips, not paint over every word.
@@ -106,19 +133,20 @@ function render({ model, el }) {
         .sort((x, y) => (y.utf16_end - y.utf16_start) - (x.utf16_end - x.utf16_start));
       if (covering.length) {
         seg.classList.add("annot-span");
+        if (covering.length > 1) seg.classList.add("annot-overlap");
         seg.style.backgroundColor = covering[0].color + "33";
         seg.style.boxShadow = covering.map((s, depth) => `inset 0 -${3 * (depth + 1)}px 0 ${s.color}`).join(", ");
         seg.style.paddingBottom = `${3 * covering.length}px`;
         seg.title = covering.map(describe).join("\n");
         const inner = covering[covering.length - 1];
         seg.dataset.spanId = inner.id;
+        seg.dataset.label = inner.label;
         if (covering.some((s) => s.id === selectedId)) seg.classList.add("annot-selected");
         seg.addEventListener("click", (event) => {
           if (!window.getSelection().isCollapsed) return; // a drag, not a click
           event.stopPropagation();
-          selectedId = inner.id;
-          renderAll();
-          root.focus({ preventScroll: true });
+          send({ type: "focus", span_id: inner.id });
+          refocus();
         });
       }
       if (pend && pend.utf16_start <= a && pend.utf16_end >= b) seg.classList.add("annot-pending");
@@ -130,7 +158,7 @@ function render({ model, el }) {
       chip.style.borderColor = s.color;
       chip.dataset.spanId = s.id;
       if (s.id === selectedId) chip.classList.add("annot-selected");
-      chip.addEventListener("click", () => { selectedId = s.id; renderAll(); root.focus({ preventScroll: true }); });
+      chip.addEventListener("click", () => { send({ type: "focus", span_id: s.id }); refocus(); });
       box.append(chip);
     }
     if (!sentence.current) {
@@ -140,8 +168,8 @@ function render({ model, el }) {
   }
 
   function renderSentences() {
-    const form = model.get("form") || {};
-    sentences.replaceChildren(...(model.get("window") || []).map((s) => paintSentence(s, form.pending)));
+    const f = form();
+    sentences.replaceChildren(...(model.get("window") || []).map((s) => paintSentence(s, f.pending, f.span_id)));
   }
 
   // UTF-16 offset of a DOM position inside a sentence's text element: the length of the text before it.
@@ -167,102 +195,211 @@ function render({ model, el }) {
     }
     const utf16Start = offsetIn(startText, range.startContainer, range.startOffset);
     selection.removeAllRanges();
-    selectedId = null;
     send({ type: "select", sentence: Number(startText.dataset.index), utf16_start: utf16Start, utf16_end: utf16End });
-    root.focus({ preventScroll: true });
+    refocus();
   });
 
-  // -- attribute form --------------------------------------------------------------
+  // -- attribute form: every change is saved at once, no save button ----------------
+  function field(name, input, hint) {
+    const box = h("label", "annot-field");
+    box.append(h("span", null, hint ? `${name} (${hint})` : name), input);
+    return box;
+  }
+
+  function selectOf(values, current) {
+    const input = h("select");
+    input.append(option("", ""));
+    for (const [value, text] of values) input.append(option(value, text));
+    input.value = current ?? "";
+    return input;
+  }
+
+  function datalistFor(input, names, key) {
+    const list = h("datalist");
+    list.id = `annot-names-${key}-${Math.random().toString(36).slice(2)}`;
+    for (const name of names || []) list.append(option(name, name));
+    input.setAttribute("list", list.id);
+    return list;
+  }
+
+  function renderStanceFields(f, span, fields) {
+    const attrs = span.attrs || {};
+    const holders = f.holders || [];
+    const holderValue = attrs.holder_span ? `span:${attrs.holder_span}` : attrs.holder === "author" ? "author" : "";
+    const holder = selectOf([["author", "the author"], ...holders.map((a) => [`span:${a.id}`, a.name === a.text ? a.text : `${a.text} → ${a.name}`])], holderValue);
+    if (attrs.holder && attrs.holder !== "author" && !attrs.holder_span) holder.append(option("text", attrs.holder));
+    if (attrs.holder && attrs.holder !== "author" && !attrs.holder_span) holder.value = "text";
+    holder.dataset.attr = "holder";
+    holder.addEventListener("change", () => {
+      const v = holder.value;
+      if (v === "text") return;
+      send({ type: "stance_set", ...(v.startsWith("span:") ? { holder_span: v.slice(5) } : { holder: v || null }) });
+      refocus();
+    });
+    fields.append(field("holder", holder, "h"));
+    const target = h("input");
+    target.type = "text";
+    target.value = attrs.target ?? "";
+    target.dataset.attr = "target";
+    fields.append(datalistFor(target, holders.map((a) => a.name), "target"));
+    target.addEventListener("change", () => { send({ type: "stance_set", target: target.value.trim() || null }); });
+    fields.append(field("target", target));
+    const spec = labelSpec("STANCE");
+    for (const [name, keys] of [["polarity", "+ - = ~"], ["evidence", "a r l q"]]) {
+      const attr = spec.attributes.find((a) => a.name === name);
+      const input = selectOf(attr.choices.map((c) => [c, c]), attrs[name]);
+      input.dataset.attr = name;
+      input.addEventListener("change", () => { send({ type: "stance_set", [name]: input.value || null }); refocus(); });
+      fields.append(field(name, input, keys));
+    }
+    if (f.cue) fields.append(h("span", "annot-hint", `cue: “${f.cue}”`));
+  }
+
   function renderForm() {
     formBox.replaceChildren();
-    const form = model.get("form") || {};
-    if (form.pending) {
-      formBox.append(h("span", "annot-form-title", "pending: "), h("q", "annot-pending-text", form.pending.text),
+    const f = form();
+    if (f.pending) {
+      formBox.append(h("span", "annot-form-title", "pending: "), h("q", "annot-pending-text", f.pending.text),
         h("span", "annot-hint", " — press a label key (1/2/3) or Escape"));
       return;
     }
-    const span = allSpans().find((s) => s.id === selectedId);
-    if (!span) return;
+    if (!f.span_id) return;
+    const span = allSpans().find((s) => s.id === f.span_id) || { id: f.span_id, label: f.label, attrs: f.attrs, text: "" };
     const spec = labelSpec(span.label);
     const title = h("div", "annot-form-title");
     const badge = h("span", "annot-badge", span.label);
-    badge.style.backgroundColor = span.color;
+    badge.style.backgroundColor = spec ? spec.color : "#777";
     title.append(badge, h("q", null, span.text));
     const del = h("button", "annot-delete", "delete");
-    del.addEventListener("click", () => { send({ type: "delete", span_id: span.id }); selectedId = null; root.focus(); });
+    del.addEventListener("click", () => { send({ type: "delete", span_id: span.id }); refocus(); });
     title.append(del);
     formBox.append(title);
     const fields = h("div", "annot-fields");
+    formBox.append(fields);
+    if (span.label === "STANCE") { renderStanceFields(f, { ...span, attrs: f.attrs || span.attrs }, fields); return; }
+    const attrs = f.attrs || span.attrs || {};
     const inputs = {};
+    const submit = () => {
+      const out = {};
+      for (const [name, [attr, input]] of Object.entries(inputs)) {
+        if (input.value === "") continue;
+        out[name] = attr.type === "number" ? Number(input.value) : input.value;
+      }
+      send({ type: "attrs", span_id: span.id, attrs: out });
+    };
     for (const attr of spec ? spec.attributes : []) {
-      const field = h("label", "annot-field");
-      field.append(h("span", null, attr.name));
       let input;
-      const value = span.attrs[attr.name];
+      const value = attrs[attr.name];
       if (attr.type === "enum") {
-        input = h("select");
-        input.append(h("option", null, ""));
-        for (const choice of attr.choices) {
-          const option = h("option", null, choice);
-          option.value = choice;
-          input.append(option);
-        }
-        input.value = value ?? "";
+        input = selectOf(attr.choices.map((c) => [c, c]), value);
       } else if (attr.type === "span") {
-        input = h("select");
-        input.append(h("option", null, ""));
-        for (const other of allSpans()) {
-          if (other.id === span.id || (attr.labels.length && !attr.labels.includes(other.label))) continue;
-          const option = h("option", null, `${other.label}: ${other.text}`);
-          option.value = other.id;
-          input.append(option);
-        }
-        input.value = value ?? "";
+        const others = allSpans().filter((o) => o.id !== span.id && (!attr.labels.length || attr.labels.includes(o.label)));
+        input = selectOf(others.map((o) => [o.id, `${o.label}: ${o.text}`]), value);
       } else {
         input = h("input");
         input.type = attr.type === "number" ? "number" : "text";
         input.step = "any";
         input.value = value ?? "";
+        if (attr.name === "canonical" && f.names) fields.append(datalistFor(input, f.names, attr.name));
       }
       input.title = attr.description || attr.name;
       input.dataset.attr = attr.name;
       inputs[attr.name] = [attr, input];
-      field.append(input);
-      fields.append(field);
+      input.addEventListener("change", () => { submit(); if (input.tagName === "SELECT") refocus(); });
+      fields.append(field(attr.name, input));
     }
-    const save = h("button", "annot-save", "save");
-    const submit = () => {
-      const attrs = {};
-      for (const [name, [attr, input]] of Object.entries(inputs)) {
-        if (input.value === "") continue;
-        attrs[name] = attr.type === "number" ? Number(input.value) : input.value;
-      }
-      send(span.label === "STANCE" ? { type: "stance", ...attrs } : { type: "attrs", span_id: span.id, attrs });
-      root.focus({ preventScroll: true });
-    };
-    save.addEventListener("click", submit);
-    fields.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); submit(); } });
-    fields.append(save);
-    formBox.append(fields);
+    fields.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); event.target.blur(); refocus(); }
+    });
   }
 
   // -- machine translation ----------------------------------------------------------
+  function flagsOf(row) {
+    const flags = h("span", "annot-mt-flags");
+    if (!row.numbers_ok) {
+      const flag = h("span", "annot-flag annot-flag-numbers", `numbers: ${row.numbers}`);
+      flag.title = "numbers differ between the sentence and this translation";
+      flags.append(flag);
+    }
+    for (const name of row.missing_names || []) {
+      const flag = h("span", "annot-flag annot-flag-name", `name? ${name}`);
+      flag.title = "a tagged actor's name was not found in this translation";
+      flags.append(flag);
+    }
+    return flags;
+  }
+
+  function mtRow(row, main) {
+    const line = h("div", main ? "annot-mt-row annot-mt-main" : "annot-mt-row");
+    const engine = h("span", "annot-mt-engine", row.engine);
+    engine.title = `${row.route} · ${row.model}`;
+    const text = h("span", "annot-mt-text", row.text);
+    text.dir = "auto";
+    line.append(engine, text, flagsOf(row));
+    if (!main) {
+      line.title = "click to show this engine first";
+      line.addEventListener("click", () => { send({ type: "mt", engine: row.engine.split("+")[0] }); refocus(); });
+    }
+    return line;
+  }
+
   function renderTranslation() {
     mt.replaceChildren();
-    for (const tr of model.get("translation") || []) {
-      const row = h("div", "annot-mt-row");
-      const engine = h("span", "annot-mt-engine", tr.engine);
-      engine.title = tr.route;
-      row.append(engine, h("span", "annot-mt-text", tr.text));
-      mt.append(row);
+    const state = model.get("mt") || {};
+    const targets = model.get("targets") || {};
+    const head = h("div", "annot-mt-head");
+    const langs = Object.keys(targets);
+    if (!langs.length) {
+      mt.append(h("span", "annot-hint", "no translation engine installed (annot engines)"));
+      return;
+    }
+    const target = selectOf(langs.map((l) => [l, `→ ${l}`]), state.target);
+    target.firstChild.remove();
+    target.className = "annot-mt-target";
+    target.addEventListener("change", () => { send({ type: "mt", target: target.value }); refocus(); });
+    const engine = selectOf((targets[state.target] || []).map((e) => [e, e]), state.engine);
+    engine.firstChild.remove();
+    engine.className = "annot-mt-engine-select";
+    engine.title = "engine (e: next)";
+    engine.addEventListener("change", () => { send({ type: "mt", engine: engine.value }); refocus(); });
+    head.append(h("span", "annot-mt-title", "MT"), target, engine);
+    const job = state.job;
+    const rows = state.rows || [];
+    const base = (name) => name.split("+")[0]; // "argos+apertium": argos through an apertium hop
+    const main = rows.find((r) => base(r.engine) === state.engine);
+    if (job && job.status === "running") {
+      const spin = h("span", "annot-mt-job", `translating ${job.done}/${job.total}`);
+      spin.prepend(h("span", "annot-spinner"));
+      head.append(spin);
+    } else if (job && job.status === "error") {
+      head.append(h("span", "annot-mt-job annot-error", job.error));
+    }
+    mt.append(head);
+    if (main) mt.append(mtRow(main, true));
+    else if (!job || job.status !== "error") mt.append(h("div", "annot-mt-row annot-hint", "translation on its way…"));
+    const others = rows.filter((r) => r !== main);
+    if (others.length) {
+      const fold = h("details", "annot-mt-others");
+      fold.open = othersOpen;
+      fold.addEventListener("toggle", () => { othersOpen = fold.open; });
+      fold.append(h("summary", null, `other engines (${others.length})`), ...others.map((r) => mtRow(r, false)));
+      mt.append(fold);
     }
   }
 
   function renderHeader() {
     position.textContent = model.get("position") || "";
-    const text = model.get("status") || "";
-    status.textContent = text;
-    status.classList.toggle("annot-error", text !== "" && !text.startsWith("saved") && !text.startsWith("nothing"));
+    const st = model.get("status") || {};
+    status.className = "annot-status";
+    if (lastWrite > ack()) {
+      status.textContent = "saving…";
+      status.classList.add("annot-saving");
+    } else {
+      status.textContent = st.kind === "saved" ? `✓ saved ${st.at || ""}`.trim() : st.text || "";
+      status.dataset.kind = st.kind || "info";
+      if (st.kind === "error") status.classList.add("annot-error");
+      if (st.kind === "saved") status.classList.add("annot-saved");
+    }
   }
 
   function renderAll() {
@@ -278,11 +415,13 @@ function render({ model, el }) {
     event.stopPropagation();
     const inField = event.target.closest && event.target.closest("input, select, textarea");
     if (inField) {
-      if (event.key === "Escape") { event.preventDefault(); root.focus(); }
+      if (event.key === "Escape") { event.preventDefault(); refocus(); }
       return;
     }
     const key = event.key;
     const ctrl = event.ctrlKey || event.metaKey;
+    const f = form();
+    const stance = f.label === "STANCE" && f.span_id;
     let handled = true;
     if (ctrl && (key === "z" || key === "Z")) {
       send({ type: event.shiftKey ? "redo" : "undo" });
@@ -291,24 +430,26 @@ function render({ model, el }) {
     } else if (ctrl || event.altKey) {
       handled = false;
     } else if (key === "j" || key === "ArrowDown") {
-      selectedId = null;
       send({ type: "nav", to: "next" });
     } else if (key === "k" || key === "ArrowUp") {
-      selectedId = null;
       send({ type: "nav", to: "previous" });
     } else if (key === "n") {
-      selectedId = null;
       send({ type: "nav", to: "next_unannotated" });
+    } else if (key === "e") {
+      send({ type: "next_engine" });
     } else if (key === "Escape") {
-      selectedId = null;
       help.hidden = true;
       send({ type: "clear" });
-      renderAll();
-    } else if ((key === "Delete" || key === "Backspace") && selectedId) {
-      send({ type: "delete", span_id: selectedId });
-      selectedId = null;
+    } else if ((key === "Delete" || key === "Backspace") && f.span_id) {
+      send({ type: "delete", span_id: f.span_id });
     } else if (key === "?") {
       toggleHelp();
+    } else if (stance && key === "h") {
+      send({ type: "holder" });
+    } else if (stance && key in POLARITY_KEYS) {
+      send({ type: "stance_set", polarity: POLARITY_KEYS[key] });
+    } else if (stance && key in EVIDENCE_KEYS) {
+      send({ type: "stance_set", evidence: EVIDENCE_KEYS[key] });
     } else {
       const label = (model.get("labels") || []).find((l) => l.key && l.key === key);
       if (label) send({ type: "label", label: label.name });
@@ -319,17 +460,27 @@ function render({ model, el }) {
   // Keep keyup/keypress from reaching the notebook too.
   for (const type of ["keyup", "keypress"]) root.addEventListener(type, (event) => event.stopPropagation());
 
-  model.on("change:form", () => {
-    const form = model.get("form") || {};
-    if (form.span_id) selectedId = form.span_id;
-    renderAll();
-  });
-  for (const name of ["window", "position", "status", "translation"]) model.on(`change:${name}`, renderAll);
+  // -- edits made elsewhere (another widget, notebook or process) show up within a second --------
+  const poller = setInterval(() => {
+    if (!root.isConnected || document.visibilityState !== "visible" || lastPoll > ack()) return;
+    lastPoll = send({ type: "poll" });
+  }, POLL_MS);
+
+  // One message from Python changes several traitlets: draw once, after the last of them.
+  let queued = false;
+  const renderSoon = () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => { queued = false; renderAll(); });
+  };
+  for (const name of ["window", "position", "form", "mt"]) model.on(`change:${name}`, renderSoon);
+  model.on("change:status", renderHeader);
+  model.on("change:targets", renderTranslation);
   model.on("change:labels", () => { renderLabels(); renderAll(); });
 
   renderLabels();
   renderAll();
-  return () => root.remove();
+  return () => { clearInterval(poller); root.remove(); };
 }
 
 export { render };

@@ -1,23 +1,34 @@
 """The annotation widget: an anywidget view over ``AnnotationSession``; the browser sends intents, Python decides.
 
 Wire protocol. Python -> browser: the synced traitlets ``window``, ``position``,
-``labels``, ``translation``, ``status`` and ``form``. Browser -> Python: one
-custom message per intent (the ``*Intent`` TypedDicts below), each answered by
-updating the traitlets. Every write goes through the session to the store and is
-durable before ``status`` says ``saved``; an ``AnnotError`` becomes its one-line
-message in ``status``, anything else propagates as a bug.
+``labels``, ``status``, ``form``, ``targets`` and ``mt``. Browser -> Python:
+one custom message per intent (the ``*Intent`` TypedDicts below), each with an
+``id`` that ``status["ack"]`` echoes once the intent is handled, so the view
+shows "saving…" until the store has committed. Every write goes through the
+session to the store and is durable before ``status`` says ``saved``; an
+``AnnotError`` becomes its one-line message in ``status`` (kind ``error``),
+anything else propagates as a bug.
+
+Consistency: a widget notices writes made elsewhere (another widget, notebook,
+kernel or process) through ``Store.revision()``, which the view polls about
+once a second, and widgets of one kernel on the same document tell each other
+at once.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict
 
 import anywidget
 import traitlets
 
-from annot.annotate import AnnotationSession
-from annot.errors import AnnotError, SpanError
+from annot.annotate import STANCE_FIELDS, AnnotationSession
+from annot.annotate.mt import BackgroundTranslator, JobState, mt_rows, targets
+from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span
 from annot.suggest.quantities import parse_quantity
 
@@ -41,15 +52,15 @@ class LabelIntent(TypedDict):
     label: str
 
 
+class SpanIntent(TypedDict):
+    type: Literal["focus", "delete"]
+    span_id: str
+
+
 class AttrsIntent(TypedDict):
     type: Literal["attrs"]
     span_id: str
     attrs: dict[str, Any]
-
-
-class DeleteIntent(TypedDict):
-    type: Literal["delete"]
-    span_id: str
 
 
 class NavIntent(TypedDict, total=False):
@@ -59,7 +70,9 @@ class NavIntent(TypedDict, total=False):
 
 
 class StanceIntent(TypedDict, total=False):
-    type: Literal["stance"]
+    """The whole stance form (``stance``) or some fields of it (``stance_set``)."""
+
+    type: Literal["stance", "stance_set"]
     holder_span: str | None
     holder: str | None
     target: str | None
@@ -68,13 +81,22 @@ class StanceIntent(TypedDict, total=False):
     evidence: str | None
 
 
+class MTIntent(TypedDict, total=False):
+    type: Literal["mt"]
+    target: str
+    engine: str
+
+
 class SimpleIntent(TypedDict):
-    type: Literal["undo", "redo", "clear"]
+    type: Literal["undo", "redo", "clear", "poll", "holder", "next_engine"]
 
 
-Intent = SelectIntent | LabelIntent | AttrsIntent | DeleteIntent | NavIntent | StanceIntent | SimpleIntent
+Intent = SelectIntent | LabelIntent | SpanIntent | AttrsIntent | NavIntent | StanceIntent | MTIntent | SimpleIntent
 
-_STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "evidence")
+
+def _base(engine: str) -> str:
+    """The engine a stored engine name belongs to: ``argos`` for ``argos+apertium`` (a pivot through apertium)."""
+    return engine.split("+", 1)[0]
 
 
 class Annotator(anywidget.AnyWidget):
@@ -85,6 +107,8 @@ class Annotator(anywidget.AnyWidget):
         doc: a ``Document`` or any reference ``Store.document`` accepts.
         annotator: who edits; the store's annotator when ``None``.
         target: language code of the machine translations shown under the sentence.
+        engine: the engine shown first (the first installed one reaching ``target`` when ``None``).
+        translate: translate missing sentences in the background (else only stored translations are shown).
 
     Raises:
         NotFound: no such document.
@@ -92,19 +116,27 @@ class Annotator(anywidget.AnyWidget):
 
     _esm = _HERE / "annotator.js"
     _css = _HERE / "annotator.css"
+    _open: ClassVar[weakref.WeakSet[Annotator]] = weakref.WeakSet()
 
     window = traitlets.List().tag(sync=True)
     position = traitlets.Unicode("").tag(sync=True)
     labels = traitlets.List().tag(sync=True)
-    translation = traitlets.List().tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Dict().tag(sync=True)
     form = traitlets.Dict().tag(sync=True)
+    targets = traitlets.Dict().tag(sync=True)
+    mt = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, store: Store, doc: Document | str, *, annotator: str | None = None, target: str = "pt") -> None:
+    def __init__(
+        self, store: Store, doc: Document | str, *, annotator: str | None = None, target: str = "pt",
+        engine: str | None = None, translate: bool = True,
+    ) -> None:  # fmt: skip
         super().__init__()
         ref = doc.id if isinstance(doc, Document) else doc
         self.session = AnnotationSession(store, ref, annotator=annotator)
-        self.target = target
+        self._ack = 0
+        self._mt_lock = threading.RLock()
+        self._translate = translate
+        self._background = BackgroundTranslator(store, self.session.doc_id, self._on_job) if translate else None
         self.labels = [
             {
                 "name": label.name, "color": label.color, "key": label.key, "description": label.description,
@@ -116,7 +148,13 @@ class Annotator(anywidget.AnyWidget):
             }
             for label in store.schema.labels.values()
         ]  # fmt: skip
+        self.targets = targets(self.session.document.lang)
+        chosen_target = target if target in self.targets else next(iter(self.targets), target)
+        engines = self.targets.get(chosen_target, [])
+        self._mt_choice = (chosen_target, engine if engine in engines else (engines[0] if engines else ""))
+        self.status = {"text": "", "kind": "info", "ack": 0}
         self.on_msg(self._on_msg)
+        Annotator._open.add(self)
         self._sync()
 
     # -- wiring ---------------------------------------------------------------
@@ -134,32 +172,128 @@ class Annotator(anywidget.AnyWidget):
         kind = intent.get("type")
         handler = getattr(self, f"_do_{kind}", None)
         if handler is None:
-            raise ValueError(f"Unknown intent type {kind!r}; valid: select, label, attrs, delete, nav, undo, redo, "
-                             "stance, clear.")  # fmt: skip
+            raise ValueError(f"Unknown intent type {kind!r}; valid: select, label, focus, attrs, delete, nav, undo, "
+                             "redo, stance, stance_set, holder, clear, poll, mt, next_engine.")  # fmt: skip
+        self._ack = max(self._ack, int(intent.get("id", 0) or 0))  # type: ignore[call-overload]
+        writes = self.session.store.revision()
         with self.hold_sync():
             try:
                 handler(intent)
             except AnnotError as exc:
-                self.status = str(exc)  # one line: NotFound overrides KeyError's quoting
-            self._sync()
+                self._say(str(exc), "error")  # one line: NotFound overrides KeyError's quoting
+            if kind != "poll":
+                self._sync()
+            self.status = {**self.status, "ack": self._ack}
+        if self.session.store.revision() != writes:
+            self._tell_others()
+
+    def _say(self, text: str, kind: Literal["saved", "error", "info"] = "info") -> None:
+        stamp = time.strftime("%H:%M:%S") if kind == "saved" else ""
+        self.status = {"text": text, "kind": kind, "ack": self._ack, "at": stamp}
 
     def _sync(self) -> None:
         s = self.session
         self.window = list(s.window())
         self.position = s.position_line()
-        self.translation = [
-            {"engine": tr.engine, "text": tr.text, "route": tr.route} for tr in s.translation(self.target)
-        ]
+        self._sync_mt()
 
-    def _saved(self, message: str = "saved") -> None:
-        self.status = message
+    def _tell_others(self) -> None:
+        """Widgets of this kernel on the same document redraw now (others notice by polling)."""
+        mine = (self.session.store.path.resolve(), self.session.doc_id)
+        for other in list(Annotator._open):
+            if other is self or (other.session.store.path.resolve(), other.session.doc_id) != mine:
+                continue
+            try:
+                other._external_change()
+            except AnnotError:  # its store was closed: that widget is finished
+                Annotator._open.discard(other)
 
-    def _show(self, span: Span) -> None:
-        """Put a just-written span in the attribute form and say it is saved."""
-        self.form = {"pending": None, "span_id": span.id, "label": span.label, "attrs": dict(span.attrs)}
-        self._saved()
+    def _external_change(self) -> None:
+        with self.hold_sync():
+            self.session.refresh()
+            self._sync()
+            self._check_form()
+
+    def _check_form(self) -> None:
+        """Drop the form of a span that is gone (deleted elsewhere), refresh it otherwise."""
+        span_id = self.form.get("span_id")
+        if not span_id:
+            return
+        try:
+            span = self.session.store.get_span(span_id)
+        except NotFound:
+            self.form = {}
+            return
+        if span.attrs != self.form.get("attrs"):
+            self._show(span, say=False)
+
+    # -- machine translation ---------------------------------------------------
+
+    def _sync_mt(self) -> None:
+        target, engine = self._mt_choice
+        s = self.session
+        with self._mt_lock:
+            if not s.sentences or not target:
+                self.mt = {"target": target, "engine": engine, "rows": [], "job": None}
+                return
+            sentence = s.sentences[s.index]
+            names = [name for span in s.spans_in(s.index) if span.label == "ACTOR"
+                     for name in (span.text, span.attrs.get("canonical")) if name]  # fmt: skip
+            rows = mt_rows(s.store, s.doc_id, sentence, target, names)
+            job: JobState | None = None
+            # A pivot through another engine is stored as "argos+apertium": it is argos's row.
+            if self._background is not None and engine and not any(_base(r["engine"]) == engine for r in rows):
+                first = [v["index"] for v in s.window()]
+                job = self._background.ensure(target, engine, first=first)
+            elif self._background is not None and engine:
+                job = self._background.state(target, engine)
+            self.mt = {"target": target, "engine": engine, "rows": rows, "job": dict(job) if job else None,
+                       "index": s.index}  # fmt: skip
+
+    def _on_job(self, state: JobState) -> None:
+        """Called on the translation worker's thread after each stored batch: redraw if it concerns the view."""
+        if (state["target"], state["engine"]) == self._mt_choice:
+            self._sync_mt()
+
+    def _do_mt(self, intent: MTIntent) -> None:
+        target = intent.get("target") or self._mt_choice[0]
+        engines = self.targets.get(target, [])
+        if not engines:
+            raise SpanError(f"No installed engine translates {self.session.document.lang}->{target};"
+                            " see annot engines for what is installed.")  # fmt: skip
+        engine = intent.get("engine") or self._mt_choice[1]
+        self._mt_choice = (target, engine if engine in engines else engines[0])
+
+    def _do_next_engine(self, _intent: SimpleIntent) -> None:
+        target, engine = self._mt_choice
+        engines = self.targets.get(target, [])
+        if engines:
+            following = engines[(engines.index(engine) + 1) % len(engines)] if engine in engines else engines[0]
+            self._mt_choice = (target, following)
+
+    # -- the form ----------------------------------------------------------------
+
+    def _show(self, span: Span, *, say: bool = True) -> None:
+        """Put a span in the attribute form (with the choices it needs); say it is saved after a write."""
+        s = self.session
+        form: dict[str, Any] = {"pending": None, "span_id": span.id, "label": span.label, "attrs": dict(span.attrs)}
+        if span.label == "ACTOR":
+            form["names"] = s.actor_names()
+        if span.label == "STANCE":
+            form["holders"] = [{"id": a.id, "text": a.text, "name": a.attrs.get("canonical") or a.text}
+                               for a in s.holder_candidates()]  # fmt: skip
+            guess = s.suggest_stance()
+            form["cue"] = guess.cue
+        self.form = form
+        if say:
+            self._say("saved", "saved")
 
     # -- intents ---------------------------------------------------------------
+
+    def _do_poll(self, _intent: SimpleIntent) -> None:
+        if self.session.changed():
+            self._sync()
+            self._check_form()
 
     def _do_select(self, intent: SelectIntent) -> None:
         self.form = {}  # a failed selection leaves nothing pending
@@ -167,16 +301,22 @@ class Annotator(anywidget.AnyWidget):
             int(intent["utf16_start"]), int(intent["utf16_end"]), utf16=True, sentence=int(intent["sentence"])
         )
         self.form = {"pending": dict(pending), "span_id": None, "label": None, "attrs": {}}
-        self.status = ""
+        self._say("")
 
     def _do_clear(self, _intent: SimpleIntent) -> None:
         self.form = {}
+
+    def _do_focus(self, intent: SpanIntent) -> None:
+        span = self.session.store.get_span(intent["span_id"])
+        if span.doc_id != self.session.doc_id:
+            raise NotFound(f"Span {span.id} belongs to document {span.doc_id}, not to {self.session.doc_id}.")
+        self._show(span, say=False)
 
     def _do_label(self, intent: LabelIntent) -> None:
         label = intent["label"]
         self.session.store.schema.label(label)  # unknown label: SpanError listing the valid ones
         if label == "STANCE":
-            span = self.session.stance() or self.session.set_stance()
+            span = self.session.start_stance()
         else:
             pending = self.form.get("pending")
             if not pending:
@@ -193,10 +333,10 @@ class Annotator(anywidget.AnyWidget):
         span = self.session.edit(intent["span_id"], attrs=dict(intent["attrs"]))
         self._show(span)
 
-    def _do_delete(self, intent: DeleteIntent) -> None:
+    def _do_delete(self, intent: SpanIntent) -> None:
         self.session.delete(intent["span_id"])
         self.form = {}
-        self._saved()
+        self._say("saved", "saved")
 
     def _do_nav(self, intent: NavIntent) -> None:
         to = intent.get("to")
@@ -207,7 +347,7 @@ class Annotator(anywidget.AnyWidget):
             s.previous()
         elif to == "next_unannotated":
             if s.next_unannotated() is None:
-                self.status = "no unannotated sentence after this one"
+                self._say("no unannotated sentence after this one")
                 return
         elif to == "index":
             s.go(int(intent.get("index", 0)))
@@ -217,13 +357,32 @@ class Annotator(anywidget.AnyWidget):
 
     def _do_undo(self, _intent: SimpleIntent) -> None:
         self.form = {}
-        self._saved("saved" if self.session.undo() is not None else "nothing to undo")
+        if self.session.undo() is None:
+            self._say("nothing to undo")
+        else:
+            self._say("saved", "saved")
 
     def _do_redo(self, _intent: SimpleIntent) -> None:
         self.form = {}
-        self._saved("saved" if self.session.redo() is not None else "nothing to redo")
+        if self.session.redo() is None:
+            self._say("nothing to redo")
+        else:
+            self._say("saved", "saved")
 
     def _do_stance(self, intent: StanceIntent) -> None:
-        fields = {name: (intent.get(name) or None) for name in _STANCE_FIELDS}  # type: ignore[misc]
-        span = self.session.set_stance(**fields)
-        self._show(span)
+        fields = {name: (intent.get(name) or None) for name in STANCE_FIELDS}
+        self._show(self.session.update_stance(**fields))
+
+    def _do_stance_set(self, intent: StanceIntent) -> None:
+        changes = {name: (intent.get(name) or None) for name in STANCE_FIELDS if name in intent}
+        self._show(self.session.update_stance(**changes))
+
+    def _do_holder(self, _intent: SimpleIntent) -> None:
+        self._show(self.session.cycle_holder())
+
+    def close(self) -> None:
+        """Stop background translation and close the widget's views."""
+        if self._background is not None:
+            self._background.close()
+        Annotator._open.discard(self)
+        super().close()

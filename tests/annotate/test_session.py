@@ -179,3 +179,67 @@ def test_select_snaps_without_storing(seed: AnnotationSession):
     assert text[picked["sent_start"] : picked["sent_end"]] == "Valeri Revenko"
     assert picked["utf16_end"] - picked["utf16_start"] == len("Valeri Revenko")
     assert len(session.store.spans()) == before
+
+
+def test_session_start_stance_prefills_evidence_and_holder_from_the_text(seed: AnnotationSession):
+    # "..., says Minsk.": a reporting verb, and the tagged actor next to it holds the claim.
+    minsk = seed.tag(*_find(seed, 0, "Minsk"), "ACTOR", {"type": "government body", "canonical": "Belarus"})
+    stance = seed.start_stance()
+    assert stance.attrs == {"evidence": "reported", "holder_span": minsk.id, "holder": "Belarus"}
+    assert seed.start_stance().id == stance.id  # pressing STANCE again opens the same one
+    assert "polarity" not in stance.attrs  # never guessed
+
+
+def test_session_update_stance_merges_fields_and_checks_the_holder(seed: AnnotationSession):
+    seed.go(4)
+    revenko = seed.tag(*_find(seed, 4, "Valeri Revenko"), "ACTOR", {"type": "person"})
+    stance = seed.update_stance(polarity="supports")
+    assert stance.attrs == {"polarity": "supports"}
+    stance = seed.update_stance(evidence="reported", holder_span=revenko.id)
+    assert stance.attrs == {"polarity": "supports", "evidence": "reported", "holder_span": revenko.id,
+                            "holder": "Valeri Revenko"}  # fmt: skip
+    stance = seed.update_stance(holder="author")  # a free-text holder drops the span
+    assert stance.attrs == {"polarity": "supports", "evidence": "reported", "holder": "author"}
+    assert seed.update_stance(polarity=None).attrs == {"evidence": "reported", "holder": "author"}
+    with pytest.raises(annot.SpanError, match="Unknown STANCE field"):
+        seed.update_stance(mood="happy")
+    seed.go(0)
+    later = seed.tag(*_find(seed, 4, "Revenko"), "ACTOR", sentence=4)
+    with pytest.raises(annot.SpanError, match="not an ACTOR in this sentence or before"):
+        seed.update_stance(holder_span=later.id)  # an actor named only later cannot hold this stance
+    assert seed.stance() is None  # nothing was written
+
+
+def test_session_holder_candidates_and_cycle(seed: AnnotationSession):
+    minsk = seed.tag(*_find(seed, 0, "Minsk"), "ACTOR")
+    seed.go(3)
+    russia = seed.tag(*_find(seed, 3, "Minsk"), "ACTOR")  # "the Minsk authorities"
+    moscow = seed.tag(*_find(seed, 3, "Moscow"), "ACTOR")
+    assert [s.id for s in seed.holder_candidates()] == [russia.id, moscow.id, minsk.id]
+    holders = [seed.cycle_holder().attrs.get("holder_span") or seed.stance().attrs["holder"] for _ in range(5)]
+    assert holders == [russia.id, moscow.id, minsk.id, "author", russia.id]
+
+
+def test_session_changed_sees_writes_from_another_process_and_session(seed: AnnotationSession, project):
+    assert seed.changed() is False
+    other = annot.open_project(project.path, annotator="bob")  # another connection, as another process has
+    try:
+        doc = other.document(seed.doc_id)
+        other.add_span(doc.id, 0, 3, "ACTOR")
+        assert seed.changed() is True
+        assert seed.annotated_count() == 1
+        assert seed.changed() is False
+    finally:
+        other.close()
+    bob = AnnotationSession(seed.store, seed.doc_id, annotator="bob")  # same connection, another session
+    bob.tag(*_find(bob, 1, "Russia"), "ACTOR", sentence=1)
+    assert seed.changed() is True and seed.annotated_count() == 2
+
+
+def test_session_actor_names_come_from_the_whole_project(seed: AnnotationSession, tmp_path: Path):
+    seed.tag(*_find(seed, 0, "Minsk"), "ACTOR", {"canonical": "Belarus"})
+    seed.tag(*_find(seed, 1, "Russia"), "ACTOR", sentence=1)
+    other = _doc(seed.store, tmp_path, "other.en.txt", "Kyiv said nothing. NATO was silent.")
+    seed.store.add_span(other, 0, 4, "ACTOR", {"type": "state"})  # no canonical name: the text
+    seed.store.add_span(other, 19, 23, "QUANTITY")  # not an actor
+    assert seed.actor_names() == ["Belarus", "Kyiv", "Russia"]

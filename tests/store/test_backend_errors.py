@@ -91,6 +91,8 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "cached_translations": lambda s, ids: s.cached_translations(["Russia."], "fake|m-1|en-pt"),
     "get_translations": lambda s, ids: s.get_translations(ids["doc"].id),
     "translations": lambda s, ids: s.translations(),
+    "names": lambda s, ids: s.names(),
+    "revision": lambda s, ids: s.revision(),
 }
 
 ERRORS = [
@@ -164,9 +166,8 @@ def test_backend_error_on_begin_or_commit_becomes_store_error(store, setup, proj
 
 @pytest.mark.parametrize("op", list(READS))
 def test_backend_error_in_read_becomes_store_error(store, setup, op):
-    failing = _inject(
-        store, sqlite3.DatabaseError("database disk image is malformed"), lambda sql: sql.startswith("SELECT")
-    )
+    reads = ("SELECT", "PRAGMA DATA_VERSION")  # statements are matched upper-cased
+    failing = _inject(store, sqlite3.DatabaseError("database disk image is malformed"), lambda sql: sql.startswith(reads))
     with pytest.raises(StoreError, match="is corrupted"):
         READS[op](store, setup)
     store._db.conn = failing._real
@@ -229,3 +230,11 @@ def test_backend_integrity_error_maps_to_store_error_and_writes_nothing(store, p
         store.add_document(doc, duplicate)
     assert dump(project) == before
     assert store.add_document(doc, sentences).status == "added"
+
+
+def test_closed_store_says_so_on_read_and_write(tmp_path):
+    store = annot.open_project(tmp_path / "p")
+    store.close()
+    for call in (store.counts, store.revision, store.spans, lambda: store.add_span("x", 0, 1, "ACTOR")):
+        with pytest.raises(annot.StoreError, match=r"was closed \(Store.close\(\)\); nothing was changed"):
+            call()

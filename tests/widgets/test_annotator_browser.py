@@ -104,7 +104,7 @@ def test_annotator_browser_tags_with_mouse_and_keys(tmp_path: Path):
             painted.first.wait_for(timeout=10_000)
             assert "".join(painted.all_inner_texts()) == "Valeri Revenko"
             assert painted.first.get_attribute("title") == "ACTOR"
-            assert widget.locator(".annot-status").inner_text() == "saved"
+            assert widget.locator(".annot-status").inner_text().startswith("✓ saved")
             assert widget.locator(".annot-field select").count() >= 1  # the form for the new span
 
             # The help overlay opens and closes with "?".

@@ -17,7 +17,7 @@ def _utf16(text: str, index: int) -> int:
 @pytest.fixture
 def widget(project, seed_path: Path) -> Annotator:
     report = annot.ingest(str(seed_path), project)
-    return Annotator(project, report.results[0].doc_id, annotator="alice")
+    return Annotator(project, report.results[0].doc_id, annotator="alice", translate=False)
 
 
 def _current(widget: Annotator) -> dict:
@@ -44,7 +44,8 @@ def test_annotator_initial_traitlets_come_from_session_and_schema(widget: Annota
     assert names["ACTOR"]["key"] == "1" and names["ACTOR"]["color"] == "#1f77b4"
     qualifier = next(a for a in names["QUANTITY"]["attributes"] if a["name"] == "qualifier")
     assert qualifier["type"] == "enum" and "up to" in qualifier["choices"]
-    assert widget.translation == [] and widget.form == {}
+    assert widget.mt["rows"] == [] and widget.form == {}
+    assert widget.status == {"text": "", "kind": "info", "ack": 0}
 
 
 def test_annotator_select_snaps_and_label_actor_writes_store(widget: Annotator, project):
@@ -54,7 +55,7 @@ def test_annotator_select_snaps_and_label_actor_writes_store(widget: Annotator, 
     assert pending["text"] == "Valeri Revenko"
     assert sentence["text"][pending["utf16_start"] : pending["utf16_end"]] == "Valeri Revenko"
     widget.handle({"type": "label", "label": "ACTOR"})
-    assert widget.status == "saved"
+    assert widget.status["kind"] == "saved"
     rows = project.spans(label="ACTOR")
     assert list(rows["text"]) == ["Valeri Revenko"]
     assert rows.iloc[0]["attrs"] == {}  # ACTOR type left for the annotator to choose
@@ -66,7 +67,7 @@ def test_annotator_select_snaps_and_label_actor_writes_store(widget: Annotator, 
     widget.handle({"type": "attrs", "span_id": span["id"], "attrs": {"type": "person"}})
     assert project.get_span(span["id"]).attrs == {"type": "person"}
     widget.handle({"type": "attrs", "span_id": span["id"], "attrs": {"type": "wizard"}})
-    assert widget.status.startswith("Invalid value 'wizard'") and "\n" not in widget.status
+    assert widget.status["text"].startswith("Invalid value 'wizard'") and "\n" not in widget.status["text"]
     assert project.get_span(span["id"]).attrs == {"type": "person"}
 
 
@@ -87,7 +88,7 @@ def test_annotator_undo_redo_and_delete(widget: Annotator, project):
     widget.handle({"type": "label", "label": "ACTOR"})
     span_id = widget.form["span_id"]
     widget.handle({"type": "undo"})
-    assert widget.status == "saved" and len(project.spans()) == 0 and _current(widget)["spans"] == []
+    assert widget.status["kind"] == "saved" and len(project.spans()) == 0 and _current(widget)["spans"] == []
     widget.handle({"type": "redo"})
     assert [s["id"] for s in _current(widget)["spans"]] == [span_id]
     widget.handle({"type": "delete", "span_id": span_id})
@@ -95,7 +96,7 @@ def test_annotator_undo_redo_and_delete(widget: Annotator, project):
     widget.handle({"type": "undo"})
     assert len(project.spans()) == 1
     widget.handle({"type": "delete", "span_id": "sp-0000000000000000"})
-    assert "sp-0000000000000000" in widget.status and not widget.status.startswith("'")
+    assert "sp-0000000000000000" in widget.status["text"] and not widget.status["text"].startswith("'")
 
 
 def test_annotator_nav_moves_the_window(widget: Annotator):
@@ -112,13 +113,13 @@ def test_annotator_nav_moves_the_window(widget: Annotator):
 
 def test_annotator_errors_show_one_line_status(widget: Annotator, project):
     widget.handle({"type": "label", "label": "ACTOR"})
-    assert widget.status.startswith("Select some words first")
+    assert widget.status["text"].startswith("Select some words first")
     _select(widget, _current(widget), "“")
-    assert widget.status.startswith("Cannot select in sentence 0") and widget.form == {}
+    assert widget.status["text"].startswith("Cannot select in sentence 0") and widget.form == {}
     widget.handle({"type": "select", "sentence": 0, "utf16_start": 0, "utf16_end": 9999})
-    assert "past the end" in widget.status
+    assert "past the end" in widget.status["text"]
     widget.handle({"type": "label", "label": "WHO"})
-    assert "Valid labels: ACTOR, QUANTITY, STANCE" in widget.status
+    assert "Valid labels: ACTOR, QUANTITY, STANCE" in widget.status["text"]
     assert len(project.spans()) == 0
     with pytest.raises(ValueError, match="Unknown intent"):
         widget.handle({"type": "explode"})  # type: ignore[typeddict-item]
@@ -138,7 +139,8 @@ def test_annotator_shows_stored_translations(widget: Annotator, project):
     doc_id = widget.session.doc_id
     project.add_translations([Translation(doc_id, 1, "fake", "m", "1", "en", "pt", "en>pt", "fake|m", "<b>olá</b>")])
     widget.handle({"type": "nav", "to": "next"})
-    assert widget.translation == [{"engine": "fake", "text": "<b>olá</b>", "route": "en>pt"}]
+    rows = widget.mt["rows"]
+    assert [(r["engine"], r["text"], r["route"]) for r in rows] == [("fake", "<b>olá</b>", "en>pt")]
 
 
 def test_annotator_xss_text_stays_text_in_window(project, tmp_path: Path):
@@ -146,7 +148,7 @@ def test_annotator_xss_text_stays_text_in_window(project, tmp_path: Path):
     payload = "Alert <img src=x onerror=window.__xss=1> says the 😀 source."
     path.write_text(payload, encoding="utf-8")
     doc_id = annot.ingest(str(path), project, lang="en").results[0].doc_id
-    widget = Annotator(project, doc_id)
+    widget = Annotator(project, doc_id, translate=False)
     assert widget.window[0]["text"] == payload
     text = payload
     start = text.index("source")
@@ -154,3 +156,75 @@ def test_annotator_xss_text_stays_text_in_window(project, tmp_path: Path):
     widget.handle({"type": "label", "label": "ACTOR"})
     assert project.get_span(widget.form["span_id"]).text == "source"
     assert widget.window[0]["spans"][0]["utf16_start"] == _utf16(text, start)
+
+
+def test_annotator_acknowledges_each_intent_by_id(widget: Annotator):
+    widget.handle({"type": "nav", "to": "next", "id": 7})  # type: ignore[typeddict-unknown-key]
+    assert widget.status["ack"] == 7
+    widget.handle({"type": "label", "label": "ACTOR", "id": 8})  # type: ignore[typeddict-unknown-key]
+    assert widget.status["ack"] == 8 and widget.status["kind"] == "error"  # handled, and it failed
+
+
+def test_annotator_focus_shows_the_form_with_choices(widget: Annotator, project):
+    sentence = _go_to(widget, "says Minsk")
+    _select(widget, sentence, "Minsk")
+    widget.handle({"type": "label", "label": "ACTOR"})
+    minsk = widget.form["span_id"]
+    widget.handle({"type": "attrs", "span_id": minsk, "attrs": {"type": "government body", "canonical": "Belarus"}})
+    assert widget.form["names"] == ["Belarus"]  # completion for canonical names
+    widget.handle({"type": "clear"})
+    assert widget.form == {}
+    widget.handle({"type": "focus", "span_id": minsk})
+    assert widget.form["span_id"] == minsk and widget.form["attrs"]["canonical"] == "Belarus"
+    widget.handle({"type": "focus", "span_id": "sp-0000000000000000"})
+    assert widget.status["kind"] == "error"
+
+
+def test_annotator_stance_keys_prefill_and_holder_cycle(widget: Annotator, project):
+    sentence = _go_to(widget, "says Minsk")
+    _select(widget, sentence, "Minsk")
+    widget.handle({"type": "label", "label": "ACTOR"})
+    minsk = widget.form["span_id"]
+    widget.handle({"type": "label", "label": "STANCE"})
+    assert widget.form["label"] == "STANCE" and widget.form["cue"] == "says"
+    assert widget.form["attrs"] == {"evidence": "reported", "holder": "Minsk", "holder_span": minsk}
+    assert [h["id"] for h in widget.form["holders"]] == [minsk]
+    widget.handle({"type": "stance_set", "polarity": "supports"})
+    stance = project.spans(label="STANCE").iloc[0]
+    assert stance["attrs"] == {"evidence": "reported", "holder": "Minsk", "holder_span": minsk, "polarity": "supports"}
+    widget.handle({"type": "holder"})  # the next candidate after Minsk: the author
+    assert widget.form["attrs"]["holder"] == "author" and "holder_span" not in widget.form["attrs"]
+    widget.handle({"type": "stance_set", "evidence": "quoted"})
+    assert project.get_span(stance["id"]).attrs == {"evidence": "quoted", "holder": "author", "polarity": "supports"}
+
+
+def test_annotator_poll_and_siblings_see_edits_made_elsewhere(widget: Annotator, project):
+    twin = Annotator(project, widget.session.doc_id, annotator="bob", translate=False)
+    sentence = _current(widget)
+    _select(widget, sentence, "Minsk")
+    widget.handle({"type": "label", "label": "ACTOR"})
+    assert [s["text"] for s in _current(twin)["spans"]] == ["Minsk"]  # told at once, same kernel
+    other = annot.open_project(project.path, annotator="carol")  # as another kernel would
+    try:
+        start = sentence["text"].index("military personnel")
+        other.add_span(widget.session.doc_id, start, start + len("military personnel"), "QUANTITY")
+    finally:
+        other.close()
+    assert len(_current(widget)["spans"]) == 1
+    widget.handle({"type": "poll"})
+    assert sorted(s["text"] for s in _current(widget)["spans"]) == ["Minsk", "military personnel"]
+    # A span deleted elsewhere leaves the form of the widget showing it.
+    twin.handle({"type": "focus", "span_id": widget.form["span_id"]})
+    widget.handle({"type": "delete", "span_id": widget.form["span_id"]})
+    assert twin.form == {}
+    twin.close()
+
+
+def test_annotator_mt_choice_is_validated(widget: Annotator):
+    assert "pt" in widget.targets and widget.mt["target"] == "pt" and widget.mt["engine"] in widget.targets["pt"]
+    engines = widget.targets["pt"]
+    widget.handle({"type": "next_engine"})
+    assert widget.mt["engine"] == engines[1 % len(engines)]
+    widget.handle({"type": "mt", "target": "xx"})
+    assert widget.status["kind"] == "error" and "en->xx" in widget.status["text"]
+    assert widget.mt["target"] == "pt"

@@ -1,0 +1,420 @@
+"""The MT pane's logic: installed targets, stored translations with fidelity flags, background translation."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Literal, TypedDict
+
+from annot.errors import AnnotError, EngineNotInstalled, ModelNotInstalled
+from annot.pipeline import translate
+from annot.translate import Engine, check_numbers, engine_names, find_route, get_engine
+
+if TYPE_CHECKING:
+    from annot.model import Sentence, Translation
+    from annot.store import Store
+
+__all__ = ["BackgroundTranslator", "JobState", "MTRow", "missing_names", "mt_rows", "targets"]
+
+_log = logging.getLogger(__name__)
+
+
+# -- installed targets -----------------------------------------------------------
+
+
+def _installed_engines() -> list[Engine]:
+    """Every engine whose backend is installed, in ``engine_names()`` order (the pipeline's order)."""
+    found = []
+    for name in engine_names():
+        try:
+            found.append(get_engine(name))
+        except EngineNotInstalled:
+            continue
+    return found
+
+
+_Pairs = tuple[tuple[str, str], ...]
+
+
+@cache
+def _reachable(source: str, engines: tuple[Engine, ...], pairs: tuple[_Pairs, ...]) -> dict[str, tuple[str, ...]]:
+    # ``pairs`` is only part of the cache key: a route depends on nothing but the
+    # engines' names and pairs, so installing a model (new pairs) gives a fresh answer.
+    languages = {lang for engine_pairs in pairs for pair in engine_pairs for lang in pair} - {source}
+    reached: dict[str, tuple[str, ...]] = {}
+    for target in sorted(languages):
+        names = []
+        for engine in engines:
+            try:
+                find_route(engine, source, target, helpers=engines)
+            except ModelNotInstalled:
+                continue
+            names.append(engine.name)
+        if names:
+            reached[target] = tuple(sorted(names))
+    return reached
+
+
+def targets(source: str) -> dict[str, list[str]]:
+    """The languages installed engines translate ``source`` into, directly or through one pivot.
+
+    An engine counts for a target when it has the pair or reaches it through a
+    pivot language, itself or with another installed engine for one hop (what
+    ``annot.translate(..., engines=[name], helpers=<installed>)`` does). Engines
+    missing their backend are left out. Cheap to call again: the answer is
+    cached until an engine's pairs change.
+
+    Args:
+        source: ISO 639-1 code of the document's language.
+
+    Returns:
+        Target language -> sorted engine names, by language: ``{"pt": ["apertium", "argos", "bergamot"], ...}``.
+    """
+    engines = tuple(_installed_engines())
+    reached = _reachable(source, engines, tuple(tuple(engine.pairs()) for engine in engines))
+    return {target: list(names) for target, names in reached.items()}
+
+
+# -- stored translations with fidelity flags ---------------------------------------
+
+
+class MTRow(TypedDict):
+    """One engine's translation of a sentence, as the MT pane shows it."""
+
+    engine: str  # as stored: a pivot through another engine's hop is "argos+apertium"
+    route: str
+    text: str
+    model: str
+    signature: str
+    numbers_ok: bool
+    numbers: str  # ``check_numbers(...).describe()``: "ok", or "missing 9000; added 900"
+    missing_names: list[str]
+
+
+# Hand-written rather than a library: fuzzy matchers (rapidfuzz, jellyfish) score
+# string similarity, but the question here is narrower -- did the name come through
+# the translation, give or take accents, case and a short particle -- and a few lines
+# of unicodedata answer it predictably ("Rússia" keeps "Russia"; "Bielorrússia"
+# does not keep "Belarus", which is worth a look).
+_WORD = re.compile(r"\w+")
+
+
+def _folded_words(text: str) -> list[str]:
+    """The words of ``text`` without accents (NFKD, combining marks dropped), casefolded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
+
+
+def missing_names(names: Iterable[str], translation: str) -> list[str]:
+    """The names that do not survive in ``translation``, each once, in the order given.
+
+    Accents and case are ignored. A one-word name must occur in the
+    translation; a longer one is there when each of its words of 3+ letters is
+    (so "Valeri Revenko" is found in "o vice-ministro Valeri Revenko", and "Colonel
+    Valeri Revenko" in "o coronel Valeri Revenko" is not). Blank names are skipped.
+    """
+    text = " ".join(_folded_words(translation))
+    missing: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        words = _folded_words(name)
+        key = " ".join(words)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        long_words = [w for w in words if len(w) >= 3]
+        found = all(w in text for w in long_words) if len(words) > 1 and long_words else key in text
+        if not found:
+            missing.append(name.strip())
+    return missing
+
+
+def mt_rows(store: Store, doc_id: str, sentence: Sentence, target: str, names: Sequence[str] = ()) -> list[MTRow]:
+    """The stored translations of ``sentence`` into ``target``, one per engine, with fidelity flags.
+
+    Nothing is translated here (see ``BackgroundTranslator``). When an engine
+    has several translations of the sentence (an older model's and a newer
+    one's), the newest is shown.
+
+    Args:
+        store: the project.
+        doc_id: the sentence's document version.
+        sentence: the sentence (its ``index`` and ``text`` are used).
+        target: ISO 639-1 code of the translations.
+        names: the names to look for in each translation (the sentence's actors,
+            their text and canonical names).
+
+    Returns:
+        One row per engine, by engine name.
+    """
+    newest: dict[str, Translation] = {}
+    for tr in store.get_translations(doc_id, target=target, index=sentence.index):
+        kept = newest.get(tr.engine)
+        if kept is None or (tr.created_at, tr.signature) > (kept.created_at, kept.signature):
+            newest[tr.engine] = tr
+    rows = []
+    for engine in sorted(newest):
+        tr = newest[engine]
+        check = check_numbers(sentence.text, tr.text)
+        rows.append(MTRow(
+            engine=tr.engine, route=tr.route, text=tr.text, model=tr.model, signature=tr.signature,
+            numbers_ok=check.ok, numbers=check.describe(), missing_names=missing_names(names, tr.text),
+        ))  # fmt: skip
+    return rows
+
+
+# -- translating in the background ---------------------------------------------------
+
+
+_Status = Literal["idle", "running", "done", "error"]
+
+
+class JobState(TypedDict):
+    """Where translating the document into ``target`` with ``engine`` stands."""
+
+    target: str
+    engine: str
+    status: Literal["idle", "running", "done", "error"]
+    done: int  # sentences with a translation by the engine's current signature
+    total: int  # sentences in the document
+    error: str  # one line when status is "error", else ""
+
+
+@dataclass(slots=True, eq=False)
+class _Job:
+    state: JobState
+    pending: list[int]  # sentence indexes still to translate, in order
+    signature: str
+    helpers: list[str]
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+class BackgroundTranslator:
+    """Translates one document sentence batch by sentence batch on a worker thread.
+
+    ``ensure`` returns at once; one daemon thread works through the queued
+    (target, engine) jobs, one at a time (two neural engines on a small machine
+    only slow each other down), storing each batch through ``annot.translate``
+    so the store's cache applies (a sentence translated before with the same
+    signature is copied, not translated again). The store is shared with the
+    caller's thread: its one SQLite connection is serialized by a lock.
+
+    ``on_update(state)`` is called **on the worker thread** after each stored
+    batch (status "running", or "done" after the last) and on failure (status
+    "error"); it should be quick and must not wait for the worker (no ``join``).
+    An exception it raises is logged, and the work goes on.
+
+    Args:
+        store: the project.
+        doc_id: the document (any reference ``Store.document`` accepts; that version).
+        on_update: called with a copy of a job's state as it changes.
+        batch_size: sentences per stored batch.
+
+    Raises:
+        NotFound: no such document.
+    """
+
+    def __init__(
+        self, store: Store, doc_id: str, on_update: Callable[[JobState], None], *, batch_size: int = 8
+    ) -> None:
+        self.store = store
+        self.document = store.document(doc_id)
+        self.doc_id = self.document.id
+        self.on_update = on_update
+        self.batch_size = max(1, batch_size)
+        self._indexes = [s.index for s in store.get_sentences(self.document)]
+        self._lock = threading.Lock()
+        self._states: dict[tuple[str, str], JobState] = {}
+        self._queue: deque[_Job] = deque()  # the job being worked on first
+        self._complete: set[tuple[str, str, str]] = set()  # (target, engine, signature) all stored
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()  # the current worker's
+        self._threads: list[threading.Thread] = []
+
+    def _new_state(self, target: str, engine: str, status: _Status, done: int = 0, error: str = "") -> JobState:
+        return JobState(target=target, engine=engine, status=status, done=done, total=len(self._indexes), error=error)
+
+    def _set(self, target: str, engine: str, status: _Status, done: int, error: str = "") -> JobState:
+        """Record the state of a job that is not queued, and return a copy."""
+        with self._lock:
+            state = self._states[(target, engine)] = self._new_state(target, engine, status, done, error)
+            return state.copy()
+
+    def state(self, target: str, engine: str) -> JobState:
+        """The last known state of a job (status "idle" and ``done`` 0 when it was never ensured)."""
+        with self._lock:
+            known = self._states.get((target, engine))
+            return known.copy() if known is not None else self._new_state(target, engine, "idle")
+
+    def _queued(self, target: str, engine: str) -> _Job | None:
+        for job in self._queue:
+            if (job.state["target"], job.state["engine"]) == (target, engine):
+                return job
+        return None
+
+    @staticmethod
+    def _prioritize(job: _Job, first: Sequence[int]) -> None:
+        if not first:
+            return
+        pending = set(job.pending)
+        front = [i for i in dict.fromkeys(first) if i in pending]
+        if front:
+            ahead = set(front)
+            job.pending = front + [i for i in job.pending if i not in ahead]
+
+    def ensure(self, target: str, engine: str, first: Sequence[int] = ()) -> JobState:
+        """Make sure every sentence gets a translation into ``target`` by ``engine``; return at once.
+
+        What is missing (no translation with the engine's current signature for
+        the route ``annot.translate`` takes) is queued: the sentences ``first``
+        (the visible window), then the rest in document order. Asking again for
+        a queued or running job only moves ``first`` to the front of its queue.
+
+        Args:
+            target: ISO 639-1 code of the translations.
+            engine: an engine name (see ``targets``).
+            first: sentence indexes to translate before the others.
+
+        Returns:
+            The job's state: "done" when everything is stored (no thread is
+            started), "running" when queued or working, "error" when the engine
+            cannot translate the pair (the message says why; nothing is queued).
+        """
+        with self._lock:
+            job = self._queued(target, engine)
+            if job is not None:
+                self._prioritize(job, first)
+                return job.state.copy()
+        source = self.document.lang
+        if source == target:  # a route may exist (en>pt>en) but annot.translate skips such documents
+            return self._set(target, engine, "error", 0, f"Document {self.doc_id} is already in {source}.")
+        helpers = _installed_engines()
+        try:
+            route = find_route(get_engine(engine), source, target, helpers=helpers)
+            signature = route.engine.signature(source, target)
+        except AnnotError as exc:
+            return self._set(target, engine, "error", 0, _one_line(exc))
+        if (target, engine, signature) in self._complete:
+            return self._set(target, engine, "done", len(self._indexes))
+        have = {tr.index for tr in self.store.get_translations(self.doc_id, target=target) if tr.signature == signature}
+        missing = [i for i in self._indexes if i not in have]
+        if not missing:
+            self._complete.add((target, engine, signature))
+            return self._set(target, engine, "done", len(self._indexes))
+        with self._lock:
+            job = self._queued(target, engine)  # queued by another thread meanwhile
+            if job is not None:
+                self._prioritize(job, first)
+                return job.state.copy()
+            state = self._states[(target, engine)] = self._new_state(
+                target, engine, "running", len(self._indexes) - len(missing)
+            )
+            job = _Job(state, missing, signature, [e.name for e in helpers])
+            self._prioritize(job, first)
+            self._queue.append(job)
+            if self._thread is None:
+                self._start()
+            return state.copy()
+
+    def _start(self) -> None:
+        """Start a worker (lock held); it first waits for a stopped one to finish its batch."""
+        previous = self._threads[-1] if self._threads else None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._work, args=(self._stop, previous), name=f"annot-mt-{self.doc_id[:12]}", daemon=True
+        )
+        self._threads = [t for t in self._threads if t.is_alive()] + [self._thread]
+        self._thread.start()
+
+    def _work(self, stop: threading.Event, previous: threading.Thread | None) -> None:
+        if previous is not None:
+            previous.join()  # one worker at a time, even just after close()
+        while True:
+            with self._lock:
+                if stop.is_set() or not self._queue:
+                    if self._thread is threading.current_thread():
+                        self._thread = None
+                    return
+                job = self._queue[0]
+                batch = job.pending[: self.batch_size]
+                del job.pending[: self.batch_size]
+            state = self._run(job, batch)
+            if not stop.is_set():  # after close(), nobody is listening
+                self._notify(state)
+
+    def _run(self, job: _Job, batch: list[int]) -> JobState:
+        """Translate and store one batch; return the job's new state."""
+        target, engine = job.state["target"], job.state["engine"]
+        try:
+            translate(self.document, self.store, to=target, engines=[engine], helpers=job.helpers,
+                      sentences=batch, progress=None)  # fmt: skip
+        except AnnotError as exc:
+            return self._fail(job, _one_line(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug: logged with its traceback, shown, and the queue goes on
+            _log.exception("translating %s into %s with %s failed", self.doc_id, target, engine)
+            return self._fail(job, f"unexpected error (a bug, please report it): {exc!r}")
+        with self._lock:
+            job.state["done"] += len(batch)
+            if not job.pending:
+                job.state["status"] = "done"
+                self._complete.add((target, engine, job.signature))
+                self._drop(job)
+            return job.state.copy()
+
+    def _drop(self, job: _Job) -> None:
+        if job in self._queue:
+            self._queue.remove(job)
+
+    def _fail(self, job: _Job, error: str) -> JobState:
+        with self._lock:
+            job.state["status"] = "error"
+            job.state["error"] = error
+            self._drop(job)
+            return job.state.copy()
+
+    def _notify(self, state: JobState) -> None:
+        try:
+            self.on_update(state)
+        except Exception:  # noqa: BLE001 - a bug in the view must not stop the translations
+            _log.exception("on_update failed for %s->%s with %s", self.document.lang, state["target"], state["engine"])
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait until no job is left (for tests and notebooks; never from ``on_update``).
+
+        Returns:
+            True when the worker is idle, False when ``timeout`` seconds passed first.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                self._threads = [t for t in self._threads if t.is_alive()]
+                alive = list(self._threads)
+            if not alive:
+                return True
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return False
+            alive[0].join(remaining)
+
+    def close(self) -> None:
+        """Stop after the batch being translated (it is stored) and forget the queued jobs.
+
+        Returns at once; ``join()`` waits for the worker to finish. Unfinished jobs
+        go back to status "idle"; a later ``ensure`` starts again.
+        """
+        with self._lock:
+            self._stop.set()
+            self._thread = None
+            for job in self._queue:
+                job.state["status"] = "idle"
+            self._queue.clear()
