@@ -58,9 +58,14 @@ def start_lab(scratch: Path, token: str) -> tuple[subprocess.Popen, int]:
     raise SystemExit("JupyterLab did not start within 60 s")
 
 
-def open_and_run_all(page: Any, port: int, token: str, notebook: str) -> None:
-    """Open ``notebook`` (relative to the server's root) in JupyterLab and run all its cells."""
-    page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?token={token}")
+def open_and_run_all(page: Any, port: int, token: str, notebook: str, workspace: str | None = None) -> None:
+    """Open ``notebook`` (relative to the server's root) in JupyterLab and run all its cells.
+
+    A ``workspace`` name opens it alone in that workspace, so another page's
+    open notebooks are not restored next to it.
+    """
+    where = f"workspaces/{workspace}/tree" if workspace else "tree"
+    page.goto(f"http://127.0.0.1:{port}/lab/{where}/{notebook}?token={token}")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
     page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
     page.keyboard.press("Escape")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["AnnotationSession", "STANCE_FIELDS", "Selection", "SentenceView", "SpanView"]
 
 _DEFAULT_COLOR = "#7f7f7f"
+_KEPT_NAME_TYPES = {"person", "organization", "media"}
 STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "evidence")
 
 
@@ -433,6 +434,20 @@ class AnnotationSession:
     def actor_names(self) -> list[str]:
         """Sorted distinct names of the project's ACTOR spans (canonical name, else the text), for completion."""
         return self.store.names("ACTOR", "canonical")
+
+    def kept_names(self) -> list[str]:
+        """Names a faithful translation of the current sentence keeps as written, for the MT pane's flags.
+
+        The text and canonical name of its ACTOR spans typed person, organization
+        or media outlet. States, government bodies and untyped actors are left
+        out: translations rightly change them (Belarus -> Bielorrússia, "the
+        Defense Ministry" -> "o Ministério da Defesa").
+        """
+        names: list[str] = []
+        for span in self.spans_in(self._index):
+            if span.label == "ACTOR" and span.attrs.get("type") in _KEPT_NAME_TYPES:
+                names += [name for name in (span.text, span.attrs.get("canonical")) if name and name not in names]
+        return names
 
     def label_keys(self) -> dict[str, str]:
         """Keyboard shortcuts from the schema: key -> label name (``"1"`` -> ``"ACTOR"``)."""

@@ -15,7 +15,6 @@ from annot.store.migrations import SCHEMA_VERSION, migrate
 __all__ = ["Database", "DB_NAME"]
 
 DB_NAME = "annot.db"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -28,18 +27,25 @@ def _corrupt(path: Path, detail: str) -> StoreError:
 
 
 def _check_existing(path: Path) -> None:
-    """Validate an existing store file without writing a byte to it."""
+    """Validate an existing store file without writing a byte to it.
+
+    The file is never opened with Python's own file handles: closing one would
+    release every POSIX lock this process holds on it, including those of
+    SQLite connections already open on the project (another ``Store`` in the
+    same notebook), whose later writes would then be invisible to other
+    processes and lost when another process removes the WAL file. SQLite itself
+    tracks its handles per process and reads the header here.
+    """
     try:
-        with path.open("rb") as fh:
-            header = fh.read(len(_SQLITE_MAGIC))
+        size = path.stat().st_size
+        if not path.is_file():
+            raise IsADirectoryError(f"{path} is not a file")
     except OSError as exc:
         raise StoreError(f"Cannot read store file {path}: {exc}. Check that it is a readable file.") from exc
-    if not header:
+    if size == 0:
         # An empty file is a store another process is creating right now (SQLite
         # creates the file on connect and writes it on the first commit).
         return
-    if header != _SQLITE_MAGIC:
-        raise _corrupt(path, "not an SQLite database: bad file header")
     try:
         # mode=ro: a corrupted or newer file must not be modified by opening it.
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -47,7 +53,14 @@ def _check_existing(path: Path) -> None:
         raise _corrupt(path, str(exc)) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        status = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        try:
+            status = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise _corrupt(path, "not an SQLite database: bad file header") from exc
+            if "unable to open" in str(exc):
+                raise StoreError(f"Cannot read store file {path}: {exc}. Check that it is a readable file.") from exc
+            raise
         if status != "ok":
             raise _corrupt(path, f"integrity check: {status}")
         has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()

@@ -32,7 +32,8 @@ function h(tag, className, text) {
 }
 
 function describe(span) {
-  const attrs = Object.entries(span.attrs || {}).map(([k, v]) => `${k}: ${v}`);
+  // Span references are ids: the name next to them (holder) says who it is.
+  const attrs = Object.entries(span.attrs || {}).filter(([k]) => !k.endsWith("_span")).map(([k, v]) => `${k}: ${v}`);
   return attrs.length ? `${span.label} (${attrs.join(", ")})` : span.label;
 }
 
@@ -333,9 +334,11 @@ function render({ model, el }) {
     const line = h("div", main ? "annot-mt-row annot-mt-main" : "annot-mt-row");
     const engine = h("span", "annot-mt-engine", row.engine);
     engine.title = `${row.route} · ${row.model}`;
-    const text = h("span", "annot-mt-text", row.text);
+    const body = h("div", "annot-mt-body");
+    const text = h("div", "annot-mt-text", row.text);
     text.dir = "auto";
-    line.append(engine, text, flagsOf(row));
+    body.append(text, flagsOf(row));
+    line.append(engine, body);
     if (!main) {
       line.title = "click to show this engine first";
       line.addEventListener("click", () => { send({ type: "mt", engine: row.engine.split("+")[0] }); refocus(); });
@@ -376,7 +379,8 @@ function render({ model, el }) {
     }
     mt.append(head);
     if (main) mt.append(mtRow(main, true));
-    else if (!job || job.status !== "error") mt.append(h("div", "annot-mt-row annot-hint", "translation on its way…"));
+    else if (job && job.status === "running") mt.append(h("div", "annot-mt-row annot-hint", "translation on its way…"));
+    else if (!job) mt.append(h("div", "annot-mt-row annot-hint", `no ${state.engine} translation stored (annot translate)`));
     const others = rows.filter((r) => r !== main);
     if (others.length) {
       const fold = h("details", "annot-mt-others");

@@ -175,16 +175,23 @@ class Annotator(anywidget.AnyWidget):
             raise ValueError(f"Unknown intent type {kind!r}; valid: select, label, focus, attrs, delete, nav, undo, "
                              "redo, stance, stance_set, holder, clear, poll, mt, next_engine.")  # fmt: skip
         self._ack = max(self._ack, int(intent.get("id", 0) or 0))  # type: ignore[call-overload]
-        writes = self.session.store.revision()
+        store = self.session.store
         with self.hold_sync():
             try:
+                before = store.revision()
                 handler(intent)
             except AnnotError as exc:
+                before = None
                 self._say(str(exc), "error")  # one line: NotFound overrides KeyError's quoting
-            if kind != "poll":
-                self._sync()
+            try:
+                if kind != "poll":
+                    self._sync()  # after a failure too: the view shows what is stored, nothing else
+                wrote = before is not None and store.revision() != before
+            except AnnotError as exc:  # the store itself is unusable (closed, corrupted)
+                wrote = False
+                self._say(str(exc), "error")
             self.status = {**self.status, "ack": self._ack}
-        if self.session.store.revision() != writes:
+        if wrote:
             self._tell_others()
 
     def _say(self, text: str, kind: Literal["saved", "error", "info"] = "info") -> None:
@@ -237,9 +244,7 @@ class Annotator(anywidget.AnyWidget):
                 self.mt = {"target": target, "engine": engine, "rows": [], "job": None}
                 return
             sentence = s.sentences[s.index]
-            names = [name for span in s.spans_in(s.index) if span.label == "ACTOR"
-                     for name in (span.text, span.attrs.get("canonical")) if name]  # fmt: skip
-            rows = mt_rows(s.store, s.doc_id, sentence, target, names)
+            rows = mt_rows(s.store, s.doc_id, sentence, target, s.kept_names())
             job: JobState | None = None
             # A pivot through another engine is stored as "argos+apertium": it is argos's row.
             if self._background is not None and engine and not any(_base(r["engine"]) == engine for r in rows):
@@ -379,6 +384,10 @@ class Annotator(anywidget.AnyWidget):
 
     def _do_holder(self, _intent: SimpleIntent) -> None:
         self._show(self.session.cycle_holder())
+
+    def go(self, index: int) -> None:
+        """Show sentence ``index`` (0-based; out-of-range indexes clamp), as the keys do."""
+        self.handle({"type": "nav", "to": "index", "index": index})
 
     def close(self) -> None:
         """Stop background translation and close the widget's views."""

@@ -202,3 +202,29 @@ def test_store_two_objects_in_threads_write_concurrently(project):
     with Store(project) as store:
         assert store.stats().loc[["t1", "t2"], "total"].tolist() == [100, 100]
     assert integrity(project) == "ok"
+
+
+
+def test_a_second_store_in_one_process_keeps_the_first_ones_writes_visible(tmp_path: Path):
+    """Opening and closing another Store on the same project must not drop the first one's SQLite locks.
+
+    POSIX locks belong to the process: closing any handle on the file releases
+    them all, after which another process may checkpoint and delete the WAL
+    under the first Store, whose later writes are then lost (a notebook that
+    opens the project twice did exactly this).
+    """
+    import annot
+
+    text = tmp_path / "a.en.txt"
+    text.write_text("Russia moved 9,000 troops. Minsk agreed.", encoding="utf-8")
+    first = annot.open_project(tmp_path / "p")
+    doc_id = annot.ingest(str(text), first).results[0].doc_id
+    first.add_span(doc_id, 0, 6, "ACTOR")
+    annot.open_project(tmp_path / "p").close()
+    count = [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+             " print(c.execute('SELECT count(*) FROM spans').fetchone()[0])", str(tmp_path / "p" / "annot.db")]  # fmt: skip
+    first.add_span(doc_id, 27, 32, "ACTOR")
+    assert subprocess.run(count, capture_output=True, text=True, check=True).stdout.strip() == "2"
+    first.add_span(doc_id, 13, 18, "QUANTITY")  # after the other process closed: the WAL must still be ours
+    assert subprocess.run(count, capture_output=True, text=True, check=True).stdout.strip() == "3"
+    first.close()

@@ -93,7 +93,8 @@ def lab(scratch: Path) -> Iterator[tuple[Any, Any, int, str]]:
 def wait_all_cells_ran(page: Any, timeout: float = 180_000) -> None:
     """Every code cell shows an execution count ("[7]:", not "[*]:" or "[ ]:")."""
     page.wait_for_function(
-        """() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+        """() => { const p = [...document.querySelectorAll(
+                       '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
                    return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }""",
         timeout=timeout,
     )

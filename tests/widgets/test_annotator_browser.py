@@ -1,146 +1,246 @@
-"""The annotation widget in a real browser: JupyterLab in chromium (Playwright) runs a notebook showing it.
+"""The annotation widget in a real browser: scripts, offsets, keys, saving and consistency.
 
-Drives the page as a person would (keys, a mouse drag over words, a label key)
-and checks the store on disk from this process. Saves docs/annotator.png when ANNOT_UPDATE_SCREENSHOTS=1.
+JupyterLab in chromium (Playwright) runs notebooks showing the widget on the
+seed article, an XSS document, Cyrillic, Arabic (right to left) and emoji
+text; a second notebook (another kernel) shows the seed article too. The test
+drives the page as a person would (mouse over words, keys) and checks the store
+on disk from this process. Saves docs/annotator.png when ANNOT_UPDATE_SCREENSHOTS=1.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
-import secrets
-import shutil
+import sqlite3
 from pathlib import Path
 
 import annot
 
-ROOT = Path(__file__).resolve().parents[2]
+from .browser import ROOT, double_click, drag_over, lab, painted, wait_all_cells_ran, write_notebook
+
 SEED = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
-XSS = "Alert <img src=x onerror=window.__xss=1> in the feed."
+TEXTS = {
+    "xss.en.txt": "Alert <img src=x onerror=window.__xss=1> in the feed. <script>window.__xss=2</script> Done.",
+    "cyrillic.ru.txt": "Минобороны Беларуси сообщило о прибытии 9000 российских военных. Это второй эшелон.",
+    "rtl.ar.txt": "قالت وزارة الدفاع في بيلاروسيا إن القوات الروسية وصلت. هذا بيان رسمي.",
+    "emoji.en.txt": "Reported 😀😀 by 🇧🇾 state media: Belarus expects up to 9,000 troops 🚂 this week.",
+}
 
 
-def _screenshot_module():
-    spec = importlib.util.spec_from_file_location("annot_screenshot", ROOT / "scripts" / "screenshot.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+def _setup_cell(project: Path, scratch: Path) -> str:
+    lines = [
+        "import annot\nfrom annot.widgets import Annotator",
+        f"store = annot.open_project({str(project)!r}, annotator='browser')",
+        f"seed = annot.ingest({str(SEED)!r}, store).results[0].doc_id",
+    ]
+    for name in TEXTS:
+        var, lang = name.split(".")[0], name.split(".")[1]
+        lines.append(f"{var} = annot.ingest({str(scratch / name)!r}, store, lang={lang!r}).results[0].doc_id")
+    # A translation that changed a number, as a careless typist would: the MT pane flags it.
+    lines.append("store.add_translations([annot.Translation(emoji, 0, 'typist', 'manual', '1', 'en', 'pt', 'en>pt',"
+                 " 'typist|manual|1', 'Relatado pela mídia estatal: Belarus espera até 9.500 soldados esta semana.')])")
+    return "\n".join(lines)
 
 
-def _write_notebook(path: Path, project: Path, xss: Path) -> None:
-    setup = (
-        "import annot\nfrom annot.widgets import Annotator\n"
-        f"store = annot.open_project({str(project)!r}, annotator='browser')\n"
-        f"seed = annot.ingest({str(SEED)!r}, store).results[0].doc_id\n"
-        f"bad = annot.ingest({str(xss)!r}, store, lang='en').results[0].doc_id"
-    )
-    cells = [setup, "Annotator(store, seed)", "Annotator(store, bad)"]
-    notebook = {
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
-            for source in cells
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(notebook), encoding="utf-8")
+def _status(widget) -> str:
+    return widget.locator(".annot-status").inner_text()
 
 
-def test_annotator_browser_tags_with_mouse_and_keys(tmp_path: Path):
-    assert shutil.which("chromium"), "chromium is missing: ./run installs it (scripts/apt-packages.txt)"
-    from playwright.sync_api import sync_playwright
+def _tag(page, widget, phrase: str, key: str, *, double: bool = False) -> None:
+    text = widget.locator(".annot-current .annot-text")
+    (double_click if double else drag_over)(page, text, phrase)
+    widget.locator(".annot-current .annot-pending").first.wait_for(timeout=10_000)
+    page.keyboard.press(key)
+    widget.locator(".annot-status.annot-saved").wait_for(timeout=15_000)
 
-    shot = _screenshot_module()
-    project, xss = tmp_path / "project", tmp_path / "xss.en.txt"
-    xss.write_text(XSS, encoding="utf-8")
-    (tmp_path / "root").mkdir()
-    _write_notebook(tmp_path / "root" / "annotate.ipynb", project, xss)
-    token = secrets.token_hex(16)
-    proc, port = shot.start_lab(tmp_path, token)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=shot.CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1300, "height": 1000})
-            shot.open_and_run_all(page, port, token, "annotate.ipynb")
-            widgets = page.locator(".annot-annotator")
-            widgets.nth(1).wait_for(timeout=60_000)
-            widget = widgets.first
-            cells = page.locator(".jp-Notebook .jp-Cell")
-            n_cells = cells.count()
 
-            # Keys on the widget move through the document, and never reach the notebook.
-            widget.focus()
-            current = widget.locator(".annot-current .annot-text")
-            for _ in range(4):
-                page.keyboard.press("j")
-            widget.locator(".annot-current .annot-text", has_text="Valeri Revenko").wait_for(timeout=10_000)
-            for key in ("a", "b", "d", "d"):
-                page.keyboard.press(key)
-            page.wait_for_timeout(300)
-            assert cells.count() == n_cells
-            assert "sentence 5 of 14" in widget.locator(".annot-position").inner_text()
+def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
+    project = tmp_path / "project"
+    for name, text in TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    root = tmp_path / "root"
+    root.mkdir()
+    write_notebook(root / "annotate.ipynb", [
+        _setup_cell(project, tmp_path),
+        "Annotator(store, seed, translate=False)",
+        "Annotator(store, xss, translate=False)",
+        "Annotator(store, cyrillic, translate=False)",
+        "Annotator(store, rtl, translate=False)",
+        "Annotator(store, emoji, translate=False)",
+        "closing = annot.open_project(store.path, annotator='closing')\nAnnotator(closing, seed, translate=False)",
+        "closing.close()",
+    ])  # fmt: skip
+    write_notebook(root / "twin.ipynb", [
+        f"import annot\nfrom annot.widgets import Annotator\nstore = annot.open_project({str(project)!r}, annotator='twin')",
+        "Annotator(store, 'belarus-russian-grouping', translate=False)",
+    ])  # fmt: skip
+    with lab(tmp_path) as (browser, shot, port, token):
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        shot.open_and_run_all(page, port, token, "annotate.ipynb")
+        wait_all_cells_ran(page)
+        widgets = page.locator(".annot-annotator")
+        widgets.nth(5).wait_for(timeout=60_000)
+        seed, xss, cyrillic, rtl, emoji, closing = (widgets.nth(i) for i in range(6))
+        cells = page.locator(".jp-Notebook .jp-Cell")
+        n_cells = cells.count()
 
-            # A mouse drag from inside "Valeri" to inside "Revenko", snapped to the two words.
-            box = current.evaluate(
-                """el => {
-                    const node = el.firstChild.firstChild, at = node.data.indexOf('aleri Revenk');
-                    const r = document.createRange();
-                    r.setStart(node, at); r.setEnd(node, at + 1);
-                    const a = r.getBoundingClientRect();
-                    r.setStart(node, at + 11); r.setEnd(node, at + 12);
-                    const b = r.getBoundingClientRect();
-                    return {x1: a.left + a.width / 2, y1: a.top + a.height / 2, x2: b.left + b.width / 2, y2: b.top + b.height / 2};
-                }"""
-            )
-            page.mouse.move(box["x1"], box["y1"])
-            page.mouse.down()
-            page.mouse.move(box["x2"], box["y2"], steps=5)
-            page.mouse.up()
-            widget.locator(".annot-current .annot-pending").first.wait_for(timeout=10_000)
-            assert widget.locator(".annot-pending-text").inner_text() == "Valeri Revenko"
-            page.keyboard.press("1")
-            painted = widget.locator(".annot-current .annot-span")
-            painted.first.wait_for(timeout=10_000)
-            assert "".join(painted.all_inner_texts()) == "Valeri Revenko"
-            assert painted.first.get_attribute("title") == "ACTOR"
-            assert widget.locator(".annot-status").inner_text().startswith("✓ saved")
-            assert widget.locator(".annot-field select").count() >= 1  # the form for the new span
+        # Keys on the widget move through the document and never reach the notebook.
+        seed.focus()
+        for _ in range(4):
+            page.keyboard.press("j")
+        seed.locator(".annot-current .annot-text", has_text="Valeri Revenko").wait_for(timeout=10_000)
+        for key in ("a", "b", "d", "d"):
+            page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        assert cells.count() == n_cells
+        assert "sentence 5 of 14" in seed.locator(".annot-position").inner_text()
 
-            # The help overlay opens and closes with "?".
-            page.keyboard.press("?")
-            assert widget.locator(".annot-help").is_visible()
-            page.keyboard.press("?")
-            assert not widget.locator(".annot-help").is_visible()
-            assert cells.count() == n_cells
+        # Saving: while another process holds the store's write lock, the edit reads "saving…" and is not
+        # painted; it is painted and "saved" once the store has committed it.
+        locker = sqlite3.connect(project / "annot.db", isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
+        drag_over(page, seed.locator(".annot-current .annot-text"), "aleri Revenk")
+        seed.locator(".annot-current .annot-pending").first.wait_for(timeout=10_000)
+        assert seed.locator(".annot-pending-text").inner_text() == "Valeri Revenko"
+        page.keyboard.press("1")
+        seed.locator(".annot-status.annot-saving").wait_for(timeout=5_000)
+        page.wait_for_timeout(1500)
+        assert _status(seed) == "saving…" and seed.locator(".annot-current .annot-span").count() == 0
+        locker.execute("ROLLBACK")
+        locker.close()
+        seed.locator(".annot-status.annot-saved").wait_for(timeout=15_000)
+        assert painted(seed)["4"] == [["ACTOR", "Valeri Revenko"]]
+        assert seed.locator(".annot-current .annot-span").first.get_attribute("title") == "ACTOR"
 
-            # Untrusted text is shown as characters, never run.
-            bad = widgets.nth(1)
-            assert "<img src=x onerror=window.__xss=1>" in bad.locator(".annot-current").inner_text()
-            assert bad.locator("img").count() == 0
-            assert page.evaluate("() => window.__xss") is None
+        # Two notebooks (two kernels) on the same document stay consistent: an edit in one shows in the other.
+        twin_page = browser.new_page(viewport={"width": 1300, "height": 900})
+        shot.open_and_run_all(twin_page, port, token, "twin.ipynb", workspace="twin")
+        wait_all_cells_ran(twin_page)
+        twin = twin_page.locator(".annot-annotator").first
+        twin.focus()
+        for _ in range(4):
+            twin_page.keyboard.press("j")
+        twin.locator('.annot-current[data-index="4"]').wait_for(timeout=10_000)
+        assert painted(twin)["4"] == [["ACTOR", "Valeri Revenko"]]
+        _tag(twin_page, twin, "Colonel", "1", double=True)
+        page.bring_to_front()  # a hidden page does not poll
+        seed.locator(".annot-current .annot-span", has_text="Colonel").wait_for(timeout=10_000)  # polled in ~1 s
+        seed.scroll_into_view_if_needed()
+        seed.focus()
+        page.keyboard.press("Control+z")  # the first notebook's annotator undoes its own last edit only
+        seed.locator(".annot-status.annot-saved").wait_for(timeout=15_000)
+        twin_page.bring_to_front()
+        twin.locator(".annot-current .annot-span", has_text="Valeri").wait_for(state="detached", timeout=10_000)
+        assert painted(twin)["4"] == [["ACTOR", "Colonel"]]
 
-            # The control: the same key in the notebook itself (command mode) does add a cell.
-            cells.first.locator(".jp-InputPrompt").click()
-            page.keyboard.press("Escape")
-            page.keyboard.press("a")
-            page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > {n_cells}")
+        page.bring_to_front()
 
-            widget.scroll_into_view_if_needed()
-            # The README's picture is refreshed on request only: a test run never edits the repository.
-            update = os.environ.get("ANNOT_UPDATE_SCREENSHOTS") == "1"
-            out = ROOT / "docs" / "annotator.png" if update else tmp_path / "annotator.png"
-            widget.screenshot(path=str(out))
-            assert out.stat().st_size > 10_000
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        # The help overlay opens and closes with "?".
+        page.keyboard.press("?")
+        assert seed.locator(".annot-help").is_visible()
+        page.keyboard.press("?")
+        assert not seed.locator(".annot-help").is_visible()
+
+        # Untrusted text is shown as characters, never run.
+        assert "<img src=x onerror=window.__xss=1>" in xss.locator(".annot-current").inner_text()
+        assert xss.locator("img").count() == 0 and xss.locator("script").count() == 0
+        assert page.evaluate("() => window.__xss") is None
+
+        # Cyrillic, by mouse.
+        cyrillic.scroll_into_view_if_needed()
+        cyrillic.focus()
+        _tag(page, cyrillic, "инобороны Беларус", "1")
+        assert painted(cyrillic)["0"] == [["ACTOR", "Минобороны Беларуси"]]
+        _tag(page, cyrillic, "9000 российских военных", "2")
+        assert cyrillic.locator('input[data-attr="value"]').input_value() == "9000"
+
+        # Arabic reads right to left; a double-click takes one word, stored exactly.
+        rtl.scroll_into_view_if_needed()
+        rtl.focus()
+        assert rtl.locator(".annot-current .annot-text").evaluate("el => getComputedStyle(el).direction") == "rtl"
+        _tag(page, rtl, "بيلاروسيا", "1", double=True)
+        assert painted(rtl)["0"] == [["ACTOR", "بيلاروسيا"]]
+
+        # Emoji before a span (surrogate pairs, a flag of two code points) do not shift it.
+        emoji.scroll_into_view_if_needed()
+        emoji.focus()
+        _tag(page, emoji, "elaru", "1")
+        _tag(page, emoji, "up to 9,000 troops", "2")
+        assert painted(emoji)["0"] == [["ACTOR", "Belarus"], ["QUANTITY", "up to 9,000 troops"]]
+        emoji.locator(".annot-mt-others summary").click()
+        flag = emoji.locator(".annot-mt-others .annot-flag-numbers")
+        assert flag.inner_text().startswith("numbers:") and "9000" in flag.inner_text()
+
+        # A widget whose store was closed in the notebook says so, and shows nothing as saved.
+        closing.scroll_into_view_if_needed()
+        closing.focus()
+        double_click(page, closing.locator(".annot-current .annot-text"), "Minsk")
+        closing.locator(".annot-status.annot-error").wait_for(timeout=10_000)
+        page.keyboard.press("1")
+        page.wait_for_timeout(500)
+        assert "was closed" in _status(closing) and closing.locator(".annot-span").count() == 0
+
+        # The control: the same key in the notebook itself (command mode) does add a cell.
+        cells.first.locator(".jp-InputPrompt").click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("a")
+        page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > {n_cells}")
 
     store = annot.open_project(project)
     try:
-        rows = store.spans(label="ACTOR")
-        assert list(rows["text"]) == ["Valeri Revenko"]
-        assert list(rows["annotator"]) == ["browser"]
+        rows = store.spans()
+        got = sorted((r.label, r.text, r.annotator) for r in rows.itertuples())
+        assert got == [
+            ("ACTOR", "Belarus", "browser"), ("ACTOR", "Colonel", "twin"), ("ACTOR", "Минобороны Беларуси", "browser"),
+            ("ACTOR", "بيلاروسيا", "browser"), ("QUANTITY", "9000 российских военных", "browser"),
+            ("QUANTITY", "up to 9,000 troops", "browser"),
+        ]  # fmt: skip
+        quantity = rows[rows.text == "up to 9,000 troops"].iloc[0]
+        assert quantity["attrs"]["value"] == 9000 and quantity["attrs"]["qualifier"] == "up to"
     finally:
         store.close()
+
+
+def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
+    """The README's picture: the seed article with an actor, a quantity, a stance and the MT pane."""
+    project = tmp_path / "project"
+    store = annot.open_project(project, annotator="demo")
+    try:
+        doc = store.document(annot.ingest(str(SEED), store).results[0].doc_id)
+        annot.translate(doc, store, to="pt")
+        text = doc.text
+
+        sentence = store.get_sentences(doc)[2]
+
+        def span(phrase: str, label: str, attrs: dict) -> annot.Span:
+            start = text.index(phrase, sentence.start)
+            return store.add_span(doc.id, start, start + len(phrase), label, attrs)
+
+        span("Russia", "ACTOR", {"type": "state"})
+        span("some 170 tanks", "QUANTITY", {"value": 170, "unit": "tanks", "qualifier": "approximately"})
+        span("up to 200 armored combat vehicles", "QUANTITY", {"value": 200, "unit": "armored combat vehicles", "qualifier": "up to"})
+        ministry = span("the Belarusian Defense Ministry", "ACTOR", {"type": "government body", "canonical": "Belarus"})
+        store.add_span(doc.id, sentence.start, sentence.end, "STANCE",
+                       {"holder_span": ministry.id, "holder": "Belarus", "evidence": "reported", "polarity": "neutral"})  # fmt: skip
+    finally:
+        store.close()
+    root = tmp_path / "root"
+    root.mkdir()
+    write_notebook(root / "shot.ipynb", [
+        f"import annot\nfrom annot.widgets import Annotator\nstore = annot.open_project({str(project)!r}, annotator='demo')",
+        "w = Annotator(store, 'belarus-russian-grouping', target='pt', engine='argos')\nw.go(2)\nw",
+    ])  # fmt: skip
+    with lab(tmp_path) as (browser, shot, port, token):
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        shot.open_and_run_all(page, port, token, "shot.ipynb")
+        wait_all_cells_ran(page)
+        widget = page.locator(".annot-annotator").first
+        widget.locator(".annot-mt-main").wait_for(timeout=60_000)
+        widget.locator(".annot-mt-others summary").click()
+        widget.locator(".annot-chip").first.hover()
+        widget.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        update = os.environ.get("ANNOT_UPDATE_SCREENSHOTS") == "1"
+        out = ROOT / "docs" / "annotator.png" if update else tmp_path / "annotator.png"
+        widget.screenshot(path=str(out))
+        assert out.stat().st_size > 20_000
+        assert len(painted(widget)["2"]) == 5

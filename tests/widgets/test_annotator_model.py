@@ -228,3 +228,16 @@ def test_annotator_mt_choice_is_validated(widget: Annotator):
     widget.handle({"type": "mt", "target": "xx"})
     assert widget.status["kind"] == "error" and "en->xx" in widget.status["text"]
     assert widget.mt["target"] == "pt"
+
+
+def test_annotator_on_a_closed_store_says_so_and_shows_nothing_as_saved(project, seed_path: Path):
+    doc_id = annot.ingest(str(seed_path), project).results[0].doc_id
+    store = annot.open_project(project.path, annotator="dave")
+    widget = Annotator(store, doc_id, translate=False)
+    _select(widget, _current(widget), "Minsk")
+    store.close()
+    for intent in ({"type": "label", "label": "ACTOR"}, {"type": "poll"}, {"type": "nav", "to": "next"}):
+        widget.handle(intent)  # type: ignore[arg-type]
+        assert widget.status["kind"] == "error" and "was closed" in widget.status["text"]
+    assert _current(widget)["spans"] == []
+    assert len(project.spans()) == 0
