@@ -10,12 +10,13 @@ import time
 from collections.abc import Sequence
 
 import _common as C
+import bench_annotator_browser
 import bench_edit_latency
 import bench_export
 import bench_spans_frame
 import bench_translate
 
-BENCHMARKS = (bench_edit_latency, bench_spans_frame, bench_export, bench_translate)
+BENCHMARKS = (bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_annotator_browser)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -56,9 +56,17 @@ ANNOTATE = [
     ),
     new_markdown_cell(
         "## Annotate\n\n"
-        "Click into the annotator, then: `j`/`k` next/previous sentence, `n` next unannotated, select words with "
-        "the mouse and press `1` ACTOR, `2` QUANTITY (prefilled from the text), `3` STANCE; `Ctrl+Z` undo; `?` help. "
-        "Every edit is saved to the store the moment it is made; the Portuguese translations show under the sentence."
+        "Click into the annotator, then:\n\n"
+        "- `j`/`k` next/previous sentence, `n` the next one without annotations;\n"
+        "- select words with the mouse (a double-click takes one word) and press `1` ACTOR, `2` QUANTITY "
+        "(value, unit and qualifier prefilled from the words), or click a label button;\n"
+        "- `3` STANCE on the current sentence, prefilled from the text (\"says Minsk\": reported, held by Minsk "
+        "when Minsk is tagged); then `h` next holder, `+` `-` `=` `~` polarity, `a` `r` `l` `q` evidence;\n"
+        "- click a span to edit its attributes (saved as you change them) or press `Delete`;\n"
+        "- `Ctrl+Z` undo, `Ctrl+Shift+Z` redo, `Escape` clear, `e` next translation engine, `?` all the keys.\n\n"
+        "Every edit is in the store when the widget says *saved*. The translation pane shows the chosen engine's "
+        "Portuguese (the others one click away) and flags numbers that changed and names of tagged people and "
+        "organizations that went missing; a sentence not translated yet is translated in the background."
     ),
     new_code_cell("from annot.widgets import Annotator\n\nAnnotator(store, doc, target=\"pt\")"),
     new_markdown_cell("Numbers that did not survive a translation (locale-aware: 9,000 = 9.000 = 9 000):"),
@@ -71,7 +79,7 @@ ANNOTATE = [
     new_code_cell("store.stats()"),
     new_markdown_cell(
         "## Tagging from Python\n\n"
-        "Until the annotation widget arrives, spans are added from code. Offsets are document offsets "
+        "Everything the widget does is a call on the store, open to code too. Offsets are document offsets "
         "(`doc.text[start:end]`); `find` locates a phrase:\n\n"
         "```python\n"
         'start = doc.text.find("up to 9,000 military personnel")\n'
@@ -145,6 +153,8 @@ TOUR = [
 
 
 def write(name: str, cells: list) -> None:
+    for number, cell in enumerate(cells):
+        cell.id = f"{name.removesuffix('.ipynb')}-{number:02d}"  # stable ids: regenerating changes no line by itself
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}

@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from annot.errors import AnnotError, EngineNotInstalled, ModelNotInstalled
+from annot.model import Document
 from annot.pipeline import translate
 from annot.translate import Engine, check_numbers, engine_names, find_route, get_engine
 
@@ -216,23 +217,27 @@ class BackgroundTranslator:
 
     Args:
         store: the project.
-        doc_id: the document (any reference ``Store.document`` accepts; that version).
+        doc_id: the document (a ``Document``, or any reference ``Store.document`` accepts; that version).
         on_update: called with a copy of a job's state as it changes.
         batch_size: sentences per stored batch.
+        sentences: how many sentences the document has, if known (read from the store otherwise).
 
     Raises:
         NotFound: no such document.
     """
 
     def __init__(
-        self, store: Store, doc_id: str, on_update: Callable[[JobState], None], *, batch_size: int = 8
-    ) -> None:
+        self, store: Store, doc_id: str | Document, on_update: Callable[[JobState], None], *, batch_size: int = 8,
+        sentences: int | None = None,
+    ) -> None:  # fmt: skip
         self.store = store
-        self.document = store.document(doc_id)
+        # A Document and its sentence count, when the caller has them, save reading a long document twice.
+        self.document = doc_id if isinstance(doc_id, Document) else store.document(doc_id)
         self.doc_id = self.document.id
         self.on_update = on_update
         self.batch_size = max(1, batch_size)
-        self._indexes = [s.index for s in store.get_sentences(self.document)]
+        count = sentences if sentences is not None else len(store.get_sentences(self.document))
+        self._indexes = list(range(count))
         self._lock = threading.Lock()
         self._states: dict[tuple[str, str], JobState] = {}
         self._queue: deque[_Job] = deque()  # the job being worked on first

@@ -168,9 +168,37 @@ function render({ model, el }) {
     return box;
   }
 
+  // Moving to a neighbour already in the window is drawn at once, before Python answers (a kernel
+  // round trip is ~50 ms); Python's window replaces this guess when it arrives. Only the view moves:
+  // the position, spans and form come from Python as always.
+  let ahead = null; // {index, id}: the sentence shown as current until Python has handled nav intent `id`
+
+  function shownWindow() {
+    const win = model.get("window") || [];
+    if (ahead === null || !win.some((s) => s.index === ahead.index)) return win;
+    return win.map((s) => ({ ...s, current: s.index === ahead.index }));
+  }
+
+  function moveAhead(step) {
+    const win = model.get("window") || [];
+    const from = ahead !== null ? ahead.index : (win.find((s) => s.current) || {}).index;
+    if (from === undefined || !win.some((s) => s.index === from + step)) return;
+    ahead = { index: from + step, id: nextId }; // the id the nav intent sent next gets
+    sentences.replaceChildren(...shownWindow().map((s) => paintSentence(s, null, null)));
+    formBox.replaceChildren();
+    mt.classList.add("annot-stale");
+    root.dataset.moving = "true"; // until Python answers (tests and benchmarks wait on it)
+    position.textContent = positionText();
+  }
+
+  function positionText() {
+    const text = model.get("position") || "";
+    return ahead === null ? text : text.replace(/^sentence \d+/, `sentence ${ahead.index + 1}`);
+  }
+
   function renderSentences() {
     const f = form();
-    sentences.replaceChildren(...(model.get("window") || []).map((s) => paintSentence(s, f.pending, f.span_id)));
+    sentences.replaceChildren(...shownWindow().map((s) => paintSentence(s, f.pending, f.span_id)));
   }
 
   // UTF-16 offset of a DOM position inside a sentence's text element: the length of the text before it.
@@ -392,7 +420,7 @@ function render({ model, el }) {
   }
 
   function renderHeader() {
-    position.textContent = model.get("position") || "";
+    position.textContent = positionText();
     const st = model.get("status") || {};
     status.className = "annot-status";
     if (lastWrite > ack()) {
@@ -407,6 +435,9 @@ function render({ model, el }) {
   }
 
   function renderAll() {
+    if (ahead !== null && ack() >= ahead.id) ahead = null;
+    mt.classList.toggle("annot-stale", ahead !== null);
+    if (ahead === null) delete root.dataset.moving;
     renderHeader();
     renderSentences();
     renderForm();
@@ -434,8 +465,10 @@ function render({ model, el }) {
     } else if (ctrl || event.altKey) {
       handled = false;
     } else if (key === "j" || key === "ArrowDown") {
+      moveAhead(1);
       send({ type: "nav", to: "next" });
     } else if (key === "k" || key === "ArrowUp") {
+      moveAhead(-1);
       send({ type: "nav", to: "previous" });
     } else if (key === "n") {
       send({ type: "nav", to: "next_unannotated" });
@@ -478,7 +511,10 @@ function render({ model, el }) {
     queueMicrotask(() => { queued = false; renderAll(); });
   };
   for (const name of ["window", "position", "form", "mt"]) model.on(`change:${name}`, renderSoon);
-  model.on("change:status", renderHeader);
+  model.on("change:status", () => {
+    if (ahead !== null && ack() >= ahead.id) renderSoon(); // the move is answered: draw Python's state
+    else renderHeader();
+  });
   model.on("change:targets", renderTranslation);
   model.on("change:labels", () => { renderLabels(); renderAll(); });
 

@@ -136,7 +136,10 @@ class Annotator(anywidget.AnyWidget):
         self._ack = 0
         self._mt_lock = threading.RLock()
         self._translate = translate
-        self._background = BackgroundTranslator(store, self.session.doc_id, self._on_job) if translate else None
+        self._background = (
+            BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
+            if translate else None
+        )  # fmt: skip
         self.labels = [
             {
                 "name": label.name, "color": label.color, "key": label.key, "description": label.description,

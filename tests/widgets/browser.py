@@ -127,6 +127,11 @@ def double_click(page: Any, text: Any, word: str, *, nth: int = 0) -> None:
     page.mouse.dblclick(round((box["first"]["x"] + box["last"]["x"]) / 2), round(box["first"]["y"]))
 
 
+def settled(page: Any) -> None:
+    """Wait until no widget on the page is drawing a move Python has not answered yet."""
+    page.wait_for_function("() => !document.querySelector('.annot-annotator[data-moving]')", timeout=10_000)
+
+
 def painted(widget: Any) -> dict[int, list[tuple[str, str]]]:
     """What the widget shows: sentence index -> sorted (label, text) of its painted spans and stance chips."""
     return widget.evaluate(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import annot
 
-from .browser import ROOT, double_click, drag_over, lab, painted, wait_all_cells_ran, write_notebook
+from .browser import ROOT, double_click, drag_over, lab, painted, settled, wait_all_cells_ran, write_notebook
 
 SEED = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
 TEXTS = {
@@ -88,6 +88,7 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         for _ in range(4):
             page.keyboard.press("j")
         seed.locator(".annot-current .annot-text", has_text="Valeri Revenko").wait_for(timeout=10_000)
+        settled(page)
         for key in ("a", "b", "d", "d"):
             page.keyboard.press(key)
         page.wait_for_timeout(300)
@@ -120,6 +121,7 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         for _ in range(4):
             twin_page.keyboard.press("j")
         twin.locator('.annot-current[data-index="4"]').wait_for(timeout=10_000)
+        settled(twin_page)
         assert painted(twin)["4"] == [["ACTOR", "Valeri Revenko"]]
         _tag(twin_page, twin, "Colonel", "1", double=True)
         page.bring_to_front()  # a hidden page does not poll

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import annot
 
-from .browser import ROOT, double_click, drag_over, lab, painted, wait_all_cells_ran
+from .browser import ROOT, double_click, drag_over, lab, painted, settled, wait_all_cells_ran
 
 
 def _status(widget) -> str:
@@ -36,6 +36,7 @@ def _go(page, widget, index: int) -> None:
     for _ in range(abs(index - _current_index(widget))):
         page.keyboard.press(key)
     widget.locator(f'.annot-current[data-index="{index}"]').wait_for(timeout=10_000)
+    settled(page)  # the move is drawn at once; Python's answer comes before the new sentence is touched
 
 
 def test_annotate_notebook_session_survives_a_kernel_restart(tmp_path: Path):
