@@ -154,6 +154,14 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         assert painted(cyrillic)["0"] == [["ACTOR", "Минобороны Беларуси"]]
         _tag(page, cyrillic, "9000 российских военных", "2")
         assert cyrillic.locator('input[data-attr="value"]').input_value() == "9000"
+        # Clicking a span selects it for editing; Delete deletes it, Ctrl+Z brings it back.
+        cyrillic.locator(".annot-current .annot-span", has_text="Минобороны").first.click()
+        cyrillic.locator(".annot-form .annot-badge", has_text="ACTOR").wait_for(timeout=10_000)
+        assert cyrillic.locator(".annot-current .annot-selected").count() >= 1
+        page.keyboard.press("Delete")
+        cyrillic.locator(".annot-current .annot-span", has_text="Минобороны").first.wait_for(state="detached")
+        page.keyboard.press("Control+z")
+        cyrillic.locator(".annot-current .annot-span", has_text="Минобороны").first.wait_for(timeout=10_000)
 
         # Arabic reads right to left; a double-click takes one word, stored exactly.
         rtl.scroll_into_view_if_needed()
@@ -246,3 +254,35 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
         widget.screenshot(path=str(out))
         assert out.stat().st_size > 20_000
         assert len(painted(widget)["2"]) == 5
+
+
+def test_annotator_translates_in_the_background_and_stays_responsive(tmp_path: Path):
+    """No translation stored: the pane shows a spinner, keys keep working, the translation arrives and is stored."""
+    project = tmp_path / "project"
+    root = tmp_path / "root"
+    root.mkdir()
+    write_notebook(root / "fresh.ipynb", [
+        f"import annot\nfrom annot.widgets import Annotator\nstore = annot.open_project({str(project)!r})\n"
+        f"seed = annot.ingest({str(SEED)!r}, store).results[0].doc_id",
+        "Annotator(store, seed, target='pt', engine='argos')",
+    ])  # fmt: skip
+    with lab(tmp_path) as (browser, shot, port, token):
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        shot.open_and_run_all(page, port, token, "fresh.ipynb")
+        wait_all_cells_ran(page)
+        widget = page.locator(".annot-annotator").first
+        widget.locator(".annot-mt .annot-spinner").wait_for(timeout=20_000)  # loading the model, translating
+        widget.focus()
+        page.keyboard.press("j")  # the kernel answers while the worker translates
+        widget.locator('.annot-current[data-index="1"]').wait_for(timeout=5_000)
+        settled(page)
+        main = widget.locator(".annot-mt-main")
+        main.wait_for(timeout=120_000)
+        assert "Rússia" in main.inner_text() and "Ucrânia" in main.inner_text()
+        widget.locator(".annot-mt .annot-spinner").wait_for(state="detached", timeout=120_000)
+    store = annot.open_project(project)
+    try:
+        stored = store.translations(target="pt")
+        assert set(stored["engine"]) == {"argos"} and len(stored) == 14  # the whole document, window first
+    finally:
+        store.close()
