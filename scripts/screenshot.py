@@ -106,7 +106,8 @@ def run_annotate_notebook(out: Path | None = None) -> str:
                     page.wait_for_timeout(800)
                     out.parent.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(out))
-                text = page.locator(".jp-Notebook").inner_text()
+                # textContent, not innerText: cells scrolled out of view are not laid out, and innerText skips them.
+                text = page.locator(".jp-Notebook").text_content() or ""
                 browser.close()
         finally:
             proc.terminate()

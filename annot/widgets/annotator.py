@@ -363,19 +363,15 @@ class Annotator(anywidget.AnyWidget):
             raise ValueError(f"Unknown nav target {to!r}; valid: next, previous, next_unannotated, index.")
         self.form = {}
 
-    def _do_undo(self, _intent: SimpleIntent) -> None:
+    def _do_undo(self, intent: SimpleIntent) -> None:
         self.form = {}
-        if self.session.undo() is None:
-            self._say("nothing to undo")
+        step = self.session.redo if intent["type"] == "redo" else self.session.undo
+        if step() is None:
+            self._say(f"nothing to {intent['type']}")
         else:
             self._say("saved", "saved")
 
-    def _do_redo(self, _intent: SimpleIntent) -> None:
-        self.form = {}
-        if self.session.redo() is None:
-            self._say("nothing to redo")
-        else:
-            self._say("saved", "saved")
+    _do_redo = _do_undo
 
     def _do_stance(self, intent: StanceIntent) -> None:
         fields = {name: (intent.get(name) or None) for name in STANCE_FIELDS}

@@ -90,6 +90,17 @@ def lab(scratch: Path) -> Iterator[tuple[Any, Any, int, str]]:
         proc.wait(timeout=30)
 
 
+def run_notebook(
+    browser: Any, shot: Any, port: int, token: str, notebook: str, *, width: int = 1300, height: int = 1000,
+    workspace: str | None = None,
+) -> Any:  # fmt: skip
+    """A new page with ``notebook`` open in JupyterLab and all its cells run; returns the page."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    shot.open_and_run_all(page, port, token, notebook, workspace)
+    wait_all_cells_ran(page)
+    return page
+
+
 def wait_all_cells_ran(page: Any, timeout: float = 180_000) -> None:
     """Every code cell shows an execution count ("[7]:", not "[*]:" or "[ ]:")."""
     page.wait_for_function(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import annot
 
-from .browser import ROOT, double_click, drag_over, lab, painted, settled, wait_all_cells_ran, write_notebook
+from .browser import ROOT, double_click, drag_over, lab, painted, run_notebook, settled, wait_all_cells_ran, write_notebook
 
 SEED = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
 TEXTS = {
@@ -74,9 +74,7 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         "Annotator(store, 'belarus-russian-grouping', translate=False)",
     ])  # fmt: skip
     with lab(tmp_path) as (browser, shot, port, token):
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        shot.open_and_run_all(page, port, token, "annotate.ipynb")
-        wait_all_cells_ran(page)
+        page = run_notebook(browser, shot, port, token, "annotate.ipynb")
         widgets = page.locator(".annot-annotator")
         widgets.nth(5).wait_for(timeout=60_000)
         seed, xss, cyrillic, rtl, emoji, closing = (widgets.nth(i) for i in range(6))
@@ -113,9 +111,7 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         assert seed.locator(".annot-current .annot-span").first.get_attribute("title") == "ACTOR"
 
         # Two notebooks (two kernels) on the same document stay consistent: an edit in one shows in the other.
-        twin_page = browser.new_page(viewport={"width": 1300, "height": 900})
-        shot.open_and_run_all(twin_page, port, token, "twin.ipynb", workspace="twin")
-        wait_all_cells_ran(twin_page)
+        twin_page = run_notebook(browser, shot, port, token, "twin.ipynb", height=900, workspace="twin")
         twin = twin_page.locator(".annot-annotator").first
         twin.focus()
         for _ in range(4):
@@ -240,9 +236,7 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
         "w = Annotator(store, 'belarus-russian-grouping', target='pt', engine='argos')\nw.go(2)\nw",
     ])  # fmt: skip
     with lab(tmp_path) as (browser, shot, port, token):
-        page = browser.new_page(viewport={"width": 1100, "height": 1400})
-        shot.open_and_run_all(page, port, token, "shot.ipynb")
-        wait_all_cells_ran(page)
+        page = run_notebook(browser, shot, port, token, "shot.ipynb", width=1100, height=1400)
         widget = page.locator(".annot-annotator").first
         widget.locator(".annot-mt-main").wait_for(timeout=60_000)
         widget.locator(".annot-mt-others summary").click()
@@ -267,9 +261,7 @@ def test_annotator_translates_in_the_background_and_stays_responsive(tmp_path: P
         "Annotator(store, seed, target='pt', engine='argos')",
     ])  # fmt: skip
     with lab(tmp_path) as (browser, shot, port, token):
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        shot.open_and_run_all(page, port, token, "fresh.ipynb")
-        wait_all_cells_ran(page)
+        page = run_notebook(browser, shot, port, token, "fresh.ipynb")
         widget = page.locator(".annot-annotator").first
         widget.locator(".annot-mt .annot-spinner").wait_for(timeout=20_000)  # loading the model, translating
         widget.focus()

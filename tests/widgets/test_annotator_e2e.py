@@ -13,7 +13,7 @@ from pathlib import Path
 
 import annot
 
-from .browser import ROOT, double_click, drag_over, lab, painted, settled, wait_all_cells_ran
+from .browser import ROOT, double_click, drag_over, lab, painted, run_notebook, settled, wait_all_cells_ran
 
 
 def _status(widget) -> str:
@@ -44,9 +44,7 @@ def test_annotate_notebook_session_survives_a_kernel_restart(tmp_path: Path):
     for name in ("notebooks", "corpus"):
         shutil.copytree(ROOT / name, root / name)
     with lab(tmp_path) as (browser, shot, port, token):
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        shot.open_and_run_all(page, port, token, "notebooks/annotate.ipynb")
-        wait_all_cells_ran(page)
+        page = run_notebook(browser, shot, port, token, "notebooks/annotate.ipynb")
         widget = page.locator(".annot-annotator").first
         widget.scroll_into_view_if_needed()
         widget.focus()
