@@ -264,7 +264,15 @@ def _translate_one(
     engine, source, target = route.engine, route.source, route.target
     signature, model = engine.signature(source, target), engine.model(source, target)
     run = EngineRun(doc.id, engine.name, route.path, signature)
-    have = set() if force else {t.index for t in store.get_translations(doc.id, target=target) if t.signature == signature}
+    if force:
+        have: set[int] = set()
+    elif len(sentences) <= batch_size:
+        # A few sentences (the widget's batches): look them up one by one instead of reading
+        # every translation of a long document for each batch.
+        have = {t.index for s in sentences for t in store.get_translations(doc.id, target=target, index=s.index)
+                if t.signature == signature}  # fmt: skip
+    else:
+        have = {t.index for t in store.get_translations(doc.id, target=target) if t.signature == signature}
     todo = [s for s in sentences if s.index not in have]
     run.kept = len(sentences) - len(todo)
 
