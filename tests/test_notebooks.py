@@ -31,10 +31,10 @@ def _text(nb: nbformat.NotebookNode) -> str:
 def test_notebook_annotate_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     nb = _run("annotate.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
     text = _text(nb)
-    assert "1 added" in text and "14 sentences" in text and "Alleged Ukrainian attack" in text
+    assert "2 added" in text and "14 sentences" in text and "Alleged Ukrainian attack" in text
     # Second run on the same project: the ingest is a no-op.
     nb = _run("annotate.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
-    assert "0 added, 1 unchanged" in _text(nb)
+    assert "0 added, 2 unchanged" in _text(nb)
 
 
 def test_notebook_tour_runs(monkeypatch: pytest.MonkeyPatch):

@@ -54,8 +54,8 @@ def test_lab_ingests_the_seed_and_serves_the_annotation_notebook(tmp_path: Path)
         except subprocess.TimeoutExpired:
             proc.kill()
             out, _ = proc.communicate()
-    assert "1 added" in out  # the seed article went into the project before JupyterLab started
+    assert "2 added" in out  # the seed article and its Spanish version went in before JupyterLab started
     from annot import open_project
 
     with open_project(project, create=False) as store:
-        assert store.counts()["documents"] == 1
+        assert store.counts()["documents"] == 2
