@@ -8,11 +8,14 @@ first use)::
     annot.ingest("corpus/", store)
     store.spans(label="QUANTITY")
     annot.export_jsonl(store, "exports/corpus.jsonl")
+    annot.compare("belarus-russian-grouping", store, target="pt")  # every engine side by side, scored
 """
 
 from __future__ import annotations
 
+from annot.compare import compare, corpus_scores
 from annot.errors import (
+    AlignmentError,
     AnnotError,
     CorpusError,
     EngineError,
@@ -26,7 +29,7 @@ from annot.errors import (
 )
 from annot.export import ExportResult, ImportResult, export_jsonl, import_jsonl, iter_records
 from annot.ingest import read_file
-from annot.model import Document, Origin, Sentence, Span, Status, Translation
+from annot.model import Bead, Document, Link, Origin, Sentence, Span, Status, Translation
 from annot.pipeline import EngineRun, IngestReport, TranslateReport, ingest, open_project, translate
 from annot.schema import LabelSchema, load_schema
 from annot.segment import segment
@@ -37,7 +40,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AddResult",
+    "AlignmentError",
     "AnnotError",
+    "Bead",
     "CorpusError",
     "Document",
     "EngineError",
@@ -48,6 +53,7 @@ __all__ = [
     "ImportResult",
     "IngestReport",
     "LabelSchema",
+    "Link",
     "ModelNotInstalled",
     "NotFound",
     "NumberCheck",
@@ -63,6 +69,8 @@ __all__ = [
     "Translation",
     "__version__",
     "check_numbers",
+    "compare",
+    "corpus_scores",
     "export_jsonl",
     "import_jsonl",
     "ingest",

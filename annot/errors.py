@@ -9,6 +9,8 @@ Tree::
     │   └── ModelNotInstalled    no model for the language pair (also lists what is)
     ├── SchemaError          invalid label schema file (annot.toml)
     ├── SpanError            span out of range, unknown label or attribute (also ValueError)
+    ├── AlignmentError       a document linked to itself or to one in its language; an
+    │                        alignment whose sentence indexes are out of range or order (also ValueError)
     ├── StoreError           store corrupted, locked, written by a newer annot, missing
     │   └── NotFound         no document / span with that id (also KeyError)
     └── FormatError          an import file that is not valid annot JSONL
@@ -21,6 +23,7 @@ else is a bug and propagates.
 from __future__ import annotations
 
 __all__ = [
+    "AlignmentError",
     "AnnotError",
     "CorpusError",
     "EngineError",
@@ -60,6 +63,10 @@ class SchemaError(AnnotError):
 
 class SpanError(AnnotError, ValueError):
     """A span is out of range, has an unknown label, or has invalid attributes."""
+
+
+class AlignmentError(AnnotError, ValueError):
+    """A link or a sentence alignment is invalid; the message says which bead or document and what is valid."""
 
 
 class StoreError(AnnotError):

@@ -1,4 +1,4 @@
-"""The data model: frozen dataclasses for documents, sentences and spans.
+"""The data model: frozen dataclasses for documents, sentences, spans, translations, links and alignments.
 
 Offsets are half-open ``[start, end)`` and count Unicode code points (Python
 ``str`` indices) into the *document* text, so ``doc.text[s.start:s.end] ==
@@ -17,7 +17,10 @@ from typing import Any, Mapping
 
 __all__ = [
     "ANCHORS",
+    "BEAD_ORIGINS",
+    "Bead",
     "Document",
+    "Link",
     "Origin",
     "Sentence",
     "Span",
@@ -47,6 +50,10 @@ class Status(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     PENDING = "pending"
+
+
+#: Who made a bead of an alignment: the aligner, or a person editing it.
+BEAD_ORIGINS = ("auto", "manual")
 
 
 #: Where a span stands after its document changed: unchanged place, moved
@@ -214,3 +221,50 @@ class Translation:
     signature: str
     text: str
     created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Two documents that tell the same article in two languages (a human translation).
+
+    A link joins two documents across their versions: the store keeps it by
+    document key, and ``doc_a``/``doc_b`` are the ids of the current versions.
+
+    Attributes:
+        doc_a: id of the current version of the first document (as linked).
+        doc_b: id of the current version of the second document.
+        kind: what the link means; ``translation``: one is a translation of the other.
+        created_at: when the link was made (UTC).
+    """
+
+    doc_a: str
+    doc_b: str
+    kind: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    """One unit of a sentence alignment: consecutive sentences of A that say what consecutive ones of B say.
+
+    Either side may be empty: a sentence with no counterpart on the other side
+    (``a=(7,), b=()``) is *unaligned*.
+
+    Attributes:
+        a: indexes of A's sentences, consecutive and increasing.
+        b: indexes of B's sentences, consecutive and increasing.
+        score: the bead's chrF (0-100) between A's side and B's side machine-translated
+            into A's language; ``None`` when not measured (unaligned, paired by hand, or aligned
+            by length only).
+        origin: ``auto`` (the aligner) or ``manual`` (a person's edit).
+    """
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    score: float | None = None
+    origin: str = "auto"
+
+    @property
+    def kind(self) -> str:
+        """``1-1``, ``1-2``, ``2-1``, ``1-0``, ``0-1``, ...: the number of sentences on each side."""
+        return f"{len(self.a)}-{len(self.b)}"

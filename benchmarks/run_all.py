@@ -10,13 +10,18 @@ import time
 from collections.abc import Sequence
 
 import _common as C
+import bench_align
 import bench_annotator_browser
+import bench_compare
 import bench_edit_latency
 import bench_export
 import bench_spans_frame
 import bench_translate
 
-BENCHMARKS = (bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_annotator_browser)
+BENCHMARKS = (
+    bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_align, bench_compare,
+    bench_annotator_browser,
+)  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -25,7 +25,7 @@ def test_all_names_exist_and_public_names_are_listed():
 def test_import_annot_does_not_load_heavy_libraries():
     code = (
         "import sys, annot; heavy = [m for m in ('pandas', 'lingua', 'trafilatura', 'pysbd', 'charset_normalizer', "
-        "'typer', 'rich') if m in sys.modules]; print(','.join(heavy))"
+        "'typer', 'rich', 'sacrebleu', 'babel', 'matplotlib', 'numpy') if m in sys.modules]; print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

@@ -28,11 +28,13 @@ ALLOWED: dict[str, set[str]] = {
     "export": FOUNDATION | {"store", "progress"},
     # The annotation session joins the store, suggestions and translations for the widget;
     # its MT pane translates in the background through the pipeline (which never imports annotate).
-    "annotate": FOUNDATION | {"store", "suggest", "translate", "progress", "pipeline"},
+    "annotate": FOUNDATION | {"store", "suggest", "translate", "progress", "pipeline", "compare"},
     # Widgets are thin views over the annotation session; nothing imports them.
-    "widgets": FOUNDATION | {"annotate", "suggest", "store"},
+    "widgets": FOUNDATION | {"annotate", "suggest", "store", "translate"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
-    "cli": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress"},
+    "cli": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "compare"},
+    # Comparing translations reads the store, translates what is missing (and round trips) through the pipeline.
+    "compare": FOUNDATION | {"store", "translate", "pipeline", "progress"},
 }
 
 

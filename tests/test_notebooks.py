@@ -42,6 +42,21 @@ def test_notebook_tour_runs(monkeypatch: pytest.MonkeyPatch):
     assert "identical after export -> import -> export" in _text(nb)
 
 
+def test_notebook_compare_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    nb = _run("compare.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
+    text = _text(nb)
+    assert "2 added" in text and "beads: " in text and "1-2" in text
+    assert "reference: belarus-agrupacion-rusa-2022-10-17-" in text and "reference: None" in text
+    outputs = [out for cell in nb.cells for out in cell.get("outputs", [])]
+    html = "\n".join(out.get("data", {}).get("text/html", "") for out in outputs)
+    assert html.count('<table class="annot-cmp side">') == 2 and "<del>" in html and "<ins>" in html
+    assert "chrF" in html and "[" in html  # the corpus table with its intervals
+    assert sum("image/png" in out.get("data", {}) for out in outputs) == 4  # two plots per language
+    for target in ("es", "pt"):
+        assert (tmp_path / "exports" / f"compare-{target}.html").is_file()
+        assert (tmp_path / "exports" / f"compare-{target}.csv").is_file()
+
+
 def test_notebooks_are_committed_without_outputs():
     for path in NOTEBOOKS.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal, TypedDict
@@ -17,6 +15,7 @@ from annot.errors import AnnotError, EngineNotInstalled, ModelNotInstalled
 from annot.model import Document
 from annot.pipeline import translate
 from annot.translate import Engine, check_numbers, engine_names, find_route, get_engine
+from annot.translate.checks import missing_names
 
 if TYPE_CHECKING:
     from annot.model import Sentence, Translation
@@ -97,44 +96,6 @@ class MTRow(TypedDict):
     numbers_ok: bool
     numbers: str  # ``check_numbers(...).describe()``: "ok", or "missing 9000; added 900"
     missing_names: list[str]
-
-
-# Hand-written rather than a library: fuzzy matchers (rapidfuzz, jellyfish) score
-# string similarity, but the question here is narrower -- did the name come through
-# the translation, give or take accents, case and a short particle -- and a few lines
-# of unicodedata answer it predictably ("Rússia" keeps "Russia"; "Bielorrússia"
-# does not keep "Belarus", which is worth a look).
-_WORD = re.compile(r"\w+")
-
-
-def _folded_words(text: str) -> list[str]:
-    """The words of ``text`` without accents (NFKD, combining marks dropped), casefolded."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
-
-
-def missing_names(names: Iterable[str], translation: str) -> list[str]:
-    """The names that do not survive in ``translation``, each once, in the order given.
-
-    Accents and case are ignored. A one-word name must occur in the
-    translation; a longer one is there when each of its words of 3+ letters is
-    (so "Valeri Revenko" is found in "o vice-ministro Valeri Revenko", and "Colonel
-    Valeri Revenko" in "o coronel Valeri Revenko" is not). Blank names are skipped.
-    """
-    text = " ".join(_folded_words(translation))
-    missing: list[str] = []
-    seen: set[str] = set()
-    for name in names:
-        words = _folded_words(name)
-        key = " ".join(words)
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        long_words = [w for w in words if len(w) >= 3]
-        found = all(w in text for w in long_words) if len(words) > 1 and long_words else key in text
-        if not found:
-            missing.append(name.strip())
-    return missing
 
 
 def mt_rows(store: Store, doc_id: str, sentence: Sentence, target: str, names: Sequence[str] = ()) -> list[MTRow]:

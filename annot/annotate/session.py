@@ -11,6 +11,7 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
+from annot.compare.align import Reference, references
 from annot.errors import NotFound, SpanError
 from annot.model import Sentence, Span, Translation
 from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
@@ -104,6 +105,7 @@ class AnnotationSession:
         self._index = 0
         self._by_sentence: dict[int, list[Span]] | None = None
         self._revision = store.revision()
+        self._references: dict[str, dict[int, Reference]] = {}
 
     # -- navigation --------------------------------------------------------
 
@@ -147,6 +149,7 @@ class AnnotationSession:
     def refresh(self) -> None:
         """Forget the cached spans, so the next read sees edits made by other sessions or processes."""
         self._by_sentence = None
+        self._references = {}
         self._revision = self.store.revision()
 
     def changed(self) -> bool:
@@ -452,6 +455,20 @@ class AnnotationSession:
     def label_keys(self) -> dict[str, str]:
         """Keyboard shortcuts from the schema: key -> label name (``"1"`` -> ``"ACTOR"``)."""
         return {label.key: label.name for label in self.store.schema.labels.values() if label.key}
+
+    def reference(self, target: str) -> Reference | None:
+        """The human translation into ``target`` of the current sentence, if one is linked and aligned.
+
+        A document in ``target`` linked to this one (``annot link``) gives, through
+        its sentence alignment, the sentences matching the current one; a bead of
+        two sentences here and one there is the same reference for both.
+        """
+        if target not in self._references:
+            self._references[target] = references(self.store, self.doc_id, target)
+        for ref in self._references[target].values():
+            if self._index in ref.a:
+                return ref
+        return None
 
     def translation(self, target: str, engine: str | None = None) -> list[Translation]:
         """The stored translations of the current sentence into ``target`` (one per engine signature).

@@ -70,12 +70,15 @@ def open_store(ctx: typer.Context, *, create: bool = False):  # noqa: ANN201 - S
 def _register() -> None:
     # Imported for their @app.command side effect; one module per command.
     from annot.cli import (  # noqa: F401
+        alignment_cmd,
+        compare_cmd,
         engines_cmd,
         export_cmd,
         import_cmd,
         ingest_cmd,
         init_cmd,
         lab_cmd,
+        link_cmd,
         ls_cmd,
         models_cmd,
         show_cmd,

@@ -1,9 +1,10 @@
 """Versioned JSONL ("annot/1"): write a store to one file and read it back without loss.
 
 Each line is one JSON object whose first key is ``"schema": "annot/1"``. With
-``unit="document"`` a line holds a whole document (text, sentences, spans);
-with ``unit="sentence"`` a document header line is followed by one line per
-sentence carrying that sentence's spans. Both are written and read streaming,
+``unit="document"`` a line holds a whole document (text, sentences, spans, and
+its links to translations with their sentence alignments, when it has any);
+with ``unit="sentence"`` a document header line (with the links) is followed by
+one line per sentence carrying that sentence's spans. Both are written and read streaming,
 one document at a time, and an export imported into an empty store exports
 back byte for byte. Reading a file back lives in :mod:`annot.export.jsonl_import`.
 """
@@ -100,6 +101,32 @@ def _homes(sentences: list[Sentence], spans: list[dict[str, Any]]) -> list[Sente
     return [by_start[max(bisect_right(starts, span["start"]) - 1, 0)] for span in spans]
 
 
+def _link_records(store: Store, doc: Document, exported: _Exported) -> list[Record]:
+    """The links made from ``doc``'s side, each with its alignment with this version (lossless, see below).
+
+    A link is written in the records of the first document's versions: with
+    every alignment of that version with an exported version of the second
+    document, and, in the current version's record, once more without beads
+    when the current pair is not aligned, so that the link itself is never lost.
+    """
+    out: list[Record] = []
+    for link in store.links(doc.id):
+        if link.doc_a != exported.newest[doc.id]:
+            continue  # written in the other document's record
+        pairs = sorted(
+            (exported.order[b], b)
+            for a, b in store.aligned_versions(link.doc_a, link.doc_b)
+            if a == doc.id and b in exported.order
+        )
+        head = {"kind": link.kind, "created_at": to_timestamp(link.created_at)}
+        for _, other in pairs:
+            beads = [[list(x.a), list(x.b), x.score, x.origin] for x in store.alignment(doc.id, other)]
+            out.append({"doc": other, **head, "beads": beads})
+        if doc.id == link.doc_a and link.doc_b not in {other for _, other in pairs}:
+            out.append({"doc": link.doc_b, **head, "beads": []})
+    return out
+
+
 def _versions(store: Store, all_versions: bool) -> list[tuple[str, str | None]]:
     """(id, superseded_by) of the documents to export, in store order; metadata only, no texts."""
     # The documents frame is the store API that tells which version superseded which.
@@ -108,7 +135,28 @@ def _versions(store: Store, all_versions: bool) -> list[tuple[str, str | None]]:
     return list(zip(frame["id"].tolist(), newer))
 
 
-def _document_records(store: Store, doc_id: str, superseded_by: str | None, unit: str) -> list[Record]:
+@dataclass(frozen=True, slots=True)
+class _Exported:
+    """The versions being exported: their order, and each one's current version (for the links)."""
+
+    order: dict[str, int]
+    newest: dict[str, str]
+
+    @classmethod
+    def of(cls, versions: list[tuple[str, str | None]]) -> _Exported:
+        newer = dict(versions)
+        newest = {}
+        for doc_id in newer:
+            current = doc_id
+            while newer.get(current):
+                current = newer[current]  # type: ignore[assignment]
+            newest[doc_id] = current
+        return cls({doc_id: n for n, (doc_id, _) in enumerate(versions)}, newest)
+
+
+def _document_records(
+    store: Store, doc_id: str, superseded_by: str | None, unit: str, exported: _Exported
+) -> list[Record]:
     """The records of one document: the only text, sentences and spans held at a time."""
     doc = store.document(doc_id)
     sentences = store.get_sentences(doc)
@@ -118,9 +166,12 @@ def _document_records(store: Store, doc_id: str, superseded_by: str | None, unit
     spans = list(store.iter_span_records(doc.id))
     homes = _homes(sentences, spans)
     head = _document_fields(doc, superseded_by)
+    links = _link_records(store, doc, exported)
     if unit == "document":
         head["sentences"] = [_sentence_fields(s, by_sentence.get(s.index, [])) for s in sentences]
         head["spans"] = [_span_record(span, home) for span, home in zip(spans, homes)]
+        if links:  # only then: files without links are as before
+            head["links"] = links
         return [head]
     if spans and not sentences:
         raise FormatError(
@@ -130,6 +181,8 @@ def _document_records(store: Store, doc_id: str, superseded_by: str | None, unit
     per_sentence: dict[int, list[Record]] = {s.index: [] for s in sentences}
     for span, home in zip(spans, homes):
         per_sentence[home.index].append(_span_record(span, home))  # type: ignore[union-attr]
+    if links:
+        head["links"] = links
     lines = [head]
     for sent in sentences:
         lines.append({
@@ -153,8 +206,10 @@ def iter_records(store: Store, *, unit: str = "document", all_versions: bool = F
         FormatError: unknown ``unit``, or a document with spans but no sentences in unit ``sentence``.
     """
     _check_unit(unit)
-    for doc_id, superseded_by in _versions(store, all_versions):
-        yield from _document_records(store, doc_id, superseded_by, unit)
+    versions = _versions(store, all_versions)
+    exported = _Exported.of(versions)
+    for doc_id, superseded_by in versions:
+        yield from _document_records(store, doc_id, superseded_by, unit, exported)
 
 
 def _dumps(record: Record) -> str:
@@ -188,6 +243,7 @@ def export_jsonl(
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     versions = _versions(store, all_versions)
+    exported = _Exported.of(versions)
     counts = {"document": 0, "sentence": 0, "span": 0}
     tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - outlives its with block: renamed, or removed on error
         "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
@@ -195,7 +251,7 @@ def export_jsonl(
     try:
         with tmp, resolve_progress(progress, "exporting") as update:
             for done, (doc_id, superseded_by) in enumerate(versions, 1):
-                for record in _document_records(store, doc_id, superseded_by, unit):
+                for record in _document_records(store, doc_id, superseded_by, unit, exported):
                     tmp.write(_dumps(record) + "\n")
                     counts[record["type"]] += 1
                     counts["sentence"] += len(record.get("sentences", ()))

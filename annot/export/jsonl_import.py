@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import FormatError, SpanError
+from annot.errors import AlignmentError, FormatError, NotFound, SpanError
 from annot.export.jsonl import SCHEMA, Record
-from annot.model import ANCHORS, Document, Origin, Sentence, Span, Status, Translation, to_timestamp
+from annot.model import ANCHORS, BEAD_ORIGINS, Bead, Document, Origin, Sentence, Span, Status, Translation, to_timestamp
 from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
@@ -35,7 +35,9 @@ class ImportResult:
     spans_written: int
 
 
-_KINDS = {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "an object"}
+_KINDS = {
+    str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "an object", float: "a number",
+}  # fmt: skip
 
 
 def _short(value: Any) -> str:
@@ -52,6 +54,8 @@ def _get(rec: Record, name: str, kind: type, where: str, *, null: bool = False, 
     value = rec[name]
     if value is None and null:
         return None
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)  # JSON has one kind of number
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise FormatError(
             f"{where}: field {name!r} must be {_KINDS[kind]}{' or null' if null else ''}, got {_short(value)}."
@@ -137,6 +141,62 @@ def _read_span(rec: Any, doc: Document, schema: LabelSchema, where: str) -> Span
     )  # fmt: skip
 
 
+def _read_bead(item: Any, where: str) -> Bead:
+    """``[[a...], [b...], score, origin]``; indexes are checked by the store against the documents."""
+    if not isinstance(item, list) or len(item) != 4:
+        raise FormatError(f"{where}: a bead must be [[A indexes], [B indexes], score, origin], got {_short(item)}.")
+    sides = []
+    for side, indexes in zip("AB", item[:2]):
+        if not isinstance(indexes, list) or any(isinstance(i, bool) or not isinstance(i, int) for i in indexes):
+            raise FormatError(f"{where}: its {side} side must be a list of sentence indexes, got {_short(indexes)}.")
+        sides.append(tuple(indexes))
+    score = _get({"score": item[2]}, "score", float, where, null=True)
+    origin = _get({"origin": item[3]}, "origin", str, where, valid=BEAD_ORIGINS)
+    return Bead(sides[0], sides[1], score, origin)
+
+
+@dataclass(frozen=True, slots=True)
+class _LinkEntry:
+    """One item of a document record's ``links``, read and checked, waiting for every document to be in."""
+
+    doc_id: str
+    other: str
+    kind: str
+    created_at: datetime
+    beads: list[Bead]
+    where: str
+
+
+def _read_links(rec: Record, doc: Document, where: str) -> list[_LinkEntry]:
+    # Files written before links existed, and documents without links, have no key.
+    entries = []
+    for n, item in enumerate(_get(rec, "links", list, where) if "links" in rec else []):
+        at = f"{where}: link {n}"
+        other = _get(item, "doc", str, at)
+        at = f"{at} (to {other})"
+        beads = [_read_bead(bead, f"{at}: bead {k}") for k, bead in enumerate(_get(item, "beads", list, at))]
+        entries.append(_LinkEntry(doc.id, other, _get(item, "kind", str, at), _time(item, "created_at", at), beads, at))
+    return entries
+
+
+def _commit_links(store: Store, entries: list[_LinkEntry]) -> None:
+    """Link and align, once every document of the file is in (a link may point forward)."""
+    for entry in entries:
+        try:
+            if store.resolve(entry.other) != entry.other:
+                raise NotFound(f"no document {entry.other!r}")
+            store.link(entry.doc_id, entry.other, entry.kind, created_at=entry.created_at)
+            if entry.beads:
+                store.set_alignment(entry.doc_id, entry.other, entry.beads)
+        except NotFound as exc:
+            raise FormatError(
+                f"{entry.where}: the linked document is neither in the file nor in the store ({exc});"
+                " export both documents together."
+            ) from exc
+        except AlignmentError as exc:
+            raise FormatError(f"{entry.where}: {exc}") from exc
+
+
 @dataclass(slots=True)
 class _Pending:
     """One document being read: the document, its first line, sentences and (line, span record) pairs."""
@@ -146,6 +206,7 @@ class _Pending:
     sentences: list[Sentence] = field(default_factory=list)
     spans: list[tuple[int, Any]] = field(default_factory=list)
     translations: list[Translation] = field(default_factory=list)
+    links: list[_LinkEntry] = field(default_factory=list)
 
     def add(self, rec: Record, where: str) -> None:
         """Add a sentence record (a sentence line, or an item of a document line's ``sentences``)."""
@@ -281,6 +342,8 @@ def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progre
     Reads line by line, holding one document (and its sentence lines) at a time.
     Documents already in the store are left as they are, and spans identical to
     the stored ones are not rewritten, so importing a file twice changes nothing.
+    Links between documents, with their sentence alignments, are made once every
+    document is in (a file's alignment replaces the store's for that pair of versions).
     Derived fields (``sentence``, ``sent_start``, ``sent_end``, ``superseded_by``)
     are recomputed by the store, not read.
 
@@ -301,11 +364,13 @@ def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progre
     total = _count_documents(path)
     counts = {"added": 0, "unchanged": 0, "spans": 0}
     pending: _Pending | None = None
+    links: list[_LinkEntry] = []
 
     with resolve_progress(progress, "importing") as update:
         def flush() -> None:
             if pending is not None:
                 status, written = _commit(store, path, pending)
+                links.extend(pending.links)
                 counts["unchanged" if status == "unchanged" else "added"] += 1
                 counts["spans"] += written
                 if update is not None:
@@ -317,6 +382,7 @@ def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progre
             if rec.get("type") == "document":
                 flush()
                 pending = _Pending(_read_document(rec, where), lineno)
+                pending.links = _read_links(rec, pending.doc, where)
                 if "sentences" in rec or "spans" in rec:  # a whole document, else a header
                     for sent in _get(rec, "sentences", list, where):
                         pending.add(sent, where)
@@ -337,4 +403,5 @@ def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progre
                     f"{where}: unknown record type {_short(rec.get('type'))}; valid types: document, sentence."
                 )
         flush()
+    _commit_links(store, links)
     return ImportResult(counts["added"], counts["unchanged"], counts["spans"])

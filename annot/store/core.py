@@ -18,6 +18,7 @@ from annot.schema import LabelSchema, load_schema
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
+from annot.store.links import LinksMixin
 from annot.store.translations import TranslationsMixin
 from annot.store.rows import (
     SPAN_COLS,
@@ -56,7 +57,7 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-class Store(DocumentsMixin, TranslationsMixin):
+class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before

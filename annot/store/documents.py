@@ -139,12 +139,16 @@ class DocumentsMixin:
             NotFound: nothing or more than one current document matches.
         """
         with self._db.read() as conn:
-            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
-                return ref
-            rows = conn.execute(
-                "SELECT id FROM documents WHERE superseded_by IS NULL AND (key = ? OR source = ? OR id LIKE ? ESCAPE '\\')",
-                (ref, ref, ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
-            ).fetchall()
+            return self._resolve(conn, ref)
+
+    def _resolve(self, conn: sqlite3.Connection, ref: str) -> str:
+        """``resolve`` inside the caller's transaction."""
+        if conn.execute("SELECT 1 FROM documents WHERE id = ?", (ref,)).fetchone():
+            return ref
+        rows = conn.execute(
+            "SELECT id FROM documents WHERE superseded_by IS NULL AND (key = ? OR source = ? OR id LIKE ? ESCAPE '\\')",
+            (ref, ref, ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+        ).fetchall()
         if len(rows) == 1:
             return rows[0][0]
         ids = [r[0] for r in rows]

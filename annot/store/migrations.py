@@ -86,6 +86,46 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX translations_cache ON translations(source_hash, signature);
     CREATE INDEX translations_doc ON translations(doc_id, target_lang);
     """,
+    # 3: documents linked across languages (by key, so a link outlives new
+    # versions), their sentence alignments (by version id: indexes belong to
+    # one version's sentences), and translations of arbitrary text (round
+    # trips), cached by text hash and engine signature. A bead covers the
+    # half-open index ranges [a_start, a_end) of A and [b_start, b_end) of B;
+    # an empty side has start = end.
+    """
+    CREATE TABLE links (
+        seq INTEGER PRIMARY KEY,
+        key_a TEXT NOT NULL,
+        key_b TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (key_a, key_b)
+    );
+    CREATE INDEX links_b ON links(key_b);
+    CREATE TABLE beads (
+        doc_a TEXT NOT NULL REFERENCES documents(id),
+        doc_b TEXT NOT NULL REFERENCES documents(id),
+        pos INTEGER NOT NULL,
+        a_start INTEGER NOT NULL,
+        a_end INTEGER NOT NULL,
+        b_start INTEGER NOT NULL,
+        b_end INTEGER NOT NULL,
+        score REAL,
+        origin TEXT NOT NULL,
+        PRIMARY KEY (doc_a, doc_b, pos)
+    ) WITHOUT ROWID;
+    CREATE INDEX beads_b ON beads(doc_b, doc_a);
+    CREATE TABLE text_translations (
+        source_hash TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        source_lang TEXT NOT NULL,
+        target_lang TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (source_hash, signature)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,14 @@
-"""Machine translations in the store: per sentence and engine signature, and a cache by text."""
+"""Machine translations in the store: per sentence and engine signature, and a cache by text.
+
+Two caches, kept apart on purpose. Sentence translations (``add_translations``)
+belong to a document's sentences, are exported with them, and are found again
+by text for any document (``cached_translations``). Text translations
+(``add_text_translations``) are of arbitrary text that is no document's
+sentence, such as the round trip of a machine translation back into the source
+language: derived data, never exported, and not consulted by
+``cached_translations`` (a translation stored as a sentence's must come from
+that sentence's own engine run, with its provenance).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annot.errors import SpanError
-from annot.model import Translation, text_hash, to_timestamp
+from annot.model import Translation, text_hash, to_timestamp, utcnow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,6 +86,42 @@ class TranslationsMixin:
         document or version, is never translated again by the same engine,
         model and pair.
         """
+        return self._lookup("translations", texts, signature)
+
+    def add_text_translations(
+        self, pairs: Iterable[tuple[str, str]], *, signature: str, engine: str, source: str, target: str
+    ) -> int:
+        """Cache translations of arbitrary texts (not document sentences) in one transaction.
+
+        Args:
+            pairs: (text, translation) pairs; a text cached before with the same
+                signature gets the new translation.
+            signature: the engine signature that made them (``Engine.signature``).
+            engine: the engine name.
+            source: ISO 639-1 code of the texts.
+            target: ISO 639-1 code of the translations.
+
+        Returns:
+            How many were written.
+        """
+        now = to_timestamp(utcnow())
+        rows = [(text_hash(text), signature, engine, source, target, out, now) for text, out in pairs]
+        if not rows:
+            return 0
+        with self._db.write() as conn:
+            conn.executemany(
+                "INSERT INTO text_translations(source_hash, signature, engine, source_lang, target_lang, text,"
+                " created_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(source_hash, signature) DO UPDATE SET"
+                " text = excluded.text, created_at = excluded.created_at",
+                rows,
+            )
+        return len(rows)
+
+    def cached_text_translations(self, texts: Sequence[str], signature: str) -> dict[str, str]:
+        """Translations of ``texts`` cached with ``add_text_translations`` under ``signature`` (text -> translation)."""
+        return self._lookup("text_translations", texts, signature)
+
+    def _lookup(self, table: str, texts: Sequence[str], signature: str) -> dict[str, str]:
         by_hash = {text_hash(t): t for t in texts}
         found: dict[str, str] = {}
         hashes = list(by_hash)
@@ -83,7 +129,7 @@ class TranslationsMixin:
             for i in range(0, len(hashes), 500):  # SQLite's bound-parameter limit
                 chunk = hashes[i : i + 500]
                 rows = conn.execute(
-                    f"SELECT source_hash, text FROM translations WHERE signature = ?"
+                    f"SELECT source_hash, text FROM {table} WHERE signature = ?"
                     f" AND source_hash IN ({','.join('?' * len(chunk))}) GROUP BY source_hash",
                     (signature, *chunk),
                 ).fetchall()

@@ -1,15 +1,18 @@
-"""Fidelity checks of a translation against its source: are the numbers all there?"""
+"""Fidelity checks of a translation against its source: are the numbers all there, and the names?"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from annot.numbers import parse_digits
 
-__all__ = ["NumberCheck", "check_numbers", "extract_numbers"]
+__all__ = ["NumberCheck", "check_numbers", "extract_numbers", "fold_words", "has_name", "missing_names"]
 
 # A number as written in news in any of our languages: digits with optional
 # group separators (, . space, no-break spaces, apostrophe) and an optional
@@ -72,3 +75,68 @@ def check_numbers(source: str, translation: str) -> NumberCheck:
     return NumberCheck(
         tuple(src), tuple(tgt), tuple(sorted(missing.elements())), tuple(sorted(added.elements()))
     )
+
+
+# -- names ---------------------------------------------------------------------------
+
+# Hand-written rather than a library: fuzzy matchers (rapidfuzz, jellyfish) score
+# string similarity, but the question here is narrower -- did the name come through
+# the translation, give or take accents, case and a short particle -- and a few lines
+# of unicodedata answer it predictably ("Rússia" keeps "Russia"; "Bielorrússia"
+# does not keep "Belarus": that takes an alias, see annot.compare.aliases).
+_WORD = re.compile(r"\w+")
+
+
+def fold_words(text: str) -> str:
+    """The words of ``text`` without accents (NFKD, combining marks dropped), casefolded, one space apart.
+
+    Fold a translation once to look many names up in it with ``has_name``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    combining = unicodedata.combining
+    # Combining marks start at U+0300: the comparison spares a lookup for most characters.
+    return " ".join(_WORD.findall("".join(c for c in decomposed if c < "\u0300" or not combining(c)).casefold()))
+
+
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
+    # Names are looked up in many translations: fold each once.
+    return tuple(fold_words(name).split())
+
+
+def has_name(name: str, folded: str) -> bool:
+    """Whether ``name`` survives in a text folded with ``fold_words``.
+
+    A one-word name must begin a word of the text ("Russia" is in "Rússia" and
+    in "russian", not in "prussia"); a longer one is there when each of its
+    words of 3+ letters begins a word (so "Valeri Revenko" is found in "o
+    vice-ministro Valeri Revenko", and "Colonel Valeri Revenko" in "o coronel
+    Valeri Revenko" is not); a name of short words only must be there whole.
+    A blank name is never there.
+    """
+    words = _name_words(name)
+    if not words:
+        return False
+    text = f" {folded}"
+    long_words = [w for w in words if len(w) >= 3]
+    if len(words) > 1 and long_words:
+        return all(f" {w}" in text for w in long_words)
+    return f" {' '.join(words)}" in text
+
+
+def missing_names(names: Iterable[str], translation: str) -> list[str]:
+    """The names that do not survive in ``translation`` (see ``has_name``), each once, in the order given.
+
+    Accents and case are ignored; blank names are skipped.
+    """
+    text = fold_words(translation)
+    missing: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        key = fold_words(name)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        if not has_name(name, text):
+            missing.append(name.strip())
+    return missing

@@ -406,6 +406,20 @@ function render({ model, el }) {
       head.append(h("span", "annot-mt-job annot-error", job.error));
     }
     mt.append(head);
+    const ref = state.reference;
+    if (ref) {
+      // A linked human translation (annot link), through the sentence alignment.
+      const line = h("div", "annot-mt-row annot-mt-reference");
+      const label = h("span", "annot-mt-engine", "human");
+      label.title = `${ref.doc_id}, sentence${ref.sentences.length > 1 ? "s" : ""} ${ref.sentences.join("+")}` +
+        (ref.shared ? " (matches this sentence and its neighbour together)" : "");
+      const body = h("div", "annot-mt-body");
+      const text = h("div", "annot-mt-text", ref.text);
+      text.dir = "auto";
+      body.append(text, flagsOf({ numbers_ok: ref.numbers_ok, numbers: ref.numbers, missing_names: [] }));
+      line.append(label, body);
+      mt.append(line);
+    }
     if (main) mt.append(mtRow(main, true));
     else if (job && job.status === "running") mt.append(h("div", "annot-mt-row annot-hint", "translation on its way…"));
     else if (!job) mt.append(h("div", "annot-mt-row annot-hint", `no ${state.engine} translation stored (annot translate)`));

@@ -31,6 +31,7 @@ from annot.annotate.mt import BackgroundTranslator, JobState, mt_rows, targets
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span
 from annot.suggest.quantities import parse_quantity
+from annot.translate.checks import check_numbers
 
 if TYPE_CHECKING:
     from annot.store import Store
@@ -255,8 +256,14 @@ class Annotator(anywidget.AnyWidget):
                 job = self._background.ensure(target, engine, first=first)
             elif self._background is not None and engine:
                 job = self._background.state(target, engine)
+            ref = s.reference(target)
+            reference = None
+            if ref is not None:
+                check = check_numbers(" ".join(s.sentences[i].text for i in ref.a), ref.text)
+                reference = {"text": ref.text, "doc_id": ref.doc_id, "sentences": [i + 1 for i in ref.b],
+                             "numbers_ok": check.ok, "numbers": check.describe(), "shared": len(ref.a) > 1}  # fmt: skip
             self.mt = {"target": target, "engine": engine, "rows": rows, "job": dict(job) if job else None,
-                       "index": s.index}  # fmt: skip
+                       "index": s.index, "reference": reference}  # fmt: skip
 
     def _on_job(self, state: JobState) -> None:
         """Called on the translation worker's thread after each stored batch: redraw if it concerns the view."""

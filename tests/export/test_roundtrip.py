@@ -1,4 +1,8 @@
-"""Property: export -> import into an empty store -> export gives the same bytes, for random documents and spans."""
+"""Property: export -> import into an empty store -> export gives the same bytes, for random documents and spans.
+
+Some cases link the document to a second one in another language, with a random (partial)
+sentence alignment, before the first document gets a new version.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from annot.export import export_jsonl, import_jsonl
-from annot.model import Document, Origin, Sentence, Span, Status, document_id, normalize_text
+from annot.model import Bead, Document, Origin, Sentence, Span, Status, document_id, normalize_text
 from annot.store import Store
 
 # Latin, Cyrillic, Hebrew and Arabic (RTL), CJK, astral emoji, combining marks, and
@@ -70,6 +74,37 @@ def attrs_for(draw: st.DrawFn, label: str, actors: list[str]) -> dict:
     return attrs
 
 
+def alignment(draw: st.DrawFn, n_a: int, n_b: int) -> list[Bead]:
+    """Beads of 0-2 sentences a side in order, some left out (those sentences in no bead)."""
+    beads, i, j = [], 0, 0
+    while i < n_a or j < n_b:
+        shapes = [(da, db) for da in range(3) for db in range(3) if (da or db) and i + da <= n_a and j + db <= n_b]
+        da, db = draw(st.sampled_from(shapes))
+        if draw(st.integers(0, 4)):
+            score, origin = draw(st.none() | st.floats(0, 100)), draw(st.sampled_from(["auto", "manual"]))
+            beads.append(Bead(tuple(range(i, i + da)), tuple(range(j, j + db)), score, origin))
+        i, j = i + da, j + db
+    return beads
+
+
+def partner(draw: st.DrawFn, doc: Document, sentences: list[Sentence]) -> dict | None:
+    """Maybe a second document in another language, linked to ``doc`` (either way round) and aligned."""
+    if not draw(st.booleans()):
+        return None
+    text, title = normalized_text(draw), draw(WORDS)
+    other = Document(
+        id=document_id(text, title), key=draw(WORDS), title=title, text=text, ingested_at=draw(TIMES),
+        lang=draw(st.sampled_from([lang for lang in ("en", "ru", "ar", "he") if lang != doc.lang])),
+    )  # fmt: skip
+    assume(other.key != doc.key and other.id != doc.id)
+    other_sentences = partition(draw, other.id, text)
+    return {
+        "doc": other, "sentences": other_sentences, "beads": alignment(draw, len(sentences), len(other_sentences)),
+        "kind": draw(st.sampled_from(["translation", "adaptation"])), "created_at": draw(TIMES),
+        "from_partner": draw(st.booleans()),
+    }  # fmt: skip
+
+
 @st.composite
 def cases(draw: st.DrawFn) -> dict:
     """A document, its sentences, spans (ACTORs first so STANCE references are live), maybe a new version."""
@@ -100,9 +135,10 @@ def cases(draw: st.DrawFn) -> dict:
         spans.append(span)
         if label == "ACTOR":
             actors.append(span.id)
-    case = {"doc": doc, "sentences": sentences, "spans": spans, "new": None}
+    case = {"doc": doc, "sentences": sentences, "spans": spans, "new": None, "partner": partner(draw, doc, sentences)}
     if new_text and document_id(new_text, title) != doc.id:
         new = Document(document_id(new_text, title), doc.key, title, doc.lang, new_text, ingested_at=draw(TIMES))
+        assume(case["partner"] is None or new.id != case["partner"]["doc"].id)
         case["new"] = (new, partition(draw, new.id, new_text))
     return case
 
@@ -111,8 +147,14 @@ def _fill(store: Store, case: dict) -> None:
     store.add_document(case["doc"], case["sentences"])
     # Spans marked orphaned stay on the old version, as after a real re-anchoring.
     store.add_spans(case["spans"])
+    other = case["partner"]
+    if other is not None:
+        store.add_document(other["doc"], other["sentences"])
+        ends = (other["doc"].id, case["doc"].id) if other["from_partner"] else (case["doc"].id, other["doc"].id)
+        store.link(*ends, other["kind"], created_at=other["created_at"])
+        store.set_alignment(case["doc"].id, other["doc"].id, other["beads"])
     if case["new"] is not None:
-        store.add_document(*case["new"])
+        store.add_document(*case["new"])  # the link holds; the alignment stays with the old version
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -133,7 +175,11 @@ def test_roundtrip_export_import_export_is_byte_identical(case: dict):
                             store_b, folder / f"{name}.again.jsonl", unit=unit, all_versions=all_versions
                         )
                         assert again.path.read_bytes() == first.read_bytes()
+                        assert store_b.links() == store_a.links()
                         if all_versions:
+                            if case["partner"] is not None:
+                                pair = (case["doc"].id, case["partner"]["doc"].id)
+                                assert store_b.alignment(*pair) == store_a.alignment(*pair)
                             pd.testing.assert_frame_equal(store_b.spans(), store_a.spans())
                             pd.testing.assert_frame_equal(
                                 store_b.documents(all_versions=True), store_a.documents(all_versions=True)

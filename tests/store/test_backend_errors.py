@@ -58,7 +58,12 @@ def setup(store, doc, add):
     add("Kyiv", annotator="bob")
     store.undo("bob")
     new_doc = make_doc("A fresh piece. Nothing more.", "Fresh")
-    return {"doc": doc, "live": live.id, "gone": gone.id, "new_doc": new_doc}
+    # A Spanish version linked and aligned, and a French one not linked yet.
+    es = store.add_document(*make_doc("Rusia movió tropas. Minsk habló. Kyiv también.", "Agrupación", lang="es")).doc_id
+    fr = store.add_document(*make_doc("La Russie a bougé. Minsk a parlé.", "Groupement", lang="fr")).doc_id
+    store.link(doc.id, es)
+    store.set_alignment(doc.id, es, [((0,), (0,)), ((1,), (1,))])
+    return {"doc": doc, "live": live.id, "gone": gone.id, "new_doc": new_doc, "es": es, "fr": fr}
 
 
 WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
@@ -73,6 +78,13 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "add_translations": lambda s, ids: s.add_translations(
         [Translation(ids["doc"].id, 0, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", "texto")]
     ),
+    "add_text_translations": lambda s, ids: s.add_text_translations(
+        [("Hola.", "Hello.")], signature="fake|m-1|es-en", engine="fake", source="es", target="en"
+    ),
+    "link": lambda s, ids: s.link(ids["doc"].id, ids["fr"]),
+    "unlink": lambda s, ids: s.unlink(ids["doc"].id, ids["es"]),
+    "set_alignment": lambda s, ids: s.set_alignment(ids["doc"].id, ids["es"], [((0,), (0,))]),
+    "edit_alignment": lambda s, ids: s.edit_alignment(ids["doc"].id, ids["es"], [2], [1, 2]),
 }
 READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "document": lambda s, ids: s.document(ids["doc"].id),
@@ -89,6 +101,10 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "stats": lambda s, ids: s.stats(),
     "counts": lambda s, ids: s.counts(),
     "cached_translations": lambda s, ids: s.cached_translations(["Russia."], "fake|m-1|en-pt"),
+    "cached_text_translations": lambda s, ids: s.cached_text_translations(["Hola."], "fake|m-1|es-en"),
+    "links": lambda s, ids: s.links(),
+    "alignment": lambda s, ids: s.alignment(ids["doc"].id, ids["es"]),
+    "aligned_versions": lambda s, ids: s.aligned_versions(ids["doc"].id, ids["es"]),
     "get_translations": lambda s, ids: s.get_translations(ids["doc"].id),
     "translations": lambda s, ids: s.translations(),
     "names": lambda s, ids: s.names(),

@@ -9,6 +9,8 @@ import pytest
 import annot
 from annot.widgets import Annotator
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def _utf16(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
@@ -241,3 +243,19 @@ def test_annotator_on_a_closed_store_says_so_and_shows_nothing_as_saved(project,
         assert widget.status["kind"] == "error" and "was closed" in widget.status["text"]
     assert _current(widget)["spans"] == []
     assert len(project.spans()) == 0
+
+
+def test_annotator_shows_the_linked_human_translation_as_reference(widget: Annotator, project):
+    from annot.compare.align import link_documents
+
+    es = annot.ingest(str(ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"), project).results[0].doc_id
+    widget.handle({"type": "mt", "target": "es"})
+    assert widget.mt["reference"] is None  # not linked yet
+    link_documents(project, widget.session.doc_id, es, engine="apertium")
+    widget.handle({"type": "poll"})
+    widget.handle({"type": "nav", "to": "index", "index": 6})  # one English sentence, two Spanish ones
+    ref = widget.mt["reference"]
+    assert ref["sentences"] == [7, 8] and ref["text"].startswith("Al contingente militar")
+    assert ref["numbers_ok"] is True  # 9,000 = 9.000
+    widget.handle({"type": "nav", "to": "index", "index": 12})  # two English sentences, one Spanish
+    assert widget.mt["reference"]["shared"] is True and widget.mt["reference"]["text"].startswith("Bielorrusia asegura")

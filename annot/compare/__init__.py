@@ -1,0 +1,30 @@
+"""Stage "translations -> comparisons": documents linked across languages, their sentences aligned."""
+
+from __future__ import annotations
+
+from annot.compare.align import METHODS, AlignmentReport, Reference, align, link_documents, references
+from annot.compare.diff import diff_html, word_diff
+from annot.compare.frame import compare, corpus_scores
+from annot.compare.plots import figure_svg, plot_score_distribution, plot_scores_along
+from annot.compare.report import ReportFiles, corpus_table, write_report
+from annot.compare.side_by_side import side_by_side_html
+
+__all__ = [
+    "METHODS",
+    "AlignmentReport",
+    "Reference",
+    "ReportFiles",
+    "align",
+    "compare",
+    "corpus_scores",
+    "corpus_table",
+    "diff_html",
+    "figure_svg",
+    "link_documents",
+    "plot_score_distribution",
+    "plot_scores_along",
+    "references",
+    "side_by_side_html",
+    "word_diff",
+    "write_report",
+]

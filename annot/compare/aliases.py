@@ -1,0 +1,214 @@
+"""The names an actor may rightly take in another language (CLDR place names, a project table), and who got lost.
+
+A translation that writes "Bielorrússia" for "Belarus" or "Moscou" for "Moscow"
+keeps the actor. Two sources say so:
+
+- CLDR, through Babel: the names of countries and territories in every
+  language, and of the cities that name time zones (most capitals:
+  ``Europe/Moscow`` is "Moscou" in Brazil, "Moscovo" in Portugal). A name
+  written in any of ``NAME_LANGUAGES`` is recognised; its aliases are the
+  names in every regional variant of the target language.
+- The project's ``[aliases]`` table in ``annot.toml``, for everything else
+  (people's transliterations, institutions, other cities)::
+
+      [aliases]
+      "Belarus" = ["Bielorrusia", "Bielorrússia", "Беларусь"]
+      "Vladimir Putin" = ["Vladímir Putin", "Владимир Путин"]
+
+  Each entry is a group: a name in it (key or value) has all the others as aliases.
+
+A translation keeps a tagged actor when its text, its canonical name or an
+alias of either survives (``annot.translate.checks.has_name``: accents and case
+aside, at word starts).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annot.errors import SchemaError
+from annot.translate.checks import fold_words, has_name
+
+if TYPE_CHECKING:
+    from annot.model import Document
+    from annot.store import Store
+
+__all__ = ["NAME_LANGUAGES", "PROJECT_FILE", "Actor", "aliases", "lost_actors", "read_aliases", "sentence_actors"]
+
+#: Languages whose place names are recognised in tagged actors (those annot's segmentation is tested on).
+NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru", "uk")
+#: The project file holding the ``[aliases]`` table (the label schema's file).
+PROJECT_FILE = "annot.toml"
+
+
+def _key(name: str) -> str:
+    """A name's lookup key: words without accents, casefolded, joined by one space."""
+    return fold_words(name)
+
+
+@cache
+def _locales(lang: str) -> tuple[str, ...]:
+    """The CLDR locales of ``lang``: ``pt``, ``pt_BR``, ``pt_PT``, ... (none for an unknown code)."""
+    from babel import localedata
+
+    # Regional variants only: script variants write other alphabets (en_Shaw is Shavian, sr_Latn Latin).
+    found = []
+    for ident in localedata.locale_identifiers():
+        parts = ident.split("_")
+        if parts[0] == lang and all(len(p) != 4 for p in parts[1:]):
+            found.append(ident)
+    return tuple(sorted(found))
+
+
+@cache
+def _locale_places(ident: str) -> dict[str, str]:
+    """CLDR place -> its name in one locale: ``"BY"`` and ``"Europe/Moscow"`` as keys."""
+    from babel import Locale
+    from babel.core import get_global
+
+    locale = Locale.parse(ident)
+    # Numeric territory codes are regions ("150" Europe), not actors.
+    places = {code: name for code, name in locale.territories.items() if code.isalpha()}
+    cities = locale.time_zones
+    for zone in get_global("zone_territories"):
+        if "/" in zone and not zone.startswith("Etc/"):
+            places[zone] = cities.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+    return places
+
+
+@cache
+def _place_names(lang: str) -> dict[str, frozenset[str]]:
+    """CLDR place -> its names in every regional variant of ``lang`` (Moscou, Moscovo)."""
+    names: dict[str, set[str]] = {}
+    for ident in _locales(lang):
+        for place, name in _locale_places(ident).items():
+            names.setdefault(place, set()).add(name)
+    return {place: frozenset(found) for place, found in names.items()}
+
+
+@cache
+def _place_index(languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Name key -> the CLDR places it names in any of ``languages`` (their main locales)."""
+    index: dict[str, set[str]] = {}
+    for lang in languages:
+        if lang not in _locales(lang):
+            continue
+        for place, name in _locale_places(lang).items():
+            index.setdefault(_key(name), set()).add(place)
+    return {key: frozenset(places) for key, places in index.items()}
+
+
+def aliases(
+    name: str, target: str, project_aliases: Mapping[str, Iterable[str]] | None = None, *,
+    languages: Iterable[str] = NAME_LANGUAGES,
+) -> set[str]:  # fmt: skip
+    """The names ``name`` may take in a translation into ``target``, ``name`` itself included.
+
+    ``aliases("Belarus", "pt")`` gives {"Belarus", "Bielorrússia"}; ``aliases("Moscow",
+    "pt")`` gives {"Moscow", "Moscou", "Moscovo"}. Accents and case do not matter
+    in the lookup.
+
+    Args:
+        name: an actor's name as tagged (its text or canonical name).
+        target: ISO 639-1 code of the translation.
+        project_aliases: the project's table (``read_aliases``): name -> other names.
+        languages: the languages ``name`` is looked up in among CLDR's place names
+            (the target is always one; their main locales: "Moscovo", Portugal's
+            name, is recognised through the project table only).
+
+    Returns:
+        The names, as written in their source (CLDR or the project table).
+    """
+    found = {name.strip()} if name.strip() else set()
+    key = _key(name)
+    if not key:
+        return found
+    index = _place_index(tuple(dict.fromkeys([*languages, target])))
+    target_names = _place_names(target)
+    for place in index.get(key, ()):
+        found |= target_names.get(place, frozenset())
+    for head, others in (project_aliases or {}).items():
+        group = [head, *others]
+        if any(_key(member) == key for member in group):
+            found.update(member.strip() for member in group if member.strip())
+    return found
+
+
+def read_aliases(project: str | Path) -> dict[str, list[str]]:
+    """The ``[aliases]`` table of the project folder's ``annot.toml`` (empty without one).
+
+    Raises:
+        SchemaError: the file is not valid TOML, or the table is not ``name = [names]``.
+    """
+    path = Path(project) / PROJECT_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SchemaError(f"Cannot read {path} ({exc}); fix the file or remove it.") from exc
+    table = data.get("aliases", {})
+    if not isinstance(table, dict):
+        raise SchemaError(f'{path}: [aliases] must be a table of name = [names], e.g. "Belarus" = ["Bielorrússia"].')
+    out: dict[str, list[str]] = {}
+    for head, others in table.items():
+        if isinstance(others, str):
+            others = [others]
+        if not isinstance(others, list) or not all(isinstance(o, str) for o in others):
+            raise SchemaError(f"{path}: aliases.{head!r} must be a list of names, got {others!r}.")
+        out[head] = list(others)
+    return out
+
+
+# -- the actors of a document ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A tagged actor of a sentence: its text as written, and every name that keeps it in a translation."""
+
+    name: str
+    names: frozenset[str]
+
+
+def sentence_actors(store: Store, doc: Document, target: str) -> dict[int, list[Actor]]:
+    """Sentence index -> its tagged ACTORs (rejected ones left out), once per text, with their names in ``target``.
+
+    An actor's names are its text and canonical name and their aliases, with
+    the project's table from ``annot.toml``.
+
+    Raises:
+        SchemaError: the project's ``[aliases]`` table is invalid.
+    """
+    import pandas as pd
+
+    spans = store.spans(doc.id, label="ACTOR")
+    table = read_aliases(store.path)
+    known: dict[str, set[str]] = {}
+
+    def names_of(name: str) -> set[str]:
+        if name not in known:
+            known[name] = aliases(name, target, table) if name else set()
+        return known[name]
+
+    out: dict[int, list[Actor]] = {}
+    for sentence, text, attrs, status in zip(spans["sentence"], spans["text"], spans["attrs"], spans["status"]):
+        if status == "rejected" or sentence is pd.NA or text is pd.NA or not str(text).strip():
+            continue
+        text = str(text).strip()
+        canonical = str(attrs.get("canonical") or "").strip()
+        found = out.setdefault(int(sentence), [])
+        if all(actor.name != text for actor in found):
+            found.append(Actor(text, frozenset(names_of(text) | names_of(canonical))))
+    return out
+
+
+def lost_actors(actors: Iterable[Actor], translation: str) -> list[str]:
+    """The actors none of whose names survive in ``translation``, by their text, in order."""
+    folded = fold_words(translation)
+    return [actor.name for actor in actors if not any(has_name(name, folded) for name in actor.names)]

@@ -1,0 +1,429 @@
+"""Comparing a document's translations: one row per sentence, every engine's text and scores side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import permutations
+from typing import TYPE_CHECKING, Any
+
+from annot.compare.aliases import Actor, lost_actors, sentence_actors
+from annot.compare.metrics import DEFAULT_SEED, METRICS, chrf_many, corpus_score, sentence_score, signatures
+from annot.errors import AlignmentError, AnnotError, ModelNotInstalled
+from annot.model import Document, Sentence, Translation
+from annot.pipeline import translate
+from annot.progress import Progress, resolve_progress
+from annot.translate import Engine, Route, engine_names, extract_numbers, find_route, get_engine
+from annot.translate.checks import check_numbers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from annot.store import Store
+
+__all__ = ["ENGINE_COLUMNS", "compare", "corpus_scores"]
+
+#: The columns of each engine E, named ``<column>.E``, in order.
+ENGINE_COLUMNS = ("text", "route", "chrf", "bleu", "ter", "agreement", "roundtrip", "length_ratio",
+                  "numbers_ok", "numbers", "names_missing")  # fmt: skip
+_BATCH = 64  # sentences per engine call for back-translations
+_NAN = float("nan")
+
+
+# -- which engines, and their translations ----------------------------------------------
+
+
+def _installed() -> list[Engine]:
+    found = []
+    for name in engine_names():
+        try:
+            found.append(get_engine(name))
+        except AnnotError:
+            continue
+    return found
+
+
+def _parts(name: str) -> tuple[str, list[str]]:
+    """A stored engine name -> the engine and its pivot helper: ``argos+apertium`` -> argos, [apertium]."""
+    base, *helpers = name.split("+")
+    return base, helpers
+
+
+def _newest(rows: list[Translation]) -> dict[str, dict[int, Translation]]:
+    """Engine name -> sentence -> its newest translation (an older model's is kept in the store, not shown)."""
+    out: dict[str, dict[int, Translation]] = {}
+    for tr in rows:
+        kept = out.setdefault(tr.engine, {}).get(tr.index)
+        if kept is None or (tr.created_at, tr.signature) > (kept.created_at, kept.signature):
+            out[tr.engine][tr.index] = tr
+    return out
+
+
+def _engine_names(doc: Document, target: str, engines: str | Sequence[str] | None, stored: Sequence[str]) -> list[str]:
+    """The engine names to compare, as stored (``argos+apertium`` for a pivot through apertium)."""
+    installed = _installed()
+    wanted = (
+        [e.name for e in installed] if engines is None else [engines] if isinstance(engines, str) else list(engines)
+    )
+    names = []
+    for name in wanted:
+        if name in stored or "+" in name:
+            names.append(name)
+            continue
+        try:
+            names.append(find_route(get_engine(name), doc.lang, target, helpers=installed).engine.name)
+        except ModelNotInstalled:
+            if engines is not None:
+                raise
+    # Without a choice: every installed engine, and what is stored from engines no longer installed.
+    return list(dict.fromkeys(names)) if engines is not None else sorted({*names, *stored})
+
+
+def _fill_missing(
+    store: Store, doc: Document, names: list[str], have: dict[str, dict[int, Translation]], indexes: list[int],
+    target: str, *, explicit: bool, progress: Progress | bool | None,
+) -> dict[str, str]:  # fmt: skip
+    """Translate the sentences an engine has no translation of (the store's cache applies); why some could not be."""
+    skipped = {}
+    for name in names:
+        missing = [i for i in indexes if i not in have.get(name, {})]
+        if not missing:
+            continue
+        base, helpers = _parts(name)
+        try:
+            translate(doc, store, to=target, engines=[base], helpers=helpers or engine_names(), sentences=missing,
+                      progress=progress)  # fmt: skip
+        except AnnotError as exc:
+            if explicit:
+                raise
+            skipped[name] = str(exc)  # an engine no longer installed: compare what it stored
+    return skipped
+
+
+# -- round trips ---------------------------------------------------------------------------
+
+
+def _back_route(name: str, source: str, target: str) -> Route | None:
+    """How engine ``name`` translates ``target`` back into ``source``: with its own hops if it can."""
+    base, helpers = _parts(name)
+    try:
+        engine = get_engine(base)
+        own = [get_engine(h) for h in helpers]
+    except AnnotError:
+        return None
+    for assist in (own, _installed()):
+        try:
+            return find_route(engine, target, source, helpers=assist)
+        except ModelNotInstalled:
+            continue
+    return None
+
+
+def _round_trip(store: Store, route: Route, texts: list[str], tick: Callable[[int, str], None]) -> dict[str, str]:
+    """Back-translations of ``texts``, from the store's text cache or made now and cached."""
+    engine = route.engine
+    signature = engine.signature(route.source, route.target)
+    wanted = list(dict.fromkeys(t for t in texts if t.strip()))
+    found = store.cached_text_translations(wanted, signature)
+    todo = [t for t in wanted if t not in found]
+    for start in range(0, len(todo), _BATCH):
+        batch = todo[start : start + _BATCH]
+        outputs = engine.translate(batch, source=route.source, target=route.target)
+        pairs = list(zip(batch, outputs))
+        store.add_text_translations(pairs, signature=signature, engine=engine.name, source=route.source,
+                                    target=route.target)  # fmt: skip
+        found.update(pairs)
+        tick(len(batch), f"{engine.name} {route.path}")
+    return found
+
+
+# -- references ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Bead:
+    """A reference translation and the source sentences it covers."""
+
+    first: int
+    sources: tuple[int, ...]
+    text: str
+    reference_sentences: str
+
+
+def _span(indexes: Sequence[int]) -> str:
+    """``"6-7"`` for (6, 7), ``"12"`` for (12,)."""
+    return str(indexes[0]) if len(indexes) == 1 else f"{indexes[0]}-{indexes[-1]}"
+
+
+def _references(store: Store, doc: Document, target: str, reference: str | None) -> tuple[dict[int, _Bead], str | None]:
+    """The beads of the reference into ``target``, keyed by first source sentence, and the reference's id."""
+    if reference is None:
+        return {}, None
+    from annot.compare.align import references
+
+    found = references(store, doc.id, target)
+    if reference != "auto":
+        wanted = store.resolve(reference)
+        linked = {ref.doc_id for ref in found.values()}
+        if linked != {wanted}:
+            now = (
+                f"the reference aligned with it in {target} is {linked.pop()}" if linked else f"it has none in {target}"
+            )
+            raise AlignmentError(
+                f"{wanted} is not the reference of {doc.id} ({now}). Link and align them first:"
+                f" annot.compare.link_documents(store, {doc.id!r}, {wanted!r}), or pass reference='auto'."
+            )
+    beads = {first: _Bead(first, tuple(ref.a), ref.text, _span(ref.b)) for first, ref in found.items()}
+    doc_ids = {ref.doc_id for ref in found.values()}
+    return beads, (doc_ids.pop() if len(doc_ids) == 1 else ", ".join(sorted(doc_ids)) or None)
+
+
+# -- the frame -------------------------------------------------------------------------------
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else _NAN
+
+
+def _score_row(
+    s: Sentence, names: list[str], texts: dict[str, dict[int, str]], back: dict[str, dict[str, str]],
+    have: dict[str, dict[int, Translation]], bead: _Bead | None, actors: list[Actor],
+) -> tuple[dict[str, dict[str, Any]], float]:  # fmt: skip
+    """Each engine's columns for sentence ``s`` (``bead`` when a reference is scored on it), and the disagreement."""
+    i = s.index
+    present = [n for n in names if i in texts[n]]
+    # Every chrF of the row in one call: each string's n-grams are extracted once.
+    hyps, refs = [], []
+    for a, b in permutations(present, 2):
+        hyps.append(texts[a][i])
+        refs.append(texts[b][i])
+    for n in present:
+        if n in back:
+            hyps.append(back[n].get(texts[n][i], ""))
+            refs.append(s.text)
+    joined = {n: " ".join(texts[n].get(j, "") for j in bead.sources) for n in present} if bead else {}
+    hyps += joined.values()
+    refs += [bead.text] * len(joined) if bead else []
+    scores = iter(chrf_many(hyps, refs))
+    pair = {(a, b): next(scores) for a, b in permutations(present, 2)}
+    trips = {n: next(scores) for n in present if n in back}
+    blocks = {}
+    for n in names:
+        block: dict[str, Any] = dict.fromkeys(ENGINE_COLUMNS)
+        if n in present:
+            text = texts[n][i]
+            check = check_numbers(s.text, text)
+            block.update(
+                text=text, route=have[n][i].route, agreement=_mean([pair[(n, m)] for m in present if m != n]),
+                roundtrip=trips.get(n, _NAN), length_ratio=len(text) / len(s.text) if s.text else _NAN,
+                numbers_ok=check.ok, numbers=check.describe(), names_missing=lost_actors(actors, text),
+            )  # fmt: skip
+            if bead is not None:
+                block.update(chrf=next(scores), bleu=sentence_score("bleu", joined[n], bead.text),
+                             ter=sentence_score("ter", joined[n], bead.text))  # fmt: skip
+        blocks[n] = block
+    return blocks, 100 - _mean(list(pair.values())) if len(present) > 1 else _NAN
+
+
+def compare(
+    doc: str | Document, store: Store, *, target: str, engines: str | Sequence[str] | None = None,
+    reference: str | None = "auto", round_trip: bool = True, progress: Progress | bool | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """Every engine's translation of ``doc`` into ``target``, sentence by sentence, with scores and fidelity flags.
+
+    Translations come from the store; the sentences an engine has not
+    translated yet are translated first (``annot.translate``, so the store's
+    cache applies). With a reference translation linked to the document
+    (``annot.compare.align.link_documents``), each engine is scored against it
+    (sacrebleu's sentence chrF, BLEU and TER). Without one, two scores need
+    none: each engine's agreement with the others, and its round trip (the
+    translation translated back into the source language by the same engine,
+    chrF against the source; back-translations are cached in the store, so a
+    second call translates nothing). Both are computed in any case.
+
+    Args:
+        doc: the document (a ``Document`` or a reference ``Store.document`` accepts).
+        store: the project.
+        target: ISO 639-1 code of the translations.
+        engines: engine names as stored (``"argos"``, ``"argos+apertium"`` for
+            argos with an apertium hop); ``None`` for every installed engine
+            that reaches ``target`` (missing translations are made) and every
+            engine with translations of ``doc`` into ``target`` stored.
+        reference: ``"auto"`` for the reference linked to ``doc`` in ``target``
+            if any, a document reference to pick one, ``None`` for none.
+        round_trip: compute round-trip scores (translating back what is not cached).
+        progress: ``True`` for a progress bar, or ``progress(done, total, what)``.
+
+    Returns:
+        One row per sentence (index ``sentence``): ``source``, ``heading``,
+        ``reference`` (the bead's reference text on its first sentence, else NA),
+        ``reference_sentences`` (the reference's sentences, ``"6-7"``), ``bead``
+        (the first sentence of the bead the row is scored with), ``actors``
+        (tagged ACTOR names of the sentence); then for each engine E
+        ``text.E``, ``route.E``, ``chrf.E``, ``bleu.E``, ``ter.E`` (NaN without
+        reference; a bead of two source sentences is scored on the first with
+        their translations joined), ``agreement.E`` (mean chrF against each other
+        engine), ``roundtrip.E``, ``length_ratio.E`` (characters, translation /
+        source), ``numbers_ok.E``, ``numbers.E`` (``check_numbers(...).describe()``),
+        ``names_missing.E`` (actors none of whose names or aliases survive, see
+        ``annot.compare.aliases``); and ``disagreement`` (100 minus the mean chrF
+        between engines, NaN with fewer than two). ``frame.attrs`` holds
+        doc_id, source, target, engines, reference_doc, signatures (sacrebleu's,
+        per metric used), round_trip (engine -> route back), engine_signatures and skipped.
+
+    Raises:
+        AnnotError: ``doc`` is already in ``target``.
+        NotFound: no such document or reference.
+        AlignmentError: ``reference`` names a document not aligned with ``doc`` as its reference.
+        ModelNotInstalled, EngineError: an engine named in ``engines`` cannot
+            translate what is missing (what it did is stored).
+    """
+    import pandas as pd
+
+    document = doc if isinstance(doc, Document) else store.document(doc)
+    if document.lang == target:
+        raise AnnotError(
+            f"Document {document.id} is already in {target}; compare its translations into another language."
+        )
+    sentences = store.get_sentences(document)
+    indexes = [s.index for s in sentences]
+    have = _newest(store.get_translations(document.id, target=target))
+    names = _engine_names(document, target, engines, list(have))
+    skipped = _fill_missing(store, document, names, have, indexes, target, explicit=engines is not None,
+                            progress=progress)  # fmt: skip
+    if any(len(have.get(n, {})) < len(indexes) for n in names if n not in skipped):
+        have = _newest(store.get_translations(document.id, target=target))
+    names = [n for n in names if n in have]
+    texts = {n: {i: tr.text for i, tr in have[n].items()} for n in names}
+
+    beads, reference_doc = _references(store, document, target, reference)
+    bead_of = {i: bead for bead in beads.values() for i in bead.sources}
+
+    back: dict[str, dict[str, str]] = {}
+    back_routes: dict[str, str | None] = {}
+    if round_trip:
+        routes = {n: _back_route(n, document.lang, target) for n in names}
+        back_routes = {n: r.path if r else None for n, r in routes.items()}
+        with resolve_progress(progress, f"translating back to {document.lang}") as update:
+            done = 0
+            total = sum(len(texts[n]) for n, r in routes.items() if r)
+
+            def tick(n: int, what: str) -> None:
+                nonlocal done
+                done += n
+                if update is not None:
+                    update(done, total, what)
+
+            for name, route in routes.items():
+                if route is not None:
+                    back[name] = _round_trip(store, route, list(texts[name].values()), tick)
+
+    actors = sentence_actors(store, document, target)
+    columns: dict[str, list[Any]] = {c: [] for c in ("source", "heading", "reference", "reference_sentences", "bead",
+                                                       "actors")}  # fmt: skip
+    for name in names:
+        for col in ENGINE_COLUMNS:
+            columns[f"{col}.{name}"] = []
+    columns["disagreement"] = []
+    for s in sentences:
+        i = s.index
+        bead = bead_of.get(i)
+        scored_here = bead is not None and bead.first == i
+        row_actors = actors.get(i, [])
+        columns["source"].append(s.text)
+        columns["heading"].append(s.heading)
+        columns["reference"].append(bead.text if scored_here else None)
+        columns["reference_sentences"].append(bead.reference_sentences if scored_here else None)
+        columns["bead"].append(bead.first if bead is not None else None)
+        columns["actors"].append([a.name for a in row_actors])
+        blocks, disagreement = _score_row(s, names, texts, back, have, bead if scored_here else None, row_actors)
+        for n in names:
+            for col in ENGINE_COLUMNS:
+                columns[f"{col}.{n}"].append(blocks[n][col])
+        columns["disagreement"].append(disagreement)
+
+    frame = pd.DataFrame(columns, index=pd.Index(indexes, name="sentence", dtype="int64"))
+    for col in ("source", "reference", "reference_sentences"):
+        frame[col] = frame[col].astype("string")
+    frame["heading"] = frame["heading"].astype("bool")
+    frame["bead"] = frame["bead"].astype("Int64")
+    for n in names:
+        for col in ("text", "route", "numbers"):
+            frame[f"{col}.{n}"] = frame[f"{col}.{n}"].astype("string")
+        for col in ("chrf", "bleu", "ter", "agreement", "roundtrip", "length_ratio"):
+            frame[f"{col}.{n}"] = frame[f"{col}.{n}"].astype("float64")
+        frame[f"numbers_ok.{n}"] = frame[f"numbers_ok.{n}"].astype("boolean")
+    frame["disagreement"] = frame["disagreement"].astype("float64")
+    # The metrics behind the numbers: chrF for agreement and round trips, all three with a reference.
+    used = {m: sig for m, sig in signatures().items() if m == "chrf" or beads}
+    frame.attrs.update(
+        doc_id=document.id, source=document.lang, target=target, engines=names, reference_doc=reference_doc,
+        signatures=used, round_trip=back_routes,
+        engine_signatures={n: sorted({tr.signature for tr in have[n].values()}) for n in names}, skipped=skipped,
+    )  # fmt: skip
+    return frame
+
+
+# -- corpus level -------------------------------------------------------------------------------
+
+
+def corpus_scores(frame: pd.DataFrame, *, n_bootstrap: int = 1000, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """One row per engine of a ``compare`` frame: corpus scores with 95% intervals, and the flags summed up.
+
+    Args:
+        frame: what ``compare`` returned.
+        n_bootstrap: resamples for sacrebleu's bootstrap intervals.
+        seed: their seed; every engine is resampled on the same beads (a paired bootstrap).
+
+    Returns:
+        Index ``engine``; columns ``chrf``, ``chrf_low``, ``chrf_high``, ``bleu``, ...,
+        ``ter_high`` (corpus scores over the beads with a reference, NaN without),
+        ``agreement`` and ``roundtrip`` (means of the sentence scores),
+        ``numbers_ok_pct`` (% of the sentences with numbers whose numbers all
+        came through), ``names_ok_pct`` (% of tagged actor mentions kept),
+        ``sentences`` (translated) and ``scored`` (beads scored against the
+        reference). ``attrs["signatures"]`` holds sacrebleu's corpus signatures.
+    """
+    import pandas as pd
+
+    names = list(frame.attrs.get("engines") or [c.split(".", 1)[1] for c in frame.columns if c.startswith("text.")])
+    firsts = frame.index[frame["reference"].notna()] if "reference" in frame else frame.index[:0]
+    with_numbers = [bool(extract_numbers(s)) for s in frame["source"]]
+    records, sigs = [], {}
+    for name in names:
+        text = frame[f"text.{name}"]
+        translated = text.notna()
+        record: dict[str, Any] = {"engine": name}
+        # A bead is scored when the engine translated every sentence in it (the same beads for all, usually).
+        hyps, refs = [], []
+        for first in firsts:
+            rows = frame.index[frame["bead"] == first]
+            if translated.loc[rows].all():
+                hyps.append(" ".join(text.loc[rows]))
+                refs.append(str(frame.at[first, "reference"]))
+        for metric in METRICS:
+            if hyps:
+                result = corpus_score(metric, hyps, refs, n_bootstrap=n_bootstrap, seed=seed)
+                record.update({metric: result.score, f"{metric}_low": result.ci_low, f"{metric}_high": result.ci_high})
+                sigs[metric] = result.signature
+            else:
+                record.update({metric: _NAN, f"{metric}_low": _NAN, f"{metric}_high": _NAN})
+        record["agreement"] = frame[f"agreement.{name}"].mean()
+        record["roundtrip"] = frame[f"roundtrip.{name}"].mean()
+        ok = [bool(v) for v, has, t in zip(frame[f"numbers_ok.{name}"], with_numbers, translated) if has and t]
+        record["numbers_ok_pct"] = 100 * sum(ok) / len(ok) if ok else _NAN
+        kept = total = 0
+        for actors, missing, t in zip(frame["actors"], frame[f"names_missing.{name}"], translated):
+            if t:
+                total += len(actors)
+                kept += len(actors) - len(missing)
+        record["names_ok_pct"] = 100 * kept / total if total else _NAN
+        record["sentences"] = int(translated.sum())
+        record["scored"] = len(hyps)
+        records.append(record)
+    columns = ["engine", *(f"{m}{s}" for m in METRICS for s in ("", "_low", "_high")), "agreement", "roundtrip",
+               "numbers_ok_pct", "names_ok_pct", "sentences", "scored"]  # fmt: skip
+    out = pd.DataFrame.from_records(records, columns=columns).set_index("engine")
+    out.attrs["signatures"] = sigs or dict(frame.attrs.get("signatures", {}))  # the sentence chrF behind the means
+    out.attrs.update({k: frame.attrs[k] for k in ("doc_id", "target", "reference_doc") if k in frame.attrs})
+    return out

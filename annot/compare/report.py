@@ -1,0 +1,311 @@
+"""A comparison as a shareable report: one static HTML file (and the frame as CSV), written atomically.
+
+The HTML page stands alone: inline CSS, plots as inline SVG, no script, no
+external resource, no URL at all, so it opens the same offline, in a mail
+attachment or on an air-gapped machine. Every piece of article or translation
+text is HTML-escaped; the only markup around it is annot's own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annot.compare.plots import engines_of, figure_svg, plot_metrics, plot_score_distribution, plot_scores_along
+from annot.compare.side_by_side import TABLE_CSS, esc, flags_of, fmt, missing, side_by_side_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ReportFiles", "corpus_table", "to_csv_frame", "to_report_html", "write_report"]
+
+_CORPUS_COLUMNS = [
+    # (column, header, higher is better, with a confidence interval)
+    ("chrf", "chrF", True, True),
+    ("bleu", "BLEU", True, True),
+    ("ter", "TER ↓", False, True),
+    ("agreement", "agreement", True, False),
+    ("roundtrip", "round trip", True, False),
+    ("numbers_ok_pct", "numbers ok %", True, False),
+    ("names_ok_pct", "names ok %", True, False),
+]
+_PAGE_CSS = """
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1f; margin: 1.5rem auto;
+       max-width: 1400px; padding: 0 1.5rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .3rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
+nav.toc a, nav.filters a { margin-right: .8rem; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; } dl.meta ul { margin: 0; padding-left: 1.1rem; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: .85em; background: #f3f3f6; padding: 0 .25em;
+       border-radius: 3px; overflow-wrap: anywhere; }
+table.corpus { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+table.corpus th, table.corpus td { padding: .3rem .7rem; border-bottom: 1px solid #ddd; text-align: right; }
+table.corpus th:first-child, table.corpus td:first-child { text-align: left; }
+table.corpus .ci { color: #666; font-size: .85em; } table.corpus .best { font-weight: bold; }
+figure { margin: 1rem 0 2rem; } figure svg { max-width: 100%; height: auto; }
+figcaption, .note { color: #555; font-size: .9em; }
+nav.filters { margin: .8rem 0; padding: .5rem .7rem; background: #f3f3f6; border-radius: 4px; }
+nav.filters a { text-decoration: none; color: #0b57a4; padding: .1rem .4rem; border-radius: 3px; }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFiles:
+    """What ``write_report`` wrote: the HTML page and the CSV (``None`` when not asked for)."""
+
+    html: Path
+    csv: Path | None
+
+
+def _engine_index(corpus: pd.DataFrame) -> pd.DataFrame:
+    return corpus.set_index("engine") if "engine" in corpus.columns else corpus
+
+
+def _scored_columns(corpus: pd.DataFrame) -> list[tuple[str, str, bool, bool]]:
+    return [c for c in _CORPUS_COLUMNS if c[0] in corpus.columns and corpus[c[0]].notna().any()]
+
+
+def _score_text(row: pd.Series, col: str, interval: bool) -> str:
+    text = fmt(row[col])
+    if interval and not missing(row.get(f"{col}_low")) and not missing(row.get(f"{col}_high")):
+        text += f" [{fmt(row[f'{col}_low'])}–{fmt(row[f'{col}_high'])}]"
+    return text
+
+
+def corpus_table(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Corpus scores to read: one row per engine, each score as text with its interval, ``"61.2 [58.0–64.1]"``.
+
+    Args:
+        corpus: ``annot.compare.corpus_scores(frame)``.
+
+    Returns:
+        Index ``engine``; the columns that hold a score (chrF, BLEU and TER
+        only with a reference), then ``sentences`` and (with a reference) ``scored`` as numbers.
+    """
+    import pandas as pd
+
+    corpus = _engine_index(corpus)
+    out = pd.DataFrame(index=corpus.index)
+    for col, label, _, interval in _scored_columns(corpus):
+        out[label] = [_score_text(row, col, interval) for _, row in corpus.iterrows()]
+    for col in ("sentences", "scored"):
+        # Without a reference nothing is scored: no column of zeros.
+        if col in corpus.columns and (col == "sentences" or corpus[col].fillna(0).astype("float64").gt(0).any()):
+            out[col] = corpus[col].astype("Int64")
+    return out
+
+
+def _corpus_html(corpus: pd.DataFrame) -> str:
+    corpus = _engine_index(corpus)
+    columns = _scored_columns(corpus)
+    table = corpus_table(corpus)
+    best = {}
+    for col, _, higher, _ in columns:
+        values = corpus[col].astype("float64")
+        best[col] = values.max() if higher else values.min()
+    head = "".join(f"<th>{esc(label)}</th>" for label in table.columns)
+    body = []
+    for engine, row in corpus.iterrows():
+        cells = [f"<td>{esc(engine)}</td>"]
+        for col, label, _, _ in columns:
+            text = esc(table.at[engine, label]).replace(" [", ' <span class="ci">[', 1)
+            text += "</span>" if '<span class="ci">' in text else ""
+            strong = len(corpus) > 1 and not missing(row[col]) and float(row[col]) == best[col]
+            cells.append(f'<td class="best">{text}</td>' if strong else f"<td>{text}</td>")
+        cells += [f"<td>{esc(table.at[engine, c])}</td>" for c in ("sentences", "scored") if c in table.columns]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="corpus"><thead><tr><th>engine</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _corpus_note(corpus: pd.DataFrame) -> str:
+    notes = []
+    if any(f"{m}_low" in corpus.columns and corpus[f"{m}_low"].notna().any() for m in ("chrf", "bleu", "ter")):
+        notes.append("[low–high]: the confidence interval of the corpus score.")
+    notes.append(
+        "Agreement: chrF against the other engines; round trip: chrF of the back-translation against the source."
+    )
+    if "scored" in corpus.columns:
+        notes.append("Scored: sentences (or groups of sentences) with a reference.")
+    if len(corpus) > 1:
+        notes.append("Bold: the best engine.")
+    out = " ".join(notes)
+    signatures = corpus.attrs.get("signatures") or {}
+    if signatures:
+        out += "<br>Corpus signatures: " + "; ".join(
+            f"{esc(metric)} <code>{esc(sig)}</code>" for metric, sig in signatures.items()
+        )
+    return out
+
+
+def _engine_item(frame: pd.DataFrame, engine: str) -> str:
+    col = f"route.{engine}"
+    routes = sorted({str(r) for r in frame[col].dropna()}) if col in frame.columns else []
+    parts = [f"<b>{esc(engine)}</b>"]
+    if routes:
+        parts.append(f"route <code>{esc(', '.join(routes))}</code>")
+    signatures = (frame.attrs.get("engine_signatures") or {}).get(engine) or []
+    parts += [f"<code>{esc(sig)}</code>" for sig in signatures]
+    back = (frame.attrs.get("round_trip") or {}).get(engine, "")
+    if back != "":
+        parts.append(f"back <code>{esc(back)}</code>" if back else "no route back: no round trip")
+    return f"<li>{' · '.join(parts)}</li>"
+
+
+def _header(frame: pd.DataFrame, title: str) -> str:
+    attrs = frame.attrs
+    reference = attrs.get("reference_doc")
+    languages = f"{attrs['source']} → {attrs.get('target', '?')}" if attrs.get("source") else attrs.get("target", "?")
+    items = [
+        ("document", f"<code>{esc(attrs.get('doc_id', '?'))}</code> · {len(frame)} sentences"),
+        ("languages", esc(languages)),
+        ("reference", f"<code>{esc(reference)}</code>" if reference else "none: scores are round trip and agreement"),
+        ("engines", f"<ul>{''.join(_engine_item(frame, e) for e in engines_of(frame))}</ul>"),
+    ]
+    for engine, why in (attrs.get("skipped") or {}).items():
+        items.append((f"skipped {esc(engine)}", esc(why)))
+    for metric, signature in (attrs.get("signatures") or {}).items():
+        items.append((f"{esc(metric)} (sentences)", f"<code>{esc(signature)}</code>"))
+    meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in items)
+    return f'<header><h1>{esc(title)}</h1><dl class="meta">{meta}</dl></header>'
+
+
+def _plots(frame: pd.DataFrame) -> str:
+    if not plot_metrics(frame):
+        return '<p class="note">No per-sentence scores to plot.</p>'
+    figures = [
+        (plot_score_distribution(frame), "Per-sentence scores of each engine: a box per engine, a dot per sentence."),
+        (plot_scores_along(frame), "The same scores sentence by sentence, in article order."),
+    ]
+    out = []
+    for n, (fig, caption) in enumerate(figures, 1):
+        out.append(
+            f'<figure id="plot{n}">{figure_svg(fig, prefix=f"plot{n}-")}<figcaption>{caption}</figcaption></figure>'
+        )
+    return "".join(out)
+
+
+def _filters(frame: pd.DataFrame) -> tuple[str, str]:
+    """CSS-only filters: links to empty anchors; the anchor that is the URL's #target hides rows through CSS."""
+    engines = engines_of(frame)
+    records = [row.to_dict() for _, row in frame.iterrows()]
+    counts = {f: sum(any(f in flags_of(r, e) for e in engines) for r in records) for f in ("numbers", "names")}
+    targets = ['<span id="only-numbers"></span>', '<span id="only-names"></span>']
+    targets += [f'<span id="only-e{n}"></span>' for n in range(len(engines))]
+    links = ['<a href="#all">all sentences</a>', f'<a href="#only-numbers">numbers changed ({counts["numbers"]})</a>',
+             f'<a href="#only-names">names missing ({counts["names"]})</a>', "· only"]  # fmt: skip
+    links += [f'<a href="#only-e{n}">{esc(e)}</a>' for n, e in enumerate(engines)]
+    rules = [
+        "#only-numbers:target ~ table.side tr.sentence:not(.numbers) { display: none; }",
+        "#only-names:target ~ table.side tr.sentence:not(.names) { display: none; }",
+    ]
+    for n in range(len(engines)):
+        rules.append(f"#only-e{n}:target ~ table.side .mt:not(.e{n}) {{ display: none; }}")
+    for target in ["only-numbers", "only-names", *(f"only-e{n}" for n in range(len(engines)))]:
+        rules.append(f'#{target}:target ~ nav.filters a[href="#{target}"] {{ background: #0b57a4; color: #fff; }}')
+    nav = "".join(targets) + f'<nav class="filters">Show: {" ".join(links)}</nav>'
+    return nav, "\n".join(rules)
+
+
+def to_report_html(frame: pd.DataFrame, corpus: pd.DataFrame, *, title: str | None = None) -> str:
+    """The report page as text (see ``write_report``)."""
+    title = title or f"Translations of {frame.attrs.get('doc_id', 'a document')} into {frame.attrs.get('target', '?')}"
+    nav, filter_css = _filters(frame)
+    against = "the reference" if frame.attrs.get("reference_doc") else "the first engine's translation"
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{_PAGE_CSS}{TABLE_CSS}{filter_css}</style></head><body>"
+        f"{_header(frame, title)}"
+        '<nav class="toc"><a href="#corpus">corpus scores</a><a href="#plots">plots</a>'
+        '<a href="#sentences">sentences</a></nav>'
+        f'<section id="corpus"><h2>Corpus scores</h2>{_corpus_html(corpus)}<p class="note">{_corpus_note(corpus)}</p>'
+        "</section>"
+        f'<section id="plots"><h2>Plots</h2>{_plots(frame)}</section>'
+        '<section id="sentences"><h2>Sentences, most disputed first</h2>'
+        f'<p class="note">Differences are from {against}. Flags mark numbers that changed and names the'
+        " translation lost.</p>"
+        f"{nav}{side_by_side_table(frame)}</section>"
+        f'<footer class="note"><p>Made by annot {esc(_version())}.</p></footer></body></html>\n'
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("annot")
+    except PackageNotFoundError:
+        return "(development)"
+
+
+def to_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` flat, for CSV: the sentence index as a column, lists joined with ``"; "``."""
+    flat = frame.reset_index()
+    for col in flat.columns:
+        if flat[col].dtype == object and flat[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            flat[col] = flat[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return flat
+
+
+def write_report(
+    frame: pd.DataFrame, corpus: pd.DataFrame, out_html: Path, *, out_csv: Path | None = None, title: str | None = None
+) -> ReportFiles:
+    """Write a comparison as a static HTML report (and optionally the frame as CSV), each atomically.
+
+    The page holds: what was compared (document, target, engines and routes,
+    reference, metric signatures), the corpus scores with their confidence
+    intervals, two plots, and every sentence side by side, most disputed
+    first, with word-level differences and fidelity flags; links filter it
+    by flag or engine without any script.
+
+    Args:
+        frame: a comparison frame (``annot.compare``).
+        corpus: its corpus scores (``annot.compare.corpus_scores(frame)``).
+        out_html: the page to write (its folder is created).
+        out_csv: also write the frame here as UTF-8 CSV (lists joined with ``"; "``).
+        title: the page title; default names the document and the target.
+
+    Returns:
+        The paths written.
+
+    Raises:
+        ValueError: ``out_csv`` is the same file as ``out_html``.
+    """
+    out_html = Path(out_html)
+    if out_csv is not None and Path(out_csv).resolve() == out_html.resolve():
+        raise ValueError(f"The report and the CSV would both be {out_html}; give the CSV another name.")
+    page = to_report_html(frame, corpus, title=title)
+    if out_csv is not None:
+        _write_atomically(Path(out_csv), to_csv_frame(frame).to_csv(index=False, lineterminator="\n"))
+    _write_atomically(out_html, page)
+    return ReportFiles(out_html, Path(out_csv) if out_csv is not None else None)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # Temp file beside the target, fsync, rename: readers see the old file or the whole new one.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - outlives its with block: renamed, or removed on error
+        "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with tmp:
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        # NamedTemporaryFile is private (0600); a report is meant to be shared.
+        os.chmod(tmp.name, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
+        os.replace(tmp.name, path)
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
+    with contextlib.suppress(OSError):  # makes the rename durable; not every platform can fsync a folder
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

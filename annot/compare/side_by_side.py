@@ -1,0 +1,274 @@
+"""The sentences of a comparison side by side, as escaped HTML: source, reference, each engine's words that differ.
+
+Shared by the report page and the comparison notebook. Every piece of text is
+HTML-escaped; the only markup is the table's own and diff's ``<del>``/``<ins>``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from annot.compare.diff import diff_html
+from annot.compare.plots import engines_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FLAGS", "TABLE_CSS", "flags_of", "side_by_side_html", "side_by_side_table"]
+
+#: Values of ``side_by_side_html(flag=...)``: sentences where an engine changed numbers, lost names, or either.
+FLAGS = ("numbers", "names", "any")
+
+_SENTENCE_SCORES = [("chrf", "chrF"), ("bleu", "BLEU"), ("ter", "TER"), ("agreement", "agreement"),
+                    ("roundtrip", "round trip"), ("length_ratio", "length")]  # fmt: skip
+
+#: The table's style, scoped under ``.annot-cmp`` so that it can sit in a notebook page too (``table.annot-cmp td``
+#: outranks JupyterLab's right-aligned ``.jp-RenderedHTMLCommon td``).
+TABLE_CSS = """
+table.annot-cmp { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 14px; line-height: 1.45; }
+table.annot-cmp th { text-align: left; border-bottom: 2px solid #444; padding: .4rem .5rem; }
+table.annot-cmp td { vertical-align: top; border-top: 1px solid #bbb; padding: .6rem .5rem; text-align: left; }
+table.annot-cmp col.idx { width: 7.5rem; } table.annot-cmp col.src { width: 36%; }
+.annot-cmp .num { font-size: 1.1em; font-weight: bold; }
+.annot-cmp .dis { color: #555; font-size: .85em; }
+.annot-cmp .tag { display: inline-block; font-size: .75em; padding: 0 .4em; border-radius: 3px; background: #e8e8ee;
+                  color: #333; }
+.annot-cmp .source { margin: 0 0 .5rem; }
+.annot-cmp .ref { margin: 0; padding-left: .5rem; border-left: 3px solid #777; color: #223; }
+.annot-cmp .label { display: block; font-size: .75em; color: #666; text-transform: uppercase; letter-spacing: .03em; }
+.annot-cmp .note { color: #666; font-size: .9em; }
+.annot-cmp .mt { margin: 0 0 .7rem; padding-left: .5rem; border-left: 3px solid #9ecae1; }
+.annot-cmp .mt.flagged { border-left-color: #d62728; }
+.annot-cmp .mt-head { font-size: .8em; color: #555; }
+.annot-cmp .engine { font-weight: bold; color: #1d1d1f; }
+.annot-cmp del { background: #fde0de; color: #8a1c1c; }
+.annot-cmp del + ins { margin-left: .15em; }
+.annot-cmp ins { background: #d9f2d9; color: #145214; text-decoration: none; border-bottom: 1px solid #2ca02c; }
+.annot-cmp .flag { display: inline-block; font-size: .8em; padding: 0 .45em; margin: .15rem .3rem 0 0;
+                   border-radius: 3px; }
+.annot-cmp .flag.bad { background: #d62728; color: #fff; font-weight: bold; }
+.annot-cmp .flag.ok { color: #2a7a2a; }
+"""
+
+
+def esc(value: object) -> str:
+    """``value`` as HTML text, quotes included."""
+    return html.escape(str(value), quote=True)
+
+
+def missing(value: object) -> bool:
+    """None, NaN, ``pd.NA`` or ``NaT``."""
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(value))  # type: ignore[arg-type]
+    except TypeError:
+        return value.__class__.__name__ in ("NAType", "NaTType")
+
+
+def fmt(value: object, digits: int = 1) -> str:
+    """A score with ``digits`` decimals, or a dash when there is none."""
+    return "–" if missing(value) else f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+
+
+def _true(value: object) -> bool:
+    try:
+        return not missing(value) and bool(value)
+    except TypeError:
+        return False
+
+
+def _text(value: object) -> str:
+    return "" if missing(value) else str(value)
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [n for n in value.split("; ") if n]
+    if value is None or missing(value):
+        return []
+    return [str(n) for n in value]  # type: ignore[union-attr]
+
+
+def flags_of(row: Any, engine: str) -> set[str]:
+    """The fidelity flags of one engine on one row (a dict or Series): ``numbers``, ``names``."""
+    found = set()
+    ok = row.get(f"numbers_ok.{engine}")
+    if not missing(ok) and not bool(ok):
+        found.add("numbers")
+    if _names(row.get(f"names_missing.{engine}")):
+        found.add("names")
+    return found
+
+
+@dataclass(slots=True)
+class _Context:
+    engines: list[str]
+    shown: list[str]
+    has_reference: bool
+    records: dict[Any, dict[str, Any]]
+    members: dict[Any, list[Any]] = field(default_factory=dict)  # bead's first sentence -> its sentences
+
+
+def _context(frame: pd.DataFrame, shown: Sequence[str]) -> _Context:
+    records = {index: row.to_dict() for index, row in frame.iterrows()}
+    ctx = _Context(engines_of(frame), list(shown), frame.attrs.get("reference_doc") is not None, records)
+    for index, row in records.items():
+        if "bead" in row and not missing(row["bead"]):
+            ctx.members.setdefault(row["bead"], []).append(index)
+    return ctx
+
+
+def _ordered(frame: pd.DataFrame) -> list[Any]:
+    """Sentence indexes by disagreement, highest first; unscored ones last, in article order."""
+    if "disagreement" not in frame.columns:
+        return list(frame.index)
+    key = frame["disagreement"].astype("float64").fillna(-math.inf)
+    return list(frame.assign(_key=-key).sort_values("_key", kind="stable").index)
+
+
+def _engine_block(
+    row: dict[str, Any], engine: str, n: int, text: object, baseline: str | None, is_baseline: bool
+) -> str:
+    flags = flags_of(row, engine)
+    scores = " · ".join(
+        f"{label} {fmt(row.get(f'{metric}.{engine}'), 2 if metric == 'length_ratio' else 1)}"
+        for metric, label in _SENTENCE_SCORES
+        if not missing(row.get(f"{metric}.{engine}"))
+    )
+    head = f'<span class="engine">{esc(engine)}</span>'
+    if not missing(row.get(f"route.{engine}")):
+        head += f" <code>{esc(row[f'route.{engine}'])}</code>"
+    if scores:
+        head += f" · {scores}"
+    if missing(text):
+        body = '<span class="note">(no translation)</span>'
+    elif baseline is None or is_baseline:
+        body = esc(text)
+    else:
+        body = diff_html(baseline, str(text))
+    marks = []
+    if "numbers" in flags:
+        marks.append(f'<span class="flag bad">⚠ numbers: {esc(row.get(f"numbers.{engine}"))}</span>')
+    elif not missing(row.get(f"numbers_ok.{engine}")):
+        marks.append('<span class="flag ok">✓ numbers</span>')
+    if "names" in flags:
+        lost = ", ".join(_names(row.get(f"names_missing.{engine}")))
+        marks.append(f'<span class="flag bad">⚠ names missing: {esc(lost)}</span>')
+    if is_baseline:
+        marks.append('<span class="tag">baseline of the differences</span>')
+    classes = " ".join(["mt", f"e{n}", *sorted(f"{f}-bad" for f in flags), *(["flagged"] if flags else [])])
+    return (
+        f'<div class="{classes}"><div class="mt-head">{head}</div><div class="text">{body}</div>{"".join(marks)}</div>'
+    )
+
+
+def _sentence_row(index: Any, ctx: _Context) -> str:
+    row = ctx.records[index]
+    reference, bead = row.get("reference"), row.get("bead")
+    texts = {e: row.get(f"text.{e}") for e in ctx.engines}
+    src = f'<p class="source"><span class="label">source</span>{esc(row.get("source"))}</p>'
+    baseline_engine = None
+    if not missing(reference):
+        members = ctx.members.get(bead, [index])
+        if len(members) > 1:
+            # Shown as scored: the bead's sentences and their translations joined.
+            texts = {e: " ".join(_text(ctx.records[m].get(f"text.{e}")) for m in members) for e in ctx.engines}
+            joined = " ".join(_text(ctx.records[m].get("source")) for m in members)
+            which = f"sentences {esc(members[0])}–{esc(members[-1])}"
+            src = f'<p class="source"><span class="label">source · {which}</span>{esc(joined)}</p>'
+            against = f"the reference (translations of {which} joined)"
+        else:
+            against = "the reference"
+        where = row.get("reference_sentences")
+        plural = "s" if any(c in str(where) for c in "-–,") else ""
+        label = "reference" + ("" if missing(where) else f" · sentence{plural} {esc(where)}")
+        src += f'<p class="ref"><span class="label">{label}</span>{esc(reference)}</p>'
+        baseline: str | None = str(reference)
+    else:
+        if not missing(bead) and bead != index:
+            src += f'<p class="ref note">reference: with sentence #{esc(bead)}</p>'
+        elif ctx.has_reference:
+            src += '<p class="ref note">no reference sentence aligned</p>'
+        baseline_engine = next((e for e in ctx.engines if not missing(texts[e])), None)
+        baseline = None if baseline_engine is None else str(texts[baseline_engine])
+        against = esc(baseline_engine or "nothing")
+    idx = f'<div class="num">#{esc(index)}</div>'
+    if not missing(row.get("disagreement")):
+        idx += f'<div class="dis">disagreement {fmt(row.get("disagreement"))}</div>'
+    if _true(row.get("heading")):
+        idx += '<span class="tag">heading</span>'
+    blocks = "".join(
+        _engine_block(row, e, ctx.engines.index(e), texts[e], baseline, e == baseline_engine) for e in ctx.shown
+    )
+    flags = set().union(*(flags_of(row, e) for e in ctx.engines))
+    classes = " ".join(["sentence", *sorted(flags)])
+    note = f'<div class="label">differences from {against}</div>'
+    return f'<tr class="{classes}" id="s{esc(index)}"><td>{idx}</td><td>{src}</td><td>{note}{blocks}</td></tr>'
+
+
+def _check(frame: pd.DataFrame, engine: str | None, flag: str | None) -> None:
+    engines = engines_of(frame)
+    if engine is not None and engine not in engines:
+        raise ValueError(f"No engine {engine!r} in this comparison. Engines: {', '.join(engines) or 'none'}.")
+    if flag is not None and flag not in FLAGS:
+        raise ValueError(f"Unknown flag {flag!r}. Valid flags: {', '.join(FLAGS)} (or None for every sentence).")
+
+
+def side_by_side_table(
+    frame: pd.DataFrame, *, engine: str | None = None, flag: str | None = None, limit: int | None = None
+) -> str:
+    """The ``<table>`` of ``side_by_side_html``, without its style (for pages that carry ``TABLE_CSS``)."""
+    _check(frame, engine, flag)
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be a positive number of sentences or None, got {limit!r}.")
+    ctx = _context(frame, [engine] if engine else engines_of(frame))
+    rows = []
+    for index in _ordered(frame):
+        flags = set().union(*(flags_of(ctx.records[index], e) for e in ctx.shown))
+        if (flag == "any" and not flags) or (flag in ("numbers", "names") and flag not in flags):
+            continue
+        rows.append(_sentence_row(index, ctx))
+        if len(rows) == limit:
+            break
+    if not rows:
+        rows.append('<tr><td colspan="3" class="note">No sentence matches.</td></tr>')
+    against = "the reference" if ctx.has_reference else (ctx.engines[0] if ctx.engines else "the baseline")
+    return (
+        '<table class="annot-cmp side"><colgroup><col class="idx"><col class="src"><col class="mts"></colgroup>'
+        f"<thead><tr><th>sentence</th><th>source{' and reference' if ctx.has_reference else ''}</th>"
+        f"<th>translations: <del>only in {esc(against)}</del> <ins>only in the translation</ins></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def side_by_side_html(
+    frame: pd.DataFrame, *, engine: str | None = None, flag: str | None = None, limit: int | None = None
+) -> str:
+    """The sentences of a comparison side by side, most disputed first, as an HTML fragment with its style.
+
+    Each row shows the source, the reference (when there is one) and each
+    engine's translation with its word-level differences from the reference
+    (or, without one, from the first engine), its scores and its fidelity flags.
+    When one reference sentence covers several source sentences, the first
+    row shows their translations joined, as they were scored.
+
+    Args:
+        frame: a comparison frame (``annot.compare``).
+        engine: show only this engine's translations.
+        flag: only sentences where a shown engine changed ``"numbers"``, lost
+            ``"names"``, or ``"any"`` of the two.
+        limit: at most this many sentences (the most disputed).
+
+    Returns:
+        A ``<style>`` scoped to the table, then the table; all text escaped.
+        In a notebook: ``IPython.display.HTML(side_by_side_html(frame))``.
+
+    Raises:
+        ValueError: unknown engine or flag (the message lists the valid ones), or a ``limit`` below 1.
+    """
+    return f"<style>{TABLE_CSS}</style>{side_by_side_table(frame, engine=engine, flag=flag, limit=limit)}"

@@ -1,0 +1,460 @@
+"""Documents linked across languages and their sentence alignments, in the store.
+
+Versions. A link joins two *articles*, so the store keeps it by document key:
+when either document gets a new version (re-ingested with a changed text),
+the link is still there and ``Link.doc_a``/``doc_b`` name the current
+versions. An alignment pairs sentence *indexes*, which belong to one version's
+segmentation, so it is kept by version id: after a new version the stored
+alignment still describes the old pair, and the current pair has none until it
+is aligned again (``annot.compare.link_documents``, which carries the manual
+beads of the previous alignment over to the sentences whose text is
+unchanged). ``aligned_versions`` tells which version pairs have an alignment.
+Recomputing at ingest time is not possible (aligning needs an MT engine), and
+re-mapping indexes silently could pair sentences that no longer say the same.
+
+Pure functions (``check_indexes``, ``cover``, ``edit_beads``) hold the bead
+logic so that the aligner can use it too without a store.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sqlite3
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annot.errors import AlignmentError, NotFound
+from annot.model import BEAD_ORIGINS, Bead, Link, to_timestamp, utcnow
+
+if TYPE_CHECKING:
+    from annot.store.db import Database
+
+__all__ = ["LinksMixin", "bead_text", "check_beads", "check_indexes", "cover", "edit_beads", "swap"]
+
+BeadLike = Bead | tuple[Sequence[int], Sequence[int]]
+
+
+def _span_text(indexes: Sequence[int]) -> str:
+    if not indexes:
+        return ""
+    return str(indexes[0]) if len(indexes) == 1 else f"{indexes[0]}-{indexes[-1]}"
+
+
+def bead_text(bead: Bead) -> str:
+    """``11-12=12``, ``7=`` (A 7 unaligned), ``=5``: a bead as ``annot alignment --set`` writes it."""
+    return f"{_span_text(bead.a)}={_span_text(bead.b)}"
+
+
+def swap(beads: Iterable[Bead]) -> list[Bead]:
+    """The same alignment seen from the other document: sides exchanged."""
+    return [Bead(bead.b, bead.a, bead.score, bead.origin) for bead in beads]
+
+
+def check_indexes(indexes: Any, side: str, size: int, where: str) -> tuple[int, ...]:
+    """``indexes`` as a tuple, checked to be consecutive increasing sentence indexes below ``size``.
+
+    Raises:
+        AlignmentError: not integers, not consecutive, or out of range.
+    """
+    try:
+        values = tuple(indexes)
+    except TypeError:
+        raise AlignmentError(f"{where}: side {side} must be a list of sentence indexes, got {indexes!r}.") from None
+    if any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in values):
+        raise AlignmentError(f"{where}: side {side} must hold integer sentence indexes, got {list(values)!r}.")
+    values = tuple(int(v) for v in values)
+    if values and values != tuple(range(values[0], values[0] + len(values))):
+        raise AlignmentError(
+            f"{where}: {side} sentences {list(values)} are not consecutive; a bead joins neighbouring"
+            " sentences (split it into several beads)."
+        )
+    if values and (values[0] < 0 or values[-1] >= size):
+        raise AlignmentError(
+            f"{where}: {side} sentence {values[0] if values[0] < 0 else values[-1]} is out of range"
+            f" (document {side} has {size} sentences: 0-{size - 1})."
+            if size
+            else f"{where}: document {side} has no sentences, so its side must be empty."
+        )
+    return values
+
+
+def _check_bead(item: Any, origin: str, sizes: tuple[int, int], where: str) -> Bead:
+    if isinstance(item, Bead):
+        bead = item
+    elif isinstance(item, (tuple, list)) and len(item) == 2:
+        bead = Bead(item[0], item[1], None, origin)
+    else:
+        raise AlignmentError(f"{where}: expected a Bead or an (a, b) pair of index lists, got {item!r}.")
+    a = check_indexes(bead.a, "A", sizes[0], where)
+    b = check_indexes(bead.b, "B", sizes[1], where)
+    if not a and not b:
+        raise AlignmentError(f"{where}: both sides are empty; a bead holds at least one sentence.")
+    score = bead.score
+    if score is not None:
+        if isinstance(score, bool) or not isinstance(score, numbers.Real) or not math.isfinite(score):
+            raise AlignmentError(f"{where}: score must be a finite number or None, got {score!r}.")
+        score = float(score)
+    if bead.origin not in BEAD_ORIGINS:
+        raise AlignmentError(f"{where}: origin {bead.origin!r} is not valid; valid origins: {', '.join(BEAD_ORIGINS)}.")
+    return Bead(a, b, score, bead.origin)
+
+
+def check_beads(
+    beads: Iterable[BeadLike], sizes: tuple[int, int], *, origin: str = "auto", what: str = "Alignment"
+) -> list[Bead]:
+    """Validate an alignment of documents with ``sizes`` = (A's, B's) sentence counts.
+
+    Each side of each bead is consecutive and in range, no sentence appears
+    twice, and the beads are in order on both sides. Sentences in no bead are
+    allowed (``cover`` makes them unaligned beads).
+
+    Raises:
+        AlignmentError: the first bead that breaks a rule, named by position.
+    """
+    if origin not in BEAD_ORIGINS:
+        raise AlignmentError(f"{what}: origin {origin!r} is not valid; valid origins: {', '.join(BEAD_ORIGINS)}.")
+    out: list[Bead] = []
+    holder: dict[str, dict[int, int]] = {"A": {}, "B": {}}  # side -> sentence -> bead position
+    last: dict[str, tuple[int, int]] = {}  # side -> (last sentence, its bead position)
+    for pos, item in enumerate(beads):
+        bead = _check_bead(item, origin, sizes, f"{what}, bead {pos}")
+        for side, indexes in (("A", bead.a), ("B", bead.b)):
+            if not indexes:
+                continue
+            where = f"{what}, bead {pos} ({bead_text(bead)})"
+            for i in indexes:
+                if i in holder[side]:
+                    raise AlignmentError(
+                        f"{where}: {side} sentence {i} is already in bead {holder[side][i]};"
+                        " a sentence belongs to one bead."
+                    )
+            if side in last and indexes[0] < last[side][0]:
+                raise AlignmentError(
+                    f"{where}: {side} sentence {indexes[0]} comes before {side} sentence {last[side][0]} of bead"
+                    f" {last[side][1]}; beads must be in the order of both documents."
+                )
+            holder[side].update((i, pos) for i in indexes)
+            last[side] = (indexes[-1], pos)
+        out.append(bead)
+    return out
+
+
+def _ordered(beads: Iterable[Bead]) -> list[Bead]:
+    """Non-crossing beads in alignment order: pairs by position, unaligned ones in the gaps (A's first)."""
+    beads = list(beads)
+    pairs = sorted((x for x in beads if x.a and x.b), key=lambda x: x.a[0])
+    gaps: list[list[tuple[int, int, Bead]]] = [[] for _ in range(len(pairs) + 1)]
+    a_starts, b_starts = [x.a[0] for x in pairs], [x.b[0] for x in pairs]
+    for x in beads:
+        if not x.b:
+            gaps[bisect_right(a_starts, x.a[0])].append((0, x.a[0], x))
+        elif not x.a:
+            gaps[bisect_right(b_starts, x.b[0])].append((1, x.b[0], x))
+    out: list[Bead] = []
+    for g, gap in enumerate(gaps):
+        out.extend(x for *_, x in sorted(gap, key=lambda item: item[:2]))
+        if g < len(pairs):
+            out.append(pairs[g])
+    return out
+
+
+def cover(beads: Iterable[Bead], n_a: int, n_b: int) -> list[Bead]:
+    """``beads`` completed so every sentence of both sides is in exactly one bead.
+
+    Sentences in no bead become unaligned beads of their own (``auto``, no score).
+    """
+    beads = list(beads)
+    used_a = {i for x in beads for i in x.a}
+    used_b = {j for x in beads for j in x.b}
+    beads += [Bead((i,), (), None, "auto") for i in range(n_a) if i not in used_a]
+    beads += [Bead((), (j,), None, "auto") for j in range(n_b) if j not in used_b]
+    return _ordered(beads)
+
+
+def edit_beads(beads: Iterable[Bead], n_a: int, n_b: int, a: Sequence[int], b: Sequence[int]) -> list[Bead]:
+    """The alignment with A sentences ``a`` paired with B sentences ``b`` (a manual bead).
+
+    Total: any valid edit gives a full alignment. Beads that shared a sentence
+    with the new one, or would cross it (one side before it, the other after),
+    are broken up, and their other sentences become unaligned beads; every
+    other bead is kept as it was. ``b`` empty marks ``a`` as having no
+    counterpart (and the reverse). The new bead has no score, unless it was
+    already a bead (then it is confirmed: its score is kept).
+
+    Raises:
+        AlignmentError: ``a`` or ``b`` not consecutive or out of range, or both empty.
+    """
+    new = _check_bead(Bead(tuple(a), tuple(b), None, "manual"), "manual", (n_a, n_b), "Alignment edit")
+    full = cover(beads, n_a, n_b)
+    same = [x for x in full if (x.a, x.b) == (new.a, new.b)]
+    if same:  # a confirmed bead keeps its measured score
+        new = Bead(new.a, new.b, same[0].score, "manual")
+    taken_a, taken_b = set(new.a), set(new.b)
+    kept: list[Bead] = [new]
+    loose_a: set[int] = set()
+    loose_b: set[int] = set()
+    for x in full:
+        broken = bool(taken_a.intersection(x.a) or taken_b.intersection(x.b))
+        if not broken and x.a and x.b and new.a and new.b:
+            broken = (x.a[0] < new.a[0]) != (x.b[0] < new.b[0])  # crosses the new bead
+        if broken:
+            loose_a.update(set(x.a) - taken_a)
+            loose_b.update(set(x.b) - taken_b)
+        else:
+            kept.append(x)
+    kept += [Bead((i,), (), None, "auto") for i in sorted(loose_a)]
+    kept += [Bead((), (j,), None, "auto") for j in sorted(loose_b)]
+    return _ordered(kept)
+
+
+def _to_bead(row: Sequence[Any]) -> Bead:
+    a_start, a_end, b_start, b_end, score, origin = row
+    return Bead(tuple(range(a_start, a_end)), tuple(range(b_start, b_end)), score, origin)
+
+
+class LinksMixin:
+    """The links-and-alignments part of ``Store`` (see ``Store`` and this module's docstring)."""
+
+    path: Path
+    _db: Database
+
+    if TYPE_CHECKING:  # provided by DocumentsMixin
+
+        def _resolve(self, conn: sqlite3.Connection, ref: str) -> str: ...
+
+    # -- links ---------------------------------------------------------------
+
+    @staticmethod
+    def _doc_info(conn: sqlite3.Connection, doc_id: str) -> tuple[str, str, int]:
+        """(key, lang, number of sentences) of one document version."""
+        key, lang = conn.execute("SELECT key, lang FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        count = conn.execute("SELECT count(*) FROM sentences WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        return key, lang, count
+
+    @staticmethod
+    def _current(conn: sqlite3.Connection, key: str) -> str:
+        row = conn.execute("SELECT id FROM documents WHERE key = ? AND superseded_by IS NULL", (key,)).fetchone()
+        return row[0]
+
+    @staticmethod
+    def _link_row(conn: sqlite3.Connection, key_a: str, key_b: str) -> tuple[str, str, str, str] | None:
+        """The stored link between two keys, either way round: (key_a, key_b, kind, created_at) as stored."""
+        return conn.execute(
+            "SELECT key_a, key_b, kind, created_at FROM links"
+            " WHERE (key_a = ?1 AND key_b = ?2) OR (key_a = ?2 AND key_b = ?1)",
+            (key_a, key_b),
+        ).fetchone()
+
+    def _to_link(self, conn: sqlite3.Connection, row: Sequence[Any]) -> Link:
+        return Link(self._current(conn, row[0]), self._current(conn, row[1]), row[2], datetime.fromisoformat(row[3]))
+
+    def link(self, doc_a: str, doc_b: str, kind: str = "translation", *, created_at: datetime | None = None) -> Link:
+        """Link two documents in different languages (idempotent; linking again may change ``kind``).
+
+        The link is kept by document key, so it outlives new versions of either
+        document (see the module docstring).
+
+        Args:
+            doc_a: the first document (id, id prefix, key or source path), usually the original.
+            doc_b: the second, usually its translation.
+            kind: what the link means (``translation``).
+            created_at: when it was made (imports keep the original time); now by default.
+
+        Returns:
+            The link, ``doc_a`` first, with the current version ids.
+
+        Raises:
+            AlignmentError: a document linked to itself (or another version of itself),
+                two documents in the same language, or an empty ``kind``.
+            NotFound: no such document.
+        """
+        if not isinstance(kind, str) or not kind.strip() or kind != " ".join(kind.split()):
+            raise AlignmentError(f"Link kind must be a non-empty one-line name such as 'translation', got {kind!r}.")
+        with self._db.write() as conn:
+            id_a, id_b = self._resolve(conn, doc_a), self._resolve(conn, doc_b)
+            (key_a, lang_a, _), (key_b, lang_b, _) = self._doc_info(conn, id_a), self._doc_info(conn, id_b)
+            if key_a == key_b:
+                same = "itself" if id_a == id_b else f"another version of itself ({id_b})"
+                raise AlignmentError(
+                    f"Cannot link document {id_a} to {same}; link it to its translation in another language."
+                )
+            if lang_a == lang_b:
+                raise AlignmentError(
+                    f"Cannot link {id_a} and {id_b}: both are in {lang_a!r}. A link joins an article and its"
+                    " translation in another language."
+                )
+            row = self._link_row(conn, key_a, key_b)
+            if row is None:
+                stamp = to_timestamp(created_at or utcnow())
+                conn.execute(
+                    "INSERT INTO links(key_a, key_b, kind, created_at) VALUES (?,?,?,?)", (key_a, key_b, kind, stamp)
+                )
+            else:
+                stamp = row[3]
+                if row[2] != kind:
+                    conn.execute("UPDATE links SET kind = ? WHERE key_a = ? AND key_b = ?", (kind, row[0], row[1]))
+            return Link(self._current(conn, key_a), self._current(conn, key_b), kind, datetime.fromisoformat(stamp))
+
+    def links(self, doc_id: str | None = None) -> list[Link]:
+        """Every link (or those of one document, found from either side), oldest first.
+
+        Each link is oriented as it was made and names the current versions.
+        """
+        key = None
+        with self._db.read() as conn:
+            if doc_id is not None:
+                key = self._doc_info(conn, self._resolve(conn, doc_id))[0]
+            where = "WHERE key_a = ?1 OR key_b = ?1" if key is not None else ""
+            rows = conn.execute(
+                f"SELECT key_a, key_b, kind, created_at FROM links {where} ORDER BY created_at, key_a, key_b",
+                (key,) if key is not None else (),
+            ).fetchall()
+            return [self._to_link(conn, row) for row in rows]
+
+    def _require_link(self, conn: sqlite3.Connection, id_a: str, id_b: str) -> tuple[bool, tuple[int, int]]:
+        """Whether (id_a, id_b) is the link's own orientation, and both documents' sentence counts.
+
+        Raises:
+            NotFound: the two documents are not linked.
+        """
+        (key_a, _, n_a), (key_b, _, n_b) = self._doc_info(conn, id_a), self._doc_info(conn, id_b)
+        row = self._link_row(conn, key_a, key_b)
+        if row is None:
+            raise NotFound(f"Documents {id_a} and {id_b} are not linked; link them first: annot link {id_a} {id_b}")
+        return row[0] == key_a, (n_a, n_b)
+
+    @staticmethod
+    def _delete_alignment(conn: sqlite3.Connection, id_a: str, id_b: str) -> None:
+        conn.execute("DELETE FROM beads WHERE (doc_a = ?1 AND doc_b = ?2) OR (doc_a = ?2 AND doc_b = ?1)", (id_a, id_b))
+
+    def unlink(self, doc_a: str, doc_b: str) -> None:
+        """Remove the link between two documents and every alignment of any of their versions.
+
+        Raises:
+            NotFound: no such document, or the two are not linked.
+        """
+        with self._db.write() as conn:
+            id_a, id_b = self._resolve(conn, doc_a), self._resolve(conn, doc_b)
+            key_a, key_b = self._doc_info(conn, id_a)[0], self._doc_info(conn, id_b)[0]
+            row = self._link_row(conn, key_a, key_b)
+            if row is None:
+                raise NotFound(f"Documents {id_a} and {id_b} are not linked; there is nothing to unlink.")
+            conn.execute("DELETE FROM links WHERE key_a = ? AND key_b = ?", row[:2])
+            conn.execute(
+                "DELETE FROM beads WHERE doc_a IN (SELECT id FROM documents WHERE key IN (?1, ?2))"
+                " AND doc_b IN (SELECT id FROM documents WHERE key IN (?1, ?2))",
+                (key_a, key_b),
+            )
+
+    # -- alignments ------------------------------------------------------------
+
+    def _write_alignment(
+        self, conn: sqlite3.Connection, id_a: str, id_b: str, beads: list[Bead], forward: bool
+    ) -> None:
+        """Replace the alignment of two versions; stored in the link's orientation."""
+        self._delete_alignment(conn, id_a, id_b)
+        if not forward:
+            id_a, id_b, beads = id_b, id_a, swap(beads)
+        rows = []
+        next_a = next_b = 0
+        for pos, bead in enumerate(beads):
+            a_start, a_end = (bead.a[0], bead.a[-1] + 1) if bead.a else (next_a, next_a)
+            b_start, b_end = (bead.b[0], bead.b[-1] + 1) if bead.b else (next_b, next_b)
+            next_a, next_b = a_end, b_end
+            rows.append((id_a, id_b, pos, a_start, a_end, b_start, b_end, bead.score, bead.origin))
+        conn.executemany(
+            "INSERT INTO beads(doc_a, doc_b, pos, a_start, a_end, b_start, b_end, score, origin)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+
+    @staticmethod
+    def _read_alignment(conn: sqlite3.Connection, id_a: str, id_b: str) -> list[Bead]:
+        for first, second, flip in ((id_a, id_b, False), (id_b, id_a, True)):
+            rows = conn.execute(
+                "SELECT a_start, a_end, b_start, b_end, score, origin FROM beads WHERE doc_a = ? AND doc_b = ?"
+                " ORDER BY pos",
+                (first, second),
+            ).fetchall()
+            if rows:
+                beads = [_to_bead(row) for row in rows]
+                return swap(beads) if flip else beads
+        return []
+
+    def set_alignment(self, doc_a: str, doc_b: str, beads: Iterable[BeadLike], *, origin: str = "auto") -> list[Bead]:
+        """Replace the sentence alignment of two linked document versions.
+
+        Args:
+            doc_a: document A (an exact id names a version; other references the current one).
+            doc_b: document B.
+            beads: ``Bead`` objects (kept as they are), or ``(a, b)`` pairs of index lists
+                (no score, ``origin``), in order. Sentences in no bead are simply unaligned.
+            origin: the origin of beads given as pairs: ``auto`` or ``manual``.
+
+        Returns:
+            The stored beads, as ``alignment`` returns them.
+
+        Raises:
+            AlignmentError: a bead is invalid (indexes out of range or not consecutive, a
+                sentence twice, beads out of order); nothing is written.
+            NotFound: no such document, or the two are not linked.
+        """
+        with self._db.write() as conn:
+            id_a, id_b = self._resolve(conn, doc_a), self._resolve(conn, doc_b)
+            forward, sizes = self._require_link(conn, id_a, id_b)
+            checked = check_beads(beads, sizes, origin=origin, what=f"Alignment of {id_a} and {id_b}")
+            self._write_alignment(conn, id_a, id_b, checked, forward)
+        return checked
+
+    def alignment(self, doc_a: str, doc_b: str) -> list[Bead]:
+        """The stored alignment of two document versions, A's side first (``[]`` when none).
+
+        Asked with A and B swapped, the beads come with their sides swapped.
+        An alignment belongs to the exact versions it was made on; see
+        ``aligned_versions`` after a document got a new version.
+        """
+        with self._db.read() as conn:
+            return self._read_alignment(conn, self._resolve(conn, doc_a), self._resolve(conn, doc_b))
+
+    def edit_alignment(self, doc_a: str, doc_b: str, a: Sequence[int], b: Sequence[int]) -> list[Bead]:
+        """Pair A sentences ``a`` with B sentences ``b`` by hand, and return the whole new alignment.
+
+        The new bead is ``manual``. Beads that shared a sentence with it or
+        would cross it are broken up, their other sentences left unaligned;
+        the rest stay. ``b`` empty marks ``a`` as having no counterpart in B
+        (and the reverse); giving an existing bead's sentences confirms it
+        (it becomes ``manual`` and keeps its score). Works on an unaligned pair too (everything
+        else then stays unaligned).
+
+        Raises:
+            AlignmentError: ``a`` or ``b`` out of range or not consecutive, or both empty.
+            NotFound: no such document, or the two are not linked.
+        """
+        with self._db.write() as conn:
+            id_a, id_b = self._resolve(conn, doc_a), self._resolve(conn, doc_b)
+            forward, (n_a, n_b) = self._require_link(conn, id_a, id_b)
+            beads = edit_beads(self._read_alignment(conn, id_a, id_b), n_a, n_b, a, b)
+            self._write_alignment(conn, id_a, id_b, beads, forward)
+        return beads
+
+    def aligned_versions(self, doc_a: str, doc_b: str) -> list[tuple[str, str]]:
+        """The (A version id, B version id) pairs of two documents that have a stored alignment, newest first.
+
+        Any version of either document may be named. After a new version the
+        current pair is missing here until aligned again (``annot link A B``).
+        """
+        with self._db.read() as conn:
+            id_a, id_b = self._resolve(conn, doc_a), self._resolve(conn, doc_b)
+            key_a, key_b = self._doc_info(conn, id_a)[0], self._doc_info(conn, id_b)[0]
+            rows = conn.execute(
+                "SELECT DISTINCT x.id, y.id, x.key = ?1, x.seq, y.seq FROM beads b"
+                " JOIN documents x ON x.id = b.doc_a JOIN documents y ON y.id = b.doc_b"
+                " WHERE (x.key = ?1 AND y.key = ?2) OR (x.key = ?2 AND y.key = ?1)",
+                (key_a, key_b),
+            ).fetchall()
+        pairs = [((x, y, xs, ys) if forward else (y, x, ys, xs)) for x, y, forward, xs, ys in rows]
+        return [(x, y) for x, y, _, _ in sorted(pairs, key=lambda p: (p[2], p[3]), reverse=True)]
