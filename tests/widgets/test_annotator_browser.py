@@ -18,6 +18,7 @@ import annot
 from .browser import ROOT, double_click, drag_over, lab, painted, run_notebook, settled, wait_all_cells_ran, write_notebook
 
 SEED = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
+ES = ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"
 TEXTS = {
     "xss.en.txt": "Alert <img src=x onerror=window.__xss=1> in the feed. <script>window.__xss=2</script> Done.",
     "cyrillic.ru.txt": "Минобороны Беларуси сообщило о прибытии 9000 российских военных. Это второй эшелон.",
@@ -234,6 +235,10 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
     write_notebook(root / "shot.ipynb", [
         f"import annot\nfrom annot.widgets import Annotator\nstore = annot.open_project({str(project)!r}, annotator='demo')",
         "w = Annotator(store, 'belarus-russian-grouping', target='pt', engine='argos')\nw.go(2)\nw",
+        # A linked human translation shows as the reference in the pane.
+        f"from annot.compare import link_documents\nes = annot.ingest({str(ES)!r}, store).results[0].doc_id\n"
+        "link_documents(store, 'belarus-russian-grouping', es, engine='apertium')\n"
+        "h = Annotator(store, 'belarus-russian-grouping', target='es', engine='apertium', translate=False)\nh.go(6)\nh",
     ])  # fmt: skip
     with lab(tmp_path) as (browser, shot, port, token):
         page = run_notebook(browser, shot, port, token, "shot.ipynb", width=1100, height=1400)
@@ -248,6 +253,9 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
         widget.screenshot(path=str(out))
         assert out.stat().st_size > 20_000
         assert len(painted(widget)["2"]) == 5
+        human = page.locator(".annot-annotator").nth(1).locator(".annot-mt-reference")
+        human.wait_for(timeout=30_000)
+        assert "Al contingente militar" in human.inner_text() and "Bielorrusia ha apoyado" in human.inner_text()
 
 
 def test_annotator_translates_in_the_background_and_stays_responsive(tmp_path: Path):
