@@ -14,7 +14,7 @@ from annot.model import Document, Sentence, Translation
 from annot.progress import Progress, resolve_progress
 from annot.segment import segment
 from annot.store import AddResult, Store
-from annot.translate import Engine, Route, engine_names, find_route, get_engine
+from annot.translate import Engine, Route, engine_names, find_route, get_engine, installed_engines
 
 __all__ = ["EngineRun", "IngestReport", "TranslateReport", "ingest", "open_project", "translate"]
 
@@ -154,17 +154,6 @@ def _engines_for(names: Sequence[str] | str | None) -> tuple[list[Engine], dict[
     return engines, skipped
 
 
-def _installed(names: Sequence[str]) -> list[Engine]:
-    """The engines named that are installed, in order; the others are left out."""
-    found = []
-    for name in names:
-        try:
-            found.append(get_engine(name))
-        except EngineNotInstalled:
-            continue
-    return found
-
-
 def translate(
     docs: str | Document | Sequence[str | Document] | None,
     store: Store,
@@ -218,7 +207,7 @@ def translate(
         documents = [d if isinstance(d, Document) else store.document(d) for d in refs]
     chosen, skipped = _engines_for(engines)
     chosen_names = {e.name for e in chosen}
-    extra = _installed([helpers] if isinstance(helpers, str) else helpers)
+    extra = installed_engines([helpers] if isinstance(helpers, str) else helpers)
     assist = [*chosen, *(e for e in extra if e.name not in chosen_names)]
     report = TranslateReport(skipped_engines=skipped)
     plans: list[tuple[Document, list[Sentence], Route]] = []

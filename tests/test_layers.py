@@ -24,8 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "translate": {"errors", "model", "numbers"},
     "suggest": FOUNDATION,
     "progress": set(),
+    "fileio": set(),
     "store": FOUNDATION,
-    "export": FOUNDATION | {"store", "progress"},
+    "export": FOUNDATION | {"store", "progress", "fileio"},
     # The annotation session joins the store, suggestions and translations for the widget;
     # its MT pane translates in the background through the pipeline (which never imports annotate).
     "annotate": FOUNDATION | {"store", "suggest", "translate", "progress", "pipeline", "compare"},
@@ -34,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
     "cli": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "compare"},
     # Comparing translations reads the store, translates what is missing (and round trips) through the pipeline.
-    "compare": FOUNDATION | {"store", "translate", "pipeline", "progress"},
+    "compare": FOUNDATION | {"store", "translate", "pipeline", "progress", "fileio"},
 }
 
 

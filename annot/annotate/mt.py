@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal, TypedDict
 
-from annot.errors import AnnotError, EngineNotInstalled, ModelNotInstalled
+from annot.errors import AnnotError, ModelNotInstalled
 from annot.model import Document
 from annot.pipeline import translate
-from annot.translate import Engine, check_numbers, engine_names, find_route, get_engine
+from annot.translate import Engine, check_numbers, find_route, get_engine, installed_engines
 from annot.translate.checks import missing_names
 
 if TYPE_CHECKING:
@@ -27,17 +27,6 @@ _log = logging.getLogger(__name__)
 
 
 # -- installed targets -----------------------------------------------------------
-
-
-def _installed_engines() -> list[Engine]:
-    """Every engine whose backend is installed, in ``engine_names()`` order (the pipeline's order)."""
-    found = []
-    for name in engine_names():
-        try:
-            found.append(get_engine(name))
-        except EngineNotInstalled:
-            continue
-    return found
 
 
 _Pairs = tuple[tuple[str, str], ...]
@@ -77,7 +66,7 @@ def targets(source: str) -> dict[str, list[str]]:
     Returns:
         Target language -> sorted engine names, by language: ``{"pt": ["apertium", "argos", "bergamot"], ...}``.
     """
-    engines = tuple(_installed_engines())
+    engines = tuple(installed_engines())
     reached = _reachable(source, engines, tuple(tuple(engine.pairs()) for engine in engines))
     return {target: list(names) for target, names in reached.items()}
 
@@ -264,7 +253,7 @@ class BackgroundTranslator:
         source = self.document.lang
         if source == target:  # a route may exist (en>pt>en) but annot.translate skips such documents
             return self._set(target, engine, "error", 0, f"Document {self.doc_id} is already in {source}.")
-        helpers = _installed_engines()
+        helpers = installed_engines()
         try:
             route = find_route(get_engine(engine), source, target, helpers=helpers)
             signature = route.engine.signature(source, target)

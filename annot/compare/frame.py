@@ -13,7 +13,7 @@ from annot.errors import AlignmentError, AnnotError, ModelNotInstalled
 from annot.model import Document, Sentence, Translation
 from annot.pipeline import translate
 from annot.progress import Progress, resolve_progress
-from annot.translate import Engine, Route, engine_names, extract_numbers, find_route, get_engine
+from annot.translate import Route, engine_names, extract_numbers, find_route, get_engine, installed_engines
 from annot.translate.checks import check_numbers
 
 if TYPE_CHECKING:
@@ -31,16 +31,6 @@ _NAN = float("nan")
 
 
 # -- which engines, and their translations ----------------------------------------------
-
-
-def _installed() -> list[Engine]:
-    found = []
-    for name in engine_names():
-        try:
-            found.append(get_engine(name))
-        except AnnotError:
-            continue
-    return found
 
 
 def _parts(name: str) -> tuple[str, list[str]]:
@@ -61,7 +51,7 @@ def _newest(rows: list[Translation]) -> dict[str, dict[int, Translation]]:
 
 def _engine_names(doc: Document, target: str, engines: str | Sequence[str] | None, stored: Sequence[str]) -> list[str]:
     """The engine names to compare, as stored (``argos+apertium`` for a pivot through apertium)."""
-    installed = _installed()
+    installed = installed_engines()
     wanted = (
         [e.name for e in installed] if engines is None else [engines] if isinstance(engines, str) else list(engines)
     )
@@ -111,7 +101,7 @@ def _back_route(name: str, source: str, target: str) -> Route | None:
         own = [get_engine(h) for h in helpers]
     except AnnotError:
         return None
-    for assist in (own, _installed()):
+    for assist in (own, installed_engines()):
         try:
             return find_route(engine, target, source, helpers=assist)
         except ModelNotInstalled:

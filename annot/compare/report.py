@@ -8,15 +8,13 @@ text is HTML-escaped; the only markup around it is annot's own.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annot.compare.plots import engines_of, figure_svg, plot_metrics, plot_score_distribution, plot_scores_along
 from annot.compare.side_by_side import TABLE_CSS, esc, flags_of, fmt, missing, side_by_side_table
+from annot.fileio import atomic_text_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -281,31 +279,8 @@ def write_report(
         raise ValueError(f"The report and the CSV would both be {out_html}; give the CSV another name.")
     page = to_report_html(frame, corpus, title=title)
     if out_csv is not None:
-        _write_atomically(Path(out_csv), to_csv_frame(frame).to_csv(index=False, lineterminator="\n"))
-    _write_atomically(out_html, page)
+        with atomic_text_file(out_csv) as csv_file:
+            csv_file.write(to_csv_frame(frame).to_csv(index=False, lineterminator="\n"))
+    with atomic_text_file(out_html) as html_file:
+        html_file.write(page)
     return ReportFiles(out_html, Path(out_csv) if out_csv is not None else None)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # Temp file beside the target, fsync, rename: readers see the old file or the whole new one.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - outlives its with block: renamed, or removed on error
-        "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with tmp:
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        # NamedTemporaryFile is private (0600); a report is meant to be shared.
-        os.chmod(tmp.name, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
-        os.replace(tmp.name, path)
-    except BaseException:
-        Path(tmp.name).unlink(missing_ok=True)
-        raise
-    with contextlib.suppress(OSError):  # makes the rename durable; not every platform can fsync a folder
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

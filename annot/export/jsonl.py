@@ -11,10 +11,8 @@ back byte for byte. Reading a file back lives in :mod:`annot.export.jsonl_import
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError
+from annot.fileio import atomic_text_file
 from annot.model import Document, Sentence, Translation, to_timestamp
 from annot.progress import Progress, resolve_progress
 
@@ -245,36 +244,14 @@ def export_jsonl(
     versions = _versions(store, all_versions)
     exported = _Exported.of(versions)
     counts = {"document": 0, "sentence": 0, "span": 0}
-    tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - outlives its with block: renamed, or removed on error
-        "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with tmp, resolve_progress(progress, "exporting") as update:
-            for done, (doc_id, superseded_by) in enumerate(versions, 1):
-                for record in _document_records(store, doc_id, superseded_by, unit, exported):
-                    tmp.write(_dumps(record) + "\n")
-                    counts[record["type"]] += 1
-                    counts["sentence"] += len(record.get("sentences", ()))
-                    counts["span"] += len(record.get("spans", ()))
-                if update is not None:
-                    update(done, len(versions), doc_id)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        # NamedTemporaryFile is private (0600); an export is meant to be shared.
-        os.chmod(tmp.name, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
-        os.replace(tmp.name, path)
-    except BaseException:
-        Path(tmp.name).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    with atomic_text_file(path) as out_file, resolve_progress(progress, "exporting") as update:
+        for done, (doc_id, superseded_by) in enumerate(versions, 1):
+            for record in _document_records(store, doc_id, superseded_by, unit, exported):
+                out_file.write(_dumps(record) + "\n")
+                counts[record["type"]] += 1
+                counts["sentence"] += len(record.get("sentences", ()))
+                counts["span"] += len(record.get("spans", ()))
+            if update is not None:
+                update(done, len(versions), doc_id)
     return ExportResult(path, counts["document"], counts["sentence"], counts["span"])
 
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; some platforms cannot open or fsync a folder.
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

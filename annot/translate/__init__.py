@@ -9,7 +9,7 @@ from __future__ import annotations
 from annot.translate.base import BaseEngine, Engine, Model, format_pairs, split_long
 from annot.translate.checks import NumberCheck, check_numbers, extract_numbers
 from annot.translate.pivot import PivotEngine, Route, find_route
-from annot.translate.registry import BUILTIN_ENGINES, engine_names, get_engine
+from annot.translate.registry import BUILTIN_ENGINES, engine_names, get_engine, installed_engines
 
 __all__ = [
     "BUILTIN_ENGINES",
@@ -25,5 +25,6 @@ __all__ = [
     "find_route",
     "format_pairs",
     "get_engine",
+    "installed_engines",
     "split_long",
 ]

@@ -10,16 +10,17 @@ CTranslate2 or starts a process. A package adds an engine with::
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from annot.errors import EngineError
+from annot.errors import EngineError, EngineNotInstalled
 
 if TYPE_CHECKING:
     from annot.translate.base import Engine
 
-__all__ = ["BUILTIN_ENGINES", "engine_names", "get_engine"]
+__all__ = ["BUILTIN_ENGINES", "engine_names", "get_engine", "installed_engines"]
 
 BUILTIN_ENGINES: dict[str, str] = {
     "argos": "annot.translate.argos:ArgosEngine",
@@ -55,3 +56,18 @@ def get_engine(name: str) -> Engine:
     module_name, _, attr = target.partition(":")
     engine_class = getattr(importlib.import_module(module_name), attr)
     return engine_class()
+
+
+def installed_engines(names: Sequence[str] | None = None) -> list[Engine]:
+    """The engines (of ``names``, or all known ones) whose backend is installed, in that order.
+
+    Raises:
+        EngineError: a name no engine has.
+    """
+    found = []
+    for name in engine_names() if names is None else names:
+        try:
+            found.append(get_engine(name))
+        except EngineNotInstalled:
+            continue
+    return found
