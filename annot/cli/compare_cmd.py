@@ -75,8 +75,8 @@ def compare(
         None,
         "--engine",
         "-e",
-        help="Engine to compare; repeat it, or comma-separate. Default: the engines with translations stored,"
-        " else every installed one.",
+        help="Engine to compare; repeat it, or comma-separate. Default: every installed engine that reaches --to,"
+        " and any with translations stored.",
     ),
     round_trip: bool = typer.Option(
         True, "--round-trip/--no-round-trip", help="Translate back into DOC's language to score without a reference."
