@@ -185,9 +185,18 @@ class Database:
             except sqlite3.Error as exc:
                 raise self._map(exc) from exc
             finally:
-                with suppress(sqlite3.ProgrammingError):  # closed: the error above says so
-                    if self.conn.in_transaction:
-                        self.conn.execute("COMMIT")
+                self._end_read()
+
+    def _end_read(self) -> None:
+        # Ending a read transaction can fail too (I/O error); that is a StoreError like any other.
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+        except sqlite3.ProgrammingError:
+            pass  # closed: the error raised inside the block says so
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._map(exc) from exc
 
     def _map(self, exc: sqlite3.Error) -> StoreError:
         message = str(exc)

@@ -254,3 +254,12 @@ def test_closed_store_says_so_on_read_and_write(tmp_path):
     for call in (store.counts, store.revision, store.spans, lambda: store.add_span("x", 0, 1, "ACTOR")):
         with pytest.raises(annot.StoreError, match=r"was closed \(Store.close\(\)\); nothing was changed"):
             call()
+
+
+def test_failing_end_of_a_read_becomes_store_error(store, setup):
+    failing = _inject(store, sqlite3.OperationalError("disk I/O error"), lambda sql: sql == "COMMIT")
+    with pytest.raises(StoreError, match="disk I/O error"):
+        store.counts()
+    store._db.conn = failing._real
+    assert not store._db.conn.in_transaction
+    assert store.counts()["documents"] >= 1
