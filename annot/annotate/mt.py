@@ -227,7 +227,7 @@ class BackgroundTranslator:
             ahead = set(front)
             job.pending = front + [i for i in job.pending if i not in ahead]
 
-    def ensure(self, target: str, engine: str, first: Sequence[int] = ()) -> JobState:
+    def ensure(self, target: str, engine: str, first: Sequence[int] = (), *, retry: bool = False) -> JobState:
         """Make sure every sentence gets a translation into ``target`` by ``engine``; return at once.
 
         What is missing (no translation with the engine's current signature for
@@ -239,6 +239,8 @@ class BackgroundTranslator:
             target: ISO 639-1 code of the translations.
             engine: an engine name (see ``targets``).
             first: sentence indexes to translate before the others.
+            retry: start again a job that failed; without it, a failed job keeps
+                its error (moving through the document does not retry it each time).
 
         Returns:
             The job's state: "done" when everything is stored (no thread is
@@ -250,6 +252,9 @@ class BackgroundTranslator:
             if job is not None:
                 self._prioritize(job, first)
                 return job.state.copy()
+            failed = self._states.get((target, engine))
+            if failed is not None and failed["status"] == "error" and not retry:
+                return failed.copy()
         source = self.document.lang
         if source == target:  # a route may exist (en>pt>en) but annot.translate skips such documents
             return self._set(target, engine, "error", 0, f"Document {self.doc_id} is already in {source}.")

@@ -137,6 +137,7 @@ class Annotator(anywidget.AnyWidget):
         self._ack = 0
         self._mt_lock = threading.RLock()
         self._translate = translate
+        self._retry = False
         self._background = (
             BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
             if translate else None
@@ -253,7 +254,8 @@ class Annotator(anywidget.AnyWidget):
             # A pivot through another engine is stored as "argos+apertium": it is argos's row.
             if self._background is not None and engine and not any(_base(r["engine"]) == engine for r in rows):
                 first = [v["index"] for v in s.window()]
-                job = self._background.ensure(target, engine, first=first)
+                job = self._background.ensure(target, engine, first=first, retry=self._retry)
+                self._retry = False
             elif self._background is not None and engine:
                 job = self._background.state(target, engine)
             ref = s.reference(target)
@@ -278,6 +280,7 @@ class Annotator(anywidget.AnyWidget):
                             " see annot engines for what is installed.")  # fmt: skip
         engine = intent.get("engine") or self._mt_choice[1]
         self._mt_choice = (target, engine if engine in engines else engines[0])
+        self._retry = True  # choosing an engine again retries its translation if it failed
 
     def _do_next_engine(self, _intent: SimpleIntent) -> None:
         target, engine = self._mt_choice

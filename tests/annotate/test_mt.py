@@ -233,6 +233,12 @@ def test_background_engine_failure_is_an_error_state(fake_engines, project, tmp_
     assert "flaky: backend crashed" in record.states[-1]["error"]
     assert translator.state("pt", "flaky") == record.states[-1]
     assert [t.index for t in project.get_translations(doc.id)] == [0]  # what was done before is kept
+    again = translator.ensure("pt", "flaky", first=[2])  # moving on does not retry a failed job
+    assert again["status"] == "error" and len(record.states) == 2
+    retried = translator.ensure("pt", "flaky", first=[2], retry=True)  # choosing the engine again does
+    assert retried["status"] == "running"
+    assert translator.join(timeout=WAIT)
+    assert record.states[-1]["status"] == "error" and 2 in {t.index for t in project.get_translations(doc.id)}
 
 
 def test_background_callback_errors_are_logged_and_work_goes_on(fake_engines, project, tmp_path: Path, caplog):
