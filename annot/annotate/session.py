@@ -304,16 +304,19 @@ class AnnotationSession:
             self.refresh()
 
     def undo(self) -> Span | None:
-        """Undo this annotator's last edit (in any document); ``None`` if there is nothing to undo."""
+        """Undo this annotator's last edit in this document; ``None`` if there is nothing to undo.
+
+        Edits in other documents (another widget) are left alone: each view undoes its own.
+        """
         try:
-            return self.store.undo(self.annotator)
+            return self.store.undo(self.annotator, doc_id=self.doc_id)
         finally:
             self.refresh()
 
     def redo(self) -> Span | None:
-        """Redo this annotator's last undone edit; ``None`` if there is nothing to redo."""
+        """Redo this annotator's last undone edit in this document; ``None`` if there is nothing to redo."""
         try:
-            return self.store.redo(self.annotator)
+            return self.store.redo(self.annotator, doc_id=self.doc_id)
         finally:
             self.refresh()
 

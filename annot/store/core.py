@@ -274,14 +274,18 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
             self._write_span(conn, after, "restore", before, who)
         return after
 
-    def _step(self, annotator: str | None, *, redo: bool) -> Span | None:
+    def _step(self, annotator: str | None, *, redo: bool, doc_id: str | None = None) -> Span | None:
         who = annotator or self.annotator
         with self._db.write() as conn:
-            if redo:
-                query = "SELECT seq, span_id, op, before, after FROM history WHERE annotator = ? AND undone = 1 ORDER BY seq LIMIT 1"
-            else:
-                query = "SELECT seq, span_id, op, before, after FROM history WHERE annotator = ? AND undone = 0 ORDER BY seq DESC LIMIT 1"
-            row = conn.execute(query, (who,)).fetchone()
+            where, args = "h.annotator = ? AND h.undone = ?", [who, 1 if redo else 0]
+            if doc_id is not None:
+                where += " AND h.span_id IN (SELECT id FROM spans WHERE doc_id = ?)"
+                args.append(self._resolve(conn, doc_id))
+            order = "ASC" if redo else "DESC"
+            row = conn.execute(
+                f"SELECT h.seq, h.span_id, h.op, h.before, h.after FROM history h WHERE {where} ORDER BY h.seq {order} LIMIT 1",
+                args,
+            ).fetchone()
             if row is None:
                 return None
             seq, span_id, op, before_json, after_json = row
@@ -309,23 +313,23 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
             conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, seq))
         return result
 
-    def undo(self, annotator: str | None = None) -> Span | None:
-        """Undo the annotator's last edit; return the affected span (``None`` if nothing to undo).
+    def undo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
+        """Undo the annotator's last edit (in ``doc_id`` only, if given); return the affected span (``None`` if nothing to undo).
 
         Raises:
             StoreError: someone else changed the span since that edit (nothing is changed).
             SpanError: the undo would delete a span another span's attributes refer to.
         """
-        return self._step(annotator, redo=False)
+        return self._step(annotator, redo=False, doc_id=doc_id)
 
-    def redo(self, annotator: str | None = None) -> Span | None:
-        """Redo the annotator's last undone edit (``None`` if nothing to redo).
+    def redo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
+        """Redo the annotator's last undone edit (in ``doc_id`` only, if given; ``None`` if nothing to redo).
 
         Raises:
             StoreError: someone else changed the span since the undo (nothing is changed).
             SpanError: the redo would delete a span another span's attributes refer to.
         """
-        return self._step(annotator, redo=True)
+        return self._step(annotator, redo=True, doc_id=doc_id)
 
     def _span_pages(self, doc_id: str | None, include_deleted: bool) -> Iterator[list[tuple[Any, ...]]]:
         """Raw span rows ordered by document, start, end, id, a page at a time.

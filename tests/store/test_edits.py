@@ -315,3 +315,24 @@ def test_new_span_id_is_sp_plus_16_hex_digits():
     ids = {new_span_id() for _ in range(1000)}
     assert len(ids) == 1000
     assert all(re.fullmatch(r"sp-[0-9a-f]{16}", i) for i in ids)
+
+
+def test_undo_and_redo_limited_to_one_document(tmp_path):
+    import annot
+
+    store = annot.open_project(tmp_path / "p", annotator="ana")
+    a = tmp_path / "a.en.txt"
+    b = tmp_path / "b.en.txt"
+    a.write_text("Russia moved troops. Minsk agreed.", "utf-8")
+    b.write_text("Kyiv objected. NATO watched.", "utf-8")
+    doc_a = annot.ingest(str(a), store).results[0].doc_id
+    doc_b = annot.ingest(str(b), store).results[0].doc_id
+    in_a = store.add_span(doc_a, 0, 6, "ACTOR")
+    in_b = store.add_span(doc_b, 0, 4, "ACTOR")
+    assert store.undo(doc_id=doc_a).id == in_a.id  # the later edit, in b, stays
+    assert [s.id for s in store.iter_spans(doc_b)] == [in_b.id] and list(store.iter_spans(doc_a)) == []
+    assert store.undo(doc_id=doc_a) is None
+    assert store.redo(doc_id=doc_b) is None  # nothing undone there
+    assert store.redo(doc_id=doc_a).id == in_a.id
+    assert store.undo().id == in_b.id  # without a document: the annotator's last edit anywhere (b came after a)
+    store.close()
