@@ -132,7 +132,7 @@ class JobState(TypedDict):
 
     target: str
     engine: str
-    status: Literal["idle", "running", "done", "error"]
+    status: _Status
     done: int  # sentences with a translation by the engine's current signature
     total: int  # sentences in the document
     error: str  # one line when status is "error", else ""

@@ -195,6 +195,11 @@ class AnnotationSession:
             text=span.text, annotator=span.annotator, status=str(span.status.value),
         )  # fmt: skip
 
+    def window_indexes(self) -> range:
+        """The indexes of the sentences ``window()`` shows: the current one and ``window`` on each side."""
+        low = max(0, self._index - self.window_size)
+        return range(low, min(len(self.sentences), self._index + self.window_size + 1))
+
     def window(self) -> list[SentenceView]:
         """The current sentence and up to ``window`` sentences on each side, with their spans.
 
@@ -202,15 +207,13 @@ class AnnotationSession:
         """
         if not self.sentences:
             return []
-        low = max(0, self._index - self.window_size)
-        high = min(len(self.sentences), self._index + self.window_size + 1)
         by_sentence = self._spans_by_sentence()
         return [
             SentenceView(
                 index=s.index, text=s.text, heading=s.heading, current=s.index == self._index,
                 spans=[self._view(span, s) for span in by_sentence.get(s.index, [])],
             )
-            for s in self.sentences[low:high]
+            for s in (self.sentences[i] for i in self.window_indexes())
         ]  # fmt: skip
 
     def _sentence(self, index: int | None) -> Sentence:
@@ -480,7 +483,5 @@ class AnnotationSession:
         """
         if not self.sentences:
             return []
-        return [
-            tr for tr in self.store.get_translations(self.doc_id, target=target)
-            if tr.index == self._index and (engine is None or tr.engine == engine)
-        ]  # fmt: skip
+        found = self.store.get_translations(self.doc_id, target=target, index=self._index)
+        return [tr for tr in found if engine is None or tr.engine == engine]

@@ -21,7 +21,7 @@ const HELP = [
 ];
 const POLARITY_KEYS = { "+": "supports", "-": "opposes", "=": "neutral", "~": "unclear" };
 const EVIDENCE_KEYS = { a: "asserted", r: "reported", l: "alleged", q: "quoted" };
-const WRITES = new Set(["label", "attrs", "delete", "undo", "redo", "stance", "stance_set", "holder"]);
+const WRITES = new Set(["label", "attrs", "delete", "undo", "redo", "stance_set", "holder"]);
 const POLL_MS = 1000;
 
 function h(tag, className, text) {
@@ -369,7 +369,7 @@ function render({ model, el }) {
     line.append(engine, body);
     if (!main) {
       line.title = "click to show this engine first";
-      line.addEventListener("click", () => { send({ type: "mt", engine: row.engine.split("+")[0] }); refocus(); });
+      line.addEventListener("click", () => { send({ type: "mt", engine: row.base }); refocus(); });
     }
     return line;
   }
@@ -396,8 +396,7 @@ function render({ model, el }) {
     head.append(h("span", "annot-mt-title", "MT"), target, engine);
     const job = state.job;
     const rows = state.rows || [];
-    const base = (name) => name.split("+")[0]; // "argos+apertium": argos through an apertium hop
-    const main = rows.find((r) => base(r.engine) === state.engine);
+    const main = rows.find((r) => r.base === state.engine); // base: "argos" for "argos+apertium"
     if (job && job.status === "running") {
       const spin = h("span", "annot-mt-job", `translating ${job.done}/${job.total}`);
       spin.prepend(h("span", "annot-spinner"));

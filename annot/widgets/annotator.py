@@ -71,9 +71,9 @@ class NavIntent(TypedDict, total=False):
 
 
 class StanceIntent(TypedDict, total=False):
-    """The whole stance form (``stance``) or some fields of it (``stance_set``)."""
+    """Some fields of the current sentence's stance; an empty value clears a field."""
 
-    type: Literal["stance", "stance_set"]
+    type: Literal["stance_set"]
     holder_span: str | None
     holder: str | None
     target: str | None
@@ -136,7 +136,6 @@ class Annotator(anywidget.AnyWidget):
         self.session = AnnotationSession(store, ref, annotator=annotator)
         self._ack = 0
         self._mt_lock = threading.RLock()
-        self._translate = translate
         self._retry = False
         self._background = (
             BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
@@ -178,7 +177,7 @@ class Annotator(anywidget.AnyWidget):
         handler = getattr(self, f"_do_{kind}", None)
         if handler is None:
             raise ValueError(f"Unknown intent type {kind!r}; valid: select, label, focus, attrs, delete, nav, undo, "
-                             "redo, stance, stance_set, holder, clear, poll, mt, next_engine.")  # fmt: skip
+                             "redo, stance_set, holder, clear, poll, mt, next_engine.")  # fmt: skip
         self._ack = max(self._ack, int(intent.get("id", 0) or 0))  # type: ignore[call-overload]
         store = self.session.store
         with self.hold_sync():
@@ -249,11 +248,12 @@ class Annotator(anywidget.AnyWidget):
                 self.mt = {"target": target, "engine": engine, "rows": [], "job": None}
                 return
             sentence = s.sentences[s.index]
-            rows = mt_rows(s.store, s.doc_id, sentence, target, s.kept_names())
-            job: JobState | None = None
             # A pivot through another engine is stored as "argos+apertium": it is argos's row.
-            if self._background is not None and engine and not any(_base(r["engine"]) == engine for r in rows):
-                first = [v["index"] for v in s.window()]
+            rows = [{**row, "base": _base(row["engine"])}
+                    for row in mt_rows(s.store, s.doc_id, sentence, target, s.kept_names())]  # fmt: skip
+            job: JobState | None = None
+            if self._background is not None and engine and not any(r["base"] == engine for r in rows):
+                first = list(s.window_indexes())
                 job = self._background.ensure(target, engine, first=first, retry=self._retry)
                 self._retry = False
             elif self._background is not None and engine:
@@ -382,10 +382,6 @@ class Annotator(anywidget.AnyWidget):
             self._say("saved", "saved")
 
     _do_redo = _do_undo
-
-    def _do_stance(self, intent: StanceIntent) -> None:
-        fields = {name: (intent.get(name) or None) for name in STANCE_FIELDS}
-        self._show(self.session.update_stance(**fields))
 
     def _do_stance_set(self, intent: StanceIntent) -> None:
         changes = {name: (intent.get(name) or None) for name in STANCE_FIELDS if name in intent}

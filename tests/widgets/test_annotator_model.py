@@ -129,7 +129,7 @@ def test_annotator_errors_show_one_line_status(widget: Annotator, project):
 
 def test_annotator_stance_covers_the_sentence(widget: Annotator, project):
     widget.handle({"type": "label", "label": "STANCE"})
-    widget.handle({"type": "stance", "holder": "author", "polarity": "neutral", "evidence": ""})
+    widget.handle({"type": "stance_set", "holder": "author", "polarity": "neutral", "evidence": ""})
     rows = project.spans(label="STANCE")
     assert len(rows) == 1 and rows.iloc[0]["attrs"] == {"holder": "author", "polarity": "neutral"}
     assert rows.iloc[0]["text"] == widget.session.sentences[0].text
