@@ -74,7 +74,7 @@ def chrf_costs(rounds: int = 3) -> tuple[float, float]:
     """Microseconds per pair: sacrebleu.sentence_chrf, and the aligner's chrF on counted n-grams."""
     import sacrebleu
 
-    from annot.compare.align import _char_ngrams, _chrf
+    from annot.compare.metrics import char_ngrams, chrf_of_ngrams
     from annot.ingest import read_file
     from annot.segment import segment
 
@@ -86,12 +86,12 @@ def chrf_costs(rounds: int = 3) -> tuple[float, float]:
         for x, y in pairs:
             sacrebleu.sentence_chrf(y, [x])
     theirs = (time.perf_counter() - started) / (rounds * len(pairs)) * 1e6
-    grams_a, grams_b = [_char_ngrams(x) for x in a], [_char_ngrams(y) for y in b]
+    grams_a, grams_b = [char_ngrams(x) for x in a], [char_ngrams(y) for y in b]
     started = time.perf_counter()
     for _ in range(rounds):
         for ga in grams_a:
             for gb in grams_b:
-                _chrf(gb, ga)
+                chrf_of_ngrams(gb, ga)
     ours = (time.perf_counter() - started) / (rounds * len(pairs)) * 1e6
     return theirs, ours
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import difflib
 import math
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from annot.compare.metrics import Grams, char_ngrams, chrf_both_ways, chrf_of_ngrams
 from annot.errors import AlignmentError, EngineNotInstalled, ModelNotInstalled
 from annot.model import Bead, Document
 from annot.store.links import edit_beads
@@ -45,8 +45,6 @@ METHODS = ("chrf", "length")
 
 # Bead shapes the aligner considers, (A sentences, B sentences).
 _MOVES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 0), (0, 1))
-_CHAR_ORDER = 6  # sacrebleu's chrF defaults: 6 character orders, beta 2, whitespace ignored
-_BETA2 = 4.0
 
 # A bead's value is its weight x (quality - _BASE) - its shape's cost. The weight is its length in
 # average sentences (A's and B's added), so that a merge is worth about what its parts are worth and
@@ -64,65 +62,6 @@ _SKIP = 0.3
 _HEADING_BONUS = 0.5  # a heading paired with a heading
 _HEADING_MISMATCH = 1.0  # a heading paired with a sentence
 _BAND = 5  # initial half-width of the search band around the diagonal, doubled while the path touches it
-
-Grams = tuple[tuple[frozenset[str], int], ...]
-_REPEATS = ["", ""]  # _REPEATS[k] == "\nk": the tag of a gram's k-th occurrence
-
-
-def _char_ngrams(text: str) -> Grams:
-    """Per order 1-6: the character n-grams of ``text`` as a set, and their number.
-
-    Extracted as ``sacrebleu.metrics.helpers.extract_all_char_ngrams`` does
-    (whitespace removed, every substring of each length). A gram seen k times
-    is in the set as ``gram`` and as ``gram\n2`` ... ``gram\nk`` (a gram holds
-    no whitespace), so the size of the intersection of two such sets is chrF's
-    clipped match count.
-    """
-    line = "".join(text.split())
-    out = []
-    grams = list(line)
-    for n in range(1, _CHAR_ORDER + 1):
-        if n > 1:
-            grams = [gram + char for gram, char in zip(grams, line[n - 1 :])]  # (n-1)-gram + next character
-        unique = frozenset(grams)
-        if len(unique) < len(grams):  # long grams are nearly always unique: skip the counting
-            counts = Counter(grams)
-            top = max(counts.values())
-            while len(_REPEATS) <= top:
-                _REPEATS.append(f"\n{len(_REPEATS)}")
-            unique = unique.union([gram + tag for gram, c in counts.items() if c > 1 for tag in _REPEATS[2 : c + 1]])
-        out.append((unique, len(grams)))
-    return tuple(out)
-
-
-def _match(hyp: Grams, ref: Grams) -> tuple[float, float]:
-    """chrF's averaged precision and recall of ``hyp`` against ``ref``, from n-grams counted once per text."""
-    precision = recall = 0.0
-    orders = 0
-    for (h, h_total), (r, r_total) in zip(hyp, ref):
-        if h_total and r_total:
-            match = len(h & r)
-            precision += match / h_total
-            recall += match / r_total
-            orders += 1
-    return (precision / orders, recall / orders) if orders else (0.0, 0.0)
-
-
-def _f_score(precision: float, recall: float) -> float:
-    if not precision + recall:
-        return 0.0
-    return 100 * (1 + _BETA2) * precision * recall / (_BETA2 * precision + recall)
-
-
-def _chrf(hyp: Grams, ref: Grams) -> float:
-    """sacrebleu's sentence chrF (0-100), from n-grams counted once per text.
-
-    The same arithmetic as ``sacrebleu.sentence_chrf`` (a test checks they
-    agree) about ten times faster: the aligner compares each sentence with
-    dozens of candidates, and the counting and matching are done in C sets.
-    """
-    return _f_score(*_match(hyp, ref))
-
 
 class _Scorer:
     """The value of every candidate bead, with n-grams cached per run of sentences."""
@@ -148,12 +87,12 @@ class _Scorer:
         key = (side, start, end)
         if key not in self._grams:
             texts = self.a if side == "a" else self.b
-            self._grams[key] = _char_ngrams(" ".join(texts[start:end]))
+            self._grams[key] = char_ngrams(" ".join(texts[start:end]))
         return self._grams[key]
 
     def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """chrF (0-100) of B's side (the hypothesis: a machine translation) against A's side."""
-        return _chrf(self.grams("b", j0, j1), self.grams("a", i0, i1))
+        return chrf_of_ngrams(self.grams("b", j0, j1), self.grams("a", i0, i1))
 
     def closeness(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """chrF both ways round, averaged (0-1), for the search.
@@ -162,8 +101,7 @@ class _Scorer:
         notices a B side that adds an unrelated sentence; the other way round
         it does. The matches are counted once for both.
         """
-        precision, recall = _match(self.grams("b", j0, j1), self.grams("a", i0, i1))
-        return (_f_score(precision, recall) + _f_score(recall, precision)) / 200
+        return sum(chrf_both_ways(self.grams("b", j0, j1), self.grams("a", i0, i1))) / 200
 
     def value(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
         """The value of the bead A[i0:i1] = B[j0:j1], or ``None`` when it is not allowed."""

@@ -15,17 +15,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from collections import Counter
+from typing import Any, Literal
 
 __all__ = [
-    "DEFAULT_SEED",
-    "METRICS",
     "CorpusScore",
+    "DEFAULT_SEED",
+    "Grams",
+    "METRICS",
     "Metric",
+    "char_ngrams",
+    "chrf_both_ways",
     "chrf_many",
+    "chrf_of_ngrams",
     "corpus_score",
     "sentence_score",
     "signatures",
@@ -93,39 +94,79 @@ def signatures(*, sentence: bool = True) -> dict[str, str]:
 # -- chrF of many pairs ------------------------------------------------------------
 
 
-class _ChrfStrings:
-    """Character n-grams of each distinct string, extracted once (sacrebleu's own extraction)."""
+# Hand-written chrF on n-grams counted once per text: the aligner compares each sentence
+# with dozens of candidates and ``compare`` scores every engine against every other, so
+# re-extracting n-grams per pair (as ``sacrebleu.sentence_chrf`` does) would dominate.
+# The arithmetic is sacrebleu's (tests check equality on random text).
+_CHAR_ORDER = 6  # sacrebleu's chrF defaults: 6 character orders, beta 2, whitespace ignored
+_BETA2 = 4.0
 
-    def __init__(self) -> None:
-        from sacrebleu.metrics.helpers import extract_all_char_ngrams
-
-        self.scorer = _sentence_metric("chrf")
-        self._extract = extract_all_char_ngrams
-        self._ngrams: dict[str, tuple[list[Counter[str]], list[int]]] = {}
-
-    def ngrams(self, text: str) -> tuple[list[Counter[str]], list[int]]:
-        found = self._ngrams.get(text)
-        if found is None:
-            scorer = self.scorer
-            counters = self._extract(scorer._preprocess_segment(text), scorer.char_order, scorer.whitespace)
-            found = self._ngrams[text] = (counters, [sum(c.values()) for c in counters])
-        return found
+Grams = tuple[tuple[frozenset[str], int], ...]
+_REPEATS = ["", ""]  # _REPEATS[k] == "\nk": the tag of a gram's k-th occurrence
 
 
-def _matches(a: list[Counter[str]], b: list[Counter[str]]) -> list[int]:
-    """Clipped n-gram matches per order; symmetric, so one count serves both directions."""
+def char_ngrams(text: str) -> Grams:
+    """Per order 1-6: the character n-grams of ``text`` as a set, and their number.
+
+    Extracted as ``sacrebleu.metrics.helpers.extract_all_char_ngrams`` does
+    (whitespace removed, every substring of each length). A gram seen k times
+    is in the set as ``gram`` and as ``gram\n2`` ... ``gram\nk`` (a gram holds
+    no whitespace), so the size of the intersection of two such sets is chrF's
+    clipped match count, computed in C.
+    """
+    from collections import Counter
+
+    line = "".join(text.split())
     out = []
-    for x, y in zip(a, b):
-        if len(x) > len(y):
-            x, y = y, x
-        match = 0
-        get = y.get
-        for gram, count in x.items():
-            other = get(gram)
-            if other:
-                match += count if count < other else other  # noqa: FURB136 - min() is a call per n-gram
-        out.append(match)
-    return out
+    grams = list(line)
+    for n in range(1, _CHAR_ORDER + 1):
+        if n > 1:
+            grams = [gram + char for gram, char in zip(grams, line[n - 1 :])]  # (n-1)-gram + next character
+        unique = frozenset(grams)
+        if len(unique) < len(grams):  # long grams are nearly always unique: skip the counting
+            counts = Counter(grams)
+            top = max(counts.values())
+            while len(_REPEATS) <= top:
+                _REPEATS.append(f"\n{len(_REPEATS)}")
+            unique = unique.union([gram + tag for gram, c in counts.items() if c > 1 for tag in _REPEATS[2 : c + 1]])
+        out.append((unique, len(grams)))
+    return tuple(out)
+
+
+def _matches(a: Grams, b: Grams) -> list[int]:
+    """Clipped n-gram matches per order; symmetric, so one count serves both directions."""
+    return [len(x & y) for (x, _), (y, _) in zip(a, b)]
+
+
+def _f_score(hyp: Grams, ref: Grams, matches: Sequence[int]) -> float:
+    """sacrebleu's chrF (0-100) from the totals and matches: precision and recall averaged over the
+    orders both sides have n-grams of, then the F-beta score."""
+    precision = recall = 0.0
+    orders = 0
+    for (_, h_total), (_, r_total), match in zip(hyp, ref, matches):
+        if h_total and r_total:
+            precision += match / h_total
+            recall += match / r_total
+            orders += 1
+    if orders:
+        precision, recall = precision / orders, recall / orders
+    if not precision + recall:
+        return 0.0
+    # sacrebleu's order of operations, so that the floats are the same to the last bit.
+    score = (1 + _BETA2) * precision * recall
+    score /= _BETA2 * precision + recall
+    return 100 * score
+
+
+def chrf_of_ngrams(hyp: Grams, ref: Grams) -> float:
+    """Sentence chrF (0-100) of a hypothesis against a reference, from their ``char_ngrams``."""
+    return _f_score(hyp, ref, _matches(hyp, ref))
+
+
+def chrf_both_ways(hyp: Grams, ref: Grams) -> tuple[float, float]:
+    """chrF of ``hyp`` against ``ref`` and of ``ref`` against ``hyp``, from one count of their matches."""
+    matches = _matches(hyp, ref)
+    return _f_score(hyp, ref, matches), _f_score(ref, hyp, matches)
 
 
 def chrf_many(hypotheses: Sequence[str], references: Sequence[str]) -> list[float]:
@@ -142,22 +183,21 @@ def chrf_many(hypotheses: Sequence[str], references: Sequence[str]) -> list[floa
     """
     if len(hypotheses) != len(references):
         raise ValueError(f"chrf_many needs one reference per hypothesis, got {len(hypotheses)} and {len(references)}.")
-    strings = _ChrfStrings()
-    f_score = strings.scorer._compute_f_score
+    grams: dict[str, Grams] = {}
     pairs: dict[tuple[str, str], list[int]] = {}
     scores = []
     for hyp, ref in zip(hypotheses, references):
-        hyp_grams, hyp_totals = strings.ngrams(hyp)
-        ref_grams, ref_totals = strings.ngrams(ref)
+        hyp_grams = grams.get(hyp)
+        if hyp_grams is None:
+            hyp_grams = grams[hyp] = char_ngrams(hyp)
+        ref_grams = grams.get(ref)
+        if ref_grams is None:
+            ref_grams = grams[ref] = char_ngrams(ref)
         key = (hyp, ref) if hyp <= ref else (ref, hyp)
         matches = pairs.get(key)
         if matches is None:
             matches = pairs[key] = _matches(hyp_grams, ref_grams)
-        stats = []
-        for hyp_total, ref_total, ref_counter, match in zip(hyp_totals, ref_totals, ref_grams, matches):
-            # sacrebleu counts no hypothesis n-grams of an order the reference has none of.
-            stats += (hyp_total if ref_counter else 0, ref_total, match)
-        scores.append(float(f_score(stats)))
+        scores.append(_f_score(hyp_grams, ref_grams, matches))
     return scores
 
 

@@ -10,7 +10,7 @@ import pytest
 import sacrebleu
 
 from annot.compare import METHODS, align, link_documents, references
-from annot.compare.align import _char_ngrams, _chrf
+from annot.compare.metrics import char_ngrams, chrf_of_ngrams
 from annot.errors import AlignmentError, ModelNotInstalled
 from annot.model import Bead
 from annot.pipeline import ingest, open_project
@@ -95,7 +95,7 @@ PAIRS = [
 @pytest.mark.parametrize(("hypothesis", "reference"), PAIRS)
 def test_align_chrf_is_sacrebleus_sentence_chrf(hypothesis, reference):
     expected = sacrebleu.sentence_chrf(hypothesis, [reference]).score
-    assert _chrf(_char_ngrams(hypothesis), _char_ngrams(reference)) == pytest.approx(expected, abs=1e-9)
+    assert chrf_of_ngrams(char_ngrams(hypothesis), char_ngrams(reference)) == pytest.approx(expected, abs=1e-9)
 
 
 def test_align_chrf_on_real_sentences_is_sacrebleus(store):
@@ -103,7 +103,7 @@ def test_align_chrf_on_real_sentences_is_sacrebleus(store):
     es = [s.text for s in store.get_sentences("belarus-agrupacion")]
     for hyp in es[:5] + [" ".join(es[6:8])]:
         for ref in en:
-            ours = _chrf(_char_ngrams(hyp), _char_ngrams(ref))
+            ours = chrf_of_ngrams(char_ngrams(hyp), char_ngrams(ref))
             assert ours == pytest.approx(sacrebleu.sentence_chrf(hyp, [ref]).score, abs=1e-9)
 
 
