@@ -9,13 +9,72 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
 from annot.errors import AnnotError
 
-__all__ = ["State", "app", "fail_on_errors", "main", "open_store"]
+__all__ = ["AnnotGroup", "State", "app", "fail_on_errors", "main", "open_store"]
+
+
+def _set_project(ctx: typer.Context, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_object(State).project = value
+
+
+def _set_annotator(ctx: typer.Context, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(State).annotator = value
+
+
+def _set_debug(ctx: typer.Context, value: bool) -> None:
+    if value:
+        ctx.find_object(State).debug = True
+
+
+def _after_command_options() -> list:
+    """The global options again, for use after the command name (``annot ls --project p``).
+
+    Built by typer from a function's signature (typer's click is its own, so
+    options are not made by hand), then shared by every command. No
+    environment variable and no default here: given after the command, an
+    option overrides the one given before it, which overrides $ANNOT_PROJECT.
+    """
+    holder = typer.Typer(add_completion=False)
+
+    @holder.command()
+    def options(
+        project: Path = typer.Option(None, "--project", "-p", callback=_set_project, expose_value=False,
+                                     help="Project folder (holds annot.db); before or after the command."),
+        annotator: str = typer.Option(None, "--annotator", callback=_set_annotator, expose_value=False,
+                                      help="Name recorded on edits."),
+        debug: bool = typer.Option(False, "--debug", callback=_set_debug, expose_value=False,
+                                   help="Show tracebacks instead of one-line errors."),
+    ) -> None:  # fmt: skip
+        """Never run: only its options are used."""
+
+    return list(typer.main.get_command(holder).params)
+
+
+class AnnotGroup(TyperGroup):
+    """A command group whose commands (and sub-groups' commands) also take the global options.
+
+    Click reads a group's options only before the command name, so ``annot init
+    --project DIR`` would be refused; each command gets copies of them that
+    write into the same ``State``.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        extra = _after_command_options()
+        for command in self.commands.values():
+            names = {opt for param in command.params for opt in getattr(param, "opts", [])}
+            command.params.extend(o for o in extra if not names & set(o.opts))
+
 
 app = typer.Typer(
     name="annot",
+    cls=AnnotGroup,
     help="Offline translation and annotation of news articles.",
     no_args_is_help=True,
     add_completion=False,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
-from annot.cli.app import app, fail_on_errors
+from annot.cli.app import AnnotGroup, app, fail_on_errors
 
 __all__ = ["models_app"]
 
-models_app = typer.Typer(help="Argos translation models (.argosmodel files).", no_args_is_help=True)
+models_app = typer.Typer(help="Argos translation models (.argosmodel files).", no_args_is_help=True, cls=AnnotGroup)
 app.add_typer(models_app, name="models")
 
 

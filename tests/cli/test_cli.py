@@ -117,3 +117,40 @@ def test_cli_lab_command_line(tmp_path: Path):
     cmd = lab_command(Path("notebooks/annotate.ipynb"), no_browser=True, port=8890, extra=["--foo"])
     assert cmd[1:3] == ["-m", "jupyterlab"] and "--no-browser" in cmd and cmd[-1] == "--foo"
     assert "--ServerApp.port=8890" in cmd
+
+
+def _command_paths(group=None, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command line path of the app: ("ls",), ("models", "install"), ..."""
+    import typer.main
+
+    group = group if group is not None else typer.main.get_command(app)
+    paths = []
+    for name, command in group.commands.items():
+        sub = getattr(command, "commands", None)
+        paths += _command_paths(command, (*prefix, name)) if sub else [(*prefix, name)]
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=" ".join)
+def test_cli_every_command_takes_the_global_options_after_its_name(path: tuple[str, ...]):
+    result = runner.invoke(app, [*path, "--project", "somewhere", "--annotator", "ana", "--debug", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--project" in result.output and "before or after" in " ".join(result.output.split())
+
+
+def test_cli_project_option_after_the_command_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_path: Path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ANNOT_PROJECT", "from-env")
+    assert "Created project at after" in runner.invoke(app, ["init", "--project", "after"]).output
+    assert "Created project at short" in runner.invoke(app, ["init", "-p", "short"]).output
+    assert "Created project at from-env" in runner.invoke(app, ["init"]).output
+    assert "Created project at before" in runner.invoke(app, ["--project", "before", "init"]).output
+    # After the command beats before it, which beats the environment.
+    result = runner.invoke(app, ["--project", "before", "ingest", str(seed_path), "--project", "after"])
+    assert result.exit_code == 0 and "1 added" in result.output
+    assert "1 documents" in runner.invoke(app, ["ls", "--project", "after"]).output
+    assert "0 documents" in runner.invoke(app, ["ls", "--project", "before"]).output
+    assert "0 documents" in runner.invoke(app, ["ls"]).output  # from-env
+    # --debug after the command shows the traceback.
+    debug = runner.invoke(app, ["ls", "--project", "missing", "--debug"])
+    assert debug.exit_code != 0 and debug.exception is not None
