@@ -27,7 +27,8 @@ ANNOTATE = [
         "import pandas as pd\n\n"
         "import annot\n\n"
         'pd.set_option("display.max_colwidth", None)  # show whole sentences\n'
-        'PROJECT = Path(os.environ.get("ANNOT_PROJECT", "../project"))\n'
+        "# annot lab sets both; a project's own copy of this notebook (PROJECT/notebooks/) finds it one level up.\n"
+        'PROJECT = Path(os.environ.get("ANNOT_PROJECT") or (".." if Path("../annot.db").exists() else "../project"))\n'
         'CORPUS = Path(os.environ.get("ANNOT_CORPUS", "../corpus"))\n\n'
         "store = annot.open_project(PROJECT)\n"
         "report = annot.ingest(CORPUS, store, progress=True)  # a progress bar for big folders\n"
@@ -98,12 +99,13 @@ TOUR = [
         "Works on a scratch project in a temporary folder, so running it changes nothing of yours."
     ),
     new_code_cell(
+        "import os\n"
         "import tempfile\n"
         "from pathlib import Path\n\n"
         "import annot\n\n"
         "scratch = Path(tempfile.mkdtemp(prefix='annot-tour-'))\n"
         'store = annot.open_project(scratch / "project", annotator="tour")\n'
-        'report = annot.ingest("../corpus", store)\n'
+        'report = annot.ingest(os.environ.get("ANNOT_CORPUS", "../corpus"), store)\n'
         "print(report.summary())\n"
         'doc = store.document("belarus-russian-grouping")\n'
         "store.sentences(doc.id).head()"
@@ -179,7 +181,8 @@ COMPARE = [
         "                           plot_scores_along, side_by_side_html, write_report)\n"
         "from annot.translate import engine_names, get_engine\n\n"
         'pd.set_option("display.max_colwidth", None)  # show whole sentences\n'
-        'PROJECT = Path(os.environ.get("ANNOT_PROJECT", "../project"))\n'
+        "# annot lab sets both; a project's own copy of this notebook (PROJECT/notebooks/) finds it one level up.\n"
+        'PROJECT = Path(os.environ.get("ANNOT_PROJECT") or (".." if Path("../annot.db").exists() else "../project"))\n'
         'CORPUS = Path(os.environ.get("ANNOT_CORPUS", "../corpus"))\n\n'
         "store = annot.open_project(PROJECT)\n"
         "report = annot.ingest(CORPUS, store, progress=True)\n"
@@ -284,16 +287,18 @@ COMPARE = [
 ]
 
 
-def write(name: str, cells: list) -> None:
+def write(name: str, cells: list, folder: Path = ROOT / "notebooks") -> None:
     for number, cell in enumerate(cells):
         cell.id = f"{name.removesuffix('.ipynb')}-{number:02d}"  # stable ids: regenerating changes no line by itself
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    nbformat.write(nb, ROOT / "notebooks" / name)
+    nbformat.write(nb, folder / name)
+
+
+NOTEBOOKS = {"annotate.ipynb": ANNOTATE, "tour.ipynb": TOUR, "compare.ipynb": COMPARE}
 
 
 if __name__ == "__main__":
-    write("annotate.ipynb", ANNOTATE)
-    write("tour.ipynb", TOUR)
-    write("compare.ipynb", COMPARE)
+    for notebook_name, notebook_cells in NOTEBOOKS.items():
+        write(notebook_name, notebook_cells)

@@ -25,6 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "suggest": FOUNDATION,
     "progress": set(),
     "fileio": set(),
+    # The project's copies of the shipped notebooks and JupyterLab's command line, for annot lab.
+    "lab": {"errors", "fileio"},
     "store": FOUNDATION,
     "export": FOUNDATION | {"store", "progress", "fileio"},
     # The annotation session joins the store, suggestions and translations for the widget;
@@ -33,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     # Widgets are thin views over the annotation session; nothing imports them.
     "widgets": FOUNDATION | {"annotate", "suggest", "store", "translate"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
-    "cli": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "compare"},
+    "cli": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "compare", "lab"},
     # Comparing translations reads the store, translates what is missing (and round trips) through the pipeline.
     "compare": FOUNDATION | {"store", "translate", "pipeline", "progress", "fileio"},
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import nbformat
@@ -61,3 +62,15 @@ def test_notebooks_are_committed_without_outputs():
     for path in NOTEBOOKS.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), path
+
+
+def test_notebooks_are_exactly_what_make_notebooks_writes(tmp_path: Path):
+    # No outputs, execution counts, widget state or metadata JupyterLab adds: run scripts/make_notebooks.py.
+    spec = importlib.util.spec_from_file_location("make_notebooks", NOTEBOOKS.parent / "scripts" / "make_notebooks.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    for name, cells in module.NOTEBOOKS.items():
+        module.write(name, cells, tmp_path)
+    assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == sorted(module.NOTEBOOKS)
+    for name in module.NOTEBOOKS:
+        assert (NOTEBOOKS / name).read_bytes() == (tmp_path / name).read_bytes(), f"regenerate {name}"

@@ -112,10 +112,12 @@ def test_cli_console_script_runs(tmp_path: Path):
 
 
 def test_cli_lab_command_line(tmp_path: Path):
-    from annot.cli.lab_cmd import lab_command
+    from annot.lab import lab_command
 
-    cmd = lab_command(Path("notebooks/annotate.ipynb"), no_browser=True, port=8890, extra=["--foo"])
+    notebook = tmp_path / "project" / "notebooks" / "annotate.ipynb"
+    cmd = lab_command(notebook, tmp_path, no_browser=True, port=8890, extra=["--foo"])
     assert cmd[1:3] == ["-m", "jupyterlab"] and "--no-browser" in cmd and cmd[-1] == "--foo"
+    assert cmd[3] == str(notebook.resolve()) and f"--ServerApp.root_dir={tmp_path.resolve()}" in cmd
     assert "--ServerApp.port=8890" in cmd
 
 
