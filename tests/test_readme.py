@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +49,56 @@ def test_readme_jsonl_example_matches_the_golden_export():
     golden = (ROOT / "tests" / "golden" / "seed.sentence.jsonl").read_text("utf-8")
     for span_id in re.findall(r'"id": "(sp-[0-9a-f]{16})"', README):
         assert span_id in golden
+
+
+def _readme_command_lines() -> list[list[str]]:
+    """Every ``$ annot ...`` line of the README's console blocks, split as a shell would, comments dropped."""
+    lines = []
+    for block in re.findall(r"```console\n(.*?)```", README, flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("$ annot "):
+                lines.append(shlex.split(line[2:], comments=True))
+    return lines
+
+
+def _run_lab_until_it_serves(argv: list[str], cwd: Path, env: dict[str, str], runtime: Path) -> str:
+    """``annot lab`` for real, stopped with Ctrl+C once JupyterLab answers; what it printed."""
+    from tests.cli.test_lab import _server_info
+
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _server_info(runtime, proc)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+    return out
+
+
+@pytest.mark.slow
+def test_readme_every_command_line_runs(tmp_path: Path):
+    """The console tour, in order, on a fresh clone's files: each line exits 0 without a traceback."""
+    commands = _readme_command_lines()
+    assert len(commands) >= 15, "the README shows the CLI tour"
+    work = tmp_path / "clone"
+    for name in ("corpus", "notebooks", "models"):
+        shutil.copytree(ROOT / name, work / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANNOT_")}
+    env["BROWSER"] = "true"  # annot lab opens "a browser" that does nothing
+    for name in ("RUNTIME", "CONFIG", "DATA"):
+        env[f"JUPYTER_{name}_DIR"] = str(tmp_path / name.lower())
+    exe = str(Path(sys.executable).with_name("annot"))
+    for argv in commands:
+        line = " ".join(argv)
+        if argv[1] == "lab":
+            out = _run_lab_until_it_serves([exe, *argv[1:], "--ServerApp.ip=127.0.0.1", "--ServerApp.port=0"],
+                                           work, env, tmp_path / "runtime")  # fmt: skip
+            assert "Traceback" not in out and "Starting JupyterLab" in out, (line, out)
+            continue
+        result = subprocess.run([exe, *argv[1:]], cwd=work, env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, (line, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr, (line, result.stderr)
+    assert (work / "exports" / "corpus.jsonl").is_file() and (work / "exports" / "compare.html").is_file()
