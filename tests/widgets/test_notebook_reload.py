@@ -1,0 +1,47 @@
+"""A browser reload of the annotation notebook after a run shows every output again, no "model not found".
+
+Progress bars used to be ipywidgets ``Output`` views (rich's Jupyter display)
+that were closed when done, so a saved notebook referred to widget models that
+no longer existed. The notebook is run, saved and reloaded in a real browser.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+from pathlib import Path
+
+from .browser import ROOT, lab, run_notebook
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def test_annotate_notebook_reloads_without_missing_widget_models(tmp_path: Path):
+    root = tmp_path / "root"
+    for name in ("notebooks", "corpus"):
+        shutil.copytree(ROOT / name, root / name)
+    with lab(tmp_path) as (browser, shot, port, token):
+        page = run_notebook(browser, shot, port, token, "notebooks/annotate.ipynb")
+        page.locator(".annot-annotator").first.wait_for(timeout=60_000)
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+s")
+        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-mod-dirty", state="detached",
+                               timeout=30_000)  # fmt: skip
+        page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')", timeout=30_000)
+        url = f"http://127.0.0.1:{port}/api/contents/notebooks/annotate.ipynb?token={token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            saved = json.load(response)["content"]
+        views = [out for cell in saved["cells"] for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {})]
+        assert len(views) == 1, "only the annotator is a widget; progress bars are saved as text"
+        assert any("ingesting" in out.get("data", {}).get("text/plain", "")
+                   for cell in saved["cells"] for out in cell.get("outputs", []))  # fmt: skip
+
+        page.reload()
+        page.wait_for_selector(".jp-Notebook", timeout=60_000)
+        # The one widget view is the annotator, restored from the running kernel: once it shows,
+        # nothing else on the page can still be waiting to say "model not found".
+        page.locator(".annot-annotator").first.wait_for(timeout=60_000)
+        text = page.locator(".jp-Notebook").text_content() or ""
+        assert "model not found" not in text and "Error displaying widget" not in text
+        assert "ingesting" in text and "translating to pt" in text
