@@ -32,10 +32,10 @@ def test_annotate_notebook_reloads_without_missing_widget_models(tmp_path: Path)
         url = f"http://127.0.0.1:{port}/api/contents/notebooks/annotate.ipynb?token={token}"
         with urllib.request.urlopen(url, timeout=30) as response:
             saved = json.load(response)["content"]
-        views = [out for cell in saved["cells"] for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {})]
+        outputs = [out for cell in saved["cells"] for out in cell.get("outputs", [])]
+        views = [out for out in outputs if WIDGET_VIEW in out.get("data", {})]
         assert len(views) == 1, "only the annotator is a widget; progress bars are saved as text"
-        assert any("ingesting" in out.get("data", {}).get("text/plain", "")
-                   for cell in saved["cells"] for out in cell.get("outputs", []))  # fmt: skip
+        assert any("ingesting" in out.get("data", {}).get("text/plain", "") for out in outputs)
 
         page.reload()
         page.wait_for_selector(".jp-Notebook", timeout=60_000)
