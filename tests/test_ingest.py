@@ -302,6 +302,15 @@ def test_find_files_walks_sorted_and_skips_hidden(tmp_path: Path) -> None:
     ]
 
 
+def test_find_files_skips_the_folders_own_documentation_unless_named(tmp_path: Path) -> None:
+    for name in ["README.md", "sub/readme.txt", "LICENSE.txt", "NOTICE.md", "CHANGELOG.md", "README.es.md",
+                 "readme-notes.txt", "article.txt"]:
+        write(tmp_path, name, "x")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_files([tmp_path])]
+    assert found == ["article.txt", "readme-notes.txt"]
+    assert find_files([tmp_path / "README.md"]) == [tmp_path / "README.md"]
+
+
 def test_find_files_keeps_named_files_and_order(tmp_path: Path) -> None:
     png = write(tmp_path, "c/image.png", "x")
     hidden = write(tmp_path, ".draft.txt", "x")

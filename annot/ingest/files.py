@@ -20,7 +20,9 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
     Directories are walked recursively in sorted path order, keeping files with
     a supported suffix (``.txt``, ``.md``, ``.markdown``, ``.html``, ``.htm``,
-    ``.jsonl``) and skipping hidden files and directories. A file named
+    ``.jsonl``) and skipping hidden files and directories and the folder's own
+    documentation (``README``, ``LICENSE``, ``NOTICE``, ``CHANGELOG``,
+    ``AUTHORS``, ``CONTRIBUTING``, ``COPYING``, any suffix). A file named
     explicitly is always kept, so an unsupported one fails loudly in
     :func:`read_file` instead of vanishing. A file reached twice is listed once.
 
@@ -55,9 +57,14 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return found
 
 
+# A corpus folder's own documentation (corpus/README.md says where its articles come from), not an article.
+_FOLDER_DOCS = ("readme", "license", "licence", "copying", "notice", "changelog", "authors", "contributing")
+
+
 def _wanted(relative: Path) -> bool:
     hidden = any(part.startswith(".") for part in relative.parts)
-    return not hidden and relative.suffix.lower() in SUPPORTED_SUFFIXES
+    is_doc = relative.stem.lower().split(".")[0] in _FOLDER_DOCS
+    return not hidden and not is_doc and relative.suffix.lower() in SUPPORTED_SUFFIXES
 
 
 def read_file(path: str | os.PathLike[str], *, lang: str | None = None) -> list[Document | CorpusError]:
