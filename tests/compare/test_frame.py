@@ -13,7 +13,7 @@ import annot
 from annot.compare.frame import ENGINE_COLUMNS, compare, corpus_scores
 from annot.errors import AlignmentError
 from annot.model import Translation
-from annot.translate import extract_numbers, find_route, get_engine, registry
+from annot.translate import choose_route, extract_numbers, registry
 from annot.translate.base import BaseEngine
 
 ENGINES = ["apertium", "argos", "bergamot"]
@@ -79,7 +79,7 @@ def test_frame_columns_dtypes_and_attrs(seeded):
 def test_frame_scores_are_sacrebleus(seeded):
     store, _, frame, _ = seeded
     chrf = CHRF()
-    back_signatures = {e: find_route(get_engine(e), "pt", "en").engine.signature("pt", "en") for e in ENGINES}
+    back_signatures = {e: choose_route(e, "pt", "en").signature() for e in ENGINES}
     for i, row in frame.iterrows():
         texts = {e: row[f"text.{e}"] for e in ENGINES}
         pairs = []
