@@ -79,7 +79,10 @@ def compare(
         " comma-separate. Default: every installed engine that reaches --to, and any with translations stored.",
     ),
     pivot: bool = typer.Option(
-        True, "--pivot/--no-pivot", help="Let an engine go through one other language, with another engine's help."
+        True,
+        "--pivot/--no-pivot",
+        help="Let an engine go through one other language, by itself or with another installed engine's help"
+        " (--no-pivot: direct pairs only).",
     ),
     round_trip: bool = typer.Option(
         True, "--round-trip/--no-round-trip", help="Translate back into DOC's language to score without a reference."

@@ -23,7 +23,10 @@ def translate(
         " only apertium's help). Default: every installed engine.",
     ),
     pivot: bool = typer.Option(
-        True, "--pivot/--no-pivot", help="Let an engine go through one other language, with another engine's help."
+        True,
+        "--pivot/--no-pivot",
+        help="Let an engine go through one other language, by itself or with another installed engine's help"
+        " (--no-pivot: direct pairs only).",
     ),
     force: bool = typer.Option(False, "--force", help="Translate again what is already stored or cached."),
 ) -> None:
@@ -35,7 +38,9 @@ def translate(
     helper, and its hops are recorded: argos+apertium from es to en is
     apertium es->pt, then argos pt->en (es>pt>en). Every name printed here is
     accepted back by --engine. Sentences already translated by the same route,
-    models and pairs are never translated again. See the engines with: annot engines.
+    models and pairs are never translated again. When no engine reaches --to
+    from any document's language, exits 2 naming the languages that can be
+    reached. See the engines with: annot engines.
     """
     from annot.pipeline import translate as run_translate
 

@@ -30,9 +30,9 @@ apertium es->pt then argos pt->en (es>pt>en: argos's es->en, with apertium's
 help for the first hop). A route belongs to the engine that takes it when named
 alone; when two would (ca->pt: apertium ca->en then argos en->pt is what
 apertium takes, and argos too), to the first hop's engine, so one translation
-never has two names: ``apertium+argos``. Whatever name asked for a route, annot
-prints it under that name, and every name annot prints is accepted back as
-input and takes the same route. Engine names never contain ``+``.
+never has two names: ``apertium+argos``. Whichever name asks for a route, annot
+prints the route under its own name; every name annot prints is accepted back
+as input and takes the same route. Engine names never contain ``+``.
 
 Names stored before this rule was written (annot 0.1) joined the hops' engines
 in hop order: the same names (``argos+apertium``, ``bergamot+apertium``,
@@ -392,13 +392,15 @@ def stored_route_name(engine: str, path: str, signature: str) -> str:
         path: the stored route, ``es>pt>en``.
         signature: the stored signature.
     """
-    if "+" not in engine:
+    try:
+        read = parse_route_name(engine)
+    except EngineError:
         return engine
     langs, names = path.split(">"), _signature_engines(signature)
-    if len(names) != len(langs) - 1 or set(names) != set(engine.split("+")):
+    if not read.helpers or len(names) != len(langs) - 1 or set(names) != {read.engine, *read.helpers}:
         return engine
     try:
         hops = tuple(Hop(get_engine(n), a, b) for n, a, b in zip(names, langs, langs[1:]))
     except EngineError:
         return engine
-    return _route(hops, base_engine(engine), installed_engines()).name
+    return _route(hops, read.engine, installed_engines()).name

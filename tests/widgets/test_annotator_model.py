@@ -266,7 +266,8 @@ def test_annotator_row_base_engine_comes_from_the_route_not_the_first_name(proje
     from annot.model import Translation
     from annot.translate import get_engine
 
-    doc_id = annot.ingest(str(ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"), project).results[0].doc_id
+    es = ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"
+    doc_id = annot.ingest(str(es), project).results[0].doc_id
     apertium, argos = get_engine("apertium"), get_engine("argos")
     signature = f"pivot({apertium.signature('es', 'pt')} > {argos.signature('pt', 'en')})"
     model = f"{apertium.model('es', 'pt').name}>{argos.model('pt', 'en').name}"
