@@ -272,7 +272,7 @@ def test_annotator_row_base_engine_comes_from_the_route_not_the_first_name(proje
     signature = f"pivot({apertium.signature('es', 'pt')} > {argos.signature('pt', 'en')})"
     model = f"{apertium.model('es', 'pt').name}>{argos.model('pt', 'en').name}"
     project.add_translations([
-        Translation(doc_id, 0, "apertium+argos", model, "v", "es", "en", "es>pt>en", signature, "As stored by annot 0.1."),
+        Translation(doc_id, 0, "apertium+argos", model, "v", "es", "en", "es>pt>en", signature, "As stored by 0.1."),
         Translation(doc_id, 1, "argos+apertium", model, "v", "es", "en", "es>pt>en", signature, "As stored now."),
     ])  # fmt: skip
     widget = Annotator(project, doc_id, target="en", engine="argos+apertium", translate=False)
