@@ -1,4 +1,4 @@
-"""Joins the stages: files -> documents -> sentences -> store, and sentences -> translations -> store."""
+"""Joins the stages: files -> documents -> sentences -> store, and sentences -> translations -> store (cached)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annot.errors import CorpusError, EngineError, EngineNotInstalled, ModelNotInstalled
+from annot.errors import CorpusError, EngineError
 from annot.ingest import find_files, read_file
 from annot.model import Document, Sentence, Translation
 from annot.progress import Progress, resolve_progress
 from annot.segment import segment
 from annot.store import AddResult, Store
-from annot.translate import Engine, Route, engine_names, find_route, get_engine, installed_engines
+from annot.translate import Route, routes_for, unreachable_error
 
-__all__ = ["EngineRun", "IngestReport", "TranslateReport", "ingest", "open_project", "translate"]
+__all__ = ["EngineRun", "IngestReport", "TranslateReport", "ingest", "open_project", "translate", "translate_cached"]
 
 
 @dataclass(slots=True)
@@ -46,7 +46,9 @@ class IngestReport:
         return ", ".join(parts)
 
 
-def open_project(path: str | os.PathLike[str] = "project", *, create: bool = True, annotator: str | None = None) -> Store:
+def open_project(
+    path: str | os.PathLike[str] = "project", *, create: bool = True, annotator: str | None = None
+) -> Store:
     """Open (and by default create) the project folder ``path``; see ``Store``."""
     return Store(path, create=create, annotator=annotator)
 
@@ -139,28 +141,13 @@ class TranslateReport:
         )
 
 
-def _engines_for(names: Sequence[str] | str | None) -> tuple[list[Engine], dict[str, str]]:
-    """The engines asked for (every installed one when ``None``), and why others were skipped."""
-    explicit = names is not None
-    wanted = [names] if isinstance(names, str) else list(names) if names is not None else engine_names()
-    engines, skipped = [], {}
-    for name in wanted:
-        try:
-            engines.append(get_engine(name))
-        except EngineNotInstalled as exc:
-            if explicit:
-                raise
-            skipped[name] = str(exc)
-    return engines, skipped
-
-
 def translate(
     docs: str | Document | Sequence[str | Document] | None,
     store: Store,
     *,
     to: str,
     engines: Sequence[str] | str | None = None,
-    helpers: Sequence[str] | str = (),
+    pivot: bool = True,
     sentences: Collection[int] | None = None,
     force: bool = False,
     batch_size: int = 64,
@@ -168,22 +155,24 @@ def translate(
 ) -> TranslateReport:
     """Translate every sentence of ``docs`` into ``to`` with each engine and store the results.
 
-    A sentence already translated with the same engine signature (engine,
-    model, version, pair, pivot) is never translated again: in this document it
-    is kept, elsewhere (another document, an older version) it is copied from
-    the store. Engines without the pair go through a pivot language when they
-    can (``en>es>pt``). Results are stored batch by batch, so an engine failing
-    part way keeps what it did; the failure is in the report and raised at the end.
+    Each engine takes its route by the rule of ``annot.translate.routes``: its
+    own pair, else through one pivot language, by itself (``en>es>pt``) or with
+    another installed engine for one hop (argos es->en is apertium es>pt, then
+    argos pt>en, named ``argos+apertium``). A sentence already translated by the
+    same route signature (engines, models, versions, pairs) is never translated
+    again: in this document it is kept, elsewhere (another document, an older
+    version, a cached text) it is copied from the store. Results are stored batch
+    by batch, so an engine failing part way keeps what it did; the failure is in
+    the report and raised at the end.
 
     Args:
         docs: document references or ``Document`` objects; ``None`` for every current document.
         store: the project.
         to: ISO 639-1 target language.
-        engines: engine names (see ``annot engines``); ``None`` for every installed engine.
-        helpers: more engine names that may serve one hop of a pivot for ``engines``
-            (``engines=["argos"], helpers=["apertium"]`` reaches es as en>pt>es)
-            without translating on their own; those not installed are skipped.
-            The chosen engines always help each other.
+        engines: engine or route names as annot prints them (``"argos"``,
+            ``"argos+apertium"``: argos with only apertium's help; see ``annot
+            engines``); ``None`` for every installed engine.
+        pivot: ``False`` to use direct pairs only (``annot translate --no-pivot``).
         sentences: only these sentence indexes of each document (indexes a
             document lacks are ignored); ``None`` for every sentence. The
             annotation widget translates a document a few sentences at a time this way.
@@ -192,39 +181,44 @@ def translate(
         progress: ``True`` for a progress bar, or ``progress(done, total, what)``.
 
     Returns:
-        The report; ``report.summary()`` is one line for people.
+        The report; ``report.summary()`` is one line for people. With
+        ``engines=None``, engines that cannot reach ``to`` (from some document's
+        language) are skipped and listed in ``report.skipped_engines``.
 
     Raises:
-        ModelNotInstalled: an engine asked for by name cannot reach ``to``
-            (with ``engines=None``, such engines are skipped and listed in the report).
+        ModelNotInstalled: an engine asked for by name cannot reach ``to``, or
+            no engine can reach it from any document's language (the message
+            lists the languages that can be reached).
         EngineNotInstalled: an engine asked for by name is missing its backend.
-        EngineError: an engine failed part way (after everything else was stored).
+        EngineError: an unknown engine or route name, or an engine failed part
+            way (after everything else was stored).
     """
     if docs is None:
         documents = list(store.iter_documents())
     else:
         refs = [docs] if isinstance(docs, (str, Document)) else list(docs)
         documents = [d if isinstance(d, Document) else store.document(d) for d in refs]
-    chosen, skipped = _engines_for(engines)
-    chosen_names = {e.name for e in chosen}
-    extra = installed_engines([helpers] if isinstance(helpers, str) else helpers)
-    assist = [*chosen, *(e for e in extra if e.name not in chosen_names)]
-    report = TranslateReport(skipped_engines=skipped)
+    names = [engines] if isinstance(engines, str) else None if engines is None else list(engines)
+    report = TranslateReport()
+    by_lang: dict[str, list[Route]] = {}
     plans: list[tuple[Document, list[Sentence], Route]] = []
     wanted = None if sentences is None else set(sentences)
     for doc in documents:
         if doc.lang == to:
             continue
+        if doc.lang not in by_lang:
+            found = routes_for(doc.lang, to, names, pivot=pivot)
+            by_lang[doc.lang] = found.routes
+            for name, why in found.skipped.items():
+                report.skipped_engines.setdefault(name, why)
+        if not by_lang[doc.lang]:
+            continue
         doc_sentences = store.get_sentences(doc)
         if wanted is not None:
             doc_sentences = [s for s in doc_sentences if s.index in wanted]
-        for engine in chosen:
-            try:
-                plans.append((doc, doc_sentences, find_route(engine, doc.lang, to, helpers=assist)))
-            except ModelNotInstalled as exc:
-                if engines is not None:
-                    raise
-                report.skipped_engines.setdefault(engine.name, str(exc))
+        plans.extend((doc, doc_sentences, route) for route in by_lang[doc.lang])
+    if by_lang and not plans:
+        raise unreachable_error(by_lang, to, pivot=pivot)
     total = sum(len(todo) for _, todo, _ in plans)
     started = time.perf_counter()
     with resolve_progress(progress, f"translating to {to}") as update:
@@ -246,13 +240,70 @@ def translate(
     return report
 
 
+def translate_cached(
+    store: Store, route: Route, texts: Sequence[str], *, force: bool = False, batch_size: int = 64,
+    record: Callable[[list[tuple[str, str]], bool], None] | None = None,
+    tick: Callable[[int, str], None] | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """``texts`` translated by ``route``: from the store's cache, the rest made now, batch by batch.
+
+    The one cached translation path: document sentences (``translate``) and
+    other texts (``compare``'s round trips) both go through it. The cache is the
+    store: any sentence translation or cached text with the route's signature,
+    in any document or version. Each group of new (text, translation) pairs is
+    handed to ``record`` as soon as it exists, the cache's first (``cached`` True),
+    then each batch the engines return, so an engine failing part way keeps what
+    it did. Without ``record``, translations made are kept in the store's text cache.
+
+    Args:
+        store: the project (the cache).
+        route: the route to translate by (``annot.translate.choose_route``).
+        texts: what to translate; each distinct text is translated once.
+        force: translate everything again, without reading the cache.
+        batch_size: texts per engine call.
+        record: ``record(pairs, cached)`` stores a group of pairs.
+        tick: ``tick(n, what)`` after each batch translated, with its size.
+
+    Returns:
+        Text -> translation, for every distinct text.
+
+    Raises:
+        EngineError: an engine failed (the batches before were recorded).
+    """
+    signature = route.signature()
+
+    def keep(pairs: list[tuple[str, str]], cached: bool) -> None:
+        if not cached:
+            store.add_text_translations(pairs, signature=signature, engine=route.name, source=route.source,
+                                        target=route.target)  # fmt: skip
+
+    save = record or keep
+    wanted = list(dict.fromkeys(texts))
+    found: dict[str, str] = {}
+    if not force and wanted:
+        found = store.cached_translations(wanted, signature)
+        rest = [t for t in wanted if t not in found]
+        found.update(store.cached_text_translations(rest, signature) if rest else {})
+        if found:
+            save([(t, found[t]) for t in wanted if t in found], True)
+    todo = [t for t in wanted if t not in found]
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        pairs = list(zip(batch, route.translate(batch)))
+        save(pairs, False)
+        found.update(pairs)
+        if tick is not None:
+            tick(len(batch), f"{route.name} {route.path}")
+    return found
+
+
 def _translate_one(
     store: Store, doc: Document, sentences: list[Sentence], route: Route, *, force: bool, batch_size: int,
     tick: Callable[[int, str], None],
 ) -> EngineRun:  # fmt: skip
-    engine, source, target = route.engine, route.source, route.target
-    signature, model = engine.signature(source, target), engine.model(source, target)
-    run = EngineRun(doc.id, engine.name, route.path, signature)
+    signature, model = route.signature(), route.model()
+    run = EngineRun(doc.id, route.name, route.path, signature)
+    target = route.target
     if force:
         have: set[int] = set()
     elif len(sentences) <= batch_size:
@@ -264,32 +315,27 @@ def _translate_one(
         have = {t.index for t in store.get_translations(doc.id, target=target) if t.signature == signature}
     todo = [s for s in sentences if s.index not in have]
     run.kept = len(sentences) - len(todo)
+    by_text: dict[str, list[Sentence]] = {}
+    for s in todo:
+        by_text.setdefault(s.text, []).append(s)
+    done: set[str] = set()
 
-    def record(pairs: list[tuple[Sentence, str]]) -> None:
-        store.add_translations(
-            Translation(doc.id, s.index, engine.name, model.name, model.version, source, target, route.path,
-                        signature, text)
-            for s, text in pairs
-        )  # fmt: skip
+    def record(pairs: list[tuple[str, str]], cached: bool) -> None:
+        rows = [Translation(doc.id, s.index, route.name, model.name, model.version, route.source, target, route.path,
+                            signature, text) for source, text in pairs for s in by_text[source]]  # fmt: skip
+        store.add_translations(rows)
+        done.update(source for source, _ in pairs)
+        if cached:
+            run.cached += len(rows)
+        else:
+            run.translated += len(rows)
+        tick(run.kept + run.cached + run.translated, f"{route.name} {route.path}")
 
-    if not force and todo:
-        cache = store.cached_translations([s.text for s in todo], signature)
-        hits = [(s, cache[s.text]) for s in todo if s.text in cache]
-        if hits:
-            record(hits)
-            run.cached = len(hits)
-            todo = [s for s in todo if s.text not in cache]
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        try:
-            outputs = engine.translate([s.text for s in batch], source=source, target=target)
-        except EngineError as exc:
-            run.failed = [s.index for s in todo[start:]]
-            run.error = str(exc)
-            break
-        record(list(zip(batch, outputs)))
-        run.translated += len(batch)
-        tick(run.kept + run.cached + run.translated, f"{engine.name} {route.path}")
+    try:
+        translate_cached(store, route, list(by_text), force=force, batch_size=batch_size, record=record)
+    except EngineError as exc:
+        run.failed = [s.index for s in todo if s.text not in done]
+        run.error = str(exc)
     return run
 
 

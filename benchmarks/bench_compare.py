@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     C.header(f"compare: {n} sentences x {len(ENGINES)} engines into pt, everything cached")
     print(C.machine_line())
     from annot.compare import compare
-    from annot.translate import find_route, get_engine
+    from annot.translate import choose_route
 
     with C.workdir(args.workdir) as root:
         store, doc, setup = build(root, n)
@@ -137,9 +137,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 reads.append(time.perf_counter() - t)
             back = {}
             for e in ENGINES:
-                route = find_route(get_engine(e), "pt", "en")
                 texts = list(frame[f"text.{e}"])
-                back[e] = store.cached_text_translations(texts, route.engine.signature("pt", "en"))
+                back[e] = store.cached_text_translations(texts, choose_route(e, "pt", "en").signature())
             alone, pairs = sacrebleu_alone(frame, back)
             profile = cProfile.Profile()
             profile.enable()

@@ -97,15 +97,17 @@ def test_translate_some_sentences_copies_what_another_document_has(tmp_path: Pat
     assert mine == {1: seed[0], 2: seed[1]}
 
 
-def test_translate_helpers_serve_one_hop_of_a_pivot(seed_path: Path, project):
+def test_translate_a_named_engine_takes_a_helper_for_one_hop(seed_path: Path, project):
     (doc,) = ingest(seed_path, project).documents
-    with pytest.raises(annot.ModelNotInstalled, match="argos cannot translate en->es"):
-        annot.translate(doc, project, to="es", engines="argos", sentences=[0])
-    report = annot.translate(doc, project, to="es", engines="argos", helpers=["apertium", "argos"], sentences=[0])
-    (run,) = report.runs  # the helper does not translate on its own
+    with pytest.raises(annot.ModelNotInstalled, match="argos cannot translate en->es directly, and pivots are off"):
+        annot.translate(doc, project, to="es", engines="argos", pivot=False, sentences=[0])
+    (run,) = annot.translate(doc, project, to="es", engines="argos", sentences=[0]).runs
     assert (run.engine, run.route, run.translated) == ("argos+apertium", "en>pt>es", 1)
     assert run.signature.startswith("pivot(argos|") and "> apertium|" in run.signature
-    (run,) = annot.translate(doc, project, to="es", engines="argos", helpers="apertium", sentences=[0, 1]).runs
-    assert (run.kept, run.translated) == (1, 1)
+    # The printed name asks for the same route (only apertium may help).
+    (run,) = annot.translate(doc, project, to="es", engines="argos+apertium", sentences=[0, 1]).runs
+    assert (run.engine, run.kept, run.translated) == ("argos+apertium", 1, 1)
     with pytest.raises(annot.EngineError, match="Unknown engine 'nope'"):
-        annot.translate(doc, project, to="es", engines="argos", helpers=["nope"])
+        annot.translate(doc, project, to="es", engines="argos+nope")
+    with pytest.raises(annot.EngineError, match="'argos\\+' is not an engine or route name"):
+        annot.translate(doc, project, to="es", engines="argos+")

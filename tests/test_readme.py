@@ -51,13 +51,15 @@ def test_readme_jsonl_example_matches_the_golden_export():
         assert span_id in golden
 
 
-def _readme_command_lines() -> list[list[str]]:
-    """Every ``$ annot ...`` line of the README's console blocks, split as a shell would, comments dropped."""
+def _readme_command_lines() -> list[tuple[list[str], int]]:
+    """Every ``$ annot ...`` line of the README's console blocks, split as a shell would, comments dropped,
+    with the exit code it shows: 0, or the one its comment names ("... error, exit 2")."""
     lines = []
     for block in re.findall(r"```console\n(.*?)```", README, flags=re.S):
         for line in block.splitlines():
             if line.startswith("$ annot "):
-                lines.append(shlex.split(line[2:], comments=True))
+                code = re.search(r"#.*\bexit (\d+)", line)
+                lines.append((shlex.split(line[2:], comments=True), int(code.group(1)) if code else 0))
     return lines
 
 
@@ -91,7 +93,7 @@ def test_readme_every_command_line_runs(tmp_path: Path):
     for name in ("RUNTIME", "CONFIG", "DATA"):
         env[f"JUPYTER_{name}_DIR"] = str(tmp_path / name.lower())
     exe = str(Path(sys.executable).with_name("annot"))
-    for argv in commands:
+    for argv, code in commands:
         line = " ".join(argv)
         if argv[1] == "lab":
             out = _run_lab_until_it_serves([exe, *argv[1:], "--ServerApp.ip=127.0.0.1", "--ServerApp.port=0"],
@@ -99,6 +101,8 @@ def test_readme_every_command_line_runs(tmp_path: Path):
             assert "Traceback" not in out and "Starting JupyterLab" in out, (line, out)
             continue
         result = subprocess.run([exe, *argv[1:]], cwd=work, env=env, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, (line, result.stdout, result.stderr)
+        assert result.returncode == code, (line, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr, (line, result.stderr)
+        if code == 2:  # an error the README shows: one line
+            assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error: "), line
     assert (work / "exports" / "corpus.jsonl").is_file() and (work / "exports" / "compare.html").is_file()

@@ -8,13 +8,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Literal, TypedDict
 
-from annot.errors import AnnotError, ModelNotInstalled
+from annot.errors import AnnotError
 from annot.model import Document
 from annot.pipeline import translate
-from annot.translate import Engine, check_numbers, find_route, get_engine, installed_engines
+from annot.translate import base_engine, check_numbers, choose_route, reachable, stored_route_name
 from annot.translate.checks import missing_names
 
 if TYPE_CHECKING:
@@ -29,36 +28,15 @@ _log = logging.getLogger(__name__)
 # -- installed targets -----------------------------------------------------------
 
 
-_Pairs = tuple[tuple[str, str], ...]
-
-
-@cache
-def _reachable(source: str, engines: tuple[Engine, ...], pairs: tuple[_Pairs, ...]) -> dict[str, tuple[str, ...]]:
-    # ``pairs`` is only part of the cache key: a route depends on nothing but the
-    # engines' names and pairs, so installing a model (new pairs) gives a fresh answer.
-    languages = {lang for engine_pairs in pairs for pair in engine_pairs for lang in pair} - {source}
-    reached: dict[str, tuple[str, ...]] = {}
-    for target in sorted(languages):
-        names = []
-        for engine in engines:
-            try:
-                find_route(engine, source, target, helpers=engines)
-            except ModelNotInstalled:
-                continue
-            names.append(engine.name)
-        if names:
-            reached[target] = tuple(sorted(names))
-    return reached
-
-
 def targets(source: str) -> dict[str, list[str]]:
-    """The languages installed engines translate ``source`` into, directly or through one pivot.
+    """The languages installed engines translate ``source`` into, and the engines the pane offers for each.
 
-    An engine counts for a target when it has the pair or reaches it through a
-    pivot language, itself or with another installed engine for one hop (what
-    ``annot.translate(..., engines=[name], helpers=<installed>)`` does). Engines
-    missing their backend are left out. Cheap to call again: the answer is
-    cached until an engine's pairs change.
+    A thin view of ``annot.translate.reachable``: an engine is offered for a
+    target when a route reaching it belongs to the engine (its own pair, its own
+    pivot, or a pivot with another installed engine's help: the route
+    ``annot.translate(..., engines=[name])`` takes). Engines missing their
+    backend are left out. Cheap to call again: the answer is cached until an
+    engine's pairs change.
 
     Args:
         source: ISO 639-1 code of the document's language.
@@ -66,9 +44,7 @@ def targets(source: str) -> dict[str, list[str]]:
     Returns:
         Target language -> sorted engine names, by language: ``{"pt": ["apertium", "argos", "bergamot"], ...}``.
     """
-    engines = tuple(installed_engines())
-    reached = _reachable(source, engines, tuple(tuple(engine.pairs()) for engine in engines))
-    return {target: list(names) for target, names in reached.items()}
+    return {target: sorted({base_engine(name) for name in names}) for target, names in reachable(source).items()}
 
 
 # -- stored translations with fidelity flags ---------------------------------------
@@ -77,7 +53,8 @@ def targets(source: str) -> dict[str, list[str]]:
 class MTRow(TypedDict):
     """One engine's translation of a sentence, as the MT pane shows it."""
 
-    engine: str  # as stored: a pivot through another engine's hop is "argos+apertium"
+    engine: str  # the route's name: "argos", or "argos+apertium" for argos with apertium's help for one hop
+    base: str  # the engine the route belongs to (the engine dropdown's entry): "argos"
     route: str
     text: str
     model: str
@@ -103,20 +80,23 @@ def mt_rows(store: Store, doc_id: str, sentence: Sentence, target: str, names: S
             their text and canonical names).
 
     Returns:
-        One row per engine, by engine name.
+        One row per route, by route name (a name stored by an older annot is
+        read as today's, ``annot.translate.stored_route_name``).
     """
     newest: dict[str, Translation] = {}
     for tr in store.get_translations(doc_id, target=target, index=sentence.index):
-        kept = newest.get(tr.engine)
+        name = stored_route_name(tr.engine, tr.route, tr.signature)
+        kept = newest.get(name)
         if kept is None or (tr.created_at, tr.signature) > (kept.created_at, kept.signature):
-            newest[tr.engine] = tr
+            newest[name] = tr
     rows = []
-    for engine in sorted(newest):
-        tr = newest[engine]
+    for name in sorted(newest):
+        tr = newest[name]
         check = check_numbers(sentence.text, tr.text)
         rows.append(MTRow(
-            engine=tr.engine, route=tr.route, text=tr.text, model=tr.model, signature=tr.signature,
-            numbers_ok=check.ok, numbers=check.describe(), missing_names=missing_names(names, tr.text),
+            engine=name, base=base_engine(name), route=tr.route, text=tr.text, model=tr.model,
+            signature=tr.signature, numbers_ok=check.ok, numbers=check.describe(),
+            missing_names=missing_names(names, tr.text),
         ))  # fmt: skip
     return rows
 
@@ -143,7 +123,6 @@ class _Job:
     state: JobState
     pending: list[int]  # sentence indexes still to translate, in order
     signature: str
-    helpers: list[str]
 
 
 def _one_line(exc: BaseException) -> str:
@@ -237,7 +216,7 @@ class BackgroundTranslator:
 
         Args:
             target: ISO 639-1 code of the translations.
-            engine: an engine name (see ``targets``).
+            engine: an engine or route name (see ``targets``).
             first: sentence indexes to translate before the others.
             retry: start again a job that failed; without it, a failed job keeps
                 its error (moving through the document does not retry it each time).
@@ -258,10 +237,8 @@ class BackgroundTranslator:
         source = self.document.lang
         if source == target:  # a route may exist (en>pt>en) but annot.translate skips such documents
             return self._set(target, engine, "error", 0, f"Document {self.doc_id} is already in {source}.")
-        helpers = installed_engines()
         try:
-            route = find_route(get_engine(engine), source, target, helpers=helpers)
-            signature = route.engine.signature(source, target)
+            signature = choose_route(engine, source, target).signature()
         except AnnotError as exc:
             return self._set(target, engine, "error", 0, _one_line(exc))
         if (target, engine, signature) in self._complete:
@@ -279,7 +256,7 @@ class BackgroundTranslator:
             state = self._states[(target, engine)] = self._new_state(
                 target, engine, "running", len(self._indexes) - len(missing)
             )
-            job = _Job(state, missing, signature, [e.name for e in helpers])
+            job = _Job(state, missing, signature)
             self._prioritize(job, first)
             self._queue.append(job)
             if self._thread is None:
@@ -316,11 +293,10 @@ class BackgroundTranslator:
         """Translate and store one batch; return the job's new state."""
         target, engine = job.state["target"], job.state["engine"]
         try:
-            translate(self.document, self.store, to=target, engines=[engine], helpers=job.helpers,
-                      sentences=batch, progress=None)  # fmt: skip
+            translate(self.document, self.store, to=target, engines=[engine], sentences=batch, progress=None)
         except AnnotError as exc:
             return self._fail(job, _one_line(exc))
-        except Exception as exc:  # noqa: BLE001 - a bug: logged with its traceback, shown, and the queue goes on
+        except Exception as exc:  # a bug: logged with its traceback, shown, and the queue goes on
             _log.exception("translating %s into %s with %s failed", self.doc_id, target, engine)
             return self._fail(job, f"unexpected error (a bug, please report it): {exc!r}")
         with self._lock:
@@ -345,7 +321,7 @@ class BackgroundTranslator:
     def _notify(self, state: JobState) -> None:
         try:
             self.on_update(state)
-        except Exception:  # noqa: BLE001 - a bug in the view must not stop the translations
+        except Exception:  # a bug in the view must not stop the translations
             _log.exception("on_update failed for %s->%s with %s", self.document.lang, state["target"], state["engine"])
 
     def join(self, timeout: float | None = None) -> bool:

@@ -75,8 +75,14 @@ def compare(
         None,
         "--engine",
         "-e",
-        help="Engine to compare; repeat it, or comma-separate. Default: every installed engine that reaches --to,"
-        " and any with translations stored.",
+        help="Engine or route name to compare (the report's column names: argos, argos+apertium); repeat it, or"
+        " comma-separate. Default: every installed engine that reaches --to, and any with translations stored.",
+    ),
+    pivot: bool = typer.Option(
+        True,
+        "--pivot/--no-pivot",
+        help="Let an engine go through one other language, by itself or with another installed engine's help"
+        " (--no-pivot: direct pairs only).",
     ),
     round_trip: bool = typer.Option(
         True, "--round-trip/--no-round-trip", help="Translate back into DOC's language to score without a reference."
@@ -89,7 +95,8 @@ def compare(
 ) -> None:
     """Compare the engines' translations of a document, sentence by sentence, and write a report.
 
-    Missing translations are made first (cached like every translation). With
+    Missing translations are made first (cached like every translation), each
+    engine by its route (annot translate --help says how routes are chosen). With
     a reference, each engine is scored against it (chrF, BLEU, TER with
     confidence intervals); without one, by round trip and by agreement between
     engines. Numbers that changed and tagged names that got lost are flagged.
@@ -107,7 +114,7 @@ def compare(
             ref = _reference(store, document.id, reference, to)
             with progress_bar(f"comparing in {to}") as progress:
                 frame = run_compare(
-                    document, store, target=to, engines=_engines(engine), reference=ref or "auto",
+                    document, store, target=to, engines=_engines(engine), pivot=pivot, reference=ref or "auto",
                     round_trip=round_trip, progress=progress,
                 )  # fmt: skip
             corpus = corpus_scores(frame)

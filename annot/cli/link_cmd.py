@@ -22,7 +22,11 @@ def link(
     doc_a: str = typer.Argument(..., help="Document A, usually the original (id, id prefix, key or path)."),
     doc_b: str = typer.Argument(..., help="Document B, its translation in another language."),
     engine: str = typer.Option(
-        None, "--engine", "-e", help="Engine that translates B into A's language (see annot engines)."
+        None,
+        "--engine",
+        "-e",
+        help="Engine or route name (argos+apertium) that translates B into A's language (see annot engines);"
+        " default: the best installed route.",
     ),
 ) -> None:
     """Link two documents and align their sentences (1-1, 1-2, 2-1, 2-2, unaligned).

@@ -15,20 +15,38 @@ def translate(
     ctx: typer.Context,
     docs: list[str] = typer.Argument(None, help="Documents (id, id prefix or path); default: all."),
     to: str = typer.Option(..., "--to", help="Target language, ISO 639-1 (pt, es, ca, gl, ...)."),
-    engine: str = typer.Option(None, "--engine", "-e", help="Comma-separated engines (default: every installed one)."),
+    engine: str = typer.Option(
+        None,
+        "--engine",
+        "-e",
+        help="Comma-separated engines or route names as annot prints them (argos, argos+apertium: argos with"
+        " only apertium's help). Default: every installed engine.",
+    ),
+    pivot: bool = typer.Option(
+        True,
+        "--pivot/--no-pivot",
+        help="Let an engine go through one other language, by itself or with another installed engine's help"
+        " (--no-pivot: direct pairs only).",
+    ),
     force: bool = typer.Option(False, "--force", help="Translate again what is already stored or cached."),
 ) -> None:
     """Translate every sentence with each engine and store it with its provenance.
 
-    Sentences already translated with the same engine, model and pair are
-    never translated again; a pair an engine lacks goes through a pivot language
-    when possible (en>es>pt). See the engines with: annot engines.
+    An engine without the pair goes through one pivot language (unless
+    --no-pivot): by itself (apertium en>es>pt), else with another installed
+    engine doing one hop. Such a route is named after its engine, then its
+    helper, and its hops are recorded: argos+apertium from es to en is
+    apertium es->pt, then argos pt->en (es>pt>en). Every name printed here is
+    accepted back by --engine. Sentences already translated by the same route,
+    models and pairs are never translated again. When no engine reaches --to
+    from any document's language, exits 2 naming the languages that can be
+    reached. See the engines with: annot engines.
     """
     from annot.pipeline import translate as run_translate
 
     engines = [name.strip() for name in engine.split(",") if name.strip()] if engine else None
     with fail_on_errors(ctx), open_store(ctx) as store, progress_bar(f"translating to {to}") as progress:
-        report = run_translate(docs or None, store, to=to, engines=engines, force=force, progress=progress)
+        report = run_translate(docs or None, store, to=to, engines=engines, pivot=pivot, force=force, progress=progress)
     for run in report.runs:
         typer.echo(
             f"{run.doc_id}: {run.engine} {run.route}: {run.translated} translated, {run.cached} from cache,"

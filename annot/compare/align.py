@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annot.compare.metrics import Grams, char_ngrams, chrf_both_ways, chrf_of_ngrams
-from annot.errors import AlignmentError, EngineNotInstalled, ModelNotInstalled
+from annot.errors import AlignmentError, ModelNotInstalled
 from annot.model import Bead, Document
 from annot.store.links import edit_beads
-from annot.translate import Route, engine_names, find_route, get_engine
+from annot.translate import best_route, choose_route
 
 if TYPE_CHECKING:
     from annot.progress import Progress
@@ -62,6 +62,7 @@ _SKIP = 0.3
 _HEADING_BONUS = 0.5  # a heading paired with a heading
 _HEADING_MISMATCH = 1.0  # a heading paired with a sentence
 _BAND = 5  # initial half-width of the search band around the diagonal, doubled while the path touches it
+
 
 class _Scorer:
     """The value of every candidate bead, with n-grams cached per run of sentences."""
@@ -298,37 +299,6 @@ class AlignmentReport:
         return line + (f". {self.note}" if self.note else "")
 
 
-def _choose_engine(source: str, target: str, engine: str | None) -> tuple[Route | None, str | None]:
-    """The route of the first installed engine that translates ``source -> target``: direct pairs first, then pivots.
-
-    Returns ``(route, None)``, or ``(None, why)`` when no engine can.
-
-    Raises:
-        ModelNotInstalled / EngineNotInstalled: ``engine`` was named and cannot do it.
-    """
-    if engine is not None:
-        return find_route(get_engine(engine), source, target), None
-    installed = []
-    for name in engine_names():
-        try:
-            installed.append(get_engine(name))
-        except EngineNotInstalled:
-            continue
-    for candidate in installed:
-        if (source, target) in candidate.pairs():
-            return find_route(candidate, source, target), None
-    for candidate in installed:
-        try:
-            return find_route(candidate, source, target), None
-        except ModelNotInstalled:
-            continue
-    names = ", ".join(e.name for e in installed) or "none"
-    return (
-        None,
-        f"No installed engine translates {source}->{target} (installed: {names}), so B was aligned by length only.",
-    )
-
-
 def _index_map(old: list[str], new: list[str]) -> dict[int, int]:
     """Old sentence index -> new index, for the sentences whose text is unchanged."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
@@ -370,9 +340,10 @@ def link_documents(
     """Link two documents, align their sentences and store the alignment.
 
     B's sentences are translated into A's language with ``annot.pipeline.translate``
-    (stored and cached like every translation) by the first installed engine
-    that can, directly or through a pivot; with none, the alignment falls back
-    to sentence lengths and the report says so. Manual beads of an earlier
+    (stored and cached like every translation) by the best route of the
+    installed engines (``annot.translate.best_route``: a direct pair first, then
+    a pivot); with none, the alignment falls back to sentence lengths and the
+    report says so. Manual beads of an earlier
     alignment of the two documents (also of older versions) are kept where
     their sentences' text is unchanged.
 
@@ -380,7 +351,8 @@ def link_documents(
         store: the project.
         doc_a: document A, usually the original (any reference ``Store.document`` takes).
         doc_b: document B, its translation in another language.
-        engine: the engine to translate B with (``annot engines``); default: the first that can.
+        engine: the engine or route name to translate B with, as annot prints it
+            (``apertium``, ``argos+apertium``); default: the best route.
         progress: ``True`` for a progress bar, or ``progress(done, total, what)`` while translating.
 
     Returns:
@@ -388,6 +360,7 @@ def link_documents(
 
     Raises:
         AlignmentError: the two documents cannot be linked (same document, same language).
+        EngineError: ``engine`` is not an engine or route name.
         ModelNotInstalled: ``engine`` was named and cannot translate B's language into A's.
         EngineError: the engine failed (translations made before are stored; run again).
     """
@@ -397,14 +370,21 @@ def link_documents(
     a, b = store.document(doc_a), store.document(doc_b)
     if a.key == b.key or a.lang == b.lang:
         store.link(a.id, b.id)  # refuses, and says why
-    route, note = _choose_engine(b.lang, a.lang, engine)  # before linking: a bad engine name changes nothing
+    # Before linking: a bad engine name changes nothing.
+    try:
+        route = best_route(b.lang, a.lang) if engine is None else choose_route(engine, b.lang, a.lang)
+        note = ""
+    except ModelNotInstalled as exc:
+        if engine is not None:
+            raise
+        route, note = None, f"{exc} B was aligned by length only."
     store.link(a.id, b.id)
     sents_a, sents_b = store.get_sentences(a), store.get_sentences(b)
-    report = AlignmentReport(a.id, b.id, note=note or "")
+    report = AlignmentReport(a.id, b.id, note=note)
     if route is None:
         report.method, b_texts = "length", [s.text for s in sents_b]
     else:
-        run = translate(b, store, to=a.lang, engines=[route.engine.name], progress=progress).runs[0]
+        run = translate(b, store, to=a.lang, engines=[route.name], progress=progress).runs[0]
         by_index = {
             t.index: t.text for t in store.get_translations(b.id, target=a.lang) if t.signature == run.signature
         }

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import permutations
 from typing import TYPE_CHECKING, Any
 
 from annot.compare.aliases import Actor, lost_actors, sentence_actors
 from annot.compare.metrics import DEFAULT_SEED, METRICS, chrf_many, corpus_score, sentence_score, signatures
-from annot.errors import AlignmentError, AnnotError, ModelNotInstalled
+from annot.errors import AlignmentError, AnnotError, EngineError
 from annot.model import Document, Sentence, Translation
-from annot.pipeline import translate
+from annot.pipeline import translate, translate_cached
 from annot.progress import Progress, resolve_progress
-from annot.translate import Route, engine_names, extract_numbers, find_route, get_engine, installed_engines
+from annot.translate import Route, choose_route, extract_numbers, routes_for, stored_route_name
 from annot.translate.checks import check_numbers
 
 if TYPE_CHECKING:
@@ -33,56 +33,52 @@ _NAN = float("nan")
 # -- which engines, and their translations ----------------------------------------------
 
 
-def _parts(name: str) -> tuple[str, list[str]]:
-    """A stored engine name -> the engine and its pivot helper: ``argos+apertium`` -> argos, [apertium]."""
-    base, *helpers = name.split("+")
-    return base, helpers
-
-
 def _newest(rows: list[Translation]) -> dict[str, dict[int, Translation]]:
-    """Engine name -> sentence -> its newest translation (an older model's is kept in the store, not shown)."""
+    """Route name -> sentence -> its newest translation (an older model's is kept in the store, not shown).
+
+    Rows are grouped by today's route name (``stored_route_name``), so a name stored
+    by an older annot shows under the name compare prints for the same route.
+    """
     out: dict[str, dict[int, Translation]] = {}
+    names: dict[tuple[str, str, str], str] = {}
     for tr in rows:
-        kept = out.setdefault(tr.engine, {}).get(tr.index)
+        key = (tr.engine, tr.route, tr.signature)
+        name = names.get(key) or names.setdefault(key, stored_route_name(*key))
+        kept = out.setdefault(name, {}).get(tr.index)
         if kept is None or (tr.created_at, tr.signature) > (kept.created_at, kept.signature):
-            out[tr.engine][tr.index] = tr
+            out[name][tr.index] = tr
     return out
 
 
-def _engine_names(doc: Document, target: str, engines: str | Sequence[str] | None, stored: Sequence[str]) -> list[str]:
-    """The engine names to compare, as stored (``argos+apertium`` for a pivot through apertium)."""
-    installed = installed_engines()
-    wanted = (
-        [e.name for e in installed] if engines is None else [engines] if isinstance(engines, str) else list(engines)
-    )
+def _engine_names(
+    doc: Document, target: str, engines: str | Sequence[str] | None, stored: Sequence[str], *, pivot: bool
+) -> list[str]:
+    """The route names to compare: each name's route, or every installed engine's and every stored one."""
+    if engines is None:
+        return sorted({*(route.name for route in routes_for(doc.lang, target, pivot=pivot).routes), *stored})
     names = []
-    for name in wanted:
-        if name in stored or "+" in name:
-            names.append(name)
-            continue
+    for name in [engines] if isinstance(engines, str) else engines:
         try:
-            names.append(find_route(get_engine(name), doc.lang, target, helpers=installed).engine.name)
-        except ModelNotInstalled:
-            if engines is not None:
+            names.append(choose_route(name, doc.lang, target, pivot=pivot).name)
+        except EngineError:
+            if name not in stored:
                 raise
-    # Without a choice: every installed engine, and what is stored from engines no longer installed.
-    return list(dict.fromkeys(names)) if engines is not None else sorted({*names, *stored})
+            names.append(name)  # an engine no longer installed, or no longer reaching target: what it stored
+    return list(dict.fromkeys(names))
 
 
 def _fill_missing(
     store: Store, doc: Document, names: list[str], have: dict[str, dict[int, Translation]], indexes: list[int],
-    target: str, *, explicit: bool, progress: Progress | bool | None,
+    target: str, *, explicit: bool, pivot: bool, progress: Progress | bool | None,
 ) -> dict[str, str]:  # fmt: skip
-    """Translate the sentences an engine has no translation of (the store's cache applies); why some could not be."""
+    """Translate the sentences a route has no translation of (the store's cache applies); why some could not be."""
     skipped = {}
     for name in names:
         missing = [i for i in indexes if i not in have.get(name, {})]
         if not missing:
             continue
-        base, helpers = _parts(name)
         try:
-            translate(doc, store, to=target, engines=[base], helpers=helpers or engine_names(), sentences=missing,
-                      progress=progress)  # fmt: skip
+            translate(doc, store, to=target, engines=[name], pivot=pivot, sentences=missing, progress=progress)
         except AnnotError as exc:
             if explicit:
                 raise
@@ -93,38 +89,12 @@ def _fill_missing(
 # -- round trips ---------------------------------------------------------------------------
 
 
-def _back_route(name: str, source: str, target: str) -> Route | None:
-    """How engine ``name`` translates ``target`` back into ``source``: with its own hops if it can."""
-    base, helpers = _parts(name)
+def _back_route(name: str, source: str, target: str, *, pivot: bool) -> Route | None:
+    """The route ``name`` takes from ``target`` back into ``source``, or None (not installed, no route)."""
     try:
-        engine = get_engine(base)
-        own = [get_engine(h) for h in helpers]
+        return choose_route(name, target, source, pivot=pivot)
     except AnnotError:
         return None
-    for assist in (own, installed_engines()):
-        try:
-            return find_route(engine, target, source, helpers=assist)
-        except ModelNotInstalled:
-            continue
-    return None
-
-
-def _round_trip(store: Store, route: Route, texts: list[str], tick: Callable[[int, str], None]) -> dict[str, str]:
-    """Back-translations of ``texts``, from the store's text cache or made now and cached."""
-    engine = route.engine
-    signature = engine.signature(route.source, route.target)
-    wanted = list(dict.fromkeys(t for t in texts if t.strip()))
-    found = store.cached_text_translations(wanted, signature)
-    todo = [t for t in wanted if t not in found]
-    for start in range(0, len(todo), _BATCH):
-        batch = todo[start : start + _BATCH]
-        outputs = engine.translate(batch, source=route.source, target=route.target)
-        pairs = list(zip(batch, outputs))
-        store.add_text_translations(pairs, signature=signature, engine=engine.name, source=route.source,
-                                    target=route.target)  # fmt: skip
-        found.update(pairs)
-        tick(len(batch), f"{engine.name} {route.path}")
-    return found
 
 
 # -- references ------------------------------------------------------------------------------
@@ -217,7 +187,8 @@ def _score_row(
 
 def compare(
     doc: str | Document, store: Store, *, target: str, engines: str | Sequence[str] | None = None,
-    reference: str | None = "auto", round_trip: bool = True, progress: Progress | bool | None = None,
+    pivot: bool = True, reference: str | None = "auto", round_trip: bool = True,
+    progress: Progress | bool | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Every engine's translation of ``doc`` into ``target``, sentence by sentence, with scores and fidelity flags.
 
@@ -235,10 +206,13 @@ def compare(
         doc: the document (a ``Document`` or a reference ``Store.document`` accepts).
         store: the project.
         target: ISO 639-1 code of the translations.
-        engines: engine names as stored (``"argos"``, ``"argos+apertium"`` for
-            argos with an apertium hop); ``None`` for every installed engine
-            that reaches ``target`` (missing translations are made) and every
-            engine with translations of ``doc`` into ``target`` stored.
+        engines: engine or route names as annot prints them (``"argos"``,
+            ``"argos+apertium"``: argos with only apertium's help); each becomes
+            the name of the route it takes (``annot.translate.routes``), the
+            column names. ``None`` for the route of every installed engine that
+            reaches ``target`` (missing translations are made) and every route
+            with translations of ``doc`` into ``target`` stored.
+        pivot: ``False`` for direct pairs only (round trips too).
         reference: ``"auto"`` for the reference linked to ``doc`` in ``target``
             if any, a document reference to pick one, ``None`` for none.
         round_trip: compute round-trip scores (translating back what is not cached).
@@ -260,6 +234,8 @@ def compare(
         between engines, NaN with fewer than two). ``frame.attrs`` holds
         doc_id, source, target, engines, reference_doc, signatures (sacrebleu's,
         per metric used), round_trip (engine -> route back), engine_signatures and skipped.
+        The round trip of a route is the route its name takes back (``argos+apertium``
+        en>pt>es comes back as es>pt>en).
 
     Raises:
         AnnotError: ``doc`` is already in ``target``.
@@ -278,9 +254,9 @@ def compare(
     sentences = store.get_sentences(document)
     indexes = [s.index for s in sentences]
     have = _newest(store.get_translations(document.id, target=target))
-    names = _engine_names(document, target, engines, list(have))
+    names = _engine_names(document, target, engines, list(have), pivot=pivot)
     skipped = _fill_missing(store, document, names, have, indexes, target, explicit=engines is not None,
-                            progress=progress)  # fmt: skip
+                            pivot=pivot, progress=progress)  # fmt: skip
     if any(len(have.get(n, {})) < len(indexes) for n in names if n not in skipped):
         have = _newest(store.get_translations(document.id, target=target))
     names = [n for n in names if n in have]
@@ -292,7 +268,7 @@ def compare(
     back: dict[str, dict[str, str]] = {}
     back_routes: dict[str, str | None] = {}
     if round_trip:
-        routes = {n: _back_route(n, document.lang, target) for n in names}
+        routes = {n: _back_route(n, document.lang, target, pivot=pivot) for n in names}
         back_routes = {n: r.path if r else None for n, r in routes.items()}
         with resolve_progress(progress, f"translating back to {document.lang}") as update:
             done = 0
@@ -306,7 +282,8 @@ def compare(
 
             for name, route in routes.items():
                 if route is not None:
-                    back[name] = _round_trip(store, route, list(texts[name].values()), tick)
+                    wanted = [t for t in texts[name].values() if t.strip()]
+                    back[name] = translate_cached(store, route, wanted, batch_size=_BATCH, tick=tick)
 
     actors = sentence_actors(store, document, target)
     columns: dict[str, list[Any]] = {c: [] for c in ("source", "heading", "reference", "reference_sentences", "bead",

@@ -1,30 +1,55 @@
-"""Stage "sentences -> translations": engines behind one protocol, pivots, fidelity checks.
+"""Stage "sentences -> translations": engines behind one protocol, routes and pivots, fidelity checks.
 
 Engines load on first use (``get_engine("argos")``), so importing this package
-never loads CTranslate2 or starts Apertium.
+never loads CTranslate2 or starts Apertium. Which engine and route serve a pair,
+and how routes are named, is decided in ``annot.translate.routes`` only.
 """
 
 from __future__ import annotations
 
 from annot.translate.base import BaseEngine, Engine, Model, format_pairs, split_long
 from annot.translate.checks import NumberCheck, check_numbers, extract_numbers
-from annot.translate.pivot import PivotEngine, Route, find_route
 from annot.translate.registry import BUILTIN_ENGINES, engine_names, get_engine, installed_engines
+from annot.translate.routes import (
+    Hop,
+    Route,
+    RouteName,
+    Routes,
+    base_engine,
+    best_route,
+    choose_route,
+    format_route_name,
+    parse_route_name,
+    reachable,
+    routes_for,
+    stored_route_name,
+    unreachable_error,
+)
 
 __all__ = [
     "BUILTIN_ENGINES",
     "BaseEngine",
     "Engine",
+    "Hop",
     "Model",
     "NumberCheck",
-    "PivotEngine",
     "Route",
+    "RouteName",
+    "Routes",
+    "base_engine",
+    "best_route",
     "check_numbers",
+    "choose_route",
     "engine_names",
     "extract_numbers",
-    "find_route",
     "format_pairs",
+    "format_route_name",
     "get_engine",
     "installed_engines",
+    "parse_route_name",
+    "reachable",
+    "routes_for",
     "split_long",
+    "stored_route_name",
+    "unreachable_error",
 ]

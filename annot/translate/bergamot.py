@@ -22,8 +22,9 @@ of the model, and a sentence that lost a number is retried in pieces, as there.
 
 Not exposed as an argostranslate ``ITranslation``: argos builds its language
 graph only from installed packages, and its pivots (``CompositeTranslation``)
-would go through argos's sentence splitter. annot's ``PivotEngine`` composes
-engines instead (e.g. bergamot pt->en, then Apertium en->es).
+would go through argos's sentence splitter. annot's routes
+(``annot.translate.routes``) compose engines instead (e.g. bergamot pt->en,
+then Apertium en->es).
 """
 
 from __future__ import annotations

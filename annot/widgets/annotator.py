@@ -31,6 +31,7 @@ from annot.annotate.mt import BackgroundTranslator, JobState, mt_rows, targets
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span
 from annot.suggest.quantities import parse_quantity
+from annot.translate import base_engine
 from annot.translate.checks import check_numbers
 
 if TYPE_CHECKING:
@@ -95,11 +96,6 @@ class SimpleIntent(TypedDict):
 Intent = SelectIntent | LabelIntent | SpanIntent | AttrsIntent | NavIntent | StanceIntent | MTIntent | SimpleIntent
 
 
-def _base(engine: str) -> str:
-    """The engine a stored engine name belongs to: ``argos`` for ``argos+apertium`` (a pivot through apertium)."""
-    return engine.split("+", 1)[0]
-
-
 class Annotator(anywidget.AnyWidget):
     """Annotate one document in a notebook: ``Annotator(store, doc)`` as a cell's last line.
 
@@ -108,7 +104,8 @@ class Annotator(anywidget.AnyWidget):
         doc: a ``Document`` or any reference ``Store.document`` accepts.
         annotator: who edits; the store's annotator when ``None``.
         target: language code of the machine translations shown under the sentence.
-        engine: the engine shown first (the first installed one reaching ``target`` when ``None``).
+        engine: the engine shown first, or a route name annot printed (``argos+apertium``
+            shows argos); the first installed one reaching ``target`` when ``None``.
         translate: translate missing sentences in the background (else only stored translations are shown).
 
     Raises:
@@ -155,6 +152,7 @@ class Annotator(anywidget.AnyWidget):
         self.targets = targets(self.session.document.lang)
         chosen_target = target if target in self.targets else next(iter(self.targets), target)
         engines = self.targets.get(chosen_target, [])
+        engine = base_engine(engine) if engine else None
         self._mt_choice = (chosen_target, engine if engine in engines else (engines[0] if engines else ""))
         self.status = {"text": "", "kind": "info", "ack": 0}
         self.on_msg(self._on_msg)
@@ -248,9 +246,8 @@ class Annotator(anywidget.AnyWidget):
                 self.mt = {"target": target, "engine": engine, "rows": [], "job": None}
                 return
             sentence = s.sentences[s.index]
-            # A pivot through another engine is stored as "argos+apertium": it is argos's row.
-            rows = [{**row, "base": _base(row["engine"])}
-                    for row in mt_rows(s.store, s.doc_id, sentence, target, s.kept_names())]  # fmt: skip
+            # Each row carries its route's engine ("argos" for "argos+apertium"), the dropdown's entry.
+            rows = mt_rows(s.store, s.doc_id, sentence, target, s.kept_names())
             job: JobState | None = None
             if self._background is not None and engine and not any(r["base"] == engine for r in rows):
                 first = list(s.window_indexes())
@@ -278,7 +275,7 @@ class Annotator(anywidget.AnyWidget):
         if not engines:
             raise SpanError(f"No installed engine translates {self.session.document.lang}->{target};"
                             " see annot engines for what is installed.")  # fmt: skip
-        engine = intent.get("engine") or self._mt_choice[1]
+        engine = base_engine(intent.get("engine") or self._mt_choice[1])
         self._mt_choice = (target, engine if engine in engines else engines[0])
         self._retry = True  # choosing an engine again retries its translation if it failed
 

@@ -76,7 +76,7 @@ def test_cli_alignment_shows_edits_and_unlinks(project):
     [
         (["link", "belarus-russian", "belarus-russian"], "to itself"),
         (["link", "belarus-russian", "nope"], "No document 'nope'"),
-        (["link", "belarus-russian", "belarus-agrupacion", "--engine", "argos"], "argos cannot translate es->en"),
+        (["link", "belarus-russian", "belarus-agrupacion", "-e", "argos+bergamot"], "argos cannot translate es->en"),
         (["alignment", "belarus-russian", "belarus-agrupacion"], "are not linked; align them with: annot link"),
         (["alignment", "belarus-russian", "belarus-agrupacion", "--set", "1=1"], "are not linked; link them first"),
         (["alignment", "belarus-russian", "belarus-agrupacion", "--unlink"], "nothing to unlink"),

@@ -13,7 +13,7 @@ import annot
 from annot.compare.frame import ENGINE_COLUMNS, compare, corpus_scores
 from annot.errors import AlignmentError
 from annot.model import Translation
-from annot.translate import extract_numbers, find_route, get_engine, registry
+from annot.translate import choose_route, extract_numbers, get_engine, registry
 from annot.translate.base import BaseEngine
 
 ENGINES = ["apertium", "argos", "bergamot"]
@@ -79,7 +79,7 @@ def test_frame_columns_dtypes_and_attrs(seeded):
 def test_frame_scores_are_sacrebleus(seeded):
     store, _, frame, _ = seeded
     chrf = CHRF()
-    back_signatures = {e: find_route(get_engine(e), "pt", "en").engine.signature("pt", "en") for e in ENGINES}
+    back_signatures = {e: choose_route(e, "pt", "en").signature() for e in ENGINES}
     for i, row in frame.iterrows():
         texts = {e: row[f"text.{e}"] for e in ENGINES}
         pairs = []
@@ -130,6 +130,25 @@ def test_frame_pivot_engine_named_as_stored(seeded):
     assert frame.attrs["engines"] == ["argos+apertium", "apertium"]
     assert frame["route.argos+apertium"].eq("en>pt>es").all() and frame["route.apertium"].eq("en>es").all()
     assert frame["roundtrip.apertium"].isna().all() and frame.attrs["round_trip"] == {}
+
+
+def test_frame_reads_names_stored_in_hop_order_under_the_engines_name(project: annot.Store, monkeypatch):
+    """annot 0.1 stored argos's es>pt>en (apertium es->pt, then argos) as apertium+argos: it is argos's column."""
+    es = Path(__file__).resolve().parents[2] / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"
+    (doc,) = annot.ingest(es, project).documents
+    apertium, argos = get_engine("apertium"), get_engine("argos")  # the route's hops, signed as annot 0.1 did
+    signature = f"pivot({apertium.signature('es', 'pt')} > {argos.signature('pt', 'en')})"
+    project.add_translations(
+        Translation(doc.id, i, "apertium+argos", "es-pt>translate-pt_en", "v", "es", "en", "es>pt>en", signature,
+                    f"Sentence {i}.")
+        for i in range(14)
+    )  # fmt: skip
+    calls: list[int] = []
+    monkeypatch.setattr(BaseEngine, "translate", lambda self, texts, **kw: calls.append(len(texts)) or list(texts))
+    frame = compare(doc, project, target="en", engines=["argos"], reference=None, round_trip=False)
+    assert frame.attrs["engines"] == ["argos+apertium"] and calls == []  # the stored rows, nothing translated
+    assert frame["text.argos+apertium"].tolist() == [f"Sentence {i}." for i in range(14)]
+    assert frame["route.argos+apertium"].eq("es>pt>en").all()
 
 
 def test_frame_flags_changed_numbers_and_lost_names_but_not_aliases(project: annot.Store, seed_path: Path):

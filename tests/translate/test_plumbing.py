@@ -8,7 +8,7 @@ import pytest
 
 from annot import export_jsonl, import_jsonl, ingest, open_project, translate
 from annot.errors import EngineError, ModelNotInstalled
-from annot.translate import find_route, get_engine, registry, split_long
+from annot.translate import choose_route, registry, split_long
 from tests.translate.fakes import FAKES, UpperEngine
 
 TEXT = "Russia will send 9,000 troops. Minsk agrees.\n\nAlleged attack\n\nKyiv says BOOM. Nothing else."
@@ -69,8 +69,8 @@ def test_editing_a_document_retranslates_only_changed_sentences(doc_store):
 
 def test_pivot_route_is_recorded(doc_store):
     store, doc, _ = doc_store
-    route = find_route(get_engine("hop"), "en", "pt")
-    assert route.path == "en>es>pt"
+    route = choose_route("hop", "en", "pt")
+    assert route.path == "en>es>pt" and route.name == "hop"
     translate(doc, store, to="pt", engines="hop")
     row = store.translations(doc.id).iloc[0]
     assert row.text == "pt(es(Russia will send 9,000 troops.))"
@@ -79,12 +79,15 @@ def test_pivot_route_is_recorded(doc_store):
 
 
 def test_pivot_through_a_helper_engine():
-    # hop has no pt source: upper takes pt->en, then hop en->es.
-    route = find_route(get_engine("hop"), "pt", "es", helpers=[get_engine("upper"), get_engine("hop")])
-    assert route.path == "pt>en>es" and route.engine.name == "upper+hop"
-    assert route.engine.translate(["Olá"], source="pt", target="es") == ["es(en:OLÁ)"]
-    with pytest.raises(ModelNotInstalled, match="hop cannot translate pt->es"):
-        find_route(get_engine("hop"), "pt", "es")
+    # hop has no pt source: upper takes pt->en, then hop en->es. upper reaches es by itself, so the route is hop's.
+    route = choose_route("hop", "pt", "es")
+    assert route.path == "pt>en>es" and route.name == "hop+upper" and route.rank == (2, 2)
+    assert route.translate(["Olá"]) == ["es(en:OLÁ)"]
+    assert choose_route("hop+upper", "pt", "es") == route
+    with pytest.raises(ModelNotInstalled, match="hop cannot translate pt->es directly, and pivots are off"):
+        choose_route("hop", "pt", "es", pivot=False)
+    with pytest.raises(ModelNotInstalled, match=r"hop cannot translate pt->es, .* helpers for one hop: flaky\."):
+        choose_route("hop+flaky", "pt", "es")
 
 
 def test_unknown_pair_lists_what_is_installed(doc_store):
@@ -92,9 +95,12 @@ def test_unknown_pair_lists_what_is_installed(doc_store):
     with pytest.raises(ModelNotInstalled, match=r"upper cannot translate en->ru.*en->es, en->pt, pt->en"):
         translate(doc, store, to="ru", engines="upper")
     assert store.translations().empty
-    # Without naming engines, the ones that cannot reach the language are skipped and reported.
-    report = translate(doc, store, to="ru")
-    assert report.runs == [] and "upper" in report.skipped_engines
+    # Without naming engines, when none reaches the language: one error saying what can be reached.
+    with pytest.raises(ModelNotInstalled, match=r"^No installed engine translates en->ru\. Reachable from en: es, pt"):
+        translate(doc, store, to="ru")
+    # When some engine can, the others are skipped and reported.
+    report = translate(doc, store, to="es")
+    assert [run.engine for run in report.runs] == ["upper", "hop"] and "flaky" in report.skipped_engines
 
 
 def test_engine_failing_part_way_keeps_what_it_translated(doc_store):

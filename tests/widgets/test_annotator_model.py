@@ -259,3 +259,29 @@ def test_annotator_shows_the_linked_human_translation_as_reference(widget: Annot
     assert ref["numbers_ok"] is True  # 9,000 = 9.000
     widget.handle({"type": "nav", "to": "index", "index": 12})  # two English sentences, one Spanish
     assert widget.mt["reference"]["shared"] is True and widget.mt["reference"]["text"].startswith("Bielorrusia asegura")
+
+
+def test_annotator_row_base_engine_comes_from_the_route_not_the_first_name(project):
+    """Argos's es->en goes apertium es->pt, then argos pt->en: argos's row, whatever name it was stored under."""
+    from annot.model import Translation
+    from annot.translate import get_engine
+
+    es = ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"
+    doc_id = annot.ingest(str(es), project).results[0].doc_id
+    apertium, argos = get_engine("apertium"), get_engine("argos")
+    signature = f"pivot({apertium.signature('es', 'pt')} > {argos.signature('pt', 'en')})"
+    model = f"{apertium.model('es', 'pt').name}>{argos.model('pt', 'en').name}"
+    project.add_translations([
+        Translation(doc_id, 0, "apertium+argos", model, "v", "es", "en", "es>pt>en", signature, "As stored by 0.1."),
+        Translation(doc_id, 1, "argos+apertium", model, "v", "es", "en", "es>pt>en", signature, "As stored now."),
+    ])  # fmt: skip
+    widget = Annotator(project, doc_id, target="en", engine="argos+apertium", translate=False)
+    assert widget.targets["en"] == ["apertium", "argos", "bergamot"]
+    assert (widget.mt["target"], widget.mt["engine"]) == ("en", "argos")  # a printed route name picks its engine
+    rows = [(r["engine"], r["base"], r["route"]) for r in widget.mt["rows"]]
+    assert rows == [("argos+apertium", "argos", "es>pt>en")]
+    widget.handle({"type": "nav", "to": "next"})
+    assert [(r["base"], r["text"]) for r in widget.mt["rows"]] == [("argos", "As stored now.")]
+    widget.handle({"type": "mt", "engine": "bergamot+apertium"})
+    assert widget.mt["engine"] == "bergamot"
+    widget.close()

@@ -1,0 +1,406 @@
+"""Which engines and routes serve a language pair: the one home of route choice and route names.
+
+A **route** is a sequence of hops, each one engine translating one pair it has:
+``argos en->pt``, or ``argos en->pt`` then ``apertium pt->es``. Its provenance is
+what annot has always recorded: the path ``en>pt>es`` and the signature
+``pivot(<hop 1's signature> > <hop 2's signature>)`` (a direct route's signature
+is its engine's), so translations stored by earlier versions stay the cache of
+new ones. Today a route has at most one pivot language (two hops).
+
+**Choice** (``choose_route``), for one engine from ``source`` to ``target``:
+
+1. its own pair (direct);
+2. else through one pivot language: the engine for both hops (Apertium en>es>pt),
+   then the engine for the first hop and a helper for the second, then a helper
+   for the first hop and the engine for the second; helpers in the order of
+   ``annot engines``, and within each of those pivot languages English first,
+   then alphabetically.
+
+A named engine may take any installed engine as helper; a route name with
+helpers (``argos+apertium``) only those; ``pivot=False`` (``--no-pivot``) only
+its direct pairs. Across engines (``best_route``), fewer hops rank first, then
+own pivot, engine+helper, helper+engine, then the order of ``annot engines``.
+
+**Names** (``format_route_name`` writes them, ``parse_route_name`` reads them;
+nothing else does): ``ENGINE[+HELPER...]``, the engine the route belongs to,
+then the other engines it uses, in hop order. The hops themselves are in the
+path: ``argos`` is argos en>pt, ``apertium`` Apertium's own en>es>pt,
+``argos+apertium`` argos en->pt then apertium pt->es (en>pt>es), and also
+apertium es->pt then argos pt->en (es>pt>en: argos's es->en, with apertium's
+help for the first hop). A route belongs to the engine that takes it when named
+alone; when two would (ca->pt: apertium ca->en then argos en->pt is what
+apertium takes, and argos too), to the first hop's engine, so one translation
+never has two names: ``apertium+argos``. Whichever name asks for a route, annot
+prints the route under its own name; every name annot prints is accepted back
+as input and takes the same route. Engine names never contain ``+``.
+
+Names stored before this rule was written (annot 0.1) joined the hops' engines
+in hop order: the same names (``argos+apertium``, ``bergamot+apertium``,
+``apertium``) except when a helper did the first hop (``apertium+argos`` for
+argos's es>pt>en); ``stored_route_name`` reads a stored translation's name from
+its signature, so such rows show under today's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled
+from annot.translate.base import Engine, Model, format_pairs
+from annot.translate.registry import engine_names, get_engine, installed_engines
+
+__all__ = [
+    "Hop",
+    "Route",
+    "RouteName",
+    "Routes",
+    "base_engine",
+    "best_route",
+    "choose_route",
+    "format_route_name",
+    "parse_route_name",
+    "reachable",
+    "routes_for",
+    "stored_route_name",
+    "unreachable_error",
+]
+
+_FIX = (
+    "Add a model (annot models install FILE.argosmodel) or an Apertium pair (apt-get install apertium-<pair>),"
+    " or pick another engine (annot engines)."
+)
+_NAME_PART = re.compile(r"[^+\s]+")
+
+
+# -- names ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RouteName:
+    """A route name read: the engine, and the helpers it may use (all installed ones when empty)."""
+
+    engine: str
+    helpers: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return format_route_name(self)
+
+
+def format_route_name(name: RouteName) -> str:
+    """``argos+apertium`` for RouteName("argos", ("apertium",)); ``argos`` without helpers."""
+    return "+".join((name.engine, *name.helpers))
+
+
+def parse_route_name(text: str) -> RouteName:
+    """Read a route name: ``argos+apertium`` -> RouteName("argos", ("apertium",)).
+
+    Raises:
+        EngineError: not ``ENGINE`` or ``ENGINE+HELPER`` (an empty part, a space, an engine twice).
+    """
+    parts = text.split("+")
+    if not all(_NAME_PART.fullmatch(part) for part in parts) or len(set(parts)) != len(parts):
+        raise EngineError(
+            f"{text!r} is not an engine or route name; write ENGINE or ENGINE+HELPER, as annot prints them"
+            f" (argos, argos+apertium). Known engines: {', '.join(engine_names())}."
+        )
+    return RouteName(parts[0], tuple(parts[1:]))
+
+
+def base_engine(name: str) -> str:
+    """The engine a route name belongs to (``argos`` for ``argos+apertium``); a stored oddity is its own."""
+    try:
+        return parse_route_name(name).engine
+    except EngineError:
+        return name
+
+
+# -- routes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One engine translating one pair it has."""
+
+    engine: Engine
+    source: str
+    target: str
+
+
+def _keys(hops: Iterable[Hop]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((hop.engine.name, hop.source, hop.target) for hop in hops)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """How ``engine`` gets from the first hop's source to the last hop's target.
+
+    Attributes:
+        engine: the name of the engine the route belongs to (see the module docstring).
+        hops: one hop for a direct pair, two through a pivot language.
+    """
+
+    engine: str
+    hops: tuple[Hop, ...]
+
+    @property
+    def source(self) -> str:
+        """The language translated from."""
+        return self.hops[0].source
+
+    @property
+    def target(self) -> str:
+        """The language translated into."""
+        return self.hops[-1].target
+
+    @property
+    def path(self) -> str:
+        """``en>pt`` or ``en>es>pt``: every language the text passes through."""
+        return ">".join([self.source, *(hop.target for hop in self.hops)])
+
+    @property
+    def helpers(self) -> tuple[str, ...]:
+        """The other engines the route uses, in hop order."""
+        return tuple(dict.fromkeys(hop.engine.name for hop in self.hops if hop.engine.name != self.engine))
+
+    @property
+    def name(self) -> str:
+        """The route's name: ``argos``, ``apertium``, ``argos+apertium``."""
+        return format_route_name(RouteName(self.engine, self.helpers))
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        """(hops, kind): kind 0 for the engine alone, 1 when it does the first hop, 2 when a helper does."""
+        if not self.helpers:
+            return len(self.hops), 0
+        return len(self.hops), 1 if self.hops[0].engine.name == self.engine else 2
+
+    def model(self) -> Model:
+        """The hops' models, joined with ``>`` (``eng-spa>es-pt``, ``0.8.1-2>1.1.6-1``)."""
+        models = [hop.engine.model(hop.source, hop.target) for hop in self.hops]
+        return Model(">".join(m.name for m in models), ">".join(m.version for m in models))
+
+    def signature(self) -> str:
+        """The engine's signature for a direct route, ``pivot(<hop 1> > <hop 2>)`` through a pivot."""
+        signatures = [hop.engine.signature(hop.source, hop.target) for hop in self.hops]
+        return signatures[0] if len(signatures) == 1 else f"pivot({' > '.join(signatures)})"
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Translate ``texts`` hop by hop; one output per input.
+
+        Raises:
+            EngineError: an engine failed (nothing of the batch is returned).
+        """
+        out = list(texts)
+        for hop in self.hops:
+            out = hop.engine.translate(out, source=hop.source, target=hop.target)
+        return out
+
+
+def _find_hops(
+    engine: Engine, helpers: Sequence[Engine], source: str, target: str, *, pivot: bool
+) -> tuple[Hop, ...] | None:
+    """The hops ``engine`` takes by the choice rule of the module docstring, or None."""
+    own = set(engine.pairs())
+    if (source, target) in own:
+        return (Hop(engine, source, target),)
+    if not pivot:
+        return None
+    others = [h for h in helpers if h.name != engine.name]
+    near = {t for s, t in own if s == source} | {s for s, t in own if t == target}
+    vias = sorted(near - {source, target}, key=lambda lang: (lang != "en", lang))
+    for first, second in [(engine, engine), *((engine, h) for h in others), *((h, engine) for h in others)]:
+        first_pairs, second_pairs = set(first.pairs()), set(second.pairs())
+        for via in vias:
+            if (source, via) in first_pairs and (via, target) in second_pairs:
+                return Hop(first, source, via), Hop(second, via, target)
+    return None
+
+
+def _route(hops: tuple[Hop, ...], asked: str, installed: Sequence[Engine]) -> Route:
+    """The route of ``hops``, named after the engine that takes it (see the module docstring)."""
+    engines = list({hop.engine.name: hop.engine for hop in hops}.values())
+    if len(engines) == 1:
+        return Route(engines[0].name, hops)
+    source, target = hops[0].source, hops[-1].target
+    # The engine that takes these hops when named alone, the first hop's first; else one that takes
+    # them with only the route's other engines as helpers (asked for as, say, apertium+bergamot).
+    for restricted in (False, True):
+        for candidate in engines:
+            helpers = [e for e in engines if e is not candidate] if restricted else installed
+            found = _find_hops(candidate, helpers, source, target, pivot=True)
+            if found is not None and _keys(found) == _keys(hops):
+                return Route(candidate.name, hops)
+    return Route(asked, hops)
+
+
+def _why(engine: Engine, helpers: Sequence[Engine], source: str, target: str, *, pivot: bool) -> str:
+    has = f"{engine.name} has: {format_pairs(engine.pairs())}"
+    if not pivot:
+        return (f"{engine.name} cannot translate {source}->{target} directly, and pivots are off (--no-pivot,"
+                f" pivot=False). {has}. Allow a pivot through another language, or: {_FIX}")  # fmt: skip
+    others = ", ".join(h.name for h in helpers if h.name != engine.name) or "none"
+    return (f"{engine.name} cannot translate {source}->{target}, directly or through one other language."
+            f" {has}; helpers for one hop: {others}. {_FIX}")  # fmt: skip
+
+
+def choose_route(name: str | RouteName, source: str, target: str, *, pivot: bool = True) -> Route:
+    """The route an engine or route name takes from ``source`` to ``target`` (rule: module docstring).
+
+    Args:
+        name: an engine (``argos``: any installed engine may help) or a route name
+            (``argos+apertium``: only apertium may), as annot prints them.
+        source: ISO 639-1 code translated from.
+        target: ISO 639-1 code translated into.
+        pivot: ``False`` for the engine's direct pairs only.
+
+    Raises:
+        EngineError: not an engine or route name, or an unknown engine (the message lists the known ones).
+        EngineNotInstalled: the engine or a named helper is missing its backend.
+        ModelNotInstalled: no route (one line: the engine's pairs, the helpers tried, how to add one).
+    """
+    wanted = parse_route_name(name) if isinstance(name, str) else name
+    engine = get_engine(wanted.engine)
+    helpers = [get_engine(h) for h in wanted.helpers]
+    installed = installed_engines()
+    hops = _find_hops(engine, helpers or installed, source, target, pivot=pivot)
+    if hops is None:
+        raise ModelNotInstalled(_why(engine, helpers or installed, source, target, pivot=pivot))
+    return _route(hops, engine.name, installed)
+
+
+@dataclass(slots=True)
+class Routes:
+    """The routes found for a pair, and why the engines without one have none (engine -> one line)."""
+
+    routes: list[Route] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def routes_for(source: str, target: str, names: Sequence[str] | None = None, *, pivot: bool = True) -> Routes:
+    """The route of each name, or of every known engine: what translate, compare and the MT pane use.
+
+    Names that come to the same route give it once (in the order of ``names``, or
+    of ``annot engines``).
+
+    Args:
+        source: ISO 639-1 code translated from.
+        target: ISO 639-1 code translated into.
+        names: engine or route names; ``None`` for every known engine, in which
+            case those missing their backend or without a route are listed in
+            ``skipped`` instead of raising.
+        pivot: ``False`` for direct pairs only.
+
+    Raises:
+        EngineError, EngineNotInstalled, ModelNotInstalled: a name given in
+            ``names`` has no route (see ``choose_route``).
+    """
+    found = Routes()
+    for name in engine_names() if names is None else names:
+        try:
+            route = choose_route(name, source, target, pivot=pivot)
+        except (EngineNotInstalled, ModelNotInstalled) as exc:
+            if names is not None:
+                raise
+            found.skipped[name] = str(exc)
+            continue
+        if all(route.name != r.name for r in found.routes):
+            found.routes.append(route)
+    return found
+
+
+def best_route(source: str, target: str, *, pivot: bool = True) -> Route:
+    """The best route any installed engine takes (the aligner's choice): by ``Route.rank``, then engine order.
+
+    Raises:
+        ModelNotInstalled: no installed engine reaches ``target`` (one line: what is installed, the fix).
+    """
+    found = routes_for(source, target, pivot=pivot).routes
+    if not found:
+        raise unreachable_error([source], target, pivot=pivot)
+    return min(found, key=lambda route: route.rank)
+
+
+# -- what can be reached -------------------------------------------------------------------
+
+
+_Installed = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (engine name, its pairs) per installed engine
+
+
+@cache
+def _reachable(source: str, pivot: bool, key: _Installed) -> dict[str, tuple[str, ...]]:
+    # ``key`` (the installed engines' names and pairs) is only the cache key: a route depends on
+    # nothing else, so installing a model or an Apertium pair gives a fresh answer.
+    engines = installed_engines()
+    languages = {lang for _, pairs in key for pair in pairs for lang in pair} - {source}
+    reached: dict[str, tuple[str, ...]] = {}
+    for target in sorted(languages):
+        names = set()
+        for engine in engines:
+            hops = _find_hops(engine, engines, source, target, pivot=pivot)
+            if hops is not None:
+                names.add(_route(hops, engine.name, engines).name)
+        if names:
+            reached[target] = tuple(sorted(names))
+    return reached
+
+
+def reachable(source: str, *, pivot: bool = True) -> dict[str, list[str]]:
+    """Every language the installed engines translate ``source`` into, with the routes' names.
+
+    Cheap to call again: the answer is cached until an engine's pairs change.
+
+    Returns:
+        Target -> sorted route names, by target: ``{"en": ["apertium", "argos+apertium", ...], ...}``.
+    """
+    key = tuple((engine.name, tuple(engine.pairs())) for engine in installed_engines())
+    return {target: list(names) for target, names in _reachable(source, pivot, key).items()}
+
+
+def unreachable_error(sources: Iterable[str], target: str, *, pivot: bool = True) -> ModelNotInstalled:
+    """The one-line error for a request no installed engine can serve: what each source language reaches."""
+    langs = sorted(set(sources))
+    reached = "; ".join(f"from {s}: {', '.join(reachable(s, pivot=pivot)) or 'nothing'}" for s in langs)
+    installed = ", ".join(e.name for e in installed_engines()) or "none"
+    how = "" if pivot else " with pivots off (--no-pivot)"
+    return ModelNotInstalled(
+        f"No installed engine translates {' or '.join(f'{s}->{target}' for s in langs)}{how}. Reachable {reached}."
+        f" Installed engines: {installed} (annot engines lists their pairs). {_FIX}"
+    )
+
+
+# -- stored names ----------------------------------------------------------------------------
+
+
+def _signature_engines(signature: str) -> list[str]:
+    """The hops' engine names of a signature ``Route.signature`` wrote: ``pivot(a|... > b|...)`` -> [a, b]."""
+    inner = signature[len("pivot(") : -1] if signature.startswith("pivot(") and signature.endswith(")") else signature
+    return [part.split("|", 1)[0] for part in inner.split(" > ")]
+
+
+def stored_route_name(engine: str, path: str, signature: str) -> str:
+    """The route name of a stored translation by today's rule, from its route and signature.
+
+    Reads the names annot 0.1 stored for a helper's first hop (``apertium+argos``
+    for argos's es>pt>en is ``argos+apertium``); a name whose engines are not
+    installed, or which the signature does not explain, is returned unchanged.
+
+    Args:
+        engine: the stored engine name (``Translation.engine``).
+        path: the stored route, ``es>pt>en``.
+        signature: the stored signature.
+    """
+    try:
+        read = parse_route_name(engine)
+    except EngineError:
+        return engine
+    langs, names = path.split(">"), _signature_engines(signature)
+    if not read.helpers or len(names) != len(langs) - 1 or set(names) != {read.engine, *read.helpers}:
+        return engine
+    try:
+        hops = tuple(Hop(get_engine(n), a, b) for n, a, b in zip(names, langs, langs[1:]))
+    except EngineError:
+        return engine
+    return _route(hops, read.engine, installed_engines()).name
