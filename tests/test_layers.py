@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "translate": {"errors", "model", "numbers"},
     "suggest": FOUNDATION,
     "progress": set(),
-    "fileio": set(),
+    "fileio": {"errors"},  # the one atomic writer maps OS errors to OutputError
     "store": FOUNDATION,
     "export": FOUNDATION | {"store", "progress", "fileio"},
     # The annotation session joins the store, suggestions and translations for the widget;

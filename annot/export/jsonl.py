@@ -237,10 +237,10 @@ def export_jsonl(
 
     Raises:
         FormatError: unknown ``unit`` (nothing is written).
+        OutputError: ``out`` cannot be written (a folder, no permission, disk full); it is unchanged.
     """
     _check_unit(unit)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     versions = _versions(store, all_versions)
     exported = _Exported.of(versions)
     counts = {"document": 0, "sentence": 0, "span": 0}
