@@ -11,9 +11,21 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import AlignmentError, FormatError, NotFound, SpanError
+from annot.errors import AlignmentError, CorpusError, FormatError, NotFound, SpanError
 from annot.export.jsonl import SCHEMA, Record
-from annot.model import ANCHORS, BEAD_ORIGINS, Bead, Document, Origin, Sentence, Span, Status, Translation, to_timestamp
+from annot.model import (
+    ANCHORS,
+    BEAD_ORIGINS,
+    Bead,
+    Document,
+    Origin,
+    Sentence,
+    Span,
+    Status,
+    Translation,
+    lone_surrogate,
+    to_timestamp,
+)
 from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
@@ -22,17 +34,22 @@ if TYPE_CHECKING:
 
 __all__ = ["ImportResult", "import_jsonl"]
 
-# A document line as written: lets import count documents for progress without parsing.
-_DOC_LINE = re.compile(rb'^\s*\{\s*"schema"\s*:\s*"' + re.escape(SCHEMA.encode()) + rb'"\s*,\s*"type"\s*:\s*"document"')
+# A \\uXXXX escape of a UTF-16 surrogate (lone, or half of a valid pair): lines without one cannot hold a lone one.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What an import did: documents new to the store, documents already there, spans written."""
+    """What an import did: documents new to the store, documents already there, spans written.
+
+    ``errors`` lists the lines refused by ``import_jsonl(..., partial=True)``, one
+    ``FormatError`` each, its message starting with ``FILE:LINE:``, in line order.
+    """
 
     documents_added: int
     documents_unchanged: int
     spans_written: int
+    errors: tuple[FormatError, ...] = ()
 
 
 _KINDS = {
@@ -179,34 +196,67 @@ def _read_links(rec: Record, doc: Document, where: str) -> list[_LinkEntry]:
     return entries
 
 
-def _commit_links(store: Store, entries: list[_LinkEntry]) -> None:
-    """Link and align, once every document of the file is in (a link may point forward)."""
+def _commit_links(store: Store, entries: list[_LinkEntry], *, partial: bool) -> list[FormatError]:
+    """Link and align, once every document of the file is in (a link may point forward).
+
+    Returns the links refused, with ``partial`` (each undone alone); without it the first raises.
+    """
+    refused = []
     for entry in entries:
         try:
-            if store.resolve(entry.other) != entry.other:
-                raise NotFound(f"no document {entry.other!r}")
-            store.link(entry.doc_id, entry.other, entry.kind, created_at=entry.created_at)
-            if entry.beads:
-                store.set_alignment(entry.doc_id, entry.other, entry.beads)
-        except NotFound as exc:
-            raise FormatError(
-                f"{entry.where}: the linked document is neither in the file nor in the store ({exc});"
-                " export both documents together."
-            ) from exc
-        except AlignmentError as exc:
-            raise FormatError(f"{entry.where}: {exc}") from exc
+            with store.transaction():
+                _commit_link(store, entry)
+        except FormatError as exc:
+            if not partial:
+                raise
+            refused.append(exc)
+    return refused
+
+
+def _commit_link(store: Store, entry: _LinkEntry) -> None:
+    try:
+        if store.resolve(entry.other) != entry.other:
+            raise NotFound(f"no document {entry.other!r}")
+        store.link(entry.doc_id, entry.other, entry.kind, created_at=entry.created_at)
+        if entry.beads:
+            store.set_alignment(entry.doc_id, entry.other, entry.beads)
+    except NotFound as exc:
+        raise FormatError(
+            f"{entry.where}: the linked document is neither in the file nor in the store ({exc});"
+            " export both documents together."
+        ) from exc
+    except AlignmentError as exc:
+        raise FormatError(f"{entry.where}: {exc}") from exc
 
 
 @dataclass(slots=True)
 class _Pending:
-    """One document being read: the document, its first line, sentences and (line, span record) pairs."""
+    """One document being read: the document, its first line, sentences, spans and their lines.
+
+    ``whole`` is a document line holding its sentences (unit ``document``), complete
+    on its own; otherwise a header whose sentence lines follow (unit ``sentence``).
+    """
 
     doc: Document
     line: int
+    whole: bool = False
     sentences: list[Sentence] = field(default_factory=list)
-    spans: list[tuple[int, Any]] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    span_lines: dict[str, int] = field(default_factory=dict)  # span id -> its line, to name it in errors
     translations: list[Translation] = field(default_factory=list)
     links: list[_LinkEntry] = field(default_factory=list)
+
+    def add_spans(self, records: list[Any], schema: LabelSchema, where: str, line: int) -> None:
+        """Read the span records of one line, checked against the document and the schema."""
+        for rec in records:
+            span = _read_span(rec, self.doc, schema, where)
+            if span.id in self.span_lines:
+                raise FormatError(
+                    f"{where}: span id {span.id} appears twice in document {self.doc.id}"
+                    f" (also line {self.span_lines[span.id]})."
+                )
+            self.span_lines[span.id] = line
+            self.spans.append(span)
 
     def add(self, rec: Record, where: str) -> None:
         """Add a sentence record (a sentence line, or an item of a document line's ``sentences``)."""
@@ -256,19 +306,10 @@ def _ordered(spans: list[Span], schema: LabelSchema) -> list[Span]:
 
 def _commit(store: Store, path: str, pending: _Pending) -> tuple[str, int]:
     """Add one document and its spans; return the store's status and the number of spans written."""
-    doc, spans = pending.doc, []
-    lines: dict[str, int] = {}  # span id -> its line, to name it in errors
-    for line, rec in pending.spans:
-        span = _read_span(rec, doc, store.schema, f"{path}:{line}")
-        if span.id in lines:
-            raise FormatError(
-                f"{path}:{line}: span id {span.id} appears twice in document {doc.id} (also line {lines[span.id]})."
-            )
-        lines[span.id] = line
-        spans.append(span)
+    doc, spans, lines = pending.doc, pending.spans, pending.span_lines
     try:
         status = store.add_document(doc, pending.sentences).status
-    except SpanError as exc:
+    except (SpanError, CorpusError) as exc:
         raise FormatError(f"{path}:{pending.line}: {exc}") from exc
     # Spans already stored exactly so are skipped: re-importing a file writes nothing.
     stored = {_span_key(s) for s in store.iter_spans(doc.id)}
@@ -292,8 +333,12 @@ def _commit(store: Store, path: str, pending: _Pending) -> tuple[str, int]:
     return status, len({s.id for s in todo})
 
 
-def _read_lines(path: str) -> Iterator[tuple[int, Record]]:
-    """Yield (line number, record) for each non-blank line, checked up to its schema tag."""
+def _read_lines(path: str) -> Iterator[tuple[int, Record | FormatError]]:
+    """Yield (line number, record) for each non-blank line, checked up to its schema tag.
+
+    A line that is no such record gives a ``FormatError`` in place of the record;
+    a file that cannot be read, or is binary, raises one.
+    """
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed by the with below; bytes give exact line numbers
     except OSError as exc:
@@ -314,94 +359,212 @@ def _read_lines(path: str) -> Iterator[tuple[int, Record]]:
                 text = raw.decode("utf-8").removeprefix("\ufeff" if lineno == 1 else "")
                 rec = json.loads(text) if text.strip() else None
             except UnicodeDecodeError as exc:
-                raise FormatError(
+                yield lineno, FormatError(
                     f"{where}: not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1});"
                     " annot/1 files are UTF-8."
-                ) from exc
+                )
+                continue
             except json.JSONDecodeError as exc:
-                raise FormatError(
+                yield lineno, FormatError(
                     f"{where}: invalid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object."
-                ) from exc
+                )
+                continue
             if rec is None and not text.strip():
                 continue
             tag = rec.get("schema") if isinstance(rec, dict) else None
             if not isinstance(rec, dict) or next(iter(rec), None) != "schema" or tag != SCHEMA:
-                raise FormatError(f"{where}: not an {SCHEMA} record (schema={_short(tag)}); export with annot export.")
+                yield lineno, FormatError(
+                    f"{where}: not an {SCHEMA} record (schema={_short(tag)}); export with annot export."
+                )
+                continue
+            # Lone surrogates only come from \\uXXXX escapes: look for them only where there is one.
+            problem = lone_surrogate(rec) if _ESCAPED_SURROGATE.search(raw) else None
+            if problem:
+                yield lineno, FormatError(
+                    f"{where}: field {problem}, which is not Unicode text and cannot be stored;"
+                    " fix the \\udXXXX escape in the file."
+                )
+                continue
             yield lineno, rec
 
 
-def _count_documents(path: str) -> int:
-    with contextlib.suppress(OSError), open(path, "rb") as fh:
-        return sum(1 for raw in fh if _DOC_LINE.match(raw))
-    return 0  # _read_lines reports an unreadable file properly
+def _read_documents(path: str, schema: LabelSchema) -> Iterator[_Pending | FormatError]:
+    """Yield each document of the file, read and checked as far as the file alone allows, or an error per bad line.
+
+    A bad line refuses the document it belongs to, whose other lines are then
+    skipped without more errors: a document line belongs to itself, a sentence
+    line to its document. An unreadable line (invalid JSON) belongs to the
+    header it follows, as one of its sentences, unless the next line is a
+    sentence of a document whose header was not seen: then it was that header.
+    After a whole document line it stands alone. Holds one document at a time.
+    """
+    pending: _Pending | None = None
+    refused: str | None = None  # the document a bad line refused: its later sentence lines are skipped
+    unread: FormatError | None = None  # an unreadable line, not yet known to be the header's or the next one's
+
+    def refuse(error: FormatError) -> FormatError:
+        nonlocal pending, refused
+        if pending is None or pending.whole:
+            return error
+        refused, line, pending = pending.doc.id, pending.line, None
+        return FormatError(f"{error} Document {refused} (line {line}) is refused with it.")
+
+    for lineno, rec in _read_lines(path):
+        where = f"{path}:{lineno}"
+        if unread is not None:
+            other = rec.get("doc_id") if isinstance(rec, dict) and rec.get("type") == "sentence" else None
+            if isinstance(other, str) and other != refused and (pending is None or other != pending.doc.id):
+                if pending is not None:
+                    yield pending  # complete: the unreadable line was the header of ``other``
+                pending, refused = None, other
+                yield unread
+            else:
+                yield refuse(unread)
+            unread = None
+        if isinstance(rec, FormatError):
+            if pending is not None and pending.whole:
+                yield rec
+            else:
+                unread = rec
+            continue
+        kind = rec.get("type")
+        if kind == "sentence" and isinstance(rec.get("doc_id"), str):
+            doc_id = rec["doc_id"]
+            if doc_id == refused:
+                continue  # a line of a document already refused, and reported
+            if pending is None or pending.whole or doc_id != pending.doc.id:
+                if pending is not None:
+                    yield pending  # its lines are over
+                pending, refused = None, doc_id  # one error for all of this document's lines
+                yield FormatError(
+                    f"{where}: sentence line for document {doc_id}, whose header line was not seen;"
+                    ' put its "type":"document" line (without sentences) right before its sentence lines.'
+                )
+                continue
+        try:
+            if kind == "document":
+                if pending is not None:
+                    yield pending
+                pending, refused = None, rec.get("id") if isinstance(rec.get("id"), str) else None
+                doc = _read_document(rec, where)
+                whole = "sentences" in rec or "spans" in rec  # a whole document, else a header
+                pending = _Pending(doc, lineno, whole=whole, links=_read_links(rec, doc, where))
+                if whole:
+                    for sent in _get(rec, "sentences", list, where):
+                        pending.add(sent, where)
+                    pending.add_spans(_get(rec, "spans", list, where), schema, where, lineno)
+                refused = None
+            elif kind == "sentence" and pending is not None and rec.get("doc_id") == pending.doc.id:
+                if _get(rec, "lang", str, where) != pending.doc.lang:
+                    raise FormatError(f"{where}: lang {rec['lang']!r} differs from its document's {pending.doc.lang!r}.")
+                pending.add(rec, where)
+                pending.add_spans(_get(rec, "spans", list, where), schema, where, lineno)
+            elif kind == "sentence":
+                _get(rec, "doc_id", str, where)  # raises: a string doc_id was matched with its header above
+            else:
+                raise FormatError(f"{where}: unknown record type {_short(kind)}; valid types: document, sentence.")
+        except FormatError as exc:
+            if kind == "document":
+                pending = None  # the line was the document: refused whole, whatever its unit
+            yield refuse(exc)
+    if unread is not None:
+        yield refuse(unread)  # the last line, cut short: the end of the document being read
+    if pending is not None:
+        yield pending
 
 
-def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progress | bool | None = None) -> ImportResult:
+def _refused_file(path: str, errors: list[FormatError]) -> FormatError:
+    """The error of a refused import: the first bad line, how many more, and the two ways out."""
+    lines = [str(_line_of(e)) for e in errors[1:]]
+    more = ""
+    if len(lines) == 1:
+        more = f" Line {lines[0]} is bad too."
+    elif lines:
+        more = f" {len(lines)} more lines are bad: {', '.join(lines[:5])}{', ...' if len(lines) > 5 else ''}."
+    return FormatError(
+        f"{str(errors[0]).rstrip('.')}.{more} Nothing was imported: fix the file, or import its good documents"
+        " and list the bad lines with annot import --partial (import_jsonl(..., partial=True))."
+    )
+
+
+def import_jsonl(
+    store: Store, path: str | os.PathLike[str], *, partial: bool = False, progress: Progress | bool | None = None
+) -> ImportResult:
     """Read an annot/1 JSONL file (either unit) into ``store``, keeping every id and timestamp.
 
-    Reads line by line, holding one document (and its sentence lines) at a time.
+    All or nothing: the whole file is checked first, then written in one
+    transaction, so a bad line anywhere leaves the store exactly as it was
+    (byte for byte). With ``partial=True`` the good documents go in and each
+    bad line is reported in ``ImportResult.errors``; a bad line refuses the
+    document it belongs to (with ``--unit sentence``, the document whose lines
+    it is among), and links to refused documents are left out.
+
     Documents already in the store are left as they are, and spans identical to
     the stored ones are not rewritten, so importing a file twice changes nothing.
     Links between documents, with their sentence alignments, are made once every
     document is in (a file's alignment replaces the store's for that pair of versions).
     Derived fields (``sentence``, ``sent_start``, ``sent_end``, ``superseded_by``)
-    are recomputed by the store, not read.
+    are recomputed by the store, not read. The file is read twice, holding one
+    document at a time; other writers to the project wait while it is written.
 
     Args:
         store: the store to add to.
         path: the JSONL file.
+        partial: keep the good documents when some lines are bad, instead of importing nothing.
         progress: ``True`` for a progress bar, or a callback called as
-            ``progress(done, total, doc_id)`` after each document.
+            ``progress(done, total, doc_id)`` after each document written.
 
     Returns:
-        Numbers of documents added (new or new versions), unchanged, and spans written.
+        Numbers of documents added (new or new versions), unchanged, spans written,
+        and (with ``partial``) the refused lines.
 
     Raises:
-        FormatError: the file is unreadable, binary, not UTF-8 or not valid annot/1;
-            the message starts with ``FILE:LINE:``. Documents before that line stay imported.
+        FormatError: the file is unreadable or binary, or (without ``partial``) a line is
+            not valid annot/1: the message starts with ``FILE:LINE:`` and nothing was imported.
+        StoreError: the store is read-only or locked (nothing was imported).
     """
     path = os.fspath(path)
-    total = _count_documents(path)
+    errors: list[FormatError] = []
+    total = 0
+    for item in _read_documents(path, store.schema):  # pass 1: the file alone, nothing written
+        if isinstance(item, FormatError):
+            errors.append(item)
+        else:
+            total += 1
+    if errors and not partial:
+        raise _refused_file(path, errors)
     counts = {"added": 0, "unchanged": 0, "spans": 0}
-    pending: _Pending | None = None
     links: list[_LinkEntry] = []
+    with resolve_progress(progress, "importing") as update, store.transaction():
+        for item in _read_documents(path, store.schema):  # pass 2: write, against the store
+            if isinstance(item, FormatError):
+                if not partial:  # the file changed since pass 1
+                    raise _refused_file(path, [item])
+                if str(item) not in {str(e) for e in errors}:
+                    errors.append(item)
+                continue
+            try:
+                with store.transaction():  # a savepoint: a document refused by the store goes alone
+                    status, written = _commit(store, path, item)
+            except FormatError as exc:
+                if not partial:
+                    raise _refused_file(path, [exc]) from exc.__cause__ or exc
+                errors.append(exc)
+                continue
+            links.extend(item.links)
+            counts["unchanged" if status == "unchanged" else "added"] += 1
+            counts["spans"] += written
+            if update is not None:
+                done = counts["added"] + counts["unchanged"]
+                update(done, max(total, done), item.doc.id)
+        try:
+            errors.extend(_commit_links(store, links, partial=partial))
+        except FormatError as exc:
+            raise _refused_file(path, [exc]) from exc.__cause__ or exc
+    errors.sort(key=_line_of)
+    return ImportResult(counts["added"], counts["unchanged"], counts["spans"], tuple(errors))
 
-    with resolve_progress(progress, "importing") as update:
-        def flush() -> None:
-            if pending is not None:
-                status, written = _commit(store, path, pending)
-                links.extend(pending.links)
-                counts["unchanged" if status == "unchanged" else "added"] += 1
-                counts["spans"] += written
-                if update is not None:
-                    done = counts["added"] + counts["unchanged"]
-                    update(done, max(total, done), pending.doc.id)
 
-        for lineno, rec in _read_lines(path):
-            where = f"{path}:{lineno}"
-            if rec.get("type") == "document":
-                flush()
-                pending = _Pending(_read_document(rec, where), lineno)
-                pending.links = _read_links(rec, pending.doc, where)
-                if "sentences" in rec or "spans" in rec:  # a whole document, else a header
-                    for sent in _get(rec, "sentences", list, where):
-                        pending.add(sent, where)
-                    pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
-            elif rec.get("type") == "sentence":
-                doc_id = _get(rec, "doc_id", str, where)
-                if pending is None or doc_id != pending.doc.id:
-                    raise FormatError(
-                        f"{where}: sentence line for document {doc_id}, whose header line was not seen;"
-                        ' put its "type":"document" line (without sentences) right before its sentence lines.'
-                    )
-                if _get(rec, "lang", str, where) != pending.doc.lang:
-                    raise FormatError(f"{where}: lang {rec['lang']!r} differs from its document's {pending.doc.lang!r}.")
-                pending.add(rec, where)
-                pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
-            else:
-                raise FormatError(
-                    f"{where}: unknown record type {_short(rec.get('type'))}; valid types: document, sentence."
-                )
-        flush()
-    _commit_links(store, links)
-    return ImportResult(counts["added"], counts["unchanged"], counts["spans"])
+def _line_of(error: FormatError) -> int:
+    head = str(error).split(": ", 1)[0].rsplit(":", 1)[-1]
+    return int(head) if head.isdigit() else 0
