@@ -72,5 +72,15 @@ def run_unprivileged(project: Path, *args: str, home: Path) -> subprocess.Comple
 
 
 def unprivileged_uid(home: Path) -> int:
-    """The user id the commands above run as (to check that it is not root)."""
-    return int(run_python_unprivileged("import os; print(os.geteuid())", home=home).stdout)
+    """The user id the commands above run as (to check that it is not root).
+
+    Fails the test, with the reason, when that user cannot run this interpreter
+    and import annot (a virtualenv under a home folder only root may enter).
+    """
+    result = run_python_unprivileged("import os, annot; print(os.geteuid())", home=home)
+    if result.returncode != 0:
+        pytest.fail(
+            f"cannot run {sys.executable} with annot as an unprivileged user: {result.stderr.strip()[-500:]}"
+            " (the interpreter, the virtualenv and the repository must be readable by everyone)"
+        )
+    return int(result.stdout)
