@@ -11,9 +11,10 @@ Tree::
     ├── SpanError            span out of range, unknown label or attribute (also ValueError)
     ├── AlignmentError       a document linked to itself or to one in its language; an
     │                        alignment whose sentence indexes are out of range or order (also ValueError)
-    ├── StoreError           store corrupted, locked, written by a newer annot, missing
+    ├── StoreError           store corrupted, locked, read-only, written by a newer annot, missing
     │   └── NotFound         no document / span with that id (also KeyError)
-    └── FormatError          an import file that is not valid annot JSONL
+    ├── FormatError          an import file that is not valid annot JSONL
+    └── OutputError          an export or report file that cannot be written (a folder, no permission, disk full)
 
 Every message says what failed, with which input, what is valid and what to do.
 The CLI prints an ``AnnotError`` as one line and exits with code 2; anything
@@ -31,6 +32,7 @@ __all__ = [
     "FormatError",
     "ModelNotInstalled",
     "NotFound",
+    "OutputError",
     "SchemaError",
     "SpanError",
     "StoreError",
@@ -70,7 +72,7 @@ class AlignmentError(AnnotError, ValueError):
 
 
 class StoreError(AnnotError):
-    """The store cannot be opened or written safely (corrupted, newer schema, missing)."""
+    """The store cannot be opened or written safely (corrupted, read-only, newer schema, missing)."""
 
 
 class NotFound(StoreError, KeyError):
@@ -82,3 +84,7 @@ class NotFound(StoreError, KeyError):
 
 class FormatError(AnnotError):
     """A file to import is not valid annot JSONL (wrong schema tag, bad record)."""
+
+
+class OutputError(AnnotError):
+    """A file annot writes (export, report) cannot be written there; the message names the path and the fix."""

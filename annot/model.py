@@ -8,11 +8,13 @@ s.text`` always holds. Sentence-relative offsets are derived, never stored.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Mapping
 
 __all__ = [
@@ -27,8 +29,10 @@ __all__ = [
     "Status",
     "Translation",
     "document_id",
+    "lone_surrogate",
     "normalize_text",
     "slugify",
+    "source_key",
     "text_hash",
     "to_timestamp",
     "utcnow",
@@ -115,6 +119,96 @@ def document_id(text: str, title: str) -> str:
     return f"{slugify(title)}-{digest}"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(value: Any, name: str = "") -> str | None:
+    """Say where ``value`` holds a lone UTF-16 surrogate, or return ``None`` when it holds none.
+
+    Code points U+D800-U+DFFF on their own are not Unicode text: they cannot be
+    encoded as UTF-8, so the store cannot keep them and no export could write
+    them. Python strings get them from ``\\ud800``-style escapes in JSON and
+    from file names that are not UTF-8. A valid pair (an emoji escaped as
+    ``\\ud83d\\ude00``) is decoded by ``json`` into one code point and is fine.
+
+    Args:
+        value: a string, or JSON-like lists and dicts of them (keys are checked too).
+        name: what ``value`` is, to start the description (``text``, ``attrs``).
+
+    Returns:
+        ``None``, or e.g. ``attrs.canonical holds a lone UTF-16 surrogate U+D800 at character 2 of 'X\\ud800'``.
+    """
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found is None:
+            return None
+        shown = repr(value) if len(value) <= 40 else repr(value[max(0, found.start() - 20) : found.start() + 20])
+        return (
+            f"{name or 'the text'} holds a lone UTF-16 surrogate U+{ord(found.group()):04X}"
+            f" at character {found.start() + 1} of {shown}"
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{name}.{key}" if name else str(key)
+            problem = lone_surrogate(key, f"the name of {where}") or lone_surrogate(item, where)
+            if problem:
+                return problem
+    elif isinstance(value, (list, tuple)):
+        for n, item in enumerate(value):
+            problem = lone_surrogate(item, f"{name}[{n}]")
+            if problem:
+                return problem
+    return None
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def source_key(
+    path: str | os.PathLike[str], *, home: str | os.PathLike[str], named: str | os.PathLike[str] | None = None
+) -> str:
+    """The name annot gives an ingested file in a document's ``key`` and ``source``: the same on every machine.
+
+    Exports are shared, so they never hold where the files lay on the annotator's
+    disk, and a document keeps its identity when the repository moves or
+    ingest runs from another folder. The rule (README, "Ids"):
+
+    1. a URL is kept as it is;
+    2. a file inside ``home`` (the project folder's parent: the repository
+       holding ``project/`` and ``corpus/``) is named by its path from there:
+       ``corpus/belarus-2022-10-17.en.txt``;
+    3. a file outside it is named by its path from beside what was named at
+       ingest (``named``, a file or a folder): ``annot ingest /data/news`` gives
+       ``news/2022/a.txt``, ``annot ingest /data/news/a.txt`` gives ``a.txt``;
+    4. without ``named`` (a path stored by an older annot, read by the store's
+       migration) a file outside ``home`` keeps its absolute path.
+
+    Paths are compared with symbolic links resolved, and written with ``/``.
+
+    Args:
+        path: the file (a relative path is taken from the current folder), or a URL.
+        home: the folder keys are relative to.
+        named: the path given to ingest that led to ``path`` (``path`` itself when it was named).
+
+    Returns:
+        The key, also used as the document's ``source``.
+    """
+    if _URL.match(os.fspath(path)):
+        return os.fspath(path)
+    real = Path(path).resolve()
+    try:
+        return real.relative_to(Path(home).resolve()).as_posix()
+    except ValueError:
+        pass
+    if named is None:
+        return str(real)
+    # Lexically, not resolved: the files found under a named folder are below it as named.
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(named)).parent).as_posix()
+    except ValueError:
+        return real.name
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """One article.
@@ -122,11 +216,12 @@ class Document:
     Attributes:
         id: ``<slug>-<sha256 prefix>``; changes when the text changes.
         key: identity across versions: the ``id`` given in a JSONL record, else
-            the source path; a newer text with the same key is a new version.
+            the file's portable name (``source_key``: ``corpus/a.en.txt``, never an
+            absolute path); a newer text with the same key is a new version.
         title: human-readable title.
         lang: ISO 639-1 code (given, taken from a ``.xx.`` file-name suffix, or detected).
         text: normalized text (NFC, ``\\n`` newlines, boilerplate removed).
-        source: path or URL the text came from, if any.
+        source: path or URL the text came from, if any (a file: its ``source_key``).
         published: publication date, if known.
         ingested_at: when this version entered the store (UTC).
     """

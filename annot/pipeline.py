@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annot.errors import CorpusError, EngineError
-from annot.ingest import find_files, read_file
-from annot.model import Document, Sentence, Translation
+from annot.ingest import find_files_named, read_file
+from annot.model import Document, Sentence, Translation, source_key
 from annot.progress import Progress, resolve_progress
 from annot.segment import segment
 from annot.store import AddResult, Store
@@ -64,8 +64,13 @@ def ingest(
 
     A file or JSONL line that cannot be read is reported in ``errors`` and the
     rest of the batch still goes in. Re-ingesting an unchanged text is a no-op;
-    a changed text under the same key (source path or JSONL ``id``) becomes a
+    a changed text under the same key (the file's path or JSONL ``id``) becomes a
     new version whose spans are re-anchored (see ``AddResult``).
+
+    A file's key and source are its path from the project folder's parent
+    (from the current folder without a store), or, for a file outside it, from
+    beside the path named in ``paths`` (``model.source_key``): never an absolute
+    path, and the same from any working directory.
 
     Args:
         paths: files or folders (.txt, .md, .html, .jsonl).
@@ -82,12 +87,14 @@ def ingest(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = find_files(paths)
+    files = find_files_named(paths)
+    home = store.home if store is not None else Path.cwd()
     report = IngestReport()
     with resolve_progress(progress, "ingesting") as update:
-        for done, path in enumerate(files, 1):
+        for done, (path, named) in enumerate(files, 1):
+            name = source_key(path, home=home, named=named)
             try:
-                items = read_file(path, lang=lang)
+                items = read_file(path, lang=lang, name=name)
             except CorpusError as exc:
                 items = [exc]
             for item in items:
@@ -96,7 +103,9 @@ def ingest(
                     continue
                 report.documents.append(item)
                 if store is not None:
-                    report.results.append(store.add_document(item, segment(item)))
+                    # annot before store schema 4 keyed a file by its absolute path: rename, not duplicate.
+                    legacy = (str(path.resolve()),) if item.key == name else ()
+                    report.results.append(store.add_document(item, segment(item), aliases=legacy))
             if update is not None:
                 update(done, len(files), str(Path(path)))
     return report

@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "translate": {"errors", "model", "numbers"},
     "suggest": FOUNDATION,
     "progress": set(),
-    "fileio": set(),
+    "fileio": {"errors"},  # the one atomic writer maps OS errors to OutputError
     # The project's copies of the shipped notebooks and JupyterLab's command line, for annot lab.
     "lab": {"errors", "fileio"},
     "store": FOUNDATION,

@@ -60,11 +60,11 @@ def alignment(
     Each row is a bead: A's sentences, B's sentences, the chrF between A and B
     machine-translated into A's language, and whether the aligner or a person
     made it. A manual edit re-cuts the neighbouring beads; their other
-    sentences become unaligned.
+    sentences become unaligned. Showing works on a read-only project.
     """
     from annot.store.links import bead_text
 
-    with fail_on_errors(ctx), open_store(ctx) as store:
+    with fail_on_errors(ctx), open_store(ctx, write=bool(edits) or unlink) as store:
         a, b = store.document(doc_a), store.document(doc_b)
         if unlink:
             store.unlink(a.id, b.id)

@@ -118,12 +118,20 @@ def fail_on_errors(ctx: typer.Context) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def open_store(ctx: typer.Context, *, create: bool = False):  # noqa: ANN201 - Store, imported lazily
-    """Open the project named by ``--project`` (must exist unless ``create``)."""
+def open_store(ctx: typer.Context, *, create: bool = False, write: bool = True):  # noqa: ANN201 - Store, imported lazily
+    """Open the project named by ``--project`` (must exist unless ``create``).
+
+    Commands that only read pass ``write=False``: on a project this user cannot
+    write (another user's, a read-only mount) the store is then opened
+    read-only, instead of failing; on any other it opens as usual, so that an
+    older store is upgraded as by every command.
+    """
     from annot.store import Store
+    from annot.store.db import project_writable
 
     state: State = ctx.obj
-    return Store(state.project, create=create, annotator=state.annotator)
+    read_only = not write and state.project.is_dir() and not project_writable(state.project)
+    return Store(state.project, create=create, annotator=state.annotator, read_only=read_only)
 
 
 def _register() -> None:

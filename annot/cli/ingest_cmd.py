@@ -22,7 +22,10 @@ def ingest(
 
     Re-ingesting the same text changes nothing; a changed text under the same
     path (or JSONL id) becomes a new version and its annotations are re-anchored.
-    Files that cannot be read are reported; the rest still go in (exit code 1).
+    A file is known by its path from the project's parent folder (from beside
+    the folder named here when it is outside), the same from any working
+    directory. Files or lines that cannot be read are reported; the rest still
+    go in (exit code 1).
     """
     from annot.pipeline import ingest as run_ingest
 

@@ -17,8 +17,11 @@ def ls(
     ctx: typer.Context,
     all_versions: bool = typer.Option(False, "--all-versions", help="Include superseded versions."),
 ) -> None:
-    """List documents: id, language, sentences, spans, title."""
-    with fail_on_errors(ctx), open_store(ctx) as store:
+    """List documents: id, language, sentences, spans, title.
+
+    Works on a read-only project (another user's folder): nothing is written to it.
+    """
+    with fail_on_errors(ctx), open_store(ctx, write=False) as store:
         df = store.documents(all_versions=all_versions)
         table = Table(box=None, header_style="bold")
         # Ids are what users copy into other commands: never wrap them.

@@ -18,8 +18,11 @@ def show(
     ctx: typer.Context,
     doc: str = typer.Argument(..., help="Document id, id prefix, key or source path (see annot ls)."),
 ) -> None:
-    """Print a document's sentences, numbered, each followed by its spans."""
-    with fail_on_errors(ctx), open_store(ctx) as store:
+    """Print a document's sentences, numbered, each followed by its spans.
+
+    Works on a read-only project (another user's folder): nothing is written to it.
+    """
+    with fail_on_errors(ctx), open_store(ctx, write=False) as store:
         document = store.document(doc)
         sentences = store.get_sentences(document.id)
         spans = store.spans(document.id)

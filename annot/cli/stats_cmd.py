@@ -14,8 +14,11 @@ __all__ = ["stats"]
 
 @app.command("stats")
 def stats(ctx: typer.Context) -> None:
-    """Show documents, sentences and spans, with spans per label and annotator."""
-    with fail_on_errors(ctx), open_store(ctx) as store:
+    """Show documents, sentences and spans, with spans per label and annotator.
+
+    Works on a read-only project (another user's folder): nothing is written to it.
+    """
+    with fail_on_errors(ctx), open_store(ctx, write=False) as store:
         counts = store.counts()
         typer.echo(f"{counts['documents']} documents, {counts['sentences']} sentences, {counts['spans']} spans")
         table_df = store.stats()

@@ -8,6 +8,7 @@ text is HTML-escaped; the only markup around it is annot's own.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -273,14 +274,17 @@ def write_report(
 
     Raises:
         ValueError: ``out_csv`` is the same file as ``out_html``.
+        OutputError: a file cannot be written (a folder, no permission, disk full); found before either is replaced.
     """
     out_html = Path(out_html)
     if out_csv is not None and Path(out_csv).resolve() == out_html.resolve():
         raise ValueError(f"The report and the CSV would both be {out_html}; give the CSV another name.")
     page = to_report_html(frame, corpus, title=title)
-    if out_csv is not None:
-        with atomic_text_file(out_csv) as csv_file:
+    # Both files are opened before either is written, so a path that cannot be
+    # written (a folder, no permission) fails before the other file is replaced.
+    with atomic_text_file(out_html) as html_file, contextlib.ExitStack() as stack:
+        if out_csv is not None:
+            csv_file = stack.enter_context(atomic_text_file(out_csv))
             csv_file.write(to_csv_frame(frame).to_csv(index=False, lineterminator="\n"))
-    with atomic_text_file(out_html) as html_file:
         html_file.write(page)
     return ReportFiles(out_html, Path(out_csv) if out_csv is not None else None)

@@ -6,7 +6,8 @@ its links to translations with their sentence alignments, when it has any);
 with ``unit="sentence"`` a document header line (with the links) is followed by
 one line per sentence carrying that sentence's spans. Both are written and read streaming,
 one document at a time, and an export imported into an empty store exports
-back byte for byte. Reading a file back lives in :mod:`annot.export.jsonl_import`.
+back byte for byte. Reading a file back lives in :mod:`annot.export.jsonl_read` and
+:mod:`annot.export.jsonl_import`.
 """
 
 from __future__ import annotations
@@ -237,10 +238,10 @@ def export_jsonl(
 
     Raises:
         FormatError: unknown ``unit`` (nothing is written).
+        OutputError: ``out`` cannot be written (a folder, no permission, disk full); it is unchanged.
     """
     _check_unit(unit)
     path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     versions = _versions(store, all_versions)
     exported = _Exported.of(versions)
     counts = {"document": 0, "sentence": 0, "span": 0}

@@ -1,19 +1,16 @@
-"""Reading annot/1 JSONL back into a store, line by line, with errors that name ``FILE:LINE``."""
+"""Writing annot/1 JSONL into a store: checked whole first, then all of it in one transaction, or the good part."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import AlignmentError, FormatError, NotFound, SpanError
-from annot.export.jsonl import SCHEMA, Record
-from annot.model import ANCHORS, BEAD_ORIGINS, Bead, Document, Origin, Sentence, Span, Status, Translation, to_timestamp
+from annot.errors import AlignmentError, CorpusError, FormatError, NotFound, SpanError
+from annot.export.jsonl_read import LinkEntry, PendingDocument, read_documents
+from annot.model import Span, to_timestamp
 from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
@@ -22,203 +19,52 @@ if TYPE_CHECKING:
 
 __all__ = ["ImportResult", "import_jsonl"]
 
-# A document line as written: lets import count documents for progress without parsing.
-_DOC_LINE = re.compile(rb'^\s*\{\s*"schema"\s*:\s*"' + re.escape(SCHEMA.encode()) + rb'"\s*,\s*"type"\s*:\s*"document"')
-
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What an import did: documents new to the store, documents already there, spans written."""
+    """What an import did: documents new to the store, documents already there, spans written.
+
+    ``errors`` lists the lines refused by ``import_jsonl(..., partial=True)``, one
+    ``FormatError`` each, its message starting with ``FILE:LINE:``, in line order.
+    """
 
     documents_added: int
     documents_unchanged: int
     spans_written: int
+    errors: tuple[FormatError, ...] = ()
 
 
-_KINDS = {
-    str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "an object", float: "a number",
-}  # fmt: skip
+def _commit_links(store: Store, entries: list[LinkEntry], *, partial: bool) -> list[FormatError]:
+    """Link and align, once every document of the file is in (a link may point forward).
 
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _get(rec: Record, name: str, kind: type, where: str, *, null: bool = False, valid: tuple[str, ...] = ()) -> Any:
-    """``rec[name]``, checked to be a ``kind`` (or null when allowed), and among ``valid`` if given."""
-    if not isinstance(rec, dict):
-        raise FormatError(f"{where}: expected a JSON object, got {_short(rec)}.")
-    if name not in rec:
-        raise FormatError(f"{where}: missing field {name!r}; re-export the file with annot export.")
-    value = rec[name]
-    if value is None and null:
-        return None
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)  # JSON has one kind of number
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise FormatError(
-            f"{where}: field {name!r} must be {_KINDS[kind]}{' or null' if null else ''}, got {_short(value)}."
-        )
-    if valid and value not in valid:
-        raise FormatError(f"{where}: {name} {value!r} is not valid; valid values: {', '.join(valid)}.")
-    return value
-
-
-def _time(rec: Record, name: str, where: str) -> datetime:
-    text = _get(rec, name, str, where)
-    with contextlib.suppress(ValueError):
-        value = datetime.fromisoformat(text)
-        if value.tzinfo is not None:
-            return value.astimezone(timezone.utc)
-    raise FormatError(
-        f"{where}: {name} {text!r} is not an ISO 8601 time with a UTC offset (like 2022-10-17T08:00:00.000000+00:00)."
-    )
-
-
-def _read_document(rec: Record, where: str) -> Document:
-    _get(rec, "superseded_by", str, where, null=True)  # derived on import, but part of the format
-    published = _get(rec, "published", str, where, null=True)
-    try:
-        day = date.fromisoformat(published) if published is not None else None
-    except ValueError:
-        raise FormatError(f"{where}: published {published!r} is not a date like 2022-10-17 (or null).") from None
-    return Document(
-        id=_get(rec, "id", str, where), key=_get(rec, "key", str, where), title=_get(rec, "title", str, where),
-        lang=_get(rec, "lang", str, where), text=_get(rec, "text", str, where),
-        source=_get(rec, "source", str, where, null=True), published=day, ingested_at=_time(rec, "ingested_at", where),
-    )  # fmt: skip
-
-
-def _read_sentence(rec: Record, doc: Document, where: str) -> Sentence:
-    index, start, end = (_get(rec, name, int, where) for name in ("index", "start", "end"))
-    text, heading = _get(rec, "text", str, where), _get(rec, "heading", bool, where)
-    if not 0 <= start <= end <= len(doc.text) or doc.text[start:end] != text:
-        raise FormatError(
-            f"{where}: sentence {index} [{start}, {end}) does not slice the text of document {doc.id}"
-            f" (length {len(doc.text)}); fix its offsets or text, or re-export the file."
-        )
-    return Sentence(doc.id, index, start, end, text, heading)
-
-
-def _read_translation(rec: Any, doc: Document, index: int, where: str) -> Translation:
-    where = f"{where}: translation of sentence {index}"
-    if not isinstance(rec, dict):
-        raise FormatError(f"{where}: must be an object, got {_short(rec)}.")
-    fields = {name: _get(rec, name, str, where) for name in
-              ("target", "engine", "text", "model", "model_version", "route", "signature")}  # fmt: skip
-    return Translation(
-        doc.id, index, fields["engine"], fields["model"], fields["model_version"], doc.lang, fields["target"],
-        fields["route"], fields["signature"], fields["text"], created_at=_time(rec, "created_at", where),
-    )  # fmt: skip
-
-
-def _read_span(rec: Any, doc: Document, schema: LabelSchema, where: str) -> Span:
-    where = f"{where}: span {_get(rec, 'id', str, where)}"
-    start, end = _get(rec, "start", int, where), _get(rec, "end", int, where)
-    label, text = _get(rec, "label", str, where), _get(rec, "text", str, where)
-    if not 0 <= start < end <= len(doc.text):
-        raise FormatError(
-            f"{where}: [{start}, {end}) is out of range for document {doc.id}"
-            f" (valid: 0 <= start < end <= {len(doc.text)}); fix the offsets or drop the span."
-        )
-    if doc.text[start:end] != text:
-        raise FormatError(
-            f"{where}: text {_short(text)} differs from the document text at [{start}, {end})"
-            f" ({_short(doc.text[start:end])}); fix the offsets."
-        )
-    try:
-        attrs = schema.validate(label, _get(rec, "attrs", dict, where))
-    except SpanError as exc:
-        raise FormatError(f"{where}: {exc}") from exc
-    return Span(
-        id=rec["id"], doc_id=doc.id, start=start, end=end, label=label, attrs=attrs, text=text,
-        annotator=_get(rec, "annotator", str, where),
-        origin=Origin(_get(rec, "origin", str, where, valid=tuple(Origin))),
-        status=Status(_get(rec, "status", str, where, valid=tuple(Status))),
-        anchor=_get(rec, "anchor", str, where, valid=ANCHORS),
-        created_at=_time(rec, "created_at", where), updated_at=_time(rec, "updated_at", where),
-    )  # fmt: skip
-
-
-def _read_bead(item: Any, where: str) -> Bead:
-    """``[[a...], [b...], score, origin]``; indexes are checked by the store against the documents."""
-    if not isinstance(item, list) or len(item) != 4:
-        raise FormatError(f"{where}: a bead must be [[A indexes], [B indexes], score, origin], got {_short(item)}.")
-    sides = []
-    for side, indexes in zip("AB", item[:2]):
-        if not isinstance(indexes, list) or any(isinstance(i, bool) or not isinstance(i, int) for i in indexes):
-            raise FormatError(f"{where}: its {side} side must be a list of sentence indexes, got {_short(indexes)}.")
-        sides.append(tuple(indexes))
-    score = _get({"score": item[2]}, "score", float, where, null=True)
-    origin = _get({"origin": item[3]}, "origin", str, where, valid=BEAD_ORIGINS)
-    return Bead(sides[0], sides[1], score, origin)
-
-
-@dataclass(frozen=True, slots=True)
-class _LinkEntry:
-    """One item of a document record's ``links``, read and checked, waiting for every document to be in."""
-
-    doc_id: str
-    other: str
-    kind: str
-    created_at: datetime
-    beads: list[Bead]
-    where: str
-
-
-def _read_links(rec: Record, doc: Document, where: str) -> list[_LinkEntry]:
-    # Files written before links existed, and documents without links, have no key.
-    entries = []
-    for n, item in enumerate(_get(rec, "links", list, where) if "links" in rec else []):
-        at = f"{where}: link {n}"
-        other = _get(item, "doc", str, at)
-        at = f"{at} (to {other})"
-        beads = [_read_bead(bead, f"{at}: bead {k}") for k, bead in enumerate(_get(item, "beads", list, at))]
-        entries.append(_LinkEntry(doc.id, other, _get(item, "kind", str, at), _time(item, "created_at", at), beads, at))
-    return entries
-
-
-def _commit_links(store: Store, entries: list[_LinkEntry]) -> None:
-    """Link and align, once every document of the file is in (a link may point forward)."""
+    Returns the links refused, with ``partial`` (each undone alone); without it the first raises.
+    """
+    refused = []
     for entry in entries:
         try:
-            if store.resolve(entry.other) != entry.other:
-                raise NotFound(f"no document {entry.other!r}")
-            store.link(entry.doc_id, entry.other, entry.kind, created_at=entry.created_at)
-            if entry.beads:
-                store.set_alignment(entry.doc_id, entry.other, entry.beads)
-        except NotFound as exc:
-            raise FormatError(
-                f"{entry.where}: the linked document is neither in the file nor in the store ({exc});"
-                " export both documents together."
-            ) from exc
-        except AlignmentError as exc:
-            raise FormatError(f"{entry.where}: {exc}") from exc
+            with store.transaction():
+                _commit_link(store, entry)
+        except FormatError as exc:
+            if not partial:
+                raise
+            refused.append(exc)
+    return refused
 
 
-@dataclass(slots=True)
-class _Pending:
-    """One document being read: the document, its first line, sentences and (line, span record) pairs."""
-
-    doc: Document
-    line: int
-    sentences: list[Sentence] = field(default_factory=list)
-    spans: list[tuple[int, Any]] = field(default_factory=list)
-    translations: list[Translation] = field(default_factory=list)
-    links: list[_LinkEntry] = field(default_factory=list)
-
-    def add(self, rec: Record, where: str) -> None:
-        """Add a sentence record (a sentence line, or an item of a document line's ``sentences``)."""
-        sent = _read_sentence(rec, self.doc, where)
-        if self.sentences and sent.index <= self.sentences[-1].index:
-            raise FormatError(
-                f"{where}: sentence index {sent.index} follows {self.sentences[-1].index}; indexes must increase."
-            )
-        self.sentences.append(sent)
-        # Files written before translations existed have no key: nothing to read.
-        for item in _get(rec, "translations", list, where) if "translations" in rec else []:
-            self.translations.append(_read_translation(item, self.doc, sent.index, where))
+def _commit_link(store: Store, entry: LinkEntry) -> None:
+    try:
+        if store.resolve(entry.other) != entry.other:
+            raise NotFound(f"no document {entry.other!r}")
+        store.link(entry.doc_id, entry.other, entry.kind, created_at=entry.created_at)
+        if entry.beads:
+            store.set_alignment(entry.doc_id, entry.other, entry.beads)
+    except NotFound as exc:
+        raise FormatError(
+            f"{entry.where}: the linked document is neither in the file nor in the store ({exc});"
+            " export both documents together."
+        ) from exc
+    except AlignmentError as exc:
+        raise FormatError(f"{entry.where}: {exc}") from exc
 
 
 def _span_key(span: Span) -> tuple[Any, ...]:
@@ -254,21 +100,12 @@ def _ordered(spans: list[Span], schema: LabelSchema) -> list[Span]:
     return out
 
 
-def _commit(store: Store, path: str, pending: _Pending) -> tuple[str, int]:
+def _commit(store: Store, path: str, pending: PendingDocument) -> tuple[str, int]:
     """Add one document and its spans; return the store's status and the number of spans written."""
-    doc, spans = pending.doc, []
-    lines: dict[str, int] = {}  # span id -> its line, to name it in errors
-    for line, rec in pending.spans:
-        span = _read_span(rec, doc, store.schema, f"{path}:{line}")
-        if span.id in lines:
-            raise FormatError(
-                f"{path}:{line}: span id {span.id} appears twice in document {doc.id} (also line {lines[span.id]})."
-            )
-        lines[span.id] = line
-        spans.append(span)
+    doc, spans, lines = pending.doc, pending.spans, pending.span_lines
     try:
         status = store.add_document(doc, pending.sentences).status
-    except SpanError as exc:
+    except (SpanError, CorpusError) as exc:
         raise FormatError(f"{path}:{pending.line}: {exc}") from exc
     # Spans already stored exactly so are skipped: re-importing a file writes nothing.
     stored = {_span_key(s) for s in store.iter_spans(doc.id)}
@@ -292,116 +129,100 @@ def _commit(store: Store, path: str, pending: _Pending) -> tuple[str, int]:
     return status, len({s.id for s in todo})
 
 
-def _read_lines(path: str) -> Iterator[tuple[int, Record]]:
-    """Yield (line number, record) for each non-blank line, checked up to its schema tag."""
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed by the with below; bytes give exact line numbers
-    except OSError as exc:
-        raise FormatError(
-            f"Cannot read {path}: {exc.strerror}. Pass an annot/1 JSONL file made by annot export."
-        ) from exc
-    with fh:
-        # JSON text never holds a raw NUL byte (it is escaped); binary files nearly always do, early.
-        binary = b"\x00" in fh.read(8192)
-        fh.seek(0)
-        for lineno, raw in enumerate(fh, 1):
-            where = f"{path}:{lineno}"
-            if binary or b"\x00" in raw:
-                raise FormatError(
-                    f"{where}: binary data (NUL byte); this is not a JSONL file. Export one with annot export."
-                )
-            try:
-                text = raw.decode("utf-8").removeprefix("\ufeff" if lineno == 1 else "")
-                rec = json.loads(text) if text.strip() else None
-            except UnicodeDecodeError as exc:
-                raise FormatError(
-                    f"{where}: not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1});"
-                    " annot/1 files are UTF-8."
-                ) from exc
-            except json.JSONDecodeError as exc:
-                raise FormatError(
-                    f"{where}: invalid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object."
-                ) from exc
-            if rec is None and not text.strip():
-                continue
-            tag = rec.get("schema") if isinstance(rec, dict) else None
-            if not isinstance(rec, dict) or next(iter(rec), None) != "schema" or tag != SCHEMA:
-                raise FormatError(f"{where}: not an {SCHEMA} record (schema={_short(tag)}); export with annot export.")
-            yield lineno, rec
+def _refused_file(path: str, errors: list[FormatError]) -> FormatError:
+    """The error of a refused import: the first bad line, how many more, and the two ways out."""
+    lines = [str(_line_of(e, path)) for e in errors[1:]]
+    more = ""
+    if len(lines) == 1:
+        more = f" Line {lines[0]} is bad too."
+    elif lines:
+        more = f" {len(lines)} more lines are bad: {', '.join(lines[:5])}{', ...' if len(lines) > 5 else ''}."
+    return FormatError(
+        f"{str(errors[0]).rstrip('.')}.{more} Nothing was imported: fix the file, or import its good documents"
+        " and list the bad lines with annot import --partial (import_jsonl(..., partial=True))."
+    )
 
 
-def _count_documents(path: str) -> int:
-    with contextlib.suppress(OSError), open(path, "rb") as fh:
-        return sum(1 for raw in fh if _DOC_LINE.match(raw))
-    return 0  # _read_lines reports an unreadable file properly
-
-
-def import_jsonl(store: Store, path: str | os.PathLike[str], *, progress: Progress | bool | None = None) -> ImportResult:
+def import_jsonl(
+    store: Store, path: str | os.PathLike[str], *, partial: bool = False, progress: Progress | bool | None = None
+) -> ImportResult:
     """Read an annot/1 JSONL file (either unit) into ``store``, keeping every id and timestamp.
 
-    Reads line by line, holding one document (and its sentence lines) at a time.
+    All or nothing: the whole file is checked first, then written in one
+    transaction, so a bad line anywhere leaves the store exactly as it was
+    (byte for byte). With ``partial=True`` the good documents go in and each
+    bad line is reported in ``ImportResult.errors``; a bad line refuses the
+    document it belongs to (with ``--unit sentence``, the document whose lines
+    it is among), and links to refused documents are left out.
+
     Documents already in the store are left as they are, and spans identical to
     the stored ones are not rewritten, so importing a file twice changes nothing.
     Links between documents, with their sentence alignments, are made once every
     document is in (a file's alignment replaces the store's for that pair of versions).
     Derived fields (``sentence``, ``sent_start``, ``sent_end``, ``superseded_by``)
-    are recomputed by the store, not read.
+    are recomputed by the store, not read. The file is read twice, holding one
+    document at a time; other writers to the project wait while it is written.
 
     Args:
         store: the store to add to.
         path: the JSONL file.
+        partial: keep the good documents when some lines are bad, instead of importing nothing.
         progress: ``True`` for a progress bar, or a callback called as
-            ``progress(done, total, doc_id)`` after each document.
+            ``progress(done, total, doc_id)`` after each document written.
 
     Returns:
-        Numbers of documents added (new or new versions), unchanged, and spans written.
+        Numbers of documents added (new or new versions), unchanged, spans written,
+        and (with ``partial``) the refused lines.
 
     Raises:
-        FormatError: the file is unreadable, binary, not UTF-8 or not valid annot/1;
-            the message starts with ``FILE:LINE:``. Documents before that line stay imported.
+        FormatError: the file is unreadable or binary, or (without ``partial``) a line is
+            not valid annot/1: the message starts with ``FILE:LINE:`` and nothing was imported.
+        StoreError: the store is read-only or locked (nothing was imported).
     """
     path = os.fspath(path)
-    total = _count_documents(path)
+    errors: list[FormatError] = []
+    total = 0
+    for item in read_documents(path, store.schema):  # pass 1: the file alone, nothing written
+        if isinstance(item, FormatError):
+            errors.append(item)
+        else:
+            total += 1
+    if errors and not partial:
+        raise _refused_file(path, errors)
     counts = {"added": 0, "unchanged": 0, "spans": 0}
-    pending: _Pending | None = None
-    links: list[_LinkEntry] = []
+    links: list[LinkEntry] = []
+    seen = {str(error) for error in errors}  # pass 2 meets pass 1's bad lines again
+    with resolve_progress(progress, "importing") as update, store.transaction():
+        for item in read_documents(path, store.schema):  # pass 2: write, against the store
+            if isinstance(item, FormatError):
+                if not partial:  # the file changed since pass 1
+                    raise _refused_file(path, [item])
+                if str(item) not in seen:
+                    errors.append(item)
+                continue
+            try:
+                with store.transaction():  # a savepoint: a document refused by the store goes alone
+                    status, written = _commit(store, path, item)
+            except FormatError as exc:
+                if not partial:
+                    raise _refused_file(path, [exc]) from exc.__cause__ or exc
+                errors.append(exc)
+                continue
+            links.extend(item.links)
+            counts["unchanged" if status == "unchanged" else "added"] += 1
+            counts["spans"] += written
+            if update is not None:
+                done = counts["added"] + counts["unchanged"]
+                update(done, max(total, done), item.doc.id)
+        try:
+            errors.extend(_commit_links(store, links, partial=partial))
+        except FormatError as exc:
+            raise _refused_file(path, [exc]) from exc.__cause__ or exc
+    errors.sort(key=lambda error: _line_of(error, path))
+    return ImportResult(counts["added"], counts["unchanged"], counts["spans"], tuple(errors))
 
-    with resolve_progress(progress, "importing") as update:
-        def flush() -> None:
-            if pending is not None:
-                status, written = _commit(store, path, pending)
-                links.extend(pending.links)
-                counts["unchanged" if status == "unchanged" else "added"] += 1
-                counts["spans"] += written
-                if update is not None:
-                    done = counts["added"] + counts["unchanged"]
-                    update(done, max(total, done), pending.doc.id)
 
-        for lineno, rec in _read_lines(path):
-            where = f"{path}:{lineno}"
-            if rec.get("type") == "document":
-                flush()
-                pending = _Pending(_read_document(rec, where), lineno)
-                pending.links = _read_links(rec, pending.doc, where)
-                if "sentences" in rec or "spans" in rec:  # a whole document, else a header
-                    for sent in _get(rec, "sentences", list, where):
-                        pending.add(sent, where)
-                    pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
-            elif rec.get("type") == "sentence":
-                doc_id = _get(rec, "doc_id", str, where)
-                if pending is None or doc_id != pending.doc.id:
-                    raise FormatError(
-                        f"{where}: sentence line for document {doc_id}, whose header line was not seen;"
-                        ' put its "type":"document" line (without sentences) right before its sentence lines.'
-                    )
-                if _get(rec, "lang", str, where) != pending.doc.lang:
-                    raise FormatError(f"{where}: lang {rec['lang']!r} differs from its document's {pending.doc.lang!r}.")
-                pending.add(rec, where)
-                pending.spans.extend((lineno, span) for span in _get(rec, "spans", list, where))
-            else:
-                raise FormatError(
-                    f"{where}: unknown record type {_short(rec.get('type'))}; valid types: document, sentence."
-                )
-        flush()
-    _commit_links(store, links)
-    return ImportResult(counts["added"], counts["unchanged"], counts["spans"])
+def _line_of(error: FormatError, path: str) -> int:
+    """The line an import error names: its message starts with ``PATH:LINE:``."""
+    head = str(error).removeprefix(f"{path}:").split(":", 1)[0]
+    return int(head) if head.isdigit() else 0

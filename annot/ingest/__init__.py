@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from annot.ingest.clean import detect_language, from_text, strip_boilerplate
-from annot.ingest.files import find_files, read_file
+from annot.ingest.files import find_files, find_files_named, read_file
 from annot.ingest.formats import SUPPORTED_SUFFIXES
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "detect_language",
     "find_files",
+    "find_files_named",
     "from_text",
     "read_file",
     "strip_boilerplate",

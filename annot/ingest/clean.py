@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from annot.errors import CorpusError
-from annot.model import Document, document_id, normalize_text
+from annot.model import Document, document_id, lone_surrogate, normalize_text
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -61,8 +61,9 @@ def from_text(
         The document, its id derived from the cleaned text and the title.
 
     Raises:
-        CorpusError: no text is left, ``lang`` is not an ISO 639-1 code, or
-            the language cannot be detected.
+        CorpusError: no text is left, ``lang`` is not an ISO 639-1 code, the
+            language cannot be detected, or a field holds a lone UTF-16 surrogate
+            (not Unicode text: a ``\\ud800`` escape in JSON, a file name that is not UTF-8).
     """
     return build_document(
         text, source or repr(title), title=title, source=source, key=key, lang=lang, published=published
@@ -73,6 +74,13 @@ def build_document(
     text: str, where: str, *, title: str, source: str | None, key: str | None, lang: str | None, published: date | None
 ) -> Document:
     """:func:`from_text`, with ``where`` (a path, ``file:line`` or title) naming the input in errors."""
+    for name, value in (("text", text), ("title", title), ("source", source), ("key", key), ("lang", lang)):
+        problem = lone_surrogate(value, f"its {name}") if value is not None else None
+        if problem:
+            raise CorpusError(
+                f"{where}: {problem}, which is not Unicode text and cannot be stored;"
+                " fix the \\udXXXX escape in the file (or rename a file whose name is not UTF-8)"
+            )
     text = _TRAILING_SPACE.sub("", normalize_text(text))
     text = _BLANK_RUNS.sub("\n\n", strip_boilerplate(text)).strip("\n")
     if not text.strip():

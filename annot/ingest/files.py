@@ -10,9 +10,9 @@ from annot.errors import CorpusError
 from annot.ingest.clean import build_document
 from annot.ingest.decode import decode, refuse_binary
 from annot.ingest.formats import KINDS, SUPPORTED_SUFFIXES, from_html, from_jsonl, from_markdown, meta_from_name
-from annot.model import Document
+from annot.model import Document, lone_surrogate, source_key
 
-__all__ = ["find_files", "read_file"]
+__all__ = ["find_files", "find_files_named", "read_file"]
 
 
 def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -35,7 +35,15 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     Raises:
         CorpusError: a path does not exist.
     """
-    found: list[Path] = []
+    return [path for path, _ in find_files_named(paths)]
+
+
+def find_files_named(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, Path]]:
+    """:func:`find_files`, each file with the path given that led to it (itself, or the folder walked).
+
+    What was named decides the key of a file outside the project (``model.source_key``).
+    """
+    found: list[tuple[Path, Path]] = []
     seen: set[Path] = set()
     for raw in paths:
         root = Path(raw)
@@ -53,7 +61,7 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         for path in candidates:
             if (resolved := path.resolve()) not in seen:
                 seen.add(resolved)
-                found.append(path)
+                found.append((path, root))
     return found
 
 
@@ -67,7 +75,9 @@ def _wanted(relative: Path) -> bool:
     return not hidden and not is_doc and relative.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def read_file(path: str | os.PathLike[str], *, lang: str | None = None) -> list[Document | CorpusError]:
+def read_file(
+    path: str | os.PathLike[str], *, lang: str | None = None, name: str | None = None
+) -> list[Document | CorpusError]:
     """Read one file into documents (one, or one per line for ``.jsonl``).
 
     Title, date and language come from the content where the format has them
@@ -76,12 +86,17 @@ def read_file(path: str | os.PathLike[str], *, lang: str | None = None) -> list[
     ``belarus russian grouping 2022-10-17``, the date 2022-10-17 and ``en``.
     A JSONL record needs ``text`` and may have ``id`` (the document key),
     ``title``, ``lang``, ``source`` and ``published`` (ISO date); without an
-    ``id`` or ``source`` its key and source are ``file:line``.
+    ``id`` or ``source`` its key and source are ``name:line``.
+
+    The document's key and source are ``name``: the file's path from the
+    project's parent folder, never an absolute path (``model.source_key``).
 
     Args:
         path: a ``.txt``, ``.md``/``.markdown``, ``.html``/``.htm`` or ``.jsonl`` file.
         lang: ISO 639-1 code of the text; overrides the file name (for JSONL it
             is the default of records without a ``lang``). Detected if omitted.
+        name: the file's key and source; default ``source_key(path, home=<current folder>, named=path)``
+            (``ingest`` passes the name from the project's parent folder).
 
     Returns:
         The documents. For JSONL, a bad line becomes a :class:`CorpusError`
@@ -89,9 +104,12 @@ def read_file(path: str | os.PathLike[str], *, lang: str | None = None) -> list[
 
     Raises:
         CorpusError: the whole file is unusable (missing, binary, undecodable,
-            unsupported type, no text left after cleaning).
+            unsupported type, no text left after cleaning, a name that is not UTF-8).
     """
     path = Path(path)
+    problem = lone_surrogate(str(path), "its name")
+    if problem:  # os.fsdecode gives the bytes of a name that is not UTF-8 as lone surrogates
+        raise CorpusError(f"{path}: the file name is not UTF-8 ({problem}); rename the file")
     suffix = path.suffix.lower()
     try:
         with path.open("rb") as handle:
@@ -106,8 +124,10 @@ def read_file(path: str | os.PathLike[str], *, lang: str | None = None) -> list[
         raise CorpusError(f"{path}: is a directory; list its files with find_files() and read each") from exc
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read ({exc.strerror}); check its permissions") from exc
+    if name is None:
+        name = source_key(path, home=Path.cwd(), named=path)
     if suffix == ".jsonl":
-        return from_jsonl(decode(data, path), path, lang)
+        return from_jsonl(decode(data, path), path, lang, name=name)
     title, name_lang, published = meta_from_name(path)
     lang = lang or name_lang
     if suffix in (".html", ".htm"):
@@ -118,8 +138,6 @@ def read_file(path: str | os.PathLike[str], *, lang: str | None = None) -> list[
         title = md_title or title
     else:
         text = decode(data, path)
-    # The key (identity across versions) is the absolute path, so that "corpus/a.txt" from the
-    # repository and "../corpus/a.txt" from a notebook name the same article; source keeps the
-    # path as the user gave it.
-    key = str(path.resolve())
-    return [build_document(text, str(path), title=title, source=str(path), key=key, lang=lang, published=published)]
+    # Key (identity across versions) and source are the portable name, so that "corpus/a.txt" from
+    # the repository and "../corpus/a.txt" from a notebook name the same article on every machine.
+    return [build_document(text, str(path), title=title, source=name, key=name, lang=lang, published=published)]

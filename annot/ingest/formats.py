@@ -118,8 +118,11 @@ def _inline_text(children: list[Token]) -> str:
     return "".join(parts)
 
 
-def from_jsonl(text: str, path: Path, lang: str | None) -> list[Document | CorpusError]:
-    """One document per JSONL line; a bad line gives a :class:`CorpusError` naming ``file:line`` instead."""
+def from_jsonl(text: str, path: Path, lang: str | None, *, name: str | None = None) -> list[Document | CorpusError]:
+    """One document per JSONL line; a bad line gives a :class:`CorpusError` naming ``file:line`` instead.
+
+    A record without ``id`` or ``source`` gets ``name:line`` as both (``name`` defaults to ``path``).
+    """
     if not text.strip():
         raise CorpusError(f"{path}: empty file; write one JSON object per line, e.g. {{\"text\": \"...\"}}")
     results: list[Document | CorpusError] = []
@@ -128,13 +131,13 @@ def from_jsonl(text: str, path: Path, lang: str | None) -> list[Document | Corpu
             continue
         where = f"{path}:{lineno}"
         try:
-            results.append(_from_record(line, where, lang))
+            results.append(_from_record(line, where, lang, default_key=f"{name or path}:{lineno}"))
         except CorpusError as exc:
             results.append(exc)
     return results
 
 
-def _from_record(line: str, where: str, lang: str | None) -> Document:
+def _from_record(line: str, where: str, lang: str | None, *, default_key: str) -> Document:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -152,8 +155,8 @@ def _from_record(line: str, where: str, lang: str | None) -> Document:
     return build_document(
         text,
         where,
-        title=record.get("title") or key or where,
-        source=record.get("source") or where,
+        title=record.get("title") or key or default_key,
+        source=record.get("source") or default_key,
         key=key,
         lang=record.get("lang") or lang,
         published=_parse_date(record.get("published"), where),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import NotFound, SpanError, StoreError
-from annot.model import ANCHORS, Origin, Span, Status, to_timestamp, utcnow
+from annot.model import ANCHORS, Origin, Span, Status, lone_surrogate, to_timestamp, utcnow
 from annot.schema import LabelSchema, load_schema
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
@@ -63,29 +64,67 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
     Reads return pandas DataFrames; every write is committed and fsynced before
     the call returns. Several processes may open the same project at once.
 
+    The folder holding the project folder (``home``) is where the keys of
+    ingested files start from: ``corpus/a.en.txt`` for ``home/corpus/a.en.txt``.
+
     Args:
         path: the project folder.
         create: create the folder and store when missing (else raise StoreError).
         annotator: default annotator name for edits made through this object.
+        read_only: open so that nothing can write the store (a project of another
+            user, a read-only folder): reads work, every write raises StoreError.
+            In a writable folder SQLite may still create its ``-wal``/``-shm``
+            files beside ``annot.db``. In a folder this user cannot write, with no
+            changes pending in ``annot.db-wal``, the file is read as it is: changes
+            others make later are seen once the store is opened again.
 
     Raises:
-        StoreError: the store is missing (``create=False``), corrupted, or newer than this annot.
+        StoreError: the store is missing (``create=False`` or ``read_only``), corrupted,
+            newer than this annot, or read-only for this user (unless ``read_only``).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, annotator: str | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True, annotator: str | None = None,
+        read_only: bool = False,
+    ) -> None:  # fmt: skip
         self.path = Path(path)
         db_path = self.path / DB_NAME
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is a file, not a project folder; pass the folder that holds {DB_NAME}.")
-        if not db_path.exists() and not create:
+        if not db_path.exists() and (read_only or not create):
             raise StoreError(f"No annot project at {self.path}; create one with: annot init {self.path}")
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Cannot create project folder {self.path}: {exc}. Choose a writable folder.") from exc
+        if not read_only:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"Cannot create project folder {self.path}: {exc}. Choose a writable folder.") from exc
         self.schema: LabelSchema = load_schema(self.path / SCHEMA_FILE)
         self.annotator = annotator or default_annotator()
-        self._db = Database(db_path)
+        # Where ingested files are named from (model.source_key): fixed now, whatever the working folder becomes.
+        self.home = self.path.resolve().parent
+        self._db = Database(db_path, read_only=read_only)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store was opened with ``read_only=True`` (every write raises StoreError)."""
+        return self._db.read_only
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make the writes inside the block one transaction: all of them are kept, or none.
+
+        On an exception everything written in the block is rolled back and the
+        exception propagates. Writes inside are durable when the block ends,
+        not when each call returns. A ``transaction()`` inside another is a
+        savepoint: an exception caught within the outer block undoes only the
+        inner one. Other writers (processes, threads) wait until the block ends,
+        up to 30 s, so keep it to one batch of work (``import_jsonl`` uses it).
+
+        Raises:
+            StoreError: the store is read-only, locked, or SQLite failed (nothing was changed).
+        """
+        with self._db.write():
+            yield
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -120,6 +159,12 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
         if span.anchor not in ANCHORS:
             raise SpanError(f"Invalid anchor {span.anchor!r} for span {span.id}. Valid values: {', '.join(ANCHORS)}.")
         attrs = self.schema.validate(span.label, span.attrs)
+        problem = lone_surrogate(dict(attrs), span.label) or lone_surrogate(span.annotator, "the annotator name")
+        if problem:
+            raise SpanError(
+                f"Span {span.id} in {span.doc_id}: {problem}, which is not Unicode text and cannot be stored."
+                " Fix the value (it usually comes from a \\udXXXX escape in JSON)."
+            )
         for name, value in attrs.items():
             attr = self.schema.labels[span.label].attributes[name]
             if attr.type == "span":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -10,9 +11,10 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from annot.errors import StoreError
-from annot.store.migrations import SCHEMA_VERSION, migrate
+from annot.model import lone_surrogate
+from annot.store.migrations import OLDEST_READABLE, SCHEMA_VERSION, migrate
 
-__all__ = ["Database", "DB_NAME"]
+__all__ = ["DB_NAME", "Database", "project_writable"]
 
 DB_NAME = "annot.db"
 BUSY_TIMEOUT_MS = 30_000
@@ -24,6 +26,95 @@ def _corrupt(path: Path, detail: str) -> StoreError:
         f"Store file {path} is corrupted ({detail}); it was left untouched."
         " Restore it from a backup or re-create the project from an export (annot import)."
     )
+
+
+def _user() -> str:
+    # The effective user, which decides what may be written (not $USER, which su and setpriv keep).
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return f"uid {os.geteuid()}" if hasattr(os, "geteuid") else "this user"
+
+
+def _not_writable(folder: Path) -> list[str]:
+    """What in a project folder this process cannot write: the folder, annot.db, its -wal and -shm files."""
+    paths = [folder] + [folder / f"{DB_NAME}{end}" for end in ("", "-wal", "-shm")]
+    effective = os.access in os.supports_effective_ids
+    return [
+        str(path) for path in paths
+        if path.exists() and not os.access(path, os.W_OK, effective_ids=effective)
+    ]  # fmt: skip
+
+
+def project_writable(folder: str | os.PathLike[str]) -> bool:
+    """Whether this process can write the project ``folder`` (and its store files, where they exist)."""
+    return not _not_writable(Path(folder))
+
+
+def _read_only_project(db: Path, blocked: list[str]) -> StoreError:
+    """The one message for a project this user cannot write: which files, what still works, what to do."""
+    folder = db.parent
+    what = " and ".join(blocked) if blocked else f"{folder} (or {DB_NAME})"
+    return StoreError(
+        f"Project {folder} is read-only for {_user()}: cannot write {what}; nothing was changed."
+        " Reading works: annot ls, show, stats, export (to a file elsewhere) and alignment without --set,"
+        " or Store(path, read_only=True) in Python. To change it, ask its owner for write access to the folder"
+        f" and its files, or work on a copy: cp -r {folder} COPY, then annot --project COPY ..."
+    )
+
+
+def _connect_read_only(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """A connection that cannot write ``path``, and whether it had to be opened ``immutable``.
+
+    ``mode=ro`` first: it reads through the WAL like any reader and sees commits
+    made meanwhile by writers in other processes. It needs the WAL index (the
+    ``-shm`` file, and a ``-wal``), which SQLite creates beside the database
+    when missing; a folder this user cannot write refuses to create them
+    (SQLITE_READONLY_DIRECTORY, or SQLITE_CANTOPEN). Then the file is opened
+    ``immutable=1``, which reads the main file alone, without locks or WAL, but
+    only when the ``-wal`` is missing or empty: every commit is then in the main
+    file, so what is read is exact (WAL-mode writers leave the main file alone
+    until a checkpoint, which needs a non-empty ``-wal``). Such a connection does
+    not see commits made after it opened: reopen the Store to see them. A
+    non-empty ``-wal`` holds commits ``immutable`` would silently skip: refused.
+    """
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn, False
+    except sqlite3.Error as exc:
+        conn.close()
+        name = getattr(exc, "sqlite_errorname", "")
+        if not (name.startswith("SQLITE_READONLY") or name == "SQLITE_CANTOPEN"):
+            raise
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"Cannot read store {path}: its last changes are still in {wal.name} (someone is writing it, or"
+                f" annot was stopped before closing it), and {path.parent} is not writable for {_user()}, so they"
+                " cannot be read safely; nothing was changed. Ask a user who can write the folder to close their"
+                " annot sessions or open the project once (annot ls), then retry."
+            ) from exc
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False), True
+
+
+def _unreadable(path: Path, exc: sqlite3.Error) -> StoreError:
+    """What an error met while checking an existing file means: bad header, unreadable, locked, or corrupted."""
+    message = str(exc)
+    if "not a database" in message:
+        return _corrupt(path, "not an SQLite database: bad file header")
+    if "unable to open" in message:
+        return StoreError(f"Cannot read store file {path}: {message}. Check that it is a readable file.")
+    if "locked" in message or "busy" in message:
+        return StoreError(
+            f"Store {path} stayed locked by another process for {BUSY_TIMEOUT_MS / 1000:g} s;"
+            " close other writers (notebook kernels, annot commands) and retry."
+        )
+    return _corrupt(path, message)
 
 
 def _check_existing(path: Path) -> None:
@@ -47,20 +138,12 @@ def _check_existing(path: Path) -> None:
         # creates the file on connect and writes it on the first commit).
         return
     try:
-        # mode=ro: a corrupted or newer file must not be modified by opening it.
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # Read-only: a corrupted or newer file must not be modified by opening it.
+        conn, _ = _connect_read_only(path)
     except sqlite3.Error as exc:
-        raise _corrupt(path, str(exc)) from exc
+        raise _unreadable(path, exc) from exc
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        try:
-            status = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            if "not a database" in str(exc):
-                raise _corrupt(path, "not an SQLite database: bad file header") from exc
-            if "unable to open" in str(exc):
-                raise StoreError(f"Cannot read store file {path}: {exc}. Check that it is a readable file.") from exc
-            raise
+        status = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if status != "ok":
             raise _corrupt(path, f"integrity check: {status}")
         has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
@@ -71,8 +154,8 @@ def _check_existing(path: Path) -> None:
             return
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         version = int(row[0]) if row else 0
-    except sqlite3.DatabaseError as exc:
-        raise _corrupt(path, str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from exc
     finally:
         conn.close()
     if version > SCHEMA_VERSION:
@@ -105,11 +188,26 @@ class Database:
     Every write runs in ``BEGIN IMMEDIATE ... COMMIT`` under WAL with
     ``synchronous=FULL``, so a write is on disk when its call returns and
     concurrent writers in other processes queue on SQLite's lock instead of
-    losing updates.
+    losing updates. A write opened inside another one is a savepoint of it: it
+    succeeds or fails alone, and is committed with the outermost one.
+
+    With ``read_only`` the file is opened so that nothing can write it (see
+    ``_connect_read_only``), and ``write()`` refuses before reaching SQLite.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._depth = 0  # nesting of write() on this connection: 0 outside, 1 in the transaction, 2+ in savepoints
+        self.writes = 0  # transactions committed through this connection (see revision)
+        self.immutable = False  # a read-only open of a folder nobody can write (see _connect_read_only)
+        if read_only:
+            self._open_read_only()
+            return
+        blocked = _not_writable(path.parent)
+        if blocked:  # before SQLite, whose own errors would call it "readonly database" or "unable to open"
+            raise _read_only_project(path, blocked)
         if path.exists():
             _check_existing(path)
         try:
@@ -119,41 +217,138 @@ class Database:
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
+            if "readonly" in str(exc) or getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+                raise _read_only_project(path, _not_writable(path.parent)) from exc
             raise StoreError(f"Cannot open store {path}: {exc}. Check the folder is writable.") from exc
-        self._lock = threading.RLock()
-        self.writes = 0  # transactions committed through this connection (see revision)
         with self.write() as conn:
-            row = conn.execute(
-                "SELECT value FROM meta WHERE key='schema_version'"
-                if conn.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
-                else "SELECT 0"
-            ).fetchone()
-            current = int(row[0]) if row else 0
+            current = self._version(conn)
             if current < SCHEMA_VERSION:
-                migrate(conn, current)
+                migrate(conn, current, project=path.parent)
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection) -> int:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+            return 0
+        row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _open_read_only(self) -> None:
+        path = self.path
+        if not path.exists():
+            raise StoreError(f"No annot project at {path.parent}; create one with: annot init {path.parent}")
+        _check_existing(path)
+        try:
+            self.conn, self.immutable = _connect_read_only(path)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            current = self._version(self.conn)
+        except sqlite3.Error as exc:
+            raise _unreadable(path, exc) from exc
+        if current < OLDEST_READABLE:
+            self.conn.close()
+            raise StoreError(
+                f"Store {path} has schema version {current}, too old for this annot to read without upgrading it"
+                f" to {SCHEMA_VERSION}, and it was opened read-only, so it cannot be upgraded; nothing was changed."
+                " Open it once with write access (any annot command run by a user who can write the folder,"
+                " e.g. annot ls), then retry."
+            )
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; committed (and fsynced) on exit, rolled back on error."""
+        """A write transaction; committed (and fsynced) on exit, rolled back on error.
+
+        Inside another ``write()`` it is a savepoint: on error only its own
+        changes are rolled back (the exception still propagates), and it is
+        committed with the outermost transaction.
+
+        Raises:
+            StoreError: the store is read-only, or SQLite failed (nothing was changed);
+                a text holding a lone surrogate cannot be stored.
+        """
+        if self.read_only:
+            blocked = _not_writable(self.path.parent)
+            if blocked:
+                raise _read_only_project(self.path, blocked)
+            raise StoreError(
+                f"Store {self.path} was opened read-only (read_only=True); nothing was changed."
+                f" To change it, open it for writing: Store({str(self.path.parent)!r})."
+            )
         with self._lock:
+            if self._depth:
+                with self._savepoint():
+                    yield self.conn
+                return
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise self._map(exc) from exc
+            self._depth = 1
             try:
                 yield self.conn
             except sqlite3.Error as exc:
                 self._rollback()
                 raise self._map(exc) from exc
+            except UnicodeEncodeError as exc:
+                self._rollback()
+                raise self._bad_text(exc) from exc
             except BaseException:
                 self._rollback()
                 raise
+            finally:
+                self._depth = 0
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()
                 raise self._map(exc) from exc
             self.writes += 1
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        name = f"w{self._depth}"
+        self._check_open_transaction()
+        try:
+            self.conn.execute(f"SAVEPOINT {name}")
+        except sqlite3.Error as exc:
+            raise self._map(exc) from exc
+        self._depth += 1
+        try:
+            yield
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+            if isinstance(exc, sqlite3.Error):
+                raise self._map(exc) from exc
+            if isinstance(exc, UnicodeEncodeError):
+                raise self._bad_text(exc) from exc
+            raise
+        finally:
+            self._depth -= 1
+        try:
+            self.conn.execute(f"RELEASE {name}")
+        except sqlite3.Error as exc:
+            raise self._map(exc) from exc
+
+    def _check_open_transaction(self) -> None:
+        # SQLite ends the whole transaction by itself after some errors (SQLITE_FULL,
+        # IOERR, BUSY, NOMEM): a caller that caught one inside must not go on
+        # writing, or its statements would each commit on their own.
+        if not self.conn.in_transaction:
+            raise StoreError(
+                f"Store {self.path}: the transaction was rolled back by SQLite after an earlier error;"
+                " nothing of it was changed. Retry the whole operation."
+            )
+
+    def _bad_text(self, exc: UnicodeEncodeError, *, write: bool = True) -> StoreError:
+        # SQLite takes UTF-8, which a lone surrogate has no encoding in: the one place every
+        # value passes through on its way in, whichever API it came from (names, engine output...).
+        problem = lone_surrogate(exc.object) if isinstance(exc.object, str) else None
+        what = "refused the write" if write else "cannot look up a value"
+        return StoreError(
+            f"Store {self.path} {what}: {problem or exc}, which is not Unicode text; nothing was changed."
+            " Such text comes from a \\udXXXX escape in JSON or a file name that is not UTF-8: fix it there."
+        )
 
     def revision(self) -> tuple[int, int]:
         """A value that changes whenever anyone commits to the file.
@@ -179,11 +374,22 @@ class Database:
     def read(self) -> Iterator[sqlite3.Connection]:
         """A consistent read snapshot (a deferred transaction)."""
         with self._lock:
+            if self._depth:  # inside this connection's write transaction: read what it sees
+                self._check_open_transaction()
+                try:
+                    yield self.conn
+                except sqlite3.Error as exc:
+                    raise self._map(exc) from exc
+                except UnicodeEncodeError as exc:
+                    raise self._bad_text(exc, write=False) from exc
+                return
             try:
                 self.conn.execute("BEGIN")
                 yield self.conn
             except sqlite3.Error as exc:
                 raise self._map(exc) from exc
+            except UnicodeEncodeError as exc:
+                raise self._bad_text(exc, write=False) from exc
             finally:
                 self._end_read()
 
@@ -212,6 +418,9 @@ class Database:
             )
         if isinstance(exc, sqlite3.IntegrityError):
             return StoreError(f"Store {self.path} refused the write ({message}); nothing was changed.")
+        if "readonly" in message or getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+            # A read-only file or folder, not a damaged one: never advise restoring a backup.
+            return _read_only_project(self.path, _not_writable(self.path.parent))
         if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in message or "not a database" in message):
             return _corrupt(self.path, message)
         return StoreError(f"Store {self.path}: database error ({message}); nothing was changed.")

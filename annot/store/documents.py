@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annot.errors import NotFound, SpanError
-from annot.model import Document, Sentence, Span, to_timestamp, utcnow
+from annot.errors import CorpusError, NotFound, SpanError
+from annot.model import Document, Sentence, Span, lone_surrogate, source_key, to_timestamp, utcnow
 from annot.store import frames
 from annot.store.reanchor import keep_references_together, reanchor
 from annot.store.rows import DOC_COLS, SPAN_COLS, to_doc, to_span
@@ -47,6 +48,7 @@ class DocumentsMixin:
     """The document half of ``Store``: versions, sentences, re-anchoring (see ``Store``)."""
 
     path: Path
+    home: Path
     schema: LabelSchema
     _db: Database
 
@@ -55,16 +57,34 @@ class DocumentsMixin:
         def _write_span(self, conn: sqlite3.Connection, after: Span, op: str, before: Span | None, annotator: str,
                         *, record_undo: bool = True) -> None: ...  # fmt: skip
 
-    def add_document(self, doc: Document, sentences: Sequence[Sentence]) -> AddResult:
+    def add_document(self, doc: Document, sentences: Sequence[Sentence], *, aliases: Sequence[str] = ()) -> AddResult:
         """Store a document and its sentences; a new text under a known key is a new version.
+
+        Args:
+            doc: the document.
+            sentences: its sentences (offsets must slice ``doc.text``).
+            aliases: other keys the same document may be stored under, by an older
+                annot (the absolute path of its file). When no current document has
+                ``doc.key`` but one has an alias, that document, its older versions
+                and its links are renamed to ``doc.key`` first (its source becomes
+                ``doc.source``), so the file keeps its identity.
 
         Raises:
             SpanError: a sentence's offsets do not slice the document text.
+            CorpusError: a field holds text that cannot be stored (a lone UTF-16 surrogate).
         """
+        for name in ("key", "title", "lang", "text", "source"):
+            problem = lone_surrogate(getattr(doc, name), f"its {name}")
+            if problem:
+                raise CorpusError(
+                    f"Document {doc.id}: {problem}, which is not Unicode text and cannot be stored;"
+                    " fix the input (a \\udXXXX escape in JSON, or a file name that is not UTF-8)."
+                )
         for sent in sentences:
             if sent.doc_id != doc.id or doc.text[sent.start : sent.end] != sent.text:
                 raise SpanError(f"Sentence {sent.index} of {doc.id} does not slice the document text.")
         with self._db.write() as conn:
+            self._adopt_alias(conn, doc, aliases)
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
                 return AddResult(doc.id, "unchanged")
             prev = conn.execute(
@@ -83,6 +103,19 @@ class DocumentsMixin:
                 return AddResult(doc.id, "added")
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc.id, prev[0]))
             return self._move_spans(conn, to_doc(prev), doc)
+
+    @staticmethod
+    def _adopt_alias(conn: sqlite3.Connection, doc: Document, aliases: Sequence[str]) -> None:
+        """Rename the document stored under one of ``aliases`` to ``doc.key`` (see ``add_document``)."""
+        current = "SELECT 1 FROM documents WHERE key = ? AND superseded_by IS NULL"
+        if not aliases or conn.execute(current, (doc.key,)).fetchone():
+            return
+        for alias in aliases:
+            if alias != doc.key and conn.execute(current, (alias,)).fetchone():
+                conn.execute("UPDATE documents SET key = ?, source = ? WHERE key = ?", (doc.key, doc.source, alias))
+                conn.execute("UPDATE links SET key_a = ? WHERE key_a = ?", (doc.key, alias))
+                conn.execute("UPDATE links SET key_b = ? WHERE key_b = ?", (doc.key, alias))
+                return
 
     def _move_spans(self, conn: sqlite3.Connection, old: Document, new: Document) -> AddResult:
         rows = conn.execute(f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND deleted = 0", (old.id,)).fetchall()
@@ -149,6 +182,10 @@ class DocumentsMixin:
             "SELECT id FROM documents WHERE superseded_by IS NULL AND (key = ? OR source = ? OR id LIKE ? ESCAPE '\\')",
             (ref, ref, ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
         ).fetchall()
+        if not rows and os.path.exists(ref):
+            # A path to an ingested file, from wherever it is run: its key is the portable name.
+            key = source_key(ref, home=self.home)
+            rows = conn.execute("SELECT id FROM documents WHERE superseded_by IS NULL AND key = ?", (key,)).fetchall()
         if len(rows) == 1:
             return rows[0][0]
         ids = [r[0] for r in rows]

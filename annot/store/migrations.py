@@ -2,13 +2,69 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+from annot.model import source_key
 
-# Each entry brings the file from version i to i + 1. Never edit a released
-# entry: add a new one, so stores written by older annot versions upgrade.
-MIGRATIONS: tuple[str, ...] = (
+__all__ = ["MIGRATIONS", "OLDEST_READABLE", "SCHEMA_VERSION", "migrate"]
+
+_LINE_KEY = re.compile(r"^(.+\.jsonl):(\d+)$")  # "FILE:LINE", the key of a JSONL record without an id
+
+
+def _portable(value: str, home: Path) -> str:
+    """``value`` with an absolute path inside ``home`` made relative (``model.source_key``), else unchanged."""
+    if not os.path.isabs(value):
+        return value
+    line = _LINE_KEY.match(value)
+    if line:
+        return f"{_portable(line.group(1), home)}:{line.group(2)}"
+    return source_key(value, home=home)
+
+
+def portable_keys(conn: sqlite3.Connection, project: Path) -> None:
+    """4: keys and sources that are absolute paths inside the project folder's parent become relative.
+
+    annot before version 4 keyed an ingested file by its absolute path, which
+    every export then shared. The rule of ``model.source_key`` names it from the
+    project folder's parent instead (``corpus/a.en.txt``), the way ingest now
+    does, so re-ingesting the file keeps its identity. Every version of a
+    document follows its key, and so do the links (stored by key); a file's
+    source becomes its key, as ingest writes it. Paths outside the project's
+    parent stay as they are: ingest renames them when it meets the file again
+    (``Store.add_document(aliases=...)``). A key whose new name is already taken
+    by another document is left alone rather than merging two documents.
+    """
+    home = project.parent
+    rows = conn.execute("SELECT DISTINCT key FROM documents").fetchall()
+    taken = {key for (key,) in rows}
+    for (key,) in rows:
+        new = _portable(key, home)
+        if new == key or new in taken:
+            continue
+        taken.add(new)
+        conn.execute(
+            "UPDATE documents SET key = ?1, source = CASE WHEN source = ?2 OR source NOT LIKE '%://%' THEN ?1"
+            " ELSE source END WHERE key = ?2",
+            (new, key),
+        )
+        conn.execute("UPDATE links SET key_a = ? WHERE key_a = ?", (new, key))
+        conn.execute("UPDATE links SET key_b = ? WHERE key_b = ?", (new, key))
+    # Sources given as absolute paths under keys that are not paths (a JSONL record's id).
+    for (source,) in conn.execute("SELECT DISTINCT source FROM documents WHERE source LIKE '/%'").fetchall():
+        new = _portable(source, home)
+        if new != source:
+            conn.execute("UPDATE documents SET source = ? WHERE source = ?", (new, source))
+
+
+# Each entry brings the file from version i to i + 1: SQL statements, or a
+# function of the connection and the project folder for changes that need
+# Python. Never edit a released entry: add a new one, so stores written by
+# older annot versions upgrade.
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE documents (
@@ -126,21 +182,37 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source_hash, signature)
     ) WITHOUT ROWID;
     """,
+    # 4: no absolute paths in keys and sources (see portable_keys).
+    portable_keys,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# The oldest version whose tables this annot reads as they are: a store opened
+# read-only cannot be migrated, and 4 changed values, not tables. Raise it with
+# any migration that changes a table or what a column means.
+OLDEST_READABLE = 3
 
-def migrate(conn: sqlite3.Connection, current: int) -> int:
+
+def migrate(conn: sqlite3.Connection, current: int, *, project: Path) -> int:
     """Apply the migrations after ``current`` inside the caller's transaction.
+
+    Args:
+        conn: the store's connection, in a write transaction.
+        current: the file's schema version.
+        project: the project folder holding the file.
 
     Returns:
         The schema version the file now has.
     """
     for version in range(current, SCHEMA_VERSION):
-        for statement in MIGRATIONS[version].split(";"):
-            if statement.strip():
-                conn.execute(statement)
+        step = MIGRATIONS[version]
+        if callable(step):
+            step(conn, project)
+        else:
+            for statement in step.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
         conn.execute(
             "INSERT INTO meta(key, value) VALUES('schema_version', ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -13,6 +13,7 @@ import pytest
 
 from annot.compare.report import corpus_table, to_csv_frame, to_report_html, write_report
 from annot.compare.side_by_side import side_by_side_html
+from annot.errors import OutputError
 from tests.compare.handmade import REFERENCES, SOURCES, TRANSLATIONS, handmade_corpus, handmade_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,10 +130,21 @@ def test_write_report_failure_leaves_the_old_file(tmp_path: Path, monkeypatch: p
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"Cannot write .*compare.html: disk full \(.*compare.html is unchanged\)"):
         write_report(frame, handmade_corpus(frame), out)
     assert out.read_text("utf-8") == "old report"
     assert [p.name for p in tmp_path.iterdir()] == ["compare.html"]
+
+
+def test_write_report_onto_a_folder_is_one_output_error_and_replaces_neither_file(tmp_path: Path):
+    frame = handmade_frame()
+    (tmp_path / "reports").mkdir()
+    csv = tmp_path / "r.csv"
+    csv.write_text("old table", "utf-8")
+    with pytest.raises(OutputError, match=r"Cannot write .*reports: it is a folder, not a file"):
+        write_report(frame, handmade_corpus(frame), tmp_path / "reports", out_csv=csv)
+    assert csv.read_text("utf-8") == "old table"  # checked before either file is written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "reports"]
 
 
 def test_write_report_refuses_one_path_for_both(tmp_path: Path):

@@ -74,9 +74,10 @@ def seed_spans(doc: Document) -> list[Span]:
 
 def build_seed_store(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     """The seed article ingested with a fixed ingested_at, plus the fixed spans."""
-    monkeypatch.chdir(ROOT)  # a relative path keeps key and source machine-independent
+    monkeypatch.chdir(ROOT)  # without a store, keys and sources are named from the current folder
     (doc,) = ingest(SEED_REL).documents
-    doc = replace(doc, key=SEED_REL, ingested_at=T0 - timedelta(days=1))  # key: the absolute path otherwise
+    assert doc.key == doc.source == SEED_REL  # never an absolute path: the golden files hold no machine's paths
+    doc = replace(doc, ingested_at=T0 - timedelta(days=1))
     store = open_project(folder, annotator="tester")
     store.add_document(doc, segment(doc))
     store.add_spans(seed_spans(doc))

@@ -154,8 +154,8 @@ def test_import_links_to_a_document_already_in_the_store(linked, tmp_path):
     (tmp_path / "en.jsonl").write_text(lines[1], "utf-8")
     with open_project(tmp_path / "copy") as copy:
         with pytest.raises(FormatError, match="neither in the file nor in the store"):
-            import_jsonl(copy, tmp_path / "en.jsonl")  # the English went in; its link could not
-        assert copy.links() == []
+            import_jsonl(copy, tmp_path / "en.jsonl")  # its link cannot be made: nothing goes in
+        assert copy.links() == [] and copy.counts()["documents"] == 0
         import_jsonl(copy, tmp_path / "es.jsonl")
         import_jsonl(copy, tmp_path / "en.jsonl")
         assert copy.links() == store.links()

@@ -66,6 +66,12 @@ def setup(store, doc, add):
     return {"doc": doc, "live": live.id, "gone": gone.id, "new_doc": new_doc, "es": es, "fr": fr}
 
 
+def _two_writes_in_one_transaction(store: Store, ids: dict[str, Any]) -> None:
+    with store.transaction():
+        store.update_span(ids["live"], status="pending")
+        store.add_span(ids["doc"].id, 0, 6, "ACTOR")
+
+
 WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "add_document": lambda s, ids: s.add_document(*ids["new_doc"]),
     "add_span": lambda s, ids: s.add_span(ids["doc"].id, 0, 6, "ACTOR"),
@@ -85,6 +91,7 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "unlink": lambda s, ids: s.unlink(ids["doc"].id, ids["es"]),
     "set_alignment": lambda s, ids: s.set_alignment(ids["doc"].id, ids["es"], [((0,), (0,))]),
     "edit_alignment": lambda s, ids: s.edit_alignment(ids["doc"].id, ids["es"], [2], [1, 2]),
+    "transaction": _two_writes_in_one_transaction,
 }
 READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "document": lambda s, ids: s.document(ids["doc"].id),
