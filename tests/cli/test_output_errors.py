@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from annot.cli import app
-from tests.cli.unprivileged import AS_ROOT, NOBODY, run_unprivileged, shared_folder, unprivileged_uid
+from tests.cli.unprivileged import check_bound_by_permissions, run_unprivileged, shared_folder
 
 runner = CliRunner()
 
@@ -41,9 +41,8 @@ def test_cli_export_into_a_folder_the_user_cannot_write_is_one_line_and_exit_2(s
             path.chmod(0o666)
         locked = shared / "locked"
         locked.mkdir()
-        locked.chmod(0o555)  # nobody (or this user, when not root) cannot create files in it
-        if AS_ROOT:
-            assert unprivileged_uid(shared) == NOBODY
+        locked.chmod(0o555)  # the unprivileged runner cannot create files in it
+        check_bound_by_permissions(shared)
         result = run_unprivileged(project, "export", "--out", str(locked / "corpus.jsonl"), home=shared)
         assert result.returncode == 2, (result.stdout, result.stderr)
         line = _one_line_error(result.stderr)

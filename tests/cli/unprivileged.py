@@ -1,10 +1,13 @@
-"""Running the annot CLI as a user who cannot write a folder, for real, also when the tests run as root.
+"""Running the annot CLI as a user whom file permissions bind, for real, also when the tests run as root.
 
-Root writes through mode 555, so ``chmod`` alone tests nothing there: as root,
-the command runs as ``nobody`` (``setpriv``, else ``runuser``), on folders made
-world-readable under a directory ``nobody`` can traverse. As any other user,
-``chmod`` is enough and the command runs as that user. A missing tool fails the
-test: it is never skipped.
+Root writes through mode 555, so ``chmod`` alone tests nothing there. As root,
+the files are given to another user (nobody) and the command keeps uid 0 but
+runs without the capabilities that bypass file permissions (``setpriv
+--bounding-set=-dac_override,-dac_read_search,-fowner``): to the kernel it is
+then a user facing someone else's read-only folder. The same interpreter and virtualenv
+run, wherever they are (a different user might not be allowed into the folder
+that holds them). As any other user, ``chmod`` is enough. A missing ``setpriv``
+fails the test: it is never skipped.
 """
 
 from __future__ import annotations
@@ -20,25 +23,25 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["make_read_only", "run_python_unprivileged", "run_unprivileged", "shared_folder", "unprivileged_uid"]
+__all__ = ["check_bound_by_permissions", "give_away", "make_read_only", "run_python_unprivileged", "run_unprivileged",
+           "shared_folder"]  # fmt: skip
 
-NOBODY = 65534
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+NOBODY = 65534
+_BYPASS = "-dac_override,-dac_read_search,-fowner"
 
 
 def _prefix() -> list[str]:
     if not AS_ROOT:
         return []
-    if shutil.which("setpriv"):
-        return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    if shutil.which("runuser"):
-        return ["runuser", "-u", "nobody", "--"]
-    pytest.fail("running as root, but neither setpriv nor runuser is installed to run as an unprivileged user")
+    if not shutil.which("setpriv"):
+        pytest.fail("running as root, but setpriv (util-linux) is not installed to drop the permission bypass")
+    return ["setpriv", f"--bounding-set={_BYPASS}", "--"]
 
 
 @contextmanager
 def shared_folder() -> Iterator[Path]:
-    """A fresh folder under the system temp dir that every user can traverse and read (0755)."""
+    """A fresh folder under the system temp dir (0755)."""
     folder = Path(tempfile.mkdtemp(prefix="annot-unprivileged-"))
     folder.chmod(0o755)
     try:
@@ -50,16 +53,23 @@ def shared_folder() -> Iterator[Path]:
         shutil.rmtree(folder)
 
 
+def give_away(*paths: Path) -> None:
+    """Make ``paths`` someone else's (nobody's) when the tests run as root, as files shared by a colleague are."""
+    if AS_ROOT:
+        for path in paths:
+            os.chown(path, NOBODY, NOBODY)
+
+
 def make_read_only(project: Path) -> None:
-    """Folder 555 and files 444: readable by everyone, writable by no one but root."""
+    """Folder 555 and files 444, owned by someone else: readable by everyone, writable by no one else."""
     for path in project.rglob("*"):
         path.chmod(0o444 if path.is_file() else 0o555)
     project.chmod(0o555)
+    give_away(project, *project.rglob("*"))
 
 
 def run_python_unprivileged(code: str, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """``python -c CODE ARGS...`` as a user who owns none of the test's files (nobody when root)."""
-    # The interpreter is run directly: nobody may lack access to a wrapper's path (env, a console script).
+    """``python -c CODE ARGS...`` bound by file permissions (without root's bypass when root)."""
     cmd = [*_prefix(), sys.executable, "-c", code, *args]
     env = {**os.environ, "HOME": str(home), "ANNOT_ANNOTATOR": "reader", "COLUMNS": "200"}
     env.pop("ANNOT_PROJECT", None)
@@ -67,20 +77,22 @@ def run_python_unprivileged(code: str, *args: str, home: Path) -> subprocess.Com
 
 
 def run_unprivileged(project: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """``annot --project PROJECT ARGS...`` as a user who owns none of the test's files (nobody when root)."""
+    """``annot --project PROJECT ARGS...`` bound by file permissions (see ``run_python_unprivileged``)."""
     return run_python_unprivileged("from annot.cli import main; main()", "--project", str(project), *args, home=home)
 
 
-def unprivileged_uid(home: Path) -> int:
-    """The user id the commands above run as (to check that it is not root).
-
-    Fails the test, with the reason, when that user cannot run this interpreter
-    and import annot (a virtualenv under a home folder only root may enter).
-    """
-    result = run_python_unprivileged("import os, annot; print(os.geteuid())", home=home)
-    if result.returncode != 0:
-        pytest.fail(
-            f"cannot run {sys.executable} with annot as an unprivileged user: {result.stderr.strip()[-500:]}"
-            " (the interpreter, the virtualenv and the repository must be readable by everyone)"
-        )
-    return int(result.stdout)
+def check_bound_by_permissions(home: Path) -> None:
+    """Fail the test unless the commands above really cannot write into a 0555 folder (as root could)."""
+    probe = home / "probe"
+    probe.mkdir(mode=0o555)
+    probe.chmod(0o555)
+    try:
+        result = run_python_unprivileged(
+            "import sys\ntry:\n    open(sys.argv[1] + '/x', 'w')\nexcept PermissionError:\n    print('refused')",
+            str(probe), home=home,
+        )  # fmt: skip
+    finally:
+        probe.chmod(0o755)
+        shutil.rmtree(probe)
+    if result.returncode != 0 or result.stdout.strip() != "refused":
+        pytest.fail(f"the unprivileged runner can write into a 0555 folder: {result.stdout} {result.stderr}")
