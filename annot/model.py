@@ -15,22 +15,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 __all__ = [
     "ANCHORS",
     "BEAD_ORIGINS",
     "Bead",
     "Document",
+    "HUMAN_TRANSLATION",
     "Link",
     "Origin",
     "Sentence",
     "Span",
     "Status",
+    "TRANSLATION",
     "Translation",
     "document_id",
+    "format_sentences",
     "lone_surrogate",
     "normalize_text",
+    "reference_label",
     "slugify",
     "source_key",
     "text_hash",
@@ -320,7 +325,7 @@ class Translation:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """Two documents that tell the same article in two languages (a human translation).
+    """Two documents that tell the same article in two languages.
 
     A link joins two documents across their versions: the store keeps it by
     document key, and ``doc_a``/``doc_b`` are the ids of the current versions.
@@ -328,7 +333,10 @@ class Link:
     Attributes:
         doc_a: id of the current version of the first document (as linked).
         doc_b: id of the current version of the second document.
-        kind: what the link means; ``translation``: one is a translation of the other.
+        kind: what the link means: ``translation`` (one is a version of the other
+            in another language, by whom nobody said: shown as a *reference*) or
+            ``human_translation`` (a person translated it, as its user said:
+            ``annot link --human``); other one-line names are kept as given.
         created_at: when the link was made (UTC).
     """
 
@@ -336,6 +344,45 @@ class Link:
     doc_b: str
     kind: str
     created_at: datetime
+
+    @property
+    def human(self) -> bool:
+        """Whether the user marked the other document as a human translation."""
+        return self.kind == HUMAN_TRANSLATION
+
+    @property
+    def label(self) -> str:
+        """What people are shown for the linked version: ``human translation`` or ``reference``."""
+        return reference_label(self.human)
+
+
+def format_sentences(indexes: Iterable[int]) -> str:
+    """Sentence numbers as people read them: ``3-7, 9`` for 3, 4, 5, 6, 7, 9; ``12`` for 12.
+
+    The rule for every number annot shows or takes from people (the CLI, the
+    report, the annotator, error messages): a sentence's number is its index,
+    counted from 0, the same as the ``index`` column of the DataFrames and the
+    JSONL, so what you read on screen is what you type back.
+    """
+    ordered = sorted(set(indexes))
+    parts, start = [], None
+    for i, value in enumerate(ordered):
+        if start is None:
+            start = value
+        if i + 1 == len(ordered) or ordered[i + 1] != value + 1:
+            parts.append(f"{start}-{value}" if value != start else str(value))
+            start = None
+    return ", ".join(parts)
+
+
+#: Link kinds: a version in another language (a *reference*), and one the user marked as made by a person.
+TRANSLATION = "translation"
+HUMAN_TRANSLATION = "human_translation"
+
+
+def reference_label(human: bool) -> str:
+    """The one name people read for a linked version: ``human translation`` when marked so, else ``reference``."""
+    return "human translation" if human else "reference"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from annot.errors import CorpusError, EngineError
 from annot.ingest import find_files_named, read_file
-from annot.model import Document, Sentence, Translation, source_key
+from annot.model import Document, Sentence, Translation, format_sentences, source_key
 from annot.progress import Progress, resolve_progress
 from annot.segment import segment
 from annot.store import AddResult, Store
@@ -242,7 +242,7 @@ def translate(
             done += len(todo)
     report.seconds = time.perf_counter() - started
     if report.failures:
-        lines = [f"{r.engine} on {r.doc_id}: sentences {_ranges(r.failed)} failed ({r.error})" for r in report.failures]
+        lines = [f"{r.engine} on {r.doc_id}: sentences {format_sentences(r.failed)} failed ({r.error})" for r in report.failures]
         error = EngineError("; ".join(lines) + ". Translations made before the failure are stored; run again to retry.")
         error.report = report  # type: ignore[attr-defined]
         raise error
@@ -347,14 +347,3 @@ def _translate_one(
         run.error = str(exc)
     return run
 
-
-def _ranges(indices: list[int]) -> str:
-    """``3-7, 9`` for [3, 4, 5, 6, 7, 9]."""
-    parts, start = [], None
-    for i, value in enumerate(indices):
-        if start is None:
-            start = value
-        if i + 1 == len(indices) or indices[i + 1] != value + 1:
-            parts.append(f"{start}-{value}" if value != start else str(value))
-            start = None
-    return ", ".join(parts)

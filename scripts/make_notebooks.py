@@ -158,11 +158,12 @@ COMPARE = [
     new_markdown_cell(
         "# Compare translations\n\n"
         "Opens the project (the `ANNOT_PROJECT` folder, or `../project`), ingests the articles in `../corpus/` "
-        "(`ANNOT_CORPUS`), links the seed article with its hand-written Spanish version and aligns their "
-        "sentences. Then every installed engine translates the article into Spanish and is scored against that "
-        "human translation: corpus scores with confidence intervals, the sentences the engines disagree on most "
+        "(`ANNOT_CORPUS`), links the seed article with its Spanish version and aligns their sentences. That "
+        "version was written by hand for annot's tests, not published by anyone (see `corpus/README.md`), so it "
+        "is linked as a *reference*, not as a human translation. Then every installed engine translates the "
+        "article into Spanish and is scored against that reference: corpus scores with confidence intervals, the sentences the engines disagree on most "
         "with their words that differ, numbers and names that got lost, two plots. Then Portuguese, which has no "
-        "human translation: the engines are scored by round trip and by agreement with each other.\n\n"
+        "reference: the engines are scored by round trip and by agreement with each other.\n\n"
         "Every installed engine is used (on a fresh machine argos, bergamot and Apertium; argos and bergamot "
         "reach Spanish through Portuguese and Apertium's pt->es, shown as `argos+apertium`). On a fresh project "
         "the whole notebook runs in well under two minutes on two cores; translations and back-translations are "
@@ -217,7 +218,7 @@ COMPARE = [
         'beads[beads["kind"] != "1-1"]'
     ),
     new_markdown_cell(
-        "## Spanish: every engine against the human translation\n\n"
+        "## Spanish: every engine against the reference\n\n"
         "Corpus chrF, BLEU and TER with their 95% confidence intervals (sacrebleu's bootstrap), agreement "
         "between engines, round trip, and the share of sentences whose numbers came through:"
     ),
@@ -230,7 +231,7 @@ COMPARE = [
     ),
     new_markdown_cell(
         "### Side by side, most disputed first\n\n"
-        "Each engine's Spanish with the words that differ from the human translation: ~~struck~~ only in the "
+        "Each engine's Spanish with the words that differ from the reference: ~~struck~~ only in the "
         "reference, underlined only in the translation. Red flags mark numbers that changed (9,000 = 9.000 "
         "counts as kept) and names of tagged actors that a translation lost (tag actors in `annotate.ipynb` "
         "to see those). `view(frame, engine=..., flag=...)` filters by engine and by flag (`\"numbers\"`, "
@@ -256,7 +257,7 @@ COMPARE = [
     new_markdown_cell("### Sentence scores per engine, and along the article"),
     new_code_cell("display(plot_score_distribution(es))\ndisplay(plot_scores_along(es))"),
     new_markdown_cell(
-        "## Portuguese: no human translation\n\n"
+        "## Portuguese: no reference\n\n"
         "Without a reference each engine is scored by its **round trip** (its Portuguese translated back into "
         "English by the same engine, chrF against the English source) and by its **agreement** with the other "
         "engines (mean chrF against their Portuguese). Differences are shown against the first engine."

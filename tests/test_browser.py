@@ -24,5 +24,5 @@ def test_browser_runs_the_annotation_notebook_and_shows_translations(tmp_path: P
     assert out.stat().st_size > 20_000
     assert "Alleged Ukrainian attack" in text and "14 sentences" in text
     assert "translated" in text and "bergamot" in text and "argos" in text and "apertium" in text
-    assert "sentence 1 of 14" in text  # the annotator widget rendered, with its position line
+    assert "sentence 0 · 14 sentences" in text  # the annotator widget rendered, with its position line
     assert "Traceback" not in text and "Error" not in text

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.compare.align import Reference, references
 from annot.errors import NotFound, SpanError
-from annot.model import Sentence, Span, Translation
+from annot.model import Sentence, Span, Translation, format_sentences
 from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
 
 if TYPE_CHECKING:
@@ -140,9 +140,14 @@ class AnnotationSession:
         return len(self._spans_by_sentence())
 
     def position_line(self) -> str:
-        """Where the annotator is, for people: ``sentence 5 of 14 · 9 annotated``."""
-        current = self._index + 1 if self.sentences else 0
-        return f"sentence {current} of {len(self.sentences)} · {self.annotated_count()} annotated"
+        """Where the annotator is, for people: ``sentence 4 · 14 sentences · 9 annotated``.
+
+        Sentence numbers count from 0, as everywhere annot shows them (``model.format_sentences``).
+        """
+        if not self.sentences:
+            return f"no sentences · {self.annotated_count()} annotated"
+        return (f"sentence {format_sentences([self._index])} · {len(self.sentences)} sentences"
+                f" · {self.annotated_count()} annotated")  # fmt: skip
 
     # -- what the browser shows ----------------------------------------------
 
@@ -463,7 +468,7 @@ class AnnotationSession:
         return {label.key: label.name for label in self.store.schema.labels.values() if label.key}
 
     def reference(self, target: str) -> Reference | None:
-        """The human translation into ``target`` of the current sentence, if one is linked and aligned.
+        """The linked version in ``target`` of the current sentence (a reference, or a human translation), if aligned.
 
         A document in ``target`` linked to this one (``annot link``) gives, through
         its sentence alignment, the sentences matching the current one; a bead of

@@ -68,7 +68,8 @@ def compare(
         None,
         "--reference",
         "-r",
-        help="A human translation of DOC into --to to score against (linked and aligned first if it is not)."
+        help="A version of DOC in --to to score against (linked and aligned first if it is not); mark it as a"
+        " human translation with: annot link DOC REF --human"
         " Default: the one already linked, if any.",
     ),
     engine: list[str] = typer.Option(
@@ -124,7 +125,8 @@ def compare(
     reference_doc = frame.attrs.get("reference_doc")
     typer.echo(
         f"{document.id} in {to}: {len(frame)} sentences, {len(frame.attrs.get('engines', []))} engines, "
-        + (f"reference {reference_doc}" if reference_doc else "no reference (round trip and agreement)")
+        + (f"{frame.attrs.get('reference_label', 'reference')} {reference_doc}" if reference_doc
+           else "no reference (round trip and agreement)")
     )
     _print_scores(corpus_table(corpus))
     typer.echo(f"Wrote {files.html}")

@@ -28,6 +28,11 @@ def link(
         help="Engine or route name (argos+apertium) that translates B into A's language (see annot engines);"
         " default: the best installed route.",
     ),
+    human: bool = typer.Option(
+        None, "--human/--not-human",
+        help="B is a human translation of A (a person translated it), or not (a reference of unknown making);"
+        " default: keep what the link says (a new link is a reference).",
+    ),
 ) -> None:
     """Link two documents and align their sentences (1-1, 1-2, 2-1, 2-2, unaligned).
 
@@ -41,10 +46,11 @@ def link(
     from annot.store.links import bead_text
 
     with fail_on_errors(ctx), open_store(ctx) as store, progress_bar("translating B") as progress:
-        report = link_documents(store, doc_a, doc_b, engine=engine, progress=progress)
+        report = link_documents(store, doc_a, doc_b, engine=engine, human=human, progress=progress)
         a_texts = [s.text for s in store.get_sentences(report.doc_a)]
         b_texts = [s.text for s in store.get_sentences(report.doc_b)]
-    typer.echo(f"Linked {report.doc_a} (A) and {report.doc_b} (B)")
+    kind = "human translation" if report.human else "reference"
+    typer.echo(f"Linked {report.doc_a} (A) and {report.doc_b} (B), a {kind}")
     typer.echo(report.summary())
     lowest = report.lowest()
     if lowest:

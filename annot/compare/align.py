@@ -14,8 +14,8 @@ Bleualign on PyPI is a 2016 release, and the maintained Python aligners
 
 ``link_documents`` joins the stages for two stored documents (link, translate B
 into A's language with the store's cache, align, store the beads) and
-``references`` reads a stored alignment back as the human reference of each of
-A's sentences.
+``references`` reads a stored alignment back as the reference of each of A's
+sentences (a human translation when the link is marked so).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from annot.compare.metrics import Grams, char_ngrams, chrf_both_ways, chrf_of_ngrams
 from annot.errors import AlignmentError, ModelNotInstalled
-from annot.model import Bead, Document
+from annot.model import HUMAN_TRANSLATION, TRANSLATION, Bead, Document, reference_label
 from annot.store.links import edit_beads
 from annot.translate import best_route, choose_route
 
@@ -220,19 +220,27 @@ def align(
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """The human reference of one of A's beads: B's side of it, in B's language.
+    """The reference of one of A's beads: B's side of it, in B's language.
 
     Attributes:
         text: B's sentences of the bead, joined with a space.
         doc_id: B's id (the version aligned).
         a: A's sentence indexes of the bead.
         b: B's sentence indexes of the bead.
+        human: the link says B is a human translation (``annot link --human``);
+            else B is a reference of unknown making.
     """
 
     text: str
     doc_id: str
     a: tuple[int, ...]
     b: tuple[int, ...]
+    human: bool = False
+
+    @property
+    def label(self) -> str:
+        """``human translation`` or ``reference``: what people are shown."""
+        return reference_label(self.human)
 
 
 @dataclass(slots=True)
@@ -245,6 +253,7 @@ class AlignmentReport:
         beads: the stored alignment.
         method: ``chrf`` (B machine-translated into A's language) or ``length``.
         engine: the engine that translated B (``None`` with ``length``).
+        human: B is marked as a human translation of A (the link's kind).
         route: its route, ``es>en`` or ``pt>es>en``.
         note: why the alignment fell back to lengths, if it did.
         kept_manual: manual beads of the previous alignment carried over.
@@ -257,6 +266,7 @@ class AlignmentReport:
     beads: list[Bead] = field(default_factory=list)
     method: str = "chrf"
     engine: str | None = None
+    human: bool = False
     route: str | None = None
     note: str = ""
     kept_manual: int = 0
@@ -335,8 +345,9 @@ def _carry_manual(
 
 
 def link_documents(
-    store: Store, doc_a: str, doc_b: str, *, engine: str | None = None, progress: Progress | bool | None = None
-) -> AlignmentReport:
+    store: Store, doc_a: str, doc_b: str, *, engine: str | None = None, human: bool | None = None,
+    progress: Progress | bool | None = None,
+) -> AlignmentReport:  # fmt: skip
     """Link two documents, align their sentences and store the alignment.
 
     B's sentences are translated into A's language with ``annot.pipeline.translate``
@@ -353,6 +364,9 @@ def link_documents(
         doc_b: document B, its translation in another language.
         engine: the engine or route name to translate B with, as annot prints it
             (``apertium``, ``argos+apertium``); default: the best route.
+        human: ``True`` marks B as a human translation of A (a person translated
+            it; shown as "human translation"), ``False`` as a plain reference;
+            ``None`` keeps what an existing link says (a new link is a reference).
         progress: ``True`` for a progress bar, or ``progress(done, total, what)`` while translating.
 
     Returns:
@@ -378,9 +392,10 @@ def link_documents(
         if engine is not None:
             raise
         route, note = None, f"{exc} B was aligned by length only."
-    store.link(a.id, b.id)
+    kind = None if human is None else HUMAN_TRANSLATION if human else TRANSLATION
+    link = store.link(a.id, b.id, kind)
     sents_a, sents_b = store.get_sentences(a), store.get_sentences(b)
-    report = AlignmentReport(a.id, b.id, note=note)
+    report = AlignmentReport(a.id, b.id, note=note, human=link.human)
     if route is None:
         report.method, b_texts = "length", [s.text for s in sents_b]
     else:
@@ -402,7 +417,7 @@ def link_documents(
 
 
 def references(store: Store, doc_id: str, target: str) -> dict[int, Reference]:
-    """The human reference in ``target`` of each of A's aligned sentences.
+    """The reference in ``target`` of each of A's aligned sentences (a human translation when the link says so).
 
     The linked document in ``target`` (the newest link when several) and its
     stored alignment with A: for every bead with sentences on both sides, keyed
@@ -416,17 +431,17 @@ def references(store: Store, doc_id: str, target: str) -> dict[int, Reference]:
         target: ISO 639-1 code of the reference's language.
     """
     a = store.document(doc_id)
-    newest = None
+    newest, human = None, False
     for link in store.links(a.id):  # oldest first: the last one in ``target`` wins
         for other in (link.doc_a, link.doc_b):
             doc = store.document(other)
             if doc.key != a.key and doc.lang == target:
-                newest = doc
+                newest, human = doc, link.human
     if newest is None:
         return {}
     texts = [s.text for s in store.get_sentences(newest)]
     return {
-        bead.a[0]: Reference(" ".join(texts[j] for j in bead.b), newest.id, bead.a, bead.b)
+        bead.a[0]: Reference(" ".join(texts[j] for j in bead.b), newest.id, bead.a, bead.b, human)
         for bead in store.alignment(a.id, newest.id)
         if bead.a and bead.b
     }

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from annot.compare.aliases import Actor, lost_actors, sentence_actors
 from annot.compare.metrics import DEFAULT_SEED, METRICS, chrf_many, corpus_score, sentence_score, signatures
 from annot.errors import AlignmentError, AnnotError, EngineError
-from annot.model import Document, Sentence, Translation
+from annot.model import Document, Sentence, Translation, format_sentences, reference_label
 from annot.pipeline import translate, translate_cached
 from annot.progress import Progress, resolve_progress
 from annot.translate import Route, choose_route, extract_numbers, routes_for, stored_route_name
@@ -110,15 +110,12 @@ class _Bead:
     reference_sentences: str
 
 
-def _span(indexes: Sequence[int]) -> str:
-    """``"6-7"`` for (6, 7), ``"12"`` for (12,)."""
-    return str(indexes[0]) if len(indexes) == 1 else f"{indexes[0]}-{indexes[-1]}"
-
-
-def _references(store: Store, doc: Document, target: str, reference: str | None) -> tuple[dict[int, _Bead], str | None]:
-    """The beads of the reference into ``target``, keyed by first source sentence, and the reference's id."""
+def _references(
+    store: Store, doc: Document, target: str, reference: str | None
+) -> tuple[dict[int, _Bead], str | None, bool]:
+    """The beads of the reference into ``target`` keyed by first source sentence, its id, and whether it is human."""
     if reference is None:
-        return {}, None
+        return {}, None, False
     from annot.compare.align import references
 
     found = references(store, doc.id, target)
@@ -133,9 +130,10 @@ def _references(store: Store, doc: Document, target: str, reference: str | None)
                 f"{wanted} is not the reference of {doc.id} ({now}). Link and align them first:"
                 f" annot.compare.link_documents(store, {doc.id!r}, {wanted!r}), or pass reference='auto'."
             )
-    beads = {first: _Bead(first, tuple(ref.a), ref.text, _span(ref.b)) for first, ref in found.items()}
+    beads = {first: _Bead(first, tuple(ref.a), ref.text, format_sentences(ref.b)) for first, ref in found.items()}
     doc_ids = {ref.doc_id for ref in found.values()}
-    return beads, (doc_ids.pop() if len(doc_ids) == 1 else ", ".join(sorted(doc_ids)) or None)
+    human = bool(found) and all(ref.human for ref in found.values())
+    return beads, (doc_ids.pop() if len(doc_ids) == 1 else ", ".join(sorted(doc_ids)) or None), human
 
 
 # -- the frame -------------------------------------------------------------------------------
@@ -232,7 +230,8 @@ def compare(
         ``names_missing.E`` (actors none of whose names or aliases survive, see
         ``annot.compare.aliases``); and ``disagreement`` (100 minus the mean chrF
         between engines, NaN with fewer than two). ``frame.attrs`` holds
-        doc_id, source, target, engines, reference_doc, signatures (sacrebleu's,
+        doc_id, source, target, engines, reference_doc, reference_label ("reference",
+        or "human translation" when the link says so), signatures (sacrebleu's,
         per metric used), round_trip (engine -> route back), engine_signatures and skipped.
         The round trip of a route is the route its name takes back (``argos+apertium``
         en>pt>es comes back as es>pt>en).
@@ -262,7 +261,7 @@ def compare(
     names = [n for n in names if n in have]
     texts = {n: {i: tr.text for i, tr in have[n].items()} for n in names}
 
-    beads, reference_doc = _references(store, document, target, reference)
+    beads, reference_doc, human = _references(store, document, target, reference)
     bead_of = {i: bead for bead in beads.values() for i in bead.sources}
 
     back: dict[str, dict[str, str]] = {}
@@ -325,6 +324,7 @@ def compare(
     used = {m: sig for m, sig in signatures().items() if m == "chrf" or beads}
     frame.attrs.update(
         doc_id=document.id, source=document.lang, target=target, engines=names, reference_doc=reference_doc,
+        reference_label=reference_label(human),
         signatures=used, round_trip=back_routes,
         engine_signatures={n: sorted({tr.signature for tr in have[n].values()}) for n in names}, skipped=skipped,
     )  # fmt: skip
@@ -392,5 +392,6 @@ def corpus_scores(frame: pd.DataFrame, *, n_bootstrap: int = 1000, seed: int = D
                "numbers_ok_pct", "names_ok_pct", "sentences", "scored"]  # fmt: skip
     out = pd.DataFrame.from_records(records, columns=columns).set_index("engine")
     out.attrs["signatures"] = sigs or dict(frame.attrs.get("signatures", {}))  # the sentence chrF behind the means
-    out.attrs.update({k: frame.attrs[k] for k in ("doc_id", "target", "reference_doc") if k in frame.attrs})
+    out.attrs.update({k: frame.attrs[k] for k in ("doc_id", "target", "reference_doc", "reference_label")
+                      if k in frame.attrs})  # fmt: skip
     return out

@@ -162,7 +162,8 @@ def _header(frame: pd.DataFrame, title: str) -> str:
     items = [
         ("document", f"<code>{esc(attrs.get('doc_id', '?'))}</code> · {len(frame)} sentences"),
         ("languages", esc(languages)),
-        ("reference", f"<code>{esc(reference)}</code>" if reference else "none: scores are round trip and agreement"),
+        (attrs.get("reference_label", "reference"),
+         f"<code>{esc(reference)}</code>" if reference else "none: scores are round trip and agreement"),
         ("engines", f"<ul>{''.join(_engine_item(frame, e) for e in engines_of(frame))}</ul>"),
     ]
     for engine, why in (attrs.get("skipped") or {}).items():
@@ -214,7 +215,8 @@ def to_report_html(frame: pd.DataFrame, corpus: pd.DataFrame, *, title: str | No
     """The report page as text (see ``write_report``)."""
     title = title or f"Translations of {frame.attrs.get('doc_id', 'a document')} into {frame.attrs.get('target', '?')}"
     nav, filter_css = _filters(frame)
-    against = "the reference" if frame.attrs.get("reference_doc") else "the first engine's translation"
+    label = frame.attrs.get("reference_label", "reference")
+    against = f"the {label}" if frame.attrs.get("reference_doc") else "the first engine's translation"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

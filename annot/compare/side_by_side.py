@@ -111,12 +111,14 @@ class _Context:
     shown: list[str]
     has_reference: bool
     records: dict[Any, dict[str, Any]]
+    label: str = "reference"  # or "human translation", as the link says
     members: dict[Any, list[Any]] = field(default_factory=dict)  # bead's first sentence -> its sentences
 
 
 def _context(frame: pd.DataFrame, shown: Sequence[str]) -> _Context:
     records = {index: row.to_dict() for index, row in frame.iterrows()}
-    ctx = _Context(engines_of(frame), list(shown), frame.attrs.get("reference_doc") is not None, records)
+    ctx = _Context(engines_of(frame), list(shown), frame.attrs.get("reference_doc") is not None, records,
+                   label=frame.attrs.get("reference_label", "reference"))  # fmt: skip
     for index, row in records.items():
         if "bead" in row and not missing(row["bead"]):
             ctx.members.setdefault(row["bead"], []).append(index)
@@ -181,19 +183,19 @@ def _sentence_row(index: Any, ctx: _Context) -> str:
             joined = " ".join(_text(ctx.records[m].get("source")) for m in members)
             which = f"sentences {esc(members[0])}–{esc(members[-1])}"
             src = f'<p class="source"><span class="label">source · {which}</span>{esc(joined)}</p>'
-            against = f"the reference (translations of {which} joined)"
+            against = f"the {ctx.label} (translations of {which} joined)"
         else:
-            against = "the reference"
+            against = f"the {ctx.label}"
         where = row.get("reference_sentences")
         plural = "s" if any(c in str(where) for c in "-–,") else ""
-        label = "reference" + ("" if missing(where) else f" · sentence{plural} {esc(where)}")
+        label = ctx.label + ("" if missing(where) else f" · sentence{plural} {esc(where)}")
         src += f'<p class="ref"><span class="label">{label}</span>{esc(reference)}</p>'
         baseline: str | None = str(reference)
     else:
         if not missing(bead) and bead != index:
-            src += f'<p class="ref note">reference: with sentence #{esc(bead)}</p>'
+            src += f'<p class="ref note">{ctx.label}: with sentence #{esc(bead)}</p>'
         elif ctx.has_reference:
-            src += '<p class="ref note">no reference sentence aligned</p>'
+            src += f'<p class="ref note">no {ctx.label} sentence aligned</p>'
         baseline_engine = next((e for e in ctx.engines if not missing(texts[e])), None)
         baseline = None if baseline_engine is None else str(texts[baseline_engine])
         against = esc(baseline_engine or "nothing")
@@ -237,10 +239,10 @@ def side_by_side_table(
             break
     if not rows:
         rows.append('<tr><td colspan="3" class="note">No sentence matches.</td></tr>')
-    against = "the reference" if ctx.has_reference else (ctx.engines[0] if ctx.engines else "the baseline")
+    against = f"the {ctx.label}" if ctx.has_reference else (ctx.engines[0] if ctx.engines else "the baseline")
     return (
         '<table class="annot-cmp side"><colgroup><col class="idx"><col class="src"><col class="mts"></colgroup>'
-        f"<thead><tr><th>sentence</th><th>source{' and reference' if ctx.has_reference else ''}</th>"
+        f"<thead><tr><th>sentence</th><th>source{f' and {ctx.label}' if ctx.has_reference else ''}</th>"
         f"<th>translations: <del>only in {esc(against)}</del> <ins>only in the translation</ins></th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import AlignmentError, NotFound
-from annot.model import BEAD_ORIGINS, Bead, Link, to_timestamp, utcnow
+from annot.model import BEAD_ORIGINS, TRANSLATION, Bead, Link, to_timestamp, utcnow
 
 if TYPE_CHECKING:
     from annot.store.db import Database
@@ -252,8 +252,8 @@ class LinksMixin:
     def _to_link(self, conn: sqlite3.Connection, row: Sequence[Any]) -> Link:
         return Link(self._current(conn, row[0]), self._current(conn, row[1]), row[2], datetime.fromisoformat(row[3]))
 
-    def link(self, doc_a: str, doc_b: str, kind: str = "translation", *, created_at: datetime | None = None) -> Link:
-        """Link two documents in different languages (idempotent; linking again may change ``kind``).
+    def link(self, doc_a: str, doc_b: str, kind: str | None = None, *, created_at: datetime | None = None) -> Link:
+        """Link two documents in different languages (idempotent; linking again with a ``kind`` changes it).
 
         The link is kept by document key, so it outlives new versions of either
         document (see the module docstring).
@@ -261,7 +261,8 @@ class LinksMixin:
         Args:
             doc_a: the first document (id, id prefix, key or source path), usually the original.
             doc_b: the second, usually its translation.
-            kind: what the link means (``translation``).
+            kind: what the link means (``translation``, ``human_translation``: see ``Link``);
+                ``None`` keeps an existing link's kind, and makes a new one a ``translation``.
             created_at: when it was made (imports keep the original time); now by default.
 
         Returns:
@@ -272,7 +273,7 @@ class LinksMixin:
                 two documents in the same language, or an empty ``kind``.
             NotFound: no such document.
         """
-        if not isinstance(kind, str) or not kind.strip() or kind != " ".join(kind.split()):
+        if kind is not None and (not isinstance(kind, str) or not kind.strip() or kind != " ".join(kind.split())):
             raise AlignmentError(f"Link kind must be a non-empty one-line name such as 'translation', got {kind!r}.")
         with self._db.write() as conn:
             id_a, id_b = self._resolve(conn, doc_a), self._resolve(conn, doc_b)
@@ -289,12 +290,13 @@ class LinksMixin:
                 )
             row = self._link_row(conn, key_a, key_b)
             if row is None:
+                kind = kind or TRANSLATION
                 stamp = to_timestamp(created_at or utcnow())
                 conn.execute(
                     "INSERT INTO links(key_a, key_b, kind, created_at) VALUES (?,?,?,?)", (key_a, key_b, kind, stamp)
                 )
             else:
-                stamp = row[3]
+                stamp, kind = row[3], kind or row[2]
                 if row[2] != kind:
                     conn.execute("UPDATE links SET kind = ? WHERE key_a = ? AND key_b = ?", (kind, row[0], row[1]))
             return Link(self._current(conn, key_a), self._current(conn, key_b), kind, datetime.fromisoformat(stamp))

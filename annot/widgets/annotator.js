@@ -193,7 +193,7 @@ function render({ model, el }) {
 
   function positionText() {
     const text = model.get("position") || "";
-    return ahead === null ? text : text.replace(/^sentence \d+/, `sentence ${ahead.index + 1}`);
+    return ahead === null ? text : text.replace(/^sentence \d+/, `sentence ${ahead.index}`);
   }
 
   function renderSentences() {
@@ -407,10 +407,10 @@ function render({ model, el }) {
     mt.append(head);
     const ref = state.reference;
     if (ref) {
-      // A linked human translation (annot link), through the sentence alignment.
+      // A linked version (annot link), through the sentence alignment: "reference", or "human" when marked so.
       const line = h("div", "annot-mt-row annot-mt-reference");
-      const label = h("span", "annot-mt-engine", "human");
-      label.title = `${ref.doc_id}, sentence${ref.sentences.length > 1 ? "s" : ""} ${ref.sentences.join("+")}` +
+      const label = h("span", "annot-mt-engine", ref.label === "human translation" ? "human" : "reference");
+      label.title = `${ref.label}: ${ref.doc_id}, sentence${ref.plural ? "s" : ""} ${ref.sentences}` +
         (ref.shared ? " (matches this sentence and its neighbour together)" : "");
       const body = h("div", "annot-mt-body");
       const text = h("div", "annot-mt-text", ref.text);

@@ -29,7 +29,7 @@ import traitlets
 from annot.annotate import STANCE_FIELDS, AnnotationSession
 from annot.annotate.mt import BackgroundTranslator, JobState, mt_rows, targets
 from annot.errors import AnnotError, NotFound, SpanError
-from annot.model import Document, Span
+from annot.model import Document, Span, format_sentences
 from annot.suggest.quantities import parse_quantity
 from annot.translate import base_engine
 from annot.translate.checks import check_numbers
@@ -259,8 +259,9 @@ class Annotator(anywidget.AnyWidget):
             reference = None
             if ref is not None:
                 check = check_numbers(" ".join(s.sentences[i].text for i in ref.a), ref.text)
-                reference = {"text": ref.text, "doc_id": ref.doc_id, "sentences": [i + 1 for i in ref.b],
-                             "numbers_ok": check.ok, "numbers": check.describe(), "shared": len(ref.a) > 1}  # fmt: skip
+                reference = {"text": ref.text, "doc_id": ref.doc_id, "sentences": format_sentences(ref.b),
+                             "plural": len(ref.b) > 1, "label": ref.label, "numbers_ok": check.ok,
+                             "numbers": check.describe(), "shared": len(ref.a) > 1}  # fmt: skip
             self.mt = {"target": target, "engine": engine, "rows": rows, "job": dict(job) if job else None,
                        "index": s.index, "reference": reference}  # fmt: skip
 

@@ -30,7 +30,7 @@ def test_session_navigation_clamps_and_reports_position(seed: AnnotationSession)
     assert seed.previous() == 0
     assert seed.next() == 1
     assert seed.go(4) == 4
-    assert seed.position_line() == f"sentence 5 of {total} · 0 annotated"
+    assert seed.position_line() == f"sentence 4 · {total} sentences · 0 annotated"  # numbered from 0
     assert seed.go(10_000) == total - 1
     assert seed.next() == total - 1
     assert seed.go(-3) == 0

@@ -122,3 +122,33 @@ def test_cli_alignment_parses_edits(text, expected):
 def test_cli_alignment_refuses_what_is_not_an_edit(text):
     with pytest.raises(AlignmentError, match="--set"):
         parse_edit(text)
+
+
+def test_cli_link_is_a_reference_until_marked_as_a_human_translation(project, tmp_path: Path):
+    import json
+
+    from annot import open_project
+
+    assert "(B), a reference" in run(project, "link", "belarus-russian", "belarus-agrupacion").output
+    assert "(B), a human translation" in run(project, "link", "belarus-russian", "belarus-agrupacion",
+                                             "--human").output  # fmt: skip
+    # Linking again without saying keeps what the link says.
+    assert "(B), a human translation" in run(project, "link", "belarus-russian", "belarus-agrupacion").output
+    report = tmp_path / "cmp.html"
+    out = run(project, "compare", "belarus-russian", "--to", "es", "--engine", "apertium", "--no-round-trip",
+              "--out", str(report)).output  # fmt: skip
+    assert "human translation belarus-agrupacion" in out
+    assert "human translation</" in report.read_text("utf-8")  # the report's header names it so
+    # Exported and imported with the link.
+    export = tmp_path / "corpus.jsonl"
+    run(project, "export", "--out", str(export))
+    links = [link for line in export.read_text("utf-8").splitlines() for link in json.loads(line).get("links", [])]
+    assert {link["kind"] for link in links} == {"human_translation"}
+    run(tmp_path / "copy", "import", str(export))
+    with open_project(tmp_path / "copy", create=False) as store:
+        assert [link.human for link in store.links()] == [True]
+    assert "(B), a reference" in run(project, "link", "belarus-russian", "belarus-agrupacion",
+                                     "--not-human").output  # fmt: skip
+    out = run(project, "compare", "belarus-russian", "--to", "es", "--engine", "apertium", "--no-round-trip",
+              "--out", str(report)).output  # fmt: skip
+    assert "reference belarus-agrupacion" in out and "human translation" not in report.read_text("utf-8")

@@ -92,7 +92,7 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
             page.keyboard.press(key)
         page.wait_for_timeout(300)
         assert cells.count() == n_cells
-        assert "sentence 5 of 14" in seed.locator(".annot-position").inner_text()
+        assert "sentence 4 · 14 sentences" in seed.locator(".annot-position").inner_text()
 
         # Saving: while another process holds the store's write lock, the edit reads "saving…" and is not
         # painted; it is painted and "saved" once the store has committed it.
@@ -235,7 +235,7 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
     write_notebook(root / "shot.ipynb", [
         f"import annot\nfrom annot.widgets import Annotator\nstore = annot.open_project({str(project)!r}, annotator='demo')",
         "w = Annotator(store, 'belarus-russian-grouping', target='pt', engine='argos')\nw.go(2)\nw",
-        # A linked human translation shows as the reference in the pane.
+        # A linked version shows as the reference in the pane.
         f"from annot.compare import link_documents\nes = annot.ingest({str(ES)!r}, store).results[0].doc_id\n"
         "link_documents(store, 'belarus-russian-grouping', es, engine='apertium')\n"
         "h = Annotator(store, 'belarus-russian-grouping', target='es', engine='apertium', translate=False)\nh.go(6)\nh",
@@ -256,6 +256,7 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
         human = page.locator(".annot-annotator").nth(1).locator(".annot-mt-reference")
         human.wait_for(timeout=30_000)
         assert "Al contingente militar" in human.inner_text() and "Bielorrusia ha apoyado" in human.inner_text()
+        assert human.locator(".annot-mt-engine").inner_text() == "reference"  # not marked as a human translation
 
 
 def test_annotator_translates_in_the_background_and_stays_responsive(tmp_path: Path):

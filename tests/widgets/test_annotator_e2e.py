@@ -49,7 +49,7 @@ def test_annotate_notebook_session_survives_a_kernel_restart(tmp_path: Path):
         widget.scroll_into_view_if_needed()
         widget.focus()
         text = widget.locator(".annot-current .annot-text")
-        assert widget.locator(".annot-position").inner_text() == "sentence 1 of 14 · 0 annotated"
+        assert widget.locator(".annot-position").inner_text() == "sentence 0 · 14 sentences · 0 annotated"
 
         # Sentence 5: a mouse drag from inside "Valeri" to inside "Revenko" tags both words as ACTOR.
         _go(page, widget, 4)
@@ -118,11 +118,11 @@ def test_annotate_notebook_session_survives_a_kernel_restart(tmp_path: Path):
         page.keyboard.press("Escape")
         page.wait_for_function("() => !document.querySelector('.annot-pending')", timeout=10_000)
 
-        # Keyboard: next unannotated sentence from the first one is sentence 2 (index 1).
+        # Keyboard: next unannotated sentence from the first one is sentence 1.
         _go(page, widget, 0)
         page.keyboard.press("n")
         widget.locator('.annot-current[data-index="1"]').wait_for(timeout=10_000)
-        assert widget.locator(".annot-position").inner_text() == "sentence 2 of 14 · 3 annotated"
+        assert widget.locator(".annot-position").inner_text() == "sentence 1 · 14 sentences · 3 annotated"
 
         before = {}
         for index in (0, 2, 4):

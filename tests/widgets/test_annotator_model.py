@@ -40,7 +40,7 @@ def _select(widget: Annotator, sentence: dict, phrase: str) -> None:
 
 def test_annotator_initial_traitlets_come_from_session_and_schema(widget: Annotator):
     assert [s["index"] for s in widget.window] == [0, 1, 2]
-    assert widget.position == "sentence 1 of 14 · 0 annotated"
+    assert widget.position == "sentence 0 · 14 sentences · 0 annotated"
     names = {label["name"]: label for label in widget.labels}
     assert list(names) == ["ACTOR", "QUANTITY", "STANCE"]
     assert names["ACTOR"]["key"] == "1" and names["ACTOR"]["color"] == "#1f77b4"
@@ -103,7 +103,7 @@ def test_annotator_undo_redo_and_delete(widget: Annotator, project):
 
 def test_annotator_nav_moves_the_window(widget: Annotator):
     widget.handle({"type": "nav", "to": "next"})
-    assert _current(widget)["index"] == 1 and widget.position.startswith("sentence 2 of 14")
+    assert _current(widget)["index"] == 1 and widget.position.startswith("sentence 1 · 14 sentences")
     widget.handle({"type": "nav", "to": "previous"})
     widget.handle({"type": "nav", "to": "previous"})
     assert _current(widget)["index"] == 0
@@ -245,7 +245,7 @@ def test_annotator_on_a_closed_store_says_so_and_shows_nothing_as_saved(project,
     assert len(project.spans()) == 0
 
 
-def test_annotator_shows_the_linked_human_translation_as_reference(widget: Annotator, project):
+def test_annotator_shows_a_linked_version_as_reference_or_human_translation(widget: Annotator, project):
     from annot.compare.align import link_documents
 
     es = annot.ingest(str(ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"), project).results[0].doc_id
@@ -255,10 +255,14 @@ def test_annotator_shows_the_linked_human_translation_as_reference(widget: Annot
     widget.handle({"type": "poll"})
     widget.handle({"type": "nav", "to": "index", "index": 6})  # one English sentence, two Spanish ones
     ref = widget.mt["reference"]
-    assert ref["sentences"] == [7, 8] and ref["text"].startswith("Al contingente militar")
+    assert ref["sentences"] == "6-7" and ref["plural"] and ref["text"].startswith("Al contingente militar")
+    assert ref["label"] == "reference"  # nobody said a person translated it
     assert ref["numbers_ok"] is True  # 9,000 = 9.000
     widget.handle({"type": "nav", "to": "index", "index": 12})  # two English sentences, one Spanish
     assert widget.mt["reference"]["shared"] is True and widget.mt["reference"]["text"].startswith("Bielorrusia asegura")
+    link_documents(project, widget.session.doc_id, es, engine="apertium", human=True)
+    widget.handle({"type": "poll"})
+    assert widget.mt["reference"]["label"] == "human translation"
 
 
 def test_annotator_row_base_engine_comes_from_the_route_not_the_first_name(project):
