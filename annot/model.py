@@ -11,11 +11,11 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
@@ -72,7 +72,7 @@ ANCHORS = ("ok", "reanchored", "orphaned")
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_timestamp(value: datetime) -> str:
@@ -82,8 +82,8 @@ def to_timestamp(value: datetime) -> str:
     The store keeps times in this form, so exports copy them unchanged.
     """
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")

@@ -242,7 +242,10 @@ def translate(
             done += len(todo)
     report.seconds = time.perf_counter() - started
     if report.failures:
-        lines = [f"{r.engine} on {r.doc_id}: sentences {format_sentences(r.failed)} failed ({r.error})" for r in report.failures]
+        lines = [
+            f"{r.engine} on {r.doc_id}: sentences {format_sentences(r.failed)} failed ({r.error})"
+            for r in report.failures
+        ]
         error = EngineError("; ".join(lines) + ". Translations made before the failure are stored; run again to retry.")
         error.report = report  # type: ignore[attr-defined]
         raise error
@@ -346,4 +349,3 @@ def _translate_one(
         run.failed = [s.index for s in todo if s.text not in done]
         run.error = str(exc)
     return run
-

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from annot.errors import SchemaError, SpanError
 
@@ -167,7 +168,9 @@ def _read_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SchemaError(f"{source} is not valid TOML ({exc}); fix the file or remove it to use the defaults.") from exc
+        raise SchemaError(
+            f"{source} is not valid TOML ({exc}); fix the file or remove it to use the defaults."
+        ) from exc
 
 
 def load_schema(project_file: str | Path | None = None) -> LabelSchema:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from annot.model import Document, Sentence
 
@@ -177,8 +179,8 @@ def _align(chunk: str, pieces: list[str]) -> list[tuple[int, int]]:
     if lead == size:
         return []
     starts[:1] = [lead]  # text before pysbd's first piece belongs to the first unit
-    bounds = starts + [size]
-    return [(begin, begin + len(chunk[begin:after].rstrip())) for begin, after in zip(bounds, bounds[1:])]
+    bounds = [*starts, size]
+    return [(begin, begin + len(chunk[begin:after].rstrip())) for begin, after in itertools.pairwise(bounds)]
 
 
 def _repair(line: str, spans: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:

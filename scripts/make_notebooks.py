@@ -35,7 +35,9 @@ ANNOTATE = [
         "print(store, '-', report.summary())\n"
         'store.documents()[["id", "title", "lang", "published", "sentences", "spans"]]'
     ),
-    new_markdown_cell("## The seed article, sentence by sentence\n\nHeadings are flagged; offsets slice the document text exactly."),
+    new_markdown_cell(
+        "## The seed article, sentence by sentence\n\nHeadings are flagged; offsets slice the document text exactly."
+    ),
     new_code_cell(
         'doc = store.document("belarus-russian-grouping")\n'
         "sentences = store.sentences(doc.id)\n"
@@ -61,7 +63,7 @@ ANNOTATE = [
         "- `j`/`k` next/previous sentence, `n` the next one without annotations;\n"
         "- select words with the mouse (a double-click takes one word) and press `1` ACTOR, `2` QUANTITY "
         "(value, unit and qualifier prefilled from the words), or click a label button;\n"
-        "- `3` STANCE on the current sentence, prefilled from the text (\"says Minsk\": reported, held by Minsk "
+        '- `3` STANCE on the current sentence, prefilled from the text ("says Minsk": reported, held by Minsk '
         "when Minsk is tagged); then `h` next holder, `+` `-` `=` `~` polarity, `a` `r` `l` `q` evidence;\n"
         "- click a span to edit its attributes (saved as you change them) or press `Delete`;\n"
         "- `Ctrl+Z` undo, `Ctrl+Shift+Z` redo, `Escape` clear, `e` next translation engine, `?` all the keys.\n\n"
@@ -69,13 +71,15 @@ ANNOTATE = [
         "Portuguese (the others one click away) and flags numbers that changed and names of tagged people and "
         "organizations that went missing; a sentence not translated yet is translated in the background."
     ),
-    new_code_cell("from annot.widgets import Annotator\n\nAnnotator(store, doc, target=\"pt\")"),
+    new_code_cell('from annot.widgets import Annotator\n\nAnnotator(store, doc, target="pt")'),
     new_markdown_cell("Numbers that did not survive a translation (locale-aware: 9,000 = 9.000 = 9 000):"),
     new_code_cell(
         'tr["numbers"] = [annot.check_numbers(s, t).describe() for s, t in zip(tr["source"], tr["text"])]\n'
         'tr[tr["numbers"] != "ok"][["index", "engine", "route", "numbers", "text"]]'
     ),
-    new_markdown_cell("## Annotations\n\nSpans of the article (empty until you tag some), and counts per label and annotator."),
+    new_markdown_cell(
+        "## Annotations\n\nSpans of the article (empty until you tag some), and counts per label and annotator."
+    ),
     new_code_cell("store.spans(doc.id, flatten=True)"),
     new_code_cell("store.stats()"),
     new_markdown_cell(
@@ -122,9 +126,11 @@ TOUR = [
         '             {"value": 9000, "unit": "military personnel", "qualifier": "up to"})\n'
         'tanks = tag("some 170 tanks", "QUANTITY", {"value": 170, "unit": "tanks", "qualifier": "approximately"})\n'
         'russia = tag("Russia", "ACTOR", {"type": "state"}, occurrence=1)\n'
-        'claim = tag("The deployment of up to 9,000 military personnel is for “purely defensive” purposes", "STANCE",\n'
-        '            {"holder_span": minsk.id, "target": "deployment", "polarity": "supports", "evidence": "reported"})\n'
-        "store.spans(doc.id, flatten=True)[['label', 'text', 'sentence', 'sent_start', 'sent_end', 'attr.value', 'attr.qualifier']]"
+        'claim = tag("The deployment of up to 9,000 military personnel is for “purely defensive” purposes",\n'
+        '            "STANCE", {"holder_span": minsk.id, "target": "deployment", "polarity": "supports",\n'
+        '                       "evidence": "reported"})\n'
+        "columns = ['label', 'text', 'sentence', 'sent_start', 'sent_end', 'attr.value', 'attr.qualifier']\n"
+        "store.spans(doc.id, flatten=True)[columns]"
     ),
     new_markdown_cell("## Edit, delete, undo\n\nEvery edit is in the history; deletes can be restored."),
     new_code_cell(
@@ -134,13 +140,8 @@ TOUR = [
         "store.history()[['seq', 'op', 'span_id', 'annotator', 'state']]"
     ),
     new_markdown_cell("## Analyse with pandas"),
-    new_code_cell(
-        "spans = store.spans(flatten=True)\n"
-        "spans.groupby('label', observed=True).size()"
-    ),
-    new_code_cell(
-        "spans[spans.label == 'QUANTITY'][['text', 'attr.value', 'attr.unit', 'attr.qualifier', 'status']]"
-    ),
+    new_code_cell("spans = store.spans(flatten=True)\nspans.groupby('label', observed=True).size()"),
+    new_code_cell("spans[spans.label == 'QUANTITY'][['text', 'attr.value', 'attr.unit', 'attr.qualifier', 'status']]"),
     new_markdown_cell("## Export and import\n\nThe annot/1 JSONL round-trips exactly."),
     new_code_cell(
         'exported = annot.export_jsonl(store, scratch / "corpus.jsonl")\n'
@@ -161,13 +162,14 @@ COMPARE = [
         "(`ANNOT_CORPUS`), links the seed article with its Spanish version and aligns their sentences. That "
         "version was written by hand for annot's tests, not published by anyone (see `corpus/README.md`), so it "
         "is linked as a *reference*, not as a human translation. Then every installed engine translates the "
-        "article into Spanish and is scored against that reference: corpus scores with confidence intervals, the sentences the engines disagree on most "
-        "with their words that differ, numbers and names that got lost, two plots. Then Portuguese, which has no "
-        "reference: the engines are scored by round trip and by agreement with each other.\n\n"
+        "article into Spanish and is scored against that reference: corpus scores with confidence intervals, "
+        "the sentences the engines disagree on most with their words that differ, numbers and names that got "
+        "lost, two plots. Then Portuguese, which has no reference: the engines are scored by round trip and by "
+        "agreement with each other.\n\n"
         "Every installed engine is used (on a fresh machine argos, bergamot and Apertium; argos and bergamot "
         "reach Spanish through Portuguese and Apertium's pt->es, shown as `argos+apertium`). On a fresh project "
         "the whole notebook runs in well under two minutes on two cores; translations and back-translations are "
-        "stored, so running it again translates nothing. Pass `engines=[\"apertium\"]` to `compare` for the "
+        'stored, so running it again translates nothing. Pass `engines=["apertium"]` to `compare` for the '
         "quickest run."
     ),
     new_code_cell(
@@ -234,8 +236,8 @@ COMPARE = [
         "Each engine's Spanish with the words that differ from the reference: ~~struck~~ only in the "
         "reference, underlined only in the translation. Red flags mark numbers that changed (9,000 = 9.000 "
         "counts as kept) and names of tagged actors that a translation lost (tag actors in `annotate.ipynb` "
-        "to see those). `view(frame, engine=..., flag=...)` filters by engine and by flag (`\"numbers\"`, "
-        "`\"names\"`, `\"any\"`); the dropdowns below drive it."
+        'to see those). `view(frame, engine=..., flag=...)` filters by engine and by flag (`"numbers"`, '
+        '`"names"`, `"any"`); the dropdowns below drive it.'
     ),
     new_code_cell(
         "def view(frame, engine=None, flag=None, limit=None):\n"
@@ -281,7 +283,7 @@ COMPARE = [
     new_code_cell(
         'EXPORTS = PROJECT.parent / "exports"\n'
         "for frame, scores in ((es, es_scores), (pt, pt_scores)):\n"
-        '    name = f"compare-{frame.attrs[\'target\']}"\n'
+        "    name = f\"compare-{frame.attrs['target']}\"\n"
         '    files = write_report(frame, scores, EXPORTS / f"{name}.html", out_csv=EXPORTS / f"{name}.csv")\n'
         '    print("wrote", files.html, "and", files.csv)'
     ),

@@ -16,7 +16,8 @@ def test_all_names_exist_and_public_names_are_listed():
     for name in annot.__all__:
         assert hasattr(annot, name), name
     public = {
-        n for n, v in vars(annot).items()
+        n
+        for n, v in vars(annot).items()
         if not n.startswith("_") and not isinstance(v, type(sys)) and n != "annotations"  # the __future__ flag
     }
     assert public <= set(annot.__all__), public - set(annot.__all__)

@@ -31,9 +31,7 @@ def _requirement_name(requirement: str) -> str:
     return _normalize(re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0])
 
 
-RUNTIME = {_requirement_name(r) for r in PYPROJECT["project"]["dependencies"]} | {
-    _normalize(n) for n in SETUP_INSTALLS
-}
+RUNTIME = {_requirement_name(r) for r in PYPROJECT["project"]["dependencies"]} | {_normalize(n) for n in SETUP_INSTALLS}
 TEST = RUNTIME | {_requirement_name(r) for r in PYPROJECT["project"]["optional-dependencies"]["test"]}
 
 

@@ -256,8 +256,16 @@ def test_read_file_markdown_without_heading_titles_from_name(tmp_path: Path) -> 
 
 def test_read_file_jsonl_bad_line_keeps_others(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"id": "a1", "title": "Tanks", "lang": "en", "source": "https://x.org/a1",
-                    "published": "2022-10-17", "text": PARAGRAPHS["en"]}),
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "Tanks",
+                "lang": "en",
+                "source": "https://x.org/a1",
+                "published": "2022-10-17",
+                "text": PARAGRAPHS["en"],
+            }
+        ),
         '{"id": "a2", "text": "unterminated',
         json.dumps({"id": "a3", "title": "No text"}),
         "",
@@ -269,7 +277,13 @@ def test_read_file_jsonl_bad_line_keeps_others(tmp_path: Path) -> None:
     path = write(tmp_path, "batch.jsonl", "\n".join(lines) + "\n")
     items = read_file(path)
     assert [type(item).__name__ for item in items] == [
-        "Document", "CorpusError", "CorpusError", "CorpusError", "Document", "CorpusError", "CorpusError"
+        "Document",
+        "CorpusError",
+        "CorpusError",
+        "CorpusError",
+        "Document",
+        "CorpusError",
+        "CorpusError",
     ]
     first, ru = items[0], items[4]
     assert isinstance(first, Document) and isinstance(ru, Document)
@@ -295,18 +309,43 @@ def test_read_file_jsonl_lang_argument_is_default(tmp_path: Path) -> None:
 
 
 def test_find_files_walks_sorted_and_skips_hidden(tmp_path: Path) -> None:
-    for name in ["b.txt", "a/z.md", "a/b/c.html", "a.txt", "c/d.JSONL", "c/e.htm", "c/f.markdown",
-                 ".hidden/x.txt", "c/.secret.txt", "c/image.png", "c/notes.csv"]:
+    for name in [
+        "b.txt",
+        "a/z.md",
+        "a/b/c.html",
+        "a.txt",
+        "c/d.JSONL",
+        "c/e.htm",
+        "c/f.markdown",
+        ".hidden/x.txt",
+        "c/.secret.txt",
+        "c/image.png",
+        "c/notes.csv",
+    ]:
         write(tmp_path, name, "x")
     found = find_files([tmp_path])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
-        "a/b/c.html", "a/z.md", "a.txt", "b.txt", "c/d.JSONL", "c/e.htm", "c/f.markdown"
+        "a/b/c.html",
+        "a/z.md",
+        "a.txt",
+        "b.txt",
+        "c/d.JSONL",
+        "c/e.htm",
+        "c/f.markdown",
     ]
 
 
 def test_find_files_skips_the_folders_own_documentation_unless_named(tmp_path: Path) -> None:
-    for name in ["README.md", "sub/readme.txt", "LICENSE.txt", "NOTICE.md", "CHANGELOG.md", "README.es.md",
-                 "readme-notes.txt", "article.txt"]:
+    for name in [
+        "README.md",
+        "sub/readme.txt",
+        "LICENSE.txt",
+        "NOTICE.md",
+        "CHANGELOG.md",
+        "README.es.md",
+        "readme-notes.txt",
+        "article.txt",
+    ]:
         write(tmp_path, name, "x")
     found = [p.relative_to(tmp_path).as_posix() for p in find_files([tmp_path])]
     assert found == ["article.txt", "readme-notes.txt"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,6 +18,6 @@ def test_model_format_sentences_numbers_from_zero_with_ranges(indexes: list[int]
 
 
 def test_model_link_is_a_reference_unless_marked_human():
-    when = datetime(2022, 10, 17, tzinfo=timezone.utc)
+    when = datetime(2022, 10, 17, tzinfo=UTC)
     assert Link("a", "b", TRANSLATION, when).label == "reference" and not Link("a", "b", TRANSLATION, when).human
     assert Link("a", "b", HUMAN_TRANSLATION, when).label == "human translation"

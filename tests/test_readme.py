@@ -26,7 +26,7 @@ def test_readme_python_tour_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+        exec(compile(block, "README.md", "exec"), namespace)
     store = namespace["store"]
     assert (tmp_path / "exports" / "corpus.jsonl").exists()
     spans = store.spans().set_index("label")

@@ -12,6 +12,7 @@ from annot.ingest import from_text, read_file
 from annot.model import Document, normalize_text
 from annot.segment import segment, split
 
+
 def units(text: str, lang: str = "en") -> list[str]:
     return [text[start:end] for start, end, _ in split(text, lang)]
 
@@ -65,18 +66,55 @@ def test_segment_from_text_matches_split() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", ["Col. Valeri Revenko said the troops arrived on Monday.", "Gen. Smith disagreed.",
-                "The U.S. embassy said nothing."]),
-        ("es", ["El Sr. García llegó a Madrid el lunes.", "La Sra. Pérez dijo que la reunión fue un éxito.",
-                "¿Habrá otra cumbre?", "Nadie lo sabe."]),
-        ("ru", ["Министр, т. е. глава ведомства, заявил об этом в понедельник.",
-                "Россия направит около 170 танков.", "Учения продлятся до ноября."]),
-        ("de", ["Die Übungen, z. B. Schießübungen, beginnen am Montag.", "Das sagte Dr. Müller in Minsk.",
-                "Weitere Details nannte er nicht."]),
-        ("fr", ["M. Dupont a déclaré lundi que la Russie enverra 170 chars.",
-                "Selon lui, ces exercices sont « purement défensifs ».", "Mme Martin n'a pas commenté."]),
-        ("uk", ["Міністр, т. зв. керівник відомства, заявив про це в понеділок.",
-                "Росія направить близько 170 танків.", "Навчання триватимуть до листопада."]),
+        (
+            "en",
+            [
+                "Col. Valeri Revenko said the troops arrived on Monday.",
+                "Gen. Smith disagreed.",
+                "The U.S. embassy said nothing.",
+            ],
+        ),
+        (
+            "es",
+            [
+                "El Sr. García llegó a Madrid el lunes.",
+                "La Sra. Pérez dijo que la reunión fue un éxito.",
+                "¿Habrá otra cumbre?",
+                "Nadie lo sabe.",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "Министр, т. е. глава ведомства, заявил об этом в понедельник.",
+                "Россия направит около 170 танков.",
+                "Учения продлятся до ноября.",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Die Übungen, z. B. Schießübungen, beginnen am Montag.",
+                "Das sagte Dr. Müller in Minsk.",
+                "Weitere Details nannte er nicht.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "M. Dupont a déclaré lundi que la Russie enverra 170 chars.",
+                "Selon lui, ces exercices sont « purement défensifs ».",
+                "Mme Martin n'a pas commenté.",
+            ],
+        ),
+        (
+            "uk",
+            [
+                "Міністр, т. зв. керівник відомства, заявив про це в понеділок.",
+                "Росія направить близько 170 танків.",
+                "Навчання триватимуть до листопада.",
+            ],
+        ),
         ("pt", ["O Sr. Silva chegou a Lisboa na segunda-feira.", "Disse que a reunião foi um sucesso."]),
     ],
 )
@@ -88,11 +126,17 @@ def test_split_sentences_per_language(lang: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
-        ("es", "Lo dijo el Sr. Pérez, de EE.UU., ayer. Luego se fue.",  # pysbd: "Sr. |", "EE.UU. |, ayer"
-         ["Lo dijo el Sr. Pérez, de EE.UU., ayer.", "Luego se fue."]),
+        (
+            "es",
+            "Lo dijo el Sr. Pérez, de EE.UU., ayer. Luego se fue.",  # pysbd: "Sr. |", "EE.UU. |, ayer"
+            ["Lo dijo el Sr. Pérez, de EE.UU., ayer.", "Luego se fue."],
+        ),
         ("en", "He asked: why? nobody knew. Then he left.", ["He asked: why? nobody knew.", "Then he left."]),
-        ("ru", "Министр, т. е. глава ведомства, уехал. Все молчат.",  # pysbd: "т. е. | глава"
-         ["Министр, т. е. глава ведомства, уехал.", "Все молчат."]),
+        (
+            "ru",
+            "Министр, т. е. глава ведомства, уехал. Все молчат.",  # pysbd: "т. е. | глава"
+            ["Министр, т. е. глава ведомства, уехал.", "Все молчат."],
+        ),
     ],
 )
 def test_split_repairs_pysbd_mid_sentence_splits(lang: str, text: str, expected: list[str]) -> None:

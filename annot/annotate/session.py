@@ -403,7 +403,7 @@ class AnnotationSession:
         """Set the stance holder to the next candidate: this sentence's actors, earlier actors, then the author."""
         options: list[str | None] = [s.id for s in self.holder_candidates()] + [None]  # None: the author
         existing = self.stance()
-        current: str | None | bool = False  # False: no holder yet, so the first option comes next
+        current: str | bool | None = False  # False: no holder yet, so the first option comes next
         if existing is not None and (existing.attrs.get("holder_span") or existing.attrs.get("holder")):
             current = existing.attrs.get("holder_span")
         following = options[(options.index(current) + 1) % len(options)] if current in options else options[0]
@@ -439,7 +439,9 @@ class AnnotationSession:
         try:
             if existing is not None:
                 return self.store.update_span(existing.id, annotator=self.annotator, attrs=attrs)
-            return self.store.add_span(self.doc_id, sentence.start, sentence.end, "STANCE", attrs, annotator=self.annotator)
+            return self.store.add_span(
+                self.doc_id, sentence.start, sentence.end, "STANCE", attrs, annotator=self.annotator
+            )
         finally:
             self.refresh()
 

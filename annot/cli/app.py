@@ -118,7 +118,7 @@ def fail_on_errors(ctx: typer.Context) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def open_store(ctx: typer.Context, *, create: bool = False, write: bool = True):  # noqa: ANN201 - Store, imported lazily
+def open_store(ctx: typer.Context, *, create: bool = False, write: bool = True):
     """Open the project named by ``--project`` (must exist unless ``create``).
 
     Commands that only read pass ``write=False``: on a project this user cannot

@@ -125,8 +125,11 @@ def compare(
     reference_doc = frame.attrs.get("reference_doc")
     typer.echo(
         f"{document.id} in {to}: {len(frame)} sentences, {len(frame.attrs.get('engines', []))} engines, "
-        + (f"{frame.attrs.get('reference_label', 'reference')} {reference_doc}" if reference_doc
-           else "no reference (round trip and agreement)")
+        + (
+            f"{frame.attrs.get('reference_label', 'reference')} {reference_doc}"
+            if reference_doc
+            else "no reference (round trip and agreement)"
+        )
     )
     _print_scores(corpus_table(corpus))
     typer.echo(f"Wrote {files.html}")

@@ -29,7 +29,8 @@ def link(
         " default: the best installed route.",
     ),
     human: bool = typer.Option(
-        None, "--human/--not-human",
+        None,
+        "--human/--not-human",
         help="B is a human translation of A (a person translated it), or not (a reference of unknown making);"
         " default: keep what the link says (a new link is a reference).",
     ),

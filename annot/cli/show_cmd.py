@@ -27,7 +27,9 @@ def show(
         sentences = store.get_sentences(document.id)
         spans = store.spans(document.id)
         console = Console(highlight=False)
-        console.print(Text(f"{document.title} ({document.id}, {document.lang}, {len(sentences)} sentences)", style="bold"))
+        console.print(
+            Text(f"{document.title} ({document.id}, {document.lang}, {len(sentences)} sentences)", style="bold")
+        )
         by_sentence = spans.groupby("sentence", dropna=True) if len(spans) else None
         for sent in sentences:
             # Article text is untrusted: always a Text object, never parsed as markup.
@@ -38,4 +40,10 @@ def show(
                 continue
             for span in by_sentence.get_group(sent.index).itertuples():
                 attrs = json.dumps(span.attrs, ensure_ascii=False) if span.attrs else ""
-                console.print(Text(f"        {span.label} [{span.start}:{span.end}] {span.text!r} {attrs} ({span.annotator}, {span.status})", style="cyan"))
+                console.print(
+                    Text(
+                        f"        {span.label} [{span.start}:{span.end}] {span.text!r} {attrs}"
+                        f" ({span.annotator}, {span.status})",
+                        style="cyan",
+                    )
+                )

@@ -10,8 +10,8 @@ from annot.compare.report import ReportFiles, corpus_table, write_report
 from annot.compare.side_by_side import side_by_side_html
 
 __all__ = [
-    "METHODS",
     "AlignmentReport",
+    "METHODS",
     "Reference",
     "ReportFiles",
     "align",

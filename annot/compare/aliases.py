@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from annot.model import Document
     from annot.store import Store
 
-__all__ = ["NAME_LANGUAGES", "PROJECT_FILE", "Actor", "aliases", "lost_actors", "read_aliases", "sentence_actors"]
+__all__ = ["Actor", "NAME_LANGUAGES", "PROJECT_FILE", "aliases", "lost_actors", "read_aliases", "sentence_actors"]
 
 #: Languages whose place names are recognised in tagged actors (those annot's segmentation is tested on).
 NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru", "uk")

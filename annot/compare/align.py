@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from annot.progress import Progress
     from annot.store import Store
 
-__all__ = ["METHODS", "AlignmentReport", "Reference", "align", "link_documents", "references"]
+__all__ = ["AlignmentReport", "METHODS", "Reference", "align", "link_documents", "references"]
 
 #: How ``align`` compares sentences: ``chrf`` (B machine-translated into A's
 #: language) or ``length`` (characters only, Gale & Church; B may be in any language).

@@ -162,8 +162,10 @@ def _header(frame: pd.DataFrame, title: str) -> str:
     items = [
         ("document", f"<code>{esc(attrs.get('doc_id', '?'))}</code> · {len(frame)} sentences"),
         ("languages", esc(languages)),
-        (attrs.get("reference_label", "reference"),
-         f"<code>{esc(reference)}</code>" if reference else "none: scores are round trip and agreement"),
+        (
+            attrs.get("reference_label", "reference"),
+            f"<code>{esc(reference)}</code>" if reference else "none: scores are round trip and agreement",
+        ),
         ("engines", f"<ul>{''.join(_engine_item(frame, e) for e in engines_of(frame))}</ul>"),
     ]
     for engine, why in (attrs.get("skipped") or {}).items():

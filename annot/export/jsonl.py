@@ -255,4 +255,3 @@ def export_jsonl(
             if update is not None:
                 update(done, len(versions), doc_id)
     return ExportResult(path, counts["document"], counts["sentence"], counts["span"])
-

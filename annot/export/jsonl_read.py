@@ -252,30 +252,40 @@ def _read_lines(path: str) -> Iterator[tuple[int, Record | FormatError]]:
                 text = raw.decode("utf-8").removeprefix("\ufeff" if lineno == 1 else "")
                 rec = json.loads(text) if text.strip() else None
             except UnicodeDecodeError as exc:
-                yield lineno, FormatError(
-                    f"{where}: not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1});"
-                    " annot/1 files are UTF-8."
+                yield (
+                    lineno,
+                    FormatError(
+                        f"{where}: not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1});"
+                        " annot/1 files are UTF-8."
+                    ),
                 )
                 continue
             except json.JSONDecodeError as exc:
-                yield lineno, FormatError(
-                    f"{where}: invalid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object."
+                yield (
+                    lineno,
+                    FormatError(
+                        f"{where}: invalid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object."
+                    ),
                 )
                 continue
             if rec is None and not text.strip():
                 continue
             tag = rec.get("schema") if isinstance(rec, dict) else None
             if not isinstance(rec, dict) or next(iter(rec), None) != "schema" or tag != SCHEMA:
-                yield lineno, FormatError(
-                    f"{where}: not an {SCHEMA} record (schema={_short(tag)}); export with annot export."
+                yield (
+                    lineno,
+                    FormatError(f"{where}: not an {SCHEMA} record (schema={_short(tag)}); export with annot export."),
                 )
                 continue
             # Lone surrogates only come from \\uXXXX escapes: look for them only where there is one.
             problem = lone_surrogate(rec) if _ESCAPED_SURROGATE.search(raw) else None
             if problem:
-                yield lineno, FormatError(
-                    f"{where}: field {problem}, which is not Unicode text and cannot be stored;"
-                    " fix the \\udXXXX escape in the file."
+                yield (
+                    lineno,
+                    FormatError(
+                        f"{where}: field {problem}, which is not Unicode text and cannot be stored;"
+                        " fix the \\udXXXX escape in the file."
+                    ),
                 )
                 continue
             yield lineno, rec

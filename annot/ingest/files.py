@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from annot.errors import CorpusError
 from annot.ingest.clean import build_document
@@ -55,9 +55,7 @@ def find_files_named(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path
         elif root.exists():
             candidates = [root]
         else:
-            raise CorpusError(
-                f"No such file or directory: {root} (check the path; {KINDS} files or directories)"
-            )
+            raise CorpusError(f"No such file or directory: {root} (check the path; {KINDS} files or directories)")
         for path in candidates:
             if (resolved := path.resolve()) not in seen:
                 seen.add(resolved)

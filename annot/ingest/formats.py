@@ -124,7 +124,7 @@ def from_jsonl(text: str, path: Path, lang: str | None, *, name: str | None = No
     A record without ``id`` or ``source`` gets ``name:line`` as both (``name`` defaults to ``path``).
     """
     if not text.strip():
-        raise CorpusError(f"{path}: empty file; write one JSON object per line, e.g. {{\"text\": \"...\"}}")
+        raise CorpusError(f'{path}: empty file; write one JSON object per line, e.g. {{"text": "..."}}')
     results: list[Document | CorpusError] = []
     for lineno, line in enumerate(normalize_text(text).split("\n"), start=1):
         if not line.strip():
@@ -144,13 +144,13 @@ def _from_record(line: str, where: str, lang: str | None, *, default_key: str) -
         problem = f"invalid JSON ({exc.msg} at column {exc.colno})"
         raise CorpusError(f"{where}: {problem}; write one JSON object per line") from None
     if not isinstance(record, dict):
-        raise CorpusError(f"{where}: expected a JSON object like {{\"text\": \"...\"}}, got {type(record).__name__}")
+        raise CorpusError(f'{where}: expected a JSON object like {{"text": "..."}}, got {type(record).__name__}')
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise CorpusError(f"{where}: missing or empty \"text\"; every record needs the article text")
+        raise CorpusError(f'{where}: missing or empty "text"; every record needs the article text')
     for field in ("title", "lang", "source", "published"):
         if record.get(field) is not None and not isinstance(record[field], str):
-            raise CorpusError(f"{where}: \"{field}\" must be a string, got {type(record[field]).__name__}")
+            raise CorpusError(f'{where}: "{field}" must be a string, got {type(record[field]).__name__}')
     key = None if record.get("id") is None else str(record["id"])
     return build_document(
         text,
@@ -167,4 +167,4 @@ def _parse_date(value: str | None, where: str) -> date | None:
     try:
         return datetime.fromisoformat(value).date() if value else None  # a date or a datetime
     except ValueError:
-        raise CorpusError(f"{where}: \"published\" {value!r} is not an ISO date; use YYYY-MM-DD") from None
+        raise CorpusError(f'{where}: "published" {value!r} is not an ISO date; use YYYY-MM-DD') from None

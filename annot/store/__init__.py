@@ -6,4 +6,4 @@ from annot.store.core import SCHEMA_FILE, AddResult, Store, default_annotator, n
 from annot.store.db import DB_NAME
 from annot.store.migrations import SCHEMA_VERSION
 
-__all__ = ["DB_NAME", "SCHEMA_FILE", "SCHEMA_VERSION", "AddResult", "Store", "default_annotator", "new_span_id"]
+__all__ = ["AddResult", "DB_NAME", "SCHEMA_FILE", "SCHEMA_VERSION", "Store", "default_annotator", "new_span_id"]

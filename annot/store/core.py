@@ -20,7 +20,6 @@ from annot.store import frames
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.links import LinksMixin
-from annot.store.translations import TranslationsMixin
 from annot.store.rows import (
     SPAN_COLS,
     SPAN_FIELDS,
@@ -31,6 +30,7 @@ from annot.store.rows import (
     span_row,
     to_span,
 )
+from annot.store.translations import TranslationsMixin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -172,7 +172,10 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
                                    (value, span.doc_id)).fetchone()  # fmt: skip
                 if ref is None or (attr.labels and ref[0] not in attr.labels):
                     need = f" {'/'.join(attr.labels)}" if attr.labels else ""
-                    raise SpanError(f"{span.label}.{name} must be the id of a live{need} span in the same document; {value!r} is not one.")
+                    raise SpanError(
+                        f"{span.label}.{name} must be the id of a live{need} span in the same document;"
+                        f" {value!r} is not one."
+                    )
         return replace(span, attrs=attrs, text=text[span.start : span.end])
 
     @staticmethod
@@ -184,7 +187,9 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
     @staticmethod
     def _overwrite(conn: sqlite3.Connection, span: Span, *, deleted: bool) -> None:
         """Replace the stored row of ``span.id`` with ``span`` and the deleted flag."""
-        conn.execute(f"UPDATE spans SET {_SET_FIELDS}, deleted = ? WHERE id = ?", (*span_row(span)[1:], int(deleted), span.id))
+        conn.execute(
+            f"UPDATE spans SET {_SET_FIELDS}, deleted = ? WHERE id = ?", (*span_row(span)[1:], int(deleted), span.id)
+        )
 
     def _write_span(
         self, conn: sqlite3.Connection, after: Span, op: str, before: Span | None, annotator: str,
@@ -277,7 +282,9 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
         """
         unknown = set(changes) - _EDITABLE
         if unknown:
-            raise SpanError(f"Cannot update {', '.join(sorted(unknown))}; editable fields: {', '.join(sorted(_EDITABLE))}.")
+            raise SpanError(
+                f"Cannot update {', '.join(sorted(unknown))}; editable fields: {', '.join(sorted(_EDITABLE))}."
+            )
         who = annotator or self.annotator
         with self._db.write() as conn:
             before = self._live(conn, span_id)
@@ -303,11 +310,14 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
             label.name for label in self.schema.labels.values()
             if any(attr.type == "span" for attr in label.attributes.values())
         ]  # fmt: skip
-        if referrers and conn.execute(
-            f"SELECT 1 FROM spans WHERE doc_id = ? AND deleted = 0 AND label IN ({','.join('?' * len(referrers))})"
-            " AND attrs LIKE ?",
-            (span.doc_id, *referrers, f'%"{span.id}"%'),
-        ).fetchone():
+        if (
+            referrers
+            and conn.execute(
+                f"SELECT 1 FROM spans WHERE doc_id = ? AND deleted = 0 AND label IN ({','.join('?' * len(referrers))})"
+                " AND attrs LIKE ?",
+                (span.doc_id, *referrers, f'%"{span.id}"%'),
+            ).fetchone()
+        ):
             raise SpanError(f"Span {span.id} is referenced by another span's attributes; edit that span first.")
 
     def restore_span(self, span_id: str, *, annotator: str | None = None) -> Span:
@@ -328,7 +338,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
                 args.append(self._resolve(conn, doc_id))
             order = "ASC" if redo else "DESC"
             row = conn.execute(
-                f"SELECT h.seq, h.span_id, h.op, h.before, h.after FROM history h WHERE {where} ORDER BY h.seq {order} LIMIT 1",
+                f"SELECT h.seq, h.span_id, h.op, h.before, h.after FROM history h WHERE {where}"
+                f" ORDER BY h.seq {order} LIMIT 1",
                 args,
             ).fetchone()
             if row is None:
@@ -344,7 +355,9 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
                 expect_deleted = op == ("restore" if redo else "delete")
             state = (current[0].updated_at, current[1]) if current else None
             if state != (expected.updated_at, expect_deleted):
-                raise StoreError(f"Cannot {'redo' if redo else 'undo'}: span {span_id} was changed since by someone else.")
+                raise StoreError(
+                    f"Cannot {'redo' if redo else 'undo'}: span {span_id} was changed since by someone else."
+                )
             # The span ends up deleted after undoing an add or a restore, or redoing a delete.
             deleted = (op in ("add", "restore") and not redo) or (op == "delete" and redo)
             if deleted and not expect_deleted:
@@ -359,7 +372,7 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
         return result
 
     def undo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
-        """Undo the annotator's last edit (in ``doc_id`` only, if given); return the affected span (``None`` if nothing to undo).
+        """Undo the annotator's last edit (in ``doc_id`` only, if given); return the span (``None``: nothing to undo).
 
         Raises:
             StoreError: someone else changed the span since that edit (nothing is changed).
@@ -401,7 +414,9 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
         for batch in self._span_pages(doc_id, include_deleted):
             yield from (to_span(r) for r in batch)
 
-    def iter_span_records(self, doc_id: str | None = None, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
+    def iter_span_records(
+        self, doc_id: str | None = None, *, include_deleted: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """Like ``iter_spans`` but plain dicts as stored, for bulk readers such as exports.
 
         Keys are the ``Span`` fields; ``origin``, ``status`` are strings and
@@ -472,23 +487,29 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
         with self._db.read() as conn:
             # The sentence holding each span's start, derived here rather than stored twice.
             rows = conn.execute(
-                f"SELECT {SPAN_COLS}, deleted FROM spans p WHERE {where} ORDER BY doc_id, start, \"end\", id", args
+                f'SELECT {SPAN_COLS}, deleted FROM spans p WHERE {where} ORDER BY doc_id, start, "end", id', args
             ).fetchall()
             doc_filter = "WHERE doc_id = ?" if doc_id is not None else ""
-            sentence_rows = conn.execute(f"SELECT doc_id, idx, start FROM sentences {doc_filter}", args[:1] if doc_id else []).fetchall()
+            sentence_rows = conn.execute(
+                f"SELECT doc_id, idx, start FROM sentences {doc_filter}", args[:1] if doc_id else []
+            ).fetchall()
         return frames.spans_frame(rows, sentence_rows, self.schema, include_deleted=include_deleted, flatten=flatten)
 
     def history(self, span_id: str | None = None) -> pd.DataFrame:
         """Every recorded edit (add, update, delete, restore, reanchor), oldest first."""
         where, args = ("WHERE span_id = ?", (span_id,)) if span_id else ("", ())
         with self._db.read() as conn:
-            rows = conn.execute(f"SELECT seq, span_id, annotator, op, at, undone, before, after FROM history {where} ORDER BY seq", args).fetchall()
+            rows = conn.execute(
+                f"SELECT seq, span_id, annotator, op, at, undone, before, after FROM history {where} ORDER BY seq", args
+            ).fetchall()
         return frames.history_frame(rows)
 
     def stats(self) -> pd.DataFrame:
         """Live span counts per annotator (rows) and label (columns), with totals."""
         with self._db.read() as conn:
-            rows = conn.execute("SELECT annotator, label, count(*) FROM spans WHERE deleted = 0 GROUP BY 1, 2").fetchall()
+            rows = conn.execute(
+                "SELECT annotator, label, count(*) FROM spans WHERE deleted = 0 GROUP BY 1, 2"
+            ).fetchall()
         return frames.stats_frame(rows, self.schema)
 
     def counts(self) -> dict[str, int]:

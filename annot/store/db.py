@@ -150,7 +150,9 @@ def _check_existing(path: Path) -> None:
         if not has_meta:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
-                raise StoreError(f"{path} is an SQLite file but not an annot store (no meta table); choose another folder.")
+                raise StoreError(
+                    f"{path} is an SQLite file but not an annot store (no meta table); choose another folder."
+                )
             return
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         version = int(row[0]) if row else 0

@@ -43,7 +43,6 @@ class AddResult:
     orphaned: tuple[str, ...] = ()
 
 
-
 class DocumentsMixin:
     """The document half of ``Store``: versions, sentences, re-anchoring (see ``Store``)."""
 
@@ -230,4 +229,3 @@ class DocumentsMixin:
         """Sentences (of one document, or of every current document) as a DataFrame."""
         docs = [self.document(doc_id)] if doc_id is not None else list(self.iter_documents())
         return frames.sentences_frame([(d, self.get_sentences(d.id)) for d in docs])
-

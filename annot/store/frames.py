@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 __all__ = ["documents_frame", "history_frame", "sentences_frame", "spans_frame", "stats_frame"]
 
 
-
 def _dt(values: Any) -> pd.Series:
     import pandas as pd
 
@@ -30,7 +29,19 @@ def documents_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Documents: id, key, title, lang, source, published, ingested_at, superseded_by, chars, sentences, spans."""
     import pandas as pd
 
-    cols = ["id", "key", "title", "lang", "source", "published", "ingested_at", "superseded_by", "chars", "sentences", "spans"]
+    cols = [
+        "id",
+        "key",
+        "title",
+        "lang",
+        "source",
+        "published",
+        "ingested_at",
+        "superseded_by",
+        "chars",
+        "sentences",
+        "spans",
+    ]
     df = pd.DataFrame.from_records(list(rows), columns=cols)
     for col in ("id", "key", "title", "source", "superseded_by"):
         df[col] = df[col].astype("string")
@@ -129,7 +140,9 @@ def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """History: seq, span_id, annotator, op, at, state (done/undone/dropped/system), before, after."""
     import pandas as pd
 
-    df = pd.DataFrame.from_records(list(rows), columns=["seq", "span_id", "annotator", "op", "at", "state", "before", "after"])
+    df = pd.DataFrame.from_records(
+        list(rows), columns=["seq", "span_id", "annotator", "op", "at", "state", "before", "after"]
+    )
     df["seq"] = df["seq"].astype("int64")
     df["at"] = _dt(df["at"])
     df["state"] = pd.Categorical(

@@ -136,7 +136,9 @@ class TranslationsMixin:
                 found.update((by_hash[h], text) for h, text in rows)
         return found
 
-    def get_translations(self, doc_id: str, *, target: str | None = None, index: int | None = None) -> list[Translation]:
+    def get_translations(
+        self, doc_id: str, *, target: str | None = None, index: int | None = None
+    ) -> list[Translation]:
         """The translations of one document version, by sentence then signature.
 
         Args:
@@ -154,7 +156,9 @@ class TranslationsMixin:
             where += " AND idx = ?"
             args.append(index)
         with self._db.read() as conn:
-            rows = conn.execute(f"SELECT {_COLS} FROM translations WHERE {where} ORDER BY idx, signature", args).fetchall()
+            rows = conn.execute(
+                f"SELECT {_COLS} FROM translations WHERE {where} ORDER BY idx, signature", args
+            ).fetchall()
         return [_to_translation(r) for r in rows]
 
     def translations(
@@ -182,7 +186,7 @@ class TranslationsMixin:
             args.extend(names)
         with self._db.read() as conn:
             found = conn.execute(
-                "SELECT t.doc_id, t.idx, s.start, s.\"end\", t.target_lang, t.engine,"
+                'SELECT t.doc_id, t.idx, s.start, s."end", t.target_lang, t.engine,'
                 " t.text, t.model, t.model_version, t.route, t.signature, t.created_at"
                 " FROM translations t JOIN documents d ON d.id = t.doc_id"
                 " JOIN sentences s ON s.doc_id = t.doc_id AND s.idx = t.idx"
@@ -195,7 +199,9 @@ class TranslationsMixin:
             texts: dict[str, str] = {}
             for start in range(0, len(ids), 500):  # under SQLite's limit on bound parameters
                 chunk = ids[start : start + 500]
-                texts.update(conn.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+                texts.update(
+                    conn.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                )
         rows = [(doc, idx, texts[doc][start:end], *rest) for doc, idx, start, end, *rest in found]
         cols = ["doc_id", "index", "source", "target_lang", "engine", "text", "model", "model_version", "route",
                 "signature", "created_at"]  # fmt: skip

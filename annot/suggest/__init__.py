@@ -10,4 +10,12 @@ from __future__ import annotations
 from annot.suggest.quantities import QUALIFIERS, QuantityGuess, find_quantities, parse_quantity
 from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
 
-__all__ = ["ActorRef", "QUALIFIERS", "QuantityGuess", "StanceGuess", "find_quantities", "parse_quantity", "suggest_stance"]
+__all__ = [
+    "ActorRef",
+    "QUALIFIERS",
+    "QuantityGuess",
+    "StanceGuess",
+    "find_quantities",
+    "parse_quantity",
+    "suggest_stance",
+]

@@ -205,7 +205,8 @@ class ArgosEngine(BaseEngine):
                 guard = SpellingGuard.from_sentencepiece(package.tokenizer.lazy_processor())
             except (OSError, RuntimeError, ValueError) as exc:
                 raise EngineError(
-                    f"Cannot load the argos package {installed.path}: {exc}. Reinstall it with: annot models install FILE.argosmodel"
+                    f"Cannot load the argos package {installed.path}: {exc}."
+                    " Reinstall it with: annot models install FILE.argosmodel"
                 ) from exc
             loaded = _Loaded(installed, package, translator, self._uses_shortlist(installed), guard)
             self._loaded[installed.path] = loaded

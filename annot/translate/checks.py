@@ -17,7 +17,9 @@ __all__ = ["NumberCheck", "check_numbers", "extract_numbers", "fold_words", "has
 # A number as written in news in any of our languages: digits with optional
 # group separators (, . space, no-break spaces, apostrophe) and an optional
 # decimal part. Dates like 10/17/2022 yield 10, 17 and 2022.
-_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0\u202f' ]\d{3})+(?:[.,]\d+)?(?![\w])|(?<![\w])\d+(?:[.,]\d+)?(?![\w])")
+_NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:[,.\u00a0\u202f' ]\d{3})+(?:[.,]\d+)?(?![\w])|(?<![\w])\d+(?:[.,]\d+)?(?![\w])"
+)
 
 
 def _value(token: str) -> Decimal | None:
@@ -72,9 +74,7 @@ def check_numbers(source: str, translation: str) -> NumberCheck:
     src, tgt = extract_numbers(source), extract_numbers(translation)
     missing = Counter(src) - Counter(tgt)
     added = Counter(tgt) - Counter(src)
-    return NumberCheck(
-        tuple(src), tuple(tgt), tuple(sorted(missing.elements())), tuple(sorted(added.elements()))
-    )
+    return NumberCheck(tuple(src), tuple(tgt), tuple(sorted(missing.elements())), tuple(sorted(added.elements())))
 
 
 # -- names ---------------------------------------------------------------------------

@@ -49,7 +49,10 @@ def test_snap_to_words_table(text: str, selected: str, expected: str):
     assert text[start:end] == expected
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [("a  b", 1, 3), ("a, b", 1, 2), ("x", 0, 0), ("x", 0, 2), ("x", -1, 1), ('say "" ok', 4, 6)])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("a  b", 1, 3), ("a, b", 1, 2), ("x", 0, 0), ("x", 0, 2), ("x", -1, 1), ('say "" ok', 4, 6)],
+)
 def test_snap_to_words_rejects_empty_or_out_of_range(text: str, start: int, end: int):
     with pytest.raises(ValueError):
         snap_to_words(text, start, end)
@@ -78,7 +81,16 @@ def test_word_at_rejects_space_between_punctuation():
 
 @pytest.mark.parametrize(
     ("text", "utf16", "codepoint"),
-    [("abc", 2, 2), ("🙂abc", 2, 1), ("🙂abc", 5, 4), ("a🙂b🙂c", 4, 3), ("a🙂b🙂c", 7, 5), ("Лука", 4, 4), ("白俄𠀀罗", 4, 3), ("", 0, 0)],
+    [
+        ("abc", 2, 2),
+        ("🙂abc", 2, 1),
+        ("🙂abc", 5, 4),
+        ("a🙂b🙂c", 4, 3),
+        ("a🙂b🙂c", 7, 5),
+        ("Лука", 4, 4),
+        ("白俄𠀀罗", 4, 3),
+        ("", 0, 0),
+    ],
 )
 def test_utf16_offsets_convert_both_ways(text: str, utf16: int, codepoint: int):
     assert utf16_to_codepoint(text, utf16) == codepoint
@@ -98,7 +110,22 @@ def test_codepoint_to_utf16_rejects_out_of_range(text: str, offset: int):
 
 
 ALPHABET = st.sampled_from(
-    list("ab Zé9,.-'’ \n()“”\"«»!?%$") + ["Лу", "ка", "مر", "حب", "של", "白", "俄", "🙂", "👍🏽", "\u0301", "\u200d", "\u200c", "𠀀"]
+    [
+        *"ab Zé9,.-'’ \n()“”\"«»!?%$",
+        "Лу",
+        "ка",
+        "مر",
+        "حب",
+        "של",
+        "白",
+        "俄",
+        "🙂",
+        "👍🏽",
+        "\u0301",
+        "\u200d",
+        "\u200c",
+        "𠀀",
+    ]
 )
 TEXTS = st.lists(ALPHABET, min_size=1, max_size=30).map("".join)
 

@@ -17,7 +17,11 @@ runner = CliRunner()
 
 def run(project: Path, *args: str, code: int = 0):
     result = runner.invoke(app, ["--project", str(project), "--annotator", "cli", *args])
-    assert result.exit_code == code, (result.exit_code, result.output, result.stderr if hasattr(result, "stderr") else "")
+    assert result.exit_code == code, (
+        result.exit_code,
+        result.output,
+        result.stderr if hasattr(result, "stderr") else "",
+    )
     return result
 
 

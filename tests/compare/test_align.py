@@ -101,7 +101,7 @@ def test_align_chrf_is_sacrebleus_sentence_chrf(hypothesis, reference):
 def test_align_chrf_on_real_sentences_is_sacrebleus(store):
     en = [s.text for s in store.get_sentences("belarus-russian")]
     es = [s.text for s in store.get_sentences("belarus-agrupacion")]
-    for hyp in es[:5] + [" ".join(es[6:8])]:
+    for hyp in [*es[:5], " ".join(es[6:8])]:
         for ref in en:
             ours = chrf_of_ngrams(char_ngrams(hyp), char_ngrams(ref))
             assert ours == pytest.approx(sacrebleu.sentence_chrf(hyp, [ref]).score, abs=1e-9)

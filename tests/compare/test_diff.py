@@ -14,7 +14,9 @@ from annot.compare.diff import diff_html, tokenize, word_diff
 
 # Words from a small vocabulary make real overlaps likely; any text covers the rest.
 WORDS = st.lists(
-    st.sampled_from(["9,000", "9.000", "Minsk", "tropas", "soldados", "<b>", "&amp;", " ", ", ", "\n", "“", "é", "中文"]),
+    st.sampled_from(
+        ["9,000", "9.000", "Minsk", "tropas", "soldados", "<b>", "&amp;", " ", ", ", "\n", "“", "é", "中文"]
+    ),
     max_size=25,
 ).map("".join)
 TEXT = st.one_of(st.text(max_size=80), WORDS)
@@ -65,8 +67,11 @@ def test_tokenize_joins_back(text: str):
             [("delete", "the big"), ("insert", "a small"), ("equal", " dog ran"), ("delete", "."), ("insert", "!")],
         ),
         # Punctuation is its own token: only the separator of 9,000 changed.
-        ("hasta 9,000 tropas", "hasta 9.000 tropas", [("equal", "hasta 9"), ("delete", ","), ("insert", "."),
-                                                      ("equal", "000 tropas")]),
+        (
+            "hasta 9,000 tropas",
+            "hasta 9.000 tropas",
+            [("equal", "hasta 9"), ("delete", ","), ("insert", "."), ("equal", "000 tropas")],
+        ),
         # Words are never split: a changed letter changes the word.
         ("Minsk dijo", "Minks dijo", [("delete", "Minsk"), ("insert", "Minks"), ("equal", " dijo")]),
         # Scripts without spaces are compared character by character.

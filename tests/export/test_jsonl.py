@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from annot.store import Store
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
 SEED_REL = "corpus/belarus-russian-grouping-2022-10-17.en.txt"
-T0 = datetime(2022, 10, 18, 9, 0, 0, 123456, tzinfo=timezone.utc)
+T0 = datetime(2022, 10, 18, 9, 0, 0, 123456, tzinfo=UTC)
 UNITS = ("document", "sentence")
 
 
@@ -176,7 +176,7 @@ def test_export_failure_midway_keeps_previous_file_and_leaves_no_temp(seed: Stor
 
 
 def test_export_unknown_unit_lists_valid_units(seed: Store, tmp_path: Path):
-    with pytest.raises(FormatError, match="'paragraph'.*document, sentence"):
+    with pytest.raises(FormatError, match=r"'paragraph'.*document, sentence"):
         export_jsonl(seed, tmp_path / "x.jsonl", unit="paragraph")
     assert not (tmp_path / "x.jsonl").exists()
 
@@ -300,7 +300,7 @@ def test_export_sentence_unit_refuses_spans_without_sentences(tmp_path: Path):
     doc = Document("x-1", "x", "X", "en", "Some text", ingested_at=T0)
     store.add_document(doc, [])
     store.add_span(doc.id, 0, 4, "ACTOR")
-    with pytest.raises(FormatError, match="no sentences.*unit='document'"):
+    with pytest.raises(FormatError, match=r"no sentences.*unit='document'"):
         list(iter_records(store, unit="sentence"))
     store.close()
 
@@ -422,7 +422,7 @@ def test_import_unreadable_file_raises_format_error(tmp_path: Path, content: byt
 
 
 def test_import_missing_file_raises_format_error(tmp_path: Path):
-    with open_project(tmp_path / "copy") as copy, pytest.raises(FormatError, match="Cannot read .*nope.jsonl"):
+    with open_project(tmp_path / "copy") as copy, pytest.raises(FormatError, match=r"Cannot read .*nope\.jsonl"):
         import_jsonl(copy, tmp_path / "nope.jsonl")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from annot.store import Store
 ROOT = Path(__file__).resolve().parents[2]
 SEED_EN = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
 SEED_ES = ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"
-T1 = datetime(2022, 10, 19, 8, 0, 0, 654321, tzinfo=timezone.utc)
+T1 = datetime(2022, 10, 19, 8, 0, 0, 654321, tzinfo=UTC)
 # The seed pair's alignment (see tests/compare/test_align.py), scored as Apertium es>en gives it.
 BEADS = [Bead((i,), (i,), 60.0 + i) for i in range(6)] + [
     Bead((6,), (6, 7), 60.65), Bead((7,), (8,), 59.1), Bead((8,), (9,), 62.77), Bead((9,), (10,), 58.79),

@@ -7,7 +7,7 @@ sentence alignment, before the first document gets a new version.
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +31,7 @@ ALPHABET = st.one_of(
     st.characters(min_codepoint=0x300, max_codepoint=0x36F),
 )
 WORDS = st.text(ALPHABET, min_size=1, max_size=12).filter(str.strip)
-TIMES = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(timezone.utc))
+TIMES = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
 ANCHORS = ("ok", "reanchored", "orphaned")
 
 

@@ -190,7 +190,9 @@ def test_backend_error_on_begin_or_commit_becomes_store_error(store, setup, proj
 @pytest.mark.parametrize("op", list(READS))
 def test_backend_error_in_read_becomes_store_error(store, setup, op):
     reads = ("SELECT", "PRAGMA DATA_VERSION")  # statements are matched upper-cased
-    failing = _inject(store, sqlite3.DatabaseError("database disk image is malformed"), lambda sql: sql.startswith(reads))
+    failing = _inject(
+        store, sqlite3.DatabaseError("database disk image is malformed"), lambda sql: sql.startswith(reads)
+    )
     with pytest.raises(StoreError, match="is corrupted"):
         READS[op](store, setup)
     store._db.conn = failing._real

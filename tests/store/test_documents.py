@@ -136,7 +136,7 @@ def test_add_document_new_version_records_reanchor_history(store, versioned):
 
 
 def test_add_document_new_version_twice_is_unchanged(store, versioned, project):
-    _, new, _, _, _ = versioned
+    del versioned  # the second version is stored
     before = dump(project)
     again, sentences = make_doc(V2)
     assert store.add_document(again, sentences).status == "unchanged"
@@ -206,7 +206,7 @@ def test_resolve_by_id_prefix_key_or_source(store, library, ref, title):
 
 @pytest.mark.parametrize("ref", ["alpha", "a", "alpha-re"])
 def test_resolve_ambiguous_prefix_lists_candidates(store, library, ref):
-    with pytest.raises(NotFound, match="ambiguous.*Use a longer prefix") as info:
+    with pytest.raises(NotFound, match=r"ambiguous.*Use a longer prefix") as info:
         store.resolve(ref)
     assert library["Alpha report"].id in str(info.value)
     assert library["Alpha review"].id in str(info.value)

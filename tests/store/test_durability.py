@@ -190,7 +190,7 @@ def test_store_two_objects_in_threads_write_concurrently(project):
                 barrier.wait()
                 for i in range(100):
                     store.add_span(doc.id, i % 50, i % 50 + 3, "ACTOR")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(name,)) for name in ("t1", "t2")]
@@ -202,7 +202,6 @@ def test_store_two_objects_in_threads_write_concurrently(project):
     with Store(project) as store:
         assert store.stats().loc[["t1", "t2"], "total"].tolist() == [100, 100]
     assert integrity(project) == "ok"
-
 
 
 def test_a_second_store_in_one_process_keeps_the_first_ones_writes_visible(tmp_path: Path):
@@ -221,8 +220,10 @@ def test_a_second_store_in_one_process_keeps_the_first_ones_writes_visible(tmp_p
     doc_id = annot.ingest(str(text), first).results[0].doc_id
     first.add_span(doc_id, 0, 6, "ACTOR")
     annot.open_project(tmp_path / "p").close()
-    count = [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
-             " print(c.execute('SELECT count(*) FROM spans').fetchone()[0])", str(tmp_path / "p" / "annot.db")]  # fmt: skip
+    query = (
+        "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM spans').fetchone()[0])"
+    )
+    count = [sys.executable, "-c", query, str(tmp_path / "p" / "annot.db")]
     first.add_span(doc_id, 27, 32, "ACTOR")
     assert subprocess.run(count, capture_output=True, text=True, check=True).stdout.strip() == "2"
     first.add_span(doc_id, 13, 18, "QUANTITY")  # after the other process closed: the WAL must still be ours

@@ -297,7 +297,6 @@ def test_spans_frame_span_before_first_sentence_belongs_to_it_and_no_sentences_g
 
 
 def test_spans_frame_sentences_of_several_documents_do_not_mix(store, two_docs, populated):
-    _, other = two_docs
     df = store.spans().set_index("id")
     kyiv = df.loc[populated["kyiv"].id]
     assert (kyiv["sentence"], kyiv["sent_start"]) == (0, 0)

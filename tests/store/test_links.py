@@ -133,7 +133,7 @@ def test_links_set_alignment_refuses_invalid_beads_and_writes_nothing(store, pai
 
 
 def test_links_alignment_needs_a_link(store, pair):
-    a, b = pair
+    a, _b = pair
     other = store.add_document(*make_doc("Un. Deux.", "Nombres", lang="fr")).doc_id
     for call in (lambda: store.set_alignment(a, other, beads("0=0")), lambda: store.edit_alignment(a, other, [0], [0])):
         with pytest.raises(NotFound, match=f"are not linked; link them first: annot link {a} {other}"):

@@ -1,4 +1,4 @@
-"""Fixtures for the real engines: the shipped argos packages installed for the session, the seed sentences, no network."""
+"""Fixtures for the real engines: the shipped argos packages installed for the session, the seed sentences."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from annot.errors import EngineError
 from annot.translate.base import BaseEngine, Model
 
@@ -11,7 +13,7 @@ class UpperEngine(BaseEngine):
 
     name = "upper"
     max_chars = 60
-    calls: list[list[str]] = []
+    calls: ClassVar[list[list[str]]] = []
 
     def pairs(self) -> list[tuple[str, str]]:
         return [("en", "pt"), ("en", "es"), ("pt", "en")]

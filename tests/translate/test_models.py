@@ -150,7 +150,7 @@ def test_models_install_refuses_what_is_not_a_translate_package(tmp_path: Path, 
 
 
 def test_models_install_missing_file_says_so(tmp_path: Path):
-    with pytest.raises(EngineError, match="No such file: .*nothing.argosmodel"):
+    with pytest.raises(EngineError, match=r"No such file: .*nothing\.argosmodel"):
         install_model(tmp_path / "nothing.argosmodel", directory=tmp_path / "packages")
 
 
