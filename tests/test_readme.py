@@ -6,7 +6,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -65,18 +64,13 @@ def _readme_command_lines() -> list[tuple[list[str], int]]:
 
 def _run_lab_until_it_serves(argv: list[str], cwd: Path, env: dict[str, str], runtime: Path) -> str:
     """``annot lab`` for real, stopped with Ctrl+C once JupyterLab answers; what it printed."""
-    from tests.cli.test_lab import _server_info
+    from tests.cli.test_lab import _server_info, stop
 
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         _server_info(runtime, proc)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
+        out = stop(proc)
     return out
 
 

@@ -30,6 +30,17 @@ def _server_info(runtime: Path, proc: subprocess.Popen, timeout: float = 90) -> 
     raise AssertionError("JupyterLab did not answer within the timeout")
 
 
+def stop(proc: subprocess.Popen) -> str:
+    """Stop JupyterLab as a person does (Ctrl+C), killed if it hangs; what it printed."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
 def _request(url: str, method: str = "GET", body: dict | None = None) -> dict:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
@@ -66,12 +77,7 @@ def test_lab_ingests_the_seed_and_serves_the_projects_copy_of_the_notebook(tmp_p
         lab = urllib.request.urlopen(f"http://127.0.0.1:{info['port']}/lab?token=annot-test", timeout=10)
         assert b"JupyterLab" in lab.read()
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
+        out = stop(proc)
     assert "2 added" in out  # the seed article and its Spanish version went in before JupyterLab started
     assert "project/notebooks/annotate.ipynb: created from notebooks/annotate.ipynb" in out
     # The save went to the project's copy; the shipped notebooks are byte for byte as cloned.
