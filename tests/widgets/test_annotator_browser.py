@@ -108,12 +108,7 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         settled(page)
         for key in ("a", "b", "d", "d"):  # in the notebook's command mode: insert above, below, delete
             page.keyboard.press(key)
-        # The same "a" given to the notebook inserts one cell: once it shows, whatever the keys above did to
-        # the notebook (inserted or deleted cells) shows too, as JupyterLab handles keys in order.
-        _notebook_command_mode(page, cells)
-        page.keyboard.press("a")
-        page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length !== {n_cells}")
-        assert cells.count() == n_cells + 1
+        _notebook_a_inserts_one_cell(page, cells, n_cells)
         page.keyboard.press("d")
         page.keyboard.press("d")  # delete the control's cell again
         page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length === {n_cells}")
@@ -215,12 +210,8 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         closing.locator(".annot-status.annot-error").wait_for(timeout=10_000)
         assert "was closed" in _status(closing) and closing.locator(".annot-span").count() == 0
 
-        # The control again, after every key given to the widgets: the notebook's "a" inserts one cell,
-        # and no key before it changed the cells.
-        _notebook_command_mode(page, cells)
-        page.keyboard.press("a")
-        page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length !== {n_cells}")
-        assert cells.count() == n_cells + 1
+        # The control again, after every key given to the widgets: no key before it changed the cells.
+        _notebook_a_inserts_one_cell(page, cells, n_cells)
 
     store = annot.open_project(project)
     try:
@@ -321,7 +312,23 @@ def test_annotator_translates_in_the_background_and_stays_responsive(tmp_path: P
         store.close()
 
 
-def _notebook_command_mode(page, cells) -> None:
-    """Select the first cell in the notebook's command mode (where "a" inserts a cell), as a person clicks it."""
+# The control's cell is there: an empty cell first, the setup cell (which opens the project) second.
+_CONTROL_CELL_SHOWN = """() => {
+    const cells = document.querySelectorAll('.jp-Notebook .jp-Cell');
+    const input = (i) => cells[i].querySelector('.jp-InputArea-editor').textContent;
+    return cells.length > 1 && input(0) === '' && input(1).includes('open_project');
+}"""
+
+
+def _notebook_a_inserts_one_cell(page, cells, n_cells: int) -> None:
+    """The control for keys that must not reach the notebook: the notebook's own "a" inserts one cell.
+
+    In command mode on the first cell, "a" inserts an empty cell above it. Once that cell is drawn,
+    whatever keys pressed before did to the notebook is drawn too (JupyterLab handles keys in order
+    and draws the cells from its model), so there must be exactly one cell more than ``n_cells``.
+    """
     cells.first.locator(".jp-InputPrompt").click()
     page.keyboard.press("Escape")
+    page.keyboard.press("a")
+    page.wait_for_function(_CONTROL_CELL_SHOWN, timeout=10_000)
+    assert cells.count() == n_cells + 1
