@@ -1,9 +1,9 @@
 """Translation throughput: each engine one sentence per call vs batched, argos's own path, the store's cache, peak RSS.
 
 Input: the seed article's 14 units (``annot.read_file`` + ``annot.segment.split``,
-as ``tests/translate/conftest.py`` gets them) repeated to 2,000 sentences (200
-with ``--quick``). Samples are whole copies of the article (multiples of 14), so
-every rate is over the same mix of short and long sentences.
+as ``tests/translate/conftest.py`` gets them) repeated to 2,000 sentences (56
+with ``--quick``, a smoke run). Samples are whole copies of the article
+(multiples of 14), so every rate is over the same mix of short and long sentences.
 
 Every figure comes from a fresh process (``_common.in_fresh_process``) that
 builds its engine and translates the 14 seed units once before its clock
@@ -17,7 +17,8 @@ starts: loading a model is not throughput. Baselines, measured in the same run:
 - argos en->pt: our ``ArgosEngine`` one sentence per call vs batched; and
   argostranslate's own per-sentence path -- its ``PackageTranslation.translate``
   with ``ARGOS_INTRA_THREADS=1`` and ``ARGOS_BEAM_SIZE`` 4, its sentence splitter
-  replaced by one that keeps the text whole (MiniSBD would download a model) --
+  replaced by one that keeps the text whole (its constructor would build
+  MiniSBD's, which lists and downloads models) --
   vs ``ArgosEngine(beam_size=4)`` batched, shortlist on and off, on the same
   sentences, outputs compared. Differences are expected where annot's
   ``SpellingGuard`` rewrites the input (typographic quotes) or a lossy output is
@@ -77,7 +78,7 @@ class Sizes:
 
 def sizes(quick: bool) -> Sizes:
     if quick:
-        return Sizes(total=200, per_call=28, apertium_per_call=28, bergamot_chunk=98, argos_chunk=28, rounds=2)
+        return Sizes(total=56, per_call=14, apertium_per_call=14, bergamot_chunk=28, argos_chunk=14, rounds=2)
     return Sizes(total=2_000, per_call=140, apertium_per_call=56, bergamot_chunk=350, argos_chunk=140, rounds=2)
 
 
@@ -205,9 +206,22 @@ def run_argos_own(package: str, chunk: list[str], rounds: int, warm: list[str]) 
     from argostranslate import settings
     from argostranslate.package import Package
 
+    class OwnPath(argos.PackageTranslation):  # type: ignore[misc, name-defined]
+        """argos's ``PackageTranslation``, built without its constructor, which makes a MiniSBD splitter.
+
+        MiniSBD's splitter lists (and downloads) its models when it is built; annot
+        loads argostranslate without minisbd, so that call raises. Every attribute
+        the constructor sets is set here, the splitter being one that keeps the text
+        whole; translating is argos's own ``hypotheses`` and ``translate``.
+        """
+
+        def __init__(self, from_lang: Any, to_lang: Any, pkg: Any) -> None:
+            self.from_lang, self.to_lang, self.pkg = from_lang, to_lang, pkg
+            self.translator = None  # argos builds its CTranslate2 translator on first use
+            self.sentencizer = _WholeText()
+
     en, pt = argos.Language("en", "English"), argos.Language("pt", "Portuguese")
-    own = argos.PackageTranslation(en, pt, Package(Path(package)))
-    own.sentencizer = _WholeText()
+    own = OwnPath(en, pt, Package(Path(package)))
     for text in warm:
         own.translate(text)
     paths: dict[str, Any] = {"own": lambda texts: [own.translate(text) for text in texts]}
@@ -304,8 +318,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     batched: dict[str, dict[str, Any]] = {}
     pipeline: dict[str, dict[str, Any]] = {}
     with C.workdir(args.workdir) as root, argos_packages(root) as packages:
-        lone["apertium"] = _measure(f"apertium, {size.apertium_per_call} sentences one per call",
-                                    run_per_call, "apertium", {}, repeat(units, size.apertium_per_call), units)  # fmt: skip
+        lone["apertium"] = _measure(f"apertium, {size.apertium_per_call} sentences one per call", run_per_call,
+                                    "apertium", {}, repeat(units, size.apertium_per_call), units)  # fmt: skip
         batched["apertium"] = _measure(f"apertium, {size.total:,} batched", run_batched, "apertium", {}, texts, units)
         lone["bergamot"] = _measure(f"bergamot, {size.per_call} one per call",
                                     run_per_call, "bergamot", {}, repeat(units, size.per_call), units)  # fmt: skip
@@ -313,12 +327,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                            run_bergamot_threads, repeat(units, size.bergamot_chunk), size.rounds, units)  # fmt: skip
         batched["bergamot"] = _measure(f"bergamot threads=2, {size.total:,} batched",
                                        run_batched, "bergamot", {"threads": 2}, texts, units)  # fmt: skip
-        lone["argos"] = _measure(f"argos, {size.per_call} one per call",
-                                 run_per_call, "argos", {"beam_size": BEAM}, repeat(units, size.per_call), units)  # fmt: skip
+        lone["argos"] = _measure(f"argos, {size.per_call} one per call", run_per_call,
+                                 "argos", {"beam_size": BEAM}, repeat(units, size.per_call), units)  # fmt: skip
         batched["argos"] = _measure(f"argos, {size.total:,} batched",
                                     run_batched, "argos", {"beam_size": BEAM}, texts, units)  # fmt: skip
         own = _measure(f"argostranslate's own path vs ours, {size.rounds} x {size.argos_chunk} each, interleaved",
-                       run_argos_own, str(packages["en", "pt"]), repeat(units, size.argos_chunk), size.rounds, units)  # fmt: skip
+                       run_argos_own, str(packages["en", "pt"]), repeat(units, size.argos_chunk), size.rounds,
+                       units)  # fmt: skip
         first, copy = root / "long-a.en.txt", root / "long-b.en.txt"
         for path in (first, copy):  # one unit per paragraph: segmented back into the same units
             path.write_text("\n\n".join(texts) + "\n", encoding="utf-8")
@@ -364,9 +379,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows = []
     for name in PIPELINE_ENGINES:
         p = pipeline[name]
-        rows.append((name, "->".join(ENGINES[name][2]), f"{p['n']:,}", f"{p['first_s']:.2f} ({p['translated']:,} translated)",
+        rows.append((name, "->".join(ENGINES[name][2]), f"{p['n']:,}",
+                     f"{p['first_s']:.2f} ({p['translated']:,} translated)",
                      f"{p['rerun_s'] * 1e3:.1f} ({p['kept']:,} kept)", C.ratio(p["first_s"], p["rerun_s"]),
-                     f"{p['copy_s'] * 1e3:.0f} ({p['from_cache']:,} from cache)", C.ratio(p["first_s"], p["copy_s"])))  # fmt: skip
+                     f"{p['copy_s'] * 1e3:.0f} ({p['from_cache']:,} from cache)",
+                     C.ratio(p["first_s"], p["copy_s"])))  # fmt: skip
     print(C.table(["engine", "pair", "sentences", "first run s", "re-run ms", "first / re-run",
                    "same sentences, new doc ms", "first / new doc"], rows))  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""The seed article through every installed engine into Portuguese and Spanish: round trip, agreement, flags, reference chrF.
+"""The seed article through every installed engine into pt and es: round trip, agreement, flags, reference chrF.
 
 A scratch project (deleted after) holds corpus/: the English seed and its
 Spanish version, linked and aligned (``annot.compare.link_documents``). The
@@ -9,7 +9,8 @@ installed engine (and pivot) into each language, back-translates for the round
 trips, and ``corpus_scores`` sums up; for Spanish the human version is the
 reference (chrF, BLEU, TER with sacrebleu's 95% bootstrap interval, seed 12345).
 
-Run: ``.venv/bin/python benchmarks/seed_compare_table.py``
+Run: ``.venv/bin/python benchmarks/seed_compare_table.py [--quick]`` (``--quick`` changes
+nothing: one 14-sentence article is small already; accepted like every benchmark's).
 """
 
 from __future__ import annotations

@@ -58,6 +58,20 @@ def start_lab(scratch: Path, token: str) -> tuple[subprocess.Popen, int]:
     raise SystemExit("JupyterLab did not start within 60 s")
 
 
+def settle(page: Any) -> None:
+    """Wait until the page's fonts are loaded and two frames are drawn: what the last change did is on screen.
+
+    Events, not a pause: a screenshot taken after this shows the layout and
+    paint that followed the last DOM change or scroll.
+    """
+    page.evaluate(
+        """async () => {
+            await document.fonts.ready;
+            await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        }"""
+    )
+
+
 def open_and_run_all(page: Any, port: int, token: str, notebook: str, workspace: str | None = None) -> None:
     """Open ``notebook`` (relative to the server's root) in JupyterLab and run all its cells.
 
@@ -99,13 +113,15 @@ def run_annotate_notebook(out: Path | None = None) -> str:
                         .every(p => /\\[\\d+\\]/.test(p.textContent))""",
                     timeout=120_000,
                 )
-                page.wait_for_timeout(1000)
+                # A cell's count comes with the kernel's reply; the widget it displayed draws itself once
+                # its front end has loaded: wait for what it shows.
+                page.wait_for_selector(".annot-annotator .annot-position >> text=sentence 1 of 14", timeout=60_000)
                 if out is not None:
                     heading = page.locator("h2:has-text('Machine translation')").first
-                    heading.evaluate("el => el.scrollIntoView({block: 'start'})")
-                    page.wait_for_timeout(800)
+                    heading.evaluate("el => el.scrollIntoView({block: 'start', behavior: 'instant'})")
+                    settle(page)
                     out.parent.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(out))
+                    page.screenshot(path=str(out), animations="disabled")
                 # textContent, not innerText: cells scrolled out of view are not laid out, and innerText skips them.
                 text = page.locator(".jp-Notebook").text_content() or ""
                 browser.close()

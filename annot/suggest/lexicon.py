@@ -70,8 +70,8 @@ def _lang(
 
 _EN = _lang(
     {
-        "up to": "up to|as many as|no more than",
-        "at least": "at least|no fewer than|no less than",
+        "up to": "up to|as many as|no more than|not more than|at most",
+        "at least": "at least|no fewer than|no less than|not fewer than|not less than",
         "approximately": "some|about|around|roughly|nearly|almost|approximately|circa|an estimated|close to",
         "more than": "more than|over|above|in excess of|upwards of",
         "less than": "less than|fewer than|under|below",
@@ -123,9 +123,9 @@ _LANGS = {
     "en": _EN,
     "es": _lang(
         {
-            "up to": "hasta",
+            "up to": "hasta|no más de|como máximo",
             "approximately": "cerca de|unos|unas|alrededor de|aproximadamente|casi|en torno a",
-            "at least": "al menos|por lo menos|como mínimo",
+            "at least": "al menos|por lo menos|como mínimo|no menos de",
             "more than": "más de",
             "less than": "menos de",
         },
@@ -145,9 +145,9 @@ _LANGS = {
     ),
     "pt": _lang(
         {
-            "up to": "até",
+            "up to": "até|não mais de|não mais que|no máximo",
             "approximately": "cerca de|quase|aproximadamente|uns|umas|por volta de|em torno de",
-            "at least": "pelo menos|ao menos|no mínimo",
+            "at least": "pelo menos|ao menos|no mínimo|não menos de|não menos que",
             "more than": "mais de",
             "less than": "menos de",
         },
@@ -167,9 +167,9 @@ _LANGS = {
     ),
     "fr": _lang(
         {
-            "up to": "jusqu' à",
+            "up to": "jusqu' à|pas plus de|au plus|au maximum",
             "approximately": "environ|près de|presque|quelque|autour de",
-            "at least": "au moins|au minimum",
+            "at least": "au moins|au minimum|pas moins de",
             "more than": "plus de",
             "less than": "moins de",
         },
@@ -189,9 +189,9 @@ _LANGS = {
     ),
     "de": _lang(
         {
-            "up to": "bis zu",
+            "up to": "bis zu|nicht mehr als|höchstens",
             "approximately": "etwa|rund|ungefähr|fast|knapp|circa",
-            "at least": "mindestens|wenigstens",
+            "at least": "mindestens|wenigstens|nicht weniger als",
             "more than": "mehr als|über",
             "less than": "weniger als|unter",
         },
@@ -211,9 +211,9 @@ _LANGS = {
     ),
     "ru": _lang(
         {
-            "up to": "до|не более",
+            "up to": "до|не более|не больше",
             "approximately": "около|почти|примерно|приблизительно|порядка",
-            "at least": "не менее|как минимум|по меньшей мере",
+            "at least": "не менее|не меньше|как минимум|по меньшей мере",
             "more than": "более|больше|свыше|более чем",
             "less than": "менее|меньше",
         },

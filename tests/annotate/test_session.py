@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -156,17 +155,33 @@ def test_session_label_keys_and_translation(seed: AnnotationSession):
     assert seed.translation("ru") == []
 
 
-def test_session_opens_fast_on_a_long_document(project, tmp_path: Path):
-    text = " ".join(f"Sentence number {i} is short." for i in range(5000)) + "\n"
-    doc_id = _doc(project, tmp_path, "long.txt", text)
-    began = time.perf_counter()
-    session = AnnotationSession(project, doc_id)
-    session.go(2500)
-    view = session.window()
-    elapsed = time.perf_counter() - began
+def test_session_on_a_long_document_reads_the_store_as_often_as_on_a_short_one(project, tmp_path: Path):
+    """Opening, moving and drawing the window cost a fixed number of queries, whatever the length.
+
+    How long that takes is a figure of benchmarks/bench_annotator_browser.py
+    (opening the seed vs a 5,000-sentence document), printed, not asserted here.
+    """
+
+    def open_at(doc_id: str, index: int) -> tuple[AnnotationSession, list, list[str]]:
+        statements: list[str] = []
+        project._db.conn.set_trace_callback(statements.append)  # every SQL statement the store runs
+        try:
+            session = AnnotationSession(project, doc_id)
+            session.go(index)
+            view = session.window()
+            session.position_line()
+        finally:
+            project._db.conn.set_trace_callback(None)
+        return session, view, statements
+
+    def sentences(n: int) -> str:
+        return " ".join(f"Sentence number {i} is short." for i in range(n)) + "\n"
+
+    _, _, short = open_at(_doc(project, tmp_path, "short.txt", sentences(50)), 25)
+    session, view, long = open_at(_doc(project, tmp_path, "long.txt", sentences(5000)), 2500)
     assert len(session.sentences) == 5000
     assert [s["index"] for s in view] == [2498, 2499, 2500, 2501, 2502]
-    assert elapsed < 2.0, f"opening a 5,000-sentence document took {elapsed:.2f} s"
+    assert len(long) == len(short), (short, long)
 
 
 def test_select_snaps_without_storing(seed: AnnotationSession):

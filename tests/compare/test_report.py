@@ -185,9 +185,8 @@ def open_in_chromium(page_path: Path, shot: Path, *, picture: Path | None = None
     assert shutil.which("chromium"), "chromium is missing: ./run installs it (scripts/apt-packages.txt)"
     seen: dict = {"console": [], "requests": []}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=screenshot_module().CHROMIUM_ARGS
-        )
+        shots = screenshot_module()
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=shots.CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
@@ -208,12 +207,13 @@ def open_in_chromium(page_path: Path, shot: Path, *, picture: Path | None = None
             page.click("nav.filters >> text=all sentences")
             seen["all_rows"] = page.locator("table.side tr.sentence:visible").count()
             shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
+            shots.settle(page)
+            page.screenshot(path=str(shot), full_page=True, animations="disabled")
             if picture is not None:
                 page.set_viewport_size({"width": 1400, "height": 1150})
-                page.locator("#sentences").evaluate("el => el.scrollIntoView({block: 'start'})")
-                page.wait_for_timeout(300)
-                page.screenshot(path=str(picture))
+                page.locator("#sentences").evaluate("el => el.scrollIntoView({block: 'start', behavior: 'instant'})")
+                shots.settle(page)
+                page.screenshot(path=str(picture), animations="disabled")
         finally:
             browser.close()
     return seen

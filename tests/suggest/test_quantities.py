@@ -12,6 +12,7 @@ from annot.ingest import read_file
 from annot.schema import load_schema
 from annot.segment import segment
 from annot.suggest import QUALIFIERS, QuantityGuess, find_quantities, parse_quantity
+from annot.suggest.lexicon import table_for
 from tests.conftest import SEED
 
 SCHEMA = load_schema()
@@ -87,6 +88,36 @@ def test_parse_quantity_reads_the_phrase(text, lang, value, unit, qualifier, low
     assert SCHEMA.validate("QUANTITY", guess.to_attrs())["qualifier"] == qualifier
 
 
+# The longest qualifier phrase before the number wins: a phrase that ends with a shorter one means
+# something else ("no more than" is at most, not "more than").
+LONGEST = [
+    ("no more than 100", "en", "up to", "no more than 100"),
+    ("not more than 100 tanks", "en", "up to", "not more than 100 tanks"),
+    ("no fewer than 10 tanks", "en", "at least", "no fewer than 10 tanks"),
+    ("no less than 10", "en", "at least", "no less than 10"),
+    ("They said no more than 9,000 troops, no more.", "en", "up to", "no more than 9,000 troops"),
+    ("no más de 100 soldados", "es", "up to", "no más de 100 soldados"),
+    ("no menos de 100 soldados", "es", "at least", "no menos de 100 soldados"),
+    ("não mais de 100 tanques", "pt", "up to", "não mais de 100 tanques"),
+    ("não menos de 100 tanques", "pt", "at least", "não menos de 100 tanques"),
+    ("pas plus de 200 chars", "fr", "up to", "pas plus de 200 chars"),
+    ("pas moins de 200 chars", "fr", "at least", "pas moins de 200 chars"),
+    ("nicht mehr als 100 Panzer", "de", "up to", "nicht mehr als 100 Panzer"),
+    ("nicht weniger als 100 Panzer", "de", "at least", "nicht weniger als 100 Panzer"),
+    ("не более 200 танков", "ru", "up to", "не более 200 танков"),
+    ("не менее 50 км", "ru", "at least", "не менее 50 км"),
+    ("не больше 200 танков", "ru", "up to", "не больше 200 танков"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "qualifier", "phrase"), LONGEST)
+def test_parse_quantity_longest_qualifier_phrase_wins(text, lang, qualifier, phrase):
+    guess = parse_quantity(text, lang)
+    assert guess is not None
+    assert (guess.qualifier, text[guess.start : guess.end]) == (qualifier, phrase)
+    assert [(q.qualifier, text[q.start : q.end]) for q in find_quantities(text, lang)] == [(qualifier, phrase)]
+
+
 @pytest.mark.parametrize("text", ["", "no number here", "10/17/2022", "MiG-29 jets", "on the 17th", "17.10.2022"])
 def test_parse_quantity_without_a_number_is_none(text):
     assert parse_quantity(text) is None
@@ -100,7 +131,7 @@ def test_parse_quantity_phrase_covers_qualifier_and_unit():
 
 
 def test_qualifiers_are_the_schema_choices():
-    assert QUALIFIERS == tuple(SCHEMA.label("QUANTITY").attributes["qualifier"].choices)
+    assert tuple(SCHEMA.label("QUANTITY").attributes["qualifier"].choices) == QUALIFIERS
 
 
 def test_to_attrs_drops_unset_bounds():
@@ -218,3 +249,70 @@ def test_every_guess_slices_its_text_and_validates(text, lang):
         assert SCHEMA.validate("QUANTITY", guess.to_attrs())["qualifier"] == guess.qualifier
     first = parse_quantity(text, lang)
     assert first is None or text[first.start : first.end].strip()
+
+
+# -- qualifiers: properties over the lexicon ------------------------------------------------------------
+
+_LANGS = ("en", "es", "pt", "fr", "de", "ru")
+_UNIT = {"en": "tanks", "es": "soldados", "pt": "tanques", "fr": "chars", "de": "Panzer", "ru": "танков"}
+# Words that are no part of a qualifier, a number or a date in any of the tables.
+_NEUTRAL = ("Minsk", "reported", "Kyiv")
+
+
+def _render(words: list[str]) -> str:
+    """Words as text: "jusqu'" is glued to the next word, as the tokenizer reads "jusqu'à"."""
+    return "".join(w if w.endswith("'") else w + " " for w in words)
+
+
+def _nested(lang: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(longer, shorter) qualifier phrases of ``lang``: the shorter ends the longer and means something else."""
+    phrases = table_for(lang).qualifiers
+    return [
+        (longer, shorter)
+        for longer in phrases
+        for shorter in phrases
+        if len(shorter) < len(longer) and longer[-len(shorter) :] == shorter and phrases[longer] != phrases[shorter]
+    ]
+
+
+_NESTED = [(lang, longer, shorter) for lang in _LANGS for longer, shorter in _nested(lang)]
+
+
+def test_every_language_has_nested_qualifiers_to_test():
+    assert {lang for lang, _, _ in _NESTED} == set(_LANGS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    nested=st.sampled_from(_NESTED),
+    data=st.data(),
+    value=st.integers(2, 999),
+)
+def test_longer_qualifier_phrase_wins_over_the_shorter_it_ends_with(nested, data, value):
+    lang, longer, shorter = nested
+    # Words before the phrase repeat the shorter phrase's words and neutral ones, never making a longer phrase.
+    before = data.draw(st.lists(st.sampled_from([*shorter, *_NEUTRAL]), max_size=6))
+    table = table_for(lang)
+    assert not any(len(p) > len(longer) and p[-len(longer) :] == longer for p in table.qualifiers)
+    lead = _render(before)
+    text = f"{lead}{_render(list(longer))}{value} {_UNIT[lang]}"
+    guess = parse_quantity(text, lang)
+    assert guess is not None
+    assert guess.qualifier == table.qualifiers[longer] != table.qualifiers[shorter]
+    assert (guess.start, guess.value) == (len(lead), value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lang=st.sampled_from(_LANGS), data=st.data(), value=st.integers(2, 999))
+def test_qualifier_is_the_longest_phrase_ending_before_the_number(lang, data, value):
+    table = table_for(lang)
+    phrases = sorted(table.qualifiers)
+    vocabulary = sorted({word for phrase in phrases for word in phrase} | set(_NEUTRAL))
+    # Qualifier words in any order, repeated, then a whole phrase right before the number.
+    words = data.draw(st.lists(st.sampled_from(vocabulary), max_size=6)) + list(data.draw(st.sampled_from(phrases)))
+    text = f"{_render(words)}{value} {_UNIT[lang]}"
+    size = max(n for n in range(1, len(words) + 1) if tuple(words[-n:]) in table.qualifiers)
+    guess = parse_quantity(text, lang)
+    assert guess is not None
+    assert guess.qualifier == table.qualifiers[tuple(words[-size:])]
+    assert text[guess.start :] == f"{_render(words[-size:])}{value} {_UNIT[lang]}"

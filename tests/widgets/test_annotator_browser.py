@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import annot
 
-from .browser import ROOT, double_click, drag_over, lab, painted, run_notebook, settled, wait_all_cells_ran, write_notebook
+from .browser import ROOT, double_click, drag_over, lab, painted, run_notebook, settled, write_notebook
 
 SEED = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
 ES = ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"
@@ -39,7 +40,23 @@ def _setup_cell(project: Path, scratch: Path) -> str:
     # A translation that changed a number, as a careless typist would: the MT pane flags it.
     lines.append("store.add_translations([annot.Translation(emoji, 0, 'typist', 'manual', '1', 'en', 'pt', 'en>pt',"
                  " 'typist|manual|1', 'Relatado pela mídia estatal: Belarus espera até 9.500 soldados esta semana.')])")
+    # Every write transaction this store starts from now on first touches WRITING: the test sees when an
+    # edit has reached the store (and, while it holds the lock, that it waits there uncommitted).
+    lines.append("import pathlib\n_write = store._db.write\n"
+                 f"def _traced_write():\n    pathlib.Path({str(scratch / WRITING)!r}).touch()\n    return _write()\n"
+                 "store._db.write = _traced_write")
     return "\n".join(lines)
+
+
+WRITING = "write-started"
+
+
+def _wait_for_file(path: Path, timeout: float = 30.0) -> None:
+    """Wait until ``path`` exists (something another process does, polled), or fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} did not appear within {timeout:g} s"
+        time.sleep(0.02)
 
 
 def _status(widget) -> str:
@@ -71,7 +88,8 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         "closing.close()",
     ])  # fmt: skip
     write_notebook(root / "twin.ipynb", [
-        f"import annot\nfrom annot.widgets import Annotator\nstore = annot.open_project({str(project)!r}, annotator='twin')",
+        "import annot\nfrom annot.widgets import Annotator\n"
+        f"store = annot.open_project({str(project)!r}, annotator='twin')",
         "Annotator(store, 'belarus-russian-grouping', translate=False)",
     ])  # fmt: skip
     with lab(tmp_path) as (browser, shot, port, token):
@@ -88,11 +106,15 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
             page.keyboard.press("j")
         seed.locator(".annot-current .annot-text", has_text="Valeri Revenko").wait_for(timeout=10_000)
         settled(page)
-        for key in ("a", "b", "d", "d"):
+        for key in ("a", "b", "d", "d"):  # in the notebook's command mode: insert above, below, delete
             page.keyboard.press(key)
-        page.wait_for_timeout(300)
-        assert cells.count() == n_cells
+        _notebook_a_inserts_one_cell(page, cells, n_cells)
+        page.keyboard.press("d")
+        page.keyboard.press("d")  # delete the control's cell again
+        page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length === {n_cells}")
         assert "sentence 4 · 14 sentences" in seed.locator(".annot-position").inner_text()
+        seed.scroll_into_view_if_needed()
+        seed.focus()
 
         # Saving: while another process holds the store's write lock, the edit reads "saving…" and is not
         # painted; it is painted and "saved" once the store has committed it.
@@ -101,9 +123,10 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         drag_over(page, seed.locator(".annot-current .annot-text"), "aleri Revenk")
         seed.locator(".annot-current .annot-pending").first.wait_for(timeout=10_000)
         assert seed.locator(".annot-pending-text").inner_text() == "Valeri Revenko"
+        (tmp_path / WRITING).unlink(missing_ok=True)
         page.keyboard.press("1")
         seed.locator(".annot-status.annot-saving").wait_for(timeout=5_000)
-        page.wait_for_timeout(1500)
+        _wait_for_file(tmp_path / WRITING)  # the kernel is in the store's write, waiting for the lock held here
         assert _status(seed) == "saving…" and seed.locator(".annot-current .annot-span").count() == 0
         locker.execute("ROLLBACK")
         locker.close()
@@ -135,9 +158,9 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
 
         # The help overlay opens and closes with "?".
         page.keyboard.press("?")
-        assert seed.locator(".annot-help").is_visible()
+        seed.locator(".annot-help").wait_for(state="visible", timeout=10_000)
         page.keyboard.press("?")
-        assert not seed.locator(".annot-help").is_visible()
+        seed.locator(".annot-help").wait_for(state="hidden", timeout=10_000)
 
         # Untrusted text is shown as characters, never run.
         assert "<img src=x onerror=window.__xss=1>" in xss.locator(".annot-current").inner_text()
@@ -183,14 +206,12 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         double_click(page, closing.locator(".annot-current .annot-text"), "Minsk")
         closing.locator(".annot-status.annot-error").wait_for(timeout=10_000)
         page.keyboard.press("1")
-        page.wait_for_timeout(500)
+        # "saving…" from the key press on, until Python has answered the label intent: its answer is in.
+        closing.locator(".annot-status.annot-error").wait_for(timeout=10_000)
         assert "was closed" in _status(closing) and closing.locator(".annot-span").count() == 0
 
-        # The control: the same key in the notebook itself (command mode) does add a cell.
-        cells.first.locator(".jp-InputPrompt").click()
-        page.keyboard.press("Escape")
-        page.keyboard.press("a")
-        page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > {n_cells}")
+        # The control again, after every key given to the widgets: no key before it changed the cells.
+        _notebook_a_inserts_one_cell(page, cells, n_cells)
 
     store = annot.open_project(project)
     try:
@@ -224,16 +245,18 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
 
         span("Russia", "ACTOR", {"type": "state"})
         span("some 170 tanks", "QUANTITY", {"value": 170, "unit": "tanks", "qualifier": "approximately"})
-        span("up to 200 armored combat vehicles", "QUANTITY", {"value": 200, "unit": "armored combat vehicles", "qualifier": "up to"})
+        span("up to 200 armored combat vehicles", "QUANTITY",
+             {"value": 200, "unit": "armored combat vehicles", "qualifier": "up to"})  # fmt: skip
         ministry = span("the Belarusian Defense Ministry", "ACTOR", {"type": "government body", "canonical": "Belarus"})
-        store.add_span(doc.id, sentence.start, sentence.end, "STANCE",
-                       {"holder_span": ministry.id, "holder": "Belarus", "evidence": "reported", "polarity": "neutral"})  # fmt: skip
+        stance = {"holder_span": ministry.id, "holder": "Belarus", "evidence": "reported", "polarity": "neutral"}
+        store.add_span(doc.id, sentence.start, sentence.end, "STANCE", stance)
     finally:
         store.close()
     root = tmp_path / "root"
     root.mkdir()
     write_notebook(root / "shot.ipynb", [
-        f"import annot\nfrom annot.widgets import Annotator\nstore = annot.open_project({str(project)!r}, annotator='demo')",
+        "import annot\nfrom annot.widgets import Annotator\n"
+        f"store = annot.open_project({str(project)!r}, annotator='demo')",
         "w = Annotator(store, 'belarus-russian-grouping', target='pt', engine='argos')\nw.go(2)\nw",
         # A linked version shows as the reference in the pane.
         f"from annot.compare import link_documents\nes = annot.ingest({str(ES)!r}, store).results[0].doc_id\n"
@@ -245,12 +268,13 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
         widget = page.locator(".annot-annotator").first
         widget.locator(".annot-mt-main").wait_for(timeout=60_000)
         widget.locator(".annot-mt-others summary").click()
+        widget.locator(".annot-mt-others[open] .annot-mt-row").first.wait_for(state="visible", timeout=10_000)
         widget.locator(".annot-chip").first.hover()
         widget.scroll_into_view_if_needed()
-        page.wait_for_timeout(500)
         update = os.environ.get("ANNOT_UPDATE_SCREENSHOTS") == "1"
         out = ROOT / "docs" / "annotator.png" if update else tmp_path / "annotator.png"
-        widget.screenshot(path=str(out))
+        shot.settle(page)
+        widget.screenshot(path=str(out), animations="disabled")
         assert out.stat().st_size > 20_000
         assert len(painted(widget)["2"]) == 5
         human = page.locator(".annot-annotator").nth(1).locator(".annot-mt-reference")
@@ -287,3 +311,25 @@ def test_annotator_translates_in_the_background_and_stays_responsive(tmp_path: P
         assert set(stored["engine"]) == {"argos"} and len(stored) == 14  # the whole document, window first
     finally:
         store.close()
+
+
+# The control's cell is there: an empty cell first, the setup cell (which opens the project) second.
+_CONTROL_CELL_SHOWN = """() => {
+    const cells = document.querySelectorAll('.jp-Notebook .jp-Cell');
+    const input = (i) => cells[i].querySelector('.jp-InputArea-editor').textContent;
+    return cells.length > 1 && input(0) === '' && input(1).includes('open_project');
+}"""
+
+
+def _notebook_a_inserts_one_cell(page, cells, n_cells: int) -> None:
+    """The control for keys that must not reach the notebook: the notebook's own "a" inserts one cell.
+
+    In command mode on the first cell, "a" inserts an empty cell above it. Once that cell is drawn,
+    whatever keys pressed before did to the notebook is drawn too (JupyterLab handles keys in order
+    and draws the cells from its model), so there must be exactly one cell more than ``n_cells``.
+    """
+    cells.first.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("a")
+    page.wait_for_function(_CONTROL_CELL_SHOWN, timeout=10_000)
+    assert cells.count() == n_cells + 1

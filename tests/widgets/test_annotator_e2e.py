@@ -134,12 +134,19 @@ def test_annotate_notebook_session_survives_a_kernel_restart(tmp_path: Path):
         widget.screenshot(path=str(tmp_path / "annotator.png"))
 
         # Restart the kernel and run everything again: the same annotations come back from the store.
+        # The widget on the page is the old kernel's: marked, so that what is compared below is the new one.
+        widget.evaluate("el => { el.dataset.oldKernel = 'true'; }")
+        prompts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt")
         page.click("text=Kernel", timeout=10_000)
         page.click("text=Restart Kernel and Run All Cells…", timeout=10_000)
         page.locator(".jp-Dialog .jp-mod-accept").click(timeout=10_000)
-        page.wait_for_timeout(1500)
+        # Running the cells again clears their outputs, the old widget with them, and the new kernel draws
+        # a new one; every cell was queued at once, so once the new widget is there the counts are fresh.
+        page.locator(".annot-annotator[data-old-kernel]").wait_for(state="detached", timeout=120_000)
+        widget = page.locator(".annot-annotator:not([data-old-kernel])").first
+        widget.wait_for(timeout=120_000)
         wait_all_cells_ran(page)
-        widget = page.locator(".annot-annotator").first
+        assert (prompts.first.text_content() or "").strip() == "[1]:"  # counted from 1 again: a new kernel ran them
         widget.locator(".annot-position", has_text="3 annotated").wait_for(timeout=60_000)
         widget.focus()
         after = {}
