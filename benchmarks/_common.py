@@ -40,7 +40,8 @@ def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument(
         "--workdir", type=Path, default=None,
-        help="folder for stores (kept; built templates are reused); default: a temporary folder under benchmarks/out/, deleted after",
+        help="folder for stores (kept; built templates are reused);"
+        " default: a temporary folder under benchmarks/out/, deleted after",
     )  # fmt: skip
     return parser.parse_args(argv)
 
@@ -343,7 +344,8 @@ def project(root: Path, shape: Shape, copy_as: str | None = None, *, seed: int =
             f"built {shape.documents:,} docs / {shape.sentences:,} sentences / {r['spans']:,} spans"
             f" ({r['bytes'] / 2**20:,.0f} MiB): add_document {r['docs_s']:.1f} s"
             f" ({shape.documents / r['docs_s']:,.0f} docs/s), add_spans {r['spans_s']:.1f} s"
-            f" ({r['spans'] / r['spans_s']:,.0f} spans/s, chunks of {SPAN_CHUNK:,}), builder peak RSS {r['peak_rss_mb']:,.0f} MiB",
+            f" ({r['spans'] / r['spans_s']:,.0f} spans/s, chunks of {SPAN_CHUNK:,}),"
+            f" builder peak RSS {r['peak_rss_mb']:,.0f} MiB",
             flush=True,
         )
     if copy_as is None:
@@ -352,4 +354,3 @@ def project(root: Path, shape: Shape, copy_as: str | None = None, *, seed: int =
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(template, target)
     return target
-

@@ -103,7 +103,8 @@ def build_project(root: Path) -> tuple[Path, dict[str, str]]:
             report = annot.translate([ids["seed"], ids["big"]], store, to=TARGET)
             t2 = time.perf_counter()
         print(f"ingested the seed ({counts['seed']} sentences) and the synthetic article ({counts['big']:,}"
-              f" sentences) in {t1 - t0:.1f} s; translated into {TARGET} in {t2 - t1:.1f} s: {report.summary()}")  # fmt: skip
+              f" sentences) in {t1 - t0:.1f} s; translated into {TARGET} in {t2 - t1:.1f} s:"
+              f" {report.summary()}")  # fmt: skip
         ids_file.write_text(json.dumps(ids))
         (template / ".built").touch()
     return template / "project", json.loads(ids_file.read_text())
@@ -128,7 +129,9 @@ class Echo(anywidget.AnyWidget):
       root.className = "bench-echo"; root.tabIndex = 0; root.setAttribute("data-lm-suppress-shortcuts", "true");
       out.className = "bench-echo-n"; out.textContent = String(model.get("n"));
       root.append("echo: ", out); el.append(root);
-      root.addEventListener("keydown", (e) => { e.stopPropagation(); e.preventDefault(); model.send({n: model.get("n") + 1}); });
+      root.addEventListener("keydown", (e) => {
+        e.stopPropagation(); e.preventDefault(); model.send({n: model.get("n") + 1});
+      });
       model.on("change:n", () => { out.textContent = String(model.get("n")); });
     } };"""
     n = traitlets.Int(0).tag(sync=True)
@@ -149,7 +152,9 @@ def write_notebook(path: Path, project: Path, ids: dict[str, str]) -> None:
     )
     cells = [setup, "import time\ntime.perf_counter_ns()", ECHO, "Annotator(store, seed)", "Annotator(store, big)"]
     notebook = {
-        "cells": [{"cell_type": "code", "metadata": {}, "source": s, "outputs": [], "execution_count": None} for s in cells],
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": s, "outputs": [], "execution_count": None} for s in cells
+        ],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
         "nbformat": 4, "nbformat_minor": 5,
     }  # fmt: skip
@@ -170,8 +175,12 @@ ARM = """([scope, mode, arg, key]) => {
     nav: () => scope.querySelector('.annot-current')?.dataset.index === String(arg),
     echo: () => scope.querySelector('.bench-echo-n')?.textContent === String(arg),
     span: () => scope.querySelectorAll('.annot-current .annot-span').length > arg,
-    open: () => { const r = scope.querySelector('.annot-annotator'); return r && r !== old && r.querySelector('.annot-current'); },
-    floor: () => { const o = scope.querySelector('.jp-OutputArea-output'); return o && o !== old && o.textContent.trim(); },
+    open: () => {
+      const r = scope.querySelector('.annot-annotator'); return r && r !== old && r.querySelector('.annot-current');
+    },
+    floor: () => {
+      const o = scope.querySelector('.jp-OutputArea-output'); return o && o !== old && o.textContent.trim();
+    },
   }[mode];
   const target = cellRun ? window : scope;
   let resolve;
@@ -202,7 +211,9 @@ ARM = """([scope, mode, arg, key]) => {
       requestAnimationFrame(() => { st.settled = performance.now(); maybeDone(); });
     }
   });
-  function finish() { clearTimeout(timer); obs.disconnect(); target.removeEventListener('keydown', onKey, {capture: true}); }
+  function finish() {
+    clearTimeout(timer); obs.disconnect(); target.removeEventListener('keydown', onKey, {capture: true});
+  }
   target.addEventListener('keydown', onKey, {capture: true});
   obs.observe(scope, {childList: true, subtree: true, attributes: true, characterData: true});
   window.__annotBench = st;
@@ -486,7 +497,8 @@ def report(results: dict[str, Any], py: dict[str, dict[str, float]], checks: lis
 
     print()
     print(C.verdict(nav["5k"]["p95"] < TARGET_KEY_P95_MS, f"j/k p95 < {TARGET_KEY_P95_MS:g} ms on 5,000 sentences:"
-                    f" {nav['5k']['p95']:.1f} ms (seed {nav['seed']['p95']:.1f} ms, echo floor {floor['p95']:.1f} ms)"))  # fmt: skip
+                    f" {nav['5k']['p95']:.1f} ms (seed {nav['seed']['p95']:.1f} ms,"
+                    f" echo floor {floor['p95']:.1f} ms)"))  # fmt: skip
     print(C.verdict(label["5k"]["p95"] < TARGET_LABEL_P95_MS, f"label p95 < {TARGET_LABEL_P95_MS:g} ms on 5,000"
                     f" sentences: {label['5k']['p95']:.1f} ms (seed {label['seed']['p95']:.1f} ms)"))  # fmt: skip
     print(C.verdict(med[CELL_BIG] < TARGET_OPEN_S and med[CELL_BIG] <= TARGET_OPEN_RATIO * med[CELL_SEED],
@@ -518,10 +530,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name, samples in results["label"].items():
         painted = sorted(s["word"] for s in samples)
         same = sorted(actors[name]) == painted
+        mismatch = "" if same else " -- MISMATCH: " + repr(sorted(set(actors[name]) ^ set(painted)))
         checks.append(f"store check ({name}): {len(actors[name])} ACTOR rows by {ANNOTATOR!r} for {len(painted)} tags"
-                      f" painted{'' if same else ' -- MISMATCH: ' + repr(sorted(set(actors[name]) ^ set(painted)))}")  # fmt: skip
-    checks.append(f"stored translations: {before:,} before the browser run, {after:,} after"
-                  f"{'' if after == before else ' -- the widget translated in the background during the run'}")  # fmt: skip
+                      f" painted{mismatch}")  # fmt: skip
+    moved = "" if after == before else " -- the widget translated in the background during the run"
+    checks.append(f"stored translations: {before:,} before the browser run, {after:,} after{moved}")
     report(results, py, checks)
     print(f"\n{C.machine_line()}")
 

@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ def shapes(quick: bool) -> list[tuple[str, C.Shape]]:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _raw_connection(db: Path) -> sqlite3.Connection:
@@ -90,7 +90,8 @@ class Targets:
         out: list[str] = []
         while len(out) < count:
             row = self.conn.execute(
-                "SELECT id FROM spans WHERE seq >= ? AND deleted = 0 ORDER BY seq LIMIT 1", (self.rng.randint(1, self.max_seq),)
+                "SELECT id FROM spans WHERE seq >= ? AND deleted = 0 ORDER BY seq LIMIT 1",
+                (self.rng.randint(1, self.max_seq),),
             ).fetchone()
             if row and row[0] not in self.used:
                 self.used.add(row[0])
@@ -121,6 +122,7 @@ def measure(path: Path, n: int = TIMED, seed: int = 1) -> dict[str, dict[str, li
     targets = Targets(raw, rng)
     results: dict[str, dict[str, list[float]]] = {}
     try:
+
         def annot_add(i: int) -> float:
             doc_id, start, end, label, attrs = targets.new_span(i)
             t0 = time.perf_counter()
@@ -152,7 +154,10 @@ def measure(path: Path, n: int = TIMED, seed: int = 1) -> dict[str, dict[str, li
             return time.perf_counter() - t0
 
         def raw_update(i: int) -> float:
-            return _commit(raw, [("UPDATE spans SET status = ?, updated_at = ? WHERE id = ?", ("pending", _now(), next(ids["raw"])))])
+            return _commit(
+                raw,
+                [("UPDATE spans SET status = ?, updated_at = ? WHERE id = ?", ("pending", _now(), next(ids["raw"])))],
+            )
 
         results["update"] = _interleave(n, {"annot": annot_update, "raw": raw_update})
 
@@ -165,7 +170,9 @@ def measure(path: Path, n: int = TIMED, seed: int = 1) -> dict[str, dict[str, li
             return time.perf_counter() - t0
 
         def raw_delete(i: int) -> float:
-            return _commit(raw, [("UPDATE spans SET deleted = 1, updated_at = ? WHERE id = ?", (_now(), next(ids["raw"])))])
+            return _commit(
+                raw, [("UPDATE spans SET deleted = 1, updated_at = ? WHERE id = ?", (_now(), next(ids["raw"])))]
+            )
 
         results["delete"] = _interleave(n, {"annot": annot_delete, "raw": raw_delete})
     finally:
@@ -207,9 +214,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     add = next((a, r) for size, op, a, r, _ in rows if size == big and op == "add")
     note = "" if big == "1M" else f" (measured at {big}: --quick; the target is stated for 1M)"
     print()
-    print(C.verdict(add[0]["p95"] < TARGET_P95_MS, f"add_span p95 {add[0]['p95']:.3f} ms < {TARGET_P95_MS:g} ms at {big}{note}"))
+    print(
+        C.verdict(
+            add[0]["p95"] < TARGET_P95_MS, f"add_span p95 {add[0]['p95']:.3f} ms < {TARGET_P95_MS:g} ms at {big}{note}"
+        )
+    )
+    ratio = C.ratio(add[0]["p95"], add[1]["p95"])
     print(C.verdict(add[0]["p95"] <= TARGET_RATIO * add[1]["p95"],
-                    f"add_span p95 within {TARGET_RATIO:g}x of raw insert at {big}: {C.ratio(add[0]['p95'], add[1]['p95'])}{note}"))  # fmt: skip
+                    f"add_span p95 within {TARGET_RATIO:g}x of raw insert at {big}: {ratio}{note}"))  # fmt: skip
     for op in ("update", "delete"):
         a, r = next((a, r) for size, o, a, r, _ in rows if size == big and o == op)
         print(f"{op}_span p95 at {big}: {a['p95']:.3f} ms (raw {r['p95']:.3f} ms, {C.ratio(a['p95'], r['p95'])})")

@@ -75,17 +75,22 @@ def raw_export(path: str, out: str, unit: str) -> dict[str, Any]:
     with open(out, "w", encoding="utf-8", newline="\n") as fh:
         for doc_id in ids:
             _, key, title, lang, source, published, ingested_at, superseded_by, text = conn.execute(
-                "SELECT id, key, title, lang, source, published, ingested_at, superseded_by, text FROM documents WHERE id = ?",
+                "SELECT id, key, title, lang, source, published, ingested_at, superseded_by, text"
+                " FROM documents WHERE id = ?",
                 (doc_id,),
             ).fetchone()
-            sents = conn.execute('SELECT idx, start, "end", heading FROM sentences WHERE doc_id = ? ORDER BY idx', (doc_id,)).fetchall()
+            sents = conn.execute(
+                'SELECT idx, start, "end", heading FROM sentences WHERE doc_id = ? ORDER BY idx', (doc_id,)
+            ).fetchall()
             spans = conn.execute(
                 'SELECT id, label, start, "end", text, attrs, annotator, origin, status, anchor, created_at, updated_at'
                 ' FROM spans WHERE doc_id = ? AND deleted = 0 ORDER BY start, "end", id', (doc_id,),
             ).fetchall()  # fmt: skip
             by_start = sorted(sents, key=lambda s: (s[1], s[0]))
             starts = [s[1] for s in by_start]
-            sentence_recs = [{"index": i, "start": s, "end": e, "text": text[s:e], "heading": bool(h)} for i, s, e, h in sents]
+            sentence_recs = [
+                {"index": i, "start": s, "end": e, "text": text[s:e], "heading": bool(h)} for i, s, e, h in sents
+            ]
             span_recs: list[tuple[int, dict[str, Any]]] = []
             for sid, label, s, e, stext, attrs, who, origin, status, anchor, created, updated in spans:
                 home = by_start[max(bisect_right(starts, s) - 1, 0)]
@@ -147,12 +152,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         base = results[size, unit, "raw"]
         rate = r["sentences"] / r["seconds"]
         rows.append((
-            size, unit, who, f"{r['documents']:,}", f"{r['sentences']:,}", f"{r['spans']:,}", f"{r['bytes'] / 2**20:,.0f}",
+            size, unit, who, f"{r['documents']:,}", f"{r['sentences']:,}", f"{r['spans']:,}",
+            f"{r['bytes'] / 2**20:,.0f}",
             f"{r['seconds']:.2f}", f"{rate:,.0f}", C.ratio(base["seconds"], r["seconds"]) if who == "annot" else "",
             f"{r['peak_rss_mb']:,.0f}", f"{r['peak_rss_mb'] - r['rss_before_mb']:,.0f}",
             ("yes" if r["sha256"] == base["sha256"] else "NO") if who == "annot" else "",
         ))  # fmt: skip
-    print(f"(best time of {REPEAT} runs, highest peak RSS of them; RSS growth = peak minus RSS after imports and opening)")
+    print(
+        f"(best time of {REPEAT} runs, highest peak RSS of them; RSS growth = peak minus RSS after imports and opening)"
+    )
     print(C.table(
         ["size", "unit", "who", "docs", "sentences", "spans", "MiB out", "time s", "sent/s", "speed vs raw",
          "peak RSS MiB", "RSS growth MiB", "same bytes as raw"],
@@ -175,11 +183,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         for size in sizes:
             r = results[size, unit, "annot"]
             rate = r["sentences"] / r["seconds"]
-            print(C.verdict(rate >= TARGET_RATE, f"unit={unit} at {size}: {rate:,.0f} sentences/s >= {TARGET_RATE:,}{note}"))
+            print(
+                C.verdict(
+                    rate >= TARGET_RATE, f"unit={unit} at {size}: {rate:,.0f} sentences/s >= {TARGET_RATE:,}{note}"
+                )
+            )
         peak = max(results[size, unit, "annot"]["peak_rss_mb"] for size in sizes) * 2**20 / 1e6  # MiB -> MB
         print(C.verdict(peak < TARGET_RSS_MB, f"unit={unit}: peak RSS {peak:,.0f} MB < {TARGET_RSS_MB} MB{note}"))
         grow = results[large, unit, "annot"]["peak_rss_mb"] / results[small, unit, "annot"]["peak_rss_mb"]
-        print(C.verdict(grow <= FLAT, f"unit={unit}: peak RSS {large}/{small} = {grow:.2f}x <= {FLAT:.2f}x (flat){note}"))
+        print(
+            C.verdict(grow <= FLAT, f"unit={unit}: peak RSS {large}/{small} = {grow:.2f}x <= {FLAT:.2f}x (flat){note}")
+        )
 
 
 if __name__ == "__main__":

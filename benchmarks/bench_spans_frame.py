@@ -65,7 +65,14 @@ def annot_sql_only(path: str) -> dict[str, Any]:
     sentences = conn.execute("SELECT doc_id, idx, start FROM sentences").fetchall()
     seconds = time.perf_counter() - t0
     conn.close()
-    return {"seconds": seconds, "rows": len(rows), "sentence_rows": len(sentences), "columns": 14, "rss_before_mb": before, "open_s": open_s}
+    return {
+        "seconds": seconds,
+        "rows": len(rows),
+        "sentence_rows": len(sentences),
+        "columns": 14,
+        "rss_before_mb": before,
+        "open_s": open_s,
+    }
 
 
 def pandas_read_sql(path: str) -> dict[str, Any]:
@@ -124,7 +131,10 @@ def main(argv: Sequence[str] | None = None) -> None:
          "growth vs pandas", "us/row", "runs"],
         rows,
     ))  # fmt: skip
-    print("(open = Store(path) for annot, which runs PRAGMA quick_check on every open; sqlite3.connect + one query for the others)")
+    print(
+        "(open = Store(path) for annot, which runs PRAGMA quick_check on every open;"
+        " sqlite3.connect + one query for the others)"
+    )
     print("(RSS growth = peak minus RSS just before the call, after imports and opening; times = median of runs)")
 
 

@@ -115,7 +115,9 @@ def run_annotate_notebook(out: Path | None = None) -> str:
                 )
                 # A cell's count comes with the kernel's reply; the widget it displayed draws itself once
                 # its front end has loaded: wait for what it shows.
-                page.wait_for_selector(".annot-annotator .annot-position >> text=sentence 1 of 14", timeout=60_000)
+                page.wait_for_selector(
+                    ".annot-annotator .annot-position >> text=sentence 0 · 14 sentences", timeout=60_000
+                )
                 if out is not None:
                     heading = page.locator("h2:has-text('Machine translation')").first
                     heading.evaluate("el => el.scrollIntoView({block: 'start', behavior: 'instant'})")

@@ -27,7 +27,9 @@ _PHRASE_BOX = """([el, phrase, nth]) => {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     const nodes = [];
     let seen = 0;
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) { nodes.push([node, seen]); seen += node.data.length; }
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        nodes.push([node, seen]); seen += node.data.length;
+    }
     const locate = (offset) => {
         for (const [node, base] of nodes) if (offset < base + node.data.length) return [node, offset - base];
         return null;

@@ -38,13 +38,17 @@ def _setup_cell(project: Path, scratch: Path) -> str:
         var, lang = name.split(".")[0], name.split(".")[1]
         lines.append(f"{var} = annot.ingest({str(scratch / name)!r}, store, lang={lang!r}).results[0].doc_id")
     # A translation that changed a number, as a careless typist would: the MT pane flags it.
-    lines.append("store.add_translations([annot.Translation(emoji, 0, 'typist', 'manual', '1', 'en', 'pt', 'en>pt',"
-                 " 'typist|manual|1', 'Relatado pela mídia estatal: Belarus espera até 9.500 soldados esta semana.')])")
+    lines.append(
+        "store.add_translations([annot.Translation(emoji, 0, 'typist', 'manual', '1', 'en', 'pt', 'en>pt',"
+        " 'typist|manual|1', 'Relatado pela mídia estatal: Belarus espera até 9.500 soldados esta semana.')])"
+    )
     # Every write transaction this store starts from now on first touches WRITING: the test sees when an
     # edit has reached the store (and, while it holds the lock, that it waits there uncommitted).
-    lines.append("import pathlib\n_write = store._db.write\n"
-                 f"def _traced_write():\n    pathlib.Path({str(scratch / WRITING)!r}).touch()\n    return _write()\n"
-                 "store._db.write = _traced_write")
+    lines.append(
+        "import pathlib\n_write = store._db.write\n"
+        f"def _traced_write():\n    pathlib.Path({str(scratch / WRITING)!r}).touch()\n    return _write()\n"
+        "store._db.write = _traced_write"
+    )
     return "\n".join(lines)
 
 

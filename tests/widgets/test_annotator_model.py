@@ -154,7 +154,9 @@ def test_annotator_xss_text_stays_text_in_window(project, tmp_path: Path):
     assert widget.window[0]["text"] == payload
     text = payload
     start = text.index("source")
-    widget.handle({"type": "select", "sentence": 0, "utf16_start": _utf16(text, start), "utf16_end": _utf16(text, start) + 6})
+    widget.handle(
+        {"type": "select", "sentence": 0, "utf16_start": _utf16(text, start), "utf16_end": _utf16(text, start) + 6}
+    )
     widget.handle({"type": "label", "label": "ACTOR"})
     assert project.get_span(widget.form["span_id"]).text == "source"
     assert widget.window[0]["spans"][0]["utf16_start"] == _utf16(text, start)
