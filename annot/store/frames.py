@@ -29,19 +29,8 @@ def documents_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     """Documents: id, key, title, lang, source, published, ingested_at, superseded_by, chars, sentences, spans."""
     import pandas as pd
 
-    cols = [
-        "id",
-        "key",
-        "title",
-        "lang",
-        "source",
-        "published",
-        "ingested_at",
-        "superseded_by",
-        "chars",
-        "sentences",
-        "spans",
-    ]
+    cols = ["id", "key", "title", "lang", "source", "published", "ingested_at", "superseded_by", "chars",
+            "sentences", "spans"]  # fmt: skip
     df = pd.DataFrame.from_records(list(rows), columns=cols)
     for col in ("id", "key", "title", "source", "superseded_by"):
         df[col] = df[col].astype("string")
