@@ -56,6 +56,12 @@ def screenshot_module() -> Any:
     return module
 
 
+def copy_notebooks_and_corpus(scratch: Path) -> None:
+    """Copies of notebooks/ and corpus/ under ``scratch/root``: JupyterLab saves what it runs, never the repo's."""
+    for name in ("notebooks", "corpus"):
+        shutil.copytree(ROOT / name, scratch / "root" / name)
+
+
 def write_notebook(path: Path, cells: list[str]) -> None:
     """A notebook of code cells, without outputs."""
     notebook = {

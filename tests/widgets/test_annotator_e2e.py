@@ -8,12 +8,20 @@ again and find the same annotations on screen and in the store on disk.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import annot
 
-from .browser import ROOT, double_click, drag_over, lab, painted, run_notebook, settled, wait_all_cells_ran
+from .browser import (
+    copy_notebooks_and_corpus,
+    double_click,
+    drag_over,
+    lab,
+    painted,
+    run_notebook,
+    settled,
+    wait_all_cells_ran,
+)
 
 
 def _status(widget) -> str:
@@ -40,9 +48,7 @@ def _go(page, widget, index: int) -> None:
 
 
 def test_annotate_notebook_session_survives_a_kernel_restart(tmp_path: Path):
-    root = tmp_path / "root"
-    for name in ("notebooks", "corpus"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_notebooks_and_corpus(tmp_path)
     with lab(tmp_path) as (browser, shot, port, token):
         page = run_notebook(browser, shot, port, token, "notebooks/annotate.ipynb")
         widget = page.locator(".annot-annotator").first

@@ -8,19 +8,16 @@ no longer existed. The notebook is run, saved and reloaded in a real browser.
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.request
 from pathlib import Path
 
-from .browser import ROOT, lab, run_notebook
+from .browser import copy_notebooks_and_corpus, lab, run_notebook
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def test_annotate_notebook_reloads_without_missing_widget_models(tmp_path: Path):
-    root = tmp_path / "root"
-    for name in ("notebooks", "corpus"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_notebooks_and_corpus(tmp_path)
     with lab(tmp_path) as (browser, shot, port, token):
         page = run_notebook(browser, shot, port, token, "notebooks/annotate.ipynb")
         page.locator(".annot-annotator").first.wait_for(timeout=60_000)
