@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 from annot.errors import AnnotError
 from annot.model import Document
 from annot.pipeline import translate
-from annot.translate import base_engine, check_numbers, choose_route, reachable, stored_route_name
+from annot.translate import base_engine, check_numbers, choose_route, newest_by_route, reachable
 from annot.translate.checks import missing_names
 
 if TYPE_CHECKING:
-    from annot.model import Sentence, Translation
+    from annot.model import Sentence
     from annot.store import Store
 
 __all__ = ["BackgroundTranslator", "JobState", "MTRow", "missing_names", "mt_rows", "targets"]
@@ -83,12 +83,8 @@ def mt_rows(store: Store, doc_id: str, sentence: Sentence, target: str, names: S
         One row per route, by route name (a name stored by an older annot is
         read as today's, ``annot.translate.stored_route_name``).
     """
-    newest: dict[str, Translation] = {}
-    for tr in store.get_translations(doc_id, target=target, index=sentence.index):
-        name = stored_route_name(tr.engine, tr.route, tr.signature)
-        kept = newest.get(name)
-        if kept is None or (tr.created_at, tr.signature) > (kept.created_at, kept.signature):
-            newest[name] = tr
+    stored = store.get_translations(doc_id, target=target, index=sentence.index)
+    newest = {name: by_index[sentence.index] for name, by_index in newest_by_route(stored).items()}
     rows = []
     for name in sorted(newest):
         tr = newest[name]

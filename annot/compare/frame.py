@@ -13,7 +13,7 @@ from annot.errors import AlignmentError, AnnotError, EngineError
 from annot.model import Document, Sentence, Translation, format_sentences, reference_label
 from annot.pipeline import translate, translate_cached
 from annot.progress import Progress, resolve_progress
-from annot.translate import Route, choose_route, extract_numbers, routes_for, stored_route_name
+from annot.translate import Route, choose_route, extract_numbers, newest_by_route, routes_for
 from annot.translate.checks import check_numbers
 
 if TYPE_CHECKING:
@@ -31,23 +31,6 @@ _NAN = float("nan")
 
 
 # -- which engines, and their translations ----------------------------------------------
-
-
-def _newest(rows: list[Translation]) -> dict[str, dict[int, Translation]]:
-    """Route name -> sentence -> its newest translation (an older model's is kept in the store, not shown).
-
-    Rows are grouped by today's route name (``stored_route_name``), so a name stored
-    by an older annot shows under the name compare prints for the same route.
-    """
-    out: dict[str, dict[int, Translation]] = {}
-    names: dict[tuple[str, str, str], str] = {}
-    for tr in rows:
-        key = (tr.engine, tr.route, tr.signature)
-        name = names.get(key) or names.setdefault(key, stored_route_name(*key))
-        kept = out.setdefault(name, {}).get(tr.index)
-        if kept is None or (tr.created_at, tr.signature) > (kept.created_at, kept.signature):
-            out[name][tr.index] = tr
-    return out
 
 
 def _engine_names(
@@ -252,12 +235,12 @@ def compare(
         )
     sentences = store.get_sentences(document)
     indexes = [s.index for s in sentences]
-    have = _newest(store.get_translations(document.id, target=target))
+    have = newest_by_route(store.get_translations(document.id, target=target))
     names = _engine_names(document, target, engines, list(have), pivot=pivot)
     skipped = _fill_missing(store, document, names, have, indexes, target, explicit=engines is not None,
                             pivot=pivot, progress=progress)  # fmt: skip
     if any(len(have.get(n, {})) < len(indexes) for n in names if n not in skipped):
-        have = _newest(store.get_translations(document.id, target=target))
+        have = newest_by_route(store.get_translations(document.id, target=target))
     names = [n for n in names if n in have]
     texts = {n: {i: tr.text for i, tr in have[n].items()} for n in names}
 

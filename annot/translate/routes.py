@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled
+from annot.model import Translation
 from annot.translate.base import Engine, Model, format_pairs
 from annot.translate.registry import engine_names, get_engine, installed_engines
 
@@ -61,6 +62,7 @@ __all__ = [
     "best_route",
     "choose_route",
     "format_route_name",
+    "newest_by_route",
     "parse_route_name",
     "reachable",
     "routes_for",
@@ -404,3 +406,22 @@ def stored_route_name(engine: str, path: str, signature: str) -> str:
     except EngineError:
         return engine
     return _route(hops, read.engine, installed_engines()).name
+
+
+def newest_by_route(rows: Iterable[Translation]) -> dict[str, dict[int, Translation]]:
+    """Stored translations by today's route name, then sentence: each sentence's newest (by time, then signature).
+
+    An older model's translation stays in the store but is not the one shown;
+    a name stored by an older annot is grouped under the name annot prints for
+    the same route (``stored_route_name``). Compare and the MT pane read stored
+    translations through this.
+    """
+    out: dict[str, dict[int, Translation]] = {}
+    names: dict[tuple[str, str, str], str] = {}
+    for tr in rows:
+        key = (tr.engine, tr.route, tr.signature)
+        name = names.get(key) or names.setdefault(key, stored_route_name(*key))
+        kept = out.setdefault(name, {}).get(tr.index)
+        if kept is None or (tr.created_at, tr.signature) > (kept.created_at, kept.signature):
+            out[name][tr.index] = tr
+    return out
