@@ -300,30 +300,22 @@ def test_text_that_stops_the_pipeline_is_isolated_and_named(fake: ApertiumEngine
     assert len(popen_calls) > 2  # the texts before BOOM were kept, the rest sent again until BOOM was alone
 
 
-def test_pipeline_error_with_status_zero_reports_stderr(fake: ApertiumEngine) -> None:
-    with pytest.raises(
-        EngineError,
-        match=r"apertium eng-por gave no translation for 'one 1\.' though it exited with status 0 .*"
-        r"; stderr: Cannot open file\. Check with",
-    ) as info:
-        fake.translate(FAKE_TEXTS, source="en", target="pt")
-    assert "\n" not in str(info.value)
-
-
-def test_stage_missing_its_data_reports_stderr_whatever_the_status(fake: ApertiumEngine) -> None:
-    # lt-proc exits before reading its input: status 0 or 141 (SIGPIPE upstream) by a race, stderr either way.
-    with pytest.raises(
-        EngineError, match=rf"apertium eng-glg {FAILED} 'one 1\.'.*; stderr: Error: Cannot open file '/nonexistent/"
-    ) as info:
-        fake.translate(FAKE_TEXTS, source="en", target="gl")
-    assert "\n" not in str(info.value)
-
-
-def test_nonzero_exit_raises_one_line_engine_error(fake: ApertiumEngine) -> None:
-    with pytest.raises(
-        EngineError, match=r"apertium eng-nld exited with status 2 on 'one 1\.'; stderr: .*unexpected EOF"
-    ) as info:
-        fake.translate(FAKE_TEXTS, source="en", target="nl")
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        # A stage that reads its input, then fails without output: status 0, its stderr reported.
+        ("pt", r"apertium eng-por gave no translation for 'one 1\.' though it exited with status 0 .*"
+               r"; stderr: Cannot open file\. Check with"),
+        # lt-proc exits before reading its input: status 0 or 141 (SIGPIPE upstream) by a race, stderr either way.
+        ("gl", rf"apertium eng-glg {FAILED} 'one 1\.'.*; stderr: Error: Cannot open file '/nonexistent/"),
+        # A pipeline that exits with an error status.
+        ("nl", r"apertium eng-nld exited with status 2 on 'one 1\.'; stderr: .*unexpected EOF"),
+    ],
+    ids=["status-0-reads-input", "missing-data-either-status", "nonzero-exit"],
+)  # fmt: skip
+def test_failing_pipeline_raises_one_line_error_with_its_stderr(fake: ApertiumEngine, target: str, message: str):
+    with pytest.raises(EngineError, match=message) as info:
+        fake.translate(FAKE_TEXTS, source="en", target=target)
     assert "\n" not in str(info.value)
 
 
