@@ -14,7 +14,22 @@ from typer.core import TyperGroup
 
 from annot.errors import AnnotError
 
-__all__ = ["AnnotGroup", "State", "app", "fail_on_errors", "main", "open_store"]
+__all__ = ["PIVOT_OPTION", "AnnotGroup", "State", "app", "engine_names_given", "fail_on_errors", "main", "open_store"]
+
+#: ``--pivot/--no-pivot``, the same for every command that translates.
+PIVOT_OPTION = typer.Option(
+    True,
+    "--pivot/--no-pivot",
+    help="Let an engine go through one other language, by itself or with another installed engine's help"
+    " (--no-pivot: direct pairs only).",
+)
+
+
+def engine_names_given(values: str | list[str] | None) -> list[str] | None:
+    """The engine or route names of ``--engine``, repeated or comma-separated (``a,b``); ``None`` when none."""
+    given = [values] if isinstance(values, str) else values or []
+    names = [name.strip() for value in given for name in value.split(",") if name.strip()]
+    return names or None
 
 
 def _set_project(ctx: typer.Context, value: Path | None) -> None:

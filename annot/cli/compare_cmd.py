@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from annot.cli.app import app, fail_on_errors, open_store
+from annot.cli.app import PIVOT_OPTION, app, engine_names_given, fail_on_errors, open_store
 from annot.errors import AnnotError
 from annot.progress import progress_bar
 
@@ -20,12 +20,6 @@ if TYPE_CHECKING:
     from annot.store import Store
 
 __all__ = ["compare"]
-
-
-def _engines(values: list[str] | None) -> list[str] | None:
-    # --engine a --engine b, or --engine a,b (as annot translate takes them).
-    names = [name.strip() for value in values or [] for name in value.split(",") if name.strip()]
-    return names or None
 
 
 def _reference(store: Store, doc_id: str, reference: str | None, to: str) -> str | None:
@@ -79,12 +73,7 @@ def compare(
         help="Engine or route name to compare (the report's column names: argos, argos+apertium); repeat it, or"
         " comma-separate. Default: every installed engine that reaches --to, and any with translations stored.",
     ),
-    pivot: bool = typer.Option(
-        True,
-        "--pivot/--no-pivot",
-        help="Let an engine go through one other language, by itself or with another installed engine's help"
-        " (--no-pivot: direct pairs only).",
-    ),
+    pivot: bool = PIVOT_OPTION,
     round_trip: bool = typer.Option(
         True, "--round-trip/--no-round-trip", help="Translate back into DOC's language to score without a reference."
     ),
@@ -115,8 +104,8 @@ def compare(
             ref = _reference(store, document.id, reference, to)
             with progress_bar(f"comparing in {to}") as progress:
                 frame = run_compare(
-                    document, store, target=to, engines=_engines(engine), pivot=pivot, reference=ref or "auto",
-                    round_trip=round_trip, progress=progress,
+                    document, store, target=to, engines=engine_names_given(engine), pivot=pivot,
+                    reference=ref or "auto", round_trip=round_trip, progress=progress,
                 )  # fmt: skip
             corpus = corpus_scores(frame)
             files = write_report(frame, corpus, out, out_csv=csv, title=title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from annot.cli.app import app, fail_on_errors, open_store
+from annot.cli.app import PIVOT_OPTION, app, engine_names_given, fail_on_errors, open_store
 from annot.progress import progress_bar
 
 __all__ = ["translate"]
@@ -22,12 +22,7 @@ def translate(
         help="Comma-separated engines or route names as annot prints them (argos, argos+apertium: argos with"
         " only apertium's help). Default: every installed engine.",
     ),
-    pivot: bool = typer.Option(
-        True,
-        "--pivot/--no-pivot",
-        help="Let an engine go through one other language, by itself or with another installed engine's help"
-        " (--no-pivot: direct pairs only).",
-    ),
+    pivot: bool = PIVOT_OPTION,
     force: bool = typer.Option(False, "--force", help="Translate again what is already stored or cached."),
 ) -> None:
     """Translate every sentence with each engine and store it with its provenance.
@@ -44,7 +39,7 @@ def translate(
     """
     from annot.pipeline import translate as run_translate
 
-    engines = [name.strip() for name in engine.split(",") if name.strip()] if engine else None
+    engines = engine_names_given(engine)
     with fail_on_errors(ctx), open_store(ctx) as store, progress_bar(f"translating to {to}") as progress:
         report = run_translate(docs or None, store, to=to, engines=engines, pivot=pivot, force=force, progress=progress)
     for run in report.runs:
