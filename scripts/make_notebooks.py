@@ -59,29 +59,40 @@ ANNOTATE = [
     ),
     new_markdown_cell(
         "## Annotate\n\n"
-        "Click into the annotator, then:\n\n"
-        "- `j`/`k` next/previous sentence, `n` the next one without annotations;\n"
-        "- select words with the mouse (a double-click takes one word) and press `1` ACTOR, `2` QUANTITY "
-        "(value, unit and qualifier prefilled from the words), or click a label button;\n"
+        "Click into the annotator once; from then on everything works from the keyboard (`?` lists the keys):\n\n"
+        "- `j`/`k` next/previous sentence, `n` the next one without annotations, `g 12 Enter` sentence 12, "
+        "`/` search; the outline on the right shows every sentence (click one to go there), the Entities tab "
+        "every actor and quantity tagged;\n"
+        "- select words with the mouse (a double-click takes one word) or with `←` `→` (`Shift` extends), and "
+        "press `1` ACTOR, `2` QUANTITY (value, unit and qualifier prefilled from the words), or click a label;\n"
         '- `3` STANCE on the current sentence, prefilled from the text ("says Minsk": reported, held by Minsk '
         "when Minsk is tagged); then `h` next holder, `+` `-` `=` `~` polarity, `a` `r` `l` `q` evidence;\n"
-        "- click a span to edit its attributes (saved as you change them) or press `Delete`;\n"
-        "- `Ctrl+Z` undo, `Ctrl+Shift+Z` redo, `Escape` clear, `e` next translation engine, `?` all the keys.\n\n"
-        "Every edit is in the store when the widget says *saved*. The translation pane shows the chosen engine's "
-        "Portuguese (the others one click away) and flags numbers that changed and names of tagged people and "
-        "organizations that went missing; a sentence not translated yet is translated in the background."
+        "- `Tab` selects the next span, `Enter` edits its attributes under it (saved as you change them; "
+        "`Enter` or `Escape` back to the text), `y` accepts, `Delete` deletes;\n"
+        "- `d` marks the sentence done, `Shift+D` nothing to annotate: the progress bar counts them;\n"
+        "- `Ctrl+Z` undo, `Ctrl+Shift+Z` redo, `Escape` clear, `e` next translation engine.\n\n"
+        "Every edit is in the store when the widget says *saved*; reopening the article goes back to where you "
+        "left off. The header says who is annotating (`ANNOT_USER`, or click the name to change it). The "
+        "translation pane shows the best engine first (neural before rule-based) and flags numbers that "
+        "changed and tagged actors a translation lost; a flag can be dismissed or its name made a project alias."
     ),
-    new_code_cell('from annot.widgets import Annotator\n\nAnnotator(store, doc, target="pt")'),
+    new_code_cell(
+        "from annot.widgets import Annotator, LiveFrame\n\n"
+        'annotator = Annotator(store, doc, target="pt")\n'
+        "annotator"
+    ),
     new_markdown_cell("Numbers that did not survive a translation (locale-aware: 9,000 = 9.000 = 9 000):"),
     new_code_cell(
         'tr["numbers"] = [annot.check_numbers(s, t).describe() for s, t in zip(tr["source"], tr["text"])]\n'
         'tr[tr["numbers"] != "ok"][["index", "engine", "route", "numbers", "text"]]'
     ),
     new_markdown_cell(
-        "## Annotations\n\nSpans of the article (empty until you tag some), and counts per label and annotator."
+        "## Annotations\n\n"
+        "Spans of the article and counts per label and annotator. These views follow every edit, made in the "
+        "widget above or anywhere else (`store.spans(...)` and `store.stats()` are the DataFrames behind them)."
     ),
-    new_code_cell("store.spans(doc.id, flatten=True)"),
-    new_code_cell("store.stats()"),
+    new_code_cell("LiveFrame(store, lambda: store.spans(doc.id, flatten=True))"),
+    new_code_cell("LiveFrame(store, store.stats)"),
     new_markdown_cell(
         "## Tagging from Python\n\n"
         "Everything the widget does is a call on the store, open to code too. Offsets are document offsets "

@@ -40,7 +40,7 @@ def start_lab(scratch: Path, token: str) -> tuple[subprocess.Popen, int]:
         sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", "--ServerApp.port=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={scratch / 'root'}",
         f"--LabApp.user_settings_dir={scratch / 'settings'}", f"--LabApp.workspaces_dir={scratch / 'ws'}",
-        "--allow-root",
+        "--allow-root", "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: tests switch themes with it
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60

@@ -1,7 +1,8 @@
-"""Notebook widgets: thin anywidget views over the annotation session (their JS and CSS sit beside them)."""
+"""Notebook widgets: thin anywidget views over the annotation session and the store (their JS and CSS sit beside them)."""
 
 from __future__ import annotations
 
 from annot.widgets.annotator import Annotator
+from annot.widgets.live import LiveFrame
 
-__all__ = ["Annotator"]
+__all__ = ["Annotator", "LiveFrame"]

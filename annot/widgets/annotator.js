@@ -1,33 +1,67 @@
-// The annotation widget's view: renders what Python syncs and sends intents back.
-// Plain DOM, no imports (it runs offline). Article text is untrusted: it is only
-// ever set with textContent, never as HTML.
+// The annotation widget's view: draws what Python syncs, sends intents back. Python decides.
+// Plain DOM, no imports (it runs offline). Article text is untrusted: it is only ever
+// set with textContent, never as HTML.
+//
+// Messages, Python -> browser (synced traitlets; their TypedDicts are in annotator.py):
+//   schema   {labels: [{name, key, color, description, sentence_wide}], keys: [{key, label, send, help}]}
+//   window   [{index, text, heading, current, spans: [{id, label, utf16_start, utf16_end, color, attrs, text, status}]}]
+//   position "sentence 4 · 14 sentences · 9 annotated"
+//   status   {text, kind: "saved" | "error" | "info", ack, at}
+//   form     {} | {sentence, pending: {sentence, utf16_start, utf16_end, text}} |
+//            {sentence, span: {id, label, text, status, annotator}, fields: [{name, kind, value, options, suggestions,
+//             hint, description}], cue}
+//   targets  {lang: [engine, ...]} (best first)   mt {target, engine, rows, job, index, reference}
+//   outline  {labels, counts: [[n per label] per sentence], marks: ["done" | "empty" | ""], progress}
+//   snippets [first words of each sentence]        entities [{label, name, count, sentences}]
+//   search   {query, matches: [index]}             annotator "ana"
+// Browser -> Python (custom messages, each with an `id` that status.ack echoes once handled):
+//   select {sentence, utf16_start, utf16_end} · label {label} · focus {span_id} · field {span_id, name, value}
+//   delete {span_id} · review {span_id, status} · nav {to, index} · mark {status} · search {query}
+//   annotator {name} · mt {target, engine} · flag {action, route, flag} · undo · redo · clear · poll ·
+//   next_engine · holder
 
 const HELP = [
-  ["select words", "mark them as pending (snapped to whole words; double-click: one word)"],
-  ["1 / 2 / 3", "tag the pending words with a label (STANCE: the whole sentence)"],
-  ["click a span", "select it: its attributes show below, saved as you change them"],
+  ["j / ↓, k / ↑", "next / previous sentence"],
+  ["n", "next sentence without annotations"],
+  ["g 12 Enter", "go to sentence 12"],
+  ["/", "search the article (Enter: next match, Shift+Enter: previous)"],
+  ["← / →", "select the previous / next word (Shift: extend the selection)"],
+  ["select words", "with the mouse: a drag, or a double-click for one word"],
+  ["1 2 3 …", "tag the selected words with a label (the buttons show each label's key)"],
+  ["Tab / Shift+Tab", "select the next / previous span of the sentence"],
+  ["Enter", "edit the selected span's attributes (Enter or Escape: back to the text)"],
+  ["y / x", "accept / reject the selected span"],
   ["Delete", "delete the selected span"],
-  ["j / ↓", "next sentence"],
-  ["k / ↑", "previous sentence"],
-  ["n", "next unannotated sentence"],
-  ["h", "stance: next holder (actors here, earlier, the author)"],
-  ["+ - = ~", "stance: supports, opposes, neutral, unclear"],
-  ["a r l q", "stance: asserted, reported, alleged, quoted"],
+  ["d / Shift+D", "mark the sentence done / nothing to annotate (again: unmark)"],
   ["e", "next translation engine"],
-  ["Ctrl+Z", "undo"],
-  ["Ctrl+Shift+Z / Ctrl+Y", "redo"],
-  ["Escape", "clear the selection"],
+  ["Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y", "undo, redo"],
+  ["Escape", "clear the selection, close search and help"],
   ["?", "this help"],
 ];
-const POLARITY_KEYS = { "+": "supports", "-": "opposes", "=": "neutral", "~": "unclear" };
-const EVIDENCE_KEYS = { a: "asserted", r: "reported", l: "alleged", q: "quoted" };
-const WRITES = new Set(["label", "attrs", "delete", "undo", "redo", "stance_set", "holder"]);
+const WRITES = new Set(["label", "field", "delete", "review", "undo", "redo", "holder", "mark", "flag", "annotator"]);
 const POLL_MS = 1000;
+const FIELD_TAGS = "input, select, textarea";
+
+// -- small DOM helpers --------------------------------------------------------------
 
 function h(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function button(className, text, title, onClick) {
+  const node = h("button", className, text);
+  node.type = "button";
+  if (title) node.title = title;
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+function option(value, text) {
+  const node = h("option", null, text);
+  node.value = value;
   return node;
 }
 
@@ -37,89 +71,165 @@ function describe(span) {
   return attrs.length ? `${span.label} (${attrs.join(", ")})` : span.label;
 }
 
-function option(value, text) {
-  const node = h("option", null, text);
-  node.value = value;
-  return node;
+// Word boundaries for keyboard selection: the browser's own segmenter (every script), Python snaps again.
+function wordsOf(text, lang) {
+  if (typeof Intl === "undefined" || !Intl.Segmenter) return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => [m.index, m.index + m[0].length]);
+  const seg = new Intl.Segmenter(lang || undefined, { granularity: "word" });
+  return [...seg.segment(text)].filter((s) => s.isWordLike).map((s) => [s.index, s.index + s.segment.length]);
 }
 
+// Run `draw` and record, as a User Timing measure called `name`, the time until the frame that paints
+// it (benchmarks/bench_annotator_browser.py reads these; they cost nothing when nobody reads them).
+function timed(name, draw) {
+  const start = performance.now();
+  draw();
+  requestAnimationFrame(() => performance.measure(name, { start }));
+}
+
+// Where `child` starts inside the scrolling `box`, in the box's scroll coordinates.
+function topIn(box, child) {
+  return child.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+}
+
+// -- the view ------------------------------------------------------------------------
+
 function render({ model, el }) {
+  // All the view's own state (what Python does not know): one object, read by the render functions.
+  const state = {
+    nextId: 1,
+    lastWrite: 0, // id of the last write sent: "saving…" until Python acknowledges it
+    lastPoll: 0,
+    ahead: null, // {index, id}: a move drawn before Python answered nav intent `id`
+    optimistic: null, // {id, span, sentence}: a tag drawn before Python answered label intent `id`
+    othersOpen: false, // the MT pane's "other engines" fold
+    tab: "outline", // the side panel's tab
+    search: null, // {query, at} while the search box is open
+    goto: null, // the digits typed after `g`
+    cursor: null, // {sentence, start, end} word indexes of a keyboard selection
+    shownIndex: null, // the current sentence the reading column was last scrolled to
+    outlineRows: [], // one element per sentence, drawn once, updated in place
+    editingAnnotator: false,
+    drawnOutline: null, // the outline message the rows show
+    drawnEntities: null, // the entities message the list shows
+  };
+  const get = (name, fallback) => model.get(name) ?? fallback;
+  const ack = () => get("status", {}).ack || 0;
+  const form = () => get("form", {});
+  const schema = () => get("schema", { labels: [], keys: [] });
+
+  // -- the frame --------------------------------------------------------------------
   const root = h("div", "annot-annotator");
   root.tabIndex = 0;
   // Lumino (JupyterLab >= 4.1) skips its shortcuts for events from such elements.
   root.setAttribute("data-lm-suppress-shortcuts", "true");
   el.appendChild(root);
+  const ui = {
+    header: h("div", "annot-header"),
+    position: h("span", "annot-position"),
+    who: h("span", "annot-who"),
+    status: h("span", "annot-status"),
+    finder: h("span", "annot-finder"),
+    labels: h("div", "annot-labels"),
+    keyboard: h("div", "annot-keyboard-hint", "⌨ click here to annotate — the keys go to the notebook now"),
+    body: h("div", "annot-body"),
+    reading: h("div", "annot-reading"),
+    side: h("div", "annot-side"),
+    form: h("div", "annot-form"),
+    mt: h("div", "annot-mt"),
+    help: h("div", "annot-help"),
+  };
+  const helpButton = button("annot-help-button", "?", "keyboard shortcuts (?)", () => toggleHelp());
+  ui.header.append(ui.position, ui.who, ui.finder, ui.status, helpButton);
+  ui.body.append(ui.reading, ui.side);
+  ui.help.hidden = true;
+  root.append(ui.keyboard, ui.header, ui.labels, ui.body, ui.help);
 
-  const header = h("div", "annot-header");
-  const position = h("span", "annot-position");
-  const status = h("span", "annot-status");
-  const helpButton = h("button", "annot-help-button", "?");
-  helpButton.title = "keyboard shortcuts";
-  header.append(position, status, helpButton);
-  const labelBar = h("div", "annot-labels");
-  const sentences = h("div", "annot-sentences");
-  const mt = h("div", "annot-mt");
-  const formBox = h("div", "annot-form");
-  const help = h("div", "annot-help");
-  help.hidden = true;
-  root.append(header, labelBar, sentences, formBox, mt, help);
-
-  let nextId = 1;
-  let lastWrite = 0; // id of the last write intent sent: "saving…" until Python acknowledges it
-  let lastPoll = 0;
-  let othersOpen = false; // the MT pane's "other engines" fold (view state only)
-
-  const ack = () => (model.get("status") || {}).ack || 0;
+  const refocus = () => root.focus({ preventScroll: true });
   const send = (intent) => {
-    const id = nextId++;
-    if (WRITES.has(intent.type)) lastWrite = id;
+    const id = state.nextId++;
+    if (WRITES.has(intent.type)) state.lastWrite = id;
     model.send({ ...intent, id });
-    if (WRITES.has(intent.type)) renderHeader();
+    if (WRITES.has(intent.type)) renderStatus();
     return id;
   };
-  const form = () => model.get("form") || {};
-  const labelSpec = (name) => (model.get("labels") || []).find((l) => l.name === name);
-  const allSpans = () => (model.get("window") || []).flatMap((s) => s.spans);
-  const refocus = () => root.focus({ preventScroll: true });
 
-  // -- help -----------------------------------------------------------------
+  // -- keyboard ownership ---------------------------------------------------------------
+  // The widget has the keyboard when focus is on it or inside it; it says so when it has not.
+  const hasKeyboard = () => root.contains(document.activeElement);
+  const renderKeyboard = () => { root.dataset.keyboard = hasKeyboard() ? "yes" : "no"; };
+  root.addEventListener("focusin", renderKeyboard);
+  root.addEventListener("focusout", () => queueMicrotask(renderKeyboard));
+  ui.keyboard.addEventListener("click", refocus);
+  // A click on anything that is not a form field gives the keyboard back to the widget (buttons,
+  // disclosures, rows and text take no focus of their own here).
+  root.addEventListener("click", (event) => {
+    const active = document.activeElement;
+    if (root.contains(active) && active.closest(FIELD_TAGS)) return; // a field took the keys on purpose
+    if (!event.target.closest(FIELD_TAGS) && window.getSelection().isCollapsed) refocus();
+  });
+  // Redrawing removes the element that had focus (a button, a fold): the widget keeps it.
+  const redraw = (fn) => {
+    const had = hasKeyboard();
+    fn();
+    if (had && !hasKeyboard()) refocus();
+  };
+
+  // -- help -----------------------------------------------------------------------------
   const helpTable = h("table");
   for (const [keys, what] of HELP) {
     const row = h("tr");
     row.append(h("th", null, keys), h("td", null, what));
     helpTable.append(row);
   }
-  help.append(h("div", "annot-help-title", "Keyboard shortcuts (click or press ? to close)"), helpTable);
-  const toggleHelp = () => { help.hidden = !help.hidden; };
-  help.addEventListener("click", toggleHelp);
-  helpButton.addEventListener("click", toggleHelp);
+  const helpExtra = h("table", "annot-help-keys");
+  ui.help.append(h("div", "annot-help-title", "Keyboard shortcuts (click or press ? to close)"), helpTable, helpExtra);
+  const toggleHelp = (show) => { ui.help.hidden = show === undefined ? !ui.help.hidden : !show; };
+  ui.help.addEventListener("click", () => toggleHelp(false));
 
-  // -- labels ------------------------------------------------------------------
+  // -- labels (from the project's schema) -------------------------------------------------
   function renderLabels() {
-    labelBar.replaceChildren();
-    for (const label of model.get("labels") || []) {
-      const button = h("button", "annot-label-button", label.key ? `${label.key} ${label.name}` : label.name);
-      button.style.borderColor = label.color;
-      button.style.setProperty("--annot-color", label.color);
-      button.title = label.description || label.name;
-      button.addEventListener("click", () => { send({ type: "label", label: label.name }); refocus(); });
-      labelBar.append(button);
+    ui.labels.replaceChildren();
+    for (const label of schema().labels) {
+      const b = button("annot-label-button", label.key ? `${label.key} ${label.name}` : label.name,
+        label.description || label.name, () => tagWith(label));
+      b.style.setProperty("--annot-color", label.color);
+      b.dataset.label = label.name;
+      ui.labels.append(b);
+    }
+    ui.labels.append(h("span", "annot-spacer"));
+    ui.labels.append(button("annot-mark-button", "✓ done (d)", "mark this sentence done (d)", () => mark("done")));
+    ui.labels.append(button("annot-mark-button", "∅ nothing (D)", "nothing to annotate in this sentence (Shift+D)",
+      () => mark("empty")));
+    helpExtra.replaceChildren();
+    for (const k of schema().keys) {
+      const row = h("tr");
+      row.append(h("th", null, k.key), h("td", null, k.help));
+      helpExtra.append(row);
     }
   }
 
-  // -- sentences -----------------------------------------------------------------
-  function paintSentence(sentence, pending, selectedId) {
-    const box = h("div", "annot-sentence");
-    box.classList.add(sentence.current ? "annot-current" : "annot-context");
-    if (sentence.heading) box.classList.add("annot-heading");
-    box.dataset.index = String(sentence.index);
+  function mark(status) { send({ type: "mark", status }); }
+
+  // -- the reading column ---------------------------------------------------------------------
+  const labelOf = (name) => schema().labels.find((l) => l.name === name);
+  const sentenceWide = (name) => Boolean(labelOf(name)?.sentence_wide);
+
+  function shownWindow() {
+    let win = get("window", []);
+    if (state.ahead !== null && win.some((s) => s.index === state.ahead.index)) {
+      win = win.map((s) => ({ ...s, current: s.index === state.ahead.index }));
+    }
+    const opt = state.optimistic;
+    if (opt) win = win.map((s) => (s.index === opt.sentence ? { ...s, spans: [...s.spans, opt.span] } : s));
+    return win;
+  }
+
+  function paintText(sentence, pending, selectedId) {
     const textEl = h("div", "annot-text");
     textEl.dir = "auto"; // right-to-left scripts read right to left; offsets are unaffected
     textEl.dataset.index = String(sentence.index);
     const text = sentence.text;
-    // Sentence-wide STANCE spans are chips, not paint over every word.
-    const stances = sentence.spans.filter((s) => s.label === "STANCE");
-    const spans = sentence.spans.filter((s) => s.label !== "STANCE");
+    const spans = sentence.spans.filter((s) => !sentenceWide(s.label));
     const cuts = new Set([0, text.length]);
     for (const s of spans) { cuts.add(s.utf16_start); cuts.add(s.utf16_end); }
     const pend = pending && pending.sentence === sentence.index ? pending : null;
@@ -135,13 +245,14 @@ function render({ model, el }) {
       if (covering.length) {
         seg.classList.add("annot-span");
         if (covering.length > 1) seg.classList.add("annot-overlap");
-        seg.style.backgroundColor = covering[0].color + "33";
+        seg.style.setProperty("--annot-color", covering[0].color);
         seg.style.boxShadow = covering.map((s, depth) => `inset 0 -${3 * (depth + 1)}px 0 ${s.color}`).join(", ");
         seg.style.paddingBottom = `${3 * covering.length}px`;
         seg.title = covering.map(describe).join("\n");
         const inner = covering[covering.length - 1];
         seg.dataset.spanId = inner.id;
         seg.dataset.label = inner.label;
+        if (inner.status && inner.status !== "accepted") seg.dataset.status = inner.status;
         if (covering.some((s) => s.id === selectedId)) seg.classList.add("annot-selected");
         seg.addEventListener("click", (event) => {
           if (!window.getSelection().isCollapsed) return; // a drag, not a click
@@ -153,54 +264,138 @@ function render({ model, el }) {
       if (pend && pend.utf16_start <= a && pend.utf16_end >= b) seg.classList.add("annot-pending");
       textEl.append(seg);
     }
-    box.append(textEl);
-    for (const s of stances) {
+    return textEl;
+  }
+
+  function paintSentence(sentence, pending, selectedId) {
+    const box = h("div", "annot-sentence");
+    box.classList.add(sentence.current ? "annot-current" : "annot-context");
+    if (sentence.heading) box.classList.add("annot-heading");
+    box.dataset.index = String(sentence.index);
+    const mark = get("outline", {}).marks?.[sentence.index];
+    if (mark) box.dataset.mark = mark;
+    box.append(h("span", "annot-number", String(sentence.index)), paintText(sentence, pending, selectedId));
+    for (const s of sentence.spans.filter((x) => sentenceWide(x.label))) {
       const chip = h("span", "annot-chip", describe(s));
-      chip.style.borderColor = s.color;
+      chip.style.setProperty("--annot-color", s.color);
       chip.dataset.spanId = s.id;
+      chip.dataset.label = s.label;
       if (s.id === selectedId) chip.classList.add("annot-selected");
-      chip.addEventListener("click", () => { send({ type: "focus", span_id: s.id }); refocus(); });
+      chip.addEventListener("click", (event) => { event.stopPropagation(); send({ type: "focus", span_id: s.id }); });
       box.append(chip);
     }
     if (!sentence.current) {
-      box.addEventListener("dblclick", () => send({ type: "nav", to: "index", index: sentence.index }));
+      box.addEventListener("dblclick", (event) => {
+        if (!event.target.closest(".annot-text")) send({ type: "nav", to: "index", index: sentence.index });
+      });
+      box.querySelector(".annot-number").addEventListener("click", () => go(sentence.index));
     }
     return box;
   }
 
-  // Moving to a neighbour already in the window is drawn at once, before Python answers (a kernel
-  // round trip is ~50 ms); Python's window replaces this guess when it arrives. Only the view moves:
-  // the position, spans and form come from Python as always.
-  let ahead = null; // {index, id}: the sentence shown as current until Python has handled nav intent `id`
-
-  function shownWindow() {
-    const win = model.get("window") || [];
-    if (ahead === null || !win.some((s) => s.index === ahead.index)) return win;
-    return win.map((s) => ({ ...s, current: s.index === ahead.index }));
-  }
-
-  function moveAhead(step) {
-    const win = model.get("window") || [];
-    const from = ahead !== null ? ahead.index : (win.find((s) => s.current) || {}).index;
-    if (from === undefined || !win.some((s) => s.index === from + step)) return;
-    ahead = { index: from + step, id: nextId }; // the id the nav intent sent next gets
-    sentences.replaceChildren(...shownWindow().map((s) => paintSentence(s, null, null)));
-    formBox.replaceChildren();
-    mt.classList.add("annot-stale");
-    root.dataset.moving = "true"; // until Python answers (tests and benchmarks wait on it)
-    position.textContent = positionText();
-  }
-
-  function positionText() {
-    const text = model.get("position") || "";
-    return ahead === null ? text : text.replace(/^sentence \d+/, `sentence ${ahead.index}`);
-  }
-
-  function renderSentences() {
+  // The reading column: the window's sentences, the form right under the sentence it edits, the
+  // translation under the current sentence. Its height is the frame's, whatever the sentence.
+  function renderReading() {
     const f = form();
-    sentences.replaceChildren(...shownWindow().map((s) => paintSentence(s, f.pending, f.span_id)));
+    const win = shownWindow();
+    const boxes = [];
+    const currentIndex = win.find((s) => s.current)?.index;
+    const formAt = f.sentence ?? currentIndex;
+    for (const s of win) {
+      boxes.push(paintSentence(s, f.pending, f.span?.id));
+      if (s.index === formAt && state.ahead === null) boxes.push(ui.form);
+      if (s.current) boxes.push(ui.mt);
+    }
+    ui.reading.replaceChildren(...boxes);
+    keepCurrentInView(currentIndex);
   }
 
+  // Scroll the column (never the page) so that the current sentence, the form and the first translation
+  // show: on a move, the current sentence comes near the top (a little of the one before it above); after
+  // that, the column scrolls only as much as needed, so the annotator can scroll it to read on.
+  function keepCurrentInView(index) {
+    const column = ui.reading;
+    const current = column.querySelector(".annot-current");
+    if (index === undefined || !current || !column.clientHeight) return;
+    const top = topIn(column, current);
+    if (index !== state.shownIndex) {
+      state.shownIndex = index;
+      const before = current.previousElementSibling;
+      const lead = Math.min(before ? before.offsetHeight : 0, column.clientHeight * 0.2);
+      column.scrollTop = Math.max(0, top - lead);
+    }
+    let bottom = top + current.offsetHeight;
+    for (const el of [ui.form, ui.mt.querySelector(".annot-mt-head"), ui.mt.querySelector(".annot-mt-main")]) {
+      if (el && el.isConnected && !el.hidden) bottom = Math.max(bottom, topIn(column, el) + el.offsetHeight);
+    }
+    const low = bottom + 4 - column.clientHeight; // the least scroll that shows the bottom
+    column.scrollTop = Math.max(Math.min(column.scrollTop, top), Math.min(low, top));
+  }
+
+  // -- moves and tags are drawn at once; Python's answer replaces the guess ----------------------
+  function moveAhead(step) {
+    const win = get("window", []);
+    const from = state.ahead !== null ? state.ahead.index : win.find((s) => s.current)?.index;
+    if (from === undefined || !win.some((s) => s.index === from + step)) return;
+    state.ahead = { index: from + step, id: state.nextId }; // the id the nav intent sent next gets
+    state.cursor = null;
+    root.dataset.moving = "true"; // until Python answers (tests and benchmarks wait on it)
+    ui.mt.classList.add("annot-stale");
+    renderReading();
+    renderPosition();
+    renderOutlineCurrent();
+  }
+
+  function go(index) {
+    state.cursor = null;
+    send({ type: "nav", to: "index", index });
+  }
+
+  function tagWith(label) {
+    const f = form();
+    const win = get("window", []);
+    const current = win.find((s) => s.current);
+    if (label.sentence_wide && current) {
+      drawTag(label, current.index, 0, current.text.length);
+    } else if (f.pending) {
+      drawTag(label, f.pending.sentence, f.pending.utf16_start, f.pending.utf16_end);
+    }
+    send({ type: "label", label: label.name });
+  }
+
+  function drawTag(label, sentence, start, end) {
+    if (label.sentence_wide) {
+      const win = get("window", []).find((s) => s.index === sentence);
+      if (win && win.spans.some((s) => s.label === label.name)) return; // Python reopens the one there
+    }
+    const span = { id: "annot-unsaved", label: label.name, utf16_start: start, utf16_end: end, color: label.color,
+      attrs: {}, text: "", status: "accepted" };
+    state.optimistic = { id: state.nextId, span, sentence };
+    state.cursor = null;
+    renderReading();
+  }
+
+  // -- keyboard selection: a word cursor over the current sentence ------------------------------
+  function selectWords(step, extend) {
+    const current = shownWindow().find((s) => s.current);
+    if (!current) return;
+    const words = wordsOf(current.text, get("lang", ""));
+    if (!words.length) return;
+    let cur = state.cursor && state.cursor.sentence === current.index ? state.cursor : null;
+    if (!cur) {
+      const first = step > 0 ? 0 : words.length - 1;
+      cur = { sentence: current.index, start: first, end: first };
+    } else if (extend) {
+      cur = { ...cur, end: Math.max(cur.start, Math.min(words.length - 1, cur.end + step)) };
+    } else {
+      const at = Math.max(0, Math.min(words.length - 1, (step > 0 ? cur.end : cur.start) + step));
+      cur = { ...cur, start: at, end: at };
+    }
+    state.cursor = cur;
+    send({ type: "select", sentence: current.index, utf16_start: words[cur.start][0], utf16_end: words[cur.end][1] });
+  }
+
+  // -- mouse selection ------------------------------------------------------------------------------
   // UTF-16 offset of a DOM position inside a sentence's text element: the length of the text before it.
   function offsetIn(textEl, node, offset) {
     const range = document.createRange();
@@ -209,153 +404,126 @@ function render({ model, el }) {
     return range.toString().length;
   }
 
-  root.addEventListener("mouseup", () => {
+  ui.reading.addEventListener("mouseup", () => {
     const selection = window.getSelection();
     if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
     const range = selection.getRangeAt(0);
     const startText = range.startContainer.parentElement?.closest(".annot-text");
     const endText = range.endContainer.parentElement?.closest(".annot-text");
     if (!startText || !root.contains(startText)) return;
-    let utf16End;
-    if (endText === startText) {
-      utf16End = offsetIn(startText, range.endContainer, range.endOffset);
-    } else {
-      utf16End = startText.textContent.length; // a drag past the sentence stops at its end
-    }
+    // A drag past the sentence stops at its end.
+    const utf16End = endText === startText ? offsetIn(startText, range.endContainer, range.endOffset)
+      : startText.textContent.length;
     const utf16Start = offsetIn(startText, range.startContainer, range.startOffset);
     selection.removeAllRanges();
+    state.cursor = null;
     send({ type: "select", sentence: Number(startText.dataset.index), utf16_start: utf16Start, utf16_end: utf16End });
     refocus();
   });
 
-  // -- attribute form: every change is saved at once, no save button ----------------
-  function field(name, input, hint) {
-    const box = h("label", "annot-field");
-    box.append(h("span", null, hint ? `${name} (${hint})` : name), input);
-    return box;
-  }
-
-  function selectOf(values, current) {
-    const input = h("select");
-    input.append(option("", ""));
-    for (const [value, text] of values) input.append(option(value, text));
-    input.value = current ?? "";
+  // -- the span's form: every change is saved at once, no save button ------------------------------
+  function fieldInput(spec, spanId) {
+    let input;
+    if (spec.kind === "select") {
+      input = h("select");
+      input.append(option("", ""));
+      for (const [value, text] of spec.options || []) input.append(option(value, text));
+      input.value = spec.value ?? "";
+    } else {
+      input = h("input");
+      input.type = spec.kind === "number" ? "number" : "text";
+      if (spec.kind === "number") input.step = "any";
+      input.value = spec.value ?? "";
+      input._stored = input.value;
+      if (spec.suggestions?.length) {
+        const list = h("datalist");
+        list.id = `annot-list-${spec.name}-${Math.random().toString(36).slice(2)}`;
+        for (const name of spec.suggestions) list.append(option(name, name));
+        input.setAttribute("list", list.id);
+        input.after(list);
+        input._list = list;
+      }
+    }
+    input.dataset.attr = spec.name;
+    input.title = spec.description || spec.name;
+    // A choice made with the mouse gives the keys back at once; from the keyboard, Enter does.
+    let pointer = false;
+    input.addEventListener("pointerdown", () => { pointer = true; });
+    input.addEventListener("keydown", () => { pointer = false; });
+    input.addEventListener("change", () => {
+      send({ type: "field", span_id: spanId, name: spec.name, value: input.value.trim() });
+      if (input.tagName === "SELECT" && pointer) refocus();
+    });
     return input;
   }
 
-  function datalistFor(input, names, key) {
-    const list = h("datalist");
-    list.id = `annot-names-${key}-${Math.random().toString(36).slice(2)}`;
-    for (const name of names || []) list.append(option(name, name));
-    input.setAttribute("list", list.id);
-    return list;
-  }
-
-  function renderStanceFields(f, span, fields) {
-    const attrs = span.attrs || {};
-    const holders = f.holders || [];
-    const holderValue = attrs.holder_span ? `span:${attrs.holder_span}` : attrs.holder === "author" ? "author" : "";
-    const holder = selectOf([["author", "the author"], ...holders.map((a) => [`span:${a.id}`, a.name === a.text ? a.text : `${a.text} → ${a.name}`])], holderValue);
-    if (attrs.holder && attrs.holder !== "author" && !attrs.holder_span) holder.append(option("text", attrs.holder));
-    if (attrs.holder && attrs.holder !== "author" && !attrs.holder_span) holder.value = "text";
-    holder.dataset.attr = "holder";
-    holder.addEventListener("change", () => {
-      const v = holder.value;
-      if (v === "text") return;
-      send({ type: "stance_set", ...(v.startsWith("span:") ? { holder_span: v.slice(5) } : { holder: v || null }) });
-      refocus();
-    });
-    fields.append(field("holder", holder, "h"));
-    const target = h("input");
-    target.type = "text";
-    target.value = attrs.target ?? "";
-    target.dataset.attr = "target";
-    fields.append(datalistFor(target, holders.map((a) => a.name), "target"));
-    target.addEventListener("change", () => { send({ type: "stance_set", target: target.value.trim() || null }); });
-    fields.append(field("target", target));
-    const spec = labelSpec("STANCE");
-    for (const [name, keys] of [["polarity", "+ - = ~"], ["evidence", "a r l q"]]) {
-      const attr = spec.attributes.find((a) => a.name === name);
-      const input = selectOf(attr.choices.map((c) => [c, c]), attrs[name]);
-      input.dataset.attr = name;
-      input.addEventListener("change", () => { send({ type: "stance_set", [name]: input.value || null }); refocus(); });
-      fields.append(field(name, input, keys));
-    }
-    if (f.cue) fields.append(h("span", "annot-hint", `cue: “${f.cue}”`));
-  }
-
   function renderForm() {
-    formBox.replaceChildren();
     const f = form();
+    ui.form.replaceChildren();
+    ui.form.hidden = !f.pending && !f.span;
     if (f.pending) {
-      formBox.append(h("span", "annot-form-title", "pending: "), h("q", "annot-pending-text", f.pending.text),
-        h("span", "annot-hint", " — press a label key (1/2/3) or Escape"));
+      const keys = schema().labels.filter((l) => l.key && !l.sentence_wide).map((l) => l.key).join("/");
+      ui.form.append(h("span", "annot-form-title", "selected: "), h("q", "annot-pending-text", f.pending.text),
+        h("span", "annot-hint", ` — press a label key (${keys}), ← → to move, Escape to clear`));
       return;
     }
-    if (!f.span_id) return;
-    const span = allSpans().find((s) => s.id === f.span_id) || { id: f.span_id, label: f.label, attrs: f.attrs, text: "" };
-    const spec = labelSpec(span.label);
+    if (!f.span) return;
+    const span = f.span;
     const title = h("div", "annot-form-title");
     const badge = h("span", "annot-badge", span.label);
-    badge.style.backgroundColor = spec ? spec.color : "#777";
+    badge.style.setProperty("--annot-color", labelOf(span.label)?.color || "#777");
     title.append(badge, h("q", null, span.text));
-    const del = h("button", "annot-delete", "delete");
-    del.addEventListener("click", () => { send({ type: "delete", span_id: span.id }); refocus(); });
-    title.append(del);
-    formBox.append(title);
-    const fields = h("div", "annot-fields");
-    formBox.append(fields);
-    if (span.label === "STANCE") { renderStanceFields(f, { ...span, attrs: f.attrs || span.attrs }, fields); return; }
-    const attrs = f.attrs || span.attrs || {};
-    const inputs = {};
-    const submit = () => {
-      const out = {};
-      for (const [name, [attr, input]] of Object.entries(inputs)) {
-        if (input.value === "") continue;
-        out[name] = attr.type === "number" ? Number(input.value) : input.value;
-      }
-      send({ type: "attrs", span_id: span.id, attrs: out });
-    };
-    for (const attr of spec ? spec.attributes : []) {
-      let input;
-      const value = attrs[attr.name];
-      if (attr.type === "enum") {
-        input = selectOf(attr.choices.map((c) => [c, c]), value);
-      } else if (attr.type === "span") {
-        const others = allSpans().filter((o) => o.id !== span.id && (!attr.labels.length || attr.labels.includes(o.label)));
-        input = selectOf(others.map((o) => [o.id, `${o.label}: ${o.text}`]), value);
-      } else {
-        input = h("input");
-        input.type = attr.type === "number" ? "number" : "text";
-        input.step = "any";
-        input.value = value ?? "";
-        if (attr.name === "canonical" && f.names) fields.append(datalistFor(input, f.names, attr.name));
-      }
-      input.title = attr.description || attr.name;
-      input.dataset.attr = attr.name;
-      inputs[attr.name] = [attr, input];
-      input.addEventListener("change", () => { submit(); if (input.tagName === "SELECT") refocus(); });
-      fields.append(field(attr.name, input));
+    if (span.status && span.status !== "accepted") title.append(h("span", "annot-hint", `(${span.status})`));
+    if (span.annotator) title.append(h("span", "annot-hint", `by ${span.annotator}`));
+    title.append(h("span", "annot-spacer"));
+    if (span.status !== "accepted") {
+      title.append(button("annot-accept", "accept (y)", "accept this span", () => send({ type: "review", span_id: span.id, status: "accepted" })));
     }
-    fields.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") { event.preventDefault(); event.target.blur(); refocus(); }
-    });
+    title.append(button("annot-delete", "delete", "delete this span (Delete)", () => send({ type: "delete", span_id: span.id })));
+    ui.form.append(title);
+    const fields = h("div", "annot-fields");
+    for (const spec of f.fields || []) {
+      const box = h("label", "annot-field");
+      const input = fieldInput(spec, span.id);
+      box.append(h("span", null, spec.hint ? `${spec.name} (${spec.hint})` : spec.name), input);
+      if (input._list) box.append(input._list);
+      fields.append(box);
+    }
+    if (f.cue) fields.append(h("span", "annot-hint annot-cue", `cue: “${f.cue}”`));
+    ui.form.append(fields);
   }
 
-  // -- machine translation ----------------------------------------------------------
-  function flagsOf(row) {
-    const flags = h("span", "annot-mt-flags");
-    if (!row.numbers_ok) {
-      const flag = h("span", "annot-flag annot-flag-numbers", `numbers: ${row.numbers}`);
-      flag.title = "numbers differ between the sentence and this translation";
-      flags.append(flag);
+  // Enter or Escape in a field gives the keyboard back.
+  ui.form.addEventListener("keydown", (event) => {
+    if (!event.target.closest(FIELD_TAGS)) return;
+    if (event.key === "Enter" || event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      // Escape leaves the stored value; leaving the field after Enter commits a changed one (its change event).
+      if (event.key === "Escape" && event.target.tagName === "INPUT") event.target.value = event.target._stored ?? "";
+      refocus();
     }
-    for (const name of row.missing_names || []) {
-      const flag = h("span", "annot-flag annot-flag-name", `name? ${name}`);
-      flag.title = "a tagged actor's name was not found in this translation";
-      flags.append(flag);
+  });
+
+  // -- the translation pane ---------------------------------------------------------------------------
+  function flagChips(flags, route) {
+    const box = h("span", "annot-mt-flags");
+    for (const flag of flags || []) {
+      const chip = h("span", `annot-flag annot-flag-${flag.kind}`);
+      chip.title = flag.title || "";
+      chip.dataset.flag = flag.id;
+      chip.append(h("span", null, flag.text));
+      if (route) {
+        chip.append(button("annot-flag-action", "✓ fine", "the translation is fine: hide this flag (stored)",
+          () => send({ type: "flag", action: "dismiss", route, flag: flag.id })));
+        if (flag.alias) {
+          chip.append(button("annot-flag-action", "+ alias", `add “${flag.alias}” to the project's aliases`,
+            () => send({ type: "flag", action: "alias", route, flag: flag.id })));
+        }
+      }
+      box.append(chip);
     }
-    return flags;
+    return box;
   }
 
   function mtRow(row, main) {
@@ -365,38 +533,43 @@ function render({ model, el }) {
     const body = h("div", "annot-mt-body");
     const text = h("div", "annot-mt-text", row.text);
     text.dir = "auto";
-    body.append(text, flagsOf(row));
+    body.append(text, flagChips(row.flags, row.engine));
     line.append(engine, body);
     if (!main) {
-      line.title = "click to show this engine first";
-      line.addEventListener("click", () => { send({ type: "mt", engine: row.base }); refocus(); });
+      const show = button("annot-mt-show", "show first", "show this engine first", () => send({ type: "mt", engine: row.base }));
+      line.append(show);
     }
     return line;
   }
 
+  function select(values, current, className, title, onChange) {
+    const input = h("select", className);
+    for (const [value, text] of values) input.append(option(value, text));
+    input.value = current ?? "";
+    input.title = title;
+    let pointer = false;
+    input.addEventListener("pointerdown", () => { pointer = true; });
+    input.addEventListener("keydown", () => { pointer = false; });
+    input.addEventListener("change", () => { onChange(input.value); if (pointer) refocus(); });
+    return input;
+  }
+
   function renderTranslation() {
-    mt.replaceChildren();
-    const state = model.get("mt") || {};
-    const targets = model.get("targets") || {};
-    const head = h("div", "annot-mt-head");
+    ui.mt.replaceChildren();
+    const st = get("mt", {});
+    const targets = get("targets", {});
     const langs = Object.keys(targets);
     if (!langs.length) {
-      mt.append(h("span", "annot-hint", "no translation engine installed (annot engines)"));
+      ui.mt.append(h("span", "annot-hint", "no translation engine installed for this language (annot engines)"));
       return;
     }
-    const target = selectOf(langs.map((l) => [l, `→ ${l}`]), state.target);
-    target.firstChild.remove();
-    target.className = "annot-mt-target";
-    target.addEventListener("change", () => { send({ type: "mt", target: target.value }); refocus(); });
-    const engine = selectOf((targets[state.target] || []).map((e) => [e, e]), state.engine);
-    engine.firstChild.remove();
-    engine.className = "annot-mt-engine-select";
-    engine.title = "engine (e: next)";
-    engine.addEventListener("change", () => { send({ type: "mt", engine: engine.value }); refocus(); });
-    head.append(h("span", "annot-mt-title", "MT"), target, engine);
-    const job = state.job;
-    const rows = state.rows || [];
-    const main = rows.find((r) => r.base === state.engine); // base: "argos" for "argos+apertium"
+    const head = h("div", "annot-mt-head");
+    head.append(h("span", "annot-mt-title", "MT"),
+      select(langs.map((l) => [l, `→ ${l}`]), st.target, "annot-mt-target", "target language",
+        (value) => send({ type: "mt", target: value })),
+      select((targets[st.target] || []).map((e) => [e, e]), st.engine, "annot-mt-engine-select",
+        "engine (e: next; best first)", (value) => send({ type: "mt", engine: value })));
+    const job = st.job;
     if (job && job.status === "running") {
       const spin = h("span", "annot-mt-job", `translating ${job.done}/${job.total}`);
       spin.prepend(h("span", "annot-spinner"));
@@ -404,8 +577,8 @@ function render({ model, el }) {
     } else if (job && job.status === "error") {
       head.append(h("span", "annot-mt-job annot-error", job.error));
     }
-    mt.append(head);
-    const ref = state.reference;
+    ui.mt.append(head);
+    const ref = st.reference;
     if (ref) {
       // A linked version (annot link), through the sentence alignment: "reference", or "human" when marked so.
       const line = h("div", "annot-mt-row annot-mt-reference");
@@ -415,105 +588,366 @@ function render({ model, el }) {
       const body = h("div", "annot-mt-body");
       const text = h("div", "annot-mt-text", ref.text);
       text.dir = "auto";
-      body.append(text, flagsOf({ numbers_ok: ref.numbers_ok, numbers: ref.numbers, missing_names: [] }));
+      body.append(text, flagChips(ref.flags, null));
       line.append(label, body);
-      mt.append(line);
+      ui.mt.append(line);
     }
-    if (main) mt.append(mtRow(main, true));
-    else if (job && job.status === "running") mt.append(h("div", "annot-mt-row annot-hint", "translation on its way…"));
-    else if (!job) mt.append(h("div", "annot-mt-row annot-hint", `no ${state.engine} translation stored (annot translate)`));
+    const rows = st.rows || [];
+    const main = rows.find((r) => r.base === st.engine); // base: "argos" for "argos+apertium"
+    if (main) ui.mt.append(mtRow(main, true));
+    else if (job && job.status === "running") ui.mt.append(h("div", "annot-mt-row annot-hint", "translation on its way…"));
+    else if (!job) ui.mt.append(h("div", "annot-mt-row annot-hint", `no ${st.engine} translation stored (annot translate)`));
     const others = rows.filter((r) => r !== main);
     if (others.length) {
       const fold = h("details", "annot-mt-others");
-      fold.open = othersOpen;
-      fold.addEventListener("toggle", () => { othersOpen = fold.open; });
+      fold.open = state.othersOpen;
+      fold.addEventListener("toggle", () => { state.othersOpen = fold.open; });
       fold.append(h("summary", null, `other engines (${others.length})`), ...others.map((r) => mtRow(r, false)));
-      mt.append(fold);
+      ui.mt.append(fold);
     }
   }
 
-  function renderHeader() {
-    position.textContent = positionText();
-    const st = model.get("status") || {};
-    status.className = "annot-status";
-    if (lastWrite > ack()) {
-      status.textContent = "saving…";
-      status.classList.add("annot-saving");
-    } else {
-      status.textContent = st.kind === "saved" ? `✓ saved ${st.at || ""}`.trim() : st.text || "";
-      status.dataset.kind = st.kind || "info";
-      if (st.kind === "error") status.classList.add("annot-error");
-      if (st.kind === "saved") status.classList.add("annot-saved");
-    }
+  // -- the header: where, who, saving -------------------------------------------------------------------
+  function renderPosition() {
+    const text = get("position", "");
+    ui.position.textContent = state.ahead === null ? text : text.replace(/^sentence \d+/, `sentence ${state.ahead.index}`);
   }
 
-  function renderAll() {
-    if (ahead !== null && ack() >= ahead.id) ahead = null;
-    mt.classList.toggle("annot-stale", ahead !== null);
-    if (ahead === null) delete root.dataset.moving;
-    renderHeader();
-    renderSentences();
-    renderForm();
-    renderTranslation();
-  }
-
-  // -- keys ------------------------------------------------------------------------
-  root.addEventListener("keydown", (event) => {
-    // Whatever happens, JupyterLab's notebook shortcuts (a, b, d d, j, k...) never see keys typed here.
-    event.stopPropagation();
-    const inField = event.target.closest && event.target.closest("input, select, textarea");
-    if (inField) {
-      if (event.key === "Escape") { event.preventDefault(); refocus(); }
+  function renderStatus() {
+    const st = get("status", {});
+    const el = ui.status;
+    el.className = "annot-status";
+    if (state.lastWrite > ack()) {
+      el.textContent = "saving…";
+      el.classList.add("annot-saving");
       return;
     }
+    el.textContent = st.kind === "saved" ? `✓ saved ${st.at || ""}`.trim() + (st.text && st.text !== "saved" ? ` · ${st.text}` : "") : st.text || "";
+    el.dataset.kind = st.kind || "info";
+    if (st.kind === "error") el.classList.add("annot-error");
+    if (st.kind === "saved") el.classList.add("annot-saved");
+  }
+
+  function renderWho() {
+    ui.who.replaceChildren();
+    const name = get("annotator", "");
+    if (state.editingAnnotator) {
+      const input = h("input", "annot-who-input");
+      input.value = name;
+      input.title = "who is annotating (Enter: set, Escape: cancel)";
+      input.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== "Escape") return;
+        event.preventDefault();
+        event.stopPropagation();
+        state.editingAnnotator = false;
+        if (event.key === "Enter" && input.value.trim() && input.value.trim() !== name) {
+          send({ type: "annotator", name: input.value.trim() });
+        }
+        renderWho();
+        refocus();
+      });
+      ui.who.append(input);
+      input.focus();
+      return;
+    }
+    ui.who.append(button("annot-who-button", `annotating as ${name}`, "change who is annotating", () => {
+      state.editingAnnotator = true;
+      renderWho();
+    }));
+  }
+
+  function renderFinder() {
+    ui.finder.replaceChildren();
+    if (state.goto !== null) {
+      ui.finder.append(h("span", "annot-goto", `go to sentence: ${state.goto}▏ (Enter)`));
+      return;
+    }
+    if (!state.search) return;
+    const input = h("input", "annot-search-input");
+    input.type = "search";
+    input.placeholder = "search the article";
+    input.value = state.search.query;
+    const found = get("search", { query: "", matches: [] });
+    const count = h("span", "annot-search-count",
+      found.query === state.search.query && state.search.query ? `${found.matches.length} sentences` : "");
+    input.addEventListener("input", () => {
+      state.search.query = input.value;
+      send({ type: "search", query: input.value });
+    });
+    input.addEventListener("keydown", (event) => {
+      event.stopPropagation();
+      if (event.key === "Escape") {
+        event.preventDefault();
+        state.search = null;
+        renderFinder();
+        refocus();
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        jumpToMatch(event.shiftKey ? -1 : 1);
+      }
+    });
+    ui.finder.append(input, count);
+    return input;
+  }
+
+  function jumpToMatch(step) {
+    const matches = get("search", { matches: [] }).matches;
+    if (!matches.length) return;
+    const here = state.ahead?.index ?? get("window", []).find((s) => s.current)?.index ?? 0;
+    const next = step > 0 ? matches.find((i) => i > here) ?? matches[0]
+      : [...matches].reverse().find((i) => i < here) ?? matches[matches.length - 1];
+    go(next);
+  }
+
+  // -- the side panel: outline and entities ---------------------------------------------------------------
+  const sideTabs = h("div", "annot-tabs");
+  const progress = h("div", "annot-progress");
+  const sideList = h("div", "annot-side-list");
+  ui.side.append(progress, sideTabs, sideList);
+  const outlineList = h("div", "annot-outline");
+  const entityList = h("div", "annot-entities");
+
+  function renderTabs() {
+    sideTabs.replaceChildren();
+    for (const [tab, text] of [["outline", "Outline"], ["entities", "Entities"]]) {
+      const b = button("annot-tab", text, `show the ${tab}`, () => { state.tab = tab; renderTabs(); });
+      b.setAttribute("aria-selected", String(state.tab === tab));
+      sideTabs.append(b);
+    }
+    sideList.replaceChildren(state.tab === "outline" ? outlineList : entityList);
+    state.drawnEntities = null;
+    renderEntities();
+  }
+
+  function renderProgress() {
+    const p = get("outline", {}).progress || {};
+    const total = p.sentences || 0;
+    const reviewed = (p.done || 0) + (p.empty || 0);
+    const bar = h("div", "annot-progress-bar");
+    const fill = h("div", "annot-progress-fill");
+    fill.style.width = total ? `${(100 * reviewed) / total}%` : "0";
+    bar.append(fill);
+    bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-valuenow", String(reviewed));
+    bar.setAttribute("aria-valuemax", String(total));
+    progress.replaceChildren(bar, h("div", "annot-progress-text",
+      `${reviewed} of ${total} reviewed · ${p.annotated || 0} annotated`));
+  }
+
+  // One row per sentence, drawn once and updated in place (a 5,000-sentence outline stays cheap).
+  function outlineSignature(i, outline) {
+    return `${(outline.counts?.[i] || []).join(",")}|${outline.marks?.[i] || ""}`;
+  }
+
+  function paintOutlineRow(row, i, outline) {
+    const labels = outline.labels || [];
+    const counts = outline.counts?.[i] || [];
+    const marks = h("span", "annot-outline-marks");
+    counts.forEach((n, k) => {
+      if (!n) return;
+      const dot = h("span", "annot-dot", n > 1 ? String(n) : "");
+      const spec = labelOf(labels[k]);
+      dot.style.setProperty("--annot-color", spec?.color || "#777");
+      dot.title = `${n} ${labels[k]}`;
+      marks.append(dot);
+    });
+    const m = outline.marks?.[i] || "";
+    const state_ = h("span", "annot-outline-state", m === "done" ? "✓" : m === "empty" ? "∅" : "");
+    state_.title = m === "done" ? "done" : m === "empty" ? "nothing to annotate" : "not reviewed";
+    const snippet = h("span", "annot-outline-text", get("snippets", [])[i] || "");
+    row.replaceChildren(h("span", "annot-outline-index", String(i)), state_, marks, snippet);
+    row.dataset.sig = outlineSignature(i, outline);
+    if (m) row.dataset.mark = m; else delete row.dataset.mark;
+  }
+
+  function renderOutline() {
+    const outline = get("outline", {});
+    const n = (outline.marks || []).length;
+    if (state.outlineRows.length !== n) {
+      timed("annot:outline", () => {
+        const rows = [];
+        for (let i = 0; i < n; i++) {
+          const row = h("div", "annot-outline-row");
+          row.dataset.index = String(i);
+          paintOutlineRow(row, i, outline);
+          rows.push(row);
+        }
+        state.outlineRows = rows;
+        outlineList.replaceChildren(...rows);
+      });
+    } else if (outline !== state.drawnOutline) {
+      for (let i = 0; i < n; i++) {
+        const row = state.outlineRows[i];
+        if (row.dataset.sig !== outlineSignature(i, outline)) paintOutlineRow(row, i, outline);
+      }
+    }
+    state.drawnOutline = outline;
+    renderProgress();
+    renderMatches();
+    renderOutlineCurrent();
+  }
+
+  outlineList.addEventListener("click", (event) => {
+    const row = event.target.closest(".annot-outline-row");
+    if (row) go(Number(row.dataset.index));
+  });
+
+  let outlineCurrent = null;
+  function renderOutlineCurrent() {
+    const index = state.ahead?.index ?? get("window", []).find((s) => s.current)?.index;
+    const row = state.outlineRows[index];
+    if (row === outlineCurrent) return;
+    outlineCurrent?.classList.remove("annot-outline-current");
+    outlineCurrent = row || null;
+    if (!row) return;
+    row.classList.add("annot-outline-current");
+    // Keep the row in view inside the list, never scrolling the page.
+    const top = topIn(sideList, row);
+    if (top < sideList.scrollTop || top + row.offsetHeight > sideList.scrollTop + sideList.clientHeight) {
+      sideList.scrollTop = Math.max(0, top - sideList.clientHeight / 3);
+    }
+  }
+
+  let matched = [];
+  function renderMatches() {
+    for (const row of matched) row.classList.remove("annot-match");
+    const found = state.search ? get("search", { matches: [] }).matches : [];
+    matched = found.map((i) => state.outlineRows[i]).filter(Boolean);
+    for (const row of matched) row.classList.add("annot-match");
+  }
+
+  function renderEntities() {
+    if (state.tab !== "entities" || get("entities", null) === state.drawnEntities) return;
+    state.drawnEntities = get("entities", null);
+    timed("annot:entities", drawEntities);
+  }
+
+  function drawEntities() {
+    const groups = get("entities", []);
+    const out = [];
+    let label = null;
+    for (const e of groups) {
+      if (e.label !== label) {
+        label = e.label;
+        const head = h("div", "annot-entity-label", `${label} (${groups.filter((g) => g.label === label).length})`);
+        head.style.setProperty("--annot-color", labelOf(label)?.color || "#777");
+        out.push(head);
+      }
+      const row = h("div", "annot-entity");
+      row.dataset.sentences = e.sentences.join(",");
+      row.title = `sentences ${e.sentences.join(", ")} (click: the next one)`;
+      row.append(h("span", "annot-entity-name", e.name), h("span", "annot-entity-count", `×${e.count}`));
+      out.push(row);
+    }
+    if (!out.length) out.push(h("div", "annot-hint", "no actors or quantities tagged yet"));
+    entityList.replaceChildren(...out);
+    entityList.dataset.count = String(groups.length);
+  }
+
+  entityList.addEventListener("click", (event) => {
+    const row = event.target.closest(".annot-entity");
+    if (!row) return;
+    const sentences = row.dataset.sentences.split(",").map(Number);
+    const here = get("window", []).find((s) => s.current)?.index ?? -1;
+    go(sentences.find((i) => i > here) ?? sentences[0]);
+  });
+
+  // -- drawing everything, once per message from Python -----------------------------------------------
+  function renderAll() {
+    if (state.ahead !== null && ack() >= state.ahead.id) state.ahead = null;
+    if (state.optimistic !== null && ack() >= state.optimistic.id) state.optimistic = null;
+    ui.mt.classList.toggle("annot-stale", state.ahead !== null);
+    if (state.ahead === null) delete root.dataset.moving;
+    redraw(() => {
+      renderPosition();
+      renderStatus();
+      if (!state.editingAnnotator) renderWho();
+      renderForm();
+      renderTranslation();
+      renderReading();
+      renderOutline();
+      renderEntities();
+    });
+  }
+
+  // -- keys ---------------------------------------------------------------------------------------------
+  function onKey(event) {
     const key = event.key;
     const ctrl = event.ctrlKey || event.metaKey;
     const f = form();
-    const stance = f.label === "STANCE" && f.span_id;
-    let handled = true;
-    if (ctrl && (key === "z" || key === "Z")) {
-      send({ type: event.shiftKey ? "redo" : "undo" });
-    } else if (ctrl && (key === "y" || key === "Y")) {
-      send({ type: "redo" });
-    } else if (ctrl || event.altKey) {
-      handled = false;
-    } else if (key === "j" || key === "ArrowDown") {
-      moveAhead(1);
-      send({ type: "nav", to: "next" });
-    } else if (key === "k" || key === "ArrowUp") {
-      moveAhead(-1);
-      send({ type: "nav", to: "previous" });
-    } else if (key === "n") {
-      send({ type: "nav", to: "next_unannotated" });
-    } else if (key === "e") {
-      send({ type: "next_engine" });
-    } else if (key === "Escape") {
-      help.hidden = true;
-      send({ type: "clear" });
-    } else if ((key === "Delete" || key === "Backspace") && f.span_id) {
-      send({ type: "delete", span_id: f.span_id });
-    } else if (key === "?") {
-      toggleHelp();
-    } else if (stance && key === "h") {
-      send({ type: "holder" });
-    } else if (stance && key in POLARITY_KEYS) {
-      send({ type: "stance_set", polarity: POLARITY_KEYS[key] });
-    } else if (stance && key in EVIDENCE_KEYS) {
-      send({ type: "stance_set", evidence: EVIDENCE_KEYS[key] });
-    } else {
-      const label = (model.get("labels") || []).find((l) => l.key && l.key === key);
-      if (label) send({ type: "label", label: label.name });
-      else handled = false;
+    const spanId = f.span?.id;
+    if (state.goto !== null) {
+      if (/^[0-9]$/.test(key)) state.goto += key;
+      else if (key === "Backspace") state.goto = state.goto.slice(0, -1);
+      else if (key === "Enter") { if (state.goto) go(Number(state.goto)); state.goto = null; }
+      else state.goto = null; // Escape, or any other key, cancels
+      renderFinder();
+      return true;
     }
-    if (handled) event.preventDefault();
+    if (ctrl && (key === "z" || key === "Z")) send({ type: event.shiftKey ? "redo" : "undo" });
+    else if (ctrl && (key === "y" || key === "Y")) send({ type: "redo" });
+    else if (ctrl || event.altKey) return false;
+    else if (key === "j" || key === "ArrowDown") { moveAhead(1); send({ type: "nav", to: "next" }); }
+    else if (key === "k" || key === "ArrowUp") { moveAhead(-1); send({ type: "nav", to: "previous" }); }
+    else if (key === "ArrowRight" || key === "ArrowLeft") selectWords(key === "ArrowRight" ? 1 : -1, event.shiftKey);
+    else if (key === "n") { state.cursor = null; send({ type: "nav", to: "next_unannotated" }); }
+    else if (key === "g") { state.goto = ""; renderFinder(); }
+    else if (key === "/") { state.search = { query: get("search", {}).query || "" }; renderFinder()?.focus(); }
+    else if (key === "e") send({ type: "next_engine" });
+    else if (key === "d") mark("done");
+    else if (key === "D") mark("empty");
+    else if (key === "Tab") cycleSpans(event.shiftKey ? -1 : 1);
+    else if (key === "Enter" && spanId) ui.form.querySelector(FIELD_TAGS)?.focus();
+    else if (key === "y" && spanId) send({ type: "review", span_id: spanId, status: "accepted" });
+    else if (key === "x" && spanId) send({ type: "review", span_id: spanId, status: "rejected" });
+    else if ((key === "Delete" || key === "Backspace") && spanId) send({ type: "delete", span_id: spanId });
+    else if (key === "?") toggleHelp();
+    else if (key === "Escape") { toggleHelp(false); state.search = null; state.cursor = null; renderFinder(); send({ type: "clear" }); }
+    else {
+      // Keys of the project's schema: a label's key, or a key of the selected span's label (stance: + - h ...).
+      const own = schema().keys.find((k) => k.key === key && spanId && k.label === f.span.label);
+      const label = schema().labels.find((l) => l.key && l.key === key);
+      if (own) send({ ...own.send, span_id: spanId });
+      else if (label) tagWith(label);
+      else return false;
+    }
+    return true;
+  }
+
+  function cycleSpans(step) {
+    const current = shownWindow().find((s) => s.current);
+    if (!current || !current.spans.length) return;
+    const ids = current.spans.map((s) => s.id);
+    const at = ids.indexOf(form().span?.id);
+    const next = at < 0 ? (step > 0 ? 0 : ids.length - 1) : (at + step + ids.length) % ids.length;
+    send({ type: "focus", span_id: ids[next] });
+  }
+
+  root.addEventListener("keydown", (event) => {
+    // Whatever happens, JupyterLab's notebook shortcuts (a, b, d d, j, k...) never see keys typed here.
+    event.stopPropagation();
+    const field = event.target.closest && event.target.closest(FIELD_TAGS);
+    if (field) {
+      // A dropdown gives the keys back on Escape or Enter (its choice is made); a text field on Escape or
+      // Enter (handled by the form's listener) — every other key is the field's.
+      if (field.tagName === "SELECT" && (event.key === "Enter" || event.key === "Escape")) {
+        event.preventDefault();
+        refocus();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        refocus();
+      }
+      return;
+    }
+    if (onKey(event)) event.preventDefault();
   });
   // Keep keyup/keypress from reaching the notebook too.
   for (const type of ["keyup", "keypress"]) root.addEventListener(type, (event) => event.stopPropagation());
 
-  // -- edits made elsewhere (another widget, notebook or process) show up within a second --------
+  // -- edits made elsewhere (another widget, notebook or process) show up within a second -----------------
   const poller = setInterval(() => {
-    if (!root.isConnected || document.visibilityState !== "visible" || lastPoll > ack()) return;
-    lastPoll = send({ type: "poll" });
+    if (!root.isConnected || document.visibilityState !== "visible" || state.lastPoll > ack()) return;
+    state.lastPoll = send({ type: "poll" });
   }, POLL_MS);
 
   // One message from Python changes several traitlets: draw once, after the last of them.
@@ -523,16 +957,21 @@ function render({ model, el }) {
     queued = true;
     queueMicrotask(() => { queued = false; renderAll(); });
   };
-  for (const name of ["window", "position", "form", "mt"]) model.on(`change:${name}`, renderSoon);
+  for (const name of ["window", "position", "form", "mt", "targets", "outline", "entities", "annotator", "snippets"]) {
+    model.on(`change:${name}`, renderSoon);
+  }
+  model.on("change:search", () => { renderFinder(); renderMatches(); });
   model.on("change:status", () => {
-    if (ahead !== null && ack() >= ahead.id) renderSoon(); // the move is answered: draw Python's state
-    else renderHeader();
+    // A move or tag drawn ahead is answered (or refused): draw Python's state.
+    if ((state.ahead !== null && ack() >= state.ahead.id) || (state.optimistic !== null && ack() >= state.optimistic.id)) renderSoon();
+    else renderStatus();
   });
-  model.on("change:targets", renderTranslation);
-  model.on("change:labels", () => { renderLabels(); renderAll(); });
+  model.on("change:schema", () => { renderLabels(); renderAll(); });
 
   renderLabels();
+  renderTabs();
   renderAll();
+  renderKeyboard();
   return () => { clearInterval(poller); root.remove(); };
 }
 

@@ -1,18 +1,19 @@
 """The annotation widget: an anywidget view over ``AnnotationSession``; the browser sends intents, Python decides.
 
-Wire protocol. Python -> browser: the synced traitlets ``window``, ``position``,
-``labels``, ``status``, ``form``, ``targets`` and ``mt``. Browser -> Python:
-one custom message per intent (the ``*Intent`` TypedDicts below), each with an
-``id`` that ``status["ack"]`` echoes once the intent is handled, so the view
-shows "saving…" until the store has committed. Every write goes through the
-session to the store and is durable before ``status`` says ``saved``; an
-``AnnotError`` becomes its one-line message in ``status`` (kind ``error``),
-anything else propagates as a bug.
+Wire protocol (``annot.widgets.protocol``). Python -> browser: synced
+traitlets (``schema``, ``window``, ``position``, ``form``, ``status``,
+``targets``, ``mt``, ``outline``, ``snippets``, ``entities``, ``search``,
+``annotator``, ``lang``). Browser -> Python: one custom message per intent,
+each with an ``id`` that ``status["ack"]`` echoes once the intent is handled,
+so the view shows "saving…" until the store has committed. Every write goes
+through the session to the store and is durable before ``status`` says
+``saved``; an ``AnnotError`` becomes its one-line message in ``status`` (kind
+``error``), anything else propagates as a bug.
 
 Consistency: a widget notices writes made elsewhere (another widget, notebook,
-kernel or process) through ``Store.revision()``, which the view polls about
-once a second, and widgets of one kernel on the same document tell each other
-at once.
+kernel or process) through the session's ``changed()``, which the view polls
+about once a second, and widgets of one kernel on the same store tell each
+other (and ``LiveFrame`` views) at once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import threading
 import time
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import anywidget
 import traitlets
@@ -33,6 +34,26 @@ from annot.model import Document, Span, format_sentences
 from annot.suggest.quantities import parse_quantity
 from annot.translate import base_engine
 from annot.translate.checks import check_numbers
+from annot.widgets.protocol import (
+    AnnotatorIntent,
+    FieldIntent,
+    FieldView,
+    FlagIntent,
+    FormMsg,
+    Intent,
+    KeyView,
+    LabelIntent,
+    LabelView,
+    MarkIntent,
+    MTIntent,
+    NavIntent,
+    ReviewIntent,
+    SchemaMsg,
+    SearchIntent,
+    SelectIntent,
+    SimpleIntent,
+    SpanIntent,
+)
 
 if TYPE_CHECKING:
     from annot.store import Store
@@ -41,59 +62,18 @@ __all__ = ["Annotator"]
 
 _HERE = Path(__file__).parent
 
+#: Labels tagged on the whole current sentence, with no selection (the session's stance logic).
+SENTENCE_WIDE = frozenset({"STANCE"})
 
-class SelectIntent(TypedDict):
-    type: Literal["select"]
-    sentence: int
-    utf16_start: int
-    utf16_end: int
-
-
-class LabelIntent(TypedDict):
-    type: Literal["label"]
-    label: str
-
-
-class SpanIntent(TypedDict):
-    type: Literal["focus", "delete"]
-    span_id: str
-
-
-class AttrsIntent(TypedDict):
-    type: Literal["attrs"]
-    span_id: str
-    attrs: dict[str, Any]
-
-
-class NavIntent(TypedDict, total=False):
-    type: Literal["nav"]
-    to: Literal["next", "previous", "next_unannotated", "index"]
-    index: int
-
-
-class StanceIntent(TypedDict, total=False):
-    """Some fields of the current sentence's stance; an empty value clears a field."""
-
-    type: Literal["stance_set"]
-    holder_span: str | None
-    holder: str | None
-    target: str | None
-    target_span: str | None
-    polarity: str | None
-    evidence: str | None
-
-
-class MTIntent(TypedDict, total=False):
-    type: Literal["mt"]
-    target: str
-    engine: str
-
-
-class SimpleIntent(TypedDict):
-    type: Literal["undo", "redo", "clear", "poll", "holder", "next_engine"]
-
-
-Intent = SelectIntent | LabelIntent | SpanIntent | AttrsIntent | NavIntent | StanceIntent | MTIntent | SimpleIntent
+#: Keys acting on a selected STANCE span: (key, what it sends, help).
+_STANCE_KEYS: tuple[tuple[str, dict[str, Any], str], ...] = (
+    ("h", {"type": "holder"}, "stance: next holder (actors here, earlier, the author)"),
+    *((key, {"type": "field", "name": "polarity", "value": value}, f"stance: {value}")
+      for key, value in (("+", "supports"), ("-", "opposes"), ("=", "neutral"), ("~", "unclear"))),
+    *((key, {"type": "field", "name": "evidence", "value": value}, f"stance: {value}")
+      for key, value in (("a", "asserted"), ("r", "reported"), ("l", "alleged"), ("q", "quoted"))),
+)  # fmt: skip
+_STANCE_HINTS = {"holder": "h", "polarity": "+ - = ~", "evidence": "a r l q"}
 
 
 class Annotator(anywidget.AnyWidget):
@@ -102,10 +82,12 @@ class Annotator(anywidget.AnyWidget):
     Args:
         store: the project store.
         doc: a ``Document`` or any reference ``Store.document`` accepts.
-        annotator: who edits; the store's annotator when ``None``.
+        annotator: who edits (shown in the widget, and changeable there); ``$ANNOT_USER``,
+            ``$ANNOT_ANNOTATOR`` or the login name when ``None``.
         target: language code of the machine translations shown under the sentence.
         engine: the engine shown first, or a route name annot printed (``argos+apertium``
-            shows argos); the first installed one reaching ``target`` when ``None``.
+            shows argos); the best installed one reaching ``target`` when ``None`` (see
+            ``annot.annotate.mt.targets`` for the order).
         translate: translate missing sentences in the background (else only stored translations are shown).
 
     Raises:
@@ -116,13 +98,19 @@ class Annotator(anywidget.AnyWidget):
     _css = _HERE / "annotator.css"
     _open: ClassVar[weakref.WeakSet[Annotator]] = weakref.WeakSet()
 
+    schema = traitlets.Dict().tag(sync=True)
     window = traitlets.List().tag(sync=True)
     position = traitlets.Unicode("").tag(sync=True)
-    labels = traitlets.List().tag(sync=True)
     status = traitlets.Dict().tag(sync=True)
     form = traitlets.Dict().tag(sync=True)
     targets = traitlets.Dict().tag(sync=True)
     mt = traitlets.Dict().tag(sync=True)
+    outline = traitlets.Dict().tag(sync=True)
+    snippets = traitlets.List().tag(sync=True)
+    entities = traitlets.List().tag(sync=True)
+    search = traitlets.Dict().tag(sync=True)
+    annotator = traitlets.Unicode("").tag(sync=True)
+    lang = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self, store: Store, doc: Document | str, *, annotator: str | None = None, target: str = "pt",
@@ -134,21 +122,16 @@ class Annotator(anywidget.AnyWidget):
         self._ack = 0
         self._mt_lock = threading.RLock()
         self._retry = False
+        self._stale_overview = True
         self._background = (
             BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
             if translate else None
         )  # fmt: skip
-        self.labels = [
-            {
-                "name": label.name, "color": label.color, "key": label.key, "description": label.description,
-                "attributes": [
-                    {"name": a.name, "type": a.type, "choices": list(a.choices), "labels": list(a.labels),
-                     "description": a.description}
-                    for a in label.attributes.values()
-                ],
-            }
-            for label in store.schema.labels.values()
-        ]  # fmt: skip
+        self.schema = _schema_msg(store)
+        self.lang = self.session.document.lang
+        self.annotator = self.session.annotator
+        self.snippets = self.session.snippets()
+        self.search = {"query": "", "matches": []}
         self.targets = targets(self.session.document.lang)
         chosen_target = target if target in self.targets else next(iter(self.targets), target)
         engines = self.targets.get(chosen_target, [])
@@ -174,8 +157,8 @@ class Annotator(anywidget.AnyWidget):
         kind = intent.get("type")
         handler = getattr(self, f"_do_{kind}", None)
         if handler is None:
-            raise ValueError(f"Unknown intent type {kind!r}; valid: select, label, focus, attrs, delete, nav, undo, "
-                             "redo, stance_set, holder, clear, poll, mt, next_engine.")  # fmt: skip
+            known = sorted(name[4:] for name in dir(self) if name.startswith("_do_"))
+            raise ValueError(f"Unknown intent type {kind!r}; valid: {', '.join(known)}.")
         self._ack = max(self._ack, int(intent.get("id", 0) or 0))  # type: ignore[call-overload]
         store = self.session.store
         with self.hold_sync():
@@ -188,7 +171,7 @@ class Annotator(anywidget.AnyWidget):
             try:
                 if kind != "poll":
                     self._sync()  # after a failure too: the view shows what is stored, nothing else
-                wrote = before is not None and store.revision() != before
+                wrote = before is not None and store.revision() != before and kind not in ("nav", "poll")
             except AnnotError as exc:  # the store itself is unusable (closed, corrupted)
                 wrote = False
                 self._say(str(exc), "error")
@@ -200,32 +183,44 @@ class Annotator(anywidget.AnyWidget):
         stamp = time.strftime("%H:%M:%S") if kind == "saved" else ""
         self.status = {"text": text, "kind": kind, "ack": self._ack, "at": stamp}
 
+    def _saved(self, what: str = "saved") -> None:
+        self._stale_overview = True
+        self._say(what, "saved")
+
     def _sync(self) -> None:
         s = self.session
         self.window = list(s.window())
         self.position = s.position_line()
+        if self._stale_overview:
+            self._stale_overview = False
+            self.outline = dict(s.outline())
+            self.entities = [dict(e) for e in s.entities()]
         self._sync_mt()
 
     def _tell_others(self) -> None:
-        """Widgets of this kernel on the same document redraw now (others notice by polling)."""
-        mine = (self.session.store.path.resolve(), self.session.doc_id)
+        """Views of this kernel on the same store redraw now (others notice by polling)."""
+        from annot.widgets.live import LiveFrame
+
+        path = self.session.store.path.resolve()
         for other in list(Annotator._open):
-            if other is self or (other.session.store.path.resolve(), other.session.doc_id) != mine:
+            if other is self or other.session.store.path.resolve() != path:
                 continue
             try:
                 other._external_change()
             except AnnotError:  # its store was closed: that widget is finished
                 Annotator._open.discard(other)
+        LiveFrame.store_changed(path)
 
     def _external_change(self) -> None:
         with self.hold_sync():
             self.session.refresh()
+            self._stale_overview = True
             self._sync()
             self._check_form()
 
     def _check_form(self) -> None:
         """Drop the form of a span that is gone (deleted elsewhere), refresh it otherwise."""
-        span_id = self.form.get("span_id")
+        span_id = (self.form.get("span") or {}).get("id")
         if not span_id:
             return
         try:
@@ -233,8 +228,7 @@ class Annotator(anywidget.AnyWidget):
         except NotFound:
             self.form = {}
             return
-        if span.attrs != self.form.get("attrs"):
-            self._show(span, say=False)
+        self._show(span)
 
     # -- machine translation ---------------------------------------------------
 
@@ -259,9 +253,11 @@ class Annotator(anywidget.AnyWidget):
             reference = None
             if ref is not None:
                 check = check_numbers(" ".join(s.sentences[i].text for i in ref.a), ref.text)
+                flags = [] if check.ok else [{"id": "numbers", "kind": "numbers", "text": f"numbers: {check.describe()}",
+                                              "title": "numbers differ between the sentence and this version"}]  # fmt: skip
                 reference = {"text": ref.text, "doc_id": ref.doc_id, "sentences": format_sentences(ref.b),
-                             "plural": len(ref.b) > 1, "label": ref.label, "numbers_ok": check.ok,
-                             "numbers": check.describe(), "shared": len(ref.a) > 1}  # fmt: skip
+                             "plural": len(ref.b) > 1, "label": ref.label, "flags": flags,
+                             "shared": len(ref.a) > 1}  # fmt: skip
             self.mt = {"target": target, "engine": engine, "rows": rows, "job": dict(job) if job else None,
                        "index": s.index, "reference": reference}  # fmt: skip
 
@@ -287,27 +283,20 @@ class Annotator(anywidget.AnyWidget):
             following = engines[(engines.index(engine) + 1) % len(engines)] if engine in engines else engines[0]
             self._mt_choice = (target, following)
 
+    def _do_flag(self, intent: FlagIntent) -> None:
+        raise SpanError("Flag decisions are not available yet.")
+
     # -- the form ----------------------------------------------------------------
 
-    def _show(self, span: Span, *, say: bool = True) -> None:
-        """Put a span in the attribute form (with the choices it needs); say it is saved after a write."""
-        s = self.session
-        form: dict[str, Any] = {"pending": None, "span_id": span.id, "label": span.label, "attrs": dict(span.attrs)}
-        if span.label == "ACTOR":
-            form["names"] = s.actor_names()
-        if span.label == "STANCE":
-            form["holders"] = [{"id": a.id, "text": a.text, "name": a.attrs.get("canonical") or a.text}
-                               for a in s.holder_candidates()]  # fmt: skip
-            guess = s.suggest_stance()
-            form["cue"] = guess.cue
-        self.form = form
-        if say:
-            self._say("saved", "saved")
+    def _show(self, span: Span) -> None:
+        """Put a span in the form, with the fields its label needs, under the sentence holding it."""
+        self.form = _form(self.session, span)
 
     # -- intents ---------------------------------------------------------------
 
     def _do_poll(self, _intent: SimpleIntent) -> None:
         if self.session.changed():
+            self._stale_overview = True
             self._sync()
             self._check_form()
 
@@ -316,27 +305,24 @@ class Annotator(anywidget.AnyWidget):
         pending = self.session.select(
             int(intent["utf16_start"]), int(intent["utf16_end"]), utf16=True, sentence=int(intent["sentence"])
         )
-        self.form = {"pending": dict(pending), "span_id": None, "label": None, "attrs": {}}
+        self.form = FormMsg(sentence=pending["sentence"], pending=dict(pending), span=None)
         self._say("")
 
     def _do_clear(self, _intent: SimpleIntent) -> None:
         self.form = {}
 
     def _do_focus(self, intent: SpanIntent) -> None:
-        span = self.session.store.get_span(intent["span_id"])
-        if span.doc_id != self.session.doc_id:
-            raise NotFound(f"Span {span.id} belongs to document {span.doc_id}, not to {self.session.doc_id}.")
-        self._show(span, say=False)
+        self._show(self.session.span(intent["span_id"]))
 
     def _do_label(self, intent: LabelIntent) -> None:
         label = intent["label"]
         self.session.store.schema.label(label)  # unknown label: SpanError listing the valid ones
-        if label == "STANCE":
+        if label in SENTENCE_WIDE:
             span = self.session.start_stance()
         else:
             pending = self.form.get("pending")
             if not pending:
-                raise SpanError(f"Select some words first, then press a label key to tag them as {label}.")
+                raise SpanError(f"Select some words first (mouse, or ← →), then press a label key to tag them as {label}.")
             attrs: dict[str, Any] = {}
             if label == "QUANTITY":
                 guess = parse_quantity(pending["text"], self.session.document.lang)
@@ -344,15 +330,42 @@ class Annotator(anywidget.AnyWidget):
             span = self.session.tag(pending["sent_start"], pending["sent_end"], label, attrs,
                                     sentence=pending["sentence"])  # fmt: skip
         self._show(span)
+        self._saved()
 
-    def _do_attrs(self, intent: AttrsIntent) -> None:
-        span = self.session.edit(intent["span_id"], attrs=dict(intent["attrs"]))
+    def _do_field(self, intent: FieldIntent) -> None:
+        s = self.session
+        span = s.span(intent["span_id"])
+        name, value = intent["name"], str(intent.get("value") or "").strip()
+        stance = s.stance() if span.label in SENTENCE_WIDE else None
+        if stance is not None and stance.id == span.id and name in (*STANCE_FIELDS, "holder"):
+            if name == "holder":
+                changes: dict[str, str | None] = (
+                    {"holder_span": value[5:]} if value.startswith("span:")
+                    else {"holder": value or None, "holder_span": None}
+                )  # fmt: skip
+                if value == "text":  # the free-text holder already stored: nothing changes
+                    return
+            else:
+                changes = {name: value or None}
+            span = s.update_stance(**changes)
+        else:
+            span = s.edit(span.id, attrs=_with_field(s.store, span, name, value))
         self._show(span)
+        self._saved()
+
+    def _do_review(self, intent: ReviewIntent) -> None:
+        span = self.session.edit(intent["span_id"], status=intent["status"])
+        self._show(span)
+        self._saved(f"{intent['status']} {span.label} {_quote(span.text)}")
 
     def _do_delete(self, intent: SpanIntent) -> None:
-        self.session.delete(intent["span_id"])
+        span = self.session.delete(intent["span_id"])
         self.form = {}
-        self._say("saved", "saved")
+        self._saved(f"deleted {span.label} {_quote(span.text)}")
+
+    def _do_holder(self, _intent: SpanIntent) -> None:
+        self._show(self.session.cycle_holder())
+        self._saved()
 
     def _do_nav(self, intent: NavIntent) -> None:
         to = intent.get("to")
@@ -371,22 +384,38 @@ class Annotator(anywidget.AnyWidget):
             raise ValueError(f"Unknown nav target {to!r}; valid: next, previous, next_unannotated, index.")
         self.form = {}
 
+    def _do_mark(self, intent: MarkIntent) -> None:
+        s = self.session
+        status = intent["status"]
+        again = s.marks().get(s.index) == status
+        s.mark(None if again else status)
+        self._saved(f"sentence {s.index}: " + ("unmarked" if again else "done" if status == "done" else "nothing to annotate"))
+
+    def _do_search(self, intent: SearchIntent) -> None:
+        query = str(intent.get("query") or "")
+        self.search = {"query": query, "matches": self.session.search(query)}
+
+    def _do_annotator(self, intent: AnnotatorIntent) -> None:
+        self.session.set_annotator(str(intent.get("name") or ""))
+        self.annotator = self.session.annotator
+        self._say(f"annotating as {self.session.annotator}")
+
     def _do_undo(self, intent: SimpleIntent) -> None:
-        self.form = {}
-        step = self.session.redo if intent["type"] == "redo" else self.session.undo
-        if step() is None:
+        redo = intent["type"] == "redo"
+        step = self.session.redo() if redo else self.session.undo()
+        if step is None:
             self._say(f"nothing to {intent['type']}")
-        else:
-            self._say("saved", "saved")
+            return
+        self._saved(step.describe())
+        # Keep the selection while its span lives, so the stance keys go on working after an undo.
+        shown = (self.form.get("span") or {}).get("id")
+        if shown:
+            try:
+                self._show(self.session.span(shown))
+            except NotFound:
+                self.form = {}
 
     _do_redo = _do_undo
-
-    def _do_stance_set(self, intent: StanceIntent) -> None:
-        changes = {name: (intent.get(name) or None) for name in STANCE_FIELDS if name in intent}
-        self._show(self.session.update_stance(**changes))
-
-    def _do_holder(self, _intent: SimpleIntent) -> None:
-        self._show(self.session.cycle_holder())
 
     def go(self, index: int) -> None:
         """Show sentence ``index`` (0-based; out-of-range indexes clamp), as the keys do."""
@@ -398,3 +427,94 @@ class Annotator(anywidget.AnyWidget):
             self._background.close()
         Annotator._open.discard(self)
         super().close()
+
+
+# -- what the browser is sent --------------------------------------------------------------
+
+
+def _schema_msg(store: Store) -> SchemaMsg:
+    labels = [
+        LabelView(name=label.name, key=label.key, color=label.color, description=label.description,
+                  sentence_wide=label.name in SENTENCE_WIDE)
+        for label in store.schema.labels.values()
+    ]  # fmt: skip
+    keys = [KeyView(key=key, label=label, send=send, help=text) for key, send, text in _STANCE_KEYS
+            for label in SENTENCE_WIDE if label in store.schema.labels]  # fmt: skip
+    return SchemaMsg(labels=labels, keys=keys)
+
+
+def _quote(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return f"'{text if len(text) <= width else text[: width - 1] + '…'}'"
+
+
+def _form(session: AnnotationSession, span: Span) -> FormMsg:
+    """The form of ``span``: one field per attribute of its label (STANCE: holder, target, polarity, evidence)."""
+    schema = session.store.schema
+    label = schema.labels.get(span.label)
+    attrs = span.attrs
+    fields: list[FieldView] = []
+    cue = ""
+    if span.label in SENTENCE_WIDE:
+        holders = [(f"span:{a.id}", a.text if not a.attrs.get("canonical") or a.attrs["canonical"] == a.text
+                    else f"{a.text} → {a.attrs['canonical']}") for a in session.holder_candidates()]  # fmt: skip
+        options = [("author", "the author"), *holders]
+        value = f"span:{attrs['holder_span']}" if attrs.get("holder_span") else str(attrs.get("holder") or "")
+        if value and value not in {v for v, _ in options}:
+            options.append(("text", value))
+            value = "text"
+        fields.append(FieldView(name="holder", kind="select", value=value, options=options, hint="h",
+                                description="who holds the stance"))  # fmt: skip
+        fields.append(FieldView(name="target", kind="text", value=str(attrs.get("target") or ""),
+                                suggestions=session.actor_names(), description="what or whom it is about"))  # fmt: skip
+        for name in ("polarity", "evidence"):
+            attr = label.attributes[name] if label and name in label.attributes else None
+            choices = attr.choices if attr else ()
+            fields.append(FieldView(name=name, kind="select", value=str(attrs.get(name) or ""),
+                                    options=[(c, c) for c in choices], hint=_STANCE_HINTS[name],
+                                    description=attr.description if attr else name))  # fmt: skip
+        if session.stance() is not None and session.stance().id == span.id:  # type: ignore[union-attr]
+            cue = session.suggest_stance().cue or ""
+    elif label is not None:
+        for attr in label.attributes.values():
+            value = attrs.get(attr.name)
+            text = "" if value is None else str(value)
+            if attr.type == "enum":
+                fields.append(FieldView(name=attr.name, kind="select", value=text,
+                                        options=[(c, c) for c in attr.choices], description=attr.description))  # fmt: skip
+            elif attr.type == "span":
+                others = [o for o in session.spans_near(span) if o.id != span.id
+                          and (not attr.labels or o.label in attr.labels)]  # fmt: skip
+                fields.append(FieldView(name=attr.name, kind="select", value=text,
+                                        options=[(o.id, f"{o.label}: {o.text}") for o in others],
+                                        description=attr.description))  # fmt: skip
+            else:
+                view = FieldView(name=attr.name, kind="number" if attr.type == "number" else "text", value=text,
+                                 description=attr.description)  # fmt: skip
+                if attr.name == "canonical":
+                    view["suggestions"] = session.actor_names()
+                fields.append(view)
+    return FormMsg(
+        sentence=session.sentence_of(span), pending=None, fields=fields, cue=cue,
+        span={"id": span.id, "label": span.label, "text": span.text, "status": str(span.status.value),
+              "annotator": span.annotator},
+    )  # fmt: skip
+
+
+def _with_field(store: Store, span: Span, name: str, value: str) -> dict[str, Any]:
+    """``span``'s attributes with ``name`` set from a form field's text (empty: removed); the store validates."""
+    label = store.schema.label(span.label)
+    attr = label.attributes.get(name)
+    if attr is None:
+        raise SpanError(f"{span.label} has no attribute {name!r}; valid: {', '.join(label.attributes)}.")
+    attrs = dict(span.attrs)
+    if not value:
+        attrs.pop(name, None)
+    elif attr.type == "number":
+        try:
+            attrs[name] = float(value)  # a number field sends plain digits ("9000.5"); the store normalizes
+        except ValueError:
+            raise SpanError(f"{name} must be a number, got {value!r}; type digits such as 9000.") from None
+    else:
+        attrs[name] = value
+    return attrs

@@ -1,0 +1,176 @@
+"""The annotation widget's messages, both ways: one TypedDict per kind (annotator.js documents the same shapes).
+
+Python -> browser travels in synced traitlets (``schema``, ``window``, ``form``,
+``status``, ``mt``, ``outline``, ``entities``, ``search`` ...); browser ->
+Python in custom messages, one per intent, each carrying an ``id`` that
+``status["ack"]`` echoes once Python has handled it. The browser sends intents
+("tag the selection as ACTOR"); Python decides and sends back what to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+__all__ = [
+    "FieldView",
+    "FormMsg",
+    "Intent",
+    "KeyView",
+    "LabelView",
+    "SchemaMsg",
+    "SearchMsg",
+    "StatusMsg",
+]
+
+
+# -- Python -> browser ------------------------------------------------------------------
+
+
+class LabelView(TypedDict):
+    """A label of the project's schema as the browser draws it (button, key, colour)."""
+
+    name: str
+    key: str
+    color: str
+    description: str
+    sentence_wide: bool  # tagged on the whole current sentence (drawn as a chip), no selection needed
+
+
+class KeyView(TypedDict):
+    """A key that acts on the selected span when its label is ``label``: the browser sends ``send`` + span_id."""
+
+    key: str
+    label: str
+    send: dict[str, Any]
+    help: str
+
+
+class SchemaMsg(TypedDict):
+    """The ``schema`` traitlet: labels and label-specific keys, so a project's own labels need no JS change."""
+
+    labels: list[LabelView]
+    keys: list[KeyView]
+
+
+class FieldView(TypedDict, total=False):
+    """One field of the span form; ``kind`` is select, text or number; ``options`` are (value, text) pairs."""
+
+    name: str
+    kind: Literal["select", "text", "number"]
+    value: str
+    options: list[tuple[str, str]]
+    suggestions: list[str]
+    hint: str
+    description: str
+
+
+class FormMsg(TypedDict, total=False):
+    """The ``form`` traitlet: nothing (``{}``), a pending selection, or the selected span with its fields.
+
+    ``sentence`` is the sentence the form is drawn under (the one holding the selection or span).
+    """
+
+    sentence: int
+    pending: dict[str, Any] | None
+    span: dict[str, Any] | None
+    fields: list[FieldView]
+    cue: str
+
+
+class StatusMsg(TypedDict, total=False):
+    """The ``status`` traitlet: what happened last (``saved``, an ``error``'s one line, ``info``) and the ack."""
+
+    text: str
+    kind: Literal["saved", "error", "info"]
+    ack: int
+    at: str
+
+
+class SearchMsg(TypedDict):
+    """The ``search`` traitlet: the query searched and the sentences matching it."""
+
+    query: str
+    matches: list[int]
+
+
+# -- browser -> Python ---------------------------------------------------------------------
+
+
+class SelectIntent(TypedDict):
+    type: Literal["select"]
+    sentence: int
+    utf16_start: int
+    utf16_end: int
+
+
+class LabelIntent(TypedDict):
+    type: Literal["label"]
+    label: str
+
+
+class SpanIntent(TypedDict):
+    type: Literal["focus", "delete", "holder"]
+    span_id: str
+
+
+class FieldIntent(TypedDict):
+    """Set one field of a span's form; an empty value clears it."""
+
+    type: Literal["field"]
+    span_id: str
+    name: str
+    value: str
+
+
+class ReviewIntent(TypedDict):
+    type: Literal["review"]
+    span_id: str
+    status: Literal["accepted", "rejected", "pending"]
+
+
+class NavIntent(TypedDict, total=False):
+    type: Literal["nav"]
+    to: Literal["next", "previous", "next_unannotated", "index"]
+    index: int
+
+
+class MarkIntent(TypedDict):
+    """Mark the current sentence done or "nothing to annotate"; the same mark again clears it."""
+
+    type: Literal["mark"]
+    status: Literal["done", "empty"]
+
+
+class SearchIntent(TypedDict):
+    type: Literal["search"]
+    query: str
+
+
+class AnnotatorIntent(TypedDict):
+    type: Literal["annotator"]
+    name: str
+
+
+class MTIntent(TypedDict, total=False):
+    type: Literal["mt"]
+    target: str
+    engine: str
+
+
+class FlagIntent(TypedDict):
+    """Dismiss a fidelity flag of a route's translation of the current sentence, or make its name an alias."""
+
+    type: Literal["flag"]
+    action: Literal["dismiss", "alias"]
+    route: str
+    flag: str
+
+
+class SimpleIntent(TypedDict):
+    type: Literal["undo", "redo", "clear", "poll", "next_engine"]
+
+
+Intent = (
+    SelectIntent | LabelIntent | SpanIntent | FieldIntent | ReviewIntent | NavIntent | MarkIntent | SearchIntent
+    | AnnotatorIntent | MTIntent | FlagIntent | SimpleIntent
+)  # fmt: skip
