@@ -8,12 +8,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from annot.errors import AnnotError
 from annot.model import Document
 from annot.pipeline import translate
-from annot.translate import base_engine, check_numbers, choose_route, newest_by_route, reachable
+from annot.translate import base_engine, check_numbers, choose_route, newest_by_route, rank_engines, reachable
 from annot.translate.checks import missing_names
 
 if TYPE_CHECKING:
@@ -28,23 +29,40 @@ _log = logging.getLogger(__name__)
 # -- installed targets -----------------------------------------------------------
 
 
-def targets(source: str) -> dict[str, list[str]]:
-    """The languages installed engines translate ``source`` into, and the engines the pane offers for each.
+def targets(source: str, project: Store | str | Path | None = None) -> dict[str, list[str]]:
+    """The languages installed engines translate ``source`` into, and the engines the pane offers for each, best first.
 
     A thin view of ``annot.translate.reachable``: an engine is offered for a
     target when a route reaching it belongs to the engine (its own pair, its own
     pivot, or a pivot with another installed engine's help: the route
     ``annot.translate(..., engines=[name])`` takes). Engines missing their
-    backend are left out. Cheap to call again: the answer is cached until an
-    engine's pairs change.
+    backend are left out. Each list is in the order of
+    ``annot.translate.rank_engines`` (the project's ``[translate] prefer``, then
+    neural before rule-based, fewer hops, name), compare's column order too; its
+    first engine is the one the pane shows first. Cheap to call again.
 
     Args:
         source: ISO 639-1 code of the document's language.
+        project: the store or project folder whose ``[translate] prefer`` list applies.
 
     Returns:
-        Target language -> sorted engine names, by language: ``{"pt": ["apertium", "argos", "bergamot"], ...}``.
+        Target language -> engine names, by language: ``{"pt": ["argos", "bergamot", "apertium"], ...}``.
+
+    Raises:
+        SchemaError: the project's ``[translate]`` table is invalid.
     """
-    return {target: sorted({base_engine(name) for name in names}) for target, names in reachable(source).items()}
+    folder = _folder(project)
+    return {
+        target: rank_engines({base_engine(name) for name in names}, source, target, project=folder)
+        for target, names in reachable(source).items()
+    }
+
+
+def _folder(project: Store | str | Path | None) -> Path | None:
+    """The project folder of a store or a folder."""
+    if project is None:
+        return None
+    return Path(project) if isinstance(project, (str, Path)) else project.path
 
 
 # -- stored translations with fidelity flags ---------------------------------------

@@ -24,7 +24,6 @@ aside, at word starts).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annot.errors import SchemaError
+from annot.schema import PROJECT_FILE, read_project_file
 from annot.translate.checks import fold_words, has_name
 
 if TYPE_CHECKING:
@@ -42,8 +42,6 @@ __all__ = ["Actor", "NAME_LANGUAGES", "PROJECT_FILE", "aliases", "lost_actors", 
 
 #: Languages whose place names are recognised in tagged actors (those annot's segmentation is tested on).
 NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru", "uk")
-#: The project file holding the ``[aliases]`` table (the label schema's file).
-PROJECT_FILE = "annot.toml"
 
 
 def _key(name: str) -> str:
@@ -146,13 +144,7 @@ def read_aliases(project: str | Path) -> dict[str, list[str]]:
         SchemaError: the file is not valid TOML, or the table is not ``name = [names]``.
     """
     path = Path(project) / PROJECT_FILE
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SchemaError(f"Cannot read {path} ({exc}); fix the file or remove it.") from exc
-    table = data.get("aliases", {})
+    table = read_project_file(path).get("aliases", {})
     if not isinstance(table, dict):
         raise SchemaError(f'{path}: [aliases] must be a table of name = [names], e.g. "Belarus" = ["Bielorrússia"].')
     out: dict[str, list[str]] = {}

@@ -13,10 +13,12 @@ from annot.errors import AlignmentError, AnnotError, EngineError
 from annot.model import Document, Sentence, Translation, format_sentences, reference_label
 from annot.pipeline import translate, translate_cached
 from annot.progress import Progress, resolve_progress
-from annot.translate import Route, choose_route, extract_numbers, newest_by_route, routes_for
+from annot.translate import Route, choose_route, extract_numbers, newest_by_route, rank_engines, routes_for
 from annot.translate.checks import check_numbers
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from annot.store import Store
@@ -34,11 +36,14 @@ _NAN = float("nan")
 
 
 def _engine_names(
-    doc: Document, target: str, engines: str | Sequence[str] | None, stored: Sequence[str], *, pivot: bool
-) -> list[str]:
-    """The route names to compare: each name's route, or every installed engine's and every stored one."""
+    doc: Document, target: str, engines: str | Sequence[str] | None, stored: Sequence[str], *, pivot: bool,
+    project: Path | None = None,
+) -> list[str]:  # fmt: skip
+    """The route names to compare: each name's route in the order given, or every installed engine's and every
+    stored one, best first (``annot.translate.rank_engines``, with the project's preference)."""
     if engines is None:
-        return sorted({*(route.name for route in routes_for(doc.lang, target, pivot=pivot).routes), *stored})
+        found = [*(route.name for route in routes_for(doc.lang, target, pivot=pivot).routes), *stored]
+        return rank_engines(found, doc.lang, target, project=project, pivot=pivot)
     names = []
     for name in [engines] if isinstance(engines, str) else engines:
         try:
@@ -190,9 +195,12 @@ def compare(
         engines: engine or route names as annot prints them (``"argos"``,
             ``"argos+apertium"``: argos with only apertium's help); each becomes
             the name of the route it takes (``annot.translate.routes``), the
-            column names. ``None`` for the route of every installed engine that
-            reaches ``target`` (missing translations are made) and every route
-            with translations of ``doc`` into ``target`` stored.
+            column names, in the order given. ``None`` for the route of every
+            installed engine that reaches ``target`` (missing translations are
+            made) and every route with translations of ``doc`` into ``target``
+            stored, best first: the project's ``[translate] prefer`` order, then
+            neural before rule-based, fewer hops, name (``annot.translate.rank_engines``,
+            the order of the annotator's translation pane too).
         pivot: ``False`` for direct pairs only (round trips too).
         reference: ``"auto"`` for the reference linked to ``doc`` in ``target``
             if any, a document reference to pick one, ``None`` for none.
@@ -236,7 +244,7 @@ def compare(
     sentences = store.get_sentences(document)
     indexes = [s.index for s in sentences]
     have = newest_by_route(store.get_translations(document.id, target=target))
-    names = _engine_names(document, target, engines, list(have), pivot=pivot)
+    names = _engine_names(document, target, engines, list(have), pivot=pivot, project=store.path)
     skipped = _fill_missing(store, document, names, have, indexes, target, explicit=engines is not None,
                             pivot=pivot, progress=progress)  # fmt: skip
     if any(len(have.get(n, {})) < len(indexes) for n in names if n not in skipped):

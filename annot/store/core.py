@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import NotFound, SpanError, StoreError
 from annot.model import ANCHORS, Origin, Span, Status, lone_surrogate, to_timestamp, utcnow
-from annot.schema import LabelSchema, load_schema
+from annot.schema import PROJECT_FILE, LabelSchema, load_schema
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_id"]
 
-SCHEMA_FILE = "annot.toml"
+SCHEMA_FILE = PROJECT_FILE  # the label schema is read from the project file
 _EDITABLE = frozenset({"start", "end", "label", "attrs", "status"})
 _SET_FIELDS = ", ".join(f"{column} = ?" for column in SPAN_COLS.split(", ")[1:])  # every column but id
 

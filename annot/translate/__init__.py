@@ -7,7 +7,7 @@ and how routes are named, is decided in ``annot.translate.routes`` only.
 
 from __future__ import annotations
 
-from annot.translate.base import BaseEngine, Engine, Model, format_pairs, split_long
+from annot.translate.base import ENGINE_KINDS, BaseEngine, Engine, Model, engine_kind, format_pairs, split_long
 from annot.translate.checks import NumberCheck, check_numbers, extract_numbers
 from annot.translate.registry import BUILTIN_ENGINES, engine_names, get_engine, installed_engines
 from annot.translate.routes import (
@@ -21,6 +21,8 @@ from annot.translate.routes import (
     format_route_name,
     newest_by_route,
     parse_route_name,
+    preferred_engines,
+    rank_engines,
     reachable,
     routes_for,
     stored_route_name,
@@ -30,6 +32,7 @@ from annot.translate.routes import (
 __all__ = [
     "BUILTIN_ENGINES",
     "BaseEngine",
+    "ENGINE_KINDS",
     "Engine",
     "Hop",
     "Model",
@@ -41,6 +44,7 @@ __all__ = [
     "best_route",
     "check_numbers",
     "choose_route",
+    "engine_kind",
     "engine_names",
     "extract_numbers",
     "format_pairs",
@@ -49,6 +53,8 @@ __all__ = [
     "installed_engines",
     "newest_by_route",
     "parse_route_name",
+    "preferred_engines",
+    "rank_engines",
     "reachable",
     "routes_for",
     "split_long",

@@ -74,12 +74,13 @@ def fake_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_targets_lists_every_installed_engine_per_reachable_language():
     found = targets("en")
-    assert found["pt"] == ["apertium", "argos", "bergamot"]  # apertium through es
-    assert found["es"] == ["apertium", "argos", "bergamot"]  # argos and bergamot through pt with apertium
+    # Best first (annot.translate.rank_engines): neural before rule-based, then fewer hops, then the name.
+    assert found["pt"] == ["argos", "bergamot", "apertium"]  # apertium through es
+    assert found["es"] == ["argos", "bergamot", "apertium"]  # argos and bergamot through pt with apertium
     assert found["ca"] == ["apertium"]
     assert "en" not in found and list(found) == sorted(found)
     found["pt"].append("mutated")
-    assert targets("en")["pt"] == ["apertium", "argos", "bergamot"]  # the cache hands out copies
+    assert targets("en")["pt"] == ["argos", "bergamot", "apertium"]  # the cache hands out copies
 
 
 def test_targets_skips_engines_without_backend(fake_engines):
