@@ -19,6 +19,7 @@ from annot.schema import PROJECT_FILE, LabelSchema, load_schema
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
+from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
 from annot.store.rows import (
     SPAN_COLS,
@@ -58,7 +59,7 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
+class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before
