@@ -86,6 +86,7 @@ __all__ = [
     "preferred_engines",
     "rank_engines",
     "reachable",
+    "route_kind",
     "routes_for",
     "stored_route_name",
     "unreachable_error",
@@ -432,10 +433,15 @@ def preferred_engines(project: str | Path | None) -> list[str]:
     return list(dict.fromkeys(prefer))
 
 
-def _kind(engine: str) -> str:
+def route_kind(name: str) -> str:
+    """``"neural"`` or ``"rule-based"``: the kind of the engine an engine or route name belongs to.
+
+    A name no engine has (a stored route of an uninstalled plugin) is rule-based, as
+    an engine that does not say is (``annot.translate.base.engine_kind``).
+    """
     try:
-        return engine_kind(engine_class(engine))
-    except EngineError:  # a stored name no engine has any more
+        return engine_kind(engine_class(base_engine(name)))
+    except EngineError:
         return ENGINE_KINDS[-1]
 
 
@@ -468,8 +474,8 @@ def rank_engines(
     kinds = {kind: i for i, kind in enumerate(ENGINE_KINDS)}
 
     def key(name: str) -> tuple[int, int, int, str]:
-        engine = base_engine(name)
-        return (prefer.get(engine, len(prefer)), kinds[_kind(engine)], _hops(name, source, target, pivot=pivot), name)
+        hops = _hops(name, source, target, pivot=pivot)
+        return prefer.get(base_engine(name), len(prefer)), kinds[route_kind(name)], hops, name
 
     return sorted(dict.fromkeys(names), key=key)
 

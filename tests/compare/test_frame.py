@@ -179,6 +179,34 @@ def test_frame_flags_changed_numbers_and_lost_names_but_not_aliases(project: ann
     assert scores.at["fake", "names_ok_pct"] == pytest.approx(100 * 4 / 5)
 
 
+def test_frame_dismissed_flags_are_listed_and_not_counted(project: annot.Store, seed_path: Path):
+    (doc,) = annot.ingest(seed_path, project).documents
+    _tag(project, doc)
+    texts = [s.text for s in project.get_sentences(doc)]
+    texts[0] = texts[0].replace("Minsk", "the capital")  # Minsk, canonical Belarus: lost
+    texts[2] = texts[2].replace("170", "171")
+    texts[4] = texts[4].replace("Valeri Revenko", "V. R.")
+    project.add_translations(
+        Translation(doc.id, i, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", text)
+        for i, text in enumerate(texts)
+    )
+    before = compare(doc, project, target="pt", engines=["fake"], round_trip=False)
+    assert before.at[0, "actors"] == ["Belarus"]  # an actor is named by its canonical name, as in the MT pane
+    assert before.at[0, "names_missing.fake"] == ["Belarus"] and before["dismissed.fake"].map(len).sum() == 0
+    project.dismiss_flag(doc.id, 0, "fake", "name", "Belarus")
+    project.dismiss_flag(doc.id, 2, "fake", "numbers", "missing 170; added 171")
+    project.dismiss_flag(doc.id, 4, "other", "name", "Valeri Revenko")  # another route's translation
+    after = compare(doc, project, target="pt", engines=["fake"], round_trip=False)
+    assert after.at[0, "names_missing.fake"] == [] and after.at[0, "dismissed.fake"] == ["name:belarus"]
+    assert after.at[2, "numbers_ok.fake"] and after.at[2, "numbers.fake"] == "missing 170; added 171"
+    assert after.at[2, "dismissed.fake"] == ["numbers:missing 170; added 171"]
+    assert after.at[4, "names_missing.fake"] == ["Valeri Revenko"] and after.at[4, "dismissed.fake"] == []
+    scores, was = corpus_scores(after), corpus_scores(before)
+    assert was.at["fake", "names_ok_pct"] == pytest.approx(100 * 3 / 5)
+    assert scores.at["fake", "names_ok_pct"] == pytest.approx(100 * 4 / 5)  # the dismissed one counts as kept
+    assert scores.at["fake", "numbers_ok_pct"] == 100 > was.at["fake", "numbers_ok_pct"]
+
+
 def test_frame_project_aliases_count(project: annot.Store, seed_path: Path):
     (doc,) = annot.ingest(seed_path, project).documents
     _tag(project, doc)
