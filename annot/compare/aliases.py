@@ -26,6 +26,8 @@ aside, at word starts).
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -231,6 +233,8 @@ def add_alias(project: Store | str | Path, name: str, alias: str) -> list[str]:
     if added:
         with atomic_text_file(path) as out:
             out.write(tomlkit.dumps(document))
+        with _actors_lock:
+            _actors_cache.clear()
     return [str(head), *_members(table[head])]  # type: ignore[index]
 
 
@@ -266,6 +270,25 @@ class Actor:
         return self.canonical or self.name
 
 
+# A document's actors are read again only when the store or the project file changed: the MT pane
+# asks on every move, and reading a long document's spans takes tens of milliseconds.
+_actors_cache: weakref.WeakKeyDictionary[Store, dict[tuple[str, str], tuple[object, dict[int, list[Actor]]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_actors_lock = threading.Lock()
+_CACHED_DOCUMENTS = 8  # (document, target) pairs remembered per store
+
+
+def _stamp(store: Store) -> object:
+    """What the actors depend on: the store's revision and the project file's identity."""
+    try:
+        stat = (store.path / PROJECT_FILE).stat()
+        fingerprint: object = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        fingerprint = None
+    return store.revision(), fingerprint
+
+
 def sentence_actors(store: Store, doc: str | Document, target: str) -> dict[int, list[Actor]]:
     """Sentence index -> its tagged ACTORs (rejected ones left out), once each, with their names in ``target``.
 
@@ -273,7 +296,9 @@ def sentence_actors(store: Store, doc: str | Document, target: str) -> dict[int,
     actor when they share a canonical name (accents and case aside), or have
     no canonical name and the same text: the actor is kept when any of its
     names survives. Its names are its texts and canonical name and their
-    aliases, with the project's table from ``annot.toml``.
+    aliases, with the project's table from ``annot.toml``. The answer is
+    cached until the store changes (any write, by anyone) or the project file
+    does (``add_alias`` also clears the cache).
 
     Args:
         store: the project.
@@ -283,9 +308,25 @@ def sentence_actors(store: Store, doc: str | Document, target: str) -> dict[int,
     Raises:
         SchemaError: the project's ``[aliases]`` table is invalid.
     """
+    doc_id = doc if isinstance(doc, str) else doc.id
+    stamp = _stamp(store)
+    with _actors_lock:
+        cached = _actors_cache.get(store, {}).get((doc_id, target))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, _read_actors(store, doc_id, target))
+        with _actors_lock:
+            entries = _actors_cache.setdefault(store, {})
+            entries.pop((doc_id, target), None)
+            entries[(doc_id, target)] = cached
+            while len(entries) > _CACHED_DOCUMENTS:
+                del entries[next(iter(entries))]
+    return {sentence: list(actors) for sentence, actors in cached[1].items()}
+
+
+def _read_actors(store: Store, doc_id: str, target: str) -> dict[int, list[Actor]]:
     import pandas as pd
 
-    spans = store.spans(doc if isinstance(doc, str) else doc.id, label="ACTOR")
+    spans = store.spans(doc_id, label="ACTOR")
     table = read_aliases(store.path)
     known: dict[str, set[str]] = {}
 
