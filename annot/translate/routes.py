@@ -51,8 +51,9 @@ first, compare's columns:
 3. fewer hops (a direct pair before a pivot);
 4. the name.
 
-Measured on a real Spanish article, the neural routes beat direct Apertium by
-8-14 chrF points, hence kind before hops. The engines' agreement on the
+Measured against Spanish references, the neural routes beat direct Apertium by
+8-14 chrF points even through a pivot (README: 72.6 and 74.2 against 63.8),
+hence kind before hops. The engines' agreement on the
 document is not a key: the pane would have to score every stored translation
 of the document when it opens, and its first engine would change while the
 background translator stores more.
