@@ -23,6 +23,7 @@ __all__ = [
     "BEAD_ORIGINS",
     "Bead",
     "Document",
+    "FLAG_KINDS",
     "HUMAN_TRANSLATION",
     "Link",
     "Origin",
@@ -32,6 +33,7 @@ __all__ = [
     "TRANSLATION",
     "Translation",
     "document_id",
+    "flag_id",
     "format_sentences",
     "lone_surrogate",
     "normalize_text",
@@ -63,6 +65,18 @@ class Status(StrEnum):
 
 #: Who made a bead of an alignment: the aligner, or a person editing it.
 BEAD_ORIGINS = ("auto", "manual")
+
+
+#: What a fidelity flag of a machine translation is about: numbers changed, or an actor's name lost.
+FLAG_KINDS = ("numbers", "name")
+
+
+def flag_id(kind: str, value: str) -> str:
+    """A fidelity flag's stable id: its kind and value, case and spacing aside (``name:valeri revenko``).
+
+    The MT pane sends it back when a flag is dismissed; the store keys decisions by it.
+    """
+    return f"{kind}:{' '.join(value.split()).casefold()}"
 
 
 #: Where a span stands after its document changed: unchanged place, moved

@@ -1,9 +1,13 @@
-"""The label schema: which labels exist and which attributes each may carry.
+"""The label schema: which labels exist and which attributes each may carry; and the one reader of annot.toml.
 
 The default schema ships with the package (``schema_default.toml``); a project
 overrides or extends it with an ``annot.toml`` file in its folder, using the
 same ``[labels.NAME]`` tables. A label table in the project file replaces the
 default label of that name whole; ``[labels.NAME] disabled = true`` removes one.
+
+The project file holds other tables too, each read by its feature through
+``read_project_file``: ``[aliases]`` (``annot.compare.aliases``) and
+``[translate]`` (``annot.translate.routes.preferred_engines``).
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from typing import Any
 
 from annot.errors import SchemaError, SpanError
 
-__all__ = ["Attribute", "Label", "LabelSchema", "load_schema"]
+__all__ = ["PROJECT_FILE", "Attribute", "Label", "LabelSchema", "load_schema", "read_project_file"]
 
+#: The project file in a project folder: label schema, ``[aliases]``, ``[translate]``.
+PROJECT_FILE = "annot.toml"
 ATTRIBUTE_TYPES = ("enum", "text", "number", "span")
 
 
@@ -169,8 +175,34 @@ def _read_toml(text: str, source: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemaError(
-            f"{source} is not valid TOML ({exc}); fix the file or remove it to use the defaults."
+            f"Cannot read {source}: it is not valid TOML ({exc}); fix the file or remove it to use the defaults."
         ) from exc
+
+
+def read_project_file(path: str | Path) -> dict[str, Any]:
+    """The tables of a project file, parsed afresh on each call (it is small; nothing to invalidate).
+
+    Args:
+        path: the file, or a project folder (its ``annot.toml``).
+
+    Returns:
+        The parsed TOML; ``{}`` when there is no such file.
+
+    Raises:
+        SchemaError: the file is not UTF-8 or not valid TOML (the message names it and the fix).
+    """
+    file = Path(path)
+    if file.is_dir() or not file.suffix:
+        file = file / PROJECT_FILE
+    if not file.is_file():
+        return {}
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SchemaError(
+            f"Cannot read {file} ({exc}); save it as UTF-8 text or remove it to use the defaults."
+        ) from exc
+    return _read_toml(text, str(file))
 
 
 def load_schema(project_file: str | Path | None = None) -> LabelSchema:
@@ -188,13 +220,7 @@ def load_schema(project_file: str | Path | None = None) -> LabelSchema:
     source = "default"
     if project_file is not None and Path(project_file).is_file():
         source = str(project_file)
-        try:
-            project_text = Path(project_file).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SchemaError(
-                f"Cannot read {source} ({exc}); save it as UTF-8 text or remove it to use the defaults."
-            ) from exc
-        merged.update(_parse(_read_toml(project_text, source), source))
+        merged.update(_parse(read_project_file(project_file), source))
     labels = {name: label for name, label in merged.items() if label is not None}
     if not labels:
         raise SchemaError(f"{source} disables every label; keep at least one.")

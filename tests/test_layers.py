@@ -21,7 +21,8 @@ ALLOWED: dict[str, set[str]] = {
     "schema": {"errors"},
     "ingest": {"errors", "model"},
     "segment": {"errors", "model"},
-    "translate": {"errors", "model", "numbers"},
+    # Routing reads its one setting, the project's engine order, from the project file (schema.py reads it).
+    "translate": {"errors", "model", "numbers", "schema"},
     "suggest": FOUNDATION,
     "progress": set(),
     "fileio": {"errors"},  # the one atomic writer maps OS errors to OutputError

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from annot.annotate.mt import BackgroundTranslator, JobState, MTRow, missing_names, mt_rows, targets
+from annot.annotate.mt import BackgroundTranslator, Flag, JobState, MTRow, mt_rows, targets
 from annot.annotate.session import STANCE_FIELDS, AnnotationSession, Selection, SentenceView, SpanView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint, word_at
 
 __all__ = [
     "AnnotationSession",
     "BackgroundTranslator",
+    "Flag",
     "JobState",
     "MTRow",
     "STANCE_FIELDS",
@@ -16,7 +17,6 @@ __all__ = [
     "SentenceView",
     "SpanView",
     "codepoint_to_utf16",
-    "missing_names",
     "mt_rows",
     "snap_to_words",
     "targets",

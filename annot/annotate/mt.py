@@ -5,22 +5,25 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypedDict
 
+from annot.compare.aliases import sentence_actors
+from annot.compare.flags import Flag, dismissed_flags, translation_flags
 from annot.errors import AnnotError
 from annot.model import Document
 from annot.pipeline import translate
-from annot.translate import base_engine, check_numbers, choose_route, newest_by_route, reachable
-from annot.translate.checks import missing_names
+from annot.translate import base_engine, choose_route, newest_by_route, rank_engines, reachable, route_kind
 
 if TYPE_CHECKING:
     from annot.model import Sentence
     from annot.store import Store
 
-__all__ = ["BackgroundTranslator", "JobState", "MTRow", "missing_names", "mt_rows", "targets"]
+__all__ = ["BackgroundTranslator", "Flag", "JobState", "MTRow", "mt_rows", "targets"]
 
 _log = logging.getLogger(__name__)
 
@@ -28,71 +31,109 @@ _log = logging.getLogger(__name__)
 # -- installed targets -----------------------------------------------------------
 
 
-def targets(source: str) -> dict[str, list[str]]:
-    """The languages installed engines translate ``source`` into, and the engines the pane offers for each.
+def targets(source: str, project: Store | str | Path | None = None) -> dict[str, list[str]]:
+    """The languages installed engines translate ``source`` into, and the engines the pane offers for each, best first.
 
     A thin view of ``annot.translate.reachable``: an engine is offered for a
     target when a route reaching it belongs to the engine (its own pair, its own
     pivot, or a pivot with another installed engine's help: the route
     ``annot.translate(..., engines=[name])`` takes). Engines missing their
-    backend are left out. Cheap to call again: the answer is cached until an
-    engine's pairs change.
+    backend are left out. Each list is in the order of
+    ``annot.translate.rank_engines`` (the project's ``[translate] prefer``, then
+    neural before rule-based, fewer hops, name), compare's column order too; its
+    first engine is the one the pane shows first. Cheap to call again.
 
     Args:
         source: ISO 639-1 code of the document's language.
+        project: the store or project folder whose ``[translate] prefer`` list applies.
 
     Returns:
-        Target language -> sorted engine names, by language: ``{"pt": ["apertium", "argos", "bergamot"], ...}``.
+        Target language -> engine names, by language: ``{"pt": ["argos", "bergamot", "apertium"], ...}``.
+
+    Raises:
+        SchemaError: the project's ``[translate]`` table is invalid.
     """
-    return {target: sorted({base_engine(name) for name in names}) for target, names in reachable(source).items()}
+    folder = _folder(project)
+    return {
+        target: rank_engines({base_engine(name) for name in names}, source, target, project=folder)
+        for target, names in reachable(source).items()
+    }
+
+
+def _folder(project: Store | str | Path | None) -> Path | None:
+    """The project folder of a store or a folder."""
+    if project is None:
+        return None
+    return Path(project) if isinstance(project, (str, Path)) else project.path
 
 
 # -- stored translations with fidelity flags ---------------------------------------
 
 
 class MTRow(TypedDict):
-    """One engine's translation of a sentence, as the MT pane shows it."""
+    """One route's translation of a sentence, as the MT pane shows it (a wire message to the browser)."""
 
     engine: str  # the route's name: "argos", or "argos+apertium" for argos with apertium's help for one hop
     base: str  # the engine the route belongs to (the engine dropdown's entry): "argos"
-    route: str
+    kind: str  # the engine's kind: "neural" or "rule-based" (annot.translate.route_kind)
+    route: str  # the languages it went through: "en>pt", "en>es>pt"
     text: str
     model: str
     signature: str
-    numbers_ok: bool
-    numbers: str  # ``check_numbers(...).describe()``: "ok", or "missing 9000; added 900"
-    missing_names: list[str]
+    numbers_ok: bool  # no numbers flag left to show (none, or dismissed)
+    numbers: str  # ``check_numbers(...).describe()``: "ok", or "missing 9000; added 900" (dismissed or not)
+    flags: list[Flag]  # numbers first, then lost actors in sentence order; dismissed ones marked, not dropped
 
 
-def mt_rows(store: Store, doc_id: str, sentence: Sentence, target: str, names: Sequence[str] = ()) -> list[MTRow]:
-    """The stored translations of ``sentence`` into ``target``, one per engine, with fidelity flags.
+def mt_rows(
+    store: Store, doc_id: str, sentence: Sentence, target: str, names: Sequence[str] | None = None
+) -> list[MTRow]:
+    """The stored translations of ``sentence`` into ``target``, one per route, best first, with fidelity flags.
 
-    Nothing is translated here (see ``BackgroundTranslator``). When an engine
+    Nothing is translated here (see ``BackgroundTranslator``). When a route
     has several translations of the sentence (an older model's and a newer
-    one's), the newest is shown.
+    one's), the newest is shown. Rows are in the order of
+    ``annot.translate.rank_engines`` (the order of ``targets``, and of compare's
+    columns). The flags are compare's (``annot.compare.flags``): a numbers
+    flag, and one flag per tagged actor of the sentence whose names (text,
+    canonical name, CLDR names, the project's ``[aliases]``) are all lost. A
+    flag dismissed with ``Store.dismiss_flag`` is returned with ``dismissed``
+    True, so the pane can show it faded and take the dismissal back
+    (``Store.undismiss_flag``); ``numbers_ok`` is then True.
 
     Args:
         store: the project.
         doc_id: the sentence's document version.
         sentence: the sentence (its ``index`` and ``text`` are used).
         target: ISO 639-1 code of the translations.
-        names: the names to look for in each translation (the sentence's actors,
-            their text and canonical names).
+        names: ignored, and deprecated: the names come from the sentence's ACTOR spans.
 
     Returns:
-        One row per route, by route name (a name stored by an older annot is
-        read as today's, ``annot.translate.stored_route_name``).
+        One row per route (a name stored by an older annot is read as today's,
+        ``annot.translate.stored_route_name``).
+
+    Raises:
+        SchemaError: the project's ``[aliases]`` or ``[translate]`` table is invalid.
     """
+    if names is not None:
+        warnings.warn("mt_rows(names=...) is ignored: the flags come from the sentence's ACTOR spans; drop the"
+                      " argument.", DeprecationWarning, stacklevel=2)  # fmt: skip
     stored = store.get_translations(doc_id, target=target, index=sentence.index)
     newest = {name: by_index[sentence.index] for name, by_index in newest_by_route(stored).items()}
+    if not newest:
+        return []
+    source = next(iter(newest.values())).source_lang
+    actors = sentence_actors(store, doc_id, target).get(sentence.index, [])
+    dismissed = dismissed_flags(store, doc_id, sentence.index)
     rows = []
-    for name in sorted(newest):
+    for name in rank_engines(newest, source, target, project=store.path):
         tr = newest[name]
-        check = check_numbers(sentence.text, tr.text)
+        flags = translation_flags(sentence.text, tr.text, actors, dismissed.get((sentence.index, name), frozenset()))
         rows.append(MTRow(
-            engine=name, base=base_engine(name), route=tr.route, text=tr.text, model=tr.model,
-            signature=tr.signature, numbers_ok=check.ok, numbers=check.describe(),
-            missing_names=missing_names(names, tr.text),
+            engine=name, base=base_engine(name), kind=route_kind(name), route=tr.route, text=tr.text,
+            model=tr.model, signature=tr.signature,
+            numbers_ok=not any(f["kind"] == "numbers" and not f["dismissed"] for f in flags),
+            numbers=next((f["value"] for f in flags if f["kind"] == "numbers"), "ok"), flags=flags,
         ))  # fmt: skip
     return rows
 

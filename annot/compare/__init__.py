@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from annot.compare.aliases import add_alias
 from annot.compare.align import METHODS, AlignmentReport, Reference, align, link_documents, references
 from annot.compare.diff import diff_html, word_diff
 from annot.compare.frame import compare, corpus_scores
@@ -14,6 +15,7 @@ __all__ = [
     "METHODS",
     "Reference",
     "ReportFiles",
+    "add_alias",
     "align",
     "compare",
     "corpus_scores",

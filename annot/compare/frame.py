@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 from typing import TYPE_CHECKING, Any
 
-from annot.compare.aliases import Actor, lost_actors, sentence_actors
+from annot.compare.aliases import Actor, sentence_actors
+from annot.compare.flags import dismissed_flags, translation_flags
 from annot.compare.metrics import DEFAULT_SEED, METRICS, chrf_many, corpus_score, sentence_score, signatures
 from annot.errors import AlignmentError, AnnotError, EngineError
 from annot.model import Document, Sentence, Translation, format_sentences, reference_label
 from annot.pipeline import translate, translate_cached
 from annot.progress import Progress, resolve_progress
-from annot.translate import Route, choose_route, extract_numbers, newest_by_route, routes_for
-from annot.translate.checks import check_numbers
+from annot.translate import Route, choose_route, extract_numbers, newest_by_route, rank_engines, routes_for
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from annot.store import Store
@@ -25,7 +27,7 @@ __all__ = ["ENGINE_COLUMNS", "compare", "corpus_scores"]
 
 #: The columns of each engine E, named ``<column>.E``, in order.
 ENGINE_COLUMNS = ("text", "route", "chrf", "bleu", "ter", "agreement", "roundtrip", "length_ratio",
-                  "numbers_ok", "numbers", "names_missing")  # fmt: skip
+                  "numbers_ok", "numbers", "names_missing", "dismissed")  # fmt: skip
 _BATCH = 64  # sentences per engine call for back-translations
 _NAN = float("nan")
 
@@ -34,11 +36,14 @@ _NAN = float("nan")
 
 
 def _engine_names(
-    doc: Document, target: str, engines: str | Sequence[str] | None, stored: Sequence[str], *, pivot: bool
-) -> list[str]:
-    """The route names to compare: each name's route, or every installed engine's and every stored one."""
+    doc: Document, target: str, engines: str | Sequence[str] | None, stored: Sequence[str], *, pivot: bool,
+    project: Path | None = None,
+) -> list[str]:  # fmt: skip
+    """The route names to compare: each name's route in the order given, or every installed engine's and every
+    stored one, best first (``annot.translate.rank_engines``, with the project's preference)."""
     if engines is None:
-        return sorted({*(route.name for route in routes_for(doc.lang, target, pivot=pivot).routes), *stored})
+        found = [*(route.name for route in routes_for(doc.lang, target, pivot=pivot).routes), *stored]
+        return rank_engines(found, doc.lang, target, project=project, pivot=pivot)
     names = []
     for name in [engines] if isinstance(engines, str) else engines:
         try:
@@ -129,6 +134,7 @@ def _mean(values: Sequence[float]) -> float:
 def _score_row(
     s: Sentence, names: list[str], texts: dict[str, dict[int, str]], back: dict[str, dict[str, str]],
     have: dict[str, dict[int, Translation]], bead: _Bead | None, actors: list[Actor],
+    dismissed: Mapping[tuple[int, str], frozenset[str]],
 ) -> tuple[dict[str, dict[str, Any]], float]:  # fmt: skip
     """Each engine's columns for sentence ``s`` (``bead`` when a reference is scored on it), and the disagreement."""
     i = s.index
@@ -153,11 +159,16 @@ def _score_row(
         block: dict[str, Any] = dict.fromkeys(ENGINE_COLUMNS)
         if n in present:
             text = texts[n][i]
-            check = check_numbers(s.text, text)
+            # The MT pane's flags (annot.compare.flags); a dismissed one is not counted.
+            flags = translation_flags(s.text, text, actors, dismissed.get((i, n), frozenset()))
+            shown = [f for f in flags if not f["dismissed"]]
             block.update(
                 text=text, route=have[n][i].route, agreement=_mean([pair[(n, m)] for m in present if m != n]),
                 roundtrip=trips.get(n, _NAN), length_ratio=len(text) / len(s.text) if s.text else _NAN,
-                numbers_ok=check.ok, numbers=check.describe(), names_missing=lost_actors(actors, text),
+                numbers_ok=all(f["kind"] != "numbers" for f in shown),
+                numbers=next((f["value"] for f in flags if f["kind"] == "numbers"), "ok"),
+                names_missing=[f["value"] for f in shown if f["kind"] == "name"],
+                dismissed=[f["id"] for f in flags if f["dismissed"]],
             )  # fmt: skip
             if bead is not None:
                 block.update(chrf=next(scores), bleu=sentence_score("bleu", joined[n], bead.text),
@@ -190,9 +201,12 @@ def compare(
         engines: engine or route names as annot prints them (``"argos"``,
             ``"argos+apertium"``: argos with only apertium's help); each becomes
             the name of the route it takes (``annot.translate.routes``), the
-            column names. ``None`` for the route of every installed engine that
-            reaches ``target`` (missing translations are made) and every route
-            with translations of ``doc`` into ``target`` stored.
+            column names, in the order given. ``None`` for the route of every
+            installed engine that reaches ``target`` (missing translations are
+            made) and every route with translations of ``doc`` into ``target``
+            stored, best first: the project's ``[translate] prefer`` order, then
+            neural before rule-based, fewer hops, name (``annot.translate.rank_engines``,
+            the order of the annotator's translation pane too).
         pivot: ``False`` for direct pairs only (round trips too).
         reference: ``"auto"`` for the reference linked to ``doc`` in ``target``
             if any, a document reference to pick one, ``None`` for none.
@@ -204,14 +218,20 @@ def compare(
         ``reference`` (the bead's reference text on its first sentence, else NA),
         ``reference_sentences`` (the reference's sentences, ``"6-7"``), ``bead``
         (the first sentence of the bead the row is scored with), ``actors``
-        (tagged ACTOR names of the sentence); then for each engine E
+        (the sentence's tagged actors, once each, by canonical name else text); then for each engine E
         ``text.E``, ``route.E``, ``chrf.E``, ``bleu.E``, ``ter.E`` (NaN without
         reference; a bead of two source sentences is scored on the first with
         their translations joined), ``agreement.E`` (mean chrF against each other
         engine), ``roundtrip.E``, ``length_ratio.E`` (characters, translation /
-        source), ``numbers_ok.E``, ``numbers.E`` (``check_numbers(...).describe()``),
-        ``names_missing.E`` (actors none of whose names or aliases survive, see
-        ``annot.compare.aliases``); and ``disagreement`` (100 minus the mean chrF
+        source), the fidelity flags of the annotator's translation pane
+        (``annot.compare.flags``): ``numbers_ok.E`` (False when the numbers
+        changed and the flag was not dismissed), ``numbers.E``
+        (``check_numbers(...).describe()``, dismissed or not), ``names_missing.E``
+        (actors none of whose names or aliases survive, by canonical name else
+        text, see ``annot.compare.aliases``; dismissed ones left out),
+        ``dismissed.E`` (ids of the flags an annotator dismissed on the
+        translation, ``Store.dismiss_flag``: not counted in ``numbers_ok`` and
+        ``names_missing``, nor in ``corpus_scores``); and ``disagreement`` (100 minus the mean chrF
         between engines, NaN with fewer than two). ``frame.attrs`` holds
         doc_id, source, target, engines, reference_doc, reference_label ("reference",
         or "human translation" when the link says so), signatures (sacrebleu's,
@@ -236,7 +256,7 @@ def compare(
     sentences = store.get_sentences(document)
     indexes = [s.index for s in sentences]
     have = newest_by_route(store.get_translations(document.id, target=target))
-    names = _engine_names(document, target, engines, list(have), pivot=pivot)
+    names = _engine_names(document, target, engines, list(have), pivot=pivot, project=store.path)
     skipped = _fill_missing(store, document, names, have, indexes, target, explicit=engines is not None,
                             pivot=pivot, progress=progress)  # fmt: skip
     if any(len(have.get(n, {})) < len(indexes) for n in names if n not in skipped):
@@ -268,6 +288,7 @@ def compare(
                     back[name] = translate_cached(store, route, wanted, batch_size=_BATCH, tick=tick)
 
     actors = sentence_actors(store, document, target)
+    dismissed = dismissed_flags(store, document.id)
     columns: dict[str, list[Any]] = {c: [] for c in ("source", "heading", "reference", "reference_sentences", "bead",
                                                        "actors")}  # fmt: skip
     for name in names:
@@ -284,8 +305,9 @@ def compare(
         columns["reference"].append(bead.text if scored_here else None)
         columns["reference_sentences"].append(bead.reference_sentences if scored_here else None)
         columns["bead"].append(bead.first if bead is not None else None)
-        columns["actors"].append([a.name for a in row_actors])
-        blocks, disagreement = _score_row(s, names, texts, back, have, bead if scored_here else None, row_actors)
+        columns["actors"].append([a.label for a in row_actors])
+        blocks, disagreement = _score_row(s, names, texts, back, have, bead if scored_here else None, row_actors,
+                                          dismissed)  # fmt: skip
         for n in names:
             for col in ENGINE_COLUMNS:
                 columns[f"{col}.{n}"].append(blocks[n][col])
@@ -330,7 +352,8 @@ def corpus_scores(frame: pd.DataFrame, *, n_bootstrap: int = 1000, seed: int = D
         ``ter_high`` (corpus scores over the beads with a reference, NaN without),
         ``agreement`` and ``roundtrip`` (means of the sentence scores),
         ``numbers_ok_pct`` (% of the sentences with numbers whose numbers all
-        came through), ``names_ok_pct`` (% of tagged actor mentions kept),
+        came through), ``names_ok_pct`` (% of the sentences' tagged actors kept;
+        a flag an annotator dismissed counts as kept, a number too),
         ``sentences`` (translated) and ``scored`` (beads scored against the
         reference). ``attrs["signatures"]`` holds sacrebleu's corpus signatures.
     """

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import NotFound, SpanError, StoreError
 from annot.model import ANCHORS, Origin, Span, Status, lone_surrogate, to_timestamp, utcnow
-from annot.schema import LabelSchema, load_schema
+from annot.schema import PROJECT_FILE, LabelSchema, load_schema
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
+from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
 from annot.store.rows import (
     SPAN_COLS,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_id"]
 
-SCHEMA_FILE = "annot.toml"
+SCHEMA_FILE = PROJECT_FILE  # the label schema is read from the project file
 _EDITABLE = frozenset({"start", "end", "label", "attrs", "status"})
 _SET_FIELDS = ", ".join(f"{column} = ?" for column in SPAN_COLS.split(", ")[1:])  # every column but id
 
@@ -58,7 +59,7 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
+class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before

@@ -184,13 +184,32 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
     """,
     # 4: no absolute paths in keys and sources (see portable_keys).
     portable_keys,
+    # Decisions on the fidelity flags of machine translations: a flag (numbers
+    # changed, a name lost) an annotator dismissed as fine, per document
+    # version, sentence and route. A new table only: older files opened
+    # read-only (no table) read as having no decisions (store/flags.py).
+    """
+    CREATE TABLE flag_decisions (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        idx INTEGER NOT NULL,
+        route TEXT NOT NULL,
+        flag_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, idx, route, flag_id)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The oldest version whose tables this annot reads as they are: a store opened
 # read-only cannot be migrated, and 4 changed values, not tables. Raise it with
-# any migration that changes a table or what a column means.
+# any migration that changes a table or what a column means; a migration that
+# only adds a table leaves it, and the readers of that table treat it as empty
+# when it is missing (see store/flags.py).
 OLDEST_READABLE = 3
 
 

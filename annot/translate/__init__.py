@@ -7,7 +7,7 @@ and how routes are named, is decided in ``annot.translate.routes`` only.
 
 from __future__ import annotations
 
-from annot.translate.base import BaseEngine, Engine, Model, format_pairs, split_long
+from annot.translate.base import ENGINE_KINDS, BaseEngine, Engine, Model, engine_kind, format_pairs, split_long
 from annot.translate.checks import NumberCheck, check_numbers, extract_numbers
 from annot.translate.registry import BUILTIN_ENGINES, engine_names, get_engine, installed_engines
 from annot.translate.routes import (
@@ -21,7 +21,10 @@ from annot.translate.routes import (
     format_route_name,
     newest_by_route,
     parse_route_name,
+    preferred_engines,
+    rank_engines,
     reachable,
+    route_kind,
     routes_for,
     stored_route_name,
     unreachable_error,
@@ -30,6 +33,7 @@ from annot.translate.routes import (
 __all__ = [
     "BUILTIN_ENGINES",
     "BaseEngine",
+    "ENGINE_KINDS",
     "Engine",
     "Hop",
     "Model",
@@ -41,6 +45,7 @@ __all__ = [
     "best_route",
     "check_numbers",
     "choose_route",
+    "engine_kind",
     "engine_names",
     "extract_numbers",
     "format_pairs",
@@ -49,7 +54,10 @@ __all__ = [
     "installed_engines",
     "newest_by_route",
     "parse_route_name",
+    "preferred_engines",
+    "rank_engines",
     "reachable",
+    "route_kind",
     "routes_for",
     "split_long",
     "stored_route_name",

@@ -151,6 +151,7 @@ class ApertiumEngine(BaseEngine):
     """
 
     name = "apertium"
+    kind = "rule-based"
     add_model_hint = "Add a pair with: apt-get install apertium-<pair> (apt-cache search apertium- lists them)."
     #: Seconds a batch may take: generous, as a slow machine still does dozens of sentences a second.
     timeout_base: float = 30.0

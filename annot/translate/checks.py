@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 from annot.numbers import parse_digits
 
-__all__ = ["NumberCheck", "check_numbers", "extract_numbers", "fold_words", "has_name", "missing_names"]
+__all__ = ["NumberCheck", "check_numbers", "extract_numbers", "fold_words", "has_name"]
 
 # A number as written in news in any of our languages: digits with optional
 # group separators (, . space, no-break spaces, apostrophe) and an optional
@@ -122,21 +121,3 @@ def has_name(name: str, folded: str) -> bool:
     if len(words) > 1 and long_words:
         return all(f" {w}" in text for w in long_words)
     return f" {' '.join(words)}" in text
-
-
-def missing_names(names: Iterable[str], translation: str) -> list[str]:
-    """The names that do not survive in ``translation`` (see ``has_name``), each once, in the order given.
-
-    Accents and case are ignored; blank names are skipped.
-    """
-    text = fold_words(translation)
-    missing: list[str] = []
-    seen: set[str] = set()
-    for name in names:
-        key = fold_words(name)
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        if not has_name(name, text):
-            missing.append(name.strip())
-    return missing

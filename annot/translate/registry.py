@@ -20,7 +20,7 @@ from annot.errors import EngineError, EngineNotInstalled
 if TYPE_CHECKING:
     from annot.translate.base import Engine
 
-__all__ = ["BUILTIN_ENGINES", "engine_names", "get_engine", "installed_engines"]
+__all__ = ["BUILTIN_ENGINES", "engine_class", "engine_names", "get_engine", "installed_engines"]
 
 BUILTIN_ENGINES: dict[str, str] = {
     "argos": "annot.translate.argos:ArgosEngine",
@@ -42,6 +42,19 @@ def engine_names() -> list[str]:
     return [*BUILTIN_ENGINES, *sorted(set(_entry_points()) - set(BUILTIN_ENGINES))]
 
 
+def engine_class(name: str) -> type[Engine]:
+    """The class of the engine called ``name``, imported but not started (its backend may be missing).
+
+    Raises:
+        EngineError: no engine has that name (the message lists the known ones).
+    """
+    target = BUILTIN_ENGINES.get(name) or _entry_points().get(name)
+    if target is None:
+        raise EngineError(f"Unknown engine {name!r}. Known engines: {', '.join(engine_names())}.")
+    module_name, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
 @cache
 def get_engine(name: str) -> Engine:
     """The engine called ``name`` (one shared instance per process).
@@ -50,12 +63,7 @@ def get_engine(name: str) -> Engine:
         EngineError: no engine has that name (the message lists the known ones).
         EngineNotInstalled: the engine's backend is missing (raised by the engine).
     """
-    target = BUILTIN_ENGINES.get(name) or _entry_points().get(name)
-    if target is None:
-        raise EngineError(f"Unknown engine {name!r}. Known engines: {', '.join(engine_names())}.")
-    module_name, _, attr = target.partition(":")
-    engine_class = getattr(importlib.import_module(module_name), attr)
-    return engine_class()
+    return engine_class(name)()
 
 
 def installed_engines(names: Sequence[str] | None = None) -> list[Engine]:

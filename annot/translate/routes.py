@@ -39,6 +39,24 @@ in hop order: the same names (``argos+apertium``, ``bergamot+apertium``,
 ``apertium``) except when a helper did the first hop (``apertium+argos`` for
 argos's es>pt>en); ``stored_route_name`` reads a stored translation's name from
 its signature, so such rows show under today's name.
+
+**Order** (``rank_engines``): where annot lists engines or routes for one pair,
+the best comes first -- the MT pane's engine list and the engine it shows
+first, compare's columns:
+
+1. the project's own order, ``[translate] prefer = ["bergamot", "argos"]`` in
+   its ``annot.toml`` (``preferred_engines``); a route counts as its engine;
+2. neural engines before rule-based ones (``Engine.kind``; an engine that does
+   not say counts as rule-based, ``annot.translate.base.engine_kind``);
+3. fewer hops (a direct pair before a pivot);
+4. the name.
+
+Measured against Spanish references, the neural routes beat direct Apertium by
+8-14 chrF points even through a pivot (README: 72.6 and 74.2 against 63.8),
+hence kind before hops. The engines' agreement on the
+document is not a key: the pane would have to score every stored translation
+of the document when it opens, and its first engine would change while the
+background translator stores more.
 """
 
 from __future__ import annotations
@@ -47,11 +65,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
-from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled
+from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled, SchemaError
 from annot.model import Translation
-from annot.translate.base import Engine, Model, format_pairs
-from annot.translate.registry import engine_names, get_engine, installed_engines
+from annot.schema import PROJECT_FILE, read_project_file
+from annot.translate.base import ENGINE_KINDS, Engine, Model, engine_kind, format_pairs
+from annot.translate.registry import engine_class, engine_names, get_engine, installed_engines
 
 __all__ = [
     "Hop",
@@ -64,7 +84,10 @@ __all__ = [
     "format_route_name",
     "newest_by_route",
     "parse_route_name",
+    "preferred_engines",
+    "rank_engines",
     "reachable",
+    "route_kind",
     "routes_for",
     "stored_route_name",
     "unreachable_error",
@@ -371,6 +394,91 @@ def unreachable_error(sources: Iterable[str], target: str, *, pivot: bool = True
         f"No installed engine translates {' or '.join(f'{s}->{target}' for s in langs)}{how}. Reachable {reached}."
         f" Installed engines: {installed} (annot engines lists their pairs). {_FIX}"
     )
+
+
+# -- which first -------------------------------------------------------------------------------
+
+_PREFER_EXAMPLE = 'prefer = ["bergamot", "argos", "apertium"]'
+
+
+def preferred_engines(project: str | Path | None) -> list[str]:
+    """The project's own engine order: ``[translate] prefer`` in its ``annot.toml`` (empty without one).
+
+    Args:
+        project: the project folder (``Store.path``); ``None`` for no project.
+
+    Raises:
+        SchemaError: the table is not ``prefer = [engine names]``, or names an
+            engine annot does not know (one line: the file, the valid engines).
+    """
+    if project is None:
+        return []
+    path = Path(project) / PROJECT_FILE
+    table = read_project_file(path).get("translate", {})
+    if not isinstance(table, dict):
+        raise SchemaError(f"{path}: [translate] must be a table, e.g. [translate] then {_PREFER_EXAMPLE}.")
+    other = sorted(set(table) - {"prefer"})
+    if other:
+        raise SchemaError(f"{path}: translate.{other[0]} is not a setting; valid: prefer ({_PREFER_EXAMPLE}).")
+    prefer = table.get("prefer", [])
+    if not isinstance(prefer, list) or not all(isinstance(name, str) for name in prefer):
+        raise SchemaError(
+            f"{path}: translate.prefer must be a list of engine names ({_PREFER_EXAMPLE}), got {prefer!r}."
+        )
+    known = engine_names()
+    for name in prefer:
+        if name not in known:
+            raise SchemaError(
+                f"{path}: translate.prefer names {name!r}, which is no engine; valid engines: {', '.join(known)}."
+            )
+    return list(dict.fromkeys(prefer))
+
+
+def route_kind(name: str) -> str:
+    """``"neural"`` or ``"rule-based"``: the kind of the engine an engine or route name belongs to.
+
+    A name no engine has (a stored route of an uninstalled plugin) is rule-based, as
+    an engine that does not say is (``annot.translate.base.engine_kind``).
+    """
+    try:
+        return engine_kind(engine_class(base_engine(name)))
+    except EngineError:
+        return ENGINE_KINDS[-1]
+
+
+def _hops(name: str, source: str, target: str, *, pivot: bool) -> int:
+    try:
+        return len(choose_route(name, source, target, pivot=pivot).hops)
+    except EngineError:  # not installed, or no longer reaching target: what its name says
+        try:
+            return 1 + len(parse_route_name(name).helpers)
+        except EngineError:
+            return 1
+
+
+def rank_engines(
+    names: Iterable[str], source: str, target: str, *, project: str | Path | None = None, pivot: bool = True
+) -> list[str]:
+    """``names`` (engines or routes) best first, by the order rule of the module docstring.
+
+    Args:
+        names: engine or route names as annot prints them; each once (later copies dropped).
+        source: ISO 639-1 code translated from.
+        target: ISO 639-1 code translated into (a name's hops are those of its route for this pair).
+        project: the project folder, for its ``[translate] prefer`` list.
+        pivot: ``False`` when only direct pairs are taken.
+
+    Raises:
+        SchemaError: the project's ``[translate]`` table is invalid (see ``preferred_engines``).
+    """
+    prefer = {name: i for i, name in enumerate(preferred_engines(project))}
+    kinds = {kind: i for i, kind in enumerate(ENGINE_KINDS)}
+
+    def key(name: str) -> tuple[int, int, int, str]:
+        hops = _hops(name, source, target, pivot=pivot)
+        return prefer.get(base_engine(name), len(prefer)), kinds[route_kind(name)], hops, name
+
+    return sorted(dict.fromkeys(names), key=key)
 
 
 # -- stored names ----------------------------------------------------------------------------

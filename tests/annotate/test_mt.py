@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import annot
-from annot.annotate import BackgroundTranslator, JobState, missing_names, mt_rows, targets
+from annot.annotate import BackgroundTranslator, Flag, JobState, MTRow, mt_rows, targets
+from annot.compare import compare
+from annot.compare.aliases import add_alias
 from annot.errors import EngineNotInstalled
 from annot.model import Translation
 from annot.translate import get_engine, registry
@@ -74,12 +76,13 @@ def fake_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_targets_lists_every_installed_engine_per_reachable_language():
     found = targets("en")
-    assert found["pt"] == ["apertium", "argos", "bergamot"]  # apertium through es
-    assert found["es"] == ["apertium", "argos", "bergamot"]  # argos and bergamot through pt with apertium
+    # Best first (annot.translate.rank_engines): neural before rule-based, then fewer hops, then the name.
+    assert found["pt"] == ["argos", "bergamot", "apertium"]  # apertium through es
+    assert found["es"] == ["argos", "bergamot", "apertium"]  # argos and bergamot through pt with apertium
     assert found["ca"] == ["apertium"]
     assert "en" not in found and list(found) == sorted(found)
     found["pt"].append("mutated")
-    assert targets("en")["pt"] == ["apertium", "argos", "bergamot"]  # the cache hands out copies
+    assert targets("en")["pt"] == ["argos", "bergamot", "apertium"]  # the cache hands out copies
 
 
 def test_targets_skips_engines_without_backend(fake_engines):
@@ -88,47 +91,180 @@ def test_targets_skips_engines_without_backend(fake_engines):
     assert targets("xx") == {}
 
 
-# -- names and rows ------------------------------------------------------------------
+# -- rows and their flags ------------------------------------------------------------------------
 
-
-@pytest.mark.parametrize(
-    ("names", "translation", "missing"),
-    [
-        (["Valeri Revenko"], "o vice-ministro Valeri Revenko", []),
-        (["Russia"], "A Rússia atacou a Ucrânia", []),  # accents and case
-        (["Belarus"], "a partir da Bielorrússia", ["Belarus"]),  # a hint to check, rightly
-        (["Colonel Valeri Revenko"], "o coronel Valeri Revenko", ["Colonel Valeri Revenko"]),
-        (["Vladimir Putin"], "o presidente russo, Vladímir Putin,", []),
-        (["Republic of Belarus"], "República de Belarus", []),  # "of" is too short to count
-        (["Minsk", "minsk", "MINSK ", "Kyiv"], "Moscovo e Kiev", ["Minsk", "Kyiv"]),  # once each, in order
-        (["", "  ", "Minsk"], "Minsk disse", []),
-        (["Xi Li"], "o senhor Xi  Li", []),  # only short words: the whole name
-    ],
+# Seed sentences 2, 4 and 9 (their text in Portuguese written here, so no engine runs):
+# 2 "Russia will send some 170 tanks, ... to the southern border of Belarus, which borders Ukraine,
+#    the Belarusian Defense Ministry reported Monday (10/17/2022)."
+# 4 "The Belarusian Deputy Minister ..., Colonel Valeri Revenko, tweeted this information after
+#    informing 19 foreign military attachés ..."
+# 9 "Those activities will include live-fire exercises and guided missile launches, the Belarusian
+#    Defense Ministry said."
+ACTORS = [  # (sentence, text, type, canonical)
+    (2, "Russia", "state", None),
+    (2, "Belarus", "state", None),
+    (2, "Belarusian Defense Ministry", "government body", "Belarus"),  # the same actor as Belarus: one flag
+    (4, "Colonel Valeri Revenko", "person", "Valeri Revenko"),
+    (9, "Belarusian Defense Ministry", "government body", "Belarus"),
+]
+FINE_9 = "Essas atividades incluirão exercícios com fogo real, disse o Ministério da Defesa da Bielorrússia."
+LOST_9 = "Essas atividades incluirão exercícios com fogo real, disse o ministério."
+WRONG_4 = "O vice-ministro, coronel Valeri Revenco, informou 91 adidos militares estrangeiros."
+RIGHT_4 = "O vice-ministro, coronel Valeri Revenko, informou 19 adidos militares estrangeiros."
+LOST_2 = (
+    "Enviará 170 tanques, até 200 veículos blindados e até 100 peças de artilharia até a fronteira sul, que faz"
+    " fronteira com a Ucrânia, informou o ministério (17/10/2022)."
 )
-def test_missing_names(names: list[str], translation: str, missing: list[str]):
-    assert missing_names(names, translation) == missing
 
 
-def test_mt_rows_flag_changed_numbers_and_missing_names(project, seed: annot.Document):
-    # "... Colonel Valeri Revenko, tweeted this information after informing 19 foreign military attachés ..."
-    sentence = project.get_sentences(seed)[4]
-    annot.translate(seed, project, to="pt", engines="argos", sentences=[4])
-    wrong = "O vice-ministro, coronel Valeri Revenco, informou 91 adidos militares estrangeiros."
-    older = Translation(seed.id, 4, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", "Uma versão antiga.")
-    newer = Translation(seed.id, 4, "fake", "m", "2", "en", "pt", "en>pt", "fake|m-2|en-pt", wrong)
-    other = Translation(seed.id, 5, "fake", "m", "2", "en", "pt", "en>pt", "fake|m-2|en-pt", "Outra frase.")
-    spanish = Translation(seed.id, 4, "fake", "m", "2", "en", "es", "en>es", "fake|m-2|en-es", "Otra lengua.")
-    project.add_translations([older, newer, other, spanish])
-    rows = mt_rows(project, seed.id, sentence, "pt", ["Valeri Revenko", "Valeri Revenko", "Belarusian"])
-    assert [(r["engine"], r["route"], r["model"]) for r in rows] == [("argos", "en>pt", "translate-en_pt"),
-                                                                     ("fake", "en>pt", "m")]  # fmt: skip
-    argos, fake = rows
-    assert (argos["numbers_ok"], argos["numbers"], argos["missing_names"]) == (True, "ok", ["Belarusian"])
-    assert argos["signature"].startswith("argos|translate-en_pt-")
-    assert (fake["text"], fake["signature"]) == (wrong, "fake|m-2|en-pt")  # the newest of the engine's two
-    assert (fake["numbers_ok"], fake["numbers"]) == (False, "missing 19; added 91")
-    assert fake["missing_names"] == ["Valeri Revenko", "Belarusian"]
-    assert mt_rows(project, seed.id, sentence, "gl") == []
+def _tag(store: annot.Store, doc: annot.Document, actors=ACTORS) -> None:
+    sentences = store.get_sentences(doc)
+    for index, text, kind, canonical in actors:
+        s = sentences[index]
+        start = s.start + s.text.index(text)
+        store.add_span(doc.id, start, start + len(text), "ACTOR", {"type": kind, "canonical": canonical})
+
+
+def _stored(store: annot.Store, doc: annot.Document, index: int, texts: dict[str, str], version: str = "1") -> None:
+    """Translations into pt written straight to the store, as engines named ``texts``' keys would have."""
+    store.add_translations(
+        Translation(doc.id, index, engine, "m", version, "en", "pt", "en>pt", f"{engine}|m-{version}|en-pt", text)
+        for engine, text in texts.items()
+    )
+
+
+def _flags(rows: list[MTRow], engine: str) -> list[tuple[str, str, bool]]:
+    (row,) = [r for r in rows if r["engine"] == engine]
+    return [(f["id"], f["text"], f["dismissed"]) for f in row["flags"]]
+
+
+@pytest.fixture
+def tagged(project: annot.Store, seed: annot.Document) -> annot.Document:
+    _tag(project, seed)
+    return seed
+
+
+def test_mt_rows_best_engine_first_with_the_newest_translation(project, tagged: annot.Document):
+    sentence = project.get_sentences(tagged)[4]
+    _stored(project, tagged, 4, {"apertium": RIGHT_4, "argos": RIGHT_4, "bergamot": RIGHT_4})
+    _stored(project, tagged, 4, {"bergamot": WRONG_4}, version="2")  # a newer model's translation
+    _stored(project, tagged, 5, {"argos": "Outra frase."})
+    rows = mt_rows(project, tagged.id, sentence, "pt")
+    # Neural before rule-based (annot.translate.rank_engines), as targets() lists them.
+    assert [(r["engine"], r["base"], r["kind"]) for r in rows] == [
+        ("argos", "argos", "neural"), ("bergamot", "bergamot", "neural"), ("apertium", "apertium", "rule-based"),
+    ]  # fmt: skip
+    assert [r["engine"] for r in rows] == targets("en", project)["pt"]
+    argos, bergamot, _ = rows
+    assert set(argos) == set(MTRow.__annotations__)
+    assert (argos["route"], argos["model"], argos["signature"]) == ("en>pt", "m", "argos|m-1|en-pt")
+    assert (argos["text"], argos["numbers_ok"], argos["numbers"], argos["flags"]) == (RIGHT_4, True, "ok", [])
+    assert (bergamot["text"], bergamot["signature"]) == (WRONG_4, "bergamot|m-2|en-pt")  # the newest of two
+    assert mt_rows(project, tagged.id, sentence, "gl") == []
+
+
+def test_mt_rows_flags_numbers_and_one_name_per_actor(project, tagged: annot.Document):
+    sentences = project.get_sentences(tagged)
+    _stored(project, tagged, 4, {"argos": RIGHT_4, "bergamot": WRONG_4, "apertium": "O coronel V. R. informou 19."})
+    rows = mt_rows(project, tagged.id, sentences[4], "pt")
+    assert _flags(rows, "argos") == []  # "Colonel Valeri Revenko" is kept by its canonical name
+    numbers, name = next(r for r in rows if r["engine"] == "bergamot")["flags"]
+    assert numbers == Flag(
+        id="numbers:missing 19; added 91", kind="numbers", value="missing 19; added 91",
+        text="numbers: missing 19; added 91", title=numbers["title"], aliasable=False, dismissed=False,
+    )  # fmt: skip
+    assert "missing 19; added 91" in numbers["title"]
+    # One flag for the actor (not one for its text and one for its canonical name), named by its canonical name.
+    assert (name["id"], name["kind"], name["value"], name["text"]) == ("name:valeri revenko", "name",
+                                                                       "Valeri Revenko", "Valeri Revenko")  # fmt: skip
+    assert name["aliasable"] and not name["dismissed"]
+    assert "Colonel Valeri Revenko" in name["title"] and "alias" in name["title"]
+    assert _flags(rows, "apertium") == [("name:valeri revenko", "Valeri Revenko", False)]
+    assert next(r for r in rows if r["engine"] == "bergamot")["numbers_ok"] is False
+
+
+def test_mt_rows_names_through_cldr_aliases_and_every_actor_type(project, tagged: annot.Document):
+    sentences = project.get_sentences(tagged)
+    # "the Belarusian Defense Ministry", canonical Belarus: Bielorrússia is Belarus in Portuguese (CLDR).
+    _stored(project, tagged, 9, {"argos": FINE_9, "bergamot": LOST_9})
+    rows = mt_rows(project, tagged.id, sentences[9], "pt")
+    assert _flags(rows, "argos") == []
+    assert _flags(rows, "bergamot") == [("name:belarus", "Belarus", False)]
+    # A state is flagged as a person is (the pane used to check people, organizations and media only);
+    # Belarus, tagged twice in the sentence (as itself and as its ministry), is one actor.
+    _stored(project, tagged, 2, {"argos": LOST_2})
+    (row,) = mt_rows(project, tagged.id, sentences[2], "pt")
+    assert [(f["value"], f["kind"]) for f in row["flags"]] == [("Russia", "name"), ("Belarus", "name")]
+    assert row["numbers_ok"]  # 170, 200, 100 and the date's 10, 17, 2022 all came through
+
+
+def test_mt_rows_leave_out_rejected_actors(project, seed: annot.Document):
+    _tag(project, seed, [(9, "Belarusian Defense Ministry", "government body", "Belarus")])
+    (span,) = project.spans(seed.id)["id"]
+    _stored(project, seed, 9, {"argos": LOST_9})
+    sentence = project.get_sentences(seed)[9]
+    assert _flags(mt_rows(project, seed.id, sentence, "pt"), "argos") == [("name:belarus", "Belarus", False)]
+    project.update_span(span, status="rejected")
+    assert _flags(mt_rows(project, seed.id, sentence, "pt"), "argos") == []
+
+
+def test_mt_rows_dismissed_flag_is_marked_for_its_route_only(project, tagged: annot.Document):
+    sentence = project.get_sentences(tagged)[4]
+    _stored(project, tagged, 4, {"argos": WRONG_4, "bergamot": WRONG_4})
+    before = mt_rows(project, tagged.id, sentence, "pt")
+    numbers = before[0]["flags"][0]
+    assert (numbers["kind"], before[0]["numbers_ok"]) == ("numbers", False)
+    assert project.dismiss_flag(tagged.id, 4, "argos", numbers["kind"], numbers["value"]) == numbers["id"]
+    after = mt_rows(project, tagged.id, sentence, "pt")
+    assert _flags(after, "argos") == [("numbers:missing 19; added 91", "numbers: missing 19; added 91", True),
+                                      ("name:valeri revenko", "Valeri Revenko", False)]  # fmt: skip
+    assert after[0]["numbers_ok"] is True and after[0]["numbers"] == "missing 19; added 91"
+    assert after[1] == before[1]  # bergamot's translation is another one: its flag stays
+    assert project.undismiss_flag(tagged.id, 4, "argos", numbers["id"])
+    assert mt_rows(project, tagged.id, sentence, "pt") == before
+
+
+def test_mt_rows_alias_added_then_no_flag(project, tagged: annot.Document):
+    sentence = project.get_sentences(tagged)[4]
+    _stored(project, tagged, 4, {"argos": WRONG_4})
+    (flag,) = [f for f in mt_rows(project, tagged.id, sentence, "pt")[0]["flags"] if f["kind"] == "name"]
+    assert flag["aliasable"]
+    add_alias(project, flag["value"], "Valeri Revenco")  # "turn into alias", with the name the translation uses
+    (row,) = mt_rows(project, tagged.id, sentence, "pt")
+    assert [f["kind"] for f in row["flags"]] == ["numbers"]
+
+
+def test_mt_rows_flags_are_compares(project, tagged: annot.Document):
+    """The pane and compare call one rule: the same flags on every sentence, dismissals and aliases alike."""
+    sentences = project.get_sentences(tagged)
+    texts = {"gone": [s.text for s in sentences], "lost": [s.text for s in sentences]}
+    texts["gone"][4], texts["gone"][9], texts["lost"][2], texts["lost"][9] = WRONG_4, FINE_9, LOST_2, LOST_9
+    for name, by_index in texts.items():
+        project.add_translations(
+            Translation(tagged.id, i, name, "m", "1", "en", "pt", "en>pt", f"{name}|m-1|en-pt", text)
+            for i, text in enumerate(by_index)
+        )
+    project.dismiss_flag(tagged.id, 2, "lost", "name", "Russia")
+    project.dismiss_flag(tagged.id, 4, "gone", "numbers", "missing 19; added 91")
+    frame = compare(tagged, project, target="pt", engines=["gone", "lost"], round_trip=False, reference=None)
+    for sentence in sentences:
+        for row in mt_rows(project, tagged.id, sentence, "pt"):
+            shown = [f for f in row["flags"] if not f["dismissed"]]
+            name = row["engine"]
+            assert frame.at[sentence.index, f"names_missing.{name}"] == [f["value"] for f in shown
+                                                                          if f["kind"] == "name"]  # fmt: skip
+            assert frame.at[sentence.index, f"numbers_ok.{name}"] == row["numbers_ok"]
+            assert frame.at[sentence.index, f"dismissed.{name}"] == [f["id"] for f in row["flags"] if f["dismissed"]]
+    assert frame.at[2, "names_missing.lost"] == ["Belarus"] and frame.at[2, "dismissed.lost"] == ["name:russia"]
+    assert frame.at[4, "names_missing.gone"] == ["Valeri Revenko"] and frame.at[4, "numbers_ok.gone"]
+
+
+def test_mt_rows_names_argument_is_deprecated_and_ignored(project, tagged: annot.Document):
+    sentence = project.get_sentences(tagged)[9]
+    _stored(project, tagged, 9, {"argos": LOST_9})
+    with pytest.warns(DeprecationWarning, match="ignored"):
+        rows = mt_rows(project, tagged.id, sentence, "pt", ["Lukashenko"])
+    assert rows == mt_rows(project, tagged.id, sentence, "pt")
 
 
 # -- background translation ------------------------------------------------------------

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from annot import SchemaError, open_project
-from annot.compare.aliases import aliases, read_aliases
-from annot.translate.checks import fold_words, has_name, missing_names
+from annot import OutputError, SchemaError, Store, open_project
+from annot.compare.aliases import add_alias, aliases, read_aliases
+from annot.translate.checks import fold_words, has_name
+from tests.cli.unprivileged import check_bound_by_permissions, make_read_only, run_python_unprivileged, shared_folder
 
 
 @pytest.mark.parametrize(
@@ -78,15 +79,142 @@ def test_aliases_bad_table_says_how_to_fix_it(tmp_path: Path, text: str, message
         ("Republic of Belarus", "República de Belarus", True),  # words under 3 letters do not count
         ("Xi Li", "o senhor Xi  Li", True),
         ("Xi Li", "o senhor Li Xi", False),
+        ("Vladimir Putin", "o presidente russo, Vladímir Putin,", True),
+        ("Colonel Valeri Revenko", "o coronel Valeri Revenko", False),  # each long word must be there
+        ("Minsk", "Moscovo e Kiev", False),
         ("", "anything", False),
+        ("  ", "anything", False),
     ],
 )
 def test_has_name(name: str, text: str, found: bool):
     assert has_name(name, fold_words(text)) is found
 
 
-def test_missing_names_is_still_importable_from_the_mt_pane():
-    from annot.annotate.mt import missing_names as from_mt
+# -- adding an alias (the MT pane's "turn into alias") ----------------------------------------------
 
-    assert from_mt is missing_names
-    assert missing_names(["Belarus", "Minsk", "minsk"], "Minsk disse") == ["Belarus"]
+PROJECT_TOML = """\
+# Our project's settings
+[labels.ACTOR]
+color = "#000000"  # black ink
+
+[aliases]
+# people
+"Vladimir Putin" = [
+  "Vladímir Putin",  # Brazil
+]
+"Minsk" = "Minsque"
+
+[translate]
+prefer = ["argos"]
+"""
+
+
+def _project(tmp_path: Path, text: str | None = PROJECT_TOML) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    if text is not None:
+        (folder / "annot.toml").write_text(text, "utf-8")
+    return folder
+
+
+def test_add_alias_appends_keeping_comments_and_layout(tmp_path: Path):
+    folder = _project(tmp_path)
+    assert add_alias(folder, "Valeri Revenko", "Valeri Revenco") == ["Valeri Revenko", "Valeri Revenco"]
+    assert (folder / "annot.toml").read_text("utf-8") == PROJECT_TOML.replace(
+        '"Minsk" = "Minsque"\n', '"Minsk" = "Minsque"\n"Valeri Revenko" = ["Valeri Revenco"]\n'
+    )
+    assert aliases("Valeri Revenko", "pt", read_aliases(folder)) == {"Valeri Revenko", "Valeri Revenco"}
+    assert [p.name for p in folder.iterdir()] == ["annot.toml"]  # written atomically: no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("name", "alias", "group"),
+    [
+        ("Vladimir Putin", "Путин", ["Vladimir Putin", "Vladímir Putin", "Путин"]),  # the key's group
+        ("vladímir pútin", "Путин", ["Vladimir Putin", "Vladímir Putin", "Путин"]),  # a member, accents aside
+        ("Путин", "Vladimir Putin", ["Vladimir Putin", "Vladímir Putin", "Путин"]),  # the alias is the known one
+        ("Minsque", "Minsk, Belarus", ["Minsk", "Minsque", "Minsk, Belarus"]),  # a single name becomes a list
+    ],
+)
+def test_add_alias_joins_the_group_a_name_is_in(tmp_path: Path, name: str, alias: str, group: list[str]):
+    folder = _project(tmp_path)
+    assert add_alias(folder, name, alias) == group
+    table = read_aliases(folder)
+    assert [group[0], *table[group[0]]] == group and len(table) == 2
+    assert "# Brazil" in (folder / "annot.toml").read_text("utf-8")
+
+
+def test_add_alias_already_there_writes_nothing(tmp_path: Path):
+    folder = _project(tmp_path)
+    before = (folder / "annot.toml").stat().st_mtime_ns
+    assert add_alias(folder, "minsque", "MINSK") == ["Minsk", "Minsque"]
+    assert (folder / "annot.toml").read_text("utf-8") == PROJECT_TOML
+    assert (folder / "annot.toml").stat().st_mtime_ns == before
+
+
+def test_add_alias_creates_the_table_and_the_file(tmp_path: Path):
+    folder = _project(tmp_path, '[labels.ACTOR]\ncolor = "#000000"\n')
+    add_alias(folder, "Kremlin", "Kremlim")
+    assert read_aliases(folder) == {"Kremlin": ["Kremlim"]}
+    assert open_project(folder).schema.labels["ACTOR"].color == "#000000"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    add_alias(empty, "Kremlin", "Кремль")
+    assert read_aliases(empty) == {"Kremlin": ["Кремль"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "alias", "message"),
+    [
+        ("", "Revenco", "An alias needs two names"),
+        ("Valeri Revenko", "  ", "An alias needs two names"),
+        ("Valeri Revenko", "valéri  revenko", "is the name 'Valeri Revenko' itself"),
+    ],
+)
+def test_add_alias_bad_names_say_how_to_fix_them(tmp_path: Path, name: str, alias: str, message: str):
+    folder = _project(tmp_path)
+    with pytest.raises(SchemaError, match=message) as info:
+        add_alias(folder, name, alias)
+    assert "\n" not in str(info.value) and "add_alias(store, " in str(info.value)
+    assert (folder / "annot.toml").read_text("utf-8") == PROJECT_TOML
+
+
+@pytest.mark.parametrize("text", ["[aliases]\nBelarus = 3\n", "[aliases\n"])
+def test_add_alias_to_an_invalid_file_changes_nothing(tmp_path: Path, text: str):
+    folder = _project(tmp_path, text)
+    with pytest.raises(SchemaError):
+        add_alias(folder, "Belarus", "Bielorrússia")
+    assert (folder / "annot.toml").read_text("utf-8") == text
+
+
+def test_add_alias_to_a_store_opened_read_only_is_refused(tmp_path: Path):
+    folder = _project(tmp_path)
+    open_project(folder).close()
+    refused = pytest.raises(OutputError, match=r"opened read-only \(read_only=True\); nothing was changed")
+    with Store(folder, read_only=True) as store, refused as info:
+        add_alias(store, "Belarus", "Bielorrússia")
+    assert "\n" not in str(info.value)
+    assert (folder / "annot.toml").read_text("utf-8") == PROJECT_TOML
+
+
+ADD = """
+import sys
+from annot import AnnotError
+from annot.compare.aliases import add_alias
+try:
+    add_alias(sys.argv[1], "Belarus", "Bielorrússia")
+except AnnotError as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+def test_add_alias_to_a_read_only_project_is_one_line(tmp_path: Path):
+    with shared_folder() as shared:
+        check_bound_by_permissions(shared)
+        folder = _project(shared)
+        make_read_only(folder)
+        result = run_python_unprivileged(ADD, str(folder), home=shared)
+        assert result.returncode == 0, result.stderr
+        (line,) = result.stdout.splitlines()
+        assert line.startswith(f"OutputError Cannot write {folder / 'annot.toml'}: permission denied"), line
+        assert (folder / "annot.toml").read_text("utf-8") == PROJECT_TOML

@@ -16,7 +16,7 @@ from annot.model import Translation
 from annot.translate import choose_route, extract_numbers, get_engine, registry
 from annot.translate.base import BaseEngine
 
-ENGINES = ["apertium", "argos", "bergamot"]
+ENGINES = ["argos", "bergamot", "apertium"]  # best first: neural, then rule-based (annot.translate.rank_engines)
 # (sentence, text, type, canonical): a few of the seed's actors.
 ACTORS = [
     (0, "Minsk", "government body", "Belarus"),
@@ -113,7 +113,7 @@ def test_frame_second_compare_translates_nothing(seeded, monkeypatch: pytest.Mon
 def test_frame_names_kept_through_aliases_on_the_seed(seeded):
     _, _, frame, _ = seeded
     # argos and bergamot write Bielorrússia for Belarus (an alias), apertium Belarús (accents do not count).
-    assert [("Bielorrússia" in frame.at[1, f"text.{e}"]) for e in ENGINES] == [False, True, True]
+    assert [("Bielorrússia" in frame.at[1, f"text.{e}"]) for e in ENGINES] == [True, True, False]
     for e in ENGINES:
         assert frame.at[1, f"names_missing.{e}"] == [], e
     scores = corpus_scores(frame)
@@ -177,6 +177,34 @@ def test_frame_flags_changed_numbers_and_lost_names_but_not_aliases(project: ann
     with_numbers = sum(bool(extract_numbers(t)) for t in frame["source"])
     assert scores.at["fake", "numbers_ok_pct"] == pytest.approx(100 * (with_numbers - 1) / with_numbers)
     assert scores.at["fake", "names_ok_pct"] == pytest.approx(100 * 4 / 5)
+
+
+def test_frame_dismissed_flags_are_listed_and_not_counted(project: annot.Store, seed_path: Path):
+    (doc,) = annot.ingest(seed_path, project).documents
+    _tag(project, doc)
+    texts = [s.text for s in project.get_sentences(doc)]
+    texts[0] = texts[0].replace("Minsk", "the capital")  # Minsk, canonical Belarus: lost
+    texts[2] = texts[2].replace("170", "171")
+    texts[4] = texts[4].replace("Valeri Revenko", "V. R.")
+    project.add_translations(
+        Translation(doc.id, i, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", text)
+        for i, text in enumerate(texts)
+    )
+    before = compare(doc, project, target="pt", engines=["fake"], round_trip=False)
+    assert before.at[0, "actors"] == ["Belarus"]  # an actor is named by its canonical name, as in the MT pane
+    assert before.at[0, "names_missing.fake"] == ["Belarus"] and before["dismissed.fake"].map(len).sum() == 0
+    project.dismiss_flag(doc.id, 0, "fake", "name", "Belarus")
+    project.dismiss_flag(doc.id, 2, "fake", "numbers", "missing 170; added 171")
+    project.dismiss_flag(doc.id, 4, "other", "name", "Valeri Revenko")  # another route's translation
+    after = compare(doc, project, target="pt", engines=["fake"], round_trip=False)
+    assert after.at[0, "names_missing.fake"] == [] and after.at[0, "dismissed.fake"] == ["name:belarus"]
+    assert after.at[2, "numbers_ok.fake"] and after.at[2, "numbers.fake"] == "missing 170; added 171"
+    assert after.at[2, "dismissed.fake"] == ["numbers:missing 170; added 171"]
+    assert after.at[4, "names_missing.fake"] == ["Valeri Revenko"] and after.at[4, "dismissed.fake"] == []
+    scores, was = corpus_scores(after), corpus_scores(before)
+    assert was.at["fake", "names_ok_pct"] == pytest.approx(100 * 3 / 5)
+    assert scores.at["fake", "names_ok_pct"] == pytest.approx(100 * 4 / 5)  # the dismissed one counts as kept
+    assert scores.at["fake", "numbers_ok_pct"] == 100 > was.at["fake", "numbers_ok_pct"]
 
 
 def test_frame_project_aliases_count(project: annot.Store, seed_path: Path):
@@ -288,7 +316,7 @@ def test_frame_takes_every_installed_engine_and_completes_partial_ones(project: 
     (doc,) = annot.ingest(seed_path, project).documents
     annot.translate(doc, project, to="pt", engines="argos", sentences=[0, 1])  # as the widget does, a window
     frame = compare(doc, project, target="pt", round_trip=False)
-    assert frame.attrs["engines"] == ["apertium", "argos", "bergamot"]
+    assert frame.attrs["engines"] == ["argos", "bergamot", "apertium"]
     assert all(frame[f"text.{name}"].notna().all() for name in frame.attrs["engines"])
 
 
@@ -298,7 +326,7 @@ def test_frame_keeps_what_an_uninstalled_engine_stored(project: annot.Store, see
         Translation(doc.id, i, "gone", "m", "1", "en", "pt", "en>pt", "gone|m-1|en-pt", f"Frase {i}.") for i in (0, 2)
     )
     frame = compare(doc, project, target="pt", round_trip=False)  # every engine: the installed ones and "gone"
-    assert frame.attrs["engines"] == ["apertium", "argos", "bergamot", "gone"]
+    assert frame.attrs["engines"] == ["argos", "bergamot", "gone", "apertium"]  # gone: of unknown kind, one hop
     assert "Unknown engine 'gone'" in frame.attrs["skipped"]["gone"]
     assert frame["text.gone"].notna().tolist() == [i in (0, 2) for i in range(14)]
     assert frame.at[1, "names_missing.gone"] is None and frame["numbers_ok.gone"].isna().sum() == 12

@@ -92,6 +92,8 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "set_alignment": lambda s, ids: s.set_alignment(ids["doc"].id, ids["es"], [((0,), (0,))]),
     "edit_alignment": lambda s, ids: s.edit_alignment(ids["doc"].id, ids["es"], [2], [1, 2]),
     "transaction": _two_writes_in_one_transaction,
+    "dismiss_flag": lambda s, ids: s.dismiss_flag(ids["doc"].id, 0, "argos", "name", "Russia"),
+    "undismiss_flag": lambda s, ids: s.undismiss_flag(ids["doc"].id, 0, "argos", "name:russia"),
 }
 READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "document": lambda s, ids: s.document(ids["doc"].id),
@@ -116,6 +118,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "translations": lambda s, ids: s.translations(),
     "names": lambda s, ids: s.names(),
     "revision": lambda s, ids: s.revision(),
+    "flag_decisions": lambda s, ids: s.flag_decisions(ids["doc"].id),
 }
 
 ERRORS = [

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,19 +13,22 @@ from hypothesis import strategies as st
 import annot
 from annot.annotate.mt import targets
 from annot.compare.frame import _engine_names
-from annot.errors import EngineError, ModelNotInstalled
+from annot.errors import EngineError, ModelNotInstalled, SchemaError
 from annot.translate import (
     RouteName,
     best_route,
     choose_route,
+    engine_kind,
     format_route_name,
     get_engine,
     parse_route_name,
+    preferred_engines,
+    rank_engines,
     reachable,
     registry,
     stored_route_name,
 )
-from tests.translate.fakes import FAKES
+from tests.translate.fakes import FAKES, UpperEngine
 
 # -- names ------------------------------------------------------------------------------------
 
@@ -167,7 +174,10 @@ def test_routes_pipeline_mt_pane_compare_and_aligner_agree(docs, source: str):
         for name in pipeline:
             engine = choose_route(name, source, target).engine
             assert engine in offered[target] and choose_route(engine, source, target).name == name
-        assert _engine_names(doc, target, None, [], pivot=True) == sorted(pipeline), (source, target)
+        compared = _engine_names(doc, target, None, [], pivot=True)
+        assert set(compared) == pipeline and compared == rank_engines(pipeline, source, target), (source, target)
+        # The pane's list for the target is compare's order, by engine.
+        assert offered.get(target, []) == list(dict.fromkeys(choose_route(n, source, target).engine for n in compared))
         if pipeline:
             assert best_route(source, target).name in pipeline
         else:
@@ -195,3 +205,104 @@ def test_routes_stored_name_of_an_engine_not_installed_or_unexplained_is_kept():
     assert stored_route_name("gone+apertium", "en>pt>es", "pivot(gone|m-1|en-pt > apertium|x|pt-es)") == "gone+apertium"
     assert stored_route_name("argos+apertium", "en>pt>es", "not a signature") == "argos+apertium"
     assert stored_route_name("weird", "en>pt", "weird|m-1|en-pt") == "weird"
+
+
+# -- which first: one order for the pane and compare ---------------------------------------------
+
+
+class NeuralEngine(UpperEngine):
+    """A neural engine for en->pt (pt->en too), as argos and bergamot are."""
+
+    name = "neural"
+    kind: ClassVar[str] = "neural"
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [("en", "pt"), ("pt", "en")]
+
+
+class OddEngine(UpperEngine):
+    """A third party's engine that says it is "Neural", which is not one of the kinds."""
+
+    name = "odd"
+    kind: ClassVar[str] = "Neural"
+
+
+@pytest.fixture
+def ranked_fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    engines = {**FAKES, "neural": f"{__name__}:NeuralEngine", "odd": f"{__name__}:OddEngine"}
+    monkeypatch.setattr(registry, "BUILTIN_ENGINES", engines)
+    registry.get_engine.cache_clear()
+    yield
+    registry.get_engine.cache_clear()
+
+
+def _prefer(folder: Path, text: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "annot.toml").write_text(text, "utf-8")
+    return folder
+
+
+def test_routes_rank_puts_the_neural_routes_before_direct_apertium():
+    assert [get_engine(name).kind for name in ("argos", "bergamot", "apertium")] == ["neural", "neural", "rule-based"]
+    assert rank_engines(["apertium", "bergamot", "argos"], "en", "pt") == ["argos", "bergamot", "apertium"]
+    # en->es: apertium has the pair, argos and bergamot take two hops; neural first all the same.
+    found = rank_engines(["apertium", "bergamot+apertium", "argos+apertium"], "en", "es")
+    assert found == ["argos+apertium", "bergamot+apertium", "apertium"]
+    assert rank_engines(["apertium", "argos"], "es", "en") == ["argos", "apertium"]
+
+
+@pytest.mark.parametrize(
+    ("engine", "kind"),
+    [(NeuralEngine, "neural"), (UpperEngine, "rule-based"), (OddEngine, "rule-based"), (object(), "rule-based")],
+)
+def test_routes_engine_kind_without_a_known_kind_is_rule_based(engine: object, kind: str):
+    assert engine_kind(engine) == kind
+
+
+def test_routes_rank_kind_then_hops_then_name(ranked_fakes):
+    # neural: neural, 1 hop; upper, odd, gone (stored, no engine): rule-based, 1 hop; hop: rule-based, 2 hops.
+    names = ["hop", "upper", "gone", "odd", "neural", "upper"]
+    assert rank_engines(names, "en", "pt") == ["neural", "gone", "odd", "upper", "hop"]
+    # A stored route of an engine no longer installed has the hops its name says.
+    assert rank_engines(["gone+upper", "odd", "hop"], "en", "pt") == ["odd", "gone+upper", "hop"]
+
+
+def test_routes_rank_project_preference_comes_first(ranked_fakes, tmp_path: Path):
+    project = _prefer(tmp_path / "project", '# our order\n[translate]\nprefer = ["hop", "upper"]\n')
+    assert preferred_engines(project) == ["hop", "upper"]
+    # Listed engines first, in the project's order; the others after, by the rule.
+    assert rank_engines(["odd", "neural", "upper", "hop"], "en", "pt", project=project) == ["hop", "upper", "neural",
+                                                                                           "odd"]  # fmt: skip
+    # The pane's list (its default engine first): flaky and short are fakes too.
+    assert targets("en", project)["pt"] == ["hop", "upper", "neural", "flaky", "odd", "short"]
+    assert targets("en")["pt"] == ["neural", "flaky", "odd", "short", "upper", "hop"]
+    assert preferred_engines(tmp_path / "nothing here") == [] and preferred_engines(None) == []
+
+
+def test_routes_rank_preference_counts_a_route_as_its_engine(tmp_path: Path):
+    project = _prefer(tmp_path / "project", '[translate]\nprefer = ["apertium", "bergamot"]\n')
+    names = ["argos+apertium", "apertium", "bergamot+apertium"]
+    assert rank_engines(names, "en", "es", project=project) == ["apertium", "bergamot+apertium", "argos+apertium"]
+    assert targets("en", project)["es"] == ["apertium", "bergamot", "argos"]
+    assert targets("en")["pt"] == ["argos", "bergamot", "apertium"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[translate]\nprefer = ["bergamot", "deepl"]\n',
+         "translate.prefer names 'deepl', which is no engine; valid engines: argos, bergamot, apertium."),
+        ('[translate]\nprefer = "argos"\n', "translate.prefer must be a list of engine names"),
+        ('[translate]\nprefer = ["argos+apertium"]\n', "names 'argos+apertium', which is no engine"),
+        ('[translate]\nprefered = ["argos"]\n', "translate.prefered is not a setting; valid: prefer"),
+        ('translate = ["argos"]\n', "[translate] must be a table"),
+        ("[translate\n", "is not valid TOML"),
+    ],
+)  # fmt: skip
+def test_routes_bad_preference_is_one_line_naming_the_fix(tmp_path: Path, text: str, message: str):
+    project = _prefer(tmp_path / "project", text)
+    for call in (lambda: preferred_engines(project), lambda: rank_engines(["argos"], "en", "pt", project=project)):
+        with pytest.raises(SchemaError) as info:
+            call()
+        assert message in str(info.value) and str(project / "annot.toml") in str(info.value)
+        assert "\n" not in str(info.value)
