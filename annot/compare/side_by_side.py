@@ -18,10 +18,15 @@ from annot.compare.plots import engines_of
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FLAGS", "TABLE_CSS", "flags_of", "side_by_side_html", "side_by_side_table"]
+__all__ = ["EVERY", "FLAGS", "TABLE_CSS", "filter_choices", "flags_of", "side_by_side_html", "side_by_side_table"]
 
 #: Values of ``side_by_side_html(flag=...)``: sentences where an engine changed numbers, lost names, or either.
 FLAGS = ("numbers", "names", "any")
+
+#: The value of ``engine`` and ``flag`` that filters nothing, as a dropdown gives it. Not ``None``: ipywidgets shows
+#: an option whose value is ``None`` as no selection at all. No engine can be called ``""``.
+EVERY = ""
+_FLAG_LABELS = {EVERY: "every sentence", "numbers": "numbers changed", "names": "names missing", "any": "any flag"}
 
 _SENTENCE_SCORES = [("chrf", "chrF"), ("bleu", "BLEU"), ("ter", "TER"), ("agreement", "agreement"),
                     ("roundtrip", "round trip"), ("length_ratio", "length")]  # fmt: skip
@@ -213,12 +218,35 @@ def _sentence_row(index: Any, ctx: _Context) -> str:
     return f'<tr class="{classes}" id="s{esc(index)}"><td>{idx}</td><td>{src}</td><td>{note}{blocks}</td></tr>'
 
 
+def filter_choices(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """The filters of ``side_by_side_html`` as dropdown choices: its keyword -> ``(label, value)`` pairs.
+
+    Args:
+        frame: a comparison frame (``annot.compare``).
+
+    Returns:
+        ``{"engine": [("every engine", ""), ("apertium", "apertium"), ...], "flag": [("every sentence", ""),
+        ("numbers changed", "numbers"), ...]}``. The first choice of each, ``EVERY``, filters nothing; every
+        value is a string, so a dropdown shows its first choice selected. In a notebook::
+
+            widgets.interactive(lambda engine, flag: display(HTML(side_by_side_html(frame, engine=engine, flag=flag))),
+                                **{key: widgets.Dropdown(options=choices, description=key)
+                                   for key, choices in filter_choices(frame).items()})
+    """
+    return {
+        "engine": [("every engine", EVERY), *((name, name) for name in engines_of(frame))],
+        "flag": [(label, value) for value, label in _FLAG_LABELS.items()],
+    }
+
+
 def _check(frame: pd.DataFrame, engine: str | None, flag: str | None) -> None:
     engines = engines_of(frame)
-    if engine is not None and engine not in engines:
+    if engine and engine not in engines:
         raise ValueError(f"No engine {engine!r} in this comparison. Engines: {', '.join(engines) or 'none'}.")
-    if flag is not None and flag not in FLAGS:
-        raise ValueError(f"Unknown flag {flag!r}. Valid flags: {', '.join(FLAGS)} (or None for every sentence).")
+    if flag and flag not in FLAGS:
+        raise ValueError(
+            f"Unknown flag {flag!r}. Valid flags: {', '.join(FLAGS)} (or None or {EVERY!r} for every sentence)."
+        )
 
 
 def side_by_side_table(
@@ -261,14 +289,15 @@ def side_by_side_html(
 
     Args:
         frame: a comparison frame (``annot.compare``).
-        engine: show only this engine's translations.
+        engine: show only this engine's translations; ``None`` or ``""`` for every engine.
         flag: only sentences where a shown engine changed ``"numbers"``, lost
-            ``"names"``, or ``"any"`` of the two.
+            ``"names"``, or ``"any"`` of the two; ``None`` or ``""`` for every sentence.
         limit: at most this many sentences (the most disputed).
 
     Returns:
         A ``<style>`` scoped to the table, then the table; all text escaped.
-        In a notebook: ``IPython.display.HTML(side_by_side_html(frame))``.
+        In a notebook: ``IPython.display.HTML(side_by_side_html(frame))``; ``filter_choices``
+        gives dropdowns for ``engine`` and ``flag``.
 
     Raises:
         ValueError: unknown engine or flag (the message lists the valid ones), or a ``limit`` below 1.
