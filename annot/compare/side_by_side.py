@@ -31,32 +31,42 @@ _FLAG_LABELS = {EVERY: "every sentence", "numbers": "numbers changed", "names": 
 _SENTENCE_SCORES = [("chrf", "chrF"), ("bleu", "BLEU"), ("ter", "TER"), ("agreement", "agreement"),
                     ("roundtrip", "round trip"), ("length_ratio", "length")]  # fmt: skip
 
-#: The table's style, scoped under ``.annot-cmp`` so that it can sit in a notebook page too (``table.annot-cmp td``
-#: outranks JupyterLab's right-aligned ``.jp-RenderedHTMLCommon td``).
+#: The table's style, scoped under ``table.annot-cmp.side`` so that it keeps its look inside a JupyterLab output too.
+#: Its table rules outrank JupyterLab's (two classes, and more type selectors than theirs):
+#: ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`` right-aligns cells (specificity 0,2,1) and
+#: ``.jp-RenderedHTMLCommon tbody tr:hover`` and ``tr:nth-child(even)`` colour rows (0,2,2). Colours are JupyterLab's
+#: theme variables (Light, Dark, High Contrast), each with the standalone report's colour as its fallback. ``del``,
+#: ``ins`` and the red flag keep literal pairs: each sets its own text and background, which read on any page.
 TABLE_CSS = """
-table.annot-cmp { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 14px; line-height: 1.45; }
-table.annot-cmp th { text-align: left; border-bottom: 2px solid #444; padding: .4rem .5rem; }
-table.annot-cmp td { vertical-align: top; border-top: 1px solid #bbb; padding: .6rem .5rem; text-align: left; }
-table.annot-cmp col.idx { width: 7.5rem; } table.annot-cmp col.src { width: 36%; }
+table.annot-cmp.side { border-collapse: collapse; width: 100%; min-width: 40rem; table-layout: fixed; font-size: 14px; }
+table.annot-cmp.side th, table.annot-cmp.side td { text-align: left; line-height: 1.45; white-space: normal;
+                                                   overflow-wrap: break-word; }
+table.annot-cmp.side th { border-bottom: 2px solid var(--jp-border-color0, #444); padding: .4rem .5rem; }
+table.annot-cmp.side td { vertical-align: top; border-top: 1px solid var(--jp-border-color1, #bbb);
+                          padding: .6rem .5rem; }
+table.annot-cmp.side tbody tr, table.annot-cmp.side tbody tr:hover { background: transparent; }
+table.annot-cmp.side col.idx { width: 7.5rem; } table.annot-cmp.side col.src { width: 36%; }
 .annot-cmp .num { font-size: 1.1em; font-weight: bold; }
-.annot-cmp .dis { color: #555; font-size: .85em; }
-.annot-cmp .tag { display: inline-block; font-size: .75em; padding: 0 .4em; border-radius: 3px; background: #e8e8ee;
-                  color: #333; }
+.annot-cmp .dis { color: var(--jp-content-font-color2, #555); font-size: .85em; }
+.annot-cmp .tag { display: inline-block; font-size: .75em; padding: 0 .4em; border-radius: 3px;
+                  background: var(--jp-layout-color2, #e8e8ee); color: var(--jp-content-font-color1, #333); }
 .annot-cmp .source { margin: 0 0 .5rem; }
-.annot-cmp .ref { margin: 0; padding-left: .5rem; border-left: 3px solid #777; color: #223; }
-.annot-cmp .label { display: block; font-size: .75em; color: #666; text-transform: uppercase; letter-spacing: .03em; }
-.annot-cmp .note { color: #666; font-size: .9em; }
-.annot-cmp .mt { margin: 0 0 .7rem; padding-left: .5rem; border-left: 3px solid #9ecae1; }
-.annot-cmp .mt.flagged { border-left-color: #d62728; }
-.annot-cmp .mt-head { font-size: .8em; color: #555; }
-.annot-cmp .engine { font-weight: bold; color: #1d1d1f; }
+.annot-cmp .ref { margin: 0; padding-left: .5rem; border-left: 3px solid var(--jp-border-color0, #777);
+                  color: var(--jp-content-font-color1, #223); }
+.annot-cmp .label { display: block; font-size: .75em; color: var(--jp-content-font-color2, #666);
+                    text-transform: uppercase; letter-spacing: .03em; }
+.annot-cmp .note { color: var(--jp-content-font-color2, #666); font-size: .9em; }
+.annot-cmp .mt { margin: 0 0 .7rem; padding-left: .5rem; border-left: 3px solid var(--jp-brand-color2, #9ecae1); }
+.annot-cmp .mt.flagged { border-left-color: var(--jp-error-color1, #d62728); }
+.annot-cmp .mt-head { font-size: .8em; color: var(--jp-content-font-color2, #555); }
+.annot-cmp .engine { font-weight: bold; color: var(--jp-content-font-color1, #1d1d1f); }
 .annot-cmp del { background: #fde0de; color: #8a1c1c; }
 .annot-cmp del + ins { margin-left: .15em; }
 .annot-cmp ins { background: #d9f2d9; color: #145214; text-decoration: none; border-bottom: 1px solid #2ca02c; }
 .annot-cmp .flag { display: inline-block; font-size: .8em; padding: 0 .45em; margin: .15rem .3rem 0 0;
                    border-radius: 3px; }
 .annot-cmp .flag.bad { background: #d62728; color: #fff; font-weight: bold; }
-.annot-cmp .flag.ok { color: #2a7a2a; }
+.annot-cmp .flag.ok { color: var(--jp-success-color1, #2a7a2a); }
 """
 
 

@@ -199,6 +199,13 @@ def open_in_chromium(page_path: Path, shot: Path, *, picture: Path | None = None
             seen["corpus_rows"] = page.locator("table.corpus tbody tr").count()
             seen["dels"] = page.locator("table.side del").count()
             seen["engine_blocks"] = page.locator("table.side .mt:visible").count()
+            # Outside JupyterLab no --jp-* theme variable is defined: the table's colours are their fallbacks.
+            seen["styles"] = page.evaluate(
+                """() => { const css = (q) => getComputedStyle(document.querySelector(q));
+                           return {align: css('table.side td').textAlign, label: css('table.side .label').color,
+                                   engine: css('table.side .engine').color,
+                                   border: css('table.side td').borderTopColor}; }"""
+            )
             # The CSS-only filters: a link makes its anchor the :target, which hides the other rows.
             page.click("nav.filters >> text=numbers changed")
             seen["numbers_rows"] = page.locator("table.side tr.sentence:visible").count()
@@ -229,6 +236,9 @@ def test_report_with_hostile_text_renders_in_chromium(tmp_path: Path):
     assert seen["rows"] == 4 and seen["corpus_rows"] == 2 and seen["dels"] > 0
     assert len(seen["plots"]) == 2 and all(w > 300 for w in seen["plots"])
     assert seen["numbers_rows"] == 1 and seen["e0_blocks"] == 4 and seen["all_rows"] == 4
+    assert seen["styles"] == {
+        "align": "left", "label": "rgb(102, 102, 102)", "engine": "rgb(29, 29, 31)", "border": "rgb(187, 187, 187)"
+    }  # fmt: skip
     assert (tmp_path / "compare.png").stat().st_size > 50_000
 
 
