@@ -279,7 +279,8 @@ COMPARE = [
         'EXPORTS = PROJECT.parent / "exports"\n'
         "for frame, scores in ((es, es_scores), (pt, pt_scores)):\n"
         "    name = f\"compare-{frame.attrs['target']}\"\n"
-        '    files = write_report(frame, scores, EXPORTS / f"{name}.html", out_csv=EXPORTS / f"{name}.csv")\n'
+        '    files = write_report(frame, scores, EXPORTS / f"{name}.html", out_csv=EXPORTS / f"{name}.csv",\n'
+        "                         doc_title=seed.title)\n"
         '    print("wrote", files.html, "and", files.csv)'
     ),
 ]

@@ -58,7 +58,8 @@ def test_notebook_compare_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: p
     dropdowns = [w["state"] for w in widgets.values() if w["model_name"] == "DropdownModel"]
     assert [(d["description"], d["index"]) for d in dropdowns] == [("engine", 0), ("flag", 0)] * 2
     for target in ("es", "pt"):
-        assert (tmp_path / "exports" / f"compare-{target}.html").is_file()
+        report = (tmp_path / "exports" / f"compare-{target}.html").read_text("utf-8")
+        assert f"<h1>Translations of “Belarus russian grouping 2022-10-17” into {target}<small" in report
         assert (tmp_path / "exports" / f"compare-{target}.csv").is_file()
 
 
