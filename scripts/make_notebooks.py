@@ -191,8 +191,8 @@ COMPARE = [
         "import pandas as pd\n"
         "from IPython.display import HTML, display\n\n"
         "import annot\n"
-        "from annot.compare import (compare, corpus_scores, corpus_table, link_documents, plot_score_distribution,\n"
-        "                           plot_scores_along, side_by_side_html, write_report)\n"
+        "from annot.compare import (compare, corpus_scores, corpus_table, filter_choices, link_documents,\n"
+        "                           plot_score_distribution, plot_scores_along, side_by_side_html, write_report)\n"
         "from annot.translate import engine_names, get_engine\n\n"
         'pd.set_option("display.max_colwidth", None)  # show whole sentences\n'
         "# annot lab sets both; a project's own copy of this notebook (PROJECT/notebooks/) finds it one level up.\n"
@@ -255,15 +255,10 @@ COMPARE = [
         '    """The sentences side by side: every engine or one, every sentence or those with a flag."""\n'
         "    return HTML(side_by_side_html(frame, engine=engine, flag=flag, limit=limit))\n\n\n"
         "def dropdowns(frame):\n"
-        '    """Dropdowns for the engine and the flag, showing view(frame, engine, flag)."""\n'
-        '    engines = [("every engine", None), *((name, name) for name in frame.attrs["engines"])]\n'
-        '    flags = [("every sentence", None), ("numbers changed", "numbers"),\n'
-        '             ("names missing", "names"), ("any flag", "any")]\n'
-        "    return widgets.interactive(\n"
-        "        lambda engine, flag: display(view(frame, engine, flag)),\n"
-        '        engine=widgets.Dropdown(options=engines, description="engine"),\n'
-        '        flag=widgets.Dropdown(options=flags, description="flag"),\n'
-        "    )\n\n\n"
+        '    """Engine and flag dropdowns (choices from filter_choices) showing view(frame, engine, flag)."""\n'
+        "    menus = {key: widgets.Dropdown(options=choices, description=key)\n"
+        "             for key, choices in filter_choices(frame).items()}\n"
+        "    return widgets.interactive(lambda engine, flag: display(view(frame, engine, flag)), **menus)\n\n\n"
         "view(es, limit=3)"
     ),
     new_code_cell("dropdowns(es)"),
@@ -295,7 +290,8 @@ COMPARE = [
         'EXPORTS = PROJECT.parent / "exports"\n'
         "for frame, scores in ((es, es_scores), (pt, pt_scores)):\n"
         "    name = f\"compare-{frame.attrs['target']}\"\n"
-        '    files = write_report(frame, scores, EXPORTS / f"{name}.html", out_csv=EXPORTS / f"{name}.csv")\n'
+        '    files = write_report(frame, scores, EXPORTS / f"{name}.html", out_csv=EXPORTS / f"{name}.csv",\n'
+        "                         doc_title=seed.title)\n"
         '    print("wrote", files.html, "and", files.csv)'
     ),
 ]

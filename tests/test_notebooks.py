@@ -53,8 +53,13 @@ def test_notebook_compare_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: p
     assert html.count('<table class="annot-cmp side">') == 2 and "<del>" in html and "<ins>" in html
     assert "chrF" in html and "[" in html  # the corpus table with its intervals
     assert sum("image/png" in out.get("data", {}) for out in outputs) == 4  # two plots per language
+    # The engine and flag dropdowns (two per language) are sent to the browser with their first choice selected.
+    widgets = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    dropdowns = [w["state"] for w in widgets.values() if w["model_name"] == "DropdownModel"]
+    assert [(d["description"], d["index"]) for d in dropdowns] == [("engine", 0), ("flag", 0)] * 2
     for target in ("es", "pt"):
-        assert (tmp_path / "exports" / f"compare-{target}.html").is_file()
+        report = (tmp_path / "exports" / f"compare-{target}.html").read_text("utf-8")
+        assert f"<h1>Translations of “Belarus russian grouping 2022-10-17” into {target}<small" in report
         assert (tmp_path / "exports" / f"compare-{target}.csv").is_file()
 
 

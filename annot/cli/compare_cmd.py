@@ -108,7 +108,7 @@ def compare(
                     reference=ref or "auto", round_trip=round_trip, progress=progress,
                 )  # fmt: skip
             corpus = corpus_scores(frame)
-            files = write_report(frame, corpus, out, out_csv=csv, title=title)
+            files = write_report(frame, corpus, out, out_csv=csv, title=title, doc_title=document.title)
     for name, why in (frame.attrs.get("skipped") or {}).items():
         typer.echo(f"skipped {name}: {' '.join(str(why).split())}", err=True)
     reference_doc = frame.attrs.get("reference_doc")

@@ -8,7 +8,7 @@ from annot.compare.diff import diff_html, word_diff
 from annot.compare.frame import compare, corpus_scores
 from annot.compare.plots import figure_svg, plot_score_distribution, plot_scores_along
 from annot.compare.report import ReportFiles, corpus_table, write_report
-from annot.compare.side_by_side import side_by_side_html
+from annot.compare.side_by_side import filter_choices, side_by_side_html
 
 __all__ = [
     "AlignmentReport",
@@ -22,6 +22,7 @@ __all__ = [
     "corpus_table",
     "diff_html",
     "figure_svg",
+    "filter_choices",
     "link_documents",
     "plot_score_distribution",
     "plot_scores_along",

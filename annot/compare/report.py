@@ -36,6 +36,7 @@ _PAGE_CSS = """
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1f; margin: 1.5rem auto;
        max-width: 1400px; padding: 0 1.5rem; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: .3rem; }
+h1 .doc-id { display: block; font-size: .8rem; font-weight: normal; color: #555; margin-top: .2rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 nav.toc a, nav.filters a { margin-right: .8rem; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
@@ -155,12 +156,21 @@ def _engine_item(frame: pd.DataFrame, engine: str) -> str:
     return f"<li>{' · '.join(parts)}</li>"
 
 
-def _header(frame: pd.DataFrame, title: str) -> str:
+def _default_title(frame: pd.DataFrame, doc_title: str | None) -> str:
+    """The default title: the article's title and the target language (the document id without a title)."""
+    target = frame.attrs.get("target", "?")
+    if doc_title:
+        return f"Translations of “{doc_title}” into {target}"
+    return f"Translations of {frame.attrs.get('doc_id', 'a document')} into {target}"
+
+
+def _header(frame: pd.DataFrame, title: str, doc_title: str | None) -> str:
     attrs = frame.attrs
     reference = attrs.get("reference_doc")
     languages = f"{attrs['source']} → {attrs.get('target', '?')}" if attrs.get("source") else attrs.get("target", "?")
+    doc_id = f"<code>{esc(attrs.get('doc_id', '?'))}</code>"
     items = [
-        ("document", f"<code>{esc(attrs.get('doc_id', '?'))}</code> · {len(frame)} sentences"),
+        ("document", f"{esc(doc_title) + ' · ' if doc_title else ''}{doc_id} · {len(frame)} sentences"),
         ("languages", esc(languages)),
         (
             attrs.get("reference_label", "reference"),
@@ -173,7 +183,9 @@ def _header(frame: pd.DataFrame, title: str) -> str:
     for metric, signature in (attrs.get("signatures") or {}).items():
         items.append((f"{esc(metric)} (sentences)", f"<code>{esc(signature)}</code>"))
     meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in items)
-    return f'<header><h1>{esc(title)}</h1><dl class="meta">{meta}</dl></header>'
+    # The id, small, under the title: what to type in annot's commands, and which version of the article it was.
+    heading = f'{esc(title)}<small class="doc-id">{doc_id}</small>' if "doc_id" in attrs else esc(title)
+    return f'<header><h1>{heading}</h1><dl class="meta">{meta}</dl></header>'
 
 
 def _plots(frame: pd.DataFrame) -> str:
@@ -213,9 +225,11 @@ def _filters(frame: pd.DataFrame) -> tuple[str, str]:
     return nav, "\n".join(rules)
 
 
-def to_report_html(frame: pd.DataFrame, corpus: pd.DataFrame, *, title: str | None = None) -> str:
+def to_report_html(
+    frame: pd.DataFrame, corpus: pd.DataFrame, *, title: str | None = None, doc_title: str | None = None
+) -> str:
     """The report page as text (see ``write_report``)."""
-    title = title or f"Translations of {frame.attrs.get('doc_id', 'a document')} into {frame.attrs.get('target', '?')}"
+    title = title or _default_title(frame, doc_title)
     nav, filter_css = _filters(frame)
     label = frame.attrs.get("reference_label", "reference")
     against = f"the {label}" if frame.attrs.get("reference_doc") else "the first engine's translation"
@@ -223,7 +237,7 @@ def to_report_html(frame: pd.DataFrame, corpus: pd.DataFrame, *, title: str | No
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{_PAGE_CSS}{TABLE_CSS}{filter_css}</style></head><body>"
-        f"{_header(frame, title)}"
+        f"{_header(frame, title, doc_title)}"
         '<nav class="toc"><a href="#corpus">corpus scores</a><a href="#plots">plots</a>'
         '<a href="#sentences">sentences</a></nav>'
         f'<section id="corpus"><h2>Corpus scores</h2>{_corpus_html(corpus)}<p class="note">{_corpus_note(corpus)}</p>'
@@ -256,7 +270,13 @@ def to_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_report(
-    frame: pd.DataFrame, corpus: pd.DataFrame, out_html: Path, *, out_csv: Path | None = None, title: str | None = None
+    frame: pd.DataFrame,
+    corpus: pd.DataFrame,
+    out_html: Path,
+    *,
+    out_csv: Path | None = None,
+    title: str | None = None,
+    doc_title: str | None = None,
 ) -> ReportFiles:
     """Write a comparison as a static HTML report (and optionally the frame as CSV), each atomically.
 
@@ -271,7 +291,9 @@ def write_report(
         corpus: its corpus scores (``annot.compare.corpus_scores(frame)``).
         out_html: the page to write (its folder is created).
         out_csv: also write the frame here as UTF-8 CSV (lists joined with ``"; "``).
-        title: the page title; default names the document and the target.
+        title: the page title; default names the article by ``doc_title`` (else by its id) and the target.
+        doc_title: the compared article's title, ``store.document(frame.attrs["doc_id"]).title``: shown in
+            the default title and the header, the document id small under it.
 
     Returns:
         The paths written.
@@ -283,7 +305,7 @@ def write_report(
     out_html = Path(out_html)
     if out_csv is not None and Path(out_csv).resolve() == out_html.resolve():
         raise ValueError(f"The report and the CSV would both be {out_html}; give the CSV another name.")
-    page = to_report_html(frame, corpus, title=title)
+    page = to_report_html(frame, corpus, title=title, doc_title=doc_title)
     # Both files are opened before either is written, so a path that cannot be
     # written (a folder, no permission) fails before the other file is replaced.
     with atomic_text_file(out_html) as html_file, contextlib.ExitStack() as stack:

@@ -18,40 +18,55 @@ from annot.compare.plots import engines_of
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FLAGS", "TABLE_CSS", "flags_of", "side_by_side_html", "side_by_side_table"]
+__all__ = ["EVERY", "FLAGS", "TABLE_CSS", "filter_choices", "flags_of", "side_by_side_html", "side_by_side_table"]
 
 #: Values of ``side_by_side_html(flag=...)``: sentences where an engine changed numbers, lost names, or either.
 FLAGS = ("numbers", "names", "any")
 
+#: The value of ``engine`` and ``flag`` that filters nothing, as a dropdown gives it. Not ``None``: ipywidgets shows
+#: an option whose value is ``None`` as no selection at all. No engine can be called ``""``.
+EVERY = ""
+_FLAG_LABELS = {EVERY: "every sentence", "numbers": "numbers changed", "names": "names missing", "any": "any flag"}
+
 _SENTENCE_SCORES = [("chrf", "chrF"), ("bleu", "BLEU"), ("ter", "TER"), ("agreement", "agreement"),
                     ("roundtrip", "round trip"), ("length_ratio", "length")]  # fmt: skip
 
-#: The table's style, scoped under ``.annot-cmp`` so that it can sit in a notebook page too (``table.annot-cmp td``
-#: outranks JupyterLab's right-aligned ``.jp-RenderedHTMLCommon td``).
+#: The table's style, scoped under ``table.annot-cmp.side`` so that it keeps its look inside a JupyterLab output too.
+#: Its table rules outrank JupyterLab's (two classes, and more type selectors than theirs):
+#: ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`` right-aligns cells (specificity 0,2,1) and
+#: ``.jp-RenderedHTMLCommon tbody tr:hover`` and ``tr:nth-child(even)`` colour rows (0,2,2). Colours are JupyterLab's
+#: theme variables (Light, Dark, High Contrast), each with the standalone report's colour as its fallback. ``del``,
+#: ``ins`` and the red flag keep literal pairs: each sets its own text and background, which read on any page.
 TABLE_CSS = """
-table.annot-cmp { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 14px; line-height: 1.45; }
-table.annot-cmp th { text-align: left; border-bottom: 2px solid #444; padding: .4rem .5rem; }
-table.annot-cmp td { vertical-align: top; border-top: 1px solid #bbb; padding: .6rem .5rem; text-align: left; }
-table.annot-cmp col.idx { width: 7.5rem; } table.annot-cmp col.src { width: 36%; }
+table.annot-cmp.side { border-collapse: collapse; width: 100%; min-width: 40rem; table-layout: fixed; font-size: 14px; }
+table.annot-cmp.side th, table.annot-cmp.side td { text-align: left; line-height: 1.45; white-space: normal;
+                                                   overflow-wrap: break-word; }
+table.annot-cmp.side th { border-bottom: 2px solid var(--jp-border-color0, #444); padding: .4rem .5rem; }
+table.annot-cmp.side td { vertical-align: top; border-top: 1px solid var(--jp-border-color1, #bbb);
+                          padding: .6rem .5rem; }
+table.annot-cmp.side tbody tr, table.annot-cmp.side tbody tr:hover { background: transparent; }
+table.annot-cmp.side col.idx { width: 7.5rem; } table.annot-cmp.side col.src { width: 36%; }
 .annot-cmp .num { font-size: 1.1em; font-weight: bold; }
-.annot-cmp .dis { color: #555; font-size: .85em; }
-.annot-cmp .tag { display: inline-block; font-size: .75em; padding: 0 .4em; border-radius: 3px; background: #e8e8ee;
-                  color: #333; }
+.annot-cmp .dis { color: var(--jp-content-font-color2, #555); font-size: .85em; }
+.annot-cmp .tag { display: inline-block; font-size: .75em; padding: 0 .4em; border-radius: 3px;
+                  background: var(--jp-layout-color2, #e8e8ee); color: var(--jp-content-font-color1, #333); }
 .annot-cmp .source { margin: 0 0 .5rem; }
-.annot-cmp .ref { margin: 0; padding-left: .5rem; border-left: 3px solid #777; color: #223; }
-.annot-cmp .label { display: block; font-size: .75em; color: #666; text-transform: uppercase; letter-spacing: .03em; }
-.annot-cmp .note { color: #666; font-size: .9em; }
-.annot-cmp .mt { margin: 0 0 .7rem; padding-left: .5rem; border-left: 3px solid #9ecae1; }
-.annot-cmp .mt.flagged { border-left-color: #d62728; }
-.annot-cmp .mt-head { font-size: .8em; color: #555; }
-.annot-cmp .engine { font-weight: bold; color: #1d1d1f; }
+.annot-cmp .ref { margin: 0; padding-left: .5rem; border-left: 3px solid var(--jp-border-color0, #777);
+                  color: var(--jp-content-font-color1, #223); }
+.annot-cmp .label { display: block; font-size: .75em; color: var(--jp-content-font-color2, #666);
+                    text-transform: uppercase; letter-spacing: .03em; }
+.annot-cmp .note { color: var(--jp-content-font-color2, #666); font-size: .9em; }
+.annot-cmp .mt { margin: 0 0 .7rem; padding-left: .5rem; border-left: 3px solid var(--jp-brand-color2, #9ecae1); }
+.annot-cmp .mt.flagged { border-left-color: var(--jp-error-color1, #d62728); }
+.annot-cmp .mt-head { font-size: .8em; color: var(--jp-content-font-color2, #555); }
+.annot-cmp .engine { font-weight: bold; color: var(--jp-content-font-color1, #1d1d1f); }
 .annot-cmp del { background: #fde0de; color: #8a1c1c; }
 .annot-cmp del + ins { margin-left: .15em; }
 .annot-cmp ins { background: #d9f2d9; color: #145214; text-decoration: none; border-bottom: 1px solid #2ca02c; }
 .annot-cmp .flag { display: inline-block; font-size: .8em; padding: 0 .45em; margin: .15rem .3rem 0 0;
                    border-radius: 3px; }
 .annot-cmp .flag.bad { background: #d62728; color: #fff; font-weight: bold; }
-.annot-cmp .flag.ok { color: #2a7a2a; }
+.annot-cmp .flag.ok { color: var(--jp-success-color1, #2a7a2a); }
 """
 
 
@@ -213,12 +228,35 @@ def _sentence_row(index: Any, ctx: _Context) -> str:
     return f'<tr class="{classes}" id="s{esc(index)}"><td>{idx}</td><td>{src}</td><td>{note}{blocks}</td></tr>'
 
 
+def filter_choices(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """The filters of ``side_by_side_html`` as dropdown choices: its keyword -> ``(label, value)`` pairs.
+
+    Args:
+        frame: a comparison frame (``annot.compare``).
+
+    Returns:
+        ``{"engine": [("every engine", ""), ("apertium", "apertium"), ...], "flag": [("every sentence", ""),
+        ("numbers changed", "numbers"), ...]}``. The first choice of each, ``EVERY``, filters nothing; every
+        value is a string, so a dropdown shows its first choice selected. In a notebook::
+
+            widgets.interactive(lambda engine, flag: display(HTML(side_by_side_html(frame, engine=engine, flag=flag))),
+                                **{key: widgets.Dropdown(options=choices, description=key)
+                                   for key, choices in filter_choices(frame).items()})
+    """
+    return {
+        "engine": [("every engine", EVERY), *((name, name) for name in engines_of(frame))],
+        "flag": [(label, value) for value, label in _FLAG_LABELS.items()],
+    }
+
+
 def _check(frame: pd.DataFrame, engine: str | None, flag: str | None) -> None:
     engines = engines_of(frame)
-    if engine is not None and engine not in engines:
+    if engine and engine not in engines:
         raise ValueError(f"No engine {engine!r} in this comparison. Engines: {', '.join(engines) or 'none'}.")
-    if flag is not None and flag not in FLAGS:
-        raise ValueError(f"Unknown flag {flag!r}. Valid flags: {', '.join(FLAGS)} (or None for every sentence).")
+    if flag and flag not in FLAGS:
+        raise ValueError(
+            f"Unknown flag {flag!r}. Valid flags: {', '.join(FLAGS)} (or None or {EVERY!r} for every sentence)."
+        )
 
 
 def side_by_side_table(
@@ -261,14 +299,15 @@ def side_by_side_html(
 
     Args:
         frame: a comparison frame (``annot.compare``).
-        engine: show only this engine's translations.
+        engine: show only this engine's translations; ``None`` or ``""`` for every engine.
         flag: only sentences where a shown engine changed ``"numbers"``, lost
-            ``"names"``, or ``"any"`` of the two.
+            ``"names"``, or ``"any"`` of the two; ``None`` or ``""`` for every sentence.
         limit: at most this many sentences (the most disputed).
 
     Returns:
         A ``<style>`` scoped to the table, then the table; all text escaped.
-        In a notebook: ``IPython.display.HTML(side_by_side_html(frame))``.
+        In a notebook: ``IPython.display.HTML(side_by_side_html(frame))``; ``filter_choices``
+        gives dropdowns for ``engine`` and ``flag``.
 
     Raises:
         ValueError: unknown engine or flag (the message lists the valid ones), or a ``limit`` below 1.

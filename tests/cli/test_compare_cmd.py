@@ -42,6 +42,7 @@ def test_compare_with_reference_links_aligns_and_writes_the_report(project: Path
     page = out.read_text("utf-8")
     assert len(re.findall(r'<tr class="sentence', page)) == 14
     assert "Rusia enviará unos 170 tanques" in page and "<del>" in page and page.count("<svg") == 2
+    assert "<h1>Translations of “Belarus russian grouping 2022-10-17” into es<small" in page  # its title, not id
     frame = pd.read_csv(out.with_suffix(".csv"), encoding="utf-8")
     assert len(frame) == 14 and frame["sentence"].tolist() == list(range(14))
     assert frame["chrf.apertium"].notna().sum() >= 12 and frame["roundtrip.apertium"].notna().all()

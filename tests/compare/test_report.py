@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOSTILE_SOURCE = "<script>alert('source')</script> Minsk & “Kyiv”"
 HOSTILE_REFERENCE = '<b onclick="x()">bold</b> según Minsk'
 HOSTILE_TRANSLATION = "<img src=x onerror=alert('mt')> dice Minsk"
+HOSTILE_TITLE = "<details open ontoggle=alert('title')> Minsk & “Kyiv”"
 
 
 def _hostile_frame(reference: bool = True) -> pd.DataFrame:
@@ -41,14 +42,16 @@ def _visible_text(page_html: str) -> str:
 
 
 @pytest.mark.parametrize("reference", [True, False])
-def test_report_escapes_article_and_translation_text(reference: bool):
-    page = to_report_html(_hostile_frame(reference), handmade_corpus(_hostile_frame(reference)), title="<i>t</i>")
-    for raw in ("<script", "<img", "<b ", "<i>"):
+@pytest.mark.parametrize("title", ["<i>t</i>", None])  # given, or made from the article's title
+def test_report_escapes_article_and_translation_text(reference: bool, title: str | None):
+    frame = _hostile_frame(reference)
+    page = to_report_html(frame, handmade_corpus(frame), title=title, doc_title=HOSTILE_TITLE)
+    for raw in ("<script", "<img", "<b ", "<i>", "<details"):
         assert raw not in page, raw
     assert not re.search(r"<[^>]*\bon\w+=", page)  # no event handler inside any tag
     assert "&lt;script&gt;alert(&#x27;source&#x27;)&lt;/script&gt;" in page
     text = _visible_text(page)
-    for needle in (HOSTILE_SOURCE, "<i>Lukashenko</i>", "missing <9000>", "<i>t</i>"):
+    for needle in (HOSTILE_SOURCE, "<i>Lukashenko</i>", "missing <9000>", title or HOSTILE_TITLE):
         assert needle in text, needle
     if reference:
         assert HOSTILE_REFERENCE in text
@@ -79,6 +82,20 @@ def test_report_shows_header_corpus_plots_and_sentences_by_disagreement():
     assert "<del>unos</del><ins>algunos</ins>" in page
     assert "⚠ numbers: missing 9000; added 9500" in text and "⚠ names missing: Minsk" in text
     assert 'class="sentence names numbers"' in page
+
+
+def test_report_heading_is_the_articles_title_with_its_id_small():
+    frame = handmade_frame()
+    page = to_report_html(frame, handmade_corpus(frame), doc_title="Belarus russian grouping 2022-10-17")
+    heading = re.search(r"<h1>(.*?)</h1>", page).group(1)
+    title = "Translations of “Belarus russian grouping 2022-10-17” into es"
+    assert heading == f'{title}<small class="doc-id"><code>{frame.attrs["doc_id"]}</code></small>'
+    assert f"<title>{title}</title>" in page
+    assert "<dd>Belarus russian grouping 2022-10-17 · <code>belarus-russian-grouping-" in page
+    # A title given wins; without the article's title (a caller that has no store) the id names it, as before.
+    assert re.search(r"<h1>Mine<small", to_report_html(frame, handmade_corpus(frame), title="Mine", doc_title="x"))
+    bare = to_report_html(frame, handmade_corpus(frame))
+    assert f"<title>Translations of {frame.attrs['doc_id']} into es</title>" in bare
 
 
 def test_report_without_reference_diffs_against_the_first_engine():
@@ -199,6 +216,13 @@ def open_in_chromium(page_path: Path, shot: Path, *, picture: Path | None = None
             seen["corpus_rows"] = page.locator("table.corpus tbody tr").count()
             seen["dels"] = page.locator("table.side del").count()
             seen["engine_blocks"] = page.locator("table.side .mt:visible").count()
+            # Outside JupyterLab no --jp-* theme variable is defined: the table's colours are their fallbacks.
+            seen["styles"] = page.evaluate(
+                """() => { const css = (q) => getComputedStyle(document.querySelector(q));
+                           return {align: css('table.side td').textAlign, label: css('table.side .label').color,
+                                   engine: css('table.side .engine').color, border: css('table.side td').borderTopColor,
+                                   heading: document.querySelector('h1').textContent}; }"""
+            )
             # The CSS-only filters: a link makes its anchor the :target, which hides the other rows.
             page.click("nav.filters >> text=numbers changed")
             seen["numbers_rows"] = page.locator("table.side tr.sentence:visible").count()
@@ -222,13 +246,17 @@ def open_in_chromium(page_path: Path, shot: Path, *, picture: Path | None = None
 @pytest.mark.slow
 def test_report_with_hostile_text_renders_in_chromium(tmp_path: Path):
     frame = _hostile_frame()
-    out = write_report(frame, handmade_corpus(frame), tmp_path / "compare.html").html
+    out = write_report(frame, handmade_corpus(frame), tmp_path / "compare.html", doc_title=HOSTILE_TITLE).html
     seen = open_in_chromium(out, tmp_path / "compare.png")
-    assert seen["console"] == [], seen["console"]  # the <script> and <img onerror> are text: nothing runs
+    assert seen["console"] == [], seen["console"]  # the <script>, <img onerror>, <details ontoggle> are text
     assert seen["requests"] == [out.resolve().as_uri()]  # nothing else loaded
     assert seen["rows"] == 4 and seen["corpus_rows"] == 2 and seen["dels"] > 0
     assert len(seen["plots"]) == 2 and all(w > 300 for w in seen["plots"])
     assert seen["numbers_rows"] == 1 and seen["e0_blocks"] == 4 and seen["all_rows"] == 4
+    assert seen["styles"] == {
+        "align": "left", "label": "rgb(102, 102, 102)", "engine": "rgb(29, 29, 31)", "border": "rgb(187, 187, 187)",
+        "heading": f"Translations of “{HOSTILE_TITLE}” into es{frame.attrs['doc_id']}",
+    }  # fmt: skip
     assert (tmp_path / "compare.png").stat().st_size > 50_000
 
 
