@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypedDict
 
-from annot.compare.aliases import sentence_actors
+from annot.compare.aliases import add_alias, sentence_actors
 from annot.compare.flags import Flag, dismissed_flags, translation_flags
-from annot.errors import AnnotError
+from annot.errors import AnnotError, SpanError
 from annot.model import Document
 from annot.pipeline import translate
 from annot.translate import base_engine, choose_route, newest_by_route, rank_engines, reachable, route_kind
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from annot.model import Sentence
     from annot.store import Store
 
-__all__ = ["BackgroundTranslator", "Flag", "JobState", "MTRow", "mt_rows", "targets"]
+__all__ = ["BackgroundTranslator", "Flag", "JobState", "MTRow", "decide_flag", "mt_rows", "reference_flags", "targets"]
 
 _log = logging.getLogger(__name__)
 
@@ -160,6 +160,59 @@ class _Job:
     state: JobState
     pending: list[int]  # sentence indexes still to translate, in order
     signature: str
+
+
+def reference_flags(store: Store, doc_id: str, indexes: Sequence[int], source: str, text: str, target: str) -> list[Flag]:
+    """The flags of a linked version of sentences ``indexes`` (``text``), by the engines' rule (compare's).
+
+    Args:
+        store: the project.
+        doc_id: the document version the sentences belong to.
+        indexes: the sentences the linked text matches (one bead of the alignment).
+        source: their text, joined.
+        text: the linked version's text.
+        target: its language.
+    """
+    actors = sentence_actors(store, doc_id, target)
+    return translation_flags(source, text, [a for i in indexes for a in actors.get(i, [])])
+
+
+def decide_flag(
+    store: Store, doc_id: str, index: int, route: str, flag: Flag, action: str, *, alias: str = "",
+    annotator: str | None = None,
+) -> str:  # fmt: skip
+    """Act on a flag of the ``route`` translation of sentence ``index``; return what was done, for people.
+
+    Args:
+        store: the project.
+        doc_id: the document version.
+        index: the sentence.
+        route: the translation's route name (``MTRow["engine"]``).
+        flag: the flag, as ``mt_rows`` returned it.
+        action: ``dismiss`` (the translation is fine: stored, hidden from the pane and compare),
+            ``undismiss`` (show it again), or ``alias`` (``alias`` is how the translation writes the
+            flagged name: it joins the name's group in the project's ``[aliases]``).
+        alias: the name as the translation writes it, for ``alias``.
+        annotator: who decided; the store's annotator when ``None``.
+
+    Raises:
+        SpanError: an unknown action, an alias for a numbers flag, or a blank alias.
+        SchemaError, OutputError: ``annot.toml`` cannot be read or written.
+    """
+    if action == "dismiss":
+        store.dismiss_flag(doc_id, index, route, flag["kind"], flag["value"], annotator=annotator)
+        return f"flag dismissed: {flag['text']} ({route})"
+    if action == "undismiss":
+        store.undismiss_flag(doc_id, index, route, flag["id"])
+        return f"flag shown again: {flag['text']} ({route})"
+    if action == "alias":
+        alias = " ".join(alias.split())
+        if not flag["aliasable"]:
+            raise SpanError(f"The flag {flag['text']!r} is not a name; only a name flag can become an alias.")
+        if not alias:
+            raise SpanError("Type or select the name as the translation writes it, then press Enter.")
+        return "alias added: " + " = ".join(add_alias(store, flag["value"], alias))
+    raise SpanError(f"Unknown flag action {action!r}; valid: dismiss, undismiss, alias.")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -506,24 +506,57 @@ function render({ model, el }) {
   });
 
   // -- the translation pane ---------------------------------------------------------------------------
-  function flagChips(flags, route) {
+  // A flag: what a translation may have lost. On an engine's row it can be dismissed ("the translation is
+  // fine", stored), shown again, or, for a name, answered with the name as the translation writes it (a
+  // project alias): typed, or taken from words selected in the translation.
+  function flagChips(flags, route, textEl) {
     const box = h("span", "annot-mt-flags");
     for (const flag of flags || []) {
       const chip = h("span", `annot-flag annot-flag-${flag.kind}`);
       chip.title = flag.title || "";
       chip.dataset.flag = flag.id;
+      if (flag.dismissed) {
+        chip.classList.add("annot-flag-dismissed");
+        chip.append(h("span", null, `fine: ${flag.text}`));
+        if (route) chip.append(button("annot-flag-action", "undo", "show this flag again",
+          () => send({ type: "flag", action: "undismiss", route, flag: flag.id })));
+        box.append(chip);
+        continue;
+      }
       chip.append(h("span", null, flag.text));
       if (route) {
         chip.append(button("annot-flag-action", "✓ fine", "the translation is fine: hide this flag (stored)",
           () => send({ type: "flag", action: "dismiss", route, flag: flag.id })));
-        if (flag.alias) {
-          chip.append(button("annot-flag-action", "+ alias", `add “${flag.alias}” to the project's aliases`,
-            () => send({ type: "flag", action: "alias", route, flag: flag.id })));
+        if (flag.aliasable) {
+          chip.append(button("annot-flag-action", "+ alias",
+            `the translation names ${flag.value} otherwise: add that name to the project's aliases`,
+            () => askAlias(chip, flag, route, textEl)));
         }
       }
       box.append(chip);
     }
     return box;
+  }
+
+  function askAlias(chip, flag, route, textEl) {
+    const picked = window.getSelection();
+    const words = picked && !picked.isCollapsed && textEl.contains(picked.anchorNode) ? picked.toString().trim() : "";
+    const input = h("input", "annot-alias-input");
+    input.value = words;
+    input.placeholder = `${flag.value} in this translation`;
+    input.title = "the name as the translation writes it (Enter: add the alias, Escape: cancel)";
+    input.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== "Escape") return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (event.key === "Enter" && input.value.trim()) {
+        send({ type: "flag", action: "alias", route, flag: flag.id, alias: input.value.trim() });
+      }
+      input.remove();
+      refocus();
+    });
+    chip.append(input);
+    input.focus();
   }
 
   function mtRow(row, main) {
@@ -533,7 +566,7 @@ function render({ model, el }) {
     const body = h("div", "annot-mt-body");
     const text = h("div", "annot-mt-text", row.text);
     text.dir = "auto";
-    body.append(text, flagChips(row.flags, row.engine));
+    body.append(text, flagChips(row.flags, row.engine, text));
     line.append(engine, body);
     if (!main) {
       const show = button("annot-mt-show", "show first", "show this engine first", () => send({ type: "mt", engine: row.base }));
@@ -588,7 +621,7 @@ function render({ model, el }) {
       const body = h("div", "annot-mt-body");
       const text = h("div", "annot-mt-text", ref.text);
       text.dir = "auto";
-      body.append(text, flagChips(ref.flags, null));
+      body.append(text, flagChips(ref.flags, null, text));
       line.append(label, body);
       ui.mt.append(line);
     }

@@ -28,12 +28,11 @@ import anywidget
 import traitlets
 
 from annot.annotate import STANCE_FIELDS, AnnotationSession
-from annot.annotate.mt import BackgroundTranslator, JobState, mt_rows, targets
+from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_rows, reference_flags, targets
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span, format_sentences
 from annot.suggest.quantities import parse_quantity
 from annot.translate import base_engine
-from annot.translate.checks import check_numbers
 from annot.widgets.protocol import (
     AnnotatorIntent,
     FieldIntent,
@@ -132,7 +131,7 @@ class Annotator(anywidget.AnyWidget):
         self.annotator = self.session.annotator
         self.snippets = self.session.snippets()
         self.search = {"query": "", "matches": []}
-        self.targets = targets(self.session.document.lang)
+        self.targets = targets(self.session.document.lang, store)
         chosen_target = target if target in self.targets else next(iter(self.targets), target)
         engines = self.targets.get(chosen_target, [])
         engine = base_engine(engine) if engine else None
@@ -241,7 +240,7 @@ class Annotator(anywidget.AnyWidget):
                 return
             sentence = s.sentences[s.index]
             # Each row carries its route's engine ("argos" for "argos+apertium"), the dropdown's entry.
-            rows = mt_rows(s.store, s.doc_id, sentence, target, s.kept_names())
+            rows = mt_rows(s.store, s.doc_id, sentence, target)
             job: JobState | None = None
             if self._background is not None and engine and not any(r["base"] == engine for r in rows):
                 first = list(s.window_indexes())
@@ -252,9 +251,8 @@ class Annotator(anywidget.AnyWidget):
             ref = s.reference(target)
             reference = None
             if ref is not None:
-                check = check_numbers(" ".join(s.sentences[i].text for i in ref.a), ref.text)
-                flags = [] if check.ok else [{"id": "numbers", "kind": "numbers", "text": f"numbers: {check.describe()}",
-                                              "title": "numbers differ between the sentence and this version"}]  # fmt: skip
+                source = " ".join(s.sentences[i].text for i in ref.a)
+                flags = reference_flags(s.store, s.doc_id, ref.a, source, ref.text, target)
                 reference = {"text": ref.text, "doc_id": ref.doc_id, "sentences": format_sentences(ref.b),
                              "plural": len(ref.b) > 1, "label": ref.label, "flags": flags,
                              "shared": len(ref.a) > 1}  # fmt: skip
@@ -284,7 +282,17 @@ class Annotator(anywidget.AnyWidget):
             self._mt_choice = (target, following)
 
     def _do_flag(self, intent: FlagIntent) -> None:
-        raise SpanError("Flag decisions are not available yet.")
+        """Dismiss a flag of the current sentence's translation by a route, take that back, or make an alias."""
+        s = self.session
+        row = next((r for r in self.mt.get("rows", []) if r["engine"] == intent["route"]), None)
+        flag = next((f for f in (row or {}).get("flags", []) if f["id"] == intent["flag"]), None)
+        if row is None or flag is None:
+            raise SpanError(f"No flag {intent['flag']!r} on the {intent['route']} translation of sentence {s.index};"
+                            " it changed meanwhile: look at the pane again.")  # fmt: skip
+        said = decide_flag(s.store, s.doc_id, s.index, row["engine"], flag, intent["action"],
+                           alias=str(intent.get("alias") or ""), annotator=s.annotator)  # fmt: skip
+        s.refresh()
+        self._saved(said)
 
     # -- the form ----------------------------------------------------------------
 

@@ -157,13 +157,15 @@ class MTIntent(TypedDict, total=False):
     engine: str
 
 
-class FlagIntent(TypedDict):
-    """Dismiss a fidelity flag of a route's translation of the current sentence, or make its name an alias."""
+class FlagIntent(TypedDict, total=False):
+    """Dismiss a fidelity flag of a route's translation of the current sentence (or take that back), or make
+    ``alias`` (the name as the translation writes it) an alias of the flagged actor's name."""
 
     type: Literal["flag"]
-    action: Literal["dismiss", "alias"]
+    action: Literal["dismiss", "undismiss", "alias"]
     route: str
     flag: str
+    alias: str
 
 
 class SimpleIntent(TypedDict):
