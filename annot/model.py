@@ -25,6 +25,7 @@ __all__ = [
     "Document",
     "HUMAN_TRANSLATION",
     "Link",
+    "MARK_STATUSES",
     "Origin",
     "Sentence",
     "Span",
@@ -68,6 +69,10 @@ BEAD_ORIGINS = ("auto", "manual")
 #: Where a span stands after its document changed: unchanged place, moved
 #: with its text, or its text is gone from the newest version.
 ANCHORS = ("ok", "reanchored", "orphaned")
+
+#: An annotator's mark on a sentence: finished ("done"), or holding nothing
+#: to annotate ("empty"). A sentence without a mark is still to do.
+MARK_STATUSES = ("done", "empty")
 
 
 def utcnow() -> datetime:

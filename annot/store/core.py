@@ -20,6 +20,7 @@ from annot.store import frames
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.links import LinksMixin
+from annot.store.marks import MarksMixin
 from annot.store.rows import (
     SPAN_COLS,
     SPAN_FIELDS,
@@ -58,7 +59,7 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
+class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin):
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before
@@ -195,6 +196,7 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
         self, conn: sqlite3.Connection, after: Span, op: str, before: Span | None, annotator: str,
         *, record_undo: bool = True, clear_redo: bool = True,
     ) -> None:  # fmt: skip
+        self._db.note_annotation_change()
         if before is None:
             conn.execute(f"INSERT INTO spans({SPAN_COLS}) VALUES ({','.join('?' * len(SPAN_FIELDS))})", span_row(after))
         else:
@@ -329,7 +331,12 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
             self._write_span(conn, after, "restore", before, who)
         return after
 
-    def _step(self, annotator: str | None, *, redo: bool, doc_id: str | None = None) -> Span | None:
+    def _step(self, annotator: str | None, *, redo: bool, doc_id: str | None = None) -> tuple[Span, str] | None:
+        """Undo (or redo) one edit; the span as it now is and the history op undone or redone, or ``None``.
+
+        ``undo`` and ``redo`` return the span alone; ``AnnotationSession`` uses
+        the op to say what was undone (tag, edit, delete, restore).
+        """
         who = annotator or self.annotator
         with self._db.write() as conn:
             where, args = "h.annotator = ? AND h.undone = ?", [who, 1 if redo else 0]
@@ -369,7 +376,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
                 result = span_from_json(target_json)
                 self._overwrite(conn, result, deleted=deleted)
             conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, seq))
-        return result
+            self._db.note_annotation_change()
+        return result, op
 
     def undo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
         """Undo the annotator's last edit (in ``doc_id`` only, if given); return the span (``None``: nothing to undo).
@@ -378,7 +386,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
             StoreError: someone else changed the span since that edit (nothing is changed).
             SpanError: the undo would delete a span another span's attributes refer to.
         """
-        return self._step(annotator, redo=False, doc_id=doc_id)
+        step = self._step(annotator, redo=False, doc_id=doc_id)
+        return step[0] if step else None
 
     def redo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
         """Redo the annotator's last undone edit (in ``doc_id`` only, if given; ``None`` if nothing to redo).
@@ -387,7 +396,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
             StoreError: someone else changed the span since the undo (nothing is changed).
             SpanError: the redo would delete a span another span's attributes refer to.
         """
-        return self._step(annotator, redo=True, doc_id=doc_id)
+        step = self._step(annotator, redo=True, doc_id=doc_id)
+        return step[0] if step else None
 
     def _span_pages(self, doc_id: str | None, include_deleted: bool) -> Iterator[list[tuple[Any, ...]]]:
         """Raw span rows ordered by document, start, end, id, a page at a time.
@@ -455,6 +465,19 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin):
             StoreError: the store is closed or unreadable.
         """
         return self._db.revision()
+
+    def annotation_revision(self) -> int:
+        """A number that moves whenever spans or sentence marks change, by this object or any other process.
+
+        Position saves, translations, documents and links leave it alone, unlike
+        ``revision()``, which any commit moves. One indexed read: a session
+        checks it only when ``revision()`` moved (``AnnotationSession.changed``).
+        Compare values for equality only.
+
+        Raises:
+            StoreError: the store is closed or unreadable.
+        """
+        return self._db.annotation_revision()
 
     def spans(
         self, doc_id: str | None = None, *, label: str | Sequence[str] | None = None,

@@ -47,6 +47,21 @@ def dump(project: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
+def as_older_version(project: Path, version: int) -> None:
+    """Make the closed store in ``project`` look as annot at schema ``version`` (3 or 4) left it.
+
+    Drops what later migrations added (5: sentence marks, positions and the
+    annotations counter) and records ``version``; 4 only changed values.
+    """
+    conn = sqlite3.connect(project / DB_NAME)
+    with conn:
+        conn.execute("DROP TABLE sentence_marks")
+        conn.execute("DROP TABLE positions")
+        conn.execute("DELETE FROM meta WHERE key = 'annotations_revision'")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    conn.close()
+
+
 def integrity(project: Path) -> str:
     conn = sqlite3.connect(project / DB_NAME)
     try:
