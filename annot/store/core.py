@@ -44,10 +44,14 @@ _SET_FIELDS = ", ".join(f"{column} = ?" for column in SPAN_COLS.split(", ")[1:])
 
 
 def default_annotator() -> str:
-    """The annotator name used when none is given: ``$ANNOT_ANNOTATOR`` or the login name."""
-    name = os.environ.get("ANNOT_ANNOTATOR")
-    if name:
-        return name
+    """The annotator name used when none is given: ``$ANNOT_USER``, else ``$ANNOT_ANNOTATOR``, else the login name.
+
+    Blank variables are skipped; names are stripped of surrounding spaces.
+    """
+    for variable in ("ANNOT_USER", "ANNOT_ANNOTATOR"):
+        name = os.environ.get(variable, "").strip()
+        if name:
+            return name
     try:
         return getpass.getuser()
     except (KeyError, OSError):
