@@ -310,12 +310,13 @@ class AnnotationSession:
         self._references = {}
 
     def changed(self) -> bool:
-        """Whether spans or sentence marks changed since the last read (by anyone); if so, the cache is dropped.
+        """Whether annotations changed since the last read (by anyone); if so, the cache is dropped.
 
-        Cheap enough to poll every second: when nothing at all was committed,
-        no table is read; otherwise one row (``Store.annotation_revision``).
-        Other writes (positions saved by moves, translations, links) do not
-        count, so sessions do not make each other re-read by moving.
+        Annotations: spans, sentence marks, links and alignments, documents
+        (``Store.annotation_revision``). Cheap enough to poll every second: when
+        nothing at all was committed, no table is read; otherwise one row.
+        Positions saved by moves and translations do not count, so sessions do
+        not make each other re-read everything by moving or translating.
         """
         revision = self.store.revision()
         if revision == self._revision:

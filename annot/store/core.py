@@ -471,12 +471,15 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin):
         return self._db.revision()
 
     def annotation_revision(self) -> int:
-        """A number that moves whenever spans or sentence marks change, by this object or any other process.
+        """A number that moves whenever annotations change, by this object or any other process.
 
-        Position saves, translations, documents and links leave it alone, unlike
-        ``revision()``, which any commit moves. One indexed read: a session
-        checks it only when ``revision()`` moved (``AnnotationSession.changed``).
-        Compare values for equality only.
+        Annotations here are what an ``AnnotationSession`` reads once and keeps:
+        spans, sentence marks, documents (a new version), links and alignments
+        (the reference pane). Saved positions and translations leave it alone,
+        unlike ``revision()``, which any commit moves, so sessions do not make
+        each other re-read everything by moving or translating. One indexed
+        read: a session checks it only when ``revision()`` moved
+        (``AnnotationSession.changed``). Compare values for equality only.
 
         Raises:
             StoreError: the store is closed or unreadable.

@@ -204,7 +204,7 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0  # nesting of write() on this connection: 0 outside, 1 in the transaction, 2+ in savepoints
         self.writes = 0  # transactions committed through this connection (see revision)
-        self._annotations_changed = False  # the open transaction wrote spans or marks (see note_annotation_change)
+        self._annotations_changed = False  # the open transaction wrote what sessions cache (see note_annotation_change)
         self.immutable = False  # a read-only open of a folder nobody can write (see _connect_read_only)
         if read_only:
             self._open_read_only()
@@ -373,7 +373,10 @@ class Database:
             return int(version), self.writes
 
     def note_annotation_change(self) -> None:
-        """Say that the open write transaction changes spans or sentence marks.
+        """Say that the open write transaction changes what annotation sessions cache.
+
+        That is spans, sentence marks, documents, links and alignments; not
+        positions or translations, which sessions read afresh when they move.
 
         Its commit then moves ``annotation_revision()``, once however many
         were written. Called inside ``write()``; a savepoint rolled back after
@@ -382,7 +385,7 @@ class Database:
         self._annotations_changed = True
 
     def annotation_revision(self) -> int:
-        """A number that moves with every commit that changed spans or sentence marks, by anyone.
+        """A number that moves with every commit that ``note_annotation_change`` marked, by anyone.
 
         One lookup of a ``meta`` row by its key. A file older than
         ``MARKS_VERSION`` (only ever open here read-only: writers migrate it)

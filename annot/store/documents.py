@@ -89,6 +89,7 @@ class DocumentsMixin:
             self._adopt_alias(conn, doc, aliases)
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
                 return AddResult(doc.id, "unchanged")
+            self._db.note_annotation_change()  # a new version: of a session's document, or of its linked one
             prev = conn.execute(
                 f"SELECT {DOC_COLS} FROM documents WHERE key = ? AND superseded_by IS NULL", (doc.key,)
             ).fetchone()
@@ -105,8 +106,7 @@ class DocumentsMixin:
                 return AddResult(doc.id, "added")
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc.id, prev[0]))
             old = to_doc(prev)
-            if carry_marks(conn, old, doc.id, sentences):
-                self._db.note_annotation_change()
+            carry_marks(conn, old, doc.id, sentences)
             return self._move_spans(conn, old, doc)
 
     @staticmethod

@@ -186,9 +186,10 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
     portable_keys,
     # 5: each annotator's marks on sentences ("done", or "empty": nothing to
     # annotate) and last position in each document version, kept out of the
-    # span history; and a counter in meta that every write of spans or marks
-    # moves (ANNOTATIONS_REVISION), so sessions polling for others' edits are
-    # not sent re-reading by position saves, translations or links.
+    # span history; and a counter in meta (ANNOTATIONS_REVISION) that writes of
+    # what annotation sessions cache move (spans, marks, documents, links and
+    # alignments), so sessions polling for others' edits are not sent
+    # re-reading everything by position saves or translations.
     """
     CREATE TABLE sentence_marks (
         doc_id TEXT NOT NULL REFERENCES documents(id),

@@ -98,7 +98,7 @@ def test_position_per_annotator_and_document(store, doc):
     assert store.position(doc.id, "bob") == 1
 
 
-def test_annotation_revision_moves_with_spans_and_marks_only(store, doc, add):
+def test_annotation_revision_moves_with_what_sessions_cache_only(store, doc, add):
     seen = [store.annotation_revision()]
 
     def moved() -> bool:
@@ -120,13 +120,25 @@ def test_annotation_revision_moves_with_spans_and_marks_only(store, doc, add):
     assert moved()
     store.mark_sentences(doc.id, [0], "done")  # already so: nothing changed
     assert not moved()
+    other = store.add_document(*make_doc("Rusia movió tropas. Minsk habló. Kyiv también.", "Otro", lang="es")).doc_id
+    assert moved()
+    store.link(doc.id, other)  # the session's reference pane shows the linked version
+    assert moved()
+    store.set_alignment(doc.id, other, [((0,), (0,))])
+    assert moved()
+    store.edit_alignment(doc.id, other, [1], [1])
+    assert moved()
+    store.link(doc.id, other, "human_translation")
+    assert moved()
     revision = store.revision()
     store.save_position(doc.id, "alice", 2)
     store.add_translations([Translation(doc.id, 0, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", "x")])
-    other = store.add_document(*make_doc("Otro texto.", "Otro", lang="es")).doc_id
-    store.link(doc.id, other)
+    store.add_text_translations([("Hola.", "Hello.")], signature="f|m-1|es-en", engine="f", source="es", target="en")
+    assert store.add_document(*make_doc()).status == "unchanged"
     assert not moved()
     assert store.revision() != revision  # what revision() means is unchanged: any commit moves it
+    store.unlink(doc.id, other)
+    assert moved()
 
 
 def test_annotation_revision_sees_other_connections(store, doc, project):
