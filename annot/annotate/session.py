@@ -46,7 +46,7 @@ def _annotator_name(name: object) -> str:
     cleaned = name.strip() if isinstance(name, str) else ""
     bad = next((c for c in cleaned if unicodedata.category(c) in ("Cc", "Cs")), None)
     if not cleaned or bad is not None:
-        problem = f"holds the control character U+{ord(bad):04X}" if bad else "is empty"
+        problem = f"holds U+{ord(bad):04X}, a control character or lone surrogate" if bad else "is empty"
         raise SpanError(f"Annotator name {name!r} {problem}; give a name of visible characters, such as 'ana'.")
     return cleaned
 

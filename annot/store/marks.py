@@ -38,7 +38,7 @@ def _index(value: Any, doc_id: str) -> int:
 
 def _out_of_range(doc_id: str, index: int, count: int) -> SpanError:
     if not count:
-        return SpanError(f"Document {doc_id} has no sentences, so no sentence {index} to mark.")
+        return SpanError(f"Document {doc_id} has no sentences (so no sentence {index}).")
     return SpanError(f"Document {doc_id} has no sentence {index} (valid: 0..{count - 1}).")
 
 
@@ -180,11 +180,11 @@ class MarksMixin:
             NotFound: no such document.
         """
         where, args = "d.superseded_by IS NULL", []
-        if doc_id is not None:
-            where, args = "m.doc_id = ?", [self.resolve(doc_id)]  # type: ignore[attr-defined]
         rows: list[Any] = []
-        if self._has_marks():
-            with self._db.read() as conn:
+        with self._db.read() as conn:
+            if doc_id is not None:
+                where, args = "m.doc_id = ?", [self._resolve(conn, doc_id)]
+            if self._has_marks():
                 rows = conn.execute(
                     "SELECT m.doc_id, m.idx, m.annotator, m.status, m.marked_at FROM sentence_marks m"
                     f" JOIN documents d ON d.id = m.doc_id WHERE {where} ORDER BY d.seq, m.idx, m.annotator",

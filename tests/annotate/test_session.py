@@ -476,7 +476,7 @@ def test_session_set_annotator_switches_who_edits_and_keeps_the_place(seed: Anno
 
 @pytest.mark.parametrize(
     ("name", "problem"),
-    [("", "is empty"), ("   ", "is empty"), ("ana\nbob", "control character U+000A"), ("a\x00", "U+0000"),
+    [("", "is empty"), ("   ", "is empty"), ("ana\nbob", "holds U+000A, a control character"), ("a\x00", "U+0000"),
      ("\ud800", "U+D800")],
 )  # fmt: skip
 def test_session_set_annotator_refuses_names_that_cannot_be_shown(seed: AnnotationSession, name: str, problem: str):
