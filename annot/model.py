@@ -26,6 +26,7 @@ __all__ = [
     "FLAG_KINDS",
     "HUMAN_TRANSLATION",
     "Link",
+    "MARK_STATUSES",
     "Origin",
     "Sentence",
     "Span",
@@ -82,6 +83,10 @@ def flag_id(kind: str, value: str) -> str:
 #: Where a span stands after its document changed: unchanged place, moved
 #: with its text, or its text is gone from the newest version.
 ANCHORS = ("ok", "reanchored", "orphaned")
+
+#: An annotator's mark on a sentence: finished ("done"), or holding nothing
+#: to annotate ("empty"). A sentence without a mark is still to do.
+MARK_STATUSES = ("done", "empty")
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,6 @@ when ingest meets the file again.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import sqlite3
 from dataclasses import replace
@@ -22,7 +21,7 @@ from annot.model import source_key
 from annot.pipeline import ingest, open_project
 from annot.segment import segment
 from annot.store import DB_NAME, SCHEMA_VERSION
-from annot.store.migrations import MIGRATIONS
+from tests.store.conftest import as_older_version
 
 TEXT = "Minsk said that the troops arrived on Monday. Kyiv called it a threat."
 
@@ -129,14 +128,7 @@ def _old_store(project: Path, docs: list[tuple[Path | str, str, str | None]]) ->
             ids.append(doc.id)
         spanish = from_text("Minsk dijo que las tropas llegaron el lunes.", title="Es", key="es-1", lang="es")
         store.link(ids[0], store.add_document(spanish, segment(spanish)).doc_id)
-    conn = sqlite3.connect(project / DB_NAME)
-    with conn:
-        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-        # The tables later migrations add were not there either (they are created again on opening).
-        for step in MIGRATIONS[3:]:
-            for table in re.findall(r"CREATE TABLE (\w+)", step if isinstance(step, str) else ""):
-                conn.execute(f"DROP TABLE {table}")
-    conn.close()
+    as_older_version(project, 3)
     return ids
 
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from annot.annotate.mt import BackgroundTranslator, Flag, JobState, MTRow, mt_rows, targets
-from annot.annotate.session import STANCE_FIELDS, AnnotationSession, Selection, SentenceView, SpanView
+from annot.annotate.overview import EntityView, OutlineProgress, OutlineView
+from annot.annotate.session import STANCE_FIELDS, AnnotationSession, Selection, SentenceView, SpanView, Step
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint, word_at
 
 __all__ = [
     "AnnotationSession",
     "BackgroundTranslator",
+    "EntityView",
     "Flag",
     "JobState",
     "MTRow",
+    "OutlineProgress",
+    "OutlineView",
     "STANCE_FIELDS",
     "Selection",
     "SentenceView",
     "SpanView",
+    "Step",
     "codepoint_to_utf16",
     "mt_rows",
     "snap_to_words",

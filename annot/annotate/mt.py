@@ -162,7 +162,9 @@ class _Job:
     signature: str
 
 
-def reference_flags(store: Store, doc_id: str, indexes: Sequence[int], source: str, text: str, target: str) -> list[Flag]:
+def reference_flags(
+    store: Store, doc_id: str, indexes: Sequence[int], source: str, text: str, target: str
+) -> list[Flag]:
     """The flags of a linked version of sentences ``indexes`` (``text``), by the engines' rule (compare's).
 
     Args:

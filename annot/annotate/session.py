@@ -7,28 +7,75 @@ only sends intents (go to, select a range, set a label) and renders what
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from annot.annotate import overview
+from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.compare.align import Reference, references
 from annot.errors import NotFound, SpanError
 from annot.model import Sentence, Span, Translation, format_sentences
 from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
+from annot.translate.checks import fold_text
 
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["AnnotationSession", "STANCE_FIELDS", "Selection", "SentenceView", "SpanView"]
+__all__ = ["AnnotationSession", "STANCE_FIELDS", "Selection", "SentenceView", "SpanView", "Step"]
 
 _DEFAULT_COLOR = "#7f7f7f"
-_KEPT_NAME_TYPES = {"person", "organization", "media"}
 STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "evidence")
+
+
+_ACTIONS = {"add": "tag", "update": "edit", "delete": "delete", "restore": "restore"}  # history op -> action
+_VERBS = {"tag": "tagging", "edit": "editing", "delete": "deleting", "restore": "restoring"}
+_SHOWN = 40  # characters of a span's text that describe() quotes
 
 
 def _actor_name(span: Span) -> str:
     """An ACTOR's name as people read it: its canonical name, else its text."""
     return str(span.attrs.get("canonical") or span.text)
+
+
+def _annotator_name(name: object) -> str:
+    """``name`` stripped, if it can name an annotator: some text, and no control characters."""
+    cleaned = name.strip() if isinstance(name, str) else ""
+    bad = next((c for c in cleaned if unicodedata.category(c) in ("Cc", "Cs")), None)
+    if not cleaned or bad is not None:
+        problem = f"holds U+{ord(bad):04X}, a control character or lone surrogate" if bad else "is empty"
+        raise SpanError(f"Annotator name {name!r} {problem}; give a name of visible characters, such as 'ana'.")
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What an undo or redo did: the span as it now is, and the edit that was undone or redone.
+
+    Attributes:
+        span: the span after the step (a tag undone leaves it deleted).
+        action: the edit undone or redone: ``tag``, ``edit``, ``delete`` or ``restore``.
+        redo: whether it was a redo.
+        whole_sentence: the span covers its whole sentence (a STANCE): ``describe()`` says so
+            instead of quoting the sentence.
+    """
+
+    span: Span
+    action: str
+    redo: bool
+    whole_sentence: bool = False
+
+    def describe(self) -> str:
+        """The step for people: ``undid tagging ACTOR 'Minsk'``, ``redid editing STANCE (the whole sentence)``."""
+        if self.whole_sentence:
+            what = "(the whole sentence)"
+        else:
+            text = " ".join(self.span.text.split())
+            what = f"'{text if len(text) <= _SHOWN else text[: _SHOWN - 1].rstrip() + '…'}'"
+        verb = _VERBS.get(self.action, self.action)
+        return f"{'redid' if self.redo else 'undid'} {verb} {self.span.label} {what}"
 
 
 class SpanView(TypedDict):
@@ -80,9 +127,15 @@ class AnnotationSession:
 
     Spans of every annotator are shown and count as annotations (a sentence is
     *annotated* when it holds the start of at least one live span, whatever
-    its status); edits, undo and redo are this annotator's. The document's
-    spans are read once and cached, and the cache is dropped after every edit
-    made through the session; call ``refresh()`` to see edits made elsewhere.
+    its status); edits, undo and redo, sentence marks and the saved position
+    are this annotator's. The document's spans and the annotator's marks are
+    read once and cached, and the cache is dropped after every edit made
+    through the session; ``changed()`` (polled) or ``refresh()`` see edits made
+    elsewhere.
+
+    The session opens at the sentence this annotator was last at in this
+    document (``Store.position``), else at the first, and saves every move
+    there when the store is writable.
 
     Args:
         store: the project store.
@@ -92,20 +145,26 @@ class AnnotationSession:
 
     Raises:
         NotFound: no such document.
+        SpanError: the annotator name is blank or holds control characters.
     """
 
     def __init__(self, store: Store, doc_ref: str, *, annotator: str | None = None, window: int = 2) -> None:
         self.store = store
         self.document = store.document(doc_ref)
         self.doc_id = self.document.id
-        self.annotator = annotator or store.annotator
+        self.annotator = _annotator_name(annotator or store.annotator)
         self.window_size = max(0, window)
         self.sentences: list[Sentence] = store.get_sentences(self.document)
         self._starts = [s.start for s in self.sentences]
-        self._index = 0
         self._by_sentence: dict[int, list[Span]] | None = None
-        self._revision = store.revision()
+        self._marks: dict[int, str] | None = None
+        self._folded: list[str] | None = None  # the sentences folded for search(), made on first use
         self._references: dict[str, dict[int, Reference]] = {}
+        # Both tokens before any read, so that a write landing in between is seen by the next changed().
+        self._revision = store.revision()
+        self._annotations = store.annotation_revision()
+        self._saved = store.position(self.doc_id, self.annotator)
+        self._index = max(0, min(self._saved or 0, len(self.sentences) - 1))
 
     # -- navigation --------------------------------------------------------
 
@@ -115,8 +174,19 @@ class AnnotationSession:
         return self._index
 
     def go(self, index: int) -> int:
-        """Make sentence ``index`` current; out-of-range indexes clamp to the first or last. Returns the index."""
+        """Make sentence ``index`` current; out-of-range indexes clamp to the first or last. Returns the index.
+
+        A move to another sentence is saved as this annotator's position when the
+        store is writable (the next session on this document opens there); it
+        does not count as a change for other sessions' ``changed()``.
+
+        Raises:
+            StoreError: the position could not be saved (the move is made all the same).
+        """
         self._index = max(0, min(index, len(self.sentences) - 1))
+        if self.sentences and self._index != self._saved and not self.store.read_only:
+            self._saved = self._index  # before saving: a failed save is retried at the next move, not at each go()
+            self.store.save_position(self.doc_id, self.annotator, self._index)
         return self._index
 
     def next(self) -> int:
@@ -140,29 +210,118 @@ class AnnotationSession:
         return len(self._spans_by_sentence())
 
     def position_line(self) -> str:
-        """Where the annotator is, for people: ``sentence 4 · 14 sentences · 9 annotated``.
+        """Where the annotator is, for people: ``sentence 4 · 14 sentences · 9 annotated · 3 done``.
 
-        Sentence numbers count from 0, as everywhere annot shows them (``model.format_sentences``).
+        Sentence numbers count from 0, as everywhere annot shows them
+        (``model.format_sentences``). ``N done`` appears once this annotator has
+        marked sentences, and counts both marks: done, and nothing to annotate.
         """
+        marked = len(self.marks())
+        done = f" · {marked} done" if marked else ""
         if not self.sentences:
-            return f"no sentences · {self.annotated_count()} annotated"
+            return f"no sentences · {self.annotated_count()} annotated{done}"
         return (f"sentence {format_sentences([self._index])} · {len(self.sentences)} sentences"
-                f" · {self.annotated_count()} annotated")  # fmt: skip
+                f" · {self.annotated_count()} annotated{done}")  # fmt: skip
+
+    def set_annotator(self, name: str) -> str:
+        """Switch who edits from now on (undo, marks and saved position become ``name``'s); returns the name, stripped.
+
+        The current sentence stays as it is.
+
+        Raises:
+            SpanError: the name is blank or holds control characters (nothing changes).
+        """
+        self.annotator = _annotator_name(name)
+        self._marks = None
+        self._saved = None  # the next move saves this annotator's position
+        return self.annotator
+
+    # -- sentence marks and the overview ------------------------------------------
+
+    def marks(self) -> dict[int, str]:
+        """This annotator's marks: sentence index -> ``"done"`` or ``"empty"`` (nothing to annotate)."""
+        if self._marks is None:
+            self._marks = self.store.marks(self.doc_id, self.annotator)
+        return dict(self._marks)
+
+    def mark(self, status: str | None, index: int | None = None) -> int:
+        """Mark a sentence (the current one by default) ``"done"``, ``"empty"`` (nothing to annotate), or clear it.
+
+        Marks are not span edits: ``undo`` leaves them alone; mark with ``None`` to clear.
+
+        Returns:
+            The index of the sentence marked.
+
+        Raises:
+            SpanError: an unknown status, or no such sentence (nothing is written).
+            StoreError: the store is read-only.
+        """
+        target = self._sentence(index)
+        seen = self._annotations
+        if self.store.mark_sentences(self.doc_id, [target.index], status, annotator=self.annotator):
+            # Our own mark moved the counter by one: the spans read are still current, unless someone
+            # else wrote too (then the counter moved further, and changed() re-reads).
+            if self.store.annotation_revision() == seen + 1:
+                self._annotations = seen + 1
+            self._marks = None
+        return target.index
+
+    def outline(self) -> OutlineView:
+        """The whole document for the overview: per-label span counts and this annotator's mark per sentence.
+
+        Labels are the schema's, in its order; see ``overview.OutlineView``.
+        """
+        return overview.outline(
+            len(self.sentences), self._spans_by_sentence(), list(self.store.schema.labels), self.marks()
+        )
+
+    def snippets(self, width: int = 80) -> list[str]:
+        """Each sentence's first words, at most ``width`` characters ("…" when cut), for the outline's rows.
+
+        Raises:
+            SpanError: ``width`` is under 2.
+        """
+        if width < 2:
+            raise SpanError(f"Snippet width must be at least 2 characters, got {width}.")
+        return [overview.snippet(s.text, width) for s in self.sentences]
+
+    def entities(self) -> list[EntityView]:
+        """Every ACTOR grouped by canonical name, every QUANTITY by value and unit, other labels by text.
+
+        See ``overview.entities``; STANCE spans are claims about a sentence, not entities, and are left out.
+        """
+        return overview.entities(self._spans_by_sentence(), list(self.store.schema.labels))
+
+    def search(self, query: str) -> list[int]:
+        """Indexes of the sentences containing ``query``, whatever the case and accents; ``[]`` for a blank query."""
+        if self._folded is None:
+            self._folded = [fold_text(s.text) for s in self.sentences]
+        return overview.search(self._folded, query)
 
     # -- what the browser shows ----------------------------------------------
 
     def refresh(self) -> None:
-        """Forget the cached spans, so the next read sees edits made by other sessions or processes."""
-        self._by_sentence = None
-        self._references = {}
+        """Forget the cached spans and marks, so the next read sees edits made by other sessions or processes."""
         self._revision = self.store.revision()
+        self._annotations = self.store.annotation_revision()
+        self._by_sentence = None
+        self._marks = None
+        self._references = {}
 
     def changed(self) -> bool:
-        """Whether the store was written since the last read (by anyone); if so, the cache is dropped.
+        """Whether annotations changed since the last read (by anyone); if so, the cache is dropped.
 
-        Cheap enough to poll every second: no table is read.
+        Annotations: spans, sentence marks, links and alignments, documents
+        (``Store.annotation_revision``). Cheap enough to poll every second: when
+        nothing at all was committed, no table is read; otherwise one row.
+        Positions saved by moves and translations do not count, so sessions do
+        not make each other re-read everything by moving or translating.
         """
-        if self.store.revision() == self._revision:
+        revision = self.store.revision()
+        if revision == self._revision:
+            return False
+        if self.store.annotation_revision() == self._annotations:
+            self._revision = revision
             return False
         self.refresh()
         return True
@@ -279,6 +438,25 @@ class AnnotationSession:
         self.refresh()
         return span
 
+    def span(self, span_id: str) -> Span:
+        """The live span ``span_id`` of this document.
+
+        Raises:
+            NotFound: no such live span, or it belongs to another document.
+        """
+        return self._own(span_id)
+
+    def sentence_of(self, span: Span) -> int:
+        """The index of the sentence holding ``span``'s start (the store's rule)."""
+        return self._sentence_of(span.start)
+
+    def spans_near(self, span: Span) -> list[Span]:
+        """The live spans of the sentences ``window()`` would show around ``span``'s sentence, in reading order."""
+        index = self.sentence_of(span)
+        by_sentence = self._spans_by_sentence()
+        low, high = max(0, index - self.window_size), index + self.window_size
+        return [s for i in range(low, high + 1) for s in by_sentence.get(i, [])]
+
     def _own(self, span_id: str) -> Span:
         span = self.store.get_span(span_id)
         if span.doc_id != self.doc_id:
@@ -311,22 +489,39 @@ class AnnotationSession:
         finally:
             self.refresh()
 
-    def undo(self) -> Span | None:
-        """Undo this annotator's last edit in this document; ``None`` if there is nothing to undo.
+    def _step(self, *, redo: bool) -> Step | None:
+        try:
+            found = self.store._step(self.annotator, redo=redo, doc_id=self.doc_id)
+        finally:
+            self.refresh()
+        if found is None:
+            return None
+        span, op = found
+        sentence = self.sentences[self._sentence_of(span.start)] if self.sentences else None
+        whole = sentence is not None and (span.start, span.end) == (sentence.start, sentence.end)
+        return Step(span, _ACTIONS.get(op, op), redo, whole_sentence=whole)
 
-        Edits in other documents (another widget) are left alone: each view undoes its own.
+    def undo(self) -> Step | None:
+        """Undo this annotator's last edit in this document; what was undone, or ``None`` if nothing was.
+
+        Edits in other documents (another widget) are left alone: each view
+        undoes its own. Sentence marks are not edits: undo leaves them alone.
+        ``Step.describe()`` says what happened: ``undid tagging ACTOR 'Minsk'``.
+
+        Raises:
+            StoreError: someone else changed the span since (nothing is changed).
+            SpanError: the undo would delete a span another span's attributes refer to.
         """
-        try:
-            return self.store.undo(self.annotator, doc_id=self.doc_id)
-        finally:
-            self.refresh()
+        return self._step(redo=False)
 
-    def redo(self) -> Span | None:
-        """Redo this annotator's last undone edit in this document; ``None`` if there is nothing to redo."""
-        try:
-            return self.store.redo(self.annotator, doc_id=self.doc_id)
-        finally:
-            self.refresh()
+    def redo(self) -> Step | None:
+        """Redo this annotator's last undone edit in this document; what was redone, or ``None`` if nothing was.
+
+        Raises:
+            StoreError: someone else changed the span since the undo (nothing is changed).
+            SpanError: the redo would delete a span another span's attributes refer to.
+        """
+        return self._step(redo=True)
 
     def stance(self, index: int | None = None) -> Span | None:
         """This annotator's STANCE span covering sentence ``index`` (the current one by default), if any."""
@@ -450,20 +645,6 @@ class AnnotationSession:
     def actor_names(self) -> list[str]:
         """Sorted distinct names of the project's ACTOR spans (canonical name, else the text), for completion."""
         return self.store.names("ACTOR", "canonical")
-
-    def kept_names(self) -> list[str]:
-        """Names a faithful translation of the current sentence keeps as written, for the MT pane's flags.
-
-        The text and canonical name of its ACTOR spans typed person, organization
-        or media outlet. States, government bodies and untyped actors are left
-        out: translations rightly change them (Belarus -> Bielorrússia, "the
-        Defense Ministry" -> "o Ministério da Defesa").
-        """
-        names: list[str] = []
-        for span in self.spans_in(self._index):
-            if span.label == "ACTOR" and span.attrs.get("type") in _KEPT_NAME_TYPES:
-                names += [name for name in (span.text, span.attrs.get("canonical")) if name and name not in names]
-        return names
 
     def label_keys(self) -> dict[str, str]:
         """Keyboard shortcuts from the schema: key -> label name (``"1"`` -> ``"ACTOR"``)."""

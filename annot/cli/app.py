@@ -113,7 +113,12 @@ def _global(
     project: Path = typer.Option(
         Path("project"), "--project", "-p", envvar="ANNOT_PROJECT", help="Project folder (holds annot.db)."
     ),
-    annotator: str = typer.Option(None, "--annotator", envvar="ANNOT_ANNOTATOR", help="Name recorded on edits."),
+    annotator: str = typer.Option(
+        None,
+        "--annotator",
+        envvar=["ANNOT_USER", "ANNOT_ANNOTATOR"],
+        help="Name recorded on edits (default: $ANNOT_USER, else $ANNOT_ANNOTATOR, else the login name).",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
     """Offline translation and annotation of news articles."""

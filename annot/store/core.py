@@ -21,6 +21,7 @@ from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
+from annot.store.marks import MarksMixin
 from annot.store.rows import (
     SPAN_COLS,
     SPAN_FIELDS,
@@ -44,10 +45,14 @@ _SET_FIELDS = ", ".join(f"{column} = ?" for column in SPAN_COLS.split(", ")[1:])
 
 
 def default_annotator() -> str:
-    """The annotator name used when none is given: ``$ANNOT_ANNOTATOR`` or the login name."""
-    name = os.environ.get("ANNOT_ANNOTATOR")
-    if name:
-        return name
+    """The annotator name used when none is given: ``$ANNOT_USER``, else ``$ANNOT_ANNOTATOR``, else the login name.
+
+    Blank variables are skipped; names are stripped of surrounding spaces.
+    """
+    for variable in ("ANNOT_USER", "ANNOT_ANNOTATOR"):
+        name = os.environ.get(variable, "").strip()
+        if name:
+            return name
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -59,7 +64,7 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
+class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixin):
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before
@@ -196,6 +201,7 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
         self, conn: sqlite3.Connection, after: Span, op: str, before: Span | None, annotator: str,
         *, record_undo: bool = True, clear_redo: bool = True,
     ) -> None:  # fmt: skip
+        self._db.note_annotation_change()
         if before is None:
             conn.execute(f"INSERT INTO spans({SPAN_COLS}) VALUES ({','.join('?' * len(SPAN_FIELDS))})", span_row(after))
         else:
@@ -330,7 +336,12 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
             self._write_span(conn, after, "restore", before, who)
         return after
 
-    def _step(self, annotator: str | None, *, redo: bool, doc_id: str | None = None) -> Span | None:
+    def _step(self, annotator: str | None, *, redo: bool, doc_id: str | None = None) -> tuple[Span, str] | None:
+        """Undo (or redo) one edit; the span as it now is and the history op undone or redone, or ``None``.
+
+        ``undo`` and ``redo`` return the span alone; ``AnnotationSession`` uses
+        the op to say what was undone (tag, edit, delete, restore).
+        """
         who = annotator or self.annotator
         with self._db.write() as conn:
             where, args = "h.annotator = ? AND h.undone = ?", [who, 1 if redo else 0]
@@ -370,7 +381,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
                 result = span_from_json(target_json)
                 self._overwrite(conn, result, deleted=deleted)
             conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, seq))
-        return result
+            self._db.note_annotation_change()
+        return result, op
 
     def undo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
         """Undo the annotator's last edit (in ``doc_id`` only, if given); return the span (``None``: nothing to undo).
@@ -379,7 +391,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
             StoreError: someone else changed the span since that edit (nothing is changed).
             SpanError: the undo would delete a span another span's attributes refer to.
         """
-        return self._step(annotator, redo=False, doc_id=doc_id)
+        step = self._step(annotator, redo=False, doc_id=doc_id)
+        return step[0] if step else None
 
     def redo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
         """Redo the annotator's last undone edit (in ``doc_id`` only, if given; ``None`` if nothing to redo).
@@ -388,7 +401,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
             StoreError: someone else changed the span since the undo (nothing is changed).
             SpanError: the redo would delete a span another span's attributes refer to.
         """
-        return self._step(annotator, redo=True, doc_id=doc_id)
+        step = self._step(annotator, redo=True, doc_id=doc_id)
+        return step[0] if step else None
 
     def _span_pages(self, doc_id: str | None, include_deleted: bool) -> Iterator[list[tuple[Any, ...]]]:
         """Raw span rows ordered by document, start, end, id, a page at a time.
@@ -456,6 +470,22 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, FlagsMixin):
             StoreError: the store is closed or unreadable.
         """
         return self._db.revision()
+
+    def annotation_revision(self) -> int:
+        """A number that moves whenever annotations change, by this object or any other process.
+
+        Annotations here are what an ``AnnotationSession`` reads once and keeps:
+        spans, sentence marks, documents (a new version), links and alignments
+        (the reference pane). Saved positions and translations leave it alone,
+        unlike ``revision()``, which any commit moves, so sessions do not make
+        each other re-read everything by moving or translating. One indexed
+        read: a session checks it only when ``revision()`` moved
+        (``AnnotationSession.changed``). Compare values for equality only.
+
+        Raises:
+            StoreError: the store is closed or unreadable.
+        """
+        return self._db.annotation_revision()
 
     def spans(
         self, doc_id: str | None = None, *, label: str | Sequence[str] | None = None,

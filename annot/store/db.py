@@ -12,12 +12,13 @@ from pathlib import Path
 
 from annot.errors import StoreError
 from annot.model import lone_surrogate
-from annot.store.migrations import OLDEST_READABLE, SCHEMA_VERSION, migrate
+from annot.store.migrations import ANNOTATIONS_REVISION, MARKS_VERSION, OLDEST_READABLE, SCHEMA_VERSION, migrate
 
 __all__ = ["DB_NAME", "Database", "project_writable"]
 
 DB_NAME = "annot.db"
 BUSY_TIMEOUT_MS = 30_000
+_BUMP = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?"
 
 
 def _corrupt(path: Path, detail: str) -> StoreError:
@@ -203,6 +204,7 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0  # nesting of write() on this connection: 0 outside, 1 in the transaction, 2+ in savepoints
         self.writes = 0  # transactions committed through this connection (see revision)
+        self._annotations_changed = False  # the open transaction wrote what sessions cache (see note_annotation_change)
         self.immutable = False  # a read-only open of a folder nobody can write (see _connect_read_only)
         if read_only:
             self._open_read_only()
@@ -226,6 +228,7 @@ class Database:
             current = self._version(conn)
             if current < SCHEMA_VERSION:
                 migrate(conn, current, project=path.parent)
+        self.version = SCHEMA_VERSION  # the file's schema version: a read-only store keeps an older file's
 
     @staticmethod
     def _version(conn: sqlite3.Connection) -> int:
@@ -245,6 +248,7 @@ class Database:
             current = self._version(self.conn)
         except sqlite3.Error as exc:
             raise _unreadable(path, exc) from exc
+        self.version = current
         if current < OLDEST_READABLE:
             self.conn.close()
             raise StoreError(
@@ -286,6 +290,8 @@ class Database:
             self._depth = 1
             try:
                 yield self.conn
+                if self._annotations_changed:
+                    self.conn.execute(_BUMP, (ANNOTATIONS_REVISION,))
             except sqlite3.Error as exc:
                 self._rollback()
                 raise self._map(exc) from exc
@@ -297,6 +303,7 @@ class Database:
                 raise
             finally:
                 self._depth = 0
+                self._annotations_changed = False
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
@@ -364,6 +371,36 @@ class Database:
             except sqlite3.Error as exc:
                 raise self._map(exc) from exc
             return int(version), self.writes
+
+    def note_annotation_change(self) -> None:
+        """Say that the open write transaction changes what annotation sessions cache.
+
+        That is spans, sentence marks, documents, links and alignments; not
+        positions or translations, which sessions read afresh when they move.
+
+        Its commit then moves ``annotation_revision()``, once however many
+        were written. Called inside ``write()``; a savepoint rolled back after
+        calling it still moves the counter, which only costs readers a re-read.
+        """
+        self._annotations_changed = True
+
+    def annotation_revision(self) -> int:
+        """A number that moves with every commit that ``note_annotation_change`` marked, by anyone.
+
+        One lookup of a ``meta`` row by its key. A file older than
+        ``MARKS_VERSION`` (only ever open here read-only: writers migrate it)
+        has no counter: then SQLite's ``data_version``, which moves with any
+        commit made elsewhere (this connection cannot write). Compare values
+        for equality only.
+        """
+        if self.version < MARKS_VERSION:
+            return self.revision()[0]
+        with self._lock:
+            try:
+                row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (ANNOTATIONS_REVISION,)).fetchone()
+            except sqlite3.Error as exc:
+                raise self._map(exc) from exc
+        return int(row[0]) if row else 0
 
     def _rollback(self) -> None:
         # SQLite rolls back by itself after some errors (SQLITE_FULL, IOERR, BUSY,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from annot.errors import CorpusError, NotFound, SpanError
 from annot.model import Document, Sentence, Span, lone_surrogate, source_key, to_timestamp, utcnow
 from annot.store import frames
+from annot.store.marks import carry_marks
 from annot.store.reanchor import keep_references_together, reanchor
 from annot.store.rows import DOC_COLS, SPAN_COLS, to_doc, to_span
 
@@ -30,7 +31,9 @@ class AddResult:
 
     ``status`` is ``added`` (new document), ``unchanged`` (same text already
     stored: a no-op) or ``new_version`` (same key, new text; the previous
-    version is kept and its spans re-anchored). ``reanchored`` lists spans that
+    version is kept and its spans re-anchored; sentence marks and annotators'
+    positions follow the sentences whose text is unchanged, see
+    ``store.marks.carry_marks``). ``reanchored`` lists spans that
     moved to the new version at new offsets; ``orphaned`` those whose text is
     gone: they stay on the previous version, flagged ``anchor='orphaned'``.
     """
@@ -86,6 +89,7 @@ class DocumentsMixin:
             self._adopt_alias(conn, doc, aliases)
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
                 return AddResult(doc.id, "unchanged")
+            self._db.note_annotation_change()  # a new version: of a session's document, or of its linked one
             prev = conn.execute(
                 f"SELECT {DOC_COLS} FROM documents WHERE key = ? AND superseded_by IS NULL", (doc.key,)
             ).fetchone()
@@ -101,7 +105,9 @@ class DocumentsMixin:
             if prev is None:
                 return AddResult(doc.id, "added")
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc.id, prev[0]))
-            return self._move_spans(conn, to_doc(prev), doc)
+            old = to_doc(prev)
+            carry_marks(conn, old, doc.id, sentences)
+            return self._move_spans(conn, old, doc)
 
     @staticmethod
     def _adopt_alias(conn: sqlite3.Connection, doc: Document, aliases: Sequence[str]) -> None:

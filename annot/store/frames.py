@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from annot.model import ANCHORS, Origin, Status
+from annot.model import ANCHORS, MARK_STATUSES, Origin, Status
 from annot.store.rows import SPAN_FIELDS
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from annot.model import Document, Sentence
     from annot.schema import LabelSchema
 
-__all__ = ["documents_frame", "history_frame", "sentences_frame", "spans_frame", "stats_frame"]
+__all__ = ["documents_frame", "history_frame", "marks_frame", "sentences_frame", "spans_frame", "stats_frame"]
 
 
 def _dt(values: Any) -> pd.Series:
@@ -142,6 +142,19 @@ def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
     for col in ("before", "after"):
         values = [json.loads(v) if isinstance(v, str) else None for v in df[col]]
         df[col] = pd.Series(values, index=df.index, dtype="object")
+    return df
+
+
+def marks_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Sentence marks: doc_id, sentence, annotator, status (done/empty), marked_at."""
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(list(rows), columns=["doc_id", "sentence", "annotator", "status", "marked_at"])
+    df["doc_id"] = df["doc_id"].astype("string")
+    df["sentence"] = df["sentence"].astype("Int64")
+    df["annotator"] = df["annotator"].astype("category")
+    df["status"] = pd.Categorical(df["status"], categories=list(MARK_STATUSES))
+    df["marked_at"] = _dt(df["marked_at"])
     return df
 
 

@@ -299,6 +299,7 @@ class LinksMixin:
                 stamp, kind = row[3], kind or row[2]
                 if row[2] != kind:
                     conn.execute("UPDATE links SET kind = ? WHERE key_a = ? AND key_b = ?", (kind, row[0], row[1]))
+            self._db.note_annotation_change()  # sessions show the linked version: they re-read it
             return Link(self._current(conn, key_a), self._current(conn, key_b), kind, datetime.fromisoformat(stamp))
 
     def links(self, doc_id: str | None = None) -> list[Link]:
@@ -346,6 +347,7 @@ class LinksMixin:
             if row is None:
                 raise NotFound(f"Documents {id_a} and {id_b} are not linked; there is nothing to unlink.")
             conn.execute("DELETE FROM links WHERE key_a = ? AND key_b = ?", row[:2])
+            self._db.note_annotation_change()
             conn.execute(
                 "DELETE FROM beads WHERE doc_a IN (SELECT id FROM documents WHERE key IN (?1, ?2))"
                 " AND doc_b IN (SELECT id FROM documents WHERE key IN (?1, ?2))",
@@ -358,6 +360,7 @@ class LinksMixin:
         self, conn: sqlite3.Connection, id_a: str, id_b: str, beads: list[Bead], forward: bool
     ) -> None:
         """Replace the alignment of two versions; stored in the link's orientation."""
+        self._db.note_annotation_change()
         self._delete_alignment(conn, id_a, id_b)
         if not forward:
             id_a, id_b, beads = id_b, id_a, swap(beads)

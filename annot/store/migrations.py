@@ -10,7 +10,7 @@ from pathlib import Path
 
 from annot.model import source_key
 
-__all__ = ["MIGRATIONS", "OLDEST_READABLE", "SCHEMA_VERSION", "migrate"]
+__all__ = ["ANNOTATIONS_REVISION", "MARKS_VERSION", "MIGRATIONS", "OLDEST_READABLE", "SCHEMA_VERSION", "migrate"]
 
 _LINE_KEY = re.compile(r"^(.+\.jsonl):(\d+)$")  # "FILE:LINE", the key of a JSONL record without an id
 
@@ -184,7 +184,31 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
     """,
     # 4: no absolute paths in keys and sources (see portable_keys).
     portable_keys,
-    # Decisions on the fidelity flags of machine translations: a flag (numbers
+    # 5: each annotator's marks on sentences ("done", or "empty": nothing to
+    # annotate) and last position in each document version, kept out of the
+    # span history; and a counter in meta (ANNOTATIONS_REVISION) that writes of
+    # what annotation sessions cache move (spans, marks, documents, links and
+    # alignments), so sessions polling for others' edits are not sent
+    # re-reading everything by position saves or translations.
+    """
+    CREATE TABLE sentence_marks (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        idx INTEGER NOT NULL,
+        annotator TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('done', 'empty')),
+        marked_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, idx, annotator)
+    ) WITHOUT ROWID;
+    CREATE TABLE positions (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        moved_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, annotator)
+    ) WITHOUT ROWID;
+    INSERT INTO meta(key, value) VALUES ('annotations_revision', '0');
+    """,
+    # 6: decisions on the fidelity flags of machine translations: a flag (numbers
     # changed, a name lost) an annotator dismissed as fine, per document
     # version, sentence and route. A new table only: older files opened
     # read-only (no table) read as having no decisions (store/flags.py).
@@ -205,11 +229,17 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# The version that added sentence_marks, positions and the meta row
+# ANNOTATIONS_REVISION: a store older than that, opened read-only, has no marks
+# and no positions to read (empty results), and no counter (see Database.changes).
+MARKS_VERSION = 5
+ANNOTATIONS_REVISION = "annotations_revision"
+
 # The oldest version whose tables this annot reads as they are: a store opened
-# read-only cannot be migrated, and 4 changed values, not tables. Raise it with
-# any migration that changes a table or what a column means; a migration that
-# only adds a table leaves it, and the readers of that table treat it as empty
-# when it is missing (see store/flags.py).
+# read-only cannot be migrated, 4 changed values, not tables, and 5 and 6 only
+# added tables, which readers of an older file find empty (MARKS_VERSION,
+# store/flags.py). Raise it with any migration that changes a table or what a
+# column means.
 OLDEST_READABLE = 3
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from annot.numbers import parse_digits
 
-__all__ = ["NumberCheck", "check_numbers", "extract_numbers", "fold_words", "has_name"]
+__all__ = ["NumberCheck", "check_numbers", "extract_numbers", "fold_text", "fold_words", "has_name"]
 
 # A number as written in news in any of our languages: digits with optional
 # group separators (, . space, no-break spaces, apostrophe) and an optional
@@ -86,15 +86,24 @@ def check_numbers(source: str, translation: str) -> NumberCheck:
 _WORD = re.compile(r"\w+")
 
 
-def fold_words(text: str) -> str:
-    """The words of ``text`` without accents (NFKD, combining marks dropped), casefolded, one space apart.
+def fold_text(text: str) -> str:
+    """``text`` without accents (NFKD, combining marks dropped) and casefolded; nothing else changes.
 
-    Fold a translation once to look many names up in it with ``has_name``.
+    The one rule of "the same letters whatever the accents and case": names
+    (``fold_words``) and the annotator's search through a document both use it.
     """
     decomposed = unicodedata.normalize("NFKD", text)
     combining = unicodedata.combining
     # Combining marks start at U+0300: the comparison spares a lookup for most characters.
-    return " ".join(_WORD.findall("".join(c for c in decomposed if c < "\u0300" or not combining(c)).casefold()))
+    return "".join(c for c in decomposed if c < "\u0300" or not combining(c)).casefold()
+
+
+def fold_words(text: str) -> str:
+    """The words of ``text`` folded with ``fold_text`` (no accents, casefolded), one space apart.
+
+    Fold a translation once to look many names up in it with ``has_name``.
+    """
+    return " ".join(_WORD.findall(fold_text(text)))
 
 
 @lru_cache(maxsize=4096)

@@ -1,4 +1,4 @@
-"""Notebook widgets: thin anywidget views over the annotation session and the store (their JS and CSS sit beside them)."""
+"""Notebook widgets: thin anywidget views over the annotation session and the store (JS and CSS beside them)."""
 
 from __future__ import annotations
 

@@ -99,6 +99,7 @@ function render({ model, el }) {
     nextId: 1,
     lastWrite: 0, // id of the last write sent: "saving…" until Python acknowledges it
     lastPoll: 0,
+    lastIntent: 0, // id of the last intent sent, polls aside
     ahead: null, // {index, id}: a move drawn before Python answered nav intent `id`
     optimistic: null, // {id, span, sentence}: a tag drawn before Python answered label intent `id`
     othersOpen: false, // the MT pane's "other engines" fold
@@ -148,6 +149,10 @@ function render({ model, el }) {
   const send = (intent) => {
     const id = state.nextId++;
     if (WRITES.has(intent.type)) state.lastWrite = id;
+    if (intent.type !== "poll") {
+      state.lastIntent = id;
+      root.dataset.waiting = "true"; // until Python has answered every intent sent (tests wait on it)
+    }
     model.send({ ...intent, id });
     if (WRITES.has(intent.type)) renderStatus();
     return id;
@@ -634,8 +639,11 @@ function render({ model, el }) {
     if (others.length) {
       const fold = h("details", "annot-mt-others");
       fold.open = state.othersOpen;
+      // The view's state follows the click itself: a redraw before the fold's (later) toggle event keeps it.
+      const summary = h("summary", null, `other engines (${others.length})`);
+      summary.addEventListener("click", () => { state.othersOpen = !fold.open; });
       fold.addEventListener("toggle", () => { state.othersOpen = fold.open; });
-      fold.append(h("summary", null, `other engines (${others.length})`), ...others.map((r) => mtRow(r, false)));
+      fold.append(summary, ...others.map((r) => mtRow(r, false)));
       ui.mt.append(fold);
     }
   }
@@ -995,6 +1003,7 @@ function render({ model, el }) {
   }
   model.on("change:search", () => { renderFinder(); renderMatches(); });
   model.on("change:status", () => {
+    if (ack() >= state.lastIntent) delete root.dataset.waiting;
     // A move or tag drawn ahead is answered (or refused): draw Python's state.
     if ((state.ahead !== null && ack() >= state.ahead.id) || (state.optimistic !== null && ack() >= state.optimistic.id)) renderSoon();
     else renderStatus();

@@ -330,7 +330,8 @@ class Annotator(anywidget.AnyWidget):
         else:
             pending = self.form.get("pending")
             if not pending:
-                raise SpanError(f"Select some words first (mouse, or ← →), then press a label key to tag them as {label}.")
+                raise SpanError(f"Select some words first (mouse, or ← →), then press a label key to tag them as"
+                                f" {label}.")  # fmt: skip
             attrs: dict[str, Any] = {}
             if label == "QUANTITY":
                 guess = parse_quantity(pending["text"], self.session.document.lang)
@@ -397,7 +398,8 @@ class Annotator(anywidget.AnyWidget):
         status = intent["status"]
         again = s.marks().get(s.index) == status
         s.mark(None if again else status)
-        self._saved(f"sentence {s.index}: " + ("unmarked" if again else "done" if status == "done" else "nothing to annotate"))
+        what = "unmarked" if again else "done" if status == "done" else "nothing to annotate"
+        self._saved(f"sentence {s.index}: {what}")
 
     def _do_search(self, intent: SearchIntent) -> None:
         query = str(intent.get("query") or "")

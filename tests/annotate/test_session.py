@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 import annot
+import annot.store
 from annot.annotate import AnnotationSession
 from annot.model import Translation
+from annot.store import DB_NAME
 
 
 @pytest.fixture
@@ -112,12 +116,14 @@ def test_session_undo_redo_edit_delete(seed: AnnotationSession):
     span = seed.tag(*_find(seed, 0, "military personnel"), "QUANTITY")
     seed.edit(span.id, label="ACTOR")
     assert seed.window()[0]["spans"][0]["label"] == "ACTOR"
-    assert seed.undo().label == "QUANTITY"
+    undone = seed.undo()
+    assert (undone.span.label, undone.action, undone.redo) == ("QUANTITY", "edit", False)
     assert seed.window()[0]["spans"][0]["label"] == "QUANTITY"
-    assert seed.redo().label == "ACTOR"
+    redone = seed.redo()
+    assert (redone.span.label, redone.action, redone.redo) == ("ACTOR", "edit", True)
     seed.delete(span.id)
     assert seed.window()[0]["spans"] == []
-    seed.undo()
+    assert seed.undo().action == "delete"
     assert [v["id"] for v in seed.window()[0]["spans"]] == [span.id]
     with pytest.raises(annot.NotFound):
         seed.edit("sp-0000000000000000", label="ACTOR")
@@ -258,3 +264,223 @@ def test_session_actor_names_come_from_the_whole_project(seed: AnnotationSession
     seed.store.add_span(other, 0, 4, "ACTOR", {"type": "state"})  # no canonical name: the text
     seed.store.add_span(other, 19, 23, "QUANTITY")  # not an actor
     assert seed.actor_names() == ["Belarus", "Kyiv", "Russia"]
+
+
+# -- where the annotator left off ------------------------------------------------
+
+
+def test_session_opens_where_the_annotator_left_off(seed: AnnotationSession, project):
+    seed.go(5)
+    seed.next()
+    assert project.position(seed.doc_id, "alice") == 6
+    assert AnnotationSession(project, seed.doc_id, annotator="alice").index == 6
+    assert AnnotationSession(project, seed.doc_id, annotator="bob").index == 0  # each annotator their own
+    seed.previous()
+    assert project.position(seed.doc_id, "alice") == 5
+    seed.tag(*_find(seed, 6, "Kremlin"), "ACTOR", sentence=6)
+    assert seed.next_unannotated() == 7
+    assert project.position(seed.doc_id, "alice") == 7
+
+
+def test_session_clamps_a_stored_position_past_the_end(seed: AnnotationSession, project):
+    conn = sqlite3.connect(project.path / DB_NAME)
+    with conn:
+        conn.execute("INSERT INTO positions VALUES (?, 'alice', 99, '2024-01-01T00:00:00+00:00')", (seed.doc_id,))
+    conn.close()
+    assert AnnotationSession(project, seed.doc_id, annotator="alice").index == len(seed.sentences) - 1
+
+
+def test_session_on_a_read_only_store_moves_without_saving(seed: AnnotationSession, project):
+    seed.go(3)
+    with annot.Store(project.path, read_only=True) as reader:
+        session = AnnotationSession(reader, seed.doc_id, annotator="alice")
+        assert session.index == 3
+        assert session.go(7) == 7  # no StoreError: a read-only store has no position to save
+    assert project.position(seed.doc_id, "alice") == 3
+
+
+def test_session_changed_ignores_moves_elsewhere_but_sees_spans_and_marks(seed: AnnotationSession, project):
+    seed.window()
+    with annot.open_project(project.path, annotator="bob") as elsewhere:  # another connection, as another kernel
+        bob = AnnotationSession(elsewhere, seed.doc_id, annotator="bob")
+        bob.go(4)
+        bob.next()
+        assert project.position(seed.doc_id, "bob") == 5  # saved, and committed
+        assert seed.changed() is False
+        bob.mark("done")
+        assert seed.changed() is True
+        assert seed.marks() == {} and seed.outline()["progress"]["done"] == 0  # bob's mark, not alice's
+        assert seed.changed() is False
+        bob.tag(*_find(bob, 5, "Lukashenko"), "ACTOR")
+        assert seed.changed() is True
+        assert seed.annotated_count() == 1
+    seed.go(9)  # the session's own moves are not changes either
+    assert seed.changed() is False
+    seed.mark("empty")  # nor its own marks: already in its cache
+    assert seed.changed() is False
+    assert seed.marks() == {9: "empty"}
+
+
+# -- sentence marks ----------------------------------------------------------------
+
+
+def test_session_marks_are_this_annotators_and_show_in_the_position_line(seed: AnnotationSession):
+    total = len(seed.sentences)
+    seed.go(4)
+    assert seed.mark("done") == 4  # the current sentence by default
+    assert seed.mark("empty", 8) == 8
+    assert seed.marks() == {4: "done", 8: "empty"}
+    assert seed.position_line() == f"sentence 4 · {total} sentences · 0 annotated · 2 done"
+    bob = AnnotationSession(seed.store, seed.doc_id, annotator="bob")
+    assert bob.marks() == {}
+    assert bob.position_line() == f"sentence 0 · {total} sentences · 0 annotated"
+    seed.mark(None, 8)
+    assert seed.marks() == {4: "done"}
+    with pytest.raises(annot.SpanError, match="valid: 'done', 'empty' \\(nothing to annotate\\), or None"):
+        seed.mark("finished")
+    with pytest.raises(annot.SpanError, match=f"no sentence 99 \\(valid: 0..{total - 1}\\)"):
+        seed.mark("done", 99)
+    seed.tag(*_find(seed, 4, "Revenko"), "ACTOR")
+    assert seed.undo().action == "tag"  # undo is for spans: the mark stays
+    assert seed.marks() == {4: "done"}
+
+
+# -- the overview ------------------------------------------------------------------
+
+
+def test_session_outline_counts_labels_per_sentence_with_marks_and_progress(seed: AnnotationSession):
+    seed.tag(*_find(seed, 0, "Minsk"), "ACTOR")
+    seed.tag(*_find(seed, 0, "up to 9,000 military personnel"), "QUANTITY")
+    seed.tag(*_find(seed, 2, "170 tanks"), "QUANTITY", sentence=2)
+    seed.go(3)
+    seed.set_stance(polarity="neutral")
+    seed.mark("done", 0)
+    seed.mark("empty", 8)
+    AnnotationSession(seed.store, seed.doc_id, annotator="bob").mark("done", 1)
+    view = seed.outline()
+    assert view["labels"] == ["ACTOR", "QUANTITY", "STANCE"]
+    assert len(view["counts"]) == len(view["marks"]) == len(seed.sentences)
+    assert view["counts"][:4] == [[1, 1, 0], [0, 0, 0], [0, 1, 0], [0, 0, 1]]
+    assert view["marks"][:2] == ["done", ""] and view["marks"][8] == "empty"
+    assert view["progress"] == {"sentences": len(seed.sentences), "annotated": 3, "done": 1, "empty": 1}
+    assert json.loads(json.dumps(view)) == view
+
+
+def test_session_outline_follows_the_projects_schema(project, tmp_path: Path):
+    (project.path / annot.store.SCHEMA_FILE).write_text(
+        '[labels.EVENT]\ncolor = "#9467bd"\n\n[labels.STANCE]\ndisabled = true\n', encoding="utf-8"
+    )
+    with annot.open_project(project.path) as store:
+        doc_id = _doc(store, tmp_path, "e.txt", "Troops moved. Tanks moved. Minsk spoke.\n")
+        session = AnnotationSession(store, doc_id, annotator="alice")
+        session.tag(7, 12, "EVENT", sentence=0)
+        session.tag(6, 11, "EVENT", sentence=1)
+        session.tag(0, 5, "ACTOR", sentence=2)
+        view = session.outline()
+        assert view["labels"] == ["ACTOR", "QUANTITY", "EVENT"]
+        assert view["counts"] == [[0, 0, 1], [0, 0, 1], [1, 0, 0]]
+        assert [(e["label"], e["name"], e["count"]) for e in session.entities()] == [
+            ("ACTOR", "Minsk", 1), ("EVENT", "moved", 2),
+        ]  # fmt: skip
+
+
+def test_session_snippets_are_the_first_words_of_each_sentence(seed: AnnotationSession):
+    snippets = seed.snippets(width=30)
+    assert len(snippets) == len(seed.sentences)
+    assert snippets[0] == "The deployment of up to 9,000…"
+    assert snippets[8] == "Alleged Ukrainian attack"  # short enough: whole, no ellipsis
+    assert all(len(s) <= 30 for s in seed.snippets(width=30))
+    assert seed.snippets()[1] == seed.sentences[1].text  # 80 characters by default
+    with pytest.raises(annot.SpanError, match="at least 2"):
+        seed.snippets(width=1)
+
+
+def test_session_entities_group_actors_by_canonical_name_and_quantities_by_value(seed: AnnotationSession):
+    minsk = seed.tag(*_find(seed, 0, "Minsk"), "ACTOR", {"canonical": "Belarus"})
+    belarus = seed.tag(*_find(seed, 11, "Belarus"), "ACTOR", sentence=11)  # no canonical name: its text
+    authorities = seed.tag(*_find(seed, 3, "the Minsk authorities"), "ACTOR", {"canonical": "bélarus"}, sentence=3)
+    russia = seed.tag(*_find(seed, 1, "Russia"), "ACTOR", sentence=1)
+    up_to = {"value": 9000, "unit": "military personnel", "qualifier": "up to"}
+    first = seed.tag(*_find(seed, 0, "up to 9,000 military personnel"), "QUANTITY", up_to)
+    again = seed.tag(*_find(seed, 2, "up to 200"), "QUANTITY", {**up_to, "value": 9000.0}, sentence=2)
+    tanks = seed.tag(*_find(seed, 2, "170 tanks"), "QUANTITY", sentence=2)  # no value: its text
+    seed.go(3)
+    seed.set_stance(polarity="neutral")  # a claim about the sentence, not an entity
+    found = seed.entities()
+    assert [(e["label"], e["name"], e["count"]) for e in found] == [
+        ("ACTOR", "Belarus", 3), ("ACTOR", "Russia", 1),
+        ("QUANTITY", "up to 9,000 military personnel", 2), ("QUANTITY", "170 tanks", 1),
+    ]  # fmt: skip
+    belarus_group = found[0]
+    assert belarus_group["sentences"] == [0, 3, 11]
+    assert belarus_group["span_ids"] == [minsk.id, authorities.id, belarus.id]
+    assert belarus_group["texts"] == ["Minsk", "the Minsk authorities", "Belarus"]
+    assert found[1]["span_ids"] == [russia.id]
+    assert found[2]["span_ids"] == [first.id, again.id] and found[2]["sentences"] == [0, 2]
+    assert found[3]["span_ids"] == [tanks.id]
+    assert json.loads(json.dumps(found)) == found
+
+
+def test_session_search_ignores_case_and_accents_only(project, tmp_path: Path):
+    text = "Troops reached MINSK. The Café in Minsk closed. Bélarus said no. Nothing here.\n"
+    session = AnnotationSession(project, _doc(project, tmp_path, "s.txt", text), annotator="alice")
+    assert session.search("minsk") == [0, 1]
+    assert session.search("cafe in") == [1]
+    assert session.search("BELARUS") == [2]
+    assert session.search("bélarus") == [2]
+    assert session.search("minsk.") == [0]  # punctuation counts
+    assert session.search("cafe  in") == []  # and spaces: exact but for case and accents
+    assert session.search("") == [] and session.search("   ") == []
+
+
+# -- undo says what it did ---------------------------------------------------------
+
+
+def test_session_undo_and_redo_say_what_they_did(seed: AnnotationSession):
+    minsk = seed.tag(*_find(seed, 0, "Minsk"), "ACTOR")
+    assert seed.undo().describe() == "undid tagging ACTOR 'Minsk'"
+    assert seed.redo().describe() == "redid tagging ACTOR 'Minsk'"
+    quantity = seed.tag(*_find(seed, 0, "up to 9,000"), "QUANTITY")
+    seed.delete(quantity.id)
+    assert seed.undo().describe() == "undid deleting QUANTITY 'up to 9,000'"
+    assert seed.redo().describe() == "redid deleting QUANTITY 'up to 9,000'"
+    seed.store.restore_span(quantity.id, annotator="alice")
+    step = seed.undo()
+    assert (step.action, step.span.id) == ("restore", quantity.id)
+    assert step.describe() == "undid restoring QUANTITY 'up to 9,000'"
+    seed.edit(minsk.id, attrs={"canonical": "Belarus"})
+    assert seed.undo().describe() == "undid editing ACTOR 'Minsk'"
+    seed.go(1)
+    seed.set_stance(polarity="supports")
+    seed.set_stance(polarity="opposes")
+    step = seed.undo()
+    assert step.describe() == "undid editing STANCE (the whole sentence)"
+    assert step.span.attrs == {"polarity": "supports"} and step.redo is False
+    seed.tag(*_find(seed, 4, "The Belarusian Deputy Minister of Defense for International"), "ACTOR", sentence=4)
+    assert seed.undo().describe() == "undid tagging ACTOR 'The Belarusian Deputy Minister of Defen…'"
+
+
+# -- who is annotating ---------------------------------------------------------------
+
+
+def test_session_set_annotator_switches_who_edits_and_keeps_the_place(seed: AnnotationSession, project):
+    seed.go(3)
+    seed.mark("done")
+    assert seed.set_annotator("  bob ") == "bob"
+    assert (seed.annotator, seed.index, seed.marks()) == ("bob", 3, {})
+    assert seed.tag(*_find(seed, 3, "Moscow"), "ACTOR").annotator == "bob"
+    seed.next()
+    assert (project.position(seed.doc_id, "bob"), project.position(seed.doc_id, "alice")) == (4, 3)
+    assert seed.undo().span.annotator == "bob"
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [("", "is empty"), ("   ", "is empty"), ("ana\nbob", "holds U+000A, a control character"), ("a\x00", "U+0000"),
+     ("\ud800", "U+D800")],
+)  # fmt: skip
+def test_session_set_annotator_refuses_names_that_cannot_be_shown(seed: AnnotationSession, name: str, problem: str):
+    with pytest.raises(annot.SpanError) as info:
+        seed.set_annotator(name)
+    assert problem in str(info.value) and "\n" not in str(info.value)
+    assert seed.annotator == "alice"

@@ -144,6 +144,22 @@ def test_cli_every_command_takes_the_global_options_after_its_name(path: tuple[s
     assert "--project" in result.output and "before or after" in " ".join(result.output.split())
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({"ANNOT_USER": "ana", "ANNOT_ANNOTATOR": "carol"}, "ana"), ({"ANNOT_ANNOTATOR": "carol"}, "carol"), ({}, None)],
+)
+def test_cli_annotator_comes_from_annot_user_then_annot_annotator(monkeypatch, env: dict[str, str], expected):
+    import typer.main
+
+    for name in ("ANNOT_USER", "ANNOT_ANNOTATOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    ctx = typer.main.get_command(app).make_context("annot", ["ls"])
+    assert ctx.params["annotator"] == expected  # None: the store asks default_annotator(), the same rule
+    assert typer.main.get_command(app).make_context("annot", ["--annotator", "bob", "ls"]).params["annotator"] == "bob"
+
+
 def test_cli_project_option_after_the_command_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_path: Path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ANNOT_PROJECT", "from-env")

@@ -12,6 +12,7 @@ import pytest
 
 from annot.model import Document, Sentence, document_id
 from annot.store import DB_NAME, Store
+from annot.store.migrations import MIGRATIONS
 
 TEXT = "Russia moved 9,000 troops to Belarus. Minsk said the grouping was defensive.  Kyiv called it a threat."
 _SENTENCE = re.compile(r"[^.!?]+[.!?]")
@@ -45,6 +46,23 @@ def dump(project: Path) -> dict[str, list[tuple[Any, ...]]]:
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
     finally:
         conn.close()
+
+
+def as_older_version(project: Path, version: int) -> None:
+    """Make the closed store in ``project`` look as annot at schema ``version`` (3 or 4) left it.
+
+    Drops the tables later migrations created (5: sentence marks and positions;
+    6: flag decisions) and the annotations counter, and records ``version``;
+    4 only changed values.
+    """
+    conn = sqlite3.connect(project / DB_NAME)
+    with conn:
+        for step in MIGRATIONS[version:]:
+            for table in re.findall(r"CREATE TABLE (\w+)", step if isinstance(step, str) else ""):
+                conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM meta WHERE key = 'annotations_revision'")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    conn.close()
 
 
 def integrity(project: Path) -> str:

@@ -91,6 +91,8 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "unlink": lambda s, ids: s.unlink(ids["doc"].id, ids["es"]),
     "set_alignment": lambda s, ids: s.set_alignment(ids["doc"].id, ids["es"], [((0,), (0,))]),
     "edit_alignment": lambda s, ids: s.edit_alignment(ids["doc"].id, ids["es"], [2], [1, 2]),
+    "mark_sentences": lambda s, ids: s.mark_sentences(ids["doc"].id, [0, 2], "done"),
+    "save_position": lambda s, ids: s.save_position(ids["doc"].id, "alice", 1),
     "transaction": _two_writes_in_one_transaction,
     "dismiss_flag": lambda s, ids: s.dismiss_flag(ids["doc"].id, 0, "argos", "name", "Russia"),
     "undismiss_flag": lambda s, ids: s.undismiss_flag(ids["doc"].id, 0, "argos", "name:russia"),
@@ -119,6 +121,10 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "names": lambda s, ids: s.names(),
     "revision": lambda s, ids: s.revision(),
     "flag_decisions": lambda s, ids: s.flag_decisions(ids["doc"].id),
+    "annotation_revision": lambda s, ids: s.annotation_revision(),
+    "sentence_marks": lambda s, ids: s.sentence_marks(),
+    "marks": lambda s, ids: s.marks(ids["doc"].id),
+    "position": lambda s, ids: s.position(ids["doc"].id),
 }
 
 ERRORS = [

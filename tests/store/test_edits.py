@@ -300,6 +300,7 @@ def test_add_spans_refuses_unknown_conflict_mode(store, add, project):
 
 
 def test_default_annotator_comes_from_environment(project, monkeypatch):
+    monkeypatch.delenv("ANNOT_USER", raising=False)  # which would come first
     monkeypatch.setenv("ANNOT_ANNOTATOR", "carol")
     assert default_annotator() == "carol"
     with Store(project) as store:
@@ -309,6 +310,19 @@ def test_default_annotator_comes_from_environment(project, monkeypatch):
         assert store.add_span(doc.id, 0, 6, "ACTOR").annotator == "carol"
     monkeypatch.delenv("ANNOT_ANNOTATOR")
     assert default_annotator()
+
+
+@pytest.mark.parametrize(
+    ("user", "annotator", "expected"),
+    [("ana", "carol", "ana"), (" ana ", None, "ana"), ("", "carol", "carol"), ("  ", " carol", "carol")],
+)
+def test_default_annotator_prefers_annot_user(monkeypatch, user, annotator, expected):
+    monkeypatch.setenv("ANNOT_USER", user)
+    if annotator is None:
+        monkeypatch.delenv("ANNOT_ANNOTATOR", raising=False)
+    else:
+        monkeypatch.setenv("ANNOT_ANNOTATOR", annotator)
+    assert default_annotator() == expected
 
 
 def test_new_span_id_is_sp_plus_16_hex_digits():

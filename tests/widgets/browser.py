@@ -147,8 +147,11 @@ def double_click(page: Any, text: Any, word: str, *, nth: int = 0) -> None:
 
 
 def settled(page: Any) -> None:
-    """Wait until no widget on the page is drawing a move Python has not answered yet."""
-    page.wait_for_function("() => !document.querySelector('.annot-annotator[data-moving]')", timeout=10_000)
+    """Wait until Python has answered every intent the widgets on the page sent (moves drawn ahead included)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.annot-annotator[data-moving], .annot-annotator[data-waiting]')",
+        timeout=15_000,
+    )
 
 
 def painted(widget: Any) -> dict[int, list[tuple[str, str]]]:

@@ -120,8 +120,8 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         seed.scroll_into_view_if_needed()
         seed.focus()
 
-        # Saving: while another process holds the store's write lock, the edit reads "saving…" and is not
-        # painted; it is painted and "saved" once the store has committed it.
+        # Saving: while another process holds the store's write lock, the edit reads "saving…" and is painted
+        # as unsaved (drawn at once, before the store answers); it is the stored span, "saved", once committed.
         locker = sqlite3.connect(project / "annot.db", isolation_level=None)
         locker.execute("BEGIN IMMEDIATE")
         drag_over(page, seed.locator(".annot-current .annot-text"), "aleri Revenk")
@@ -131,11 +131,13 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         page.keyboard.press("1")
         seed.locator(".annot-status.annot-saving").wait_for(timeout=5_000)
         _wait_for_file(tmp_path / WRITING)  # the kernel is in the store's write, waiting for the lock held here
-        assert _status(seed) == "saving…" and seed.locator(".annot-current .annot-span").count() == 0
+        assert _status(seed) == "saving…"
+        assert seed.locator('.annot-current .annot-span[data-span-id="annot-unsaved"]').count() == 1
         locker.execute("ROLLBACK")
         locker.close()
         seed.locator(".annot-status.annot-saved").wait_for(timeout=15_000)
         assert painted(seed)["4"] == [["ACTOR", "Valeri Revenko"]]
+        assert seed.locator('.annot-span[data-span-id="annot-unsaved"]').count() == 0
         assert seed.locator(".annot-current .annot-span").first.get_attribute("title") == "ACTOR"
 
         # Two notebooks (two kernels) on the same document stay consistent: an edit in one shows in the other.
@@ -276,10 +278,17 @@ def test_annotator_screenshot_with_spans_and_translations(tmp_path: Path):
         widget.locator(".annot-chip").first.hover()
         widget.scroll_into_view_if_needed()
         update = os.environ.get("ANNOT_UPDATE_SCREENSHOTS") == "1"
-        out = ROOT / "docs" / "annotator.png" if update else tmp_path / "annotator.png"
-        shot.settle(page)
-        widget.screenshot(path=str(out), animations="disabled")
-        assert out.stat().st_size > 20_000
+        for theme, name, background in (("JupyterLab Light", "annotator.png", "rgb(255, 255, 255)"),
+                                         ("JupyterLab Dark", "annotator-dark.png", "rgb(33, 33, 33)")):  # fmt: skip
+            page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", theme)
+            page.wait_for_function("(bg) => getComputedStyle(document.querySelector('.annot-annotator'))"
+                                   ".backgroundColor === bg", arg=background, timeout=30_000)  # fmt: skip
+            out = ROOT / "docs" / name if update else tmp_path / name
+            if name == "annotator.png":  # hovering again would scroll the reading column
+                widget.locator(".annot-chip").first.hover()
+            shot.settle(page)
+            widget.screenshot(path=str(out), animations="disabled")
+            assert out.stat().st_size > 20_000
         assert len(painted(widget)["2"]) == 5
         human = page.locator(".annot-annotator").nth(1).locator(".annot-mt-reference")
         human.wait_for(timeout=30_000)

@@ -86,7 +86,8 @@ def test_annotate_notebook_session_survives_a_kernel_restart(tmp_path: Path):
         widget.focus()
         page.keyboard.press("3")
         chip = widget.locator(".annot-current .annot-chip")
-        chip.wait_for(timeout=10_000)
+        chip.wait_for(timeout=10_000)  # drawn at once, as unsaved; prefilled once Python has answered
+        settled(page)
         assert "holder: Minsk" in chip.inner_text() and "evidence: reported" in chip.inner_text()
         page.keyboard.press("+")  # polarity: supports
         widget.locator(".annot-current .annot-chip", has_text="polarity: supports").wait_for(timeout=10_000)

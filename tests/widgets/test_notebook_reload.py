@@ -31,14 +31,16 @@ def test_annotate_notebook_reloads_without_missing_widget_models(tmp_path: Path)
             saved = json.load(response)["content"]
         outputs = [out for cell in saved["cells"] for out in cell.get("outputs", [])]
         views = [out for out in outputs if WIDGET_VIEW in out.get("data", {})]
-        assert len(views) == 1, "only the annotator is a widget; progress bars are saved as text"
+        # The annotator and the two live tables under it; progress bars are saved as text.
+        assert len(views) == 3, "only the annotator and its live tables are widgets; progress bars are saved as text"
         assert any("ingesting" in out.get("data", {}).get("text/plain", "") for out in outputs)
 
         page.reload()
         page.wait_for_selector(".jp-Notebook", timeout=60_000)
-        # The one widget view is the annotator, restored from the running kernel: once it shows,
-        # nothing else on the page can still be waiting to say "model not found".
+        # The widget views are restored from the running kernel: once the annotator and both tables
+        # show, nothing else on the page can still be waiting to say "model not found".
         page.locator(".annot-annotator").first.wait_for(timeout=60_000)
+        page.locator(".annot-live").nth(1).wait_for(timeout=60_000)
         text = page.locator(".jp-Notebook").text_content() or ""
         assert "model not found" not in text and "Error displaying widget" not in text
         assert "ingesting" in text and "translating to pt" in text
