@@ -77,9 +77,7 @@ ANNOTATE = [
         "changed and tagged actors a translation lost; a flag can be dismissed or its name made a project alias."
     ),
     new_code_cell(
-        "from annot.widgets import Annotator, LiveFrame\n\n"
-        'annotator = Annotator(store, doc, target="pt")\n'
-        "annotator"
+        'from annot.widgets import Annotator, LiveFrame\n\nannotator = Annotator(store, doc, target="pt")\nannotator'
     ),
     new_markdown_cell("Numbers that did not survive a translation (locale-aware: 9,000 = 9.000 = 9 000):"),
     new_code_cell(

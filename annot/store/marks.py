@@ -230,13 +230,8 @@ class MarksMixin:
         Raises:
             NotFound: no such document.
         """
-        who = annotator or self.annotator
-        with self._db.read() as conn:
-            doc_id = self._resolve(conn, doc)
-            if not self._has_marks():
-                return None
-            row = conn.execute("SELECT idx FROM positions WHERE doc_id = ? AND annotator = ?", (doc_id, who)).fetchone()
-        return row[0] if row else None
+        rows = self._own_rows(doc, annotator, "SELECT idx FROM positions WHERE doc_id = ? AND annotator = ?")
+        return rows[0][0] if rows else None
 
     def marks(self, doc: str, annotator: str | None = None) -> dict[int, str]:
         """One annotator's marks in one document, without pandas (for widgets): sentence index -> status.
@@ -248,12 +243,14 @@ class MarksMixin:
         Raises:
             NotFound: no such document.
         """
+        query = "SELECT idx, status FROM sentence_marks WHERE doc_id = ? AND annotator = ? ORDER BY idx"
+        return dict(self._own_rows(doc, annotator, query))
+
+    def _own_rows(self, doc: str, annotator: str | None, query: str) -> list[tuple[Any, ...]]:
+        """The rows ``query`` (parameters: document version, annotator) finds; none in a store without marks."""
         who = annotator or self.annotator
         with self._db.read() as conn:
             doc_id = self._resolve(conn, doc)
             if not self._has_marks():
-                return {}
-            rows = conn.execute(
-                "SELECT idx, status FROM sentence_marks WHERE doc_id = ? AND annotator = ? ORDER BY idx", (doc_id, who)
-            ).fetchall()
-        return dict(rows)
+                return []
+            return conn.execute(query, (doc_id, who)).fetchall()

@@ -122,6 +122,7 @@ class Annotator(anywidget.AnyWidget):
         self._mt_lock = threading.RLock()
         self._retry = False
         self._stale_overview = True
+        self._tell = False  # set by a handler whose change others must see though the store did not move
         self._background = (
             BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
             if translate else None
@@ -159,6 +160,7 @@ class Annotator(anywidget.AnyWidget):
             known = sorted(name[4:] for name in dir(self) if name.startswith("_do_"))
             raise ValueError(f"Unknown intent type {kind!r}; valid: {', '.join(known)}.")
         self._ack = max(self._ack, int(intent.get("id", 0) or 0))  # type: ignore[call-overload]
+        self._tell = False
         store = self.session.store
         with self.hold_sync():
             try:
@@ -175,7 +177,7 @@ class Annotator(anywidget.AnyWidget):
                 wrote = False
                 self._say(str(exc), "error")
             self.status = {**self.status, "ack": self._ack}
-        if wrote:
+        if wrote or self._tell:
             self._tell_others()
 
     def _say(self, text: str, kind: Literal["saved", "error", "info"] = "info") -> None:
@@ -293,6 +295,8 @@ class Annotator(anywidget.AnyWidget):
                            alias=str(intent.get("alias") or ""), annotator=s.annotator)  # fmt: skip
         s.refresh()
         self._saved(said)
+        if intent["action"] == "alias":
+            self._tell = True  # annot.toml changed, not the store: the other views are told all the same
 
     # -- the form ----------------------------------------------------------------
 
@@ -345,18 +349,20 @@ class Annotator(anywidget.AnyWidget):
         s = self.session
         span = s.span(intent["span_id"])
         name, value = intent["name"], str(intent.get("value") or "").strip()
-        stance = s.stance() if span.label in SENTENCE_WIDE else None
-        if stance is not None and stance.id == span.id and name in (*STANCE_FIELDS, "holder"):
-            if name == "holder":
-                changes: dict[str, str | None] = (
-                    {"holder_span": value[5:]} if value.startswith("span:")
-                    else {"holder": value or None, "holder_span": None}
-                )  # fmt: skip
-                if value == "text":  # the free-text holder already stored: nothing changes
-                    return
-            else:
-                changes = {name: value or None}
-            span = s.update_stance(**changes)
+        if span.label in SENTENCE_WIDE and name in STANCE_FIELDS:
+            if name == "holder" and value == "text":  # the free-text holder already stored: nothing changes
+                return
+            changes = _stance_changes(name, value)
+            stance = s.stance()
+            if stance is not None and stance.id == span.id:
+                span = s.update_stance(**changes)
+            else:  # another sentence's stance, or another annotator's: the same fields, set on that span
+                attrs = dict(span.attrs)
+                if changes.get("holder_span"):
+                    changes["holder"] = _actor_name(s.span(str(changes["holder_span"])))
+                attrs.update(changes)
+                attrs = {key: new for key, new in attrs.items() if new is not None}
+                span = s.edit(span.id, attrs=attrs)
         else:
             span = s.edit(span.id, attrs=_with_field(s.store, span, name, value))
         self._show(span)
@@ -408,6 +414,7 @@ class Annotator(anywidget.AnyWidget):
     def _do_annotator(self, intent: AnnotatorIntent) -> None:
         self.session.set_annotator(str(intent.get("name") or ""))
         self.annotator = self.session.annotator
+        self._stale_overview = True  # the outline shows this annotator's marks
         self._say(f"annotating as {self.session.annotator}")
 
     def _do_undo(self, intent: SimpleIntent) -> None:
@@ -453,6 +460,22 @@ def _schema_msg(store: Store) -> SchemaMsg:
     return SchemaMsg(labels=labels, keys=keys)
 
 
+def _stance_changes(name: str, value: str) -> dict[str, str | None]:
+    """A stance form field's value as changes to the span's attributes (``None`` clears one).
+
+    The holder field holds ``author``, ``span:<ACTOR id>`` or nothing; any other field its value.
+    """
+    if name == "holder":
+        if value.startswith("span:"):
+            return {"holder_span": value[5:]}
+        return {"holder": value or None, "holder_span": None}
+    return {name: value or None}
+
+
+def _actor_name(span: Span) -> str:
+    return str(span.attrs.get("canonical") or span.text)
+
+
 def _quote(text: str, width: int = 40) -> str:
     text = " ".join(text.split())
     return f"'{text if len(text) <= width else text[: width - 1] + '…'}'"
@@ -490,8 +513,9 @@ def _form(session: AnnotationSession, span: Span) -> FormMsg:
             value = attrs.get(attr.name)
             text = "" if value is None else str(value)
             if attr.type == "enum":
-                fields.append(FieldView(name=attr.name, kind="select", value=text,
-                                        options=[(c, c) for c in attr.choices], description=attr.description))  # fmt: skip
+                choices = [(c, c) for c in attr.choices]
+                fields.append(FieldView(name=attr.name, kind="select", value=text, options=choices,
+                                        description=attr.description))  # fmt: skip
             elif attr.type == "span":
                 others = [o for o in session.spans_near(span) if o.id != span.id
                           and (not attr.labels or o.label in attr.labels)]  # fmt: skip

@@ -146,6 +146,7 @@ class LiveFrame(anywidget.AnyWidget):
     @classmethod
     def store_changed(cls, path: Path) -> None:
         """Redraw every live view of the store at ``path`` (an Annotator of this kernel just committed)."""
+        path = Path(path).resolve()
         for view in list(cls._open):
             try:
                 if view.store.path.resolve() == path:

@@ -75,6 +75,30 @@ _CONTRAST = """(root) => {
 }"""
 
 
+# Where the parts of the widget are on the page, and whether a field's text is cut off.
+_BOXES = """(root) => {
+    const r = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+    const controls = [...root.querySelectorAll('.annot-form input, .annot-form select, .annot-form button')];
+    return {
+        viewport: [0, 0, window.innerWidth, window.innerHeight],
+        column: r(root.querySelector('.annot-reading')),
+        current: r(root.querySelector('.annot-current')),
+        form: r(root.querySelector('.annot-form')),
+        mt: r(root.querySelector('.annot-mt-main')),
+        controls: controls.map((c) => ({
+            box: r(c), name: c.dataset.attr || c.textContent,
+            cut: c.tagName === 'INPUT' && c.scrollWidth > c.clientWidth,
+        })),
+    };
+}"""
+
+
+def _inside(box: list[float], frame: list[float]) -> bool:
+    return (
+        box[0] >= frame[0] - 0.5 and box[1] >= frame[1] - 0.5 and box[2] <= frame[2] + 0.5 and box[3] <= frame[3] + 0.5
+    )
+
+
 def _setup(project: Path) -> str:
     return (
         "import annot\nfrom annot.widgets import Annotator\n"
@@ -87,7 +111,8 @@ def _setup(project: Path) -> str:
         "# Two engines' stored translations of every sentence, one with a changed number: flags show.\n"
         "rows = []\n"
         "for s in sents:\n"
-        "    for engine, text in (('argos', s.text), ('apertium', s.text.replace('9,000', '9,500').replace('170', '175'))):\n"
+        "    changed = s.text.replace('9,000', '9,500').replace('170', '175')\n"
+        "    for engine, text in (('argos', s.text), ('apertium', changed)):\n"
         "        rows.append(annot.Translation(doc.id, s.index, engine, 'manual', '1', 'en', 'pt', f'en>pt',"
         " f'{engine}|manual|1', text))\n"
         "store.add_translations(rows)\n"
@@ -111,8 +136,26 @@ def _theme(page, name: str, background: str) -> None:
     page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", name)
     page.wait_for_function(
         "(bg) => getComputedStyle(document.querySelector('.annot-annotator')).backgroundColor === bg",
-        arg=background, timeout=30_000,
+        arg=background,
+        timeout=30_000,
     )
+
+
+def _open(jupyter, name: str, tags: str, *, go: int = 0, width: int = 1300, height: int = 1000):
+    """A notebook showing the annotator on the seed article of a fresh project (``tags``: Python tagging spans).
+
+    Returns the page and the widget, once its translation pane is drawn and it is scrolled into view.
+    """
+    scratch, (browser, shot, port, token) = jupyter
+    write_notebook(scratch / "root" / f"{name}.ipynb", [
+        _setup(scratch / f"{name}-project") + tags,
+        f"w = Annotator(store, seed, target='pt', engine='argos', translate=False)\nw.go({go})\nw",
+    ])  # fmt: skip
+    page = run_notebook(browser, shot, port, token, f"{name}.ipynb", width=width, height=height, workspace=name)
+    widget = page.locator(".annot-annotator").first
+    widget.locator(".annot-mt-main").wait_for(timeout=30_000)
+    widget.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+    return page, widget
 
 
 @pytest.fixture(scope="module")
@@ -123,24 +166,20 @@ def jupyter(tmp_path_factory):
 
 
 def test_annotator_text_reads_at_4_5_to_1_in_light_and_dark(jupyter):
-    scratch, (browser, shot, port, token) = jupyter
-    project = scratch / "contrast-project"
-    write_notebook(scratch / "root" / "contrast.ipynb", [
-        _setup(project) + "tag(2, 'Russia', 'ACTOR', {'type': 'state'})\n"
+    tags = (
+        "tag(2, 'Russia', 'ACTOR', {'type': 'state'})\n"
         "tag(2, 'some 170 tanks', 'QUANTITY', {'value': 170, 'unit': 'tanks'})\n"
-        "s = sents[2]\nstore.add_span(doc.id, s.start, s.end, 'STANCE', {'polarity': 'neutral'})",
-        "w = Annotator(store, seed, target='pt', engine='argos', translate=False)\nw.go(2)\nw",
-    ])  # fmt: skip
-    page = run_notebook(browser, shot, port, token, "contrast.ipynb", workspace="contrast")
+        "s = sents[2]\nstore.add_span(doc.id, s.start, s.end, 'STANCE', {'polarity': 'neutral'})"
+    )
+    page, widget = _open(jupyter, "contrast", tags, go=2)
     try:
-        widget = page.locator(".annot-annotator").first
-        widget.locator(".annot-mt-main").wait_for(timeout=30_000)
-        widget.scroll_into_view_if_needed()
         failures = {}
         for theme, background in (("JupyterLab Light", "rgb(255, 255, 255)"), ("JupyterLab Dark", "rgb(33, 33, 33)")):
             _theme(page, theme, background)
             measured = []
             # Unfocused (the "click here" line shows), then with a span's form, the others fold and the help.
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            widget.locator(".annot-keyboard-hint").wait_for(state="visible")
             measured += widget.evaluate(_CONTRAST)
             widget.focus()
             widget.locator(".annot-current .annot-span", has_text="Russia").first.click()
@@ -157,8 +196,10 @@ def test_annotator_text_reads_at_4_5_to_1_in_light_and_dark(jupyter):
             page.keyboard.press("?")
             widget.locator(".annot-tab", has_text="Outline").click()
             kinds = {m["cls"].split()[0] for m in measured}
-            for needed in ("annot-seg", "annot-chip", "annot-label-button", "annot-mt-text", "annot-flag-action",
-                           "annot-keyboard-hint", "annot-outline-text", "annot-entity-name", "annot-badge"):  # fmt: skip
+            needed_kinds = ("annot-seg", "annot-chip", "annot-label-button", "annot-mt-text", "annot-flag-action",
+                            "annot-keyboard-hint", "annot-outline-text", "annot-entity-name",
+                            "annot-badge")  # fmt: skip
+            for needed in needed_kinds:
                 assert needed in kinds, f"{theme}: no {needed} measured; measured {sorted(kinds)}"
             low = [m for m in measured if m["ratio"] < 4.5]
             if low:
@@ -169,18 +210,9 @@ def test_annotator_text_reads_at_4_5_to_1_in_light_and_dark(jupyter):
 
 
 def test_every_control_gives_the_keyboard_back(jupyter):
-    scratch, (browser, shot, port, token) = jupyter
-    project = scratch / "focus-project"
-    write_notebook(scratch / "root" / "focus.ipynb", [
-        _setup(project) + "for i in range(14):\n"
-        "    tag(i, sents[i].text.split()[0], 'ACTOR', {'type': 'state'})\n",
-        "w = Annotator(store, seed, target='pt', engine='argos', translate=False)\nw",
-    ])  # fmt: skip
-    page = run_notebook(browser, shot, port, token, "focus.ipynb", workspace="focus")
+    tags = "for i in range(14):\n    tag(i, sents[i].text.split()[0], 'ACTOR', {'type': 'state'})\n"
+    page, widget = _open(jupyter, "focus", tags)
     try:
-        widget = page.locator(".annot-annotator").first
-        widget.locator(".annot-mt-main").wait_for(timeout=30_000)
-        widget.scroll_into_view_if_needed()
         widget.click()
 
         def check(what: str) -> None:
@@ -245,22 +277,17 @@ def test_every_control_gives_the_keyboard_back(jupyter):
 
 
 def test_the_tagging_cycle_works_from_the_keyboard_alone(jupyter):
-    scratch, (browser, shot, port, token) = jupyter
-    project = scratch / "keys-project"
-    write_notebook(scratch / "root" / "keys.ipynb", [
-        _setup(project),
-        "w = Annotator(store, seed, target='pt', engine='argos', translate=False)\nw",
-    ])  # fmt: skip
-    page = run_notebook(browser, shot, port, token, "keys.ipynb", workspace="keys")
+    page, widget = _open(jupyter, "keys", "")
+    project = jupyter[0] / "keys-project"
     try:
-        widget = page.locator(".annot-annotator").first
-        widget.locator(".annot-mt-main").wait_for(timeout=30_000)
-        widget.scroll_into_view_if_needed()
         widget.click()  # the one click; the mouse is not used again
         # Sentence 2: "Russia will send some 170 tanks..." (corpus/): select "Russia" with the arrows.
         actions = [
-            "j", "j",  # 1-2: navigate
-            "ArrowRight", "ArrowRight", "ArrowLeft",  # 3-5: the word cursor: "Russia", "will", "Russia"
+            "j",
+            "j",  # 1-2: navigate
+            "ArrowRight",
+            "ArrowRight",
+            "ArrowLeft",  # 3-5: the word cursor: "Russia", "will", "Russia"
             "1",  # 6: ACTOR
             "Enter",  # 7: into its form (the type dropdown)
             "Tab",  # 8: the canonical name
@@ -279,9 +306,11 @@ def test_the_tagging_cycle_works_from_the_keyboard_alone(jupyter):
             "Control+z",  # 14: undo "opposes"
             "d",  # 15: mark the sentence done
             "j",  # 16: next sentence
-            "ArrowRight", "Shift+ArrowRight",  # 17-18: two words
+            "ArrowRight",
+            "Shift+ArrowRight",  # 17-18: two words
             "2",  # 19: QUANTITY
-            "Control+z", "Control+Shift+z",  # 20-21: undo the quantity, redo it
+            "Control+z",
+            "Control+Shift+z",  # 20-21: undo the quantity, redo it
         ]
         for key in actions2:
             _press_and_settle(page, key)
@@ -302,7 +331,11 @@ def test_the_tagging_cycle_works_from_the_keyboard_alone(jupyter):
         assert stance["attrs"]["polarity"] == "supports" and stance["attrs"]["evidence"] == "reported"
         assert stance["sentence"] == 2
         quantities = spans[spans.label == "QUANTITY"]
-        assert len(quantities) == 1 and quantities.iloc[0]["sentence"] == 3 and len(quantities.iloc[0]["text"].split()) == 2
+        assert (
+            len(quantities) == 1
+            and quantities.iloc[0]["sentence"] == 3
+            and len(quantities.iloc[0]["text"].split()) == 2
+        )
         marks = store.sentence_marks(store.resolve("belarus-russian-grouping"))
         assert list(zip(marks.sentence, marks.status, marks.annotator)) == [(2, "done", "ana")]
     finally:
@@ -311,20 +344,14 @@ def test_the_tagging_cycle_works_from_the_keyboard_alone(jupyter):
 
 @pytest.mark.parametrize(("width", "height"), [(1000, 700), (1400, 900)])
 def test_the_frame_is_steady_and_fits_the_window(jupyter, width, height):
-    scratch, (browser, shot, port, token) = jupyter
-    project = scratch / f"layout-{width}"
-    write_notebook(scratch / "root" / f"layout-{width}.ipynb", [
-        _setup(project) + "for i in range(14):\n"
+    tags = (
+        "for i in range(14):\n"
         "    tag(i, sents[i].text.split()[0], 'ACTOR', {'type': 'government body',"
-        " 'canonical': 'Belarusian Defense Ministry of the Republic'})\n",
-        "w = Annotator(store, seed, target='pt', engine='argos', translate=False)\nw",
-    ])  # fmt: skip
-    page = run_notebook(browser, shot, port, token, f"layout-{width}.ipynb", width=width, height=height,
-                        workspace=f"layout-{width}")  # fmt: skip
+        " 'canonical': 'Belarusian Defense Ministry of the Republic'})\n"
+    )
+    page, widget = _open(jupyter, f"layout-{width}", tags, width=width, height=height)
+    shot = jupyter[1][1]
     try:
-        widget = page.locator(".annot-annotator").first
-        widget.locator(".annot-mt-main").wait_for(timeout=30_000)
-        widget.evaluate("(el) => el.scrollIntoView({block: 'start'})")
         widget.click()
         heights = []
         for _ in range(14):
@@ -334,30 +361,13 @@ def test_the_frame_is_steady_and_fits_the_window(jupyter, width, height):
             widget.locator(".annot-form .annot-badge").wait_for()
             settled(page)
             shot.settle(page)
-            boxes = widget.evaluate(
-                """(root) => {
-                    const r = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
-                    const column = root.querySelector('.annot-reading');
-                    const controls = [...root.querySelectorAll('.annot-form input, .annot-form select, .annot-form button')];
-                    return {
-                        viewport: [0, 0, window.innerWidth, window.innerHeight],
-                        column: r(column),
-                        current: r(root.querySelector('.annot-current')),
-                        form: r(root.querySelector('.annot-form')),
-                        mt: r(root.querySelector('.annot-mt-main')),
-                        controls: controls.map((c) => ({box: r(c), cut: c.tagName === 'INPUT' && c.scrollWidth > c.clientWidth,
-                                                        name: c.dataset.attr || c.textContent})),
-                    };
-                }"""
-            )
+            boxes = widget.evaluate(_BOXES)
             index = _position(widget)
-            inside = lambda box, frame: (box[0] >= frame[0] - 0.5 and box[1] >= frame[1] - 0.5  # noqa: E731
-                                         and box[2] <= frame[2] + 0.5 and box[3] <= frame[3] + 0.5)
             for what in ("current", "form", "mt"):
-                assert inside(boxes[what], boxes["viewport"]), f"sentence {index}: the {what} is outside the window"
-                assert inside(boxes[what], boxes["column"]), f"sentence {index}: the {what} is scrolled out of view"
+                assert _inside(boxes[what], boxes["viewport"]), f"sentence {index}: the {what} is outside the window"
+                assert _inside(boxes[what], boxes["column"]), f"sentence {index}: the {what} is scrolled out of view"
             for control in boxes["controls"]:
-                assert inside(control["box"], boxes["column"]), f"sentence {index}: {control['name']} is cut off"
+                assert _inside(control["box"], boxes["column"]), f"sentence {index}: {control['name']} is cut off"
                 assert not control["cut"], f"sentence {index}: {control['name']}'s text is cut off"
             page.keyboard.press("Escape")
             _press_and_settle(page, "j")
