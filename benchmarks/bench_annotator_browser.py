@@ -116,8 +116,9 @@ def build_project(root: Path) -> tuple[Path, dict[str, str]]:
 
 
 def add_spans(store: Any, doc_id: str) -> int:
-    """``N_SPANS`` spans on the long article from sentence ``FIRST_TAGGED`` on: its words as ACTORs and
-    QUANTITYs, with canonical names from a set of 300, so the entity list has groups of every size."""
+    """``N_SPANS`` spans on the long article from sentence ``FIRST_TAGGED`` on, by annotator "corpus": up to
+    five words of each sentence as ACTORs and QUANTITYs, with canonical names from a set of 300, so the entity
+    list has groups of every size (the sweeps tag sentences 0..13, apart from these)."""
     import annot
     from annot.store import new_span_id
 
@@ -130,7 +131,7 @@ def add_spans(store: Any, doc_id: str) -> int:
             start, end = sentence.start + word.start(), sentence.start + word.end()
             label, attrs = (("ACTOR", {"canonical": f"actor {len(spans) % 300}"}) if n % 2 == 0
                             else ("QUANTITY", {"value": len(spans) % 500, "unit": "troops"}))  # fmt: skip
-            spans.append(annot.Span(new_span_id(), doc.id, start, end, label, attrs, word.group(), ANNOTATOR))
+            spans.append(annot.Span(new_span_id(), doc.id, start, end, label, attrs, word.group(), "corpus"))
     store.add_spans(spans)
     return len(spans)
 

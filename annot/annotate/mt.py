@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypedDict
 
-from annot.compare.aliases import add_alias, sentence_actors
+from annot.compare.aliases import add_alias, sentence_actors, span_actors
 from annot.compare.flags import Flag, dismissed_flags, translation_flags
 from annot.errors import AnnotError, SpanError
 from annot.model import Document
@@ -20,7 +20,7 @@ from annot.pipeline import translate
 from annot.translate import base_engine, choose_route, newest_by_route, rank_engines, reachable, route_kind
 
 if TYPE_CHECKING:
-    from annot.model import Sentence
+    from annot.model import Sentence, Span
     from annot.store import Store
 
 __all__ = ["BackgroundTranslator", "Flag", "JobState", "MTRow", "decide_flag", "mt_rows", "reference_flags", "targets"]
@@ -86,8 +86,9 @@ class MTRow(TypedDict):
 
 
 def mt_rows(
-    store: Store, doc_id: str, sentence: Sentence, target: str, names: Sequence[str] | None = None
-) -> list[MTRow]:
+    store: Store, doc_id: str, sentence: Sentence, target: str, names: Sequence[str] | None = None, *,
+    spans: Sequence[Span] | None = None,
+) -> list[MTRow]:  # fmt: skip
     """The stored translations of ``sentence`` into ``target``, one per route, best first, with fidelity flags.
 
     Nothing is translated here (see ``BackgroundTranslator``). When a route
@@ -107,6 +108,8 @@ def mt_rows(
         sentence: the sentence (its ``index`` and ``text`` are used).
         target: ISO 639-1 code of the translations.
         names: ignored, and deprecated: the names come from the sentence's ACTOR spans.
+        spans: the spans starting in the sentence, when the caller holds them (the annotator's
+            session); else its ACTOR spans are read from the store (the whole document's, cached).
 
     Returns:
         One row per route (a name stored by an older annot is read as today's,
@@ -123,7 +126,10 @@ def mt_rows(
     if not newest:
         return []
     source = next(iter(newest.values())).source_lang
-    actors = sentence_actors(store, doc_id, target).get(sentence.index, [])
+    if spans is not None:
+        actors = span_actors(store, spans, target)
+    else:
+        actors = sentence_actors(store, doc_id, target).get(sentence.index, [])
     dismissed = dismissed_flags(store, doc_id, sentence.index)
     rows = []
     for name in rank_engines(newest, source, target, project=store.path):

@@ -8,7 +8,7 @@ only sends intents (go to, select a range, set a label) and renders what
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -340,6 +340,34 @@ class AnnotationSession:
             self._by_sentence = by_sentence
         return self._by_sentence
 
+    def _after_write(self, span: Span | None, *, deleted: bool = False) -> None:
+        """Bring the cache up to date after this session's own write of ``span`` (``None``: the write failed).
+
+        When nothing else was written since the cache was read (the annotations
+        counter moved by exactly this write), only that span changes in the
+        cache; otherwise everything is read again. Re-reading a long document's
+        spans after every edit took 150 ms with 20,000 spans.
+        """
+        now = self.store.annotation_revision()
+        if span is None or self._by_sentence is None or now != self._annotations + 1:
+            self.refresh()
+            return
+        by_sentence = self._by_sentence
+        for index, spans in list(by_sentence.items()):  # where the span was (an edit may move it)
+            kept = [s for s in spans if s.id != span.id]
+            if len(kept) != len(spans):
+                if kept:
+                    by_sentence[index] = kept
+                else:
+                    del by_sentence[index]
+                break
+        if not deleted:
+            spans = by_sentence.setdefault(self._sentence_of(span.start), [])
+            keys = [(s.start, s.end, s.id) for s in spans]  # the store's order
+            spans.insert(bisect_left(keys, (span.start, span.end, span.id)), span)
+        self._annotations = now
+        self._revision = self.store.revision()
+
     def spans_in(self, index: int) -> list[Span]:
         """The live spans starting in sentence ``index``, by start then end."""
         return list(self._spans_by_sentence().get(index, []))
@@ -432,10 +460,14 @@ class AnnotationSession:
             start, end = _snap(target.text, sent_start, sent_end, utf16)
         except ValueError as exc:
             raise SpanError(f"Cannot tag in sentence {target.index}: {exc}") from exc
-        span = self.store.add_span(
-            self.doc_id, target.start + start, target.start + end, label, attrs, annotator=self.annotator
-        )
-        self.refresh()
+        try:
+            span = self.store.add_span(
+                self.doc_id, target.start + start, target.start + end, label, attrs, annotator=self.annotator
+            )
+        except BaseException:
+            self.refresh()
+            raise
+        self._after_write(span)
         return span
 
     def span(self, span_id: str) -> Span:
@@ -472,9 +504,12 @@ class AnnotationSession:
         """
         self._own(span_id)
         try:
-            return self.store.update_span(span_id, annotator=self.annotator, **changes)
-        finally:
+            span = self.store.update_span(span_id, annotator=self.annotator, **changes)
+        except BaseException:
             self.refresh()
+            raise
+        self._after_write(span)
+        return span
 
     def delete(self, span_id: str) -> Span:
         """Delete a span of this document (undo brings it back).
@@ -485,18 +520,25 @@ class AnnotationSession:
         """
         self._own(span_id)
         try:
-            return self.store.delete_span(span_id, annotator=self.annotator)
-        finally:
+            span = self.store.delete_span(span_id, annotator=self.annotator)
+        except BaseException:
             self.refresh()
+            raise
+        self._after_write(span, deleted=True)
+        return span
 
     def _step(self, *, redo: bool) -> Step | None:
         try:
             found = self.store._step(self.annotator, redo=redo, doc_id=self.doc_id)
-        finally:
+        except BaseException:
             self.refresh()
+            raise
         if found is None:
+            self.refresh()
             return None
         span, op = found
+        # The span ends up deleted after undoing an add or a restore, or redoing a delete (the store's rule).
+        self._after_write(span, deleted=(op in ("add", "restore") and not redo) or (op == "delete" and redo))
         sentence = self.sentences[self._sentence_of(span.start)] if self.sentences else None
         whole = sentence is not None and (span.start, span.end) == (sentence.start, sentence.end)
         return Step(span, _ACTIONS.get(op, op), redo, whole_sentence=whole)
@@ -633,12 +675,16 @@ class AnnotationSession:
         existing = self.stance()
         try:
             if existing is not None:
-                return self.store.update_span(existing.id, annotator=self.annotator, attrs=attrs)
-            return self.store.add_span(
-                self.doc_id, sentence.start, sentence.end, "STANCE", attrs, annotator=self.annotator
-            )
-        finally:
+                span = self.store.update_span(existing.id, annotator=self.annotator, attrs=attrs)
+            else:
+                span = self.store.add_span(
+                    self.doc_id, sentence.start, sentence.end, "STANCE", attrs, annotator=self.annotator
+                )
+        except BaseException:
             self.refresh()
+            raise
+        self._after_write(span)
+        return span
 
     # -- helpers for the form ----------------------------------------------------
 

@@ -30,9 +30,9 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annot.errors import OutputError, SchemaError
 from annot.fileio import atomic_text_file
@@ -40,16 +40,17 @@ from annot.schema import PROJECT_FILE, read_project_file
 from annot.translate.checks import fold_words, has_name
 
 if TYPE_CHECKING:
-    from annot.model import Document
+    from annot.model import Document, Span
     from annot.store import Store
 
 __all__ = ["Actor", "NAME_LANGUAGES", "PROJECT_FILE", "add_alias", "aliases", "lost_actors", "read_aliases",
-           "sentence_actors"]  # fmt: skip
+           "sentence_actors", "span_actors"]  # fmt: skip
 
 #: Languages whose place names are recognised in tagged actors (those annot's segmentation is tested on).
 NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru", "uk")
 
 
+@lru_cache(maxsize=16_384)  # a long document names the same actors thousands of times
 def _key(name: str) -> str:
     """A name's lookup key: words without accents, casefolded, joined by one space."""
     return fold_words(name)
@@ -280,13 +281,13 @@ _CACHED_DOCUMENTS = 8  # (document, target) pairs remembered per store
 
 
 def _stamp(store: Store) -> object:
-    """What the actors depend on: the store's revision and the project file's identity."""
+    """What the actors depend on: the store's annotations (not positions or translations) and the project file."""
     try:
         stat = (store.path / PROJECT_FILE).stat()
         fingerprint: object = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     except OSError:
         fingerprint = None
-    return store.revision(), fingerprint
+    return store.annotation_revision(), fingerprint
 
 
 def sentence_actors(store: Store, doc: str | Document, target: str) -> dict[int, list[Actor]]:
@@ -297,8 +298,9 @@ def sentence_actors(store: Store, doc: str | Document, target: str) -> dict[int,
     no canonical name and the same text: the actor is kept when any of its
     names survives. Its names are its texts and canonical name and their
     aliases, with the project's table from ``annot.toml``. The answer is
-    cached until the store changes (any write, by anyone) or the project file
-    does (``add_alias`` also clears the cache).
+    cached until the store's annotations change (``Store.annotation_revision``:
+    any span write, by anyone; an annotator's move or a translation leaves it)
+    or the project file does (``add_alias`` also clears the cache).
 
     Args:
         store: the project.
@@ -324,9 +326,30 @@ def sentence_actors(store: Store, doc: str | Document, target: str) -> dict[int,
 
 
 def _read_actors(store: Store, doc_id: str, target: str) -> dict[int, list[Actor]]:
+    spans = store.spans(doc_id, label="ACTOR")
+    rows = zip(spans["sentence"], spans["text"], spans["attrs"], spans["status"])
+    return _group_actors(store, rows, target)
+
+
+def span_actors(store: Store, spans: Iterable[Span], target: str) -> list[Actor]:
+    """The actors of one sentence's ACTOR spans, by the rule of ``sentence_actors`` (other labels are skipped).
+
+    For a caller that holds the sentence's spans already (the annotator's
+    session): no read of the document's spans.
+
+    Raises:
+        SchemaError: the project's ``[aliases]`` table is invalid.
+    """
+    rows = ((0, s.text, s.attrs, s.status.value) for s in spans if s.label == "ACTOR")
+    return _group_actors(store, rows, target).get(0, [])
+
+
+def _group_actors(
+    store: Store, rows: Iterable[tuple[Any, Any, Mapping[str, Any], Any]], target: str
+) -> dict[int, list[Actor]]:
+    """(sentence, text, attrs, status) rows of ACTOR spans -> each sentence's actors, mentions merged."""
     import pandas as pd
 
-    spans = store.spans(doc_id, label="ACTOR")
     table = read_aliases(store.path)
     known: dict[str, set[str]] = {}
 
@@ -336,7 +359,7 @@ def _read_actors(store: Store, doc_id: str, target: str) -> dict[int, list[Actor
         return known[name]
 
     found: dict[int, dict[str, Actor]] = {}
-    for sentence, text, attrs, status in zip(spans["sentence"], spans["text"], spans["attrs"], spans["status"]):
+    for sentence, text, attrs, status in rows:
         if status == "rejected" or sentence is pd.NA or text is pd.NA or not str(text).strip():
             continue
         text = str(text).strip()

@@ -17,7 +17,7 @@
 // Browser -> Python (custom messages, each with an `id` that status.ack echoes once handled):
 //   select {sentence, utf16_start, utf16_end} · label {label} · focus {span_id} · field {span_id, name, value}
 //   delete {span_id} · review {span_id, status} · nav {to, index} · mark {status} · search {query}
-//   annotator {name} · mt {target, engine} · flag {action, route, flag} · undo · redo · clear · poll ·
+//   annotator {name} · tab {tab} · mt {target, engine} · flag {action, route, flag, alias} · undo · redo · clear · poll ·
 //   next_engine · holder
 
 const HELP = [
@@ -409,7 +409,7 @@ function render({ model, el }) {
     return range.toString().length;
   }
 
-  ui.reading.addEventListener("mouseup", () => {
+  root.addEventListener("mouseup", () => {
     const selection = window.getSelection();
     if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
     const range = selection.getRangeAt(0);
@@ -751,7 +751,11 @@ function render({ model, el }) {
   function renderTabs() {
     sideTabs.replaceChildren();
     for (const [tab, text] of [["outline", "Outline"], ["entities", "Entities"]]) {
-      const b = button("annot-tab", text, `show the ${tab}`, () => { state.tab = tab; renderTabs(); });
+      const b = button("annot-tab", text, `show the ${tab}`, () => {
+        state.tab = tab;
+        send({ type: "tab", tab }); // Python sends the entity list only while it shows
+        renderTabs();
+      });
       b.setAttribute("aria-selected", String(state.tab === tab));
       sideTabs.append(b);
     }

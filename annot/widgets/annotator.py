@@ -52,6 +52,7 @@ from annot.widgets.protocol import (
     SelectIntent,
     SimpleIntent,
     SpanIntent,
+    TabIntent,
 )
 
 if TYPE_CHECKING:
@@ -123,6 +124,8 @@ class Annotator(anywidget.AnyWidget):
         self._retry = False
         self._stale_overview = True
         self._tell = False  # set by a handler whose change others must see though the store did not move
+        self._stale_entities = True
+        self._entities_shown = False  # the browser's side panel shows the entity list
         self._background = (
             BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
             if translate else None
@@ -195,6 +198,9 @@ class Annotator(anywidget.AnyWidget):
         if self._stale_overview:
             self._stale_overview = False
             self.outline = dict(s.outline())
+            self._stale_entities = True
+        if self._stale_entities and self._entities_shown:  # only while the Entities tab shows: 200 ms on 20k spans
+            self._stale_entities = False
             self.entities = [dict(e) for e in s.entities()]
         self._sync_mt()
 
@@ -204,7 +210,10 @@ class Annotator(anywidget.AnyWidget):
 
         path = self.session.store.path.resolve()
         for other in list(Annotator._open):
+            # A span edit concerns the views of its document; an alias (self._tell) every view of the store.
             if other is self or other.session.store.path.resolve() != path:
+                continue
+            if not self._tell and other.session.doc_id != self.session.doc_id:
                 continue
             try:
                 other._external_change()
@@ -242,7 +251,7 @@ class Annotator(anywidget.AnyWidget):
                 return
             sentence = s.sentences[s.index]
             # Each row carries its route's engine ("argos" for "argos+apertium"), the dropdown's entry.
-            rows = mt_rows(s.store, s.doc_id, sentence, target)
+            rows = mt_rows(s.store, s.doc_id, sentence, target, spans=s.spans_in(s.index))
             job: JobState | None = None
             if self._background is not None and engine and not any(r["base"] == engine for r in rows):
                 first = list(s.window_indexes())
@@ -406,6 +415,9 @@ class Annotator(anywidget.AnyWidget):
         s.mark(None if again else status)
         what = "unmarked" if again else "done" if status == "done" else "nothing to annotate"
         self._saved(f"sentence {s.index}: {what}")
+
+    def _do_tab(self, intent: TabIntent) -> None:
+        self._entities_shown = intent.get("tab") == "entities"
 
     def _do_search(self, intent: SearchIntent) -> None:
         query = str(intent.get("query") or "")

@@ -146,6 +146,13 @@ class SearchIntent(TypedDict):
     query: str
 
 
+class TabIntent(TypedDict):
+    """The side panel shows this tab: the entity list is computed and sent only while it shows."""
+
+    type: Literal["tab"]
+    tab: Literal["outline", "entities"]
+
+
 class AnnotatorIntent(TypedDict):
     type: Literal["annotator"]
     name: str
@@ -174,5 +181,5 @@ class SimpleIntent(TypedDict):
 
 Intent = (
     SelectIntent | LabelIntent | SpanIntent | FieldIntent | ReviewIntent | NavIntent | MarkIntent | SearchIntent
-    | AnnotatorIntent | MTIntent | FlagIntent | SimpleIntent
+    | AnnotatorIntent | TabIntent | MTIntent | FlagIntent | SimpleIntent
 )  # fmt: skip

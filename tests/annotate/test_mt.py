@@ -259,6 +259,22 @@ def test_mt_rows_flags_are_compares(project, tagged: annot.Document):
     assert frame.at[4, "names_missing.gone"] == ["Valeri Revenko"] and frame.at[4, "numbers_ok.gone"]
 
 
+def test_mt_rows_from_the_sessions_spans_equal_rows_from_the_store(project, tagged: annot.Document):
+    """The annotator passes the sentence's spans it holds: the flags are the ones read from the store."""
+    sentences = project.get_sentences(tagged)
+    project.add_translations(
+        Translation(tagged.id, i, "lost", "m", "1", "en", "pt", "en>pt", "lost|m-1|en-pt", text)
+        for i, text in enumerate([LOST_2 if s.index == 2 else s.text for s in sentences])
+    )
+    by_sentence = project.spans(tagged.id)
+    spans = {s.index: [project.get_span(i) for i in by_sentence[by_sentence.sentence == s.index].id] for s in sentences}
+    assert any(row["flags"] for row in mt_rows(project, tagged.id, sentences[2], "pt"))  # the case is not empty
+    for sentence in sentences:
+        assert mt_rows(project, tagged.id, sentence, "pt", spans=spans[sentence.index]) == mt_rows(
+            project, tagged.id, sentence, "pt"
+        )
+
+
 def test_mt_rows_names_argument_is_deprecated_and_ignored(project, tagged: annot.Document):
     sentence = project.get_sentences(tagged)[9]
     _stored(project, tagged, 9, {"argos": LOST_9})

@@ -408,7 +408,20 @@ def test_annotator_search_matches_and_blank_query(widget: Annotator):
     assert widget.search == {"query": "   ", "matches": []}
 
 
+def test_annotator_entities_are_sent_only_while_their_tab_shows(widget: Annotator):
+    _tag(widget, "says Minsk", "Minsk", "ACTOR")
+    assert widget.entities == []  # the outline tab shows: nothing computed, nothing sent
+    widget.handle({"type": "tab", "tab": "entities"})
+    assert [e["name"] for e in widget.entities] == ["Minsk"]
+    widget.handle({"type": "tab", "tab": "outline"})
+    _tag(widget, "Ukraine from Belarus", "Belarus", "ACTOR")
+    assert [e["name"] for e in widget.entities] == ["Minsk"]  # left as it was while hidden
+    widget.handle({"type": "tab", "tab": "entities"})
+    assert [e["name"] for e in widget.entities] == ["Belarus", "Minsk"]  # brought up to date when shown
+
+
 def test_annotator_entities_group_actors_by_canonical_name(widget: Annotator):
+    widget.handle({"type": "tab", "tab": "entities"})
     minsk = _tag(widget, "says Minsk", "Minsk", "ACTOR")
     _field(widget, minsk, "canonical", "Belarus")
     belarus = _tag(widget, "Ukraine from Belarus", "Belarus", "ACTOR")
@@ -673,6 +686,7 @@ def test_annotator_acknowledges_each_intent_by_id(widget: Annotator):
 
 def test_annotator_poll_and_siblings_see_edits_made_elsewhere(widget: Annotator, project):
     twin = Annotator(project, widget.session.doc_id, annotator="bob", translate=False)
+    twin.handle({"type": "tab", "tab": "entities"})
     sentence = _current(widget)
     _select(widget, sentence, "Minsk")
     widget.handle({"type": "label", "label": "ACTOR"})
