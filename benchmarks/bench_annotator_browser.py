@@ -573,9 +573,12 @@ def report(results: dict[str, Any], py: dict[str, dict[str, float]], checks: lis
     worst = max(max(outline[CELL_BIG]), max(entities["5k"]))
     print(C.verdict(worst < TARGET_OVERVIEW_MS, f"outline and entity list of 5,000 sentences with {N_SPANS:,} spans"
                     f" drawn in < {TARGET_OVERVIEW_MS:g} ms: worst {worst:.1f} ms"))  # fmt: skip
-    print(C.verdict(med[CELL_BIG] < TARGET_OPEN_S and med[CELL_BIG] <= TARGET_OPEN_RATIO * med[CELL_SEED],
-                    f"opening < {TARGET_OPEN_S:g} s and <= {TARGET_OPEN_RATIO:g}x the seed's: {med[CELL_BIG]:.2f} s,"
-                    f" {C.ratio(med[CELL_BIG], med[CELL_SEED])}"))  # fmt: skip
+    print(C.verdict(med[CELL_BIG] < TARGET_OPEN_S, f"opening < {TARGET_OPEN_S:g} s with the outline showing:"
+                    f" {med[CELL_BIG]:.2f} s ({C.ratio(med[CELL_BIG], med[CELL_SEED])} the seed's)"))  # fmt: skip
+    # The seed has 14 sentences and no spans: the 5k article's 20,000 spans are read when it opens.
+    print(C.verdict(med[CELL_BIG] <= TARGET_OPEN_RATIO * med[CELL_SEED],
+                    f"opening <= {TARGET_OPEN_RATIO:g}x the seed's: {C.ratio(med[CELL_BIG], med[CELL_SEED])}"
+                    f" (Python reads the {N_SPANS:,} spans: {py['5k']['open']:.0f} ms of the open)"))  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> None:
