@@ -165,7 +165,7 @@ def jupyter(tmp_path_factory):
         yield scratch, session
 
 
-def test_annotator_text_reads_at_4_5_to_1_in_light_and_dark(jupyter):
+def test_annotator_text_reads_at_4_5_to_1_in_light_dark_and_high_contrast(jupyter):
     tags = (
         "tag(2, 'Russia', 'ACTOR', {'type': 'state'})\n"
         "tag(2, 'some 170 tanks', 'QUANTITY', {'value': 170, 'unit': 'tanks'})\n"
@@ -174,7 +174,9 @@ def test_annotator_text_reads_at_4_5_to_1_in_light_and_dark(jupyter):
     page, widget = _open(jupyter, "contrast", tags, go=2)
     try:
         failures = {}
-        for theme, background in (("JupyterLab Light", "rgb(255, 255, 255)"), ("JupyterLab Dark", "rgb(33, 33, 33)")):
+        themes = (("JupyterLab Light", "rgb(255, 255, 255)"), ("JupyterLab Dark", "rgb(33, 33, 33)"),
+                  ("JupyterLab Dark High Contrast", "rgb(17, 17, 17)"))  # fmt: skip
+        for theme, background in themes:
             _theme(page, theme, background)
             measured = []
             # Unfocused (the "click here" line shows), then with a span's form, the others fold and the help.
