@@ -8,15 +8,18 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annot.errors import CorpusError, EngineError
+from annot.errors import CorpusError, EngineError, ModelNotInstalled
 from annot.ingest import find_files_named, read_file
 from annot.model import Document, Sentence, Translation, format_sentences, source_key
 from annot.progress import Progress, resolve_progress
 from annot.segment import segment
 from annot.store import AddResult, Store
-from annot.translate import Route, routes_for, unreachable_error
+from annot.translate import Route, reachable, routes_for, unreachable_error
 
-__all__ = ["EngineRun", "IngestReport", "TranslateReport", "ingest", "open_project", "translate", "translate_cached"]
+__all__ = [
+    "EngineRun", "IngestReport", "Skipped", "TranslateReport", "ingest", "open_project", "translate",
+    "translate_cached",
+]  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -126,13 +129,41 @@ class EngineRun:
     error: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A document, or one engine's share of it, left untranslated: no installed route from its language."""
+
+    doc_id: str
+    lang: str
+    engine: str | None  # None: no engine at all reaches the target from ``lang``
+    reason: str
+
+
 @dataclass(slots=True)
 class TranslateReport:
     """What ``translate`` did, per document and engine, and what it skipped."""
 
     runs: list[EngineRun] = field(default_factory=list)
     skipped_engines: dict[str, str] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+
+    def skipped_summary(self) -> list[str]:
+        """One line per source language with skipped documents: how many, by which engines, and why.
+
+        ``ru: 8 documents not translated (no installed engine translates ru->en ...)``; an engine
+        named but without a route from a language gives ``sk: 1 document not translated by apertium (...)``.
+        """
+        by_lang: dict[tuple[str, str | None], list[Skipped]] = {}
+        for skip in self.skipped:
+            by_lang.setdefault((skip.lang, skip.engine), []).append(skip)
+        lines = []
+        for (lang, engine), skips in sorted(by_lang.items(), key=lambda item: (item[0][0], item[0][1] or "")):
+            docs = len({s.doc_id for s in skips})
+            by = f" by {engine}" if engine else ""
+            reason = " ".join(skips[0].reason.split())
+            lines.append(f"{lang}: {docs} document{'s' if docs != 1 else ''} not translated{by} ({reason})")
+        return lines
 
     @property
     def failures(self) -> list[EngineRun]:
@@ -190,14 +221,17 @@ def translate(
         progress: ``True`` for a progress bar, or ``progress(done, total, what)``.
 
     Returns:
-        The report; ``report.summary()`` is one line for people. With
-        ``engines=None``, engines that cannot reach ``to`` (from some document's
-        language) are skipped and listed in ``report.skipped_engines``.
+        The report; ``report.summary()`` is one line for people. Documents
+        whose language no engine (or no engine named) reaches are skipped and
+        listed, every one of them, in ``report.skipped`` (per language:
+        ``report.skipped_summary()``); with ``engines=None``, engines that
+        cannot reach ``to`` from some language are listed in
+        ``report.skipped_engines``. Everything that can be translated is.
 
     Raises:
-        ModelNotInstalled: an engine asked for by name cannot reach ``to``, or
-            no engine can reach it from any document's language (the message
-            lists the languages that can be reached).
+        ModelNotInstalled: nothing at all could be translated: no engine (or no
+            engine named) reaches ``to`` from any document's language (the
+            message lists the languages that can be reached).
         EngineNotInstalled: an engine asked for by name is missing its backend.
         EngineError: an unknown engine or route name, or an engine failed part
             way (after everything else was stored).
@@ -210,16 +244,16 @@ def translate(
     names = [engines] if isinstance(engines, str) else None if engines is None else list(engines)
     report = TranslateReport()
     by_lang: dict[str, list[Route]] = {}
+    missing: dict[str, dict[str | None, str]] = {}  # language -> engine (None: every engine) -> why not
     plans: list[tuple[Document, list[Sentence], Route]] = []
     wanted = None if sentences is None else set(sentences)
     for doc in documents:
         if doc.lang == to:
             continue
         if doc.lang not in by_lang:
-            found = routes_for(doc.lang, to, names, pivot=pivot)
-            by_lang[doc.lang] = found.routes
-            for name, why in found.skipped.items():
-                report.skipped_engines.setdefault(name, why)
+            by_lang[doc.lang], missing[doc.lang] = _routes_from(report, doc.lang, to, names, pivot=pivot)
+        # Every document a route misses is reported, whatever its language (not only the first's).
+        report.skipped.extend(Skipped(doc.id, doc.lang, engine, why) for engine, why in missing[doc.lang].items())
         if not by_lang[doc.lang]:
             continue
         doc_sentences = store.get_sentences(doc)
@@ -227,6 +261,9 @@ def translate(
             doc_sentences = [s for s in doc_sentences if s.index in wanted]
         plans.extend((doc, doc_sentences, route) for route in by_lang[doc.lang])
     if by_lang and not plans:
+        named = [why for whys in missing.values() for engine, why in whys.items() if engine is not None]
+        if names is not None and len(set(by_lang)) == 1 and named:
+            raise ModelNotInstalled(named[0])  # one language, engines named: why the first of them cannot
         raise unreachable_error(by_lang, to, pivot=pivot)
     total = sum(len(todo) for _, todo, _ in plans)
     started = time.perf_counter()
@@ -250,6 +287,39 @@ def translate(
         error.report = report  # type: ignore[attr-defined]
         raise error
     return report
+
+
+def _routes_from(
+    report: TranslateReport, source: str, target: str, names: Sequence[str] | None, *, pivot: bool
+) -> tuple[list[Route], dict[str | None, str]]:
+    """The routes from ``source`` and, for the engines without one, why (``None``: no engine at all).
+
+    An engine named without a route from this language is skipped for it, not
+    for the project: a Slovak document without an apertium route must not stop
+    the Spanish ones. A name annot does not know, or an engine missing its
+    backend, still raises: those are not about the language.
+    """
+    why: dict[str | None, str] = {}
+    if names is None:
+        found = routes_for(source, target, None, pivot=pivot)
+        routes = found.routes
+        if routes:  # some engines reach: say why the others do not (else the language's own line says it)
+            for name, reason in found.skipped.items():
+                report.skipped_engines.setdefault(name, reason)
+    else:
+        routes = []
+        for name in names:
+            try:
+                route = routes_for(source, target, [name], pivot=pivot).routes[0]
+            except ModelNotInstalled as exc:
+                why[name] = str(exc)
+                continue
+            if all(route.name != r.name for r in routes):
+                routes.append(route)
+    if not routes and names is None:
+        reached = ", ".join(reachable(source, pivot=pivot)) or "nothing"
+        why = {None: f"no installed engine translates {source}->{target}; from {source} annot reaches: {reached}"}
+    return routes, why
 
 
 def translate_cached(

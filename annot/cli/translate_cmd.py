@@ -33,9 +33,11 @@ def translate(
     helper, and its hops are recorded: argos+apertium from es to en is
     apertium es->pt, then argos pt->en (es>pt>en). Every name printed here is
     accepted back by --engine. Sentences already translated by the same route,
-    models and pairs are never translated again. When no engine reaches --to
-    from any document's language, exits 2 naming the languages that can be
-    reached. See the engines with: annot engines.
+    models and pairs are never translated again. Documents whose language no
+    engine (or no engine named) reaches are skipped and reported, with counts
+    per language; everything else is translated. Only when nothing at all can
+    be translated does it exit 2, naming the languages that can be reached.
+    See the engines with: annot engines.
     """
     from annot.pipeline import translate as run_translate
 
@@ -49,4 +51,6 @@ def translate(
         )
     for name, why in report.skipped_engines.items():
         typer.echo(f"skipped {name}: {' '.join(why.split())}", err=True)
+    for line in report.skipped_summary():
+        typer.echo(f"skipped {line}", err=True)
     typer.echo(report.summary())

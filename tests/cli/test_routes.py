@@ -77,6 +77,44 @@ def test_cli_translate_to_a_language_nothing_reaches_exits_2_with_what_is_reacha
     assert "skipped argos: argos cannot translate es->ca" in partial.stderr
 
 
+COVERAGE = {
+    "minsk.es.txt": "Rusia enviará tanques a Bielorrusia. Minsk dice que es defensivo.",
+    "minsk.sk.txt": "Bieloruský prezident oznámil príchod ruských vojakov. Ide vraj o obranné opatrenie.",
+    "minsk.ru.txt": "Минобороны Беларуси сообщило о прибытии российских военных. Это второй эшелон.",
+    "kyiv.ru.txt": "Киев считает, что Беларусь стала плацдармом. Минск это отрицает.",
+}
+
+
+@pytest.mark.parametrize("engine", [None, "apertium"])
+def test_cli_translate_a_project_of_many_languages_skips_and_reports_every_document(tmp_path: Path, engine):
+    """Languages without a route are reported, every document of them with counts; the rest is translated."""
+    for name, text in COVERAGE.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    project = tmp_path / "project"
+    run(project, "ingest", *(str(tmp_path / name) for name in COVERAGE))
+    result = run(project, "translate", "--to", "en", *(["--engine", engine] if engine else []))
+    translated = {doc.split("-")[0] for doc, *_ in printed_runs(result.output)}
+    assert translated == {"minsk"} and len({doc for doc, *_ in printed_runs(result.output)}) == 1  # the es one
+    skipped = [line for line in result.stderr.splitlines() if re.match(r"skipped (ru|sk): ", line)]
+    by = " by apertium" if engine else ""
+    assert [line.split(" (")[0] for line in skipped] == [
+        f"skipped ru: 2 documents not translated{by}", f"skipped sk: 1 document not translated{by}",
+    ]  # fmt: skip
+    assert all("ru->en" in line for line in skipped[:1]) and "sk->en" in skipped[1]
+    with annot.open_project(project, create=False) as store:
+        assert set(store.translations(target="en")["doc_id"].str.split("-").str[0]) == {"minsk"}
+        assert len(store.translations(target="en")) >= 2
+
+
+def test_cli_translate_exits_2_only_when_nothing_can_be_translated(tmp_path: Path):
+    for name in ("minsk.sk.txt", "kyiv.ru.txt"):
+        (tmp_path / name).write_text(COVERAGE[name], encoding="utf-8")
+    project = tmp_path / "project"
+    run(project, "ingest", str(tmp_path / "minsk.sk.txt"), str(tmp_path / "kyiv.ru.txt"))
+    line = error_line(run(project, "translate", "--to", "en", "--engine", "apertium", code=2))
+    assert line.startswith("error: No installed engine translates ru->en or sk->en.")
+
+
 CASES = [("belarus-agrupacion", "en"), ("belarus-russian", "es"), ("belarus-russian", "pt")]
 ENGINES = [engine.name for engine in registry.installed_engines()]
 
