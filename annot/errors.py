@@ -31,6 +31,7 @@ __all__ = [
     "EngineNotInstalled",
     "FormatError",
     "ModelNotInstalled",
+    "PartialTranslation",
     "NotFound",
     "OutputError",
     "SchemaError",
@@ -57,6 +58,21 @@ class EngineNotInstalled(EngineError):
 
 class ModelNotInstalled(EngineError):
     """No model for the requested language pair; the message lists installed pairs and how to add one."""
+
+
+class PartialTranslation(EngineError):
+    """An engine translated some texts of a batch and failed on others (a pipeline stage crashing on them).
+
+    Attributes:
+        outputs: one entry per input text: its translation, or ``None`` where it failed.
+        reasons: input index -> why that text failed (one line).
+    """
+
+    def __init__(self, outputs: list[str | None], reasons: dict[int, str]) -> None:
+        self.outputs = outputs
+        self.reasons = reasons
+        first = next(iter(reasons.values()), "")
+        super().__init__(f"{len(reasons)} of {len(outputs)} texts failed, the others were translated; first: {first}")
 
 
 class SchemaError(AnnotError):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annot.errors import CorpusError, EngineError, ModelNotInstalled
+from annot.errors import CorpusError, EngineError, ModelNotInstalled, PartialTranslation
 from annot.ingest import find_files_named, read_file
 from annot.model import Document, Sentence, Translation, format_sentences, source_key
 from annot.progress import Progress, resolve_progress
@@ -283,7 +283,7 @@ def translate(
             f"{r.engine} on {r.doc_id}: sentences {format_sentences(r.failed)} failed ({r.error})"
             for r in report.failures
         ]
-        error = EngineError("; ".join(lines) + ". Translations made before the failure are stored; run again to retry.")
+        error = EngineError("; ".join(lines) + ". Everything else translated is stored; run again to retry.")
         error.report = report  # type: ignore[attr-defined]
         raise error
     return report
@@ -350,6 +350,8 @@ def translate_cached(
         Text -> translation, for every distinct text.
 
     Raises:
+        PartialTranslation: the engine failed on some texts only; every other text of every batch was
+            translated and recorded (the exception's ``outputs`` follow the distinct texts).
         EngineError: an engine failed (the batches before were recorded).
     """
     signature = route.signature()
@@ -369,13 +371,21 @@ def translate_cached(
         if found:
             save([(t, found[t]) for t in wanted if t in found], True)
     todo = [t for t in wanted if t not in found]
+    failed: dict[str, str] = {}
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
-        pairs = list(zip(batch, route.translate(batch)))
+        try:
+            outputs: list[str | None] = list(route.translate(batch))
+        except PartialTranslation as exc:  # a text the engine breaks on fails alone; its batch is kept
+            outputs = exc.outputs
+            failed.update({batch[i]: why for i, why in exc.reasons.items()})
+        pairs = [(text, out) for text, out in zip(batch, outputs) if out is not None]
         save(pairs, False)
         found.update(pairs)
         if tick is not None:
             tick(len(batch), f"{route.name} {route.path}")
+    if failed:
+        raise PartialTranslation([found.get(t) for t in wanted], {wanted.index(t): why for t, why in failed.items()})
     return found
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from subprocess import PIPE
 
-from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled
+from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled, PartialTranslation
 from annot.translate.base import BaseEngine, Model
 
 __all__ = ["ApertiumEngine", "ApertiumMode", "to_iso639_1"]
@@ -249,6 +249,7 @@ class ApertiumEngine(BaseEngine):
     def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
         mode = self.mode(source, target).name
         done: dict[int, str] = {}
+        failed: dict[int, str] = {}
         size = self.batch_size
         stack = [list(range(i, min(i + size, len(texts)))) for i in range(0, len(texts), size)][::-1]
         while stack:
@@ -258,13 +259,15 @@ class ApertiumEngine(BaseEngine):
             missing = [i for i in batch if i not in got]
             if not missing:
                 continue
-            if len(batch) == 1:
-                raise EngineError(_failure(mode, texts[batch[0]], status, stderr))
-            if len(missing) < len(batch):
+            if len(batch) == 1:  # alone, it still breaks the pipeline: it fails, the others go on
+                failed[batch[0]] = _failure(mode, texts[batch[0]], status, stderr)
+            elif len(missing) < len(batch):
                 stack.append(missing)  # keep the verified outputs; retry the rest
             else:  # nothing usable: halve, so a text that breaks the pipeline ends up alone
                 half = len(batch) // 2
                 stack += [batch[half:], batch[:half]]
+        if failed:
+            raise PartialTranslation([done.get(i) for i in range(len(texts))], failed)
         return [done[i] for i in range(len(texts))]
 
     def _run(self, mode: str, items: list[tuple[int, str]]) -> tuple[dict[int, str], int, str]:

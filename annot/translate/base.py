@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, runtime_checkable
 
-from annot.errors import EngineError, ModelNotInstalled
+from annot.errors import EngineError, ModelNotInstalled, PartialTranslation
 
 __all__ = ["ENGINE_KINDS", "BaseEngine", "Engine", "Model", "engine_kind", "format_pairs", "split_long"]
 
@@ -145,6 +145,7 @@ class BaseEngine(ABC):
 
         Raises:
             ModelNotInstalled: the pair is not installed.
+            PartialTranslation: the backend failed on some texts only (the others' translations are in it).
             EngineError: the backend failed or lost alignment.
         """
         self.check_pair(source, target)
@@ -156,7 +157,13 @@ class BaseEngine(ABC):
                     if piece.strip():
                         pieces.append(piece)
                         owners.append(i)
-        outputs = self._translate(pieces, source, target) if pieces else []
+        failed: dict[int, str] = {}
+        try:
+            outputs: list[str | None] = list(self._translate(pieces, source, target)) if pieces else []
+        except PartialTranslation as exc:  # some pieces failed: their texts fail, the others are kept
+            outputs = exc.outputs
+            for piece, reason in exc.reasons.items():
+                failed.setdefault(owners[piece], reason)
         if len(outputs) != len(pieces):
             raise EngineError(
                 f"{self.name} returned {len(outputs)} translations for {len(pieces)} texts ({source}->{target});"
@@ -164,5 +171,9 @@ class BaseEngine(ABC):
             )
         results = [[] for _ in texts]  # type: list[list[str]]
         for owner, output in zip(owners, outputs):
-            results[owner].append(output.strip())
-        return [" ".join(part for part in parts if part) for parts in results]
+            if owner not in failed:
+                results[owner].append((output or "").strip())
+        joined = [" ".join(part for part in parts if part) for parts in results]
+        if failed:
+            raise PartialTranslation([None if i in failed else text for i, text in enumerate(joined)], failed)
+        return joined

@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled, SchemaError
+from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled, PartialTranslation, SchemaError
 from annot.model import Translation
 from annot.schema import PROJECT_FILE, read_project_file
 from annot.translate.base import ENGINE_KINDS, Engine, Model, engine_kind, format_pairs
@@ -216,12 +216,25 @@ class Route:
         """Translate ``texts`` hop by hop; one output per input.
 
         Raises:
+            PartialTranslation: some texts failed at some hop; the others went on to the end (in it).
             EngineError: an engine failed (nothing of the batch is returned).
         """
-        out = list(texts)
+        out: list[str | None] = list(texts)
+        reasons: dict[int, str] = {}
         for hop in self.hops:
-            out = hop.engine.translate(out, source=hop.source, target=hop.target)
-        return out
+            alive = [i for i, text in enumerate(out) if text is not None]
+            try:
+                got: list[str | None] = list(
+                    hop.engine.translate([out[i] for i in alive], source=hop.source, target=hop.target)
+                )  # type: ignore[misc]
+            except PartialTranslation as exc:  # the texts that failed stop here; the others take the next hop
+                got = exc.outputs
+                reasons.update({alive[j]: f"{hop.source}>{hop.target}: {why}" for j, why in exc.reasons.items()})
+            for i, text in zip(alive, got):
+                out[i] = text
+        if reasons:
+            raise PartialTranslation(out, reasons)
+        return out  # type: ignore[return-value]
 
 
 def _find_hops(

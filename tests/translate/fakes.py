@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from annot.errors import EngineError
+from annot.errors import EngineError, PartialTranslation
 from annot.translate.base import BaseEngine, Model
 
 
@@ -56,6 +56,26 @@ class FlakyEngine(BaseEngine):
         if any("BOOM" in t for t in texts):
             raise EngineError("flaky: backend crashed")
         return [t[::-1] for t in texts]
+
+
+class CrashyEngine(BaseEngine):
+    """en->pt whose backend breaks on any text containing ``BOOM`` and on nothing else, as Apertium's
+    rus-ukr tagger does on some sentences: the others of the batch are translated (``PartialTranslation``)."""
+
+    name = "crashy"
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [("en", "pt")]
+
+    def model(self, source: str, target: str) -> Model:
+        return Model("crashy", "0")
+
+    def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        broken = {i: "crashy: tagger crashed" for i, t in enumerate(texts) if "BOOM" in t}
+        outputs = [None if i in broken else t[::-1] for i, t in enumerate(texts)]
+        if broken:
+            raise PartialTranslation(outputs, broken)
+        return [t for t in outputs if t is not None]
 
 
 class ShortEngine(BaseEngine):

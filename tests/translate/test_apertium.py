@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled
+from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled, PartialTranslation
 from annot.ingest import read_file
 from annot.model import Document
 from annot.segment import split
@@ -292,12 +292,39 @@ def test_merged_texts_are_retried_until_aligned(fake: ApertiumEngine, popen_call
     assert len(popen_calls) > 1
 
 
-def test_text_that_stops_the_pipeline_is_isolated_and_named(fake: ApertiumEngine, popen_calls: list) -> None:
+def test_text_that_stops_the_pipeline_is_isolated_named_and_the_others_kept(
+    fake: ApertiumEngine, popen_calls: list
+) -> None:
     assert fake.translate(FAKE_TEXTS, source="en", target="it") == FAKE_TEXTS
-    with pytest.raises(EngineError, match=r"apertium eng-ita gave no translation for 'BOOM three' .*status 0") as info:
-        fake.translate([*FAKE_TEXTS[:4], "BOOM three", *FAKE_TEXTS[4:]], source="en", target="it")
-    assert "\n" not in str(info.value)
+    texts = [*FAKE_TEXTS[:4], "BOOM three", *FAKE_TEXTS[4:], "another BOOM", *FAKE_TEXTS[:2]]
+    with pytest.raises(PartialTranslation, match=r"2 of \d+ texts failed") as info:
+        fake.translate(texts, source="en", target="it")
+    failed = info.value.reasons
+    assert sorted(failed) == [4, len(FAKE_TEXTS) + 1]
+    assert re.search(r"apertium eng-ita gave no translation for 'BOOM three' .*status 0", failed[4])
+    assert "\n" not in str(info.value) and all("\n" not in why for why in failed.values())
+    # Every other text is translated (the identity fake gives it back), each in its place.
+    assert [out for i, out in enumerate(info.value.outputs) if i not in failed] == [
+        t for i, t in enumerate(texts) if i not in failed
+    ]
     assert len(popen_calls) > 2  # the texts before BOOM were kept, the rest sent again until BOOM was alone
+
+
+def test_real_rus_ukr_crash_fails_its_sentence_only() -> None:
+    """Debian's rus-ukr tagger crashes on ordinary sentences: they fail alone, the others are translated.
+
+    No skip: ./run installs apertium-rus-ukr (scripts/apt-packages.txt).
+    """
+    from annot.translate import registry
+
+    texts = ["Это второй эшелон.", "танки", "Минск это отрицает."]
+    try:
+        out = registry.get_engine("apertium").translate(texts, source="ru", target="uk")
+    except PartialTranslation as exc:
+        assert len(exc.outputs) == 3 and exc.reasons and all(exc.outputs[i] is None for i in exc.reasons)
+        assert all(exc.outputs[i] for i in range(3) if i not in exc.reasons)
+    else:  # a fixed package: every sentence translated
+        assert len(out) == 3 and all(out)
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,25 @@ def test_engine_failing_part_way_keeps_what_it_translated(doc_store):
     assert info.value.report.runs[0].failed == [3, 4]
 
 
+def test_sentences_an_engine_breaks_on_fail_alone_and_the_rest_is_stored(doc_store, monkeypatch):
+    """A backend crashing on one sentence (Apertium rus-ukr) costs that sentence, not its batch or the run."""
+    monkeypatch.setattr(registry, "BUILTIN_ENGINES", {**FAKES, "crashy": "tests.translate.fakes:CrashyEngine"})
+    registry.get_engine.cache_clear()
+    store, doc, _ = doc_store
+    with pytest.raises(
+        EngineError, match=r"crashy on .*: sentences 3 failed \(1 of 5 texts failed.*crashy: tagger"
+    ) as info:
+        translate(doc, store, to="pt", engines="crashy")  # one batch of five
+    stored = store.translations(doc.id)
+    assert list(stored["index"]) == [0, 1, 2, 4] and stored.iloc[3]["text"] == "Nothing else."[::-1]
+    run = info.value.report.runs[0]
+    assert run.failed == [3] and run.translated == 4
+    # Again: the stored ones are kept, the broken one tried again (and failing alone again).
+    with pytest.raises(EngineError, match=r"sentences 3 failed") as again:
+        translate(doc, store, to="pt", engines="crashy")
+    assert again.value.report.runs[0].kept == 4 and again.value.report.runs[0].failed == [3]
+
+
 def test_misaligned_backend_output_is_refused(doc_store):
     store, doc, _ = doc_store
     with pytest.raises(EngineError, match="returned 4 translations for 5 texts"):
