@@ -50,6 +50,36 @@ PARAGRAPHS = {
         "Росія направить близько 170 танків до південного кордону Білорусі, повідомило в понеділок "
         "білоруське Міністерство оборони. Військові візьмуть участь у навчаннях."
     ),
+    # The other languages of the coverage of the seed's event, and close neighbours the detector must tell
+    # apart (cs/sk, sl/hr, bg/ru): written for this test, after the seed's first sentence.
+    "it": (
+        "La Russia invierà circa 170 carri armati al confine meridionale della Bielorussia, ha riferito lunedì "
+        "il ministero della Difesa bielorusso. I soldati parteciperanno alle esercitazioni."
+    ),
+    "cs": (
+        "Rusko pošle asi 170 tanků k jižní hranici Běloruska, oznámilo v pondělí běloruské ministerstvo obrany. "
+        "Vojáci se zúčastní cvičení."
+    ),
+    "sk": (
+        "Rusko pošle približne 170 tankov k južnej hranici Bieloruska, oznámilo v pondelok bieloruské "
+        "ministerstvo obrany. Vojaci sa zúčastnia na cvičeniach."
+    ),
+    "sl": (
+        "Rusija bo na južno mejo Belorusije poslala približno 170 tankov, je v ponedeljek sporočilo beloruski "
+        "obrambno ministrstvo. Vojaki bodo sodelovali pri vajah."
+    ),
+    "ka": (
+        "რუსეთი ბელარუსის სამხრეთ საზღვარზე დაახლოებით 170 ტანკს გაგზავნის, ორშაბათს განაცხადა ბელარუსის "
+        "თავდაცვის სამინისტრომ. ჯარისკაცები წვრთნებში მიიღებენ მონაწილეობას."
+    ),
+    "hr": (
+        "Rusija će poslati oko 170 tenkova na južnu granicu Bjelorusije, izvijestilo je u ponedjeljak bjelorusko "
+        "ministarstvo obrane. Vojnici će sudjelovati u vježbama."
+    ),
+    "bg": (
+        "Русия ще изпрати около 170 танка към южната граница на Беларус, съобщи в понеделник беларуското "
+        "министерство на отбраната. Войниците ще участват в учения."
+    ),
 }
 
 

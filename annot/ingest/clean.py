@@ -27,7 +27,10 @@ ISO_639_1 = frozenset(
 )
 # Languages lingua chooses between: the news languages we expect. A closed set
 # is faster and more accurate than all 75 lingua languages on short texts.
-_DETECTABLE = "ar be ca cs de el en es fa fr he hi it ja ko nl pl pt ro ru sv tr uk zh".split()
+_DETECTABLE = (
+    "ar az be bg bs ca cs da de el en es et fa fi fr he hi hr hu hy it ja ka kk ko lt lv mk nb nl pl pt ro ru sk"
+    " sl sq sr sv tr uk zh"
+).split()
 _DETECT_CHARS = 3000  # lingua is linear in length; the opening paragraphs decide
 
 _BLANK_RUNS = re.compile(r"\n{3,}")

@@ -82,6 +82,7 @@ __all__ = [
     "best_route",
     "choose_route",
     "format_route_name",
+    "no_route_hint",
     "newest_by_route",
     "parse_route_name",
     "preferred_engines",
@@ -406,6 +407,15 @@ def unreachable_error(sources: Iterable[str], target: str, *, pivot: bool = True
     return ModelNotInstalled(
         f"No installed engine translates {' or '.join(f'{s}->{target}' for s in langs)}{how}. Reachable {reached}."
         f" Installed engines: {installed} (annot engines lists their pairs). {_FIX}"
+    )
+
+
+def no_route_hint(source: str, target: str = "en") -> str:
+    """What to do when nothing translates ``source``: the model that would add it and the command, one line."""
+    return (
+        f"No installed engine translates {source}. To add it: on a connected machine, download an argos"
+        f" {source}->{target} package (.argosmodel, from the Argos index) and bring it here, then run"
+        f" annot models install FILE.argosmodel; annot engines lists what is installed."
     )
 
 

@@ -598,7 +598,7 @@ function render({ model, el }) {
     const targets = get("targets", {});
     const langs = Object.keys(targets);
     if (!langs.length) {
-      ui.mt.append(h("span", "annot-hint", "no translation engine installed for this language (annot engines)"));
+      ui.mt.append(h("span", "annot-hint annot-mt-none", st.hint || "no translation engine installed (annot engines)"));
       return;
     }
     const head = h("div", "annot-mt-head");

@@ -32,7 +32,7 @@ from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_ro
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span, format_sentences
 from annot.suggest.quantities import parse_quantity
-from annot.translate import base_engine
+from annot.translate import base_engine, no_route_hint
 from annot.widgets.protocol import (
     AnnotatorIntent,
     FieldIntent,
@@ -246,8 +246,10 @@ class Annotator(anywidget.AnyWidget):
         target, engine = self._mt_choice
         s = self.session
         with self._mt_lock:
-            if not s.sentences or not target:
-                self.mt = {"target": target, "engine": engine, "rows": [], "job": None}
+            if not s.sentences or not target or not self.targets:
+                # Nothing reaches any language from this one: say which model would, and the command.
+                hint = "" if self.targets else no_route_hint(s.document.lang)
+                self.mt = {"target": target, "engine": engine, "rows": [], "job": None, "hint": hint}
                 return
             sentence = s.sentences[s.index]
             # Each row carries its route's engine ("argos" for "argos+apertium"), the dropdown's entry.

@@ -731,3 +731,26 @@ def test_annotator_on_a_closed_store_says_so_and_shows_nothing_as_saved(project,
         assert widget.status["kind"] == "error" and "was closed" in widget.status["text"]
     assert _current(widget)["spans"] == []
     assert len(project.spans()) == 0
+
+
+def test_annotator_on_a_language_nothing_translates_says_which_model_would_and_how(tmp_path):
+    path = tmp_path / "minsk.sk.txt"
+    path.write_text("Bieloruský prezident oznámil príchod ruských vojakov. Ide vraj o obranné opatrenie.", "utf-8")
+    store = annot.open_project(tmp_path / "project", annotator="ana")
+    try:
+        doc = annot.ingest(path, store).results[0].doc_id
+        widget = Annotator(store, doc, translate=False)
+        assert widget.targets == {} and widget.mt["rows"] == []
+        hint = widget.mt["hint"]
+        assert hint.startswith("No installed engine translates sk.") and "sk->en" in hint
+        assert "annot models install FILE.argosmodel" in hint and "\n" not in hint
+        # Everything that needs no MT still works: tagging, marks, the outline.
+        words = widget.session.sentences[0].text
+        widget.handle({"type": "select", "sentence": 0, "utf16_start": 0, "utf16_end": words.index(" prezident")})
+        widget.handle({"type": "label", "label": "ACTOR"})
+        widget.handle({"type": "mark", "status": "done"})
+        assert widget.status["kind"] == "saved" and widget.outline["counts"][0][0] == 1
+        assert widget.outline["marks"][0] == "done"
+        widget.close()
+    finally:
+        store.close()
