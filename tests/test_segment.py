@@ -153,8 +153,16 @@ def test_split_repairs_pysbd_mid_sentence_splits(lang: str, text: str, expected:
         ("Troops arrive.", False),
         ("Why now?", False),
         ("“We are ready.”", False),
-        ("one two three four five six seven eight nine ten eleven twelve thirteen", False),
-        ("x" * 101, False),
+        # Headlines of the coverage run to 13-16 words (written for this test after real ones).
+        ("Russia to send up to 9,000 troops to Belarus as part of a regional grouping", True),
+        ("Rusia enviará hasta 9.000 militares a Bielorrusia para formar una agrupación regional conjunta", True),
+        ("Росія направить до Білорусі до 9 тисяч військових і сотні одиниць техніки, заявили в Мінську", True),
+        ("Rosja wyśle na Białoruś do 9 tysięcy żołnierzy, 170 czołgów i 100 sztuk artylerii, podał Mińsk", True),
+        (
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen",
+            False,
+        ),
+        ("x" * 141, False),
     ],
 )
 def test_split_heading_rule(text: str, heading: bool) -> None:
