@@ -14,12 +14,12 @@ upgraded: it reads as having no decisions.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annot.errors import SpanError
 from annot.model import FLAG_KINDS, flag_id, to_timestamp, utcnow
+from annot.store.migrations import FLAGS_VERSION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,11 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["FlagsMixin"]
 
 _COLS = ["doc_id", "index", "route", "flag_id", "kind", "value", "annotator", "decided_at"]
-
-
-def _has_table(conn: sqlite3.Connection) -> bool:
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'flag_decisions'")
-    return found.fetchone() is not None
 
 
 class FlagsMixin:
@@ -130,7 +125,7 @@ class FlagsMixin:
                     f" {where} ORDER BY doc_id, idx, route, flag_id",
                     args,
                 ).fetchall()
-                if _has_table(conn)
+                if self._db.version >= FLAGS_VERSION  # an older store, open read-only, has none
                 else []
             )
         df = pd.DataFrame.from_records(rows, columns=_COLS)

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from annot.model import source_key
 
-__all__ = ["ANNOTATIONS_REVISION", "MARKS_VERSION", "MIGRATIONS", "OLDEST_READABLE", "SCHEMA_VERSION", "migrate"]
+__all__ = [
+    "ANNOTATIONS_REVISION",
+    "FLAGS_VERSION",
+    "MARKS_VERSION",
+    "MIGRATIONS",
+    "OLDEST_READABLE",
+    "SCHEMA_VERSION",
+    "migrate",
+]
 
 _LINE_KEY = re.compile(r"^(.+\.jsonl):(\d+)$")  # "FILE:LINE", the key of a JSONL record without an id
 
@@ -234,11 +242,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # and no positions to read (empty results), and no counter (see Database.changes).
 MARKS_VERSION = 5
 ANNOTATIONS_REVISION = "annotations_revision"
+# The version that added flag_decisions: an older store opened read-only has no flag decisions.
+FLAGS_VERSION = 6
 
 # The oldest version whose tables this annot reads as they are: a store opened
 # read-only cannot be migrated, 4 changed values, not tables, and 5 and 6 only
 # added tables, which readers of an older file find empty (MARKS_VERSION,
-# store/flags.py). Raise it with any migration that changes a table or what a
+# FLAGS_VERSION). Raise it with any migration that changes a table or what a
 # column means.
 OLDEST_READABLE = 3
 
