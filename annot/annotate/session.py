@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -24,7 +25,7 @@ from annot.translate.checks import fold_text
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["AnnotationSession", "STANCE_FIELDS", "Selection", "SentenceView", "SpanView", "Step"]
+__all__ = ["AnnotationSession", "STANCE_FIELDS", "Selection", "SentenceView", "SpanView", "Step", "quote"]
 
 _DEFAULT_COLOR = "#7f7f7f"
 STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "evidence")
@@ -33,6 +34,12 @@ STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "
 _ACTIONS = {"add": "tag", "update": "edit", "delete": "delete", "restore": "restore"}  # history op -> action
 _VERBS = {"tag": "tagging", "edit": "editing", "delete": "deleting", "restore": "restoring"}
 _SHOWN = 40  # characters of a span's text that describe() quotes
+
+
+def quote(text: str, width: int = _SHOWN) -> str:
+    """A span's text quoted for a status line: one line, cut at ``width`` characters with "…"."""
+    text = " ".join(text.split())
+    return f"'{text if len(text) <= width else text[: width - 1].rstrip() + '…'}'"
 
 
 def _actor_name(span: Span) -> str:
@@ -69,11 +76,7 @@ class Step:
 
     def describe(self) -> str:
         """The step for people: ``undid tagging ACTOR 'Minsk'``, ``redid editing STANCE (the whole sentence)``."""
-        if self.whole_sentence:
-            what = "(the whole sentence)"
-        else:
-            text = " ".join(self.span.text.split())
-            what = f"'{text if len(text) <= _SHOWN else text[: _SHOWN - 1].rstrip() + '…'}'"
+        what = "(the whole sentence)" if self.whole_sentence else quote(self.span.text)
         verb = _VERBS.get(self.action, self.action)
         return f"{'redid' if self.redo else 'undid'} {verb} {self.span.label} {what}"
 
@@ -618,23 +621,64 @@ class AnnotationSession:
         Raises:
             SpanError: an unknown field or invalid value (nothing is written).
         """
-        unknown = set(changes) - set(STANCE_FIELDS)
-        if unknown:
-            raise SpanError(f"Unknown STANCE field(s) {', '.join(sorted(unknown))}; valid: {', '.join(STANCE_FIELDS)}.")
+
+        def candidate(span_id: str) -> Span | None:
+            return next((s for s in self.holder_candidates() if s.id == span_id), None)
+
+        changes = self._holder_rule(changes, candidate, "in this sentence or before it")
         existing = self.stance()
         fields: dict[str, str | None] = {name: None for name in STANCE_FIELDS}
         if existing is not None:
             fields.update({name: existing.attrs.get(name) for name in STANCE_FIELDS})
-        if changes.get("holder_span"):
-            span = next((s for s in self.holder_candidates() if s.id == changes["holder_span"]), None)
-            if span is None:
-                raise SpanError(f"Span {changes['holder_span']} is not an ACTOR in this sentence or before it;"
-                                " tag the holder as ACTOR first.")  # fmt: skip
-            changes = {**changes, "holder": changes.get("holder") or _actor_name(span)}
-        elif "holder" in changes:
-            changes = {"holder_span": None, **changes}
         fields.update(changes)
         return self.set_stance(**fields)
+
+    def edit_stance(self, span_id: str, **changes: str | None) -> Span:
+        """Change some fields of a STANCE span of this document; ``None`` clears a field.
+
+        This annotator's stance on the current sentence goes through
+        ``update_stance``; any other (another sentence's, another annotator's)
+        is edited in place by the same rules, its holder any ACTOR of the document.
+
+        Raises:
+            NotFound: no live span ``span_id`` in this document.
+            SpanError: an unknown field, a holder that is not an ACTOR, or an invalid value (nothing is written).
+        """
+        span = self._own(span_id)
+        current = self.stance()
+        if current is not None and current.id == span.id:
+            return self.update_stance(**changes)
+
+        def actor(holder_id: str) -> Span | None:
+            try:
+                found = self._own(holder_id)
+            except NotFound:
+                return None
+            return found if found.label == "ACTOR" else None
+
+        changes = self._holder_rule(changes, actor, "in this document")
+        attrs = {**span.attrs, **changes}
+        return self.edit(span.id, attrs={name: value for name, value in attrs.items() if value is not None})
+
+    @staticmethod
+    def _holder_rule(
+        changes: dict[str, str | None], actor: Callable[[str], Span | None], where: str
+    ) -> dict[str, str | None]:
+        """Stance changes checked, with the holder rule: ``holder_span`` also sets ``holder`` to that actor's
+        name; ``holder`` alone (``"author"``, free text) clears ``holder_span``."""
+        unknown = set(changes) - set(STANCE_FIELDS)
+        if unknown:
+            raise SpanError(f"Unknown STANCE field(s) {', '.join(sorted(unknown))}; valid: {', '.join(STANCE_FIELDS)}.")
+        if changes.get("holder_span"):
+            span = actor(str(changes["holder_span"]))
+            if span is None:
+                raise SpanError(
+                    f"Span {changes['holder_span']} is not an ACTOR {where}; tag the holder as ACTOR first."
+                )
+            return {**changes, "holder": changes.get("holder") or _actor_name(span)}
+        if "holder" in changes:
+            return {"holder_span": None, **changes}
+        return changes
 
     def cycle_holder(self) -> Span:
         """Set the stance holder to the next candidate: this sentence's actors, earlier actors, then the author."""

@@ -29,6 +29,7 @@ import traitlets
 
 from annot.annotate import STANCE_FIELDS, AnnotationSession
 from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_rows, reference_flags, targets
+from annot.annotate.session import quote
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span, format_sentences
 from annot.suggest.quantities import parse_quantity
@@ -363,17 +364,7 @@ class Annotator(anywidget.AnyWidget):
         if span.label in SENTENCE_WIDE and name in STANCE_FIELDS:
             if name == "holder" and value == "text":  # the free-text holder already stored: nothing changes
                 return
-            changes = _stance_changes(name, value)
-            stance = s.stance()
-            if stance is not None and stance.id == span.id:
-                span = s.update_stance(**changes)
-            else:  # another sentence's stance, or another annotator's: the same fields, set on that span
-                attrs = dict(span.attrs)
-                if changes.get("holder_span"):
-                    changes["holder"] = _actor_name(s.span(str(changes["holder_span"])))
-                attrs.update(changes)
-                attrs = {key: new for key, new in attrs.items() if new is not None}
-                span = s.edit(span.id, attrs=attrs)
+            span = s.edit_stance(span.id, **_stance_changes(name, value))
         else:
             span = s.edit(span.id, attrs=_with_field(s.store, span, name, value))
         self._show(span)
@@ -382,12 +373,12 @@ class Annotator(anywidget.AnyWidget):
     def _do_review(self, intent: ReviewIntent) -> None:
         span = self.session.edit(intent["span_id"], status=intent["status"])
         self._show(span)
-        self._saved(f"{intent['status']} {span.label} {_quote(span.text)}")
+        self._saved(f"{intent['status']} {span.label} {quote(span.text)}")
 
     def _do_delete(self, intent: SpanIntent) -> None:
         span = self.session.delete(intent["span_id"])
         self.form = {}
-        self._saved(f"deleted {span.label} {_quote(span.text)}")
+        self._saved(f"deleted {span.label} {quote(span.text)}")
 
     def _do_holder(self, _intent: SpanIntent) -> None:
         self._show(self.session.cycle_holder())
@@ -475,24 +466,13 @@ def _schema_msg(store: Store) -> SchemaMsg:
 
 
 def _stance_changes(name: str, value: str) -> dict[str, str | None]:
-    """A stance form field's value as changes to the span's attributes (``None`` clears one).
+    """A stance form field's value as a change for ``AnnotationSession.edit_stance`` (``None`` clears it).
 
     The holder field holds ``author``, ``span:<ACTOR id>`` or nothing; any other field its value.
     """
-    if name == "holder":
-        if value.startswith("span:"):
-            return {"holder_span": value[5:]}
-        return {"holder": value or None, "holder_span": None}
+    if name == "holder" and value.startswith("span:"):
+        return {"holder_span": value[5:]}
     return {name: value or None}
-
-
-def _actor_name(span: Span) -> str:
-    return str(span.attrs.get("canonical") or span.text)
-
-
-def _quote(text: str, width: int = 40) -> str:
-    text = " ".join(text.split())
-    return f"'{text if len(text) <= width else text[: width - 1] + '…'}'"
 
 
 def _form(session: AnnotationSession, span: Span) -> FormMsg:

@@ -231,6 +231,27 @@ def test_session_update_stance_merges_fields_and_checks_the_holder(seed: Annotat
     assert seed.stance() is None  # nothing was written
 
 
+def test_session_edit_stance_sets_any_stance_by_the_same_rules(seed: AnnotationSession):
+    revenko = seed.tag(*_find(seed, 4, "Valeri Revenko"), "ACTOR", sentence=4)
+    seed.go(4)
+    stance = seed.update_stance(polarity="supports")
+    quantity = seed.tag(*_find(seed, 4, "19"), "QUANTITY", {"value": 19})
+    seed.go(0)  # the stance is another sentence's now: edited in place, not created here
+    edited = seed.edit_stance(stance.id, holder_span=revenko.id, evidence="reported")
+    assert edited.id == stance.id and edited.attrs == {
+        "polarity": "supports", "holder_span": revenko.id, "holder": "Valeri Revenko", "evidence": "reported",
+    }  # fmt: skip
+    assert seed.stance() is None  # nothing made on the current sentence
+    assert seed.edit_stance(stance.id, holder="author").attrs == {
+        "polarity": "supports", "holder": "author", "evidence": "reported",
+    }  # fmt: skip
+    with pytest.raises(annot.SpanError, match="not an ACTOR in this document"):
+        seed.edit_stance(stance.id, holder_span=quantity.id)
+    with pytest.raises(annot.SpanError, match="Unknown STANCE field"):
+        seed.edit_stance(stance.id, mood="happy")
+    assert seed.span(stance.id).attrs["holder"] == "author"  # nothing was written
+
+
 def test_session_holder_candidates_and_cycle(seed: AnnotationSession):
     minsk = seed.tag(*_find(seed, 0, "Minsk"), "ACTOR")
     seed.go(3)
