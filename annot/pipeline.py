@@ -385,7 +385,8 @@ def translate_cached(
         if tick is not None:
             tick(len(batch), f"{route.name} {route.path}")
     if failed:
-        raise PartialTranslation([found.get(t) for t in wanted], {wanted.index(t): why for t, why in failed.items()})
+        where = {text: i for i, text in enumerate(wanted)}
+        raise PartialTranslation([found.get(t) for t in wanted], {where[t]: why for t, why in failed.items()})
     return found
 
 

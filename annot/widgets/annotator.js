@@ -426,6 +426,18 @@ function render({ model, el }) {
     refocus();
   });
 
+  // `changed()` on each change of a field; a dropdown choice made with the mouse gives the keys back at once
+  // (from the keyboard, Enter does: a text field keeps them while it is typed in).
+  function onChoice(input, changed) {
+    let pointer = false;
+    input.addEventListener("pointerdown", () => { pointer = true; });
+    input.addEventListener("keydown", () => { pointer = false; });
+    input.addEventListener("change", () => {
+      changed();
+      if (input.tagName === "SELECT" && pointer) refocus();
+    });
+  }
+
   // -- the span's form: every change is saved at once, no save button ------------------------------
   function fieldInput(spec, spanId) {
     let input;
@@ -451,14 +463,7 @@ function render({ model, el }) {
     }
     input.dataset.attr = spec.name;
     input.title = spec.description || spec.name;
-    // A choice made with the mouse gives the keys back at once; from the keyboard, Enter does.
-    let pointer = false;
-    input.addEventListener("pointerdown", () => { pointer = true; });
-    input.addEventListener("keydown", () => { pointer = false; });
-    input.addEventListener("change", () => {
-      send({ type: "field", span_id: spanId, name: spec.name, value: input.value.trim() });
-      if (input.tagName === "SELECT" && pointer) refocus();
-    });
+    onChoice(input, () => send({ type: "field", span_id: spanId, name: spec.name, value: input.value.trim() }));
     return input;
   }
 
@@ -585,10 +590,7 @@ function render({ model, el }) {
     for (const [value, text] of values) input.append(option(value, text));
     input.value = current ?? "";
     input.title = title;
-    let pointer = false;
-    input.addEventListener("pointerdown", () => { pointer = true; });
-    input.addEventListener("keydown", () => { pointer = false; });
-    input.addEventListener("change", () => { onChange(input.value); if (pointer) refocus(); });
+    onChoice(input, () => onChange(input.value));
     return input;
   }
 
