@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from annot.errors import SchemaError, SpanError
 
-__all__ = ["PROJECT_FILE", "Attribute", "Label", "LabelSchema", "load_schema", "read_project_file"]
+__all__ = ["PROJECT_FILE", "Attribute", "Label", "LabelSchema", "load_schema", "project_folder", "read_project_file"]
 
 #: The project file in a project folder: label schema, ``[aliases]``, ``[translate]``.
 PROJECT_FILE = "annot.toml"
@@ -177,6 +177,17 @@ def _read_toml(text: str, source: str) -> dict[str, Any]:
         raise SchemaError(
             f"Cannot read {source}: it is not valid TOML ({exc}); fix the file or remove it to use the defaults."
         ) from exc
+
+
+class _Project(Protocol):
+    """What a project needs here: its folder (a ``Store`` has one; the schema sits below the store)."""
+
+    path: Path
+
+
+def project_folder(project: _Project | str | Path) -> Path:
+    """The folder of a project given as a store or as its folder (where ``annot.toml`` lives)."""
+    return Path(project) if isinstance(project, (str, Path)) else project.path
 
 
 def read_project_file(path: str | Path) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from annot.compare.flags import Flag, dismissed_flags, translation_flags
 from annot.errors import AnnotError, SpanError
 from annot.model import Document
 from annot.pipeline import translate
+from annot.schema import project_folder
 from annot.translate import base_engine, choose_route, newest_by_route, rank_engines, reachable, route_kind
 
 if TYPE_CHECKING:
@@ -53,18 +54,11 @@ def targets(source: str, project: Store | str | Path | None = None) -> dict[str,
     Raises:
         SchemaError: the project's ``[translate]`` table is invalid.
     """
-    folder = _folder(project)
+    folder = None if project is None else project_folder(project)
     return {
         target: rank_engines({base_engine(name) for name in names}, source, target, project=folder)
         for target, names in reachable(source).items()
     }
-
-
-def _folder(project: Store | str | Path | None) -> Path | None:
-    """The project folder of a store or a folder."""
-    if project is None:
-        return None
-    return Path(project) if isinstance(project, (str, Path)) else project.path
 
 
 # -- stored translations with fidelity flags ---------------------------------------

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import OutputError, SchemaError
 from annot.fileio import atomic_text_file
-from annot.schema import PROJECT_FILE, read_project_file
+from annot.schema import PROJECT_FILE, project_folder, read_project_file
 from annot.translate.checks import fold_words, has_name
 
 if TYPE_CHECKING:
@@ -164,10 +164,6 @@ def read_aliases(project: str | Path) -> dict[str, list[str]]:
     return out
 
 
-def _project_folder(project: Store | str | Path) -> Path:
-    return Path(project) if isinstance(project, (str, Path)) else project.path
-
-
 def add_alias(project: Store | str | Path, name: str, alias: str) -> list[str]:
     """Make ``alias`` another name of ``name`` in the project's ``[aliases]`` table; return the group.
 
@@ -193,7 +189,7 @@ def add_alias(project: Store | str | Path, name: str, alias: str) -> list[str]:
     """
     import tomlkit
 
-    folder = _project_folder(project)
+    folder = project_folder(project)
     path = folder / PROJECT_FILE
     name, alias = " ".join(name.split()), " ".join(alias.split())
     if not name or not alias:
