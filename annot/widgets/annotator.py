@@ -29,6 +29,7 @@ import traitlets
 
 from annot.annotate import STANCE_FIELDS, AnnotationSession
 from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_rows, reference_flags, targets
+from annot.annotate.overview import SENTENCE_LABELS
 from annot.annotate.session import quote
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span, format_sentences
@@ -63,8 +64,9 @@ __all__ = ["Annotator"]
 
 _HERE = Path(__file__).parent
 
-#: Labels tagged on the whole current sentence, with no selection (the session's stance logic).
-SENTENCE_WIDE = frozenset({"STANCE"})
+#: Labels tagged on the whole current sentence, with no selection (the session's stance logic): the
+#: overview's sentence labels, one set for both.
+SENTENCE_WIDE = SENTENCE_LABELS
 
 #: Keys acting on a selected STANCE span: (key, what it sends, help).
 _STANCE_KEYS: tuple[tuple[str, dict[str, Any], str], ...] = (
