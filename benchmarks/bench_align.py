@@ -1,4 +1,4 @@
-"""Sentence alignment: time and accuracy of ``annot.compare.align`` on 2,000 x 2,000 sentences.
+"""Sentence alignment: time and accuracy of ``annot.align.align`` on 2,000 x 2,000 sentences.
 
 Input: the seed article (English, 14 sentences) and its hand-made Spanish
 version (14 sentences; English 6 is Spanish 6+7, English 11+12 is Spanish 12),
@@ -60,7 +60,7 @@ def build(copies: int) -> tuple[list[str], list[bool], list[str], list[bool], Be
 
 def run(copies: int) -> tuple[float, float, int, int]:
     """Seconds to align, accuracy, and the sizes of both sides."""
-    from annot.compare import align
+    from annot.align import align
 
     a, a_heads, b, b_heads, expected = build(copies)
     started = time.perf_counter()
@@ -74,7 +74,7 @@ def chrf_costs(rounds: int = 3) -> tuple[float, float]:
     """Microseconds per pair: sacrebleu.sentence_chrf, and the aligner's chrF on counted n-grams."""
     import sacrebleu
 
-    from annot.compare.metrics import char_ngrams, chrf_of_ngrams
+    from annot.align.chrf import char_ngrams, chrf_of_ngrams
     from annot.ingest import read_file
     from annot.segment import segment
 

@@ -62,7 +62,7 @@ def alignment(
     made it. A manual edit re-cuts the neighbouring beads; their other
     sentences become unaligned. Showing works on a read-only project.
     """
-    from annot.store.links import bead_text
+    from annot.align import bead_text
 
     with fail_on_errors(ctx), open_store(ctx, write=bool(edits) or unlink) as store:
         a, b = store.document(doc_a), store.document(doc_b)
