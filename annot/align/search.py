@@ -164,10 +164,13 @@ class _Scorer:
 
 def _search(scorer: _Scorer, na: int, nb: int, width: int) -> tuple[list[tuple[int, int, int, int]], bool]:
     """The best bead path within ``width`` of the diagonal, and whether it touched the band's edge."""
-    lo, hi = [], []
+    lo: list[int] = []
+    hi: list[int] = []
     for i in range(na + 1):
         centre = i * nb / na
-        lo.append(max(0, math.floor(centre - width)))
+        # A row starts no later than the previous one ends, so that a path always exists (B much
+        # longer than A would leave gaps between the rows' bands, and cells nothing reaches).
+        lo.append(max(0, min(math.floor(centre - width), hi[-1] if hi else 0)))
         hi.append(min(nb, math.ceil(centre + width)))
     best: list[list[float]] = [[-math.inf] * (hi[i] - lo[i] + 1) for i in range(na + 1)]
     back: list[list[int]] = [[-1] * (hi[i] - lo[i] + 1) for i in range(na + 1)]
