@@ -414,9 +414,11 @@ class Bead:
     Attributes:
         a: indexes of A's sentences, consecutive and increasing.
         b: indexes of B's sentences, consecutive and increasing.
-        score: the bead's chrF (0-100) between A's side and B's side machine-translated
-            into A's language; ``None`` when not measured (unaligned, paired by hand, or aligned
-            by length only).
+        score: what the aligner measured on the bead, 0-100: its chrF between A's side and B's side
+            machine-translated into A's language, or, aligned without MT (no route), its anchor
+            agreement (numbers, names and quotations both sides share: ``annot.align.anchors``);
+            ``None`` when not measured (unaligned, paired by hand, aligned by length only, or no
+            anchors on either side).
         origin: ``auto`` (the aligner) or ``manual`` (a person's edit).
     """
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from annot.align import Reference, references
 from annot.annotate import overview
 from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
-from annot.compare.align import Reference, references
 from annot.errors import NotFound, SpanError
 from annot.model import Sentence, Span, Translation, format_sentences
 from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance

@@ -57,12 +57,13 @@ def alignment(
 ) -> None:
     """Show the sentence alignment of two linked documents, edit it by hand, or unlink them.
 
-    Each row is a bead: A's sentences, B's sentences, the chrF between A and B
-    machine-translated into A's language, and whether the aligner or a person
-    made it. A manual edit re-cuts the neighbouring beads; their other
+    Each row is a bead: A's sentences, B's sentences, its score (the chrF
+    between A and B machine-translated into A's language; without a route,
+    the anchor agreement: numbers, names and quotations both share), and
+    whether the aligner or a person made it. A manual edit re-cuts the neighbouring beads; their other
     sentences become unaligned. Showing works on a read-only project.
     """
-    from annot.store.links import bead_text
+    from annot.align import bead_text
 
     with fail_on_errors(ctx), open_store(ctx, write=bool(edits) or unlink) as store:
         a, b = store.document(doc_a), store.document(doc_b)
@@ -86,7 +87,7 @@ def alignment(
     edited = {i for edit_a, _ in parsed for i in edit_a} | {-1 - j for _, edit_b in parsed for j in edit_b}
     table = Table(box=None, header_style="bold", expand=True)
     table.add_column("A=B", no_wrap=True, min_width=5)
-    table.add_column("chrF", no_wrap=True, justify="right", min_width=4)
+    table.add_column("score", no_wrap=True, justify="right", min_width=4)  # chrF, or anchor agreement without MT
     table.add_column("origin", no_wrap=True, min_width=6)
     for name in (f"A ({a.lang})", f"B ({b.lang})"):
         table.add_column(name, no_wrap=True, overflow="ellipsis", ratio=1)

@@ -26,7 +26,7 @@ def _reference(store: Store, doc_id: str, reference: str | None, to: str) -> str
     """The reference document's id, linked to and aligned with ``doc_id`` (done here when it is not yet)."""
     if reference is None:
         return None
-    from annot.compare import link_documents
+    from annot.align import link_documents
 
     ref = store.document(reference)
     if ref.lang != to:

@@ -39,12 +39,12 @@ def link(
 
     B's sentences are machine-translated into A's language (stored and cached
     like every translation) and compared with A's; without an engine for the
-    pair, sentences are aligned by length. Running it again re-aligns and keeps
+    pair, B is aligned in its own language on numbers, names, quotations and
+    lengths (scored by anchor agreement instead of chrF). Running it again re-aligns and keeps
     the manual edits whose sentences did not change. Review and edit the
     result with: annot alignment A B
     """
-    from annot.compare import link_documents
-    from annot.store.links import bead_text
+    from annot.align import bead_text, link_documents
 
     with fail_on_errors(ctx), open_store(ctx) as store, progress_bar("translating B") as progress:
         report = link_documents(store, doc_a, doc_b, engine=engine, human=human, progress=progress)
@@ -55,7 +55,9 @@ def link(
     typer.echo(report.summary())
     lowest = report.lowest()
     if lowest:
-        typer.echo("Lowest-scoring beads (A=B, chrF), to review; change one with: annot alignment A B --set A=B")
+        typer.echo(
+            f"Lowest-scoring beads (A=B, {report.measure}), to review; change one with: annot alignment A B --set A=B"
+        )
         for bead in lowest:
             a_side = short(" ".join(a_texts[i] for i in bead.a), 50)
             b_side = short(" ".join(b_texts[j] for j in bead.b), 50)

@@ -30,138 +30,20 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import OutputError, SchemaError
 from annot.fileio import atomic_text_file
-from annot.schema import PROJECT_FILE, project_folder, read_project_file
+from annot.names import aliases, name_key, read_aliases
+from annot.schema import PROJECT_FILE, project_folder
 from annot.translate.checks import fold_words, has_name
 
 if TYPE_CHECKING:
     from annot.model import Document, Span
     from annot.store import Store
 
-__all__ = ["Actor", "NAME_LANGUAGES", "PROJECT_FILE", "add_alias", "aliases", "lost_actors", "read_aliases",
-           "sentence_actors", "span_actors"]  # fmt: skip
-
-#: Languages whose place names are recognised in tagged actors (those annot's segmentation is tested on).
-NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru", "uk")
-
-
-@lru_cache(maxsize=16_384)  # a long document names the same actors thousands of times
-def _key(name: str) -> str:
-    """A name's lookup key: words without accents, casefolded, joined by one space."""
-    return fold_words(name)
-
-
-@cache
-def _locales(lang: str) -> tuple[str, ...]:
-    """The CLDR locales of ``lang``: ``pt``, ``pt_BR``, ``pt_PT``, ... (none for an unknown code)."""
-    from babel import localedata
-
-    # Regional variants only: script variants write other alphabets (en_Shaw is Shavian, sr_Latn Latin).
-    found = []
-    for ident in localedata.locale_identifiers():
-        parts = ident.split("_")
-        if parts[0] == lang and all(len(p) != 4 for p in parts[1:]):
-            found.append(ident)
-    return tuple(sorted(found))
-
-
-@cache
-def _locale_places(ident: str) -> dict[str, str]:
-    """CLDR place -> its name in one locale: ``"BY"`` and ``"Europe/Moscow"`` as keys."""
-    from babel import Locale
-    from babel.core import get_global
-
-    locale = Locale.parse(ident)
-    # Numeric territory codes are regions ("150" Europe), not actors.
-    places = {code: name for code, name in locale.territories.items() if code.isalpha()}
-    cities = locale.time_zones
-    for zone in get_global("zone_territories"):
-        if "/" in zone and not zone.startswith("Etc/"):
-            places[zone] = cities.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
-    return places
-
-
-@cache
-def _place_names(lang: str) -> dict[str, frozenset[str]]:
-    """CLDR place -> its names in every regional variant of ``lang`` (Moscou, Moscovo)."""
-    names: dict[str, set[str]] = {}
-    for ident in _locales(lang):
-        for place, name in _locale_places(ident).items():
-            names.setdefault(place, set()).add(name)
-    return {place: frozenset(found) for place, found in names.items()}
-
-
-@cache
-def _place_index(languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
-    """Name key -> the CLDR places it names in any of ``languages`` (their main locales)."""
-    index: dict[str, set[str]] = {}
-    for lang in languages:
-        if lang not in _locales(lang):
-            continue
-        for place, name in _locale_places(lang).items():
-            index.setdefault(_key(name), set()).add(place)
-    return {key: frozenset(places) for key, places in index.items()}
-
-
-def aliases(
-    name: str, target: str, project_aliases: Mapping[str, Iterable[str]] | None = None, *,
-    languages: Iterable[str] = NAME_LANGUAGES,
-) -> set[str]:  # fmt: skip
-    """The names ``name`` may take in a translation into ``target``, ``name`` itself included.
-
-    ``aliases("Belarus", "pt")`` gives {"Belarus", "Bielorrússia"}; ``aliases("Moscow",
-    "pt")`` gives {"Moscow", "Moscou", "Moscovo"}. Accents and case do not matter
-    in the lookup.
-
-    Args:
-        name: an actor's name as tagged (its text or canonical name).
-        target: ISO 639-1 code of the translation.
-        project_aliases: the project's table (``read_aliases``): name -> other names.
-        languages: the languages ``name`` is looked up in among CLDR's place names
-            (the target is always one; their main locales: "Moscovo", Portugal's
-            name, is recognised through the project table only).
-
-    Returns:
-        The names, as written in their source (CLDR or the project table).
-    """
-    found = {name.strip()} if name.strip() else set()
-    key = _key(name)
-    if not key:
-        return found
-    index = _place_index(tuple(dict.fromkeys([*languages, target])))
-    target_names = _place_names(target)
-    for place in index.get(key, ()):
-        found |= target_names.get(place, frozenset())
-    for head, others in (project_aliases or {}).items():
-        group = [head, *others]
-        if any(_key(member) == key for member in group):
-            found.update(member.strip() for member in group if member.strip())
-    return found
-
-
-def read_aliases(project: str | Path) -> dict[str, list[str]]:
-    """The ``[aliases]`` table of the project folder's ``annot.toml`` (empty without one).
-
-    Raises:
-        SchemaError: the file is not valid TOML, or the table is not ``name = [names]``.
-    """
-    path = Path(project) / PROJECT_FILE
-    table = read_project_file(path).get("aliases", {})
-    if not isinstance(table, dict):
-        raise SchemaError(f'{path}: [aliases] must be a table of name = [names], e.g. "Belarus" = ["Bielorrússia"].')
-    out: dict[str, list[str]] = {}
-    for head, others in table.items():
-        if isinstance(others, str):
-            others = [others]
-        if not isinstance(others, list) or not all(isinstance(o, str) for o in others):
-            raise SchemaError(f"{path}: aliases.{head!r} must be a list of names, got {others!r}.")
-        out[head] = list(others)
-    return out
+__all__ = ["Actor", "PROJECT_FILE", "add_alias", "lost_actors", "sentence_actors", "span_actors"]
 
 
 def add_alias(project: Store | str | Path, name: str, alias: str) -> list[str]:
@@ -197,7 +79,7 @@ def add_alias(project: Store | str | Path, name: str, alias: str) -> list[str]:
             f"An alias needs two names, got name={name!r} and alias={alias!r}: pass the actor's name and the name"
             " the translation gives it, e.g. add_alias(store, 'Valeri Revenko', 'Valeri Revenco')."
         )
-    if _key(name) == _key(alias):
+    if name_key(name) == name_key(alias):
         raise SchemaError(
             f"{alias!r} is the name {name!r} itself (accents and case aside), so it is found already;"
             " an alias is another name, e.g. add_alias(store, 'Belarus', 'Bielorrússia')."
@@ -212,15 +94,15 @@ def add_alias(project: Store | str | Path, name: str, alias: str) -> list[str]:
     if "aliases" not in document:
         document.add("aliases", tomlkit.table())
     table = document["aliases"]
-    head = next((h for h in table if _key(name) in _group_keys(h, table[h])), None)
+    head = next((h for h in table if name_key(name) in _group_keys(h, table[h])), None)
     if head is None:
-        head = next((h for h in table if _key(alias) in _group_keys(h, table[h])), None)
+        head = next((h for h in table if name_key(alias) in _group_keys(h, table[h])), None)
     if head is None:
         head, added, members = name, [alias], tomlkit.array()
         table[name] = members  # type: ignore[index]
     else:
         members = table[head]  # type: ignore[index]
-        added = [n for n in (name, alias) if _key(n) not in _group_keys(head, members)]
+        added = [n for n in (name, alias) if name_key(n) not in _group_keys(head, members)]
         if added and isinstance(members, str):  # "Minsk" = "Minsque", as read_aliases allows
             old, members = str(members), tomlkit.array()
             members.append(old)
@@ -241,7 +123,7 @@ def _members(value: object) -> list[str]:
 
 
 def _group_keys(head: str, members: object) -> set[str]:
-    return {_key(n) for n in [head, *_members(members)]}
+    return {name_key(n) for n in [head, *_members(members)]}
 
 
 # -- the actors of a document ----------------------------------------------------------
@@ -361,7 +243,7 @@ def _group_actors(
         text = str(text).strip()
         canonical = str(attrs.get("canonical") or "").strip()
         actors = found.setdefault(int(sentence), {})
-        key = _key(canonical or text)
+        key = name_key(canonical or text)
         names = frozenset(names_of(text) | names_of(canonical))
         same = actors.get(key)
         if same is not None:  # another mention of the same actor: one flag, any of its names keeps it

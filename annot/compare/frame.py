@@ -104,7 +104,7 @@ def _references(
     """The beads of the reference into ``target`` keyed by first source sentence, its id, and whether it is human."""
     if reference is None:
         return {}, None, False
-    from annot.compare.align import references
+    from annot.align import references
 
     found = references(store, doc.id, target)
     if reference != "auto":
@@ -187,7 +187,7 @@ def compare(
     Translations come from the store; the sentences an engine has not
     translated yet are translated first (``annot.translate``, so the store's
     cache applies). With a reference translation linked to the document
-    (``annot.compare.align.link_documents``), each engine is scored against it
+    (``annot.align.link_documents``), each engine is scored against it
     (sacrebleu's sentence chrF, BLEU and TER). Without one, two scores need
     none: each engine's agreement with the others, and its round trip (the
     translation translated back into the source language by the same engine,

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from annot import OutputError, SchemaError, Store, open_project
-from annot.compare.aliases import add_alias, aliases, read_aliases
+from annot.compare.aliases import add_alias
+from annot.names import aliases, read_aliases
 from annot.translate.checks import fold_words, has_name
 from tests.cli.unprivileged import check_bound_by_permissions, make_read_only, run_python_unprivileged, shared_folder
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annot.align import cover, edit_beads
 from annot.errors import AlignmentError, NotFound
 from annot.model import Bead, Translation
 from annot.store import DB_NAME, Store
-from annot.store.links import cover, edit_beads
 from annot.store.migrations import MIGRATIONS
 
 from .conftest import make_doc
@@ -46,7 +46,7 @@ def beads(*specs: str) -> list[Bead]:
 
 def shapes(found: list[Bead]) -> list[str]:
     """Beads back as ``0=0`` strings, manual ones marked with ``*``."""
-    from annot.store.links import bead_text
+    from annot.align import bead_text
 
     return [bead_text(b) + ("*" if b.origin == "manual" else "") for b in found]
 

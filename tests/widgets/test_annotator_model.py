@@ -539,7 +539,7 @@ def test_annotator_flag_alias_goes_to_the_project_file(flagged: Annotator, proje
                     "alias": " Valeri  Revenco "})  # fmt: skip
     assert flagged.status == {**flagged.status, "kind": "saved",
                               "text": "alias added: Colonel Valeri Revenko = Valeri Revenco"}  # fmt: skip
-    from annot.compare.aliases import read_aliases
+    from annot.names import read_aliases
 
     assert read_aliases(project.path) == {REVENKO: ["Valeri Revenco"]}
     assert "[aliases]" in (project.path / "annot.toml").read_text("utf-8")
@@ -616,7 +616,7 @@ def test_annotator_row_base_engine_comes_from_the_route_not_the_first_name(proje
 
 
 def test_annotator_shows_a_linked_version_as_reference_or_human_translation(widget: Annotator, project):
-    from annot.compare.align import link_documents
+    from annot.align import link_documents
 
     es = annot.ingest(str(ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"), project).results[0].doc_id
     widget.handle({"type": "mt", "target": "es"})

@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 import sacrebleu
 
-from annot.compare import METHODS, align, link_documents, references
-from annot.compare.metrics import char_ngrams, chrf_of_ngrams
+from annot.align import METHODS, align, bead_text, link_documents, references
+from annot.align.chrf import char_ngrams, chrf_of_ngrams
 from annot.errors import AlignmentError, ModelNotInstalled
 from annot.model import Bead
 from annot.pipeline import ingest, open_project
 from annot.store import Store
-from annot.store.links import bead_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_EN = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
@@ -46,7 +45,7 @@ Daños en las granjas
 Los agricultores perdieron la mayor parte de la cosecha de trigo, según el sindicato agrario. La cosecha de maíz también se vio afectada. El sindicato calcula las pérdidas en 40 millones de euros.
 """
 FLOODS_BEADS = ["0=0", "1=1", "2=2-3", "3=4", "4=5", "5-6=6", "7=7", "8=8", "9=9", "=10", "10=11", "11="]
-# No installed engine translates German: the aligner falls back to lengths (all 1-1 here).
+# No installed engine translates German: the aligner works without MT, on anchors and lengths (all 1-1 here).
 FLOODS_DE = """Hochwasser im Norden
 
 Starker Regen überschwemmte am Dienstag drei Dörfer im Norden des Landes. Mehr als 2.000 Menschen verließen ihre Häuser, und die Armee schickte Boote und Hubschrauber, um die Zurückgebliebenen zu retten. Die Regionalregierung öffnete vier Notunterkünfte in Schulen.
@@ -137,13 +136,18 @@ def test_align_handmade_pair_with_merges_splits_headings_and_unaligned(store):
     assert [b.score for b in report.beads if not (b.a and b.b)] == [None, None]
 
 
-def test_align_falls_back_to_lengths_without_an_engine(store):
+def test_align_without_an_engine_uses_anchors_and_reports_their_agreement(store):
     report = link_documents(store, "floods", "hochwasser")
-    assert report.method == "length" and report.engine is None
-    assert "No installed engine translates de->en" in report.note and "by length only" in report.note
+    assert report.method == "anchors" and report.engine is None and report.measure == "anchor agreement"
+    assert "No installed engine translates de->en" in report.note and "without MT" in report.note
     assert shapes(report.beads) == [f"{n}={n}" for n in range(12)]
-    assert all(b.score is None for b in report.beads) and report.mean_score is None and report.lowest() == []
-    assert "by length only" in report.summary()
+    # Scored where a side has numbers, names or quotations: "2,000" = "2.000", "40 million" = "40 Millionen".
+    scores = {bead_text(b): b.score for b in report.beads}
+    assert scores["2=2"] == 100.0 and scores["10=10"] == 100.0 and scores["11=11"] is None
+    assert report.mean_score is not None and report.lowest()
+    assert f"mean anchor agreement {report.mean_score:.1f} (no MT" in report.summary()
+    stored = {bead_text(b): b.score for b in store.alignment(report.doc_a, report.doc_b)}
+    assert stored == scores  # the stored beads keep the agreement as their score
 
 
 def test_align_a_named_engine_that_cannot_changes_nothing(store):
@@ -210,7 +214,7 @@ def test_align_length_method_needs_no_translation():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"method": "bleu"}, "Unknown alignment method 'bleu'; valid methods: chrf, length."),
+        ({"method": "bleu"}, "Unknown alignment method 'bleu'; valid methods: chrf, anchors, length."),
         ({"a_headings": [True]}, "a_headings has 1 flags for 4 sentences; give one per sentence."),
         ({"b_headings": [False] * 5}, "b_headings has 5 flags for 4 sentences; give one per sentence."),
     ],
@@ -219,7 +223,7 @@ def test_align_refuses_bad_arguments(kwargs, message):
     with pytest.raises(AlignmentError) as info:
         align(TOY, TOY, **kwargs)
     assert str(info.value) == message
-    assert METHODS == ("chrf", "length")
+    assert METHODS == ("chrf", "anchors", "length")
 
 
 def test_align_a_long_document_widens_its_band():
