@@ -110,12 +110,14 @@ def _looks_like_heading(unit: str) -> bool:
 def _split_line(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
     line = text[start:end]
     segmenter = _segmenter(rules_for(lang).pysbd)
+    chunks = list(_chunks(line))
     spans = [
         (offset + piece_start, offset + piece_end)
-        for offset, chunk in _chunks(line)
+        for offset, chunk in chunks
         for piece_start, piece_end in _align(chunk, _pieces(segmenter, chunk))
     ]
-    return [(start + s, start + e) for s, e in repair(line, spans, lang)]
+    cuts = frozenset(offset for offset, _ in chunks[1:])
+    return [(start + s, start + e) for s, e in repair(line, spans, lang, cuts=cuts)]
 
 
 def _pieces(segmenter: pysbd.Segmenter, chunk: str) -> list[str]:

@@ -114,7 +114,7 @@ def _ending(entries: object, then: str = "$") -> re.Pattern[str] | None:
     return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(alternatives)})\.{then}")
 
 
-def repair(line: str, spans: list[Span], lang: str) -> list[Span]:
+def repair(line: str, spans: list[Span], lang: str, *, cuts: frozenset[int] = frozenset()) -> list[Span]:
     """Correct pysbd's units of one line: join what is one sentence, cut what is two.
 
     Joins a unit to the one before when it starts in lowercase or with
@@ -129,6 +129,8 @@ def repair(line: str, spans: list[Span], lang: str) -> list[Span]:
         line: one line of text.
         spans: pysbd's units as ``(start, end)`` into ``line``, in order, stripped.
         lang: ISO 639-1 code of the text.
+        cuts: offsets where the line was cut into chunks for pysbd; a unit
+            starting there is not joined for following with no space.
 
     Returns:
         The corrected units, in order, covering the same text.
@@ -136,7 +138,7 @@ def repair(line: str, spans: list[Span], lang: str) -> list[Span]:
     rules = rules_for(lang)
     joined: list[Span] = []
     for start, end in spans:
-        if joined and _continues(line, joined[-1], (start, end), rules):
+        if joined and _continues(line, joined[-1], (start, end), rules, glued=start not in cuts):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
@@ -144,11 +146,11 @@ def repair(line: str, spans: list[Span], lang: str) -> list[Span]:
     return _keep_dateline(line, cut)
 
 
-def _continues(line: str, before: Span, after: Span, rules: LanguageRules) -> bool:
+def _continues(line: str, before: Span, after: Span, rules: LanguageRules, *, glued: bool) -> bool:
     text, previous = line[after[0] : after[1]], line[before[0] : before[1]]
     if _starts_lowercase(text) or text[0] in ",;:)]}" or not any(char.isalnum() for char in text):
         return True
-    if before[1] == after[0]:
+    if glued and before[1] == after[0]:
         return True
     if rules.never_final is not None and rules.never_final.search(previous):
         return True
