@@ -39,7 +39,7 @@ _AGENCY = rf"{_LETTER}[\w.&' -]{{0,24}}?"
 _DATELINE = re.compile(
     rf"""
     (?:\(\s*{_AGENCY}\s*\)\s*[-–—]\s*)?                          # "(ANSA) - " before the place
-    (?P<place>{_LETTER}[\w'’.-]*?(?:[ /-]+{_LETTER}[\w'’-]*){{0,3}}?)
+    (?P<place>{_LETTER}[\w'’.-]{{0,30}}?(?:[ /-]{{1,3}}{_LETTER}[\w'’-]{{0,30}}){{0,3}}?)
     (?:,?\s+(?P<date>
         \d{{1,2}}\.?\s+{_LETTER}{{3,12}}\.?(?:\s+\d{{4}}(?:\s*{_LETTER}{{1,2}}\.)?)?  # 17 октября, 17 жовтня 2022 р.
         | {_LETTER}{{3,9}}\.?\s+\d{{1,2}}(?:,\s+\d{{4}})?                            # Oct. 17, 2022
@@ -240,7 +240,7 @@ def dateline_end(line: str) -> int:
     Returns:
         The offset where the body starts, 0 if the line opens with no dateline.
     """
-    match = _DATELINE.match(line)
+    match = _DATELINE.match(line[: _DATELINE_CHARS + 2])  # bounded: a dateline is short
     if match is None or match.end() > _DATELINE_CHARS:
         return 0
     place, date, agency, dash = match["place"], match["date"], match["agency"], match["sep"]
