@@ -123,7 +123,9 @@ def repair(line: str, spans: list[Span], lang: str, *, cuts: frozenset[int] = fr
     never ends a sentence ("gen.", "tzv.") or one that ends none before a
     number ("ok. 170"), or is a speech tag after a quote ("“. – აცხადებს
     რევენკო."). Then cuts where a full stop lacks its space (:func:`glued_cuts`)
-    and keeps an agency dateline with the first sentence (:func:`dateline_end`).
+    or a capitalised word follows an abbreviation that pysbd wrongly keeps with
+    it (:func:`final_abbreviation_cuts`), and keeps an agency dateline with the
+    first sentence (:func:`dateline_end`).
 
     Args:
         line: one line of text.
@@ -147,7 +149,8 @@ def repair(line: str, spans: list[Span], lang: str, *, cuts: frozenset[int] = fr
 
 
 def _continues(line: str, before: Span, after: Span, rules: LanguageRules, *, glued: bool) -> bool:
-    text, previous = line[after[0] : after[1]], line[before[0] : before[1]]
+    # The end of the unit before is all the rules read: no abbreviation or quote is 40 characters long.
+    text, previous = line[after[0] : after[1]], line[max(before[0], before[1] - 40) : before[1]]
     if _starts_lowercase(text) or text[0] in ",;:)]}" or not any(char.isalnum() for char in text):
         return True
     if glued and before[1] == after[0]:
