@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -488,3 +489,12 @@ def test_import_is_light() -> None:
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "[]"
+
+
+def test_detect_language_docstring_lists_the_detectable_languages() -> None:
+    from annot.ingest.clean import _DETECTABLE
+
+    doc = " ".join((detect_language.__doc__ or "").split())
+    listed = re.findall(r"\b([a-z]{2})\b", doc[doc.index("between") : doc.index(":")])
+    assert listed == sorted(_DETECTABLE)
+    assert {"ru", "it", "uk", "es", "cs", "sk", "pl", "ka", "sl"} <= set(_DETECTABLE)

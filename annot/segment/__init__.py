@@ -1,4 +1,4 @@
-"""Stage "Document -> Sentences": split a document's text into sentences and headings."""
+"""Stage "Document -> Sentences": split a document's text into sentences and headings (pysbd, then annot's rules)."""
 
 from __future__ import annotations
 
@@ -9,29 +9,22 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from annot.model import Document, Sentence
+from annot.segment.rules import repair, rules_for
 
 if TYPE_CHECKING:
     import pysbd
 
 __all__ = ["segment", "split"]
 
-# pysbd covers ~20 languages; the others borrow the rules of a close relative.
-_BORROWED = {"be": "ru", "uk": "ru", "ca": "es", "gl": "es", "pt": "es"}
-# Titles written before a name; pysbd sometimes splits after them ("El Sr. | García").
-_TITLES = {
-    "de": "Dr Fr Hr Prof",
-    "en": "Adm Capt Cmdr Col Dr Gen Gov Hon Lt Maj Mr Mrs Ms Prof Rep Rev Sen Sgt",
-    "es": "D Dña Dr Dra Gral Ing Lic Sr Sra Srta",
-    "fr": "M MM Me Mlle Mme Mmes Dr Pr",
-    "it": "Avv Dott Ing On Prof Sig Sigg",
-    "pt": "Dr Dra Prof Sr Sra",
-}
-_TITLE_END = {lang: re.compile(rf"(?<!\w)(?:{'|'.join(words.split())})\.$") for lang, words in _TITLES.items()}
 _FINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")  # ends like a sentence, not a heading
 _SOFT_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+")
 _ANY_SPACE = re.compile(r"\s")
 _CHUNK = 2000  # pysbd slows down superlinearly on long inputs; feed it at most this much
-_HEADING_CHARS, _HEADING_WORDS = 140, 16  # news headlines run to 13-16 words
+# News headlines run to 13-16 words. Characters only bound text written without
+# spaces (zh, ja): a word of the coverage's headlines averages under 10 of them
+# (Georgian, the longest: a 15-word headline of 145), so 12 per word bounds them all.
+_HEADING_WORDS = 16
+_HEADING_CHARS = 12 * _HEADING_WORDS
 
 
 def segment(doc: Document) -> list[Sentence]:
@@ -54,20 +47,27 @@ def split(text: str, lang: str) -> list[tuple[int, int, bool]]:
     """Return the units of ``text`` as ``(start, end, heading)`` offsets.
 
     Paragraphs are separated by blank lines; every line is segmented on its own
-    (annot puts one paragraph per line), with pysbd for ``lang``. A unit never
+    (annot puts one paragraph per line), with pysbd for ``lang`` (or the pysbd
+    language ``abbreviations.toml`` borrows for it: Czech and Slovenian use
+    Slovak's rules, Ukrainian Russian's, others English's). A unit never
     starts or ends with whitespace, is never empty, and units are strictly
     increasing and non-overlapping. pysbd's own offsets are not trusted: each
     piece it returns is found again in the text, ignoring whitespace (see
     ``_align``), so a piece pysbd altered can move a boundary but never make
     an offset wrong. Lines longer than 2,000 characters are fed to pysbd in
-    chunks cut at sentence ends. Two repairs follow pysbd: a piece that starts in
-    lowercase or with ``,;:)``, or has no letters or digits, joins the previous
-    unit (``т. е. | глава`` is one sentence), and so does a piece after a title
-    such as ``Sr.``/``Mme.``/``Dr.``.
+    chunks cut at sentence ends. annot's rules then correct pysbd's units
+    (``annot.segment.rules.repair``): a piece joins the unit before when it
+    starts in lowercase, follows an abbreviation that never ends a sentence
+    (``gen.``, ``tzv.``, ``т. е.``) or one before a number (``ok. 170``), or is
+    a speech tag after a quote (``», — заявил он.``); a full stop with no space
+    before a capitalised word ends a sentence (``Independent.Bieloruský``); an
+    agency dateline (``МИНСК, 17 октября. /ТАСС/.``) stays with the first
+    sentence.
 
-    A heading is a paragraph of one line and one unit, of at most 16 words and
-    140 characters (news headlines run to 13-16 words), that does not end in
-    ``. ! ? … : ;`` (or a closing quote or bracket after them).
+    A heading is a paragraph of one line and one unit that does not end in
+    ``. ! ? … : ;`` (or a closing quote or bracket after them), of at most 16
+    words (news headlines run to 13-16) and 192 characters, followed by another
+    paragraph: a heading heads something, so a document's last line is not one.
 
     Args:
         text: document text, normalized (``\\n`` newlines).
@@ -77,9 +77,11 @@ def split(text: str, lang: str) -> list[tuple[int, int, bool]]:
         ``(start, end, heading)`` per unit, offsets into ``text``.
     """
     units: list[tuple[int, int, bool]] = []
-    for lines in _paragraphs(text):
+    paragraphs = list(_paragraphs(text))
+    for number, lines in enumerate(paragraphs, 1):
         found = [unit for start, end in lines for unit in _split_line(text, start, end, lang)]
-        if len(lines) == 1 and len(found) == 1 and _looks_like_heading(text[found[0][0] : found[0][1]]):
+        heads = number < len(paragraphs)
+        if heads and len(lines) == 1 and len(found) == 1 and _looks_like_heading(text[found[0][0] : found[0][1]]):
             units.append((*found[0], True))
         else:
             units.extend((start, end, False) for start, end in found)
@@ -107,13 +109,15 @@ def _looks_like_heading(unit: str) -> bool:
 
 def _split_line(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
     line = text[start:end]
-    segmenter = _segmenter(_pysbd_language(lang))
+    segmenter = _segmenter(rules_for(lang).pysbd)
+    chunks = list(_chunks(line))
     spans = [
         (offset + piece_start, offset + piece_end)
-        for offset, chunk in _chunks(line)
+        for offset, chunk in chunks
         for piece_start, piece_end in _align(chunk, _pieces(segmenter, chunk))
     ]
-    return [(start + s, start + e) for s, e in _repair(line, spans, lang)]
+    cuts = frozenset(offset for offset, _ in chunks[1:])
+    return [(start + s, start + e) for s, e in repair(line, spans, lang, cuts=cuts)]
 
 
 def _pieces(segmenter: pysbd.Segmenter, chunk: str) -> list[str]:
@@ -181,32 +185,6 @@ def _align(chunk: str, pieces: list[str]) -> list[tuple[int, int]]:
     starts[:1] = [lead]  # text before pysbd's first piece belongs to the first unit
     bounds = [*starts, size]
     return [(begin, begin + len(chunk[begin:after].rstrip())) for begin, after in itertools.pairwise(bounds)]
-
-
-def _repair(line: str, spans: list[tuple[int, int]], lang: str) -> list[tuple[int, int]]:
-    """Join pieces that pysbd split off in the middle of a sentence."""
-    title_end = _TITLE_END.get(lang) or _TITLE_END.get(_pysbd_language(lang))
-    joined: list[tuple[int, int]] = []
-    for start, end in spans:
-        piece = line[start:end]
-        if joined and (
-            piece[0].islower()
-            or piece[0] in ",;:)]}"
-            or not any(char.isalnum() for char in piece)
-            or (title_end is not None and title_end.search(line[joined[-1][0] : joined[-1][1]]))
-        ):
-            joined[-1] = (joined[-1][0], end)
-        else:
-            joined.append((start, end))
-    return joined
-
-
-@cache
-def _pysbd_language(lang: str) -> str:
-    from pysbd.languages import LANGUAGE_CODES
-
-    lang = _BORROWED.get(lang, lang)
-    return lang if lang in LANGUAGE_CODES else "en"
 
 
 @cache
