@@ -160,10 +160,11 @@ def read_aliases(project: str | Path) -> dict[str, list[str]]:
 # -- transliteration ---------------------------------------------------------------------
 
 # Spellings of one sound across the Latin transliterations and orthographies of the
-# languages annot reads (anyascii writes ш as "sh", Polish "sz", Czech š becomes "s").
+# languages annot reads (anyascii writes ш as "sh", Polish "sz", Czech š becomes "s"; Polish writes
+# a soft consonant before e as "ie": Riewienko is Revenko).
 _FOLDS = (
     ("shch", "s"), ("sch", "s"), ("sz", "s"), ("sh", "s"), ("cz", "c"), ("ch", "c"), ("zh", "z"), ("rz", "z"),
-    ("kh", "h"), ("ck", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"), ("q", "k"),
+    ("kh", "h"), ("ck", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("x", "ks"), ("q", "k"), ("ie", "e"),
 )  # fmt: skip
 # Case endings of Slavic (and a few English) names, cut once, longest first, when 4+ letters stay.
 _ENDINGS = sorted(

@@ -38,7 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     # Names across languages (CLDR, the project's aliases, transliteration) fold words as translate's checks do.
     "names": FOUNDATION | {"translate"},
     # Aligning versions: translates B when a route exists (through the pipeline) and keeps the beads in the store.
-    "align": FOUNDATION | {"align.beads", "names", "store", "translate", "pipeline", "progress"},
+    "align": FOUNDATION | {"align.beads", "names", "segment", "store", "translate", "pipeline", "progress"},
     "export": FOUNDATION | {"store", "progress", "fileio"},
     # The annotation session joins the store, suggestions and translations for the widget;
     # its MT pane translates in the background through the pipeline (which never imports annotate).

@@ -10,7 +10,8 @@ of the matched anchors (0-1), ``None`` when neither side has any.
 A sentence's first word is capitalised whatever it is ("The", "В"), so it
 counts only when it matches a name of the other side (it is "optional"):
 "Russia will send" and "Россия направит" match on it, "The deployment" does
-not lose for having no partner. So is every German noun.
+not lose for having no partner. So is every German noun, and every word of a
+script without capitals (Georgian ლუკაშენკომ, Arabic): any of them may be a name.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from annot.names import aliases, name_stem, same_stem
+from annot.segment import caseless
 from annot.translate import extract_numbers
 
 __all__ = ["Anchors", "Match", "agreement", "match", "read_anchors"]
@@ -109,14 +111,14 @@ def read_anchors(
     optional: list[frozenset[str]] = []
     for k, found in enumerate(_NAME.finditer(text)):
         word = found.group()
-        if len(word) < _MIN_NAME or not word[0].isupper():
+        if len(word) < _MIN_NAME or not (word[0].isupper() or caseless(word[0])):
             continue
         if lang and other_lang:
             stems = _stems(word, lang, other_lang, project_aliases)
         else:
             stems = frozenset({name_stem(word)} - {""})
         if stems:
-            (optional if k == 0 or lang in _NOUNS_CAPITALISED else names).append(stems)
+            (optional if k == 0 or lang in _NOUNS_CAPITALISED or caseless(word[0]) else names).append(stems)
     return Anchors(numbers, tuple(names), tuple(optional), int(any(c in _QUOTES for c in text)))
 
 

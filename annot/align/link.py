@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from annot.align.beads import edit_beads
 from annot.align.search import align
-from annot.errors import ModelNotInstalled
+from annot.errors import AlignmentError, ModelNotInstalled
 from annot.model import HUMAN_TRANSLATION, TRANSLATION, Bead, Document, reference_label
 from annot.names import read_aliases
 from annot.translate import best_route, choose_route
@@ -169,7 +169,7 @@ def _carry_manual(
 
 def link_documents(
     store: Store, doc_a: str, doc_b: str, *, engine: str | None = None, human: bool | None = None,
-    progress: Progress | bool | None = None,
+    progress: Progress | bool | None = None, mt: bool = True,
 ) -> AlignmentReport:  # fmt: skip
     """Link two documents, align their sentences and store the alignment.
 
@@ -192,12 +192,14 @@ def link_documents(
             it; shown as "human translation"), ``False`` as a plain reference;
             ``None`` keeps what an existing link says (a new link is a reference).
         progress: ``True`` for a progress bar, or ``progress(done, total, what)`` while translating.
+        mt: ``False`` aligns B on anchors and lengths even when a route exists (no translation made).
 
     Returns:
         The report; ``report.summary()`` is one line for people, ``report.lowest()`` the beads to review.
 
     Raises:
-        AlignmentError: the two documents cannot be linked (same document, same language).
+        AlignmentError: the two documents cannot be linked (same document, same language), or
+            ``engine`` was named with ``mt=False``.
         EngineError: ``engine`` is not an engine or route name.
         ModelNotInstalled: ``engine`` was named and cannot translate B's language into A's.
         EngineError: the engine failed (translations made before are stored; run again).
@@ -210,9 +212,14 @@ def link_documents(
     if a.key == b.key or a.lang == b.lang:
         store.link(a.id, b.id)  # refuses, and says why
     # Before linking: a bad engine name changes nothing.
+    if not mt and engine is not None:
+        raise AlignmentError(f"Both an engine ({engine}) and no MT were asked for; drop one of --engine and --no-mt.")
     try:
-        route = best_route(b.lang, a.lang) if engine is None else choose_route(engine, b.lang, a.lang)
-        note = ""
+        if not mt:
+            route, note = None, "B was aligned without MT (as asked), on numbers, names, quotations and lengths."
+        else:
+            route = best_route(b.lang, a.lang) if engine is None else choose_route(engine, b.lang, a.lang)
+            note = ""
     except ModelNotInstalled as exc:
         if engine is not None:
             raise

@@ -28,6 +28,12 @@ def link(
         help="Engine or route name (argos+apertium) that translates B into A's language (see annot engines);"
         " default: the best installed route.",
     ),
+    mt: bool = typer.Option(
+        True,
+        "--mt/--no-mt",
+        help="--no-mt aligns B in its own language on numbers, names, quotations and lengths even when an"
+        " engine could translate it (no translation made).",
+    ),
     human: bool = typer.Option(
         None,
         "--human/--not-human",
@@ -47,7 +53,7 @@ def link(
     from annot.align import bead_text, link_documents
 
     with fail_on_errors(ctx), open_store(ctx) as store, progress_bar("translating B") as progress:
-        report = link_documents(store, doc_a, doc_b, engine=engine, human=human, progress=progress)
+        report = link_documents(store, doc_a, doc_b, engine=engine, human=human, progress=progress, mt=mt)
         a_texts = [s.text for s in store.get_sentences(report.doc_a)]
         b_texts = [s.text for s in store.get_sentences(report.doc_b)]
     kind = "human translation" if report.human else "reference"

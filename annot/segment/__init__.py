@@ -9,12 +9,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from annot.model import Document, Sentence
-from annot.segment.rules import repair, rules_for
+from annot.segment.rules import caseless, repair, rules_for
 
 if TYPE_CHECKING:
     import pysbd
 
-__all__ = ["segment", "split"]
+__all__ = ["caseless", "segment", "split"]
 
 _FINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")  # ends like a sentence, not a heading
 _SOFT_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s+")

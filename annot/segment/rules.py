@@ -200,7 +200,7 @@ def glued_cuts(text: str, lang: str) -> list[int]:
             continue  # a domain, URL, e-mail or chain of abbreviations
         if never_final is not None and never_final.search(text[: dot + 1]):
             continue
-        if (_starts_lowercase(last) and _starts_capitalised(right)) or (_caseless(last) and _caseless(first)):
+        if (_starts_lowercase(last) and _starts_capitalised(right)) or (caseless(last) and caseless(first)):
             cuts.append(after)
     return cuts
 
@@ -270,9 +270,13 @@ def _keep_dateline(line: str, units: list[Span]) -> list[Span]:
     return [(units[0][0], units[last][1]), *units[last + 1 :]]
 
 
-def _caseless(char: str) -> bool:
-    # Georgian has capitals (Mtavruli) in Unicode since 11.0, so its letters
-    # count as lowercase; but sentences never start with them: it is caseless.
+def caseless(char: str) -> bool:
+    """Whether ``char`` is a letter of a script that writes no capitals at the start of sentences or names.
+
+    Georgian has capitals (Mtavruli) in Unicode since 11.0, so its letters count
+    as lowercase; but sentences and names never start with them: it is caseless,
+    as Arabic, Hebrew, Devanagari or Chinese are.
+    """
     return "\u10d0" <= char <= "\u10ff" or (char.isalpha() and not char.isupper() and not char.islower())
 
 
@@ -282,4 +286,4 @@ def _starts_capitalised(text: str) -> bool:
 
 
 def _starts_lowercase(text: str) -> bool:
-    return text[:1].islower() and not _caseless(text[0])
+    return text[:1].islower() and not caseless(text[0])

@@ -152,3 +152,26 @@ def test_cli_link_is_a_reference_until_marked_as_a_human_translation(project, tm
     out = run(project, "compare", "belarus-russian", "--to", "es", "--engine", "apertium", "--no-round-trip",
               "--out", str(report)).output  # fmt: skip
     assert "reference belarus-agrupacion" in out and "human translation" not in report.read_text("utf-8")
+
+
+def test_cli_link_no_mt_aligns_the_spanish_version_on_anchors_without_translating(project):
+    from annot import open_project
+
+    out = run(project, "link", "belarus-russian", "belarus-agrupacion", "--no-mt").output
+    assert "mean anchor agreement" in out and "aligned without MT (as asked)" in out and "chrF" not in out
+    shown = run(project, "alignment", "belarus-russian", "belarus-agrupacion").output
+    rows = [line.split()[0] for line in shown.splitlines()[3:-1]]
+    # The beads MT finds (test above), from numbers, names, quotations and lengths alone.
+    assert rows == ["0=0", "1=1", "2=2", "3=3", "4=4", "5=5", "6=6-7", "7=8", "8=9", "9=10", "10=11", "11-12=12",
+                    "13=13"]  # fmt: skip
+    with open_project(project, create=False) as store:
+        assert not store.get_translations(store.document("belarus-agrupacion").id, target="en")
+
+
+def test_cli_link_refuses_an_engine_with_no_mt_and_changes_nothing(project):
+    from annot import open_project
+
+    result = run(project, "link", "belarus-russian", "belarus-agrupacion", "--no-mt", "-e", "apertium", code=2)
+    assert "drop one of --engine and --no-mt" in error_line(result)
+    with open_project(project, create=False) as store:
+        assert not store.links(store.document("belarus-russian").id)
