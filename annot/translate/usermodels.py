@@ -57,6 +57,7 @@ __all__ = [
     "file_sha256",
     "find_licence",
     "install_user_model",
+    "licence_in_text",
     "list_user_models",
     "models_dir",
     "parse_pair",
@@ -78,6 +79,11 @@ _SHAPES = {
 }
 _ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2")
 _PAIR = re.compile(r"^\s*([A-Za-z]{2})\s*(?:->|[-_>])\s*([A-Za-z]{2})\s*$")
+_LICENCE_LINE = re.compile(r"(?i)^[\s#*_-]*licen[cs]e[\s*_]*[:=]\s*(.+?)[\s*_]*$")
+_LICENCE_ID = re.compile(
+    r"\b(?:MPL-2\.0|CC-BY(?:-NC)?(?:-SA|-ND)?[- ][1-4]\.0|Apache-2\.0|MIT|CC0-1\.0|BSD-[234]-Clause"
+    r"|(?:A|L)?GPL-?[23](?:\.[01])?(?:\+|-only|-or-later)?)(?![\w.])"
+)
 _lock = threading.RLock()
 
 
@@ -175,14 +181,23 @@ def find_licence(folder: Path) -> tuple[str | None, str | None]:
     files = sorted(p for p in folder.iterdir() if p.is_file())
     for path in files:
         if re.match(r"(?i)(licen[cs]e|copying)", path.name):
-            lines = [line.strip() for line in _text(path).splitlines() if line.strip()]
-            return ((lines[0][:200] if lines else path.name), path.name)
+            text = _text(path)
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            return (licence_in_text(text) or (lines[0][:120] if lines else path.name), path.name)
     for path in files:
-        if path.name.lower().startswith("readme"):
-            for line in _text(path).splitlines():
-                if re.search(r"(?i)licen[cs]e|\bMPL\b|\bCC[- ]BY|\bMIT\b|\bApache\b|\bGPL\b", line):
-                    return (line.strip(" #*-")[:200], path.name)
+        if path.name.lower().startswith("readme") and (line := licence_in_text(_text(path))):
+            return (line, path.name)
     return (None, None)
+
+
+def licence_in_text(text: str) -> str | None:
+    """The licence a README names: a "License: X" line's X, else the first licence identifier (``MPL-2.0``)."""
+    for line in text.splitlines():
+        stated = _LICENCE_LINE.match(line)
+        if stated and stated.group(1).strip():
+            return stated.group(1).strip()[:120]
+    found = _LICENCE_ID.search(text)
+    return found.group(0) if found else None
 
 
 def _text(path: Path) -> str:
@@ -346,7 +361,7 @@ def _check_opus(folder: Path, shown: Path) -> tuple[str, str] | None:
 def _choose_pair(found: tuple[str, str] | None, given: tuple[str, str] | None, shown: Path) -> tuple[str, str]:
     if found and given and found != given:
         raise EngineError(
-            f"{shown} is a {found[0]}->{found[1]} model (from its metadata), not {given[0]}->{given[1]}: drop"
+            f"{shown} is a model for {found[0]}->{found[1]} (its files say so), not {given[0]}->{given[1]}: drop"
             f" --pair, or give --pair {found[0]}-{found[1]}. Nothing was installed."
         )
     pair = given or found
