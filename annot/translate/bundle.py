@@ -51,6 +51,15 @@ _MANIFEST = "manifest.json"
 _BLOCK = 1 << 16
 
 
+def _http_failure(exc: Exception) -> str:
+    """httpx's error in a few words: ``HTTP 404 Not Found``, ``ConnectError: [Errno 111] Connection refused``."""
+    response = getattr(exc, "response", None)  # httpx.HTTPStatusError's
+    if response is not None:
+        return f"HTTP {response.status_code} {response.reason_phrase}"
+    first = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
+
+
 def _is_url(text: str) -> bool:
     return urlparse(text).scheme in ("http", "https")
 
@@ -79,7 +88,9 @@ def read_index(index: str, *, timeout: float = 60.0) -> list[dict[str, Any]]:
     except Exception as exc:  # httpx.HTTPError and its tree
         if type(exc).__module__.split(".")[0] != "httpx":
             raise
-        raise EngineError(f"Cannot download the package index {index}: {exc}. Check the URL and the network.") from exc
+        raise EngineError(
+            f"Cannot download the package index {index}: {_http_failure(exc)}. Check the URL and the network."
+        ) from exc
     try:
         packages = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -186,7 +197,7 @@ def _fetch_one(
         except Exception as exc:  # httpx.HTTPError and its tree
             if type(exc).__module__.split(".")[0] != "httpx":
                 raise
-            failures.append(f"{link}: {exc}")
+            failures.append(f"{link}: {_http_failure(exc)}")
     else:
         raise EngineError(
             f"Cannot download {label}: {'; '.join(failures)[:300]}. Check the network or the --index mirror;"
