@@ -8,11 +8,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO, TextIO
 
 from annot.errors import OutputError
 
-__all__ = ["atomic_text_file"]
+__all__ = ["atomic_binary_file", "atomic_text_file"]
 
 
 def _cannot_write(target: Path, exc: OSError) -> OutputError:
@@ -46,8 +46,7 @@ def _cannot_write(target: Path, exc: OSError) -> OutputError:
     return OutputError(f"Cannot write {target}: {exc.strerror or exc} ({unchanged}). Choose another path.")
 
 
-@contextlib.contextmanager
-def atomic_text_file(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+def atomic_text_file(path: str | os.PathLike[str]) -> contextlib.AbstractContextManager[TextIO]:
     """Open a UTF-8 text file that replaces ``path`` when the ``with`` block ends without error.
 
     The text goes to a temporary file beside ``path``, is fsynced, and renamed over
@@ -60,14 +59,29 @@ def atomic_text_file(path: str | os.PathLike[str]) -> Iterator[TextIO]:
         OutputError: ``path`` cannot be written (it is a folder, a parent is a file,
             no permission, read-only file system, disk full); ``path`` is unchanged.
     """
+    return _atomic_file(path, binary=False)
+
+
+def atomic_binary_file(path: str | os.PathLike[str]) -> contextlib.AbstractContextManager[BinaryIO]:
+    """``atomic_text_file`` for bytes: a binary file that replaces ``path`` whole, or not at all.
+
+    Raises:
+        OutputError: as ``atomic_text_file``.
+    """
+    return _atomic_file(path, binary=True)
+
+
+@contextlib.contextmanager
+def _atomic_file(path: str | os.PathLike[str], *, binary: bool) -> Iterator[Any]:
     target = Path(path)
     try:
         if target.is_dir():  # found before writing the whole file only for the rename to fail
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
         target.parent.mkdir(parents=True, exist_ok=True)
+        text = {} if binary else {"encoding": "utf-8", "newline": "\n"}
         tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - outlives this block: renamed, or removed on error
-            "w", encoding="utf-8", newline="\n", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp",
-            delete=False,
+            "wb" if binary else "w", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False,
+            **text,  # type: ignore[call-overload]
         )  # fmt: skip
     except OSError as exc:
         raise _cannot_write(target, exc) from exc

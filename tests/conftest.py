@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_models(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The models a user brought (``~/.local/share/annot/models``) never change what the suite sees."""
+    os.environ["ANNOT_MODELS"] = str(tmp_path_factory.mktemp("user-models") / "models")
 
 
 @pytest.fixture

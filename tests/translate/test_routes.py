@@ -291,7 +291,7 @@ def test_routes_rank_preference_counts_a_route_as_its_engine(tmp_path: Path):
     ("text", "message"),
     [
         ('[translate]\nprefer = ["bergamot", "deepl"]\n',
-         "translate.prefer names 'deepl', which is no engine; valid engines: argos, bergamot, apertium."),
+         "translate.prefer names 'deepl', which is no engine; valid engines: argos, bergamot, opus, apertium."),
         ('[translate]\nprefer = "argos"\n', "translate.prefer must be a list of engine names"),
         ('[translate]\nprefer = ["argos+apertium"]\n', "names 'argos+apertium', which is no engine"),
         ('[translate]\nprefered = ["argos"]\n', "translate.prefered is not a setting; valid: prefer"),
