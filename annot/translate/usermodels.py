@@ -64,6 +64,7 @@ __all__ = [
     "models_dir",
     "parse_pair",
     "provenance_record",
+    "user_model_pairs",
 ]
 
 #: Environment variable naming the folder of the models users bring.
@@ -256,6 +257,11 @@ def list_user_models(engine: str | None = None, directory: str | os.PathLike[str
         return []
     found = [m for child in sorted(folder.iterdir()) if child.is_dir() and (m := _read_user_model(child))]
     return sorted((m for m in found if engine is None or m.engine == engine), key=lambda m: (m.engine, m.pair))
+
+
+def user_model_pairs(engine: str, directory: Path) -> list[tuple[tuple[str, str], UserModel]]:
+    """``list_user_models(engine, directory)`` as (pair, model): what an engine's ``ModelFolder`` reads."""
+    return [(model.pair, model) for model in list_user_models(engine, directory)]
 
 
 def _is_archive(path: Path) -> bool:
