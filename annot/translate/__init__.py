@@ -28,6 +28,7 @@ from annot.translate.routes import (
     route_kind,
     routes_for,
     stored_route_name,
+    tied_routes,
     unreachable_error,
 )
 
@@ -63,5 +64,6 @@ __all__ = [
     "routes_for",
     "split_long",
     "stored_route_name",
+    "tied_routes",
     "unreachable_error",
 ]
