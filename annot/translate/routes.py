@@ -90,6 +90,7 @@ from annot.translate.registry import engine_class, engine_names, get_engine, ins
 from annot.translate.search import MAX_HOPS, Installed, find_path
 
 __all__ = [
+    "COVERAGE_TARGETS",
     "Hop",
     "Route",
     "RouteName",
@@ -97,6 +98,7 @@ __all__ = [
     "base_engine",
     "best_route",
     "choose_route",
+    "coverage",
     "format_route_name",
     "newest_by_route",
     "no_route_hint",
@@ -443,6 +445,39 @@ def reachable(source: str, *, pivot: bool = True) -> dict[str, list[str]]:
     """
     key = _installed(installed_engines())
     return {target: list(names) for target, names in _reachable(source, pivot, key).items()}
+
+
+#: The languages analysts read translations in: what ``coverage`` reports routes into.
+COVERAGE_TARGETS = ("en", "es", "pt")
+
+
+def coverage(
+    languages: Iterable[str], targets: Sequence[str] = COVERAGE_TARGETS, *, pivot: bool = True
+) -> dict[str, dict[str, Route | None]]:
+    """Each language's best route (``best_route``, no sample) into each of ``targets``, None where none is installed.
+
+    Cheap: route search is cached on the installed pairs, nothing is translated.
+
+    Args:
+        languages: ISO 639-1 codes, e.g. the languages annot detects.
+        targets: ISO 639-1 codes; a language is not routed into itself.
+        pivot: ``False`` for direct pairs only.
+
+    Returns:
+        Language -> target -> route, in the order given.
+    """
+    found: dict[str, dict[str, Route | None]] = {}
+    for lang in dict.fromkeys(languages):
+        row: dict[str, Route | None] = {}
+        for target in targets:
+            if target == lang:
+                continue
+            try:
+                row[target] = best_route(lang, target, pivot=pivot)
+            except ModelNotInstalled:
+                row[target] = None
+        found[lang] = row
+    return found
 
 
 def unreachable_error(sources: Iterable[str], target: str, *, pivot: bool = True) -> ModelNotInstalled:

@@ -162,3 +162,18 @@ def test_cli_compare_no_pivot_refuses_a_named_engine_that_needs_one(project: Pat
     assert "--no-pivot" in help_text and "argos+apertium" in help_text
     help_text = run(project, "translate", "--help").output
     assert "--no-pivot" in help_text and "argos+apertium" in help_text
+
+
+def test_cli_engines_lists_each_language_with_its_best_route_into_en_es_pt():
+    from annot.cli.engines_cmd import language_rows
+
+    rows = {row[0]: row[1:] for row in language_rows(["it", "sl", "ru", "en"], ["is", "it", "en"])}
+    assert rows["it"] == ["detected", "apertium it>es>en (2 hops)", "apertium it>es (1 hop)",
+                          "apertium it>es>pt (2 hops)"]  # fmt: skip
+    assert rows["sl"][:2] == ["detected", "apertium sl>bs>en (2 hops)"]
+    assert rows["ru"] == ["detected", "-", "-", "-"]  # Apertium's ru pairs lead only to uk and be
+    assert rows["en"][1] == "" and rows["is"][:2] == ["pass --lang", "apertium is>en (1 hop)"]
+    assert list(rows) == ["en", "it", "ru", "sl", "is"]
+    result = runner.invoke(app, ["engines"], env={"COLUMNS": "200"})  # rich wraps at the width it finds
+    assert result.exit_code == 0, result.output
+    assert "apertium it>es>en (2 hops)" in result.output and "pass --lang" in result.output
