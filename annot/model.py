@@ -33,6 +33,7 @@ __all__ = [
     "Status",
     "TRANSLATION",
     "Translation",
+    "TranslationFailure",
     "document_id",
     "flag_id",
     "format_sentences",
@@ -69,7 +70,7 @@ BEAD_ORIGINS = ("auto", "manual")
 
 
 #: What a fidelity flag of a machine translation is about: numbers changed, or an actor's name lost.
-FLAG_KINDS = ("numbers", "name")
+FLAG_KINDS = ("numbers", "name", "failed")
 
 
 def flag_id(kind: str, value: str) -> str:
@@ -340,6 +341,40 @@ class Translation:
     signature: str
     text: str
     created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationFailure:
+    """A sentence an engine failed on (a stage of its pipeline crashed on it), kept so later sessions see it.
+
+    The provenance is the route's, as for ``Translation``; a translation later stored
+    with the same signature replaces it (``Store.add_translations``).
+
+    Attributes:
+        doc_id: the document version.
+        index: the sentence's index in that document.
+        engine: the route's name (``apertium``, ``argos+apertium``).
+        model: model name(s) of the route, joined with ``>``.
+        model_version: their versions.
+        source_lang: ISO 639-1 code of the sentence.
+        target_lang: ISO 639-1 code it was to be translated into.
+        route: the languages it was to go through, ``ru>uk``.
+        signature: the route's signature.
+        reason: why, one line (``ru>uk: apertium rus-ukr gave no translation for ...``).
+        failed_at: when (UTC).
+    """
+
+    doc_id: str
+    index: int
+    engine: str
+    model: str
+    model_version: str
+    source_lang: str
+    target_lang: str
+    route: str
+    signature: str
+    reason: str
+    failed_at: datetime = field(default_factory=utcnow)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,15 +10,15 @@ from pathlib import Path
 
 from annot.errors import CorpusError, EngineError, ModelNotInstalled, PartialTranslation
 from annot.ingest import find_files_named, read_file
-from annot.model import Document, Sentence, Translation, format_sentences, source_key
+from annot.model import Document, Sentence, Translation, TranslationFailure, format_sentences, source_key
 from annot.progress import Progress, resolve_progress
 from annot.segment import segment
 from annot.store import AddResult, Store
 from annot.translate import Route, reachable, routes_for, unreachable_error
 
 __all__ = [
-    "EngineRun", "IngestReport", "Skipped", "TranslateReport", "ingest", "open_project", "translate",
-    "translate_cached",
+    "EngineRun", "IngestReport", "Skipped", "TranslateReport", "ingest", "only_sentences_failed", "open_project",
+    "translate", "translate_cached",
 ]  # fmt: skip
 
 
@@ -127,6 +127,8 @@ class EngineRun:
     kept: int = 0
     failed: list[int] = field(default_factory=list)
     error: str = ""
+    reasons: dict[int, str] = field(default_factory=dict)  # sentence -> why the engine failed on it alone (stored)
+    known_failed: int = 0  # sentences left alone: the engine failed on them before (``retry_failed=False``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +194,7 @@ def translate(
     force: bool = False,
     batch_size: int = 64,
     progress: Progress | bool | None = None,
+    retry_failed: bool = True,
 ) -> TranslateReport:
     """Translate every sentence of ``docs`` into ``to`` with each engine and store the results.
 
@@ -219,6 +222,9 @@ def translate(
         force: translate again even what is stored or cached.
         batch_size: sentences per engine call.
         progress: ``True`` for a progress bar, or ``progress(done, total, what)``.
+        retry_failed: translate again the sentences the same route failed on
+            before (``Store.get_translation_failures``); ``False`` leaves them
+            failed (the MT pane and compare, which must not retry them on every look).
 
     Returns:
         The report; ``report.summary()`` is one line for people. Documents
@@ -275,7 +281,8 @@ def translate(
                 if update is not None:
                     update(base + n, total, what)
 
-            report.runs.append(_translate_one(store, doc, todo, route, force=force, batch_size=batch_size, tick=tick))
+            report.runs.append(_translate_one(store, doc, todo, route, force=force, batch_size=batch_size, tick=tick,
+                                              retry_failed=retry_failed))  # fmt: skip
             done += len(todo)
     report.seconds = time.perf_counter() - started
     if report.failures:
@@ -390,9 +397,19 @@ def translate_cached(
     return found
 
 
+def only_sentences_failed(error: BaseException) -> bool:
+    """Whether ``translate`` raised only because engines failed on single sentences (stored as failures).
+
+    Those sentences are flagged where translations are shown; everything else was
+    translated, so a caller that shows them (the MT pane, compare) can go on.
+    """
+    report = getattr(error, "report", None)
+    return isinstance(report, TranslateReport) and all(set(r.failed) <= set(r.reasons) for r in report.failures)
+
+
 def _translate_one(
     store: Store, doc: Document, sentences: list[Sentence], route: Route, *, force: bool, batch_size: int,
-    tick: Callable[[int, str], None],
+    tick: Callable[[int, str], None], retry_failed: bool = True,
 ) -> EngineRun:  # fmt: skip
     signature, model = route.signature(), route.model()
     run = EngineRun(doc.id, route.name, route.path, signature)
@@ -406,8 +423,13 @@ def _translate_one(
                 if t.signature == signature}  # fmt: skip
     else:
         have = {t.index for t in store.get_translations(doc.id, target=target) if t.signature == signature}
+    if not retry_failed and not force:
+        failed_before = {f.index for f in store.get_translation_failures(doc.id, target=target)
+                         if f.signature == signature}  # fmt: skip
+        run.known_failed = len({s.index for s in sentences} & failed_before)
+        have |= failed_before
     todo = [s for s in sentences if s.index not in have]
-    run.kept = len(sentences) - len(todo)
+    run.kept = len(sentences) - len(todo) - run.known_failed
     by_text: dict[str, list[Sentence]] = {}
     for s in todo:
         by_text.setdefault(s.text, []).append(s)
@@ -424,9 +446,16 @@ def _translate_one(
             run.translated += len(rows)
         tick(run.kept + run.cached + run.translated, f"{route.name} {route.path}")
 
+    texts = list(by_text)
     try:
-        translate_cached(store, route, list(by_text), force=force, batch_size=batch_size, record=record)
+        translate_cached(store, route, texts, force=force, batch_size=batch_size, record=record)
     except EngineError as exc:
         run.failed = [s.index for s in todo if s.text not in done]
         run.error = str(exc)
+        if isinstance(exc, PartialTranslation):  # the sentences it failed on alone: kept, so they can be flagged
+            run.reasons = {s.index: why for i, why in exc.reasons.items() for s in by_text[texts[i]]}
+            store.add_translation_failures(
+                TranslationFailure(doc.id, index, route.name, model.name, model.version, route.source, target,
+                                   route.path, signature, why) for index, why in run.reasons.items()
+            )  # fmt: skip
     return run

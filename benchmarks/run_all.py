@@ -15,11 +15,12 @@ import bench_annotator_browser
 import bench_compare
 import bench_edit_latency
 import bench_export
+import bench_languages
 import bench_spans_frame
 import bench_translate
 
 BENCHMARKS = (
-    bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_align, bench_compare,
+    bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser,
 )  # fmt: skip
 

@@ -13,12 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from annot.compare.aliases import add_alias, sentence_actors, span_actors
-from annot.compare.flags import Flag, dismissed_flags, translation_flags
+from annot.compare.flags import Flag, dismissed_flags, failed_flag, translation_flags
 from annot.errors import AnnotError, SpanError
 from annot.model import Document
-from annot.pipeline import translate
+from annot.pipeline import only_sentences_failed, translate
 from annot.schema import project_folder
-from annot.translate import base_engine, choose_route, newest_by_route, rank_engines, reachable, route_kind
+from annot.translate import (
+    base_engine,
+    choose_route,
+    newest_by_route,
+    rank_engines,
+    reachable,
+    route_kind,
+    stored_route_name,
+)
 
 if TYPE_CHECKING:
     from annot.model import Sentence, Span
@@ -71,7 +79,7 @@ class MTRow(TypedDict):
     base: str  # the engine the route belongs to (the engine dropdown's entry): "argos"
     kind: str  # the engine's kind: "neural" or "rule-based" (annot.translate.route_kind)
     route: str  # the languages it went through: "en>pt", "en>es>pt"
-    text: str
+    text: str  # "" when the engine failed on the sentence (its "failed" flag says why)
     model: str
     signature: str
     numbers_ok: bool  # no numbers flag left to show (none, or dismissed)
@@ -94,7 +102,9 @@ def mt_rows(
     canonical name, CLDR names, the project's ``[aliases]``) are all lost. A
     flag dismissed with ``Store.dismiss_flag`` is returned with ``dismissed``
     True, so the pane can show it faded and take the dismissal back
-    (``Store.undismiss_flag``); ``numbers_ok`` is then True.
+    (``Store.undismiss_flag``); ``numbers_ok`` is then True. A route that failed
+    on the sentence (``Store.get_translation_failures``) and has no translation
+    of it gets a row with no text and one flag, ``failed``, saying why.
 
     Args:
         store: the project.
@@ -117,16 +127,29 @@ def mt_rows(
                       " argument.", DeprecationWarning, stacklevel=2)  # fmt: skip
     stored = store.get_translations(doc_id, target=target, index=sentence.index)
     newest = {name: by_index[sentence.index] for name, by_index in newest_by_route(stored).items()}
-    if not newest:
+    failures = {}
+    for failure in store.get_translation_failures(doc_id, target=target, index=sentence.index):
+        name = stored_route_name(failure.engine, failure.route, failure.signature)
+        if name not in newest:
+            failures[name] = failure
+    if not newest and not failures:
         return []
-    source = next(iter(newest.values())).source_lang
+    source = next(iter([*newest.values(), *failures.values()])).source_lang
     if spans is not None:
         actors = span_actors(store, spans, target)
     else:
         actors = sentence_actors(store, doc_id, target).get(sentence.index, [])
     dismissed = dismissed_flags(store, doc_id, sentence.index)
     rows = []
-    for name in rank_engines(newest, source, target, project=store.path):
+    for name in rank_engines([*newest, *failures], source, target, project=store.path):
+        if name in failures:
+            failure = failures[name]
+            flag = failed_flag(failure.reason, dismissed.get((sentence.index, name), frozenset()))
+            rows.append(MTRow(
+                engine=name, base=base_engine(name), kind=route_kind(name), route=failure.route, text="",
+                model=failure.model, signature=failure.signature, numbers_ok=True, numbers="ok", flags=[flag],
+            ))  # fmt: skip
+            continue
         tr = newest[name]
         flags = translation_flags(sentence.text, tr.text, actors, dismissed.get((sentence.index, name), frozenset()))
         rows.append(MTRow(
@@ -160,6 +183,7 @@ class _Job:
     state: JobState
     pending: list[int]  # sentence indexes still to translate, in order
     signature: str
+    retry: bool = False  # translate again the sentences the engine failed on before
 
 
 def reference_flags(
@@ -336,6 +360,9 @@ class BackgroundTranslator:
         if (target, engine, signature) in self._complete:
             return self._set(target, engine, "done", len(self._indexes))
         have = {tr.index for tr in self.store.get_translations(self.doc_id, target=target) if tr.signature == signature}
+        if not retry:  # sentences the engine failed on are flagged in the pane, not tried on every move
+            have |= {f.index for f in self.store.get_translation_failures(self.doc_id, target=target)
+                     if f.signature == signature}  # fmt: skip
         missing = [i for i in self._indexes if i not in have]
         if not missing:
             self._complete.add((target, engine, signature))
@@ -348,7 +375,7 @@ class BackgroundTranslator:
             state = self._states[(target, engine)] = self._new_state(
                 target, engine, "running", len(self._indexes) - len(missing)
             )
-            job = _Job(state, missing, signature)
+            job = _Job(state, missing, signature, retry)
             self._prioritize(job, first)
             self._queue.append(job)
             if self._thread is None:
@@ -385,9 +412,11 @@ class BackgroundTranslator:
         """Translate and store one batch; return the job's new state."""
         target, engine = job.state["target"], job.state["engine"]
         try:
-            translate(self.document, self.store, to=target, engines=[engine], sentences=batch, progress=None)
+            translate(self.document, self.store, to=target, engines=[engine], sentences=batch, progress=None,
+                      retry_failed=job.retry)  # fmt: skip
         except AnnotError as exc:
-            return self._fail(job, _one_line(exc))
+            if not only_sentences_failed(exc):  # a sentence the engine failed on alone is stored, flagged: go on
+                return self._fail(job, _one_line(exc))
         except Exception as exc:  # a bug: logged with its traceback, shown, and the queue goes on
             _log.exception("translating %s into %s with %s failed", self.doc_id, target, engine)
             return self._fail(job, f"unexpected error (a bug, please report it): {exc!r}")

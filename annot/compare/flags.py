@@ -11,7 +11,10 @@ One rule, called from both places (``annot.annotate.mt.mt_rows`` and
   canonical name, their CLDR names in the target language and the project's
   ``[aliases]`` (``annot.compare.aliases``). The flag is named by the actor's
   canonical name, else its text, and can become an alias
-  (``annot.compare.aliases.add_alias``).
+  (``annot.compare.aliases.add_alias``);
+- **failed**: the engine failed on the sentence (a stage of its pipeline
+  crashed on it: ``Store.get_translation_failures``), so there is no
+  translation; its value the reason, one line (``failed_flag``).
 
 A flag an annotator dismissed for a translation (``Store.dismiss_flag``) is
 returned marked ``dismissed``; whoever shows flags decides what that means
@@ -30,7 +33,7 @@ from annot.translate import check_numbers
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["Flag", "dismissed_flags", "translation_flags"]
+__all__ = ["Flag", "dismissed_flags", "failed_flag", "translation_flags"]
 
 _SHOWN_NAMES = 6  # names listed in a name flag's tooltip
 
@@ -42,10 +45,10 @@ class Flag(TypedDict):
     it back to dismiss the flag or take the dismissal back.
     """
 
-    id: str  # "numbers:missing 19; added 91", "name:valeri revenko"
-    kind: Literal["numbers", "name"]
-    value: str  # the numbers' difference, or the actor's canonical name (else its text): what dismiss_flag takes
-    text: str  # the chip: "numbers: missing 19; added 91", "Valeri Revenko"
+    id: str  # "numbers:missing 19; added 91", "name:valeri revenko", "failed:ru>uk: apertium rus-ukr ..."
+    kind: Literal["numbers", "name", "failed"]
+    value: str  # the numbers' difference, the actor's canonical name (else its text), or why the engine failed
+    text: str  # the chip: "numbers: missing 19; added 91", "Valeri Revenko", "engine failed: ru>uk: apertium ..."
     title: str  # the tooltip: what is wrong and what can be done
     aliasable: bool  # a name flag: the name used in the translation can become an alias of ``value``
     dismissed: bool  # an annotator said the translation is right (Store.dismiss_flag)
@@ -66,6 +69,21 @@ def _name_flag(actor: Actor, dismissed: Collection[str]) -> Flag:
     title = (f"None of the names of {actor.label} ({listed}) is in this translation. If it names {actor.label}"
              " another way, add that name as an alias; if the translation is right, dismiss this flag.")  # fmt: skip
     return Flag(id=ident, kind="name", value=actor.label, text=actor.label, title=title, aliasable=True,
+                dismissed=ident in dismissed)  # fmt: skip
+
+
+def failed_flag(reason: str, dismissed: Collection[str] = ()) -> Flag:
+    """The flag of a sentence the engine failed on: there is no translation, and ``reason`` says why (one line).
+
+    Args:
+        reason: why (``TranslationFailure.reason``).
+        dismissed: ids of the flags dismissed on this route's translation of the sentence.
+    """
+    value = " ".join(reason.split())
+    ident = flag_id("failed", value)
+    title = (f"The engine failed on this sentence, so it has no translation: {value}. The other sentences were"
+             " translated; another engine may translate this one. Dismiss this flag to stop counting it.")  # fmt: skip
+    return Flag(id=ident, kind="failed", value=value, text=f"engine failed: {value}", title=title, aliasable=False,
                 dismissed=ident in dismissed)  # fmt: skip
 
 

@@ -8,13 +8,21 @@ from itertools import permutations
 from typing import TYPE_CHECKING, Any
 
 from annot.compare.aliases import Actor, sentence_actors
-from annot.compare.flags import dismissed_flags, translation_flags
+from annot.compare.flags import dismissed_flags, failed_flag, translation_flags
 from annot.compare.metrics import DEFAULT_SEED, METRICS, chrf_many, corpus_score, sentence_score, signatures
 from annot.errors import AlignmentError, AnnotError, EngineError
-from annot.model import Document, Sentence, Translation, format_sentences, reference_label
-from annot.pipeline import translate, translate_cached
+from annot.model import Document, Sentence, Translation, TranslationFailure, format_sentences, reference_label
+from annot.pipeline import only_sentences_failed, translate, translate_cached
 from annot.progress import Progress, resolve_progress
-from annot.translate import Route, choose_route, extract_numbers, newest_by_route, rank_engines, routes_for
+from annot.translate import (
+    Route,
+    choose_route,
+    extract_numbers,
+    newest_by_route,
+    rank_engines,
+    routes_for,
+    stored_route_name,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,7 +35,7 @@ __all__ = ["ENGINE_COLUMNS", "compare", "corpus_scores"]
 
 #: The columns of each engine E, named ``<column>.E``, in order.
 ENGINE_COLUMNS = ("text", "route", "chrf", "bleu", "ter", "agreement", "roundtrip", "length_ratio",
-                  "numbers_ok", "numbers", "names_missing", "dismissed")  # fmt: skip
+                  "numbers_ok", "numbers", "names_missing", "dismissed", "failed")  # fmt: skip
 _BATCH = 64  # sentences per engine call for back-translations
 _NAN = float("nan")
 
@@ -66,8 +74,11 @@ def _fill_missing(
         if not missing:
             continue
         try:
-            translate(doc, store, to=target, engines=[name], pivot=pivot, sentences=missing, progress=progress)
+            translate(doc, store, to=target, engines=[name], pivot=pivot, sentences=missing, progress=progress,
+                      retry_failed=False)  # fmt: skip
         except AnnotError as exc:
+            if only_sentences_failed(exc):  # those sentences are flagged ("failed.E"), the rest compared
+                continue
             if explicit:
                 raise
             skipped[name] = str(exc)  # an engine no longer installed: compare what it stored
@@ -134,7 +145,7 @@ def _mean(values: Sequence[float]) -> float:
 def _score_row(
     s: Sentence, names: list[str], texts: dict[str, dict[int, str]], back: dict[str, dict[str, str]],
     have: dict[str, dict[int, Translation]], bead: _Bead | None, actors: list[Actor],
-    dismissed: Mapping[tuple[int, str], frozenset[str]],
+    dismissed: Mapping[tuple[int, str], frozenset[str]], failures: dict[str, dict[int, TranslationFailure]],
 ) -> tuple[dict[str, dict[str, Any]], float]:  # fmt: skip
     """Each engine's columns for sentence ``s`` (``bead`` when a reference is scored on it), and the disagreement."""
     i = s.index
@@ -173,6 +184,11 @@ def _score_row(
             if bead is not None:
                 block.update(chrf=next(scores), bleu=sentence_score("bleu", joined[n], bead.text),
                              ter=sentence_score("ter", joined[n], bead.text))  # fmt: skip
+        elif i in failures.get(n, {}):  # the MT pane's "failed" flag; a dismissed one is not shown
+            failure = failures[n][i]
+            flag = failed_flag(failure.reason, dismissed.get((i, n), frozenset()))
+            block.update(route=failure.route, failed=None if flag["dismissed"] else flag["value"],
+                         dismissed=[flag["id"]] if flag["dismissed"] else [])  # fmt: skip
         blocks[n] = block
     return blocks, 100 - _mean(list(pair.values())) if len(present) > 1 else _NAN
 
@@ -231,7 +247,9 @@ def compare(
         text, see ``annot.compare.aliases``; dismissed ones left out),
         ``dismissed.E`` (ids of the flags an annotator dismissed on the
         translation, ``Store.dismiss_flag``: not counted in ``numbers_ok`` and
-        ``names_missing``, nor in ``corpus_scores``); and ``disagreement`` (100 minus the mean chrF
+        ``names_missing``, nor in ``corpus_scores``), ``failed.E`` (why the
+        engine failed on the sentence, which has no translation by it; <NA>
+        otherwise or once dismissed); and ``disagreement`` (100 minus the mean chrF
         between engines, NaN with fewer than two). ``frame.attrs`` holds
         doc_id, source, target, engines, reference_doc, reference_label ("reference",
         or "human translation" when the link says so), signatures (sacrebleu's,
@@ -261,8 +279,13 @@ def compare(
                             pivot=pivot, progress=progress)  # fmt: skip
     if any(len(have.get(n, {})) < len(indexes) for n in names if n not in skipped):
         have = newest_by_route(store.get_translations(document.id, target=target))
-    names = [n for n in names if n in have]
-    texts = {n: {i: tr.text for i, tr in have[n].items()} for n in names}
+    failures: dict[str, dict[int, TranslationFailure]] = {}
+    for failure in store.get_translation_failures(document.id, target=target):
+        name = stored_route_name(failure.engine, failure.route, failure.signature)
+        if failure.index not in have.get(name, {}):
+            failures.setdefault(name, {})[failure.index] = failure
+    names = [n for n in names if n in have or n in failures]
+    texts = {n: {i: tr.text for i, tr in have.get(n, {}).items()} for n in names}
 
     beads, reference_doc, human = _references(store, document, target, reference)
     bead_of = {i: bead for bead in beads.values() for i in bead.sources}
@@ -307,7 +330,7 @@ def compare(
         columns["bead"].append(bead.first if bead is not None else None)
         columns["actors"].append([a.label for a in row_actors])
         blocks, disagreement = _score_row(s, names, texts, back, have, bead if scored_here else None, row_actors,
-                                          dismissed)  # fmt: skip
+                                          dismissed, failures)  # fmt: skip
         for n in names:
             for col in ENGINE_COLUMNS:
                 columns[f"{col}.{n}"].append(blocks[n][col])
@@ -319,7 +342,7 @@ def compare(
     frame["heading"] = frame["heading"].astype("bool")
     frame["bead"] = frame["bead"].astype("Int64")
     for n in names:
-        for col in ("text", "route", "numbers"):
+        for col in ("text", "route", "numbers", "failed"):
             frame[f"{col}.{n}"] = frame[f"{col}.{n}"].astype("string")
         for col in ("chrf", "bleu", "ter", "agreement", "roundtrip", "length_ratio"):
             frame[f"{col}.{n}"] = frame[f"{col}.{n}"].astype("float64")
@@ -331,7 +354,8 @@ def compare(
         doc_id=document.id, source=document.lang, target=target, engines=names, reference_doc=reference_doc,
         reference_label=reference_label(human),
         signatures=used, round_trip=back_routes,
-        engine_signatures={n: sorted({tr.signature for tr in have[n].values()}) for n in names}, skipped=skipped,
+        engine_signatures={n: sorted({tr.signature for tr in have.get(n, {}).values()}) for n in names},
+        skipped=skipped,
     )  # fmt: skip
     return frame
 

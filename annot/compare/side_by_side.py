@@ -21,12 +21,13 @@ if TYPE_CHECKING:
 __all__ = ["EVERY", "FLAGS", "TABLE_CSS", "filter_choices", "flags_of", "side_by_side_html", "side_by_side_table"]
 
 #: Values of ``side_by_side_html(flag=...)``: sentences where an engine changed numbers, lost names, or either.
-FLAGS = ("numbers", "names", "any")
+FLAGS = ("numbers", "names", "failed", "any")
 
 #: The value of ``engine`` and ``flag`` that filters nothing, as a dropdown gives it. Not ``None``: ipywidgets shows
 #: an option whose value is ``None`` as no selection at all. No engine can be called ``""``.
 EVERY = ""
-_FLAG_LABELS = {EVERY: "every sentence", "numbers": "numbers changed", "names": "names missing", "any": "any flag"}
+_FLAG_LABELS = {EVERY: "every sentence", "numbers": "numbers changed", "names": "names missing",
+                "failed": "engine failed", "any": "any flag"}  # fmt: skip
 
 _SENTENCE_SCORES = [("chrf", "chrF"), ("bleu", "BLEU"), ("ter", "TER"), ("agreement", "agreement"),
                     ("roundtrip", "round trip"), ("length_ratio", "length")]  # fmt: skip
@@ -110,8 +111,10 @@ def _names(value: object) -> list[str]:
 
 
 def flags_of(row: Any, engine: str) -> set[str]:
-    """The fidelity flags of one engine on one row (a dict or Series): ``numbers``, ``names``."""
+    """The fidelity flags of one engine on one row (a dict or Series): ``numbers``, ``names``, ``failed``."""
     found = set()
+    if not missing(row.get(f"failed.{engine}")):
+        found.add("failed")
     ok = row.get(f"numbers_ok.{engine}")
     if not missing(ok) and not bool(ok):
         found.add("numbers")
@@ -176,6 +179,8 @@ def _engine_block(
     if "names" in flags:
         lost = ", ".join(_names(row.get(f"names_missing.{engine}")))
         marks.append(f'<span class="flag bad">⚠ names missing: {esc(lost)}</span>')
+    if "failed" in flags:
+        marks.append(f'<span class="flag bad">⚠ engine failed: {esc(row.get(f"failed.{engine}"))}</span>')
     if is_baseline:
         marks.append('<span class="tag">baseline of the differences</span>')
     classes = " ".join(["mt", f"e{n}", *sorted(f"{f}-bad" for f in flags), *(["flagged"] if flags else [])])
@@ -270,7 +275,7 @@ def side_by_side_table(
     rows = []
     for index in _ordered(frame):
         flags = set().union(*(flags_of(ctx.records[index], e) for e in ctx.shown))
-        if (flag == "any" and not flags) or (flag in ("numbers", "names") and flag not in flags):
+        if (flag == "any" and not flags) or (flag in ("numbers", "names", "failed") and flag not in flags):
             continue
         rows.append(_sentence_row(index, ctx))
         if len(rows) == limit:

@@ -12,6 +12,7 @@ from annot.model import source_key
 
 __all__ = [
     "ANNOTATIONS_REVISION",
+    "FAILURES_VERSION",
     "FLAGS_VERSION",
     "MARKS_VERSION",
     "MIGRATIONS",
@@ -233,6 +234,28 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
         PRIMARY KEY (doc_id, idx, route, flag_id)
     ) WITHOUT ROWID;
     """,
+    # 7: sentences an engine failed on (a stage of Apertium's pipeline crashing on
+    # them), per document version, sentence and route signature, with the
+    # reason: the MT pane and compare flag them in later sessions. A translation
+    # stored with the signature removes the row. A new table only: older files
+    # opened read-only read as having no failures (store/translations.py).
+    """
+    CREATE TABLE translation_failures (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        idx INTEGER NOT NULL,
+        signature TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        model TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        source_lang TEXT NOT NULL,
+        target_lang TEXT NOT NULL,
+        route TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        failed_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, idx, signature)
+    ) WITHOUT ROWID;
+    CREATE INDEX translation_failures_target ON translation_failures(doc_id, target_lang);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -244,11 +267,13 @@ MARKS_VERSION = 5
 ANNOTATIONS_REVISION = "annotations_revision"
 # The version that added flag_decisions: an older store opened read-only has no flag decisions.
 FLAGS_VERSION = 6
+# The version that added translation_failures: an older store opened read-only has no failures recorded.
+FAILURES_VERSION = 7
 
 # The oldest version whose tables this annot reads as they are: a store opened
-# read-only cannot be migrated, 4 changed values, not tables, and 5 and 6 only
-# added tables, which readers of an older file find empty (MARKS_VERSION,
-# FLAGS_VERSION). Raise it with any migration that changes a table or what a
+# read-only cannot be migrated, 4 changed values, not tables, and 5, 6 and 7
+# only added tables, which readers of an older file find empty (MARKS_VERSION,
+# FLAGS_VERSION, FAILURES_VERSION). Raise it with any migration that changes a table or what a
 # column means.
 OLDEST_READABLE = 3
 

@@ -8,6 +8,10 @@ sentence, such as the round trip of a machine translation back into the source
 language: derived data, never exported, and not consulted by
 ``cached_translations`` (a translation stored as a sentence's must come from
 that sentence's own engine run, with its provenance).
+
+Failures (``add_translation_failures``) are the sentences an engine failed on,
+with the reason, by route signature: a translation stored with that signature
+takes the failure's place.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annot.errors import SpanError
-from annot.model import Translation, text_hash, to_timestamp, utcnow
+from annot.model import Translation, TranslationFailure, text_hash, to_timestamp, utcnow
+from annot.store.migrations import FAILURES_VERSION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,6 +34,9 @@ if TYPE_CHECKING:
 __all__ = ["TranslationsMixin"]
 
 _COLS = "doc_id, idx, engine, model, model_version, source_lang, target_lang, route, signature, text, created_at"
+_FAILURE_COLS = (
+    "doc_id, idx, engine, model, model_version, source_lang, target_lang, route, signature, reason, failed_at"
+)
 
 
 def _to_translation(row: Sequence[object]) -> Translation:
@@ -65,8 +73,69 @@ class TranslationsMixin:
                     (tr.doc_id, tr.index, tr.engine, tr.model, tr.model_version, tr.source_lang, tr.target_lang,
                      tr.route, tr.signature, tr.text, to_timestamp(tr.created_at), text_hash(sources[key])),
                 )  # fmt: skip
+                if self._db.version >= FAILURES_VERSION:
+                    conn.execute(
+                        "DELETE FROM translation_failures WHERE doc_id = ? AND idx = ? AND signature = ?",
+                        (tr.doc_id, tr.index, tr.signature),
+                    )
                 written += 1
         return written
+
+    def add_translation_failures(self, failures: Iterable[TranslationFailure]) -> int:
+        """Record sentences an engine failed on, in one transaction; a sentence's newer failure by the
+        same signature replaces the older one.
+
+        Returns:
+            How many were written.
+
+        Raises:
+            SpanError: a failure names a sentence the document does not have.
+            StoreError: the store is read-only.
+        """
+        written = 0
+        with self._db.write() as conn:
+            for f in failures:
+                self._sentence_text(conn, f.doc_id, f.index)
+                conn.execute(
+                    f"INSERT INTO translation_failures({_FAILURE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(doc_id, idx, signature) DO UPDATE SET reason = excluded.reason,"
+                    " failed_at = excluded.failed_at",
+                    (f.doc_id, f.index, f.engine, f.model, f.model_version, f.source_lang, f.target_lang, f.route,
+                     f.signature, " ".join(f.reason.split()), to_timestamp(f.failed_at)),
+                )  # fmt: skip
+                written += 1
+        return written
+
+    def get_translation_failures(
+        self, doc_id: str, *, target: str | None = None, index: int | None = None
+    ) -> list[TranslationFailure]:
+        """The sentences of one document version an engine failed on (and no translation replaced), by sentence.
+
+        Args:
+            doc_id: the document version's id.
+            target: only failures to translate into this language.
+            index: only this sentence's (the MT pane asks on every move).
+
+        Returns:
+            Empty for a store written before failures were kept and opened read-only.
+        """
+        if self._db.version < FAILURES_VERSION:
+            return []
+        where, args = "doc_id = ?", [doc_id]
+        if target is not None:
+            where += " AND target_lang = ?"
+            args.append(target)
+        if index is not None:
+            where += " AND idx = ?"
+            args.append(index)  # type: ignore[arg-type]
+        with self._db.read() as conn:
+            rows = conn.execute(
+                f"SELECT {_FAILURE_COLS} FROM translation_failures WHERE {where} ORDER BY idx, signature", args
+            ).fetchall()
+        return [
+            TranslationFailure(*row[:10], failed_at=datetime.fromisoformat(str(row[10])))  # type: ignore[arg-type]
+            for row in rows
+        ]
 
     @staticmethod
     def _sentence_text(conn: sqlite3.Connection, doc_id: str, index: int) -> str:

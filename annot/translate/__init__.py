@@ -11,6 +11,7 @@ from annot.translate.base import ENGINE_KINDS, BaseEngine, Engine, Model, engine
 from annot.translate.checks import NumberCheck, check_numbers, extract_numbers
 from annot.translate.registry import BUILTIN_ENGINES, engine_names, get_engine, installed_engines
 from annot.translate.routes import (
+    COVERAGE_TARGETS,
     Hop,
     Route,
     RouteName,
@@ -18,6 +19,7 @@ from annot.translate.routes import (
     base_engine,
     best_route,
     choose_route,
+    coverage,
     format_route_name,
     newest_by_route,
     no_route_hint,
@@ -28,12 +30,14 @@ from annot.translate.routes import (
     route_kind,
     routes_for,
     stored_route_name,
+    tied_routes,
     unreachable_error,
 )
 
 __all__ = [
     "BUILTIN_ENGINES",
     "BaseEngine",
+    "COVERAGE_TARGETS",
     "ENGINE_KINDS",
     "Engine",
     "Hop",
@@ -46,6 +50,7 @@ __all__ = [
     "best_route",
     "check_numbers",
     "choose_route",
+    "coverage",
     "engine_kind",
     "engine_names",
     "extract_numbers",
@@ -63,5 +68,6 @@ __all__ = [
     "routes_for",
     "split_long",
     "stored_route_name",
+    "tied_routes",
     "unreachable_error",
 ]

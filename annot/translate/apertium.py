@@ -21,6 +21,15 @@ so the two kinds of output never share a cache entry. Pairs come from
 ``apertium -l``, codes mapped to ISO 639-1 (``eng-spa`` is en->es), each with its
 plain mode (``es-pt``, not ``es-pt_BR``) unless ``prefer=["es-pt_BR"]`` picks a
 variant; ``modes()`` lists all. Output is not post-processed (``9,000`` stays).
+
+Serbo-Croatian (``hbs``, ISO 639-1 ``sh``) is one Apertium language for the
+three standards lingua tells apart, Croatian, Serbian and Bosnian: a mode
+*from* hbs serves each of hr, sr and bs (``hbs-eng`` is hr->en, sr->en,
+bs->en); a mode *into* hbs serves the standard its variant names
+(``eng-hbs_HR`` is en->hr), the plain mode (``eng-hbs``) only the standards
+without a variant mode of their own. Apertium's hbs is written in Latin
+script: Serbian in Cyrillic comes back untranslated. A mode from a language
+into itself (``nno-nno_e``, a spelling norm) is not a translation and is left out.
 """
 
 from __future__ import annotations
@@ -51,13 +60,17 @@ _ISO639_1 = {
     "bos": "bs", "bre": "br", "bul": "bg", "cat": "ca", "ces": "cs", "chv": "cv", "cos": "co", "cym": "cy",
     "dan": "da", "deu": "de", "ell": "el", "eng": "en", "epo": "eo", "est": "et", "eus": "eu", "fao": "fo",
     "fas": "fa", "fin": "fi", "fra": "fr", "fry": "fy", "gla": "gd", "gle": "ga", "glg": "gl", "glv": "gv",
-    "heb": "he", "hin": "hi", "hrv": "hr", "hun": "hu", "hye": "hy", "ind": "id", "isl": "is", "ita": "it",
-    "jpn": "ja", "kat": "ka", "kaz": "kk", "kir": "ky", "kor": "ko", "kur": "ku", "lat": "la", "lav": "lv",
-    "lit": "lt", "ltz": "lb", "mkd": "mk", "mlt": "mt", "msa": "ms", "nld": "nl", "nno": "nn", "nob": "nb",
-    "nor": "no", "oci": "oc", "pol": "pl", "por": "pt", "ron": "ro", "rus": "ru", "slk": "sk", "slv": "sl",
-    "sme": "se", "sqi": "sq", "spa": "es", "srd": "sc", "srp": "sr", "swe": "sv", "tat": "tt", "tgk": "tg",
-    "tur": "tr", "ukr": "uk", "urd": "ur", "uzb": "uz", "vie": "vi", "wln": "wa", "zho": "zh",
+    "hbs": "sh", "heb": "he", "hin": "hi", "hrv": "hr", "hun": "hu", "hye": "hy", "ind": "id", "isl": "is",
+    "ita": "it", "jpn": "ja", "kat": "ka", "kaz": "kk", "kir": "ky", "kor": "ko", "kur": "ku", "lat": "la",
+    "lav": "lv", "lit": "lt", "ltz": "lb", "mkd": "mk", "mlt": "mt", "msa": "ms", "nld": "nl", "nno": "nn",
+    "nob": "nb", "nor": "no", "oci": "oc", "pol": "pl", "por": "pt", "ron": "ro", "rus": "ru", "slk": "sk",
+    "slv": "sl", "sme": "se", "sqi": "sq", "spa": "es", "srd": "sc", "srp": "sr", "swe": "sv", "tat": "tt",
+    "tgk": "tg", "tur": "tr", "ukr": "uk", "urd": "ur", "uzb": "uz", "vie": "vi", "wln": "wa", "zho": "zh",
 }  # fmt: skip
+
+# A macrolanguage Apertium treats as one -> the ISO 639-1 languages (standards) it serves; as a target,
+# the mode variant that writes each standard.
+_STANDARDS = {"sh": {"bs": "BS", "hr": "HR", "sr": "SR"}}
 
 # source[_variant]-target[_variant]; other modes (eng-spa-tagger, debug modes) are not translations.
 _MODE_NAME = re.compile(r"([a-z]{2,3})(?:_([A-Za-z0-9_]+))?-([a-z]{2,3})(?:_([A-Za-z0-9_]+))?")
@@ -89,6 +102,22 @@ class ApertiumMode:
         source, source_variant, target, target_variant = match.groups()
         variant = "_".join(v for v in (source_variant, target_variant) if v)
         return cls(name, to_iso639_1(source), to_iso639_1(target), variant)
+
+    def serves(self) -> list[tuple[tuple[str, str], bool]]:
+        """The (source, target) pairs this mode translates, each with whether it is the pair's exact mode.
+
+        Only a plain mode into a macrolanguage (``eng-hbs``) is not exact: it serves the
+        standards whose own variant mode (``eng-hbs_HR``) is missing. See the module docstring.
+        """
+        sources = sorted(_STANDARDS.get(self.source, {self.source: ""}))
+        standards = _STANDARDS.get(self.target)
+        target_variant = (_MODE_NAME.fullmatch(self.name) or [None] * 5)[4]  # type: ignore[index]
+        if standards is None:
+            targets = [(self.target, True)]
+        else:
+            named = [lang for lang, tag in standards.items() if tag == target_variant]
+            targets = [(lang, True) for lang in named] or [(lang, False) for lang in sorted(standards)]
+        return [((s, t), exact) for s in sources for t, exact in targets if s != t]
 
 
 def _to_stream(text: str) -> str:
@@ -179,6 +208,7 @@ class ApertiumEngine(BaseEngine):
         self._modes = self._discover()
         self._default = self._choose(self._modes, prefer)
         self._versions: dict[str, str] = {}
+        self._packaged: set[str] = set()  # modes whose package dpkg was asked for by file
 
     def __repr__(self) -> str:
         return f"ApertiumEngine({len(self._modes)} modes, mark_unknown={self.mark_unknown})"
@@ -193,16 +223,23 @@ class ApertiumEngine(BaseEngine):
         return sorted(filter(None, map(ApertiumMode.from_name, listing.split())), key=lambda mode: mode.name)
 
     def _choose(self, modes: list[ApertiumMode], prefer: Iterable[str]) -> dict[tuple[str, str], ApertiumMode]:
+        def rank(mode: ApertiumMode, exact: bool) -> tuple[bool, bool, int, str]:
+            # The pair's exact mode first; a variant only when it is what names a standard (eng-hbs_HR).
+            standard = exact and mode.target in _STANDARDS
+            return not exact, mode.variant != "" and not standard, len(mode.name), mode.name
+
+        ranked = sorted(((rank(mode, exact), pair, mode) for mode in modes for pair, exact in mode.serves()))
         chosen: dict[tuple[str, str], ApertiumMode] = {}
-        for mode in sorted(modes, key=lambda m: (m.variant != "", len(m.name), m.name)):
-            chosen.setdefault((mode.source, mode.target), mode)
+        for _, pair, mode in ranked:
+            chosen.setdefault(pair, mode)
         named = {mode.name: mode for mode in modes}
         for name in prefer:
             if name not in named:
                 raise ModelNotInstalled(
                     f"No Apertium mode {name!r}. Installed modes: {', '.join(named) or 'none'}. {self.add_model_hint}"
                 )
-            chosen[(named[name].source, named[name].target)] = named[name]
+            for pair, _ in named[name].serves():
+                chosen[pair] = named[name]
         return chosen
 
     def modes(self) -> list[ApertiumMode]:
@@ -244,7 +281,16 @@ class ApertiumEngine(BaseEngine):
         fmt = "${Package}\t${db:Status-Abbrev}\t${Version}\n"
         rows = (line.split("\t") for line in _output(["dpkg-query", "-W", "-f", fmt, *candidates]).splitlines())
         installed = {row[0]: row[2] for row in rows if len(row) == 3 and row[1].startswith("ii") and row[2]}
-        return next((installed[name] for name in candidates if name in installed), None)
+        found = next((installed[name] for name in candidates if name in installed), None)
+        if found is not None or mode.name in self._packaged:
+            return found
+        # A package named otherwise (nob-swe ships in apertium-swe-nor): ask dpkg whose mode file it is.
+        self._packaged.add(mode.name)
+        owner = _output(["dpkg-query", "-S", f"*/apertium/modes/{mode.name}.mode"]).partition(":")[0].strip()
+        if not owner.startswith("apertium-"):
+            return None
+        row = _output(["dpkg-query", "-W", "-f", fmt, owner]).strip().split("\t")
+        return row[2] if len(row) == 3 and row[1].startswith("ii") and row[2] else None
 
     def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
         mode = self.mode(source, target).name

@@ -1,25 +1,40 @@
 """Which engines and routes serve a language pair: the one home of route choice and route names.
 
 A **route** is a sequence of hops, each one engine translating one pair it has:
-``argos en->pt``, or ``argos en->pt`` then ``apertium pt->es``. Its provenance is
-what annot has always recorded: the path ``en>pt>es`` and the signature
-``pivot(<hop 1's signature> > <hop 2's signature>)`` (a direct route's signature
-is its engine's), so translations stored by earlier versions stay the cache of
-new ones. Today a route has at most one pivot language (two hops).
+``argos en->pt``, or ``apertium it->es`` then ``apertium es->pt`` then ``argos
+pt->en``. Its provenance is what annot has always recorded: the path
+``it>es>pt>en`` (every language the text passes through) and the signature
+``pivot(<hop 1's signature> > <hop 2's signature> > ...)`` (a direct route's
+signature is its engine's), so translations stored by earlier versions stay the
+cache of new ones. A route has at most ``MAX_HOPS`` = 3 hops: up to two
+intermediate languages (sl>hr>en, it>es>en, it>es>pt>en).
 
 **Choice** (``choose_route``), for one engine from ``source`` to ``target``:
 
 1. its own pair (direct);
-2. else through one pivot language: the engine for both hops (Apertium en>es>pt),
-   then the engine for the first hop and a helper for the second, then a helper
-   for the first hop and the engine for the second; helpers in the order of
-   ``annot engines``, and within each of those pivot languages English first,
-   then alphabetically.
+2. else the fewest hops (two, then three), the engine taking part in every
+   hop count's candidates in this order: the engine alone for every hop
+   (Apertium en>es>pt), then routes with fewer hops by helpers, then the engine
+   (then the helpers, in the order of ``annot engines``) on earlier hops -- for
+   two hops: the engine alone, the engine then a helper, a helper then the
+   engine; within each of those, intermediate languages English first, then
+   Spanish and Portuguese, then alphabetically (``annot.translate.search``).
 
 A named engine may take any installed engine as helper; a route name with
 helpers (``argos+apertium``) only those; ``pivot=False`` (``--no-pivot``) only
-its direct pairs. Across engines (``best_route``), fewer hops rank first, then
-own pivot, engine+helper, helper+engine, then the order of ``annot engines``.
+its direct pairs.
+
+**One route for a document** (``best_route``: the aligner's choice, and
+whatever else must pick one): across every installed engine's route,
+
+1. fewest hops;
+2. neural before rule-based (``Engine.kind``);
+3. when still tied and a ``sample`` of the document's sentences is given, the
+   measured tie-break (``annot.translate.tiebreak``): the routes' agreement
+   with each other (three or more routes) or their round trips, each by its
+   own engine's way back (two), chrF on the sample;
+4. own route, engine+helper, helper+engine (``Route.rank``), then the order of
+   ``annot engines``.
 
 **Names** (``format_route_name`` writes them, ``parse_route_name`` reads them;
 nothing else does): ``ENGINE[+HELPER...]``, the engine the route belongs to,
@@ -28,7 +43,7 @@ path: ``argos`` is argos en>pt, ``apertium`` Apertium's own en>es>pt,
 ``argos+apertium`` argos en->pt then apertium pt->es (en>pt>es), and also
 apertium es->pt then argos pt->en (es>pt>en: argos's es->en, with apertium's
 help for the first hop). A route belongs to the engine that takes it when named
-alone; when two would (ca->pt: apertium ca->en then argos en->pt is what
+alone; when two would (mk->pt: apertium mk->en then argos en->pt is what
 apertium takes, and argos too), to the first hop's engine, so one translation
 never has two names: ``apertium+argos``. Whichever name asks for a route, annot
 prints the route under its own name; every name annot prints is accepted back
@@ -72,8 +87,10 @@ from annot.model import Translation
 from annot.schema import PROJECT_FILE, read_project_file
 from annot.translate.base import ENGINE_KINDS, Engine, Model, engine_kind, format_pairs
 from annot.translate.registry import engine_class, engine_names, get_engine, installed_engines
+from annot.translate.search import MAX_HOPS, Installed, find_path
 
 __all__ = [
+    "COVERAGE_TARGETS",
     "Hop",
     "Route",
     "RouteName",
@@ -81,6 +98,7 @@ __all__ = [
     "base_engine",
     "best_route",
     "choose_route",
+    "coverage",
     "format_route_name",
     "newest_by_route",
     "no_route_hint",
@@ -91,6 +109,7 @@ __all__ = [
     "route_kind",
     "routes_for",
     "stored_route_name",
+    "tied_routes",
     "unreachable_error",
 ]
 
@@ -165,7 +184,7 @@ class Route:
 
     Attributes:
         engine: the name of the engine the route belongs to (see the module docstring).
-        hops: one hop for a direct pair, two through a pivot language.
+        hops: one hop for a direct pair, two or three through intermediate languages.
     """
 
     engine: str
@@ -183,7 +202,7 @@ class Route:
 
     @property
     def path(self) -> str:
-        """``en>pt`` or ``en>es>pt``: every language the text passes through."""
+        """``en>pt``, ``en>es>pt`` or ``it>es>pt>en``: every language the text passes through."""
         return ">".join([self.source, *(hop.target for hop in self.hops)])
 
     @property
@@ -204,12 +223,12 @@ class Route:
         return len(self.hops), 1 if self.hops[0].engine.name == self.engine else 2
 
     def model(self) -> Model:
-        """The hops' models, joined with ``>`` (``eng-spa>es-pt``, ``0.8.1-2>1.1.6-1``)."""
+        """The hops' models, joined with ``>`` (``eng-spa>es-pt``, ``0.8.1-2>1.1.6-1``; three for three hops)."""
         models = [hop.engine.model(hop.source, hop.target) for hop in self.hops]
         return Model(">".join(m.name for m in models), ">".join(m.version for m in models))
 
     def signature(self) -> str:
-        """The engine's signature for a direct route, ``pivot(<hop 1> > <hop 2>)`` through a pivot."""
+        """The engine's signature for a direct route, ``pivot(<hop 1> > <hop 2> [> <hop 3>])`` through pivots."""
         signatures = [hop.engine.signature(hop.source, hop.target) for hop in self.hops]
         return signatures[0] if len(signatures) == 1 else f"pivot({' > '.join(signatures)})"
 
@@ -238,24 +257,19 @@ class Route:
         return out  # type: ignore[return-value]
 
 
+def _installed(engines: Iterable[Engine]) -> Installed:
+    """The search's view of ``engines``: each name with its sorted pairs (its cache key)."""
+    return tuple((engine.name, tuple(sorted(engine.pairs()))) for engine in engines)
+
+
 def _find_hops(
     engine: Engine, helpers: Sequence[Engine], source: str, target: str, *, pivot: bool
 ) -> tuple[Hop, ...] | None:
     """The hops ``engine`` takes by the choice rule of the module docstring, or None."""
-    own = set(engine.pairs())
-    if (source, target) in own:
-        return (Hop(engine, source, target),)
-    if not pivot:
-        return None
-    others = [h for h in helpers if h.name != engine.name]
-    near = {t for s, t in own if s == source} | {s for s, t in own if t == target}
-    vias = sorted(near - {source, target}, key=lambda lang: (lang != "en", lang))
-    for first, second in [(engine, engine), *((engine, h) for h in others), *((h, engine) for h in others)]:
-        first_pairs, second_pairs = set(first.pairs()), set(second.pairs())
-        for via in vias:
-            if (source, via) in first_pairs and (via, target) in second_pairs:
-                return Hop(first, source, via), Hop(second, via, target)
-    return None
+    crew = {e.name: e for e in [engine, *helpers]}
+    names = tuple(name for name in crew if name != engine.name)
+    found = find_path(_installed(crew.values()), engine.name, names, source, target, pivot=pivot)
+    return None if found is None else tuple(Hop(crew[name], s, t) for name, s, t in found)
 
 
 def _route(hops: tuple[Hop, ...], asked: str, installed: Sequence[Engine]) -> Route:
@@ -281,8 +295,8 @@ def _why(engine: Engine, helpers: Sequence[Engine], source: str, target: str, *,
         return (f"{engine.name} cannot translate {source}->{target} directly, and pivots are off (--no-pivot,"
                 f" pivot=False). {has}. Allow a pivot through another language, or: {_FIX}")  # fmt: skip
     others = ", ".join(h.name for h in helpers if h.name != engine.name) or "none"
-    return (f"{engine.name} cannot translate {source}->{target}, directly or through one other language."
-            f" {has}; helpers for one hop: {others}. {_FIX}")  # fmt: skip
+    return (f"{engine.name} cannot translate {source}->{target}, directly or through up to {MAX_HOPS - 1} other"
+            f" languages. {has}; helpers for the other hops: {others}. {_FIX}")  # fmt: skip
 
 
 def choose_route(name: str | RouteName, source: str, target: str, *, pivot: bool = True) -> Route:
@@ -350,26 +364,61 @@ def routes_for(source: str, target: str, names: Sequence[str] | None = None, *, 
     return found
 
 
-def best_route(source: str, target: str, *, pivot: bool = True) -> Route:
-    """The best route any installed engine takes (the aligner's choice): by ``Route.rank``, then engine order.
+def best_route(source: str, target: str, *, pivot: bool = True, sample: Sequence[str] | None = None) -> Route:
+    """The one route annot picks for a document from ``source`` to ``target`` (the aligner's).
+
+    By the rule of the module docstring: fewest hops, neural before rule-based,
+    then -- routes still tied and ``sample`` given -- the measured tie-break on
+    it (``score_routes``), then ``Route.rank`` and the order of ``annot engines``.
+
+    Args:
+        source: ISO 639-1 code translated from.
+        target: ISO 639-1 code translated into.
+        pivot: ``False`` for direct pairs only.
+        sample: the document's sentences (up to ``SAMPLE_SIZE`` spread over them are
+            translated by each tied route); ``None`` to decide without translating.
 
     Raises:
         ModelNotInstalled: no installed engine reaches ``target`` (one line: what is installed, the fix).
     """
+    tied = tied_routes(source, target, pivot=pivot)
+    if len(tied) > 1 and sample:
+        from annot.translate.tiebreak import pick_sample, score_routes
+
+        def back(route: Route) -> Route | None:
+            try:
+                return choose_route(route.name, target, source, pivot=pivot)
+            except EngineError:
+                return None
+
+        _, scores = score_routes(tied, pick_sample(sample), back)
+        tied.sort(key=lambda route: -scores[route.name])  # stable: equal scores keep the static order
+    return tied[0]
+
+
+def tied_routes(source: str, target: str, *, pivot: bool = True) -> list[Route]:
+    """The routes ``best_route`` chooses between on a sample: the best by hops and kind, best first without one.
+
+    Raises:
+        ModelNotInstalled: no installed engine reaches ``target``.
+    """
     found = routes_for(source, target, pivot=pivot).routes
     if not found:
         raise unreachable_error([source], target, pivot=pivot)
-    return min(found, key=lambda route: route.rank)
+    kinds = {kind: i for i, kind in enumerate(ENGINE_KINDS)}
+
+    def key(route: Route) -> tuple[int, int]:
+        return len(route.hops), kinds[route_kind(route.engine)]
+
+    best = min(map(key, found))
+    return sorted((route for route in found if key(route) == best), key=lambda route: route.rank)
 
 
 # -- what can be reached -------------------------------------------------------------------
 
 
-_Installed = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (engine name, its pairs) per installed engine
-
-
 @cache
-def _reachable(source: str, pivot: bool, key: _Installed) -> dict[str, tuple[str, ...]]:
+def _reachable(source: str, pivot: bool, key: Installed) -> dict[str, tuple[str, ...]]:
     # ``key`` (the installed engines' names and pairs) is only the cache key: a route depends on
     # nothing else, so installing a model or an Apertium pair gives a fresh answer.
     engines = installed_engines()
@@ -394,8 +443,41 @@ def reachable(source: str, *, pivot: bool = True) -> dict[str, list[str]]:
     Returns:
         Target -> sorted route names, by target: ``{"en": ["apertium", "argos+apertium", ...], ...}``.
     """
-    key = tuple((engine.name, tuple(engine.pairs())) for engine in installed_engines())
+    key = _installed(installed_engines())
     return {target: list(names) for target, names in _reachable(source, pivot, key).items()}
+
+
+#: The languages analysts read translations in: what ``coverage`` reports routes into.
+COVERAGE_TARGETS = ("en", "es", "pt")
+
+
+def coverage(
+    languages: Iterable[str], targets: Sequence[str] = COVERAGE_TARGETS, *, pivot: bool = True
+) -> dict[str, dict[str, Route | None]]:
+    """Each language's best route (``best_route``, no sample) into each of ``targets``, None where none is installed.
+
+    Cheap: route search is cached on the installed pairs, nothing is translated.
+
+    Args:
+        languages: ISO 639-1 codes, e.g. the languages annot detects.
+        targets: ISO 639-1 codes; a language is not routed into itself.
+        pivot: ``False`` for direct pairs only.
+
+    Returns:
+        Language -> target -> route, in the order given.
+    """
+    found: dict[str, dict[str, Route | None]] = {}
+    for lang in dict.fromkeys(languages):
+        row: dict[str, Route | None] = {}
+        for target in targets:
+            if target == lang:
+                continue
+            try:
+                row[target] = best_route(lang, target, pivot=pivot)
+            except ModelNotInstalled:
+                row[target] = None
+        found[lang] = row
+    return found
 
 
 def unreachable_error(sources: Iterable[str], target: str, *, pivot: bool = True) -> ModelNotInstalled:

@@ -153,7 +153,9 @@ def test_align_without_an_engine_uses_anchors_and_reports_their_agreement(store)
 def test_align_a_named_engine_that_cannot_changes_nothing(store):
     with pytest.raises(ModelNotInstalled, match="argos cannot translate de->en"):
         link_documents(store, "floods", "hochwasser", engine="argos")
-    with pytest.raises(ModelNotInstalled, match=r"argos cannot translate es->en, .* helpers for one hop: bergamot"):
+    with pytest.raises(
+        ModelNotInstalled, match=r"argos cannot translate es->en, .* helpers for the other hops: bergamot"
+    ):
         link_documents(store, "floods", "inundaciones", engine="argos+bergamot")
     assert store.links() == []
 

@@ -79,7 +79,9 @@ def test_targets_lists_every_installed_engine_per_reachable_language():
     # Best first (annot.translate.rank_engines): neural before rule-based, then fewer hops, then the name.
     assert found["pt"] == ["argos", "bergamot", "apertium"]  # apertium through es
     assert found["es"] == ["argos", "bergamot", "apertium"]  # argos and bergamot through pt with apertium
-    assert found["ca"] == ["apertium"]
+    # ca: apertium's own pair; argos and bergamot en>pt, then apertium pt>ca (Debian's apertium-por-cat).
+    assert found["ca"] == ["argos", "bergamot", "apertium"]
+    assert found["mk"] == ["apertium"]  # en>hr>mk: no route of three hops through argos or bergamot
     assert "en" not in found and list(found) == sorted(found)
     found["pt"].append("mutated")
     assert targets("en")["pt"] == ["argos", "bergamot", "apertium"]  # the cache hands out copies
@@ -317,8 +319,8 @@ def test_background_everything_stored_is_done_without_a_thread(project, seed: an
 @pytest.mark.parametrize(
     ("target", "engine", "message"),
     [
-        ("xx", "apertium", "apertium cannot translate en->xx, directly or through one other language."),
-        ("ca", "argos", "argos cannot translate en->ca"),
+        ("xx", "apertium", "apertium cannot translate en->xx, directly or through up to 2 other languages."),
+        ("mk", "argos", "argos cannot translate en->mk"),
         ("pt", "nope", "Unknown engine 'nope'. Known engines: argos, bergamot, opus, apertium."),
         ("en", "argos", "is already in en."),
     ],

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import annot
 from annot.cli import app
-from annot.translate import registry
+from annot.translate import reachable, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_EN = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
@@ -68,13 +68,17 @@ def test_cli_translate_named_engine_pivots_through_a_helper_with_its_hops_record
 def test_cli_translate_to_a_language_nothing_reaches_exits_2_with_what_is_reachable(project: Path):
     both = error_line(run(project, "translate", "--to", "xx", code=2))
     assert both.startswith("error: No installed engine translates en->xx or es->xx.")
-    assert "Reachable from en: ca, es, gl, pt; from es: ca, en, gl, pt." in both
+    # What each language reaches depends on the Apertium pairs installed (scripts/apt-packages.txt).
+    from_en, from_es = (", ".join(reachable(lang)) for lang in ("en", "es"))
+    assert {"ca", "es", "gl", "pt", "it", "hr"} <= set(reachable("en")) and "pt" in reachable("es")
+    assert f"Reachable from en: {from_en}; from es: {from_es}." in both
     one = error_line(run(project, "translate", "belarus-russian", "--to", "xx", code=2))
-    assert "translates en->xx. Reachable from en: ca, es, gl, pt." in one
-    # Some engines can, others not: what can be is translated, the rest reported, exit 0.
-    partial = run(project, "translate", "belarus-agrupacion", "--to", "ca")
-    assert [(name, path) for _, name, path, *_ in printed_runs(partial.output)] == [("apertium", "es>en>ca")]
-    assert "skipped argos: argos cannot translate es->ca" in partial.stderr
+    assert f"translates en->xx. Reachable from en: {from_en}." in one
+    # Some engines can, others not: what can be is translated, the rest reported, exit 0. Argos (en<->pt)
+    # reaches no Italian from Spanish in three hops; Apertium has the pair.
+    partial = run(project, "translate", "belarus-agrupacion", "--to", "it")
+    assert [(name, path) for _, name, path, *_ in printed_runs(partial.output)] == [("apertium", "es>it")]
+    assert "skipped argos: argos cannot translate es->it" in partial.stderr
 
 
 COVERAGE = {
@@ -160,3 +164,18 @@ def test_cli_compare_no_pivot_refuses_a_named_engine_that_needs_one(project: Pat
     assert "--no-pivot" in help_text and "argos+apertium" in help_text
     help_text = run(project, "translate", "--help").output
     assert "--no-pivot" in help_text and "argos+apertium" in help_text
+
+
+def test_cli_engines_lists_each_language_with_its_best_route_into_en_es_pt():
+    from annot.cli.engines_cmd import language_rows
+
+    rows = {row[0]: row[1:] for row in language_rows(["it", "sl", "ru", "en"], ["is", "it", "en"])}
+    assert rows["it"] == ["detected", "apertium it>es>en (2 hops)", "apertium it>es (1 hop)",
+                          "apertium it>es>pt (2 hops)"]  # fmt: skip
+    assert rows["sl"][:2] == ["detected", "apertium sl>bs>en (2 hops)"]
+    assert rows["ru"] == ["detected", "-", "-", "-"]  # Apertium's ru pairs lead only to uk and be
+    assert rows["en"][1] == "" and rows["is"][:2] == ["pass --lang", "apertium is>en (1 hop)"]
+    assert list(rows) == ["en", "it", "ru", "sl", "is"]
+    result = runner.invoke(app, ["engines"], env={"COLUMNS": "200"})  # rich wraps at the width it finds
+    assert result.exit_code == 0, result.output
+    assert "apertium it>es>en (2 hops)" in result.output and "pass --lang" in result.output

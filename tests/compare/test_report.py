@@ -114,7 +114,7 @@ def test_side_by_side_html_filters_by_engine_and_flag():
     assert re.findall(r'id="s(\d+)"', side_by_side_html(frame, flag="numbers")) == ["0"]
     assert re.findall(r'id="s(\d+)"', side_by_side_html(frame, engine="apertium", flag="any")) == []
     assert "No sentence matches" in side_by_side_html(frame, engine="apertium", flag="names")
-    with pytest.raises(ValueError, match="Valid flags: numbers, names, any"):
+    with pytest.raises(ValueError, match="Valid flags: numbers, names, failed, any"):
         side_by_side_html(frame, flag="dates")
     with pytest.raises(ValueError, match="Engines: apertium, argos\\+apertium"):
         side_by_side_html(frame, engine="google")

@@ -46,7 +46,7 @@ def test_filter_choices_start_with_a_value_a_dropdown_shows_selected(reference: 
     frame = handmade_frame(reference=reference)
     choices = filter_choices(frame)
     assert choices["engine"] == [("every engine", ""), ("apertium", "apertium"), ("argos+apertium", "argos+apertium")]
-    assert [value for _, value in choices["flag"]] == ["", "numbers", "names", "any"]
+    assert [value for _, value in choices["flag"]] == ["", "numbers", "names", "failed", "any"]
     for key, options in choices.items():
         assert options[0][1] is not None and options[0][1] == EVERY
         dropdown = ipywidgets.Dropdown(options=options, description=key)

@@ -11,7 +11,7 @@ import pytest
 
 import annot.store.db
 from annot.errors import StoreError
-from annot.model import Span, Translation
+from annot.model import Span, Translation, TranslationFailure
 from annot.store import DB_NAME, Store
 
 from .conftest import dump, find, make_doc
@@ -84,6 +84,9 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "add_translations": lambda s, ids: s.add_translations(
         [Translation(ids["doc"].id, 0, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", "texto")]
     ),
+    "add_translation_failures": lambda s, ids: s.add_translation_failures(
+        [TranslationFailure(ids["doc"].id, 0, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", "crashed")]
+    ),
     "add_text_translations": lambda s, ids: s.add_text_translations(
         [("Hola.", "Hello.")], signature="fake|m-1|es-en", engine="fake", source="es", target="en"
     ),
@@ -117,6 +120,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "alignment": lambda s, ids: s.alignment(ids["doc"].id, ids["es"]),
     "aligned_versions": lambda s, ids: s.aligned_versions(ids["doc"].id, ids["es"]),
     "get_translations": lambda s, ids: s.get_translations(ids["doc"].id),
+    "get_translation_failures": lambda s, ids: s.get_translation_failures(ids["doc"].id),
     "translations": lambda s, ids: s.translations(),
     "names": lambda s, ids: s.names(),
     "revision": lambda s, ids: s.revision(),

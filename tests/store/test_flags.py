@@ -25,7 +25,7 @@ def test_flags_dismissed_read_back_and_taken_back(store: Store, doc: Document):
     rows = found[["index", "route", "flag_id", "kind", "value", "annotator"]].values.tolist()
     assert rows == [[0, "argos+apertium", "numbers:missing 9000", "numbers", "missing 9000", "bob"],
                     [1, "argos", "name:valeri revenko", "name", "Valeri  Revenko", "alice"]]  # fmt: skip
-    assert str(found["index"].dtype) == "Int64" and list(found["kind"].cat.categories) == ["numbers", "name"]
+    assert str(found["index"].dtype) == "Int64" and list(found["kind"].cat.categories) == ["numbers", "name", "failed"]
     assert isinstance(found["decided_at"].dtype, pd.DatetimeTZDtype)
     # Dismissing again is one decision (the latest annotator's); taking it back removes it.
     store.dismiss_flag(doc.id, 1, "argos", "name", "Valeri Revenko", annotator="carol")

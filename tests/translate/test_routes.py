@@ -76,8 +76,10 @@ def test_routes_helper_first_hop_is_named_after_the_engine():
     assert hops == [("apertium", "es", "pt"), ("argos", "pt", "en")]
     # annot 0.1 stored it in hop order: read under today's name, from its signature.
     assert stored_route_name("apertium+argos", "es>pt>en", route.signature()) == "argos+apertium"
-    # A route two engines would take gets one name: ca->pt through apertium ca->en is apertium's and argos's.
-    assert choose_route("argos", "ca", "pt").name == choose_route("apertium", "ca", "pt").name == "apertium+argos"
+    # A route two engines would take gets one name: mk->pt through apertium mk->en is apertium's and argos's
+    # (ca->pt was, until Debian's apertium-por-cat gave apertium its own pair).
+    assert choose_route("argos", "mk", "pt").name == choose_route("apertium", "mk", "pt").name == "apertium+argos"
+    assert choose_route("apertium", "mk", "pt").path == "mk>en>pt"
 
 
 # -- signatures are what annot 0.1 stored ------------------------------------------------------
