@@ -202,10 +202,14 @@ COMPARE = [
         "ENGINES = []\n"
         "for name in engine_names():\n"
         "    try:\n"
-        "        get_engine(name)\n"
-        "        ENGINES.append(name)\n"
+        "        engine = get_engine(name)\n"
         "    except annot.AnnotError as exc:\n"
         '        print(f"{name} is not installed: {exc}")\n'
+        "        continue\n"
+        "    if engine.pairs():\n"
+        "        ENGINES.append(name)\n"
+        "    else:  # opus, until you bring a model\n"
+        '        print(f"{name} has no model yet: {engine.add_model_hint}")\n'
         'print("engines:", ", ".join(ENGINES))'
     ),
     new_markdown_cell(

@@ -175,8 +175,8 @@ def link_documents(
 
     B's sentences are translated into A's language with ``annot.pipeline.translate``
     (stored and cached like every translation) by the best route of the
-    installed engines (``annot.translate.best_route``: a direct pair first, then
-    a pivot); with none, B is aligned in its own language on anchors (numbers,
+    installed engines (``annot.translate.best_route``: fewest hops, neural
+    before rule-based, routes still tied measured on B's sentences); with none, B is aligned in its own language on anchors (numbers,
     names through CLDR, the project's aliases and transliteration, quotations)
     and lengths, and the report says so. Manual beads of an earlier
     alignment of the two documents (also of older versions) are kept where
@@ -218,7 +218,11 @@ def link_documents(
         if not mt:
             route, note = None, "B was aligned without MT (as asked), on numbers, names, quotations and lengths."
         else:
-            route = best_route(b.lang, a.lang) if engine is None else choose_route(engine, b.lang, a.lang)
+            # Routes still tied after hops and kind are measured on B's own sentences (best_route's rule).
+            sample = [s.text for s in store.get_sentences(b)]
+            route = (
+                best_route(b.lang, a.lang, sample=sample) if engine is None else choose_route(engine, b.lang, a.lang)
+            )
             note = ""
     except ModelNotInstalled as exc:
         if engine is not None:

@@ -57,7 +57,7 @@ def engines(ctx: typer.Context) -> None:
                 continue
             pairs = sorted(engine.pairs())
             if not pairs:
-                missing.append(f"{name}: installed, but no models; add one with: annot models install FILE.argosmodel")
+                missing.append(f"{name}: installed, but no models. {engine.add_model_hint}")
             for source, target in pairs:
                 model = engine.model(source, target)
                 table.add_row(Text(name), Text(f"{source}->{target}"), Text(model.name), Text(model.version))

@@ -64,12 +64,12 @@ def fetch(
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait for the server on each read."),
 ) -> None:
     """On a connected machine: download argos models and write them as one bundle file for 'annot models install'."""
-    from annot.translate.bundle import BUNDLE_SUFFIX, DEFAULT_INDEX, fetch_bundle
+    from annot.translate.bundle import DEFAULT_INDEX, bundle_name, fetch_bundle
     from annot.translate.usermodels import parse_pair
 
     with fail_on_errors(ctx):
         wanted = [parse_pair(pair) for pair in pairs]
-        target = output or Path("models-" + "-".join(f"{s}_{t}" for s, t in wanted) + BUNDLE_SUFFIX)
+        target = output or Path(bundle_name(wanted))
         manifest = fetch_bundle(wanted, index=index or DEFAULT_INDEX, output=target, timeout=timeout, progress=True)
         for entry in manifest["models"]:
             typer.echo(

@@ -41,7 +41,15 @@ from annot.progress import Progress, resolve_progress
 from annot.translate.models import InstalledModel, check_package, install_model
 from annot.translate.usermodels import UserModel, install_user_model, licence_in_text, parse_pair
 
-__all__ = ["BUNDLE_FORMAT", "BUNDLE_SUFFIX", "DEFAULT_INDEX", "fetch_bundle", "install_bundle", "is_bundle"]
+__all__ = [
+    "BUNDLE_FORMAT",
+    "BUNDLE_SUFFIX",
+    "DEFAULT_INDEX",
+    "bundle_name",
+    "fetch_bundle",
+    "install_bundle",
+    "is_bundle",
+]
 
 BUNDLE_FORMAT = "annot-models/1"
 BUNDLE_SUFFIX = ".annot-models"
@@ -49,6 +57,11 @@ BUNDLE_SUFFIX = ".annot-models"
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 _MANIFEST = "manifest.json"
 _BLOCK = 1 << 16
+
+
+def bundle_name(pairs: Sequence[tuple[str, str]]) -> str:
+    """The file ``annot models fetch`` writes by default: ``models-ru_en-uk_en.annot-models``."""
+    return "models-" + "-".join(f"{s}_{t}" for s, t in pairs) + BUNDLE_SUFFIX
 
 
 def _http_failure(exc: Exception) -> str:

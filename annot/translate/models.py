@@ -65,7 +65,7 @@ __all__ = [
 ENV_PACKAGES = "ANNOT_ARGOS_PACKAGES"
 #: The ``.argosmodel`` files shipped with annot (the repository's ``models/``).
 BUNDLED_DIR = Path(__file__).resolve().parents[2] / "models"
-INSTALL_HINT = "Add one with: annot models install FILE.argosmodel"
+INSTALL_HINT = "Add one with: annot models install FILE.argosmodel (or the bundle annot models fetch SRC-TGT writes)"
 ARGOS_INSTALL = (
     'pip install --no-deps argostranslate && pip install ctranslate2 sentencepiece "sacremoses<0.2" packaging'
 )

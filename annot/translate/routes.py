@@ -114,8 +114,9 @@ __all__ = [
 ]
 
 _FIX = (
-    "Add a model (annot models install FILE.argosmodel) or an Apertium pair (apt-get install apertium-<pair>),"
-    " or pick another engine (annot engines)."
+    "Add a model (annot models fetch SRC-TGT on a connected machine, then annot models install FILE: README,"
+    " 'Add a language') or an Apertium pair (apt-get install apertium-<pair>), or pick another engine"
+    " (annot engines)."
 )
 _NAME_PART = re.compile(r"[^+\s]+")
 
@@ -343,7 +344,8 @@ def routes_for(source: str, target: str, names: Sequence[str] | None = None, *, 
         target: ISO 639-1 code translated into.
         names: engine or route names; ``None`` for every known engine, in which
             case those missing their backend or without a route are listed in
-            ``skipped`` instead of raising.
+            ``skipped`` instead of raising (an installed engine with no model at
+            all is left out: ``annot engines`` says how to add one).
         pivot: ``False`` for direct pairs only.
 
     Raises:
@@ -353,6 +355,8 @@ def routes_for(source: str, target: str, names: Sequence[str] | None = None, *, 
     found = Routes()
     for name in engine_names() if names is None else names:
         try:
+            if names is None and not get_engine(name).pairs():
+                continue  # installed, no model yet (opus until one is brought): nothing to report per pair
             route = choose_route(name, source, target, pivot=pivot)
         except (EngineNotInstalled, ModelNotInstalled) as exc:
             if names is not None:
@@ -493,11 +497,19 @@ def unreachable_error(sources: Iterable[str], target: str, *, pivot: bool = True
 
 
 def no_route_hint(source: str, target: str = "en") -> str:
-    """What to do when nothing translates ``source``: the model that would add it and the command, one line."""
+    """What to do when nothing translates ``source``: the model that would add it and the commands, one line.
+
+    The commands are those of the README's "Add a language": ``annot models fetch`` on a
+    connected machine writes one bundle file; ``annot models install`` installs it here.
+    """
+    from annot.translate.bundle import bundle_name
+
+    bundle = bundle_name([(source, target)])
     return (
-        f"No installed engine translates {source}. To add it: on a connected machine, download an argos"
-        f" {source}->{target} package (.argosmodel, from the Argos index) and bring it here, then run"
-        f" annot models install FILE.argosmodel; annot engines lists what is installed."
+        f"No installed engine translates {source}. To add it, bring an argos {source}-{target} model: on a"
+        f" connected machine run annot models fetch {source}-{target} (it writes {bundle}), carry that file"
+        f" here and run annot models install {bundle}. An OPUS-MT (CTranslate2) or Firefox Translations"
+        f" (Bergamot) {source}-{target} model folder installs the same way: annot models install FOLDER."
     )
 
 

@@ -82,6 +82,7 @@ def test_argos_unknown_pair_lists_installed_pairs_and_the_fix(engine: ArgosEngin
         engine.translate(["Hello."], source="en", target="ru")
     assert str(caught.value) == (
         "argos has no model for en->ru. Installed: en->pt, pt->en. Add one with: annot models install FILE.argosmodel"
+        " (or the bundle annot models fetch SRC-TGT writes)"
     )
 
 

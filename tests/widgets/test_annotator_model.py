@@ -742,8 +742,8 @@ def test_annotator_on_a_language_nothing_translates_says_which_model_would_and_h
         widget = Annotator(store, doc, translate=False)
         assert widget.targets == {} and widget.mt["rows"] == []
         hint = widget.mt["hint"]
-        assert hint.startswith("No installed engine translates sk.") and "sk->en" in hint
-        assert "annot models install FILE.argosmodel" in hint and "\n" not in hint
+        assert hint.startswith("No installed engine translates sk.") and "annot models fetch sk-en" in hint
+        assert "annot models install models-sk_en.annot-models" in hint and "\n" not in hint
         # Everything that needs no MT still works: tagging, marks, the outline.
         words = widget.session.sentences[0].text
         widget.handle({"type": "select", "sentence": 0, "utf16_start": 0, "utf16_end": words.index(" prezident")})
