@@ -492,9 +492,9 @@ def test_import_is_light() -> None:
 
 
 def test_detect_language_docstring_lists_the_detectable_languages() -> None:
-    from annot.ingest.clean import _DETECTABLE
+    from annot.ingest import DETECTABLE
 
     doc = " ".join((detect_language.__doc__ or "").split())
     listed = re.findall(r"\b([a-z]{2})\b", doc[doc.index("between") : doc.index(":")])
-    assert listed == sorted(_DETECTABLE)
-    assert {"ru", "it", "uk", "es", "cs", "sk", "pl", "ka", "sl"} <= set(_DETECTABLE)
+    assert listed == sorted(DETECTABLE)
+    assert {"ru", "it", "uk", "es", "cs", "sk", "pl", "ka", "sl"} <= set(DETECTABLE)

@@ -176,9 +176,10 @@ def link_documents(
     B's sentences are translated into A's language with ``annot.pipeline.translate``
     (stored and cached like every translation) by the best route of the
     installed engines (``annot.translate.best_route``: fewest hops, neural
-    before rule-based, routes still tied measured on B's sentences); with none, B is aligned in its own language on anchors (numbers,
-    names through CLDR, the project's aliases and transliteration, quotations)
-    and lengths, and the report says so. Manual beads of an earlier
+    before rule-based, routes still tied measured on B's sentences); with none,
+    B is aligned in its own language on anchors (numbers, names through CLDR,
+    the project's aliases and transliteration, quotations) and lengths, and the
+    report says so (``mt=False`` asks for that even with a route). Manual beads of an earlier
     alignment of the two documents (also of older versions) are kept where
     their sentences' text is unchanged.
 

@@ -41,7 +41,7 @@ def language_rows(detected: list[str], reached: list[str]) -> list[list[str]]:
 @app.command("engines")
 def engines(ctx: typer.Context) -> None:
     """List translation engines (status, language pairs, models, versions) and the languages they cover."""
-    from annot.ingest.clean import _DETECTABLE  # ingest's closed set of languages (lingua)
+    from annot.ingest import DETECTABLE  # ingest's closed set of languages (lingua)
     from annot.translate import COVERAGE_TARGETS, engine_names, get_engine, installed_engines
 
     with fail_on_errors(ctx):
@@ -71,6 +71,6 @@ def engines(ctx: typer.Context) -> None:
         )
         for column in ("language", "ingest", *(f"-> {t}" for t in COVERAGE_TARGETS)):
             languages.add_column(column, overflow="fold")
-        for row in language_rows(list(_DETECTABLE), reached):
+        for row in language_rows(list(DETECTABLE), reached):
             languages.add_row(*map(Text, row))
         console.print(languages)

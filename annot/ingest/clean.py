@@ -8,26 +8,16 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from annot.errors import CorpusError
-from annot.model import Document, document_id, lone_surrogate, normalize_text
+from annot.model import ISO_639_1, Document, document_id, lone_surrogate, normalize_text
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
-__all__ = ["ISO_639_1", "build_document", "detect_language", "from_text", "strip_boilerplate"]
+__all__ = ["DETECTABLE", "build_document", "detect_language", "from_text", "strip_boilerplate"]
 
-# Every ISO 639-1 code: a ".xx." file-name suffix counts as a language only if
-# it is one of these, so "report.v2.txt" keeps "v2" in its title.
-ISO_639_1 = frozenset(
-    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee "
-    "el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is "
-    "it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms "
-    "mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk "
-    "sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi "
-    "yo za zh zu".split()
-)
 # Languages lingua chooses between: the news languages we expect. A closed set
 # is faster and more accurate than all 75 lingua languages on short texts.
-_DETECTABLE = (
+DETECTABLE = (
     "ar az be bg bs ca cs da de el en es et fa fi fr he hi hr hu hy it ja ka kk ko lt lv mk nb nl pl pt ro ru sk"
     " sl sq sr sv tr uk zh"
 ).split()
@@ -198,5 +188,5 @@ def _detector() -> LanguageDetector:
     # seconds, which `import annot` must not pay.
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in _DETECTABLE]
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in DETECTABLE]
     return LanguageDetectorBuilder.from_languages(*languages).build()

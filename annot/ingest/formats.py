@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annot.errors import CorpusError
-from annot.ingest.clean import ISO_639_1, build_document
-from annot.model import Document, normalize_text
+from annot.ingest.clean import build_document
+from annot.model import ISO_639_1, Document, normalize_text
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

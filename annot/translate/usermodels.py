@@ -50,6 +50,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from annot.errors import EngineError, EngineNotInstalled
+from annot.model import ISO_639_1
 
 __all__ = [
     "ENV_MODELS",
@@ -131,17 +132,9 @@ def models_dir() -> Path:
 
 
 def _language(code: str) -> str | None:
-    """``code`` lower-cased if it is an ISO 639-1 language code, else None."""
+    """``code`` lower-cased if it is an ISO 639-1 language code (``annot.model.ISO_639_1``), else None."""
     code = code.lower()
-    if not re.fullmatch(r"[a-z]{2}", code):
-        return None
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
-        return None
-    return code
+    return code if code in ISO_639_1 else None
 
 
 def parse_pair(text: str) -> tuple[str, str]:
