@@ -172,6 +172,12 @@ _ENDINGS = sorted(
      "ov", "ev", "ou", "ie", "iu", "ia", "ian"),
     key=len, reverse=True,
 )  # fmt: skip
+# Georgian case endings (and postpositions written as one word with the name), longest first:
+# ბელარუსის, ბელარუსმა, მინსკში, მინსკიდან, ლუკაშენკომ are Belarus, Minsk, Lukashenko.
+_GEORGIAN_ENDINGS = sorted(
+    ("ისთვის", "იდან", "ისგან", "ამდე", "ში", "ზე", "თან", "დან", "ის", "ით", "ად", "მა", "ს", "მ", "ი", "ო", "ა"),
+    key=len, reverse=True,
+)  # fmt: skip
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWELS = "aeiou"
@@ -187,6 +193,9 @@ def name_stem(word: str) -> str:
     """
     from anyascii import anyascii
 
+    if word[:1] and "\u10d0" <= word[0] <= "\u10ff":  # Georgian: its case endings, before transliterating
+        word = next((word[: -len(end)] for end in _GEORGIAN_ENDINGS if word.endswith(end) and len(word) > len(end) + 2),
+                    word)  # fmt: skip
     text = _NOT_LETTER.sub("", anyascii(word).casefold())
     for spelling, sound in _FOLDS:
         text = text.replace(spelling, sound)
