@@ -28,4 +28,3 @@ def test_a_name_has_one_stem_across_scripts_spellings_and_case_endings(written: 
 )
 def test_different_names_have_different_stems(one: str, other: str) -> None:
     assert not same_stem(name_stem(one), name_stem(other))
-
