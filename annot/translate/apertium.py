@@ -40,11 +40,12 @@ written in Latin only: hr texts go to Apertium as they are. What Apertium writes
 into hbs (``eng-hbs_SR``, ``mkd-hbs_SR``) stays in Latin.
 
 That conversion changes the output for Cyrillic input, so the signature of a
-pair from sr or bs says so (``apertium|hbs-eng-0.5.1|sr-en|script:cyrl2latn``):
+pair from sr or bs says so (``apertium|hbs-eng-0.5.1-2|sr-en|script:cyrl2latn``):
 a translation stored before, by the old signature, is the untranslated
 Cyrillic, and the new signature makes annot translate such a sentence again
 instead of serving it from the store. The price is that sr and bs sentences
-in Latin are translated once more too, to the same text (a new row; the old
+in Latin (and routes through bs, ``sl>bs>en``) are translated once more too,
+to the same text (a new row; the old
 one stays in the store, not shown, as after a package upgrade): the signature
 is per pair, not per text, and Apertium does dozens of sentences a second. The
 signature of hr pairs is unchanged, and so are their stored translations.
