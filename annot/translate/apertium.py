@@ -45,10 +45,10 @@ a translation stored before, by the old signature, is the untranslated
 Cyrillic, and the new signature makes annot translate such a sentence again
 instead of serving it from the store. The price is that sr and bs sentences
 in Latin (and routes through bs, ``sl>bs>en``) are translated once more too,
-to the same text (a new row; the old
-one stays in the store, not shown, as after a package upgrade): the signature
-is per pair, not per text, and Apertium does dozens of sentences a second. The
-signature of hr pairs is unchanged, and so are their stored translations.
+to the same text (a new row; the old one stays in the store, not shown, as
+after a package upgrade): the signature is per pair, not per text, and
+Apertium does dozens of sentences a second. The signature of hr pairs is
+unchanged, and so are their stored translations.
 """
 
 from __future__ import annotations
