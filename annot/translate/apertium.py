@@ -27,9 +27,28 @@ three standards lingua tells apart, Croatian, Serbian and Bosnian: a mode
 *from* hbs serves each of hr, sr and bs (``hbs-eng`` is hr->en, sr->en,
 bs->en); a mode *into* hbs serves the standard its variant names
 (``eng-hbs_HR`` is en->hr), the plain mode (``eng-hbs``) only the standards
-without a variant mode of their own. Apertium's hbs is written in Latin
-script: Serbian in Cyrillic comes back untranslated. A mode from a language
-into itself (``nno-nno_e``, a spelling norm) is not a translation and is left out.
+without a variant mode of their own. A mode from a language into itself
+(``nno-nno_e``, a spelling norm) is not a translation and is left out.
+
+Apertium's hbs reads Latin script only: words in Cyrillic pass through
+untranslated. Serbian is written in both scripts (most Serbian outlets publish
+in Cyrillic, and lingua tags every Cyrillic hbs text ``sr``), and so is Bosnian
+(both are official in Bosnia and Herzegovina), so a text from sr or bs is first
+written in Latin, letter for letter (``annot.translate.script``: only the 30
+Serbian letters change; Russian ``ы`` or Macedonian ``ѓ`` stay). Croatian is
+written in Latin only: hr texts go to Apertium as they are. What Apertium writes
+into hbs (``eng-hbs_SR``, ``mkd-hbs_SR``) stays in Latin.
+
+That conversion changes the output for Cyrillic input, so the signature of a
+pair from sr or bs says so (``apertium|hbs-eng-0.5.1-2|sr-en|script:cyrl2latn``):
+a translation stored before, by the old signature, is the untranslated
+Cyrillic, and the new signature makes annot translate such a sentence again
+instead of serving it from the store. The price is that sr and bs sentences
+in Latin (and routes through bs, ``sl>bs>en``) are translated once more too,
+to the same text (a new row; the old one stays in the store, not shown, as
+after a package upgrade): the signature is per pair, not per text, and
+Apertium does dozens of sentences a second. The signature of hr pairs is
+unchanged, and so are their stored translations.
 """
 
 from __future__ import annotations
@@ -49,6 +68,7 @@ from subprocess import PIPE
 
 from annot.errors import EngineError, EngineNotInstalled, ModelNotInstalled, PartialTranslation
 from annot.translate.base import BaseEngine, Model
+from annot.translate.script import to_serbian_latin
 
 __all__ = ["ApertiumEngine", "ApertiumMode", "to_iso639_1"]
 
@@ -71,6 +91,9 @@ _ISO639_1 = {
 # A macrolanguage Apertium treats as one -> the ISO 639-1 languages (standards) it serves; as a target,
 # the mode variant that writes each standard.
 _STANDARDS = {"sh": {"bs": "BS", "hr": "HR", "sr": "SR"}}
+# The standards of hbs written in Cyrillic as well as Latin: their texts are written in Latin before
+# Apertium's hbs (Latin only) reads them. See the module docstring.
+_CYRILLIC_TOO = frozenset({"bs", "sr"})
 
 # source[_variant]-target[_variant]; other modes (eng-spa-tagger, debug modes) are not translations.
 _MODE_NAME = re.compile(r"([a-z]{2,3})(?:_([A-Za-z0-9_]+))?-([a-z]{2,3})(?:_([A-Za-z0-9_]+))?")
@@ -268,9 +291,18 @@ class ApertiumEngine(BaseEngine):
         return Model(mode.name, self._versions[mode.name])
 
     def signature(self, source: str, target: str) -> str:
-        """``apertium|eng-spa-0.8.1-2|en-es``, plus ``|unknown:marked`` when marks are kept."""
+        """``apertium|eng-spa-0.8.1-2|en-es``; ``|script:cyrl2latn``, ``|unknown:marked`` when they apply.
+
+        ``script:cyrl2latn``: texts from sr or bs are written in Latin first (see the
+        module docstring). ``unknown:marked``: unknown words keep Apertium's marks.
+        """
         base = super().signature(source, target)
-        return f"{base}|unknown:marked" if self.mark_unknown else base
+        converted = "|script:cyrl2latn" if self._to_latin(source, target) else ""
+        return f"{base}{converted}|unknown:marked" if self.mark_unknown else f"{base}{converted}"
+
+    def _to_latin(self, source: str, target: str) -> bool:
+        """Whether texts from ``source`` are written in Latin before the pair's mode reads them."""
+        return source in _CYRILLIC_TOO and self.mode(source, target).source == "sh"
 
     def _package_version(self, mode: ApertiumMode) -> str | None:
         if self._dir_args:
@@ -294,6 +326,8 @@ class ApertiumEngine(BaseEngine):
 
     def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
         mode = self.mode(source, target).name
+        if self._to_latin(source, target):
+            texts = [to_serbian_latin(text) for text in texts]
         done: dict[int, str] = {}
         failed: dict[int, str] = {}
         size = self.batch_size
