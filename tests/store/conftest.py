@@ -52,8 +52,8 @@ def as_older_version(project: Path, version: int) -> None:
     """Make the closed store in ``project`` look as annot at schema ``version`` (3 or 4) left it.
 
     Drops the tables later migrations created (5: sentence marks and positions;
-    6: flag decisions) and the annotations counter, and records ``version``;
-    4 only changed values.
+    6: flag decisions; 7: translation failures; 8: alignment measures) and the
+    annotations counter, and records ``version``; 4 only changed values.
     """
     conn = sqlite3.connect(project / DB_NAME)
     with conn:
