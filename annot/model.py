@@ -467,7 +467,8 @@ class Bead:
             machine-translated into A's language, or, aligned without MT (no route), its anchor
             agreement (numbers, names and quotations both sides share: ``annot.align.anchors``);
             ``None`` when not measured (unaligned, paired by hand, aligned by length only, or no
-            anchors on either side).
+            anchors on either side). Which of the two a stored alignment's scores are is kept
+            once for the alignment: ``AlignmentInfo`` (``Store.alignment_info``).
         origin: ``auto`` (the aligner) or ``manual`` (a person's edit).
     """
 
