@@ -30,7 +30,7 @@ from annot.errors import (
 )
 from annot.export import ExportResult, ImportResult, export_jsonl, import_jsonl, iter_records
 from annot.ingest import read_file
-from annot.model import Bead, Document, Link, Origin, Sentence, Span, Status, Translation
+from annot.model import AlignmentInfo, Bead, Document, Link, Origin, Sentence, Span, Status, Translation
 from annot.pipeline import EngineRun, IngestReport, TranslateReport, ingest, open_project, translate
 from annot.schema import LabelSchema, load_schema
 from annot.segment import segment
@@ -42,6 +42,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AddResult",
     "AlignmentError",
+    "AlignmentInfo",
     "AnnotError",
     "Bead",
     "CorpusError",

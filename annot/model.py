@@ -21,6 +21,7 @@ from typing import Any
 __all__ = [
     "ISO_639_1",
     "ANCHORS",
+    "AlignmentInfo",
     "BEAD_ORIGINS",
     "Bead",
     "Document",
@@ -28,6 +29,7 @@ __all__ = [
     "HUMAN_TRANSLATION",
     "Link",
     "MARK_STATUSES",
+    "MEASURES",
     "Origin",
     "Sentence",
     "Span",
@@ -465,7 +467,8 @@ class Bead:
             machine-translated into A's language, or, aligned without MT (no route), its anchor
             agreement (numbers, names and quotations both sides share: ``annot.align.anchors``);
             ``None`` when not measured (unaligned, paired by hand, aligned by length only, or no
-            anchors on either side).
+            anchors on either side). Which of the two a stored alignment's scores are is kept
+            once for the alignment: ``AlignmentInfo`` (``Store.alignment_info``).
         origin: ``auto`` (the aligner) or ``manual`` (a person's edit).
     """
 
@@ -478,3 +481,40 @@ class Bead:
     def kind(self) -> str:
         """``1-1``, ``1-2``, ``2-1``, ``1-0``, ``0-1``, ...: the number of sentences on each side."""
         return f"{len(self.a)}-{len(self.b)}"
+
+
+#: What the scores of an alignment's beads measure, by the aligner's method (``annot.align.METHODS`` is
+#: this table's keys): ``chrf`` with B machine-translated into A's language, ``anchors`` without MT,
+#: ``length`` (lengths only: no scores). Values are what people read.
+MEASURES: dict[str, str] = {"chrf": "chrF", "anchors": "anchor agreement", "length": "no score"}
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentInfo:
+    """What the scores of one stored alignment mean: their measure, and the route that translated B.
+
+    Kept per pair of document versions, as the beads are (``Store.alignment_info``), the
+    same whichever document is named first: the route names its languages.
+
+    Attributes:
+        measure: a key of ``MEASURES``: ``chrf`` (each bead's score is its chrF between A's
+            side and B's side machine-translated into A's language), ``anchors`` (aligned
+            without MT: the anchor agreement) or ``length`` (no scores); ``None`` when
+            unknown: stored before the store recorded it (schema version 8), imported from
+            a file without it, or set wholly by hand.
+        route: what translated B, as people read it: the engine and its route
+            (``apertium es>en``, ``argos+apertium pt>es>en``); ``""`` without MT, or unknown.
+    """
+
+    measure: str | None = None
+    route: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the scores are, for people: ``chrF against apertium es>en``, ``anchor agreement (no MT)``."""
+        if self.measure is None:
+            return "unknown measure (aligned before annot recorded it, or set by hand)"
+        name = MEASURES.get(self.measure, self.measure)
+        if self.route:
+            return f"{name} against {self.route}"
+        return f"{name} (aligned on lengths only, no MT)" if self.measure == "length" else f"{name} (no MT)"

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from annot.errors import AlignmentError
-from annot.model import BEAD_ORIGINS, Bead
+from annot.model import BEAD_ORIGINS, MEASURES, AlignmentInfo, Bead
 
-__all__ = ["BeadLike", "BeadScores", "bead_scores", "bead_text", "check_beads", "check_indexes", "cover", "edit_beads",
-           "swap"]  # fmt: skip
+__all__ = ["BeadLike", "BeadScores", "bead_scores", "bead_text", "check_beads", "check_indexes", "check_measure",
+           "cover", "edit_beads", "swap"]  # fmt: skip
 
 BeadLike = Bead | tuple[Sequence[int], Sequence[int]]
 
@@ -71,6 +71,39 @@ def check_indexes(indexes: Any, side: str, size: int, where: str) -> tuple[int, 
             else f"{where}: document {side} has no sentences, so its side must be empty."
         )
     return values
+
+
+def check_measure(measure: Any, route: Any, what: str = "Alignment") -> AlignmentInfo:
+    """What an alignment's scores measure and the route that translated B, checked together.
+
+    The rule: a route (``apertium es>en``) goes with ``chrf`` and only with it,
+    since chrF is measured on B machine-translated into A's language; the other
+    measures, and an unknown one (``None``), are made without MT.
+
+    Args:
+        measure: a key of ``annot.model.MEASURES``, or ``None`` (unknown).
+        route: the engine and route that translated B, as people read them; ``None`` or ``""`` for none.
+        what: what is checked, to start the message with.
+
+    Raises:
+        AlignmentError: an unknown measure, a route that is not a one-line name, or a route
+            without ``chrf`` (or ``chrf`` without one).
+    """
+    if measure is not None and measure not in MEASURES:
+        raise AlignmentError(
+            f"{what}: measure {measure!r} is not valid; valid measures: {', '.join(MEASURES)} (or None: unknown)."
+        )
+    route = "" if route is None else route
+    if not isinstance(route, str) or route != " ".join(route.split()):
+        raise AlignmentError(
+            f"{what}: route must be a one-line name such as 'apertium es>en' (or empty), got {route!r}."
+        )
+    if (measure == "chrf") != bool(route):
+        raise AlignmentError(
+            f"{what}: chrF scores need the route that translated B (such as 'apertium es>en'), got measure"
+            f" {measure!r} with route {route!r}; give a route with measure 'chrf' and none with any other."
+        )
+    return AlignmentInfo(measure, route)
 
 
 def _check_bead(item: Any, origin: str, sizes: tuple[int, int], where: str) -> Bead:

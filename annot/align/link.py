@@ -4,7 +4,8 @@
 translate B into A's language with the store's cache when an installed route
 allows (``chrf``), else align without MT on anchors and lengths
 (``anchors``), carry over the manual beads of an earlier alignment, store the
-beads. ``references`` reads a stored alignment back as the reference of each
+beads with what their scores measure and the route that translated B
+(``Store.alignment_info``). ``references`` reads a stored alignment back as the reference of each
 of A's sentences (a human translation when the link is marked so).
 """
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from annot.align.beads import edit_beads
 from annot.align.search import align
 from annot.errors import AlignmentError, ModelNotInstalled
-from annot.model import HUMAN_TRANSLATION, TRANSLATION, Bead, Document, reference_label
+from annot.model import HUMAN_TRANSLATION, MEASURES, TRANSLATION, AlignmentInfo, Bead, Document, reference_label
 from annot.names import read_aliases
 from annot.translate import best_route, choose_route
 
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
     from annot.store import Store
 
 __all__ = ["AlignmentReport", "Reference", "link_documents", "references"]
-
-#: What a bead's score measures, by alignment method.
-MEASURES = {"chrf": "chrF", "anchors": "anchor agreement"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +101,18 @@ class AlignmentReport:
 
     @property
     def measure(self) -> str:
-        """What the beads' scores measure: ``chrF`` (with MT) or ``anchor agreement`` (without)."""
+        """What the beads' scores measure, for people: ``chrF`` (with MT) or ``anchor agreement`` (without)."""
         return MEASURES.get(self.method, self.method)
+
+    @property
+    def translated_by(self) -> str:
+        """What translated B, as people read it: ``apertium es>en``; ``""`` without MT."""
+        return f"{self.engine} {self.route}" if self.engine else ""
+
+    @property
+    def info(self) -> AlignmentInfo:
+        """What the stored scores measure and what translated B, as ``Store.alignment_info`` reads it back."""
+        return AlignmentInfo(self.method, self.translated_by)
 
     @property
     def mean_score(self) -> float | None:
@@ -124,7 +132,7 @@ class AlignmentReport:
         """
         c = self.counts
         shapes = f"{c['1-1']} 1-1, {c['1-2']} 1-2, {c['2-1']} 2-1, {c['2-2']} 2-2"
-        made = f"{self.engine} {self.route}" if self.engine else "no MT: numbers, names, quotations, lengths"
+        made = self.translated_by or "no MT: numbers, names, quotations, lengths"
         how = f"mean {self.measure} {self.mean_score:.1f} ({made})" if self.mean_score is not None else made
         line = f"{len(self.beads)} beads: {shapes}; unaligned {c['A']} A, {c['B']} B; {how}"
         if self.kept_manual or self.dropped_manual:
@@ -181,7 +189,11 @@ def link_documents(
     the project's aliases and transliteration, quotations) and lengths, and the
     report says so (``mt=False`` asks for that even with a route). Manual beads of an earlier
     alignment of the two documents (also of older versions) are kept where
-    their sentences' text is unchanged.
+    their sentences' text is unchanged: a kept bead the aligner also found
+    has the new score, any other has none, so no score of the older
+    alignment (perhaps of another measure) is carried over. The alignment is
+    stored with its measure (``report.method``) and route (``report.translated_by``):
+    ``Store.alignment_info`` reads them back.
 
     Args:
         store: the project.
@@ -251,7 +263,7 @@ def link_documents(
     )  # fmt: skip
     texts = ([s.text for s in sents_a], [s.text for s in sents_b])
     beads, report.kept_manual, report.dropped_manual = _carry_manual(store, a, b, beads, texts)
-    report.beads = store.set_alignment(a.id, b.id, beads)
+    report.beads = store.set_alignment(a.id, b.id, beads, measure=report.method, route=report.translated_by)
     report.seconds = time.perf_counter() - started
     return report
 

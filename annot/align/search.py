@@ -31,14 +31,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from annot.align.anchors import Anchors, match, read_anchors
 from annot.align.chrf import Grams, char_ngrams, chrf_both_ways, chrf_of_ngrams
 from annot.errors import AlignmentError
-from annot.model import Bead
+from annot.model import MEASURES, Bead
 
 __all__ = ["METHODS", "align"]
 
 #: How ``align`` compares sentences: ``chrf`` (B machine-translated into A's language),
 #: ``anchors`` (numbers, names, quotations and lengths; B in any language) or ``length``
-#: (characters only, Gale & Church; the baseline).
-METHODS = ("chrf", "anchors", "length")
+#: (characters only, Gale & Church; the baseline). Each names what its beads' scores measure:
+#: ``annot.model.MEASURES``, the one table of these names, which the store records per alignment.
+METHODS = tuple(MEASURES)
 
 # Bead shapes the aligner considers, (A sentences, B sentences).
 _MOVES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 0), (0, 1))

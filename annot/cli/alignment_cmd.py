@@ -15,6 +15,8 @@ from annot.errors import AlignmentError, NotFound
 
 __all__ = ["alignment", "parse_edit"]
 
+# The score column's name by measure (model.MEASURES); the header line says it in full.
+_COLUMNS = {"chrf": "chrF", "anchors": "agreement"}
 _SIDE = re.compile(r"^\s*(\d+\s*(-\s*\d+)?)(\s*,\s*\d+\s*(-\s*\d+)?)*\s*$")
 
 
@@ -57,11 +59,14 @@ def alignment(
 ) -> None:
     """Show the sentence alignment of two linked documents, edit it by hand, or unlink them.
 
-    Each row is a bead: A's sentences, B's sentences, its score (the chrF
-    between A and B machine-translated into A's language; without a route,
-    the anchor agreement: numbers, names and quotations both share), and
-    whether the aligner or a person made it. A manual edit re-cuts the neighbouring beads; their other
-    sentences become unaligned. Showing works on a read-only project.
+    Each row is a bead: A's sentences, B's sentences, its score, and whether
+    the aligner or a person made it. The header says what the scores measure,
+    and the score column is named after it: chrF between A and B
+    machine-translated into A's language (and by which route), or, aligned
+    without MT, the anchor agreement (numbers, names and quotations both
+    share); "unknown" for an alignment stored before annot recorded it. A manual
+    edit re-cuts the neighbouring beads; their other sentences become unaligned,
+    and the measure stays. Showing works on a read-only project.
     """
     from annot.align import bead_text
 
@@ -82,12 +87,13 @@ def alignment(
             if linked and store.aligned_versions(a.id, b.id):
                 what += " (the stored alignment is of older versions)"
             raise NotFound(f"Documents {a.id} and {b.id} are {what}; align them with: annot link {a.id} {b.id}")
+        info = store.alignment_info(a.id, b.id)
         a_texts = [s.text for s in store.get_sentences(a)]
         b_texts = [s.text for s in store.get_sentences(b)]
     edited = {i for edit_a, _ in parsed for i in edit_a} | {-1 - j for _, edit_b in parsed for j in edit_b}
     table = Table(box=None, header_style="bold", expand=True)
     table.add_column("A=B", no_wrap=True, min_width=5)
-    table.add_column("score", no_wrap=True, justify="right", min_width=4)  # chrF, or anchor agreement without MT
+    table.add_column(_COLUMNS.get(info.measure or "", "score"), no_wrap=True, justify="right", min_width=4)
     table.add_column("origin", no_wrap=True, min_width=6)
     for name in (f"A ({a.lang})", f"B ({b.lang})"):
         table.add_column(name, no_wrap=True, overflow="ellipsis", ratio=1)
@@ -102,6 +108,7 @@ def alignment(
     console = Console(highlight=False)
     console.print(Text(f"A: {a.id} ({a.lang}, {len(a_texts)} sentences)"))
     console.print(Text(f"B: {b.id} ({b.lang}, {len(b_texts)} sentences)"))
+    console.print(Text(f"scores: {info.label}"))
     console.print(table)
     unaligned_a = sum(len(x.a) for x in beads if not x.b)
     unaligned_b = sum(len(x.b) for x in beads if not x.a)

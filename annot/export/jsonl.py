@@ -108,6 +108,9 @@ def _link_records(store: Store, doc: Document, exported: _Exported) -> list[Reco
     every alignment of that version with an exported version of the second
     document, and, in the current version's record, once more without beads
     when the current pair is not aligned, so that the link itself is never lost.
+    Each says what its beads' scores measure (``measure``: ``chrf``, ``anchors``,
+    ``length``, or null when unknown) and what translated B (``route``, ``""``
+    without MT); files written before these fields read as null and ``""``.
     """
     out: list[Record] = []
     for link in store.links(doc.id):
@@ -120,10 +123,12 @@ def _link_records(store: Store, doc: Document, exported: _Exported) -> list[Reco
         )
         head = {"kind": link.kind, "created_at": to_timestamp(link.created_at)}
         for _, other in pairs:
+            # What the scores measure travels with them, as sacrebleu's signature does with a score.
+            info = store.alignment_info(doc.id, other)
             beads = [[list(x.a), list(x.b), x.score, x.origin] for x in store.alignment(doc.id, other)]
-            out.append({"doc": other, **head, "beads": beads})
+            out.append({"doc": other, **head, "measure": info.measure, "route": info.route, "beads": beads})
         if doc.id == link.doc_a and link.doc_b not in {other for _, other in pairs}:
-            out.append({"doc": link.doc_b, **head, "beads": []})
+            out.append({"doc": link.doc_b, **head, "measure": None, "route": "", "beads": []})
     return out
 
 

@@ -57,7 +57,7 @@ def _commit_link(store: Store, entry: LinkEntry) -> None:
             raise NotFound(f"no document {entry.other!r}")
         store.link(entry.doc_id, entry.other, entry.kind, created_at=entry.created_at)
         if entry.beads:
-            store.set_alignment(entry.doc_id, entry.other, entry.beads)
+            store.set_alignment(entry.doc_id, entry.other, entry.beads, measure=entry.measure, route=entry.route)
     except NotFound as exc:
         raise FormatError(
             f"{entry.where}: the linked document is neither in the file nor in the store ({exc});"

@@ -21,6 +21,7 @@ from annot.export.jsonl import SCHEMA, Record
 from annot.model import (
     ANCHORS,
     BEAD_ORIGINS,
+    MEASURES,
     Bead,
     Document,
     Origin,
@@ -170,6 +171,8 @@ class LinkEntry:
     created_at: datetime
     beads: list[Bead]
     where: str
+    measure: str | None = None
+    route: str = ""
 
 
 def _read_links(rec: Record, doc: Document, where: str) -> list[LinkEntry]:
@@ -180,7 +183,11 @@ def _read_links(rec: Record, doc: Document, where: str) -> list[LinkEntry]:
         other = _get(item, "doc", str, at)
         at = f"{at} (to {other})"
         beads = [_read_bead(bead, f"{at}: bead {k}") for k, bead in enumerate(_get(item, "beads", list, at))]
-        entries.append(LinkEntry(doc.id, other, _get(item, "kind", str, at), _time(item, "created_at", at), beads, at))
+        # Files written before measures were recorded have neither key: unknown, as such stores read.
+        measure = _get(item, "measure", str, at, null=True, valid=tuple(MEASURES)) if "measure" in item else None
+        route = _get(item, "route", str, at) if "route" in item else ""
+        entries.append(LinkEntry(doc.id, other, _get(item, "kind", str, at), _time(item, "created_at", at), beads, at,
+                                 measure, route))  # fmt: skip
     return entries
 
 

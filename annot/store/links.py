@@ -14,6 +14,14 @@ re-mapping indexes silently could pair sentences that no longer say the same.
 
 The rules of a valid alignment and of a manual edit live in ``annot.align.beads``
 (the aligner uses them too); this module stores what they allow.
+
+What the scores mean. A bead's score is a bare number; what it measures (chrF
+with B machine-translated, anchor agreement without MT) and which route
+translated B are kept once per alignment, beside its beads and by the same
+version pair (``alignment_info``). A manual edit keeps them (the beads it
+leaves keep their scores, and the bead it makes has none, or keeps its own when
+it confirms one); replacing the alignment replaces them; an alignment stored
+before they were recorded, or set wholly by hand, has an unknown measure.
 """
 
 from __future__ import annotations
@@ -24,9 +32,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.align.beads import BeadLike, check_beads, edit_beads, swap
+from annot.align.beads import BeadLike, check_beads, check_measure, edit_beads, swap
 from annot.errors import AlignmentError, NotFound
-from annot.model import TRANSLATION, Bead, Link, to_timestamp, utcnow
+from annot.model import TRANSLATION, AlignmentInfo, Bead, Link, to_timestamp, utcnow
+from annot.store.migrations import MEASURES_VERSION
 
 if TYPE_CHECKING:
     from annot.store.db import Database
@@ -154,8 +163,12 @@ class LinksMixin:
         return row[0] == key_a, (n_a, n_b)
 
     @staticmethod
-    def _delete_alignment(conn: sqlite3.Connection, id_a: str, id_b: str) -> None:
-        conn.execute("DELETE FROM beads WHERE (doc_a = ?1 AND doc_b = ?2) OR (doc_a = ?2 AND doc_b = ?1)", (id_a, id_b))
+    def _delete_alignment(conn: sqlite3.Connection, id_a: str, id_b: str, *, measure: bool = True) -> None:
+        """Drop the beads of two versions (either way round), and their measure unless ``measure`` is False."""
+        either = "(doc_a = ?1 AND doc_b = ?2) OR (doc_a = ?2 AND doc_b = ?1)"
+        conn.execute(f"DELETE FROM beads WHERE {either}", (id_a, id_b))
+        if measure:
+            conn.execute(f"DELETE FROM alignment_measures WHERE {either}", (id_a, id_b))
 
     def unlink(self, doc_a: str, doc_b: str) -> None:
         """Remove the link between two documents and every alignment of any of their versions.
@@ -171,22 +184,33 @@ class LinksMixin:
                 raise NotFound(f"Documents {id_a} and {id_b} are not linked; there is nothing to unlink.")
             conn.execute("DELETE FROM links WHERE key_a = ? AND key_b = ?", row[:2])
             self._db.note_annotation_change()
-            conn.execute(
-                "DELETE FROM beads WHERE doc_a IN (SELECT id FROM documents WHERE key IN (?1, ?2))"
-                " AND doc_b IN (SELECT id FROM documents WHERE key IN (?1, ?2))",
-                (key_a, key_b),
-            )
+            for table in ("beads", "alignment_measures"):
+                conn.execute(
+                    f"DELETE FROM {table} WHERE doc_a IN (SELECT id FROM documents WHERE key IN (?1, ?2))"
+                    " AND doc_b IN (SELECT id FROM documents WHERE key IN (?1, ?2))",
+                    (key_a, key_b),
+                )
 
     # -- alignments ------------------------------------------------------------
 
     def _write_alignment(
-        self, conn: sqlite3.Connection, id_a: str, id_b: str, beads: list[Bead], forward: bool
-    ) -> None:
-        """Replace the alignment of two versions; stored in the link's orientation."""
+        self, conn: sqlite3.Connection, id_a: str, id_b: str, beads: list[Bead], forward: bool,
+        info: AlignmentInfo | None = None,
+    ) -> None:  # fmt: skip
+        """Replace the alignment of two versions, stored in the link's orientation.
+
+        With ``info`` its measure is replaced too (none is kept for an unknown
+        measure or no beads); without, the stored measure stays (a manual edit).
+        """
         self._db.note_annotation_change()
-        self._delete_alignment(conn, id_a, id_b)
+        self._delete_alignment(conn, id_a, id_b, measure=info is not None)
         if not forward:
             id_a, id_b, beads = id_b, id_a, swap(beads)
+        if info is not None and info.measure is not None and beads:
+            conn.execute(
+                "INSERT INTO alignment_measures(doc_a, doc_b, measure, route) VALUES (?,?,?,?)",
+                (id_a, id_b, info.measure, info.route),
+            )
         rows = []
         next_a = next_b = 0
         for pos, bead in enumerate(beads):
@@ -213,8 +237,11 @@ class LinksMixin:
                 return swap(beads) if flip else beads
         return []
 
-    def set_alignment(self, doc_a: str, doc_b: str, beads: Iterable[BeadLike], *, origin: str = "auto") -> list[Bead]:
-        """Replace the sentence alignment of two linked document versions.
+    def set_alignment(
+        self, doc_a: str, doc_b: str, beads: Iterable[BeadLike], *, origin: str = "auto",
+        measure: str | None = None, route: str | None = None,
+    ) -> list[Bead]:  # fmt: skip
+        """Replace the sentence alignment of two linked document versions, and what its scores measure.
 
         Args:
             doc_a: document A (an exact id names a version; other references the current one).
@@ -222,20 +249,28 @@ class LinksMixin:
             beads: ``Bead`` objects (kept as they are), or ``(a, b)`` pairs of index lists
                 (no score, ``origin``), in order. Sentences in no bead are simply unaligned.
             origin: the origin of beads given as pairs: ``auto`` or ``manual``.
+            measure: what the beads' scores measure (``annot.model.MEASURES``): ``chrf``
+                (B machine-translated into A's language), ``anchors`` (without MT) or
+                ``length``; ``None`` (the default) stores it as unknown, as for beads set by hand.
+            route: with ``chrf``, what translated B, as people read it (``apertium es>en``);
+                ``None`` or ``""`` otherwise.
 
         Returns:
-            The stored beads, as ``alignment`` returns them.
+            The stored beads, as ``alignment`` returns them (``alignment_info`` returns the measure).
 
         Raises:
             AlignmentError: a bead is invalid (indexes out of range or not consecutive, a
-                sentence twice, beads out of order); nothing is written.
+                sentence twice, beads out of order), an unknown measure, or a route with a
+                measure other than ``chrf`` (or ``chrf`` without one); nothing is written.
             NotFound: no such document, or the two are not linked.
         """
         with self._db.write() as conn:
             id_a, id_b = self._resolve(conn, doc_a), self._resolve(conn, doc_b)
+            what = f"Alignment of {id_a} and {id_b}"
+            info = check_measure(measure, route, what)
             forward, sizes = self._require_link(conn, id_a, id_b)
-            checked = check_beads(beads, sizes, origin=origin, what=f"Alignment of {id_a} and {id_b}")
-            self._write_alignment(conn, id_a, id_b, checked, forward)
+            checked = check_beads(beads, sizes, origin=origin, what=what)
+            self._write_alignment(conn, id_a, id_b, checked, forward, info)
         return checked
 
     def alignment(self, doc_a: str, doc_b: str) -> list[Bead]:
@@ -248,6 +283,29 @@ class LinksMixin:
         with self._db.read() as conn:
             return self._read_alignment(conn, self._resolve(conn, doc_a), self._resolve(conn, doc_b))
 
+    def alignment_info(self, doc_a: str, doc_b: str) -> AlignmentInfo:
+        """What the scores of the stored alignment of two document versions measure, and what translated B.
+
+        The same whichever document is named first (the route names its
+        languages). ``AlignmentInfo()`` (measure ``None``: unknown) when the
+        alignment was stored without it (by an older annot, from an older
+        export, or wholly by hand), when there is no alignment, and for a store
+        older than ``MEASURES_VERSION`` opened read-only.
+
+        Raises:
+            NotFound: no such document.
+        """
+        with self._db.read() as conn:
+            id_a, id_b = self._resolve(conn, doc_a), self._resolve(conn, doc_b)
+            if self._db.version < MEASURES_VERSION:  # an older store, open read-only: not recorded
+                return AlignmentInfo()
+            row = conn.execute(
+                "SELECT measure, route FROM alignment_measures"
+                " WHERE (doc_a = ?1 AND doc_b = ?2) OR (doc_a = ?2 AND doc_b = ?1)",
+                (id_a, id_b),
+            ).fetchone()
+        return AlignmentInfo(row[0], row[1]) if row else AlignmentInfo()
+
     def edit_alignment(self, doc_a: str, doc_b: str, a: Sequence[int], b: Sequence[int]) -> list[Bead]:
         """Pair A sentences ``a`` with B sentences ``b`` by hand, and return the whole new alignment.
 
@@ -257,6 +315,11 @@ class LinksMixin:
         (and the reverse); giving an existing bead's sentences confirms it
         (it becomes ``manual`` and keeps its score). Works on an unaligned pair too (everything
         else then stays unaligned).
+
+        The alignment keeps its measure (``alignment_info``): the beads left
+        keep their scores, the new bead has none unless it confirms a bead (then
+        it keeps that bead's score), and the beads broken up have none, so every
+        score still means what it did. An unaligned pair edited has an unknown measure.
 
         Raises:
             AlignmentError: ``a`` or ``b`` out of range or not consecutive, or both empty.

@@ -15,6 +15,7 @@ __all__ = [
     "FAILURES_VERSION",
     "FLAGS_VERSION",
     "MARKS_VERSION",
+    "MEASURES_VERSION",
     "MIGRATIONS",
     "OLDEST_READABLE",
     "SCHEMA_VERSION",
@@ -256,6 +257,21 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX translation_failures_target ON translation_failures(doc_id, target_lang);
     """,
+    # 8: what the scores of a stored alignment measure (model.MEASURES: chrf, anchors, length) and
+    # the route that translated B ("apertium es>en", "" without MT), per pair of versions in the
+    # link's orientation, as the beads are kept. A row only for an alignment whose measure is known:
+    # none for those stored before (or set wholly by hand). Measures are checked in Python
+    # (align.beads.check_measure), not by a CHECK, so a new one needs no table rebuilt. A new table
+    # only: older files opened read-only read every measure as unknown (store/links.py).
+    """
+    CREATE TABLE alignment_measures (
+        doc_a TEXT NOT NULL REFERENCES documents(id),
+        doc_b TEXT NOT NULL REFERENCES documents(id),
+        measure TEXT NOT NULL,
+        route TEXT NOT NULL,
+        PRIMARY KEY (doc_a, doc_b)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -269,11 +285,13 @@ ANNOTATIONS_REVISION = "annotations_revision"
 FLAGS_VERSION = 6
 # The version that added translation_failures: an older store opened read-only has no failures recorded.
 FAILURES_VERSION = 7
+# The version that added alignment_measures: an older store opened read-only reads every measure as unknown.
+MEASURES_VERSION = 8
 
 # The oldest version whose tables this annot reads as they are: a store opened
-# read-only cannot be migrated, 4 changed values, not tables, and 5, 6 and 7
+# read-only cannot be migrated, 4 changed values, not tables, and 5 to 8
 # only added tables, which readers of an older file find empty (MARKS_VERSION,
-# FLAGS_VERSION, FAILURES_VERSION). Raise it with any migration that changes a table or what a
+# FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION). Raise it with any migration that changes a table or what a
 # column means.
 OLDEST_READABLE = 3
 

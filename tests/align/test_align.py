@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -12,7 +13,9 @@ import sacrebleu
 from annot.align import METHODS, align, bead_text, link_documents, references
 from annot.align.chrf import char_ngrams, chrf_of_ngrams
 from annot.errors import AlignmentError, ModelNotInstalled
-from annot.model import Bead
+from annot.export import export_jsonl, import_jsonl
+from annot.model import AlignmentInfo, Bead
+from annot.names import read_aliases
 from annot.pipeline import ingest, open_project
 from annot.store import Store
 
@@ -287,3 +290,63 @@ def test_align_references_are_the_linked_documents_beads(store, tmp_path):
     ingest(other, store)
     link_documents(store, "belarus-russian", "otra")
     assert references(store, "belarus-russian", "es")[8].text == "Supuesto ataque ucraniano"
+
+
+def _shown(project: Path, a: str, b: str) -> list[str]:
+    """``annot alignment A B``'s lines, run through the CLI."""
+    from typer.testing import CliRunner
+
+    from annot.cli import app
+
+    result = CliRunner().invoke(app, ["--project", str(project), "alignment", a, b])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_align_records_what_the_scores_measure_through_reopen_export_import_and_the_cli(store, tmp_path):
+    chrf, anchors = AlignmentInfo("chrf", "apertium es>en"), AlignmentInfo("anchors", "")
+    mt = link_documents(store, "belarus-russian", "belarus-agrupacion")
+    plain = link_documents(store, "floods", "inundaciones", mt=False)  # Apertium could; not asked to
+    assert (mt.info, plain.info) == (chrf, anchors) and mt.translated_by == "apertium es>en"
+    assert not store.get_translations(plain.doc_b, target="en")
+    # A new Store on the same file, read-only: recorded, either way round.
+    with Store(store.path, read_only=True) as reopened:
+        assert reopened.alignment_info(mt.doc_a, mt.doc_b) == reopened.alignment_info(mt.doc_b, mt.doc_a) == chrf
+        assert reopened.alignment_info("inundaciones", "floods") == anchors
+        out = export_jsonl(reopened, tmp_path / "out.jsonl").path
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    links = {link["doc"]: link for record in records for link in record.get("links", [])}
+    assert (links[mt.doc_b]["measure"], links[mt.doc_b]["route"]) == ("chrf", "apertium es>en")
+    assert (links[plain.doc_b]["measure"], links[plain.doc_b]["route"]) == ("anchors", "")
+    copy = tmp_path / "copy"
+    with open_project(copy) as imported:
+        import_jsonl(imported, out)
+        assert imported.alignment(mt.doc_a, mt.doc_b) == mt.beads
+        assert imported.alignment_info(mt.doc_a, mt.doc_b) == chrf
+        assert imported.alignment_info(plain.doc_b, plain.doc_a) == anchors
+    # Shown by the CLI on the imported copy: the header says what the scores are, the column is named so.
+    shown = _shown(copy, "belarus-russian", "belarus-agrupacion")
+    assert shown[2] == "scores: chrF against apertium es>en" and shown[3].split()[:3] == ["A=B", "chrF", "origin"]
+    shown = _shown(copy, "inundaciones", "floods")
+    assert shown[2] == "scores: anchor agreement (no MT)" and shown[3].split()[1] == "agreement"
+
+    # A new version of the English: aligned again without MT, with a manual bead carried over. The new
+    # pair is "anchors", the old keeps "chrf", and the carried bead has no chrF score left.
+    store.edit_alignment(mt.doc_a, mt.doc_b, [11, 12], [12])  # confirmed: keeps its chrF
+    old_beads = store.alignment(mt.doc_a, mt.doc_b)
+    chrf_score = next(x.score for x in old_beads if x.a == (11, 12))
+    new = _new_version(store, tmp_path / "corpus" / SEED_EN.name, "The deployment of up to",
+                       "Breaking news. The deployment of up to")  # fmt: skip
+    assert store.alignment_info(new, mt.doc_b) == AlignmentInfo()  # not aligned yet: unknown
+    again = link_documents(store, "belarus-russian", "belarus-agrupacion", mt=False)
+    assert again.doc_a == new and again.kept_manual == 1 and again.info == anchors
+    assert store.alignment_info(new, mt.doc_b) == anchors and store.alignment_info(mt.doc_a, mt.doc_b) == chrf
+    assert store.alignment(mt.doc_a, mt.doc_b) == old_beads
+    (carried,) = [x for x in again.beads if x.origin == "manual"]
+    sents_a, sents_b = store.get_sentences(new), store.get_sentences(mt.doc_b)
+    fresh = align([s.text for s in sents_a], [s.text for s in sents_b], a_headings=[s.heading for s in sents_a],
+                  b_headings=[s.heading for s in sents_b], method="anchors", langs=("en", "es"),
+                  project_aliases=read_aliases(store.path))  # fmt: skip
+    assert carried.a == (12, 13) and carried.score != chrf_score
+    assert carried.score == next((x.score for x in fresh if (x.a, x.b) == (carried.a, carried.b)), None)
+    assert _shown(store.path, "belarus-russian", "belarus-agrupacion")[2] == "scores: anchor agreement (no MT)"

@@ -53,16 +53,19 @@ def test_cli_alignment_shows_edits_and_unlinks(project):
     run(project, "link", "belarus-russian", "belarus-agrupacion")
     shown = run(project, "alignment", "belarus-russian", "belarus-agrupacion").output
     assert "A: belarus-russian-grouping-2022-10-17-b0b43c2b44fa (en, 14 sentences)" in shown
-    rows = [line.split() for line in shown.splitlines()[3:-1]]
+    assert shown.splitlines()[2] == "scores: chrF against apertium es>en"
+    assert shown.splitlines()[3].split()[:3] == ["A=B", "chrF", "origin"]
+    rows = [line.split() for line in shown.splitlines()[4:-1]]
     assert [row[0] for row in rows] == ["0=0", "1=1", "2=2", "3=3", "4=4", "5=5", "6=6-7", "7=8", "8=9", "9=10",
                                         "10=11", "11-12=12", "13=13"]  # fmt: skip
     assert rows[8][:5] == ["8=9", "62.8", "auto", "Alleged", "Ukrainian"]
     assert "13 beads, 0 manual; unaligned 0 A, 0 B" in shown
     edits = ["--set", "7=", "--set", "11,12=12"]
     edited = run(project, "alignment", "belarus-russian", "belarus-agrupacion", *edits).output
-    rows = {line.split()[0]: line.split() for line in edited.splitlines()[3:-1]}
+    rows = {line.split()[0]: line.split() for line in edited.splitlines()[4:-1]}
     assert rows["7="][1:3] == ["-", "manual"] and rows["=8"][1:3] == ["-", "auto"]
     assert rows["11-12=12"][1:3] == ["54.5", "manual"]  # confirmed: keeps its score
+    assert edited.splitlines()[2] == "scores: chrF against apertium es>en"  # an edit keeps the measure
     assert "14 beads, 2 manual; unaligned 1 A, 1 B" in edited
     # Seen from the Spanish side, the same beads swapped.
     assert "12=11-12" in run(project, "alignment", "belarus-agrupacion", "belarus-russian").output
@@ -160,7 +163,9 @@ def test_cli_link_no_mt_aligns_the_spanish_version_on_anchors_without_translatin
     out = run(project, "link", "belarus-russian", "belarus-agrupacion", "--no-mt").output
     assert "mean anchor agreement" in out and "aligned without MT (as asked)" in out and "chrF" not in out
     shown = run(project, "alignment", "belarus-russian", "belarus-agrupacion").output
-    rows = [line.split()[0] for line in shown.splitlines()[3:-1]]
+    assert shown.splitlines()[2] == "scores: anchor agreement (no MT)" and "chrF" not in shown
+    assert shown.splitlines()[3].split()[:3] == ["A=B", "agreement", "origin"]
+    rows = [line.split()[0] for line in shown.splitlines()[4:-1]]
     # The beads MT finds (test above), from numbers, names, quotations and lengths alone.
     assert rows == ["0=0", "1=1", "2=2", "3=3", "4=4", "5=5", "6=6-7", "7=8", "8=9", "9=10", "10=11", "11-12=12",
                     "13=13"]  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 
 from annot.errors import FormatError
 from annot.export import export_jsonl, import_jsonl, iter_records
-from annot.model import Bead
+from annot.model import AlignmentInfo, Bead
 from annot.pipeline import ingest, open_project
 from annot.store import Store
 
@@ -37,7 +37,7 @@ def linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Store, Path
     store = open_project(tmp_path / "project", annotator="tester")
     ingest("corpus", store)
     store.link("belarus-russian", "belarus-agrupacion", created_at=T1)
-    store.set_alignment("belarus-russian", "belarus-agrupacion", BEADS)
+    store.set_alignment("belarus-russian", "belarus-agrupacion", BEADS, measure="chrf", route="apertium es>en")
     yield store, corpus / SEED_EN.name
     store.close()
 
@@ -63,8 +63,9 @@ def test_export_links_in_the_first_documents_record(linked):
     es, en = iter_records(store)  # ingested in file-name order: agrupacion before russian
     assert list(en)[-4:] == ["text", "sentences", "spans", "links"] and "links" not in es
     (entry,) = en["links"]
-    assert list(entry) == ["doc", "kind", "created_at", "beads"]
+    assert list(entry) == ["doc", "kind", "created_at", "measure", "route", "beads"]
     assert (entry["doc"], entry["kind"]) == (es["id"], "translation")
+    assert (entry["measure"], entry["route"]) == ("chrf", "apertium es>en")
     assert entry["created_at"] == "2022-10-19T08:00:00.654321+00:00"
     assert entry["beads"][6] == [[6], [6, 7], 60.65, "auto"]
     assert entry["beads"][11] == [[11, 12], [12], 54.45, "manual"]
@@ -134,8 +135,27 @@ def _edit(path: Path, change) -> Path:
         (lambda r: r[1]["links"][0]["beads"][0].__setitem__(2, "high"), "field 'score' must be a number or null"),
         (lambda r: r[1]["links"][0].pop("kind"), "missing field 'kind'"),
         (lambda r: r[1].update(links={}), "field 'links' must be a list"),
+        (lambda r: r[1]["links"][0].update(measure="bleu"), "measure 'bleu' is not valid; valid values: chrf, anchors"),
+        (lambda r: r[1]["links"][0].update(measure=70), "field 'measure' must be a string or null"),
+        (lambda r: r[1]["links"][0].update(route=None), "field 'route' must be a string"),
+        (lambda r: r[1]["links"][0].update(route=""), "chrF scores need the route that translated B"),
+        (lambda r: r[1]["links"][0].update(measure="anchors"), "give a route with measure 'chrf' and none with any"),
     ],
-    ids=["missing-document", "out-of-range", "short-bead", "origin", "indexes", "score", "kind", "not-a-list"],
+    ids=[
+        "missing-document",
+        "out-of-range",
+        "short-bead",
+        "origin",
+        "indexes",
+        "score",
+        "kind",
+        "not-a-list",
+        "measure",
+        "measure-type",
+        "route-type",
+        "chrf-without-route",
+        "anchors-with-route",
+    ],
 )
 def test_import_invalid_links_raise_format_error_with_file_and_line(linked, tmp_path, change, message):
     store, _ = linked
@@ -159,3 +179,30 @@ def test_import_links_to_a_document_already_in_the_store(linked, tmp_path):
         import_jsonl(copy, tmp_path / "es.jsonl")
         import_jsonl(copy, tmp_path / "en.jsonl")
         assert copy.links() == store.links()
+
+
+def test_import_keeps_what_the_scores_measure_both_ways(linked, tmp_path):
+    store, _ = linked
+    en, es = store.resolve("belarus-russian"), store.resolve("belarus-agrupacion")
+    chrf = AlignmentInfo("chrf", "apertium es>en")
+    with _roundtrip(store, tmp_path, "document", False) as copy:
+        assert copy.alignment_info(en, es) == copy.alignment_info(es, en) == chrf
+    # Replaced by hand: unknown, exported as null, imported as unknown.
+    store.set_alignment(en, es, BEADS)
+    (entry,) = next(r for r in iter_records(store) if r["id"] == en)["links"]
+    assert (entry["measure"], entry["route"]) == (None, "")
+    with _roundtrip(store, tmp_path / "by-hand", "sentence", True) as copy:
+        assert copy.alignment_info(en, es) == AlignmentInfo() and copy.alignment(en, es) == BEADS
+
+
+def test_import_a_file_written_before_measures_reads_them_as_unknown(linked, tmp_path):
+    store, _ = linked
+    path = export_jsonl(store, tmp_path / "new.jsonl").path
+    old = _edit(path, lambda r: [r[1]["links"][0].pop(name) for name in ("measure", "route")])
+    assert '"measure"' not in old.read_text("utf-8")
+    with open_project(tmp_path / "copy") as copy:
+        import_jsonl(copy, old)
+        (link,) = copy.links()
+        assert copy.alignment(link.doc_a, link.doc_b) == BEADS
+        assert copy.alignment_info(link.doc_a, link.doc_b) == AlignmentInfo()
+        assert copy.alignment_info(link.doc_a, link.doc_b).measure is None

@@ -1,7 +1,8 @@
 """Property: export -> import into an empty store -> export gives the same bytes, for random documents and spans.
 
 Some cases link the document to a second one in another language, with a random (partial)
-sentence alignment, before the first document gets a new version.
+sentence alignment (its measure and route unknown, without MT, or a random route), before the
+first document gets a new version.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ ALPHABET = st.one_of(
 WORDS = st.text(ALPHABET, min_size=1, max_size=12).filter(str.strip)
 TIMES = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
 ANCHORS = ("ok", "reanchored", "orphaned")
+# What an alignment's scores measure and the route that translated B: unknown, without MT, or a route.
+ROUTE_NAMES = st.from_regex(r"[a-z]{2,9}(\+[a-z]{2,9}){0,2} [a-z]{2}(>[a-z]{2}){1,3}", fullmatch=True)
+MEASURED = st.one_of(
+    st.just({}), st.sampled_from([{"measure": "anchors"}, {"measure": "length"}]),
+    st.builds(lambda route: {"measure": "chrf", "route": route}, ROUTE_NAMES),
+)  # fmt: skip
 
 
 def normalized_text(draw: st.DrawFn) -> str:
@@ -101,7 +108,7 @@ def partner(draw: st.DrawFn, doc: Document, sentences: list[Sentence]) -> dict |
     return {
         "doc": other, "sentences": other_sentences, "beads": alignment(draw, len(sentences), len(other_sentences)),
         "kind": draw(st.sampled_from(["translation", "adaptation"])), "created_at": draw(TIMES),
-        "from_partner": draw(st.booleans()),
+        "from_partner": draw(st.booleans()), "measure": draw(MEASURED),
     }  # fmt: skip
 
 
@@ -152,7 +159,7 @@ def _fill(store: Store, case: dict) -> None:
         store.add_document(other["doc"], other["sentences"])
         ends = (other["doc"].id, case["doc"].id) if other["from_partner"] else (case["doc"].id, other["doc"].id)
         store.link(*ends, other["kind"], created_at=other["created_at"])
-        store.set_alignment(case["doc"].id, other["doc"].id, other["beads"])
+        store.set_alignment(case["doc"].id, other["doc"].id, other["beads"], **other["measure"])
     if case["new"] is not None:
         store.add_document(*case["new"])  # the link holds; the alignment stays with the old version
 
@@ -180,6 +187,10 @@ def test_roundtrip_export_import_export_is_byte_identical(case: dict):
                             if case["partner"] is not None:
                                 pair = (case["doc"].id, case["partner"]["doc"].id)
                                 assert store_b.alignment(*pair) == store_a.alignment(*pair)
+                                info = store_b.alignment_info(*pair)
+                                assert info == store_a.alignment_info(*pair) == store_b.alignment_info(*pair[::-1])
+                                if case["partner"]["beads"]:
+                                    assert info.measure == case["partner"]["measure"].get("measure")
                             pd.testing.assert_frame_equal(store_b.spans(), store_a.spans())
                             pd.testing.assert_frame_equal(
                                 store_b.documents(all_versions=True), store_a.documents(all_versions=True)

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annot.align import cover, edit_beads
-from annot.errors import AlignmentError, NotFound
-from annot.model import Bead, Translation
+from annot.align import bead_text, cover, edit_beads
+from annot.errors import AlignmentError, NotFound, StoreError
+from annot.model import AlignmentInfo, Bead, Translation
 from annot.store import DB_NAME, Store
-from annot.store.migrations import MIGRATIONS
+from annot.store.migrations import MEASURES_VERSION, MIGRATIONS, OLDEST_READABLE, SCHEMA_VERSION
 
-from .conftest import make_doc
+from .conftest import as_older_version, dump, make_doc
 
 EN = "One. Two. Three. Four. Five."
 ES = "Uno. Dos. Tres. Cuatro. Cinco. Seis."
@@ -299,3 +299,91 @@ def test_links_a_version_2_store_is_migrated(project: Path):
         store.add_document(*b)
         store.link(a[0].id, b[0].id)
         assert store.set_alignment(a[0].id, b[0].id, beads("0=0"))
+
+
+CHRF = AlignmentInfo("chrf", "apertium es>en")
+
+
+def test_links_alignment_info_reads_back_both_ways_and_a_manual_edit_keeps_it(store, pair):
+    a, b = pair
+    assert store.alignment_info(a, b) == AlignmentInfo()  # not aligned: unknown
+    store.set_alignment(a, b, [Bead((0,), (0,), 71.5), Bead((1,), (1, 2), 40.0)], measure="chrf",
+                        route="apertium es>en")  # fmt: skip
+    assert store.alignment_info(a, b) == store.alignment_info(b, a) == CHRF
+    assert CHRF.label == "chrF against apertium es>en"
+    # An edit keeps the measure: the beads it leaves keep their scores, the bead it makes has none.
+    edited = store.edit_alignment(b, a, [2, 3], [1])  # from B's side: breaks up A 1 = B 1-2
+    assert store.alignment_info(a, b) == CHRF
+    assert [(bead_text(x), x.score) for x in edited][:3] == [("0=0", 71.5), ("1=", None), ("2-3=1", None)]
+    assert all(x.score is None for x in edited[1:])
+    # Set from B's side (stored the link's way round), without MT.
+    store.set_alignment(b, a, [Bead((0,), (0,), 80.0)], measure="anchors")
+    assert store.alignment_info(a, b) == store.alignment_info(b, a) == AlignmentInfo("anchors", "")
+    assert store.alignment_info(a, b).label == "anchor agreement (no MT)"
+    # Replaced wholly by hand, or emptied: unknown again.
+    store.set_alignment(a, b, [((0,), (0,))], origin="manual")
+    assert store.alignment_info(a, b) == AlignmentInfo() and store.alignment_info(a, b).measure is None
+    store.set_alignment(a, b, [], measure="length")
+    assert store.alignment_info(a, b) == AlignmentInfo() and store.alignment(a, b) == []
+    store.set_alignment(a, b, beads("0=0"), measure="length")
+    assert store.alignment_info(a, b).label == "no score (aligned on lengths only, no MT)"
+
+
+@pytest.mark.parametrize(
+    ("measure", "route", "message"),
+    [
+        ("bleu", None, "measure 'bleu' is not valid; valid measures: chrf, anchors, length (or None: unknown)"),
+        ("chrf", None, "chrF scores need the route that translated B (such as 'apertium es>en')"),
+        ("chrf", "  ", "route must be a one-line name such as 'apertium es>en'"),
+        ("anchors", "apertium es>en", "give a route with measure 'chrf' and none with any other"),
+        (None, "apertium es>en", "give a route with measure 'chrf' and none with any other"),
+        ("chrf", "apertium\nes>en", "route must be a one-line name"),
+        ("chrf", 3, "route must be a one-line name"),
+    ],
+)
+def test_links_set_alignment_refuses_a_bad_measure_and_writes_nothing(store, pair, measure, route, message):
+    a, b = pair
+    store.set_alignment(a, b, beads("0=0"), measure="chrf", route="apertium es>en")
+    with pytest.raises(AlignmentError, match=re.escape(message)) as info:
+        store.set_alignment(a, b, beads("1=1"), measure=measure, route=route)
+    assert str(info.value).startswith(f"Alignment of {a} and {b}: ") and "\n" not in str(info.value)
+    assert shapes(store.alignment(a, b)) == ["0=0"] and store.alignment_info(a, b) == CHRF
+
+
+def test_links_alignment_info_persists_and_stays_with_its_versions(project, pair):
+    a, b = pair
+    with Store(project) as first:
+        first.set_alignment(a, b, beads("0=0", "1=1-2"), measure="chrf", route="apertium es>en")
+    with Store(project) as again:
+        assert again.alignment_info(b, a) == CHRF
+        new = again.add_document(*make_doc("Zero. " + EN, "Numbers", lang="en")).doc_id  # a new version of A
+        assert again.alignment_info(new, b) == AlignmentInfo()  # not aligned yet
+        again.set_alignment(new, b, beads("1=0"), measure="anchors")
+        assert again.alignment_info(a, b) == CHRF and again.alignment_info(new, b) == AlignmentInfo("anchors")
+    with Store(project, read_only=True) as reader:
+        assert reader.alignment_info(a, b) == CHRF and reader.alignment_info(b, new).measure == "anchors"
+        with pytest.raises(StoreError, match="read-only"):
+            reader.set_alignment(a, b, beads("0=0"), measure="anchors")
+    with Store(project) as last:
+        last.unlink(a, b)  # drops every version's measures with the beads
+        assert not dump(project)["alignment_measures"]
+        last.link(a, b)
+        last.set_alignment(a, b, beads("0=0"))
+        assert last.alignment_info(a, b) == AlignmentInfo()
+
+
+def test_links_older_store_read_only_reads_every_measure_as_unknown(project, pair):
+    """A file from before measures were recorded, opened read-only (so not upgraded): its beads, measure None."""
+    a, b = pair
+    assert OLDEST_READABLE < MEASURES_VERSION == SCHEMA_VERSION
+    with Store(project) as store:
+        store.set_alignment(a, b, [Bead((0,), (0,), 63.5)], measure="chrf", route="apertium es>en")
+    as_older_version(project, MEASURES_VERSION - 1)
+    assert "alignment_measures" not in dump(project)
+    with Store(project, read_only=True) as old:
+        assert old.alignment(a, b) == [Bead((0,), (0,), 63.5)]
+        assert old.alignment_info(a, b) == AlignmentInfo() and old.alignment_info(b, a).measure is None
+    with Store(project) as upgraded:  # a writer migrates it: still unknown, then recorded
+        assert upgraded.alignment_info(a, b) == AlignmentInfo() and upgraded.alignment(a, b)[0].score == 63.5
+        upgraded.set_alignment(a, b, [Bead((0,), (0,), 63.5)], measure="chrf", route="apertium es>en")
+        assert upgraded.alignment_info(a, b) == CHRF
