@@ -38,6 +38,9 @@ def test_properties_align_covers_each_sentence_once_in_order(a, b, method, data)
 @given(a=st.lists(SENTENCES, min_size=4, max_size=12), keep=st.data())
 def test_properties_a_partial_copy_leaves_the_rest_unaligned(a, keep):
     # B is a run of A's own sentences: every B sentence is paired, and no B sentence is left over.
+    # Each sentence carries a number of its own, as news sentences differ: from this small
+    # vocabulary, copies ("Minsk", "Minsk", "и") could be paired one place off at no cost.
+    a = [f"{sentence} {1000 + i}" for i, sentence in enumerate(a)]
     start = keep.draw(st.integers(0, len(a) - 1))
     end = keep.draw(st.integers(start + 1, len(a)))
     beads = align(a, a[start:end], method="anchors")
