@@ -1,23 +1,11 @@
-"""The names an actor may rightly take in another language (CLDR place names, a project table), and who got lost.
+"""The names an actor may rightly take in another language, and who got lost: the write side of the names policy.
 
 A translation that writes "Bielorrússia" for "Belarus" or "Moscou" for "Moscow"
-keeps the actor. Two sources say so:
-
-- CLDR, through Babel: the names of countries and territories in every
-  language, and of the cities that name time zones (most capitals:
-  ``Europe/Moscow`` is "Moscou" in Brazil, "Moscovo" in Portugal). A name
-  written in any of ``NAME_LANGUAGES`` is recognised; its aliases are the
-  names in every regional variant of the target language.
-- The project's ``[aliases]`` table in ``annot.toml``, for everything else
-  (people's transliterations, institutions, other cities)::
-
-      [aliases]
-      "Belarus" = ["Bielorrusia", "Bielorrússia", "Беларусь"]
-      "Vladimir Putin" = ["Vladímir Putin", "Владимир Путин"]
-
-  Each entry is a group: a name in it (key or value) has all the others as aliases.
-  ``add_alias`` adds one (the MT pane's "turn into alias"), keeping the rest
-  of the file as it was written.
+keeps the actor. Which names name the same (CLDR place names through Babel, the
+project's ``[aliases]`` table in ``annot.toml``) is ``annot.names``; this module
+adds to the project's table (``add_alias``: the MT pane's "turn into alias",
+keeping the rest of the file as it was written) and reads a document's tagged
+actors (``span_actors``, ``sentence_actors``).
 
 A translation keeps a tagged actor when its text, its canonical name or an
 alias of either survives (``annot.translate.checks.has_name``: accents and case
