@@ -352,7 +352,7 @@ def _unit_end(text: str, toks: list[_Tok], j: int, table: Table) -> int:
             and tok.low not in table.conj
             and not (k > j and table.stop_suffixes and tok.low.endswith(table.stop_suffixes) and len(tok.low) > 4)
             and "\n" not in text[toks[k - 1].end : tok.start]
-            and not (k + 1 < n and toks[k + 1].kind == "num" and k > j)
+            and not (k + 1 < n and toks[k + 1].kind == "num" and (k > j or toks[k + 1].start == tok.end + 1))
             and not _starts_quantity(toks, k, table)
         )
 
@@ -399,6 +399,8 @@ def _build(
         )
     ):
         second = _number_at(toks, stop + 1, table)
+    if second is not None and connector.text in _DASHES and toks[stop + 1].text.startswith("0"):
+        second = None  # "555-0199": a phone number, not a range
     if second is not None and not second.plural:
         low = num.value * (second.scale or 1) if second.scale and not num.scale else num.value
         value, high, qualifier, stop = low, second.value, "range", second.stop
@@ -432,6 +434,8 @@ def _build(
         end = _unit_end(text, toks, stop, table)
         if end > stop:
             unit, stop = text[toks[stop].start : toks[end - 1].end], end
+        elif num.first == first and toks[first].kind == "word" and stop < n and toks[stop].kind == "word":
+            return None, num.stop  # "Два МиГ-29": a number word counts the name that follows, read no number
     if any(abs(v) >= _LIMIT for v in (value, low, high) if v is not None):
         return None, num.stop
     guess = QuantityGuess(
