@@ -1,240 +1,150 @@
-"""Word lists per language that quantity suggestions look words up in."""
+"""Word lists per language that quantity suggestions look words up in, read from ``lexicons/<lang>.toml``.
+
+One TOML file per language holds its qualifier phrases, scale words
+("mila", "тыс", "tys"), function words that end a counted thing, month names
+and the like; number words come from the file and, where they read a language
+better than a hand list, from two PyPI packages:
+
+* ``text2num`` (``text_to_num.text2num``) for en es pt fr de it: it reads
+  compounds no list can hold ("novemila", "zweihundertfünfzig",
+  "quatre-vingt-dix");
+* ``number_parser``'s CLDR-derived word lists for ru and uk: every case form
+  of every numeral ("четырех", "девяти", "чотирьох", "ста").
+
+A language without a file gets :data:`NEUTRAL`: digits, scale-free, no words
+at all (never another language's words).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import importlib
+import tomllib
+from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import resources
 
-__all__ = ["ABBREVIATED", "CURRENCIES", "MULTIPLIERS", "ORDINALS", "Table", "table_for"]
+__all__ = ["CURRENCIES", "LANGUAGES", "NEUTRAL", "ORDINALS", "Table", "table_for"]
 
 CURRENCIES = set("$€£¥₽₴")
-ABBREVIATED = {"тыс", "млн", "млрд", "mio", "mrd"}  # scales whose period is not a sentence end
 ORDINALS = {"st", "nd", "rd", "th", "º", "ª", "er", "e", "ème", "eme", "o", "a", "й", "го"}
-MULTIPLIERS = {"hundred": Decimal(100), "dozen": Decimal(12)}  # English, inside number words
+# Suffixes of ordinals written "5-й", "17-го", "3-я", "2-ї", "10-ти" (ru, uk): after a dash, never a quantity.
+DASH_ORDINALS = {"й", "го", "я", "е", "ое", "ая", "ий", "ой", "ого", "ому", "ом", "х", "м", "ї", "ій", "ти", "ть", "ша"}
+LANGUAGES = ("cs", "de", "en", "es", "fr", "it", "ka", "pl", "pt", "ru", "sk", "sl", "uk")
+_TEXT2NUM = {"en", "es", "pt", "fr", "de", "it"}
+_NUMBER_PARSER = {"ru", "uk"}
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """One language's words, in the forms the quantity parser looks up."""
+    """One language's words, in the forms the quantity parser looks up (lower case unless said)."""
 
-    qualifiers: dict[tuple[str, ...], str]
-    openers: set[str]  # "between", "from"
-    to_words: set[str]  # make a range on their own: "100 to 200"
-    and_words: set[str]  # make a range only after an opener: "between 100 and 200"
-    of_words: set[str]  # after a plural: "hundreds of"
-    conj: set[str]
-    stop: set[str]
-    scales: dict[str, Decimal]
-    plurals: dict[str, Decimal]
-    percent: set[tuple[str, ...]]
-    months: set[str]  # exact spelling: "May" is a month, "may" a verb
-    year_preps: set[str]
-    words: dict[str, Decimal]  # number words (English only)
+    lang: str = ""
+    qualifiers: dict[tuple[str, ...], str] = field(default_factory=dict)
+    suffixes: dict[str, str] = field(default_factory=dict)  # Georgian "200-მდე": qualifier after a dash
+    openers: set[str] = field(default_factory=set)  # "between", "from"
+    to_words: set[str] = field(default_factory=set)  # make a range on their own: "100 to 200"
+    and_words: set[str] = field(default_factory=set)  # make a range only after an opener
+    of_words: set[str] = field(default_factory=set)  # after a plural: "hundreds of"
+    compound_of: set[str] = field(default_factory=set)  # inside a counted thing: "vehículos de combate"
+    conj: set[str] = field(default_factory=set)
+    stop: set[str] = field(default_factory=set)  # function words and verbs: a counted thing ends before them
+    stop_suffixes: tuple[str, ...] = ()  # word endings of verbs ("-ed"): end a counted thing after its first word
+    scales: dict[str, Decimal] = field(default_factory=dict)
+    abbreviated: set[str] = field(default_factory=set)  # scales whose period is not a sentence end: "тыс."
+    plurals: dict[str, Decimal] = field(default_factory=dict)
+    phrases: dict[tuple[str, ...], tuple[Decimal, str]] = field(default_factory=dict)  # "не одна тысяча"
+    percent: set[tuple[str, ...]] = field(default_factory=lambda: {("%",)})
+    months: set[str] = field(default_factory=set)
+    months_case: bool = False  # True: exact spelling ("May" is a month, "may" a verb); else lower case
+    year_preps: set[str] = field(default_factory=set)  # "in 2022"
+    year_words: set[str] = field(default_factory=set)  # "2022 года", "roku"
+    dot_ordinals: bool = False  # "17. brigáda": a number, a period, a lower-case word is an ordinal
+    words: dict[str, Decimal] = field(default_factory=dict)  # number words
+    joiners: set[str] = field(default_factory=set)  # "treinta y cinco", "two hundred and fifty"
+    not_numbers: set[str] = field(default_factory=set)  # homographs: ru "семью" (family), fr "neuf" stays
 
+    def is_month(self, text: str) -> bool:
+        """Whether a token names a month, in this language's case rule."""
+        return (text if self.months_case else text.lower()) in self.months
 
-def _lang(
-    qualifiers: dict[str, str],
-    openers: str,
-    to: str,
-    and_: str,
-    of: str,
-    conj: str,
-    stop: str,
-    scales: str,
-    plurals: str,
-    percent: str,
-    months: str,
-    year_preps: str,
-    capitalize: bool,
-) -> Table:
-    def numbers(spec: str) -> dict[str, Decimal]:
-        return {w: Decimal(v) for w, v in (item.split(":") for item in spec.split())}
-
-    month_set = set(months.split())
-    return Table(
-        qualifiers={tuple(p.split()): q for q, phrases in qualifiers.items() for p in phrases.split("|")},
-        openers=set(openers.split()),
-        to_words=set(to.split()),
-        and_words=set(and_.split()),
-        of_words=set(of.split()),
-        conj=set(conj.split()),
-        stop=set(stop.split()),
-        scales=numbers(scales),
-        plurals=numbers(plurals),
-        percent={tuple(p.split()) for p in percent.split("|")} | {("%",)},
-        months=month_set | {m.capitalize() for m in month_set} if capitalize else month_set,
-        year_preps=set(year_preps.split()),
-        words={},
-    )
+    def word_value(self, low: str) -> Decimal | None:
+        """The value of one number word ("quattro", "novemila", "четырех"), or ``None``."""
+        if low in self.not_numbers:
+            return None
+        found = self.words.get(low)
+        if found is None and self.lang in _TEXT2NUM and len(low) > 2:
+            found = _text2num(low, self.lang)
+        return found
 
 
-_EN = _lang(
-    {
-        "up to": "up to|as many as|no more than|not more than|at most",
-        "at least": "at least|no fewer than|no less than|not fewer than|not less than",
-        "approximately": "some|about|around|roughly|nearly|almost|approximately|circa|an estimated|close to",
-        "more than": "more than|over|above|in excess of|upwards of",
-        "less than": "less than|fewer than|under|below",
-    },
-    "between from",
-    "to",
-    "and",
-    "of",
-    "and or",
-    "to from in on at for with by into onto toward towards across along near against during since until"
-    " after before than as via over under about around of that which who whom whose where when while"
-    " will would could should can may might must shall is are was were be been being has have had do does"
-    " did said says say the a an this these those its their his her our",
-    "hundred:100 thousand:1000 million:1e6 billion:1e9 trillion:1e12 bn:1e9",
-    "tens:10 dozens:12 hundreds:100 thousands:1000 millions:1e6 billions:1e9",
-    "percent|per cent",
-    "January February March April May June July August September October November December"
-    " Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec",
-    "in since until till before after during",
-    capitalize=False,
-)
-_SMALL = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_EN.words.update({w: Decimal(i) for i, w in enumerate(_SMALL)})
-_EN.words.update({w: Decimal(10 * (i + 2)) for i, w in enumerate(_TENS)})
-
-_LANGS = {
-    "en": _EN,
-    "es": _lang(
-        {
-            "up to": "hasta|no más de|como máximo",
-            "approximately": "cerca de|unos|unas|alrededor de|aproximadamente|casi|en torno a",
-            "at least": "al menos|por lo menos|como mínimo|no menos de",
-            "more than": "más de",
-            "less than": "menos de",
-        },
-        "entre de desde",
-        "a hasta",
-        "y e",
-        "de",
-        "y e o u",
-        "a al de del en con por para desde hacia hasta sobre entre que como es son fue fueron ha han será"
-        " serán se el la los las lo su sus",
-        "mil:1000 millón:1e6 millones:1e6 billón:1e12 billones:1e12",
-        "decenas:10 cientos:100 centenares:100 miles:1000 millones:1e6",
-        "por ciento",
-        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-        "en desde",
-        capitalize=True,
-    ),
-    "pt": _lang(
-        {
-            "up to": "até|não mais de|não mais que|no máximo",
-            "approximately": "cerca de|quase|aproximadamente|uns|umas|por volta de|em torno de",
-            "at least": "pelo menos|ao menos|no mínimo|não menos de|não menos que",
-            "more than": "mais de",
-            "less than": "menos de",
-        },
-        "entre de desde",
-        "a até",
-        "e",
-        "de",
-        "e ou",
-        "a à ao aos de do da dos das em no na nos nas com por para pelo pela desde até sobre entre que como"
-        " é são foi foram será serão se o os as seu sua",
-        "mil:1000 milhão:1e6 milhões:1e6 bilhão:1e9 bilhões:1e9",
-        "dezenas:10 centenas:100 milhares:1000 milhões:1e6",
-        "por cento",
-        "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
-        "em desde",
-        capitalize=True,
-    ),
-    "fr": _lang(
-        {
-            "up to": "jusqu' à|pas plus de|au plus|au maximum",
-            "approximately": "environ|près de|presque|quelque|autour de",
-            "at least": "au moins|au minimum|pas moins de",
-            "more than": "plus de",
-            "less than": "moins de",
-        },
-        "entre de",
-        "à",
-        "et",
-        "de d'",
-        "et ou",
-        "à au aux de d' du des en dans sur avec par pour vers depuis jusqu' entre que qui est sont était"
-        " sera seront a ont le la les l' se son sa ses",
-        "mille:1000 million:1e6 millions:1e6 milliard:1e9 milliards:1e9",
-        "dizaines:10 centaines:100 milliers:1000 millions:1e6",
-        "pour cent|pourcent",
-        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-        "en depuis",
-        capitalize=True,
-    ),
-    "de": _lang(
-        {
-            "up to": "bis zu|nicht mehr als|höchstens",
-            "approximately": "etwa|rund|ungefähr|fast|knapp|circa",
-            "at least": "mindestens|wenigstens|nicht weniger als",
-            "more than": "mehr als|über",
-            "less than": "weniger als|unter",
-        },
-        "zwischen von",
-        "bis",
-        "und",
-        "von",
-        "und oder",
-        "in im an am auf aus bei mit nach von vom zu zum zur für gegen über unter seit bis der die das den"
-        " dem des ist sind war waren wird werden hat haben als wie sein seine ihre",
-        "tausend:1000 million:1e6 millionen:1e6 milliarde:1e9 milliarden:1e9 mio:1e6 mrd:1e9",
-        "zehntausende:10000 dutzende:12 hunderte:100 hunderttausende:100000 tausende:1000 millionen:1e6",
-        "prozent",
-        "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-        "im seit",
-        capitalize=False,
-    ),
-    "ru": _lang(
-        {
-            "up to": "до|не более|не больше",
-            "approximately": "около|почти|примерно|приблизительно|порядка",
-            "at least": "не менее|не меньше|как минимум|по меньшей мере",
-            "more than": "более|больше|свыше|более чем",
-            "less than": "менее|меньше",
-        },
-        "между от с",
-        "до по",
-        "и",
-        "",
-        "и или",
-        "в во на к ко с со из от до по для у о об за под над при через около между что который которые"
-        " будет будут был были более менее",
-        "тысяча:1000 тысячи:1000 тысяч:1000 тыс:1000 миллион:1e6 миллиона:1e6 миллионов:1e6 млн:1e6"
-        " миллиард:1e9 миллиарда:1e9 миллиардов:1e9 млрд:1e9",
-        "десятки:10 сотни:100 тысячи:1000 миллионы:1e6",
-        "процент|процента|процентов",
-        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
-        "в с",
-        capitalize=True,
-    ),
-}
+NEUTRAL = Table()
 
 
+@functools.lru_cache(maxsize=65536)
+def _text2num(word: str, lang: str) -> Decimal | None:
+    from text_to_num import text2num
+
+    try:
+        return Decimal(text2num(word, lang))
+    except ValueError:
+        return None
+
+
+def _words_of_number_parser(lang: str) -> dict[str, Decimal]:
+    info = importlib.import_module(f"number_parser.data.{lang}").info
+    found: dict[str, Decimal] = {}
+    for key in ("UNIT_NUMBERS", "DIRECT_NUMBERS", "TENS", "HUNDREDS", "BIG_POWERS_OF_TEN"):
+        found.update({w.replace("ʼ", "'"): Decimal(v) for w, v in info[key].items()})
+    return found
+
+
+def _numbers(spec: dict[str, float | int]) -> dict[str, Decimal]:
+    return {w: Decimal(str(v)) for w, v in spec.items()}
+
+
+@functools.cache
 def table_for(lang: str) -> Table:
-    """The table of an ISO 639-1 code ("pt", "pt-BR", "pt_BR"); English for unknown languages."""
-    return _LANGS.get(lang.split("-")[0].split("_")[0].lower(), _EN)
+    """The table of an ISO 639-1 code ("pt", "pt-BR", "pt_BR"); :data:`NEUTRAL` for other languages."""
+    code = lang.split("-")[0].split("_")[0].lower()
+    if code not in LANGUAGES:
+        return NEUTRAL
+    raw = tomllib.loads(resources.files("annot.suggest").joinpath(f"lexicons/{code}.toml").read_text("utf-8"))
+    words = _words_of_number_parser(code) if code in _NUMBER_PARSER else {}
+    words.update(_numbers(raw.get("words", {})))
+    scales = _numbers(raw.get("scales", {}))
+    words = {w: v for w, v in words.items() if w not in scales or v < 1000}
+    qualifiers = {tuple(p.split()): q for q, phrases in raw.get("qualifiers", {}).items() for p in phrases}
+    case = raw.get("months_case", False)
+    months = set(raw.get("months", []))
+    return Table(
+        lang=code,
+        qualifiers=qualifiers,
+        suffixes={s: q for q, items in raw.get("suffixes", {}).items() for s in items},
+        openers=set(raw.get("openers", [])),
+        to_words=set(raw.get("to", [])),
+        and_words=set(raw.get("and", [])),
+        of_words=set(raw.get("of", [])),
+        compound_of=set(raw.get("compound_of", [])),
+        conj=set(raw.get("conj", [])),
+        stop=set(" ".join(raw.get("stop", [])).split()),
+        stop_suffixes=tuple(raw.get("stop_suffixes", [])),
+        scales=scales,
+        abbreviated=set(raw.get("abbreviated", [])),
+        plurals=_numbers(raw.get("plurals", {})),
+        phrases={
+            tuple(p.split()): (Decimal(str(v)), q)
+            for q, items in raw.get("phrases", {}).items()
+            for p, v in items.items()
+        },
+        percent={tuple(p.split()) for p in raw.get("percent", [])} | {("%",)},
+        months=months if case else {m.lower() for m in months},
+        months_case=case,
+        year_preps=set(raw.get("year_preps", [])),
+        year_words=set(raw.get("year_words", [])),
+        dot_ordinals=raw.get("dot_ordinals", False),
+        words=words,
+        joiners=set(raw.get("joiners", [])),
+        # A qualifier's words are never numbers: es "unos" is "about", not text2num's 1.
+        not_numbers=set(raw.get("not_numbers", [])) | {w for phrase in qualifiers for w in phrase},
+    )

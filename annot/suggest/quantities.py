@@ -41,7 +41,7 @@ from decimal import Decimal
 from typing import Any
 
 from annot.numbers import parse_digits
-from annot.suggest.lexicon import ABBREVIATED, CURRENCIES, MULTIPLIERS, ORDINALS, Table, table_for
+from annot.suggest.lexicon import CURRENCIES, DASH_ORDINALS, ORDINALS, Table, table_for
 
 __all__ = ["QUALIFIERS", "QuantityGuess", "find_quantities", "parse_quantity"]
 
@@ -55,6 +55,8 @@ _TOKEN = re.compile(
 )
 _CHAIN_SEPARATORS = set("/.:-–")
 _DASHES = set("-–—")
+_OPEN_QUOTES = set("“«„\"'‘")
+_CLOSE_QUOTES = set("”»“\"'’")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +144,7 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
         if num is None:
             i += 1
             continue
-        lone_one = num.stop == i + 1 and toks[i].low == "one"
+        lone_one = num.stop == i + 1 and toks[i].kind == "word" and num.value == 1
         if strict and (lone_one or _is_year(toks, i, table)):
             i = num.stop
             continue
@@ -154,7 +156,7 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
 
 
 def _dates(toks: list[_Tok], table: Table) -> set[int]:
-    """Token indices of numbers that are parts of dates, times or codes."""
+    """Token indices of numbers that are parts of dates, times, codes or ordinals ("17. brigáda")."""
     skipped: set[int] = set()
     i = 0
     while i < len(toks):
@@ -173,33 +175,45 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
             skipped.update(chain)
         i = chain[-1] + 1
     for i, tok in enumerate(toks):
-        if tok.kind == "num" and tok.text.isdigit() and len(tok.text) <= 2:
-            after = [t.text for t in toks[i + 1 : i + 3]]
-            after_month = bool(after) and (
-                after[0] in table.months
-                or (len(after) == 2 and after[0].lower() in table.of_words and after[1] in table.months)
-            )
-            if after_month or (i > 0 and toks[i - 1].text in table.months):
-                skipped.add(i)
+        if tok.kind != "num" or not tok.text.isdigit():
+            continue
+        k = i + 1
+        dotted = k < len(toks) and toks[k].text == "." and toks[k].start == tok.end
+        k += dotted  # "16. októbra", "17. října"
+        nxt = toks[k] if k < len(toks) else None
+        lower_word = nxt is not None and nxt.kind == "word" and nxt.text[:1].islower()
+        if dotted and table.dot_ordinals and lower_word and not table.is_month(nxt.text):
+            skipped.add(i)  # "17. brigáda"; "5. Panzerdivision" is capitalised and stays
+            continue
+        if len(tok.text) > 2:
+            continue
+        after_month = nxt is not None and (
+            table.is_month(nxt.text)
+            or (nxt.low in table.of_words and k + 1 < len(toks) and table.is_month(toks[k + 1].text))
+        )
+        if after_month or (i > 0 and table.is_month(toks[i - 1].text)):
+            skipped.add(i)
     return skipped
 
 
 def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
-    """A plain 1800-2100 after a month ("October 17, 2022") or a year preposition ("in 2022")."""
+    """A plain 1800-2100 after a month or a year preposition ("in 2022"), or before a year word ("2022 года")."""
     if not (toks[i].text.isdigit() and len(toks[i].text) == 4 and 1800 <= int(toks[i].text) <= 2100):
         return False
+    if i + 1 < len(toks) and toks[i + 1].low in table.year_words:
+        return True
     for k in range(i - 1, max(i - 4, -1), -1):
-        if toks[k].text in table.months or toks[k].low in table.year_preps:
+        if table.is_month(toks[k].text) or toks[k].low in table.year_preps:
             return True
         if not (
-            toks[k].text == "," or toks[k].low in table.of_words or (toks[k].kind == "num" and len(toks[k].text) <= 2)
+            toks[k].text in ",." or toks[k].low in table.of_words or (toks[k].kind == "num" and len(toks[k].text) <= 2)
         ):
             return False
     return False
 
 
 def _glued_to_name(toks: list[_Tok], i: int) -> bool:
-    """Digits that are part of a name: "F16", "MiG-29", "T-72", "17th"."""
+    """Digits that are part of a name or an ordinal: "F16", "MiG-29", "T-72", "17th", "5-й"."""
     if toks[i].kind != "num":
         return False
     prev = toks[i - 1] if i > 0 else None
@@ -210,11 +224,21 @@ def _glued_to_name(toks: list[_Tok], i: int) -> bool:
         if prev.text in _DASHES and before is not None and before.kind == "word" and before.end == prev.start:
             return True
     nxt = toks[i + 1] if i + 1 < len(toks) else None
-    return nxt is not None and nxt.kind == "word" and nxt.start == toks[i].end and nxt.low in ORDINALS
+    if nxt is not None and nxt.kind == "word" and nxt.start == toks[i].end and nxt.low in ORDINALS:
+        return True
+    after = toks[i + 2] if i + 2 < len(toks) else None
+    return (
+        nxt is not None
+        and after is not None
+        and nxt.text in _DASHES
+        and nxt.start == toks[i].end
+        and after.start == nxt.end
+        and after.low in DASH_ORDINALS
+    )
 
 
 def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
-    """The number starting at token ``i``: digits [+ scale], number words, or a plural."""
+    """The number starting at token ``i``: digits [+ scale], number words, a plural or a vague phrase."""
     tok, n = toks[i], len(toks)
     if tok.kind == "num":
         value = parse_digits(tok.text)
@@ -227,12 +251,16 @@ def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
             and stop < n
             and toks[stop].text == "."
             and toks[stop].start == toks[stop - 1].end
-            and (toks[stop - 1].low in ABBREVIATED)
+            and (toks[stop - 1].low in table.abbreviated)
         ):
             stop += 1  # "9 тыс. военных": the period belongs to the scale
         return _Num(value * (scale or 1), i, stop, scale)
     if tok.kind != "word":
         return None
+    for size in (3, 2, 1):
+        found = table.phrases.get(_lows(toks, i, size))
+        if found is not None:  # "не одна тысяча", "several hundred": at least twice the unit
+            return _Num(found[0], i, i + size, plural=True)
     if tok.low in table.plurals:
         value, stop = table.plurals[tok.low], i + 1
         k = stop + 1 if stop < n and toks[stop].low in table.of_words else stop
@@ -245,31 +273,47 @@ def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
 
 
 def _number_words(toks: list[_Tok], i: int, table: Table) -> _Num | None:
-    """English number words: "nine thousand", "a dozen", "two hundred and fifty"."""
-    total, current, seen, k = Decimal(0), Decimal(0), False, i
+    """Number words: "nine thousand", "a dozen", "doscientos cincuenta", "novemila", "девяти тысячами"."""
+    total, current, last, seen, k = Decimal(0), Decimal(0), Decimal(0), False, i
     while k < len(toks) and toks[k].kind == "word":
-        word, nxt = toks[k].low, toks[k + 1].low if k + 1 < len(toks) else ""
-        parts = word.split("-")
-        if word in ("a", "an") and not seen and (nxt in MULTIPLIERS or nxt in table.scales):
-            current = Decimal(1)
-        elif parts[0] in table.words and all(p in table.words for p in parts):
-            current += sum(table.words[p] for p in parts)
-        elif word in MULTIPLIERS and (seen or k > i):
-            current = (current or 1) * MULTIPLIERS[word]
-        elif word in table.scales and word != "bn" and table.words and (seen or k > i):
-            total, current = total + (current or 1) * table.scales[word], Decimal(0)
-        elif word == "and" and seen and nxt.split("-")[0] in table.words:
+        word = toks[k].low
+        nxt = toks[k + 1].low if k + 1 < len(toks) and toks[k + 1].kind == "word" else ""
+        scale = table.scales.get(word)
+        if scale is not None and scale >= 1000 and (seen or word not in table.plurals):
+            total, current, last, seen = total + (current or 1) * scale, Decimal(0), scale, True
             k += 1
             continue
-        else:
+        if word in table.joiners and (seen or word in ("a", "an")) and k > i - 1:
+            if nxt and (table.word_value(nxt) is not None or nxt in table.scales) and nxt not in ("a", "an"):
+                if word in ("a", "an") and seen:
+                    break
+                k += 1
+                continue
             break
-        seen = seen or word not in ("a", "an")
+        value = table.word_value(word) if scale is None else scale
+        if value is None or (value == 0 and word in ("a", "an")):
+            break
+        if value == 100 and 0 < current < 100:
+            current *= 100  # "deux cent", "dvě stě"
+        elif value >= 1000 and current == 0:
+            total += value  # a compound such as "novemila"
+        elif current and value >= last:
+            break  # two numbers side by side, not one
+        else:
+            current += value
+        last, seen = value, True
         k += 1
     return _Num(total + current, i, k) if seen else None
 
 
 def _qualifier_before(toks: list[_Tok], i: int, table: Table, floor: int) -> tuple[str, int] | None:
-    """The longest qualifier phrase ending right before token ``i``, and its first token."""
+    """The longest qualifier phrase ending right before token ``i``, and its first token.
+
+    A period glued to the phrase's last word is an abbreviation's ("ok. 200", "ca. 50").
+    """
+    prev = toks[i - 2] if i - 2 >= floor else None
+    if prev is not None and toks[i - 1].text == "." and prev.kind == "word" and prev.end == toks[i - 1].start:
+        i -= 1
     for size in range(4, 0, -1):
         k = i - size
         if k >= floor and all(t.kind == "word" for t in toks[k:i]):
@@ -291,7 +335,14 @@ def _starts_quantity(toks: list[_Tok], k: int, table: Table) -> bool:
 
 
 def _unit_end(text: str, toks: list[_Tok], j: int, table: Table) -> int:
-    """The token index after the unit words that start at ``j`` (``j`` if none)."""
+    """The token index after the counted thing that starts at ``j`` (``j`` if none).
+
+    The thing is at most five words and ends before a function word or a verb
+    of the table, a line break, punctuation, a word followed by a number
+    ("калибром 122 мм") or another quantity; "and"/"of" are kept only between
+    two words of the thing ("artillery pieces and mortars", "vehículos de combate").
+    """
+    n = len(toks)
 
     def unit_word(k: int) -> bool:
         tok = toks[k]
@@ -299,16 +350,26 @@ def _unit_end(text: str, toks: list[_Tok], j: int, table: Table) -> int:
             tok.kind == "word"
             and tok.low not in table.stop
             and tok.low not in table.conj
+            and not (k > j and table.stop_suffixes and tok.low.endswith(table.stop_suffixes) and len(tok.low) > 4)
             and "\n" not in text[toks[k - 1].end : tok.start]
+            and not (k + 1 < n and toks[k + 1].kind == "num" and (k > j or toks[k + 1].start == tok.end + 1))
             and not _starts_quantity(toks, k, table)
         )
 
     k = j
-    while k < len(toks) and k - j < 5:
+    while k < n and k - j < 5:
         if unit_word(k):
             k += 1
-        elif k > j and toks[k].low in table.conj and k + 1 < len(toks) and k + 1 - j < 4 and unit_word(k + 1):
+        elif k > j and toks[k].low in table.conj and k + 1 < n and k + 1 - j < 4 and unit_word(k + 1):
             k += 2  # "artillery pieces and mortars"
+        elif (
+            k > j
+            and toks[k].low in table.compound_of
+            and k + 1 < n
+            and toks[k + 1].text[:1].islower()
+            and unit_word(k + 1)
+        ):
+            k += 2  # "vehículos blindados de combate"; not "soldados de la OTAN"
         else:
             break
     return k
@@ -338,6 +399,8 @@ def _build(
         )
     ):
         second = _number_at(toks, stop + 1, table)
+    if second is not None and connector.text in _DASHES and toks[stop + 1].text.startswith("0"):
+        second = None  # "555-0199": a phone number, not a range
     if second is not None and not second.plural:
         low = num.value * (second.scale or 1) if second.scale and not num.scale else num.value
         value, high, qualifier, stop = low, second.value, "range", second.stop
@@ -346,6 +409,21 @@ def _build(
         found = _qualifier_before(toks, first, table, floor)
         if found is not None:
             qualifier, first = found
+        if (  # Georgian "200-მდე" (up to 200)
+            stop + 1 < n
+            and toks[stop].text in _DASHES
+            and toks[stop + 1].low in table.suffixes
+            and toks[stop].start == toks[stop - 1].end
+        ):
+            qualifier, stop = table.suffixes[toks[stop + 1].low], stop + 2
+    if (  # “hasta 9.000” efectivos: the quote closes inside the phrase
+        stop < n
+        and first > floor
+        and toks[first - 1].text in _OPEN_QUOTES
+        and toks[stop].text in _CLOSE_QUOTES
+        and toks[stop].start == toks[stop - 1].end
+    ):
+        first, stop = first - 1, stop + 1
     unit = None
     percent = next((size for size in (2, 1) if _lows(toks, stop, size) in table.percent), 0)
     if percent:
@@ -356,6 +434,8 @@ def _build(
         end = _unit_end(text, toks, stop, table)
         if end > stop:
             unit, stop = text[toks[stop].start : toks[end - 1].end], end
+        elif num.first == first and toks[first].kind == "word" and stop < n and toks[stop].kind == "word":
+            return None, num.stop  # "Два МиГ-29": a number word counts the name that follows, read no number
     if any(abs(v) >= _LIMIT for v in (value, low, high) if v is not None):
         return None, num.stop
     guess = QuantityGuess(
