@@ -308,7 +308,7 @@ class NameFinder:
             words: the text's words, as written.
             stems: each word's stems: its ``name_stem`` and those of its lemmas (``name_lemmas``).
         """
-        found = []
+        found: list[tuple[int, int, object, bool]] = []
         for i, options in enumerate(stems):
             seen: set[int] = set()
             for stem in options:
@@ -321,9 +321,15 @@ class NameFinder:
                         j = i + len(name)
                         if j > len(words) or (capital and not words[i][:1].isupper()):
                             continue
-                        if all(any(same_stem(s, part) for s in stems[k]) for k, part in zip(range(i, j), name)):
-                            found.append((i, j, payload))
-        found.sort(key=lambda f: (f[0], f[0] - f[1]))
-        return found
+                        pairs = list(zip(range(i, j), name))
+                        if all(part in stems[k] for k, part in pairs):
+                            found.append((i, j, payload, True))
+                        elif all(any(same_stem(s, part) for s in stems[k]) for k, part in pairs):
+                            found.append((i, j, payload, False))
+        # A name spelt as written beats a near one of the same words: Czech "Minsku" is Minsk, not "Finsko".
+        exact = {(i, j) for i, j, _, same in found if same}
+        kept = [(i, j, payload) for i, j, payload, same in found if same or (i, j) not in exact]
+        kept.sort(key=lambda f: (f[0], f[0] - f[1]))
+        return kept
 
 
