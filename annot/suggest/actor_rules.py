@@ -8,6 +8,7 @@ overlaps. The word lists are data (``actors.toml``); names are matched through
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -33,7 +34,9 @@ CONFIDENCE = {
 # CLDR territories that are not states: the EU and the UN are organisations; the rest are never actors here.
 _ORGANIZATION_TERRITORIES = {"EU", "UN"}
 _SKIPPED_TERRITORIES = {"EZ", "QO", "ZZ", "XA", "XB", "TG"}  # Togo is "Того" ("that") in Russian
-_GAZETTEER_LANGUAGES = ("en",)  # Latin-script names in any text (NATO, Interfax) come through English too
+_GAZETTEER_LANGUAGES = ("en",)
+# French and Italian articles and prepositions written onto the next word.
+_ELIDED = re.compile(r"(?:[ldjnmstc]|qu|dell|all|nell|dall|sull|dall|coll|un|quest|quell)['’](?=\w)", re.IGNORECASE)  # Latin-script names in any text (NATO, Interfax) come through English too
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +55,14 @@ class Words:
     """A sentence's words with their code point offsets, lower-case forms and name stems (lemmas for ru/uk)."""
 
     def __init__(self, text: str, lang: str) -> None:
-        matches = list(NAME_WORD.finditer(text))
+        spans = []
+        for m in NAME_WORD.finditer(text):
+            elided = _ELIDED.match(m.group())  # "l'Ukraine", "dell'Ucraina": the article is not part of the name
+            spans.append((m.start() + (elided.end() if elided else 0), m.end()))
         self.text = text
-        self.words = [m.group() for m in matches]
-        self.starts = [m.start() for m in matches]
-        self.ends = [m.end() for m in matches]
+        self.words = [text[start:end] for start, end in spans]
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
         self.lower = [w.lower() for w in self.words]
         self.stems = [
             tuple(dict.fromkeys([name_stem(w), *(name_stem(lem) for lem in name_lemmas(w, lang))]))
@@ -115,6 +121,9 @@ def _gazetteer(lang: str) -> NameFinder:
         kind = "organization" if code in _ORGANIZATION_TERRITORIES else "state"
         for name in entry["names"]:
             finder.add(name, (kind, country_name(code), "metonym"))
+    for code, names in table["country_names"].items():  # inflected or short forms CLDR lacks (USA, США)
+        for name in names:
+            finder.add(name, ("state", country_name(code), "country"))
     for canonical, names in table["organizations"].items():
         for name in [canonical, *names]:
             finder.add(name, ("organization", canonical, "organization"))
@@ -210,11 +219,18 @@ def _is_title(word: str, lang: str) -> bool:
     return any(_prefix_match(word, t) or (lang == "de" and word.endswith(t)) for t in titles)
 
 
+@cache
+def _institution_words(lang: str) -> frozenset[str]:
+    """The words of institution phrases and agencies: "Defense" in "Defense Minister Viktor Khrenin" is no name."""
+    return frozenset(w for phrase, _, _ in _institutions(lang) for w in phrase) | {_AGENCY.get(lang, "agency")}
+
+
 def _not_name(words: Words, i: int, lang: str, places: dict[int, tuple[int, str]]) -> bool:
     stop = data()["not_names"]
     word = words.words[i]
     return (
-        word in stop.get(lang, ()) or word in stop["en"] or i in places or _demonym(words, i, lang) is not None
+        word in stop.get(lang, ()) or word in stop["en"] or i in places
+        or any(_prefix_match(words.lower[i], w) for w in _institution_words(lang)) or _demonym(words, i, lang) is not None
         or _is_title(words.lower[i], lang) or not word[:1].isupper() or word.isupper() or any(c.isdigit() for c in word)
     )  # fmt: skip
 
