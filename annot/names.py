@@ -293,7 +293,7 @@ class NameFinder:
         self._index: dict[str, list[tuple[tuple[str, ...], bool, object]]] = {}
 
     def add(self, name: str, payload: object) -> None:
-        """Make ``name`` findable; ``find`` returns ``payload`` for it. A capitalised name matches capitalised words only."""
+        """Make ``name`` findable, ``payload`` its answer; a capitalised name matches capitalised words only."""
         stems = tuple(name_stem(w) for w in NAME_WORD.findall(name))
         if not stems or not all(stems):
             return
@@ -331,5 +331,3 @@ class NameFinder:
         kept = [(i, j, payload) for i, j, payload, same in found if same or (i, j) not in exact]
         kept.sort(key=lambda f: (f[0], f[0] - f[1]))
         return kept
-
-

@@ -36,7 +36,9 @@ _ORGANIZATION_TERRITORIES = {"EU", "UN"}
 _SKIPPED_TERRITORIES = {"EZ", "QO", "ZZ", "XA", "XB", "TG"}  # Togo is "Того" ("that") in Russian
 _GAZETTEER_LANGUAGES = ("en",)
 # French and Italian articles and prepositions written onto the next word.
-_ELIDED = re.compile(r"(?:[ldjnmstc]|qu|dell|all|nell|dall|sull|dall|coll|un|quest|quell)['’](?=\w)", re.IGNORECASE)  # Latin-script names in any text (NATO, Interfax) come through English too
+_ELIDED = re.compile(
+    r"(?:[ldjnmstc]|qu|dell|all|nell|dall|sull|dall|coll|un|quest|quell)['’](?=\w)", re.IGNORECASE
+)  # Latin-script names in any text (NATO, Interfax) come through English too
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ class Words:
         if i == 0:
             return True
         between = self.text[self.ends[i - 1] : self.starts[i]].strip()
-        return bool(between) and between[-1] in ".!?:“«\"„"
+        return bool(between) and between[-1] in '.!?:“«"„'
 
 
 @cache
@@ -138,7 +140,11 @@ def _demonyms(lang: str) -> dict[str, str]:
     table = data()["demonyms"].get(lang, {})
     endings = table.get("ENDINGS", [""])
     return {
-        (stem + end).lower(): code for code, stems in table.items() if code != "ENDINGS" for stem in stems for end in endings
+        (stem + end).lower(): code
+        for code, stems in table.items()
+        if code != "ENDINGS"
+        for stem in stems
+        for end in endings
     }
 
 
@@ -184,7 +190,9 @@ def _institution_candidates(words: Words, lang: str, places: dict[int, tuple[int
                 country, last = country_name(code), j + 1
             elif country is None:
                 before = next((p for p in places.items() if p[1][0] == i), None)
-                if before is not None and not words.text[words.ends[i - 1] : words.starts[i]].strip():  # "the Minsk authorities", "Ukraine's General Staff"
+                if (
+                    before is not None and not words.text[words.ends[i - 1] : words.starts[i]].strip()
+                ):  # "the Minsk authorities", "Ukraine's General Staff"
                     country, first = before[1][1], before[0]
                 else:
                     for connector in [*connectors, ()]:
@@ -230,7 +238,8 @@ def _not_name(words: Words, i: int, lang: str, places: dict[int, tuple[int, str]
     word = words.words[i]
     return (
         word in stop.get(lang, ()) or word in stop["en"] or i in places
-        or any(_prefix_match(words.lower[i], w) for w in _institution_words(lang)) or _demonym(words, i, lang) is not None
+        or any(_prefix_match(words.lower[i], w) for w in _institution_words(lang))
+        or _demonym(words, i, lang) is not None
         or _is_title(words.lower[i], lang) or not word[:1].isupper() or word.isupper() or any(c.isdigit() for c in word)
     )  # fmt: skip
 

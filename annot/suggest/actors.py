@@ -176,9 +176,9 @@ def suggest_actors(
     if known_actors:
         candidates += _known_candidates(words, known_actors)
     found = [
-        ActorSuggestion(words.starts[c.first], words.ends[c.last - 1], text[words.starts[c.first] : words.ends[c.last - 1]],
-                        c.type, c.canonical, c.source, c.confidence)
+        ActorSuggestion(start, end, text[start:end], c.type, c.canonical, c.source, c.confidence)
         for c in candidates
+        for start, end in [(words.starts[c.first], words.ends[c.last - 1])]
     ]  # fmt: skip
     spans: list[tuple[int, int, str]] = []
     if ner and lang == "ru":
