@@ -1,4 +1,4 @@
-"""Actor suggestions: precision/recall/F1 per language, the learning gain, speed and peak memory: ``bench_actors.py [--quick]``.
+"""Actor suggestions: P/R/F1 per language, learning gain, speed and peak memory: ``bench_actors.py [--quick]``.
 
 Figures are printed, never asserted. Speed is sentences/s over the seed's
 sentences perturbed into 5,000 (500 with --quick), rules only and with
