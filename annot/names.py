@@ -32,12 +32,25 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from annot.errors import SchemaError
 from annot.schema import PROJECT_FILE, read_project_file
 from annot.translate.checks import fold_words
 
-__all__ = ["NAME_LANGUAGES", "aliases", "name_key", "name_stem", "read_aliases", "same_stem"]
+__all__ = [
+    "LEMMA_LANGUAGES",
+    "NAME_LANGUAGES",
+    "NAME_WORD",
+    "NameFinder",
+    "aliases",
+    "name_key",
+    "name_lemmas",
+    "name_stem",
+    "place_names",
+    "read_aliases",
+    "same_stem",
+]
 
 #: Languages whose place names are recognised in tagged actors (those annot's segmentation is tested on).
 NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "ru", "uk")
@@ -87,6 +100,11 @@ def _place_names(lang: str) -> dict[str, frozenset[str]]:
         for place, name in _locale_places(ident).items():
             names.setdefault(place, set()).add(name)
     return {place: frozenset(found) for place, found in names.items()}
+
+
+def place_names(lang: str) -> dict[str, frozenset[str]]:
+    """CLDR place -> its names in every regional variant of ``lang``: ``"BY"`` and ``"Europe/Minsk"`` as keys."""
+    return _place_names(lang)
 
 
 @cache
@@ -193,6 +211,7 @@ def name_stem(word: str) -> str:
     """
     from anyascii import anyascii
 
+    word = word.replace("\u0301", "")  # Cyrillic stress marks (Лукаше́нко) are not letters of the name
     if word[:1] and "\u10d0" <= word[0] <= "\u10ff":  # Georgian: its case endings, before transliterating
         word = next((word[: -len(end)] for end in _GEORGIAN_ENDINGS if word.endswith(end) and len(word) > len(end) + 2),
                     word)  # fmt: skip
@@ -223,3 +242,92 @@ def same_stem(x: str, y: str) -> bool:
         return sum(a != b for a, b in zip(x, y)) <= 1
     short, long = (x, y) if len(x) < len(y) else (y, x)
     return any(long[:k] + long[k + 1 :] == short for k in range(len(long)))
+
+
+# -- finding names in a text -------------------------------------------------------------
+
+#: Languages whose inflected names are also matched through their dictionary lemmas (pymorphy3):
+#: ``Києві`` is ``Київ``, which no ending rule of ``name_stem`` can see.
+LEMMA_LANGUAGES = ("ru", "uk")
+#: A word of a name: letters and digits, with inner hyphens and apostrophes (Jean-Pierre, Об’єднаних).
+NAME_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+@cache
+def _morph(lang: str) -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@lru_cache(maxsize=65_536)
+def name_lemmas(word: str, lang: str) -> tuple[str, ...]:
+    """The dictionary forms a word of ``lang`` may be an inflection of, for Russian and Ukrainian (else none).
+
+    Every parse counts, not only the likeliest: ``Києві`` is first read as the
+    noun ``кий`` (a cue), and ``Київ`` comes second.
+    """
+    if lang not in LEMMA_LANGUAGES or not word[:1].isalpha():
+        return ()
+    return tuple(dict.fromkeys(p.normal_form for p in _morph(lang).parse(word) if p.normal_form != word.lower()))
+
+
+def _deletions(stem: str) -> set[str]:
+    """``stem`` and, when ``same_stem`` may forgive a letter in it (5+ letters), every stem one letter shorter."""
+    found = {stem}
+    if len(stem) >= 4:  # a 4-letter stem can be the shorter side of a 5-letter one
+        found.update(stem[:k] + stem[k + 1 :] for k in range(len(stem)))
+    return found
+
+
+class NameFinder:
+    """Names (of one or more words) found in a text's words by ``same_stem``: inflected, transliterated, misspelt.
+
+    ``add("Belarus", payload)`` then ``find(words)`` finds Белоруссии,
+    Białorusi and Bielorrusia. Candidates come from a one-deletion index of the
+    stems (each stem and its stems one letter shorter), so a lookup costs a few
+    dictionary probes, whatever the number of names.
+    """
+
+    def __init__(self) -> None:
+        self._index: dict[str, list[tuple[tuple[str, ...], bool, object]]] = {}
+
+    def add(self, name: str, payload: object) -> None:
+        """Make ``name`` findable, ``payload`` its answer; a capitalised name matches capitalised words only."""
+        stems = tuple(name_stem(w) for w in NAME_WORD.findall(name))
+        if not stems or not all(stems):
+            return
+        entry = (stems, name.lstrip()[:1].isupper(), payload)
+        for key in _deletions(stems[0]):
+            self._index.setdefault(key, []).append(entry)
+
+    def find(self, words: list[str], stems: list[tuple[str, ...]]) -> list[tuple[int, int, object]]:
+        """Every (first word, word after the last, payload) of a name in ``words``; longest names first at each word.
+
+        Args:
+            words: the text's words, as written.
+            stems: each word's stems: its ``name_stem`` and those of its lemmas (``name_lemmas``).
+        """
+        found: list[tuple[int, int, object, bool]] = []
+        for i, options in enumerate(stems):
+            seen: set[int] = set()
+            for stem in options:
+                for key in _deletions(stem):
+                    for entry in self._index.get(key, ()):
+                        if id(entry) in seen:
+                            continue
+                        seen.add(id(entry))
+                        name, capital, payload = entry
+                        j = i + len(name)
+                        if j > len(words) or (capital and not words[i][:1].isupper()):
+                            continue
+                        pairs = list(zip(range(i, j), name))
+                        if all(part in stems[k] for k, part in pairs):
+                            found.append((i, j, payload, True))
+                        elif all(any(same_stem(s, part) for s in stems[k]) for k, part in pairs):
+                            found.append((i, j, payload, False))
+        # A name spelt as written beats a near one of the same words: Czech "Minsku" is Minsk, not "Finsko".
+        exact = {(i, j) for i, j, _, same in found if same}
+        kept = [(i, j, payload) for i, j, payload, same in found if same or (i, j) not in exact]
+        kept.sort(key=lambda f: (f[0], f[0] - f[1]))
+        return kept

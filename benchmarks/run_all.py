@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 
 import _common as C
+import bench_actors
 import bench_align
 import bench_annotator_browser
 import bench_compare
@@ -22,7 +23,7 @@ import bench_translate
 
 BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
-    bench_annotator_browser, bench_suggest,
+    bench_annotator_browser, bench_suggest, bench_actors,
 )  # fmt: skip
 
 

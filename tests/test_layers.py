@@ -29,7 +29,8 @@ ALLOWED: dict[str, set[str]] = {
     # Routing reads its one setting, the project's engine order, from the project file (schema.py reads it).
     # Installing models: bundles are written by the one atomic writer, downloads show a progress bar.
     "translate": {"errors", "model", "numbers", "schema", "fileio", "progress"},
-    "suggest": FOUNDATION,
+    # Actor suggestions find names (inflected, in any script) by the one names policy.
+    "suggest": FOUNDATION | {"names"},
     "progress": set(),
     "fileio": {"errors"},  # the one atomic writer maps OS errors to OutputError
     # The project's copies of the shipped notebooks and JupyterLab's command line, for annot lab.
