@@ -14,7 +14,7 @@ from typing import Any
 
 import _common as C
 
-from annot.suggest.actors import suggest_actors
+from annot.suggest.actor_finder import suggest_actors
 from tests.suggest.test_actors_eval import DOCUMENT_1, LANGUAGES, accepted_actors, read_gold, score
 
 

@@ -3,12 +3,11 @@
 Each module reads text into guesses of one label's attributes, with offsets of
 the phrase it read; the annotation session turns accepted guesses into spans.
 Modules here import only ``annot.errors``, ``annot.model``, ``annot.schema`` and ``annot.names`` (actors).
-``annot.suggest.actors`` is a module that can be called as ``suggest_actors``.
 """
 
 from __future__ import annotations
 
-from annot.suggest.actors import ActorSuggestion, KnownActor, suggest_actors
+from annot.suggest.actor_finder import ActorSuggestion, KnownActor, suggest_actors
 from annot.suggest.quantities import QUALIFIERS, QuantityGuess, find_quantities, parse_quantity
 from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
 

@@ -1,7 +1,7 @@
 """The rule sources of the actor suggester: CLDR gazetteer, metonyms, demonym phrases, titles, institutions, media.
 
 Every rule reads a sentence's words (``Words``) and returns candidates in
-word indexes; ``annot.suggest.actors`` turns them into suggestions and settles
+word indexes; ``annot.suggest.actor_finder`` turns them into suggestions and settles
 overlaps. The word lists are data (``actors.toml``); names are matched through
 ``annot.names`` (stems and lemmas), the one home of "is this the same name".
 """

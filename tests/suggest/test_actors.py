@@ -6,10 +6,9 @@ import itertools
 
 import pytest
 
-import annot.suggest
 from annot.errors import SpanError
 from annot.schema import load_schema
-from annot.suggest.actors import ACTOR_TYPES, KnownActor, suggest_actors
+from annot.suggest.actor_finder import ACTOR_TYPES, KnownActor, suggest_actors
 
 
 def found(text: str, lang: str, **options) -> list[tuple[str, str, str]]:
@@ -115,13 +114,6 @@ def test_actors_suggestion_carries_label_suggester_version_confidence():
     (s,) = suggest_actors("Minsk says", "en")
     assert (s.label, s.suggester, s.version, s.start, s.end) == ("ACTOR", "actors", "1", 0, 5)
     assert 0 < s.confidence <= 1 and s.attrs == {"type": "state", "canonical": "Belarus"}
-
-
-def test_actors_module_is_callable_and_stays_a_module():
-    import types
-
-    assert isinstance(annot.suggest.actors, types.ModuleType)
-    assert annot.suggest.actors("Minsk says", "en") == suggest_actors("Minsk says", "en")
 
 
 def test_actors_spacy_pipeline_adapter():

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from annot.suggest.actors import KnownActor, suggest_actors
+from annot.suggest.actor_finder import KnownActor, suggest_actors
 
 GOLD = Path(__file__).resolve().parent.parent / "data" / "suggest" / "actors"
 LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "ru", "uk", "pl", "cs")

@@ -18,19 +18,16 @@ and ``CONFIDENCE`` here):
 Overlaps are settled once: the longest span wins, then the more specific source
 (``PRIORITY``), so each stretch of text gets one suggestion.
 
-``annot.suggest.actors`` is this module and can be called as the function:
-``annot.suggest.actors(text, "es")`` is ``suggest_actors(text, "es")`` (the
-module's class is a callable module type), so the function never hides the module.
+The module is named ``actor_finder`` so that a function ``annot.suggest.actors``
+(issue 12's suggester API) can never hide it, as ``annot.compare`` the function
+hides ``annot.compare`` the package.
 """
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from annot.errors import SpanError
 from annot.names import NameFinder
@@ -188,13 +185,3 @@ def suggest_actors(
     if spans:
         found += _ner_suggestions(text, words, lang, spans, found)
     return _resolve(found)
-
-
-class _CallableModule(types.ModuleType):
-    """This module's type: ``annot.suggest.actors(text, lang)`` calls ``suggest_actors`` and the module stays one."""
-
-    def __call__(self, text: str, lang: str, **options: Any) -> list[ActorSuggestion]:
-        return suggest_actors(text, lang, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
