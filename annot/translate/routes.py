@@ -114,10 +114,17 @@ __all__ = [
 ]
 
 _FIX = (
-    "Add a model (annot models fetch SRC-TGT on a connected machine, then annot models install FILE: README,"
-    " 'Add a language') or an Apertium pair (apt-get install apertium-<pair>), or pick another engine"
-    " (annot engines)."
+    "Add a model (annot models fetch {pairs} on a connected machine, then annot models install the file it"
+    " writes: README, 'Add a language') or an Apertium pair (apt-get install apertium-<pair>), or pick another"
+    " engine (annot engines)."
 )
+
+
+def _fix(sources: Iterable[str], target: str) -> str:
+    """``_FIX`` naming the pairs to fetch: ``annot models fetch ru-en uk-en``."""
+    return _FIX.format(pairs=" ".join(f"{s}-{target}" for s in sorted(set(sources))))
+
+
 _NAME_PART = re.compile(r"[^+\s]+")
 
 
@@ -291,13 +298,13 @@ def _route(hops: tuple[Hop, ...], asked: str, installed: Sequence[Engine]) -> Ro
 
 
 def _why(engine: Engine, helpers: Sequence[Engine], source: str, target: str, *, pivot: bool) -> str:
-    has = f"{engine.name} has: {format_pairs(engine.pairs())}"
+    has, fix = f"{engine.name} has: {format_pairs(engine.pairs())}", _fix([source], target)
     if not pivot:
         return (f"{engine.name} cannot translate {source}->{target} directly, and pivots are off (--no-pivot,"
-                f" pivot=False). {has}. Allow a pivot through another language, or: {_FIX}")  # fmt: skip
+                f" pivot=False). {has}. Allow a pivot through another language, or: {fix}")  # fmt: skip
     others = ", ".join(h.name for h in helpers if h.name != engine.name) or "none"
     return (f"{engine.name} cannot translate {source}->{target}, directly or through up to {MAX_HOPS - 1} other"
-            f" languages. {has}; helpers for the other hops: {others}. {_FIX}")  # fmt: skip
+            f" languages. {has}; helpers for the other hops: {others}. {fix}")  # fmt: skip
 
 
 def choose_route(name: str | RouteName, source: str, target: str, *, pivot: bool = True) -> Route:
@@ -492,7 +499,7 @@ def unreachable_error(sources: Iterable[str], target: str, *, pivot: bool = True
     how = "" if pivot else " with pivots off (--no-pivot)"
     return ModelNotInstalled(
         f"No installed engine translates {' or '.join(f'{s}->{target}' for s in langs)}{how}. Reachable {reached}."
-        f" Installed engines: {installed} (annot engines lists their pairs). {_FIX}"
+        f" Installed engines: {installed} (annot engines lists their pairs). {_fix(langs, target)}"
     )
 
 

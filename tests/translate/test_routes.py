@@ -308,3 +308,10 @@ def test_routes_bad_preference_is_one_line_naming_the_fix(tmp_path: Path, text: 
             call()
         assert message in str(info.value) and str(project / "annot.toml") in str(info.value)
         assert "\n" not in str(info.value)
+
+
+def test_unreachable_error_names_the_pairs_to_fetch():
+    from annot.translate.routes import unreachable_error
+
+    message = str(unreachable_error(["uk", "ru", "ru"], "en"))
+    assert "annot models fetch ru-en uk-en on a connected machine" in message and "\n" not in message
