@@ -1,4 +1,4 @@
-"""The suggestion layer on a real store on disk, with the real suggesters on the seed article and its Spanish version."""
+"""The suggestion layer on a real store on disk, the real suggesters on the seed article and its Spanish version."""
 
 from __future__ import annotations
 
