@@ -7,6 +7,7 @@ first use)::
     store = annot.open_project("project")
     annot.ingest("corpus/", store)
     store.spans(label="QUANTITY")
+    annot.suggest_documents(store)  # actors and quantities as pending spans
     annot.export_jsonl(store, "exports/corpus.jsonl")
     annot.compare("belarus-russian-grouping", store, target="pt")  # every engine side by side, scored
 """
@@ -27,6 +28,7 @@ from annot.errors import (
     SchemaError,
     SpanError,
     StoreError,
+    SuggesterError,
 )
 from annot.export import ExportResult, ImportResult, export_jsonl, import_jsonl, iter_records
 from annot.ingest import read_file
@@ -35,6 +37,7 @@ from annot.pipeline import EngineRun, IngestReport, TranslateReport, ingest, ope
 from annot.schema import LabelSchema, load_schema
 from annot.segment import segment
 from annot.store import AddResult, Store
+from annot.suggestion_layer import SuggestReport, SuggestRun, suggest_documents
 from annot.translate.checks import NumberCheck, check_numbers
 
 __version__ = "0.1.0"
@@ -68,6 +71,9 @@ __all__ = [
     "Status",
     "Store",
     "StoreError",
+    "SuggestReport",
+    "SuggestRun",
+    "SuggesterError",
     "TranslateReport",
     "Translation",
     "__version__",
@@ -82,5 +88,6 @@ __all__ = [
     "open_project",
     "read_file",
     "segment",
+    "suggest_documents",
     "translate",
 ]

@@ -8,6 +8,7 @@ Tree::
     │   ├── EngineNotInstalled   its backend (apt/pip package) is missing
     │   └── ModelNotInstalled    no model for the language pair (also lists what is)
     ├── SchemaError          invalid label schema file (annot.toml)
+    ├── SuggesterError       a suggester failed, or none has the name asked for (also ValueError)
     ├── SpanError            span out of range, unknown label or attribute (also ValueError)
     ├── AlignmentError       a document linked to itself or to one in its language; an
     │                        alignment whose sentence indexes are out of range or order (also ValueError)
@@ -37,6 +38,7 @@ __all__ = [
     "SchemaError",
     "SpanError",
     "StoreError",
+    "SuggesterError",
 ]
 
 
@@ -77,6 +79,10 @@ class PartialTranslation(EngineError):
 
 class SchemaError(AnnotError):
     """The label schema (default or a project's annot.toml) is invalid."""
+
+
+class SuggesterError(AnnotError, ValueError):
+    """A suggester failed, or none has the name asked for (the message lists the known ones)."""
 
 
 class SpanError(AnnotError, ValueError):

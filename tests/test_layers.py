@@ -48,8 +48,11 @@ ALLOWED: dict[str, set[str]] = {
     # Widgets are thin views over the annotation session; nothing imports them.
     "widgets": FOUNDATION | {"annotate", "suggest", "store", "translate"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
+    # The suggestion layer runs suggesters over stored documents (the project's actors and aliases as known names).
+    "suggestion_layer": FOUNDATION | {"store", "suggest", "progress", "names"},
     "cli": FOUNDATION
-    | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "align", "compare", "lab"},
+    | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "align", "compare", "lab"}
+    | {"suggestion_layer"},
     # Comparing translations reads the store, translates what is missing (and round trips) through the pipeline.
     "compare": FOUNDATION | {"store", "translate", "pipeline", "progress", "fileio", "names", "align"},
 }

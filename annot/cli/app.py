@@ -170,6 +170,7 @@ def _register() -> None:
         models_cmd,
         show_cmd,
         stats_cmd,
+        suggest_cmd,
         translate_cmd,
     )
 

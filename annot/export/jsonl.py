@@ -78,10 +78,10 @@ def _sentence_fields(sent: Sentence, translations: list[Translation]) -> Record:
     }  # fmt: skip
 
 
-def _span_record(span: dict[str, Any], sent: Sentence | None) -> Record:
+def _span_record(span: dict[str, Any], sent: Sentence | None, confidence: float | None = None) -> Record:
     # ``span`` comes from Store.iter_span_records: times are already in the
     # store's (and this format's) text form, so they are copied as they are.
-    return {
+    record = {
         "id": span["id"], "label": span["label"], "start": span["start"], "end": span["end"],
         "sentence": sent.index if sent else None,
         "sent_start": span["start"] - sent.start if sent else None,
@@ -90,6 +90,9 @@ def _span_record(span: dict[str, Any], sent: Sentence | None) -> Record:
         "origin": span["origin"], "status": span["status"], "anchor": span["anchor"],
         "created_at": span["created_at"], "updated_at": span["updated_at"],
     }  # fmt: skip
+    if confidence is not None:  # only a suggester's span has one: files without suggestions are as before
+        record["confidence"] = confidence
+    return record
 
 
 def _homes(sentences: list[Sentence], spans: list[dict[str, Any]]) -> list[Sentence | None]:
@@ -170,11 +173,12 @@ def _document_records(
         by_sentence.setdefault(tr.index, []).append(tr)
     spans = list(store.iter_span_records(doc.id))
     homes = _homes(sentences, spans)
+    confidences = store.confidences(doc.id)
     head = _document_fields(doc, superseded_by)
     links = _link_records(store, doc, exported)
     if unit == "document":
         head["sentences"] = [_sentence_fields(s, by_sentence.get(s.index, [])) for s in sentences]
-        head["spans"] = [_span_record(span, home) for span, home in zip(spans, homes)]
+        head["spans"] = [_span_record(span, home, confidences.get(span["id"])) for span, home in zip(spans, homes)]
         if links:  # only then: files without links are as before
             head["links"] = links
         return [head]
@@ -185,7 +189,7 @@ def _document_records(
         )
     per_sentence: dict[int, list[Record]] = {s.index: [] for s in sentences}
     for span, home in zip(spans, homes):
-        per_sentence[home.index].append(_span_record(span, home))  # type: ignore[union-attr]
+        per_sentence[home.index].append(_span_record(span, home, confidences.get(span["id"])))  # type: ignore[union-attr]
     if links:
         head["links"] = links
     lines = [head]

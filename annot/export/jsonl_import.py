@@ -123,6 +123,8 @@ def _commit(store: Store, path: str, pending: PendingDocument) -> tuple[str, int
     except SpanError as exc:
         span = current[0]
         raise FormatError(f"{path}:{lines[span.id]}: span {span.id}: {exc} Fix or drop the span in the file.") from exc
+    if pending.confidences:
+        store.set_confidences(pending.confidences)
     if pending.translations:
         # Same signature for the same sentence replaces: re-importing changes nothing.
         store.add_translations(pending.translations)

@@ -147,6 +147,13 @@ def _read_span(rec: Any, doc: Document, schema: LabelSchema, where: str) -> Span
     )  # fmt: skip
 
 
+def _confidence(rec: Record, where: str) -> float:
+    value = rec["confidence"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise FormatError(f"{where}: confidence must be a number from 0 to 1, got {_short(value)}; fix or drop it.")
+    return value
+
+
 def _read_bead(item: Any, where: str) -> Bead:
     """``[[a...], [b...], score, origin]``; indexes are checked by the store against the documents."""
     if not isinstance(item, list) or len(item) != 4:
@@ -205,6 +212,7 @@ class PendingDocument:
     sentences: list[Sentence] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     span_lines: dict[str, int] = field(default_factory=dict)  # span id -> its line, to name it in errors
+    confidences: dict[str, float] = field(default_factory=dict)  # span id -> a suggester's confidence
     translations: list[Translation] = field(default_factory=list)
     links: list[LinkEntry] = field(default_factory=list)
 
@@ -219,6 +227,8 @@ class PendingDocument:
                 )
             self.span_lines[span.id] = line
             self.spans.append(span)
+            if rec.get("confidence") is not None:  # a suggester's span (files before suggestions have none)
+                self.confidences[span.id] = _confidence(rec, f"{where}: span {span.id}")
 
     def add(self, rec: Record, where: str) -> None:
         """Add a sentence record (a sentence line, or an item of a document line's ``sentences``)."""

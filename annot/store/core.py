@@ -32,6 +32,7 @@ from annot.store.rows import (
     span_row,
     to_span,
 )
+from annot.store.suggestions import SuggestionsMixin
 from annot.store.translations import TranslationsMixin
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixin):
+class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixin, SuggestionsMixin):
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before

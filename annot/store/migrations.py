@@ -11,6 +11,7 @@ from pathlib import Path
 from annot.model import source_key
 
 __all__ = [
+    "CONFIDENCE_VERSION",
     "ANNOTATIONS_REVISION",
     "FAILURES_VERSION",
     "FLAGS_VERSION",
@@ -272,6 +273,18 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
         PRIMARY KEY (doc_a, doc_b)
     ) WITHOUT ROWID;
     """,
+    # 9: how sure a suggester was of each span it suggested (0-1), by span id. Its name and version
+    # are the span's annotator (suggest:actors.v1); the confidence is kept beside the span rather
+    # than in a span column (the span rows, their history and the DataFrames keep their shape) or
+    # in attrs (the schema validates those, and the annotator edits them). A row only for a span
+    # a suggester made. A new table only: older files opened read-only read no confidences
+    # (store/suggestions.py).
+    """
+    CREATE TABLE span_confidence (
+        span_id TEXT PRIMARY KEY REFERENCES spans(id),
+        confidence REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -287,12 +300,14 @@ FLAGS_VERSION = 6
 FAILURES_VERSION = 7
 # The version that added alignment_measures: an older store opened read-only reads every measure as unknown.
 MEASURES_VERSION = 8
+# The version that added span_confidence: an older store opened read-only reads no confidences.
+CONFIDENCE_VERSION = 9
 
 # The oldest version whose tables this annot reads as they are: a store opened
-# read-only cannot be migrated, 4 changed values, not tables, and 5 to 8
+# read-only cannot be migrated, 4 changed values, not tables, and 5 to 9
 # only added tables, which readers of an older file find empty (MARKS_VERSION,
-# FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION). Raise it with any migration that changes a table or what a
-# column means.
+# FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION, CONFIDENCE_VERSION). Raise
+# it with any migration that changes a table or what a column means.
 OLDEST_READABLE = 3
 
 

@@ -1,25 +1,48 @@
 """Suggestions that pre-fill annotations: rule-based, offline, explainable.
 
-Each module reads text into guesses of one label's attributes, with offsets of
-the phrase it read; the annotation session turns accepted guesses into spans.
-Modules here import only ``annot.errors``, ``annot.model``, ``annot.schema`` and ``annot.names`` (actors).
+One protocol (``Suggester``, ``Suggestion``: ``base``) and one registry
+(``registry``: built-ins by dotted path, third parties under the
+``annot.suggesters`` entry-point group). Each built-in is also a plain
+function returning ``list[Suggestion]``::
+
+    annot.suggest.actors("Minsk dijo que...", lang="es")
+    annot.suggest.quantities("hasta 9.000 soldados", lang="es")
+
+The finders behind them are modules named so that these functions never hide
+them: ``actor_finder``, ``quantity_finder``, ``stance``. Storing suggestions as
+pending spans is ``annot.suggest_documents``. Modules here import only
+``annot.errors``, ``annot.model``, ``annot.schema``, ``annot.numbers`` and ``annot.names`` (actors).
 """
 
 from __future__ import annotations
 
 from annot.suggest.actor_finder import ActorSuggestion, KnownActor, suggest_actors
-from annot.suggest.quantities import QUALIFIERS, QuantityGuess, find_quantities, parse_quantity
+from annot.suggest.base import Suggester, Suggestion, annotator_name
+from annot.suggest.builtin import ActorSuggester, QuantitySuggester, actors, quantities
+from annot.suggest.quantity_finder import QUALIFIERS, QuantityGuess, find_quantities, parse_quantity
+from annot.suggest.registry import get_suggester, suggester_class, suggester_names, suggesters
 from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
 
 __all__ = [
+    "QUALIFIERS",
     "ActorRef",
+    "ActorSuggester",
     "ActorSuggestion",
     "KnownActor",
-    "QUALIFIERS",
     "QuantityGuess",
+    "QuantitySuggester",
     "StanceGuess",
+    "Suggester",
+    "Suggestion",
+    "actors",
+    "annotator_name",
     "find_quantities",
+    "get_suggester",
     "parse_quantity",
+    "quantities",
     "suggest_actors",
     "suggest_stance",
+    "suggester_class",
+    "suggester_names",
+    "suggesters",
 ]

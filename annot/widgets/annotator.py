@@ -33,7 +33,7 @@ from annot.annotate.overview import SENTENCE_LABELS
 from annot.annotate.session import quote
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span, format_sentences
-from annot.suggest.quantities import parse_quantity
+from annot.suggest.quantity_finder import parse_quantity
 from annot.translate import base_engine, no_route_hint
 from annot.widgets.protocol import (
     AnnotatorIntent,

@@ -142,7 +142,12 @@ def cases(draw: st.DrawFn) -> dict:
         spans.append(span)
         if label == "ACTOR":
             actors.append(span.id)
-    case = {"doc": doc, "sentences": sentences, "spans": spans, "new": None, "partner": partner(draw, doc, sentences)}
+    # A suggester's confidence on some suggested spans (exports write it only for those).
+    confidences = {
+        span.id: draw(st.floats(0, 1)) for span in spans if span.origin == Origin.SUGGESTED and draw(st.booleans())
+    }
+    case = {"doc": doc, "sentences": sentences, "spans": spans, "new": None, "partner": partner(draw, doc, sentences),
+            "confidences": confidences}  # fmt: skip
     if new_text and document_id(new_text, title) != doc.id:
         new = Document(document_id(new_text, title), doc.key, title, doc.lang, new_text, ingested_at=draw(TIMES))
         assume(case["partner"] is None or new.id != case["partner"]["doc"].id)
@@ -154,6 +159,7 @@ def _fill(store: Store, case: dict) -> None:
     store.add_document(case["doc"], case["sentences"])
     # Spans marked orphaned stay on the old version, as after a real re-anchoring.
     store.add_spans(case["spans"])
+    store.set_confidences(case["confidences"])
     other = case["partner"]
     if other is not None:
         store.add_document(other["doc"], other["sentences"])
@@ -192,6 +198,7 @@ def test_roundtrip_export_import_export_is_byte_identical(case: dict):
                                 if case["partner"]["beads"]:
                                     assert info.measure == case["partner"]["measure"].get("measure")
                             pd.testing.assert_frame_equal(store_b.spans(), store_a.spans())
+                            assert store_b.confidences() == store_a.confidences() == case["confidences"]
                             pd.testing.assert_frame_equal(
                                 store_b.documents(all_versions=True), store_a.documents(all_versions=True)
                             )

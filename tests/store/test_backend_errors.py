@@ -99,6 +99,7 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "transaction": _two_writes_in_one_transaction,
     "dismiss_flag": lambda s, ids: s.dismiss_flag(ids["doc"].id, 0, "argos", "name", "Russia"),
     "undismiss_flag": lambda s, ids: s.undismiss_flag(ids["doc"].id, 0, "argos", "name:russia"),
+    "set_confidences": lambda s, ids: s.set_confidences({ids["live"]: 0.75}),
 }
 READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "document": lambda s, ids: s.document(ids["doc"].id),
@@ -130,6 +131,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "sentence_marks": lambda s, ids: s.sentence_marks(),
     "marks": lambda s, ids: s.marks(ids["doc"].id),
     "position": lambda s, ids: s.position(ids["doc"].id),
+    "confidences": lambda s, ids: s.confidences(ids["doc"].id),
 }
 
 ERRORS = [

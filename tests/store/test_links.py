@@ -375,7 +375,7 @@ def test_links_alignment_info_persists_and_stays_with_its_versions(project, pair
 def test_links_older_store_read_only_reads_every_measure_as_unknown(project, pair):
     """A file from before measures were recorded, opened read-only (so not upgraded): its beads, measure None."""
     a, b = pair
-    assert OLDEST_READABLE < MEASURES_VERSION == SCHEMA_VERSION
+    assert OLDEST_READABLE < MEASURES_VERSION < SCHEMA_VERSION
     with Store(project) as store:
         store.set_alignment(a, b, [Bead((0,), (0,), 63.5)], measure="chrf", route="apertium es>en")
     as_older_version(project, MEASURES_VERSION - 1)

@@ -1,0 +1,256 @@
+"""The suggestion layer: run suggesters over stored documents and keep what they find as pending spans.
+
+A stored suggestion is an ordinary span: origin ``suggested``, status
+``pending`` until the annotator accepts or rejects it, annotator
+``suggest:<name>.v<version>`` (``annot.suggest.annotator_name``), and its
+confidence in the store's ``span_confidence`` table (``Store.confidences``).
+Which suggestion is stored is decided here, once, per document:
+
+* a suggestion whose label overlaps a span the annotator made or decided on
+  (any origin but a pending suggestion) is skipped: *annotated*;
+* a suggestion already stored (same label and place) is not stored again:
+  *already there*; one overlapping a pending suggestion of its label counts so too;
+* a suggestion the annotator rejected (or deleted) at the same place over the
+  same text is not stored again: *rejected before*. When the text there changes
+  (a new version of the document), it is suggested again.
+
+Actor suggestions get the project's accepted ACTOR spans and its ``[aliases]``
+as known actors, so tagging "Lukashenko" once suggests him in every document.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from annot.errors import SpanError, SuggesterError
+from annot.model import Document, Origin, Span, Status, utcnow
+from annot.names import name_key, read_aliases
+from annot.progress import Progress, resolve_progress
+from annot.store import Store, new_span_id
+from annot.suggest import KnownActor, Suggester, Suggestion, suggesters
+from annot.suggest.actor_finder import ACTOR_TYPES
+
+__all__ = ["SuggestReport", "SuggestRun", "known_actors", "suggest_documents"]
+
+
+@dataclass
+class SuggestRun:
+    """What one suggester did on one document version.
+
+    Attributes:
+        doc_id: the document version.
+        suggester: ``<name>.v<version>`` (``actors.v1``).
+        added: suggestions stored as new pending spans.
+        kept: already there (stored by an earlier run).
+        annotated: skipped: a span of the same label the annotator made or decided on overlaps it.
+        rejected: skipped: rejected (or deleted) before, over the same text.
+        below: skipped: confidence under ``min_confidence``.
+        invalid: skipped: the project's schema lacks the label or refuses the attributes.
+    """
+
+    doc_id: str
+    suggester: str
+    added: int = 0
+    kept: int = 0
+    annotated: int = 0
+    rejected: int = 0
+    below: int = 0
+    invalid: int = 0
+
+    def summary(self) -> str:
+        """One line for people: ``doc: actors.v1: 12 added, 3 already there, ...``."""
+        extra = "".join(
+            f", {n} {what}" for n, what in ((self.below, "below min confidence"), (self.invalid, "not in the schema"))
+            if n
+        )  # fmt: skip
+        return (
+            f"{self.doc_id}: {self.suggester}: {self.added} added, {self.kept} already there,"
+            f" {self.annotated} skipped (annotated), {self.rejected} rejected before{extra}"
+        )
+
+
+@dataclass
+class SuggestReport:
+    """What ``suggest_documents`` did: one run per document and suggester, and the time it took."""
+
+    runs: list[SuggestRun] = field(default_factory=list)
+    sentences: int = 0
+    seconds: float = 0.0
+
+    def count(self, what: str) -> int:
+        """The total of one ``SuggestRun`` count over every run (``added``, ``kept``, ``rejected``, ...)."""
+        return sum(getattr(run, what) for run in self.runs)
+
+    def summary(self) -> str:
+        """One line for people: totals, documents, sentences and time."""
+        return (
+            f"{self.count('added')} suggestions added, {self.count('kept')} already there,"
+            f" {self.count('annotated')} skipped (annotated), {self.count('rejected')} rejected before"
+            f" ({len({r.doc_id for r in self.runs})} documents, {self.sentences} sentences, {self.seconds:.2f} s)"
+        )
+
+
+def known_actors(store: Store) -> list[KnownActor]:
+    """The project's actors for the actor suggester: every accepted ACTOR span, with the project's aliases.
+
+    One ``KnownActor`` per distinct (text, canonical name, type); its aliases are
+    the members of each ``[aliases]`` group of ``annot.toml`` that holds its
+    text or canonical name (accents and case aside). A type the actor suggester
+    does not know (a project's own choice) is read as ``other``.
+
+    Raises:
+        SchemaError: the project's ``[aliases]`` table is malformed.
+    """
+    seen: dict[tuple[str, str, str], None] = {}
+    for span in store.iter_spans():
+        if span.label != "ACTOR" or span.status != Status.ACCEPTED:
+            continue
+        kind = str(span.attrs.get("type") or "other")
+        canonical = str(span.attrs.get("canonical") or "").strip()
+        seen[(span.text.strip(), canonical, kind if kind in ACTOR_TYPES else "other")] = None
+    groups = [[head, *others] for head, others in read_aliases(store.path).items()]
+    known = []
+    for text, canonical, kind in seen:
+        keys = {name_key(text), name_key(canonical)} - {""}
+        aliases = {m.strip() for g in groups if any(name_key(m) in keys for m in g) for m in g if m.strip()}
+        known.append(KnownActor(text, canonical, kind, tuple(sorted(aliases - {text, canonical}))))
+    return known
+
+
+def _documents(store: Store, docs: str | Document | Sequence[str | Document] | None) -> list[Document]:
+    if docs is None:
+        return list(store.iter_documents())
+    refs = [docs] if isinstance(docs, (str, Document)) else list(docs)
+    return [d if isinstance(d, Document) else store.document(d) for d in refs]
+
+
+def _decide(found: Span, live: list[Span], deleted: list[Span]) -> str:
+    """What to do with a suggestion, ``found`` (doc offsets), among the document's spans: a ``SuggestRun`` count."""
+    same = (found.label, found.start, found.end, found.text)
+
+    def exact(span: Span) -> bool:
+        return (span.label, span.start, span.end, span.text) == same
+
+    def overlaps(span: Span) -> bool:
+        return span.label == found.label and span.start < found.end and found.start < span.end
+
+    suggested = [s for s in live if s.origin == Origin.SUGGESTED and exact(s)]
+    if any(s.status == Status.REJECTED for s in suggested) or any(
+        s.origin == Origin.SUGGESTED and exact(s) for s in deleted
+    ):
+        return "rejected"
+    if suggested:
+        return "kept"
+    near = [s for s in live if overlaps(s)]
+    if any(s.origin != Origin.SUGGESTED or s.status != Status.PENDING for s in near):
+        return "annotated"
+    return "kept" if near else "added"
+
+
+def _suggest_one(
+    store: Store, doc: Document, chosen: list[Suggester], known: list[KnownActor], min_confidence: float,
+    tick: Progress | None, base: int, total: int,
+) -> tuple[list[SuggestRun], int]:  # fmt: skip
+    sentences = store.get_sentences(doc)
+    every = list(store.iter_spans(doc.id, include_deleted=True))
+    live_ids = {s.id for s in store.iter_spans(doc.id)}
+    live = [s for s in every if s.id in live_ids]
+    deleted = [s for s in every if s.id not in live_ids]
+    runs, new, confidences = [], [], {}
+    done = base
+    for suggester in chosen:
+        run = SuggestRun(doc.id, f"{suggester.name}.v{suggester.version}")
+        for sent in sentences:
+            for s in suggester.suggest(sent.text, doc.lang, known=known):
+                span = _to_span(store, doc, sent.start, s)
+                if span is None:
+                    run.invalid += 1
+                    continue
+                if s.confidence < min_confidence:
+                    run.below += 1
+                    continue
+                what = _decide(span, live, deleted)
+                setattr(run, what, getattr(run, what) + 1)
+                if what == "added":
+                    new.append(span)
+                    live.append(span)  # a later suggester of the same label sees it
+                    confidences[span.id] = s.confidence
+            done += 1
+            if tick is not None:
+                tick(done, total, f"{doc.id} {suggester.name}")
+        runs.append(run)
+    if new:
+        with store.transaction():
+            store.add_spans(new)
+            store.set_confidences(confidences)
+    return runs, done
+
+
+def _to_span(store: Store, doc: Document, offset: int, s: Suggestion) -> Span | None:
+    """The pending span of a suggestion in a sentence starting at ``offset``; ``None`` if the schema refuses it."""
+    if s.label not in store.schema.labels:
+        return None
+    try:
+        attrs = store.schema.validate(s.label, dict(s.attrs))
+    except SpanError:
+        return None
+    now = utcnow()
+    start, end = offset + s.start, offset + s.end
+    return Span(
+        id=new_span_id(), doc_id=doc.id, start=start, end=end, label=s.label, attrs=attrs,
+        text=doc.text[start:end], annotator=s.annotator, origin=Origin.SUGGESTED, status=Status.PENDING,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+
+
+def suggest_documents(
+    store: Store,
+    docs: str | Document | Sequence[str | Document] | None = None,
+    *,
+    only: str | Sequence[str] | None = None,
+    min_confidence: float = 0.0,
+    progress: Progress | bool | None = None,
+) -> SuggestReport:
+    """Run suggesters over documents and store their suggestions as pending spans (see the module docstring).
+
+    Each document's new suggestions are written in one transaction, with their
+    confidences. Running again stores nothing new unless the text, the project's
+    known actors or the suggesters changed.
+
+    Args:
+        store: the project.
+        docs: document references or ``Document`` objects; ``None`` for every current document.
+        only: suggester names (``["actors"]`` or ``"actors,quantities"``); ``None`` for every known one.
+        min_confidence: store only suggestions at least this sure (0-1).
+        progress: ``True`` for a progress bar, or ``progress(done, total, what)`` (one unit: a
+            sentence read by one suggester).
+
+    Returns:
+        The report: per document and suggester, how many were added, already
+        there, skipped as annotated, rejected before; ``report.summary()`` is one line.
+
+    Raises:
+        SuggesterError: an unknown suggester name (the message lists the known ones), or
+            ``min_confidence`` outside 0-1; nothing is run.
+        NotFound: an unknown document.
+        SchemaError: the project's ``[aliases]`` table is malformed.
+    """
+    if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
+        raise SuggesterError(f"min_confidence must be a number from 0 to 1, got {min_confidence!r}.")
+    chosen = suggesters(only)
+    documents = _documents(store, docs)
+    known = known_actors(store)
+    report = SuggestReport()
+    started = time.perf_counter()
+    counts = {doc.id: len(store.get_sentences(doc)) for doc in documents}
+    total = sum(counts.values()) * len(chosen)
+    with resolve_progress(progress, "suggesting") as update:
+        done = 0
+        for doc in documents:
+            runs, done = _suggest_one(store, doc, chosen, known, min_confidence, update, done, total)
+            report.runs.extend(runs)
+            report.sentences += counts[doc.id]
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,176 @@
+"""The suggestion layer on a real store on disk, the real suggesters on the seed article and its Spanish version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import annot
+from annot.errors import NotFound, SuggesterError
+from annot.model import Origin, Status
+from annot.store import Store
+from annot.suggestion_layer import known_actors
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+EN = CORPUS / "belarus-russian-grouping-2022-10-17.en.txt"
+ES = CORPUS / "belarus-agrupacion-rusa-2022-10-17.es.txt"
+
+
+@pytest.fixture
+def seeded(project: Store) -> Store:
+    annot.ingest([EN, ES], project)
+    return project
+
+
+def _doc(store: Store, prefix: str) -> str:
+    return store.resolve(prefix)
+
+
+def _suggested(store: Store, doc_id: str | None = None):
+    return [s for s in store.iter_spans(doc_id) if s.origin == Origin.SUGGESTED]
+
+
+def test_suggest_documents_stores_pending_spans_with_suggester_and_confidence(seeded: Store):
+    report = annot.suggest_documents(seeded)
+    en = _doc(seeded, "belarus-russian")
+    by_run = {(r.doc_id, r.suggester): r.added for r in report.runs}
+    assert by_run[(en, "actors.v1")] >= 20 and by_run[(en, "quantities.v1")] >= 6
+    assert by_run[(_doc(seeded, "belarus-agrupacion"), "quantities.v1")] >= 6
+    spans = _suggested(seeded)
+    assert len(spans) == report.count("added")
+    assert {s.annotator for s in spans} == {"suggest:actors.v1", "suggest:quantities.v1"}
+    assert all(s.status == Status.PENDING for s in spans)
+    confidences = seeded.confidences()
+    assert set(confidences) == {s.id for s in spans} and all(0 < c <= 1 for c in confidences.values())
+    text = seeded.document(en).text
+    assert all(text[s.start : s.end] == s.text for s in spans if s.doc_id == en)
+    quantity = next(s for s in spans if s.text == "up to 9,000 military personnel")
+    assert dict(quantity.attrs) == {"value": 9000, "unit": "military personnel", "qualifier": "up to"}
+    minsk = next(s for s in spans if s.text == "Minsk" and s.doc_id == en)
+    assert dict(minsk.attrs) == {"type": "state", "canonical": "Belarus"}
+
+
+def test_suggest_documents_filters_by_status_and_origin(seeded: Store):
+    report = annot.suggest_documents(seeded)
+    seeded.add_span(_doc(seeded, "belarus-russian"), 0, 3, "STANCE")
+    pending = seeded.spans(status="pending")
+    assert len(pending) == report.count("added") and set(pending["origin"]) == {"suggested"}
+    assert len(seeded.spans(origin="suggested", label="QUANTITY")) == report.count("added") - len(
+        seeded.spans(origin="suggested", label="ACTOR")
+    )
+    assert len(seeded.spans(origin="manual")) == 1
+
+
+def test_suggest_documents_is_idempotent(seeded: Store):
+    first = annot.suggest_documents(seeded)
+    ids = {s.id for s in _suggested(seeded)}
+    again = annot.suggest_documents(seeded)
+    assert again.count("added") == 0 and again.count("kept") == first.count("added")
+    assert {s.id for s in _suggested(seeded)} == ids
+    assert len(seeded.history()) == len(ids)  # the second run wrote nothing
+
+
+def test_suggest_documents_never_duplicates_the_annotators_spans(seeded: Store):
+    en = _doc(seeded, "belarus-russian")
+    text = seeded.document(en).text
+    minsk = text.index("Minsk")
+    manual_actor = seeded.add_span(en, minsk, minsk + 5, "ACTOR", {"type": "state"})
+    # A manual QUANTITY with other bounds than the suggester's: still the annotator's.
+    number = text.index("9,000 military personnel")
+    manual_quantity = seeded.add_span(en, number, number + 5, "QUANTITY", {"value": 9000})
+    report = annot.suggest_documents(seeded, en)
+    assert report.count("annotated") == 2
+    for manual in (manual_actor, manual_quantity):
+        overlapping = [s for s in seeded.iter_spans(en) if s.label == manual.label
+                       and s.start < manual.end and manual.start < s.end]  # fmt: skip
+        assert overlapping == [manual]
+    # Only where the annotator tagged: "Minsk" further on is still suggested.
+    assert any(s.label == "ACTOR" and s.text == "Minsk" for s in _suggested(seeded, en))
+
+
+def test_suggest_documents_rejected_or_deleted_suggestions_do_not_come_back(seeded: Store):
+    en = _doc(seeded, "belarus-russian")
+    annot.suggest_documents(seeded, en)
+    spans = _suggested(seeded, en)
+    rejected = next(s for s in spans if s.text == "Kremlin")
+    deleted = next(s for s in spans if s.text == "some 170 tanks")
+    seeded.update_span(rejected.id, status="rejected")
+    seeded.delete_span(deleted.id)
+    report = annot.suggest_documents(seeded, en)
+    assert report.count("added") == 0 and report.count("rejected") == 2
+    assert [s.status for s in seeded.iter_spans(en) if s.text == "Kremlin"] == [Status.REJECTED]
+    assert not [s for s in seeded.iter_spans(en) if s.text == "some 170 tanks"]
+
+
+def test_suggest_documents_rejected_suggestion_returns_when_its_text_changes(project: Store, tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    path = corpus / "grouping.en.txt"
+    path.write_text("Russia will send some 170 tanks to Belarus.\n\nMinsk agreed.\n", "utf-8")
+    annot.ingest([path], project)
+    annot.suggest_documents(project, only="quantities")
+    (tanks,) = _suggested(project)
+    project.update_span(tanks.id, status="rejected")
+    path.write_text("Russia will send some 190 tanks to Belarus.\n\nMinsk agreed.\n", "utf-8")
+    annot.ingest([path], project)
+    report = annot.suggest_documents(project, only="quantities")
+    assert report.count("added") == 1
+    current = project.resolve("grouping")
+    assert [(s.text, s.status) for s in _suggested(project, current) if s.status == Status.PENDING] == [
+        ("some 190 tanks", Status.PENDING)
+    ]
+
+
+def test_suggest_documents_suggests_an_accepted_actor_in_other_documents(seeded: Store, tmp_path: Path):
+    en = _doc(seeded, "belarus-russian")
+    text = seeded.document(en).text
+    start = text.index("Alexandr Lukashenko")
+    seeded.add_span(en, start, start + 19, "ACTOR", {"type": "person", "canonical": "Alexander Lukashenko"})
+    later = tmp_path / "later.en.txt"
+    later.write_text("Lukashenko met the troops on Monday.\n\nLukashenka spoke later.\n", "utf-8")
+    (tmp_path / "project" / "annot.toml").write_text('[aliases]\n"Alexander Lukashenko" = ["Lukashenka"]\n', "utf-8")
+    annot.ingest([later], seeded)
+    annot.suggest_documents(seeded, "later", only=["actors"])
+    found = {s.text: dict(s.attrs) for s in _suggested(seeded, seeded.resolve("later"))}
+    assert found["Lukashenko"] == {"type": "person", "canonical": "Alexander Lukashenko"}
+    assert found["Lukashenka"] == {"type": "person", "canonical": "Alexander Lukashenko"}
+
+
+def test_known_actors_take_accepted_actors_and_aliases_only(seeded: Store, tmp_path: Path):
+    en = _doc(seeded, "belarus-russian")
+    seeded.add_span(en, 108, 113, "ACTOR", {"type": "state", "canonical": "Belarus"})  # Minsk
+    seeded.add_span(en, 128, 134, "ACTOR", {"type": "state"}, status="rejected")  # Russia, rejected
+    (tmp_path / "project" / "annot.toml").write_text('[aliases]\n"Belarus" = ["Bielorrússia", "Белоруссия"]\n', "utf-8")
+    (actor,) = known_actors(seeded)
+    assert (actor.text, actor.canonical, actor.type) == ("Minsk", "Belarus", "state")
+    assert set(actor.aliases) == {"Bielorrússia", "Белоруссия"}
+
+
+def test_suggest_documents_only_and_min_confidence(seeded: Store):
+    report = annot.suggest_documents(seeded, "belarus-russian", only="quantities", min_confidence=0.9)
+    assert {r.suggester for r in report.runs} == {"quantities.v1"}
+    assert report.count("added") == 0 and report.count("below") >= 6
+    report = annot.suggest_documents(seeded, "belarus-russian", only=["actors"], min_confidence=0.9)
+    assert report.count("added") > 0 and all(c >= 0.9 for c in seeded.confidences().values())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "needle"),
+    [
+        ({"only": "actors,stance"}, SuggesterError, "Known suggesters: actors, quantities"),
+        ({"min_confidence": 1.5}, SuggesterError, "from 0 to 1"),
+        ({"docs": ["nosuch"]}, NotFound, "nosuch"),
+    ],
+)
+def test_suggest_documents_bad_arguments_write_nothing(seeded: Store, kwargs, error, needle):
+    with pytest.raises(error, match=needle):
+        annot.suggest_documents(seeded, **kwargs)
+    assert not _suggested(seeded)
+
+
+def test_suggest_documents_reports_progress_up_to_the_total(seeded: Store):
+    calls: list[tuple[int, int]] = []
+    annot.suggest_documents(seeded, progress=lambda done, total, what: calls.append((done, total)))
+    assert calls[-1] == (28 * 2, 28 * 2)  # 14 sentences a document, two documents, two suggesters
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
