@@ -28,10 +28,12 @@ ALLOWED: dict[str, set[str]] = {
     "segment": {"errors", "model"},
     # Routing reads its one setting, the project's engine order, from the project file (schema.py reads it).
     # Installing models: bundles are written by the one atomic writer, downloads show a progress bar.
-    "translate": {"errors", "model", "numbers", "schema", "fileio", "progress"},
+    # Engines are plugins: the one lookup of names -> classes (plugins.py) serves engines and suggesters.
+    "translate": {"errors", "model", "numbers", "schema", "fileio", "progress", "plugins"},
     # Actor suggestions find names (inflected, in any script) by the one names policy.
-    "suggest": FOUNDATION | {"names"},
+    "suggest": FOUNDATION | {"names", "plugins"},
     "progress": set(),
+    "plugins": {"errors"},
     "fileio": {"errors"},  # the one atomic writer maps OS errors to OutputError
     # The project's copies of the shipped notebooks and JupyterLab's command line, for annot lab.
     "lab": {"errors", "fileio"},

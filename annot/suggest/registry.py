@@ -9,13 +9,12 @@ following ``annot.suggest.base.Suggester``, built without arguments) with::
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from functools import cache
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from annot.errors import SuggesterError
+from annot.plugins import load_plugin, plugin_names, read_entry_points
 
 if TYPE_CHECKING:
     from annot.suggest.base import Suggester
@@ -39,12 +38,12 @@ ENTRY_POINT_GROUP = "annot.suggesters"
 @cache
 def _entry_points() -> dict[str, str]:
     # Read once per process, as the engines' registry does.
-    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return read_entry_points(ENTRY_POINT_GROUP)
 
 
 def suggester_names() -> list[str]:
     """Every known suggester name: built-ins first, then entry points."""
-    return [*BUILTIN_SUGGESTERS, *sorted(set(_entry_points()) - set(BUILTIN_SUGGESTERS))]
+    return plugin_names(BUILTIN_SUGGESTERS, _entry_points())
 
 
 def suggester_class(name: str) -> type[Suggester]:
@@ -53,11 +52,7 @@ def suggester_class(name: str) -> type[Suggester]:
     Raises:
         SuggesterError: no suggester has that name (the message lists the known ones).
     """
-    target = BUILTIN_SUGGESTERS.get(name) or _entry_points().get(name)
-    if target is None:
-        raise SuggesterError(f"Unknown suggester {name!r}. Known suggesters: {', '.join(suggester_names())}.")
-    module_name, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
+    return load_plugin("suggester", name, BUILTIN_SUGGESTERS, _entry_points(), SuggesterError)
 
 
 @cache

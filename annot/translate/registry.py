@@ -9,13 +9,12 @@ CTranslate2 or starts a process. A package adds an engine with::
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from functools import cache
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from annot.errors import EngineError, EngineNotInstalled
+from annot.plugins import load_plugin, plugin_names, read_entry_points
 
 if TYPE_CHECKING:
     from annot.translate.base import Engine
@@ -35,12 +34,12 @@ ENTRY_POINT_GROUP = "annot.engines"
 def _entry_points() -> dict[str, str]:
     # Read once per process (~14 ms of package metadata each time otherwise, on every widget
     # opened): an engine package installed later shows after restarting the kernel.
-    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return read_entry_points(ENTRY_POINT_GROUP)
 
 
 def engine_names() -> list[str]:
     """Every known engine name: built-ins first, then entry points."""
-    return [*BUILTIN_ENGINES, *sorted(set(_entry_points()) - set(BUILTIN_ENGINES))]
+    return plugin_names(BUILTIN_ENGINES, _entry_points())
 
 
 def engine_class(name: str) -> type[Engine]:
@@ -49,11 +48,7 @@ def engine_class(name: str) -> type[Engine]:
     Raises:
         EngineError: no engine has that name (the message lists the known ones).
     """
-    target = BUILTIN_ENGINES.get(name) or _entry_points().get(name)
-    if target is None:
-        raise EngineError(f"Unknown engine {name!r}. Known engines: {', '.join(engine_names())}.")
-    module_name, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
+    return load_plugin("engine", name, BUILTIN_ENGINES, _entry_points(), EngineError)
 
 
 @cache
