@@ -29,8 +29,9 @@ import os
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urljoin, urlparse
@@ -158,35 +159,36 @@ def _links(package: dict[str, Any], index: str) -> list[str]:
     return resolved
 
 
+def _write_hashed(blocks: Iterable[bytes], into: Path, tick: Callable[[int], None] | None = None) -> tuple[str, int]:
+    """Write ``blocks`` to ``into``; returns their sha256 and size. ``tick(bytes so far)`` after each block."""
+    digest, done = hashlib.sha256(), 0
+    with into.open("wb") as out:
+        for block in blocks:
+            out.write(block)
+            digest.update(block)
+            done += len(block)
+            if tick:
+                tick(done)
+    return digest.hexdigest(), done
+
+
 def _download(link: str, into: Path, *, timeout: float, progress: Progress | None, what: str) -> str:
     """Copy ``link`` to ``into``; returns its sha256. Raises OSError or httpx's errors."""
-    digest = hashlib.sha256()
-    with into.open("wb") as out:
-        if _is_url(link):
-            import httpx
+    if _is_url(link):
+        import httpx
 
-            with httpx.stream("GET", link, timeout=timeout, follow_redirects=True) as response:
-                response.raise_for_status()
-                total = int(response.headers.get("content-length") or 0)
-                done = 0
-                for block in response.iter_bytes(_BLOCK):
-                    out.write(block)
-                    digest.update(block)
-                    done += len(block)
-                    if progress:
-                        progress(done, max(total, done), what)
-                if total and done != total:
-                    raise OSError(f"received {done} of {total} bytes")
-        else:
-            with _local(link).open("rb") as source:
-                total, done = os.fstat(source.fileno()).st_size, 0
-                while block := source.read(_BLOCK):
-                    out.write(block)
-                    digest.update(block)
-                    done += len(block)
-                    if progress:
-                        progress(done, total, what)
-    return digest.hexdigest()
+        with httpx.stream("GET", link, timeout=timeout, follow_redirects=True) as response:
+            response.raise_for_status()
+            total = int(response.headers.get("content-length") or 0)
+            tick = (lambda done: progress(done, max(total, done), what)) if progress else None
+            sha256, done = _write_hashed(response.iter_bytes(_BLOCK), into, tick)
+            if total and done != total:
+                raise OSError(f"received {done} of {total} bytes")
+            return sha256
+    with _local(link).open("rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        tick = (lambda done: progress(done, size, what)) if progress else None
+        return _write_hashed(iter(partial(source.read, _BLOCK), b""), into, tick)[0]
 
 
 def _fetch_one(
@@ -397,12 +399,7 @@ def _extract_checked(tar: tarfile.TarFile, entry: dict[str, Any], folder: Path, 
     if member is None or "/" in PurePosixPath(name).name or ".." in PurePosixPath(name).parts:
         raise EngineError(f"{source} lacks the file of {label} its manifest lists; fetch the bundle again.")
     target = folder / PurePosixPath(name).name
-    digest = hashlib.sha256()
-    with target.open("wb") as out:
-        while block := member.read(_BLOCK):
-            out.write(block)
-            digest.update(block)
-    if digest.hexdigest() != str(entry["sha256"]).lower():
+    if _write_hashed(iter(partial(member.read, _BLOCK), b""), target)[0] != str(entry["sha256"]).lower():
         raise EngineError(
             f"{source} is damaged: the sha256 of {label} is not the manifest's. Copy the bundle again;"
             " nothing was installed."
