@@ -59,7 +59,9 @@ def test_suggest_documents_filters_by_status_and_origin(seeded: Store):
     assert len(seeded.spans(origin="suggested", label="QUANTITY")) == report.count("added") - len(
         seeded.spans(origin="suggested", label="ACTOR")
     )
-    assert len(seeded.spans(origin="manual")) == 1
+    manual = seeded.spans(origin="manual")
+    assert len(manual) == 1 and manual["confidence"].isna().all()
+    assert pending.set_index("id")["confidence"].to_dict() == seeded.confidences()
 
 
 def test_suggest_documents_is_idempotent(seeded: Store):

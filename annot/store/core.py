@@ -21,6 +21,7 @@ from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
+from annot.store.migrations import CONFIDENCE_VERSION
 from annot.store.marks import MarksMixin
 from annot.store.rows import (
     SPAN_COLS,
@@ -497,7 +498,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
 
         Columns: id, doc_id, start, end, sentence, sent_start, sent_end, label
         (categorical over the schema's labels), attrs (dicts), text, annotator,
-        origin, status, anchor, created_at, updated_at (UTC datetimes), and
+        origin, status, anchor, created_at, updated_at (UTC datetimes),
+        confidence (a suggester's, 0-1; ``<NA>`` for spans no suggester made), and
         ``deleted`` when ``include_deleted``. ``flatten`` adds one ``attr.<name>``
         column per attribute.
         """
@@ -518,8 +520,16 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         where = " AND ".join(clauses) or "1"
         with self._db.read() as conn:
             # The sentence holding each span's start, derived here rather than stored twice.
+            # A suggestion's confidence sits in its own table (``annot.store.suggestions``); a store
+            # older than that table and opened read-only has none to join.
+            confidence, joined = (
+                ("c.confidence", "LEFT JOIN span_confidence c ON c.span_id = p.id")
+                if self._db.version >= CONFIDENCE_VERSION else ("NULL", "")
+            )  # fmt: skip
             rows = conn.execute(
-                f'SELECT {SPAN_COLS}, deleted FROM spans p WHERE {where} ORDER BY doc_id, start, "end", id', args
+                f"SELECT {SPAN_COLS}, {confidence}, deleted FROM spans p {joined} WHERE {where}"
+                ' ORDER BY doc_id, start, "end", id',
+                args,
             ).fetchall()
             doc_filter = "WHERE doc_id = ?" if doc_id is not None else ""
             sentence_rows = conn.execute(

@@ -74,7 +74,7 @@ def spans_frame(
     import numpy as np
     import pandas as pd
 
-    df = pd.DataFrame.from_records(rows, columns=[*SPAN_FIELDS, "deleted"])
+    df = pd.DataFrame.from_records(rows, columns=[*SPAN_FIELDS, "confidence", "deleted"])
     sents = pd.DataFrame.from_records(list(sentence_rows), columns=["doc_id", "sentence", "sent_offset"])
     sentence = np.full(len(df), -1, dtype="int64")
     offset = np.zeros(len(df), dtype="int64")
@@ -114,6 +114,7 @@ def spans_frame(
     df["attrs"] = pd.Series([json.loads(a) for a in df["attrs"]], index=df.index, dtype="object")
     df["created_at"] = _dt(df["created_at"])
     df["updated_at"] = _dt(df["updated_at"])
+    df["confidence"] = pd.array(df["confidence"].tolist(), dtype="Float64")
     if include_deleted:
         df["deleted"] = df["deleted"].astype("bool")
     else:

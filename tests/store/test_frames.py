@@ -136,6 +136,7 @@ def test_spans_frame_columns_and_dtypes(store, populated):
         "anchor",
         "created_at",
         "updated_at",
+        "confidence",
     ]
     _check_span_dtypes(df, store.schema.names)
     assert len(df) == 5
@@ -172,6 +173,7 @@ def _check_span_dtypes(df: pd.DataFrame, labels: list[str]) -> None:
     assert list(df["label"].cat.categories) == labels
     assert df["attrs"].dtype == object
     assert str(df["created_at"].dtype) == str(df["updated_at"].dtype) == UTC_US
+    assert str(df["confidence"].dtype) == "Float64"
 
 
 def test_spans_frame_rows_sorted_by_document_and_offsets(store, populated):
