@@ -14,11 +14,14 @@ after ingesting:
   in the sentences still to come.
 
 Every run is idempotent, so a run too many costs time, never a duplicate.
+``$ANNOT_SUGGEST=0`` turns background suggestions off wherever the caller
+leaves the choice to the environment (``wanted``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,7 +34,7 @@ from annot.suggestion_layer import known_actors, suggest_documents
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["BackgroundSuggester", "SuggestState", "learns"]
+__all__ = ["BackgroundSuggester", "SuggestState", "learns", "wanted"]
 
 _log = logging.getLogger(__name__)
 
@@ -49,6 +52,16 @@ class SuggestState(TypedDict):
     status: Literal["idle", "running", "done", "error"]
     added: int  # suggestions the last run stored
     error: str  # one line when status is "error", else ""
+
+
+def wanted(setting: bool | None = None) -> bool:
+    """Whether to suggest in the background: ``setting``, or when ``None``, yes unless ``$ANNOT_SUGGEST`` says no.
+
+    ``0``, ``no``, ``off`` and ``false`` (any case) say no; anything else, or nothing, yes.
+    """
+    if setting is not None:
+        return setting
+    return os.environ.get("ANNOT_SUGGEST", "").strip().lower() not in ("0", "no", "off", "false")
 
 
 def learns(span: Span) -> bool:
@@ -138,7 +151,8 @@ class BackgroundSuggester:
                 state = SuggestState(status="error", added=0, error=" ".join(str(exc).split()))
             except Exception as exc:  # a bug: logged with its traceback, shown, and the queue goes on
                 _log.exception("suggesting on %s failed", self.document.id)
-                state = SuggestState(status="error", added=0, error=f"unexpected error (a bug, please report it): {exc!r}")
+                error = f"unexpected error (a bug, please report it): {exc!r}"
+                state = SuggestState(status="error", added=0, error=error)
             with self._lock:
                 self._state = state
                 if self._closed:  # after close(), nobody is listening

@@ -26,6 +26,7 @@ other (and ``LiveFrame`` views) at once.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import weakref
@@ -39,7 +40,7 @@ from annot.annotate import STANCE_FIELDS, AnnotationSession
 from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_rows, reference_flags, targets
 from annot.annotate.overview import SENTENCE_LABELS
 from annot.annotate.session import quote
-from annot.annotate.suggestions import BackgroundSuggester, SuggestState
+from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span, format_sentences
 from annot.suggest.quantity_finder import parse_quantity
@@ -104,7 +105,7 @@ class Annotator(anywidget.AnyWidget):
         translate: translate missing sentences in the background (else only stored translations are shown).
         suggest: store suggestions in the background: every suggester's for a document never suggested
             on, the actor suggester's again after an ACTOR is accepted, corrected or tagged (else only
-            stored suggestions are shown).
+            stored suggestions are shown); ``None``: yes, unless ``$ANNOT_SUGGEST`` is ``0``.
 
     Raises:
         NotFound: no such document.
@@ -130,7 +131,7 @@ class Annotator(anywidget.AnyWidget):
 
     def __init__(
         self, store: Store, doc: Document | str, *, annotator: str | None = None, target: str = "pt",
-        engine: str | None = None, translate: bool = True, suggest: bool = True,
+        engine: str | None = None, translate: bool = True, suggest: bool | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
         ref = doc.id if isinstance(doc, Document) else doc
@@ -162,7 +163,9 @@ class Annotator(anywidget.AnyWidget):
         self.on_msg(self._on_msg)
         Annotator._open.add(self)
         self._sync()
-        self.suggester = BackgroundSuggester(store, self.session.document, self._on_suggested) if suggest else None
+        self.suggester = (
+            BackgroundSuggester(store, self.session.document, self._on_suggested) if wanted(suggest) else None
+        )
         if self.suggester is not None:
             self.suggester.opened()
 
@@ -262,10 +265,8 @@ class Annotator(anywidget.AnyWidget):
             with self._lock:
                 self._say(f"suggestions failed: {state['error']}", "error")
             return
-        try:
+        with contextlib.suppress(AnnotError):  # the store was closed meanwhile: this widget is finished
             self._external_change()
-        except AnnotError:  # the store was closed meanwhile: this widget is finished
-            pass
 
     def _learn(self, *spans: Span) -> None:
         """After an edit leaving ``spans`` so: the suggester learns what it can from them (accepted ACTORs)."""
