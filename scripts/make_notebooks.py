@@ -67,6 +67,9 @@ ANNOTATE = [
         "press `1` ACTOR, `2` QUANTITY (value, unit and qualifier prefilled from the words), or click a label;\n"
         '- `3` STANCE on the current sentence, prefilled from the text ("says Minsk": reported, held by Minsk '
         "when Minsk is tagged); then `h` next holder, `+` `-` `=` `~` polarity, `a` `r` `l` `q` evidence;\n"
+        "- suggestions (actors, quantities) appear dashed by themselves: `Tab` selects the next one, `Enter` "
+        "accepts it (its attributes stay, open to correct), `x` rejects it, `Shift+A` accepts the sentence's; "
+        "the outline counts those left; accepting or tagging an actor suggests it further on;\n"
         "- `Tab` selects the next span, `Enter` edits its attributes under it (saved as you change them; "
         "`Enter` or `Escape` back to the text), `y` accepts, `Delete` deletes;\n"
         "- `d` marks the sentence done, `Shift+D` nothing to annotate: the progress bar counts them;\n"

@@ -17,6 +17,13 @@ def _no_user_models(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["ANNOT_MODELS"] = str(tmp_path_factory.mktemp("user-models") / "models")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_background_suggestions() -> None:
+    """Annotators opened by the shipped notebooks (nbclient, JupyterLab) store no suggestions behind the tests'
+    backs: a test that wants them passes ``suggest=True`` (``$ANNOT_SUGGEST``, annot.annotate.suggestions)."""
+    os.environ["ANNOT_SUGGEST"] = "0"
+
+
 @pytest.fixture
 def seed_path() -> Path:
     """The seed article shipped in corpus/."""

@@ -45,8 +45,10 @@ ALLOWED: dict[str, set[str]] = {
     "align": FOUNDATION | {"align.beads", "names", "segment", "store", "translate", "pipeline", "progress"},
     "export": FOUNDATION | {"store", "progress", "fileio"},
     # The annotation session joins the store, suggestions and translations for the widget;
-    # its MT pane translates in the background through the pipeline (which never imports annotate).
-    "annotate": FOUNDATION | {"store", "suggest", "translate", "progress", "pipeline", "align", "compare"},
+    # its MT pane translates in the background through the pipeline (which never imports annotate),
+    # and the open document's suggestions are stored in the background through the suggestion layer.
+    "annotate": FOUNDATION
+    | {"store", "suggest", "translate", "progress", "pipeline", "align", "compare", "suggestion_layer"},
     # Widgets are thin views over the annotation session; nothing imports them.
     "widgets": FOUNDATION | {"annotate", "suggest", "store", "translate"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},

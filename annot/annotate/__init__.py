@@ -1,14 +1,16 @@
-"""The annotation logic behind the widget: word snapping, browser offsets, one annotator's session, the MT pane."""
+"""The annotation logic behind the widget: word snapping, offsets, one annotator's session, MT pane, suggestions."""
 
 from __future__ import annotations
 
 from annot.annotate.mt import BackgroundTranslator, Flag, JobState, MTRow, mt_rows, targets
 from annot.annotate.overview import EntityView, OutlineProgress, OutlineView
 from annot.annotate.session import STANCE_FIELDS, AnnotationSession, Selection, SentenceView, SpanView, Step
+from annot.annotate.suggestions import BackgroundSuggester, SuggestState
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint, word_at
 
 __all__ = [
     "AnnotationSession",
+    "BackgroundSuggester",
     "BackgroundTranslator",
     "EntityView",
     "Flag",
@@ -21,6 +23,7 @@ __all__ = [
     "SentenceView",
     "SpanView",
     "Step",
+    "SuggestState",
     "codepoint_to_utf16",
     "mt_rows",
     "snap_to_words",

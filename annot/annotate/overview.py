@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
-from annot.model import MARK_STATUSES, Span
+from annot.model import MARK_STATUSES, Span, Status
 from annot.translate.checks import fold_text, fold_words
 
 __all__ = ["EntityView", "OutlineProgress", "OutlineView", "entities", "outline", "search", "snippet"]
@@ -37,12 +37,14 @@ class OutlineView(TypedDict):
     ``labels`` are the schema's, in its order (a span whose label the schema no
     longer has is in no column, but its sentence counts as annotated);
     ``marks[i]`` is this annotator's mark on sentence ``i``: ``"done"``,
-    ``"empty"`` (nothing to annotate) or ``""``.
+    ``"empty"`` (nothing to annotate) or ``""``; ``pending[i]`` how many of
+    sentence ``i``'s spans are pending (suggestions still to review, any label).
     """
 
     labels: list[str]
     counts: list[list[int]]
     marks: list[str]
+    pending: list[int]
     progress: OutlineProgress
 
 
@@ -66,7 +68,7 @@ class EntityView(TypedDict):
 def outline(
     sentence_count: int, by_sentence: Mapping[int, Sequence[Span]], labels: Sequence[str], marks: Mapping[int, str]
 ) -> OutlineView:
-    """Per-label counts of the spans starting in each sentence, the annotator's marks, and the progress.
+    """Per-label counts of the spans starting in each sentence, its pending ones, the annotator's marks, the progress.
 
     Args:
         sentence_count: how many sentences the document has.
@@ -76,6 +78,7 @@ def outline(
     """
     column = {label: j for j, label in enumerate(labels)}
     counts = [[0] * len(labels) for _ in range(sentence_count)]
+    pending = [0] * sentence_count
     for index, spans in by_sentence.items():
         if 0 <= index < sentence_count:
             row = counts[index]
@@ -83,12 +86,14 @@ def outline(
                 j = column.get(span.label)
                 if j is not None:
                     row[j] += 1
+                if span.status == Status.PENDING:
+                    pending[index] += 1
     row_marks = [marks.get(i, "") for i in range(sentence_count)]
     tally = Counter(status for index, status in marks.items() if 0 <= index < sentence_count)
     done, empty = (tally[status] for status in MARK_STATUSES)
     annotated = sum(1 for index, spans in by_sentence.items() if spans and 0 <= index < sentence_count)
     progress = OutlineProgress(sentences=sentence_count, annotated=annotated, done=done, empty=empty)
-    return OutlineView(labels=list(labels), counts=counts, marks=row_marks, progress=progress)
+    return OutlineView(labels=list(labels), counts=counts, marks=row_marks, pending=pending, progress=progress)
 
 
 def snippet(text: str, width: int) -> str:

@@ -18,7 +18,7 @@ from annot.annotate import overview
 from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.errors import NotFound, SpanError
-from annot.model import Sentence, Span, Translation, format_sentences
+from annot.model import Sentence, Span, Status, Translation, format_sentences
 from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
 from annot.translate.checks import fold_text
 
@@ -472,6 +472,27 @@ class AnnotationSession:
             raise
         self._after_write(span)
         return span
+
+    def pending(self, index: int | None = None) -> list[Span]:
+        """The pending spans (suggestions to review) starting in sentence ``index`` (the current one), in reading order.
+
+        Raises:
+            SpanError: no such sentence.
+        """
+        target = self._sentence(index)
+        return [s for s in self._spans_by_sentence().get(target.index, []) if s.status == Status.PENDING]
+
+    def accept_all(self, index: int | None = None) -> list[Span]:
+        """Accept every pending span starting in sentence ``index`` (the current one); the spans as accepted.
+
+        Each keeps its origin and attributes. The store's undo has no groups: each
+        acceptance is one undo step, undone last first.
+
+        Raises:
+            SpanError: no such sentence.
+            StoreError: the store is read-only (nothing is written).
+        """
+        return [self.edit(span.id, status=Status.ACCEPTED) for span in self.pending(index)]
 
     def span(self, span_id: str) -> Span:
         """The live span ``span_id`` of this document.

@@ -11,12 +11,13 @@
 //            {sentence, span: {id, label, text, status, annotator}, fields: [{name, kind, value, options, suggestions,
 //             hint, description}], cue}
 //   targets  {lang: [engine, ...]} (best first)   mt {target, engine, rows, job, index, reference}
-//   outline  {labels, counts: [[n per label] per sentence], marks: ["done" | "empty" | ""], progress}
+//   outline  {labels, counts: [[n per label] per sentence], marks: ["done" | "empty" | ""],
+//            pending: [pending spans (suggestions to review) per sentence], progress}
 //   snippets [first words of each sentence]        entities [{label, name, count, sentences}]
 //   search   {query, matches: [index]}             annotator "ana"
 // Browser -> Python (custom messages, each with an `id` that status.ack echoes once handled):
 //   select {sentence, utf16_start, utf16_end} · label {label} · focus {span_id} · field {span_id, name, value}
-//   delete {span_id} · review {span_id, status} · nav {to, index} · mark {status} · search {query}
+//   delete {span_id} · review {span_id, status} · accept_all (the current sentence's pending spans) · nav {to, index} · mark {status} · search {query}
 //   annotator {name} · tab {tab} · mt {target, engine} · flag {action, route, flag, alias} · undo · redo · clear · poll ·
 //   next_engine · holder
 
@@ -28,9 +29,10 @@ const HELP = [
   ["← / →", "select the previous / next word (Shift: extend the selection)"],
   ["select words", "with the mouse: a drag, or a double-click for one word"],
   ["1 2 3 …", "tag the selected words with a label (the buttons show each label's key)"],
-  ["Tab / Shift+Tab", "select the next / previous span of the sentence"],
-  ["Enter", "edit the selected span's attributes (Enter or Escape: back to the text)"],
+  ["Tab / Shift+Tab", "select the next / previous suggestion of the sentence (dashed); none left: the next / previous span"],
+  ["Enter", "accept the selected suggestion (its form stays open to correct it); on a span: edit its attributes (Enter or Escape: back to the text)"],
   ["y / x", "accept / reject the selected span"],
+  ["Shift+A", "accept every suggestion of the sentence"],
   ["Delete", "delete the selected span"],
   ["d / Shift+D", "mark the sentence done / nothing to annotate (again: unmark)"],
   ["e", "next translation engine"],
@@ -38,7 +40,7 @@ const HELP = [
   ["Escape", "clear the selection, close search and help"],
   ["?", "this help"],
 ];
-const WRITES = new Set(["label", "field", "delete", "review", "undo", "redo", "holder", "mark", "flag", "annotator"]);
+const WRITES = new Set(["label", "field", "delete", "review", "accept_all", "undo", "redo", "holder", "mark", "flag", "annotator"]);
 const POLL_MS = 1000;
 const FIELD_TAGS = "input, select, textarea";
 
@@ -257,6 +259,8 @@ function render({ model, el }) {
         const inner = covering[covering.length - 1];
         seg.dataset.spanId = inner.id;
         seg.dataset.label = inner.label;
+        // The status drawn (a pending suggestion's dashes) is the innermost span's, in its own label's colour.
+        seg.style.setProperty("--annot-inner-color", inner.color);
         if (inner.status && inner.status !== "accepted") seg.dataset.status = inner.status;
         if (covering.some((s) => s.id === selectedId)) seg.classList.add("annot-selected");
         seg.addEventListener("click", (event) => {
@@ -285,6 +289,7 @@ function render({ model, el }) {
       chip.style.setProperty("--annot-color", s.color);
       chip.dataset.spanId = s.id;
       chip.dataset.label = s.label;
+      if (s.status && s.status !== "accepted") chip.dataset.status = s.status;
       if (s.id === selectedId) chip.classList.add("annot-selected");
       chip.addEventListener("click", (event) => { event.stopPropagation(); send({ type: "focus", span_id: s.id }); });
       box.append(chip);
@@ -487,7 +492,13 @@ function render({ model, el }) {
     if (span.annotator) title.append(h("span", "annot-hint", `by ${span.annotator}`));
     title.append(h("span", "annot-spacer"));
     if (span.status !== "accepted") {
-      title.append(button("annot-accept", "accept (y)", "accept this span", () => send({ type: "review", span_id: span.id, status: "accepted" })));
+      const keys = span.status === "pending" ? "Enter, y" : "y";
+      title.append(button("annot-accept", `accept (${keys})`, "accept this span, keeping its fields",
+        () => send({ type: "review", span_id: span.id, status: "accepted" })));
+    }
+    if (span.status === "pending") {
+      title.append(button("annot-reject", "reject (x)", "reject this suggestion (it will not be suggested again)",
+        () => send({ type: "review", span_id: span.id, status: "rejected" })));
     }
     title.append(button("annot-delete", "delete", "delete this span (Delete)", () => send({ type: "delete", span_id: span.id })));
     ui.form.append(title);
@@ -777,13 +788,14 @@ function render({ model, el }) {
     bar.setAttribute("role", "progressbar");
     bar.setAttribute("aria-valuenow", String(reviewed));
     bar.setAttribute("aria-valuemax", String(total));
+    const pending = (get("outline", {}).pending || []).reduce((a, b) => a + b, 0);
     progress.replaceChildren(bar, h("div", "annot-progress-text",
-      `${reviewed} of ${total} reviewed · ${p.annotated || 0} annotated`));
+      `${reviewed} of ${total} reviewed · ${p.annotated || 0} annotated` + (pending ? ` · ${pending} to review` : "")));
   }
 
   // One row per sentence, drawn once and updated in place (a 5,000-sentence outline stays cheap).
   function outlineSignature(i, outline) {
-    return `${(outline.counts?.[i] || []).join(",")}|${outline.marks?.[i] || ""}`;
+    return `${(outline.counts?.[i] || []).join(",")}|${outline.marks?.[i] || ""}|${outline.pending?.[i] || 0}`;
   }
 
   function paintOutlineRow(row, i, outline) {
@@ -802,7 +814,10 @@ function render({ model, el }) {
     const state_ = h("span", "annot-outline-state", m === "done" ? "✓" : m === "empty" ? "∅" : "");
     state_.title = m === "done" ? "done" : m === "empty" ? "nothing to annotate" : "not reviewed";
     const snippet = h("span", "annot-outline-text", get("snippets", [])[i] || "");
-    row.replaceChildren(h("span", "annot-outline-index", String(i)), state_, marks, snippet);
+    const left = outline.pending?.[i] || 0;
+    const pending = h("span", "annot-outline-pending", left ? String(left) : "");
+    if (left) pending.title = `${left} suggestion${left > 1 ? "s" : ""} to review`;
+    row.replaceChildren(h("span", "annot-outline-index", String(i)), state_, marks, pending, snippet);
     row.dataset.sig = outlineSignature(i, outline);
     if (m) row.dataset.mark = m; else delete row.dataset.mark;
   }
@@ -944,7 +959,10 @@ function render({ model, el }) {
     else if (key === "d") mark("done");
     else if (key === "D") mark("empty");
     else if (key === "Tab") cycleSpans(event.shiftKey ? -1 : 1);
+    // Enter on a suggestion accepts it (the form stays open on it, prefilled); on any other span it opens the form.
+    else if (key === "Enter" && spanId && f.span.status === "pending") send({ type: "review", span_id: spanId, status: "accepted" });
     else if (key === "Enter" && spanId) ui.form.querySelector(FIELD_TAGS)?.focus();
+    else if (key === "A") send({ type: "accept_all" });
     else if (key === "y" && spanId) send({ type: "review", span_id: spanId, status: "accepted" });
     else if (key === "x" && spanId) send({ type: "review", span_id: spanId, status: "rejected" });
     else if ((key === "Delete" || key === "Backspace") && spanId) send({ type: "delete", span_id: spanId });
@@ -961,13 +979,21 @@ function render({ model, el }) {
     return true;
   }
 
+  // Tab goes through the sentence's pending suggestions first: from the selected span (pending or just
+  // reviewed) to the next pending one in reading order. Once none is left, through all its spans.
   function cycleSpans(step) {
     const current = shownWindow().find((s) => s.current);
     if (!current || !current.spans.length) return;
-    const ids = current.spans.map((s) => s.id);
-    const at = ids.indexOf(form().span?.id);
-    const next = at < 0 ? (step > 0 ? 0 : ids.length - 1) : (at + step + ids.length) % ids.length;
-    send({ type: "focus", span_id: ids[next] });
+    const spans = current.spans;
+    const at = spans.findIndex((s) => s.id === form().span?.id);
+    const pending = spans.some((s) => s.status === "pending");
+    for (let k = 1; k <= spans.length; k++) {
+      const i = at < 0 ? (step > 0 ? k - 1 : spans.length - k) : (at + step * k + spans.length * k) % spans.length;
+      if (!pending || spans[i].status === "pending") {
+        send({ type: "focus", span_id: spans[i].id });
+        return;
+      }
+    }
   }
 
   root.addEventListener("keydown", (event) => {

@@ -10,6 +10,14 @@ through the session to the store and is durable before ``status`` says
 ``saved``; an ``AnnotError`` becomes its one-line message in ``status`` (kind
 ``error``), anything else propagates as a bug.
 
+Suggestions: a document never suggested on gets its suggestions in the
+background on opening, and accepting, correcting or tagging an ACTOR runs the
+actor suggester again over the document
+(``annot.annotate.suggestions.BackgroundSuggester``); the view redraws when
+they are stored. Pending spans are drawn dashed; Tab goes to them first, Enter
+accepts one (its form stays open, prefilled), ``x`` rejects it, Shift+A accepts
+the sentence's.
+
 Consistency: a widget notices writes made elsewhere (another widget, notebook,
 kernel or process) through the session's ``changed()``, which the view polls
 about once a second, and widgets of one kernel on the same store tell each
@@ -18,6 +26,7 @@ other (and ``LiveFrame`` views) at once.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import weakref
@@ -31,11 +40,13 @@ from annot.annotate import STANCE_FIELDS, AnnotationSession
 from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_rows, reference_flags, targets
 from annot.annotate.overview import SENTENCE_LABELS
 from annot.annotate.session import quote
+from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
 from annot.errors import AnnotError, NotFound, SpanError
 from annot.model import Document, Span, format_sentences
 from annot.suggest.quantity_finder import parse_quantity
 from annot.translate import base_engine, no_route_hint
 from annot.widgets.protocol import (
+    AcceptAllIntent,
     AnnotatorIntent,
     FieldIntent,
     FieldView,
@@ -92,6 +103,9 @@ class Annotator(anywidget.AnyWidget):
             shows argos); the best installed one reaching ``target`` when ``None`` (see
             ``annot.annotate.mt.targets`` for the order).
         translate: translate missing sentences in the background (else only stored translations are shown).
+        suggest: store suggestions in the background: every suggester's for a document never suggested
+            on, the actor suggester's again after an ACTOR is accepted, corrected or tagged (else only
+            stored suggestions are shown); ``None``: yes, unless ``$ANNOT_SUGGEST`` is ``0``.
 
     Raises:
         NotFound: no such document.
@@ -117,13 +131,15 @@ class Annotator(anywidget.AnyWidget):
 
     def __init__(
         self, store: Store, doc: Document | str, *, annotator: str | None = None, target: str = "pt",
-        engine: str | None = None, translate: bool = True,
+        engine: str | None = None, translate: bool = True, suggest: bool | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
         ref = doc.id if isinstance(doc, Document) else doc
         self.session = AnnotationSession(store, ref, annotator=annotator)
         self._ack = 0
         self._mt_lock = threading.RLock()
+        # Intents (the kernel's thread) and redraws after background suggestions (the worker's) take turns.
+        self._lock = threading.RLock()
         self._retry = False
         self._stale_overview = True
         self._tell = False  # set by a handler whose change others must see though the store did not move
@@ -147,6 +163,11 @@ class Annotator(anywidget.AnyWidget):
         self.on_msg(self._on_msg)
         Annotator._open.add(self)
         self._sync()
+        self.suggester = (
+            BackgroundSuggester(store, self.session.document, self._on_suggested) if wanted(suggest) else None
+        )
+        if self.suggester is not None:
+            self.suggester.opened()
 
     # -- wiring ---------------------------------------------------------------
 
@@ -165,6 +186,14 @@ class Annotator(anywidget.AnyWidget):
         if handler is None:
             known = sorted(name[4:] for name in dir(self) if name.startswith("_do_"))
             raise ValueError(f"Unknown intent type {kind!r}; valid: {', '.join(known)}.")
+        with self._lock:
+            wrote = self._handle(handler, intent)
+        if wrote or self._tell:
+            self._tell_others()
+
+    def _handle(self, handler: Any, intent: Intent) -> bool:
+        """Run one intent's handler and sync the traitlets; whether it wrote to the store."""
+        kind = intent.get("type")
         self._ack = max(self._ack, int(intent.get("id", 0) or 0))  # type: ignore[call-overload]
         self._tell = False
         store = self.session.store
@@ -183,8 +212,7 @@ class Annotator(anywidget.AnyWidget):
                 wrote = False
                 self._say(str(exc), "error")
             self.status = {**self.status, "ack": self._ack}
-        if wrote or self._tell:
-            self._tell_others()
+        return wrote
 
     def _say(self, text: str, kind: Literal["saved", "error", "info"] = "info") -> None:
         stamp = time.strftime("%H:%M:%S") if kind == "saved" else ""
@@ -225,11 +253,25 @@ class Annotator(anywidget.AnyWidget):
         LiveFrame.store_changed(path)
 
     def _external_change(self) -> None:
-        with self.hold_sync():
+        with self._lock, self.hold_sync():
             self.session.refresh()
             self._stale_overview = True
             self._sync()
             self._check_form()
+
+    def _on_suggested(self, state: SuggestState) -> None:
+        """Called on the suggestion worker's thread after a run stored suggestions or failed: redraw, or say why."""
+        if state["status"] == "error":
+            with self._lock:
+                self._say(f"suggestions failed: {state['error']}", "error")
+            return
+        with contextlib.suppress(AnnotError):  # the store was closed meanwhile: this widget is finished
+            self._external_change()
+
+    def _learn(self, *spans: Span) -> None:
+        """After an edit leaving ``spans`` so: the suggester learns what it can from them (accepted ACTORs)."""
+        if self.suggester is not None:
+            self.suggester.learn(spans)
 
     def _check_form(self) -> None:
         """Drop the form of a span that is gone (deleted elsewhere), refresh it otherwise."""
@@ -358,6 +400,7 @@ class Annotator(anywidget.AnyWidget):
                                     sentence=pending["sentence"])  # fmt: skip
         self._show(span)
         self._saved()
+        self._learn(span)
 
     def _do_field(self, intent: FieldIntent) -> None:
         s = self.session
@@ -371,11 +414,24 @@ class Annotator(anywidget.AnyWidget):
             span = s.edit(span.id, attrs=_with_field(s.store, span, name, value))
         self._show(span)
         self._saved()
+        self._learn(span)
 
     def _do_review(self, intent: ReviewIntent) -> None:
+        # Accepting keeps the suggester's attributes and leaves the form open on the span, to correct them.
         span = self.session.edit(intent["span_id"], status=intent["status"])
         self._show(span)
         self._saved(f"{intent['status']} {span.label} {quote(span.text)}")
+        self._learn(span)
+
+    def _do_accept_all(self, _intent: AcceptAllIntent) -> None:
+        s = self.session
+        spans = s.accept_all()
+        if not spans:
+            self._say(f"no suggestion left to accept in sentence {s.index}")
+            return
+        self._saved(f"accepted {len(spans)} suggestion{'s' if len(spans) > 1 else ''} in sentence {s.index}")
+        self._learn(*spans)
+        self._check_form()  # the span in the form may be one of them
 
     def _do_delete(self, intent: SpanIntent) -> None:
         span = self.session.delete(intent["span_id"])
@@ -446,9 +502,11 @@ class Annotator(anywidget.AnyWidget):
         self.handle({"type": "nav", "to": "index", "index": index})
 
     def close(self) -> None:
-        """Stop background translation and close the widget's views."""
+        """Stop background translation and suggestions, and close the widget's views."""
         if self._background is not None:
             self._background.close()
+        if self.suggester is not None:
+            self.suggester.close()
         Annotator._open.discard(self)
         super().close()
 

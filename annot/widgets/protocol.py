@@ -128,6 +128,12 @@ class ReviewIntent(TypedDict):
     status: Literal["accepted", "rejected", "pending"]
 
 
+class AcceptAllIntent(TypedDict):
+    """Accept every pending span (suggestion) of the current sentence, keeping their attributes."""
+
+    type: Literal["accept_all"]
+
+
 class NavIntent(TypedDict, total=False):
     type: Literal["nav"]
     to: Literal["next", "previous", "next_unannotated", "index"]
@@ -180,6 +186,6 @@ class SimpleIntent(TypedDict):
 
 
 Intent = (
-    SelectIntent | LabelIntent | SpanIntent | FieldIntent | ReviewIntent | NavIntent | MarkIntent | SearchIntent
-    | AnnotatorIntent | TabIntent | MTIntent | FlagIntent | SimpleIntent
+    SelectIntent | LabelIntent | SpanIntent | FieldIntent | ReviewIntent | AcceptAllIntent | NavIntent | MarkIntent
+    | SearchIntent | AnnotatorIntent | TabIntent | MTIntent | FlagIntent | SimpleIntent
 )  # fmt: skip

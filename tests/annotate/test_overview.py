@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from annot.annotate.overview import entities, outline, search, snippet
 from annot.annotate.session import Step
-from annot.model import Span
+from annot.model import Origin, Span, Status
 from annot.translate.checks import fold_text
 
 LABELS = ["ACTOR", "QUANTITY", "STANCE"]
@@ -39,14 +40,28 @@ def test_outline_ignores_unknown_labels_in_columns_but_counts_the_sentence():
     by_sentence = {0: [_span(0, "ACTOR", "Minsk"), _span(1, "ACTOR", "Kyiv")], 2: [_span(2, "WEAPON", "tanks")]}
     view = outline(3, by_sentence, LABELS, {1: "empty", 2: "done", 7: "done"})  # 7: past the end, left out
     assert view["counts"] == [[2, 0, 0], [0, 0, 0], [0, 0, 0]]
-    assert view["marks"] == ["", "empty", "done"]
+    assert view["marks"] == ["", "empty", "done"] and view["pending"] == [0, 0, 0]
     assert view["progress"] == {"sentences": 3, "annotated": 2, "done": 1, "empty": 1}
 
 
 def test_outline_of_a_document_without_sentences_is_empty():
     view = outline(0, {}, LABELS, {})
-    assert view == {"labels": LABELS, "counts": [], "marks": [], "progress": {
+    assert view == {"labels": LABELS, "counts": [], "marks": [], "pending": [], "progress": {
         "sentences": 0, "annotated": 0, "done": 0, "empty": 0}}  # fmt: skip
+
+
+def test_outline_counts_the_pending_spans_of_each_sentence_whatever_their_label():
+    def pending(span: Span) -> Span:
+        return replace(span, origin=Origin.SUGGESTED, status=Status.PENDING)
+
+    by_sentence = {
+        0: [pending(_span(0, "ACTOR", "Minsk")), _span(1, "ACTOR", "Kyiv"), pending(_span(2, "QUANTITY", "9,000"))],
+        1: [replace(pending(_span(3, "ACTOR", "Moscow")), status=Status.REJECTED)],
+        2: [pending(_span(4, "WEAPON", "tanks"))],  # a label the schema lost is still a suggestion to review
+    }
+    view = outline(4, by_sentence, LABELS, {})
+    assert view["pending"] == [2, 0, 1, 0]
+    assert view["counts"][0] == [2, 1, 0]  # the label columns count pending spans too
 
 
 @pytest.mark.parametrize(

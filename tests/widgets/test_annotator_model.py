@@ -26,7 +26,7 @@ def _utf16(text: str, index: int) -> int:
 @pytest.fixture
 def widget(project, seed_path: Path) -> Annotator:
     report = annot.ingest(str(seed_path), project)
-    return Annotator(project, report.results[0].doc_id, annotator="alice", translate=False)
+    return Annotator(project, report.results[0].doc_id, annotator="alice", translate=False, suggest=False)
 
 
 def _current(widget: Annotator) -> dict:
@@ -303,7 +303,7 @@ def test_annotator_undo_redo_and_delete(widget: Annotator, project):
     assert widget.status["text"] == "undid deleting ACTOR 'Lukashenko'" and len(project.spans()) == 1
     widget.handle({"type": "delete", "span_id": "sp-0000000000000000"})
     assert "sp-0000000000000000" in widget.status["text"] and not widget.status["text"].startswith("'")
-    bob = Annotator(project, widget.session.doc_id, annotator="bob", translate=False)
+    bob = Annotator(project, widget.session.doc_id, annotator="bob", translate=False, suggest=False)
     bob.handle({"type": "undo"})  # alice's edits are hers to undo
     assert bob.status == {**bob.status, "text": "nothing to undo", "kind": "info"} and len(project.spans()) == 1
     bob.close()
@@ -346,10 +346,10 @@ def test_annotator_reopened_resumes_where_the_annotator_was(widget: Annotator, p
     doc_id = widget.session.doc_id
     widget.handle({"type": "nav", "to": "index", "index": 6})
     widget.close()
-    again = Annotator(project, doc_id, annotator="alice", translate=False)
+    again = Annotator(project, doc_id, annotator="alice", translate=False, suggest=False)
     assert _current(again)["index"] == 6 and again.position.startswith("sentence 6 · ")
     assert [s["index"] for s in again.window] == [4, 5, 6, 7, 8]
-    other = Annotator(project, doc_id, annotator="bob", translate=False)
+    other = Annotator(project, doc_id, annotator="bob", translate=False, suggest=False)
     assert _current(other)["index"] == 0  # positions are each annotator's
     again.close()
     other.close()
@@ -511,7 +511,7 @@ def _flags(widget: Annotator) -> list[tuple[str, bool]]:
 
 def test_annotator_flag_dismiss_then_undismiss(flagged: Annotator, project):
     doc_id = flagged.session.doc_id
-    twin = Annotator(project, doc_id, annotator="bob", translate=False)
+    twin = Annotator(project, doc_id, annotator="bob", translate=False, suggest=False)
     twin.handle({"type": "nav", "to": "index", "index": 4})
     assert _flags(flagged) == [(NUMBERS_FLAG, False), (NAME_FLAG, False)] == _flags(twin)
     assert flagged.mt["rows"][0]["numbers_ok"] is False
@@ -547,7 +547,7 @@ def test_annotator_flag_alias_goes_to_the_project_file(flagged: Annotator, proje
 
 
 def test_annotator_flag_alias_reaches_sibling_widgets(flagged: Annotator, project):
-    twin = Annotator(project, flagged.session.doc_id, annotator="bob", translate=False)
+    twin = Annotator(project, flagged.session.doc_id, annotator="bob", translate=False, suggest=False)
     twin.handle({"type": "nav", "to": "index", "index": 4})
     flagged.handle({"type": "flag", "action": "alias", "route": "argos", "flag": NAME_FLAG, "alias": "Valeri Revenco"})
     try:
@@ -603,7 +603,7 @@ def test_annotator_row_base_engine_comes_from_the_route_not_the_first_name(proje
         Translation(doc_id, 0, "apertium+argos", model, "v", "es", "en", "es>pt>en", signature, "As stored by 0.1."),
         Translation(doc_id, 1, "argos+apertium", model, "v", "es", "en", "es>pt>en", signature, "As stored now."),
     ])  # fmt: skip
-    widget = Annotator(project, doc_id, target="en", engine="argos+apertium", translate=False)
+    widget = Annotator(project, doc_id, target="en", engine="argos+apertium", translate=False, suggest=False)
     assert widget.targets["en"] == ["argos", "bergamot", "apertium"]  # best first, as the pane lists them
     assert (widget.mt["target"], widget.mt["engine"]) == ("en", "argos")  # a printed route name picks its engine
     rows = [(r["engine"], r["base"], r["route"]) for r in widget.mt["rows"]]
@@ -661,7 +661,7 @@ def test_annotator_xss_text_stays_text_in_window(project, tmp_path: Path):
     payload = "Alert <img src=x onerror=window.__xss=1> says the 😀 source."
     path.write_text(payload, encoding="utf-8")
     doc_id = annot.ingest(str(path), project, lang="en").results[0].doc_id
-    widget = Annotator(project, doc_id, translate=False)
+    widget = Annotator(project, doc_id, translate=False, suggest=False)
     assert widget.window[0]["text"] == payload
     text = payload
     start = text.index("source")
@@ -685,7 +685,7 @@ def test_annotator_acknowledges_each_intent_by_id(widget: Annotator):
 
 
 def test_annotator_poll_and_siblings_see_edits_made_elsewhere(widget: Annotator, project):
-    twin = Annotator(project, widget.session.doc_id, annotator="bob", translate=False)
+    twin = Annotator(project, widget.session.doc_id, annotator="bob", translate=False, suggest=False)
     twin.handle({"type": "tab", "tab": "entities"})
     sentence = _current(widget)
     _select(widget, sentence, "Minsk")
@@ -723,7 +723,7 @@ def test_annotator_poll_and_siblings_see_edits_made_elsewhere(widget: Annotator,
 def test_annotator_on_a_closed_store_says_so_and_shows_nothing_as_saved(project, seed_path: Path):
     doc_id = annot.ingest(str(seed_path), project).results[0].doc_id
     store = annot.open_project(project.path, annotator="dave")
-    widget = Annotator(store, doc_id, translate=False)
+    widget = Annotator(store, doc_id, translate=False, suggest=False)
     _select(widget, _current(widget), "Minsk")
     store.close()
     for intent in ({"type": "label", "label": "ACTOR"}, {"type": "poll"}, {"type": "nav", "to": "next"}):
@@ -739,7 +739,7 @@ def test_annotator_on_a_language_nothing_translates_says_which_model_would_and_h
     store = annot.open_project(tmp_path / "project", annotator="ana")
     try:
         doc = annot.ingest(path, store).results[0].doc_id
-        widget = Annotator(store, doc, translate=False)
+        widget = Annotator(store, doc, translate=False, suggest=False)
         assert widget.targets == {} and widget.mt["rows"] == []
         hint = widget.mt["hint"]
         assert hint.startswith("No installed engine translates sk.") and "annot models fetch sk-en" in hint

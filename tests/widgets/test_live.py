@@ -109,7 +109,7 @@ def test_live_frame_store_changed_refreshes_views_of_that_store_only(
 
 def test_live_frame_redraws_when_an_annotator_of_this_kernel_commits(project, doc_id: str):
     view = LiveFrame(project, _spans(project, doc_id))
-    widget = Annotator(project, doc_id, annotator="alice", translate=False)
+    widget = Annotator(project, doc_id, annotator="alice", translate=False, suggest=False)
     sentence = widget.window[0]
     start = sentence["text"].index("Minsk")
     widget.handle({"type": "select", "sentence": 0, "utf16_start": start, "utf16_end": start + len("Minsk")})
