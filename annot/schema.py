@@ -230,9 +230,8 @@ def _merge_cues(merged: dict[str, dict[str, list[str]]], extra: dict[str, dict[s
     """``extra``'s phrases added to ``merged`` (``"-phrase"`` removes one), folded to lower case, once each."""
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for kind in CUE_KINDS:
-        languages = {**merged.get(kind, {}), **dict.fromkeys(extra.get(kind, {}), [])}
         out[kind] = {}
-        for lang in languages:
+        for lang in dict.fromkeys([*merged.get(kind, {}), *extra.get(kind, {})]):
             phrases = dict.fromkeys(" ".join(p.split()).lower() for p in merged.get(kind, {}).get(lang, []))
             for phrase in extra.get(kind, {}).get(lang, []):
                 folded = " ".join(phrase.split()).lower()

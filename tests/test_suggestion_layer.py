@@ -39,7 +39,7 @@ def test_suggest_documents_stores_pending_spans_with_suggester_and_confidence(se
     assert by_run[(_doc(seeded, "belarus-agrupacion"), "quantities.v1")] >= 6
     spans = _suggested(seeded)
     assert len(spans) == report.count("added")
-    assert {s.annotator for s in spans} == {"suggest:actors.v1", "suggest:quantities.v1"}
+    assert {s.annotator for s in spans} == {"suggest:actors.v1", "suggest:quantities.v1", "suggest:stance.v1"}
     assert all(s.status == Status.PENDING for s in spans)
     confidences = seeded.confidences()
     assert set(confidences) == {s.id for s in spans} and all(0 < c <= 1 for c in confidences.values())
@@ -58,7 +58,7 @@ def test_suggest_documents_filters_by_status_and_origin(seeded: Store):
     assert len(pending) == report.count("added") and set(pending["origin"]) == {"suggested"}
     assert len(seeded.spans(origin="suggested", label="QUANTITY")) == report.count("added") - len(
         seeded.spans(origin="suggested", label="ACTOR")
-    )
+    ) - len(seeded.spans(origin="suggested", label="STANCE"))
     assert len(seeded.spans(origin="manual")) == 1
 
 
@@ -158,7 +158,7 @@ def test_suggest_documents_only_and_min_confidence(seeded: Store):
 @pytest.mark.parametrize(
     ("kwargs", "error", "needle"),
     [
-        ({"only": "actors,stance"}, SuggesterError, "Known suggesters: actors, quantities"),
+        ({"only": "actors,stanse"}, SuggesterError, "Known suggesters: actors, quantities, stance"),
         ({"min_confidence": 1.5}, SuggesterError, "from 0 to 1"),
         ({"docs": ["nosuch"]}, NotFound, "nosuch"),
     ],
@@ -172,5 +172,5 @@ def test_suggest_documents_bad_arguments_write_nothing(seeded: Store, kwargs, er
 def test_suggest_documents_reports_progress_up_to_the_total(seeded: Store):
     calls: list[tuple[int, int]] = []
     annot.suggest_documents(seeded, progress=lambda done, total, what: calls.append((done, total)))
-    assert calls[-1] == (28 * 2, 28 * 2)  # 14 sentences a document, two documents, two suggesters
+    assert calls[-1] == (28 * 3, 28 * 3)  # 14 sentences a document, two documents, three suggesters
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)

@@ -10,7 +10,7 @@ function returning ``list[Suggestion]``::
     annot.suggest.stance("Según Minsk, el despliegue es defensivo.", lang="es")
 
 The finders behind them are modules named so that these functions never hide
-them: ``actor_finder``, ``quantity_finder``, ``stance``. Storing suggestions as
+them: ``actor_finder``, ``quantity_finder``, ``stance_finder``. Storing suggestions as
 pending spans is ``annot.suggest_documents``. Modules here import only
 ``annot.errors``, ``annot.model``, ``annot.schema``, ``annot.numbers`` and ``annot.names`` (actors).
 """
@@ -22,7 +22,7 @@ from annot.suggest.base import Suggester, Suggestion, annotator_name
 from annot.suggest.builtin import ActorSuggester, QuantitySuggester, StanceSuggester, actors, quantities, stance
 from annot.suggest.quantity_finder import QUALIFIERS, QuantityGuess, find_quantities, parse_quantity
 from annot.suggest.registry import get_suggester, suggester_class, suggester_names, suggesters
-from annot.suggest.stance import ActorRef, StanceGuess, Statement, find_statements, suggest_stance
+from annot.suggest.stance_finder import ActorRef, StanceGuess, Statement, find_statements, suggest_stance
 
 __all__ = [
     "QUALIFIERS",

@@ -1,6 +1,6 @@
 """The built-in suggesters, adapters over the finders: ``ActorSuggester``, ``QuantitySuggester``, ``StanceSuggester``.
 
-The finders (``actor_finder``, ``quantity_finder``, ``stance``) import their word
+The finders (``actor_finder``, ``quantity_finder``, ``stance_finder``) import their word
 lists on first call; these adapters only shape what they return into ``Suggestion``.
 """
 
@@ -72,7 +72,7 @@ class QuantitySuggester:
 
 
 class StanceSuggester:
-    """STANCE spans, one per attributed statement, with evidence and holder (``stance.find_statements``).
+    """STANCE spans, one per attributed statement, with evidence and holder (``stance_finder.find_statements``).
 
     A sentence with one statement gets a STANCE over all of it, as the annotator's
     session makes them; two statements split it at a clause break. ``known`` holds
@@ -89,7 +89,7 @@ class StanceSuggester:
     def suggest(self, text: str, lang: str, *, known: Iterable[Any] = ()) -> list[Suggestion]:
         """Stance suggestions for ``text``; ``known``: actors and optionally a ``StanceCues``."""
         from annot.schema import StanceCues
-        from annot.suggest.stance import find_statements
+        from annot.suggest.stance_finder import find_statements
 
         given = list(known)
         cues = next((k for k in given if isinstance(k, StanceCues)), None)
@@ -138,7 +138,7 @@ def quantities(text: str, lang: str = "en") -> list[Suggestion]:
 def stance(
     text: str, lang: str = "en", *, actors: Iterable[Any] = (), cues: StanceCues | None = None
 ) -> list[Suggestion]:
-    """Suggest a STANCE for each attributed statement of ``text``: ``annot.suggest.stance("Según Minsk, ...", lang="es")``.
+    """Suggest a STANCE per attributed statement of ``text``: ``annot.suggest.stance("Según Minsk...", lang="es")``.
 
     Args:
         text: a sentence (or a short text); offsets are relative to it.

@@ -191,8 +191,8 @@ def _holder(text: str, cue: _Cue, actors: list[ActorRef], floor: int, passive: b
     """The holder of ``cue`` and where the statement's content lies from it (``before`` or ``after``)."""
     after = next((a for a in actors if a.start >= cue.end and _clear(text, cue.end, a.start)), None)
     if cue.kind == "according":
-        opens = not text[: cue.start].strip() or _STOP.search(text[: cue.start].rstrip()[-1:])
-        content = "after" if opens else "before"
+        # "According to X, A" opens its sentence (or clause); "A, according to X" closes it.
+        content = "after" if text[: cue.start].rstrip()[-1:] in ("", ";", ":") else "before"
         if after is not None:
             return _actor_holder(after, text), content
         words = regex.match(r"\s*([^,;:.!?“”\"«»()]+)", text[cue.end :])
