@@ -11,7 +11,7 @@ import annot.suggest
 from annot.errors import SchemaError
 from annot.schema import load_schema
 from annot.segment import split
-from annot.suggest import ActorRef, Statement, StanceSuggester, Suggester, find_statements, suggest_stance
+from annot.suggest import ActorRef, StanceSuggester, Statement, Suggester, find_statements, suggest_stance
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
