@@ -1,4 +1,4 @@
-"""Stance suggestions: statements, holder and evidence P/R on the seed, cue coverage, speed: ``bench_stance.py [--quick]``.
+"""Stance suggestions: seed statements, holders and evidence P/R, cue coverage, speed: ``bench_stance.py [--quick]``.
 
 Gold: every attributed statement of the seed article, marked by hand
 (``tests/data/suggest/stance/seed.en.jsonl``, 14 statements, 11 with a named
