@@ -40,7 +40,7 @@ __all__ = ["CONFIDENCE", "ActorRef", "StanceGuess", "Statement", "default_cues",
 CONFIDENCE = {
     "according+actor": 0.9, "reported+actor": 0.8, "claimed+actor": 0.8, "according+text": 0.65,
     "reported+name": 0.65, "claimed+name": 0.65, "reported": 0.5, "claimed": 0.5, "passive": 0.5,
-    "quotation": 0.45, "hedge": 0.4,
+    "according": 0.5, "quotation": 0.45, "hedge": 0.4,
 }  # fmt: skip
 _QUOTE = regex.compile(r"[“«„\"]([^”»“\"]+)[”»“\"]")
 _MIN_QUOTED_WORDS = 4

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import annot.suggest
 from annot.errors import SchemaError
@@ -259,3 +262,21 @@ def test_seed_every_attributed_statement_gets_a_stance_with_its_holder():
             assert holder and (holder in item["holder"] or item["holder"] in holder), (item, holder)
     assert total == len(_gold())  # nothing suggested beyond the marked statements
     assert sum(item["holder"] is not None for item in _gold()) == 11
+
+
+_PIECES = ["Minsk", "says", "said", "according to", "allegedly", "was", "confirmed", ",", ";", " ", "“", "”",
+           "the ministry", "he", "Lukashenko", "that", "troops", ".", "заявила", "по словам", "—"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.sampled_from(["en", "ru"]))
+def test_find_statements_offsets_tile_the_text_in_order(pieces: list[str], lang: str):
+    text = " ".join(pieces)
+    found = find_statements(text, lang, [])
+    assert all(0 <= s.start < s.end <= len(text) for s in found)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+    if found:
+        assert found[0].start == 0 and not text[found[-1].end :].strip()
+        assert all(0 < s.confidence <= 1 and s.evidence in ("reported", "alleged", "quoted") for s in found)
+        for s in found:
+            assert s.holder_start < 0 or text[s.holder_start : s.holder_end] == s.holder
