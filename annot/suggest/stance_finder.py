@@ -48,6 +48,8 @@ _BREAK = regex.compile(r"[,;:—–]\s+|\s[—–]\s+")  # a clause break betwee
 _STOP = regex.compile(r"[,;:.!?“”\"«»„()—–]")  # no holder search crosses these
 _AFTER_WORDS = 3  # an actor this many words after a verb can be its (inverted) subject
 _ACCORDING_WORDS = 6  # the most words of a free-text "according to" holder
+_WORD = r"[^\s,;:.!?“”\"«»„()—–]+"
+_PHRASE = regex.compile(rf"\s*({_WORD}(?:\s+{_WORD}){{0,{_ACCORDING_WORDS - 1}}})")
 _NAME = regex.compile(r"\s*((?:\p{Lu}[\p{L}'’-]*\.?\s+){0,2}\p{Lu}[\p{L}'’-]+)")
 
 
@@ -195,11 +197,9 @@ def _holder(text: str, cue: _Cue, actors: list[ActorRef], floor: int, passive: b
         content = "after" if text[: cue.start].rstrip()[-1:] in ("", ";", ":") else "before"
         if after is not None:
             return _actor_holder(after, text), content
-        words = regex.match(r"\s*([^,;:.!?“”\"«»()]+)", text[cue.end :])
-        phrase = " ".join(words.group(1).split()[:_ACCORDING_WORDS]) if words else ""
-        if phrase:
-            start = cue.end + text[cue.end :].index(phrase.split()[0])
-            return _Holder(phrase, None, start, start + len(phrase), "text"), content
+        words = _PHRASE.match(text, cue.end)
+        if words:
+            return _Holder(words.group(1), None, words.start(1), words.end(1), "text"), content
         return _Holder(), content
     if passive:
         return (_actor_holder(after, text) if after is not None else _Holder()), "before"
