@@ -42,7 +42,7 @@ __all__ = [
 PROJECT_FILE = "annot.toml"
 ATTRIBUTE_TYPES = ("enum", "text", "number", "span")
 #: The kinds of stance cue phrases, each with its holder rule (see ``schema_default.toml``).
-CUE_KINDS = ("reported", "according", "claimed", "alleged", "passive", "ignore")
+CUE_KINDS = ("reported", "according", "claimed", "alleged", "passive", "that", "ignore")
 CueTable = Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> language -> phrases
 
 
@@ -79,6 +79,7 @@ class StanceCues:
     claimed: tuple[str, ...] = ()
     alleged: tuple[str, ...] = ()
     passive: tuple[str, ...] = ()
+    that: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
 
 

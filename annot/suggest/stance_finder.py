@@ -46,7 +46,9 @@ _QUOTE = regex.compile(r"[“«„\"]([^”»“\"]+)[”»“\"]")
 _MIN_QUOTED_WORDS = 4
 _BREAK = regex.compile(r"[,;:—–]\s+|\s[—–]\s+")  # a clause break between two statements
 _STOP = regex.compile(r"[,;:.!?“”\"«»„()—–]")  # no holder search crosses these
-_AFTER_WORDS = 3  # an actor this many words after a verb can be its (inverted) subject
+_FAR = regex.compile(r"[,;:.!?“”\"«»„—–]")  # ... but an inverted subject's, which may follow a date in parentheses
+_AFTER_WORDS = 3  # an actor this many words after a verb can be its subject ("как заявил Лукашенко")
+_INVERTED_WORDS = 8  # after ", said": "informó el lunes (17/10/2022) el Ministerio", parentheses allowed
 _ACCORDING_WORDS = 6  # the most words of a free-text "according to" holder
 _WORD = r"[^\s,;:.!?“”\"«»„()—–]+"
 _PHRASE = regex.compile(rf"\s*({_WORD}(?:\s+{_WORD}){{0,{_ACCORDING_WORDS - 1}}})")
@@ -170,10 +172,16 @@ def _is_passive(text: str, cue: _Cue, cues: StanceCues) -> bool:
     return any(m.end() == len(before) for m in pattern.finditer(before, max(0, len(before) - 40)))
 
 
-def _clear(text: str, start: int, end: int) -> bool:
-    """No clause punctuation and at most ``_AFTER_WORDS`` words in ``text[start:end]``."""
+def _clear(text: str, start: int, end: int, words: int = _AFTER_WORDS, stop: regex.Pattern[str] = _STOP) -> bool:
+    """No clause punctuation and at most ``words`` words in ``text[start:end]``."""
     between = text[start:end]
-    return not _STOP.search(between) and len(between.split()) <= _AFTER_WORDS
+    return not stop.search(between) and len(between.split()) <= words
+
+
+def _same_clause(text: str, end: int, cue_start: int) -> bool:
+    """No clause punctuation between an actor and its verb but a comma closing an apposition ("X, said")."""
+    between = text[end:cue_start].rstrip().removesuffix(",")
+    return not _STOP.search(between)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +197,15 @@ def _actor_holder(actor: ActorRef, text: str) -> _Holder:
     return _Holder(actor.name or text[actor.start : actor.end], actor, actor.start, actor.end, "actor")
 
 
-def _holder(text: str, cue: _Cue, actors: list[ActorRef], floor: int, passive: bool) -> tuple[_Holder, str]:
+def _opens_content(text: str, cue: _Cue, cues: StanceCues) -> bool:
+    """Whether a ``that`` word follows the verb ("announced that"): its subject is then before it."""
+    pattern = _pattern(cues.that)
+    return pattern is not None and pattern.match(text, cue.end + len(text[cue.end :]) - len(text[cue.end :].lstrip()))
+
+
+def _holder(
+    text: str, cue: _Cue, actors: list[ActorRef], floor: int, passive: bool, opens: bool
+) -> tuple[_Holder, str]:
     """The holder of ``cue`` and where the statement's content lies from it (``before`` or ``after``)."""
     after = next((a for a in actors if a.start >= cue.end and _clear(text, cue.end, a.start)), None)
     if cue.kind == "according":
@@ -203,9 +219,13 @@ def _holder(text: str, cue: _Cue, actors: list[ActorRef], floor: int, passive: b
         return _Holder(), content
     if passive:
         return (_actor_holder(after, text) if after is not None else _Holder()), "before"
-    before = [a for a in actors if floor <= a.start and a.end <= cue.start]
+    before = [a for a in actors if floor <= a.start and a.end <= cue.start and _same_clause(text, a.end, cue.start)]
     inverted = not text[: cue.start].strip() or bool(_STOP.search(text[: cue.start].rstrip()[-1:]))
-    if after is not None and (inverted or not before):
+    far = next((a for a in actors if a.start >= cue.end and _clear(text, cue.end, a.start, _INVERTED_WORDS, _FAR)),
+               None)  # fmt: skip
+    if inverted and far is not None and not opens:
+        return _actor_holder(far, text), "before"
+    if after is not None and not before and not opens:
         return _actor_holder(after, text), "before"
     if before:
         return _actor_holder(before[-1], text), "after"
@@ -287,7 +307,7 @@ def find_statements(
     for cue in (c for c in found if c.kind != "alleged"):
         passive = cue.kind != "according" and _is_passive(text, cue, cues)
         floor = anchors[-1].cue.end if anchors else 0
-        holder, content = _holder(text, cue, refs, floor, passive)
+        holder, content = _holder(text, cue, refs, floor, passive, _opens_content(text, cue, cues))
         anchor = _Anchor(cue, holder, content, passive)
         if anchors and not passive and (anchor.same_holder(anchors[-1]) or not holder.how):
             continue  # the same voice goes on ("X said ... and added"), or a pronoun ("he added")
