@@ -223,7 +223,13 @@ def _holder(
     inverted = not text[: cue.start].strip() or bool(_STOP.search(text[: cue.start].rstrip()[-1:]))
     far = next((a for a in actors if a.start >= cue.end and _clear(text, cue.end, a.start, _INVERTED_WORDS, _FAR)),
                None)  # fmt: skip
-    if inverted and far is not None and not opens:
+    # "the president, Lukashenko, announced a grouping with Putin": a subject in apposition, not inverted.
+    apposed = (
+        bool(before)
+        and text[before[-1].end : cue.start].strip() == ","
+        and (text[: before[-1].start].rstrip().endswith(","))
+    )
+    if inverted and far is not None and not opens and not apposed:
         return _actor_holder(far, text), "before"
     if after is not None and not before and not opens:
         return _actor_holder(after, text), "before"

@@ -107,6 +107,8 @@ def _holder_text(text: str, statement: Statement) -> str | None:
         ("fr", "Selon Moscou, les troupes sont arrivées.", ["Moscou"], "reported", "Moscou"),
         ("fr", "Les troupes sont arrivées, a déclaré Loukachenko.", ["Loukachenko"], "reported", "Loukachenko"),
         ("fr", "D’après Minsk, le déploiement est défensif.", ["Minsk"], "reported", "Minsk"),  # ’ for '
+        ("fr", "Le président biélorusse, Alexandre Loukachenko, a annoncé un groupement avec Vladimir Poutine.",
+         ["Alexandre Loukachenko", "Vladimir Poutine"], "reported", "Alexandre Loukachenko"),  # an apposition
         ("de", "Laut Minsk ist der Einsatz defensiv.", ["Minsk"], "reported", "Minsk"),
         ("de", "Dem Ministerium zufolge ist der Einsatz defensiv.", ["Ministerium"], "reported", "Ministerium"),
         ("de", "Russland behauptete, die Ukraine plane einen Angriff.", ["Russland", "Ukraine"], "alleged",
