@@ -5,6 +5,10 @@ overrides or extends it with an ``annot.toml`` file in its folder, using the
 same ``[labels.NAME]`` tables. A label table in the project file replaces the
 default label of that name whole; ``[labels.NAME] disabled = true`` removes one.
 
+The stance suggester's cue phrases are ``[stance_cues.KIND]`` tables, language ->
+phrases (``StanceCues``). Unlike labels they merge: a project's phrases are added
+to the defaults, and a phrase written ``"-said"`` removes a default one.
+
 The project file holds other tables too, each read by its feature through
 ``read_project_file``: ``[aliases]`` (``annot.compare.aliases``) and
 ``[translate]`` (``annot.translate.routes.preferred_engines``).
@@ -22,11 +26,24 @@ from typing import Any, Protocol
 
 from annot.errors import SchemaError, SpanError
 
-__all__ = ["PROJECT_FILE", "Attribute", "Label", "LabelSchema", "load_schema", "project_folder", "read_project_file"]
+__all__ = [
+    "CUE_KINDS",
+    "PROJECT_FILE",
+    "Attribute",
+    "Label",
+    "LabelSchema",
+    "StanceCues",
+    "load_schema",
+    "project_folder",
+    "read_project_file",
+]
 
 #: The project file in a project folder: label schema, ``[aliases]``, ``[translate]``.
 PROJECT_FILE = "annot.toml"
 ATTRIBUTE_TYPES = ("enum", "text", "number", "span")
+#: The kinds of stance cue phrases, each with its holder rule (see ``schema_default.toml``).
+CUE_KINDS = ("reported", "according", "claimed", "alleged", "passive", "that", "ignore")
+CueTable = Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> language -> phrases
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +70,30 @@ class Label:
 
 
 @dataclass(frozen=True, slots=True)
+class StanceCues:
+    """The stance suggester's cue phrases for one language, lower case (kinds: ``CUE_KINDS``)."""
+
+    lang: str
+    reported: tuple[str, ...] = ()
+    according: tuple[str, ...] = ()
+    claimed: tuple[str, ...] = ()
+    alleged: tuple[str, ...] = ()
+    passive: tuple[str, ...] = ()
+    that: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class LabelSchema:
-    """The set of labels of a project, and the validation of span attributes."""
+    """The set of labels of a project, the validation of span attributes, and the stance cue phrases."""
 
     labels: Mapping[str, Label]
     source: str = "default"
+    cues: CueTable = field(default_factory=dict)
+
+    def stance_cues(self, lang: str) -> StanceCues:
+        """The stance cue phrases for ``lang`` (empty tuples for a language without lists)."""
+        return StanceCues(lang, **{kind: tuple(self.cues.get(kind, {}).get(lang, ())) for kind in CUE_KINDS})
 
     @property
     def names(self) -> list[str]:
@@ -170,6 +206,44 @@ def _parse(data: Mapping[str, Any], source: str) -> dict[str, Label | None]:
     return out
 
 
+def _parse_cues(data: Mapping[str, Any], source: str) -> dict[str, dict[str, list[str]]]:
+    """The ``[stance_cues]`` tables of a file, checked: kind -> language -> phrases as written."""
+    table = data.get("stance_cues", {})
+    where = f"{source}: stance_cues"
+    if not isinstance(table, dict):
+        raise SchemaError(f"{where} must be a table of [stance_cues.KIND] tables; kinds: {', '.join(CUE_KINDS)}.")
+    out: dict[str, dict[str, list[str]]] = {}
+    for kind, languages in table.items():
+        if kind not in CUE_KINDS:
+            raise SchemaError(f"{where}.{kind} is not a cue kind; valid kinds: {', '.join(CUE_KINDS)}.")
+        if not isinstance(languages, dict):
+            raise SchemaError(f'{where}.{kind} must be a table of language = ["phrase", ...], got {languages!r}.')
+        for lang, phrases in languages.items():
+            if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip("- ") for p in phrases):
+                raise SchemaError(
+                    f'{where}.{kind}.{lang} must be a list of non-empty strings (["said", "-added"]), got {phrases!r}.'
+                )
+        out[kind] = {lang: list(phrases) for lang, phrases in languages.items()}
+    return out
+
+
+def _merge_cues(merged: dict[str, dict[str, list[str]]], extra: dict[str, dict[str, list[str]]]) -> CueTable:
+    """``extra``'s phrases added to ``merged`` (``"-phrase"`` removes one), folded to lower case, once each."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for kind in CUE_KINDS:
+        out[kind] = {}
+        for lang in dict.fromkeys([*merged.get(kind, {}), *extra.get(kind, {})]):
+            phrases = dict.fromkeys(" ".join(p.split()).lower() for p in merged.get(kind, {}).get(lang, []))
+            for phrase in extra.get(kind, {}).get(lang, []):
+                folded = " ".join(phrase.split()).lower()
+                if folded.startswith("-"):
+                    phrases.pop(folded[1:].strip(), None)
+                else:
+                    phrases[folded] = None
+            out[kind][lang] = tuple(phrases)
+    return out
+
+
 def _read_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -224,15 +298,22 @@ def load_schema(project_file: str | Path | None = None) -> LabelSchema:
             file gives the default schema.
 
     Raises:
-        SchemaError: the file is not valid TOML or declares an invalid label.
+        SchemaError: the file is not valid TOML, declares an invalid label, or has a
+            malformed ``[stance_cues]`` table.
     """
-    default_text = resources.files("annot").joinpath("schema_default.toml").read_text("utf-8")
-    merged = _parse(_read_toml(default_text, "annot/schema_default.toml"), "default schema")
+    default_data = _read_toml(
+        resources.files("annot").joinpath("schema_default.toml").read_text("utf-8"), "annot/schema_default.toml"
+    )
+    merged = _parse(default_data, "default schema")
+    cues = _parse_cues(default_data, "default schema")
+    project_cues: dict[str, dict[str, list[str]]] = {}
     source = "default"
     if project_file is not None and Path(project_file).is_file():
         source = str(project_file)
-        merged.update(_parse(read_project_file(project_file), source))
+        project_data = read_project_file(project_file)
+        merged.update(_parse(project_data, source))
+        project_cues = _parse_cues(project_data, source)
     labels = {name: label for name, label in merged.items() if label is not None}
     if not labels:
         raise SchemaError(f"{source} disables every label; keep at least one.")
-    return LabelSchema(labels=labels, source=source)
+    return LabelSchema(labels=labels, source=source, cues=_merge_cues(cues, project_cues))

@@ -16,6 +16,10 @@ Which suggestion is stored is decided here, once, per document:
 
 Actor suggestions get the project's accepted ACTOR spans and its ``[aliases]``
 as known actors, so tagging "Lukashenko" once suggests him in every document.
+A suggester of STANCE runs after the others and gets, per sentence, its ACTOR
+spans (accepted or pending, stored before or by this run) as ``ActorRef``, so
+that a suggested ``holder_span`` is a stored span's id, and the project's cue
+phrases (``store.schema.stance_cues``).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from annot.model import Document, Origin, Span, Status, utcnow
 from annot.names import name_key, read_aliases
 from annot.progress import Progress, resolve_progress
 from annot.store import Store, new_span_id
-from annot.suggest import KnownActor, Suggester, Suggestion, suggesters
+from annot.suggest import ActorRef, KnownActor, Suggester, Suggestion, suggesters
 from annot.suggest.actor_finder import ACTOR_TYPES
 
 __all__ = ["SuggestReport", "SuggestRun", "known_actors", "suggest_documents"]
@@ -160,10 +164,12 @@ def _suggest_one(
     deleted = [s for s in every if s.id not in live_ids]
     runs, new, confidences = [], [], {}
     done = base
-    for suggester in chosen:
+    cues = store.schema.stance_cues(doc.lang)
+    for suggester in sorted(chosen, key=_reads_actors):  # stable: STANCE after the actors it reads
         run = SuggestRun(doc.id, f"{suggester.name}.v{suggester.version}")
         for sent in sentences:
-            for s in suggester.suggest(sent.text, doc.lang, known=known):
+            given = [cues, *_sentence_actors(live, sent.start, sent.end)] if _reads_actors(suggester) else known
+            for s in suggester.suggest(sent.text, doc.lang, known=given):
                 span = _to_span(store, doc, sent.start, s)
                 if span is None:
                     run.invalid += 1
@@ -186,6 +192,19 @@ def _suggest_one(
             store.add_spans(new)
             store.set_confidences(confidences)
     return runs, done
+
+
+def _reads_actors(suggester: Suggester) -> bool:
+    return "STANCE" in suggester.labels
+
+
+def _sentence_actors(live: list[Span], start: int, end: int) -> list[ActorRef]:
+    """The live ACTOR spans (accepted or pending) inside ``[start, end)``, sentence-relative, with their names."""
+    return [
+        ActorRef(s.id, s.start - start, s.end - start, str(s.attrs.get("canonical") or s.text))
+        for s in live
+        if s.label == "ACTOR" and s.status in (Status.ACCEPTED, Status.PENDING) and start <= s.start and s.end <= end
+    ]
 
 
 def _to_span(store: Store, doc: Document, offset: int, s: Suggestion) -> Span | None:

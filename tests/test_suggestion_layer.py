@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import annot
+from annot.annotate import AnnotationSession
 from annot.errors import NotFound, SuggesterError
 from annot.model import Origin, Status
 from annot.store import Store
@@ -39,7 +40,7 @@ def test_suggest_documents_stores_pending_spans_with_suggester_and_confidence(se
     assert by_run[(_doc(seeded, "belarus-agrupacion"), "quantities.v1")] >= 6
     spans = _suggested(seeded)
     assert len(spans) == report.count("added")
-    assert {s.annotator for s in spans} == {"suggest:actors.v1", "suggest:quantities.v1"}
+    assert {s.annotator for s in spans} == {"suggest:actors.v1", "suggest:quantities.v1", "suggest:stance.v1"}
     assert all(s.status == Status.PENDING for s in spans)
     confidences = seeded.confidences()
     assert set(confidences) == {s.id for s in spans} and all(0 < c <= 1 for c in confidences.values())
@@ -58,7 +59,7 @@ def test_suggest_documents_filters_by_status_and_origin(seeded: Store):
     assert len(pending) == report.count("added") and set(pending["origin"]) == {"suggested"}
     assert len(seeded.spans(origin="suggested", label="QUANTITY")) == report.count("added") - len(
         seeded.spans(origin="suggested", label="ACTOR")
-    )
+    ) - len(seeded.spans(origin="suggested", label="STANCE"))
     manual = seeded.spans(origin="manual")
     assert len(manual) == 1 and manual["confidence"].isna().all()
     assert pending.set_index("id")["confidence"].to_dict() == seeded.confidences()
@@ -160,7 +161,7 @@ def test_suggest_documents_only_and_min_confidence(seeded: Store):
 @pytest.mark.parametrize(
     ("kwargs", "error", "needle"),
     [
-        ({"only": "actors,stance"}, SuggesterError, "Known suggesters: actors, quantities"),
+        ({"only": "actors,stanse"}, SuggesterError, "Known suggesters: actors, quantities, stance"),
         ({"min_confidence": 1.5}, SuggesterError, "from 0 to 1"),
         ({"docs": ["nosuch"]}, NotFound, "nosuch"),
     ],
@@ -174,5 +175,79 @@ def test_suggest_documents_bad_arguments_write_nothing(seeded: Store, kwargs, er
 def test_suggest_documents_reports_progress_up_to_the_total(seeded: Store):
     calls: list[tuple[int, int]] = []
     annot.suggest_documents(seeded, progress=lambda done, total, what: calls.append((done, total)))
-    assert calls[-1] == (28 * 2, 28 * 2)  # 14 sentences a document, two documents, two suggesters
+    assert calls[-1] == (28 * 3, 28 * 3)  # 14 sentences a document, two documents, three suggesters
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+# -- STANCE: holders are stored ACTOR spans ------------------------------------
+
+
+def _stances(store: Store, doc_id: str):
+    return sorted((s for s in _suggested(store, doc_id) if s.label == "STANCE"), key=lambda s: s.start)
+
+
+def test_suggest_documents_stance_holder_span_is_a_stored_actor_of_its_sentence(seeded: Store):
+    en = _doc(seeded, "belarus-russian")
+    text = seeded.document(en).text
+    ministry = text.index("Belarusian Defense Ministry reported")
+    manual = seeded.add_span(en, ministry, ministry + 27, "ACTOR", {"type": "government body"})  # the annotator's
+    report = annot.suggest_documents(seeded, en)
+    stances = _stances(seeded, en)
+    assert len(stances) == next(r.added for r in report.runs if r.suggester == "stance.v1") == 14
+    sentences = seeded.get_sentences(en)
+    first = stances[0]
+    assert (first.start, first.end) == (sentences[0].start, sentences[0].end)  # the whole sentence, as the session
+    minsk = next(s for s in _suggested(seeded, en) if s.label == "ACTOR" and s.start == text.index("Minsk."))
+    assert dict(first.attrs) == {"evidence": "reported", "holder": "Belarus", "holder_span": minsk.id}
+    assert seeded.confidences(en)[first.id] == 0.8
+    second = next(s for s in stances if s.start == sentences[2].start)
+    assert second.attrs["holder_span"] == manual.id and second.attrs["holder"] == "Belarusian Defense Ministry"
+    for stance in stances:
+        if "holder_span" in stance.attrs:
+            actor = seeded.get_span(stance.attrs["holder_span"])
+            assert actor.label == "ACTOR" and stance.start <= actor.start and actor.end <= stance.end
+    assert sum("holder" in s.attrs for s in stances) == 11 and sum("holder_span" in s.attrs for s in stances) == 10
+
+
+def test_suggest_documents_stance_alone_takes_holders_from_the_actor_suggester(seeded: Store):
+    en = _doc(seeded, "belarus-russian")
+    annot.suggest_documents(seeded, en, only="stance")
+    stances = _stances(seeded, en)
+    assert {s.label for s in _suggested(seeded, en)} == {"STANCE"}  # no actor stored: holder as text only
+    assert stances[0].attrs == {"evidence": "reported", "holder": "Belarus"}
+
+
+def test_suggest_documents_stance_never_over_the_annotators_and_rejected_stays_away(seeded: Store):
+    en = _doc(seeded, "belarus-russian")
+    sentences = seeded.get_sentences(en)
+    session = AnnotationSession(seeded, en)
+    mine = session.start_stance()  # the annotator's STANCE on sentence 0, prefilled from "says Minsk"
+    assert mine.attrs == {"evidence": "reported"}
+    first = annot.suggest_documents(seeded, en, only=["actors", "stance"])
+    stance_run = next(r for r in first.runs if r.suggester == "stance.v1")
+    assert stance_run.annotated == 1 and stance_run.added == 13
+    assert not [s for s in _stances(seeded, en) if s.start == sentences[0].start]
+    rejected = _stances(seeded, en)[0]
+    seeded.update_span(rejected.id, status="rejected")
+    again = annot.suggest_documents(seeded, en, only=["actors", "stance"])
+    stance_run = next(r for r in again.runs if r.suggester == "stance.v1")
+    assert (stance_run.added, stance_run.rejected, stance_run.kept, stance_run.annotated) == (0, 1, 12, 1)
+    assert again.count("added") == 0
+
+
+def test_suggest_documents_stance_reads_the_projects_cues(tmp_path: Path):
+    folder = tmp_path / "cues"
+    folder.mkdir()
+    (folder / "annot.toml").write_text('[stance_cues.reported]\nen = ["-says", "-maintains"]\n', "utf-8")
+    store = annot.open_project(folder, annotator="tester")
+    try:
+        annot.ingest([EN], store)
+        en = _doc(store, "belarus-russian")
+        annot.suggest_documents(store, en, only=["actors", "stance"])
+        sentences = store.get_sentences(en)
+        starts = {s.start for s in _stances(store, en)}
+        assert sentences[0].start not in starts and sentences[12].start not in starts
+        assert len(starts) == 12
+        assert AnnotationSession(store, en).suggest_stance().evidence is None  # the prefill reads them too
+    finally:
+        store.close()

@@ -19,7 +19,7 @@ from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.errors import NotFound, SpanError
 from annot.model import Sentence, Span, Status, Translation, format_sentences
-from annot.suggest.stance import ActorRef, StanceGuess, suggest_stance
+from annot.suggest.stance_finder import ActorRef, StanceGuess, suggest_stance
 from annot.translate.checks import fold_text
 
 if TYPE_CHECKING:
@@ -613,9 +613,10 @@ class AnnotationSession:
     def suggest_stance(self) -> StanceGuess:
         """What the text suggests for the current sentence's stance (evidence and holder); see ``annot.suggest``."""
         sentence = self._sentence(None)
-        actors = [ActorRef(s.id, s.start - sentence.start, s.end - sentence.start)
+        actors = [ActorRef(s.id, s.start - sentence.start, s.end - sentence.start, _actor_name(s))
                   for s in self.spans_in(sentence.index) if s.label == "ACTOR"]  # fmt: skip
-        return suggest_stance(sentence.text, self.document.lang, actors)
+        lang = self.document.lang
+        return suggest_stance(sentence.text, lang, actors, cues=self.store.schema.stance_cues(lang))
 
     def start_stance(self) -> Span:
         """This annotator's STANCE on the current sentence: the existing one, or a new one prefilled from the text.

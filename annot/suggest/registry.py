@@ -31,6 +31,7 @@ __all__ = [
 BUILTIN_SUGGESTERS: dict[str, str] = {
     "actors": "annot.suggest.builtin:ActorSuggester",
     "quantities": "annot.suggest.builtin:QuantitySuggester",
+    "stance": "annot.suggest.builtin:StanceSuggester",
 }
 ENTRY_POINT_GROUP = "annot.suggesters"
 

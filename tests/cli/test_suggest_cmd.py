@@ -22,7 +22,7 @@ def _ingested(tmp_path: Path) -> Path:
 def test_suggest_cmd_prints_per_document_and_suggester_then_nothing_new(tmp_path: Path):
     project = _ingested(tmp_path)
     out = run(project, "suggest").output.splitlines()
-    assert len(out) == 5, out  # two documents x two suggesters, then the totals
+    assert len(out) == 7, out  # two documents x three suggesters, then the totals
     assert out[0].startswith("belarus-") and ": actors.v1: " in out[0] and " added, 0 already there" in out[0]
     assert out[-1].endswith("s)") and "(2 documents, 28 sentences" in out[-1]
     again = run(project, "suggest").output.splitlines()
@@ -40,8 +40,8 @@ def test_suggest_cmd_only_documents_and_suggesters_named(tmp_path: Path):
 
 def test_suggest_cmd_errors_are_one_line(tmp_path: Path):
     project = _ingested(tmp_path)
-    result = run(project, "suggest", "--only", "actors,stance", code=2)
-    assert result.output.strip() == "error: Unknown suggester 'stance'. Known suggesters: actors, quantities."
+    result = run(project, "suggest", "--only", "actors,stanse", code=2)
+    assert result.output.strip() == "error: Unknown suggester 'stanse'. Known suggesters: actors, quantities, stance."
     result = run(project, "suggest", "nosuchdoc", code=2)
     assert result.output.strip().startswith("error: No document 'nosuchdoc'")
     result = run(project, "suggest", "--min-confidence", "2", code=2)

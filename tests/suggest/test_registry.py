@@ -12,10 +12,10 @@ from annot.suggest import KnownActor, Suggester, Suggestion, registry
 
 
 def test_registry_lists_builtins_first():
-    assert suggest.suggester_names()[:2] == ["actors", "quantities"]
+    assert suggest.suggester_names()[:3] == ["actors", "quantities", "stance"]
 
 
-@pytest.mark.parametrize("name", ["actors", "quantities"])
+@pytest.mark.parametrize("name", ["actors", "quantities", "stance"])
 def test_registry_builtin_follows_protocol(name):
     found = suggest.get_suggester(name)
     assert isinstance(found, Suggester)
@@ -23,7 +23,9 @@ def test_registry_builtin_follows_protocol(name):
 
 
 def test_registry_unknown_name_lists_known_ones():
-    with pytest.raises(SuggesterError, match=r"Unknown suggester 'stanse'\. Known suggesters: actors, quantities"):
+    with pytest.raises(
+        SuggesterError, match=r"Unknown suggester 'stanse'\. Known suggesters: actors, quantities, stance"
+    ):
         suggest.suggesters("actors,stanse")
     assert issubclass(SuggesterError, AnnotError)
 
