@@ -251,3 +251,59 @@ def test_suggest_documents_stance_reads_the_projects_cues(tmp_path: Path):
         assert AnnotationSession(store, en).suggest_stance().evidence is None  # the prefill reads them too
     finally:
         store.close()
+
+
+def test_suggest_documents_ner_adds_natasha_on_russian(project: Store, tmp_path: Path):
+    path = tmp_path / "visit.ru.txt"
+    path.write_text("Вчера Иван Петров встретился с журналистами в Минске.\n", "utf-8")
+    doc = annot.ingest([path], project).results[0].doc_id
+    annot.suggest_documents(project, doc, only="actors")
+    assert "Иван Петров" not in {s.text for s in _suggested(project, doc)}  # no rule knows him
+    report = annot.suggest_documents(project, doc, only="actors", ner=True)
+    assert report.count("added") == 1
+    assert {s.text: dict(s.attrs) for s in _suggested(project, doc)}["Иван Петров"] == {"type": "person"}
+
+
+def test_suggest_documents_a_span_tagged_during_the_run_wins(seeded: Store, monkeypatch: pytest.MonkeyPatch):
+    """The widget's background run reads the spans, then suggests: what the annotator tags meanwhile stays alone."""
+    import annot.suggestion_layer as layer
+
+    en = _doc(seeded, "belarus-russian")
+    text = seeded.document(en).text
+    minsk = text.index("Minsk")
+    real = layer.suggesters
+
+    class Annotating:
+        """The actor suggester, while the annotator tags the first "Minsk" by hand (once)."""
+
+        def __init__(self, inner):
+            self.inner, self.name, self.version, self.labels = inner, inner.name, inner.version, inner.labels
+            self.tagged = False
+
+        def suggest(self, sentence, lang, *, known=()):
+            if not self.tagged:
+                self.tagged = True
+                seeded.add_span(en, minsk, minsk + len("Minsk"), "ACTOR", {"type": "state"})
+            return self.inner.suggest(sentence, lang, known=known)
+
+    monkeypatch.setattr(
+        layer, "suggesters", lambda only=None: [Annotating(s) if s.name == "actors" else s for s in real(only)]
+    )
+    report = annot.suggest_documents(seeded, en, only="actors,stance")
+    at_minsk = [s for s in seeded.iter_spans(en) if s.label == "ACTOR" and s.start < minsk + 5 and minsk < s.end]
+    assert [(s.origin, s.status) for s in at_minsk] == [(Origin.MANUAL, Status.ACCEPTED)]
+    actors = next(r for r in report.runs if r.suggester == "actors.v1")
+    assert actors.annotated >= 1 and actors.added == len(_suggested(seeded, en)) - len(
+        [s for s in _suggested(seeded, en) if s.label == "STANCE"]
+    )
+    ids = {s.id for s in seeded.iter_spans(en)}
+    assert all(s.attrs.get("holder_span") in ids | {None} for s in seeded.iter_spans(en) if s.label == "STANCE")
+
+
+def test_suggest_documents_counts_a_rejected_suggestion_of_another_extent_as_rejected(seeded: Store):
+    en = _doc(seeded, "belarus-russian")
+    annot.suggest_documents(seeded, en, only="quantities")
+    tanks = next(s for s in _suggested(seeded, en) if s.text == "some 170 tanks")
+    seeded.update_span(tanks.id, status="rejected", start=tanks.start + len("some "))  # an older, shorter suggestion
+    report = annot.suggest_documents(seeded, en, only="quantities")
+    assert report.count("added") == 0 and report.count("rejected") == 1 and report.count("annotated") == 0

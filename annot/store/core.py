@@ -21,8 +21,8 @@ from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
-from annot.store.migrations import CONFIDENCE_VERSION
 from annot.store.marks import MarksMixin
+from annot.store.migrations import CONFIDENCE_VERSION
 from annot.store.rows import (
     SPAN_COLS,
     SPAN_FIELDS,
