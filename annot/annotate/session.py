@@ -18,7 +18,7 @@ from annot.annotate import overview
 from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.errors import NotFound, SpanError
-from annot.model import Sentence, Span, Status, Translation, format_sentences
+from annot.model import Origin, Sentence, Span, Status, Translation, format_sentences
 from annot.suggest.stance_finder import ActorRef, StanceGuess, suggest_stance
 from annot.translate.checks import fold_text
 
@@ -522,11 +522,15 @@ class AnnotationSession:
     def edit(self, span_id: str, **changes: Any) -> Span:
         """Change a span of this document (``start``, ``end``, ``label``, ``attrs``, ``status``).
 
+        Correcting a pending suggestion (any change but ``status``) accepts it:
+        the annotator has decided on it, and an accepted ACTOR teaches the actor suggester.
+
         Raises:
             NotFound: no live span ``span_id`` in this document.
             SpanError: the change is invalid (nothing is written).
         """
-        self._own(span_id)
+        if self._own(span_id).status == Status.PENDING and "status" not in changes and changes:
+            changes["status"] = Status.ACCEPTED
         try:
             span = self.store.update_span(span_id, annotator=self.annotator, **changes)
         except BaseException:
@@ -590,13 +594,17 @@ class AnnotationSession:
         return self._step(redo=True)
 
     def stance(self, index: int | None = None) -> Span | None:
-        """This annotator's STANCE span covering sentence ``index`` (the current one by default), if any."""
+        """This annotator's STANCE span covering sentence ``index`` (the current one by default), if any.
+
+        Failing that, the first pending STANCE suggestion starting in the sentence: the
+        stance keys then correct it (which accepts it) rather than start a second STANCE beside it.
+        """
         target = self._sentence(index)
-        for span in self._spans_by_sentence().get(target.index, []):
-            if (span.label == "STANCE" and span.annotator == self.annotator
-                    and (span.start, span.end) == (target.start, target.end)):  # fmt: skip
+        stances = [s for s in self._spans_by_sentence().get(target.index, []) if s.label == "STANCE"]
+        for span in stances:
+            if span.annotator == self.annotator and (span.start, span.end) == (target.start, target.end):
                 return span
-        return None
+        return next((s for s in stances if s.status == Status.PENDING and s.origin == Origin.SUGGESTED), None)
 
     def holder_candidates(self) -> list[Span]:
         """The ACTOR spans that can hold the current sentence's stance: this sentence's, then earlier ones.
@@ -720,6 +728,8 @@ class AnnotationSession:
     ) -> Span:  # fmt: skip
         """Create or replace this annotator's one STANCE span over the whole current sentence.
 
+        A pending STANCE suggestion there (``stance``) is corrected so, which accepts it.
+
         The attributes are set as given, not merged: the widget sends the whole
         form, and a field left empty (``None``) is cleared.
 
@@ -741,7 +751,8 @@ class AnnotationSession:
         existing = self.stance()
         try:
             if existing is not None:
-                span = self.store.update_span(existing.id, annotator=self.annotator, attrs=attrs)
+                span = self.store.update_span(existing.id, annotator=self.annotator, attrs=attrs,
+                                              status=Status.ACCEPTED)  # fmt: skip
             else:
                 span = self.store.add_span(
                     self.doc_id, sentence.start, sentence.end, "STANCE", attrs, annotator=self.annotator

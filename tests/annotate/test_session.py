@@ -505,3 +505,20 @@ def test_session_set_annotator_refuses_names_that_cannot_be_shown(seed: Annotati
         seed.set_annotator(name)
     assert problem in str(info.value) and "\n" not in str(info.value)
     assert seed.annotator == "alice"
+
+
+def test_session_correcting_a_suggestion_accepts_it(seed: AnnotationSession):
+    annot.suggest_documents(seed.store, seed.doc_id, only="actors,stance")
+    seed.refresh()
+    minsk = next(s for s in seed.spans_in(0) if s.label == "ACTOR" and s.text == "Minsk")
+    assert minsk.status == annot.Status.PENDING
+    fixed = seed.edit(minsk.id, attrs={"type": "government body", "canonical": "Belarus"})
+    assert (fixed.status, fixed.origin) == (annot.Status.ACCEPTED, annot.Origin.SUGGESTED)
+    # The stance keys correct the sentence's STANCE suggestion (accepting it), never start a second STANCE.
+    (suggested,) = [s for s in seed.spans_in(0) if s.label == "STANCE"]
+    assert seed.stance() is not None and seed.stance().id == suggested.id
+    stance = seed.update_stance(polarity="opposes")
+    assert stance.id == suggested.id and stance.status == annot.Status.ACCEPTED
+    assert stance.attrs["polarity"] == "opposes" and stance.attrs["holder_span"] == minsk.id
+    assert [s.id for s in seed.spans_in(0) if s.label == "STANCE"] == [suggested.id]
+    assert seed.edit(stance.id, status="rejected").status == annot.Status.REJECTED  # a status given is kept
