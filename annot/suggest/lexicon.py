@@ -49,7 +49,6 @@ class Table:
     compound_of: set[str] = field(default_factory=set)  # inside a counted thing: "vehículos de combate"
     conj: set[str] = field(default_factory=set)
     stop: set[str] = field(default_factory=set)  # function words and verbs: a counted thing ends before them
-    stop_suffixes: tuple[str, ...] = ()  # word endings of verbs ("-ed"): end a counted thing after its first word
     scales: dict[str, Decimal] = field(default_factory=dict)
     abbreviated: set[str] = field(default_factory=set)  # scales whose period is not a sentence end: "тыс."
     plurals: dict[str, Decimal] = field(default_factory=dict)
@@ -63,6 +62,12 @@ class Table:
     words: dict[str, Decimal] = field(default_factory=dict)  # number words
     joiners: set[str] = field(default_factory=set)  # "treinta y cinco", "two hundred and fifty"
     not_numbers: set[str] = field(default_factory=set)  # homographs: ru "семью" (family), fr "neuf" stays
+    plural_articles: set[str] = field(default_factory=set)  # fr "des" (milliers)
+    shape: str = ""  # the noun phrase rule of annot.suggest.counted: english romance german slavic tagged
+    heads: set[str] = field(default_factory=set)  # english plurals without -s: "people", "personnel"
+    measures: set[str] = field(default_factory=set)  # units whose "of" is the measured thing: "km of border"
+    adjective_endings: tuple[str, ...] = ()  # slavic: after 5+ (genitive plural); german: any inflection
+    adjective_endings_few: tuple[str, ...] = ()  # slavic: after 2-4 (nominative plural)
 
     def is_month(self, text: str) -> bool:
         """Whether a token names a month, in this language's case rule."""
@@ -128,7 +133,6 @@ def table_for(lang: str) -> Table:
         compound_of=set(raw.get("compound_of", [])),
         conj=set(raw.get("conj", [])),
         stop=set(" ".join(raw.get("stop", [])).split()),
-        stop_suffixes=tuple(raw.get("stop_suffixes", [])),
         scales=scales,
         abbreviated=set(raw.get("abbreviated", [])),
         plurals=_numbers(raw.get("plurals", {})),
@@ -145,6 +149,12 @@ def table_for(lang: str) -> Table:
         dot_ordinals=raw.get("dot_ordinals", False),
         words=words,
         joiners=set(raw.get("joiners", [])),
+        plural_articles=set(raw.get("plural_articles", [])),
+        shape=raw.get("shape", ""),
+        heads=set(raw.get("heads", [])),
+        measures=set(raw.get("measures", [])),
+        adjective_endings=tuple(raw.get("adjective_endings", [])),
+        adjective_endings_few=tuple(raw.get("adjective_endings_few", [])),
         # A qualifier's words are never numbers: es "unos" is "about", not text2num's 1.
         not_numbers=set(raw.get("not_numbers", [])) | {w for phrase in qualifiers for w in phrase},
     )

@@ -41,6 +41,7 @@ from decimal import Decimal
 from typing import Any
 
 from annot.numbers import parse_digits
+from annot.suggest.counted import counted_end
 from annot.suggest.lexicon import CURRENCIES, DASH_ORDINALS, ORDINALS, Table, table_for
 
 __all__ = ["QUALIFIERS", "QuantityGuess", "find_quantities", "parse_quantity"]
@@ -334,47 +335,6 @@ def _starts_quantity(toks: list[_Tok], k: int, table: Table) -> bool:
     )
 
 
-def _unit_end(text: str, toks: list[_Tok], j: int, table: Table) -> int:
-    """The token index after the counted thing that starts at ``j`` (``j`` if none).
-
-    The thing is at most five words and ends before a function word or a verb
-    of the table, a line break, punctuation, a word followed by a number
-    ("калибром 122 мм") or another quantity; "and"/"of" are kept only between
-    two words of the thing ("artillery pieces and mortars", "vehículos de combate").
-    """
-    n = len(toks)
-
-    def unit_word(k: int) -> bool:
-        tok = toks[k]
-        return (
-            tok.kind == "word"
-            and tok.low not in table.stop
-            and tok.low not in table.conj
-            and not (k > j and table.stop_suffixes and tok.low.endswith(table.stop_suffixes) and len(tok.low) > 4)
-            and "\n" not in text[toks[k - 1].end : tok.start]
-            and not (k + 1 < n and toks[k + 1].kind == "num" and (k > j or toks[k + 1].start == tok.end + 1))
-            and not _starts_quantity(toks, k, table)
-        )
-
-    k = j
-    while k < n and k - j < 5:
-        if unit_word(k):
-            k += 1
-        elif k > j and toks[k].low in table.conj and k + 1 < n and k + 1 - j < 4 and unit_word(k + 1):
-            k += 2  # "artillery pieces and mortars"
-        elif (
-            k > j
-            and toks[k].low in table.compound_of
-            and k + 1 < n
-            and toks[k + 1].text[:1].islower()
-            and unit_word(k + 1)
-        ):
-            k += 2  # "vehículos blindados de combate"; not "soldados de la OTAN"
-        else:
-            break
-    return k
-
-
 def _build(
     text: str, toks: list[_Tok], num: _Num, table: Table, skipped: set[int], floor: int
 ) -> tuple[QuantityGuess | None, int]:
@@ -409,6 +369,8 @@ def _build(
         found = _qualifier_before(toks, first, table, floor)
         if found is not None:
             qualifier, first = found
+        elif num.plural and first > floor and toks[first - 1].low in table.plural_articles:
+            first -= 1  # "des milliers de personnes": the article belongs to the vague number
         if (  # Georgian "200-მდე" (up to 200)
             stop + 1 < n
             and toks[stop].text in _DASHES
@@ -431,9 +393,20 @@ def _build(
     elif currency:
         unit = toks[num.first - 1].text
     else:
-        end = _unit_end(text, toks, stop, table)
+        j = stop + 1 if (num.scale or num.plural) and _lows(toks, stop, 1) and toks[stop].low in table.of_words else stop
+        count = None if num.scale or num.plural else num.value
+        end = counted_end(
+            text,
+            toks,
+            j,
+            table,
+            starts_quantity=lambda k: _starts_quantity(toks, k, table),
+            one=count == 1,
+            few=count in (2, 3, 4),
+        )
+        end = stop if end == j else end
         if end > stop:
-            unit, stop = text[toks[stop].start : toks[end - 1].end], end
+            unit, stop = text[toks[j].start : toks[end - 1].end], end
         elif num.first == first and toks[first].kind == "word" and stop < n and toks[stop].kind == "word":
             return None, num.stop  # "Два МиГ-29": a number word counts the name that follows, read no number
     if any(abs(v) >= _LIMIT for v in (value, low, high) if v is not None):
