@@ -51,7 +51,7 @@ _LIMIT = Decimal(10) ** 15
 _TOKEN = re.compile(
     r"(?P<num>[0-9]{1,3}(?:[,.\u00a0\u202f\x20][0-9]{3})+(?:[.,][0-9]+)?(?![0-9])|[0-9]+(?:[.,][0-9]+)?)"
     r"|(?P<word>(?<![^\W\d_])(?:jusqu|lorsqu|puisqu|qu|[dljmnstc])['’](?=[^\W\d_])"
-    r"|[^\W\d_]+(?:-[^\W\d_]+)*)"
+    r"|[^\W\d_]+(?:['’](?=[яюєїЯЮЄЇ])[^\W\d_]+|-[^\W\d_]+)*)"
     r"|(?P<punct>\S)"
 )
 _CHAIN_SEPARATORS = set("/.:-–")
@@ -134,7 +134,7 @@ def find_quantities(text: str, lang: str = "en") -> list[QuantityGuess]:
 def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
     table = table_for(lang)
     toks = [
-        _Tok(m.lastgroup or "punct", m.group(), m.group().lower().replace("’", "'"), m.start(), m.end())
+        _Tok(m.lastgroup or "punct", m.group(), m.group().lower().replace("’", "'").replace("ʼ", "'"), m.start(), m.end())
         for m in _TOKEN.finditer(text)
     ]
     skipped = _dates(toks, table)
@@ -150,6 +150,8 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
             i = num.stop
             continue
         guess, i = _build(text, toks, num, table, skipped, floor)
+        if strict and guess is not None and _bare_year(toks, num, guess):
+            continue
         if guess is not None:
             guesses.append(guess)
             floor = i
@@ -172,17 +174,21 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
         ):
             seps.append(toks[chain[-1] + 1].text)
             chain.append(chain[-1] + 2)
-        if len(chain) > 2 or (len(chain) == 2 and seps[0] not in _DASHES):
-            skipped.update(chain)
+        if len(chain) > 2 or (len(chain) == 2 and (seps[0] not in _DASHES or toks[chain[1]].text[:1] == "0")):
+            skipped.update(chain)  # dates, times, versions; "555-0199" is a phone number, not a range
         i = chain[-1] + 1
     for i, tok in enumerate(toks):
         if tok.kind != "num" or not tok.text.isdigit():
+            continue
+        if _clock_time(toks, i):
+            skipped.add(i)
             continue
         k = i + 1
         dotted = k < len(toks) and toks[k].text == "." and toks[k].start == tok.end
         k += dotted  # "16. októbra", "17. října"
         nxt = toks[k] if k < len(toks) else None
-        lower_word = nxt is not None and nxt.kind == "word" and nxt.text[:1].islower()
+        # German capitalises every noun, so "die 5. Brigade" is as much an ordinal as "17. brigáda".
+        lower_word = nxt is not None and nxt.kind == "word" and (nxt.text[:1].islower() or table.shape == "german")
         if dotted and table.dot_ordinals and lower_word and not table.is_month(nxt.text):
             skipped.add(i)  # "17. brigáda"; "5. Panzerdivision" is capitalised and stays
             continue
@@ -195,6 +201,17 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
         if after_month or (i > 0 and table.is_month(toks[i - 1].text)):
             skipped.add(i)
     return skipped
+
+
+def _clock_time(toks: list[_Tok], i: int) -> bool:
+    """A time written "10h30" or "7 p.m."."""
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is None or nxt.kind != "word":
+        return False
+    after = toks[i + 2] if i + 2 < len(toks) else None
+    glued_h = nxt.low == "h" and nxt.start == toks[i].end and after is not None and after.kind == "num"
+    meridiem = nxt.low in ("a", "p") and after is not None and after.text == "." and after.start == nxt.end
+    return glued_h or (meridiem and int(toks[i].text) <= 12)
 
 
 def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
@@ -211,6 +228,19 @@ def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
         ):
             return False
     return False
+
+
+def _bare_year(toks: list[_Tok], num: _Num, guess: QuantityGuess) -> bool:
+    """A lone 1800-2100 that counts nothing and has no qualifier: a year ("wurden 1985 gebaut")."""
+    tok = toks[num.first]
+    return (
+        num.stop == num.first + 1
+        and tok.text.isdigit()
+        and len(tok.text) == 4
+        and 1800 <= int(tok.text) <= 2100
+        and guess.unit is None
+        and guess.qualifier == "exact"
+    )
 
 
 def _glued_to_name(toks: list[_Tok], i: int) -> bool:
