@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from annot.suggest.lexicon import Table
 
@@ -94,20 +94,30 @@ def counted_end(
             return False  # "калибром 122 мм": a word before a number labels that number
         return not starts_quantity(k)
 
-    end = _phrase_end(toks, j, table, word, one=one, few=few)
-    if end == j:
-        return j
-    if (  # "pezzi di artiglieria", "camps d'entraînement", "pieces of artillery"
-        end < n
-        and toks[end].low in table.compound_of
-        and toks[end - 1].low not in table.measures
-        and word(end + 1)
-        and toks[end + 1].text[:1].islower()
-    ):
-        end += 2
-    if end < n and toks[end].low in table.conj and end - j < _MAX_WORDS - 1:
-        more = _phrase_end(toks, end + 1, table, word, one=one, few=few)  # "artillery pieces and mortars"
-        if more > end + 1 and more - j <= _MAX_WORDS:
+    def thing_end(j: int) -> int:
+        end = _phrase_end(toks, j, table, word, one=one, few=few)
+        if (  # "pezzi di artiglieria", "camps d'entraînement", "pieces of artillery"
+            end > j
+            and end < n
+            and toks[end].low in table.compound_of
+            and toks[end - 1].low not in table.measures
+            and word(end + 1)
+            and toks[end + 1].text[:1].islower()
+        ):
+            end += 2
+            while (
+                table.shape == "romance"
+                and end - j < _MAX_WORDS
+                and word(end)
+                and _plural_romance(toks[end], table.lang)
+            ):
+                end += 1  # the head's adjectives after its complement: "grupos tácticos de batallón rusos"
+        return end
+
+    end = thing_end(j)
+    if end > j and end < n and toks[end].low in table.conj and end - j < _MAX_WORDS - 1:
+        more = thing_end(end + 1)  # "artillery pieces and mortars", "caminhões e tanques de combustível"
+        if more > end + 1 and more - j <= _MAX_WORDS + 2:
             end = more
     return end
 
@@ -125,7 +135,7 @@ def _phrase_end(
         # No plural head: a count of one, or a unit such as "km"; keep the first word only.
         return j + 1 if word(j) else j
     if shape == "romance":
-        while word(k) and k - j < 4 and (one and k == j or _plural_romance(toks[k], table.lang)):
+        while word(k) and k - j < 4 and ((one and k == j) or _plural_romance(toks[k], table.lang)):
             k += 1
         return k
     if shape == "german":
@@ -142,7 +152,7 @@ def _phrase_end(
         while word(k) and k - j < 4 and toks[k].low.endswith(adjectives):
             k += 1
         if not word(k):
-            return k if k > j and _all_caps(toks[k - 1].text) else j
+            return k  # adjectives standing for a noun: "600 poborowych", "19 wojskowych"
         k += 1  # the head noun
         while word(k) and k - j < 5 and toks[k].low.endswith(adjectives):
             k += 1
@@ -187,7 +197,7 @@ def _part_of_speech(lang: str, word: str) -> str | None:
 
 
 @functools.cache
-def _analyzer(lang: str):  # noqa: ANN202 - pymorphy3 is imported lazily
+def _analyzer(lang: str) -> Any:  # pymorphy3.MorphAnalyzer, imported on first use
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang=lang)

@@ -28,8 +28,10 @@ __all__ = ["CURRENCIES", "LANGUAGES", "NEUTRAL", "ORDINALS", "Table", "table_for
 
 CURRENCIES = set("$€£¥₽₴")
 ORDINALS = {"st", "nd", "rd", "th", "º", "ª", "er", "e", "ème", "eme", "o", "a", "й", "го"}
-# Suffixes of ordinals written "5-й", "17-го", "3-я", "2-ї", "10-ти" (ru, uk): after a dash, never a quantity.
-DASH_ORDINALS = {"й", "го", "я", "е", "ое", "ая", "ий", "ой", "ого", "ому", "ом", "х", "м", "ї", "ій", "ти", "ть", "ша"}
+# Suffixes of ordinals written "5-й", "17-го", "3-я", "3-тя", "2-ї", "10-ти" (ru, uk): after a dash, never a quantity.
+DASH_ORDINALS = set(
+    "й го я е ое ая ий ой ого ому ом х м ї ій ти ть ша тя га та те ті му ма ту ге ої".split()
+)  # fmt: skip
 LANGUAGES = ("cs", "de", "en", "es", "fr", "it", "ka", "pl", "pt", "ru", "sk", "sl", "uk")
 _TEXT2NUM = {"en", "es", "pt", "fr", "de", "it"}
 _NUMBER_PARSER = {"ru", "uk"}
@@ -52,9 +54,11 @@ class Table:
     scales: dict[str, Decimal] = field(default_factory=dict)
     abbreviated: set[str] = field(default_factory=set)  # scales whose period is not a sentence end: "тыс."
     plurals: dict[str, Decimal] = field(default_factory=dict)
+    collectives: dict[str, Decimal] = field(default_factory=dict)  # group nouns after a number: "two dozen"
     phrases: dict[tuple[str, ...], tuple[Decimal, str]] = field(default_factory=dict)  # "не одна тысяча"
     percent: set[tuple[str, ...]] = field(default_factory=lambda: {("%",)})
     months: set[str] = field(default_factory=set)
+    month_day: bool = False  # True: a day follows its month ("March 3"); else "2 marca 12 baterii" is no date
     months_case: bool = False  # True: exact spelling ("May" is a month, "may" a verb); else lower case
     year_preps: set[str] = field(default_factory=set)  # "in 2022"
     year_words: set[str] = field(default_factory=set)  # "2022 года", "roku"
@@ -136,6 +140,7 @@ def table_for(lang: str) -> Table:
         scales=scales,
         abbreviated=set(raw.get("abbreviated", [])),
         plurals=_numbers(raw.get("plurals", {})),
+        collectives=_numbers(raw.get("collectives", {})),
         phrases={
             tuple(p.split()): (Decimal(str(v)), q)
             for q, items in raw.get("phrases", {}).items()
@@ -144,6 +149,7 @@ def table_for(lang: str) -> Table:
         percent={tuple(p.split()) for p in raw.get("percent", [])} | {("%",)},
         months=months if case else {m.lower() for m in months},
         months_case=case,
+        month_day=raw.get("month_day", False),
         year_preps=set(raw.get("year_preps", [])),
         year_words=set(raw.get("year_words", [])),
         dot_ordinals=raw.get("dot_ordinals", False),

@@ -99,6 +99,7 @@ class _Num:
     stop: int  # token index after the number
     scale: Decimal | None = None
     plural: bool = False
+    qualifier: str | None = None  # set by a phrase that carries one: "une vingtaine" (approximately)
 
 
 def parse_quantity(text: str, lang: str = "en") -> QuantityGuess | None:
@@ -134,7 +135,7 @@ def find_quantities(text: str, lang: str = "en") -> list[QuantityGuess]:
 def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
     table = table_for(lang)
     toks = [
-        _Tok(m.lastgroup or "punct", m.group(), m.group().lower().replace("’", "'").replace("ʼ", "'"), m.start(), m.end())
+        _Tok(m.lastgroup or "punct", m.group(), _looked_up(m.group()), m.start(), m.end())
         for m in _TOKEN.finditer(text)
     ]
     skipped = _dates(toks, table)
@@ -189,6 +190,9 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
         nxt = toks[k] if k < len(toks) else None
         # German capitalises every noun, so "die 5. Brigade" is as much an ordinal as "17. brigáda".
         lower_word = nxt is not None and nxt.kind == "word" and (nxt.text[:1].islower() or table.shape == "german")
+        # A sentence never ends after its first token: "3. Armia przerzuciła..." starts with an ordinal.
+        opening = i == 0 or toks[i - 1].text in ".!?"
+        lower_word = lower_word or (opening and nxt is not None and nxt.kind == "word")
         if dotted and table.dot_ordinals and lower_word and not table.is_month(nxt.text):
             skipped.add(i)  # "17. brigáda"; "5. Panzerdivision" is capitalised and stays
             continue
@@ -198,7 +202,7 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
             table.is_month(nxt.text)
             or (nxt.low in table.of_words and k + 1 < len(toks) and table.is_month(toks[k + 1].text))
         )
-        if after_month or (i > 0 and table.is_month(toks[i - 1].text)):
+        if after_month or (table.month_day and i > 0 and table.is_month(toks[i - 1].text)):
             skipped.add(i)
     return skipped
 
@@ -231,7 +235,7 @@ def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
 
 
 def _bare_year(toks: list[_Tok], num: _Num, guess: QuantityGuess) -> bool:
-    """A lone 1800-2100 that counts nothing and has no qualifier: a year ("wurden 1985 gebaut")."""
+    """A lone 1800-2100 that counts nothing: a year ("wurden 1985 gebaut", "hasta 2025")."""
     tok = toks[num.first]
     return (
         num.stop == num.first + 1
@@ -239,7 +243,7 @@ def _bare_year(toks: list[_Tok], num: _Num, guess: QuantityGuess) -> bool:
         and len(tok.text) == 4
         and 1800 <= int(tok.text) <= 2100
         and guess.unit is None
-        and guess.qualifier == "exact"
+        and guess.qualifier in ("exact", "up to")  # "hasta 2025", "até 2025": until a year
     )
 
 
@@ -258,6 +262,15 @@ def _glued_to_name(toks: list[_Tok], i: int) -> bool:
     if nxt is not None and nxt.kind == "word" and nxt.start == toks[i].end and nxt.low in ORDINALS:
         return True
     after = toks[i + 2] if i + 2 < len(toks) else None
+    if (  # "3.er", "3.º": Spanish and Portuguese ordinals
+        nxt is not None
+        and after is not None
+        and nxt.text == "."
+        and nxt.start == toks[i].end
+        and after.start == nxt.end
+        and after.low in ORDINALS
+    ):
+        return True
     return (
         nxt is not None
         and after is not None
@@ -269,7 +282,24 @@ def _glued_to_name(toks: list[_Tok], i: int) -> bool:
 
 
 def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
-    """The number starting at token ``i``: digits [+ scale], number words, a plural or a vague phrase."""
+    """The number starting at token ``i``: digits [+ scale], number words, a plural or a vague phrase.
+
+    A number before a group noun counts groups: "two dozen" is 24, "два десятка" and "duas dezenas" 20.
+    """
+    num = _number_core(toks, i, table)
+    if num is None or num.plural or num.stop >= len(toks):
+        return num
+    group = toks[num.stop].low
+    size = table.collectives.get(group) or table.plurals.get(group)
+    if size is None or group in table.scales:
+        return num
+    stop = num.stop + 1
+    if stop + 1 < len(toks) and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
+        stop += 1  # "duas dezenas de helicópteros"
+    return _Num(num.value * size, i, stop, num.scale)
+
+
+def _number_core(toks: list[_Tok], i: int, table: Table) -> _Num | None:
     tok, n = toks[i], len(toks)
     if tok.kind == "num":
         value = parse_digits(tok.text)
@@ -290,8 +320,11 @@ def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
         return None
     for size in (3, 2, 1):
         found = table.phrases.get(_lows(toks, i, size))
-        if found is not None:  # "не одна тысяча", "several hundred": at least twice the unit
-            return _Num(found[0], i, i + size, plural=True)
+        if found is not None:  # "не одна тысяча", "several hundred", "une vingtaine"
+            stop = i + size
+            if stop + 1 < n and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
+                stop += 1  # "une vingtaine d'hélicoptères"
+            return _Num(found[0], i, stop, plural=True, qualifier=found[1])
     if tok.low in table.plurals:
         value, stop = table.plurals[tok.low], i + 1
         k = stop + 1 if stop < n and toks[stop].low in table.of_words else stop
@@ -373,7 +406,7 @@ def _build(
     currency = first > floor and toks[first - 1].text in CURRENCIES and toks[first - 1].end == toks[first].start
     first -= currency
     value, low, high = num.value, None, None
-    qualifier = "at least" if num.plural else "exact"
+    qualifier = num.qualifier or ("at least" if num.plural else "exact")
     opener = first - 1 if first > floor and toks[first - 1].low in table.openers else None
     connector = toks[stop] if stop < n else None
     second = None
@@ -423,7 +456,8 @@ def _build(
     elif currency:
         unit = toks[num.first - 1].text
     else:
-        j = stop + 1 if (num.scale or num.plural) and _lows(toks, stop, 1) and toks[stop].low in table.of_words else stop
+        after_scale = (num.scale or num.plural) and stop < n and toks[stop].low in table.of_words
+        j = stop + 1 if after_scale else stop  # "1,5 millones de personas": the thing follows "de"
         count = None if num.scale or num.plural else num.value
         end = counted_end(
             text,
@@ -451,6 +485,11 @@ def _build(
         high=None if high is None else _plain(high),
     )
     return guess, stop
+
+
+def _looked_up(token: str) -> str:
+    """The form a token is looked up in: lower case, apostrophes straightened ("п’ятдесят", "пʼятдесят")."""
+    return token.lower().replace("’", "'").replace("ʼ", "'")
 
 
 def _lows(toks: list[_Tok], k: int, size: int) -> tuple[str, ...]:
