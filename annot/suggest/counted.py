@@ -130,8 +130,8 @@ def _phrase_end(
         while word(k) and k - j < 4:
             low = toks[k].low
             k += 1
-            if low in table.heads or (low.endswith("s") and not low.endswith(("ss", "us", "is"))):
-                return k
+            if _english_plural(low) or (low in table.heads and not (word(k) and _english_plural(toks[k].low))):
+                return k  # "people" ends the phrase, "personnel carriers" does not
         # No plural head: a count of one, or a unit such as "km"; keep the first word only.
         return j + 1 if word(j) else j
     if shape == "romance":
@@ -164,6 +164,10 @@ def _phrase_end(
     while word(k) and k - j < 5:  # a language without a shape: up to a stop word
         k += 1
     return k
+
+
+def _english_plural(low: str) -> bool:
+    return low.endswith("s") and not low.endswith(("ss", "us", "is"))
 
 
 def _plural_romance(tok: _Token, lang: str) -> bool:
