@@ -79,8 +79,15 @@ def counted_end(
     """
     n = len(toks)
 
+    seen: dict[int, bool] = {}
+
     def word(k: int) -> bool:
-        """A token that may belong to a counted thing at all."""
+        """A token that may belong to a counted thing at all (asked several times per token: kept)."""
+        if k not in seen:
+            seen[k] = _word(k)
+        return seen[k]
+
+    def _word(k: int) -> bool:
         if k >= n:
             return False
         tok = toks[k]

@@ -19,16 +19,21 @@ just after it:
 * **Ranges** ("between 100 and 200", "100-200", "100 to 200", "entre 100 y
   200") have qualifier *range*, ``low``/``high`` set and ``value = low``: the
   schema needs a number and the lower bound is the claim the source commits to.
-* **Units** are at most five words right after the number, stopping at
-  punctuation, a line break, a stop word (prepositions, articles, auxiliary
-  verbs), or the start of another quantity; "and"/"or" are kept only between
-  two unit words ("artillery pieces and mortars"). "%" and "percent" give ``%``;
-  a currency sign before the number gives the sign.
+* **Units** are the noun phrase right after the number, found by the rules
+  of :mod:`annot.suggest.counted` (its head noun, agreement and closed-class
+  words per language; pymorphy3 tags for ru and uk), or after "de"/"of" that
+  follows a scale or a vague plural ("1,5 millones de personas"). "%" and
+  "percent" give ``%``; a currency sign before the number gives the sign.
+* **Groups**: a number before a group noun counts groups ("two dozen" is 24,
+  "двух десятков" 20); "une vingtaine", "una quindicina" are *approximately*.
 * **Not quantities**: numbers chained by ``/ . : -`` (dates like 10/17/2022,
-  times, versions; two numbers joined by a dash are a range), days next to a
+  times, versions, phone numbers such as 555-0199; otherwise two numbers joined
+  by a dash are a range), times written 10h30 or 7 p.m., ordinals ("3.º",
+  "3-тя", "5. Brigade"), days next to a
   month name, numbers glued to a word ("MiG-29", "F16", "17th") and values
   of 10^15 or more (ids, phone numbers). :func:`find_quantities` also skips
-  4-digit years after a month name or "in"/"since"/... and a lone "one"
+  4-digit years after a month name or "in"/"since"/..., a bare year
+  that counts nothing ("gebaut 1985", "hasta 2025") and a lone "one"
   (mostly a pronoun); :func:`parse_quantity` keeps them, as the annotator chose
   the phrase.
 """
