@@ -74,7 +74,8 @@ def counted_end(
         j: the first token after the number.
         table: the language's words; ``table.shape`` picks the rule.
         starts_quantity: whether another quantity starts at a token index.
-        one: the number is 1 (its noun is singular).
+        one: the first word may be singular: the number is 1, or the word follows a scale's "di" ("3 milioni
+            di euro").
         few: the number is 2, 3 or 4 without a scale word (Slavic agreement).
     """
     n = len(toks)

@@ -470,7 +470,7 @@ def _build(
             j,
             table,
             starts_quantity=lambda k: _starts_quantity(toks, k, table),
-            one=count == 1,
+            one=count == 1 or bool(after_scale),
             few=count in (2, 3, 4),
         )
         end = stop if end == j else end
