@@ -2,7 +2,7 @@
 
 Sentences: tests/data/suggest/quantities/<lang>.jsonl (written by annot's
 developers, quantities marked by hand) and, reported apart, heldout/<lang>.jsonl
-(written after the rules were tuned). A guess is right when its value and
+and unseen/<lang>.jsonl (written after the rules were tuned). A guess is right when its value and
 qualifier are right and its span matches exactly (*exact*) or overlaps the
 marked one (*overlap*). The finder of ``main`` before this change (lexicon
 and module read with ``git show``) is measured in the same run as a baseline
@@ -79,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = C.parse_args(__doc__.splitlines()[0], argv)
     corpus = _read(DATA)
     old = _old_finder()
-    for title, sentences in (("", corpus), (" on the held-out sentences", _read(DATA / "heldout"))):
+    sets = [("", corpus), (" on the held-out sentences", _read(DATA / "heldout"))]
+    sets.append((" on the unseen sentences", _read(DATA / "unseen")))
+    for title, sentences in sets:
         C.header(f"quantity suggestions{title}: P / R / F1, value and qualifier right (new | old finder)")
         for lang, items in sentences.items():
             new = _scores(find_quantities, items, lang)

@@ -138,6 +138,8 @@ def _phrase_end(
         while word(k) and k - j < 4:
             low = toks[k].low
             k += 1
+            if not toks[k - 1].text[:1].islower():
+                continue  # a name modifies the head, never is it: "31 Abrams tanks"
             if _english_plural(low) or (low in table.heads and not (word(k) and _english_plural(toks[k].low))):
                 return k  # "people" ends the phrase, "personnel carriers" does not
         # No plural head: a count of one, or a unit such as "km"; keep the first word only.
@@ -168,6 +170,8 @@ def _phrase_end(
     if shape == "tagged":
         while word(k) and k - j < 5 and _part_of_speech(table.lang, toks[k].low) in _NOMINAL:
             k += 1
+            if _lemma(table.lang, toks[k - 1].low) in table.measures:
+                break  # "12 гектаров | леса": what a unit measures is not the unit
         return k
     while word(k) and k - j < 5:  # a language without a shape: up to a stop word
         k += 1
@@ -199,6 +203,11 @@ def _is_name(toks: Sequence[_Token], k: int, table: Table) -> bool:
     if table.shape == "german" or _all_caps(tok.text):
         return False
     return not tok.text[:1].islower() and table.shape != "english"
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemma(lang: str, word: str) -> str:
+    return _analyzer(lang).parse(word)[0].normal_form
 
 
 @functools.lru_cache(maxsize=65536)

@@ -55,7 +55,7 @@ QUALIFIERS = ("exact", "approximately", "up to", "at least", "more than", "less 
 _LIMIT = Decimal(10) ** 15
 _TOKEN = re.compile(
     r"(?P<num>[0-9]{1,3}(?:[,.\u00a0\u202f\x20][0-9]{3})+(?:[.,][0-9]+)?(?![0-9])|[0-9]+(?:[.,][0-9]+)?)"
-    r"|(?P<word>(?<![^\W\d_])(?:jusqu|lorsqu|puisqu|qu|[dljmnstc])['’](?=[^\W\d_])"
+    r"|(?P<word>(?<![^\W\d_])(?i:jusqu|lorsqu|puisqu|qu|[dljmnstc])['’](?=[^\W\d_])"
     r"|[^\W\d_]+(?:['’](?=[яюєїЯЮЄЇ])[^\W\d_]+|-[^\W\d_]+)*)"
     r"|(?P<punct>\S)"
 )
@@ -266,6 +266,8 @@ def _glued_to_name(toks: list[_Tok], i: int) -> bool:
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     if nxt is not None and nxt.kind == "word" and nxt.start == toks[i].end and nxt.low in ORDINALS:
         return True
+    if nxt is not None and nxt.text == "°" and nxt.start == toks[i].end and i + 2 < len(toks):
+        return toks[i + 2].kind == "word" and toks[i + 2].low not in ("c", "f")  # "dal 9° piano"; not "30° C"
     after = toks[i + 2] if i + 2 < len(toks) else None
     if (  # "3.er", "3.º": Spanish and Portuguese ordinals
         nxt is not None
@@ -458,6 +460,8 @@ def _build(
     percent = next((size for size in (2, 1) if _lows(toks, stop, size) in table.percent), 0)
     if percent:
         unit, stop = "%", stop + percent
+        if stop < n and toks[stop].text == "." and toks[stop].start == toks[stop - 1].end:
+            stop += toks[stop - 1].low in table.abbreviated  # "6,5 proc."
     elif currency:
         unit = toks[num.first - 1].text
     else:

@@ -9,6 +9,10 @@ recall): 1.00/1.00 in every language on both sets but ru 0.96/1.00 (a calibre,
 0.61-0.90 when first measured; the general failures it showed (group nouns,
 ordinals "3.º", a day after a month in Slavic text) were then fixed, so it is
 no longer unseen. Each floor is set just below the issue's target, F1 0.95.
+unseen/*.jsonl (6 per language, other topics) scored exact F1 0.71-1.00 when
+first measured; after the fixes it showed (a name ending in -s read as the
+English head, a capital "Jusqu'à", "9° piano", "12 гектаров леса") 0.86-1.00:
+"до 6,5%" after a verb of change ("fell to") still reads as *up to*.
 """
 
 from __future__ import annotations
@@ -42,11 +46,12 @@ def test_find_quantities_precision_and_recall_floors(lang):
 
 
 @pytest.mark.parametrize("lang", sorted(FLOORS))
-def test_find_quantities_heldout_floors(lang):
-    path = DATA / "heldout" / f"{lang}.jsonl"
-    assert sum(1 for _ in path.open(encoding="utf-8")) >= 10
+@pytest.mark.parametrize(("folder", "size", "floor"), [("heldout", 10, 0.95), ("unseen", 6, 0.85)])
+def test_find_quantities_heldout_floors(lang, folder, size, floor):
+    path = DATA / folder / f"{lang}.jsonl"
+    assert sum(1 for _ in path.open(encoding="utf-8")) >= size
     precision, recall = _score(path, lang)
-    assert precision >= 0.95 and recall >= 0.95
+    assert precision >= floor and recall >= floor
 
 
 # text, lang, phrase, value, qualifier: one rule per row, in several languages.
