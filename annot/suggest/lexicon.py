@@ -28,8 +28,10 @@ __all__ = ["CURRENCIES", "LANGUAGES", "NEUTRAL", "ORDINALS", "Table", "table_for
 
 CURRENCIES = set("$€£¥₽₴")
 ORDINALS = {"st", "nd", "rd", "th", "º", "ª", "er", "e", "ème", "eme", "o", "a", "й", "го"}
-# Suffixes of ordinals written "5-й", "17-го", "3-я", "2-ї", "10-ти" (ru, uk): after a dash, never a quantity.
-DASH_ORDINALS = {"й", "го", "я", "е", "ое", "ая", "ий", "ой", "ого", "ому", "ом", "х", "м", "ї", "ій", "ти", "ть", "ша"}
+# Suffixes of ordinals written "5-й", "17-го", "3-я", "3-тя", "2-ї", "10-ти" (ru, uk): after a dash, never a quantity.
+DASH_ORDINALS = set(
+    "й го я е ое ая ий ой ого ому ом х м ї ій ти ть ша тя га та те ті му ма ту ге ої".split()
+)  # fmt: skip
 LANGUAGES = ("cs", "de", "en", "es", "fr", "it", "ka", "pl", "pt", "ru", "sk", "sl", "uk")
 _TEXT2NUM = {"en", "es", "pt", "fr", "de", "it"}
 _NUMBER_PARSER = {"ru", "uk"}
@@ -49,13 +51,14 @@ class Table:
     compound_of: set[str] = field(default_factory=set)  # inside a counted thing: "vehículos de combate"
     conj: set[str] = field(default_factory=set)
     stop: set[str] = field(default_factory=set)  # function words and verbs: a counted thing ends before them
-    stop_suffixes: tuple[str, ...] = ()  # word endings of verbs ("-ed"): end a counted thing after its first word
     scales: dict[str, Decimal] = field(default_factory=dict)
     abbreviated: set[str] = field(default_factory=set)  # scales whose period is not a sentence end: "тыс."
     plurals: dict[str, Decimal] = field(default_factory=dict)
+    collectives: dict[str, Decimal] = field(default_factory=dict)  # group nouns after a number: "two dozen"
     phrases: dict[tuple[str, ...], tuple[Decimal, str]] = field(default_factory=dict)  # "не одна тысяча"
     percent: set[tuple[str, ...]] = field(default_factory=lambda: {("%",)})
     months: set[str] = field(default_factory=set)
+    month_day: bool = False  # True: a day follows its month ("March 3"); else "2 marca 12 baterii" is no date
     months_case: bool = False  # True: exact spelling ("May" is a month, "may" a verb); else lower case
     year_preps: set[str] = field(default_factory=set)  # "in 2022"
     year_words: set[str] = field(default_factory=set)  # "2022 года", "roku"
@@ -63,6 +66,12 @@ class Table:
     words: dict[str, Decimal] = field(default_factory=dict)  # number words
     joiners: set[str] = field(default_factory=set)  # "treinta y cinco", "two hundred and fifty"
     not_numbers: set[str] = field(default_factory=set)  # homographs: ru "семью" (family), fr "neuf" stays
+    plural_articles: set[str] = field(default_factory=set)  # fr "des" (milliers)
+    shape: str = ""  # the noun phrase rule of annot.suggest.counted: english romance german slavic tagged
+    heads: set[str] = field(default_factory=set)  # english plurals without -s: "people", "personnel"
+    measures: set[str] = field(default_factory=set)  # units whose "of" is the measured thing: "km of border"
+    adjective_endings: tuple[str, ...] = ()  # slavic: after 5+ (genitive plural); german: any inflection
+    adjective_endings_few: tuple[str, ...] = ()  # slavic: after 2-4 (nominative plural)
 
     def is_month(self, text: str) -> bool:
         """Whether a token names a month, in this language's case rule."""
@@ -128,10 +137,10 @@ def table_for(lang: str) -> Table:
         compound_of=set(raw.get("compound_of", [])),
         conj=set(raw.get("conj", [])),
         stop=set(" ".join(raw.get("stop", [])).split()),
-        stop_suffixes=tuple(raw.get("stop_suffixes", [])),
         scales=scales,
         abbreviated=set(raw.get("abbreviated", [])),
         plurals=_numbers(raw.get("plurals", {})),
+        collectives=_numbers(raw.get("collectives", {})),
         phrases={
             tuple(p.split()): (Decimal(str(v)), q)
             for q, items in raw.get("phrases", {}).items()
@@ -140,11 +149,18 @@ def table_for(lang: str) -> Table:
         percent={tuple(p.split()) for p in raw.get("percent", [])} | {("%",)},
         months=months if case else {m.lower() for m in months},
         months_case=case,
+        month_day=raw.get("month_day", False),
         year_preps=set(raw.get("year_preps", [])),
         year_words=set(raw.get("year_words", [])),
         dot_ordinals=raw.get("dot_ordinals", False),
         words=words,
         joiners=set(raw.get("joiners", [])),
+        plural_articles=set(raw.get("plural_articles", [])),
+        shape=raw.get("shape", ""),
+        heads=set(raw.get("heads", [])),
+        measures=set(raw.get("measures", [])),
+        adjective_endings=tuple(raw.get("adjective_endings", [])),
+        adjective_endings_few=tuple(raw.get("adjective_endings_few", [])),
         # A qualifier's words are never numbers: es "unos" is "about", not text2num's 1.
         not_numbers=set(raw.get("not_numbers", [])) | {w for phrase in qualifiers for w in phrase},
     )

@@ -19,16 +19,21 @@ just after it:
 * **Ranges** ("between 100 and 200", "100-200", "100 to 200", "entre 100 y
   200") have qualifier *range*, ``low``/``high`` set and ``value = low``: the
   schema needs a number and the lower bound is the claim the source commits to.
-* **Units** are at most five words right after the number, stopping at
-  punctuation, a line break, a stop word (prepositions, articles, auxiliary
-  verbs), or the start of another quantity; "and"/"or" are kept only between
-  two unit words ("artillery pieces and mortars"). "%" and "percent" give ``%``;
-  a currency sign before the number gives the sign.
+* **Units** are the noun phrase right after the number, found by the rules
+  of :mod:`annot.suggest.counted` (its head noun, agreement and closed-class
+  words per language; pymorphy3 tags for ru and uk), or after "de"/"of" that
+  follows a scale or a vague plural ("1,5 millones de personas"). "%" and
+  "percent" give ``%``; a currency sign before the number gives the sign.
+* **Groups**: a number before a group noun counts groups ("two dozen" is 24,
+  "двух десятков" 20); "une vingtaine", "una quindicina" are *approximately*.
 * **Not quantities**: numbers chained by ``/ . : -`` (dates like 10/17/2022,
-  times, versions; two numbers joined by a dash are a range), days next to a
+  times, versions, phone numbers such as 555-0199; otherwise two numbers joined
+  by a dash are a range), times written 10h30 or 7 p.m., ordinals ("3.º",
+  "3-тя", "5. Brigade"), days next to a
   month name, numbers glued to a word ("MiG-29", "F16", "17th") and values
   of 10^15 or more (ids, phone numbers). :func:`find_quantities` also skips
-  4-digit years after a month name or "in"/"since"/... and a lone "one"
+  4-digit years after a month name or "in"/"since"/..., a bare year
+  that counts nothing ("gebaut 1985", "hasta 2025") and a lone "one"
   (mostly a pronoun); :func:`parse_quantity` keeps them, as the annotator chose
   the phrase.
 """
@@ -41,6 +46,7 @@ from decimal import Decimal
 from typing import Any
 
 from annot.numbers import parse_digits
+from annot.suggest.counted import counted_end
 from annot.suggest.lexicon import CURRENCIES, DASH_ORDINALS, ORDINALS, Table, table_for
 
 __all__ = ["QUALIFIERS", "QuantityGuess", "find_quantities", "parse_quantity"]
@@ -49,8 +55,8 @@ QUALIFIERS = ("exact", "approximately", "up to", "at least", "more than", "less 
 _LIMIT = Decimal(10) ** 15
 _TOKEN = re.compile(
     r"(?P<num>[0-9]{1,3}(?:[,.\u00a0\u202f\x20][0-9]{3})+(?:[.,][0-9]+)?(?![0-9])|[0-9]+(?:[.,][0-9]+)?)"
-    r"|(?P<word>(?<![^\W\d_])(?:jusqu|lorsqu|puisqu|qu|[dljmnstc])['’](?=[^\W\d_])"
-    r"|[^\W\d_]+(?:-[^\W\d_]+)*)"
+    r"|(?P<word>(?<![^\W\d_])(?i:jusqu|lorsqu|puisqu|qu|[dljmnstc])['’](?=[^\W\d_])"
+    r"|[^\W\d_]+(?:['’](?=[яюєїЯЮЄЇ])[^\W\d_]+|-[^\W\d_]+)*)"
     r"|(?P<punct>\S)"
 )
 _CHAIN_SEPARATORS = set("/.:-–")
@@ -98,6 +104,7 @@ class _Num:
     stop: int  # token index after the number
     scale: Decimal | None = None
     plural: bool = False
+    qualifier: str | None = None  # set by a phrase that carries one: "une vingtaine" (approximately)
 
 
 def parse_quantity(text: str, lang: str = "en") -> QuantityGuess | None:
@@ -133,7 +140,7 @@ def find_quantities(text: str, lang: str = "en") -> list[QuantityGuess]:
 def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
     table = table_for(lang)
     toks = [
-        _Tok(m.lastgroup or "punct", m.group(), m.group().lower().replace("’", "'"), m.start(), m.end())
+        _Tok(m.lastgroup or "punct", m.group(), _looked_up(m.group()), m.start(), m.end())
         for m in _TOKEN.finditer(text)
     ]
     skipped = _dates(toks, table)
@@ -149,6 +156,8 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
             i = num.stop
             continue
         guess, i = _build(text, toks, num, table, skipped, floor)
+        if strict and guess is not None and _bare_year(toks, num, guess):
+            continue
         if guess is not None:
             guesses.append(guess)
             floor = i
@@ -171,17 +180,24 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
         ):
             seps.append(toks[chain[-1] + 1].text)
             chain.append(chain[-1] + 2)
-        if len(chain) > 2 or (len(chain) == 2 and seps[0] not in _DASHES):
-            skipped.update(chain)
+        if len(chain) > 2 or (len(chain) == 2 and (seps[0] not in _DASHES or toks[chain[1]].text[:1] == "0")):
+            skipped.update(chain)  # dates, times, versions; "555-0199" is a phone number, not a range
         i = chain[-1] + 1
     for i, tok in enumerate(toks):
         if tok.kind != "num" or not tok.text.isdigit():
+            continue
+        if _clock_time(toks, i):
+            skipped.add(i)
             continue
         k = i + 1
         dotted = k < len(toks) and toks[k].text == "." and toks[k].start == tok.end
         k += dotted  # "16. októbra", "17. října"
         nxt = toks[k] if k < len(toks) else None
-        lower_word = nxt is not None and nxt.kind == "word" and nxt.text[:1].islower()
+        # German capitalises every noun, so "die 5. Brigade" is as much an ordinal as "17. brigáda".
+        lower_word = nxt is not None and nxt.kind == "word" and (nxt.text[:1].islower() or table.shape == "german")
+        # A sentence never ends after its first token: "3. Armia przerzuciła..." starts with an ordinal.
+        opening = i == 0 or toks[i - 1].text in ".!?"
+        lower_word = lower_word or (opening and nxt is not None and nxt.kind == "word")
         if dotted and table.dot_ordinals and lower_word and not table.is_month(nxt.text):
             skipped.add(i)  # "17. brigáda"; "5. Panzerdivision" is capitalised and stays
             continue
@@ -191,9 +207,20 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
             table.is_month(nxt.text)
             or (nxt.low in table.of_words and k + 1 < len(toks) and table.is_month(toks[k + 1].text))
         )
-        if after_month or (i > 0 and table.is_month(toks[i - 1].text)):
+        if after_month or (table.month_day and i > 0 and table.is_month(toks[i - 1].text)):
             skipped.add(i)
     return skipped
+
+
+def _clock_time(toks: list[_Tok], i: int) -> bool:
+    """A time written "10h30" or "7 p.m."."""
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is None or nxt.kind != "word":
+        return False
+    after = toks[i + 2] if i + 2 < len(toks) else None
+    glued_h = nxt.low == "h" and nxt.start == toks[i].end and after is not None and after.kind == "num"
+    meridiem = nxt.low in ("a", "p") and after is not None and after.text == "." and after.start == nxt.end
+    return glued_h or (meridiem and int(toks[i].text) <= 12)
 
 
 def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
@@ -212,6 +239,19 @@ def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
     return False
 
 
+def _bare_year(toks: list[_Tok], num: _Num, guess: QuantityGuess) -> bool:
+    """A lone 1800-2100 that counts nothing: a year ("wurden 1985 gebaut", "hasta 2025")."""
+    tok = toks[num.first]
+    return (
+        num.stop == num.first + 1
+        and tok.text.isdigit()
+        and len(tok.text) == 4
+        and 1800 <= int(tok.text) <= 2100
+        and guess.unit is None
+        and guess.qualifier in ("exact", "up to")  # "hasta 2025", "até 2025": until a year
+    )
+
+
 def _glued_to_name(toks: list[_Tok], i: int) -> bool:
     """Digits that are part of a name or an ordinal: "F16", "MiG-29", "T-72", "17th", "5-й"."""
     if toks[i].kind != "num":
@@ -226,7 +266,18 @@ def _glued_to_name(toks: list[_Tok], i: int) -> bool:
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     if nxt is not None and nxt.kind == "word" and nxt.start == toks[i].end and nxt.low in ORDINALS:
         return True
+    if nxt is not None and nxt.text == "°" and nxt.start == toks[i].end and i + 2 < len(toks):
+        return toks[i + 2].kind == "word" and toks[i + 2].low not in ("c", "f")  # "dal 9° piano"; not "30° C"
     after = toks[i + 2] if i + 2 < len(toks) else None
+    if (  # "3.er", "3.º": Spanish and Portuguese ordinals
+        nxt is not None
+        and after is not None
+        and nxt.text == "."
+        and nxt.start == toks[i].end
+        and after.start == nxt.end
+        and after.low in ORDINALS
+    ):
+        return True
     return (
         nxt is not None
         and after is not None
@@ -238,7 +289,24 @@ def _glued_to_name(toks: list[_Tok], i: int) -> bool:
 
 
 def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
-    """The number starting at token ``i``: digits [+ scale], number words, a plural or a vague phrase."""
+    """The number starting at token ``i``: digits [+ scale], number words, a plural or a vague phrase.
+
+    A number before a group noun counts groups: "two dozen" is 24, "два десятка" and "duas dezenas" 20.
+    """
+    num = _number_core(toks, i, table)
+    if num is None or num.plural or num.stop >= len(toks):
+        return num
+    group = toks[num.stop].low
+    size = table.collectives.get(group) or table.plurals.get(group)
+    if size is None or group in table.scales:
+        return num
+    stop = num.stop + 1
+    if stop + 1 < len(toks) and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
+        stop += 1  # "duas dezenas de helicópteros"
+    return _Num(num.value * size, i, stop, num.scale)
+
+
+def _number_core(toks: list[_Tok], i: int, table: Table) -> _Num | None:
     tok, n = toks[i], len(toks)
     if tok.kind == "num":
         value = parse_digits(tok.text)
@@ -259,8 +327,11 @@ def _number_at(toks: list[_Tok], i: int, table: Table) -> _Num | None:
         return None
     for size in (3, 2, 1):
         found = table.phrases.get(_lows(toks, i, size))
-        if found is not None:  # "не одна тысяча", "several hundred": at least twice the unit
-            return _Num(found[0], i, i + size, plural=True)
+        if found is not None:  # "не одна тысяча", "several hundred", "une vingtaine"
+            stop = i + size
+            if stop + 1 < n and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
+                stop += 1  # "une vingtaine d'hélicoptères"
+            return _Num(found[0], i, stop, plural=True, qualifier=found[1])
     if tok.low in table.plurals:
         value, stop = table.plurals[tok.low], i + 1
         k = stop + 1 if stop < n and toks[stop].low in table.of_words else stop
@@ -334,47 +405,6 @@ def _starts_quantity(toks: list[_Tok], k: int, table: Table) -> bool:
     )
 
 
-def _unit_end(text: str, toks: list[_Tok], j: int, table: Table) -> int:
-    """The token index after the counted thing that starts at ``j`` (``j`` if none).
-
-    The thing is at most five words and ends before a function word or a verb
-    of the table, a line break, punctuation, a word followed by a number
-    ("калибром 122 мм") or another quantity; "and"/"of" are kept only between
-    two words of the thing ("artillery pieces and mortars", "vehículos de combate").
-    """
-    n = len(toks)
-
-    def unit_word(k: int) -> bool:
-        tok = toks[k]
-        return (
-            tok.kind == "word"
-            and tok.low not in table.stop
-            and tok.low not in table.conj
-            and not (k > j and table.stop_suffixes and tok.low.endswith(table.stop_suffixes) and len(tok.low) > 4)
-            and "\n" not in text[toks[k - 1].end : tok.start]
-            and not (k + 1 < n and toks[k + 1].kind == "num" and (k > j or toks[k + 1].start == tok.end + 1))
-            and not _starts_quantity(toks, k, table)
-        )
-
-    k = j
-    while k < n and k - j < 5:
-        if unit_word(k):
-            k += 1
-        elif k > j and toks[k].low in table.conj and k + 1 < n and k + 1 - j < 4 and unit_word(k + 1):
-            k += 2  # "artillery pieces and mortars"
-        elif (
-            k > j
-            and toks[k].low in table.compound_of
-            and k + 1 < n
-            and toks[k + 1].text[:1].islower()
-            and unit_word(k + 1)
-        ):
-            k += 2  # "vehículos blindados de combate"; not "soldados de la OTAN"
-        else:
-            break
-    return k
-
-
 def _build(
     text: str, toks: list[_Tok], num: _Num, table: Table, skipped: set[int], floor: int
 ) -> tuple[QuantityGuess | None, int]:
@@ -383,7 +413,7 @@ def _build(
     currency = first > floor and toks[first - 1].text in CURRENCIES and toks[first - 1].end == toks[first].start
     first -= currency
     value, low, high = num.value, None, None
-    qualifier = "at least" if num.plural else "exact"
+    qualifier = num.qualifier or ("at least" if num.plural else "exact")
     opener = first - 1 if first > floor and toks[first - 1].low in table.openers else None
     connector = toks[stop] if stop < n else None
     second = None
@@ -409,6 +439,8 @@ def _build(
         found = _qualifier_before(toks, first, table, floor)
         if found is not None:
             qualifier, first = found
+        elif num.plural and first > floor and toks[first - 1].low in table.plural_articles:
+            first -= 1  # "des milliers de personnes": the article belongs to the vague number
         if (  # Georgian "200-მდე" (up to 200)
             stop + 1 < n
             and toks[stop].text in _DASHES
@@ -428,12 +460,26 @@ def _build(
     percent = next((size for size in (2, 1) if _lows(toks, stop, size) in table.percent), 0)
     if percent:
         unit, stop = "%", stop + percent
+        if stop < n and toks[stop].text == "." and toks[stop].start == toks[stop - 1].end:
+            stop += toks[stop - 1].low in table.abbreviated  # "6,5 proc."
     elif currency:
         unit = toks[num.first - 1].text
     else:
-        end = _unit_end(text, toks, stop, table)
+        after_scale = (num.scale or num.plural) and stop < n and toks[stop].low in table.of_words
+        j = stop + 1 if after_scale else stop  # "1,5 millones de personas": the thing follows "de"
+        count = None if num.scale or num.plural else num.value
+        end = counted_end(
+            text,
+            toks,
+            j,
+            table,
+            starts_quantity=lambda k: _starts_quantity(toks, k, table),
+            one=count == 1 or bool(after_scale),
+            few=count in (2, 3, 4),
+        )
+        end = stop if end == j else end
         if end > stop:
-            unit, stop = text[toks[stop].start : toks[end - 1].end], end
+            unit, stop = text[toks[j].start : toks[end - 1].end], end
         elif num.first == first and toks[first].kind == "word" and stop < n and toks[stop].kind == "word":
             return None, num.stop  # "Два МиГ-29": a number word counts the name that follows, read no number
     if any(abs(v) >= _LIMIT for v in (value, low, high) if v is not None):
@@ -448,6 +494,11 @@ def _build(
         high=None if high is None else _plain(high),
     )
     return guess, stop
+
+
+def _looked_up(token: str) -> str:
+    """The form a token is looked up in: lower case, apostrophes straightened ("п’ятдесят", "пʼятдесят")."""
+    return token.lower().replace("’", "'").replace("ʼ", "'")
 
 
 def _lows(toks: list[_Tok], k: int, size: int) -> tuple[str, ...]:

@@ -69,7 +69,7 @@ CASES = [
     ("mais de 100 tanques", "pt", 100, "tanques", "more than", None, None),
     ("jusqu'à 200 chars", "fr", 200, "chars", "up to", None, None),
     ("jusqu’à 200 chars", "fr", 200, "chars", "up to", None, None),
-    ("plus de 1,5 million de personnes", "fr", 1_500_000, None, "more than", None, None),
+    ("plus de 1,5 million de personnes", "fr", 1_500_000, "personnes", "more than", None, None),
     ("bis zu 100 Panzer", "de", 100, "Panzer", "up to", None, None),
     ("mehr als 1,5 Millionen Menschen", "de", 1_500_000, "Menschen", "more than", None, None),
     ("до 200 танков", "ru", 200, "танков", "up to", None, None),

@@ -1,11 +1,18 @@
 """Quantity suggestions against hand-marked sentences in ten languages, and one rule at a time.
 
 Floors measured on tests/data/suggest/quantities/*.jsonl (25 sentences per
-language, written by annot's developers), a guess counting only when its span,
-value and qualifier all match (precision / recall):
-en 0.65/0.85, es 0.64/0.76, pt 0.54/0.67, fr 0.56/0.71, de 0.55/0.76,
-it 0.62/0.73, ru 0.72/0.91, uk 0.75/0.91, pl 0.67/0.82, cs 0.67/0.82.
-Each floor is set just below; the issue's target (F1 >= 0.95) is not met yet.
+language, written by annot's developers) and on heldout/*.jsonl (10 more per
+language, written and marked after the noun-phrase rules were tuned), a guess
+counting only when its span, value and qualifier all match (precision /
+recall): 1.00/1.00 in every language on both sets but ru 0.96/1.00 (a calibre,
+"калибром 122 мм", read as a count). The held-out set scored exact F1
+0.61-0.90 when first measured; the general failures it showed (group nouns,
+ordinals "3.º", a day after a month in Slavic text) were then fixed, so it is
+no longer unseen. Each floor is set just below the issue's target, F1 0.95.
+unseen/*.jsonl (6 per language, other topics) scored exact F1 0.71-1.00 when
+first measured; after the fixes it showed (a name ending in -s read as the
+English head, a capital "Jusqu'à", "9° piano", "12 гектаров леса") 0.86-1.00:
+"до 6,5%" after a verb of change ("fell to") still reads as *up to*.
 """
 
 from __future__ import annotations
@@ -18,15 +25,12 @@ import pytest
 from annot.suggest import find_quantities
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "suggest" / "quantities"
-FLOORS = {
-    "en": (0.63, 0.83), "es": (0.62, 0.74), "pt": (0.52, 0.65), "fr": (0.54, 0.69), "de": (0.53, 0.74),
-    "it": (0.60, 0.71), "ru": (0.70, 0.89), "uk": (0.73, 0.89), "pl": (0.65, 0.80), "cs": (0.65, 0.80),
-}  # fmt: skip
+FLOORS = {lang: (0.95, 0.95) for lang in ("cs", "de", "en", "es", "fr", "it", "pl", "pt", "uk")} | {"ru": (0.94, 0.97)}
 
 
-def _score(lang: str) -> tuple[float, float]:
+def _score(path: Path, lang: str) -> tuple[float, float]:
     tp = fp = fn = 0
-    for line in (DATA / f"{lang}.jsonl").read_text("utf-8").splitlines():
+    for line in path.read_text("utf-8").splitlines():
         item = json.loads(line)
         gold = {(q["start"], q["end"], q["value"], q["qualifier"]) for q in item["quantities"]}
         got = {(g.start, g.end, g.value, g.qualifier) for g in find_quantities(item["text"], lang)}
@@ -37,8 +41,17 @@ def _score(lang: str) -> tuple[float, float]:
 @pytest.mark.parametrize("lang", sorted(FLOORS))
 def test_find_quantities_precision_and_recall_floors(lang):
     assert sum(1 for _ in (DATA / f"{lang}.jsonl").open(encoding="utf-8")) >= 25
-    precision, recall = _score(lang)
-    assert (precision, recall) >= FLOORS[lang] and precision >= FLOORS[lang][0]
+    precision, recall = _score(DATA / f"{lang}.jsonl", lang)
+    assert precision >= FLOORS[lang][0] and recall >= FLOORS[lang][1]
+
+
+@pytest.mark.parametrize("lang", sorted(FLOORS))
+@pytest.mark.parametrize(("folder", "size", "floor"), [("heldout", 10, 0.95), ("unseen", 6, 0.85)])
+def test_find_quantities_heldout_floors(lang, folder, size, floor):
+    path = DATA / folder / f"{lang}.jsonl"
+    assert sum(1 for _ in path.open(encoding="utf-8")) >= size
+    precision, recall = _score(path, lang)
+    assert precision >= floor and recall >= floor
 
 
 # text, lang, phrase, value, qualifier: one rule per row, in several languages.
@@ -80,6 +93,32 @@ RULES = [
     ("9,000 troops remained", "en", "9,000 troops", 9000, "exact"),
     ("hasta 200 vehículos blindados de combate", "es", "hasta 200 vehículos blindados de combate", 200, "up to"),
     ("unos “hasta 9.000” efectivos", "es", "“hasta 9.000” efectivos", 9000, "up to"),
+    # The counted thing is a noun phrase: it ends at its head, at a word that breaks agreement, at a name.
+    ("500 soldiers crossed the river", "en", "500 soldiers", 500, "exact"),
+    ("14 armoured personnel carriers arrived", "en", "14 armoured personnel carriers", 14, "exact"),
+    ("1.5 million people live there", "en", "1.5 million people", 1_500_000, "exact"),
+    ("20,000 litres of fuel", "en", "20,000 litres", 20000, "exact"),
+    ("300 soldados rusos llegaron ayer", "es", "300 soldados rusos", 300, "exact"),
+    ("300 soldats russes vivent là", "fr", "300 soldats russes", 300, "exact"),
+    ("300 soldati russi vivono qui", "it", "300 soldati russi", 300, "exact"),
+    ("30 grupos tácticos de batallón rusos están", "es", "30 grupos tácticos de batallón rusos", 30, "exact"),
+    ("150 caminhões e tanques de combustível chegaram", "pt", "150 caminhões e tanques de combustível", 150, "exact"),
+    ("3000 russische Soldaten kamen an", "de", "3000 russische Soldaten", 3000, "exact"),
+    ("300 rosyjskich żołnierzy przybyło", "pl", "300 rosyjskich żołnierzy", 300, "exact"),
+    ("z 600 poborowych", "pl", "600 poborowych", 600, "exact"),
+    ("300 ruských vojáků přijelo", "cs", "300 ruských vojáků", 300, "exact"),
+    ("30 тыс. российских военных находятся", "ru", "30 тыс. российских военных", 30000, "exact"),
+    ("12 систем ППО прибули", "uk", "12 систем ППО", 12, "exact"),
+    ("1,5 millones de personas viven", "es", "1,5 millones de personas", 1_500_000, "exact"),
+    ("des milliers de personnes", "fr", "des milliers de personnes", 2000, "at least"),
+    # Group nouns.
+    ("two dozen helicopters", "en", "two dozen helicopters", 24, "exact"),
+    ("двух десятков вертолетов", "ru", "двух десятков вертолетов", 20, "exact"),
+    ("duas dezenas de helicópteros", "pt", "duas dezenas de helicópteros", 20, "exact"),
+    ("une vingtaine d'hélicoptères", "fr", "une vingtaine d'hélicoptères", 20, "approximately"),
+    ("una quindicina di giornalisti", "it", "una quindicina di giornalisti", 15, "approximately"),
+    ("Дев'ять тисяч військових", "uk", "Дев'ять тисяч військових", 9000, "exact"),
+    ("przerzuciła 2 marca 12 baterii", "pl", "12 baterii", 12, "exact"),
 ]
 
 
@@ -99,7 +138,10 @@ def test_two_quantities_are_two():
     ("text", "lang"),
     [("16 ottobre", "it"), ("4 жовтня", "uk"), ("10 października", "pl"), ("16. októbra", "sk"),
      ("17 октября", "ru"), ("17. října", "cs"), ("17 de octubre", "es"), ("17 ოქტომბერს", "ka"),
-     ("17. oktobra", "sl"), ("MiG-29 i 5-й батальон", "ru"), ("17. brigáda", "cs")],
+     ("17. oktobra", "sl"), ("MiG-29 i 5-й батальон", "ru"), ("17. brigáda", "cs"), ("Die 5. Brigade", "de"),
+     ("3. Armia", "pl"), ("El 3.er ejército", "es"), ("O 3.º Exército", "pt"), ("3-тя армія", "uk"),
+     ("Call 555-0199", "en"), ("à 10h30", "fr"), ("at 7 p.m.", "en"), ("wurden 1985 gebaut", "de"),
+     ("hasta 2025", "es")],
 )  # fmt: skip
 def test_find_quantities_skips_dates_and_ordinals(text, lang):
     assert find_quantities(text, lang) == []
