@@ -87,10 +87,14 @@ def _key(span: Span, texts: dict[str, str]) -> tuple[Any, ...]:
     return ()
 
 
-def to_marks(spans: Iterable[Span]) -> list[Mark]:
-    """``spans`` (of one document) as marks, in text order; a STANCE's holder read from its holder span if need be."""
+def to_marks(spans: Iterable[Span], others: Iterable[Span] = ()) -> list[Mark]:
+    """``spans`` (of one document) as marks, in text order.
+
+    A STANCE without a ``holder`` text is judged by the text of its ``holder_span``,
+    looked up among ``spans`` and ``others`` (the document's other spans).
+    """
     spans = list(spans)
-    texts = {s.id: s.text for s in spans}
+    texts = {s.id: s.text for s in [*others, *spans]}
     return sorted((Mark(s.start, s.end, s.label, _key(s, texts)) for s in spans), key=lambda m: (m.start, m.end))
 
 
