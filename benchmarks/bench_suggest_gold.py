@@ -157,7 +157,8 @@ def speed(root: Path, quick: bool) -> None:
             known = known_actors(store)
             known_s = time.perf_counter() - t
     print(f"corpus: {report.sentences:,} sentences in {report.seconds:.2f} s = {rate:,.0f} sentences/s,"
-          f" {report.count('added'):,} suggestions stored; " + C.verdict(rate >= TARGET_RATE, f">= {TARGET_RATE}/s"))  # fmt: skip
+          f" {report.count('added'):,} suggestions stored; "
+          + C.verdict(rate >= TARGET_RATE, f">= {TARGET_RATE}/s"))  # fmt: skip
     median, worst = statistics.median(new), max(new)
     print(f"new 14-sentence document, project of {n_docs * 14 + 14:,} sentences ({spans:,} spans):"
           f" median {median * 1e3:.0f} ms, max {worst * 1e3:.0f} ms over {NEW_DOCS};"

@@ -161,3 +161,22 @@ def read_actor_gold(lang: str) -> list[dict[str, Any]]:
 
 def actor_marks(rows: Iterable[dict[str, Any]]) -> list[Mark]:
     return [Mark(r["start"], r["end"], "ACTOR", (r["type"],)) for r in rows]
+
+
+def seed_actor_rows() -> list[dict[str, Any]]:
+    """The seed's gold actors in the coverage rows' shape: ``{start, end, text, type, canonical}``."""
+    return [
+        {"start": s["start"], "end": s["end"], "text": s["text"], **s["attrs"]}
+        for s in seed_record()["spans"]
+        if s["label"] == "ACTOR"
+    ]
+
+
+def article(lang: str) -> Path:
+    """The file of the event's article in ``lang``: the seed for ``en``, else a coverage text."""
+    return SEED_TEXT if lang == "en" else COVERAGE / f"{lang}.txt"
+
+
+def actor_rows(lang: str) -> list[dict[str, Any]]:
+    """The gold actors of the event's article in ``lang`` (``article(lang)``)."""
+    return seed_actor_rows() if lang == "en" else read_actor_gold(lang)
