@@ -6,12 +6,13 @@ suggest`` does for users; each suggester's pending spans are scored against
 ``tests/data/gold/seed.annot.jsonl`` with the rule of ``tests/suggest/gold.py``
 (ACTOR: type; QUANTITY: value and qualifier; STANCE: holder text and evidence;
 places exact or overlapping). Memory: each suggester in a fresh process over
-the seed and the nine coverage texts (tracemalloc peak from before it is built,
-and the process's peak RSS), and natasha's NER (``ActorSuggester(ner=True)``)
-on the Russian text. Speed: all suggesters together over a synthetic corpus of
-5,000 sentences (500 with ``--quick``; target >= 500 sentences/s), and the time a
-new 14-sentence document takes to get its suggestions in that project (target
-< 1 s), against the same in an empty project. Figures only, nothing asserted.
+the seed and the nine coverage texts (the seed alone with ``--quick``), as the
+tracemalloc peak from before it is built and the process's peak RSS; and
+natasha's NER (``ActorSuggester(ner=True)``) on the Russian text. Speed: all
+suggesters together over a synthetic corpus of 5,000 sentences (500 with
+``--quick``; target >= 500 sentences/s), and the time a new 14-sentence
+document takes to get its suggestions in that project (target < 1 s), against
+the same in a project holding only the seed. Figures only, nothing asserted.
 """
 
 from __future__ import annotations
