@@ -109,9 +109,7 @@ def known_actors(store: Store) -> list[KnownActor]:
         SchemaError: the project's ``[aliases]`` table is malformed.
     """
     seen: dict[tuple[str, str, str], None] = {}
-    for span in store.iter_spans():
-        if span.label != "ACTOR" or span.status != Status.ACCEPTED:
-            continue
+    for span in store.iter_spans(label="ACTOR", status=Status.ACCEPTED):
         kind = str(span.attrs.get("type") or "other")
         canonical = str(span.attrs.get("canonical") or "").strip()
         seen[(span.text.strip(), canonical, kind if kind in ACTOR_TYPES else "other")] = None

@@ -406,7 +406,9 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         step = self._step(annotator, redo=True, doc_id=doc_id)
         return step[0] if step else None
 
-    def _span_pages(self, doc_id: str | None, include_deleted: bool) -> Iterator[list[tuple[Any, ...]]]:
+    def _span_pages(
+        self, doc_id: str | None, include_deleted: bool, label: str | None = None, status: str | None = None
+    ) -> Iterator[list[tuple[Any, ...]]]:
         """Raw span rows ordered by document, start, end, id, a page at a time.
 
         One short read per page (keyset pagination), never a transaction held
@@ -415,6 +417,10 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         where, args = ("WHERE doc_id = ?", [doc_id]) if doc_id is not None else ("WHERE 1", [])
         if not include_deleted:
             where += " AND deleted = 0"
+        for col, value in (("label", label), ("status", status)):
+            if value is not None:
+                where += f" AND {col} = ?"
+                args.append(value)
         after: list[Any] = []
         while True:
             page = where + ' AND (doc_id, start, "end", id) > (?, ?, ?, ?)' if after else where
@@ -426,9 +432,16 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
             yield batch
             after = [batch[-1][1], batch[-1][2], batch[-1][3], batch[-1][0]]
 
-    def iter_spans(self, doc_id: str | None = None, *, include_deleted: bool = False) -> Iterator[Span]:
-        """Yield spans ordered by document, start, end, then id; streams without loading all."""
-        for batch in self._span_pages(doc_id, include_deleted):
+    def iter_spans(
+        self, doc_id: str | None = None, *, include_deleted: bool = False, label: str | None = None,
+        status: Status | str | None = None,
+    ) -> Iterator[Span]:  # fmt: skip
+        """Yield spans ordered by document, start, end, then id; streams without loading all.
+
+        ``label`` and ``status`` keep only the spans with that label or status (filtered by SQLite).
+        """
+        wanted = None if status is None else enum_value(Status, status).value
+        for batch in self._span_pages(doc_id, include_deleted, label, wanted):
             yield from (to_span(r) for r in batch)
 
     def iter_span_records(

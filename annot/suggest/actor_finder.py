@@ -115,13 +115,30 @@ def _check_known(known: Iterable[KnownActor | tuple[str, str, str]]) -> tuple[Kn
     return tuple(out)
 
 
+# Endings that make a capitalised adjective or demonym of a place name (English, Dutch): the names policy
+# reads "Belarusian" as an inflection of "Belarus" (right for aligning), but "the Belarusian army" is not Belarus.
+_DEMONYM_ENDINGS = ("ian", "ians", "ean", "eans", "ese", "ish", "isch", "ische", "ischen")
+
+
 def _known_candidates(words: Words, known: tuple[KnownActor, ...]) -> list[Candidate]:
     found = []
     for first, last, (kind, canonical) in _known_finder(known).find(words.words, words.stems):
-        exact = any(words.text[words.starts[first] : words.ends[last - 1]] in (a.text, a.canonical) for a in known)
+        text = words.text[words.starts[first] : words.ends[last - 1]]
+        exact = any(text in (a.text, a.canonical) for a in known)
+        if not exact and _demonym_of_a_name(text, known):
+            continue
         source = "known" if exact else "known-inflected"
         found.append(Candidate(first, last, kind, canonical, source, CONFIDENCE[source]))
     return found
+
+
+def _demonym_of_a_name(text: str, known: tuple[KnownActor, ...]) -> bool:
+    """Whether ``text`` ends in a demonym ending that none of the known names has: "Belarusian", not "Belarus"."""
+    folded = text.casefold()
+    ending = next((e for e in sorted(_DEMONYM_ENDINGS, key=len, reverse=True) if folded.endswith(e)), None)
+    if ending is None:
+        return False
+    return not any(n.casefold().endswith(ending) for a in known for n in (a.text, a.canonical, *a.aliases) if n)
 
 
 def _ner_suggestions(text: str, words: Words, lang: str, spans: Sequence[tuple[int, int, str]],

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+import annot
 from annot.errors import NotFound, SpanError
 from annot.model import Document, Origin, Status, document_id
 
@@ -327,3 +328,14 @@ def test_counts_current_documents_sentences_and_live_spans(store, two_docs, popu
     assert store.counts() == {"documents": 2, "sentences": 5, "spans": 5}
     store.delete_span(populated["russia"].id)
     assert store.counts()["spans"] == 4
+
+
+def test_iter_spans_filters_by_label_and_status_in_sqlite(store, populated):
+    every = list(store.iter_spans())
+    actors = list(store.iter_spans(label="ACTOR"))
+    assert actors == [s for s in every if s.label == "ACTOR"] and actors
+    assert list(store.iter_spans(label="ACTOR", status="accepted")) == [
+        s for s in actors if s.status.value == "accepted"
+    ]
+    with pytest.raises(annot.SpanError, match="Invalid status 'maybe'"):
+        list(store.iter_spans(status="maybe"))

@@ -97,6 +97,19 @@ def test_actors_known_actors_are_found_inflected_in_every_language():
         assert (name, "person", "Alexander Lukashenko") in found(text, lang, known=known)
 
 
+def test_actors_known_place_does_not_make_its_demonym_an_actor():
+    known = [KnownActor("Minsk", "Belarus", "state"), KnownActor("Ukraine", "Ukraine", "state")]
+    text = "The Belarusian army met Ukrainian officials; Belarusians watched Minsk and Ukraine."
+    assert [s.text for s in suggest_actors(text, "en", known=known) if s.source.startswith("known")] == [
+        "Minsk", "Ukraine",
+    ]  # fmt: skip
+    # A known name that is itself a demonym phrase is still found.
+    staff = [KnownActor("Ukrainian General Staff", "General Staff of Ukraine", "government body")]
+    assert [s.text for s in suggest_actors("the Ukrainian General Staff said", "en", known=staff)] == [
+        "Ukrainian General Staff"
+    ]
+
+
 def test_actors_known_accepts_tuples_and_refuses_unknown_types():
     assert found("Revenko argued", "en", known=[("Valeri Revenko", "Valeri Revenko", "person")]) == [
         ("Revenko", "person", "Valeri Revenko")
