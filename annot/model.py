@@ -37,6 +37,7 @@ __all__ = [
     "TRANSLATION",
     "Translation",
     "TranslationFailure",
+    "caseless",
     "document_id",
     "flag_id",
     "format_sentences",
@@ -159,6 +160,17 @@ def document_id(text: str, title: str) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def caseless(char: str) -> bool:
+    """Whether ``char`` is a letter of a script that writes no capitals at the start of sentences or names.
+
+    Georgian has capitals (Mtavruli) in Unicode since 11.0, so its letters count
+    as lowercase; but sentences and names never start with them: it is caseless,
+    as Arabic, Hebrew, Devanagari or Chinese are. Segmentation, alignment
+    anchors and name matching ask it where they would ask for a capital.
+    """
+    return "\u10d0" <= char <= "\u10ff" or (char.isalpha() and not char.isupper() and not char.islower())
 
 
 def lone_surrogate(value: Any, name: str = "") -> str | None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from annot.errors import SchemaError
+from annot.model import caseless
 from annot.schema import PROJECT_FILE, read_project_file
 from annot.translate.checks import fold_words
 
@@ -293,7 +294,7 @@ class NameFinder:
         self._index: dict[str, list[tuple[tuple[str, ...], bool, object]]] = {}
 
     def add(self, name: str, payload: object) -> None:
-        """Make ``name`` findable, ``payload`` its answer; a capitalised name matches capitalised words only."""
+        """Make ``name`` findable, ``payload`` its answer; a capitalised name matches capitalised or caseless words."""
         stems = tuple(name_stem(w) for w in NAME_WORD.findall(name))
         if not stems or not all(stems):
             return
@@ -319,7 +320,7 @@ class NameFinder:
                         seen.add(id(entry))
                         name, capital, payload = entry
                         j = i + len(name)
-                        if j > len(words) or (capital and not words[i][:1].isupper()):
+                        if j > len(words) or (capital and not (words[i][:1].isupper() or caseless(words[i][:1]))):
                             continue
                         pairs = list(zip(range(i, j), name))
                         if all(part in stems[k] for k, part in pairs):

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from annot.model import caseless
+
 __all__ = ["LanguageRules", "dateline_end", "final_abbreviation_cuts", "glued_cuts", "repair", "rules_for"]
 
 Span = tuple[int, int]
@@ -268,16 +270,6 @@ def _keep_dateline(line: str, units: list[Span]) -> list[Span]:
     if units[last][1] <= body and last + 1 < len(units):
         last += 1
     return [(units[0][0], units[last][1]), *units[last + 1 :]]
-
-
-def caseless(char: str) -> bool:
-    """Whether ``char`` is a letter of a script that writes no capitals at the start of sentences or names.
-
-    Georgian has capitals (Mtavruli) in Unicode since 11.0, so its letters count
-    as lowercase; but sentences and names never start with them: it is caseless,
-    as Arabic, Hebrew, Devanagari or Chinese are.
-    """
-    return "\u10d0" <= char <= "\u10ff" or (char.isalpha() and not char.isupper() and not char.islower())
 
 
 def _starts_capitalised(text: str) -> bool:

@@ -97,6 +97,13 @@ def test_actors_known_actors_are_found_inflected_in_every_language():
         assert (name, "person", "Alexander Lukashenko") in found(text, lang, known=known)
 
 
+def test_actors_known_actors_are_found_in_caseless_scripts():
+    # Georgian writes no capitals: a capitalised name known in Latin letters is still found, with its case ending.
+    known = [KnownActor("Valeri Revenko", "Valeri Revenko", "person")]
+    found_ka = suggest_actors("ამის შესახებ ვალერი რევენკომ განაცხადა.", "ka", known=known)
+    assert [(s.text, s.canonical) for s in found_ka] == [("ვალერი რევენკომ", "Valeri Revenko")]
+
+
 def test_actors_known_place_does_not_make_its_demonym_an_actor():
     known = [KnownActor("Minsk", "Belarus", "state"), KnownActor("Ukraine", "Ukraine", "state")]
     text = "The Belarusian army met Ukrainian officials; Belarusians watched Minsk and Ukraine."
