@@ -8,7 +8,8 @@ code point) and so does what the label says:
 
 * ACTOR: the type;
 * QUANTITY: the value and the qualifier;
-* STANCE: the holder's text (accents and case aside) and the evidence.
+* STANCE: the holder's text (of its ``holder_span``, else ``holder``; accents and
+  case aside) and the evidence; ``holders_only`` drops the evidence.
 
 Each gold mark is matched at most once and each suggestion at most once, in
 text order, so precision and recall count the same pairs.
@@ -82,7 +83,9 @@ def _key(span: Span, texts: dict[str, str]) -> tuple[Any, ...]:
     if span.label == "QUANTITY":
         return (attrs.get("value"), attrs.get("qualifier"))
     if span.label == "STANCE":
-        holder = str(attrs.get("holder") or texts.get(str(attrs.get("holder_span")), ""))
+        # The holder as written in the text: its ACTOR span's text, else the free-text holder (a suggestion
+        # writes the actor's canonical name there, "Belarus" for "Minsk": the span is what both sides share).
+        holder = texts.get(str(attrs.get("holder_span"))) or str(attrs.get("holder") or "")
         return (name_key(holder), attrs.get("evidence"))
     return ()
 
@@ -90,8 +93,8 @@ def _key(span: Span, texts: dict[str, str]) -> tuple[Any, ...]:
 def to_marks(spans: Iterable[Span], others: Iterable[Span] = ()) -> list[Mark]:
     """``spans`` (of one document) as marks, in text order.
 
-    A STANCE without a ``holder`` text is judged by the text of its ``holder_span``,
-    looked up among ``spans`` and ``others`` (the document's other spans).
+    A STANCE's holder is the text of its ``holder_span``, looked up among ``spans``
+    and ``others`` (the document's other spans), else its ``holder`` text.
     """
     spans = list(spans)
     texts = {s.id: s.text for s in [*others, *spans]}
@@ -111,6 +114,11 @@ def score(gold: Sequence[Mark], found: Sequence[Mark], mode: str = "exact") -> S
                 matched += 1
                 break
     return Score(matched, len(found), len(gold))
+
+
+def holders_only(marks: Iterable[Mark]) -> list[Mark]:
+    """STANCE marks judged by their holder alone (the issue's target: a holder for every attributed statement)."""
+    return [Mark(m.start, m.end, m.label, m.key[:1]) for m in marks if m.label == "STANCE"]
 
 
 def by_label(marks: Iterable[Mark], label: str) -> list[Mark]:
