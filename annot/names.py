@@ -48,6 +48,7 @@ __all__ = [
     "name_key",
     "name_lemmas",
     "name_stem",
+    "name_tags",
     "place_names",
     "read_aliases",
     "same_stem",
@@ -271,6 +272,18 @@ def name_lemmas(word: str, lang: str) -> tuple[str, ...]:
     if lang not in LEMMA_LANGUAGES or not word[:1].isalpha():
         return ()
     return tuple(dict.fromkeys(p.normal_form for p in _morph(lang).parse(word) if p.normal_form != word.lower()))
+
+
+@lru_cache(maxsize=65_536)
+def name_tags(word: str, lang: str) -> frozenset[str]:
+    """The grammemes of a word's likeliest parse (pymorphy3) for Russian and Ukrainian, else none.
+
+    ``Ревенко`` gives ``Surn`` (a surname), ``Киеве`` ``Geox``, ``считают`` ``VERB``: the actor
+    suggester reads a lone surname and a verb after a place by them.
+    """
+    if lang not in LEMMA_LANGUAGES or not word[:1].isalpha():
+        return frozenset()
+    return frozenset(_morph(lang).parse(word)[0].tag.grammemes)
 
 
 def _deletions(stem: str) -> set[str]:
