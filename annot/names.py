@@ -307,11 +307,16 @@ class NameFinder:
         self._index: dict[str, list[tuple[tuple[str, ...], bool, object]]] = {}
 
     def add(self, name: str, payload: object) -> None:
-        """Make ``name`` findable, ``payload`` its answer; a capitalised name matches capitalised or caseless words."""
+        """Make ``name`` findable, ``payload`` its answer; a capitalised name matches capitalised or caseless words.
+
+        A name in a caseless script (Georgian) counts as capitalised: its transliteration must not find
+        lower-case words of other scripts (რეიტერ, Reuters, is no "weiter").
+        """
         stems = tuple(name_stem(w) for w in NAME_WORD.findall(name))
         if not stems or not all(stems):
             return
-        entry = (stems, name.lstrip()[:1].isupper(), payload)
+        head = name.lstrip()[:1]
+        entry = (stems, head.isupper() or caseless(head), payload)
         for key in _deletions(stems[0]):
             self._index.setdefault(key, []).append(entry)
 

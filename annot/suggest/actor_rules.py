@@ -159,6 +159,17 @@ def _prefix_match(word: str, prefix: str) -> bool:
     return word.startswith(prefix) and len(word) - len(prefix) <= 4
 
 
+def _prefix_in(word: str, prefixes: frozenset[str] | dict[str, object]) -> bool:
+    """Whether one of ``prefixes`` is ``word`` less up to 4 final letters (``_prefix_match``), in 5 lookups."""
+    return any(word[:k] in prefixes for k in range(max(1, len(word) - 4), len(word) + 1))
+
+
+@cache
+def _institution_starts(lang: str) -> frozenset[str]:
+    """The first words of the institution phrases: a word must begin one for a phrase to start there."""
+    return frozenset(phrase[0] for phrase, _, _ in _institutions(lang))
+
+
 @cache
 def _institutions(lang: str) -> list[tuple[tuple[str, ...], str, str]]:
     phrases = [
@@ -175,10 +186,17 @@ def _demonym(words: Words, i: int, lang: str) -> str | None:
     return _demonyms(lang).get(words.lower[i]) or (_demonyms("en").get(words.lower[i]) if lang != "en" else None)
 
 
+# "Republic" in the languages with a demonym after the noun ("Běloruské republiky", "Republiki Białoruskiej").
+_REPUBLIC = ("republ", "республ", "repúbl", "répub", "repubbl")
+
+
 def _institution_candidates(words: Words, lang: str, places: dict[int, tuple[int, str]]) -> list[Candidate]:
     found = []
     connectors = sorted((tuple(c.split()) for c in data()["connectors"].get(lang, [])), key=len, reverse=True)
+    starts = _institution_starts(lang)
     for i in range(len(words)):
+        if not _prefix_in(words.lower[i], starts):
+            continue
         for phrase, canonical, kind in _institutions(lang):
             j, k, country = i, 0, None
             while k < len(phrase) and j < len(words):
@@ -195,6 +213,8 @@ def _institution_candidates(words: Words, lang: str, places: dict[int, tuple[int
                 country, first = country_name(code), i - 1
             elif country is None and (code := _demonym(words, j, lang)):
                 country, last = country_name(code), j + 1
+                if last < len(words) and words.lower[last].startswith(_REPUBLIC):
+                    last += 1  # "ministerstva obrany Běloruské republiky"
             elif country is None:
                 before = next((p for p in places.items() if p[1][0] == i), None)
                 if (
@@ -223,9 +243,9 @@ def _demonym_noun_candidates(words: Words, lang: str) -> list[Candidate]:
     """"Russian troops", "contingente russo" (the state's forces); "Российская сторона" (the state)."""
     found = []
     for table, kind, pattern in _DEMONYM_NOUNS:
-        nouns = data()[table].get(lang, [])
+        nouns = frozenset(data()[table].get(lang, []))
         for i in range(len(words)):
-            if not any(_prefix_match(words.lower[i], noun) for noun in nouns):
+            if not _prefix_in(words.lower[i], nouns):
                 continue
             for j, first, last in ((i - 1, i - 1, i + 1), (i + 1, i, i + 2)):
                 if code := _demonym(words, j, lang):
@@ -236,8 +256,14 @@ def _demonym_noun_candidates(words: Words, lang: str) -> list[Candidate]:
 
 
 def _is_title(word: str, lang: str) -> bool:
-    titles = data()["titles"].get(lang, [])
-    return any(_prefix_match(word, t) or (lang == "de" and word.endswith(t)) for t in titles)
+    if _prefix_in(word, _titles(lang)):
+        return True
+    return lang == "de" and any(word.endswith(t) for t in _titles(lang))
+
+
+@cache
+def _titles(lang: str) -> frozenset[str]:
+    return frozenset(data()["titles"].get(lang, []))
 
 
 @cache
@@ -300,7 +326,7 @@ def _not_name(words: Words, i: int, lang: str, places: dict[int, tuple[int, str]
     return (
         word in stop.get(lang, ()) or word in stop["en"] or i in places
         or words.lower[i] in data()["title_abbreviations"].get(lang, ())
-        or any(_prefix_match(words.lower[i], w) for w in _institution_words(lang))
+        or _prefix_in(words.lower[i], _institution_words(lang))
         or _demonym(words, i, lang) is not None
         or _is_title(words.lower[i], lang) or not word[:1].isupper() or word.isupper() or any(c.isdigit() for c in word)
     )  # fmt: skip
@@ -343,7 +369,8 @@ def _person_candidates(words: Words, lang: str, places: dict[int, tuple[int, str
 
 def _surname(words: Words, i: int, lang: str) -> bool:
     """Whether a morphology reads word ``i`` as a surname (Russian, Ukrainian: pymorphy3's dictionary and guesser)."""
-    return "Surn" in name_tags(words.words[i], lang) and not _continues(words, i + 1)
+    quoted = i > 0 and words.text[words.ends[i - 1] : words.starts[i]].strip()[-1:] in ("«", '"', "„", "“")
+    return "Surn" in name_tags(words.words[i], lang) and not _continues(words, i + 1) and not quoted
 
 
 def _continues(words: Words, i: int) -> bool:
@@ -362,7 +389,7 @@ def _caseless_person_candidates(words: Words, lang: str, places: dict[int, tuple
         while (
             last < len(words) and last - i <= 2 and caseless(words.words[last][:1]) and words.words[last] not in stop
             and last not in places and not _is_title(words.lower[last], lang) and _demonym(words, last, lang) is None
-            and not any(_prefix_match(words.lower[last], w) for w in _institution_words(lang))
+            and not _prefix_in(words.lower[last], _institution_words(lang))
             and (last == i + 1 or not words.text[words.ends[last - 1] : words.starts[last]].strip())
         ):  # fmt: skip
             last += 1
@@ -442,6 +469,7 @@ def _only_a_place(words: Words, first: int, last: int, lang: str) -> bool:
         if j < len(words) and any(_prefix_match(words.lower[j], w) for w in regions):
             return True
     locative = first > 0 and words.lower[first - 1] in data()["locatives"].get(lang, ())
+    locative = locative and not _cue_before(words, first - 1, lang)  # "заявили в Киеве": Kyiv speaks
     verb = last < len(words) and "VERB" in name_tags(words.words[last], lang)  # "В Киеве считают"
     return locative and not verb and not _cue_after(words, last, lang)
 
