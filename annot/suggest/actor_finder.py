@@ -128,6 +128,8 @@ def _known_candidates(words: Words, known: tuple[KnownActor, ...]) -> list[Candi
         exact = any(text in (a.text, a.canonical) for a in known)
         if not exact and _demonym_of_a_name(text, known):
             continue
+        if kind == "state" and (first, last) in words.places_only:
+            continue  # "signed in Minsk": a place, though Minsk stands for Belarus elsewhere
         source = "known" if exact else "known-inflected"
         found.append(Candidate(first, last, kind, canonical, source, CONFIDENCE[source]))
     return found
@@ -187,7 +189,7 @@ def suggest_actors(
     """
     known_actors = _check_known(known)
     words = Words(text, lang)
-    candidates = rule_candidates(words, lang)
+    candidates = rule_candidates(words, lang)  # before the known actors: it marks the capitals that are places
     if known_actors:
         candidates += _known_candidates(words, known_actors)
     found = [

@@ -70,6 +70,9 @@ class Words:
         self.starts = [start for start, _ in spans]
         self.ends = [end for _, end in spans]
         self.lower = [w.lower() for w in self.words]
+        #: Word spans (first, after the last) of capitals that are only places here, filled by ``rule_candidates``:
+        #: a known actor there ("Minsk" accepted as Belarus) is no actor either.
+        self.places_only: set[tuple[int, int]] = set()
         self.stems = [
             tuple(dict.fromkeys([name_stem(w), *(name_stem(lem) for lem in name_lemmas(w, lang))]))
             if w[:1].isupper()
@@ -486,6 +489,7 @@ def rule_candidates(words: Words, lang: str) -> list[Candidate]:
         if kind == "state":
             places.setdefault(first, (last, canonical))
         if rule == "metonym" and (_dateline(words, first, last) or _only_a_place(words, first, last, lang)):
+            words.places_only.add((first, last))
             continue  # the place is known (an institution after it is the state's), but it is no actor here
         found.append(Candidate(first, last, kind, canonical, rule, CONFIDENCE[rule]))
     found += _institution_candidates(words, lang, places)
