@@ -243,7 +243,7 @@ _DEMONYM_NOUNS = (("military", "military unit", "Armed Forces of {}"), ("sides",
 
 
 def _demonym_noun_candidates(words: Words, lang: str) -> list[Candidate]:
-    """"Russian troops", "contingente russo" (the state's forces); "Российская сторона" (the state)."""
+    """Demonym + noun: "Russian troops", "contingente russo" (the state's forces); "Российская сторона" (the state)."""
     found = []
     for table, kind, pattern in _DEMONYM_NOUNS:
         nouns = frozenset(data()[table].get(lang, []))
@@ -297,9 +297,10 @@ def _cues(lang: str) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, .
 
 
 def _cue_before(words: Words, i: int, lang: str) -> bool:
-    return any(
-        i >= len(cue) and tuple(words.lower[i - len(cue) : i]) == cue for cue in _cues(lang)[0]
-    ) and not words.text[words.ends[i - 1] : words.starts[i]].strip()
+    return (
+        any(i >= len(cue) and tuple(words.lower[i - len(cue) : i]) == cue for cue in _cues(lang)[0])
+        and not words.text[words.ends[i - 1] : words.starts[i]].strip()
+    )
 
 
 def _cue_after(words: Words, j: int, lang: str) -> bool:
@@ -386,7 +387,8 @@ def _caseless_person_candidates(words: Words, lang: str, places: dict[int, tuple
     stop = set(data()["not_names"].get(lang, ()))
     found = []
     for i in range(len(words) - 1):
-        if not _is_title(words.lower[i], lang) or words.text[words.ends[i] : words.starts[i + 1]].strip() not in ("", ","):
+        gap = words.text[words.ends[i] : words.starts[i + 1]].strip()
+        if not _is_title(words.lower[i], lang) or gap not in ("", ","):
             continue
         last = i + 1
         while (
@@ -436,7 +438,8 @@ def _abbreviation_candidates(words: Words) -> list[Candidate]:
 
 
 _AGENCY = {"en": "agency", "es": "agencia", "pt": "agência", "fr": "agence", "de": "agentur", "it": "agenzia",
-           "ru": "агентств", "uk": "агенці", "pl": "agencj", "cs": "agentur", "sk": "agentúr", "sl": "agencij"}  # fmt: skip
+           "ru": "агентств", "uk": "агенці", "pl": "agencj", "cs": "agentur", "sk": "agentúr",
+           "sl": "agencij"}  # fmt: skip
 # A web address after a medium's name is part of it ("Meduza.io", "iRozhlas.cz").
 _DOMAIN = re.compile(r"\.(?:[a-z]{2,3}|info|news)\b")
 
@@ -472,8 +475,13 @@ def _only_a_place(words: Words, first: int, last: int, lang: str) -> bool:
         if j < len(words) and any(_prefix_match(words.lower[j], w) for w in regions):
             return True
     locative = first > 0 and words.lower[first - 1] in data()["locatives"].get(lang, ())
+    locative = locative or words.lower[last - 1].endswith(tuple(data()["locative_endings"].get(lang, ())))
     locative = locative and not _cue_before(words, first - 1, lang)  # "заявили в Киеве": Kyiv speaks
-    verb = last < len(words) and "VERB" in name_tags(words.words[last], lang)  # "В Киеве считают"
+    verb = (
+        last < len(words)
+        and not words.text[words.ends[last - 1] : words.starts[last]].strip()
+        and "VERB" in name_tags(words.words[last], lang)
+    )  # "В Киеве считают"
     return locative and not verb and not _cue_after(words, last, lang)
 
 
@@ -482,8 +490,10 @@ def rule_candidates(words: Words, lang: str) -> list[Candidate]:
     found = []
     places: dict[int, tuple[int, str]] = {}  # first word -> (word after the last, country) of a state or metonym
     for first, last, (kind, canonical, rule) in _gazetteer(lang).find(words.words, words.stems):
-        if _demonym(words, first, lang) and last == first + 1 and not (
-            words.capital(first) and words.lower[first] in _country_names(lang)
+        if (
+            _demonym(words, first, lang)
+            and last == first + 1
+            and not (words.capital(first) and words.lower[first] in _country_names(lang))
         ):
             continue  # "Belarusian" shares the stem of "Belarus", but an adjective is not the state
         if kind == "state":
