@@ -400,7 +400,22 @@ def _caseless_person_candidates(words: Words, lang: str, places: dict[int, tuple
             last += 1
         if last > i + 1:
             found.append(Candidate(i + 1, last, "person", "", "title", CONFIDENCE["title"]))
+    for i in range(len(words) - 1):  # "რევენკომ განაცხადა": a name in the ergative before a verb of saying
+        word = words.lower[i]
+        if (
+            words.lower[i + 1] in stop and words.lower[i + 1] != "და" and word.endswith(("მ", "მა"))
+            and caseless(word[:1]) and word not in stop and i not in places and not _is_title(word, lang)
+            and _demonym(words, i, lang) is None and not _prefix_in(word, _institution_words(lang))
+            and not _prefix_in(word, _noun_words(lang))
+        ):  # fmt: skip
+            found.append(Candidate(i, i + 1, "person", "", "reported", CONFIDENCE["reported"]))
     return found
+
+
+@cache
+def _noun_words(lang: str) -> frozenset[str]:
+    """The nouns of demonym phrases (soldiers, side): "მხარემ განაცხადა" is a side speaking, not a person."""
+    return frozenset(w for table, _, _ in _DEMONYM_NOUNS for w in data()[table].get(lang, []))
 
 
 def _abbreviation_candidates(words: Words) -> list[Candidate]:

@@ -207,7 +207,8 @@ def test_actors_capital_that_speaks_after_a_preposition_is_its_state(text: str, 
 
 @pytest.mark.parametrize(("text", "lang", "expected"), [
     ("Российская сторона направит танки.", "ru", ("Российская сторона", "state", "Russia")),
-    ("Il contingente russo conterà 9.000 uomini.", "it", ("contingente russo", "military unit", "Armed Forces of Russia")),
+    ("Il contingente russo conterà 9.000 uomini.", "it",
+     ("contingente russo", "military unit", "Armed Forces of Russia")),
     ("Stroški ruskih enot so visoki.", "sl", ("ruskih enot", "military unit", "Armed Forces of Russia")),
     ("náklady ruských jednotek rostou", "cs", ("ruských jednotek", "military unit", "Armed Forces of Russia")),
     ("რუსი ჯარისკაცები ჩავიდნენ.", "ka", ("რუსი ჯარისკაცები", "military unit", "Armed Forces of Russia")),
@@ -260,3 +261,13 @@ def test_actors_known_capital_is_not_suggested_where_it_is_only_a_place():
     known = [KnownActor("Minsk", "Belarus", "state")]
     assert found("Die Minister unterzeichneten das Abkommen in Minsk.", "de", known=known) == []
     assert ("Minsk", "state", "Belarus") in found("Minsk warnt Kiew.", "de", known=known)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ამის შესახებ ლუკაშენკომ განაცხადა.", [("ლუკაშენკომ", "person")]),  # the ergative before a verb of saying
+    ("რუსულმა მხარემ განაცხადა, რომ", [("რუსულმა მხარემ", "state")]),  # "the Russian side", not a person
+    ("მან განაცხადა, რომ", []),
+    ("ნატოს წევრი ქვეყნები", [("ნატოს", "organization")]),
+])  # fmt: skip
+def test_actors_georgian_speakers_and_organizations(text: str, expected: list[tuple[str, str]]):
+    assert [(t, k) for t, k, _ in found(text, "ka")] == expected
