@@ -48,6 +48,7 @@ __all__ = [
     "name_key",
     "name_lemmas",
     "name_stem",
+    "name_tags",
     "place_names",
     "read_aliases",
     "same_stem",
@@ -273,6 +274,18 @@ def name_lemmas(word: str, lang: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.normal_form for p in _morph(lang).parse(word) if p.normal_form != word.lower()))
 
 
+@lru_cache(maxsize=65_536)
+def name_tags(word: str, lang: str) -> frozenset[str]:
+    """The grammemes of a word's likeliest parse (pymorphy3) for Russian and Ukrainian, else none.
+
+    ``Ревенко`` gives ``Surn`` (a surname), ``Киеве`` ``Geox``, ``считают`` ``VERB``: the actor
+    suggester reads a lone surname and a verb after a place by them.
+    """
+    if lang not in LEMMA_LANGUAGES or not word[:1].isalpha():
+        return frozenset()
+    return frozenset(_morph(lang).parse(word)[0].tag.grammemes)
+
+
 def _deletions(stem: str) -> set[str]:
     """``stem`` and, when ``same_stem`` may forgive a letter in it (5+ letters), every stem one letter shorter."""
     found = {stem}
@@ -294,11 +307,16 @@ class NameFinder:
         self._index: dict[str, list[tuple[tuple[str, ...], bool, object]]] = {}
 
     def add(self, name: str, payload: object) -> None:
-        """Make ``name`` findable, ``payload`` its answer; a capitalised name matches capitalised or caseless words."""
+        """Make ``name`` findable, ``payload`` its answer; a capitalised name matches capitalised or caseless words.
+
+        A name in a caseless script (Georgian) counts as capitalised: its transliteration must not find
+        lower-case words of other scripts (რეიტერ, Reuters, is no "weiter").
+        """
         stems = tuple(name_stem(w) for w in NAME_WORD.findall(name))
         if not stems or not all(stems):
             return
-        entry = (stems, name.lstrip()[:1].isupper(), payload)
+        head = name.lstrip()[:1]
+        entry = (stems, head.isupper() or caseless(head), payload)
         for key in _deletions(stems[0]):
             self._index.setdefault(key, []).append(entry)
 

@@ -32,7 +32,7 @@ from functools import lru_cache
 from annot.errors import SpanError
 from annot.names import NameFinder
 from annot.suggest.actor_ner import Pipeline, natasha_spans, pipeline_spans
-from annot.suggest.actor_rules import Candidate, Words, rule_candidates
+from annot.suggest.actor_rules import Candidate, Words, extend_end, rule_candidates
 
 __all__ = ["ACTOR_TYPES", "SUGGESTER", "VERSION", "ActorSuggestion", "KnownActor", "suggest_actors"]
 
@@ -43,7 +43,8 @@ ACTOR_TYPES = ("state", "government body", "person", "organization", "media", "m
 CONFIDENCE = {"known": 0.95, "known-inflected": 0.85, "ner": 0.6}
 # Between spans of one length: the annotator's own actors first, then rules that read a phrase, then lists, then NER.
 PRIORITY = {"known": 0, "known-inflected": 0, "institution": 1, "title": 1, "agency": 1, "military": 2,
-            "media": 2, "organization": 2, "country": 3, "metonym": 3, "ner": 4, "shape": 5}  # fmt: skip
+            "media": 2, "organization": 2, "abbreviation": 2, "country": 3, "metonym": 3, "ner": 4, "reported": 5,
+            "shape": 5}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,8 @@ def _known_candidates(words: Words, known: tuple[KnownActor, ...]) -> list[Candi
         exact = any(text in (a.text, a.canonical) for a in known)
         if not exact and _demonym_of_a_name(text, known):
             continue
+        if kind == "state" and (first, last) in words.places_only:
+            continue  # "signed in Minsk": a place, though Minsk stands for Belarus elsewhere
         source = "known" if exact else "known-inflected"
         found.append(Candidate(first, last, kind, canonical, source, CONFIDENCE[source]))
     return found
@@ -186,13 +189,14 @@ def suggest_actors(
     """
     known_actors = _check_known(known)
     words = Words(text, lang)
-    candidates = rule_candidates(words, lang)
+    candidates = rule_candidates(words, lang)  # before the known actors: it marks the capitals that are places
     if known_actors:
         candidates += _known_candidates(words, known_actors)
     found = [
         ActorSuggestion(start, end, text[start:end], c.type, c.canonical, c.source, c.confidence)
         for c in candidates
-        for start, end in [(words.starts[c.first], words.ends[c.last - 1])]
+        for start in [words.starts[c.first]]
+        for end in [extend_end(text, start, words.ends[c.last - 1], c.type)]
     ]  # fmt: skip
     spans: list[tuple[int, int, str]] = []
     if ner and lang == "ru":

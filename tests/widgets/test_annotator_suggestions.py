@@ -10,7 +10,8 @@ import annot
 from annot.model import Origin, Status
 from annot.widgets import Annotator
 
-LUKASHENKO = "Lukashenko spoke in Minsk on Monday. The crowd listened to him. Later, Lukashenko left the city."
+# Minsk acts (an actor); "spoke in Minsk" would be a place, which the actor suggester leaves out.
+LUKASHENKO = "Lukashenko spoke on Monday and Minsk cheered. The crowd listened to him. Later, Lukashenko left the city."
 
 
 @pytest.fixture
