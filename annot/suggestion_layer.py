@@ -46,7 +46,7 @@ class SuggestRun:
 
     Attributes:
         doc_id: the document version.
-        suggester: ``<name>.v<version>`` (``actors.v1``).
+        suggester: ``<name>.v<version>`` (``actors.v2``).
         added: suggestions stored as new pending spans.
         kept: already there (stored by an earlier run).
         annotated: skipped: a span of the same label the annotator made or decided on overlaps it.
@@ -65,7 +65,7 @@ class SuggestRun:
     invalid: int = 0
 
     def summary(self) -> str:
-        """One line for people: ``doc: actors.v1: 12 added, 3 already there, ...``."""
+        """One line for people: ``doc: actors.v2: 12 added, 3 already there, ...``."""
         extra = "".join(
             f", {n} {what}" for n, what in ((self.below, "below min confidence"), (self.invalid, "not in the schema"))
             if n

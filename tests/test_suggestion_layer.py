@@ -36,11 +36,11 @@ def test_suggest_documents_stores_pending_spans_with_suggester_and_confidence(se
     report = annot.suggest_documents(seeded)
     en = _doc(seeded, "belarus-russian")
     by_run = {(r.doc_id, r.suggester): r.added for r in report.runs}
-    assert by_run[(en, "actors.v1")] >= 20 and by_run[(en, "quantities.v1")] >= 6
-    assert by_run[(_doc(seeded, "belarus-agrupacion"), "quantities.v1")] >= 6
+    assert by_run[(en, "actors.v2")] >= 20 and by_run[(en, "quantities.v2")] >= 6
+    assert by_run[(_doc(seeded, "belarus-agrupacion"), "quantities.v2")] >= 6
     spans = _suggested(seeded)
     assert len(spans) == report.count("added")
-    assert {s.annotator for s in spans} == {"suggest:actors.v1", "suggest:quantities.v1", "suggest:stance.v1"}
+    assert {s.annotator for s in spans} == {"suggest:actors.v2", "suggest:quantities.v2", "suggest:stance.v1"}
     assert all(s.status == Status.PENDING for s in spans)
     confidences = seeded.confidences()
     assert set(confidences) == {s.id for s in spans} and all(0 < c <= 1 for c in confidences.values())
@@ -152,7 +152,7 @@ def test_known_actors_take_accepted_actors_and_aliases_only(seeded: Store, tmp_p
 
 def test_suggest_documents_only_and_min_confidence(seeded: Store):
     report = annot.suggest_documents(seeded, "belarus-russian", only="quantities", min_confidence=0.9)
-    assert {r.suggester for r in report.runs} == {"quantities.v1"}
+    assert {r.suggester for r in report.runs} == {"quantities.v2"}
     assert report.count("added") == 0 and report.count("below") >= 6
     report = annot.suggest_documents(seeded, "belarus-russian", only=["actors"], min_confidence=0.9)
     assert report.count("added") > 0 and all(c >= 0.9 for c in seeded.confidences().values())
@@ -293,7 +293,7 @@ def test_suggest_documents_a_span_tagged_during_the_run_wins(seeded: Store, monk
     report = annot.suggest_documents(seeded, en, only="actors,stance")
     at_minsk = [s for s in seeded.iter_spans(en) if s.label == "ACTOR" and s.start < minsk + 5 and minsk < s.end]
     assert [(s.origin, s.status) for s in at_minsk] == [(Origin.MANUAL, Status.ACCEPTED)]
-    actors = next(r for r in report.runs if r.suggester == "actors.v1")
+    actors = next(r for r in report.runs if r.suggester == "actors.v2")
     assert actors.annotated >= 1 and actors.added == len(_suggested(seeded, en)) - len(
         [s for s in _suggested(seeded, en) if s.label == "STANCE"]
     )

@@ -37,7 +37,7 @@ from annot.suggest.actor_rules import Candidate, Words, extend_end, rule_candida
 __all__ = ["ACTOR_TYPES", "SUGGESTER", "VERSION", "ActorSuggestion", "KnownActor", "suggest_actors"]
 
 SUGGESTER = "actors"
-VERSION = "1"
+VERSION = "2"  # as ActorSuggester.version
 #: The ``type`` choices of the default schema's ACTOR label.
 ACTOR_TYPES = ("state", "government body", "person", "organization", "media", "military unit", "other")
 CONFIDENCE = {"known": 0.95, "known-inflected": 0.85, "ner": 0.6}

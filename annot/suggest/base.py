@@ -12,7 +12,7 @@ __all__ = ["Suggester", "Suggestion", "annotator_name"]
 
 
 def annotator_name(suggester: str, version: str) -> str:
-    """The annotator a stored suggestion is kept under: ``suggest:actors.v1``.
+    """The annotator a stored suggestion is kept under: ``suggest:actors.v2``.
 
     The one place that spells it: the store layer writes it, and reads the
     suggester and version back from it (``Span.annotator`` of a suggested span).

@@ -37,7 +37,7 @@ class ActorSuggester:
     """
 
     name = "actors"
-    version = "1"
+    version = "2"  # 2: real-news rules (places, datelines, lone surnames), December 2026
     labels = ("ACTOR",)
 
     def __init__(self, *, ner: bool = False) -> None:
@@ -57,7 +57,7 @@ class QuantitySuggester:
     """QUANTITY spans with value, unit, qualifier and low/high for ranges (``quantity_finder.find_quantities``)."""
 
     name = "quantities"
-    version = "1"
+    version = "2"  # 2: the counted noun phrase by each language's structure, December 2026
     labels = ("QUANTITY",)
 
     def suggest(self, text: str, lang: str, *, known: Iterable[Any] = ()) -> list[Suggestion]:

@@ -23,7 +23,7 @@ def test_suggest_cmd_prints_per_document_and_suggester_then_nothing_new(tmp_path
     project = _ingested(tmp_path)
     out = run(project, "suggest").output.splitlines()
     assert len(out) == 7, out  # two documents x three suggesters, then the totals
-    assert out[0].startswith("belarus-") and ": actors.v1: " in out[0] and " added, 0 already there" in out[0]
+    assert out[0].startswith("belarus-") and ": actors.v2: " in out[0] and " added, 0 already there" in out[0]
     assert out[-1].endswith("s)") and "(2 documents, 28 sentences" in out[-1]
     again = run(project, "suggest").output.splitlines()
     assert again[-1].startswith("0 suggestions added, ")
@@ -33,9 +33,9 @@ def test_suggest_cmd_prints_per_document_and_suggester_then_nothing_new(tmp_path
 def test_suggest_cmd_only_documents_and_suggesters_named(tmp_path: Path):
     project = _ingested(tmp_path)
     out = run(project, "suggest", "belarus-agrupacion", "--only", "quantities", "--min-confidence", "0.5").output
-    assert out.splitlines()[0].startswith("belarus-agrupacion-rusa-2022-10-17-dd6d001dc527: quantities.v1: 7 added")
+    assert out.splitlines()[0].startswith("belarus-agrupacion-rusa-2022-10-17-dd6d001dc527: quantities.v2: 7 added")
     with open_project(project) as store:
-        assert set(store.spans()["annotator"]) == {"suggest:quantities.v1"}
+        assert set(store.spans()["annotator"]) == {"suggest:quantities.v2"}
 
 
 def test_suggest_cmd_ner_finds_russian_people_no_rule_knows(tmp_path: Path):
@@ -44,8 +44,8 @@ def test_suggest_cmd_ner_finds_russian_people_no_rule_knows(tmp_path: Path):
     # "в Минске" would be a place only, no actor: Minsk speaks here.
     path.write_text("Вчера Иван Петров встретился с журналистами, сообщил Минск.\n", "utf-8")
     run(project, "ingest", str(path))
-    assert ": actors.v1: 1 added" in run(project, "suggest", "--only", "actors").output
-    assert ": actors.v1: 1 added, 1 already there" in run(project, "suggest", "--only", "actors", "--ner").output
+    assert ": actors.v2: 1 added" in run(project, "suggest", "--only", "actors").output
+    assert ": actors.v2: 1 added, 1 already there" in run(project, "suggest", "--only", "actors", "--ner").output
     with open_project(project) as store:
         assert sorted(store.spans()["text"]) == ["Иван Петров", "Минск"]
 

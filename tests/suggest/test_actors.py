@@ -132,7 +132,7 @@ def test_actors_overlaps_leave_one_suggestion_per_span():
 
 def test_actors_suggestion_carries_label_suggester_version_confidence():
     (s,) = suggest_actors("Minsk says", "en")
-    assert (s.label, s.suggester, s.version, s.start, s.end) == ("ACTOR", "actors", "1", 0, 5)
+    assert (s.label, s.suggester, s.version, s.start, s.end) == ("ACTOR", "actors", "2", 0, 5)
     assert 0 < s.confidence <= 1 and s.attrs == {"type": "state", "canonical": "Belarus"}
 
 

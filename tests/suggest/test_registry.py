@@ -46,7 +46,7 @@ def test_quantities_function_reads_spanish():
         ("hasta 9.000 soldados", {"value": 9000, "unit": "soldados", "qualifier": "up to"}),
         ("unos 170 tanques", {"value": 170, "unit": "tanques", "qualifier": "approximately"}),
     ]
-    assert all(s.label == "QUANTITY" and s.annotator == "suggest:quantities.v1" and 0 < s.confidence <= 1
+    assert all(s.label == "QUANTITY" and s.annotator == "suggest:quantities.v2" and 0 < s.confidence <= 1
                for s in found)  # fmt: skip
 
 
@@ -59,7 +59,7 @@ def test_actors_function_offsets_slice_back():
     text = "Minsk dijo que Rusia enviará tropas."
     found = suggest.actors(text, lang="es")
     assert [(s.text, s.attrs["canonical"]) for s in found] == [("Minsk", "Belarus"), ("Rusia", "Russia")]
-    assert all(text[s.start : s.end] == s.text and s.annotator == "suggest:actors.v1" for s in found)
+    assert all(text[s.start : s.end] == s.text and s.annotator == "suggest:actors.v2" for s in found)
 
 
 def test_actors_function_uses_known_actors():
