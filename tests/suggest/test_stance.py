@@ -132,6 +132,14 @@ def _holder_text(text: str, statement: Statement) -> str | None:
         ("cs", "Mluvčí ministerstva uvedla, že vojáci dorazili.", ["Mluvčí ministerstva"], "reported",
          "Mluvčí ministerstva"),
         ("cs", "Rusko tvrdí, že Ukrajina chystá útok.", ["Rusko", "Ukrajina"], "alleged", "Rusko"),
+        ("sk", "Hovorca ministerstva uviedol, že vojaci prišli.", ["Hovorca ministerstva"], "reported",
+         "Hovorca ministerstva"),
+        ("sk", "Podľa Minska ide o obranné rozmiestnenie.", ["Minska"], "reported", "Minska"),
+        ("sl", "Revenko je v ponedeljek dejal, da so vojaki prispeli.", ["Revenko"], "reported", "Revenko"),
+        ("sl", "Po besedah Lukašenka gre za obrambne vaje.", ["Lukašenka"], "reported", "Lukašenka"),
+        ("ka", "რევენკომ განაცხადა, რომ ჯარისკაცები ჩამოვიდნენ.", ["რევენკომ"], "reported", "რევენკომ"),
+        ("ka", "ლუკაშენკოს თქმით, წვრთნები თავდაცვითია.", ["ლუკაშენკოს"], "reported", "ლუკაშენკოს"),  # after its holder
+        ("ka", "რუსეთი ვითომ თავდასხმას ამზადებს.", ["რუსეთი"], "alleged", None),
     ],
 )  # fmt: skip
 def test_find_statements_cue_and_holder_side_per_language(lang, text, actors, evidence, holder):
