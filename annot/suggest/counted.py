@@ -100,10 +100,19 @@ def counted_end(
             return False
         if k + 1 < n and toks[k + 1].kind == "num" and (k > j or toks[k + 1].start == tok.end + 1):
             return False  # "калибром 122 мм": a word before a number labels that number
+        if k > j and k + 1 < n and toks[k + 1].kind == "word" and starts_quantity(k + 1):
+            return False  # "калибра | свыше 100 мм": ... and so it does before a qualified number
         return not starts_quantity(k)
 
+    def period(k: int) -> int:
+        """1 when token ``k`` is an abbreviation's period inside a phrase ("1,5 млрд рос. рублів", "руб. в год")."""
+        if not (0 < k < n - 1 and toks[k].text == "." and toks[k].start == toks[k - 1].end):
+            return 0
+        nxt = toks[k + 1]
+        return int(toks[k - 1].kind == "word" and nxt.kind == "word" and nxt.text[:1].islower())
+
     def thing_end(j: int) -> int:
-        end = _phrase_end(toks, j, table, word, one=one, few=few)
+        end = _phrase_end(toks, j, table, word, period, one=one, few=few)
         if (  # "pezzi di artiglieria", "camps d'entraînement", "pieces of artillery"
             end > j
             and end < n
@@ -131,7 +140,14 @@ def counted_end(
 
 
 def _phrase_end(
-    toks: Sequence[_Token], j: int, table: Table, word: Callable[[int], bool], *, one: bool, few: bool
+    toks: Sequence[_Token],
+    j: int,
+    table: Table,
+    word: Callable[[int], bool],
+    period: Callable[[int], int],
+    *,
+    one: bool,
+    few: bool,
 ) -> int:
     shape, k = table.shape, j
     if shape == "english":
@@ -147,6 +163,8 @@ def _phrase_end(
     if shape == "romance":
         while word(k) and k - j < 4 and ((one and k == j) or _plural_romance(toks[k], table.lang)):
             k += 1
+            if toks[k - 1].low in table.measures:
+                break  # "1,5 millones de euros | diarios": a unit of measure is the whole thing counted
         return k
     if shape == "german":
         while word(k) and k - j < 4:
@@ -158,23 +176,53 @@ def _phrase_end(
                 return j
         return j
     if shape == "slavic":
-        adjectives = table.adjective_endings_few if few else table.adjective_endings
-        while word(k) and k - j < 4 and toks[k].low.endswith(adjectives):
-            k += 1
-        if not word(k):
-            return k  # adjectives standing for a noun: "600 poborowych", "19 wojskowych"
-        k += 1  # the head noun
-        while word(k) and k - j < 5 and toks[k].low.endswith(adjectives):
-            k += 1
-        return k
+        return _slavic_end(toks, j, table, word, few=few)
     if shape == "tagged":
-        while word(k) and k - j < 5 and _part_of_speech(table.lang, toks[k].low) in _NOMINAL:
-            k += 1
-            if _lemma(table.lang, toks[k - 1].low) in table.measures:
+        while word(k) and k - j < 5:
+            low = toks[k].low
+            measure = low in table.measures or _lemma(table.lang, low) in table.measures  # "мм" is no noun to it
+            if not measure and _part_of_speech(table.lang, low) not in _NOMINAL:
+                break
+            k += 1 + period(k + 1)
+            if measure:
                 break  # "12 гектаров | леса": what a unit measures is not the unit
+        return k
+    if shape == "georgian":
+        # Attributes come first, uninflected or cut short ("უცხოელ სამხედრო"); the head noun carries the
+        # case ending ("ატაშეს", "პოლიგონზე"), and the verb that follows ("გააცნო") is outside.
+        while word(k) and k - j < 4:
+            k += 1
+            if toks[k - 1].low.endswith(table.case_endings):
+                break
         return k
     while word(k) and k - j < 5:  # a language without a shape: up to a stop word
         k += 1
+    return k
+
+
+def _slavic_end(toks: Sequence[_Token], j: int, table: Table, word: Callable[[int], bool], *, few: bool) -> int:
+    """Adjectives, the head noun, an adjective after it, then a genitive complement ("kusů | dělostřelectva")."""
+    adjectives = (table.adjective_endings_few if few else table.adjective_endings) + table.adjective_endings_oblique
+    k = j
+    while word(k) and k - j < 4 and toks[k].low.endswith(adjectives):
+        k += 1
+    if not word(k) or (k > j and toks[k].low.endswith(table.plural_verb_endings)):
+        return k  # adjectives standing for a noun: "600 poborowych", "19 wojskowych"; "tři lidé | přišli"
+    k += 1  # the head noun
+    if word(k) and toks[k].low.endswith(adjectives):
+        k += 1  # "wozów opancerzonych"; a second one is a participle's: "attaché wojskowym | akredytowanym w"
+    if toks[k - 1].low in table.measures:
+        return k  # "12 hektarů | lesa": what a unit measures is not the unit
+    # A genitive complement of the head, a noun and its adjectives ("kusů dělostřelectva", "systemami obrony
+    # powietrznej"), told from a verb by its ending, since no word list could hold every verb.
+    c = k
+    while word(c) and c - k < 2 and toks[c].low.endswith(table.genitive_adjective_endings):
+        c += 1
+    low = toks[c].low if word(c) else ""
+    if low.endswith(table.genitive_endings) and not low.endswith(table.verb_endings):
+        k = c + 1
+        if word(k) and toks[k].low.endswith(table.genitive_adjective_endings):
+            k += 1
     return k
 
 
@@ -184,6 +232,8 @@ def _english_plural(low: str) -> bool:
 
 def _plural_romance(tok: _Token, lang: str) -> bool:
     """Plural in form: "blindados", "chars", "carri", "armate"; in Italian also a loan ("camion", "tank")."""
+    if tok.low.endswith("'"):
+        return False  # an elided article or preposition: "d'", "l'"
     if lang == "it":
         return tok.low.endswith(("i", "e")) or tok.low[-1:] not in "aeiouàèéìòù"
     return tok.low.endswith(("s", "x")) or _all_caps(tok.text)

@@ -72,6 +72,14 @@ class Table:
     measures: set[str] = field(default_factory=set)  # units whose "of" is the measured thing: "km of border"
     adjective_endings: tuple[str, ...] = ()  # slavic: after 5+ (genitive plural); german: any inflection
     adjective_endings_few: tuple[str, ...] = ()  # slavic: after 2-4 (nominative plural)
+    adjective_endings_oblique: tuple[str, ...] = ()  # slavic: dative, instrumental, locative plural ("-ym", "-ými")
+    genitive_endings: tuple[str, ...] = ()  # slavic: a noun complementing the head ("kusů | dělostřelectva")
+    genitive_adjective_endings: tuple[str, ...] = ()  # slavic: its adjectives ("obrony | powietrznej")
+    verb_endings: tuple[str, ...] = ()  # slavic: finite verbs, never in a counted thing ("přišli", "przybyło")
+    plural_verb_endings: tuple[str, ...] = ()  # slavic: a plural or neuter past verb ends the phrase ("lidé | přišli")
+    change_verbs: tuple[str, ...] = ()  # stems: "снизи", "spad": "до 6,5%" after them is the value reached
+    exceed_verbs: tuple[str, ...] = ()  # stems: "превыс", "exceed": the number after them is *more than*
+    case_endings: tuple[str, ...] = ()  # georgian: the head noun's case ending ends the phrase ("ტანკს")
 
     def is_month(self, text: str) -> bool:
         """Whether a token names a month, in this language's case rule."""
@@ -161,6 +169,14 @@ def table_for(lang: str) -> Table:
         measures=set(raw.get("measures", [])),
         adjective_endings=tuple(raw.get("adjective_endings", [])),
         adjective_endings_few=tuple(raw.get("adjective_endings_few", [])),
+        adjective_endings_oblique=tuple(raw.get("adjective_endings_oblique", [])),
+        genitive_endings=tuple(raw.get("genitive_endings", [])),
+        genitive_adjective_endings=tuple(raw.get("genitive_adjective_endings", [])),
+        verb_endings=tuple(raw.get("verb_endings", [])),
+        plural_verb_endings=tuple(raw.get("plural_verb_endings", [])),
+        change_verbs=tuple(raw.get("change_verbs", [])),
+        exceed_verbs=tuple(raw.get("exceed_verbs", [])),
+        case_endings=tuple(raw.get("case_endings", [])),
         # A qualifier's words are never numbers: es "unos" is "about", not text2num's 1.
         not_numbers=set(raw.get("not_numbers", [])) | {w for phrase in qualifiers for w in phrase},
     )

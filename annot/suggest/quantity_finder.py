@@ -394,6 +394,17 @@ def _qualifier_before(toks: list[_Tok], i: int, table: Table, floor: int) -> tup
     return None
 
 
+def _verb_before(toks: list[_Tok], k: int, table: Table) -> str | None:
+    """``"change"`` or ``"exceed"`` when the word before token ``k`` is a verb of that kind, by its stem."""
+    if k == 0 or toks[k - 1].kind != "word":
+        return None
+    low = toks[k - 1].low
+    for kind, stems in (("change", table.change_verbs), ("exceed", table.exceed_verbs)):
+        if stems and low.startswith(stems):
+            return kind
+    return None
+
+
 def _starts_quantity(toks: list[_Tok], k: int, table: Table) -> bool:
     """Whether a number, or a qualifier then a number, starts at token ``k``."""
     if _number_at(toks, k, table) is not None:
@@ -437,8 +448,13 @@ def _build(
         first = opener if opener is not None else first
     else:
         found = _qualifier_before(toks, first, table, floor)
+        verb = _verb_before(toks, first if found is None else found[1], table)
+        if found is not None and verb == "change" and _lows(toks, found[1], 1)[0] in table.to_words:
+            found = None  # "замедлилась до 6,5%", "spadła do 6,5 proc.": the value reached, not a bound
         if found is not None:
             qualifier, first = found
+        elif verb == "exceed" and not num.plural:
+            qualifier = "more than"  # "могут превысить 1,2 млрд руб.": the verb is the qualifier, outside the span
         elif num.plural and first > floor and toks[first - 1].low in table.plural_articles:
             first -= 1  # "des milliers de personnes": the article belongs to the vague number
         if (  # Georgian "200-მდე" (up to 200)

@@ -81,7 +81,7 @@ RULES = [
     ("novemila soldati", "it", "novemila soldati", 9000, "exact"),
     ("четырех самолетов", "ru", "четырех самолетов", 4, "exact"),
     ("девяти тысячами военных", "ru", "девяти тысячами военных", 9000, "exact"),
-    ("не одна тысяча военных", "ru", "не одна тысяча военных", 2000, "at least"),
+    ("не одна тысяча военных", "ru", "не одна тысяча военных", 1000, "more than"),
     ("stovky vojáků", "cs", "stovky vojáků", 200, "at least"),
     ("tisícovka tanků", "cs", "tisícovka tanků", 1000, "exact"),
     ("hundert Soldaten", "de", "hundert Soldaten", 100, "exact"),
