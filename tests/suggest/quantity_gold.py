@@ -14,7 +14,9 @@ from __future__ import annotations
 import functools
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from annot.store import Store
 from annot.suggest import find_quantities
@@ -39,16 +41,16 @@ def sentences(lang: str) -> tuple[tuple[int, str, str], ...]:
         return tuple((s.start, s.text, doc.lang) for s in store.get_sentences(doc))
 
 
-def found_marks(lang: str) -> list[G.Mark]:
-    """The finder's guesses on the coverage text in ``lang``, in document offsets."""
+def found_marks(lang: str, finder: Callable[[str, str], list[Any]] = find_quantities) -> list[G.Mark]:
+    """The guesses of ``finder`` (``find_quantities``, or a baseline's) on the coverage text in ``lang``."""
     return [
         G.Mark(start + g.start, start + g.end, "QUANTITY", (g.value, g.qualifier))
         for start, text, doc_lang in sentences(lang)
-        for g in find_quantities(text, doc_lang)
+        for g in finder(text, doc_lang)
     ]
 
 
-def scores(lang: str) -> dict[str, G.Score]:
-    """Exact and overlap scores of the finder on the coverage text in ``lang``."""
-    gold, found = gold_marks(lang), found_marks(lang)
+def scores(lang: str, finder: Callable[[str, str], list[Any]] = find_quantities) -> dict[str, G.Score]:
+    """Exact and overlap scores of ``finder`` on the coverage text in ``lang``."""
+    gold, found = gold_marks(lang), found_marks(lang, finder)
     return {mode: G.score(gold, found, mode) for mode in G.MODES}
