@@ -63,6 +63,7 @@ def counted_end(
     table: Table,
     *,
     starts_quantity: Callable[[int], bool],
+    starts_measurement: Callable[[int], bool],
     one: bool,
     few: bool,
 ) -> int:
@@ -74,6 +75,7 @@ def counted_end(
         j: the first token after the number.
         table: the language's words; ``table.shape`` picks the rule.
         starts_quantity: whether another quantity starts at a token index.
+        starts_measurement: whether a qualified measurement ("свыше 100 мм") starts at a token index.
         one: the first word may be singular: the number is 1, or the word follows a scale's "di" ("3 milioni
             di euro").
         few: the number is 2, 3 or 4 without a scale word (Slavic agreement).
@@ -100,8 +102,8 @@ def counted_end(
             return False
         if k + 1 < n and toks[k + 1].kind == "num" and (k > j or toks[k + 1].start == tok.end + 1):
             return False  # "калибром 122 мм": a word before a number labels that number
-        if k > j and k + 1 < n and toks[k + 1].kind == "word" and starts_quantity(k + 1):
-            return False  # "калибра | свыше 100 мм": ... and so it does before a qualified number
+        if k > j and k + 1 < n and toks[k + 1].kind == "word" and starts_measurement(k + 1):
+            return False  # "калибра | свыше 100 мм": ... and before a qualified measurement
         return not starts_quantity(k)
 
     def period(k: int) -> int:
@@ -134,7 +136,8 @@ def counted_end(
     end = thing_end(j)
     if end > j and end < n and toks[end].low in table.conj and end - j < _MAX_WORDS - 1:
         more = thing_end(end + 1)  # "artillery pieces and mortars", "caminhões e tanques de combustível"
-        if more > end + 1 and more - j <= _MAX_WORDS + 2:
+        headless = table.shape == "english" and not _english_head(toks[more - 1].low, table)
+        if more > end + 1 and more - j <= _MAX_WORDS + 2 and not headless:  # not "homes and | displaced"
             end = more
     return end
 
@@ -161,7 +164,11 @@ def _phrase_end(
         # No plural head: a count of one, or a unit such as "km"; keep the first word only.
         return j + 1 if word(j) else j
     if shape == "romance":
-        while word(k) and k - j < 4 and ((one and k == j) or _plural_romance(toks[k], table.lang)):
+        while (
+            word(k)
+            and k - j < 4
+            and ((one and k == j) or _plural_romance(toks[k], table.lang) or toks[k].low in table.measures)
+        ):
             k += 1
             if toks[k - 1].low in table.measures:
                 break  # "1,5 millones de euros | diarios": a unit of measure is the whole thing counted
@@ -206,7 +213,8 @@ def _slavic_end(toks: Sequence[_Token], j: int, table: Table, word: Callable[[in
     k = j
     while word(k) and k - j < 4 and toks[k].low.endswith(adjectives):
         k += 1
-    if not word(k) or (k > j and toks[k].low.endswith(table.plural_verb_endings)):
+    verbs = table.plural_verb_endings if k > j else table.neuter_verb_endings
+    if not word(k) or toks[k].low.endswith(verbs):
         return k  # adjectives standing for a noun: "600 poborowych", "19 wojskowych"; "tři lidé | přišli"
     k += 1  # the head noun
     if word(k) and toks[k].low.endswith(adjectives):
@@ -224,6 +232,10 @@ def _slavic_end(toks: Sequence[_Token], j: int, table: Table, word: Callable[[in
         if word(k) and toks[k].low.endswith(table.genitive_adjective_endings):
             k += 1
     return k
+
+
+def _english_head(low: str, table: Table) -> bool:
+    return _english_plural(low) or low in table.heads
 
 
 def _english_plural(low: str) -> bool:

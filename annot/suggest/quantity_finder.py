@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from annot.numbers import parse_digits
 from annot.suggest.counted import counted_end
@@ -88,8 +88,7 @@ class QuantityGuess:
         return {name: value for name, value in attrs.items() if value is not None}
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple, not a frozen dataclass: every sentence makes dozens of them
     kind: str  # "num", "word" or "punct"
     text: str
     low: str  # lower-cased, curly apostrophe straightened: the form looked up in tables
@@ -180,13 +179,13 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
         ):
             seps.append(toks[chain[-1] + 1].text)
             chain.append(chain[-1] + 2)
-        if len(chain) > 2 or (len(chain) == 2 and (seps[0] not in _DASHES or toks[chain[1]].text[:1] == "0")):
-            skipped.update(chain)  # dates, times, versions; "555-0199" is a phone number, not a range
+        if len(chain) > 2 or (len(chain) == 2 and (seps[0] not in _DASHES or _no_range(toks, chain))):
+            skipped.update(chain)  # dates, times, versions; "555-0199" is a phone number, "3-1" a score
         i = chain[-1] + 1
     for i, tok in enumerate(toks):
         if tok.kind != "num" or not tok.text.isdigit():
             continue
-        if _clock_time(toks, i):
+        if _clock_time(toks, i, table):
             skipped.add(i)
             continue
         k = i + 1
@@ -212,13 +211,28 @@ def _dates(toks: list[_Tok], table: Table) -> set[int]:
     return skipped
 
 
-def _clock_time(toks: list[_Tok], i: int) -> bool:
-    """A time written "10h30" or "7 p.m."."""
+def _no_range(toks: list[_Tok], chain: list[int]) -> bool:
+    """Two numbers joined by a dash that are no range: "555-0199" (a phone number), "3-1" (a score)."""
+    low, high = (parse_digits(toks[k].text) for k in chain)
+    return toks[chain[1]].text[:1] == "0" or (low is not None and high is not None and high < low)
+
+
+def _clock_time(toks: list[_Tok], i: int, table: Table) -> bool:
+    """A time of day: "10h30", "à 19h", "7 p.m.", "alle 19", "o godz. 19", "um 19 Uhr", "v 19 hodin"."""
+    if int(toks[i].text) > 24:
+        return False
+    prev = toks[i - 1] if i > 0 else None
+    if prev is not None and prev.text == "." and i > 1 and toks[i - 2].end == prev.start:
+        prev = toks[i - 2]  # "godz. 19"
     nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if prev is not None and prev.low in table.clock_before and (nxt is None or nxt.kind != "word"):
+        return True
     if nxt is None or nxt.kind != "word":
         return False
+    if nxt.low in table.clock_after and (not table.clock_preps or (prev is not None and prev.low in table.clock_preps)):
+        return True
     after = toks[i + 2] if i + 2 < len(toks) else None
-    glued_h = nxt.low == "h" and nxt.start == toks[i].end and after is not None and after.kind == "num"
+    glued_h = nxt.low == "h" and nxt.start == toks[i].end and (after is None or after.kind != "word")
     meridiem = nxt.low in ("a", "p") and after is not None and after.text == "." and after.start == nxt.end
     return glued_h or (meridiem and int(toks[i].text) <= 12)
 
@@ -322,21 +336,29 @@ def _number_core(toks: list[_Tok], i: int, table: Table) -> _Num | None:
             and (toks[stop - 1].low in table.abbreviated)
         ):
             stop += 1  # "9 тыс. военных": the period belongs to the scale
+        if scale and stop < n and toks[stop].low in table.scales:
+            scale, stop = scale * table.scales[toks[stop].low], stop + 1  # "1,2 mil milhões": a billion
         return _Num(value * (scale or 1), i, stop, scale)
     if tok.kind != "word":
         return None
-    for size in (3, 2, 1):
+    for size in (3, 2, 1) if tok.low in table.phrase_starts else ():
         found = table.phrases.get(_lows(toks, i, size))
         if found is not None:  # "не одна тысяча", "several hundred", "une vingtaine"
-            stop = i + size
+            stop, value = i + size, found[0]
+            if stop < n and toks[stop].low in table.scales:  # "несколько десятков тысяч", "več deset tisoč"
+                value, stop = value * table.scales[toks[stop].low], stop + 1
             if stop + 1 < n and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
                 stop += 1  # "une vingtaine d'hélicoptères"
-            return _Num(found[0], i, stop, plural=True, qualifier=found[1])
-    if tok.low in table.plurals:
-        value, stop = table.plurals[tok.low], i + 1
+            return _Num(value, i, stop, plural=True, qualifier=found[1])
+    plural = table.plurals.get(tok.low)
+    if plural is None and table.compounds:
+        plural = table.plural_compound(tok.low)  # "desaťtisíce": tens of thousands
+    if plural is not None:
+        value, stop = plural, i + 1
         k = stop + 1 if stop < n and toks[stop].low in table.of_words else stop
-        if k < n and toks[k].low in table.plurals:  # "tens of thousands", "десятки тысяч"
-            value, stop = value * table.plurals[toks[k].low], k + 1
+        more = table.plurals.get(toks[k].low) or table.scales.get(toks[k].low) if k < n else None
+        if more:  # "tens of thousands", "десятки тысяч", "desítky tisíc"
+            value, stop = value * more, k + 1
         if stop + 1 < n and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
             stop += 1
         return _Num(2 * value, i, stop, plural=True)
@@ -395,14 +417,28 @@ def _qualifier_before(toks: list[_Tok], i: int, table: Table, floor: int) -> tup
 
 
 def _verb_before(toks: list[_Tok], k: int, table: Table) -> str | None:
-    """``"change"`` or ``"exceed"`` when the word before token ``k`` is a verb of that kind, by its stem."""
-    if k == 0 or toks[k - 1].kind != "word":
-        return None
-    low = toks[k - 1].low
-    for kind, stems in (("change", table.change_verbs), ("exceed", table.exceed_verbs)):
-        if stems and low.startswith(stems):
-            return kind
+    """``"change"`` or ``"exceed"`` when a verb of that kind (by its stem) comes before token ``k``.
+
+    Function words and another figure may stand between: "подешевели на 4,5% до 120 рублей".
+    """
+    for tok in reversed(toks[max(k - 6, 0) : k]):
+        if tok.kind == "word":
+            for kind, stems in (("change", table.change_verbs), ("exceed", table.exceed_verbs)):
+                if stems and tok.low.startswith(stems):
+                    return kind
+        skippable = tok.kind == "num" or tok.text in "%." or tok.low in table.stop or tok.low in table.scales
+        if not (skippable or (tok.low,) in table.percent):
+            return None
     return None
+
+
+def _starts_measurement(toks: list[_Tok], k: int, table: Table) -> bool:
+    """Whether a qualifier, a number and a unit of measure start at token ``k``: "свыше 100 мм"."""
+    for size in range(1, 5):
+        if k + size < len(toks) and _lows(toks, k, size) in table.qualifiers:
+            num = _number_at(toks, k + size, table)
+            return num is not None and num.stop < len(toks) and toks[num.stop].low in table.measures
+    return False
 
 
 def _starts_quantity(toks: list[_Tok], k: int, table: Table) -> bool:
@@ -490,6 +526,7 @@ def _build(
             j,
             table,
             starts_quantity=lambda k: _starts_quantity(toks, k, table),
+            starts_measurement=lambda k: _starts_measurement(toks, k, table),
             one=count == 1 or bool(after_scale),
             few=count in (2, 3, 4),
         )
