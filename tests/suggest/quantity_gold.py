@@ -34,11 +34,20 @@ def gold_marks(lang: str) -> list[G.Mark]:
 
 
 @functools.cache
-def sentences(lang: str) -> tuple[tuple[int, str, str], ...]:
-    """``(doc_start, text, doc_lang)`` of each sentence of the coverage text in ``lang``, as annot segments it."""
+def _ingested(lang: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "p", annotator="test") as store:
         doc = G.ingest_one(store, G.COVERAGE / f"{lang}.txt")
-        return tuple((s.start, s.text, doc.lang) for s in store.get_sentences(doc))
+        return doc.text, tuple((s.start, s.text, doc.lang) for s in store.get_sentences(doc))
+
+
+def document_text(lang: str) -> str:
+    """The text annot stores for the coverage text in ``lang``: the gold's offsets index it."""
+    return _ingested(lang)[0]
+
+
+def sentences(lang: str) -> tuple[tuple[int, str, str], ...]:
+    """``(doc_start, text, doc_lang)`` of each sentence of the coverage text in ``lang``, as annot segments it."""
+    return _ingested(lang)[1]
 
 
 def found_marks(lang: str, finder: Callable[[str, str], list[Any]] = find_quantities) -> list[G.Mark]:
