@@ -15,13 +15,24 @@ lexicons) and no list of verbs, which could never be complete:
   ("chegaram", "viven", "vivent", "vivono"); a past participle is plural too,
   but only after an auxiliary, which is a stop word ("ont franchi").
 * ``german``: lower-case inflected adjectives, then the capitalised head.
-* ``slavic`` (cs pl sk sl): adjectives, the head noun, adjectives after it
+* ``slavic`` (cs pl sk sl): adjectives, the head noun, an adjective after it
   ("wozów opancerzonych"), an adjective known by the case ending the number
   governs: genitive plural after five and more ("-ých", "-ych"), nominative
-  after two to four.
+  after two to four, and the oblique plural cases a preposition or verb
+  imposes ("19 zagranicznym attaché", "na čtyřech cvičištích"); then a
+  genitive complement of the head ("kusů dělostřelectva a minometů",
+  "systemami obrony powietrznej"), known by its ending; a word with a past
+  verb's ending ("tři lidé | přišli", "300 | utrpelo") is never part of it.
+* ``georgian`` (ka): attributes stand before the head uninflected or cut
+  short, and the head carries the case ending ("19 უცხოელ სამხედრო ატაშეს |
+  გააცნო"), so the phrase ends after the first word with one.
 * ``tagged`` (ru uk): pymorphy3's dictionary tags every word; nouns,
   adjectives and participles are kept, a verb, preposition, conjunction,
   adverb or particle ends the phrase.
+
+Everywhere a unit of measure ends the phrase ("12 hektarů | lesa", "1,5
+millones de euros | diarios"), and an abbreviation's period inside it is kept
+("1,5 млрд рос. рублів").
 
 In all of them a capitalised word (a name: "sistemi Iskander", "alla
 Bielorussia") ends the phrase, except in German and in all-capital
@@ -41,14 +52,16 @@ from typing import Any, Protocol
 
 from annot.suggest.lexicon import Table
 
-__all__ = ["counted_end"]
+__all__ = ["Token", "counted_end"]
 
 _MAX_WORDS = 6
 # pymorphy3 parts of speech that may stand in a counted noun phrase.
 _NOMINAL = {"NOUN", "ADJF", "PRTF", None}
 
 
-class _Token(Protocol):
+class Token(Protocol):
+    """A token of the quantity finder: ``kind`` is "num", "word" or "punct"; ``low`` the form looked up."""
+
     kind: str
     text: str
     low: str
@@ -58,7 +71,7 @@ class _Token(Protocol):
 
 def counted_end(
     text: str,
-    toks: Sequence[_Token],
+    toks: Sequence[Token],
     j: int,
     table: Table,
     *,
@@ -143,7 +156,7 @@ def counted_end(
 
 
 def _phrase_end(
-    toks: Sequence[_Token],
+    toks: Sequence[Token],
     j: int,
     table: Table,
     word: Callable[[int], bool],
@@ -207,7 +220,7 @@ def _phrase_end(
     return k
 
 
-def _slavic_end(toks: Sequence[_Token], j: int, table: Table, word: Callable[[int], bool], *, few: bool) -> int:
+def _slavic_end(toks: Sequence[Token], j: int, table: Table, word: Callable[[int], bool], *, few: bool) -> int:
     """Adjectives, the head noun, an adjective after it, then a genitive complement ("kusů | dělostřelectva")."""
     adjectives = (table.adjective_endings_few if few else table.adjective_endings) + table.adjective_endings_oblique
     k = j
@@ -242,7 +255,7 @@ def _english_plural(low: str) -> bool:
     return low.endswith("s") and not low.endswith(("ss", "us", "is"))
 
 
-def _plural_romance(tok: _Token, lang: str) -> bool:
+def _plural_romance(tok: Token, lang: str) -> bool:
     """Plural in form: "blindados", "chars", "carri", "armate"; in Italian also a loan ("camion", "tank")."""
     if tok.low.endswith("'"):
         return False  # an elided article or preposition: "d'", "l'"
@@ -255,7 +268,7 @@ def _all_caps(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-def _is_name(toks: Sequence[_Token], k: int, table: Table) -> bool:
+def _is_name(toks: Sequence[Token], k: int, table: Table) -> bool:
     """A proper name or a model designation ("Iskander", "MiG-29"), which a counted thing never runs into."""
     tok, n = toks[k], len(toks)
     if k + 2 < n and toks[k + 1].text in "-–" and toks[k + 1].start == tok.end and toks[k + 2].kind == "num":

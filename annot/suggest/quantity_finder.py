@@ -15,7 +15,11 @@ just after it:
   ``at least 200`` -- the smallest count the phrase can mean.
 * **Qualifiers** are the words right before the number (longest match):
   "nearly"/"almost" count as *approximately* because annotators want the
-  ballpark, not a bound. Without one, the qualifier is *exact*.
+  ballpark, not a bound. Without one, the qualifier is *exact*. A verb of
+  exceeding before the number ("могут превысить 1,2 млрд") makes it *more
+  than*; after a verb of change a "до"/"do" is no bound but the value reached
+  ("замедлилась до 6,5%", "подешевели на 4,5% до 120 рублей": *exact*). Both
+  verbs are known by their stems, per language.
 * **Ranges** ("between 100 and 200", "100-200", "100 to 200", "entre 100 y
   200") have qualifier *range*, ``low``/``high`` set and ``value = low``: the
   schema needs a number and the lower bound is the claim the source commits to.
@@ -26,16 +30,17 @@ just after it:
   "percent" give ``%``; a currency sign before the number gives the sign.
 * **Groups**: a number before a group noun counts groups ("two dozen" is 24,
   "двух десятков" 20); "une vingtaine", "una quindicina" are *approximately*.
-* **Not quantities**: numbers chained by ``/ . : -`` (dates like 10/17/2022,
-  times, versions, phone numbers such as 555-0199; otherwise two numbers joined
-  by a dash are a range), times written 10h30 or 7 p.m., ordinals ("3.º",
-  "3-тя", "5. Brigade"), days next to a
-  month name, numbers glued to a word ("MiG-29", "F16", "17th") and values
-  of 10^15 or more (ids, phone numbers). :func:`find_quantities` also skips
-  4-digit years after a month name or "in"/"since"/..., a bare year
-  that counts nothing ("gebaut 1985", "hasta 2025") and a lone "one"
-  (mostly a pronoun); :func:`parse_quantity` keeps them, as the annotator chose
-  the phrase.
+* **Measurements** are quantities whose unit is the unit of measure:
+  "калибра свыше 100 мм" is 100 мм, *more than*, and the word that labels it
+  ("калибра") is not part of the counted thing before it.
+* **Not quantities** (:mod:`annot.suggest.uncounted`): dates, clock times,
+  scores ("3-1"), phone numbers, versions, ordinals ("3.º", "3-тя", "5.
+  Brigade"), days next to a month name, numbers glued to a word ("MiG-29",
+  "F16", "17th") and values of 10^15 or more (ids, phone numbers).
+  :func:`find_quantities` also skips 4-digit years after a month name or
+  "in"/"since"/..., a bare year that counts nothing ("gebaut 1985", "hasta
+  2025") and a lone "one" (mostly a pronoun); :func:`parse_quantity` keeps
+  them, as the annotator chose the phrase.
 """
 
 from __future__ import annotations
@@ -47,7 +52,8 @@ from typing import Any, NamedTuple
 
 from annot.numbers import parse_digits
 from annot.suggest.counted import counted_end
-from annot.suggest.lexicon import CURRENCIES, DASH_ORDINALS, ORDINALS, Table, table_for
+from annot.suggest.lexicon import CURRENCIES, Table, table_for
+from annot.suggest.uncounted import glued_to_name, is_year, skipped_numbers
 
 __all__ = ["QUALIFIERS", "QuantityGuess", "find_quantities", "parse_quantity"]
 
@@ -59,7 +65,6 @@ _TOKEN = re.compile(
     r"|[^\W\d_]+(?:['’](?=[яюєїЯЮЄЇ])[^\W\d_]+|-[^\W\d_]+)*)"
     r"|(?P<punct>\S)"
 )
-_CHAIN_SEPARATORS = set("/.:-–")
 _DASHES = set("-–—")
 _OPEN_QUOTES = set("“«„\"'‘")
 _CLOSE_QUOTES = set("”»“\"'’")
@@ -142,16 +147,16 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
         _Tok(m.lastgroup or "punct", m.group(), _looked_up(m.group()), m.start(), m.end())
         for m in _TOKEN.finditer(text)
     ]
-    skipped = _dates(toks, table)
+    skipped = skipped_numbers(toks, table)
     guesses: list[QuantityGuess] = []
     i = floor = 0
     while i < len(toks):
-        num = None if i in skipped or _glued_to_name(toks, i) else _number_at(toks, i, table)
+        num = None if i in skipped or glued_to_name(toks, i) else _number_at(toks, i, table)
         if num is None:
             i += 1
             continue
         lone_one = num.stop == i + 1 and toks[i].kind == "word" and num.value == 1
-        if strict and (lone_one or _is_year(toks, i, table)):
+        if strict and (lone_one or is_year(toks, i, table)):
             i = num.stop
             continue
         guess, i = _build(text, toks, num, table, skipped, floor)
@@ -161,96 +166,6 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
             guesses.append(guess)
             floor = i
     return guesses
-
-
-def _dates(toks: list[_Tok], table: Table) -> set[int]:
-    """Token indices of numbers that are parts of dates, times, codes or ordinals ("17. brigáda")."""
-    skipped: set[int] = set()
-    i = 0
-    while i < len(toks):
-        chain, seps = [i], []
-        while (
-            toks[chain[-1]].kind == "num"
-            and chain[-1] + 2 < len(toks)
-            and toks[chain[-1] + 1].text in _CHAIN_SEPARATORS
-            and toks[chain[-1] + 2].kind == "num"
-            and toks[chain[-1]].end == toks[chain[-1] + 1].start
-            and toks[chain[-1] + 1].end == toks[chain[-1] + 2].start
-        ):
-            seps.append(toks[chain[-1] + 1].text)
-            chain.append(chain[-1] + 2)
-        if len(chain) > 2 or (len(chain) == 2 and (seps[0] not in _DASHES or _no_range(toks, chain))):
-            skipped.update(chain)  # dates, times, versions; "555-0199" is a phone number, "3-1" a score
-        i = chain[-1] + 1
-    for i, tok in enumerate(toks):
-        if tok.kind != "num" or not tok.text.isdigit():
-            continue
-        if _clock_time(toks, i, table):
-            skipped.add(i)
-            continue
-        k = i + 1
-        dotted = k < len(toks) and toks[k].text == "." and toks[k].start == tok.end
-        k += dotted  # "16. októbra", "17. října"
-        nxt = toks[k] if k < len(toks) else None
-        # German capitalises every noun, so "die 5. Brigade" is as much an ordinal as "17. brigáda".
-        lower_word = nxt is not None and nxt.kind == "word" and (nxt.text[:1].islower() or table.shape == "german")
-        # A sentence never ends after its first token: "3. Armia przerzuciła..." starts with an ordinal.
-        opening = i == 0 or toks[i - 1].text in ".!?"
-        lower_word = lower_word or (opening and nxt is not None and nxt.kind == "word")
-        if dotted and table.dot_ordinals and lower_word and not table.is_month(nxt.text):
-            skipped.add(i)  # "17. brigáda"; "5. Panzerdivision" is capitalised and stays
-            continue
-        if len(tok.text) > 2:
-            continue
-        after_month = nxt is not None and (
-            table.is_month(nxt.text)
-            or (nxt.low in table.of_words and k + 1 < len(toks) and table.is_month(toks[k + 1].text))
-        )
-        if after_month or (table.month_day and i > 0 and table.is_month(toks[i - 1].text)):
-            skipped.add(i)
-    return skipped
-
-
-def _no_range(toks: list[_Tok], chain: list[int]) -> bool:
-    """Two numbers joined by a dash that are no range: "555-0199" (a phone number), "3-1" (a score)."""
-    low, high = (parse_digits(toks[k].text) for k in chain)
-    return toks[chain[1]].text[:1] == "0" or (low is not None and high is not None and high < low)
-
-
-def _clock_time(toks: list[_Tok], i: int, table: Table) -> bool:
-    """A time of day: "10h30", "à 19h", "7 p.m.", "alle 19", "o godz. 19", "um 19 Uhr", "v 19 hodin"."""
-    if int(toks[i].text) > 24:
-        return False
-    prev = toks[i - 1] if i > 0 else None
-    if prev is not None and prev.text == "." and i > 1 and toks[i - 2].end == prev.start:
-        prev = toks[i - 2]  # "godz. 19"
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if prev is not None and prev.low in table.clock_before and (nxt is None or nxt.kind != "word"):
-        return True
-    if nxt is None or nxt.kind != "word":
-        return False
-    if nxt.low in table.clock_after and (not table.clock_preps or (prev is not None and prev.low in table.clock_preps)):
-        return True
-    after = toks[i + 2] if i + 2 < len(toks) else None
-    glued_h = nxt.low == "h" and nxt.start == toks[i].end and (after is None or after.kind != "word")
-    meridiem = nxt.low in ("a", "p") and after is not None and after.text == "." and after.start == nxt.end
-    return glued_h or (meridiem and int(toks[i].text) <= 12)
-
-
-def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
-    """A plain 1800-2100 after a month or a year preposition ("in 2022"), or before a year word ("2022 года")."""
-    if not (toks[i].text.isdigit() and len(toks[i].text) == 4 and 1800 <= int(toks[i].text) <= 2100):
-        return False
-    if i + 1 < len(toks) and toks[i + 1].low in table.year_words:
-        return True
-    for k in range(i - 1, max(i - 4, -1), -1):
-        if table.is_month(toks[k].text) or toks[k].low in table.year_preps:
-            return True
-        if not (
-            toks[k].text in ",." or toks[k].low in table.of_words or (toks[k].kind == "num" and len(toks[k].text) <= 2)
-        ):
-            return False
-    return False
 
 
 def _bare_year(toks: list[_Tok], num: _Num, guess: QuantityGuess) -> bool:
@@ -263,42 +178,6 @@ def _bare_year(toks: list[_Tok], num: _Num, guess: QuantityGuess) -> bool:
         and 1800 <= int(tok.text) <= 2100
         and guess.unit is None
         and guess.qualifier in ("exact", "up to")  # "hasta 2025", "até 2025": until a year
-    )
-
-
-def _glued_to_name(toks: list[_Tok], i: int) -> bool:
-    """Digits that are part of a name or an ordinal: "F16", "MiG-29", "T-72", "17th", "5-й"."""
-    if toks[i].kind != "num":
-        return False
-    prev = toks[i - 1] if i > 0 else None
-    if prev is not None and prev.end == toks[i].start:
-        if prev.kind == "word":
-            return True
-        before = toks[i - 2] if i > 1 else None
-        if prev.text in _DASHES and before is not None and before.kind == "word" and before.end == prev.start:
-            return True
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if nxt is not None and nxt.kind == "word" and nxt.start == toks[i].end and nxt.low in ORDINALS:
-        return True
-    if nxt is not None and nxt.text == "°" and nxt.start == toks[i].end and i + 2 < len(toks):
-        return toks[i + 2].kind == "word" and toks[i + 2].low not in ("c", "f")  # "dal 9° piano"; not "30° C"
-    after = toks[i + 2] if i + 2 < len(toks) else None
-    if (  # "3.er", "3.º": Spanish and Portuguese ordinals
-        nxt is not None
-        and after is not None
-        and nxt.text == "."
-        and nxt.start == toks[i].end
-        and after.start == nxt.end
-        and after.low in ORDINALS
-    ):
-        return True
-    return (
-        nxt is not None
-        and after is not None
-        and nxt.text in _DASHES
-        and nxt.start == toks[i].end
-        and after.start == nxt.end
-        and after.low in DASH_ORDINALS
     )
 
 
