@@ -76,7 +76,7 @@ def counted_end(
     table: Table,
     *,
     starts_quantity: Callable[[int], bool],
-    starts_measurement: Callable[[int], bool],
+    qualified_number_end: Callable[[int], int | None],
     one: bool,
     few: bool,
 ) -> int:
@@ -88,7 +88,8 @@ def counted_end(
         j: the first token after the number.
         table: the language's words; ``table.shape`` picks the rule.
         starts_quantity: whether another quantity starts at a token index.
-        starts_measurement: whether a qualified measurement ("свыше 100 мм") starts at a token index.
+        qualified_number_end: the token index after a qualifier and a number starting at a token index
+            ("свыше 100 | мм"), or ``None``.
         one: the first word may be singular: the number is 1, or the word follows a scale's "di" ("3 milioni
             di euro").
         few: the number is 2, 3 or 4 without a scale word (Slavic agreement).
@@ -115,8 +116,10 @@ def counted_end(
             return False
         if k + 1 < n and toks[k + 1].kind == "num" and (k > j or toks[k + 1].start == tok.end + 1):
             return False  # "калибром 122 мм": a word before a number labels that number
-        if k > j and k + 1 < n and toks[k + 1].kind == "word" and starts_measurement(k + 1):
-            return False  # "калибра | свыше 100 мм": ... and before a qualified measurement
+        if k > j and k + 1 < n and toks[k + 1].kind == "word":
+            after = qualified_number_end(k + 1)
+            if after is not None and after < n and _is_measure(table, toks[after].low):
+                return False  # "калибра | свыше 100 мм", "и длиной | более 5 метров": ... and a qualified measure
         return not starts_quantity(k)
 
     def period(k: int) -> int:
@@ -200,7 +203,7 @@ def _phrase_end(
     if shape == "tagged":
         while word(k) and k - j < 5:
             low = toks[k].low
-            measure = low in table.measures or _lemma(table.lang, low) in table.measures  # "мм" is no noun to it
+            measure = _is_measure(table, low)
             if not measure and _part_of_speech(table.lang, low) not in _NOMINAL:
                 break
             k += 1 + period(k + 1)
@@ -245,6 +248,11 @@ def _slavic_end(toks: Sequence[Token], j: int, table: Table, word: Callable[[int
         if word(k) and toks[k].low.endswith(table.genitive_adjective_endings):
             k += 1
     return k
+
+
+def _is_measure(table: Table, low: str) -> bool:
+    """A unit of measure: listed as written, or for ru and uk by its lemma ("метров"; "мм" is no noun to pymorphy3)."""
+    return low in table.measures or (table.shape == "tagged" and _lemma(table.lang, low) in table.measures)
 
 
 def _english_head(low: str, table: Table) -> bool:

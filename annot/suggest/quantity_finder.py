@@ -311,13 +311,13 @@ def _verb_before(toks: list[_Tok], k: int, table: Table) -> str | None:
     return None
 
 
-def _starts_measurement(toks: list[_Tok], k: int, table: Table) -> bool:
-    """Whether a qualifier, a number and a unit of measure start at token ``k``: "свыше 100 мм"."""
+def _qualified_number_end(toks: list[_Tok], k: int, table: Table) -> int | None:
+    """The token index after a qualifier and a number that start at token ``k`` ("свыше 100 | мм"), else ``None``."""
     for size in range(1, 5):
         if k + size < len(toks) and _lows(toks, k, size) in table.qualifiers:
             num = _number_at(toks, k + size, table)
-            return num is not None and num.stop < len(toks) and toks[num.stop].low in table.measures
-    return False
+            return None if num is None else num.stop
+    return None
 
 
 def _starts_quantity(toks: list[_Tok], k: int, table: Table) -> bool:
@@ -405,7 +405,7 @@ def _build(
             j,
             table,
             starts_quantity=lambda k: _starts_quantity(toks, k, table),
-            starts_measurement=lambda k: _starts_measurement(toks, k, table),
+            qualified_number_end=lambda k: _qualified_number_end(toks, k, table),
             one=count == 1 or bool(after_scale),
             few=count in (2, 3, 4),
         )

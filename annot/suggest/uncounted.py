@@ -78,9 +78,9 @@ def skipped_numbers(toks: Sequence[Token], table: Table) -> set[int]:
 
 
 def _no_range(toks: Sequence[Token], chain: list[int]) -> bool:
-    """Two numbers joined by a dash that are no range: "555-0199" (a phone number), "3-1" (a score)."""
+    """Two numbers joined by a dash that are no range: "555-0199" (a phone number), "3-1", "2-2" (scores)."""
     low, high = (parse_digits(toks[k].text) for k in chain)
-    return toks[chain[1]].text[:1] == "0" or (low is not None and high is not None and high < low)
+    return toks[chain[1]].text[:1] == "0" or (low is not None and high is not None and high <= low)
 
 
 def _clock_time(toks: Sequence[Token], i: int, table: Table) -> bool:

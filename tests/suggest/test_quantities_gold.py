@@ -168,6 +168,9 @@ RULES = [
     ("unos 1,5 millones de euros diarios", "es", "unos 1,5 millones de euros", 1_500_000, "approximately"),
     ("nearly two thousand homes and displaced", "en", "nearly two thousand homes", 2000, "approximately"),
     ("Between 20 and 25 centimetres of snow", "en", "Between 20 and 25 centimetres", 20, "range"),
+    ("200 osób mówi o tym", "pl", "200 osób", 200, "exact"),  # a present verb is no genitive complement
+    ("20 vojakov pride jutri", "sl", "20 vojakov", 20, "exact"),
+    ("Весом до 10 тонн и длиной более 5 метров", "ru", "до 10 тонн", 10, "up to"),  # "длиной" labels the next
 ]
 
 
@@ -191,7 +194,8 @@ def test_two_quantities_are_two():
      ("3. Armia", "pl"), ("El 3.er ejército", "es"), ("O 3.º Exército", "pt"), ("3-тя армія", "uk"),
      ("Call 555-0199", "en"), ("à 10h30", "fr"), ("at 7 p.m.", "en"), ("wurden 1985 gebaut", "de"),
      ("hasta 2025", "es"), ("Liverpool beat Chelsea 3-1", "en"), ("alle 19.", "it"), ("um 19 Uhr", "de"),
-     ("v 19 hodin", "cs"), ("o godz. 19.", "pl"), ("à 19h.", "fr"), ("ROMA, 17 ott", "it"), ("ob 19. uri", "sl")],
+     ("v 19 hodin", "cs"), ("o godz. 19.", "pl"), ("à 19h.", "fr"), ("ROMA, 17 ott", "it"), ("ob 19. uri", "sl"),
+     ("The match ended 2-2", "en"), ("Il a gagné 6-4, 6-3.", "fr")],
 )  # fmt: skip
 def test_find_quantities_skips_dates_and_ordinals(text, lang):
     assert find_quantities(text, lang) == []
