@@ -1,8 +1,12 @@
 """Quantity suggestions: precision, recall, F1 per language, sentences per second and peak memory.
 
 Sentences: tests/data/suggest/quantities/<lang>.jsonl (written by annot's
-developers, quantities marked by hand) and, reported apart, heldout/<lang>.jsonl
-and unseen/<lang>.jsonl (written after the rules were tuned). A guess is right when its value and
+developers, quantities marked by hand) and, reported apart, heldout/<lang>.jsonl,
+unseen/<lang>.jsonl and unseen2/<lang>.jsonl (written after the rules were tuned).
+Then the nine coverage texts (tests/data/coverage/, whole news-style articles)
+against their hand-marked quantities (tests/data/gold/coverage/<lang>.quantities.jsonl),
+each ingested as ``annot ingest`` does and read sentence by sentence
+(``tests/suggest/quantity_gold.py``). A guess is right when its value and
 qualifier are right and its span matches exactly (*exact*) or overlaps the
 marked one (*overlap*). The finder of ``main`` before this change (lexicon
 and module read with ``git show``) is measured in the same run as a baseline
@@ -27,6 +31,8 @@ from pathlib import Path
 import _common as C
 
 from annot.suggest import find_quantities
+from tests.suggest import gold as G
+from tests.suggest import quantity_gold as Q
 
 DATA = C.ROOT / "tests" / "data" / "suggest" / "quantities"
 BASELINE_REF = "8cd8919"  # main before the per-language lexicons
@@ -75,12 +81,26 @@ def _read(folder: Path) -> dict[str, list[dict]]:
     return {p.stem: [json.loads(x) for x in p.read_text("utf-8").splitlines()] for p in sorted(folder.glob("*.jsonl"))}
 
 
+def _coverage(old: Callable | None) -> None:
+    C.header("quantity suggestions on the nine coverage texts (gold/coverage): P / R / F1 (new | old finder)")
+    total = {mode: G.Score(0, 0, 0) for mode in G.MODES}
+    for lang in G.COVERAGE_LANGUAGES:
+        new = Q.scores(lang)
+        total = {mode: total[mode] + new[mode] for mode in G.MODES}
+        line = f"{lang}: " + "  ".join(f"{mode} {score.line()}" for mode, score in new.items())
+        if old is not None:
+            line += "  | old " + "  ".join(f"{mode} {score.line()}" for mode, score in Q.scores(lang, old).items())
+        print(f"{line}  ({new['exact'].gold} marked)")
+    print("all: " + "  ".join(f"{mode} {score.line()}" for mode, score in total.items()))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = C.parse_args(__doc__.splitlines()[0], argv)
     corpus = _read(DATA)
     old = _old_finder()
     sets = [("", corpus), (" on the held-out sentences", _read(DATA / "heldout"))]
     sets.append((" on the unseen sentences", _read(DATA / "unseen")))
+    sets.append((" on the unseen2 sentences", _read(DATA / "unseen2")))
     for title, sentences in sets:
         C.header(f"quantity suggestions{title}: P / R / F1, value and qualifier right (new | old finder)")
         for lang, items in sentences.items():
@@ -90,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 before = _scores(old, items, lang)
                 line += "  | old " + "  ".join(f"{k} {p:.2f}/{r:.2f}/{f:.2f}" for k, (p, r, f) in before.items())
             print(line)
+    _coverage(old)
     size = 500 if args.quick else 5000
     pairs = [(item["text"], lang) for lang, items in corpus.items() for item in items]
     work = (pairs * (size // len(pairs) + 1))[:size]

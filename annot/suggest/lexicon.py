@@ -56,6 +56,7 @@ class Table:
     plurals: dict[str, Decimal] = field(default_factory=dict)
     collectives: dict[str, Decimal] = field(default_factory=dict)  # group nouns after a number: "two dozen"
     phrases: dict[tuple[str, ...], tuple[Decimal, str]] = field(default_factory=dict)  # "не одна тысяча"
+    phrase_starts: set[str] = field(default_factory=set)  # the first words of ``phrases``: most words start none
     percent: set[tuple[str, ...]] = field(default_factory=lambda: {("%",)})
     months: set[str] = field(default_factory=set)
     month_day: bool = False  # True: a day follows its month ("March 3"); else "2 marca 12 baterii" is no date
@@ -72,6 +73,19 @@ class Table:
     measures: set[str] = field(default_factory=set)  # units whose "of" is the measured thing: "km of border"
     adjective_endings: tuple[str, ...] = ()  # slavic: after 5+ (genitive plural); german: any inflection
     adjective_endings_few: tuple[str, ...] = ()  # slavic: after 2-4 (nominative plural)
+    adjective_endings_oblique: tuple[str, ...] = ()  # slavic: dative, instrumental, locative plural ("-ym", "-ými")
+    genitive_endings: tuple[str, ...] = ()  # slavic: a noun complementing the head ("kusů | dělostřelectva")
+    genitive_adjective_endings: tuple[str, ...] = ()  # slavic: its adjectives ("obrony | powietrznej")
+    verb_endings: tuple[str, ...] = ()  # slavic: finite verbs, never in a counted thing ("přišli", "przybyło")
+    plural_verb_endings: tuple[str, ...] = ()  # slavic: after adjectives, a past verb ends the phrase ("lidé | přišli")
+    neuter_verb_endings: tuple[str, ...] = ()  # slavic: right after the number too ("300 | utrpelo")
+    change_verbs: tuple[str, ...] = ()  # stems: "снизи", "spad": "до 6,5%" after them is the value reached
+    exceed_verbs: tuple[str, ...] = ()  # stems: "превыс", "exceed": the number after them is *more than*
+    clock_before: set[str] = field(default_factory=set)  # "alle 19", "godz. 19": a time of day, not a count
+    clock_after: set[str] = field(default_factory=set)  # "19 Uhr", "v 19 hodin"
+    clock_preps: set[str] = field(default_factory=set)  # if set, clock_after needs one before the number ("v")
+    case_endings: tuple[str, ...] = ()  # georgian: the head noun's case ending ends the phrase ("ტანკს")
+    compounds: bool = False  # number words written as one with a scale: "dvetisíc" (sk), "dvatisoč" (sl)
 
     def is_month(self, text: str) -> bool:
         """Whether a token names a month, in this language's case rule."""
@@ -84,10 +98,28 @@ class Table:
         found = self.words.get(low)
         if found is None and self.lang in _TEXT2NUM and len(low) > 2:
             found = _text2num(low, self.lang)
+        if found is None and self.compounds and len(low) > 5:
+            found = _compound(self.lang, low, "scales")  # "dvetisíc", "tritisoč": written as one word
         return found
+
+    def plural_compound(self, low: str) -> Decimal | None:
+        """A vague plural written as one word, ``10 * 1000`` for "desaťtisíce" (tens of thousands), or ``None``."""
+        return _compound(self.lang, low, "plurals") if self.compounds and len(low) > 5 else None
 
 
 NEUTRAL = Table()
+
+
+@functools.lru_cache(maxsize=65536)
+def _compound(lang: str, low: str, kind: str) -> Decimal | None:
+    """A number word and a scale (``kind="scales"``) or a vague plural (``"plurals"``) written as one word."""
+    table = table_for(lang)
+    suffixes: dict[str, Decimal] = getattr(table, kind)
+    for suffix, size in suffixes.items():
+        head = low[: -len(suffix)]
+        if size >= 1000 and low.endswith(suffix) and head in table.words:
+            return table.words[head] * size
+    return None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -126,6 +158,9 @@ def table_for(lang: str) -> Table:
     qualifiers = {tuple(p.split()): q for q, phrases in raw.get("qualifiers", {}).items() for p in phrases}
     case = raw.get("months_case", False)
     months = set(raw.get("months", []))
+    phrases = {
+        tuple(p.split()): (Decimal(str(v)), q) for q, items in raw.get("phrases", {}).items() for p, v in items.items()
+    }
     return Table(
         lang=code,
         qualifiers=qualifiers,
@@ -141,11 +176,8 @@ def table_for(lang: str) -> Table:
         abbreviated=set(raw.get("abbreviated", [])),
         plurals=_numbers(raw.get("plurals", {})),
         collectives=_numbers(raw.get("collectives", {})),
-        phrases={
-            tuple(p.split()): (Decimal(str(v)), q)
-            for q, items in raw.get("phrases", {}).items()
-            for p, v in items.items()
-        },
+        phrases=phrases,
+        phrase_starts={phrase[0] for phrase in phrases},
         percent={tuple(p.split()) for p in raw.get("percent", [])} | {("%",)},
         months=months if case else {m.lower() for m in months},
         months_case=case,
@@ -161,6 +193,19 @@ def table_for(lang: str) -> Table:
         measures=set(raw.get("measures", [])),
         adjective_endings=tuple(raw.get("adjective_endings", [])),
         adjective_endings_few=tuple(raw.get("adjective_endings_few", [])),
+        adjective_endings_oblique=tuple(raw.get("adjective_endings_oblique", [])),
+        genitive_endings=tuple(raw.get("genitive_endings", [])),
+        genitive_adjective_endings=tuple(raw.get("genitive_adjective_endings", [])),
+        verb_endings=tuple(raw.get("verb_endings", [])),
+        plural_verb_endings=tuple(raw.get("plural_verb_endings", [])),
+        neuter_verb_endings=tuple(raw.get("neuter_verb_endings", [])),
+        change_verbs=tuple(raw.get("change_verbs", [])),
+        exceed_verbs=tuple(raw.get("exceed_verbs", [])),
+        clock_before=set(raw.get("clock_before", [])),
+        clock_after=set(raw.get("clock_after", [])),
+        clock_preps=set(raw.get("clock_preps", [])),
+        case_endings=tuple(raw.get("case_endings", [])),
+        compounds=raw.get("compounds", False),
         # A qualifier's words are never numbers: es "unos" is "about", not text2num's 1.
         not_numbers=set(raw.get("not_numbers", [])) | {w for phrase in qualifiers for w in phrase},
     )

@@ -15,7 +15,11 @@ just after it:
   ``at least 200`` -- the smallest count the phrase can mean.
 * **Qualifiers** are the words right before the number (longest match):
   "nearly"/"almost" count as *approximately* because annotators want the
-  ballpark, not a bound. Without one, the qualifier is *exact*.
+  ballpark, not a bound. Without one, the qualifier is *exact*. A verb of
+  exceeding before the number ("могут превысить 1,2 млрд") makes it *more
+  than*; after a verb of change a "до"/"do" is no bound but the value reached
+  ("замедлилась до 6,5%", "подешевели на 4,5% до 120 рублей": *exact*). Both
+  verbs are known by their stems, per language.
 * **Ranges** ("between 100 and 200", "100-200", "100 to 200", "entre 100 y
   200") have qualifier *range*, ``low``/``high`` set and ``value = low``: the
   schema needs a number and the lower bound is the claim the source commits to.
@@ -26,16 +30,17 @@ just after it:
   "percent" give ``%``; a currency sign before the number gives the sign.
 * **Groups**: a number before a group noun counts groups ("two dozen" is 24,
   "двух десятков" 20); "une vingtaine", "una quindicina" are *approximately*.
-* **Not quantities**: numbers chained by ``/ . : -`` (dates like 10/17/2022,
-  times, versions, phone numbers such as 555-0199; otherwise two numbers joined
-  by a dash are a range), times written 10h30 or 7 p.m., ordinals ("3.º",
-  "3-тя", "5. Brigade"), days next to a
-  month name, numbers glued to a word ("MiG-29", "F16", "17th") and values
-  of 10^15 or more (ids, phone numbers). :func:`find_quantities` also skips
-  4-digit years after a month name or "in"/"since"/..., a bare year
-  that counts nothing ("gebaut 1985", "hasta 2025") and a lone "one"
-  (mostly a pronoun); :func:`parse_quantity` keeps them, as the annotator chose
-  the phrase.
+* **Measurements** are quantities whose unit is the unit of measure:
+  "калибра свыше 100 мм" is 100 мм, *more than*, and the word that labels it
+  ("калибра") is not part of the counted thing before it.
+* **Not quantities** (:mod:`annot.suggest.uncounted`): dates, clock times,
+  scores ("3-1"), phone numbers, versions, ordinals ("3.º", "3-тя", "5.
+  Brigade"), days next to a month name, numbers glued to a word ("MiG-29",
+  "F16", "17th") and values of 10^15 or more (ids, phone numbers).
+  :func:`find_quantities` also skips 4-digit years after a month name or
+  "in"/"since"/..., a bare year that counts nothing ("gebaut 1985", "hasta
+  2025") and a lone "one" (mostly a pronoun); :func:`parse_quantity` keeps
+  them, as the annotator chose the phrase.
 """
 
 from __future__ import annotations
@@ -43,11 +48,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from annot.numbers import parse_digits
 from annot.suggest.counted import counted_end
-from annot.suggest.lexicon import CURRENCIES, DASH_ORDINALS, ORDINALS, Table, table_for
+from annot.suggest.lexicon import CURRENCIES, Table, table_for
+from annot.suggest.uncounted import glued_to_name, is_year, skipped_numbers
 
 __all__ = ["QUALIFIERS", "QuantityGuess", "find_quantities", "parse_quantity"]
 
@@ -59,7 +65,6 @@ _TOKEN = re.compile(
     r"|[^\W\d_]+(?:['’](?=[яюєїЯЮЄЇ])[^\W\d_]+|-[^\W\d_]+)*)"
     r"|(?P<punct>\S)"
 )
-_CHAIN_SEPARATORS = set("/.:-–")
 _DASHES = set("-–—")
 _OPEN_QUOTES = set("“«„\"'‘")
 _CLOSE_QUOTES = set("”»“\"'’")
@@ -88,8 +93,7 @@ class QuantityGuess:
         return {name: value for name, value in attrs.items() if value is not None}
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple, not a frozen dataclass: every sentence makes dozens of them
     kind: str  # "num", "word" or "punct"
     text: str
     low: str  # lower-cased, curly apostrophe straightened: the form looked up in tables
@@ -143,16 +147,16 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
         _Tok(m.lastgroup or "punct", m.group(), _looked_up(m.group()), m.start(), m.end())
         for m in _TOKEN.finditer(text)
     ]
-    skipped = _dates(toks, table)
+    skipped = skipped_numbers(toks, table)
     guesses: list[QuantityGuess] = []
     i = floor = 0
     while i < len(toks):
-        num = None if i in skipped or _glued_to_name(toks, i) else _number_at(toks, i, table)
+        num = None if i in skipped or glued_to_name(toks, i) else _number_at(toks, i, table)
         if num is None:
             i += 1
             continue
         lone_one = num.stop == i + 1 and toks[i].kind == "word" and num.value == 1
-        if strict and (lone_one or _is_year(toks, i, table)):
+        if strict and (lone_one or is_year(toks, i, table)):
             i = num.stop
             continue
         guess, i = _build(text, toks, num, table, skipped, floor)
@@ -162,81 +166,6 @@ def _scan(text: str, lang: str, strict: bool) -> list[QuantityGuess]:
             guesses.append(guess)
             floor = i
     return guesses
-
-
-def _dates(toks: list[_Tok], table: Table) -> set[int]:
-    """Token indices of numbers that are parts of dates, times, codes or ordinals ("17. brigáda")."""
-    skipped: set[int] = set()
-    i = 0
-    while i < len(toks):
-        chain, seps = [i], []
-        while (
-            toks[chain[-1]].kind == "num"
-            and chain[-1] + 2 < len(toks)
-            and toks[chain[-1] + 1].text in _CHAIN_SEPARATORS
-            and toks[chain[-1] + 2].kind == "num"
-            and toks[chain[-1]].end == toks[chain[-1] + 1].start
-            and toks[chain[-1] + 1].end == toks[chain[-1] + 2].start
-        ):
-            seps.append(toks[chain[-1] + 1].text)
-            chain.append(chain[-1] + 2)
-        if len(chain) > 2 or (len(chain) == 2 and (seps[0] not in _DASHES or toks[chain[1]].text[:1] == "0")):
-            skipped.update(chain)  # dates, times, versions; "555-0199" is a phone number, not a range
-        i = chain[-1] + 1
-    for i, tok in enumerate(toks):
-        if tok.kind != "num" or not tok.text.isdigit():
-            continue
-        if _clock_time(toks, i):
-            skipped.add(i)
-            continue
-        k = i + 1
-        dotted = k < len(toks) and toks[k].text == "." and toks[k].start == tok.end
-        k += dotted  # "16. októbra", "17. října"
-        nxt = toks[k] if k < len(toks) else None
-        # German capitalises every noun, so "die 5. Brigade" is as much an ordinal as "17. brigáda".
-        lower_word = nxt is not None and nxt.kind == "word" and (nxt.text[:1].islower() or table.shape == "german")
-        # A sentence never ends after its first token: "3. Armia przerzuciła..." starts with an ordinal.
-        opening = i == 0 or toks[i - 1].text in ".!?"
-        lower_word = lower_word or (opening and nxt is not None and nxt.kind == "word")
-        if dotted and table.dot_ordinals and lower_word and not table.is_month(nxt.text):
-            skipped.add(i)  # "17. brigáda"; "5. Panzerdivision" is capitalised and stays
-            continue
-        if len(tok.text) > 2:
-            continue
-        after_month = nxt is not None and (
-            table.is_month(nxt.text)
-            or (nxt.low in table.of_words and k + 1 < len(toks) and table.is_month(toks[k + 1].text))
-        )
-        if after_month or (table.month_day and i > 0 and table.is_month(toks[i - 1].text)):
-            skipped.add(i)
-    return skipped
-
-
-def _clock_time(toks: list[_Tok], i: int) -> bool:
-    """A time written "10h30" or "7 p.m."."""
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if nxt is None or nxt.kind != "word":
-        return False
-    after = toks[i + 2] if i + 2 < len(toks) else None
-    glued_h = nxt.low == "h" and nxt.start == toks[i].end and after is not None and after.kind == "num"
-    meridiem = nxt.low in ("a", "p") and after is not None and after.text == "." and after.start == nxt.end
-    return glued_h or (meridiem and int(toks[i].text) <= 12)
-
-
-def _is_year(toks: list[_Tok], i: int, table: Table) -> bool:
-    """A plain 1800-2100 after a month or a year preposition ("in 2022"), or before a year word ("2022 года")."""
-    if not (toks[i].text.isdigit() and len(toks[i].text) == 4 and 1800 <= int(toks[i].text) <= 2100):
-        return False
-    if i + 1 < len(toks) and toks[i + 1].low in table.year_words:
-        return True
-    for k in range(i - 1, max(i - 4, -1), -1):
-        if table.is_month(toks[k].text) or toks[k].low in table.year_preps:
-            return True
-        if not (
-            toks[k].text in ",." or toks[k].low in table.of_words or (toks[k].kind == "num" and len(toks[k].text) <= 2)
-        ):
-            return False
-    return False
 
 
 def _bare_year(toks: list[_Tok], num: _Num, guess: QuantityGuess) -> bool:
@@ -249,42 +178,6 @@ def _bare_year(toks: list[_Tok], num: _Num, guess: QuantityGuess) -> bool:
         and 1800 <= int(tok.text) <= 2100
         and guess.unit is None
         and guess.qualifier in ("exact", "up to")  # "hasta 2025", "até 2025": until a year
-    )
-
-
-def _glued_to_name(toks: list[_Tok], i: int) -> bool:
-    """Digits that are part of a name or an ordinal: "F16", "MiG-29", "T-72", "17th", "5-й"."""
-    if toks[i].kind != "num":
-        return False
-    prev = toks[i - 1] if i > 0 else None
-    if prev is not None and prev.end == toks[i].start:
-        if prev.kind == "word":
-            return True
-        before = toks[i - 2] if i > 1 else None
-        if prev.text in _DASHES and before is not None and before.kind == "word" and before.end == prev.start:
-            return True
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if nxt is not None and nxt.kind == "word" and nxt.start == toks[i].end and nxt.low in ORDINALS:
-        return True
-    if nxt is not None and nxt.text == "°" and nxt.start == toks[i].end and i + 2 < len(toks):
-        return toks[i + 2].kind == "word" and toks[i + 2].low not in ("c", "f")  # "dal 9° piano"; not "30° C"
-    after = toks[i + 2] if i + 2 < len(toks) else None
-    if (  # "3.er", "3.º": Spanish and Portuguese ordinals
-        nxt is not None
-        and after is not None
-        and nxt.text == "."
-        and nxt.start == toks[i].end
-        and after.start == nxt.end
-        and after.low in ORDINALS
-    ):
-        return True
-    return (
-        nxt is not None
-        and after is not None
-        and nxt.text in _DASHES
-        and nxt.start == toks[i].end
-        and after.start == nxt.end
-        and after.low in DASH_ORDINALS
     )
 
 
@@ -322,21 +215,29 @@ def _number_core(toks: list[_Tok], i: int, table: Table) -> _Num | None:
             and (toks[stop - 1].low in table.abbreviated)
         ):
             stop += 1  # "9 тыс. военных": the period belongs to the scale
+        if scale and stop < n and toks[stop].low in table.scales:
+            scale, stop = scale * table.scales[toks[stop].low], stop + 1  # "1,2 mil milhões": a billion
         return _Num(value * (scale or 1), i, stop, scale)
     if tok.kind != "word":
         return None
-    for size in (3, 2, 1):
+    for size in (3, 2, 1) if tok.low in table.phrase_starts else ():
         found = table.phrases.get(_lows(toks, i, size))
         if found is not None:  # "не одна тысяча", "several hundred", "une vingtaine"
-            stop = i + size
+            stop, value = i + size, found[0]
+            if stop < n and toks[stop].low in table.scales:  # "несколько десятков тысяч", "več deset tisoč"
+                value, stop = value * table.scales[toks[stop].low], stop + 1
             if stop + 1 < n and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
                 stop += 1  # "une vingtaine d'hélicoptères"
-            return _Num(found[0], i, stop, plural=True, qualifier=found[1])
-    if tok.low in table.plurals:
-        value, stop = table.plurals[tok.low], i + 1
+            return _Num(value, i, stop, plural=True, qualifier=found[1])
+    plural = table.plurals.get(tok.low)
+    if plural is None and table.compounds:
+        plural = table.plural_compound(tok.low)  # "desaťtisíce": tens of thousands
+    if plural is not None:
+        value, stop = plural, i + 1
         k = stop + 1 if stop < n and toks[stop].low in table.of_words else stop
-        if k < n and toks[k].low in table.plurals:  # "tens of thousands", "десятки тысяч"
-            value, stop = value * table.plurals[toks[k].low], k + 1
+        more = table.plurals.get(toks[k].low) or table.scales.get(toks[k].low) if k < n else None
+        if more:  # "tens of thousands", "десятки тысяч", "desítky tisíc"
+            value, stop = value * more, k + 1
         if stop + 1 < n and toks[stop].low in table.of_words and toks[stop + 1].kind == "word":
             stop += 1
         return _Num(2 * value, i, stop, plural=True)
@@ -394,6 +295,31 @@ def _qualifier_before(toks: list[_Tok], i: int, table: Table, floor: int) -> tup
     return None
 
 
+def _verb_before(toks: list[_Tok], k: int, table: Table) -> str | None:
+    """``"change"`` or ``"exceed"`` when a verb of that kind (by its stem) comes before token ``k``.
+
+    Function words and another figure may stand between: "подешевели на 4,5% до 120 рублей".
+    """
+    for tok in reversed(toks[max(k - 6, 0) : k]):
+        if tok.kind == "word":
+            for kind, stems in (("change", table.change_verbs), ("exceed", table.exceed_verbs)):
+                if stems and tok.low.startswith(stems):
+                    return kind
+        skippable = tok.kind == "num" or tok.text in "%." or tok.low in table.stop or tok.low in table.scales
+        if not (skippable or (tok.low,) in table.percent):
+            return None
+    return None
+
+
+def _qualified_number_end(toks: list[_Tok], k: int, table: Table) -> int | None:
+    """The token index after a qualifier and a number that start at token ``k`` ("свыше 100 | мм"), else ``None``."""
+    for size in range(1, 5):
+        if k + size < len(toks) and _lows(toks, k, size) in table.qualifiers:
+            num = _number_at(toks, k + size, table)
+            return None if num is None else num.stop
+    return None
+
+
 def _starts_quantity(toks: list[_Tok], k: int, table: Table) -> bool:
     """Whether a number, or a qualifier then a number, starts at token ``k``."""
     if _number_at(toks, k, table) is not None:
@@ -437,8 +363,13 @@ def _build(
         first = opener if opener is not None else first
     else:
         found = _qualifier_before(toks, first, table, floor)
+        verb = _verb_before(toks, first if found is None else found[1], table)
+        if found is not None and verb == "change" and _lows(toks, found[1], 1)[0] in table.to_words:
+            found = None  # "замедлилась до 6,5%", "spadła do 6,5 proc.": the value reached, not a bound
         if found is not None:
             qualifier, first = found
+        elif verb == "exceed" and not num.plural:
+            qualifier = "more than"  # "могут превысить 1,2 млрд руб.": the verb is the qualifier, outside the span
         elif num.plural and first > floor and toks[first - 1].low in table.plural_articles:
             first -= 1  # "des milliers de personnes": the article belongs to the vague number
         if (  # Georgian "200-მდე" (up to 200)
@@ -474,6 +405,7 @@ def _build(
             j,
             table,
             starts_quantity=lambda k: _starts_quantity(toks, k, table),
+            qualified_number_end=lambda k: _qualified_number_end(toks, k, table),
             one=count == 1 or bool(after_scale),
             few=count in (2, 3, 4),
         )

@@ -4,15 +4,20 @@ Floors measured on tests/data/suggest/quantities/*.jsonl (25 sentences per
 language, written by annot's developers) and on heldout/*.jsonl (10 more per
 language, written and marked after the noun-phrase rules were tuned), a guess
 counting only when its span, value and qualifier all match (precision /
-recall): 1.00/1.00 in every language on both sets but ru 0.96/1.00 (a calibre,
-"калибром 122 мм", read as a count). The held-out set scored exact F1
+recall): 1.00/1.00 in every language on both sets (ru was 0.96/1.00 until a
+calibre, "калибром 122 мм", was marked as the measurement it is). The held-out set scored exact F1
 0.61-0.90 when first measured; the general failures it showed (group nouns,
 ordinals "3.º", a day after a month in Slavic text) were then fixed, so it is
 no longer unseen. Each floor is set just below the issue's target, F1 0.95.
 unseen/*.jsonl (6 per language, other topics) scored exact F1 0.71-1.00 when
 first measured; after the fixes it showed (a name ending in -s read as the
-English head, a capital "Jusqu'à", "9° piano", "12 гектаров леса") 0.86-1.00:
-"до 6,5%" after a verb of change ("fell to") still reads as *up to*.
+English head, a capital "Jusqu'à", "9° piano", "12 гектаров леса") 0.86-1.00,
+and 1.00 in every language once "до 6,5%" after a verb of change read as the
+value reached. unseen2/*.jsonl (8 per language in twelve languages, economy,
+disasters, sport) scored exact F1 0.61-0.96 when first measured (pl 0.61, uk
+0.64, cs and sk 0.70, ru 0.73, it and pt 0.75, sl 0.82, fr 0.83, en and es
+0.87, de 0.96) and 1.00 in every language after the general fixes it showed
+(scores, clock times, "desítky tisíc", "mil milhões", units of length).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import pytest
 from annot.suggest import find_quantities
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "suggest" / "quantities"
-FLOORS = {lang: (0.95, 0.95) for lang in ("cs", "de", "en", "es", "fr", "it", "pl", "pt", "uk")} | {"ru": (0.94, 0.97)}
+FLOORS = {lang: (0.95, 0.95) for lang in ("cs", "de", "en", "es", "fr", "it", "pl", "pt", "ru", "uk")}
 
 
 def _score(path: Path, lang: str) -> tuple[float, float]:
@@ -52,6 +57,14 @@ def test_find_quantities_heldout_floors(lang, folder, size, floor):
     assert sum(1 for _ in path.open(encoding="utf-8")) >= size
     precision, recall = _score(path, lang)
     assert precision >= floor and recall >= floor
+
+
+@pytest.mark.parametrize("lang", sorted([*FLOORS, "sk", "sl"]))
+def test_find_quantities_unseen2_floors(lang):
+    path = DATA / "unseen2" / f"{lang}.jsonl"
+    assert sum(1 for _ in path.open(encoding="utf-8")) >= 8
+    precision, recall = _score(path, lang)
+    assert precision >= 0.95 and recall >= 0.95  # 1.00/1.00 measured in every language after the fixes
 
 
 # text, lang, phrase, value, qualifier: one rule per row, in several languages.
@@ -81,7 +94,7 @@ RULES = [
     ("novemila soldati", "it", "novemila soldati", 9000, "exact"),
     ("четырех самолетов", "ru", "четырех самолетов", 4, "exact"),
     ("девяти тысячами военных", "ru", "девяти тысячами военных", 9000, "exact"),
-    ("не одна тысяча военных", "ru", "не одна тысяча военных", 2000, "at least"),
+    ("не одна тысяча военных", "ru", "не одна тысяча военных", 1000, "more than"),
     ("stovky vojáků", "cs", "stovky vojáků", 200, "at least"),
     ("tisícovka tanků", "cs", "tisícovka tanků", 1000, "exact"),
     ("hundert Soldaten", "de", "hundert Soldaten", 100, "exact"),
@@ -119,6 +132,45 @@ RULES = [
     ("una quindicina di giornalisti", "it", "una quindicina di giornalisti", 15, "approximately"),
     ("Дев'ять тисяч військових", "uk", "Дев'ять тисяч військових", 9000, "exact"),
     ("przerzuciła 2 marca 12 baterii", "pl", "12 baterii", 12, "exact"),
+    # Second round, from the coverage texts and unseen2: one general rule per row.
+    ("nad 100 żołnierzy", "pl", "nad 100 żołnierzy", 100, "more than"),  # "nad" (over) qualifies
+    ("орудий калибра свыше 100 мм", "ru", "свыше 100 мм", 100, "more than"),  # a measurement, its label left out
+    ("могут превысить 1,2 млрд руб. в год", "ru", "1,2 млрд руб.", 1_200_000_000, "more than"),  # exceed
+    ("Инфляция замедлилась до 6,5%", "ru", "6,5%", 6.5, "exact"),  # a verb of change: the value reached
+    ("Akcje spółki potaniały do 48,20 zł", "pl", "48,20 zł", 48.2, "exact"),
+    ("3 тыс. рабочих мест до 2026 года", "ru", "3 тыс. рабочих мест", 3000, "exact"),  # a year labels nothing
+    ("1,5 млрд рос. рублів на місяць", "uk", "1,5 млрд рос. рублів", 1_500_000_000, "exact"),  # abbreviations
+    ("12 systemami obrony powietrznej", "pl", "12 systemami obrony powietrznej", 12, "exact"),  # genitive
+    ("až 100 kusů dělostřelectva a minometů.", "cs", "až 100 kusů dělostřelectva a minometů", 100, "up to"),
+    ("Požár zničil 12 hektarů lesa", "cs", "12 hektarů", 12, "exact"),  # a unit of measure ends it
+    ("tři lidé přišli", "cs", "tři lidé", 3, "exact"),  # a past verb is no noun
+    ("vyše 300 utrpelo zranenia", "sk", "vyše 300", 300, "more than"),
+    (
+        "19 zagranicznym attaché wojskowym akredytowanym w Mińsku",
+        "pl",
+        "19 zagranicznym attaché wojskowym",
+        19,
+        "exact",
+    ),  # dative adjectives; a participle with its own complement stays out
+    ("na štyroch cvičiskách", "sk", "štyroch cvičiskách", 4, "exact"),  # the sk, sl, ka tables
+    ("na štirih vadiščih", "sl", "štirih vadiščih", 4, "exact"),
+    ("takmer dvetisíc domov", "sk", "takmer dvetisíc domov", 2000, "approximately"),  # compounds
+    ("desaťtisíce ľudí", "sk", "desaťtisíce ľudí", 20000, "at least"),
+    ("več deset tisoč ljudi", "sl", "več deset tisoč ljudi", 20000, "at least"),
+    ("desítky tisíc lidí", "cs", "desítky tisíc lidí", 20000, "at least"),  # a vague plural times a scale
+    ("1,2 mil milhões de euros", "pt", "1,2 mil milhões de euros", 1_200_000_000, "exact"),  # scale x scale
+    ("19 უცხოელ სამხედრო ატაშეს გააცნო", "ka", "19 უცხოელ სამხედრო ატაშეს", 19, "exact"),  # case ending
+    ("ოთხ პოლიგონზე", "ka", "ოთხ პოლიგონზე", 4, "exact"),
+    ("ათასობით სამხედროს", "ka", "ათასობით სამხედროს", 2000, "at least"),
+    ("fino a 100 pezzi d'artiglieria e mortai", "it", "fino a 100 pezzi d'artiglieria e mortai", 100, "up to"),
+    ("scendendo a 12,30 euro", "it", "12,30 euro", 12.3, "exact"),  # an invariable unit
+    ("aprox. 9.000 efectivos", "es", "aprox. 9.000 efectivos", 9000, "approximately"),
+    ("unos 1,5 millones de euros diarios", "es", "unos 1,5 millones de euros", 1_500_000, "approximately"),
+    ("nearly two thousand homes and displaced", "en", "nearly two thousand homes", 2000, "approximately"),
+    ("Between 20 and 25 centimetres of snow", "en", "Between 20 and 25 centimetres", 20, "range"),
+    ("200 osób mówi o tym", "pl", "200 osób", 200, "exact"),  # a present verb is no genitive complement
+    ("20 vojakov pride jutri", "sl", "20 vojakov", 20, "exact"),
+    ("Весом до 10 тонн и длиной более 5 метров", "ru", "до 10 тонн", 10, "up to"),  # "длиной" labels the next
 ]
 
 
@@ -141,10 +193,30 @@ def test_two_quantities_are_two():
      ("17. oktobra", "sl"), ("MiG-29 i 5-й батальон", "ru"), ("17. brigáda", "cs"), ("Die 5. Brigade", "de"),
      ("3. Armia", "pl"), ("El 3.er ejército", "es"), ("O 3.º Exército", "pt"), ("3-тя армія", "uk"),
      ("Call 555-0199", "en"), ("à 10h30", "fr"), ("at 7 p.m.", "en"), ("wurden 1985 gebaut", "de"),
-     ("hasta 2025", "es")],
+     ("hasta 2025", "es"), ("Liverpool beat Chelsea 3-1", "en"), ("alle 19.", "it"), ("um 19 Uhr", "de"),
+     ("v 19 hodin", "cs"), ("o godz. 19.", "pl"), ("à 19h.", "fr"), ("ROMA, 17 ott", "it"), ("ob 19. uri", "sl"),
+     ("The match ended 2-2", "en"), ("Il a gagné 6-4, 6-3.", "fr")],
 )  # fmt: skip
 def test_find_quantities_skips_dates_and_ordinals(text, lang):
     assert find_quantities(text, lang) == []
+
+
+def test_a_labelled_measurement_is_its_own_quantity():
+    text = "до 100 орудий и минометов калибра свыше 100 мм."
+    found = [(text[g.start : g.end], g.unit, g.qualifier) for g in find_quantities(text, "ru")]
+    assert found == [("до 100 орудий и минометов", "орудий и минометов", "up to"), ("свыше 100 мм", "мм", "more than")]
+
+
+def test_to_after_a_verb_of_change_is_the_value_reached():
+    text = "Акции компании подешевели на 4,5% до 120 рублей."
+    found = [(text[g.start : g.end], g.qualifier) for g in find_quantities(text, "ru")]
+    assert found == [("4,5%", "exact"), ("120 рублей", "exact")]
+
+
+def test_a_number_word_after_and_is_a_new_quantity():
+    text = "170 tanků a stovku děl"
+    found = [(text[g.start : g.end], g.value) for g in find_quantities(text, "cs")]
+    assert found == [("170 tanků", 170), ("stovku děl", 100)]
 
 
 def test_unknown_language_reads_digits_and_no_english_words():
