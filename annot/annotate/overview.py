@@ -18,6 +18,7 @@ from annot.translate.checks import fold_text, fold_words
 
 __all__ = ["EntityView", "OutlineProgress", "OutlineView", "entities", "outline", "search", "shown", "snippet"]
 
+
 def shown(span: Span) -> bool:
     """Whether the annotator's views show a live span: every one but a suggestion rejected.
 

@@ -64,9 +64,9 @@ def _action(op: str, old: Span, new: Span) -> str:
     An update changing a pending span's status alone is an ``accept`` or a
     ``reject``; any other update is an ``edit``.
     """
-    if op == "update" and old.status == Status.PENDING and new.status != Status.PENDING:
-        if replace(old, status=new.status, updated_at=new.updated_at) == new:
-            return "accept" if new.status == Status.ACCEPTED else "reject"
+    decided = op == "update" and old.status == Status.PENDING and new.status != Status.PENDING
+    if decided and replace(old, status=new.status, updated_at=new.updated_at) == new:
+        return "accept" if new.status == Status.ACCEPTED else "reject"
     return _ACTIONS.get(op, op)
 
 
