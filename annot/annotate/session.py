@@ -387,6 +387,8 @@ class AnnotationSession:
             return
         by_sentence = self._by_sentence
         for span, deleted in changes:
+            if span.doc_id != self.doc_id:  # a step over several documents (Store.edit_step) changed another too
+                continue
             for index, spans in list(by_sentence.items()):  # where the span was (an edit may move it)
                 kept = [s for s in spans if s.id != span.id]
                 if len(kept) != len(spans):

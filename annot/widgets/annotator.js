@@ -5,6 +5,7 @@
 // Messages, Python -> browser (synced traitlets; their TypedDicts are in annotator.py):
 //   schema   {labels: [{name, key, color, description, sentence_wide}], keys: [{key, label, send, help}]}
 //   window   [{index, text, heading, current, spans: [{id, label, utf16_start, utf16_end, color, attrs, text, status}]}]
+//            (no suggestion rejected among the spans: it left the text; a span someone rejected is drawn struck through)
 //   position "sentence 4 · 14 sentences · 9 annotated"
 //   status   {text, kind: "saved" | "error" | "info", ack, at}
 //   form     {} | {sentence, pending: {sentence, utf16_start, utf16_end, text}} |

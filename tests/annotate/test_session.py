@@ -600,3 +600,20 @@ def test_session_a_span_the_annotator_rejected_stays_in_view(seed: AnnotationSes
     (view,) = seed.window()[0]["spans"]
     assert (view["id"], view["status"]) == (span.id, "rejected")
     assert seed.outline()["counts"][0][seed.outline()["labels"].index("ACTOR")] == 1
+
+
+def test_session_undo_of_a_step_over_two_documents_keeps_each_view_its_own(seed: AnnotationSession, tmp_path: Path):
+    other = AnnotationSession(seed.store, _doc(seed.store, tmp_path, "o.en.txt", "Minsk spoke. Kyiv listened."),
+                              annotator="alice")  # fmt: skip
+    seed.window(), other.window()  # both caches read
+    with seed.store.edit_step():
+        mine = seed.store.add_span(seed.doc_id, *_find(seed, 0, "Minsk"), "ACTOR", annotator="alice")
+        theirs = seed.store.add_span(other.doc_id, 0, 5, "ACTOR", annotator="alice")
+    seed.refresh()
+    step = seed.undo()
+    assert step.describe() == "undid tagging 2 spans" and {s.id for s in step.spans} == {mine.id, theirs.id}
+    assert seed.spans_in(0) == [] and all(s.doc_id == seed.doc_id for i in range(3) for s in seed.spans_in(i))
+    assert seed.redo().describe() == "redid tagging 2 spans"
+    assert [s.id for s in seed.spans_in(0)] == [mine.id]
+    other.refresh()
+    assert [s.id for s in other.spans_in(0)] == [theirs.id]
