@@ -1,6 +1,6 @@
 """The whole document at a glance, for the annotator's overview: an outline per sentence, entities, snippets, search.
 
-Pure functions over a document's sentences and live spans, which
+Pure functions over a document's sentences and the spans they show (``shown``), which
 ``AnnotationSession`` has read once and cached; each returns JSON-able data
 (``TypedDict``s of lists, strings and numbers) that the browser draws as it is.
 They are made for documents of thousands of sentences and tens of thousands of
@@ -13,10 +13,22 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
-from annot.model import MARK_STATUSES, Span, Status
+from annot.model import MARK_STATUSES, Origin, Span, Status
 from annot.translate.checks import fold_text, fold_words
 
-__all__ = ["EntityView", "OutlineProgress", "OutlineView", "entities", "outline", "search", "snippet"]
+__all__ = ["EntityView", "OutlineProgress", "OutlineView", "entities", "outline", "search", "shown", "snippet"]
+
+
+def shown(span: Span) -> bool:
+    """Whether the annotator's views show a live span: every one but a suggestion rejected.
+
+    A rejected suggestion stays in the store (so that no suggester makes it
+    again, and undo brings it back) but leaves the reading, the outline's
+    counts and the entities, as a deleted span does. A span someone made and
+    then rejected stays in view, struck through: it is their own decision to show.
+    """
+    return not (span.status == Status.REJECTED and span.origin == Origin.SUGGESTED)
+
 
 #: Labels that are claims about a whole sentence, not entities: the outline counts them, ``entities`` leaves them out.
 SENTENCE_LABELS = frozenset({"STANCE"})
@@ -72,7 +84,7 @@ def outline(
 
     Args:
         sentence_count: how many sentences the document has.
-        by_sentence: live spans by the index of the sentence they start in.
+        by_sentence: the spans shown (``shown``) by the index of the sentence they start in.
         labels: the label columns, in order (the schema's).
         marks: the annotator's marks, index -> ``"done"`` or ``"empty"``.
     """
@@ -168,7 +180,7 @@ def entities(by_sentence: Mapping[int, Sequence[Span]], labels: Sequence[str]) -
     and "belarus" are one actor.
 
     Args:
-        by_sentence: live spans by the index of the sentence they start in.
+        by_sentence: the spans shown (``shown``) by the index of the sentence they start in.
         labels: the schema's label order, which the groups follow (then by count,
             most first, then name); labels the schema no longer has come last.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from annot.align import Reference, references
@@ -32,7 +32,8 @@ STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "
 
 
 _ACTIONS = {"add": "tag", "update": "edit", "delete": "delete", "restore": "restore"}  # history op -> action
-_VERBS = {"tag": "tagging", "edit": "editing", "delete": "deleting", "restore": "restoring"}
+_VERBS = {"tag": "tagging", "edit": "editing", "delete": "deleting", "restore": "restoring", "accept": "accepting",
+          "reject": "rejecting"}  # fmt: skip
 _SHOWN = 40  # characters of a span's text that describe() quotes
 
 
@@ -57,28 +58,48 @@ def _annotator_name(name: object) -> str:
     return cleaned
 
 
+def _action(op: str, old: Span, new: Span) -> str:
+    """The edit a history row made, from the span before (``old``) and after it (``new``).
+
+    An update changing a pending span's status alone is an ``accept`` or a
+    ``reject``; any other update is an ``edit``.
+    """
+    decided = op == "update" and old.status == Status.PENDING and new.status != Status.PENDING
+    if decided and replace(old, status=new.status, updated_at=new.updated_at) == new:
+        return "accept" if new.status == Status.ACCEPTED else "reject"
+    return _ACTIONS.get(op, op)
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """What an undo or redo did: the span as it now is, and the edit that was undone or redone.
 
     Attributes:
-        span: the span after the step (a tag undone leaves it deleted).
-        action: the edit undone or redone: ``tag``, ``edit``, ``delete`` or ``restore``.
+        span: the span after the step (a tag undone leaves it deleted); of a step of
+            several edits (``Store.edit_step``), the first one undone or redone.
+        action: the edit undone or redone: ``tag``, ``edit``, ``accept``, ``reject``,
+            ``delete`` or ``restore``; of several edits, theirs when they share one, else ``edit``.
         redo: whether it was a redo.
         whole_sentence: the span covers its whole sentence (a STANCE): ``describe()`` says so
             instead of quoting the sentence.
+        spans: every span the step changed, as it now is (``span`` first); empty means ``span`` alone.
     """
 
     span: Span
     action: str
     redo: bool
     whole_sentence: bool = False
+    spans: tuple[Span, ...] = ()
 
     def describe(self) -> str:
-        """The step for people: ``undid tagging ACTOR 'Minsk'``, ``redid editing STANCE (the whole sentence)``."""
-        what = "(the whole sentence)" if self.whole_sentence else quote(self.span.text)
+        """The step for people: ``undid tagging ACTOR 'Minsk'``, ``undid accepting 4 suggestions``."""
+        done = "redid" if self.redo else "undid"
         verb = _VERBS.get(self.action, self.action)
-        return f"{'redid' if self.redo else 'undid'} {verb} {self.span.label} {what}"
+        if len(self.spans) > 1:
+            suggestions = self.action in ("accept", "reject") and all(s.origin == Origin.SUGGESTED for s in self.spans)
+            return f"{done} {verb} {len(self.spans)} {'suggestions' if suggestions else 'spans'}"
+        what = "(the whole sentence)" if self.whole_sentence else quote(self.span.text)
+        return f"{done} {verb} {self.span.label} {what}"
 
 
 class SpanView(TypedDict):
@@ -130,7 +151,9 @@ class AnnotationSession:
 
     Spans of every annotator are shown and count as annotations (a sentence is
     *annotated* when it holds the start of at least one live span, whatever
-    its status); edits, undo and redo, sentence marks and the saved position
+    its status), except suggestions rejected (``overview.shown``): the window,
+    the outline, the entities and every list of spans here leave them out, as
+    they do deleted spans. Edits, undo and redo, sentence marks and the saved position
     are this annotator's. The document's spans and the annotator's marks are
     read once and cached, and the cache is dropped after every edit made
     through the session; ``changed()`` (polled) or ``refresh()`` see edits made
@@ -339,40 +362,50 @@ class AnnotationSession:
             by_sentence: dict[int, list[Span]] = {}
             if self.sentences:
                 for span in self.store.iter_spans(self.doc_id):
-                    by_sentence.setdefault(self._sentence_of(span.start), []).append(span)
+                    if overview.shown(span):
+                        by_sentence.setdefault(self._sentence_of(span.start), []).append(span)
             self._by_sentence = by_sentence
         return self._by_sentence
 
     def _after_write(self, span: Span | None, *, deleted: bool = False) -> None:
-        """Bring the cache up to date after this session's own write of ``span`` (``None``: the write failed).
+        """Bring the cache up to date after this session's own write of ``span`` (``None``: the write failed)."""
+        self._after_writes(None if span is None else [(span, deleted)])
+
+    def _after_writes(self, changes: list[tuple[Span, bool]] | None) -> None:
+        """Bring the cache up to date after one transaction of this session's: each span written and whether
+        it is now deleted (``None``: the write failed).
 
         When nothing else was written since the cache was read (the annotations
-        counter moved by exactly this write), only that span changes in the
-        cache; otherwise everything is read again. Re-reading a long document's
-        spans after every edit took 150 ms with 20,000 spans.
+        counter moved by exactly this transaction), only those spans change in
+        the cache; otherwise everything is read again. Re-reading a long
+        document's spans after every edit took 150 ms with 20,000 spans. A
+        suggestion rejected leaves the cache as a deleted span does (``overview.shown``).
         """
         now = self.store.annotation_revision()
-        if span is None or self._by_sentence is None or now != self._annotations + 1:
+        if changes is None or self._by_sentence is None or now != self._annotations + 1:
             self.refresh()
             return
         by_sentence = self._by_sentence
-        for index, spans in list(by_sentence.items()):  # where the span was (an edit may move it)
-            kept = [s for s in spans if s.id != span.id]
-            if len(kept) != len(spans):
-                if kept:
-                    by_sentence[index] = kept
-                else:
-                    del by_sentence[index]
-                break
-        if not deleted:
-            spans = by_sentence.setdefault(self._sentence_of(span.start), [])
-            keys = [(s.start, s.end, s.id) for s in spans]  # the store's order
-            spans.insert(bisect_left(keys, (span.start, span.end, span.id)), span)
+        for span, deleted in changes:
+            if span.doc_id != self.doc_id:  # a step over several documents (Store.edit_step) changed another too
+                continue
+            for index, spans in list(by_sentence.items()):  # where the span was (an edit may move it)
+                kept = [s for s in spans if s.id != span.id]
+                if len(kept) != len(spans):
+                    if kept:
+                        by_sentence[index] = kept
+                    else:
+                        del by_sentence[index]
+                    break
+            if not deleted and overview.shown(span):
+                spans = by_sentence.setdefault(self._sentence_of(span.start), [])
+                keys = [(s.start, s.end, s.id) for s in spans]  # the store's order
+                spans.insert(bisect_left(keys, (span.start, span.end, span.id)), span)
         self._annotations = now
         self._revision = self.store.revision()
 
     def spans_in(self, index: int) -> list[Span]:
-        """The live spans starting in sentence ``index``, by start then end."""
+        """The live spans starting in sentence ``index``, by start then end (suggestions rejected left out)."""
         return list(self._spans_by_sentence().get(index, []))
 
     def _view(self, span: Span, sentence: Sentence) -> SpanView:
@@ -485,14 +518,25 @@ class AnnotationSession:
     def accept_all(self, index: int | None = None) -> list[Span]:
         """Accept every pending span starting in sentence ``index`` (the current one); the spans as accepted.
 
-        Each keeps its origin and attributes. The store's undo has no groups: each
-        acceptance is one undo step, undone last first.
+        Each keeps its origin and attributes. The acceptances are one step
+        (``Store.edit_step``): written in one transaction, and one ``undo`` takes them all back.
 
         Raises:
             SpanError: no such sentence.
             StoreError: the store is read-only (nothing is written).
         """
-        return [self.edit(span.id, status=Status.ACCEPTED) for span in self.pending(index)]
+        pending = self.pending(index)
+        if not pending:
+            return []
+        try:
+            with self.store.edit_step():
+                spans = [self.store.update_span(s.id, annotator=self.annotator, status=Status.ACCEPTED)
+                         for s in pending]  # fmt: skip
+        except BaseException:
+            self.refresh()
+            raise
+        self._after_writes([(span, False) for span in spans])
+        return spans
 
     def span(self, span_id: str) -> Span:
         """The live span ``span_id`` of this document.
@@ -557,26 +601,33 @@ class AnnotationSession:
 
     def _step(self, *, redo: bool) -> Step | None:
         try:
-            found = self.store._step(self.annotator, redo=redo, doc_id=self.doc_id)
+            done = self.store._step(self.annotator, redo=redo, doc_id=self.doc_id)
         except BaseException:
             self.refresh()
             raise
-        if found is None:
+        if not done:
             self.refresh()
             return None
-        span, op = found
         # The span ends up deleted after undoing an add or a restore, or redoing a delete (the store's rule).
-        self._after_write(span, deleted=(op in ("add", "restore") and not redo) or (op == "delete" and redo))
+        self._after_writes([
+            (span, (op in ("add", "restore") and not redo) or (op == "delete" and redo)) for span, op, _ in done
+        ])  # fmt: skip
+        # What the edits were: from the span before each to the span after it.
+        actions = {_action(op, *((was, span) if redo else (span, was))) for span, op, was in done}
+        span = done[0][0]
         sentence = self.sentences[self._sentence_of(span.start)] if self.sentences else None
         whole = sentence is not None and (span.start, span.end) == (sentence.start, sentence.end)
-        return Step(span, _ACTIONS.get(op, op), redo, whole_sentence=whole)
+        action = actions.pop() if len(actions) == 1 else "edit"
+        return Step(span, action, redo, whole_sentence=whole, spans=tuple(s for s, _, _ in done))
 
     def undo(self) -> Step | None:
         """Undo this annotator's last edit in this document; what was undone, or ``None`` if nothing was.
 
         Edits in other documents (another widget) are left alone: each view
         undoes its own. Sentence marks are not edits: undo leaves them alone.
-        ``Step.describe()`` says what happened: ``undid tagging ACTOR 'Minsk'``.
+        Edits made as one step (``accept_all``) are undone together.
+        ``Step.describe()`` says what happened: ``undid tagging ACTOR 'Minsk'``,
+        ``undid accepting 4 suggestions``.
 
         Raises:
             StoreError: someone else changed the span since (nothing is changed).

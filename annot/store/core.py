@@ -22,7 +22,7 @@ from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
 from annot.store.marks import MarksMixin
-from annot.store.migrations import CONFIDENCE_VERSION
+from annot.store.migrations import CONFIDENCE_VERSION, STEPS_VERSION
 from annot.store.rows import (
     SPAN_COLS,
     SPAN_FIELDS,
@@ -111,6 +111,9 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         # Where ingested files are named from (model.source_key): fixed now, whatever the working folder becomes.
         self.home = self.path.resolve().parent
         self._db = Database(db_path, read_only=read_only)
+        # The open edit_step() block's step id (None outside one; 0 until its first edit is written).
+        # Only read and set while this object's write lock is held, so other threads never see it.
+        self._edit_step: int | None = None
 
     @property
     def read_only(self) -> bool:
@@ -133,6 +136,30 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         """
         with self._db.write():
             yield
+
+    @contextlib.contextmanager
+    def edit_step(self) -> Iterator[None]:
+        """A ``transaction()`` whose span edits undo and redo as one step.
+
+        ``undo`` then takes back every edit the block made, by each annotator
+        that made some (each undoes their own part at once), all or nothing:
+        when someone else changed one of the spans since, nothing is undone. A
+        step is one even when its edits span documents: an undo limited to one
+        of them (``doc_id``) undoes the others too. ``edit_step()`` inside
+        another one (or inside a ``transaction()`` inside one) joins it.
+
+        Raises:
+            StoreError: the store is read-only, locked, or SQLite failed (nothing was changed).
+        """
+        with self._db.write():
+            if self._edit_step is not None:
+                yield
+                return
+            self._edit_step = 0
+            try:
+                yield
+            finally:
+                self._edit_step = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -211,11 +238,14 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         if record_undo and clear_redo:
             # A new edit ends the annotator's redo chain (undone = 2: dropped).
             conn.execute("UPDATE history SET undone = 2 WHERE annotator = ? AND undone = 1", (annotator,))
-        conn.execute(
-            "INSERT INTO history(span_id, annotator, op, before, after, at, undone) VALUES (?,?,?,?,?,?,?)",
+        seq = conn.execute(
+            "INSERT INTO history(span_id, annotator, op, before, after, at, undone, step) VALUES (?,?,?,?,?,?,?,?)",
             (after.id, annotator, op, span_json(before) if before else None, span_json(after),
-             to_timestamp(after.updated_at), 0 if record_undo else 3),
-        )  # fmt: skip
+             to_timestamp(after.updated_at), 0 if record_undo else 3, self._edit_step or None),
+        ).lastrowid  # fmt: skip
+        if self._edit_step == 0:  # the block's first edit: its seq names the step
+            self._edit_step = seq
+            conn.execute("UPDATE history SET step = seq WHERE seq = ?", (seq,))
 
     def add_span(
         self, doc_id: str, start: int, end: int, label: str, attrs: dict[str, Any] | None = None, *,
@@ -338,11 +368,13 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
             self._write_span(conn, after, "restore", before, who)
         return after
 
-    def _step(self, annotator: str | None, *, redo: bool, doc_id: str | None = None) -> tuple[Span, str] | None:
-        """Undo (or redo) one edit; the span as it now is and the history op undone or redone, or ``None``.
+    def _step(self, annotator: str | None, *, redo: bool, doc_id: str | None = None) -> list[tuple[Span, str, Span]]:
+        """Undo (or redo) the annotator's last step: one edit, or all of an ``edit_step()`` block's, in one transaction.
 
-        ``undo`` and ``redo`` return the span alone; ``AnnotationSession`` uses
-        the op to say what was undone (tag, edit, delete, restore).
+        Returns, per edit in the order undone (last first) or redone (first
+        first), the span as it now is, the history op, and the span as it was
+        just before (``[]``: nothing to undo). ``undo`` and ``redo`` return the
+        first span alone; ``AnnotationSession`` says what was undone from the rest.
         """
         who = annotator or self.annotator
         with self._db.write() as conn:
@@ -351,60 +383,78 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
                 where += " AND h.span_id IN (SELECT id FROM spans WHERE doc_id = ?)"
                 args.append(self._resolve(conn, doc_id))
             order = "ASC" if redo else "DESC"
+            columns = "h.seq, h.span_id, h.op, h.before, h.after"
             row = conn.execute(
-                f"SELECT h.seq, h.span_id, h.op, h.before, h.after FROM history h WHERE {where}"
-                f" ORDER BY h.seq {order} LIMIT 1",
-                args,
+                f"SELECT {columns}, h.step FROM history h WHERE {where} ORDER BY h.seq {order} LIMIT 1", args
             ).fetchone()
             if row is None:
-                return None
-            seq, span_id, op, before_json, after_json = row
-            target_json, expect_json = (after_json, before_json) if redo else (before_json, after_json)
-            current = self._fetch(conn, span_id)
-            if expect_json is None:
-                # Redoing an add: undoing it left the row deleted, otherwise as added.
-                expected, expect_deleted = span_from_json(target_json), True
-            else:
-                expected = span_from_json(expect_json)
-                expect_deleted = op == ("restore" if redo else "delete")
-            state = (current[0].updated_at, current[1]) if current else None
-            if state != (expected.updated_at, expect_deleted):
-                raise StoreError(
-                    f"Cannot {'redo' if redo else 'undo'}: span {span_id} was changed since by someone else."
-                )
-            # The span ends up deleted after undoing an add or a restore, or redoing a delete.
-            deleted = (op in ("add", "restore") and not redo) or (op == "delete" and redo)
-            if deleted and not expect_deleted:
-                self._check_unreferenced(conn, expected)
-            if target_json is None:
-                conn.execute("UPDATE spans SET deleted = 1 WHERE id = ?", (span_id,))
-                result = expected
-            else:
-                result = span_from_json(target_json)
-                self._overwrite(conn, result, deleted=deleted)
-            conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, seq))
+                return []
+            rows = [row[:-1]]
+            if row[-1] is not None:  # every edit of the step, wherever it is
+                rows = conn.execute(
+                    f"SELECT {columns} FROM history h WHERE h.step = ? AND h.annotator = ? AND h.undone = ?"
+                    f" ORDER BY h.seq {order}",
+                    (row[-1], who, 1 if redo else 0),
+                ).fetchall()
+            # One transaction: a conflict on any edit raises and leaves every span of the step as it was.
+            done = [self._step_one(conn, *edit, redo=redo) for edit in rows]
             self._db.note_annotation_change()
-        return result, op
+        return done
+
+    def _step_one(
+        self, conn: sqlite3.Connection, seq: int, span_id: str, op: str, before_json: str | None,
+        after_json: str | None, *, redo: bool,
+    ) -> tuple[Span, str, Span]:  # fmt: skip
+        """Undo (or redo) the history row ``seq``; the span as it now is, the op, the span as it was."""
+        target_json, expect_json = (after_json, before_json) if redo else (before_json, after_json)
+        current = self._fetch(conn, span_id)
+        if expect_json is None:
+            # Redoing an add: undoing it left the row deleted, otherwise as added.
+            expected, expect_deleted = span_from_json(target_json), True
+        else:
+            expected = span_from_json(expect_json)
+            expect_deleted = op == ("restore" if redo else "delete")
+        state = (current[0].updated_at, current[1]) if current else None
+        if state != (expected.updated_at, expect_deleted):
+            raise StoreError(f"Cannot {'redo' if redo else 'undo'}: span {span_id} was changed since by someone else.")
+        # The span ends up deleted after undoing an add or a restore, or redoing a delete.
+        deleted = (op in ("add", "restore") and not redo) or (op == "delete" and redo)
+        if deleted and not expect_deleted:
+            self._check_unreferenced(conn, expected)
+        if target_json is None:
+            conn.execute("UPDATE spans SET deleted = 1 WHERE id = ?", (span_id,))
+            result = expected
+        else:
+            result = span_from_json(target_json)
+            self._overwrite(conn, result, deleted=deleted)
+        conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, seq))
+        return result, op, expected
 
     def undo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
         """Undo the annotator's last edit (in ``doc_id`` only, if given); return the span (``None``: nothing to undo).
+
+        The edits of an ``edit_step()`` block are undone together, all or none;
+        the span returned is then the last one edited.
 
         Raises:
             StoreError: someone else changed the span since that edit (nothing is changed).
             SpanError: the undo would delete a span another span's attributes refer to.
         """
-        step = self._step(annotator, redo=False, doc_id=doc_id)
-        return step[0] if step else None
+        done = self._step(annotator, redo=False, doc_id=doc_id)
+        return done[0][0] if done else None
 
     def redo(self, annotator: str | None = None, *, doc_id: str | None = None) -> Span | None:
         """Redo the annotator's last undone edit (in ``doc_id`` only, if given; ``None`` if nothing to redo).
+
+        The edits of an ``edit_step()`` block are redone together, all or none;
+        the span returned is then the first one edited.
 
         Raises:
             StoreError: someone else changed the span since the undo (nothing is changed).
             SpanError: the redo would delete a span another span's attributes refer to.
         """
-        step = self._step(annotator, redo=True, doc_id=doc_id)
-        return step[0] if step else None
+        done = self._step(annotator, redo=True, doc_id=doc_id)
+        return done[0][0] if done else None
 
     def _span_pages(
         self, doc_id: str | None, include_deleted: bool, label: str | None = None, status: str | None = None
@@ -551,11 +601,19 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         return frames.spans_frame(rows, sentence_rows, self.schema, include_deleted=include_deleted, flatten=flatten)
 
     def history(self, span_id: str | None = None) -> pd.DataFrame:
-        """Every recorded edit (add, update, delete, restore, reanchor), oldest first."""
+        """Every recorded edit (add, update, delete, restore, reanchor), oldest first.
+
+        ``step`` is the id shared by the edits of one ``edit_step()`` block, which
+        undo as one; ``<NA>`` for an edit that is a step alone.
+        """
         where, args = ("WHERE span_id = ?", (span_id,)) if span_id else ("", ())
+        # A store older than the column, opened read-only, made every edit a step alone.
+        step = "step" if self._db.version >= STEPS_VERSION else "NULL"
         with self._db.read() as conn:
             rows = conn.execute(
-                f"SELECT seq, span_id, annotator, op, at, undone, before, after FROM history {where} ORDER BY seq", args
+                f"SELECT seq, span_id, annotator, op, at, undone, {step}, before, after FROM history {where}"
+                " ORDER BY seq",
+                args,
             ).fetchall()
         return frames.history_frame(rows)
 

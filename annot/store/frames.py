@@ -127,13 +127,14 @@ def spans_frame(
 
 
 def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    """History: seq, span_id, annotator, op, at, state (done/undone/dropped/system), before, after."""
+    """History: seq, span_id, annotator, op, at, state (done/undone/dropped/system), step (Int64), before, after."""
     import pandas as pd
 
     df = pd.DataFrame.from_records(
-        list(rows), columns=["seq", "span_id", "annotator", "op", "at", "state", "before", "after"]
+        list(rows), columns=["seq", "span_id", "annotator", "op", "at", "state", "step", "before", "after"]
     )
     df["seq"] = df["seq"].astype("int64")
+    df["step"] = df["step"].astype("Int64")
     df["at"] = _dt(df["at"])
     df["state"] = pd.Categorical(
         df["state"].map({0: "done", 1: "undone", 2: "dropped", 3: "system"}),

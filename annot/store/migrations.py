@@ -11,8 +11,8 @@ from pathlib import Path
 from annot.model import source_key
 
 __all__ = [
-    "CONFIDENCE_VERSION",
     "ANNOTATIONS_REVISION",
+    "CONFIDENCE_VERSION",
     "FAILURES_VERSION",
     "FLAGS_VERSION",
     "MARKS_VERSION",
@@ -20,6 +20,7 @@ __all__ = [
     "MIGRATIONS",
     "OLDEST_READABLE",
     "SCHEMA_VERSION",
+    "STEPS_VERSION",
     "migrate",
 ]
 
@@ -285,6 +286,14 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
         confidence REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1)
     ) WITHOUT ROWID;
     """,
+    # 10: edits made together undo and redo as one step (Store.edit_step: accepting every suggestion
+    # of a sentence). Each history row of such a block holds the block's step id, the seq of its first
+    # row; a lone edit has NULL, as every row written before has. A nullable column only: older files
+    # opened read-only read every edit as its own step (Store.history). The index finds a step's rows.
+    """
+    ALTER TABLE history ADD COLUMN step INTEGER;
+    CREATE INDEX history_step ON history(step) WHERE step IS NOT NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -302,12 +311,15 @@ FAILURES_VERSION = 7
 MEASURES_VERSION = 8
 # The version that added span_confidence: an older store opened read-only reads no confidences.
 CONFIDENCE_VERSION = 9
+# The version that added history.step: an older store opened read-only reads each edit as its own step.
+STEPS_VERSION = 10
 
 # The oldest version whose tables this annot reads as they are: a store opened
-# read-only cannot be migrated, 4 changed values, not tables, and 5 to 9
+# read-only cannot be migrated, 4 changed values, not tables, 5 to 9
 # only added tables, which readers of an older file find empty (MARKS_VERSION,
-# FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION, CONFIDENCE_VERSION). Raise
-# it with any migration that changes a table or what a column means.
+# FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION, CONFIDENCE_VERSION), and 10
+# a nullable column, which they read as NULL (STEPS_VERSION). Raise it with any
+# migration that changes what a column means, or adds one readers cannot do without.
 OLDEST_READABLE = 3
 
 

@@ -5,6 +5,7 @@
 // Messages, Python -> browser (synced traitlets; their TypedDicts are in annotator.py):
 //   schema   {labels: [{name, key, color, description, sentence_wide}], keys: [{key, label, send, help}]}
 //   window   [{index, text, heading, current, spans: [{id, label, utf16_start, utf16_end, color, attrs, text, status}]}]
+//            (no suggestion rejected among the spans: it left the text; a span someone rejected is drawn struck through)
 //   position "sentence 4 · 14 sentences · 9 annotated"
 //   status   {text, kind: "saved" | "error" | "info", ack, at}
 //   form     {} | {sentence, pending: {sentence, utf16_start, utf16_end, text}} |
@@ -31,8 +32,8 @@ const HELP = [
   ["1 2 3 …", "tag the selected words with a label (the buttons show each label's key)"],
   ["Tab / Shift+Tab", "select the next / previous suggestion of the sentence (dashed); none left: the next / previous span"],
   ["Enter", "accept the selected suggestion (its form stays open to correct it); on a span: edit its attributes (Enter or Escape: back to the text)"],
-  ["y / x", "accept / reject the selected span"],
-  ["Shift+A", "accept every suggestion of the sentence"],
+  ["y / x", "accept / reject the selected span (a suggestion rejected leaves the text; Ctrl+Z brings it back)"],
+  ["Shift+A", "accept every suggestion of the sentence (one Ctrl+Z undoes them all)"],
   ["Delete", "delete the selected span"],
   ["d / Shift+D", "mark the sentence done / nothing to annotate (again: unmark)"],
   ["e", "next translation engine"],
@@ -109,6 +110,7 @@ function render({ model, el }) {
     search: null, // {query, at} while the search box is open
     goto: null, // the digits typed after `g`
     cursor: null, // {sentence, start, end} word indexes of a keyboard selection
+    tabbed: null, // {id, sentence, start, end}: the span last in the form, where Tab goes on from once it is gone
     shownIndex: null, // the current sentence the reading column was last scrolled to
     outlineRows: [], // one element per sentence, drawn once, updated in place
     editingAnnotator: false,
@@ -484,6 +486,7 @@ function render({ model, el }) {
     }
     if (!f.span) return;
     const span = f.span;
+    remember(span.id);
     const title = h("div", "annot-form-title");
     const badge = h("span", "annot-badge", span.label);
     badge.style.setProperty("--annot-color", labelOf(span.label)?.color || "#777");
@@ -981,18 +984,34 @@ function render({ model, el }) {
 
   // Tab goes through the sentence's pending suggestions first: from the selected span (pending or just
   // reviewed) to the next pending one in reading order. Once none is left, through all its spans.
+  // A suggestion rejected (x) leaves the text and the form: Tab goes on from where it was (remember).
   function cycleSpans(step) {
     const current = shownWindow().find((s) => s.current);
     if (!current || !current.spans.length) return;
     const spans = current.spans;
-    const at = spans.findIndex((s) => s.id === form().span?.id);
+    let at = spans.findIndex((s) => s.id === form().span?.id);
+    const last = state.tabbed;
+    if (at < 0 && last && last.sentence === current.index && !spans.some((s) => s.id === last.id)) {
+      // The spans are in reading order: the gone span sat just before the first one starting after it.
+      const next = spans.findIndex((s) => s.utf16_start > last.start || (s.utf16_start === last.start && s.utf16_end > last.end));
+      at = (next < 0 ? spans.length : next) - (step > 0 ? 1 : 0);
+    }
     const pending = spans.some((s) => s.status === "pending");
     for (let k = 1; k <= spans.length; k++) {
-      const i = at < 0 ? (step > 0 ? k - 1 : spans.length - k) : (at + step * k + spans.length * k) % spans.length;
+      const i = at < 0 || at >= spans.length ? (step > 0 ? k - 1 : spans.length - k)
+        : (at + step * k + spans.length * k) % spans.length;
       if (!pending || spans[i].status === "pending") {
         send({ type: "focus", span_id: spans[i].id });
         return;
       }
+    }
+  }
+
+  // Where the span in the form sits (however it was selected: Tab, a click), for Tab to go on from once it is gone.
+  function remember(spanId) {
+    for (const sentence of shownWindow()) {
+      const s = sentence.spans.find((x) => x.id === spanId);
+      if (s) state.tabbed = { id: s.id, sentence: sentence.index, start: s.utf16_start, end: s.utf16_end };
     }
   }
 

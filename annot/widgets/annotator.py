@@ -38,7 +38,7 @@ import traitlets
 
 from annot.annotate import STANCE_FIELDS, AnnotationSession
 from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_rows, reference_flags, targets
-from annot.annotate.overview import SENTENCE_LABELS
+from annot.annotate.overview import SENTENCE_LABELS, shown
 from annot.annotate.session import quote
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
 from annot.errors import AnnotError, NotFound, SpanError
@@ -274,13 +274,16 @@ class Annotator(anywidget.AnyWidget):
             self.suggester.learn(spans)
 
     def _check_form(self) -> None:
-        """Drop the form of a span that is gone (deleted elsewhere), refresh it otherwise."""
+        """Drop the form of a span that is gone (deleted, or a suggestion rejected, elsewhere), refresh it otherwise."""
         span_id = (self.form.get("span") or {}).get("id")
         if not span_id:
             return
         try:
             span = self.session.store.get_span(span_id)
         except NotFound:
+            self.form = {}
+            return
+        if not shown(span):  # a suggestion rejected elsewhere: out of the text
             self.form = {}
             return
         self._show(span)
@@ -419,7 +422,10 @@ class Annotator(anywidget.AnyWidget):
     def _do_review(self, intent: ReviewIntent) -> None:
         # Accepting keeps the suggester's attributes and leaves the form open on the span, to correct them.
         span = self.session.edit(intent["span_id"], status=intent["status"])
-        self._show(span)
+        if shown(span):
+            self._show(span)
+        else:  # a suggestion rejected leaves the text, and the form with it (undo brings both back)
+            self.form = {}
         self._saved(f"{intent['status']} {span.label} {quote(span.text)}")
         self._learn(span)
 
@@ -488,11 +494,16 @@ class Annotator(anywidget.AnyWidget):
             return
         self._saved(step.describe())
         # Keep the selection while its span lives, so the stance keys go on working after an undo.
-        shown = (self.form.get("span") or {}).get("id")
-        if shown:
+        span_id = (self.form.get("span") or {}).get("id")
+        if span_id:
             try:
-                self._show(self.session.span(shown))
+                span = self.session.span(span_id)
             except NotFound:
+                self.form = {}
+                return
+            if shown(span):
+                self._show(span)
+            else:  # redoing the rejection of a suggestion: out of the text
                 self.form = {}
 
     _do_redo = _do_undo

@@ -522,3 +522,98 @@ def test_session_correcting_a_suggestion_accepts_it(seed: AnnotationSession):
     assert stance.attrs["polarity"] == "opposes" and stance.attrs["holder_span"] == minsk.id
     assert [s.id for s in seed.spans_in(0) if s.label == "STANCE"] == [suggested.id]
     assert seed.edit(stance.id, status="rejected").status == annot.Status.REJECTED  # a status given is kept
+
+
+# -- reviewing suggestions: one step for all, rejected ones out of view ----------------------------
+
+
+def _suggested(seed: AnnotationSession, index: int = 1) -> list[annot.Span]:
+    """The seed's suggestions stored, the session on sentence ``index``; its pending spans."""
+    annot.suggest_documents(seed.store, seed.doc_id)
+    seed.refresh()
+    seed.go(index)
+    return seed.pending()
+
+
+def test_session_accept_all_is_one_step_to_undo_and_redo(seed: AnnotationSession):
+    pending = _suggested(seed)
+    mine = seed.tag(*_find(seed, 0, "Minsk"), "ACTOR", sentence=0)  # an edit before: a step of its own
+    accepted = seed.accept_all()
+    assert len(accepted) == len(pending) == 3 and {s.status for s in accepted} == {annot.Status.ACCEPTED}
+    step = seed.undo()
+    assert step.describe() == "undid accepting 3 suggestions" and step.action == "accept"
+    assert [s.id for s in step.spans] == [s.id for s in reversed(pending)]
+    assert [s.id for s in seed.pending()] == [s.id for s in pending]
+    assert seed.outline()["pending"][1] == 3  # the cache follows every span of the step
+    assert seed.redo().describe() == "redid accepting 3 suggestions"
+    assert seed.pending() == [] and seed.outline()["pending"][1] == 0
+    assert seed.undo().describe() == "undid accepting 3 suggestions"
+    assert seed.undo().describe() == "undid tagging ACTOR 'Minsk'" and seed.undo() is None
+    assert mine.id not in {s.id for s in seed.spans_in(0)}
+
+
+def test_session_accepting_or_rejecting_one_suggestion_says_so_on_undo(seed: AnnotationSession):
+    first, second, *_ = _suggested(seed)
+    seed.edit(first.id, status="accepted")
+    assert seed.undo().describe() == f"undid accepting ACTOR '{first.text}'"
+    seed.edit(second.id, status="rejected")
+    assert seed.undo().describe() == f"undid rejecting ACTOR '{second.text}'"
+    seed.edit(second.id, attrs={**second.attrs, "canonical": "Kyiv"})  # a correction accepts, and is an edit
+    assert seed.undo().describe() == f"undid editing ACTOR '{second.text}'"
+
+
+def test_session_rejected_suggestions_leave_the_views_and_undo_brings_them_back(seed: AnnotationSession):
+    pending = _suggested(seed)
+    before = seed.outline()
+    names = {e["name"] for e in seed.entities()}
+    rejected = pending[0]
+    seed.edit(rejected.id, status="rejected")
+    shown = [v["id"] for s in seed.window() for v in s["spans"]]
+    assert rejected.id not in shown and rejected.id not in {s.id for s in seed.spans_in(1)}
+    after = seed.outline()
+    column = after["labels"].index("ACTOR")
+    assert after["counts"][1][column] == before["counts"][1][column] - 1
+    assert after["pending"][1] == before["pending"][1] - 1
+    assert rejected.id not in {i for e in seed.entities() for i in e["span_ids"]}
+    assert seed.store.get_span(rejected.id).status == annot.Status.REJECTED  # kept in the store
+    seed.refresh()  # read again from the store: the same view
+    assert rejected.id not in {s.id for s in seed.spans_in(1)} and seed.outline() == after
+    seed.undo()
+    assert rejected.id in [v["id"] for s in seed.window() for v in s["spans"]]
+    assert seed.outline() == before and {e["name"] for e in seed.entities()} == names
+
+
+def test_session_a_sentence_holding_only_rejected_suggestions_is_not_annotated(seed: AnnotationSession):
+    annot.suggest_documents(seed.store, seed.doc_id)
+    seed.refresh()
+    sentence = next(i for i in range(len(seed.sentences)) if seed.pending(i))
+    annotated = seed.annotated_count()
+    for span in seed.pending(sentence):
+        seed.edit(span.id, status="rejected")
+    assert seed.spans_in(sentence) == [] and seed.annotated_count() == annotated - 1
+    assert seed.outline()["progress"]["annotated"] == annotated - 1
+
+
+def test_session_a_span_the_annotator_rejected_stays_in_view(seed: AnnotationSession):
+    span = seed.tag(*_find(seed, 0, "Minsk"), "ACTOR")
+    seed.edit(span.id, status="rejected")
+    (view,) = seed.window()[0]["spans"]
+    assert (view["id"], view["status"]) == (span.id, "rejected")
+    assert seed.outline()["counts"][0][seed.outline()["labels"].index("ACTOR")] == 1
+
+
+def test_session_undo_of_a_step_over_two_documents_keeps_each_view_its_own(seed: AnnotationSession, tmp_path: Path):
+    other = AnnotationSession(seed.store, _doc(seed.store, tmp_path, "o.en.txt", "Minsk spoke. Kyiv listened."),
+                              annotator="alice")  # fmt: skip
+    seed.window(), other.window()  # both caches read
+    with seed.store.edit_step():
+        mine = seed.store.add_span(seed.doc_id, *_find(seed, 0, "Minsk"), "ACTOR", annotator="alice")
+        theirs = seed.store.add_span(other.doc_id, 0, 5, "ACTOR", annotator="alice")
+    seed.refresh()
+    step = seed.undo()
+    assert step.describe() == "undid tagging 2 spans" and {s.id for s in step.spans} == {mine.id, theirs.id}
+    assert seed.spans_in(0) == [] and all(s.doc_id == seed.doc_id for i in range(3) for s in seed.spans_in(i))
+    assert seed.redo().describe() == "redid tagging 2 spans"
+    assert [s.id for s in seed.spans_in(0)] == [mine.id]
+    other.refresh()
+    assert [s.id for s in other.spans_in(0)] == [theirs.id]

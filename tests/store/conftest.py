@@ -49,16 +49,22 @@ def dump(project: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def as_older_version(project: Path, version: int) -> None:
-    """Make the closed store in ``project`` look as annot at schema ``version`` (3 to 7) left it.
+    """Make the closed store in ``project`` look as annot at schema ``version`` (3 to 9) left it.
 
-    Drops the tables later migrations created (5: sentence marks and positions;
-    6: flag decisions; 7: translation failures; 8: alignment measures) and the
+    Drops the tables, indexes and columns later migrations created (5: sentence
+    marks and positions; 6: flag decisions; 7: translation failures; 8: alignment
+    measures; 9: span confidences; 10: the history's step column) and the
     annotations counter, and records ``version``; 4 only changed values.
     """
     conn = sqlite3.connect(project / DB_NAME)
     with conn:
-        for step in MIGRATIONS[version:]:
-            for table in re.findall(r"CREATE TABLE (\w+)", step if isinstance(step, str) else ""):
+        for step in reversed(MIGRATIONS[version:]):
+            sql = step if isinstance(step, str) else ""
+            for index in re.findall(r"CREATE INDEX (\w+)", sql):
+                conn.execute(f"DROP INDEX {index}")
+            for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql):
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+            for table in re.findall(r"CREATE TABLE (\w+)", sql):
                 conn.execute(f"DROP TABLE {table}")
         conn.execute("DELETE FROM meta WHERE key = 'annotations_revision'")
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))

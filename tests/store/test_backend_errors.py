@@ -72,6 +72,12 @@ def _two_writes_in_one_transaction(store: Store, ids: dict[str, Any]) -> None:
         store.add_span(ids["doc"].id, 0, 6, "ACTOR")
 
 
+def _two_writes_in_one_step(store: Store, ids: dict[str, Any]) -> None:
+    with store.edit_step():
+        store.update_span(ids["live"], status="pending")
+        store.add_span(ids["doc"].id, 0, 6, "ACTOR")
+
+
 WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "add_document": lambda s, ids: s.add_document(*ids["new_doc"]),
     "add_span": lambda s, ids: s.add_span(ids["doc"].id, 0, 6, "ACTOR"),
@@ -97,6 +103,7 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "mark_sentences": lambda s, ids: s.mark_sentences(ids["doc"].id, [0, 2], "done"),
     "save_position": lambda s, ids: s.save_position(ids["doc"].id, "alice", 1),
     "transaction": _two_writes_in_one_transaction,
+    "edit_step": _two_writes_in_one_step,
     "dismiss_flag": lambda s, ids: s.dismiss_flag(ids["doc"].id, 0, "argos", "name", "Russia"),
     "undismiss_flag": lambda s, ids: s.undismiss_flag(ids["doc"].id, 0, "argos", "name:russia"),
     "set_confidences": lambda s, ids: s.set_confidences({ids["live"]: 0.75}),

@@ -248,7 +248,8 @@ def test_history_frame_content(store, add):
     store.undo("alice")
     other = add("Kyiv")
     history = store.history()
-    assert list(history.columns) == ["seq", "span_id", "annotator", "op", "at", "state", "before", "after"]
+    assert list(history.columns) == ["seq", "span_id", "annotator", "op", "at", "state", "step", "before", "after"]
+    assert str(history["step"].dtype) == "Int64" and history["step"].isna().all()  # each edit a step alone
     assert list(history["op"]) == ["add", "update", "delete", "restore", "add"]
     assert list(history["span_id"]) == [span.id] * 4 + [other.id]
     assert list(history["annotator"]) == ["alice", "bob", "bob", "alice", "alice"]

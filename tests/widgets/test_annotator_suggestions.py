@@ -54,10 +54,17 @@ def test_enter_on_a_suggestion_accepts_it_keeping_its_attributes_and_the_form_on
 
 def test_x_rejects_a_suggestion_and_a_later_run_leaves_it_rejected(suggested: Annotator, project):
     first = _pending(suggested)[0]
-    suggested.handle({"type": "review", "span_id": first["id"], "status": "rejected"})
+    suggested.handle({"type": "focus", "span_id": first["id"]})  # Tab
+    suggested.handle({"type": "review", "span_id": first["id"], "status": "rejected"})  # x
     assert project.get_span(first["id"]).status == Status.REJECTED
-    assert first["id"] not in {s["id"] for s in _pending(suggested)}
+    assert suggested.status["text"] == f"rejected {first['label']} '{first['text']}'"
+    # Out of the text, and the form with it; the outline counts it no more.
+    assert first["id"] not in {v["id"] for s in suggested.window for v in s["spans"]}
+    assert suggested.form == {} and suggested.outline["pending"][1] == 2
     assert annot.suggest_documents(project, suggested.session.doc_id).count("added") == 0
+    suggested.handle({"type": "undo"})  # back in the text, pending
+    assert suggested.status["text"] == f"undid rejecting {first['label']} '{first['text']}'"
+    assert first["id"] in {s["id"] for s in _pending(suggested)} and suggested.outline["pending"][1] == 3
 
 
 def test_shift_a_accepts_every_suggestion_of_the_sentence_and_nothing_elsewhere(suggested: Annotator, project):
@@ -72,8 +79,12 @@ def test_shift_a_accepts_every_suggestion_of_the_sentence_and_nothing_elsewhere(
     assert suggested.outline["pending"] == _stored_pending(project, doc_id)
     suggested.handle({"type": "accept_all"})
     assert suggested.status["text"] == "no suggestion left to accept in sentence 1"
-    suggested.handle({"type": "undo"})  # the store's undo has no groups: one acceptance at a time
-    assert sum(project.get_span(i).status == Status.PENDING for i in ids) == 1
+    suggested.handle({"type": "undo"})  # one step: one Ctrl+Z takes back every acceptance
+    assert suggested.status["text"] == "undid accepting 3 suggestions"
+    assert {project.get_span(i).status for i in ids} == {Status.PENDING}
+    assert suggested.outline["pending"] == before and {s["id"] for s in _pending(suggested)} == ids
+    suggested.handle({"type": "redo"})
+    assert suggested.status["text"] == "redid accepting 3 suggestions" and not _pending(suggested)
 
 
 def test_the_outline_counts_the_suggestions_each_sentence_still_holds(suggested: Annotator, project):
