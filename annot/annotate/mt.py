@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypedDict
 
+from annot.annotate.workers import join_workers
 from annot.compare.aliases import add_alias, sentence_actors, span_actors
 from annot.compare.flags import Flag, dismissed_flags, failed_flag, translation_flags
 from annot.errors import AnnotError, SpanError
@@ -451,17 +451,13 @@ class BackgroundTranslator:
         Returns:
             True when the worker is idle, False when ``timeout`` seconds passed first.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
+
+        def alive() -> list[threading.Thread]:
             with self._lock:
                 self._threads = [t for t in self._threads if t.is_alive()]
-                alive = list(self._threads)
-            if not alive:
-                return True
-            remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0:
-                return False
-            alive[0].join(remaining)
+                return list(self._threads)
+
+        return join_workers(alive, timeout)
 
     def close(self) -> None:
         """Stop after the batch being translated (it is stored) and forget the queued jobs.

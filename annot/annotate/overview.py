@@ -10,13 +10,23 @@ spans: one pass over the spans, nothing read from the store.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
 from annot.model import MARK_STATUSES, Origin, Span, Status
 from annot.translate.checks import fold_text, fold_words
 
-__all__ = ["EntityView", "OutlineProgress", "OutlineView", "entities", "outline", "search", "shown", "snippet"]
+__all__ = [
+    "EntityView",
+    "OutlineProgress",
+    "OutlineView",
+    "annotated",
+    "entities",
+    "outline",
+    "search",
+    "shown",
+    "snippet",
+]
 
 
 def shown(span: Span) -> bool:
@@ -28,6 +38,15 @@ def shown(span: Span) -> bool:
     then rejected stays in view, struck through: it is their own decision to show.
     """
     return not (span.status == Status.REJECTED and span.origin == Origin.SUGGESTED)
+
+
+def annotated(spans: Iterable[Span]) -> bool:
+    """Whether a sentence holding ``spans`` counts as annotated: a span there is not a pending suggestion.
+
+    Suggestions nobody has reviewed yet are no annotation: ``n`` still stops at
+    their sentence, and the progress line counts them apart ("to review").
+    """
+    return any(span.status != Status.PENDING for span in spans)
 
 
 #: Labels that are claims about a whole sentence, not entities: the outline counts them, ``entities`` leaves them out.
@@ -103,8 +122,8 @@ def outline(
     row_marks = [marks.get(i, "") for i in range(sentence_count)]
     tally = Counter(status for index, status in marks.items() if 0 <= index < sentence_count)
     done, empty = (tally[status] for status in MARK_STATUSES)
-    annotated = sum(1 for index, spans in by_sentence.items() if spans and 0 <= index < sentence_count)
-    progress = OutlineProgress(sentences=sentence_count, annotated=annotated, done=done, empty=empty)
+    done_here = sum(1 for index, spans in by_sentence.items() if annotated(spans) and 0 <= index < sentence_count)
+    progress = OutlineProgress(sentences=sentence_count, annotated=done_here, done=done, empty=empty)
     return OutlineView(labels=list(labels), counts=counts, marks=row_marks, pending=pending, progress=progress)
 
 

@@ -224,16 +224,16 @@ class AnnotationSession:
         return self.go(self._index - 1)
 
     def next_unannotated(self) -> int | None:
-        """Move to the first later sentence without a live span; ``None`` (and no move) if there is none."""
-        annotated = self._spans_by_sentence()
+        """Move to the first later sentence not annotated (``overview.annotated``); ``None`` (and no move) if none."""
+        by_sentence = self._spans_by_sentence()
         for index in range(self._index + 1, len(self.sentences)):
-            if index not in annotated:
+            if not overview.annotated(by_sentence.get(index, ())):
                 return self.go(index)
         return None
 
     def annotated_count(self) -> int:
-        """How many sentences hold at least one live span."""
-        return len(self._spans_by_sentence())
+        """How many sentences hold a live span that is not a pending suggestion (``overview.annotated``)."""
+        return sum(1 for spans in self._spans_by_sentence().values() if overview.annotated(spans))
 
     def position_line(self) -> str:
         """Where the annotator is, for people: ``sentence 4 · 14 sentences · 9 annotated · 3 done``.

@@ -23,10 +23,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal, TypedDict
 
+from annot.annotate.workers import join_workers
 from annot.errors import AnnotError
 from annot.model import Document, Span, Status
 from annot.suggestion_layer import known_actors, suggest_documents
@@ -188,18 +188,12 @@ class BackgroundSuggester:
         Returns:
             True when the worker is idle, False when ``timeout`` seconds passed first.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
+
+        def alive() -> list[threading.Thread]:
             with self._lock:
-                thread = self._thread
-            if thread is None:
-                return True
-            remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0:
-                return False
-            thread.join(remaining)
-            if thread.is_alive():
-                return False
+                return [self._thread] if self._thread is not None else []
+
+        return join_workers(alive, timeout)
 
     def close(self) -> None:
         """Forget the queued runs; the one running finishes (its suggestions are stored) and tells nobody.

@@ -583,15 +583,17 @@ def test_session_rejected_suggestions_leave_the_views_and_undo_brings_them_back(
     assert seed.outline() == before and {e["name"] for e in seed.entities()} == names
 
 
-def test_session_a_sentence_holding_only_rejected_suggestions_is_not_annotated(seed: AnnotationSession):
+def test_session_a_sentence_holding_only_suggestions_is_not_annotated(seed: AnnotationSession):
     annot.suggest_documents(seed.store, seed.doc_id)
     seed.refresh()
-    sentence = next(i for i in range(len(seed.sentences)) if seed.pending(i))
-    annotated = seed.annotated_count()
-    for span in seed.pending(sentence):
+    assert seed.annotated_count() == 0 and seed.outline()["progress"]["annotated"] == 0  # nothing reviewed yet
+    assert seed.next_unannotated() == 1  # "n" stops at sentences holding suggestions only
+    first, second = [i for i in range(len(seed.sentences)) if len(seed.pending(i)) > 1][:2]
+    seed.edit(seed.pending(first)[0].id, status="accepted")
+    assert seed.annotated_count() == 1 and seed.outline()["progress"]["annotated"] == 1
+    for span in seed.pending(second):
         seed.edit(span.id, status="rejected")
-    assert seed.spans_in(sentence) == [] and seed.annotated_count() == annotated - 1
-    assert seed.outline()["progress"]["annotated"] == annotated - 1
+    assert seed.spans_in(second) == [] and seed.annotated_count() == 1  # rejected suggestions leave the view
 
 
 def test_session_a_span_the_annotator_rejected_stays_in_view(seed: AnnotationSession):
