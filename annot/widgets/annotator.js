@@ -24,7 +24,7 @@
 
 const HELP = [
   ["j / ↓, k / ↑", "next / previous sentence"],
-  ["n", "next sentence without annotations"],
+  ["n", "next sentence without annotations (unreviewed suggestions do not count)"],
   ["g 12 Enter", "go to sentence 12"],
   ["/", "search the article (Enter: next match, Shift+Enter: previous)"],
   ["← / →", "select the previous / next word (Shift: extend the selection)"],
