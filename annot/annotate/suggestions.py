@@ -4,11 +4,11 @@
 decides when the open document needs it, so nobody has to run ``annot suggest``
 after ingesting:
 
-* on opening, a document never suggested on (no span of it has a suggester's
-  confidence, deleted ones included) gets every suggester; one suggested on
-  before gets the actor suggester again when the project's accepted actors
-  changed since this process last ran it there (a lesson learned in another
-  document reaches this one);
+* on opening, a document gets every suggester that has no suggestion in it
+  (deleted and decided ones count): all of them for a new document, the others
+  for one ``annot suggest --only quantities`` was run on; and the actor
+  suggester again when the project's accepted actors changed since this
+  process last ran it there (a lesson learned in another document reaches this one);
 * after the annotator accepts, corrects or tags an ACTOR (``learns``), the
   actor suggester runs again over the document, so the same name is suggested
   in the sentences still to come.
@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 from annot.annotate.workers import join_workers
 from annot.errors import AnnotError
-from annot.model import Document, Span, Status
+from annot.model import Document, Origin, Span, Status
+from annot.suggest import annotator_name, suggester_names
 from annot.suggestion_layer import known_actors, suggest_documents
 
 if TYPE_CHECKING:
@@ -164,17 +165,29 @@ class BackgroundSuggester:
         """Run what ``job`` needs; the number of suggestions stored."""
         doc = self.document
         known = _fingerprint(self.store)  # before the run: a lesson learned meanwhile queues its own run
-        if job == "open" and not self.store.confidences(doc.id):
-            only = None  # never suggested on: every suggester
-        else:
+        only = ["actors"]
+        if job == "open":
+            only = self._never_ran()
             with _ran_lock:
-                if job == "open" and _ran_with.get(self._key) == known:
-                    return 0
-            only = "actors"
+                learned = _ran_with.get(self._key) != known
+            if learned and "actors" not in only:
+                only.append("actors")
+            if not only:
+                return 0
         report = suggest_documents(self.store, doc, only=only)
         with _ran_lock:
             _ran_with[self._key] = known
         return report.count("added")
+
+    def _never_ran(self) -> list[str]:
+        """The suggesters with no suggestion in the document, deleted or decided ones included.
+
+        A suggester that ran and found nothing is among them: running it again costs a
+        few milliseconds and stores nothing twice.
+        """
+        made = {s.annotator for s in self.store.iter_spans(self.document.id, include_deleted=True)
+                if s.origin == Origin.SUGGESTED}  # fmt: skip
+        return [name for name in suggester_names() if not any(a.startswith(annotator_name(name, "")) for a in made)]
 
     def _notify(self, state: SuggestState) -> None:
         try:

@@ -111,6 +111,18 @@ def test_a_new_document_gets_its_suggestions_in_the_background(project, seed_pat
     again.close()
 
 
+def test_opening_runs_the_suggesters_a_command_left_out(project, seed_path: Path):
+    doc_id = annot.ingest(str(seed_path), project).results[0].doc_id
+    annot.suggest_documents(project, doc_id, only="quantities")  # as `annot suggest --only quantities`
+    quantities = len(project.spans(doc_id, status="pending"))
+    widget = Annotator(project, doc_id, translate=False, suggest=True)
+    assert widget.suggester.join(timeout=120)
+    stored = project.spans(doc_id, status="pending")
+    assert set(stored["label"]) == {"ACTOR", "QUANTITY", "STANCE"}
+    assert (stored["label"] == "QUANTITY").sum() == quantities  # nothing twice
+    widget.close()
+
+
 @pytest.mark.parametrize("how", ["accept", "tag"])
 def test_an_accepted_actor_is_suggested_again_later_in_the_document(project, tmp_path: Path, how: str):
     path = tmp_path / "speech.en.txt"
