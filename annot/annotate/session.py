@@ -583,6 +583,22 @@ class AnnotationSession:
         self._after_write(span)
         return span
 
+    def discard(self, span_id: str) -> Span:
+        """What the Delete key does: reject a pending suggestion, delete any other span (undo brings it back).
+
+        A suggestion is rejected rather than deleted: it leaves the view all the
+        same, stays in the store so that no suggester makes it again, and may be
+        the holder a STANCE suggestion refers to (which forbids deleting it).
+
+        Raises:
+            NotFound: no live span ``span_id`` in this document.
+            SpanError: another span's attributes refer to it (a span that is no suggestion).
+        """
+        span = self._own(span_id)
+        if span.origin == Origin.SUGGESTED and span.status == Status.PENDING:
+            return self.edit(span_id, status=Status.REJECTED)
+        return self.delete(span_id)
+
     def delete(self, span_id: str) -> Span:
         """Delete a span of this document (undo brings it back).
 

@@ -34,7 +34,7 @@ const HELP = [
   ["Enter", "accept the selected suggestion (its form stays open to correct it); on a span: edit its attributes (Enter or Escape: back to the text)"],
   ["y / x", "accept / reject the selected span (a suggestion rejected leaves the text; Ctrl+Z brings it back)"],
   ["Shift+A", "accept every suggestion of the sentence (one Ctrl+Z undoes them all)"],
-  ["Delete", "delete the selected span"],
+  ["Delete", "delete the selected span (a suggestion is rejected)"],
   ["d / Shift+D", "mark the sentence done / nothing to annotate (again: unmark)"],
   ["e", "next translation engine"],
   ["Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y", "undo, redo"],

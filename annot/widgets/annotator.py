@@ -42,7 +42,7 @@ from annot.annotate.overview import SENTENCE_LABELS, shown
 from annot.annotate.session import quote
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
 from annot.errors import AnnotError, NotFound, SpanError
-from annot.model import Document, Span, format_sentences
+from annot.model import Document, Origin, Span, Status, format_sentences
 from annot.suggest.quantity_finder import parse_quantity
 from annot.translate import base_engine, no_route_hint
 from annot.widgets.protocol import (
@@ -440,9 +440,10 @@ class Annotator(anywidget.AnyWidget):
         self._check_form()  # the span in the form may be one of them
 
     def _do_delete(self, intent: SpanIntent) -> None:
-        span = self.session.delete(intent["span_id"])
+        span = self.session.discard(intent["span_id"])
         self.form = {}
-        self._saved(f"deleted {span.label} {quote(span.text)}")
+        done = "rejected" if span.status == Status.REJECTED and span.origin == Origin.SUGGESTED else "deleted"
+        self._saved(f"{done} {span.label} {quote(span.text)}")
 
     def _do_holder(self, _intent: SpanIntent) -> None:
         self._show(self.session.cycle_holder())

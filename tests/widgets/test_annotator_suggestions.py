@@ -160,3 +160,23 @@ def test_no_background_suggestions_when_turned_off(project, seed_path: Path, mon
     widget = Annotator(project, doc_id, translate=False)
     assert widget.suggester is not None and widget.suggester.join(timeout=120)
     widget.close()
+
+
+def test_delete_on_a_suggestion_rejects_it_even_when_a_stance_suggestion_holds_it(suggested: Annotator, project):
+    doc_id = suggested.session.doc_id
+    suggested.go(0)  # "..., says Minsk.": a STANCE suggestion whose holder is the pending "Minsk"
+    (stance,) = [s for s in project.iter_spans(doc_id) if s.label == "STANCE" and s.start == 0]
+    minsk = project.get_span(stance.attrs["holder_span"])
+    suggested.handle({"type": "delete", "span_id": minsk.id})
+    assert suggested.status["kind"] == "saved" and suggested.status["text"].startswith("rejected ACTOR")
+    assert project.get_span(minsk.id).status == Status.REJECTED  # kept, so no suggester makes it again
+    assert minsk.id not in {s["id"] for s in _pending(suggested)}
+    mine = suggested.session.tag(*_first(suggested, "Minsk"), "ACTOR")
+    suggested.handle({"type": "delete", "span_id": mine.id})  # a span the annotator made is deleted
+    assert suggested.status["text"].startswith("deleted ACTOR")
+
+
+def _first(widget: Annotator, word: str) -> tuple[int, int]:
+    text = widget.session.sentences[widget.session.index].text
+    start = text.index(word)
+    return start, start + len(word)
