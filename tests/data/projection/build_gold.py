@@ -104,7 +104,8 @@ def split_target(field: str, default_sentence: int | None) -> tuple[int | None, 
     return sentence, field, occurrence
 
 
-def main() -> None:
+def build() -> dict[str, list[dict]]:
+    """The rows of projection.jsonl, errors.jsonl and ok_names.jsonl, from marks.txt."""
     doc = read_jsonl(SEED)[0]
     keys = source_keys(doc)
     translations = read_jsonl(HERE / "translations.jsonl")
@@ -160,6 +161,8 @@ def main() -> None:
                     "part": "added",
                     "source_text": "",
                     "source_sentence": None,
+                    "source_start": None,
+                    "source_end": None,
                     "target": target,
                     "signature": signatures[target],
                     "sentence": n,
@@ -178,7 +181,10 @@ def main() -> None:
         seen.add(key)
         src = keys[key]
         n, text, occ = split_target(tgt, src["source_sentence"])
-        row = {k: src[k] for k in ("source_span_id", "label", "part", "source_text", "source_sentence")}
+        row = {
+            k: src[k]
+            for k in ("source_span_id", "label", "part", "source_text", "source_sentence", "source_start", "source_end")
+        }
         row |= {"target": target, "signature": signatures[target], "sentence": n, "status": status}
         if status == "lost":
             if text:
@@ -211,7 +217,11 @@ def main() -> None:
         and r["status"] == "kept"
         and spans[r["source_span_id"]]["attrs"]["type"] in ("government body", "organization")
     ]
-    for name, rows in (("projection", projection), ("errors", errors), ("ok_names", ok_names)):
+    return {"projection": projection, "errors": errors, "ok_names": ok_names}
+
+
+def main() -> None:
+    for name, rows in build().items():
         with open(HERE / f"{name}.jsonl", "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
