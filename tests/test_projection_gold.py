@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -155,11 +155,9 @@ def test_projection_gold_counts_match_the_readme():
 
 
 def test_projection_gold_files_are_what_the_marks_build():
-    sys.path.insert(0, str(DATA))
-    try:
-        import build_gold
-    finally:
-        sys.path.remove(str(DATA))
+    spec = importlib.util.spec_from_file_location("projection_build_gold", DATA / "build_gold.py")
+    build_gold = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_gold)
     built = build_gold.build()
     assert built["projection"] == PROJECTION
     assert built["errors"] == ERRORS
