@@ -456,26 +456,39 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         done = self._step(annotator, redo=True, doc_id=doc_id)
         return done[0][0] if done else None
 
+    def _span_filters(self, **filters: str | Sequence[str] | None) -> tuple[list[str], list[Any]]:
+        """Conditions on the spans table (named ``p``) keeping the spans whose column holds the value, or one of
+        the values, given for it; ``None`` keeps all. A label is checked against the schema (SpanError if unknown)."""
+        clauses: list[str] = []
+        args: list[Any] = []
+        for col, value in filters.items():
+            if value is None:
+                continue
+            values = [value] if isinstance(value, str) else list(value)
+            if col == "label":
+                for name in values:
+                    self.schema.label(name)
+            clauses.append(f"p.{col} IN ({','.join('?' * len(values))})")
+            args.extend(values)
+        return clauses, args
+
     def _span_pages(
-        self, doc_id: str | None, include_deleted: bool, label: str | None = None, status: str | None = None
+        self, doc_id: str | None, include_deleted: bool, **filters: str | None
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """Raw span rows ordered by document, start, end, id, a page at a time.
+        """Raw span rows ordered by document, start, end, id, a page at a time (``filters``: ``_span_filters``).
 
         One short read per page (keyset pagination), never a transaction held
         across ``yield``: the caller may edit spans while iterating.
         """
-        where, args = ("WHERE doc_id = ?", [doc_id]) if doc_id is not None else ("WHERE 1", [])
+        clauses, args = self._span_filters(doc_id=doc_id, **filters)
         if not include_deleted:
-            where += " AND deleted = 0"
-        for col, value in (("label", label), ("status", status)):
-            if value is not None:
-                where += f" AND {col} = ?"
-                args.append(value)
+            clauses.append("p.deleted = 0")
+        where = "WHERE " + (" AND ".join(clauses) or "1")
         after: list[Any] = []
         while True:
             page = where + ' AND (doc_id, start, "end", id) > (?, ?, ?, ?)' if after else where
             with self._db.read() as conn:
-                query = f'SELECT {SPAN_COLS} FROM spans {page} ORDER BY doc_id, start, "end", id LIMIT 2048'
+                query = f'SELECT {SPAN_COLS} FROM spans p {page} ORDER BY doc_id, start, "end", id LIMIT 2048'
                 batch = conn.execute(query, [*args, *after]).fetchall()
             if not batch:
                 return
@@ -488,10 +501,11 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
     ) -> Iterator[Span]:  # fmt: skip
         """Yield spans ordered by document, start, end, then id; streams without loading all.
 
-        ``label`` and ``status`` keep only the spans with that label or status (filtered by SQLite).
+        ``label`` and ``status`` keep only the spans with that label or status (filtered by SQLite; an
+        unknown label or status is a SpanError, as for ``spans``).
         """
         wanted = None if status is None else enum_value(Status, status).value
-        for batch in self._span_pages(doc_id, include_deleted, label, wanted):
+        for batch in self._span_pages(doc_id, include_deleted, label=label, status=wanted):
             yield from (to_span(r) for r in batch)
 
     def iter_span_records(
@@ -566,18 +580,10 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         ``deleted`` when ``include_deleted``. ``flatten`` adds one ``attr.<name>``
         column per attribute.
         """
-        clauses, args = [], []
-        if doc_id is not None:
-            clauses.append("p.doc_id = ?")
-            args.append(self.resolve(doc_id))
-        for col, value in (("label", label), ("annotator", annotator), ("status", status), ("origin", origin)):
-            if value is not None:
-                values = [value] if isinstance(value, str) else list(value)
-                if col == "label":
-                    for name in values:
-                        self.schema.label(name)
-                clauses.append(f"p.{col} IN ({','.join('?' * len(values))})")
-                args.extend(values)
+        clauses, args = self._span_filters(
+            doc_id=None if doc_id is None else self.resolve(doc_id), label=label, annotator=annotator, status=status,
+            origin=origin,
+        )  # fmt: skip
         if not include_deleted:
             clauses.append("p.deleted = 0")
         where = " AND ".join(clauses) or "1"

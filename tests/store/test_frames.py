@@ -339,3 +339,5 @@ def test_iter_spans_filters_by_label_and_status_in_sqlite(store, populated):
     ]
     with pytest.raises(annot.SpanError, match="Invalid status 'maybe'"):
         list(store.iter_spans(status="maybe"))
+    with pytest.raises(annot.SpanError, match="ACTR"):
+        list(store.iter_spans(label="ACTR"))  # checked against the schema, as spans() does
