@@ -118,7 +118,8 @@ def _check_known(known: Iterable[KnownActor | tuple[str, str, str]]) -> tuple[Kn
 
 # Endings that make a capitalised adjective or demonym of a place name (English, Dutch): the names policy
 # reads "Belarusian" as an inflection of "Belarus" (right for aligning), but "the Belarusian army" is not Belarus.
-_DEMONYM_ENDINGS = ("ian", "ians", "ean", "eans", "ese", "ish", "isch", "ische", "ischen")
+# Longest first, so that "ians" is found before "ian".
+_DEMONYM_ENDINGS = ("ischen", "ische", "ians", "eans", "isch", "ian", "ean", "ese", "ish")
 
 
 def _known_candidates(words: Words, known: tuple[KnownActor, ...]) -> list[Candidate]:
@@ -138,7 +139,7 @@ def _known_candidates(words: Words, known: tuple[KnownActor, ...]) -> list[Candi
 def _demonym_of_a_name(text: str, known: tuple[KnownActor, ...]) -> bool:
     """Whether ``text`` ends in a demonym ending that none of the known names has: "Belarusian", not "Belarus"."""
     folded = text.casefold()
-    ending = next((e for e in sorted(_DEMONYM_ENDINGS, key=len, reverse=True) if folded.endswith(e)), None)
+    ending = next((e for e in _DEMONYM_ENDINGS if folded.endswith(e)), None)
     if ending is None:
         return False
     return not any(n.casefold().endswith(ending) for a in known for n in (a.text, a.canonical, *a.aliases) if n)
