@@ -17,7 +17,7 @@ from typing import Any
 
 from annot.model import caseless
 from annot.names import NAME_WORD, NameFinder, name_lemmas, name_stem, name_tags, place_names
-from annot.schema import load_schema
+from annot.suggest.stance_finder import default_cues
 
 __all__ = ["Candidate", "Words", "rule_candidates"]
 
@@ -290,7 +290,7 @@ def _cues(lang: str) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, .
 
     "заявил Лукашенко", "según Demchenko" (a cue before the name); "Revenko said" (a reporting verb after it).
     """
-    cues = load_schema().stance_cues(lang)
+    cues = default_cues(lang)
     split = [tuple(NAME_WORD.findall(c.lower())) for c in (*cues.reported, *cues.claimed)]
     according = [tuple(NAME_WORD.findall(c.lower())) for c in cues.according]
     return frozenset(c for c in [*split, *according] if c), frozenset(c for c in split if c)
