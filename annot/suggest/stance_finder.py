@@ -34,7 +34,10 @@ import regex
 
 from annot.schema import LabelSchema, StanceCues, load_schema
 
-__all__ = ["CONFIDENCE", "ActorRef", "StanceGuess", "Statement", "default_cues", "find_statements", "suggest_stance"]
+__all__ = [
+    "CONFIDENCE", "ActorRef", "Cue", "StanceGuess", "Statement", "default_cues", "find_cues", "find_statements",
+    "suggest_stance",
+]  # fmt: skip
 
 #: How sure each rule is; the suggester's confidence of a statement.
 CONFIDENCE = {
@@ -113,11 +116,14 @@ class StanceGuess:
 
 
 @dataclass(frozen=True, slots=True)
-class _Cue:
+class Cue:
+    """A cue phrase found in a text: ``text[start:end]`` and its kind (``reported``, ``according``, ...)."""
+
     start: int
     end: int
     kind: str
     text: str
+
 
 
 @cache
@@ -142,16 +148,21 @@ def _pattern(phrases: tuple[str, ...]) -> regex.Pattern[str] | None:
     return regex.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", flags=regex.IGNORECASE)
 
 
-def _find_cues(text: str, cues: StanceCues) -> list[_Cue]:
-    """The cues of ``text``, longest first where they overlap, none inside an ``ignore`` phrase."""
-    found: list[_Cue] = []
+def find_cues(text: str, cues: StanceCues) -> list[Cue]:
+    """The cues of ``text`` in text order: the longest where two overlap, none inside an ``ignore`` phrase.
+
+    Args:
+        text: a sentence (offsets of the cues are relative to it).
+        cues: the cue phrases of its language (``default_cues(lang)`` or ``store.schema.stance_cues(lang)``).
+    """
+    found: list[Cue] = []
     ignored = _pattern(cues.ignore)
     blocked = [(m.start(), m.end()) for m in ignored.finditer(text)] if ignored else []
     for kind in ("according", "claimed", "reported", "alleged"):
         pattern = _pattern(getattr(cues, kind))
         for m in pattern.finditer(text) if pattern else ():
-            found.append(_Cue(m.start(), m.end(), kind, m.group()))
-    taken: list[_Cue] = []
+            found.append(Cue(m.start(), m.end(), kind, m.group()))
+    taken: list[Cue] = []
     for cue in sorted(found, key=lambda c: (c.start - c.end, c.start)):
         free = all(cue.end <= t.start or cue.start >= t.end for t in taken)
         if free and not any(s <= cue.start and cue.end <= e for s, e in blocked):
@@ -164,7 +175,7 @@ def _quotations(text: str) -> list[tuple[int, int, int]]:
     return [(m.start(), m.end(), len(m.group(1).split())) for m in _QUOTE.finditer(text)]
 
 
-def _is_passive(text: str, cue: _Cue, cues: StanceCues) -> bool:
+def _is_passive(text: str, cue: Cue, cues: StanceCues) -> bool:
     pattern = _pattern(cues.passive)
     if pattern is None:
         return False
@@ -197,14 +208,14 @@ def _actor_holder(actor: ActorRef, text: str) -> _Holder:
     return _Holder(actor.name or text[actor.start : actor.end], actor, actor.start, actor.end, "actor")
 
 
-def _opens_content(text: str, cue: _Cue, cues: StanceCues) -> bool:
+def _opens_content(text: str, cue: Cue, cues: StanceCues) -> bool:
     """Whether a ``that`` word follows the verb ("announced that"): its subject is then before it."""
     pattern = _pattern(cues.that)
     return pattern is not None and pattern.match(text, cue.end + len(text[cue.end :]) - len(text[cue.end :].lstrip()))
 
 
 def _holder(
-    text: str, cue: _Cue, actors: list[ActorRef], floor: int, passive: bool, opens: bool
+    text: str, cue: Cue, actors: list[ActorRef], floor: int, passive: bool, opens: bool
 ) -> tuple[_Holder, str]:
     """The holder of ``cue`` and where the statement's content lies from it (``before`` or ``after``)."""
     after = next((a for a in actors if a.start >= cue.end and _clear(text, cue.end, a.start)), None)
@@ -243,7 +254,7 @@ def _holder(
 
 @dataclass
 class _Anchor:
-    cue: _Cue
+    cue: Cue
     holder: _Holder
     content: str  # "before" or "after" the cue
     passive: bool
@@ -307,7 +318,7 @@ def find_statements(
     quotes = _quotations(text)
     inside = [(s, e) for s, e, _ in quotes]
     refs = [a for a in _actor_refs(text, lang, actors) if not any(s <= a.start and a.end <= e for s, e in inside)]
-    found = [c for c in _find_cues(text, cues) if not any(s < c.start and c.end < e for s, e in inside)]
+    found = [c for c in find_cues(text, cues) if not any(s < c.start and c.end < e for s, e in inside)]
     hedges = [c for c in found if c.kind == "alleged"]
     anchors: list[_Anchor] = []
     for cue in (c for c in found if c.kind != "alleged"):
@@ -322,7 +333,7 @@ def find_statements(
     if not anchors:
         if long_quotes:
             start = long_quotes[0][0]
-            cue = _Cue(start, long_quotes[0][1], "quotation", " ".join(text[start:].split()[:3]))
+            cue = Cue(start, long_quotes[0][1], "quotation", " ".join(text[start:].split()[:3]))
             return [_statement(text, 0, len(text), cue, _Holder(), "quoted", "quotation")]
         if hedges:
             return [_statement(text, 0, len(text), hedges[0], _Holder(), "alleged", "hedge")]
@@ -350,7 +361,7 @@ def find_statements(
     return out
 
 
-def _statement(text: str, start: int, end: int, cue: _Cue, holder: _Holder, evidence: str, rule: str) -> Statement:
+def _statement(text: str, start: int, end: int, cue: Cue, holder: _Holder, evidence: str, rule: str) -> Statement:
     return Statement(start, end, evidence, cue.text, cue.start, holder.name, holder.actor, holder.start,
                      holder.end, rule)  # fmt: skip
 

@@ -1,0 +1,20 @@
+"""Projection: each annotation of a document carried into every translation of it, and what each translation lost.
+
+The stage between translate and compare. ``project(store, doc, target)`` finds
+each unit of the document's spans (``units``: ACTOR and QUANTITY spans, a
+STANCE's cue and holder) in each stored route's translation and each linked
+version (``targets``), by number, name, cue or word alignment (``match``,
+``wordalign``), and says what became of it: ``kept``, ``changed`` or
+``lost``, with ``added`` rows for what a translation has and its source does
+not (``detect``). The fidelity flags of the MT pane and of compare are read
+from it (``fidelity``).
+"""
+
+from annot.project.core import COLUMNS, STATUSES, project, project_targets
+from annot.project.targets import Target, TargetText, find_targets
+from annot.project.units import PARTS, Unit, source_units
+
+__all__ = [
+    "COLUMNS", "PARTS", "STATUSES", "Target", "TargetText", "Unit", "find_targets", "project", "project_targets",
+    "source_units",
+]  # fmt: skip

@@ -1,0 +1,174 @@
+"""``annot.project``: every annotation of a document, found in each of its translations, as a DataFrame.
+
+One row per source unit (``annot.project.units``: each ACTOR and QUANTITY
+span, each STANCE's cue and holder) and per target (``annot.project.targets``:
+each stored route, each linked version), with what became of it (``kept``,
+``changed``, ``lost``: ``annot.project.match``), and one ``added`` row per
+thing a target has that its source does not: a number, a weekday or date,
+a named place (``annot.project.detect``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from annot.model import Document, Status
+from annot.names import read_aliases
+from annot.project.detect import added_numbers, time_changes
+from annot.project.match import Placement, SentencePair, added_places, place_units
+from annot.project.targets import Target, TargetText, find_targets
+from annot.project.units import Unit, source_units
+from annot.project.wordalign import align_words, place
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from annot.store import Store
+
+__all__ = ["COLUMNS", "STATUSES", "project", "project_targets"]
+
+#: What became of a unit in a target; ``added``: something the target has that the source does not.
+STATUSES = ("kept", "changed", "lost", "added")
+#: The columns of ``project``'s frame, in order.
+COLUMNS = (
+    "span_id", "label", "part", "source_text", "sentence", "target", "kind", "engine", "route", "signature",
+    "target_sentence", "status", "target_start", "target_end", "target_text", "method", "confidence", "detail",
+    "problem",
+)  # fmt: skip
+
+
+def project(
+    store: Store, doc: str | Document, target: str, *, engines: Sequence[str] | None = None,
+    references: bool = True, progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """Carry the document's spans into each translation of it into ``target``: one row per unit and target.
+
+    Args:
+        store: the project.
+        doc: the source document (any reference ``Store.document`` takes).
+        target: ISO 639-1 code of the translations.
+        engines: only these routes (``argos``, ``argos+apertium``, or a whole name ``apertium en>es>pt``); every
+            stored route by default.
+        references: also the linked versions in ``target`` (``annot link``), through their sentence alignment.
+        progress: called with (targets done, targets) after each target.
+
+    Returns:
+        ``COLUMNS``: ``span_id``, ``label``, ``part`` (``span``, ``cue``, ``holder``, or ``added``),
+        ``source_text``, ``sentence`` (the source sentence), ``target`` (``argos en>pt``, ``reference:<id>``),
+        ``kind`` (``route`` or ``reference``), ``engine``, ``route``, ``signature``, ``target_sentence`` (the
+        target document's sentence for a reference, the source's for a route), ``status`` (``STATUSES``),
+        ``target_start``/``target_end`` (code points in the target sentence; missing when lost),
+        ``target_text``, ``method``, ``confidence``, ``detail`` and ``problem`` (the fidelity flag the row
+        raises, ``annot.project.fidelity.FIDELITY_KINDS``, "" for none). Accepted spans only (a pending
+        suggestion is not an annotation yet; a rejected one is none). No stored translation and no
+        linked version gives an empty frame with these columns.
+    """
+    document = store.document(doc) if isinstance(doc, str) else doc
+    targets = find_targets(store, document, target, engines=engines, references=references)
+    return project_targets(store, document, targets, progress=progress)
+
+
+def project_targets(
+    store: Store, doc: Document, targets: Iterable[Target], *, progress: Callable[[int, int], None] | None = None
+) -> pd.DataFrame:
+    """``project`` over targets already gathered (``annot.project.targets.find_targets``)."""
+    import pandas as pd
+
+    targets = list(targets)
+    sentences = store.get_sentences(doc)
+    spans = list(store.iter_spans(doc.id, status=Status.ACCEPTED))
+    units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
+    texts = {s.index: s.text for s in sentences}
+    table = read_aliases(store.path)
+    rows: list[tuple[Any, ...]] = []
+    for done, tgt in enumerate(targets, 1):
+        rows.extend(_target_rows(doc, tgt, units, texts, table, store.schema.stance_cues(tgt.lang)))
+        if progress is not None:
+            progress(done, len(targets))
+    frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    for col in ("span_id", "source_text", "signature", "target_text", "detail", "method", "problem"):
+        frame[col] = frame[col].astype("string")
+    for col in ("sentence", "target_sentence", "target_start", "target_end"):
+        frame[col] = frame[col].astype("Int64")
+    frame["confidence"] = frame["confidence"].astype("float64")
+    for col, values in (("label", None), ("part", ("span", "cue", "holder", "added")), ("status", STATUSES),
+                        ("kind", ("route", "reference")), ("target", None), ("engine", None), ("route", None)):
+        frame[col] = pd.Categorical(frame[col], categories=values)  # fmt: skip
+    return frame
+
+
+def _pairs(tgt: Target, texts: dict[int, str]) -> list[tuple[TargetText, str, dict[int, int]]]:
+    """Each distinct target text with its source side (the bead's sentences joined) and their offsets there."""
+    seen: dict[int, tuple[TargetText, str, dict[int, int]]] = {}
+    for index in sorted(tgt.texts):
+        text = tgt.texts[index]
+        if id(text) in seen or index not in texts:
+            continue
+        offsets, parts, at = {}, [], 0
+        for i in text.sentences:
+            if i in texts:
+                offsets[i] = at
+                parts.append(texts[i])
+                at += len(texts[i]) + 1
+        seen[id(text)] = (text, " ".join(parts), offsets)
+    return list(seen.values())
+
+
+def _aligner(source: str, text: str, source_lang: str, target_lang: str) -> Callable[[int, int], Any]:
+    links: list[Any] | None = None
+
+    def align(start: int, end: int) -> tuple[int, int, float] | None:
+        nonlocal links
+        if links is None:  # aligned only when a unit needs it: names and numbers place most
+            links = align_words(source, text, source_lang, target_lang)
+        return place(links, start, end, text)
+
+    return align
+
+
+def _target_rows(
+    doc: Document, tgt: Target, units: Sequence[Unit], texts: dict[int, str], table: Any, cues: Any
+) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for text, source, offsets in _pairs(tgt, texts):
+        pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues,
+                            _aligner(source, text.text, doc.lang, tgt.lang))  # fmt: skip
+        placed = place_units(units, pair)
+        for unit, placement in sorted(placed.items(), key=lambda p: (p[0].sentence, p[0].start, p[0].part)):
+            rows.append(_row(unit, placement, tgt, text))
+        first = min(offsets)
+        covered = [(p.start, p.end) for p in placed.values() if p.start is not None and p.end is not None]
+        added = [("QUANTITY", f.start, f.end, f.detail) for f in added_numbers(source, text.text)]
+        added += [("TIME", f.start, f.end, f.detail) for f in time_changes(source, doc.lang, text.text, tgt.lang)
+                  if f.kind == "added"]
+        added += [("ACTOR", *found) for found in added_places(source, doc.lang, text.text, tgt.lang, covered)]
+        for label, start, end, detail in added:
+            if start is not None:
+                rows.append(_added_row(label, first, start, end if end is not None else start, detail, tgt, text))
+    return rows
+
+
+def _where(tgt: Target, text: TargetText, unit_sentence: int, start: int | None) -> tuple[int, int]:
+    """(target sentence, its start in the target text) of an offset."""
+    if tgt.kind == "reference" and start is not None:
+        return text.sentence_of(start)  # type: ignore[return-value]
+    if tgt.kind == "reference":
+        return text.doc_sentences[0] if text.doc_sentences else (unit_sentence, 0)
+    return unit_sentence, 0
+
+
+def _row(unit: Unit, p: Placement, tgt: Target, text: TargetText) -> tuple[Any, ...]:
+    sentence, base = _where(tgt, text, unit.sentence, p.start)
+    start = None if p.start is None else p.start - base
+    end = None if p.end is None else p.end - base
+    target_text = "" if p.start is None else text.text[p.start : p.end]
+    return (unit.span_id, unit.label, unit.part, unit.text, unit.sentence, tgt.name, tgt.kind, tgt.engine, tgt.route,
+            text.signature, sentence, p.status, start, end, target_text, p.method, p.confidence, p.detail, p.problem)  # fmt: skip
+
+
+def _added_row(label: str, source_sentence: int, start: int, end: int, detail: str, tgt: Target,
+               text: TargetText) -> tuple[Any, ...]:  # fmt: skip
+    sentence, base = _where(tgt, text, source_sentence, start)
+    return (None, label, "added", "", source_sentence, tgt.name, tgt.kind, tgt.engine, tgt.route, text.signature,
+            sentence, "added", start - base, end - base, text.text[start:end], "detect", 0.7, detail, "added")  # fmt: skip
