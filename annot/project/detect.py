@@ -1,0 +1,397 @@
+"""Fidelity flags read from a translation's own text: words of another language, digit styles, times.
+
+These detectors need no projected source span, so they also see what no gold
+span covers ("logistically" left in Spanish, "10/17/2022" kept in Portuguese):
+
+- ``wrong_language``: a word that belongs to another language of the route
+  (the source, a pivot) and not to the target, by word frequencies (wordfreq);
+- ``number_style``: a digit group a reader of the target misreads
+  (``annot.numbers.digit_style``: "9,000" in Spanish reads as nine);
+- ``time_changes``: a weekday, month or date of the source with no counterpart
+  in the target ("time lost"), or one the target invents ("added"), by CLDR's
+  day and month names (Babel);
+- ``added_numbers``: a number the target has and the source not (by the value
+  rule of ``annot.translate.checks.check_numbers``).
+
+Offsets are code points in the target text, half-open. Each function returns
+``Finding``s in text order.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import regex
+
+from annot.numbers import date_order, digit_style, iter_digit_groups, read_date
+from annot.translate.checks import check_numbers, extract_numbers, fold_text
+
+__all__ = [
+    "GAP",
+    "MIN_LETTERS",
+    "MIN_OTHER",
+    "Finding",
+    "added_numbers",
+    "number_style",
+    "time_changes",
+    "wrong_language",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One flag on a target text: what is wrong, where, and one line that says it to a user.
+
+    Attributes:
+        kind: ``"wrong language"``, ``"number style"``, ``"time lost"`` or ``"added"``.
+        start: code-point offset in the target text; ``None`` when nothing is there (a lost weekday).
+        end: end offset (exclusive), ``None`` with ``start``.
+        text: the target text at ``start:end`` (``""`` when lost).
+        detail: one line for the user, e.g. ``left in English: "Belarusian"``.
+        source_text: the source text it concerns, when there is one ("Monday").
+        lang: for ``wrong language``, the language the word belongs to.
+    """
+
+    kind: str
+    start: int | None
+    end: int | None
+    text: str
+    detail: str
+    source_text: str = ""
+    lang: str = ""
+
+
+# A word: letters and combining marks, joined by inner hyphens or apostrophes ("de-escalation",
+# "segunda-feira", "пʼятниця"); digits are left to the number detectors.
+_WORD = regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
+
+
+# -- wrong language ---------------------------------------------------------------------
+
+#: A word must be at least this common in the other language (Zipf scale: log10 of its
+#: frequency per billion words; 1.5 is about once in 30 million words) to be called its word.
+MIN_OTHER = 1.5
+#: ... and this much more common there (in Zipf, so 1.0 is ten times) than in the target,
+#: and than in most languages (the median of ``_PANELS``): a name spelled alike everywhere
+#: ("Minsk", "Interfax", "Putin") belongs to no one language.
+GAP = 1.0
+#: Shorter words are skipped: two- and three-letter words are function words of many languages at once.
+MIN_LETTERS = 4
+
+# Languages with wordfreq's large lists, by script: the "rest of the world" a word is compared to.
+_PANELS = {
+    "Latin": ("ca", "cs", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "pl", "pt", "sv"),
+    "Cyrillic": ("bg", "mk", "ru", "uk"),
+}
+_SCRIPTS = {name: regex.compile(rf"\p{{{name}}}") for name in _PANELS}
+
+
+@cache
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
+
+
+def _base(lang: str) -> str:
+    """The language of a locale code: ``pt_BR`` and ``pt-BR`` are ``pt``."""
+    return lang.replace("-", "_").split("_")[0].lower()
+
+
+@lru_cache(maxsize=200_000)  # a document repeats its words; wordfreq costs microseconds, this nanoseconds
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+@cache
+def _alphabet(lang: str) -> frozenset[str]:
+    """The letters of ``lang``: those in at least 10 of its 20,000 commonest words (es has ñ, not ç)."""
+    from wordfreq import top_n_list
+
+    counts: Counter[str] = Counter()
+    for word in top_n_list(lang, 20_000):
+        counts.update(set(word))
+    return frozenset(c for c, n in counts.items() if n >= 10 and c.isalpha())
+
+
+def _script(word: str) -> str | None:
+    for name, pattern in _SCRIPTS.items():
+        if pattern.search(word):
+            return name
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitalised_ok: bool) -> str | None:
+    """The language of ``others`` that ``word`` (casefolded) belongs to rather than ``target``, if any.
+
+    ``capitalised_ok`` is false for a capitalised word: only the frequency lists can call a name foreign.
+    """
+    script = _script(word)
+    if script is None:
+        return None
+    in_target = _zipf(word, target)
+    panel = _PANELS[script]
+    best, best_gap = None, 0.0
+    for other in others:
+        in_other = _zipf(word, other)
+        gap = in_other - in_target
+        if in_other < MIN_OTHER or gap < GAP or gap <= best_gap:
+            continue
+        world = [_zipf(word, lang) for lang in panel if lang not in (other, target)]
+        if world and in_other - statistics.median(world) < GAP:
+            continue
+        best, best_gap = other, gap
+    if best is not None or in_target > 0:
+        return best
+    # A word no list knows, in letters the target never writes and another language does
+    # ("desescalação" in Spanish: ç and ã are Portuguese). Names are spelled their own way
+    # ("François" in Spanish), so a capitalised word needs a frequency list's word.
+    foreign = {c for c in word if c.isalpha()} - _alphabet(target)
+    if not foreign or not capitalised_ok:
+        return None
+    return next((other for other in others if foreign <= _alphabet(other)), None)
+
+
+def _language_name(lang: str) -> str:
+    from babel import Locale
+
+    try:
+        return Locale.parse(lang.replace("-", "_")).get_display_name("en") or lang
+    except (ValueError, LookupError):
+        return lang
+
+
+def _overlaps(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(start < r_end and r_start < end for r_start, r_end in ranges)
+
+
+def wrong_language(
+    target: str, target_lang: str, others: Sequence[str], *, skip: Collection[tuple[int, int]] = ()
+) -> list[Finding]:
+    """Words of ``target`` left in another language of the route: the source's or a pivot's.
+
+    A word is flagged for a language of ``others`` when it is at least ``MIN_OTHER``
+    common there and ``GAP`` (ten times) more common there than in the target and
+    than in most languages of its script (so that names spelled alike everywhere,
+    such as "Minsk" or "Interfax", pass). "Belarusian" in Spanish is English;
+    "Bielorrússia", "tuitou" and "adidos" in Spanish are Portuguese. A word no
+    frequency list knows is flagged only when it has letters the target never
+    writes and the other language does ("desescalação" in Spanish). Words under
+    ``MIN_LETTERS`` letters and words in another script are skipped.
+
+    Args:
+        target: the translated text.
+        target_lang: its language (ISO 639-1, or a locale such as ``pt_BR``).
+        others: the route's other languages: the source and any pivot (``["en", "es"]``
+            for en>es>pt). Languages wordfreq has no list for are skipped.
+        skip: ``(start, end)`` ranges of ``target`` a caller already explains.
+
+    Returns:
+        One ``Finding`` per flagged word, ``lang`` the language it belongs to; none when
+        wordfreq has no list for ``target_lang``.
+    """
+    known = _wordfreq_languages()
+    lang = _base(target_lang)
+    route = tuple(dict.fromkeys(o for o in map(_base, others) if o in known and o != lang))
+    if lang not in known or not route:
+        return []
+    found = []
+    for m in _WORD.finditer(target):
+        word = m.group()
+        if sum(c.isalpha() for c in word) < MIN_LETTERS or _overlaps(m.start(), m.end(), skip):
+            continue
+        other = _belongs_elsewhere(word.casefold(), lang, route, not word[:1].isupper())
+        if other is not None:
+            detail = f'left in {_language_name(other)}: "{word}"'
+            found.append(Finding("wrong language", m.start(), m.end(), word, detail, lang=other))
+    return found
+
+
+# -- number style -----------------------------------------------------------------------
+
+
+def number_style(target: str, target_lang: str) -> list[Finding]:
+    """Digit groups of ``target`` that a reader of ``target_lang`` misreads (``annot.numbers.digit_style``).
+
+    "9,000" in Spanish reads as nine; "10/17/2022" in Portuguese is month/day.
+    Dates that both orders can read ("10/11/2022") are left to ``time_changes``.
+
+    Returns:
+        One ``"number style"`` ``Finding`` per such group; none for a language CLDR does not know.
+    """
+    found = []
+    for start, end, token in iter_digit_groups(target):
+        problem = digit_style(token, target_lang)
+        if problem is not None:
+            found.append(Finding("number style", start, end, token, problem))
+    return found
+
+
+# -- time -------------------------------------------------------------------------------
+
+
+@cache
+def _time_names(lang: str) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str, str, int], ...], bool]:
+    """CLDR's wide weekday and month names of ``lang``, folded: exact names, stems of inflected ones, case.
+
+    Returns ``(names, stems, capitalised)``: folded name -> ("weekday" 0-6 | "month" 1-12);
+    for a language whose month names inflect (CLDR's format and stand-alone forms differ:
+    ru "октября"/"октябрь", pl "października"/"październik"), ``(stem, kind, index)`` so that
+    other cases match ("в субботу", "в октябре"); and whether the names are capitalised
+    (en, de), in which case a lower-case word is no name ("may").
+    """
+    from babel.dates import get_day_names, get_month_names
+
+    names: dict[str, tuple[str, int]] = {}
+    written = []
+    inflected = False
+    for context in ("format", "stand-alone"):
+        for index, name in get_day_names("wide", context, lang).items():
+            names[fold_text(name)] = ("weekday", index)
+            written.append(name)
+        months = get_month_names("wide", context, lang)
+        for index, name in months.items():
+            names[fold_text(name)] = ("month", index)
+            written.append(name)
+    formats, alone = get_month_names("wide", "format", lang), get_month_names("wide", "stand-alone", lang)
+    inflected = any(formats[i] != alone[i] for i in formats)
+    stems = []
+    if inflected:
+        for name, (kind, index) in names.items():
+            stem = regex.sub(r"[aeiouyąęóаеёиоуыэюяіїєьй]+$", "", name)
+            if len(stem) >= 5:
+                stems.append((stem, kind, index))
+    capitalised = all(w[:1].isupper() for w in written)
+    return names, tuple(stems), capitalised
+
+
+# One time mention: (kind, key, start, end, text); kind "weekday" | "month" | "date".
+_Mention = tuple[str, object, int, int, str]
+
+
+def _mentions(text: str, lang: str) -> list[_Mention]:
+    """The weekdays, months and numeric dates of ``text``, in order."""
+    from babel import UnknownLocaleError
+
+    found: list[_Mention] = []
+    try:
+        names, stems, capitalised = _time_names(lang)
+    except (UnknownLocaleError, ValueError):
+        names, stems, capitalised = {}, (), False
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if capitalised and not word[:1].isupper():
+            continue
+        folded = fold_text(word)
+        hit = names.get(folded)
+        if hit is None:
+            hit = next(((k, i) for s, k, i in stems if folded.startswith(s) and len(folded) - len(s) <= 3), None)
+        if hit is not None:
+            found.append((hit[0], hit[1], m.start(), m.end(), word))
+    order = date_order(lang) or "dmy"
+    for start, end, token in iter_digit_groups(text):
+        date = read_date(token, order)
+        if date is not None:
+            found.append(("date", date, start, end, token))
+    return sorted(found, key=lambda x: x[2])
+
+
+def _describe(mention: _Mention) -> str:
+    kind, _key, _s, _e, text = mention
+    return f'{"date" if kind == "date" else kind} "{text}"'
+
+
+def _pair(source: list[_Mention], target: list[_Mention]) -> tuple[list[_Mention], list[_Mention]]:
+    """Pair source and target mentions, consuming each once; the unpaired of each side.
+
+    First the same weekday, month or date; then a numeric date with its month's name.
+    """
+
+    def month(m: _Mention) -> object:
+        return m[1][1] if m[0] == "date" else m[1]  # type: ignore[index]
+
+    def same(a: _Mention, b: _Mention) -> bool:
+        return a[0] == b[0] and a[1] == b[1]
+
+    def same_month(a: _Mention, b: _Mention) -> bool:
+        return {a[0], b[0]} == {"date", "month"} and month(a) == month(b)
+
+    left, right = list(source), list(target)
+    for match in (same, same_month):
+        for a in list(left):
+            b = next((b for b in right if match(a, b)), None)
+            if b is not None:
+                left.remove(a)
+                right.remove(b)
+    return left, right
+
+
+def _day_month(token: str, order: str) -> str:
+    year, month, day = read_date(token, order) or (0, 0, 0)
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def time_changes(source: str, source_lang: str, target: str, target_lang: str) -> list[Finding]:
+    """Weekdays, months and dates of ``source`` lost in ``target``, and those ``target`` adds.
+
+    Names come from CLDR (Babel's wide day and month names, both contexts), so every
+    language CLDR knows is read; in languages whose names inflect (ru, uk, pl...)
+    other cases match by stem ("в субботу"). A numeric date matches the same date
+    in any order, or its month's name ("10/17/2022" and "17 de octubre").
+
+    A date both orders can read ("10/11/2022") written as in the source although the
+    two languages order dates differently is also flagged here, as ``"number style"``
+    (``number_style`` flags the unambiguous ones from the target alone).
+
+    Returns:
+        ``"time lost"`` findings (offsets ``None``, ``source_text`` the source's word),
+        ``"added"`` ones (at the target's word), ``"number style"`` ones; lost first.
+    """
+    src_lang, tgt_lang = _base(source_lang), _base(target_lang)
+    lost, added = _pair(_mentions(source, src_lang), _mentions(target, tgt_lang))
+    found = [Finding("time lost", None, None, "", f"{_describe(m)} lost", source_text=m[4]) for m in lost]
+    found += [Finding("added", m[2], m[3], m[4], f"{_describe(m)} added: the source has none") for m in added]
+    src_order, tgt_order = date_order(source_lang), date_order(target_lang)
+    if src_order and tgt_order and src_order != tgt_order:
+        kept = {token for _s, _e, token in iter_digit_groups(source)}
+        for start, end, token in iter_digit_groups(target):
+            either = read_date(token, "dmy"), read_date(token, "mdy")
+            if token in kept and None not in either and either[0] != either[1]:
+                detail = (
+                    f'date "{token}" kept in the order of {_language_name(source_lang)}: '
+                    f"a reader of {_language_name(target_lang)} reads {_day_month(token, tgt_order)}"
+                )
+                found.append(Finding("number style", start, end, token, detail, source_text=token))
+    return found
+
+
+# -- numbers ----------------------------------------------------------------------------
+
+
+def added_numbers(source: str, target: str) -> list[Finding]:
+    """Numbers ``target`` has that ``source`` does not, by value (``annot.translate.checks.check_numbers``).
+
+    Values are compared as ``check_numbers`` reads them, locale grouping aside
+    ("9,000" and "9.000" agree); each added value is placed at the first digit
+    group of the target that carries it and is not yet taken.
+
+    Returns:
+        One ``"added"`` ``Finding`` per added number, at its digit group.
+    """
+    extra = Counter(check_numbers(source, target).added)
+    found = []
+    for start, end, token in iter_digit_groups(target):
+        for value in extract_numbers(token):
+            if extra[value] > 0:
+                extra[value] -= 1
+                detail = f'number "{token}" added: the source has no {format(value, "f")}'
+                found.append(Finding("added", start, end, token, detail))
+                break
+    return found
