@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from annot.errors import AnnotError
 from annot.model import Document, Status
 from annot.names import read_aliases
 from annot.project.detect import added_numbers, time_changes
+from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
 from annot.project.match import Placement, SentencePair, added_places, place_units
 from annot.project.targets import Target, TargetText, find_targets
 from annot.project.units import Unit, source_units
@@ -26,10 +28,12 @@ if TYPE_CHECKING:
 
     from annot.store import Store
 
-__all__ = ["COLUMNS", "STATUSES", "project", "project_targets"]
+__all__ = ["COLUMNS", "LEXICON_MODES", "STATUSES", "project", "project_targets"]
 
 #: What became of a unit in a target; ``added``: something the target has that the source does not.
 STATUSES = ("kept", "changed", "lost", "added")
+#: How ``project`` gets the aligner's word translations (``annot.project.lexicon``).
+LEXICON_MODES = ("cached", "fill", "off")
 #: The columns of ``project``'s frame, in order.
 COLUMNS = (
     "span_id", "label", "part", "source_text", "sentence", "target", "kind", "engine", "route", "signature",
@@ -40,7 +44,7 @@ COLUMNS = (
 
 def project(
     store: Store, doc: str | Document, target: str, *, engines: Sequence[str] | None = None,
-    references: bool = True, progress: Callable[[int, int], None] | None = None,
+    references: bool = True, lexicon: str = "cached", progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Carry the document's spans into each translation of it into ``target``: one row per unit and target.
 
@@ -51,7 +55,10 @@ def project(
         engines: only these routes (``argos``, ``argos+apertium``, or a whole name ``apertium en>es>pt``); every
             stored route by default.
         references: also the linked versions in ``target`` (``annot link``), through their sentence alignment.
-        progress: called with (targets done, targets) after each target.
+        lexicon: the word translations the aligner uses (``annot.project.lexicon``): ``cached`` (the store's
+            cache only: no engine runs), ``fill`` (translate the words not cached yet with each route first,
+            as ``annot project`` does), or ``off``.
+        progress: called with (steps done, steps): filling each route's lexicon, then projecting each target.
 
     Returns:
         ``COLUMNS``: ``span_id``, ``label``, ``part`` (``span``, ``cue``, ``holder``, or ``added``),
@@ -66,34 +73,59 @@ def project(
     """
     document = store.document(doc) if isinstance(doc, str) else doc
     targets = find_targets(store, document, target, engines=engines, references=references)
-    return project_targets(store, document, targets, progress=progress)
+    return project_targets(store, document, targets, lexicon=lexicon, progress=progress)
 
 
 def project_targets(
-    store: Store, doc: Document, targets: Iterable[Target], *, progress: Callable[[int, int], None] | None = None
-) -> pd.DataFrame:
-    """``project`` over targets already gathered (``annot.project.targets.find_targets``)."""
+    store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """``project`` over targets already gathered (``annot.project.targets.find_targets``).
+
+    Raises:
+        AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
+    """
     import pandas as pd
 
+    if lexicon not in LEXICON_MODES:
+        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
     targets = list(targets)
     sentences = store.get_sentences(doc)
     spans = list(store.iter_spans(doc.id, status=Status.ACCEPTED))
     units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
     texts = {s.index: s.text for s in sentences}
     table = read_aliases(store.path)
+    wanted = queries(texts, units) if lexicon != "off" and units else []
+    steps = len(targets) * (2 if lexicon == "fill" else 1)
+
+    def filled(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(done, steps)
+
+    if lexicon == "fill" and wanted:
+        fill_lexicons(store, doc.lang, targets, wanted, progress=filled)
+    found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
     rows: list[tuple[Any, ...]] = []
     for done, tgt in enumerate(targets, 1):
-        rows.extend(_target_rows(doc, tgt, units, texts, table, store.schema.stance_cues(tgt.lang)))
+        rows.extend(_target_rows(doc, tgt, units, texts, table, store.schema.stance_cues(tgt.lang),
+                                 found.get(tgt.name)))  # fmt: skip
         if progress is not None:
-            progress(done, len(targets))
+            progress(steps - len(targets) + done, steps)
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     for col in ("span_id", "source_text", "signature", "target_text", "detail", "method", "problem"):
         frame[col] = frame[col].astype("string")
     for col in ("sentence", "target_sentence", "target_start", "target_end"):
         frame[col] = frame[col].astype("Int64")
     frame["confidence"] = frame["confidence"].astype("float64")
-    for col, values in (("label", None), ("part", ("span", "cue", "holder", "added")), ("status", STATUSES),
-                        ("kind", ("route", "reference")), ("target", None), ("engine", None), ("route", None)):
+    for col, values in (
+        ("label", None),
+        ("part", ("span", "cue", "holder", "added")),
+        ("status", STATUSES),
+        ("kind", ("route", "reference")),
+        ("target", None),
+        ("engine", None),
+        ("route", None),
+    ):
         frame[col] = pd.Categorical(frame[col], categories=values)  # fmt: skip
     return frame
 
@@ -115,33 +147,44 @@ def _pairs(tgt: Target, texts: dict[int, str]) -> list[tuple[TargetText, str, di
     return list(seen.values())
 
 
-def _aligner(source: str, text: str, source_lang: str, target_lang: str) -> Callable[[int, int], Any]:
+def _aligner(
+    source: str, text: str, source_lang: str, target_lang: str, lexicon: Lexicon | None
+) -> Callable[[int, int], Any]:
     links: list[Any] | None = None
 
     def align(start: int, end: int) -> tuple[int, int, float] | None:
         nonlocal links
         if links is None:  # aligned only when a unit needs it: names and numbers place most
-            links = align_words(source, text, source_lang, target_lang)
+            links = align_words(source, text, source_lang, target_lang, lexicon=lexicon)
         return place(links, start, end, text)
 
     return align
 
 
 def _target_rows(
-    doc: Document, tgt: Target, units: Sequence[Unit], texts: dict[int, str], table: Any, cues: Any
+    doc: Document,
+    tgt: Target,
+    units: Sequence[Unit],
+    texts: dict[int, str],
+    table: Any,
+    cues: Any,
+    lexicon: Lexicon | None,
 ) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for text, source, offsets in _pairs(tgt, texts):
         pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues,
-                            _aligner(source, text.text, doc.lang, tgt.lang))  # fmt: skip
+                            _aligner(source, text.text, doc.lang, tgt.lang, lexicon))  # fmt: skip
         placed = place_units(units, pair)
         for unit, placement in sorted(placed.items(), key=lambda p: (p[0].sentence, p[0].start, p[0].part)):
             rows.append(_row(unit, placement, tgt, text))
         first = min(offsets)
         covered = [(p.start, p.end) for p in placed.values() if p.start is not None and p.end is not None]
         added = [("QUANTITY", f.start, f.end, f.detail) for f in added_numbers(source, text.text)]
-        added += [("TIME", f.start, f.end, f.detail) for f in time_changes(source, doc.lang, text.text, tgt.lang)
-                  if f.kind == "added"]
+        added += [
+            ("TIME", f.start, f.end, f.detail)
+            for f in time_changes(source, doc.lang, text.text, tgt.lang)
+            if f.kind == "added"
+        ]
         added += [("ACTOR", *found) for found in added_places(source, doc.lang, text.text, tgt.lang, covered)]
         for label, start, end, detail in added:
             if start is not None:

@@ -115,7 +115,9 @@ def sentence_flags(
     return sorted(flags, key=lambda f: (order.get(f.kind, 99), f.start if f.start is not None else -1))
 
 
-def flags_frame(flags: Iterable[tuple[str, int, Sequence[FidelityFlag]]], dismissed: Collection[str] = ()) -> pd.DataFrame:
+def flags_frame(
+    flags: Iterable[tuple[str, int, Sequence[FidelityFlag]]], dismissed: Collection[str] = ()
+) -> pd.DataFrame:
     """(target, sentence, its flags) -> one row per flag: target, sentence, kind, flag_id, value, detail,
     target_start, target_end, target_text, span_id, dismissed."""
     import pandas as pd
@@ -123,8 +125,19 @@ def flags_frame(flags: Iterable[tuple[str, int, Sequence[FidelityFlag]]], dismis
     from annot.model import flag_id
 
     rows = [
-        (target, sentence, f.kind, flag_id(f.kind, f.value), f.value, f.detail, f.start, f.end, f.text, f.span_id,
-         flag_id(f.kind, f.value) in dismissed)  # fmt: skip
+        (
+            target,
+            sentence,
+            f.kind,
+            flag_id(f.kind, f.value),
+            f.value,
+            f.detail,
+            f.start,
+            f.end,
+            f.text,
+            f.span_id,
+            flag_id(f.kind, f.value) in dismissed,
+        )  # fmt: skip
         for target, sentence, found in flags
         for f in found
     ]

@@ -269,6 +269,8 @@ def _names(actors: Sequence[Unit], pair: SentencePair, used: list[tuple[int, int
     taken: list[tuple[int, int]] = []
     for unit in sorted(actors, key=lambda u: (u.sentence, u.start, u.part != "span")):
         key = name_key(" ".join(unit.names))
+        own_keys = {name_key(n) for n in wanted[key][0]}
+        other_keys = {name_key(n) for n in wanted[key][1]}
         where = _relative(_source_range(unit, pair)[0], len(pair.source))
         options = []
         for i, j, payload in matches:
@@ -277,11 +279,14 @@ def _names(actors: Sequence[Unit], pair: SentencePair, used: list[tuple[int, int
             start, end = bounds[i][0], bounds[j - 1][1]
             if _overlaps(start, end, taken):
                 continue
-            exact = any(name_key(text[start:end]) == name_key(n) for n in wanted[key][0])
-            options.append((not exact, abs(_relative(start, len(text)) - where), start, end, payload[1], exact))
+            form = name_key(text[start:end])
+            # The form decides, not the entry that matched: "Rusia" matches Portuguese "Rússia" by its stem too.
+            exact = form in own_keys or form in other_keys
+            own = form in own_keys or (form not in other_keys and payload[1])
+            options.append((abs(_relative(start, len(text)) - where), not exact, not own, start, end, own, exact))
         if not options:
             continue
-        _, _, start, end, own, exact = min(options, key=lambda o: (o[1], o[0]))
+        *_, start, end, own, exact = min(options)
         taken.append((start, end))
         method = "name" if exact else "name-stem"
         foreign = _foreign(pair, start, end)

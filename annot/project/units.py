@@ -27,7 +27,7 @@ __all__ = ["PARTS", "Unit", "source_units"]
 PARTS = ("span", "cue", "holder")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: a key of each placement
 class Unit:
     """One thing to find in a translation: ``sentence.text[start:end]`` of a source sentence.
 

@@ -154,9 +154,7 @@ def lexicon_queries(sentences: Iterable[str], phrases: Iterable[str] = ()) -> li
     return [text for text in seen if text]
 
 
-def _entries(
-    lexicon: Mapping[str, Collection[str]], folded: Sequence[str]
-) -> list[tuple[int, int, Collection[str]]]:
+def _entries(lexicon: Mapping[str, Collection[str]], folded: Sequence[str]) -> list[tuple[int, int, Collection[str]]]:
     """Lexicon entries found in the source: (first word, end word, target words)."""
     found = []
     longest = max((key.count(" ") + 1 for key in lexicon), default=1)
@@ -251,7 +249,7 @@ def align_words(
     for score, i, j in scored:
         if score < MIN_SCORE:
             break
-        if (i not in s_used and j not in t_used) or (i, j) in phrase_links and (i in s_used) != (j in t_used):
+        if (i not in s_used and j not in t_used) or ((i, j) in phrase_links and (i in s_used) != (j in t_used)):
             chosen[(i, j)] = score
             s_used.add(i)
             t_used.add(j)
@@ -431,9 +429,7 @@ def apertium_links(
         if done.returncode:
             raise EngineError(f"apertium -f html {mode} exited with {done.returncode}: {done.stderr.strip()[-200:]}")
         text = done.stdout
-    parts = dict(
-        (int(k), body) for k, body in re.findall(r'<div id="s(\d+)">(.*?)</div>', text, flags=re.DOTALL)
-    )
+    parts = dict((int(k), body) for k, body in re.findall(r'<div id="s(\d+)">(.*?)</div>', text, flags=re.DOTALL))
     out: list[list[Link] | None] = []
     for k, (source, stored) in enumerate(zip(sources, targets)):
         if k not in parts:
@@ -506,7 +502,10 @@ def attention_links(
             if weight > best.get(j, (0.0, -1))[0]:
                 best[j] = (weight, i)
         out.append(
-            [Link(s_words[i], t_words[j], round(min(1.0, w), 4)) for j, (w, i) in sorted(best.items(), key=lambda x: x[1][1])]
+            [
+                Link(s_words[i], t_words[j], round(min(1.0, w), 4))
+                for j, (w, i) in sorted(best.items(), key=lambda x: x[1][1])
+            ]
         )
     return out
 
@@ -533,4 +532,3 @@ def _piece_words(text: str, pieces: Sequence[str], spans: Sequence[tuple[int, in
             word = owner[found] if word is None else word
         result.append(word)
     return result
-

@@ -30,8 +30,18 @@ def build_gold_project(folder: Path) -> tuple[Store, str, str]:
     import_jsonl(store, SEED_GOLD)
     seed = store.documents()["id"].iloc[0]
     store.add_translations(
-        Translation(seed, r["sentence"], r["engine"], r["model"], r["model_version"], "en", r["target_lang"],
-                    r["route"], r["signature"], r["translation"])  # fmt: skip
+        Translation(
+            seed,
+            r["sentence"],
+            r["engine"],
+            r["model"],
+            r["model_version"],
+            "en",
+            r["target_lang"],
+            r["route"],
+            r["signature"],
+            r["translation"],
+        )  # fmt: skip
         for r in jsonl("translations.jsonl")
     )
     (folder / "es").mkdir(exist_ok=True)

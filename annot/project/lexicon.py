@@ -1,0 +1,137 @@
+"""The word lexicons the aligner places spans with: each source word (and unit) as the route itself translates it.
+
+"Russian soldiers" is found as "soldados rusos" because the route translates
+"soldiers" as "soldados" and "Russian" as "rusos" (``annot.project.wordalign``).
+The word translations live in the store's text-translation cache, under the
+route's signature (``annot.pipeline.translate_cached``), so:
+
+- ``lexicons`` reads them from the cache only: projecting never runs an engine,
+  and the MT pane's projection stays fast;
+- ``fill_lexicons`` translates the words not cached yet, with each route (``annot
+  project`` and ``annot translate`` do it, with progress), once per word and route.
+
+A linked human version has no route of its own: its lexicon is the union of the
+lexicons of the routes into its language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from annot.project.targets import Target
+from annot.project.units import Unit
+from annot.project.wordalign import lexicon_queries, to_lexicon
+
+if TYPE_CHECKING:
+    from annot.store import Store
+
+__all__ = ["Lexicon", "fill_lexicons", "lexicons", "queries"]
+
+Lexicon = Mapping[str, set[str]]
+
+
+def queries(sentences: Mapping[int, str], units: Iterable[Unit]) -> list[str]:
+    """What a route translates for the lexicon: every distinct word of the sentences, then each multi-word unit."""
+    phrases = [u.text for u in units if " " in u.text.strip()]
+    return lexicon_queries(sentences.values(), phrases)
+
+
+def _signature(target: Target) -> str | None:
+    first = next(iter(target.texts.values()), None)
+    return first.signature if first is not None else None
+
+
+def lexicons(store: Store, source_lang: str, targets: Sequence[Target], wanted: Sequence[str]) -> dict[str, Lexicon]:
+    """Target name -> its lexicon from the cache (a reference's: the union of its language's routes').
+
+    Args:
+        store: the project (its text-translation cache).
+        source_lang: the source document's language.
+        targets: the targets.
+        wanted: the queries (``queries``).
+    """
+    out: dict[str, Lexicon] = {}
+    by_lang: dict[str, dict[str, set[str]]] = {}
+    for target in targets:
+        signature = _signature(target) if target.kind == "route" else None
+        if signature is None or not wanted:
+            continue
+        cached = store.cached_text_translations(list(wanted), signature)
+        lexicon = to_lexicon(cached.items())
+        out[target.name] = lexicon
+        union = by_lang.setdefault(target.lang, {})
+        for key, values in lexicon.items():
+            union.setdefault(key, set()).update(values)
+    for target in targets:
+        if target.kind == "reference":
+            if target.lang not in by_lang and wanted:  # no route into its language: the best route's, if cached
+                signature = _best_signature(source_lang, target.lang)
+                cached = store.cached_text_translations(list(wanted), signature) if signature else {}
+                by_lang[target.lang] = to_lexicon(cached.items())
+            out[target.name] = by_lang.get(target.lang, {})
+    return out
+
+
+def _best_signature(source_lang: str, target_lang: str) -> str | None:
+    from annot.errors import AnnotError
+    from annot.translate import best_route
+
+    try:
+        return best_route(source_lang, target_lang).signature()
+    except AnnotError:
+        return None
+
+
+def fill_lexicons(
+    store: Store, source_lang: str, targets: Sequence[Target], wanted: Sequence[str], *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:  # fmt: skip
+    """Translate the queries not cached yet with each route target's route; return how many were translated.
+
+    A route whose engines are no longer installed is skipped (its cached words still serve). A linked version
+    is served by the routes into its language, and when there is none, by the best installed route.
+
+    Args:
+        store: the project.
+        source_lang: the source document's language.
+        targets: the targets (``find_targets``).
+        wanted: the queries (``queries``).
+        progress: called with (routes done, routes).
+    """
+    from annot.errors import AnnotError
+    from annot.pipeline import translate_cached
+    from annot.translate import best_route, choose_route
+
+    routes = []
+    langs_with_routes = {t.lang for t in targets if t.kind == "route"}
+    for target in targets:
+        try:
+            if target.kind == "route":
+                route = choose_route(target.engine, source_lang, target.lang)
+            elif target.lang not in langs_with_routes:
+                route = best_route(source_lang, target.lang)
+                langs_with_routes.add(target.lang)
+            else:
+                continue
+        except AnnotError:
+            continue
+        routes.append((target, route))
+    made = 0
+    for done, (target, route) in enumerate(routes, 1):
+        signature = route.signature()
+        cached = store.cached_text_translations(list(wanted), signature)
+        missing = [q for q in wanted if q not in cached]
+        if missing:
+            translate_cached(store, route, missing)
+            made += len(missing)
+        if target.kind == "route" and signature != _signature(target):
+            # Translated by today's models, but stored under the route's old signature: keep both readable.
+            pairs = list(store.cached_text_translations(list(wanted), signature).items())
+            old = _signature(target)
+            if old is not None and pairs:
+                store.add_text_translations(pairs, signature=old, engine=route.name, source=route.source,
+                                            target=route.target)  # fmt: skip
+        if progress is not None:
+            progress(done, len(routes))
+    return made
