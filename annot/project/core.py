@@ -11,6 +11,7 @@ a named place (``annot.project.detect``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import AnnotError
@@ -18,10 +19,10 @@ from annot.model import Document, Status
 from annot.names import read_aliases
 from annot.project.detect import added_numbers, time_changes
 from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
-from annot.project.match import Placement, SentencePair, added_places, place_units
+from annot.project.match import Aligner, Placement, SentencePair, added_places, place_units, unlinked_names
 from annot.project.targets import Target, TargetText, find_targets
 from annot.project.units import Unit, source_units
-from annot.project.wordalign import align_words, place
+from annot.project.wordalign import align_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,20 +148,6 @@ def _pairs(tgt: Target, texts: dict[int, str]) -> list[tuple[TargetText, str, di
     return list(seen.values())
 
 
-def _aligner(
-    source: str, text: str, source_lang: str, target_lang: str, lexicon: Lexicon | None
-) -> Callable[[int, int], Any]:
-    links: list[Any] | None = None
-
-    def align(start: int, end: int) -> tuple[int, int, float] | None:
-        nonlocal links
-        if links is None:  # aligned only when a unit needs it: names and numbers place most
-            links = align_words(source, text, source_lang, target_lang, lexicon=lexicon)
-        return place(links, start, end, text)
-
-    return align
-
-
 def _target_rows(
     doc: Document,
     tgt: Target,
@@ -173,7 +160,7 @@ def _target_rows(
     rows: list[tuple[Any, ...]] = []
     for text, source, offsets in _pairs(tgt, texts):
         pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues,
-                            _aligner(source, text.text, doc.lang, tgt.lang, lexicon))  # fmt: skip
+                            Aligner(partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon), text.text))  # fmt: skip
         placed = place_units(units, pair)
         for unit, placement in sorted(placed.items(), key=lambda p: (p[0].sentence, p[0].start, p[0].part)):
             rows.append(_row(unit, placement, tgt, text))
@@ -185,7 +172,9 @@ def _target_rows(
             for f in time_changes(source, doc.lang, text.text, tgt.lang)
             if f.kind == "added"
         ]
-        added += [("ACTOR", *found) for found in added_places(source, doc.lang, text.text, tgt.lang, covered)]
+        places = added_places(source, doc.lang, text.text, tgt.lang, covered)
+        added += [("ACTOR", *found) for found in places]
+        added += [("ACTOR", *found) for found in unlinked_names(pair) if not any(found[0] == p[0] for p in places)]
         for label, start, end, detail in added:
             if start is not None:
                 rows.append(_added_row(label, first, start, end if end is not None else start, detail, tgt, text))

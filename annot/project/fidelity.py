@@ -150,45 +150,34 @@ def flags_frame(
     return frame
 
 
-def fidelity(
-    store: Any, doc: Any, target: str, *, engines: Sequence[str] | None = None, frame: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def fidelity(store: Any, doc: Any, target: str, *, engines: Sequence[str] | None = None) -> pd.DataFrame:
     """Every fidelity flag of the document's stored translations into ``target``: one row per flag.
 
     Args:
         store: the project.
         doc: the source document (any reference ``Store.document`` takes).
         target: ISO 639-1 code of the translations.
-        engines: only these routes (as ``project`` takes them).
-        frame: the routes' projection, when the caller has it (``project``); computed otherwise.
+        engines: only these routes (``argos``, ``argos+apertium``, or a whole name ``apertium en>es>pt``).
 
     Returns:
-        ``flags_frame``'s columns plus ``engine`` (the route name the store keys dismissals by); ``dismissed``
-        says an annotator dismissed the flag on that translation (``Store.dismiss_flag``).
+        ``flags_frame``'s columns plus ``engine`` (the route name the store keys dismissals by, after
+        ``target``); ``dismissed`` says an annotator dismissed the flag on that translation
+        (``Store.dismiss_flag``).
     """
     from annot.compare.flags import dismissed_flags
-    from annot.project.core import project_targets
-    from annot.project.targets import find_targets
+    from annot.project.cached import document_projection
 
-    document = store.document(doc) if isinstance(doc, str) else doc
-    targets = [t for t in find_targets(store, document, target, engines=engines, references=False)]
-    if frame is None:
-        frame = project_targets(store, document, targets)
-    sources = {s.index: s.text for s in store.get_sentences(document)}
-    decided = dismissed_flags(store, document.id)
-    per: list[tuple[str, int, Sequence[FidelityFlag]]] = []
-    dismissed: set[str] = set()
-    grouped = {key: rows for key, rows in frame.groupby(["target", "target_sentence"], observed=True)}
-    for tgt in targets:
-        for index, text in sorted(tgt.texts.items()):
-            rows = grouped.get((tgt.name, index))
-            records = rows.to_dict("records") if rows is not None else []
-            found = sentence_flags(sources.get(index, ""), document.lang, text.text, tgt.lang, tgt.others, records)
-            per.append((tgt.name, index, found))
-            dismissed |= {f"{tgt.name}\0{index}\0{i}" for i in decided.get((index, tgt.engine), ())}
+    found = document_projection(store, doc, target)
+    decided = dismissed_flags(store, found.doc_id)
+    routes = [t for t in found.targets if t.kind == "route"]
+    if engines is not None:
+        routes = [t for t in routes if t.engine in engines or t.name in engines]
+    per = [(t.name, index, found.flags.get((index, t.engine), ())) for t in routes for index in sorted(t.texts)]
     out = flags_frame(per)
-    engines_of = {t.name: t.engine for t in targets}
-    out.insert(1, "engine", out["target"].map(engines_of))
-    keys = out["target"].astype(str) + "\0" + out["sentence"].astype(str) + "\0" + out["flag_id"]
-    out["dismissed"] = keys.isin(dismissed)
+    out.insert(1, "engine", out["target"].map({t.name: t.engine for t in routes}).astype("string"))
+    engine_of = {t.name: t.engine for t in routes}
+    out["dismissed"] = [
+        ident in decided.get((int(index), engine_of[name]), frozenset())
+        for name, index, ident in zip(out["target"], out["sentence"], out["flag_id"])
+    ]
     return out

@@ -37,6 +37,7 @@ from annot.numbers import digit_style, iter_digit_groups
 from annot.project.detect import wrong_language
 from annot.project.targets import Target, TargetText
 from annot.project.units import Unit
+from annot.project.wordalign import GAP, Link, place, stems
 from annot.schema import StanceCues
 from annot.suggest.quantity_finder import find_quantities, parse_quantity
 from annot.suggest.stance_finder import find_cues
@@ -86,7 +87,7 @@ class SentencePair:
         target: the target (its language and the languages the text went through).
         table: the project's ``[aliases]`` table.
         cues: the target language's cue phrases.
-        align: word aligner: (source, target, source lang, target lang) -> (unit start, end) -> target range or None.
+        align: the pair's word aligner (``Aligner``).
     """
 
     source: str
@@ -96,7 +97,34 @@ class SentencePair:
     target: Target
     table: Mapping[str, Sequence[str]]
     cues: StanceCues
-    align: Callable[[int, int], tuple[int, int, float] | None]
+    align: Aligner
+
+
+class Aligner:
+    """The word links of one sentence pair, made on first use (names and numbers place most units without them).
+
+    Args:
+        links: makes the links (``annot.project.wordalign.align_words`` with the pair's texts and lexicon).
+        target: the target text.
+    """
+
+    def __init__(self, links: Callable[[], Sequence[Link]], target: str) -> None:
+        self._make, self._links, self._target = links, None, target
+
+    @property
+    def links(self) -> Sequence[Link]:
+        """The links, made now if not yet."""
+        if self._links is None:
+            self._links = list(self._make())
+        return self._links
+
+    def place(self, start: int, end: int) -> tuple[int, int, float] | None:
+        """The target range a source range maps to, with a confidence (``wordalign.place``), or None."""
+        return place(self.links, start, end, self._target)
+
+    def linked(self, start: int, end: int) -> bool:
+        """Whether a word of the target range has a link of its own (a gap-filling link does not count)."""
+        return any(link.score > GAP and link.target[0] < end and start < link.target[1] for link in self.links)
 
 
 def _words(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]], list[tuple[str, ...]]]:
@@ -150,12 +178,55 @@ def place_units(units: Sequence[Unit], pair: SentencePair) -> dict[Unit, Placeme
         key = (unit.sentence, unit.start, unit.end)
         placement = by_range.setdefault(key, placement)
         placed[unit] = placement
-    for unit in (u for u in mine if u.part == "cue"):
-        placed[unit] = _cue(unit, pair, placed, used)
+    placed.update(_cues([u for u in mine if u.part == "cue"], pair, placed, used))
     for unit in mine:
         if unit not in placed:
             placed[unit] = _aligned(unit, pair, used)
+    for unit, placement in list(placed.items()):
+        if unit.label == "ACTOR" or unit.part == "holder":
+            placed[unit] = _invented(placement, pair)
     return placed
+
+
+def unlinked_names(pair: SentencePair) -> list[tuple[int, int, str]]:
+    """Capitalised words of the target no source word stands for: (start, end, detail).
+
+    A word counts when it is capitalised but does not open the sentence or a quotation (a name, or a word
+    of one: "Oriental" in "Bielorrússia Oriental" for "Belarusian"), has no link of its own to a source
+    word (``Aligner.linked``), and is not written in the source.
+    """
+    text = pair.text.text
+    source_words = {_fold(w) for w in NAME_WORD.findall(pair.source)}
+    found = []
+    for m in NAME_WORD.finditer(text):
+        word = m.group()
+        if not word[:1].isupper() or len(word) < 3 or _opens(text, m.start()) or _fold(word) in source_words:
+            continue
+        if not pair.align.linked(m.start(), m.end()):
+            found.append((m.start(), m.end(), f"{word!r} has no counterpart in the source"))
+    return found
+
+
+def _opens(text: str, at: int) -> bool:
+    """Whether a word at ``at`` opens the text, a sentence or a quotation (so is capitalised anyway)."""
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?:;“«\"'(—–-"
+
+
+def _fold(word: str) -> str:
+    return name_key(word)
+
+
+def _invented(placement: Placement, pair: SentencePair) -> Placement:
+    """A kept name holding a capitalised word nothing in the source stands for is changed ("Bielorrússia Oriental")."""
+    if placement.status != "kept" or placement.start is None or placement.end is None:
+        return placement
+    extra = [(s, e) for s, e, _ in unlinked_names(pair) if placement.start <= s and e <= placement.end]
+    if not extra:
+        return placement
+    words = ", ".join(repr(pair.text.text[s:e]) for s, e in extra)
+    return Placement("changed", placement.start, placement.end, placement.method, placement.confidence,
+                     f"name changed: {words} has no counterpart in the source", "changed")  # fmt: skip
 
 
 def _source_range(unit: Unit, pair: SentencePair) -> tuple[int, int]:
@@ -169,7 +240,7 @@ def _overlaps(start: int, end: int, used: Sequence[tuple[int, int]]) -> bool:
 
 def _aligned(unit: Unit, pair: SentencePair, used: list[tuple[int, int]], *, cue: bool = False) -> Placement:
     start, end = _source_range(unit, pair)
-    found = pair.align(start, end)
+    found = pair.align.place(start, end)
     if found is None:
         return Placement(LOST, None, None, "", 0.0, "nothing in the translation stands for it", LOST)
     t_start, t_end, score = found
@@ -177,12 +248,28 @@ def _aligned(unit: Unit, pair: SentencePair, used: list[tuple[int, int]], *, cue
     used.append((t_start, t_end))
     if foreign:
         return Placement("changed", t_start, t_end, "align", score, foreign, WRONG_LANGUAGE)
+    if cue and _saying(pair.text.text[t_start:t_end], pair):
+        return Placement("kept", t_start, t_end, "align", score)
     if cue:
         words = pair.text.text[t_start:t_end]
         return Placement("changed", t_start, t_end, "align", score,
                          f"{words!r} is not a verb of saying in {pair.target.lang}: the attribution may be lost",
                          "changed")  # fmt: skip
     return Placement("kept", t_start, t_end, "align", score)
+
+
+def _saying(words: str, pair: SentencePair) -> bool:
+    """Whether a word of ``words`` is an inflection of a target cue's word ("anunciado" of "anunciou")."""
+    cue_stems = _cue_stems(pair.target.lang, pair.cues)
+    found = [name_key(w) for w in NAME_WORD.findall(words)]
+    return bool(found) and any(stem in cue_stems for stem in stems(pair.target.lang, found))
+
+
+@lru_cache(maxsize=64)
+def _cue_stems(lang: str, cues: StanceCues) -> frozenset[str]:
+    phrases = [*cues.reported, *cues.claimed]
+    # Auxiliaries ("ha", "tinham") are in every tense of every verb: only a phrase's last word is the verb.
+    return frozenset(stems(lang, [name_key(p.split()[-1]) for p in phrases if p.split()]))
 
 
 # -- quantities ---------------------------------------------------------------------------
@@ -302,20 +389,44 @@ def _names(actors: Sequence[Unit], pair: SentencePair, used: list[tuple[int, int
 # -- stance cues ------------------------------------------------------------------------------
 
 
-def _cue(unit: Unit, pair: SentencePair, placed: Mapping[Unit, Placement], used: list[tuple[int, int]]) -> Placement:
+def _cues(
+    units: Sequence[Unit], pair: SentencePair, placed: Mapping[Unit, Placement], used: list[tuple[int, int]]
+) -> dict[Unit, Placement]:
+    """Each cue unit's cue in the target: the target language's cues, shared out by nearness.
+
+    Nearness to where the aligner puts the unit, else to its projected holder, else to its relative
+    place in the sentence; the nearest pairs are matched first, each target cue to one unit.
+    """
+    if not units:
+        return {}
     text = pair.text.text
     cues = [c for c in find_cues(text, pair.cues) if c.kind != "alleged" and not _overlaps(c.start, c.end, used)]
-    holder = next((p for u, p in placed.items() if u.span_id == unit.span_id and u.part == "holder"), None)
-    if not cues:
-        return _aligned(unit, pair, used, cue=True)
-    if holder is not None and holder.start is not None:
-        anchor = (holder.start + (holder.end or holder.start)) / 2
-        cue = min(cues, key=lambda c: abs((c.start + c.end) / 2 - anchor))
-    else:
+    costs = []
+    for u, unit in enumerate(units):
+        aligned = pair.align.place(*_source_range(unit, pair)) if cues else None
+        holder = next((p for v, p in placed.items() if v.span_id == unit.span_id and v.part == "holder"), None)
         where = _relative(_source_range(unit, pair)[0], len(pair.source))
-        cue = min(cues, key=lambda c: abs(_relative(c.start, len(text)) - where))
-    used.append((cue.start, cue.end))
-    return Placement("kept", cue.start, cue.end, "cue", CONFIDENCE["cue"])
+        for k, cue in enumerate(cues):
+            middle = (cue.start + cue.end) / 2
+            if aligned is not None:
+                cost = abs(middle - (aligned[0] + aligned[1]) / 2) / max(len(text), 1)
+            elif holder is not None and holder.start is not None and holder.end is not None:
+                cost = 0.5 + abs(middle - (holder.start + holder.end) / 2) / max(len(text), 1)
+            else:
+                cost = 1.0 + abs(_relative(cue.start, len(text)) - where)
+            costs.append((cost, u, k))
+    found: dict[Unit, Placement] = {}
+    taken: set[int] = set()
+    for _, u, k in sorted(costs):
+        if units[u] in found or k in taken:
+            continue
+        taken.add(k)
+        found[units[u]] = Placement("kept", cues[k].start, cues[k].end, "cue", CONFIDENCE["cue"])
+        used.append((cues[k].start, cues[k].end))
+    for unit in units:
+        if unit not in found:
+            found[unit] = _aligned(unit, pair, used, cue=True)
+    return found
 
 
 # -- names the source does not have -----------------------------------------------------------
@@ -349,12 +460,17 @@ def added_places(source: str, source_lang: str, target: str, target_lang: str,
     language or the target's: "Minsk" is named by "Minsk"), or names its country's people, as CLDR has no
     demonyms: a place is only added when no word of the source shares its name's stem.
     """
+    from annot.names import place_names
+
     named = {place for _, _, place in _places(source, source_lang)} | {p for _, _, p in _places(source, target_lang)}
     source_stems = {name_stem(w) for w in NAME_WORD.findall(source)}
     found = []
+    names = place_names(target_lang)
     for start, end, place in _places(target, target_lang):
         if place in named or _overlaps(start, end, covered):
             continue
+        if name_key(target[start:end]) not in {name_key(n) for n in names.get(place, ())}:
+            continue  # a stem's guess ("Estos" for Estonia): only a place's own name counts here
         if any(name_stem(w) in source_stems for w in NAME_WORD.findall(target[start:end])):
             continue
         found.append((start, end, f"{target[start:end]!r} has no counterpart in the source"))

@@ -532,3 +532,8 @@ def _piece_words(text: str, pieces: Sequence[str], spans: Sequence[tuple[int, in
             word = owner[found] if word is None else word
         result.append(word)
     return result
+
+
+def stems(lang: str, folded: Sequence[str]) -> list[str]:
+    """The Snowball stems of folded words of ``lang`` (the words themselves for a language Snowball lacks)."""
+    return _stems(lang, folded)

@@ -205,6 +205,18 @@ class TranslationsMixin:
                 found.update((by_hash[h], text) for h, text in rows)
         return found
 
+    def translation_stamp(self, doc_id: str, target: str) -> tuple[int, str | None]:
+        """What moves when a translation of document version ``doc_id`` into ``target`` is stored: (count, newest).
+
+        One indexed read, for caches of what is computed from translations (``annot.project.document_projection``).
+        """
+        with self._db.read() as conn:
+            count, newest = conn.execute(
+                "SELECT COUNT(*), MAX(created_at) FROM translations WHERE doc_id = ? AND target_lang = ?",
+                (doc_id, target),
+            ).fetchone()
+        return int(count), newest
+
     def get_translations(
         self, doc_id: str, *, target: str | None = None, index: int | None = None
     ) -> list[Translation]:
