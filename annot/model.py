@@ -84,8 +84,10 @@ class Status(StrEnum):
 BEAD_ORIGINS = ("auto", "manual")
 
 
-#: What a fidelity flag of a machine translation is about: numbers changed, or an actor's name lost.
-FLAG_KINDS = ("numbers", "name", "failed")
+#: What a fidelity flag of a machine translation is about: read from projection (``annot.project.fidelity``:
+#: lost, changed, wrong language, number style, time lost, added), or the engine failed. ``numbers`` and
+#: ``name`` are the kinds of annot 0.1's heuristics, still readable in stored decisions.
+FLAG_KINDS = ("lost", "changed", "wrong language", "number style", "time lost", "added", "failed", "numbers", "name")
 
 
 def flag_id(kind: str, value: str) -> str:

@@ -24,16 +24,17 @@ returned marked ``dismissed``; whoever shows flags decides what that means
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from annot.compare.aliases import Actor, lost_actors
 from annot.model import flag_id
 from annot.translate import check_numbers
 
 if TYPE_CHECKING:
+    from annot.project.fidelity import FidelityFlag
     from annot.store import Store
 
-__all__ = ["Flag", "dismissed_flags", "failed_flag", "translation_flags"]
+__all__ = ["Flag", "dismissed_flags", "failed_flag", "fidelity_flag", "translation_flags"]
 
 _SHOWN_NAMES = 6  # names listed in a name flag's tooltip
 
@@ -45,13 +46,48 @@ class Flag(TypedDict):
     it back to dismiss the flag or take the dismissal back.
     """
 
-    id: str  # "numbers:missing 19; added 91", "name:valeri revenko", "failed:ru>uk: apertium rus-ukr ..."
-    kind: Literal["numbers", "name", "failed"]
+    id: str  # "changed:minsk authorities -> minsk las potestades", "failed:ru>uk: apertium rus-ukr ..."
+    kind: str  # annot.model.FLAG_KINDS: a projection flag (annot.project.fidelity.FIDELITY_KINDS) or "failed"
     value: str  # the numbers' difference, the actor's canonical name (else its text), or why the engine failed
     text: str  # the chip: "numbers: missing 19; added 91", "Valeri Revenko", "engine failed: ru>uk: apertium ..."
     title: str  # the tooltip: what is wrong and what can be done
     aliasable: bool  # a name flag: the name used in the translation can become an alias of ``value``
     dismissed: bool  # an annotator said the translation is right (Store.dismiss_flag)
+    start: int | None  # where in the translation (code points), None when nothing is there (lost, failed)
+    end: int | None
+    span_id: str | None  # the source span it concerns, if any
+
+
+#: The chip's words for each projection flag kind.
+_CHIPS = {"lost": "lost", "changed": "changed", "wrong language": "wrong language", "number style": "number style",
+          "time lost": "time lost", "added": "added"}  # fmt: skip
+_ADVICE = {
+    "lost": "Nothing in the translation stands for it.",
+    "changed": "The translation says it otherwise.",
+    "wrong language": "A word is left in the source's or a pivot's language.",
+    "number style": "A reader of the target language reads this number otherwise.",
+    "time lost": "A weekday or date of the source is missing.",
+    "added": "The translation has this and the source does not.",
+}
+
+
+def fidelity_flag(flag: FidelityFlag, dismissed: Collection[str] = (), *, source_text: str = "",
+                  label: str = "") -> Flag:  # fmt: skip
+    """The wire form of a projection flag (``annot.project.fidelity.FidelityFlag``) for the MT pane and compare.
+
+    Args:
+        flag: the flag.
+        dismissed: ids of the flags dismissed on this translation.
+        source_text: the source unit's text, when the flag is about one (the chip names it).
+        label: the source span's label (a lost or renamed ACTOR can take the translation's name as an alias).
+    """
+    ident = flag_id(flag.kind, flag.value)
+    about = source_text or flag.text or flag.value
+    text = f"{_CHIPS.get(flag.kind, flag.kind)}: {about}"
+    title = f"{_ADVICE.get(flag.kind, '')} {flag.detail}".strip() + " Dismiss this flag if the translation is right."
+    aliasable = label == "ACTOR" and flag.kind in ("lost", "changed")
+    return Flag(id=ident, kind=flag.kind, value=flag.value, text=text, title=title, aliasable=aliasable,
+                dismissed=ident in dismissed, start=flag.start, end=flag.end, span_id=flag.span_id)  # fmt: skip
 
 
 def _numbers_flag(value: str, dismissed: Collection[str]) -> Flag:
@@ -59,7 +95,7 @@ def _numbers_flag(value: str, dismissed: Collection[str]) -> Flag:
     title = (f"The numbers differ from the source's: {value}. Dismiss this flag if the translation is right"
              " (a number written in words, a date written another way).")  # fmt: skip
     return Flag(id=ident, kind="numbers", value=value, text=f"numbers: {value}", title=title, aliasable=False,
-                dismissed=ident in dismissed)  # fmt: skip
+                dismissed=ident in dismissed, start=None, end=None, span_id=None)  # fmt: skip
 
 
 def _name_flag(actor: Actor, dismissed: Collection[str]) -> Flag:
@@ -69,7 +105,7 @@ def _name_flag(actor: Actor, dismissed: Collection[str]) -> Flag:
     title = (f"None of the names of {actor.label} ({listed}) is in this translation. If it names {actor.label}"
              " another way, add that name as an alias; if the translation is right, dismiss this flag.")  # fmt: skip
     return Flag(id=ident, kind="name", value=actor.label, text=actor.label, title=title, aliasable=True,
-                dismissed=ident in dismissed)  # fmt: skip
+                dismissed=ident in dismissed, start=None, end=None, span_id=None)  # fmt: skip
 
 
 def failed_flag(reason: str, dismissed: Collection[str] = ()) -> Flag:
@@ -84,7 +120,7 @@ def failed_flag(reason: str, dismissed: Collection[str] = ()) -> Flag:
     title = (f"The engine failed on this sentence, so it has no translation: {value}. The other sentences were"
              " translated; another engine may translate this one. Dismiss this flag to stop counting it.")  # fmt: skip
     return Flag(id=ident, kind="failed", value=value, text=f"engine failed: {value}", title=title, aliasable=False,
-                dismissed=ident in dismissed)  # fmt: skip
+                dismissed=ident in dismissed, start=None, end=None, span_id=None)  # fmt: skip
 
 
 def translation_flags(
