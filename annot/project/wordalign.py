@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -120,6 +121,9 @@ def _cognate(a: str, b: str) -> float:
 
     if min(len(a), len(b)) < 4 or a[0] != b[0]:
         return 0.0
+    prefix = len(os.path.commonprefix([a, b]))
+    if prefix >= 5:  # described / descreveu, deployment / despliegue is not one
+        return max(0.8, ratio(a, b) / 100)
     return ratio(a, b, score_cutoff=MIN_COGNATE * 100) / 100
 
 
@@ -152,6 +156,24 @@ def lexicon_queries(sentences: Iterable[str], phrases: Iterable[str] = ()) -> li
     for phrase in phrases:
         seen.setdefault(phrase.strip(), None)
     return [text for text in seen if text]
+
+
+def _lexicon_hits(value: Collection[str], t_fold: Sequence[str], t_stem: Sequence[str], lang: str) -> dict[int, float]:
+    """Target words a lexicon entry's words name: the same word or stem, or (5+ letters) nearly the same word.
+
+    The near match catches a pivot's spelling ("bielorrusso" for the Spanish "bielorruso").
+    """
+    from rapidfuzz.fuzz import ratio
+
+    stems = set(_stems(lang, list(value)))
+    long = [v for v in value if len(v) >= 5]
+    hits: dict[int, float] = {}
+    for j, (word, stem) in enumerate(zip(t_fold, t_stem)):
+        if word in value or stem in stems:
+            hits[j] = LEXICON
+        elif len(word) >= 5 and any(ratio(word, v, score_cutoff=85) for v in long):
+            hits[j] = 0.9 * LEXICON
+    return hits
 
 
 def _entries(
@@ -232,33 +254,87 @@ def align_words(
         for j, other in enumerate(t_fold):
             if (i, j) not in evidence and (score := _cognate(word, other)):
                 offer(i, j, 0.85 * score)
-    phrase_links: set[tuple[int, int]] = set()
-    for first, last, value in _entries(lexicon or {}, s_fold):
-        stems = set(_stems(target_lang, list(value)))
-        hits = [j for j, (w, st) in enumerate(zip(t_fold, t_stem)) if w in value or st in stems]
-        for i in range(first, last):
-            for j in hits:
-                offer(i, j, LEXICON)
-                if last - first > 1:
-                    phrase_links.add((i, j))
+    entries = _entries(lexicon or {}, s_fold)
+    hits_of: list[dict[int, float]] = []
+    for first, last, value in entries:
+        hits = _lexicon_hits(value, t_fold, t_stem, target_lang)
+        hits_of.append(hits)
+        if last - first == 1:
+            for j, weight in hits.items():
+                # an article in a word's translation ("as atividades") is weak evidence for a content word
+                short = len(t_fold[j]) <= 3 < len(s_fold[first])
+                offer(first, j, weight * (0.7 if short else 1.0))
 
-    scored = sorted(
-        ((score * position(i, j), i, j) for (i, j), score in evidence.items()), key=lambda x: (-x[0], x[1], x[2])
-    )
+    # One to one, best first: the diagonal breaks ties between repeated words.
+    scored = sorted(((score * position(i, j), i, j) for (i, j), score in evidence.items()), key=lambda x: (-x[0], x[1], x[2]))
     s_used: set[int] = set()
     t_used: set[int] = set()
     chosen: dict[tuple[int, int], float] = {}
     for score, i, j in scored:
         if score < MIN_SCORE:
             break
-        if (i not in s_used and j not in t_used) or (i, j) in phrase_links and (i in s_used) != (j in t_used):
+        if i not in s_used and j not in t_used:
             chosen[(i, j)] = score
             s_used.add(i)
             t_used.add(j)
+    def outside(j: int, i: int) -> bool:
+        """Whether target word ``j`` translates source word ``i`` (the word next to a phrase)."""
+        return 0 <= i < n and (t_fold[j] == s_fold[i] or t_fold[j] in (lexicon or {}).get(s_fold[i], ()))
+
+    for i, j in [(i, j) for (i, j) in chosen if len(s_fold[i]) <= 3 and s_fold[i] != t_fold[j]]:
+        # A short word's link stands only with a linked neighbour nearby: "of" finds a "de" anywhere.
+        if not any(abs(i2 - i) == 1 and abs(j2 - j) <= 2 for i2, j2 in chosen):
+            del chosen[(i, j)]
+    for (first, last, _), hits in zip(entries, hits_of):
+        if last - first > 1:
+            _grow_phrase(chosen, range(first, last), list(hits), position, outside)
     if fill_gaps:
         for (i, j), score in _gaps(chosen, n, m).items():
             chosen.setdefault((i, j), score)
     return [Link(s_spans[i], t_spans[j], round(score, 4)) for (i, j), score in sorted(chosen.items())]
+
+
+def _grow_phrase(
+    chosen: dict[tuple[int, int], float],
+    phrase: range,
+    hits: Sequence[int],
+    position: Callable[[int, int], float],
+    is_outside: Callable[[int, int], bool],
+) -> None:
+    """Link a lexicon phrase's target words that touch its words' links (or, if none, the likeliest hit).
+
+    Growing only through adjacent hits keeps a phrase from reaching the same word
+    elsewhere in the sentence ("hasta 200 ... y hasta 100").
+    """
+    hit_set = set(hits)
+    t_used = {j for _, j in chosen}
+    linked = {j: i for (i, j) in chosen if i in phrase}
+    if not linked:
+        free = [j for j in hits if j not in t_used]
+        if not free:
+            return
+        centre = (phrase.start + phrase.stop - 1) // 2
+        best = max(free, key=lambda j: position(centre, j))
+        if LEXICON * position(centre, best) < MIN_SCORE:
+            return
+        chosen[(centre, best)] = LEXICON * position(centre, best)
+        linked = {best: centre}
+        t_used.add(best)
+    unlinked = [i for i in phrase if all(i != a for a, _ in chosen)]
+    grown: dict[int, int] = {}
+    frontier = sorted(linked)
+    while frontier:
+        j = frontier.pop()
+        for k in (j - 1, j + 1):
+            if k in hit_set and k not in linked and k not in t_used:
+                linked[k] = grown[k] = unlinked.pop(0) if unlinked else linked[j]
+                frontier.append(k)
+    # A word grown at an edge that translates the word beside the phrase ("y hasta 100") is that word's.
+    for edge, side in ((min, phrase.start - 1), (max, phrase.stop)):
+        while grown and (k := edge(linked)) in grown and is_outside(k, side):
+            del linked[k], grown[k]
+    for k, owner in grown.items():
+        chosen[(owner, k)] = 0.9 * LEXICON
 
 
 def _gaps(chosen: Mapping[tuple[int, int], float], n: int, m: int, widest: int = 3) -> dict[tuple[int, int], float]:
@@ -280,8 +356,12 @@ def _gaps(chosen: Mapping[tuple[int, int], float], n: int, m: int, widest: int =
         right = min(by_source[run_end]) if run_end < n else m
         if (i > 0 or run_end < n) and left < right:
             gap = range(left + 1, right)
-            if 0 < len(gap) <= widest and run_end - i <= widest and not any(j in t_used for j in gap):
-                filled.update({(s, t): GAP for s in range(i, run_end) for t in gap})
+            run = range(i, run_end)
+            if 0 < len(gap) <= widest and len(run) <= widest and not any(j in t_used for j in gap):
+                if len(gap) == len(run):  # as many words each side: word for word
+                    filled.update({(s, t): GAP for s, t in zip(run, gap)})
+                else:
+                    filled.update({(s, t): GAP for s in run for t in gap})
         i = run_end
     return filled
 
