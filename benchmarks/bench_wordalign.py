@@ -6,9 +6,10 @@ targets (6 frozen MT routes, the human Spanish version through its sentence
 beads) by every method of ``annot.project.wordalign``:
 
 - ``lexical``: ``align_words`` with no lexicon (numbers, same words, stems, cognates);
-- ``lexical+lex(route)``: with a lexicon of the source's words translated by the target's own route
-  (for the human version: every route into its language);
-- ``lexical+lex(all)``: a lexicon from every route into the target language, words and the units' texts;
+- ``lexical+lex(route)``: with a lexicon of the source's words translated one by one by the target's own
+  route (for the human version: every route into its language);
+- ``lexical+lex(route+units)``: the same route also translating each unit's text whole (the caller knows its spans);
+- ``lexical+lex(all+units)``: words and units translated by every route into the target language;
 - ``apertium``: ``apertium_links`` on the all-Apertium routes, composed with the
   first hop's links (attention for argos, lexical for bergamot) on the pivots;
 - ``attention``: ``attention_links`` of the argos en->pt model (pt targets; pivots composed with Apertium);
@@ -16,7 +17,9 @@ beads) by every method of ``annot.project.wordalign``:
   intersection of both directions.
 
 A proposal is correct when it overlaps the gold range in the gold sentence;
-gold ``lost`` units have none. Lexicon translations are made once (the MT calls,
+gold ``lost`` units have none; ``IoU`` is the mean character overlap of correct
+proposals with gold. "Rendered" units are those whose gold target text differs
+from the source text (folded): the ones names and numbers alone cannot place. Lexicon translations are made once (the MT calls,
 timed apart) and are not part of the per-sentence time. Figures only, nothing asserted.
 """
 
@@ -72,7 +75,9 @@ def load() -> tuple[list[str], list[Pair], list[dict[str, Any]]]:
     for line in (DATA / "translations.jsonl").read_text(encoding="utf-8").splitlines():
         t = json.loads(line)
         name = f"{t['engine']} {t['route']}"
-        pairs.append(Pair(name, t["target_lang"], [t["sentence"]], [t["sentence"]], seed[t["sentence"]], t["translation"]))
+        pairs.append(
+            Pair(name, t["target_lang"], [t["sentence"]], [t["sentence"]], seed[t["sentence"]], t["translation"])
+        )
     ref = [json.loads(line)["text"] for line in (DATA / "reference.es.jsonl").read_text(encoding="utf-8").splitlines()]
     for src_ids, tgt_ids in json.loads((DATA / "alignment.json").read_text(encoding="utf-8"))["beads"]:
         pairs.append(Pair("reference:es", "es", src_ids, tgt_ids, "", ""))
@@ -88,7 +93,9 @@ def load() -> tuple[list[str], list[Pair], list[dict[str, Any]]]:
 Aligner = Callable[[list[Pair]], list[list[W.Link] | None]]
 
 
-def evaluate(pairs: list[Pair], gold: list[dict[str, Any]], links: list[list[W.Link] | None]) -> dict[tuple[str, str], dict[str, int]]:
+def evaluate(
+    pairs: list[Pair], gold: list[dict[str, Any]], links: list[list[W.Link] | None]
+) -> dict[tuple[str, str], dict[str, int]]:
     """Counts per (target, part): units, gold ranges, proposals, exact, correct (overlap)."""
     where = {(p.target, i): (p, k) for k, p in enumerate(pairs) for i in p.src_ids}
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -113,8 +120,11 @@ def evaluate(pairs: list[Pair], gold: list[dict[str, Any]], links: list[list[W.L
         sent, offset = pair.tgt_ids[index], pair.tgt_starts[index]
         if has_gold and sent == row["sentence"]:
             g0, g1 = row["target_start"] + offset, row["target_end"] + offset
-            c["correct"] += start < g1 and g0 < end
+            hit = start < g1 and g0 < end
+            c["correct"] += hit
             c["exact"] += (start, end) == (g0, g1)
+            if hit:  # IoU in thousandths, so that counts stay integers
+                c["iou"] += round(1000 * (min(end, g1) - max(start, g0)) / (max(end, g1) - min(start, g0)))
     return counts
 
 
@@ -124,7 +134,14 @@ def figures(c: dict[str, int]) -> list[str]:
     f = 2 * p * r / (p + r) if p + r else 0.0
     cov = c["proposed"] / c["units"] if c["units"] else 0.0
     gold = c["gold"] or 1
-    return [f"{cov:.2f}", f"{c['exact'] / gold:.2f}", f"{c['correct'] / gold:.2f}", f"{p:.2f}/{r:.2f}/{f:.2f}"]
+    iou = c["iou"] / 1000 / c["correct"] if c["correct"] else 0.0
+    return [
+        f"{cov:.2f}",
+        f"{c['exact'] / gold:.2f}",
+        f"{c['correct'] / gold:.2f}",
+        f"{iou:.2f}",
+        f"{p:.2f}/{r:.2f}/{f:.2f}",
+    ]
 
 
 def total(counts: dict[tuple[str, str], dict[str, int]], keep: Callable[[str, str], bool]) -> dict[str, int]:
@@ -139,38 +156,36 @@ def total(counts: dict[tuple[str, str], dict[str, int]], keep: Callable[[str, st
 # -- lexicons (the MT calls, made once) -------------------------------------------------------------
 
 
-def lexicons(seed: list[str], gold: list[dict[str, Any]], targets: Sequence[str]) -> tuple[dict[str, dict[str, set[str]]], dict[str, dict[str, set[str]]], float]:
-    """Per target: the lexicon of its own route (words), and of all routes into its language (words + units)."""
+def lexicons(
+    seed: list[str], gold: list[dict[str, Any]], targets: Sequence[str]
+) -> tuple[dict[str, dict[str, dict[str, set[str]]]], float]:
+    """Lexicons by kind, then target: ``route`` (the route's words), ``route+units`` (and the units' texts), ``all+units``.
+
+    The human version has no route of its own: its ``route`` lexicons are those of every route into its language.
+    """
     from annot.translate.routes import choose_route
 
     queries = W.lexicon_queries(seed)
     phrases = W.lexicon_queries([], sorted({r["source_text"] for r in gold}))
-    own: dict[str, dict[str, set[str]]] = {}
+    kinds: dict[str, dict[str, dict[str, set[str]]]] = {"route": {}, "route+units": {}, "all+units": {}}
     started = time.perf_counter()
-    by_lang: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
-    with_phrases: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
     for target in targets:
-        if target.startswith("reference"):
-            continue
-        name, path = target.split()
-        lang = path.split(">")[-1]
-        route = choose_route(name, "en", lang)
-        out = route.translate(queries + phrases)
-        own[target] = W.to_lexicon(zip(queries, out[: len(queries)]))
-        by_lang[lang].append(own[target])
-        with_phrases[lang].append(W.to_lexicon(zip(queries + phrases, out)))
+        if not target.startswith("reference"):
+            name, path = target.split()
+            route = choose_route(name, "en", path.split(">")[-1])
+            kinds["route"][target] = W.route_lexicon(route, queries)
+            kinds["route+units"][target] = W.merge_lexicons([kinds["route"][target], W.route_lexicon(route, phrases)])
     seconds = time.perf_counter() - started
 
-    def union(parts: list[dict[str, set[str]]]) -> dict[str, set[str]]:
-        merged: dict[str, set[str]] = defaultdict(set)
-        for part in parts:
-            for key, value in part.items():
-                merged[key] |= value
-        return dict(merged)
+    def lang(target: str) -> str:
+        return "es" if target.startswith("reference") else target.split(">")[-1]
 
-    own["reference:es"] = union(by_lang["es"])
-    everything = {t: union(with_phrases["es" if t == "reference:es" else t.split(">")[-1]]) for t in targets}
-    return own, everything, seconds
+    for kind in ("route", "route+units"):
+        kinds[kind]["reference:es"] = W.merge_lexicons([v for t, v in kinds[kind].items() if lang(t) == "es"])
+    kinds["all+units"] = {
+        t: W.merge_lexicons([v for u, v in kinds["route+units"].items() if lang(u) == lang(t)]) for t in targets
+    }
+    return kinds, seconds
 
 
 # -- methods ----------------------------------------------------------------------------------------
@@ -205,7 +220,9 @@ def attention(pairs: list[Pair], first_hop: dict[str, list[list[W.Link] | None]]
     return out
 
 
-def apertium(pairs: list[Pair], first: dict[str, list[list[W.Link] | None]], mids: dict[str, list[str]]) -> tuple[list[list[W.Link] | None], dict[str, list[list[W.Link] | None]]]:
+def apertium(
+    pairs: list[Pair], first: dict[str, list[list[W.Link] | None]], mids: dict[str, list[str]]
+) -> tuple[list[list[W.Link] | None], dict[str, list[list[W.Link] | None]]]:
     """Apertium tags on the all-Apertium routes; on the pivots, ``first`` (per pivot) composed with pt->es tags."""
     out: list[list[W.Link] | None] = [None] * len(pairs)
     for target, modes in APERTIUM_MODES.items():
@@ -216,9 +233,7 @@ def apertium(pairs: list[Pair], first: dict[str, list[list[W.Link] | None]], mid
     for target, via in PIVOTS.items():
         ks = [k for k, p in enumerate(pairs) if p.target == target]
         second = W.apertium_links(mids[via], [pairs[k].text for k in ks], ["pt-es"])
-        composed[target] = [
-            None if a is None or b is None else W.compose(a, b) for a, b in zip(first[via], second)
-        ]
+        composed[target] = [None if a is None or b is None else W.compose(a, b) for a, b in zip(first[via], second)]
         for k in ks:
             out[k] = composed[target][pairs[k].src_ids[0]]
     return out, composed
@@ -253,8 +268,11 @@ def main() -> None:
     print(C.machine_line())
     seed, pairs, gold = load()
     targets = sorted({p.target for p in pairs})
-    own, everything, mt_seconds = lexicons(seed, gold, targets)
-    print(f"lexicon MT calls: {len(W.lexicon_queries(seed))} words x 6 routes in {mt_seconds:.1f} s (cached once per project)")
+    lex, mt_seconds = lexicons(seed, gold, targets)
+    own = lex["route"]
+    print(
+        f"lexicon MT calls: {len(W.lexicon_queries(seed))} words x 6 routes in {mt_seconds:.1f} s (cached once per project)"
+    )
 
     results: dict[str, list[list[W.Link] | None]] = {}
     timings: dict[str, float] = {}
@@ -269,15 +287,13 @@ def main() -> None:
         timings[name] = time.perf_counter() - started
 
     run("lexical", lambda: lexical(pairs, None))
-    run("lexical+lex(route)", lambda: lexical(pairs, own))
-    run("lexical+lex(all)", lambda: lexical(pairs, everything))
+    for kind, lexicon in lex.items():
+        run(f"lexical+lex({kind})", lambda lexicon=lexicon: lexical(pairs, lexicon))
     route_pairs = {t: [p for p in pairs if p.target == t] for t in targets}
     mids = {via: [p.text for p in route_pairs[via]] for via in PIVOTS.values()}
     try:
         translator, processor = _argos()
-        att_first = {
-            via: list(W.attention_links(translator, processor, seed, mids[via])) for via in PIVOTS.values()
-        }
+        att_first = {via: list(W.attention_links(translator, processor, seed, mids[via])) for via in PIVOTS.values()}
         lex_first = {via: lexical(route_pairs[via], own) for via in PIVOTS.values()}
         first_att = {"argos en>pt": att_first["argos en>pt"], "bergamot en>pt": att_first["bergamot en>pt"]}
         first_mixed = {"argos en>pt": att_first["argos en>pt"], "bergamot en>pt": lex_first["bergamot en>pt"]}
@@ -295,29 +311,47 @@ def main() -> None:
         for target in targets:
             rows.append([name, target, *figures(total(c, lambda t, _, x=target: t == x))])
         rows.append([name, "ALL", *figures(total(c, lambda t, _: True))])
-    print(C.table(["method", "target", "coverage", "exact", "overlap", "P/R/F1"], rows))
+    print(C.table(["method", "target", "coverage", "exact", "overlap", "IoU", "P/R/F1"], rows))
 
     C.header("per part (all targets)")
     rows = []
     for name, c in counts.items():
         for part in PARTS:
             rows.append([name, part, *figures(total(c, lambda _, p, x=part: p == x))])
-    print(C.table(["method", "part", "coverage", "exact", "overlap", "P/R/F1"], rows))
+    print(C.table(["method", "part", "coverage", "exact", "overlap", "IoU", "P/R/F1"], rows))
 
-    C.header("the best per target: apertium where it applies, else lexical+lex(all)")
-    if "apertium" in results and "lexical+lex(all)" in results:
+    C.header("rendered units only (gold text differs from the source text), all targets")
+    rendered = [r for r in gold if W._fold(r["target_text"] or "") != W._fold(r["source_text"])]
+    rows = []
+    for name, links in results.items():
+        c = evaluate(pairs, rendered, links)
+        for part in PARTS:
+            rows.append([name, part, *figures(total(c, lambda _, p, x=part: p == x))])
+    print(f"{len(rendered)} of {len(gold)} units")
+    print(C.table(["method", "part", "coverage", "exact", "overlap", "IoU", "P/R/F1"], rows))
+
+    C.header("the best per target: apertium where it applies, else lexical+lex(all+units)")
+    if "apertium" in results and "lexical+lex(all+units)" in results:
         best = [
             a if p.target in APERTIUM_MODES and a is not None else b
-            for p, a, b in zip(pairs, results["apertium"], results["lexical+lex(all)"])
+            for p, a, b in zip(pairs, results["apertium"], results["lexical+lex(all+units)"])
         ]
         c = evaluate(pairs, gold, best)
-        print(C.table(["method", "coverage", "exact", "overlap", "P/R/F1"], [["combined", *figures(total(c, lambda t, _: True))]]))
+        print(
+            C.table(
+                ["method", "coverage", "exact", "overlap", "IoU", "P/R/F1"],
+                [["combined", *figures(total(c, lambda t, _: True))]],
+            )
+        )
 
     C.header("time per sentence pair (MT for the lexicon excluded)")
     n = len(pairs)
-    base = timings.get("lexical+lex(all)", 0.0)
-    rows = [[name, f"{seconds / n * 1e3:.2f} ms", f"{seconds * 1e3:.0f} ms", C.ratio(seconds, base)] for name, seconds in timings.items()]
-    print(C.table(["method", "per pair", f"all {n} pairs", "vs lexical+lex(all)"], rows))
+    base = timings.get("lexical+lex(all+units)", 0.0)
+    rows = [
+        [name, f"{seconds / n * 1e3:.2f} ms", f"{seconds * 1e3:.0f} ms", C.ratio(seconds, base)]
+        for name, seconds in timings.items()
+    ]
+    print(C.table(["method", "per pair", f"all {n} pairs", "vs lexical+lex(all+units)"], rows))
 
 
 if __name__ == "__main__":
