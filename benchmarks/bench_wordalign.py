@@ -19,8 +19,9 @@ beads) by every method of ``annot.project.wordalign``:
 A proposal is correct when it overlaps the gold range in the gold sentence;
 gold ``lost`` units have none; ``IoU`` is the mean character overlap of correct
 proposals with gold. "Rendered" units are those whose gold target text differs
-from the source text (folded): the ones names and numbers alone cannot place. Lexicon translations are made once (the MT calls,
-timed apart) and are not part of the per-sentence time. Figures only, nothing asserted.
+from the source text (folded): the ones names and numbers alone cannot place.
+Lexicon translations are made once (the MT calls, timed apart) and are not part
+of the per-sentence time. Figures only, nothing asserted.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def total(counts: dict[tuple[str, str], dict[str, int]], keep: Callable[[str, st
 def lexicons(
     seed: list[str], gold: list[dict[str, Any]], targets: Sequence[str]
 ) -> tuple[dict[str, dict[str, dict[str, set[str]]]], float]:
-    """Lexicons by kind, then target: ``route`` (the route's words), ``route+units`` (and the units' texts), ``all+units``.
+    """Lexicons by kind, then target: ``route`` (its words), ``route+units`` (and the units' texts), ``all+units``.
 
     The human version has no route of its own: its ``route`` lexicons are those of every route into its language.
     """
@@ -271,7 +272,8 @@ def main() -> None:
     lex, mt_seconds = lexicons(seed, gold, targets)
     own = lex["route"]
     print(
-        f"lexicon MT calls: {len(W.lexicon_queries(seed))} words x 6 routes in {mt_seconds:.1f} s (cached once per project)"
+        f"lexicon MT calls: {len(W.lexicon_queries(seed))} words x 6 routes in {mt_seconds:.1f} s"
+        " (once per project: cached in the store)"
     )
 
     results: dict[str, list[list[W.Link] | None]] = {}
