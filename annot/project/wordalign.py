@@ -226,15 +226,24 @@ def _lexicon_hits(value: Collection[str], t_fold: Sequence[str], t_stem: Sequenc
     """
     from rapidfuzz.fuzz import ratio
 
-    stems = set(_stems(lang, list(value)))
-    long = [v for v in value if len(v) >= 5]
+    stems, long = _entry_stems(lang, tuple(sorted(value)))
     hits: dict[int, float] = {}
     for j, (word, stem) in enumerate(zip(t_fold, t_stem)):
         if word in value or stem in stems:
             hits[j] = LEXICON
-        elif len(word) >= 5 and any(ratio(word, v, score_cutoff=85) for v in long):
+        elif len(word) >= 5 and any(ratio(word, v, score_cutoff=85) for v in long.get(word[0], ())):
             hits[j] = 0.9 * LEXICON
     return hits
+
+
+@functools.lru_cache(maxsize=65_536)  # an entry is looked up in every sentence that has its word, for every route
+def _entry_stems(lang: str, value: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """A lexicon entry's stems, and its words of 5+ letters by first letter (a near match shares it)."""
+    long: dict[str, list[str]] = {}
+    for v in value:
+        if len(v) >= 5:
+            long.setdefault(v[0], []).append(v)
+    return frozenset(_stems(lang, list(value))), {k: tuple(v) for k, v in long.items()}
 
 
 def _entries(lexicon: Mapping[str, Collection[str]], folded: Sequence[str]) -> list[tuple[int, int, Collection[str]]]:
@@ -299,6 +308,11 @@ def align_words(
             evidence[(i, j)] = score
 
     t_digits = {j: re.sub(r"\D", "", w) for j, w in enumerate(t_fold) if _DIGITS.search(w)}
+    # Cognates share a first letter and have 4+ letters (``_cognate``): compare only those, not n x m words.
+    t_by_first: dict[str, list[int]] = {}
+    for j, other in enumerate(t_fold):
+        if len(other) >= 4:
+            t_by_first.setdefault(other[0], []).append(j)
     for i, (word, stem) in enumerate(zip(s_fold, s_stem)):
         if _DIGITS.search(word):
             value = re.sub(r"\D", "", word)
@@ -310,8 +324,8 @@ def align_words(
             offer(i, j, SAME if t_fold[j] == word else STEM)
         for j in t_index.get(stem, ()) if len(stem) >= 3 else ():
             offer(i, j, STEM)
-        for j, other in enumerate(t_fold):
-            if (i, j) not in evidence and (score := _cognate(word, other)):
+        for j in t_by_first.get(word[:1], ()) if len(word) >= 4 else ():
+            if (i, j) not in evidence and (score := _cognate(word, t_fold[j])):
                 offer(i, j, 0.85 * score)
     entries = _entries(lexicon or {}, s_fold)
     hits_of: list[dict[int, float]] = []

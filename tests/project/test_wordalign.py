@@ -119,8 +119,10 @@ def test_lexicon_queries_and_to_lexicon() -> None:
     assert W.merge_lexicons([lexicon, {"says": {"afirma"}}])["says"] == {"dice", "afirma"}
 
 
-def test_route_lexicon_uses_and_fills_the_store_cache() -> None:
-    class Route:
+def test_route_lexicon_uses_and_fills_the_store_cache(tmp_path: Path) -> None:
+    from annot.store import Store
+
+    class Route:  # a fake engine for the plumbing only: what is cached and what is asked
         name, source, target = "fake", "en", "es"
 
         def __init__(self) -> None:
@@ -133,21 +135,11 @@ def test_route_lexicon_uses_and_fills_the_store_cache() -> None:
             self.calls.append(list(texts))
             return [{"says": "dice", "soldiers": "soldados"}[t] for t in texts]
 
-    class Store:
-        def __init__(self) -> None:
-            self.cache = {"says": "dice"}
-
-        def cached_text_translations(self, texts: list[str], signature: str) -> dict[str, str]:
-            return {t: self.cache[t] for t in texts if t in self.cache}
-
-        def add_text_translations(self, pairs: list[tuple[str, str]], **_: str) -> int:
-            self.cache.update(pairs)
-            return len(pairs)
-
-    route, store = Route(), Store()
+    route, store = Route(), Store(tmp_path / "project")
+    store.add_text_translations([("says", "dice")], signature="fake|1", engine="fake", source="en", target="es")
     assert W.route_lexicon(route, ["says", "soldiers"], store=store) == {"says": {"dice"}, "soldiers": {"soldados"}}
     assert route.calls == [["soldiers"]]
-    assert store.cache["soldiers"] == "soldados"
+    assert Store(tmp_path / "project").cached_text_translations(["soldiers"], "fake|1") == {"soldiers": "soldados"}
 
 
 def _score(lexicon: bool) -> dict[str, int]:
