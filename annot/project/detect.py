@@ -31,8 +31,10 @@ from annot.numbers import date_order, digit_style, iter_digit_groups, read_date
 from annot.translate.checks import check_numbers, extract_numbers, fold_text
 
 __all__ = [
+    "COMMON_IN_TARGET",
     "GAP",
     "MIN_LETTERS",
+    "MIN_NAME",
     "MIN_OTHER",
     "Finding",
     "added_numbers",
@@ -79,6 +81,12 @@ MIN_OTHER = 1.5
 #: and than in most languages (the median of ``_PANELS``): a name spelled alike everywhere
 #: ("Minsk", "Interfax", "Putin") belongs to no one language.
 GAP = 1.0
+#: A word this common in the target (once per million words) is the target's, whatever other
+#: languages make of it: Spanish "nordeste" is Portuguese too.
+COMMON_IN_TARGET = 3.0
+#: A capitalised word, often a transliterated name rare in every list, must be this common in the
+#: other language (once in 3 million words), unless the target spells it otherwise ("Belarús").
+MIN_NAME = 2.5
 #: Shorter words are skipped: two- and three-letter words are function words of many languages at once.
 MIN_LETTERS = 4
 
@@ -127,36 +135,75 @@ def _script(word: str) -> str | None:
     return None
 
 
+def _spelling_key(word: str) -> str:
+    """``word`` without accents, case or doubled letters: "Bielorrússia" and "Bielorrusia" share "bielorusia"."""
+    return regex.sub(r"(.)\1+", r"\1", fold_text(word))
+
+
+@cache
+def _spellings(lang: str) -> dict[str, str]:
+    """``_spelling_key`` -> the commonest word of ``lang`` with that key, over its 100,000 commonest words."""
+    from wordfreq import top_n_list
+
+    found: dict[str, str] = {}
+    for word in top_n_list(lang, 100_000):
+        found.setdefault(_spelling_key(word), word)
+    return found
+
+
+def _respelled(word: str, lang: str) -> str:
+    """The word of ``lang`` that ``word`` is another spelling of (accents, doubled letters), or ``""``.
+
+    "Belarús" in Portuguese, which writes "Belarus"; "Bielorrússia" in Spanish ("Bielorrusia").
+    """
+    found = _spellings(lang).get(_spelling_key(word), word)
+    return "" if found == word else found
+
+
 @lru_cache(maxsize=100_000)
-def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitalised_ok: bool) -> str | None:
+def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitalised: bool) -> tuple[str, str] | None:
     """The language of ``others`` that ``word`` (casefolded) belongs to rather than ``target``, if any.
 
-    ``capitalised_ok`` is false for a capitalised word: only the frequency lists can call a name foreign.
+    Returns:
+        ``(language, the target's spelling of the word or "")``, or ``None``.
     """
     script = _script(word)
     if script is None:
         return None
     in_target = _zipf(word, target)
+    if in_target >= COMMON_IN_TARGET:
+        return None
     panel = _PANELS[script]
+    respelled: str | None = None  # looked up only for a capitalised word of weak evidence
     best, best_gap = None, 0.0
     for other in others:
         in_other = _zipf(word, other)
         gap = in_other - in_target
         if in_other < MIN_OTHER or gap < GAP or gap <= best_gap:
             continue
+        # Transliterated names ("Shoigu", "Sumy") are rare in every list and commonest in
+        # English's: a capitalised word needs to be common, or spelled as the target does not.
+        if capitalised and in_other < MIN_NAME and not respelled:
+            if respelled is None:
+                respelled = _respelled(word, target)
+            if not respelled:
+                continue
         world = [_zipf(word, lang) for lang in panel if lang not in (other, target)]
         if world and in_other - statistics.median(world) < GAP:
             continue
         best, best_gap = other, gap
-    if best is not None or in_target > 0:
-        return best
+    if best is not None:
+        return best, respelled or ""
+    if in_target > 0 or capitalised:
+        return None
     # A word no list knows, in letters the target never writes and another language does
     # ("desescalação" in Spanish: ç and ã are Portuguese). Names are spelled their own way
     # ("François" in Spanish), so a capitalised word needs a frequency list's word.
     foreign = {c for c in word if c.isalpha()} - _alphabet(target)
-    if not foreign or not capitalised_ok:
+    if not foreign:
         return None
-    return next((other for other in others if foreign <= _alphabet(other)), None)
+    other = next((other for other in others if foreign <= _alphabet(other)), None)
+    return (other, "") if other else None
 
 
 def _language_name(lang: str) -> str:
@@ -207,9 +254,12 @@ def wrong_language(
         word = m.group()
         if sum(c.isalpha() for c in word) < MIN_LETTERS or _overlaps(m.start(), m.end(), skip):
             continue
-        other = _belongs_elsewhere(word.casefold(), lang, route, not word[:1].isupper())
-        if other is not None:
+        hit = _belongs_elsewhere(word.casefold(), lang, route, word[:1].isupper())
+        if hit is not None:
+            other, respelled = hit
             detail = f'left in {_language_name(other)}: "{word}"'
+            if respelled:
+                detail += f' ({_language_name(lang)} writes "{respelled}")'
             found.append(Finding("wrong language", m.start(), m.end(), word, detail, lang=other))
     return found
 
