@@ -20,14 +20,26 @@ def _jsonl(path: Path) -> list[dict]:
 
 @dataclass(frozen=True)
 class Unit:
-    """One target sentence of the gold: where it is, its text and language, its source and the route's languages."""
+    """Target text of one bead of the gold: where it is, its language, its source and the route's languages.
+
+    An engine's bead is one sentence; the reference's follow its alignment (source 6 is its 6 and 7),
+    joined by one space: ``starts`` are its sentences' offsets in ``text``.
+    """
 
     target: str  # "apertium en>es" or "reference:es"
-    sentence: int
+    sentences: tuple[int, ...]
+    starts: tuple[int, ...]
     text: str
     lang: str
     source: str
     others: tuple[str, ...]  # the source's language and any pivot's
+
+    def locate(self, start: int | None) -> tuple[int, int]:
+        """(sentence, offset in it) of an offset of ``text``; the bead's first sentence for ``None``."""
+        if start is None:
+            return self.sentences[0], 0
+        k = max(i for i, s in enumerate(self.starts) if s <= start)
+        return self.sentences[k], self.starts[k]
 
 
 def units() -> list[Unit]:
@@ -39,11 +51,18 @@ def units() -> list[Unit]:
         langs = r["route"].split(">")
         others = tuple(lang for lang in langs if lang != r["target_lang"])
         target = f"{r['engine']} {r['route']}"
-        found.append(Unit(target, r["sentence"], r["translation"], r["target_lang"], r["source"], others))
+        found.append(
+            Unit(target, (r["sentence"],), (0,), r["translation"], r["target_lang"], r["source"], others)
+        )
     beads = json.loads((DATA / "alignment.json").read_text(encoding="utf-8"))["beads"]
-    by_sentence = {j: " ".join(source[i] for i in a) for a, b in beads for j in b}
-    for r in _jsonl(DATA / "reference.es.jsonl"):
-        found.append(Unit("reference:es", r["sentence"], r["text"], "es", by_sentence[r["sentence"]], ("en",)))
+    reference = {r["sentence"]: r["text"] for r in _jsonl(DATA / "reference.es.jsonl")}
+    for a, b in beads:
+        starts = [0]
+        for j in b[:-1]:
+            starts.append(starts[-1] + len(reference[j]) + 1)
+        text = " ".join(reference[j] for j in b)
+        src = " ".join(source[i] for i in a)
+        found.append(Unit("reference:es", tuple(b), tuple(starts), text, "es", src, ("en",)))
     return found
 
 
@@ -53,15 +72,18 @@ def gold_errors() -> list[dict]:
 
 
 def detect_all(detect: Callable[[Unit], Iterable[Finding]]) -> list[tuple[Unit, Finding]]:
+    """``detect`` run over every unit: (unit, finding) pairs."""
     return [(u, f) for u in units() for f in detect(u)]
 
 
-def _matches(unit: Unit, finding: Finding, error: dict) -> bool:
-    if (unit.target, unit.sentence, finding.kind) != (error["target"], error["sentence"], error["kind"]):
+def matches(unit: Unit, finding: Finding, error: dict) -> bool:
+    """Same kind, target and sentence, and overlapping offsets (or both lost, offsets ``None``)."""
+    sentence, offset = unit.locate(finding.start)
+    if (unit.target, sentence, finding.kind) != (error["target"], error["sentence"], error["kind"]):
         return False
-    if finding.start is None or error["target_start"] is None:
+    if finding.start is None or finding.end is None or error["target_start"] is None:
         return finding.start is None and error["target_start"] is None
-    return finding.start < error["target_end"] and error["target_start"] < finding.end
+    return finding.start - offset < error["target_end"] and error["target_start"] < finding.end - offset
 
 
 def score(found: list[tuple[Unit, Finding]], errors: list[dict]) -> dict[str, dict[str, float]]:
@@ -69,7 +91,7 @@ def score(found: list[tuple[Unit, Finding]], errors: list[dict]) -> dict[str, di
     free = list(errors)
     hits: dict[str, int] = dict.fromkeys(KINDS, 0)
     for unit, finding in found:
-        error = next((e for e in free if _matches(unit, finding, e)), None)
+        error = next((e for e in free if matches(unit, finding, e)), None)
         if error is not None:
             free.remove(error)
             hits[finding.kind] += 1
