@@ -361,11 +361,15 @@ def _describe(mention: _Mention) -> str:
 def _pair(source: list[_Mention], target: list[_Mention]) -> tuple[list[_Mention], list[_Mention]]:
     """Pair source and target mentions, consuming each once; the unpaired of each side.
 
-    First the same weekday, month or date; then a numeric date with its month's name.
+    First a date kept as written (the same date, whatever order each language reads),
+    then the same weekday, month or date, then a numeric date with its month's name.
     """
 
     def month(m: _Mention) -> object:
         return m[1][1] if m[0] == "date" else m[1]  # type: ignore[index]
+
+    def kept(a: _Mention, b: _Mention) -> bool:
+        return a[0] == b[0] == "date" and a[4] == b[4]
 
     def same(a: _Mention, b: _Mention) -> bool:
         return a[0] == b[0] and a[1] == b[1]
@@ -374,7 +378,7 @@ def _pair(source: list[_Mention], target: list[_Mention]) -> tuple[list[_Mention
         return {a[0], b[0]} == {"date", "month"} and month(a) == month(b)
 
     left, right = list(source), list(target)
-    for match in (same, same_month):
+    for match in (kept, same, same_month):
         for a in list(left):
             b = next((b for b in right if match(a, b)), None)
             if b is not None:

@@ -1,4 +1,4 @@
-"""Issue 13's gold (tests/data/projection/) read for the detectors: every target sentence with its source, and scoring."""
+"""Issue 13's gold (tests/data/projection/) for the detectors: each target sentence with its source; scoring."""
 
 from __future__ import annotations
 
@@ -51,9 +51,7 @@ def units() -> list[Unit]:
         langs = r["route"].split(">")
         others = tuple(lang for lang in langs if lang != r["target_lang"])
         target = f"{r['engine']} {r['route']}"
-        found.append(
-            Unit(target, (r["sentence"],), (0,), r["translation"], r["target_lang"], r["source"], others)
-        )
+        found.append(Unit(target, (r["sentence"],), (0,), r["translation"], r["target_lang"], r["source"], others))
     beads = json.loads((DATA / "alignment.json").read_text(encoding="utf-8"))["beads"]
     reference = {r["sentence"]: r["text"] for r in _jsonl(DATA / "reference.es.jsonl")}
     for a, b in beads:
