@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -32,11 +33,11 @@ from annot.translate.checks import check_numbers, extract_numbers, fold_text
 
 __all__ = [
     "COMMON_IN_TARGET",
+    "Finding",
     "GAP",
     "MIN_LETTERS",
     "MIN_NAME",
     "MIN_OTHER",
-    "Finding",
     "added_numbers",
     "number_style",
     "time_changes",
@@ -301,7 +302,6 @@ def _time_names(lang: str) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str,
 
     names: dict[str, tuple[str, int]] = {}
     written = []
-    inflected = False
     for context in ("format", "stand-alone"):
         for index, name in get_day_names("wide", context, lang).items():
             names[fold_text(name)] = ("weekday", index)
@@ -311,10 +311,11 @@ def _time_names(lang: str) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str,
             names[fold_text(name)] = ("month", index)
             written.append(name)
     formats, alone = get_month_names("wide", "format", lang), get_month_names("wide", "stand-alone", lang)
-    inflected = any(formats[i] != alone[i] for i in formats)
     stems = []
-    if inflected:
+    if any(formats[i] != alone[i] for i in formats):
         for name, (kind, index) in names.items():
+            # The case ending is the final vowels (and soft sign); a stem under 5 letters would
+            # match other words (ru "сред-" of "среда" is in "среди"), so short names match as written.
             stem = regex.sub(r"[aeiouyąęóаеёиоуыэюяіїєьй]+$", "", name)
             if len(stem) >= 5:
                 stems.append((stem, kind, index))
@@ -322,8 +323,23 @@ def _time_names(lang: str) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str,
     return names, tuple(stems), capitalised
 
 
-# One time mention: (kind, key, start, end, text); kind "weekday" | "month" | "date".
-_Mention = tuple[str, object, int, int, str]
+class _Mention(NamedTuple):
+    """A weekday, month or numeric date in a text."""
+
+    kind: str  # "weekday" | "month" | "date"
+    key: int | tuple[int, int, int]  # weekday 0-6 (Monday 0), month 1-12, (year, month, day)
+    start: int
+    end: int
+    text: str
+
+    @property
+    def month(self) -> int | None:
+        if self.kind == "weekday":
+            return None
+        return self.key[1] if isinstance(self.key, tuple) else self.key
+
+    def describe(self) -> str:
+        return f'{self.kind} "{self.text}"'
 
 
 def _mentions(text: str, lang: str) -> list[_Mention]:
@@ -344,18 +360,13 @@ def _mentions(text: str, lang: str) -> list[_Mention]:
         if hit is None:
             hit = next(((k, i) for s, k, i in stems if folded.startswith(s) and len(folded) - len(s) <= 3), None)
         if hit is not None:
-            found.append((hit[0], hit[1], m.start(), m.end(), word))
+            found.append(_Mention(hit[0], hit[1], m.start(), m.end(), word))
     order = date_order(lang) or "dmy"
     for start, end, token in iter_digit_groups(text):
         date = read_date(token, order)
         if date is not None:
-            found.append(("date", date, start, end, token))
-    return sorted(found, key=lambda x: x[2])
-
-
-def _describe(mention: _Mention) -> str:
-    kind, _key, _s, _e, text = mention
-    return f'{"date" if kind == "date" else kind} "{text}"'
+            found.append(_Mention("date", date, start, end, token))
+    return sorted(found, key=lambda m: m.start)
 
 
 def _pair(source: list[_Mention], target: list[_Mention]) -> tuple[list[_Mention], list[_Mention]]:
@@ -365,17 +376,14 @@ def _pair(source: list[_Mention], target: list[_Mention]) -> tuple[list[_Mention
     then the same weekday, month or date, then a numeric date with its month's name.
     """
 
-    def month(m: _Mention) -> object:
-        return m[1][1] if m[0] == "date" else m[1]  # type: ignore[index]
-
     def kept(a: _Mention, b: _Mention) -> bool:
-        return a[0] == b[0] == "date" and a[4] == b[4]
+        return a.kind == b.kind == "date" and a.text == b.text
 
     def same(a: _Mention, b: _Mention) -> bool:
-        return a[0] == b[0] and a[1] == b[1]
+        return a.kind == b.kind and a.key == b.key
 
     def same_month(a: _Mention, b: _Mention) -> bool:
-        return {a[0], b[0]} == {"date", "month"} and month(a) == month(b)
+        return {a.kind, b.kind} == {"date", "month"} and a.month == b.month
 
     left, right = list(source), list(target)
     for match in (kept, same, same_month):
@@ -410,8 +418,8 @@ def time_changes(source: str, source_lang: str, target: str, target_lang: str) -
     """
     src_lang, tgt_lang = _base(source_lang), _base(target_lang)
     lost, added = _pair(_mentions(source, src_lang), _mentions(target, tgt_lang))
-    found = [Finding("time lost", None, None, "", f"{_describe(m)} lost", source_text=m[4]) for m in lost]
-    found += [Finding("added", m[2], m[3], m[4], f"{_describe(m)} added: the source has none") for m in added]
+    found = [Finding("time lost", None, None, "", f"{m.describe()} lost", source_text=m.text) for m in lost]
+    found += [Finding("added", m.start, m.end, m.text, f"{m.describe()} added: the source has none") for m in added]
     src_order, tgt_order = date_order(source_lang), date_order(target_lang)
     if src_order and tgt_order and src_order != tgt_order:
         kept = {token for _s, _e, token in iter_digit_groups(source)}
