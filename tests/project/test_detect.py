@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annot.numbers import date_order, digit_style, iter_digit_groups, read_date
-from annot.project.detect import Finding, added_numbers, number_style, time_changes, wrong_language
+from annot.project.detect import Finding, added_numbers, number_style, preload, time_changes, wrong_language
 from tests.project.gold import Unit, detect_all, gold_errors, score, units
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -84,6 +84,11 @@ def test_wrong_language_needs_word_lists_for_the_target_and_an_other_language():
     assert wrong_language("el Belarusian Ministerio", "ka", ["en"]) == []
     assert wrong_language("el Belarusian Ministerio", "es", ["xx", "es"]) == []
     assert _words(wrong_language("el Belarusian Ministerio", "es-MX", ["EN"])) == [("Belarusian", "en")]
+
+
+def test_preload_passes_over_languages_it_has_no_data_for():
+    preload(["es", "pt_BR", "ka", "xx", ""])
+    assert _words(wrong_language("el Belarusian Ministerio", "es", ["en"])) == [("Belarusian", "en")]
 
 
 LARGE_LISTS = ["cs", "de", "es", "fr", "it", "pl", "pt", "ru", "uk"]
