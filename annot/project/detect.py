@@ -10,8 +10,8 @@ span covers ("logistically" left in Spanish, "10/17/2022" kept in Portuguese):
 - ``time_changes``: a weekday, month or date of the source with no counterpart
   in the target ("time lost"), or one the target invents ("added"), by CLDR's
   day and month names (Babel);
-- ``added_numbers``: a number the target has and the source not (by the value
-  rule of ``annot.translate.checks.check_numbers``).
+- ``added_numbers``: a number the target has and the source not (values read by
+  ``annot.translate.checks.extract_numbers``, the rule of ``check_numbers``).
 
 Offsets are code points in the target text, half-open. Each function returns
 ``Finding``s in text order.
@@ -24,13 +24,14 @@ import statistics
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 import regex
 
 from annot.numbers import date_order, digit_style, iter_digit_groups, read_date
-from annot.translate.checks import check_numbers, extract_numbers, fold_text
+from annot.translate.checks import extract_numbers, fold_text
 
 __all__ = [
     "COMMON_IN_TARGET",
@@ -351,6 +352,10 @@ def _time_names(lang: str) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str,
     return names, tuple(stems), capitalised
 
 
+# The longest ending after a stem: case endings and adjectives ("в октябре", "февральского нападения").
+_ENDING = 6
+
+
 class _Mention(NamedTuple):
     """A weekday, month or numeric date in a text."""
 
@@ -381,7 +386,9 @@ def _mentions(text: str, lang: str) -> list[_Mention]:
         folded = fold_text(word)
         hit = names.get(folded)
         if hit is None:
-            hit = next(((k, i) for s, k, i in stems if folded.startswith(s) and len(folded) - len(s) <= 3), None)
+            hit = next((
+                (k, i) for s, k, i in stems if folded.startswith(s) and len(folded) - len(s) <= _ENDING
+            ), None)  # fmt: skip
         if hit is not None:
             found.append(_Mention(hit[0], hit[1], m.start(), m.end(), word))
     order = date_order(lang) or "dmy"
@@ -460,20 +467,35 @@ def time_changes(source: str, source_lang: str, target: str, target_lang: str) -
 # -- numbers ----------------------------------------------------------------------------
 
 
-def added_numbers(source: str, target: str) -> list[Finding]:
-    """Numbers ``target`` has that ``source`` does not, by value (``annot.translate.checks.check_numbers``).
+def _numbers(text: str) -> list[tuple[int, int, str, list[Decimal]]]:
+    """The digit groups of ``text`` with their values: a date's day, month and year, else ``extract_numbers``'s."""
+    found = []
+    for start, end, token in iter_digit_groups(text):
+        date = read_date(token, "dmy")  # the order does not matter: the three values are compared as a bag
+        values = [Decimal(v) for v in date] if date else extract_numbers(token)
+        found.append((start, end, token, values))
+    return found
 
-    Values are compared as ``check_numbers`` reads them, locale grouping aside
-    ("9,000" and "9.000" agree); each added value is placed at the first digit
-    group of the target that carries it and is not yet taken.
+
+def added_numbers(source: str, target: str) -> list[Finding]:
+    """Numbers ``target`` has that ``source`` does not, by value.
+
+    Values are read by ``annot.translate.checks.extract_numbers``, the rule of
+    ``check_numbers``, locale grouping aside ("9,000" and "9.000" agree), from
+    each digit group; a numeric date counts as its day, month and year, so that
+    "10/17/2022" and "17.10.2022" agree (read whole, "17.10" would be 17.1).
+    Each added value is placed at the first digit group of the target that
+    carries it and is not yet taken.
 
     Returns:
         One ``"added"`` ``Finding`` per added number, at its digit group.
     """
-    extra = Counter(check_numbers(source, target).added)
+    target_numbers = _numbers(target)
+    extra = Counter(v for *_, values in target_numbers for v in values)
+    extra -= Counter(v for *_, values in _numbers(source) for v in values)
     found = []
-    for start, end, token in iter_digit_groups(target):
-        for value in extract_numbers(token):
+    for start, end, token, values in target_numbers:
+        for value in values:
             if extra[value] > 0:
                 extra[value] -= 1
                 detail = f'number "{token}" added: the source has no {format(value, "f")}'
