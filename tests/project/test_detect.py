@@ -51,6 +51,11 @@ def test_wrong_language_finds_the_source_and_pivot_words_of_the_gold(target, sen
     assert _words(wrong_language(TEXTS[target, sentence], lang, others)) == expected
 
 
+def test_wrong_language_finds_russian_in_ukrainian_despite_its_mixed_word_list():
+    found = wrong_language("Президент сказав, що це рішення, который будет прийнято.", "uk", ["en", "ru"])
+    assert _words(found) == [("который", "ru"), ("будет", "ru")]
+
+
 def test_wrong_language_tells_the_target_spelling_of_a_respelled_name():
     (f,) = wrong_language(TEXTS["apertium en>es>pt", 11], "pt", ["en", "es"])
     assert f.detail == 'left in Spanish: "Belarús" (Portuguese writes "belarus")'
@@ -66,6 +71,8 @@ def test_wrong_language_tells_the_target_spelling_of_a_respelled_name():
         ("O ministro Shoigu e o presidente Zelensky visitaram Sumy.", "pt", ["en"]),
         # a word in common use in the target, whatever another language makes of it
         ("contra el norte y nordeste del país vecino", "es", ["pt"]),
+        # names an outlet keeps in English
+        ("según el Institute for the Study of War y el Kyiv Independent", "es", ["en"]),
         # other scripts, numbers and short words are not judged
         ("El presidente Лукашенко dijo 9.000 veces que sí, the end.", "es", ["en"]),
     ],
