@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -35,6 +35,7 @@ from annot.translate.checks import extract_numbers, fold_text
 
 __all__ = [
     "COMMON_IN_TARGET",
+    "FUSED_LETTERS",
     "Finding",
     "GAP",
     "GAP_COMMON",
@@ -170,12 +171,46 @@ def _respelled(word: str, lang: str) -> str:
     return "" if found == word else found
 
 
+#: A word no list knows is read as words run together ("ejerciciosdefuego", which Apertium writes
+#: for a multiword unit) when it is this long, and cut into at most three words this common.
+FUSED_LETTERS = 10
+_FUSED_PART = 3.0
+
+
+def _fused(word: str, target: str, others: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """``(language, words)`` when ``word`` is two or three common words of one of ``others`` run together.
+
+    At least one of the words must be no word of ``target``: "ejercicios" + "de" + "fuego"
+    is Spanish in Portuguese text; a German compound of German words is German.
+    """
+    if len(word) < FUSED_LETTERS or not word.isalpha():
+        return None
+
+    def cuts(rest: str, parts: int) -> Iterator[tuple[str, ...]]:
+        if parts == 1:
+            yield (rest,)
+            return
+        for i in range(2, len(rest) - 1):
+            for tail in cuts(rest[i:], parts - 1):
+                yield (rest[:i], *tail)
+
+    for other in others:
+        for parts in (2, 3):
+            for split in cuts(word, parts):
+                if all(_zipf(p, other) >= _FUSED_PART for p in split) and any(
+                    _zipf(p, target) < MIN_OTHER for p in split
+                ):
+                    return other, split
+    return None
+
+
 @lru_cache(maxsize=100_000)
 def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitalised: bool) -> tuple[str, str] | None:
     """The language of ``others`` that ``word`` (casefolded) belongs to rather than ``target``, if any.
 
     Returns:
-        ``(language, the target's spelling of the word or "")``, or ``None``.
+        ``(language, a note for the user or "")``, or ``None``. The note gives the target's own
+        spelling ('Portuguese writes "belarus"') or the words of a fused one.
     """
     script = _script(word)
     if script is None:
@@ -202,9 +237,14 @@ def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitali
             continue
         best, best_gap = other, gap
     if best is not None:
-        return best, respelled or ""
+        return best, f'{_language_name(target)} writes "{respelled}"' if respelled else ""
     if in_target > 0 or capitalised:
         return None
+    if any(_zipf(word, other) > 0 for other in others):
+        return None
+    fused = _fused(word, target, others)
+    if fused is not None:
+        return fused[0], f'fused: "{" ".join(fused[1])}"'
     # A word no list knows, in letters the target never writes and another language does
     # ("desescalação" in Spanish: ç and ã are Portuguese). Names are spelled their own way
     # ("François" in Spanish), so a capitalised word needs a frequency list's word.
@@ -306,12 +346,12 @@ def wrong_language(
         capitalised = word[:1].isupper()
         hit = _belongs_elsewhere(word.casefold(), lang, route, capitalised)
         if hit is not None:
-            other, respelled = hit
+            other, note = hit
             if capitalised and _in_foreign_name(target, words, k, other, lang):
                 continue
             detail = f'left in {_language_name(other)}: "{word}"'
-            if respelled:
-                detail += f' ({_language_name(lang)} writes "{respelled}")'
+            if note:
+                detail += f" ({note})"
             found.append(Finding("wrong language", m.start(), m.end(), word, detail, lang=other))
     return found
 
