@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import regex
 
-from annot.numbers import date_order, digit_style, iter_digit_groups, read_date
+from annot.numbers import date_order, digit_style, iter_digit_groups, language_name, read_date
 from annot.translate.checks import extract_numbers, fold_text
 
 __all__ = [
@@ -237,7 +237,7 @@ def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitali
             continue
         best, best_gap = other, gap
     if best is not None:
-        return best, f'{_language_name(target)} writes "{respelled}"' if respelled else ""
+        return best, f'{language_name(target)} writes "{respelled}"' if respelled else ""
     if in_target > 0 or capitalised:
         return None
     if any(_zipf(word, other) > 0 for other in others):
@@ -253,15 +253,6 @@ def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitali
         return None
     other = next((other for other in others if foreign <= _alphabet(other)), None)
     return (other, "") if other else None
-
-
-def _language_name(lang: str) -> str:
-    from babel import Locale
-
-    try:
-        return Locale.parse(lang.replace("-", "_")).get_display_name("en") or lang
-    except (ValueError, LookupError):
-        return lang
 
 
 def _overlaps(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
@@ -349,7 +340,7 @@ def wrong_language(
             other, note = hit
             if capitalised and _in_foreign_name(target, words, k, other, lang):
                 continue
-            detail = f'left in {_language_name(other)}: "{word}"'
+            detail = f'left in {language_name(other)}: "{word}"'
             if note:
                 detail += f" ({note})"
             found.append(Finding("wrong language", m.start(), m.end(), word, detail, lang=other))
@@ -510,9 +501,11 @@ def _pair(source: list[_Mention], target: list[_Mention]) -> tuple[list[_Mention
     return left, right
 
 
-def _day_month(token: str, order: str) -> str:
-    year, month, day = read_date(token, order) or (0, 0, 0)
-    return f"{year:04d}-{month:02d}-{day:02d}"
+def _swapped(token: str) -> str:
+    """``token``, a numeric date, with its first two numbers swapped: 10/11/2022 -> 11/10/2022."""
+    first, sep, rest = regex.split(r"([/.-])", token, maxsplit=1)
+    second, _, year = rest.partition(sep)
+    return f"{second}{sep}{first}{sep}{year}"
 
 
 def time_changes(source: str, source_lang: str, target: str, target_lang: str) -> list[Finding]:
@@ -542,8 +535,8 @@ def time_changes(source: str, source_lang: str, target: str, target_lang: str) -
             either = read_date(token, "dmy"), read_date(token, "mdy")
             if token in kept and None not in either and either[0] != either[1]:
                 detail = (
-                    f'date "{token}" kept in the order of {_language_name(source_lang)}: '
-                    f"a reader of {_language_name(target_lang)} reads {_day_month(token, tgt_order)}"
+                    f'date "{token}" kept in {language_name(source_lang)} order: '
+                    f"in {language_name(target_lang)} write {_swapped(token)}"
                 )
                 found.append(Finding("number style", start, end, token, detail, source_text=token))
     return found

@@ -183,6 +183,12 @@ def test_digit_groups_and_dates_are_read_whatever_the_order():
 # -- time -------------------------------------------------------------------------------
 
 
+def test_time_changes_tells_a_date_kept_in_the_source_order():
+    (f,) = time_changes("Talks began on 10/11/2022.", "en", "Empezaron el 10/11/2022.", "es")
+    assert (f.kind, f.text) == ("number style", "10/11/2022")
+    assert f.detail == 'date "10/11/2022" kept in English order: in Spanish write 11/10/2022'
+
+
 def test_time_changes_finds_the_lost_monday():
     unit = next(u for u in units() if (u.target, u.sentences) == ("argos en>pt", (2,)))
     assert time_changes(unit.source, "en", unit.text, "pt") == [
