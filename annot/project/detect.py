@@ -237,7 +237,8 @@ def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitali
             continue
         best, best_gap = other, gap
     if best is not None:
-        return best, f'{language_name(target)} writes "{respelled}"' if respelled else ""
+        # wordfreq's lists are lower-case; the note writes the name as the text does
+        return best, f'{language_name(target)} writes "{respelled.capitalize()}"' if respelled else ""
     if in_target > 0 or capitalised:
         return None
     if any(_zipf(word, other) > 0 for other in others):
@@ -307,10 +308,11 @@ def wrong_language(
     common in the other language, or spelled as the target does not ("Belarús" in
     Portuguese), so that transliterated names ("Shoigu") pass; and one next to
     another capitalised word of that language is part of a name kept in it
-    ("Kyiv Independent"). A word no frequency list knows is flagged only when it
-    is lower-case with letters the target never writes and the other language
-    does ("desescalação" in Spanish). Words under ``MIN_LETTERS`` letters and words
-    in other scripts are skipped.
+    ("Kyiv Independent"). A lower-case word no frequency list knows is flagged when
+    it is two or three common words of the other language run together
+    ("ejerciciosdefuego" in Portuguese), or has letters the target never writes
+    and the other language does ("desescalação" in Spanish). Words under
+    ``MIN_LETTERS`` letters and words in other scripts are skipped.
 
     Args:
         target: the translated text.

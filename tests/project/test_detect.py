@@ -66,7 +66,7 @@ def test_wrong_language_finds_russian_in_ukrainian_despite_its_mixed_word_list()
 
 def test_wrong_language_tells_the_target_spelling_of_a_respelled_name():
     (f,) = wrong_language(TEXTS["apertium en>es>pt", 11], "pt", ["en", "es"])
-    assert f.detail == 'left in Spanish: "Belarús" (Portuguese writes "belarus")'
+    assert f.detail == 'left in Spanish: "Belarús" (Portuguese writes "Belarus")'
 
 
 @pytest.mark.parametrize(
