@@ -60,7 +60,7 @@ class Flag(TypedDict):
 
 #: The chip's words for each projection flag kind.
 _CHIPS = {"lost": "lost", "changed": "changed", "wrong language": "wrong language", "number style": "number style",
-          "time lost": "time lost", "added": "added"}  # fmt: skip
+          "time lost": "time lost", "added": "added", "disputed": "disputed"}  # fmt: skip
 _ADVICE = {
     "lost": "Nothing in the translation stands for it.",
     "changed": "The translation says it otherwise.",
@@ -68,6 +68,7 @@ _ADVICE = {
     "number style": "A reader of the target language reads this number otherwise.",
     "time lost": "A weekday or date of the source is missing.",
     "added": "The translation has this and the source does not.",
+    "disputed": "Every other translation says this otherwise: check the word's sense.",
 }
 
 

@@ -79,9 +79,13 @@ def project(
 
 def project_targets(
     store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, aligners: dict[tuple[str, int], Aligner] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """``project`` over targets already gathered (``annot.project.targets.find_targets``).
+
+    Args:
+        aligners: filled with (target name, source sentence) -> the word aligner of that pair (its links
+            made on first use), for a caller that compares translations word by word (``annot.project.agree``).
 
     Raises:
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
@@ -109,7 +113,7 @@ def project_targets(
     rows: list[tuple[Any, ...]] = []
     for done, tgt in enumerate(targets, 1):
         rows.extend(_target_rows(doc, tgt, units, texts, table, store.schema.stance_cues(tgt.lang),
-                                 found.get(tgt.name)))  # fmt: skip
+                                 found.get(tgt.name), aligners))  # fmt: skip
         if progress is not None:
             progress(steps - len(targets) + done, steps)
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
@@ -156,6 +160,7 @@ def _target_rows(
     table: Any,
     cues: Any,
     lexicon: Lexicon | None,
+    aligners: dict[tuple[str, int], Aligner] | None = None,
 ) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     by_sentence: dict[int, list[Unit]] = {}
@@ -164,6 +169,8 @@ def _target_rows(
     for text, source, offsets in _pairs(tgt, texts):
         pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues,
                             Aligner(partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon), text.text))  # fmt: skip
+        if aligners is not None:
+            aligners.update(((tgt.name, i), pair.align) for i in offsets)
         placed = place_units([u for i in offsets for u in by_sentence.get(i, ())], pair)
         for unit, placement in sorted(placed.items(), key=lambda p: (p[0].sentence, p[0].start, p[0].part)):
             rows.append(_row(unit, placement, tgt, text))
