@@ -474,6 +474,8 @@ def place(links: Sequence[Link], start: int, end: int, target: str) -> tuple[int
         return None
     lo += text.index(trimmed)
     total = sum(s for _, s in hits)
+    if total <= 0:  # links of no weight place the range but say nothing of how sure it is
+        return lo, lo + len(trimmed), 0.0
     mean = sum(s for _, s in best) / len(best)
     return lo, lo + len(trimmed), round(min(1.0, mean) * sum(s for _, s in best) / total, 4)
 
