@@ -33,6 +33,8 @@ __all__ = ["COLUMNS", "LEXICON_MODES", "STATUSES", "project", "project_targets"]
 
 #: What became of a unit in a target; ``added``: something the target has that the source does not.
 STATUSES = ("kept", "changed", "lost", "added")
+#: How sure an ``added`` row is: a detector's finding, not a placement.
+ADDED_CONFIDENCE = 0.7
 #: How ``project`` gets the aligner's word translations (``annot.project.lexicon``).
 LEXICON_MODES = ("cached", "fill", "off")
 #: The columns of ``project``'s frame, in order.
@@ -167,8 +169,8 @@ def _target_rows(
     for unit in units:
         by_sentence.setdefault(unit.sentence, []).append(unit)
     for text, source, offsets in _pairs(tgt, texts):
-        pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues,
-                            Aligner(partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon), text.text))  # fmt: skip
+        links = partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon)
+        pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues, Aligner(links, text.text))
         if aligners is not None:
             aligners.update(((tgt.name, i), pair.align) for i in offsets)
         placed = place_units([u for i in offsets for u in by_sentence.get(i, ())], pair)
@@ -205,12 +207,14 @@ def _row(unit: Unit, p: Placement, tgt: Target, text: TargetText) -> tuple[Any, 
     start = None if p.start is None else p.start - base
     end = None if p.end is None else p.end - base
     target_text = "" if p.start is None else text.text[p.start : p.end]
-    return (unit.span_id, unit.label, unit.part, unit.text, unit.sentence, tgt.name, tgt.kind, tgt.engine, tgt.route,
-            text.signature, sentence, p.status, start, end, target_text, p.method, p.confidence, p.detail, p.problem)  # fmt: skip
+    where = (tgt.name, tgt.kind, tgt.engine, tgt.route, text.signature, sentence)
+    found = (p.status, start, end, target_text, p.method, p.confidence, p.detail, p.problem)
+    return (unit.span_id, unit.label, unit.part, unit.text, unit.sentence, *where, *found)
 
 
 def _added_row(label: str, source_sentence: int, start: int, end: int, detail: str, tgt: Target,
                text: TargetText) -> tuple[Any, ...]:  # fmt: skip
     sentence, base = _where(tgt, text, source_sentence, start)
-    return (None, label, "added", "", source_sentence, tgt.name, tgt.kind, tgt.engine, tgt.route, text.signature,
-            sentence, "added", start - base, end - base, text.text[start:end], "detect", 0.7, detail, "added")  # fmt: skip
+    where = (tgt.name, tgt.kind, tgt.engine, tgt.route, text.signature, sentence)
+    found = ("added", start - base, end - base, text.text[start:end], "detect", ADDED_CONFIDENCE, detail, "added")
+    return (None, label, "added", "", source_sentence, *where, *found)

@@ -142,7 +142,7 @@ def flags_frame(
             f.text,
             f.span_id,
             flag_id(f.kind, f.value) in dismissed,
-        )  # fmt: skip
+        )
         for target, sentence, found in flags
         for f in found
     ]

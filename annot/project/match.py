@@ -442,22 +442,21 @@ def _cues(
 
 
 @lru_cache(maxsize=32)
-def _place_finder(lang: str) -> tuple[NameFinder, dict[str, str]]:
-    """A finder of every CLDR place name of ``lang`` (payload: the place), and place -> its first name."""
+def _place_finder(lang: str) -> NameFinder:
+    """A finder of every CLDR place name of ``lang`` (payload: the place)."""
     from annot.names import place_names
 
-    finder, first = NameFinder(), {}
-    for place, names in place_names(lang).items():
+    finder = NameFinder()
+    for where, names in place_names(lang).items():
         for name in names:
-            finder.add(name, place)
-        first[place] = min(names)
-    return finder, first
+            finder.add(name, where)
+    return finder
 
 
 @lru_cache(maxsize=4096)  # the source's places are asked for by every route
 def _places(text: str, lang: str) -> list[tuple[int, int, str]]:
     """The CLDR places named in ``text``: (start, end, place)."""
-    finder, _ = _place_finder(lang)
+    finder = _place_finder(lang)
     words, bounds, stems = _words(text, lang)
     return [(bounds[i][0], bounds[j - 1][1], str(place)) for i, j, place in finder.find(words, stems)] if words else []
 
@@ -476,10 +475,10 @@ def added_places(source: str, source_lang: str, target: str, target_lang: str,
     source_stems = {name_stem(w) for w in NAME_WORD.findall(source)}
     found = []
     names = place_names(target_lang)
-    for start, end, place in _places(target, target_lang):
-        if place in named or _overlaps(start, end, covered):
+    for start, end, where in _places(target, target_lang):
+        if where in named or _overlaps(start, end, covered):
             continue
-        if name_key(target[start:end]) not in {name_key(n) for n in names.get(place, ())}:
+        if name_key(target[start:end]) not in {name_key(n) for n in names.get(where, ())}:
             continue  # a stem's guess ("Estos" for Estonia): only a place's own name counts here
         if any(name_stem(w) in source_stems for w in NAME_WORD.findall(target[start:end])):
             continue
