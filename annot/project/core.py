@@ -47,7 +47,7 @@ COLUMNS = (
 
 def project(
     store: Store, doc: str | Document, target: str, *, engines: Sequence[str] | None = None,
-    references: bool = True, lexicon: str = "cached", progress: Callable[[int, int], None] | None = None,
+    references: bool = True, lexicon: str = "fill", progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Carry the document's spans into each translation of it into ``target``: one row per unit and target.
 
@@ -58,9 +58,9 @@ def project(
         engines: only these routes (``argos``, ``argos+apertium``, or a whole name ``apertium en>es>pt``); every
             stored route by default.
         references: also the linked versions in ``target`` (``annot link``), through their sentence alignment.
-        lexicon: the word translations the aligner uses (``annot.project.lexicon``): ``cached`` (the store's
-            cache only: no engine runs), ``fill`` (translate the words not cached yet with each route first,
-            as ``annot project`` does), or ``off``.
+        lexicon: the word translations the aligner uses (``annot.project.lexicon``): ``fill`` (translate the
+            words not cached yet with each installed route first: once per word and route, then read from the
+            store), ``cached`` (the store's cache only: no engine runs, as the MT pane does), or ``off``.
         progress: called with (steps done, steps): filling each route's lexicon, then projecting each target.
 
     Returns:
