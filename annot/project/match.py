@@ -45,6 +45,7 @@ from annot.suggest.stance_finder import find_cues
 __all__ = ["CONFIDENCE", "Placement", "SentencePair", "place_units"]
 
 #: How sure each method is of a placement it makes (``align``'s comes from the aligner's score).
+_KNOWN_ZIPF = 3.0  # once per million words or more (wordfreq): a word of the language, not a garbled one
 CONFIDENCE = {"number": 0.95, "name": 0.9, "name-stem": 0.8, "cue": 0.8, "number-value": 0.6}
 
 
@@ -199,7 +200,8 @@ def unlinked_names(pair: SentencePair) -> list[tuple[int, int, str]]:
 
     A word counts when it is capitalised but does not open the sentence or a quotation (a name, or a word
     of one: "Oriental" in "Bielorrússia Oriental" for "Belarusian"), has no link of its own to a source
-    word (``Aligner.linked``), and is not written in the source.
+    word (``Aligner.linked``), is not written in the source, and is a word of the target language (wordfreq
+    knows it: a garbled word such as "Corel" for "Coronel" is noise of the engine, not an invention).
     """
     if pair.align._unlinked is not None:
         return pair.align._unlinked
@@ -210,10 +212,17 @@ def unlinked_names(pair: SentencePair) -> list[tuple[int, int, str]]:
         word = m.group()
         if not word[:1].isupper() or len(word) < 3 or _opens(text, m.start()) or _fold(word) in source_words:
             continue
-        if not pair.align.linked(m.start(), m.end()):
+        if not pair.align.linked(m.start(), m.end()) and _known(word, pair.target.lang):
             found.append((m.start(), m.end(), f"{word!r} has no counterpart in the source"))
     pair.align._unlinked = found
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _known(word: str, lang: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang) >= _KNOWN_ZIPF
 
 
 def _opens(text: str, at: int) -> bool:
@@ -227,14 +236,22 @@ def _fold(word: str) -> str:
 
 
 def _invented(placement: Placement, pair: SentencePair) -> Placement:
-    """A kept name holding a capitalised word nothing in the source stands for is changed ("Bielorrússia Oriental")."""
+    """A kept name holding, or written right before or after, a capitalised word nothing in the source stands
+    for is changed, and takes that word in ("Ministério da Defesa da Bielorrússia Oriental")."""
     if placement.status != "kept" or placement.start is None or placement.end is None:
         return placement
-    extra = [(s, e) for s, e, _ in unlinked_names(pair) if placement.start <= s and e <= placement.end]
+    text, start, end = pair.text.text, placement.start, placement.end
+    extra = []
+    for s, e, _ in unlinked_names(pair):
+        inside = start <= s and e <= end
+        touching = (e <= start and not text[e:start].strip()) or (s >= end and not text[end:s].strip())
+        if inside or touching:
+            extra.append((s, e))
+            start, end = min(start, s), max(end, e)
     if not extra:
         return placement
-    words = ", ".join(repr(pair.text.text[s:e]) for s, e in extra)
-    return Placement("changed", placement.start, placement.end, placement.method, placement.confidence,
+    words = ", ".join(repr(text[s:e]) for s, e in extra)
+    return Placement("changed", start, end, placement.method, placement.confidence,
                      f"name changed: {words} has no counterpart in the source", "changed")  # fmt: skip
 
 
