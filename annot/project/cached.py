@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from annot.project.agree import disagreements
 from annot.project.core import project_targets
 from annot.project.fidelity import DISPUTED, FidelityFlag, sentence_flags
-from annot.project.match import Aligner
+from annot.project.match import Aligner, lost_names
 from annot.project.targets import Target, find_targets
 
 if TYPE_CHECKING:
@@ -111,6 +111,14 @@ class _Flags(Mapping[tuple[int, str], Sequence[FidelityFlag]]):
             found = sentence_flags(source, self._doc.lang, text, tgt.lang, tgt.others,
                                    self._by_key.get((tgt.name, index), []))  # fmt: skip
             taken = [(f.start, f.end) for f in found if f.start is not None and f.end is not None]
+            aligner = self._aligners.get((tgt.name, index))
+            for start, end, word, detail in (
+                lost_names(source, self._doc.lang, aligner, text) if aligner is not None else ()
+            ):
+                if not any(f.kind == "lost" and word in f.value for f in found):
+                    found.append(
+                        FidelityFlag("lost", word, detail, start, end, text[start:end] if start is not None else "")
+                    )
             for d in differ.get(tgt.name, ()):
                 if not any(d.start < e and s < d.end for s, e in taken):
                     found.append(FidelityFlag(DISPUTED, f"{d.source} -> {d.text}", d.detail, d.start, d.end, d.text))

@@ -22,7 +22,7 @@ from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
 from annot.project.match import Aligner, Placement, SentencePair, added_places, place_units, unlinked_names
 from annot.project.targets import Target, TargetText, find_targets
 from annot.project.units import Unit, source_units
-from annot.project.wordalign import align_words
+from annot.project.wordalign import align_words, lexicon_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -170,7 +170,10 @@ def _target_rows(
         by_sentence.setdefault(unit.sentence, []).append(unit)
     for text, source, offsets in _pairs(tgt, texts):
         links = partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon)
-        pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues, Aligner(links, text.text))
+        vocabulary = partial(lexicon_words, source, lexicon)
+        pair = SentencePair(
+            source, offsets, text, doc.lang, tgt, table, cues, Aligner(links, text.text, vocabulary, lexicon)
+        )
         if aligners is not None:
             aligners.update(((tgt.name, i), pair.align) for i in offsets)
         placed = place_units([u for i in offsets for u in by_sentence.get(i, ())], pair)

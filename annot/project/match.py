@@ -27,7 +27,7 @@ A unit nothing places is ``lost``. Each placement says how sure it is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -37,14 +37,24 @@ from annot.numbers import digit_style, iter_digit_groups
 from annot.project.detect import wrong_language
 from annot.project.targets import Target, TargetText
 from annot.project.units import Unit
-from annot.project.wordalign import GAP, Link, place, stems
+from annot.project.wordalign import GAP, Link, fold_word, place, stems
 from annot.schema import StanceCues
 from annot.suggest.quantity_finder import find_quantities, parse_quantity
 from annot.suggest.stance_finder import find_cues
 
-__all__ = ["CONFIDENCE", "Placement", "SentencePair", "place_units"]
+__all__ = [
+    "CONFIDENCE",
+    "Aligner",
+    "Placement",
+    "SentencePair",
+    "added_places",
+    "lost_names",
+    "place_units",
+    "unlinked_names",
+]
 
 #: How sure each method is of a placement it makes (``align``'s comes from the aligner's score).
+_EXACT_METHODS = ("name", "name-stem", "number", "cue")  # placements that explain every word they cover
 _KNOWN_ZIPF = 3.0  # once per million words or more (wordfreq): a word of the language, not a garbled one
 CONFIDENCE = {"number": 0.95, "name": 0.9, "name-stem": 0.8, "cue": 0.8, "number-value": 0.6}
 
@@ -107,10 +117,16 @@ class Aligner:
     Args:
         links: makes the links (``annot.project.wordalign.align_words`` with the pair's texts and lexicon).
         target: the target text.
+        vocabulary: makes the folded target words the lexicon gives for the source's words
+            (``annot.project.wordalign.lexicon_words``): a target word among them renders some source word.
     """
 
-    def __init__(self, links: Callable[[], Sequence[Link]], target: str) -> None:
-        self._make, self._target = links, target
+    def __init__(self, links: Callable[[], Sequence[Link]], target: str,
+                 vocabulary: Callable[[], frozenset[str]] | None = None,
+                 lexicon: Mapping[str, Collection[str]] | None = None) -> None:  # fmt: skip
+        self._make, self._target, self._make_vocabulary = links, target, vocabulary
+        self.lexicon: Mapping[str, Collection[str]] = lexicon or {}
+        self._vocabulary: frozenset[str] | None = None
         self._links: list[Link] | None = None
         self._own: list[tuple[int, int]] | None = None
         self._unlinked: list[tuple[int, int, str]] | None = None
@@ -121,6 +137,13 @@ class Aligner:
         if self._links is None:
             self._links = list(self._make())
         return self._links
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The folded target words the lexicon gives for the source's words, made now if not yet."""
+        if self._vocabulary is None:
+            self._vocabulary = self._make_vocabulary() if self._make_vocabulary is not None else frozenset()
+        return self._vocabulary
 
     def place(self, start: int, end: int) -> tuple[int, int, float] | None:
         """The target range a source range maps to, with a confidence (``wordalign.place``), or None."""
@@ -189,19 +212,23 @@ def place_units(units: Sequence[Unit], pair: SentencePair) -> dict[Unit, Placeme
     for unit in mine:
         if unit not in placed:
             placed[unit] = _aligned(unit, pair, used)
+    explained = [(p.start, p.end) for p in placed.values() if p.method in _EXACT_METHODS and p.start is not None]
+    unlinked_names(pair, explained)  # worked out once, with what names, numbers and cues explain
     for unit, placement in list(placed.items()):
         if unit.label == "ACTOR" or unit.part == "holder":
             placed[unit] = _invented(placement, pair)
     return placed
 
 
-def unlinked_names(pair: SentencePair) -> list[tuple[int, int, str]]:
+def unlinked_names(pair: SentencePair, explained: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
     """Capitalised words of the target no source word stands for: (start, end, detail).
 
     A word counts when it is capitalised but does not open the sentence or a quotation (a name, or a word
     of one: "Oriental" in "Bielorrússia Oriental" for "Belarusian"), has no link of its own to a source
-    word (``Aligner.linked``), is not written in the source, and is a word of the target language (wordfreq
-    knows it: a garbled word such as "Corel" for "Coronel" is noise of the engine, not an invention).
+    word (``Aligner.linked``), is not inside a range ``explained`` (a name or number placed), is neither
+    written in the source nor a lexicon translation of a source word ("Minister" of "viceministro"), and is
+    a word of the target language (wordfreq knows it: a garbled word such as "Corel" for "Coronel" is the
+    engine's noise, not an invention). Worked out once per pair: the first call's ``explained`` counts.
     """
     if pair.align._unlinked is not None:
         return pair.align._unlinked
@@ -211,6 +238,8 @@ def unlinked_names(pair: SentencePair) -> list[tuple[int, int, str]]:
     for m in NAME_WORD.finditer(text):
         word = m.group()
         if not word[:1].isupper() or len(word) < 3 or _opens(text, m.start()) or _fold(word) in source_words:
+            continue
+        if _overlaps(m.start(), m.end(), explained) or fold_word(word) in pair.align.vocabulary:
             continue
         if not pair.align.linked(m.start(), m.end()) and _known(word, pair.target.lang):
             found.append((m.start(), m.end(), f"{word!r} has no counterpart in the source"))
@@ -223,6 +252,50 @@ def _known(word: str, lang: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, lang) >= _KNOWN_ZIPF
+
+
+def lost_names(
+    source: str, source_lang: str, align: Aligner, target: str
+) -> list[tuple[int | None, int | None, str, str]]:
+    """Source names nothing in the translation stands for: (target start, end, word, detail).
+
+    The mirror of ``unlinked_names``: a capitalised source word that does not open the sentence and is
+    rare as a word of its language (a name or a demonym, "Belarusian"; not a title written capitalised,
+    "Minister"), has no link of its own into the target, is not written there, and none of whose lexicon
+    translations is there. The range is where its neighbours' links put it (None when nowhere).
+    """
+    own = [link.source for link in align.links if link.score > GAP]
+    folded_target = {fold_word(part) for w in NAME_WORD.findall(target) for part in (w, *w.split("-"))}
+    found: list[tuple[int | None, int | None, str, str]] = []
+    for m in NAME_WORD.finditer(source):
+        word = m.group()
+        if not word[:1].isupper() or len(word) < 3 or _opens(source, m.start()) or fold_word(word) in folded_target:
+            continue
+        if _known(word, source_lang):
+            continue
+        if any(s < m.end() and m.start() < e for s, e in own):
+            continue
+        if set(align.lexicon.get(fold_word(word), ())) & folded_target:
+            continue  # its translation is there, linked to another word ("vice-ministro" for "Deputy Minister")
+        where = align.place(m.start(), m.end()) or _between(align, m.start(), m.end(), target)
+        start, end = (where[0], where[1]) if where else (None, None)
+        found.append((start, end, word, f'"{word}" has no counterpart in the translation'))
+    return found
+
+
+def _between(align: Aligner, start: int, end: int, target: str) -> tuple[int, int] | None:
+    """Where a source word with no link would be: the target between its nearest linked neighbours' words."""
+    links = [link for link in align.links if link.score > GAP]
+    before = [link.target[1] for link in links if link.source[1] <= start]
+    after = [link.target[0] for link in links if link.source[0] >= end]
+    lo = max(before, default=0)
+    hi = min((a for a in after if a >= lo), default=len(target))
+    piece = target[lo:hi]
+    trimmed = piece.strip(' ,;:.!?“”"«»()')
+    if not trimmed:
+        return None
+    lo += piece.index(trimmed)
+    return lo, lo + len(trimmed)
 
 
 def _opens(text: str, at: int) -> bool:

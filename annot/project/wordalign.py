@@ -730,3 +730,16 @@ def _piece_words(text: str, pieces: Sequence[str], spans: Sequence[tuple[int, in
 def stems(lang: str, folded: Sequence[str]) -> list[str]:
     """The Snowball stems of folded words of ``lang`` (the words themselves for a language Snowball lacks)."""
     return _stems(lang, folded)
+
+
+def fold_word(word: str) -> str:
+    """A word as lexicons and links compare it: casefolded, without accents, typographic apostrophe plain."""
+    return _fold(word)
+
+
+def lexicon_words(source: str, lexicon: Mapping[str, Collection[str]] | None) -> frozenset[str]:
+    """Every folded target word ``lexicon`` gives for a word or phrase of ``source``, wherever it is."""
+    if not lexicon:
+        return frozenset()
+    folded = [_fold(source[a:b]) for a, b in words(source)]
+    return frozenset(word for _, _, value in _entries(lexicon, folded) for word in value)
