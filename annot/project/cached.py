@@ -3,7 +3,8 @@
 The MT pane asks on every move and compare once per run; both read
 ``document_projection``. It is recomputed when the document's spans, links
 or alignments change (``Store.annotation_revision``), when a translation into
-the language is added (the translations' count and newest time), when a flag
+the language is added (the translations' count and newest time), when words are
+added to the lexicons' cache (``Store.text_translation_revision``), when a flag
 is dismissed, or when the project file (its ``[aliases]``, cue lists) changes;
 else the kept one is returned.
 """
@@ -142,7 +143,7 @@ def _stamp(store: Store, doc_id: str, lang: str) -> object:
         project_file = None
     translations = store.translation_stamp(doc_id, lang)
     decisions = len(store.flag_decisions(doc_id))
-    return store.annotation_revision(), translations, decisions, project_file
+    return store.annotation_revision(), translations, store.text_translation_revision(), decisions, project_file
 
 
 def document_projection(store: Store, doc: str | Document, lang: str) -> DocumentProjection:

@@ -103,11 +103,12 @@ def project_targets(
     texts = {s.index: s.text for s in sentences}
     table = read_aliases(store.path)
     wanted = queries(texts, units) if lexicon != "off" and units else []
-    steps = len(targets) * (2 if lexicon == "fill" else 1)
+    filling = [0]  # the routes whose lexicons are filled: steps before projecting each target
 
-    def filled(done: int, _total: int) -> None:
+    def filled(done: int, total: int) -> None:
+        filling[0] = total
         if progress is not None:
-            progress(done, steps)
+            progress(done, total + len(targets))
 
     if lexicon == "fill" and wanted:
         fill_lexicons(store, doc.lang, targets, wanted, progress=filled)
@@ -117,7 +118,7 @@ def project_targets(
         rows.extend(_target_rows(doc, tgt, units, texts, table, store.schema.stance_cues(tgt.lang),
                                  found.get(tgt.name), aligners))  # fmt: skip
         if progress is not None:
-            progress(steps - len(targets) + done, steps)
+            progress(filling[0] + done, filling[0] + len(targets))
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     for col in ("span_id", "source_text", "signature", "target_text", "detail", "method", "problem"):
         frame[col] = frame[col].astype("string")

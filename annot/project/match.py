@@ -453,7 +453,11 @@ def _names(actors: Sequence[Unit], pair: SentencePair, used: list[tuple[int, int
     matches = finder.find(words, stems) if words else []
     found: dict[Unit, Placement] = {}
     taken: list[tuple[int, int]] = []
+    same: dict[tuple[int, int, int], Placement] = {}
     for unit in sorted(actors, key=lambda u: (u.sentence, u.start, u.part != "span")):
+        if (unit.sentence, unit.start, unit.end) in same:  # a STANCE holder that is this ACTOR span
+            found[unit] = same[(unit.sentence, unit.start, unit.end)]
+            continue
         key = name_key(" ".join(unit.names))
         own_keys = {name_key(n) for n in wanted[key][0]}
         other_keys = {name_key(n) for n in wanted[key][1]}
@@ -481,6 +485,7 @@ def _names(actors: Sequence[Unit], pair: SentencePair, used: list[tuple[int, int
             found[unit] = Placement("changed", start, end, "name", CONFIDENCE[method], detail, WRONG_LANGUAGE)
         else:
             found[unit] = Placement("kept", start, end, "name", CONFIDENCE[method])
+        same[(unit.sentence, unit.start, unit.end)] = found[unit]
     used.extend(taken)
     return found
 
