@@ -341,7 +341,8 @@ class _Wanted:
 
 
 def _wanted(store: Store, rows: Iterable[Mapping[str, Any]], sources: Mapping[str, Span]) -> list[_Wanted]:
-    """The spans the rows offer, ACTORs and the like first, then those pointing at them (a STANCE's holder)."""
+    """The spans the rows offer: ACTORs and the like, then holders named by a STANCE (not offered over an ACTOR
+    offered there), then spans pointing at others (a STANCE at its holder)."""
     out: list[_Wanted] = []
     docs: dict[str, tuple[str, dict[int, Sentence]]] = {}
     for row in rows:
@@ -370,7 +371,7 @@ def _wanted(store: Store, rows: Iterable[Mapping[str, Any]], sources: Mapping[st
         confidence = row.get("confidence")
         confidence = 0.0 if confidence is None else min(max(float(confidence), 0.0), 1.0)
         out.append(_Wanted(_key(row), other, start, end, label, attrs, confidence))
-    return sorted(out, key=lambda w: (_points(store, w.label), w.doc_id, w.start, w.end))
+    return sorted(out, key=lambda w: (_points(store, w.label), w.key[2] == "holder", w.doc_id, w.start, w.end))
 
 
 def _points(store: Store, label: str) -> bool:
@@ -430,38 +431,42 @@ def _offer(
     wanted = _wanted(store, rows, sources)
     keys = {w.key for w in wanted}
     every, deleted = _spans_of(store, {w.doc_id for w in wanted} | {k[0].removeprefix(REFERENCE) for k in old_links})
+    touched: dict[str, bool] = {}
 
     def ours(span_id: str) -> bool:
         """A live pending span no one but the projection edited: the projection may move or take it back."""
         span = every.get(span_id)
-        return (
-            span is not None
-            and span_id not in deleted
-            and span.status == Status.PENDING
-            and not _touched(store, span_id)
-        )
+        if span is None or span_id in deleted or span.status != Status.PENDING:
+            return False
+        if span_id not in touched:
+            touched[span_id] = _touched(store, span_id)
+        return not touched[span_id]
 
     # The spans offered before whose rows offer nothing now: taken back, unless the annotator made them theirs.
     # One lying exactly where a new row wants its span (a source span tagged again) is taken over instead.
     leaving = {sid: every[sid] for key, sid in old_links.items() if key not in keys and ours(sid)}
     staying = {sid for key, sid in old_links.items() if key in keys}
+    # The projection's own pending spans, offered before or now: they may overlap as their sources do. The
+    # annotator's (a decided one, even one offered before) stop a new span of their label there.
+    mine = {sid for sid in staying if ours(sid)}
+    taken: set[str] = set()
     links: dict[tuple[str, str, str], str] = {}
     offered: dict[str, str] = {}  # source span id -> the span offered for it, for span-valued attributes
     confidences: dict[str, float] = {}
     known = store.confidences()
-    mine: set[str] = set()
     gone: list[Span] = []
     for want in wanted:
         old = every.get(old_links.get(want.key, ""))
         if old is None:  # never offered, or not linked (an imported project): the same projected span is taken
             old = next((s for s in every.values() if s.doc_id == want.doc_id and s.id not in deleted
-                        and s.origin == Origin.PROJECTED and s.id not in staying and s.id not in mine
+                        and s.origin == Origin.PROJECTED and s.id not in staying and s.id not in taken
                         and (s.label, s.start, s.end) == (want.label, want.start, want.end)), None)  # fmt: skip
             leaving.pop(old.id if old is not None else "", None)
+        if old is not None:
+            taken.add(old.id)
         if old is not None and not ours(old.id):
             report.decided += 1
             links[want.key] = old.id
-            mine.add(old.id)
             if old.id not in deleted and old.status != Status.REJECTED and want.key[2] == "span":
                 offered[want.key[1]] = old.id
             continue
@@ -489,6 +494,7 @@ def _offer(
             continue
         every[span.id] = span
         mine.add(span.id)
+        taken.add(span.id)
         links[want.key] = span.id
         if want.key[2] == "span":
             offered[want.key[1]] = span.id
