@@ -68,10 +68,13 @@ def _row(record: dict[str, Any], at: int, where: str) -> tuple[Any, ...]:
             if col in _INT:
                 raise SpanError(f"Projection row {at} of {where} has no {col}; give the source sentence's index.")
             out[col] = None
-        elif isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise SpanError(f"Projection row {at} of {where}: {col} must be an integer, got {value!r}.")
-        else:
+        # A column with a missing value reads as floats: a whole float is its integer.
+        elif (isinstance(value, numbers.Integral) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer()
+        ):
             out[col] = int(value)
+        else:
+            raise SpanError(f"Projection row {at} of {where}: {col} must be an integer, got {value!r}.")
     confidence = record.get("confidence")
     if _missing(confidence):
         out["confidence"] = None
