@@ -398,6 +398,13 @@ def _attrs(store: Store, want: _Wanted, offered: Mapping[str, str], live: Mappin
     return out
 
 
+def _plain(store: Store, label: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes but the span-valued ones (those name spans of one document)."""
+    found = store.schema.labels.get(label)
+    kinds = {name: a.type for name, a in found.attributes.items()} if found is not None else {}
+    return {k: v for k, v in attrs.items() if kinds.get(k) != "span"}
+
+
 def _touched(store: Store, span_id: str) -> bool:
     """Whether someone other than the projection made an edit of the span that stands (not undone)."""
     history = store.history(span_id)
@@ -445,25 +452,33 @@ def _offer(
     # The spans offered before whose rows offer nothing now: taken back, unless the annotator made them theirs.
     # One lying exactly where a new row wants its span (a source span tagged again) is taken over instead.
     leaving = {sid: every[sid] for key, sid in old_links.items() if key not in keys and ours(sid)}
-    staying = {sid for key, sid in old_links.items() if key in keys}
+    olds = {w.key: every.get(old_links.get(w.key, "")) for w in wanted}
+    taken = {old.id for old in olds.values() if old is not None}
+    # Never offered, or not linked (an imported project): the projected span there is taken as the row's own,
+    # first one with the same attributes (two STANCEs of one sentence), then any.
+    for same in (True, False):
+        for want in wanted:
+            if olds[want.key] is not None:
+                continue
+            found = next((s for s in every.values() if s.doc_id == want.doc_id and s.id not in deleted
+                          and s.origin == Origin.PROJECTED and s.id not in taken
+                          and (s.label, s.start, s.end) == (want.label, want.start, want.end)
+                          and (not same or _plain(store, s.label, s.attrs) == _plain(store, want.label, want.attrs))),
+                         None)  # fmt: skip
+            if found is not None:
+                olds[want.key] = found
+                taken.add(found.id)
+                leaving.pop(found.id, None)
     # The projection's own pending spans, offered before or now: they may overlap as their sources do. The
     # annotator's (a decided one, even one offered before) stop a new span of their label there.
-    mine = {sid for sid in staying if ours(sid)}
-    taken: set[str] = set()
+    mine = {sid for sid in taken if ours(sid)}
     links: dict[tuple[str, str, str], str] = {}
     offered: dict[str, str] = {}  # source span id -> the span offered for it, for span-valued attributes
     confidences: dict[str, float] = {}
     known = store.confidences()
     gone: list[Span] = []
     for want in wanted:
-        old = every.get(old_links.get(want.key, ""))
-        if old is None:  # never offered, or not linked (an imported project): the same projected span is taken
-            old = next((s for s in every.values() if s.doc_id == want.doc_id and s.id not in deleted
-                        and s.origin == Origin.PROJECTED and s.id not in staying and s.id not in taken
-                        and (s.label, s.start, s.end) == (want.label, want.start, want.end)), None)  # fmt: skip
-            leaving.pop(old.id if old is not None else "", None)
-        if old is not None:
-            taken.add(old.id)
+        old = olds[want.key]
         if old is not None and not ours(old.id):
             report.decided += 1
             links[want.key] = old.id
