@@ -185,7 +185,8 @@ def refresh_projection(
         lexicon: ``cached`` (the word translations cached: no engine runs), ``fill`` (translate the missing
             ones with each route first, as ``annot project`` does) or ``off`` (``annot.project.project``).
         suggest: write the linked versions' suggestions; ``False`` stores the rows only, keeping the links of
-            the suggestions already offered, and leaves the linked versions as they are.
+            the suggestions already offered, and leaves the linked versions as they are (a suggestion whose row
+            went meanwhile stays; a later refresh takes it as its own when a row wants the same span there).
         progress: called with (steps done, steps, what): filling each route's lexicon, then projecting.
 
     Returns:
