@@ -220,3 +220,22 @@ def test_stored_refresh_refuses_an_unknown_lexicon_mode(gold):
     store, seed, _ = gold
     with pytest.raises(AnnotError, match="Unknown lexicon mode 'words'; use one of cached, fill, off"):
         refresh_projection(store, seed, "es", lexicon="words")
+
+
+def test_stored_what_the_annotator_tagged_meanwhile_wins(gold, monkeypatch: pytest.MonkeyPatch):
+    store, seed, spanish = gold
+    real = stored_module.project_targets
+    text = store.document(spanish).text
+    at = text.index("Vladímir Putin")
+
+    def slow(*args, **kwargs):
+        frame = real(*args, **kwargs)
+        with Store(store.path, annotator="ana") as other:  # another session tags it while the projection runs
+            other.add_span(spanish, at, at + len("Vladímir Putin"), "ACTOR", {"type": "person"})
+        return frame
+
+    monkeypatch.setattr(stored_module, "project_targets", slow)
+    report = refresh_projection(store, seed, "es")
+    assert report.annotated >= 1
+    actors = [s for s in store.iter_spans(spanish) if s.label == "ACTOR" and s.start < at + 14 and at < s.end]
+    assert [s.annotator for s in actors] == ["ana"]
