@@ -34,7 +34,8 @@ class ProjectRun:
     Attributes:
         doc: the source document version.
         lang: the targets' language.
-        frame: the stored projection's rows of the targets asked for (``Store.projections``' columns).
+        targets: the names of the targets asked for, routes first (``argos en>pt``, ``reference:<id>``).
+        frame: the stored projection's rows of those targets (``Store.projections``' columns).
         flags: ``annot.project.fidelity.fidelity``'s rows of the routes asked for.
         refresh: what refreshing the stored projection did.
         out: the CSV written.
@@ -42,6 +43,7 @@ class ProjectRun:
 
     doc: Document
     lang: str
+    targets: list[str]
     frame: pd.DataFrame
     flags: pd.DataFrame
     refresh: RefreshReport
@@ -111,7 +113,7 @@ def run_project(
     document = store.document(doc)
     _check_targets(store, document, to, engines, references)
     report = refresh_projection(store, document, to, lexicon=lexicon, suggest=references, progress=progress)
-    chosen = {t.name for t in find_targets(store, document, to, engines=engines, references=references)}
+    chosen = [t.name for t in find_targets(store, document, to, engines=engines, references=references)]
     stored = report.frame if report.frame is not None else store.projections(document.id, to)
     frame = stored[stored["target"].astype(str).isin(chosen)].reset_index(drop=True)
     flags = fidelity(store, document, to, engines=engines)
@@ -119,7 +121,7 @@ def run_project(
     path = out or Path("exports") / f"{document.id}.projection.{to}.csv"
     with atomic_text_file(path) as handle:
         handle.write(frame[list(PROJECTION_COLUMNS)].to_csv(index=False, lineterminator="\n"))
-    return ProjectRun(document, to, frame, flags, report, path)
+    return ProjectRun(document, to, chosen, frame, flags, report, path)
 
 
 def summary_lines(run: ProjectRun) -> list[Text]:
@@ -129,15 +131,16 @@ def summary_lines(run: ProjectRun) -> list[Text]:
     annotator dismissed left out).
     """
     from annot.project.fidelity import FIDELITY_KINDS
+    from annot.project.targets import REFERENCE
 
     frame, flags = run.frame, run.flags[~run.flags["dismissed"].astype(bool)]
     lines = []
-    for target in dict.fromkeys(frame["target"].astype(str)):
+    for target in run.targets:
         rows = frame[frame["target"].astype(str) == target]
         counts = rows["status"].astype(str).value_counts()
         line = Text(target, style="bold")
         line.append(": " + ", ".join(f"{int(counts.get(s, 0))} {s}" for s in _COUNTS))
-        if (rows["kind"].astype(str) == "route").any():
+        if not target.startswith(REFERENCE):
             kinds = flags.loc[flags["target"].astype(str) == target, "kind"].astype(str).value_counts()
             line.append("; flags: " + ", ".join(f"{int(kinds.get(k, 0))} {k}" for k in FIDELITY_KINDS))
         lines.append(line)
@@ -185,7 +188,7 @@ def project(
     with fail_on_errors(ctx), open_store(ctx) as store, progress_bar(f"projecting into {to}") as progress:
         run = run_project(store, doc, to, engines=engines, references=references, lexicon=lexicon, out=out,
                           progress=progress)  # fmt: skip
-    typer.echo(f"{run.doc.id} into {to}: {len(run.frame)} rows, {run.frame['target'].nunique()} targets")
+    typer.echo(f"{run.doc.id} into {to}: {len(run.frame)} rows, {len(run.targets)} targets")
     console = Console(highlight=False, soft_wrap=True)
     for line in summary_lines(run):
         console.print(line)
