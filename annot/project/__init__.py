@@ -11,6 +11,9 @@ from it (``fidelity``). ``refresh_projection`` keeps it in the store and offers
 it to the linked versions as pending suggestions (``stored``).
 """
 
+import sys
+import types
+
 from annot.project.core import COLUMNS, STATUSES, project, project_targets
 from annot.project.stored import RefreshReport, refresh_projection
 from annot.project.targets import Target, TargetText, find_targets
@@ -20,3 +23,15 @@ __all__ = [
     "COLUMNS", "PARTS", "RefreshReport", "STATUSES", "Target", "TargetText", "Unit", "find_targets", "project",
     "project_targets", "refresh_projection", "source_units",
 ]  # fmt: skip
+
+
+class _CallablePackage(types.ModuleType):
+    """This package, callable as ``project``: ``annot.project(store, doc, "pt")`` as the issue asks, while
+    ``annot.project.stored``, ``import annot.project.fidelity as f`` and every submodule stay reachable
+    (a function bound to the same name would hide the package: ``import annot.project.x as m`` would fail)."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        return project(*args, **kwargs)  # type: ignore[arg-type]
+
+
+sys.modules[__name__].__class__ = _CallablePackage
