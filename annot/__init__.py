@@ -16,6 +16,7 @@ first use)::
 
 from __future__ import annotations
 
+from annot import project  # the package, callable: annot.project(store, doc, "pt") is annot.project.project
 from annot.compare import compare, corpus_scores
 from annot.errors import (
     AlignmentError,
@@ -36,7 +37,6 @@ from annot.export import ExportResult, ImportResult, export_jsonl, import_jsonl,
 from annot.ingest import read_file
 from annot.model import AlignmentInfo, Bead, Document, Link, Origin, Sentence, Span, Status, Translation
 from annot.pipeline import EngineRun, IngestReport, TranslateReport, ingest, open_project, translate
-from annot import project  # the package, callable: annot.project(store, doc, "pt") is annot.project.project
 from annot.project.fidelity import fidelity
 from annot.schema import LabelSchema, load_schema
 from annot.segment import segment
