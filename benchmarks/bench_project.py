@@ -171,6 +171,15 @@ def _flag_tables(flags: dict[str, Any]) -> None:
         s = G.flags_score(theirs, mine)
         rows.append([target, len(mine), len(theirs), _f(s.recall), _f(s.precision)])
     print(C.table(["target", "errors", "flags", "R", "P"], rows))
+    records = fl.astype(object).where(fl.notna(), None).to_dict("records")
+    wrong = [f for f in records if not any(G.flag_matches(f, e, strict=False) for e in errors)]
+    missed = [e for e in touching if not any(G.flag_matches(f, e, strict=False) for f in records)]
+    C.header(f"lexicon filled: {len(wrong)} flags no gold error explains, {len(missed)} span errors no flag finds")
+    for f in wrong:
+        print(f"  flag  {f['target']} #{f['sentence']} {f['kind']}: {f['text'] or f['value']!r} ({f['detail']})")
+    for e in missed:
+        print(f"  miss  {e['target']} #{e['sentence']} {e['kind']}: {e['target_text'] or e['source_text']!r}"
+              f" ({e['detail']})")  # fmt: skip
     print()
     for name, found in flags.items():
         every = G.flags_score(found, errors)
