@@ -20,8 +20,17 @@ from hypothesis import strategies as st
 from annot import Store
 from annot.errors import AnnotError, NotFound
 from annot.model import Sentence, Span, Status
-from annot.project import COLUMNS, PARTS, STATUSES, Target, TargetText, find_targets, project, project_targets
-from annot.project import source_units
+from annot.project import (
+    COLUMNS,
+    PARTS,
+    STATUSES,
+    Target,
+    TargetText,
+    find_targets,
+    project,
+    project_targets,
+    source_units,
+)
 from annot.project.cached import document_projection
 from annot.project.fidelity import fidelity
 from annot.project.match import Aligner, SentencePair, place_units
@@ -196,7 +205,7 @@ def test_project_one_row_per_unit_and_target(gold_project):
     ],
 )
 def test_project_engines_filter_keeps_only_those_routes(gold_project, lang, engines, expected):
-    store, seed, spanish = gold_project
+    store, seed, _ = gold_project
     frame = project(store, seed, lang, engines=engines, lexicon="off")
     got = {"reference" if t.startswith("reference:") else t for t in frame["target"].astype(str).unique()}
     assert got == expected
@@ -398,7 +407,7 @@ def _check_range(text: str, start, end) -> None:
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_place_units_any_target_text_places_within_it(seed_world, data):
-    store, doc, sentences, units, real = seed_world
+    store, _, sentences, units, real = seed_world
     index = data.draw(st.sampled_from([0, 2, 5, 13]))
     text = data.draw(_target_texts(real[index]))
     source = sentences[index].text
@@ -418,7 +427,7 @@ def test_place_units_any_target_text_places_within_it(seed_world, data):
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
 def test_project_targets_any_texts_rows_slice_their_text(seed_world, data):
-    store, doc, sentences, units, real = seed_world
+    store, doc, _, units, real = seed_world
     indexes = data.draw(st.lists(st.sampled_from(sorted(real)), min_size=1, max_size=4, unique=True))
     texts = {i: data.draw(_target_texts(real[i])) for i in indexes}
     route = Target("any en>pt", "route", "pt", ("en", "pt"), "any", "en>pt",
