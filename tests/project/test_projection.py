@@ -288,6 +288,20 @@ def test_project_with_fill_reports_progress_in_order(tmp_path: Path):
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="project_targets counts a fill step for every target (steps = 2 x targets), but fill_lexicons reports "
+    "only the routes it fills: a linked version into a language that has routes has none, so with the Spanish "
+    "version the calls go 1, 2, 3, 5 ... 8 of 8",
+)
+def test_project_with_fill_and_a_reference_reports_every_step(filled_project):
+    store, seed, _ = filled_project  # the words are cached: nothing is translated again
+    calls: list[tuple[int, int]] = []
+    project(store, seed, "es", lexicon="fill", progress=lambda d, t: calls.append((d, t)))
+    assert [d for d, _ in calls] == list(range(1, calls[-1][1] + 1))
+
+
 def test_project_leaves_out_rejected_and_pending_spans(tmp_path: Path):
     store, seed, _ = build_gold_project(tmp_path / "p")
     spans = list(store.iter_spans(seed))
