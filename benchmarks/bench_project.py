@@ -552,8 +552,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = C.parse_args(__doc__.splitlines()[0], argv)
     with C.workdir(args.workdir) as root:
         quality(root)
+        print(f"\n{C.machine_line()}")
         bulk(root, args.quick)
         pane(root)
+        print(f"\n{C.machine_line()}")
 
 
 if __name__ == "__main__":
