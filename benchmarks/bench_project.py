@@ -176,7 +176,7 @@ def _flag_tables(flags: dict[str, Any]) -> None:
     missed = [e for e in touching if not any(G.flag_matches(f, e, strict=False) for f in records)]
     C.header(f"lexicon filled: {len(wrong)} flags no gold error explains, {len(missed)} span errors no flag finds")
     for f in wrong:
-        print(f"  flag  {f['target']} #{f['sentence']} {f['kind']}: {f['text'] or f['value']!r} ({f['detail']})")
+        print(f"  flag  {f['target']} #{f['sentence']} {f['kind']}: {f['target_text'] or f['value']!r} ({f['detail']})")
     for e in missed:
         print(f"  miss  {e['target']} #{e['sentence']} {e['kind']}: {e['target_text'] or e['source_text']!r}"
               f" ({e['detail']})")  # fmt: skip
