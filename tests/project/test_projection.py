@@ -33,6 +33,7 @@ from annot.project import (
 )
 from annot.project.cached import document_projection
 from annot.project.fidelity import fidelity
+from annot.project.lexicon import lexicons
 from annot.project.match import Aligner, SentencePair, place_units
 from annot.project.wordalign import align_words
 from tests.project import gold as G
@@ -80,6 +81,16 @@ def test_projection_with_filled_lexicon_places_gold_units(filled_project, unit):
     _, _, frame = filled_project
     score = G.placement(frame, _gold("es") + _gold("pt"), where={"label": unit[0], "part": unit[1]})
     assert score.f1 >= FILL_FLOORS[unit], score.line()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_fill_caches_every_routes_word_translations(filled_project, lang: str):
+    store, seed, _ = filled_project
+    targets = find_targets(store, store.document(seed), lang)
+    found = lexicons(store, "en", targets, ["soldiers", "tanks", "Ministry"])
+    for target in targets:
+        assert {"soldiers", "tanks"} <= set(found[target.name]), target.name  # the real engines ran
 
 
 @pytest.mark.slow
