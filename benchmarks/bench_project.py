@@ -11,11 +11,15 @@ fidelity flags (``annot.project.fidelity.fidelity``) against ``errors.jsonl``
 ``ok_names.jsonl`` (false "names missing").
 
 Speed: (a) a synthetic document of 2,000 sentences (200 with ``--quick``) made
-of the seed's sentences shuffled and varied (every number redrawn, names
-swapped, so that no two sentences share a text by chance) with 10,000 accepted
-spans (1,000), its distinct sentences translated for real into pt by three
-routes (argos en>pt, bergamot en>pt, apertium en>es>pt) and stored, projected
-into pt with ``lexicon="cached"`` after one fill, in a fresh process; (b) the
+of the seed's sentences shuffled and varied (every number redrawn; names,
+demonyms, weekdays, months and a few words swapped: 1,189 distinct texts of
+2,000, 171 of 200, so the per-text caches mostly miss) with 10,000 accepted
+spans (1,000: the gold spans moved with their words, topped up with ACTOR
+spans on unmarked words, which the aligner must place); every distinct
+sentence translated for real into pt once by each of three routes (argos
+en>pt, bergamot en>pt, apertium en>es>pt: ``annot.translate``) and stored,
+then one ``lexicon="fill"`` projection (untimed); timed: the projection into
+pt with ``lexicon="cached"``, first in a fresh process and again; (b) the
 MT pane's first projection of the seed into pt (``document_projection`` on a
 fresh store object), cold in a fresh process and warm. Baseline for both: reading
 the projection's inputs (sentences, accepted spans, the translations frame) in
