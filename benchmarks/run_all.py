@@ -24,11 +24,12 @@ import bench_stance
 import bench_suggest
 import bench_suggest_gold
 import bench_translate
+import bench_wordalign
 
 BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
-    bench_project,
+    bench_project, bench_wordalign,
 )  # fmt: skip
 
 

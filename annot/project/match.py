@@ -232,6 +232,9 @@ def unlinked_names(pair: SentencePair, explained: Sequence[tuple[int, int]] = ()
     """
     if pair.align._unlinked is not None:
         return pair.align._unlinked
+    if not pair.align.lexicon:  # without the route's word translations a translated word looks invented
+        pair.align._unlinked = []
+        return []
     text = pair.text.text
     source_words = {_fold(w) for w in NAME_WORD.findall(pair.source)}
     found: list[tuple[int, int, str]] = []
@@ -264,6 +267,8 @@ def lost_names(
     "Minister"), has no link of its own into the target, is not written there, and none of whose lexicon
     translations is there. The range is where its neighbours' links put it (None when nowhere).
     """
+    if not align.lexicon:  # without the route's word translations a translated name looks lost
+        return []
     own = [link.source for link in align.links if link.score > GAP]
     folded_target = {fold_word(part) for w in NAME_WORD.findall(target) for part in (w, *w.split("-"))}
     found: list[tuple[int | None, int | None, str, str]] = []
