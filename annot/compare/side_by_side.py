@@ -1,7 +1,8 @@
 """The sentences of a comparison side by side, as escaped HTML: source, reference, each engine's words that differ.
 
 Shared by the report page and the comparison notebook. Every piece of text is
-HTML-escaped; the only markup is the table's own and diff's ``<del>``/``<ins>``.
+HTML-escaped; the only markup is the table's own, diff's ``<del>``/``<ins>``
+and the ``<mark>`` around a flagged range (``annot.compare.diff.marked_html``).
 """
 
 from __future__ import annotations
@@ -285,7 +286,7 @@ def filter_choices(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
 
     Returns:
         ``{"engine": [("every engine", ""), ("apertium", "apertium"), ...], "flag": [("every sentence", ""),
-        ("numbers changed", "numbers"), ...]}``. The first choice of each, ``EVERY``, filters nothing; every
+        ("lost", "lost"), ...]}``. The first choice of each, ``EVERY``, filters nothing; every
         value is a string, so a dropdown shows its first choice selected. In a notebook::
 
             widgets.interactive(lambda engine, flag: display(HTML(side_by_side_html(frame, engine=engine, flag=flag))),
