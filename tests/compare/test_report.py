@@ -287,7 +287,8 @@ def test_report_with_hostile_text_renders_in_chromium(tmp_path: Path):
     assert seen["requests"] == [out.resolve().as_uri()]  # nothing else loaded
     assert seen["rows"] == 4 and seen["corpus_rows"] == 2 and seen["dels"] > 0
     assert len(seen["plots"]) == 2 and all(w > 300 for w in seen["plots"])
-    assert seen["changed_rows"] == 1 and seen["e0_blocks"] == 4 and seen["all_rows"] == 4 and seen["marks"] == 2
+    assert seen["changed_rows"] == 1 and seen["e0_blocks"] == 4 and seen["all_rows"] == 4
+    assert seen["marks"] >= 2  # apertium's 9,000, and the changed range (cut where the diff cuts it)
     assert seen["styles"] == {
         "align": "left", "label": "rgb(102, 102, 102)", "engine": "rgb(29, 29, 31)", "border": "rgb(187, 187, 187)",
         "heading": f"Translations of “{HOSTILE_TITLE}” into es{frame.attrs['doc_id']}",
