@@ -65,22 +65,17 @@ def main(argv: Sequence[str] | None = None) -> None:
                 ci = f"{_fmt(row['chrf'])} [{_fmt(row['chrf_low'])}-{_fmt(row['chrf_high'])}]" if row["scored"] else ""
                 rows.append((
                     f"en>{target}", engine, route, frame.attrs["round_trip"].get(engine) or "", _fmt(row["roundtrip"]),
-                    _fmt(row["agreement"]), _fmt(row["numbers_ok_pct"], 0), _fmt(row["names_ok_pct"], 0), ci,
+                    _fmt(row["agreement"]), _fmt(row["flagged_pct"], 0), str(int(row["flags"])), ci,
                     _fmt(row["bleu"]), _fmt(row["ter"]),
                 ))  # fmt: skip
-                for i, missing in frame[f"names_missing.{engine}"].items():
-                    for name in missing or []:
-                        lost.append(
-                            f"en>{target} {engine}: sentence {i} lost {name!r}: {frame.at[i, f'text.{engine}']}"
-                        )
-                for i, what in frame[f"numbers.{engine}"].items():
-                    if isinstance(what, str) and what != "ok":  # NA: no translation
-                        lost.append(f"en>{target} {engine}: sentence {i} numbers {what}")
+                for i, flags in frame[f"flags.{engine}"].items():
+                    for flag in flags or []:  # None: no translation
+                        lost.append(f"en>{target} {engine}: sentence {i} {flag['kind']}: {flag['detail']}")
     C.header("the seed article compared across engines")
     print(f"alignment with the Spanish version: {alignment.summary()}")
     print(f"{tagged} ACTOR mentions tagged; aliases from CLDR (Babel) only\n")
     print(C.table(
-        ["pair", "engine", "route", "back", "round trip chrF", "agreement", "numbers %", "names %",
+        ["pair", "engine", "route", "back", "round trip chrF", "agreement", "flagged %", "flags",
          "chrF vs human [95% CI]", "BLEU", "TER"],
         rows,
     ))  # fmt: skip

@@ -312,6 +312,7 @@ def compare(
     import pandas as pd
 
     from annot.project.cached import document_projection
+    from annot.project.lexicon import fill_projection_lexicons
 
     document = doc if isinstance(doc, Document) else store.document(doc)
     if document.lang == target:
@@ -359,6 +360,9 @@ def compare(
 
     actors = sentence_actors(store, document, target)
     dismissed = dismissed_flags(store, document.id)
+    with resolve_progress(progress, "word lexicons for projection") as update:
+        # Each route's word translations, which the projection's aligner reads (cached: once per word and route).
+        fill_projection_lexicons(store, document, target, progress=update)
     # Read after the translations are complete: the projection's stamp counts them (and the dismissals).
     found = document_projection(store, document, target)
     columns: dict[str, list[Any]] = {c: [] for c in ("source", "heading", "reference", "reference_sentences", "bead",

@@ -25,9 +25,10 @@ from annot.project.units import Unit
 from annot.project.wordalign import lexicon_queries, merge_lexicons, route_lexicon, to_lexicon
 
 if TYPE_CHECKING:
+    from annot.model import Document
     from annot.store import Store
 
-__all__ = ["Lexicon", "fill_lexicons", "lexicons", "queries"]
+__all__ = ["Lexicon", "fill_lexicons", "fill_projection_lexicons", "lexicons", "queries"]
 
 Lexicon = Mapping[str, set[str]]
 
@@ -133,3 +134,37 @@ def fill_lexicons(
         if progress is not None:
             progress(done, len(routes))
     return made
+
+
+def fill_projection_lexicons(
+    store: Store, doc: Document, lang: str, *, progress: Callable[..., None] | None = None
+) -> int:
+    """``fill_lexicons`` for every target of ``doc`` in ``lang`` and the document's accepted spans: what compare
+    and the MT pane's background translator call after translating, so that projection reads full lexicons.
+
+    Args:
+        store: the project.
+        doc: the source document version.
+        lang: ISO 639-1 code of the targets.
+        progress: called as ``progress(done, total, what)`` after each route.
+
+    Returns:
+        How many words were translated (0 when every one was cached).
+    """
+    from annot.model import Status
+    from annot.project.targets import find_targets
+    from annot.project.units import source_units
+
+    targets = find_targets(store, doc, lang)
+    sentences = store.get_sentences(doc)
+    units = source_units(sentences, list(store.iter_spans(doc.id, status=Status.ACCEPTED)),
+                         store.schema.stance_cues(doc.lang))  # fmt: skip
+    wanted = queries({s.index: s.text for s in sentences}, units)
+    if not targets or not wanted:
+        return 0
+
+    def step(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total, "routes")
+
+    return fill_lexicons(store, doc.lang, targets, wanted, progress=step)

@@ -129,7 +129,7 @@ def test_side_by_side_html_filters_by_engine_and_flag():
     assert re.findall(r'id="s(\d+)"', side_by_side_html(frame, engine="apertium", flag="number style")) == ["0"]
     assert "No sentence matches" in side_by_side_html(frame, engine="apertium", flag="lost")
     assert "No sentence matches" in side_by_side_html(frame, flag="time lost")
-    valid = "lost, changed, wrong language, number style, time lost, added, failed, any"
+    valid = "lost, changed, wrong language, number style, time lost, added, disputed, failed, any"
     for gone in ("dates", "numbers", "names"):  # 0.1's heuristics' flags are no filter any more
         with pytest.raises(ValueError, match=f"Valid flags: {valid}"):
             side_by_side_html(frame, flag=gone)
@@ -145,7 +145,7 @@ def test_write_report_writes_html_and_csv_atomically(tmp_path: Path):
     assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
     assert (out.stat().st_mode & 0o777) == 0o644
     back = pd.read_csv(files.csv, encoding="utf-8", keep_default_na=False)
-    kinds = ["lost", "changed", "wrong_language", "number_style", "time_lost", "added"]
+    kinds = ["lost", "changed", "wrong_language", "number_style", "time_lost", "added", "disputed"]
     columns = ["sentence"]
     for col in frame.columns:
         columns.append(col)

@@ -48,7 +48,7 @@ def test_filter_choices_start_with_a_value_a_dropdown_shows_selected(reference: 
     assert choices["engine"] == [("every engine", ""), ("apertium", "apertium"), ("argos+apertium", "argos+apertium")]
     assert choices["flag"] == [
         ("every sentence", ""), ("lost", "lost"), ("changed", "changed"), ("wrong language", "wrong language"),
-        ("number style", "number style"), ("time lost", "time lost"), ("added", "added"),
+        ("number style", "number style"), ("time lost", "time lost"), ("added", "added"), ("disputed", "disputed"),
         ("engine failed", "failed"), ("any flag", "any"),
     ]  # fmt: skip
     for key, options in choices.items():
