@@ -48,6 +48,7 @@ __all__ = [
     "reference_flags",
     "reference_view",
     "targets",
+    "warm_projection",
 ]
 
 _log = logging.getLogger(__name__)
@@ -126,6 +127,12 @@ _warm = threading.Event()
 def projection_ready() -> bool:
     """Whether a projection was computed in this process: the next one costs no one-time loading (seconds)."""
     return _warm.is_set()
+
+
+def warm_projection(store: Store, doc_id: str, target: str) -> None:
+    """Compute the document's projection into ``target`` (and the process's one-time loads): for a worker thread,
+    so that ``mt_rows`` is quick from then on (``projection_ready``)."""
+    _projection(store, doc_id, target)
 
 
 def _projection(store: Store, doc_id: str, target: str) -> DocumentProjection:

@@ -27,6 +27,7 @@ other (and ``LiveFrame`` views) at once.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 import weakref
@@ -37,7 +38,16 @@ import anywidget
 import traitlets
 
 from annot.annotate import STANCE_FIELDS, AnnotationSession
-from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_rows, reference_flags, targets
+from annot.annotate.mt import (
+    BackgroundTranslator,
+    JobState,
+    decide_flag,
+    mt_rows,
+    projection_ready,
+    reference_view,
+    targets,
+    warm_projection,
+)
 from annot.annotate.overview import SENTENCE_LABELS, shown
 from annot.annotate.session import quote
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
@@ -74,6 +84,7 @@ if TYPE_CHECKING:
 __all__ = ["Annotator"]
 
 _HERE = Path(__file__).parent
+_log = logging.getLogger(__name__)
 
 #: Labels tagged on the whole current sentence, with no selection (the session's stance logic): the
 #: overview's sentence labels, one set for both.
@@ -145,6 +156,7 @@ class Annotator(anywidget.AnyWidget):
         self._tell = False  # set by a handler whose change others must see though the store did not move
         self._stale_entities = True
         self._entities_shown = False  # the browser's side panel shows the entity list
+        self._warming: threading.Thread | None = None  # the kernel's first projection, computed in the background
         self._background = (
             BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
             if translate else None
@@ -300,8 +312,13 @@ class Annotator(anywidget.AnyWidget):
                 self.mt = {"target": target, "engine": engine, "rows": [], "job": None, "hint": hint}
                 return
             sentence = s.sentences[s.index]
+            # The kernel's first projection loads word frequencies and CLDR names (seconds): the pane shows the
+            # translations at once and their projection when it is ready; from then on it takes a moment.
+            ready = projection_ready()
+            if not ready:
+                self._warm_projection(target)
             # Each row carries its route's engine ("argos" for "argos+apertium"), the dropdown's entry.
-            rows = mt_rows(s.store, s.doc_id, sentence, target, spans=s.spans_in(s.index))
+            rows = mt_rows(s.store, s.doc_id, sentence, target, project=ready)
             job: JobState | None = None
             if self._background is not None and engine and not any(r["base"] == engine for r in rows):
                 first = list(s.window_indexes())
@@ -313,12 +330,46 @@ class Annotator(anywidget.AnyWidget):
             reference = None
             if ref is not None:
                 source = " ".join(s.sentences[i].text for i in ref.a)
-                flags = reference_flags(s.store, s.doc_id, ref.a, source, ref.text, target)
+                flags, projected = (
+                    reference_view(s.store, s.doc_id, ref.a, source, ref.text, target) if ready else ([], [])
+                )
                 reference = {"text": ref.text, "doc_id": ref.doc_id, "sentences": format_sentences(ref.b),
-                             "plural": len(ref.b) > 1, "label": ref.label, "flags": flags,
-                             "shared": len(ref.a) > 1}  # fmt: skip
+                             "plural": len(ref.b) > 1, "label": ref.label, "flags": flags, "projected": projected,
+                             "checked": ready, "shared": len(ref.a) > 1}  # fmt: skip
             self.mt = {"target": target, "engine": engine, "rows": rows, "job": dict(job) if job else None,
                        "index": s.index, "reference": reference}  # fmt: skip
+
+    def _warm_projection(self, target: str) -> None:
+        """Compute the kernel's first projection on a worker thread, then redraw the pane (once per widget)."""
+        if self._warming is not None:
+            return
+        self._warming = threading.Thread(target=self._warm, args=(target,), name="annot-projection", daemon=True)
+        self._warming.start()
+
+    def _warm(self, target: str) -> None:
+        try:
+            warm_projection(self.session.store, self.session.doc_id, target)
+        except AnnotError as exc:  # the pane says so; its rows stay without projection
+            with self._lock:
+                self._say(f"projection failed: {exc}", "error")
+            return
+        except Exception:  # a bug: logged with its traceback; the translations still show
+            _log.exception("projecting %s into %s failed", self.session.doc_id, target)
+            return
+        with contextlib.suppress(AnnotError), self._lock, self.hold_sync():  # a closed store: the widget is done
+            self._sync_mt()
+
+    def join_projection(self, timeout: float | None = None) -> bool:
+        """Wait until the pane shows projection (the kernel's first is computed in the background; for tests).
+
+        Returns:
+            True when it does, False when ``timeout`` seconds passed first.
+        """
+        warming = self._warming
+        if warming is not None:
+            warming.join(timeout)
+            return not warming.is_alive()
+        return True
 
     def _on_job(self, state: JobState) -> None:
         """Called on the translation worker's thread after each stored batch: redraw if it concerns the view."""
