@@ -17,6 +17,7 @@ __all__ = [
     "date_order",
     "digit_style",
     "iter_digit_groups",
+    "language_name",
     "number_symbols",
     "parse_digits",
     "read_date",
@@ -132,7 +133,11 @@ def read_date(token: str, order: str) -> tuple[int, int, int] | None:
 
 
 @cache
-def _language_name(lang: str) -> str:
+def language_name(lang: str) -> str:
+    """``lang`` as users read it in annot's messages, in English from CLDR: "Spanish", "Portuguese (Brazil)".
+
+    Here because number messages were its first users; the code itself for a code CLDR does not know.
+    """
     locale = _locale(lang)
     return (locale.get_display_name("en") if locale else None) or lang
 
@@ -156,13 +161,13 @@ def digit_style(token: str, lang: str) -> str | None:
         lang: the language or CLDR locale of the text (``"es"``, ``"pt_BR"``).
 
     Returns:
-        One line for a reader, e.g. ``"9,000" reads as 9 in Spanish: write 9000``; ``None``
+        One line for a reader, e.g. ``"9,000" reads as 9 in Spanish: write 9.000``; ``None``
         when the token reads right, is not a number or date, or ``lang`` is unknown to CLDR.
     """
     symbols, order = number_symbols(lang), date_order(lang)
     if symbols is None or order is None:
         return None
-    name = _language_name(lang)
+    name = language_name(lang)
     date = _DATE.fullmatch(token)
     if date is not None:
         first, second = int(date.group(1)), int(date.group(3))

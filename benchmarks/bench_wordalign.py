@@ -6,9 +6,10 @@ targets (6 frozen MT routes, the human Spanish version through its sentence
 beads) by every method of ``annot.project.wordalign``:
 
 - ``lexical``: ``align_words`` with no lexicon (numbers, same words, stems, cognates);
-- ``lexical+lex(route)``: with a lexicon of the source's words translated by the target's own route
-  (for the human version: every route into its language);
-- ``lexical+lex(all)``: a lexicon from every route into the target language, words and the units' texts;
+- ``lexical+lex(route)``: with a lexicon of the source's words translated one by one by the target's own
+  route (for the human version: every route into its language);
+- ``lexical+lex(route+units)``: the same route also translating each unit's text whole (the caller knows its spans);
+- ``lexical+lex(all+units)``: words and units translated by every route into the target language;
 - ``apertium``: ``apertium_links`` on the all-Apertium routes, composed with the
   first hop's links (attention for argos, lexical for bergamot) on the pivots;
 - ``attention``: ``attention_links`` of the argos en->pt model (pt targets; pivots composed with Apertium);
@@ -16,8 +17,11 @@ beads) by every method of ``annot.project.wordalign``:
   intersection of both directions.
 
 A proposal is correct when it overlaps the gold range in the gold sentence;
-gold ``lost`` units have none. Lexicon translations are made once (the MT calls,
-timed apart) and are not part of the per-sentence time. Figures only, nothing asserted.
+gold ``lost`` units have none; ``IoU`` is the mean character overlap of correct
+proposals with gold. "Rendered" units are those whose gold target text differs
+from the source text (folded): the ones names and numbers alone cannot place.
+Lexicon translations are made once (the MT calls, timed apart) and are not part
+of the per-sentence time. Figures only, nothing asserted.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 
 import _common as C
 
+from annot.errors import AnnotError
 from annot.project import wordalign as W
 
 DATA = C.ROOT / "tests" / "data" / "projection"
@@ -72,7 +77,9 @@ def load() -> tuple[list[str], list[Pair], list[dict[str, Any]]]:
     for line in (DATA / "translations.jsonl").read_text(encoding="utf-8").splitlines():
         t = json.loads(line)
         name = f"{t['engine']} {t['route']}"
-        pairs.append(Pair(name, t["target_lang"], [t["sentence"]], [t["sentence"]], seed[t["sentence"]], t["translation"]))
+        pairs.append(
+            Pair(name, t["target_lang"], [t["sentence"]], [t["sentence"]], seed[t["sentence"]], t["translation"])
+        )
     ref = [json.loads(line)["text"] for line in (DATA / "reference.es.jsonl").read_text(encoding="utf-8").splitlines()]
     for src_ids, tgt_ids in json.loads((DATA / "alignment.json").read_text(encoding="utf-8"))["beads"]:
         pairs.append(Pair("reference:es", "es", src_ids, tgt_ids, "", ""))
@@ -88,7 +95,9 @@ def load() -> tuple[list[str], list[Pair], list[dict[str, Any]]]:
 Aligner = Callable[[list[Pair]], list[list[W.Link] | None]]
 
 
-def evaluate(pairs: list[Pair], gold: list[dict[str, Any]], links: list[list[W.Link] | None]) -> dict[tuple[str, str], dict[str, int]]:
+def evaluate(
+    pairs: list[Pair], gold: list[dict[str, Any]], links: list[list[W.Link] | None]
+) -> dict[tuple[str, str], dict[str, int]]:
     """Counts per (target, part): units, gold ranges, proposals, exact, correct (overlap)."""
     where = {(p.target, i): (p, k) for k, p in enumerate(pairs) for i in p.src_ids}
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -113,8 +122,11 @@ def evaluate(pairs: list[Pair], gold: list[dict[str, Any]], links: list[list[W.L
         sent, offset = pair.tgt_ids[index], pair.tgt_starts[index]
         if has_gold and sent == row["sentence"]:
             g0, g1 = row["target_start"] + offset, row["target_end"] + offset
-            c["correct"] += start < g1 and g0 < end
+            hit = start < g1 and g0 < end
+            c["correct"] += hit
             c["exact"] += (start, end) == (g0, g1)
+            if hit:  # IoU in thousandths, so that counts stay integers
+                c["iou"] += round(1000 * (min(end, g1) - max(start, g0)) / (max(end, g1) - min(start, g0)))
     return counts
 
 
@@ -124,7 +136,14 @@ def figures(c: dict[str, int]) -> list[str]:
     f = 2 * p * r / (p + r) if p + r else 0.0
     cov = c["proposed"] / c["units"] if c["units"] else 0.0
     gold = c["gold"] or 1
-    return [f"{cov:.2f}", f"{c['exact'] / gold:.2f}", f"{c['correct'] / gold:.2f}", f"{p:.2f}/{r:.2f}/{f:.2f}"]
+    iou = c["iou"] / 1000 / c["correct"] if c["correct"] else 0.0
+    return [
+        f"{cov:.2f}",
+        f"{c['exact'] / gold:.2f}",
+        f"{c['correct'] / gold:.2f}",
+        f"{iou:.2f}",
+        f"{p:.2f}/{r:.2f}/{f:.2f}",
+    ]
 
 
 def total(counts: dict[tuple[str, str], dict[str, int]], keep: Callable[[str, str], bool]) -> dict[str, int]:
@@ -139,38 +158,36 @@ def total(counts: dict[tuple[str, str], dict[str, int]], keep: Callable[[str, st
 # -- lexicons (the MT calls, made once) -------------------------------------------------------------
 
 
-def lexicons(seed: list[str], gold: list[dict[str, Any]], targets: Sequence[str]) -> tuple[dict[str, dict[str, set[str]]], dict[str, dict[str, set[str]]], float]:
-    """Per target: the lexicon of its own route (words), and of all routes into its language (words + units)."""
+def lexicons(
+    seed: list[str], gold: list[dict[str, Any]], targets: Sequence[str]
+) -> tuple[dict[str, dict[str, dict[str, set[str]]]], float]:
+    """Lexicons by kind, then target: ``route`` (its words), ``route+units`` (and the units' texts), ``all+units``.
+
+    The human version has no route of its own: its ``route`` lexicons are those of every route into its language.
+    """
     from annot.translate.routes import choose_route
 
     queries = W.lexicon_queries(seed)
     phrases = W.lexicon_queries([], sorted({r["source_text"] for r in gold}))
-    own: dict[str, dict[str, set[str]]] = {}
+    kinds: dict[str, dict[str, dict[str, set[str]]]] = {"route": {}, "route+units": {}, "all+units": {}}
     started = time.perf_counter()
-    by_lang: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
-    with_phrases: dict[str, list[dict[str, set[str]]]] = defaultdict(list)
     for target in targets:
-        if target.startswith("reference"):
-            continue
-        name, path = target.split()
-        lang = path.split(">")[-1]
-        route = choose_route(name, "en", lang)
-        out = route.translate(queries + phrases)
-        own[target] = W.to_lexicon(zip(queries, out[: len(queries)]))
-        by_lang[lang].append(own[target])
-        with_phrases[lang].append(W.to_lexicon(zip(queries + phrases, out)))
+        if not target.startswith("reference"):
+            name, path = target.split()
+            route = choose_route(name, "en", path.split(">")[-1])
+            kinds["route"][target] = W.route_lexicon(route, queries)
+            kinds["route+units"][target] = W.merge_lexicons([kinds["route"][target], W.route_lexicon(route, phrases)])
     seconds = time.perf_counter() - started
 
-    def union(parts: list[dict[str, set[str]]]) -> dict[str, set[str]]:
-        merged: dict[str, set[str]] = defaultdict(set)
-        for part in parts:
-            for key, value in part.items():
-                merged[key] |= value
-        return dict(merged)
+    def lang(target: str) -> str:
+        return "es" if target.startswith("reference") else target.split(">")[-1]
 
-    own["reference:es"] = union(by_lang["es"])
-    everything = {t: union(with_phrases["es" if t == "reference:es" else t.split(">")[-1]]) for t in targets}
-    return own, everything, seconds
+    for kind in ("route", "route+units"):
+        kinds[kind]["reference:es"] = W.merge_lexicons([v for t, v in kinds[kind].items() if lang(t) == "es"])
+    kinds["all+units"] = {
+        t: W.merge_lexicons([v for u, v in kinds["route+units"].items() if lang(u) == lang(t)]) for t in targets
+    }
+    return kinds, seconds
 
 
 # -- methods ----------------------------------------------------------------------------------------
@@ -205,7 +222,9 @@ def attention(pairs: list[Pair], first_hop: dict[str, list[list[W.Link] | None]]
     return out
 
 
-def apertium(pairs: list[Pair], first: dict[str, list[list[W.Link] | None]], mids: dict[str, list[str]]) -> tuple[list[list[W.Link] | None], dict[str, list[list[W.Link] | None]]]:
+def apertium(
+    pairs: list[Pair], first: dict[str, list[list[W.Link] | None]], mids: dict[str, list[str]]
+) -> tuple[list[list[W.Link] | None], dict[str, list[list[W.Link] | None]]]:
     """Apertium tags on the all-Apertium routes; on the pivots, ``first`` (per pivot) composed with pt->es tags."""
     out: list[list[W.Link] | None] = [None] * len(pairs)
     for target, modes in APERTIUM_MODES.items():
@@ -216,9 +235,7 @@ def apertium(pairs: list[Pair], first: dict[str, list[list[W.Link] | None]], mid
     for target, via in PIVOTS.items():
         ks = [k for k, p in enumerate(pairs) if p.target == target]
         second = W.apertium_links(mids[via], [pairs[k].text for k in ks], ["pt-es"])
-        composed[target] = [
-            None if a is None or b is None else W.compose(a, b) for a, b in zip(first[via], second)
-        ]
+        composed[target] = [None if a is None or b is None else W.compose(a, b) for a, b in zip(first[via], second)]
         for k in ks:
             out[k] = composed[target][pairs[k].src_ids[0]]
     return out, composed
@@ -248,13 +265,54 @@ def eflomal(pairs: list[Pair]) -> list[list[W.Link] | None]:
     return out
 
 
+def reverse(pairs: list[Pair], gold: list[dict[str, Any]]) -> None:
+    """The other direction, never tuned on: the human Spanish units placed in the English seed (es->en)."""
+    from annot.translate.routes import choose_route
+
+    beads = [p for p in pairs if p.target == "reference:es"]
+    flipped = [Pair("seed:en", "en", p.tgt_ids, p.src_ids, p.text, p.source, p.tgt_starts, p.src_starts) for p in beads]
+    rows = []
+    for r in gold:
+        if r["target"] == "reference:es" and r["target_start"] is not None:
+            back = dict(r, target="seed:en", source_sentence=r["sentence"], sentence=r["source_sentence"])
+            back.update(source_start=r["target_start"], source_end=r["target_end"])
+            back.update(target_start=r["source_start"], target_end=r["source_end"])
+            rows.append(back)
+    queries = W.lexicon_queries([p.source for p in flipped])
+    phrases = W.lexicon_queries([], sorted({r["target_text"] for r in rows}))
+    started = time.perf_counter()
+    lexicons = {}
+    for name in ("apertium", "argos", "bergamot"):
+        try:
+            route = choose_route(name, "es", "en")
+        except AnnotError as exc:
+            print(f"es->en {name}: no route ({exc})")
+            continue
+        lexicons[name] = W.merge_lexicons([W.route_lexicon(route, queries), W.route_lexicon(route, phrases)])
+    print(f"es->en lexicon MT calls: {len(queries)} words, {len(phrases)} units x {len(lexicons)} routes"
+          f" in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    merged = W.merge_lexicons(lexicons.values())
+    table = []
+    for name, lexicon in (("lexical", None), ("lexical+lex(all+units)", merged)):
+        links = [W.align_words(p.source, p.text, "es", "en", lexicon=lexicon) for p in flipped]
+        c = evaluate(flipped, rows, links)
+        for part in PARTS:
+            table.append([name, part, *figures(total(c, lambda _, q, x=part: q == x))])
+        table.append([name, "ALL", *figures(total(c, lambda _t, _p: True))])
+    print(C.table(["method", "part", "coverage", "exact", "overlap", "IoU", "P/R/F1"], table))
+
+
 def main() -> None:
     C.parse_args(__doc__ or "")
     print(C.machine_line())
     seed, pairs, gold = load()
     targets = sorted({p.target for p in pairs})
-    own, everything, mt_seconds = lexicons(seed, gold, targets)
-    print(f"lexicon MT calls: {len(W.lexicon_queries(seed))} words x 6 routes in {mt_seconds:.1f} s (cached once per project)")
+    lex, mt_seconds = lexicons(seed, gold, targets)
+    own = lex["route"]
+    print(
+        f"lexicon MT calls: {len(W.lexicon_queries(seed))} words x 6 routes in {mt_seconds:.1f} s"
+        " (once per project: cached in the store)"
+    )
 
     results: dict[str, list[list[W.Link] | None]] = {}
     timings: dict[str, float] = {}
@@ -263,28 +321,26 @@ def main() -> None:
         started = time.perf_counter()
         try:
             results[name] = func()
-        except Exception as exc:  # a method that cannot run here is reported, not fatal
+        except (AnnotError, ImportError) as exc:  # a method that cannot run here is reported, not fatal
             print(f"{name}: not measured ({type(exc).__name__}: {exc})")
             return
         timings[name] = time.perf_counter() - started
 
     run("lexical", lambda: lexical(pairs, None))
-    run("lexical+lex(route)", lambda: lexical(pairs, own))
-    run("lexical+lex(all)", lambda: lexical(pairs, everything))
+    for kind, lexicon in lex.items():
+        run(f"lexical+lex({kind})", lambda lexicon=lexicon: lexical(pairs, lexicon))
     route_pairs = {t: [p for p in pairs if p.target == t] for t in targets}
     mids = {via: [p.text for p in route_pairs[via]] for via in PIVOTS.values()}
     try:
         translator, processor = _argos()
-        att_first = {
-            via: list(W.attention_links(translator, processor, seed, mids[via])) for via in PIVOTS.values()
-        }
+        att_first = {via: list(W.attention_links(translator, processor, seed, mids[via])) for via in PIVOTS.values()}
         lex_first = {via: lexical(route_pairs[via], own) for via in PIVOTS.values()}
         first_att = {"argos en>pt": att_first["argos en>pt"], "bergamot en>pt": att_first["bergamot en>pt"]}
         first_mixed = {"argos en>pt": att_first["argos en>pt"], "bergamot en>pt": lex_first["bergamot en>pt"]}
         run("apertium", lambda: apertium(pairs, first_mixed, mids)[0])
         composed_att = apertium(pairs, first_att, mids)[1]
         run("attention", lambda: attention(pairs, composed_att))
-    except Exception as exc:
+    except (AnnotError, ImportError) as exc:
         print(f"apertium/attention: not measured ({type(exc).__name__}: {exc})")
     run("eflomal", lambda: eflomal(pairs))
 
@@ -295,29 +351,50 @@ def main() -> None:
         for target in targets:
             rows.append([name, target, *figures(total(c, lambda t, _, x=target: t == x))])
         rows.append([name, "ALL", *figures(total(c, lambda t, _: True))])
-    print(C.table(["method", "target", "coverage", "exact", "overlap", "P/R/F1"], rows))
+    print(C.table(["method", "target", "coverage", "exact", "overlap", "IoU", "P/R/F1"], rows))
 
     C.header("per part (all targets)")
     rows = []
     for name, c in counts.items():
         for part in PARTS:
             rows.append([name, part, *figures(total(c, lambda _, p, x=part: p == x))])
-    print(C.table(["method", "part", "coverage", "exact", "overlap", "P/R/F1"], rows))
+    print(C.table(["method", "part", "coverage", "exact", "overlap", "IoU", "P/R/F1"], rows))
 
-    C.header("the best per target: apertium where it applies, else lexical+lex(all)")
-    if "apertium" in results and "lexical+lex(all)" in results:
+    C.header("rendered units only (gold text differs from the source text), all targets")
+    rendered = [r for r in gold if W._fold(r["target_text"] or "") != W._fold(r["source_text"])]
+    rows = []
+    for name, links in results.items():
+        c = evaluate(pairs, rendered, links)
+        for part in PARTS:
+            rows.append([name, part, *figures(total(c, lambda _, p, x=part: p == x))])
+    print(f"{len(rendered)} of {len(gold)} units")
+    print(C.table(["method", "part", "coverage", "exact", "overlap", "IoU", "P/R/F1"], rows))
+
+    C.header("the best per target: apertium where it applies, else lexical+lex(all+units)")
+    if "apertium" in results and "lexical+lex(all+units)" in results:
         best = [
             a if p.target in APERTIUM_MODES and a is not None else b
-            for p, a, b in zip(pairs, results["apertium"], results["lexical+lex(all)"])
+            for p, a, b in zip(pairs, results["apertium"], results["lexical+lex(all+units)"])
         ]
         c = evaluate(pairs, gold, best)
-        print(C.table(["method", "coverage", "exact", "overlap", "P/R/F1"], [["combined", *figures(total(c, lambda t, _: True))]]))
+        print(
+            C.table(
+                ["method", "coverage", "exact", "overlap", "IoU", "P/R/F1"],
+                [["combined", *figures(total(c, lambda t, _: True))]],
+            )
+        )
+
+    C.header("reverse direction: the human Spanish version's units in the English seed (es->en, not tuned on)")
+    reverse(pairs, gold)
 
     C.header("time per sentence pair (MT for the lexicon excluded)")
     n = len(pairs)
-    base = timings.get("lexical+lex(all)", 0.0)
-    rows = [[name, f"{seconds / n * 1e3:.2f} ms", f"{seconds * 1e3:.0f} ms", C.ratio(seconds, base)] for name, seconds in timings.items()]
-    print(C.table(["method", "per pair", f"all {n} pairs", "vs lexical+lex(all)"], rows))
+    base = timings.get("lexical+lex(all+units)", 0.0)
+    rows = [
+        [name, f"{seconds / n * 1e3:.2f} ms", f"{seconds * 1e3:.0f} ms", C.ratio(seconds, base)]
+        for name, seconds in timings.items()
+    ]
+    print(C.table(["method", "per pair", f"all {n} pairs", "vs lexical+lex(all+units)"], rows))
 
 
 if __name__ == "__main__":

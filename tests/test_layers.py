@@ -48,7 +48,7 @@ ALLOWED: dict[str, set[str]] = {
     # its MT pane translates in the background through the pipeline (which never imports annotate),
     # and the open document's suggestions are stored in the background through the suggestion layer.
     "annotate": FOUNDATION
-    | {"store", "suggest", "translate", "progress", "pipeline", "align", "compare", "suggestion_layer"},
+    | {"store", "suggest", "translate", "progress", "pipeline", "align", "compare", "suggestion_layer", "project"},
     # Widgets are thin views over the annotation session; nothing imports them.
     "widgets": FOUNDATION | {"annotate", "suggest", "store", "translate"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
@@ -56,9 +56,14 @@ ALLOWED: dict[str, set[str]] = {
     "suggestion_layer": FOUNDATION | {"store", "suggest", "progress", "names"},
     "cli": FOUNDATION
     | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "align", "compare", "lab"}
-    | {"suggestion_layer"},
-    # Comparing translations reads the store, translates what is missing (and round trips) through the pipeline.
-    "compare": FOUNDATION | {"store", "translate", "pipeline", "progress", "fileio", "names", "align"},
+    | {"suggestion_layer", "project"},
+    # Projection finds spans in translations by names, numbers (the quantity suggester's reading), cues (the
+    # stance suggester's lists) and word alignment; its lexicons are word translations made through the
+    # pipeline's one cached path; linked versions come through their stored alignment.
+    "project": FOUNDATION | {"store", "names", "suggest", "translate", "pipeline", "align", "progress"},
+    # Comparing translations reads the store, translates what is missing (and round trips) through the pipeline;
+    # its fidelity flags are projection's.
+    "compare": FOUNDATION | {"store", "translate", "pipeline", "progress", "fileio", "names", "align", "project"},
 }
 
 

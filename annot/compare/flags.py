@@ -23,16 +23,16 @@ returned marked ``dismissed``; whoever shows flags decides what that means
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, TypedDict
 
 from annot.compare.aliases import Actor, lost_actors
 from annot.model import flag_id
+from annot.project.fidelity import dismissed_flags
 from annot.translate import check_numbers
 
 if TYPE_CHECKING:
     from annot.project.fidelity import FidelityFlag
-    from annot.store import Store
 
 __all__ = ["Flag", "dismissed_flags", "failed_flag", "fidelity_flag", "translation_flags"]
 
@@ -144,19 +144,3 @@ def translation_flags(
         flags.append(_numbers_flag(check.describe(), dismissed))
     flags += [_name_flag(actor, dismissed) for actor in lost_actors(actors, translation)]
     return flags
-
-
-def dismissed_flags(store: Store, doc_id: str, index: int | None = None) -> Mapping[tuple[int, str], frozenset[str]]:
-    """(sentence, route name) -> the ids of the flags dismissed on that translation of document ``doc_id``.
-
-    Args:
-        store: the project.
-        doc_id: the document version.
-        index: only this sentence's.
-    """
-    decisions = store.flag_decisions(doc_id)
-    found: dict[tuple[int, str], set[str]] = {}
-    for sentence, route, ident in zip(decisions["index"], decisions["route"], decisions["flag_id"]):
-        if index is None or sentence == index:
-            found.setdefault((int(sentence), str(route)), set()).add(str(ident))
-    return {key: frozenset(ids) for key, ids in found.items()}

@@ -158,10 +158,13 @@ def _target_rows(
     lexicon: Lexicon | None,
 ) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
+    by_sentence: dict[int, list[Unit]] = {}
+    for unit in units:
+        by_sentence.setdefault(unit.sentence, []).append(unit)
     for text, source, offsets in _pairs(tgt, texts):
         pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues,
                             Aligner(partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon), text.text))  # fmt: skip
-        placed = place_units(units, pair)
+        placed = place_units([u for i in offsets for u in by_sentence.get(i, ())], pair)
         for unit, placement in sorted(placed.items(), key=lambda p: (p[0].sentence, p[0].start, p[0].part)):
             rows.append(_row(unit, placement, tgt, text))
         first = min(offsets)

@@ -10,8 +10,8 @@ span covers ("logistically" left in Spanish, "10/17/2022" kept in Portuguese):
 - ``time_changes``: a weekday, month or date of the source with no counterpart
   in the target ("time lost"), or one the target invents ("added"), by CLDR's
   day and month names (Babel);
-- ``added_numbers``: a number the target has and the source not (by the value
-  rule of ``annot.translate.checks.check_numbers``).
+- ``added_numbers``: a number the target has and the source not (values read by
+  ``annot.translate.checks.extract_numbers``, the rule of ``check_numbers``).
 
 Offsets are code points in the target text, half-open. Each function returns
 ``Finding``s in text order.
@@ -19,24 +19,32 @@ Offsets are code points in the target text, half-open. Each function returns
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import regex
 
-from annot.numbers import date_order, digit_style, iter_digit_groups, read_date
-from annot.translate.checks import check_numbers, extract_numbers, fold_text
+from annot.numbers import date_order, digit_style, iter_digit_groups, language_name, read_date
+from annot.translate.checks import extract_numbers, fold_text
 
 __all__ = [
-    "GAP",
-    "MIN_LETTERS",
-    "MIN_OTHER",
+    "COMMON_IN_TARGET",
+    "FUSED_LETTERS",
     "Finding",
+    "GAP",
+    "GAP_COMMON",
+    "MIN_LETTERS",
+    "MIN_NAME",
+    "MIN_OTHER",
     "added_numbers",
     "number_style",
+    "preload",
     "time_changes",
     "wrong_language",
 ]
@@ -79,12 +87,20 @@ MIN_OTHER = 1.5
 #: and than in most languages (the median of ``_PANELS``): a name spelled alike everywhere
 #: ("Minsk", "Interfax", "Putin") belongs to no one language.
 GAP = 1.0
+#: A word this common in the target (once per million words) needs a wider gap, ``GAP_COMMON``
+#: (thirty times): Spanish "nordeste" is Portuguese too (a gap of 1.2), while Russian "который" in
+#: Ukrainian (1.7) is common in wordfreq's Ukrainian list only because its web text mixes in Russian.
+COMMON_IN_TARGET = 3.0
+GAP_COMMON = 1.5
+#: A capitalised word, often a transliterated name rare in every list, must be this common in the
+#: other language (once in 3 million words), unless the target spells it otherwise ("Belarús").
+MIN_NAME = 2.5
 #: Shorter words are skipped: two- and three-letter words are function words of many languages at once.
 MIN_LETTERS = 4
 
 # Languages with wordfreq's large lists, by script: the "rest of the world" a word is compared to.
 _PANELS = {
-    "Latin": ("ca", "cs", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "pl", "pt", "sv"),
+    "Latin": ("cs", "de", "en", "es", "fr", "it", "nl", "pl", "pt"),
     "Cyrillic": ("bg", "mk", "ru", "uk"),
 }
 _SCRIPTS = {name: regex.compile(rf"\p{{{name}}}") for name in _PANELS}
@@ -127,49 +143,155 @@ def _script(word: str) -> str | None:
     return None
 
 
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _spelling_key(word: str) -> str:
+    """``word`` without accents, case or doubled letters: "Bielorrússia" and "Bielorrusia" share "bielorusia"."""
+    return _DOUBLED.sub(r"\1", fold_text(word))
+
+
+@cache
+def _spellings(lang: str) -> dict[str, str]:
+    """``_spelling_key`` -> the commonest word of ``lang`` with that key, over its 100,000 commonest words."""
+    from wordfreq import top_n_list
+
+    found: dict[str, str] = {}
+    for word in top_n_list(lang, 100_000):
+        found.setdefault(_spelling_key(word), word)
+    return found
+
+
+def _respelled(word: str, lang: str) -> str:
+    """The word of ``lang`` that ``word`` is another spelling of (accents, doubled letters), or ``""``.
+
+    "Belarús" in Portuguese, which writes "Belarus"; "Bielorrússia" in Spanish ("Bielorrusia").
+    """
+    found = _spellings(lang).get(_spelling_key(word), word)
+    return "" if found == word else found
+
+
+#: A word no list knows is read as words run together ("ejerciciosdefuego", which Apertium writes
+#: for a multiword unit) when it is this long, and cut into at most three words this common.
+FUSED_LETTERS = 10
+_FUSED_PART = 3.0
+
+
+def _fused(word: str, target: str, others: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """``(language, words)`` when ``word`` is two or three common words of one of ``others`` run together.
+
+    At least one of the words must be no word of ``target``: "ejercicios" + "de" + "fuego"
+    is Spanish in Portuguese text; a German compound of German words is German.
+    """
+    if len(word) < FUSED_LETTERS or not word.isalpha():
+        return None
+
+    def cuts(rest: str, parts: int) -> Iterator[tuple[str, ...]]:
+        if parts == 1:
+            yield (rest,)
+            return
+        for i in range(2, len(rest) - 1):
+            for tail in cuts(rest[i:], parts - 1):
+                yield (rest[:i], *tail)
+
+    for other in others:
+        for parts in (2, 3):
+            for split in cuts(word, parts):
+                if all(_zipf(p, other) >= _FUSED_PART for p in split) and any(
+                    _zipf(p, target) < MIN_OTHER for p in split
+                ):
+                    return other, split
+    return None
+
+
 @lru_cache(maxsize=100_000)
-def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitalised_ok: bool) -> str | None:
+def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitalised: bool) -> tuple[str, str] | None:
     """The language of ``others`` that ``word`` (casefolded) belongs to rather than ``target``, if any.
 
-    ``capitalised_ok`` is false for a capitalised word: only the frequency lists can call a name foreign.
+    Returns:
+        ``(language, a note for the user or "")``, or ``None``. The note gives the target's own
+        spelling ('Portuguese writes "belarus"') or the words of a fused one.
     """
     script = _script(word)
     if script is None:
         return None
     in_target = _zipf(word, target)
+    least = GAP if in_target < COMMON_IN_TARGET else GAP_COMMON
     panel = _PANELS[script]
+    respelled: str | None = None  # looked up only for a capitalised word of weak evidence
     best, best_gap = None, 0.0
     for other in others:
         in_other = _zipf(word, other)
         gap = in_other - in_target
-        if in_other < MIN_OTHER or gap < GAP or gap <= best_gap:
+        if in_other < MIN_OTHER or gap < least or gap <= best_gap:
             continue
+        # Transliterated names ("Shoigu", "Sumy") are rare in every list and commonest in
+        # English's: a capitalised word needs to be common, or spelled as the target does not.
+        if capitalised and in_other < MIN_NAME and not respelled:
+            if respelled is None:
+                respelled = _respelled(word, target)
+            if not respelled:
+                continue
         world = [_zipf(word, lang) for lang in panel if lang not in (other, target)]
         if world and in_other - statistics.median(world) < GAP:
             continue
         best, best_gap = other, gap
-    if best is not None or in_target > 0:
-        return best
+    if best is not None:
+        # wordfreq's lists are lower-case; the note writes the name as the text does
+        return best, f'{language_name(target)} writes "{respelled.capitalize()}"' if respelled else ""
+    if in_target > 0 or capitalised:
+        return None
+    if any(_zipf(word, other) > 0 for other in others):
+        return None
+    fused = _fused(word, target, others)
+    if fused is not None:
+        return fused[0], f'fused: "{" ".join(fused[1])}"'
     # A word no list knows, in letters the target never writes and another language does
     # ("desescalação" in Spanish: ç and ã are Portuguese). Names are spelled their own way
     # ("François" in Spanish), so a capitalised word needs a frequency list's word.
     foreign = {c for c in word if c.isalpha()} - _alphabet(target)
-    if not foreign or not capitalised_ok:
+    if not foreign:
         return None
-    return next((other for other in others if foreign <= _alphabet(other)), None)
-
-
-def _language_name(lang: str) -> str:
-    from babel import Locale
-
-    try:
-        return Locale.parse(lang.replace("-", "_")).get_display_name("en") or lang
-    except (ValueError, LookupError):
-        return lang
+    other = next((other for other in others if foreign <= _alphabet(other)), None)
+    return (other, "") if other else None
 
 
 def _overlaps(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
     return any(start < r_end and r_start < end for r_start, r_end in ranges)
+
+
+def _leans(word: str, other: str, target: str) -> bool:
+    """Whether ``word`` is ten times commoner in ``other`` than in ``target`` (and ``MIN_OTHER`` common there)."""
+    key = word.casefold()
+    in_other = _zipf(key, other)
+    return in_other >= MIN_OTHER and in_other - _zipf(key, target) >= GAP
+
+
+# What may stand between two words of one name: spaces, and at most one short lower-case word ("of", "de").
+_IN_NAME = regex.compile(r"\s+(?:\p{Ll}{1,3}\s+)?")
+
+
+def _in_foreign_name(text: str, words: list[regex.Match[str]], k: int, other: str, target: str) -> bool:
+    """Whether capitalised word ``k`` has a capitalised neighbour of ``other`` too: a name kept in ``other``.
+
+    "Institute for the Study of War", "Kyiv Independent" are names an outlet keeps in English;
+    "el Belarusian Ministerio de Defensa" is a word left untranslated before a translated one.
+    """
+    for step in (-1, 1):
+        j = k + step
+        if 0 <= j < len(words) and words[j].group().islower() and len(words[j].group()) <= 3:
+            j += step  # across a connector
+        if not 0 <= j < len(words):
+            continue
+        first, last = sorted((j, k))
+        neighbour = words[j].group()
+        if (
+            _IN_NAME.fullmatch(text, words[first].end(), words[last].start())
+            and neighbour[:1].isupper()
+            and _leans(neighbour, other, target)
+        ):
+            return True
+    return False
 
 
 def wrong_language(
@@ -178,13 +300,19 @@ def wrong_language(
     """Words of ``target`` left in another language of the route: the source's or a pivot's.
 
     A word is flagged for a language of ``others`` when it is at least ``MIN_OTHER``
-    common there and ``GAP`` (ten times) more common there than in the target and
-    than in most languages of its script (so that names spelled alike everywhere,
-    such as "Minsk" or "Interfax", pass). "Belarusian" in Spanish is English;
-    "Bielorrússia", "tuitou" and "adidos" in Spanish are Portuguese. A word no
-    frequency list knows is flagged only when it has letters the target never
-    writes and the other language does ("desescalação" in Spanish). Words under
-    ``MIN_LETTERS`` letters and words in another script are skipped.
+    common there and ``GAP`` (ten times) more common there than in the target
+    (``GAP_COMMON`` for a word ``COMMON_IN_TARGET`` in the target) and than in most
+    languages of its script, so that names spelled alike everywhere ("Minsk",
+    "Interfax") pass. "Belarusian" in Spanish is English; "Bielorrússia", "tuitou"
+    and "adidos" in Spanish are Portuguese. A capitalised word must be ``MIN_NAME``
+    common in the other language, or spelled as the target does not ("Belarús" in
+    Portuguese), so that transliterated names ("Shoigu") pass; and one next to
+    another capitalised word of that language is part of a name kept in it
+    ("Kyiv Independent"). A lower-case word no frequency list knows is flagged when
+    it is two or three common words of the other language run together
+    ("ejerciciosdefuego" in Portuguese), or has letters the target never writes
+    and the other language does ("desescalação" in Spanish). Words under
+    ``MIN_LETTERS`` letters and words in other scripts are skipped.
 
     Args:
         target: the translated text.
@@ -203,15 +331,42 @@ def wrong_language(
     if lang not in known or not route:
         return []
     found = []
-    for m in _WORD.finditer(target):
+    words = list(_WORD.finditer(target))
+    for k, m in enumerate(words):
         word = m.group()
         if sum(c.isalpha() for c in word) < MIN_LETTERS or _overlaps(m.start(), m.end(), skip):
             continue
-        other = _belongs_elsewhere(word.casefold(), lang, route, not word[:1].isupper())
-        if other is not None:
-            detail = f'left in {_language_name(other)}: "{word}"'
+        capitalised = word[:1].isupper()
+        hit = _belongs_elsewhere(word.casefold(), lang, route, capitalised)
+        if hit is not None:
+            other, note = hit
+            if capitalised and _in_foreign_name(target, words, k, other, lang):
+                continue
+            detail = f'left in {language_name(other)}: "{word}"'
+            if note:
+                detail += f" ({note})"
             found.append(Finding("wrong language", m.start(), m.end(), word, detail, lang=other))
     return found
+
+
+def preload(languages: Iterable[str]) -> None:
+    """Load now what the detectors read for ``languages``: word lists, alphabets, spellings, CLDR names.
+
+    The first call of ``wrong_language`` for a route loads its word lists and those of
+    ``_PANELS`` (about 0.15 s a language) and indexes the target's spellings (about 0.8 s):
+    a pane calls this in a background thread first. Unknown languages are passed over.
+    """
+    known = _wordfreq_languages()
+    wanted = {_base(lang) for lang in languages}
+    for lang in sorted(wanted | {p for panel in _PANELS.values() for p in panel if wanted & set(panel)}):
+        if lang in known:
+            _zipf("a", lang)
+    for lang in sorted(wanted & known):
+        _alphabet(lang)
+        _spellings(lang)
+    for lang in wanted:
+        date_order(lang)
+        _time_names(lang)
 
 
 # -- number style -----------------------------------------------------------------------
@@ -245,13 +400,18 @@ def _time_names(lang: str) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str,
     for a language whose month names inflect (CLDR's format and stand-alone forms differ:
     ru "октября"/"октябрь", pl "października"/"październik"), ``(stem, kind, index)`` so that
     other cases match ("в субботу", "в октябре"); and whether the names are capitalised
-    (en, de), in which case a lower-case word is no name ("may").
+    (en, de), in which case a lower-case word is no name ("may"). Nothing for a code CLDR does not know.
     """
+    from babel import Locale, UnknownLocaleError
     from babel.dates import get_day_names, get_month_names
+
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return {}, (), False
 
     names: dict[str, tuple[str, int]] = {}
     written = []
-    inflected = False
     for context in ("format", "stand-alone"):
         for index, name in get_day_names("wide", context, lang).items():
             names[fold_text(name)] = ("weekday", index)
@@ -261,10 +421,11 @@ def _time_names(lang: str) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str,
             names[fold_text(name)] = ("month", index)
             written.append(name)
     formats, alone = get_month_names("wide", "format", lang), get_month_names("wide", "stand-alone", lang)
-    inflected = any(formats[i] != alone[i] for i in formats)
     stems = []
-    if inflected:
+    if any(formats[i] != alone[i] for i in formats):
         for name, (kind, index) in names.items():
+            # The case ending is the final vowels (and soft sign); a stem under 5 letters would
+            # match other words (ru "сред-" of "среда" is in "среди"), so short names match as written.
             stem = regex.sub(r"[aeiouyąęóаеёиоуыэюяіїєьй]+$", "", name)
             if len(stem) >= 5:
                 stems.append((stem, kind, index))
@@ -272,19 +433,33 @@ def _time_names(lang: str) -> tuple[dict[str, tuple[str, int]], tuple[tuple[str,
     return names, tuple(stems), capitalised
 
 
-# One time mention: (kind, key, start, end, text); kind "weekday" | "month" | "date".
-_Mention = tuple[str, object, int, int, str]
+# The longest ending after a stem: case endings and adjectives ("в октябре", "февральского нападения").
+_ENDING = 6
+
+
+class _Mention(NamedTuple):
+    """A weekday, month or numeric date in a text."""
+
+    kind: str  # "weekday" | "month" | "date"
+    key: int | tuple[int, int, int]  # weekday 0-6 (Monday 0), month 1-12, (year, month, day)
+    start: int
+    end: int
+    text: str
+
+    @property
+    def month(self) -> int | None:
+        if self.kind == "weekday":
+            return None
+        return self.key[1] if isinstance(self.key, tuple) else self.key
+
+    def describe(self) -> str:
+        return f'{self.kind} "{self.text}"'
 
 
 def _mentions(text: str, lang: str) -> list[_Mention]:
     """The weekdays, months and numeric dates of ``text``, in order."""
-    from babel import UnknownLocaleError
-
     found: list[_Mention] = []
-    try:
-        names, stems, capitalised = _time_names(lang)
-    except (UnknownLocaleError, ValueError):
-        names, stems, capitalised = {}, (), False
+    names, stems, capitalised = _time_names(lang)
     for m in _WORD.finditer(text):
         word = m.group()
         if capitalised and not word[:1].isupper():
@@ -292,39 +467,37 @@ def _mentions(text: str, lang: str) -> list[_Mention]:
         folded = fold_text(word)
         hit = names.get(folded)
         if hit is None:
-            hit = next(((k, i) for s, k, i in stems if folded.startswith(s) and len(folded) - len(s) <= 3), None)
+            hit = next((
+                (k, i) for s, k, i in stems if folded.startswith(s) and len(folded) - len(s) <= _ENDING
+            ), None)  # fmt: skip
         if hit is not None:
-            found.append((hit[0], hit[1], m.start(), m.end(), word))
+            found.append(_Mention(hit[0], hit[1], m.start(), m.end(), word))
     order = date_order(lang) or "dmy"
     for start, end, token in iter_digit_groups(text):
         date = read_date(token, order)
         if date is not None:
-            found.append(("date", date, start, end, token))
-    return sorted(found, key=lambda x: x[2])
-
-
-def _describe(mention: _Mention) -> str:
-    kind, _key, _s, _e, text = mention
-    return f'{"date" if kind == "date" else kind} "{text}"'
+            found.append(_Mention("date", date, start, end, token))
+    return sorted(found, key=lambda m: m.start)
 
 
 def _pair(source: list[_Mention], target: list[_Mention]) -> tuple[list[_Mention], list[_Mention]]:
     """Pair source and target mentions, consuming each once; the unpaired of each side.
 
-    First the same weekday, month or date; then a numeric date with its month's name.
+    First a date kept as written (the same date, whatever order each language reads),
+    then the same weekday, month or date, then a numeric date with its month's name.
     """
 
-    def month(m: _Mention) -> object:
-        return m[1][1] if m[0] == "date" else m[1]  # type: ignore[index]
+    def kept(a: _Mention, b: _Mention) -> bool:
+        return a.kind == b.kind == "date" and a.text == b.text
 
     def same(a: _Mention, b: _Mention) -> bool:
-        return a[0] == b[0] and a[1] == b[1]
+        return a.kind == b.kind and a.key == b.key
 
     def same_month(a: _Mention, b: _Mention) -> bool:
-        return {a[0], b[0]} == {"date", "month"} and month(a) == month(b)
+        return {a.kind, b.kind} == {"date", "month"} and a.month == b.month
 
     left, right = list(source), list(target)
-    for match in (same, same_month):
+    for match in (kept, same, same_month):
         for a in list(left):
             b = next((b for b in right if match(a, b)), None)
             if b is not None:
@@ -333,9 +506,11 @@ def _pair(source: list[_Mention], target: list[_Mention]) -> tuple[list[_Mention
     return left, right
 
 
-def _day_month(token: str, order: str) -> str:
-    year, month, day = read_date(token, order) or (0, 0, 0)
-    return f"{year:04d}-{month:02d}-{day:02d}"
+def _swapped(token: str) -> str:
+    """``token``, a numeric date, with its first two numbers swapped: 10/11/2022 -> 11/10/2022."""
+    first, sep, rest = regex.split(r"([/.-])", token, maxsplit=1)
+    second, _, year = rest.partition(sep)
+    return f"{second}{sep}{first}{sep}{year}"
 
 
 def time_changes(source: str, source_lang: str, target: str, target_lang: str) -> list[Finding]:
@@ -356,8 +531,8 @@ def time_changes(source: str, source_lang: str, target: str, target_lang: str) -
     """
     src_lang, tgt_lang = _base(source_lang), _base(target_lang)
     lost, added = _pair(_mentions(source, src_lang), _mentions(target, tgt_lang))
-    found = [Finding("time lost", None, None, "", f"{_describe(m)} lost", source_text=m[4]) for m in lost]
-    found += [Finding("added", m[2], m[3], m[4], f"{_describe(m)} added: the source has none") for m in added]
+    found = [Finding("time lost", None, None, "", f"{m.describe()} lost", source_text=m.text) for m in lost]
+    found += [Finding("added", m.start, m.end, m.text, f"{m.describe()} added: the source has none") for m in added]
     src_order, tgt_order = date_order(source_lang), date_order(target_lang)
     if src_order and tgt_order and src_order != tgt_order:
         kept = {token for _s, _e, token in iter_digit_groups(source)}
@@ -365,8 +540,8 @@ def time_changes(source: str, source_lang: str, target: str, target_lang: str) -
             either = read_date(token, "dmy"), read_date(token, "mdy")
             if token in kept and None not in either and either[0] != either[1]:
                 detail = (
-                    f'date "{token}" kept in the order of {_language_name(source_lang)}: '
-                    f"a reader of {_language_name(target_lang)} reads {_day_month(token, tgt_order)}"
+                    f'date "{token}" kept in {language_name(source_lang)} order: '
+                    f"in {language_name(target_lang)} write {_swapped(token)}"
                 )
                 found.append(Finding("number style", start, end, token, detail, source_text=token))
     return found
@@ -375,20 +550,38 @@ def time_changes(source: str, source_lang: str, target: str, target_lang: str) -
 # -- numbers ----------------------------------------------------------------------------
 
 
-def added_numbers(source: str, target: str) -> list[Finding]:
-    """Numbers ``target`` has that ``source`` does not, by value (``annot.translate.checks.check_numbers``).
+def _numbers(text: str) -> list[tuple[int, int, str, list[Decimal]]]:
+    """The digit groups of ``text`` with their values: a date's day, month and year, else ``extract_numbers``'s."""
+    found = []
+    for start, end, token in iter_digit_groups(text):
+        date = read_date(token, "dmy")  # the order does not matter: the three values are compared as a bag
+        try:
+            values = [Decimal(v) for v in date] if date else extract_numbers(token)
+        except InvalidOperation:  # checks' rounding overflows past 28 digits: no quantity of news
+            values = []
+        found.append((start, end, token, values))
+    return found
 
-    Values are compared as ``check_numbers`` reads them, locale grouping aside
-    ("9,000" and "9.000" agree); each added value is placed at the first digit
-    group of the target that carries it and is not yet taken.
+
+def added_numbers(source: str, target: str) -> list[Finding]:
+    """Numbers ``target`` has that ``source`` does not, by value.
+
+    Values are read by ``annot.translate.checks.extract_numbers``, the rule of
+    ``check_numbers``, locale grouping aside ("9,000" and "9.000" agree), from
+    each digit group; a numeric date counts as its day, month and year, so that
+    "10/17/2022" and "17.10.2022" agree (read whole, "17.10" would be 17.1).
+    Each added value is placed at the first digit group of the target that
+    carries it and is not yet taken.
 
     Returns:
         One ``"added"`` ``Finding`` per added number, at its digit group.
     """
-    extra = Counter(check_numbers(source, target).added)
+    target_numbers = _numbers(target)
+    extra = Counter(v for *_, values in target_numbers for v in values)
+    extra -= Counter(v for *_, values in _numbers(source) for v in values)
     found = []
-    for start, end, token in iter_digit_groups(target):
-        for value in extract_numbers(token):
+    for start, end, token, values in target_numbers:
+        for value in values:
             if extra[value] > 0:
                 extra[value] -= 1
                 detail = f'number "{token}" added: the source has no {format(value, "f")}'

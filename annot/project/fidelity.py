@@ -30,7 +30,7 @@ from annot.project.detect import number_style, time_changes, wrong_language
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FIDELITY_KINDS", "FidelityFlag", "fidelity", "flags_frame", "sentence_flags"]
+__all__ = ["FIDELITY_KINDS", "FidelityFlag", "dismissed_flags", "fidelity", "flags_frame", "sentence_flags"]
 
 #: Flags read from projection, in the order a sentence shows them.
 FIDELITY_KINDS = ("lost", "changed", "wrong language", "number style", "time lost", "added")
@@ -164,7 +164,6 @@ def fidelity(store: Any, doc: Any, target: str, *, engines: Sequence[str] | None
         ``target``); ``dismissed`` says an annotator dismissed the flag on that translation
         (``Store.dismiss_flag``).
     """
-    from annot.compare.flags import dismissed_flags
     from annot.project.cached import document_projection
 
     found = document_projection(store, doc, target)
@@ -181,3 +180,19 @@ def fidelity(store: Any, doc: Any, target: str, *, engines: Sequence[str] | None
         for name, index, ident in zip(out["target"], out["sentence"], out["flag_id"])
     ]
     return out
+
+
+def dismissed_flags(store: Any, doc_id: str, index: int | None = None) -> Mapping[tuple[int, str], frozenset[str]]:
+    """(sentence, route name) -> the ids of the flags dismissed on that translation of document ``doc_id``.
+
+    Args:
+        store: the project.
+        doc_id: the document version.
+        index: only this sentence's.
+    """
+    decisions = store.flag_decisions(doc_id)
+    found: dict[tuple[int, str], set[str]] = {}
+    for sentence, route, ident in zip(decisions["index"], decisions["route"], decisions["flag_id"]):
+        if index is None or sentence == index:
+            found.setdefault((int(sentence), str(route)), set()).add(str(ident))
+    return {key: frozenset(ids) for key, ids in found.items()}

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from annot.project.targets import Target
 from annot.project.units import Unit
-from annot.project.wordalign import lexicon_queries, to_lexicon
+from annot.project.wordalign import lexicon_queries, merge_lexicons, route_lexicon, to_lexicon
 
 if TYPE_CHECKING:
     from annot.store import Store
@@ -60,9 +60,7 @@ def lexicons(store: Store, source_lang: str, targets: Sequence[Target], wanted: 
         cached = store.cached_text_translations(list(wanted), signature)
         lexicon = to_lexicon(cached.items())
         out[target.name] = lexicon
-        union = by_lang.setdefault(target.lang, {})
-        for key, values in lexicon.items():
-            union.setdefault(key, set()).update(values)
+        by_lang[target.lang] = merge_lexicons([by_lang.get(target.lang, {}), lexicon])
     for target in targets:
         if target.kind == "reference":
             if target.lang not in by_lang and wanted:  # no route into its language: the best route's, if cached
@@ -100,7 +98,6 @@ def fill_lexicons(
         progress: called with (routes done, routes).
     """
     from annot.errors import AnnotError
-    from annot.pipeline import translate_cached
     from annot.translate import best_route, choose_route
 
     routes = []
@@ -123,7 +120,7 @@ def fill_lexicons(
         cached = store.cached_text_translations(list(wanted), signature)
         missing = [q for q in wanted if q not in cached]
         if missing:
-            translate_cached(store, route, missing)
+            route_lexicon(route, missing, store=store)
             made += len(missing)
         if target.kind == "route" and signature != _signature(target):
             # Translated by today's models, but stored under the route's old signature: keep both readable.

@@ -109,7 +109,10 @@ class Aligner:
     """
 
     def __init__(self, links: Callable[[], Sequence[Link]], target: str) -> None:
-        self._make, self._links, self._target = links, None, target
+        self._make, self._target = links, target
+        self._links: list[Link] | None = None
+        self._own: list[tuple[int, int]] | None = None
+        self._unlinked: list[tuple[int, int, str]] | None = None
 
     @property
     def links(self) -> Sequence[Link]:
@@ -124,9 +127,12 @@ class Aligner:
 
     def linked(self, start: int, end: int) -> bool:
         """Whether a word of the target range has a link of its own (a gap-filling link does not count)."""
-        return any(link.score > GAP and link.target[0] < end and start < link.target[1] for link in self.links)
+        if self._own is None:
+            self._own = [link.target for link in self.links if link.score > GAP]
+        return any(s < end and start < e for s, e in self._own)
 
 
+@lru_cache(maxsize=4096)  # a sentence is read by names and places, for every route with the same text
 def _words(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]], list[tuple[str, ...]]]:
     words, bounds, stems = [], [], []
     for m in NAME_WORD.finditer(text):
@@ -195,15 +201,18 @@ def unlinked_names(pair: SentencePair) -> list[tuple[int, int, str]]:
     of one: "Oriental" in "Bielorrússia Oriental" for "Belarusian"), has no link of its own to a source
     word (``Aligner.linked``), and is not written in the source.
     """
+    if pair.align._unlinked is not None:
+        return pair.align._unlinked
     text = pair.text.text
     source_words = {_fold(w) for w in NAME_WORD.findall(pair.source)}
-    found = []
+    found: list[tuple[int, int, str]] = []
     for m in NAME_WORD.finditer(text):
         word = m.group()
         if not word[:1].isupper() or len(word) < 3 or _opens(text, m.start()) or _fold(word) in source_words:
             continue
         if not pair.align.linked(m.start(), m.end()):
             found.append((m.start(), m.end(), f"{word!r} has no counterpart in the source"))
+    pair.align._unlinked = found
     return found
 
 
@@ -445,6 +454,7 @@ def _place_finder(lang: str) -> tuple[NameFinder, dict[str, str]]:
     return finder, first
 
 
+@lru_cache(maxsize=4096)  # the source's places are asked for by every route
 def _places(text: str, lang: str) -> list[tuple[int, int, str]]:
     """The CLDR places named in ``text``: (start, end, place)."""
     finder, _ = _place_finder(lang)
