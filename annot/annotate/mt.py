@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 from annot.annotate.workers import join_workers
 from annot.compare.aliases import add_alias
-from annot.compare.flags import Flag, dismissed_flags, failed_flag, fidelity_flag
+from annot.compare.flags import Flag, failed_flag, fidelity_flag
 from annot.errors import AnnotError, SpanError
 from annot.model import Document, Status
 from annot.pipeline import only_sentences_failed, translate
+from annot.project.fidelity import dismissed_flags
 from annot.schema import project_folder
 from annot.translate import (
     base_engine,
@@ -119,14 +120,14 @@ class MTRow(TypedDict):
     checked: bool  # the flags and spans come from projection (False while the kernel's first one is computed)
 
 
-# The kernel computed a projection once: its one-time loads (word frequencies, CLDR names) are done, and
-# a document's projection takes a fraction of a second from then on (the widget waits for none before it).
-_warm = threading.Event()
+# Languages a projection into was computed in this process: their one-time loads (word frequencies, CLDR
+# names, spellings; seconds) are done, and a document's projection takes a fraction of a second from then on.
+_warmed: set[str] = set()
 
 
-def projection_ready() -> bool:
-    """Whether a projection was computed in this process: the next one costs no one-time loading (seconds)."""
-    return _warm.is_set()
+def projection_ready(target: str) -> bool:
+    """Whether a projection into ``target`` was computed in this process: the next one loads nothing (seconds)."""
+    return target in _warmed
 
 
 def warm_projection(store: Store, doc_id: str, target: str) -> None:
@@ -139,7 +140,7 @@ def _projection(store: Store, doc_id: str, target: str) -> DocumentProjection:
     from annot.project.cached import document_projection
 
     found = document_projection(store, doc_id, target)
-    _warm.set()
+    _warmed.add(target)
     return found
 
 

@@ -156,7 +156,7 @@ class Annotator(anywidget.AnyWidget):
         self._tell = False  # set by a handler whose change others must see though the store did not move
         self._stale_entities = True
         self._entities_shown = False  # the browser's side panel shows the entity list
-        self._warming: threading.Thread | None = None  # the kernel's first projection, computed in the background
+        self._warming: dict[str, threading.Thread] = {}  # target -> the kernel's first projection into it
         self._background = (
             BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
             if translate else None
@@ -314,7 +314,7 @@ class Annotator(anywidget.AnyWidget):
             sentence = s.sentences[s.index]
             # The kernel's first projection loads word frequencies and CLDR names (seconds): the pane shows the
             # translations at once and their projection when it is ready; from then on it takes a moment.
-            ready = projection_ready()
+            ready = projection_ready(target)
             if not ready:
                 self._warm_projection(target)
             # Each row carries its route's engine ("argos" for "argos+apertium"), the dropdown's entry.
@@ -340,11 +340,12 @@ class Annotator(anywidget.AnyWidget):
                        "index": s.index, "reference": reference}  # fmt: skip
 
     def _warm_projection(self, target: str) -> None:
-        """Compute the kernel's first projection on a worker thread, then redraw the pane (once per widget)."""
-        if self._warming is not None:
+        """Compute the kernel's first projection into ``target`` on a worker thread, then redraw the pane."""
+        if target in self._warming:
             return
-        self._warming = threading.Thread(target=self._warm, args=(target,), name="annot-projection", daemon=True)
-        self._warming.start()
+        thread = threading.Thread(target=self._warm, args=(target,), name=f"annot-projection-{target}", daemon=True)
+        self._warming[target] = thread
+        thread.start()
 
     def _warm(self, target: str) -> None:
         try:
@@ -365,11 +366,10 @@ class Annotator(anywidget.AnyWidget):
         Returns:
             True when it does, False when ``timeout`` seconds passed first.
         """
-        warming = self._warming
-        if warming is not None:
-            warming.join(timeout)
-            return not warming.is_alive()
-        return True
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in list(self._warming.values()):
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._warming.values())
 
     def _on_job(self, state: JobState) -> None:
         """Called on the translation worker's thread after each stored batch: redraw if it concerns the view."""
