@@ -68,7 +68,9 @@ from annot.widgets.protocol import (
     LabelView,
     MarkIntent,
     MTIntent,
+    MTMsg,
     NavIntent,
+    ReferenceMsg,
     ReviewIntent,
     SchemaMsg,
     SearchIntent,
@@ -309,7 +311,7 @@ class Annotator(anywidget.AnyWidget):
             if not s.sentences or not target or not self.targets:
                 # Nothing reaches any language from this one: say which model would, and the command.
                 hint = "" if self.targets else no_route_hint(s.document.lang)
-                self.mt = {"target": target, "engine": engine, "rows": [], "job": None, "hint": hint}
+                self.mt = MTMsg(target=target, engine=engine, rows=[], job=None, hint=hint)  # type: ignore[assignment]
                 return
             sentence = s.sentences[s.index]
             # The kernel's first projection loads word frequencies and CLDR names (seconds): the pane shows the
@@ -327,17 +329,17 @@ class Annotator(anywidget.AnyWidget):
             elif self._background is not None and engine:
                 job = self._background.state(target, engine)
             ref = s.reference(target)
-            reference = None
+            reference: ReferenceMsg | None = None
             if ref is not None:
                 source = " ".join(s.sentences[i].text for i in ref.a)
                 flags, projected = (
                     reference_view(s.store, s.doc_id, ref.a, source, ref.text, target) if ready else ([], [])
                 )
-                reference = {"text": ref.text, "doc_id": ref.doc_id, "sentences": format_sentences(ref.b),
-                             "plural": len(ref.b) > 1, "label": ref.label, "flags": flags, "projected": projected,
-                             "checked": ready, "shared": len(ref.a) > 1}  # fmt: skip
-            self.mt = {"target": target, "engine": engine, "rows": rows, "job": dict(job) if job else None,
-                       "index": s.index, "reference": reference}  # fmt: skip
+                reference = ReferenceMsg(text=ref.text, doc_id=ref.doc_id, sentences=format_sentences(ref.b),
+                                         plural=len(ref.b) > 1, label=ref.label, flags=flags, projected=projected,
+                                         checked=ready, shared=len(ref.a) > 1)  # fmt: skip
+            self.mt = MTMsg(target=target, engine=engine, rows=rows, job=job.copy() if job else None,  # type: ignore[assignment]
+                            index=s.index, reference=reference)  # fmt: skip
 
     def _warm_projection(self, target: str) -> None:
         """Compute the kernel's first projection into ``target`` on a worker thread, then redraw the pane."""
