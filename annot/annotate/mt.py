@@ -173,14 +173,13 @@ def _wire_flags(
     return out
 
 
-def _projected(rows: Sequence[dict], shift: dict[int, int] | None = None) -> list[Projected]:
-    """The placed rows as the pane paints them; ``shift``: target sentence -> its start in the shown text."""
+def _projected(rows: Sequence[dict]) -> list[Projected]:
+    """The placed rows (offsets in the shown text) as the pane paints them, by start, the longest first."""
     out = []
     for r in rows:
         if r["target_start"] is None or r["target_end"] is None or r["status"] == "lost":
             continue
-        base = 0 if shift is None else shift.get(r["target_sentence"], 0)
-        out.append(Projected(start=base + int(r["target_start"]), end=base + int(r["target_end"]),
+        out.append(Projected(start=int(r["target_start"]), end=int(r["target_end"]),
                              label=str(r["label"]), part=str(r["part"]), span_id=r["span_id"],
                              status=str(r["status"]), source_text=str(r["source_text"] or ""),
                              detail=str(r["detail"] or "")))  # fmt: skip
@@ -328,12 +327,18 @@ def reference_view(
         return [], []
     shift = dict(linked.texts[indexes[0]].doc_sentences)
     rows = [r for i in indexes for r in found.rows(i, linked.name)]
-    placed = [{**r, "target_start": None if r["target_start"] is None else shift.get(r["target_sentence"], 0)
-               + int(r["target_start"]), "target_end": None if r["target_end"] is None
-               else shift.get(r["target_sentence"], 0) + int(r["target_end"])} for r in rows]  # fmt: skip
+    placed = [_in_bead(r, shift) for r in rows]
     document = store.document(found.doc_id)
     flagged = sentence_flags(source, document.lang, text, linked.lang, linked.others, placed)
     return [flag for flag, _ in _wire_flags(flagged, placed)], _projected(placed)
+
+
+def _in_bead(row: dict, shift: dict[int, int]) -> dict:
+    """A reference's row with its offsets moved from its target sentence's to the bead's text."""
+    base = shift.get(row["target_sentence"], 0)
+    start, end = row["target_start"], row["target_end"]
+    return {**row, "target_start": None if start is None else base + int(start),
+            "target_end": None if end is None else base + int(end)}  # fmt: skip
 
 
 def _reference_target(found: Sequence[Target], indexes: Sequence[int], text: str) -> Target | None:
