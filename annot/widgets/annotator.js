@@ -47,6 +47,8 @@ const HELP = [
 ];
 const WRITES = new Set(["label", "field", "delete", "review", "accept_all", "undo", "redo", "holder", "mark", "flag", "annotator"]);
 const POLL_MS = 1000;
+// Flags shown on a translation before "+N more": a sentence left untranslated has one per word.
+const FLAGS_SHOWN = 6;
 const FIELD_TAGS = "input, select, textarea";
 
 // -- small DOM helpers --------------------------------------------------------------
@@ -121,7 +123,8 @@ function render({ model, el }) {
     drawnOutline: null, // the outline message the rows show
     drawnEntities: null, // the entities message the list shows
     hotSource: null, // {index, ids}: source spans shown for a projected span clicked in the translation
-    hotFlag: null, // {route, id}: the flag whose place in the translation stays shown (a click on its chip)
+    hotFlag: null, // {route, id, index}: the flag whose place in the translation stays shown (a click on its chip)
+    allFlags: new Set(), // "index|route" of the rows whose every flag shows (else the first FLAGS_SHOWN)
   };
   const get = (name, fallback) => model.get(name) ?? fallback;
   const ack = () => get("status", {}).ack || 0;
@@ -548,7 +551,10 @@ function render({ model, el }) {
   // project alias): typed, or taken from words selected in the translation.
   function flagChips(flags, route, textEl, index) {
     const box = h("span", "annot-mt-flags");
-    for (const flag of flags || []) {
+    const key = `${index}|${route}`;
+    const all = flags || [];
+    const shown = state.allFlags.has(key) || all.length <= FLAGS_SHOWN + 1 ? all : all.slice(0, FLAGS_SHOWN);
+    for (const flag of shown) {
       const chip = h("span", `annot-flag annot-flag-${flag.kind.replace(/\s+/g, "-")}`);
       chip.title = flag.title || "";
       chip.dataset.flag = flag.id;
@@ -587,6 +593,10 @@ function render({ model, el }) {
         }
       }
       box.append(chip);
+    }
+    if (shown.length < all.length) {
+      box.append(button("annot-flag-more", `+${all.length - shown.length} more`, "show every flag of this translation",
+        () => { state.allFlags.add(key); renderTranslation(); }));
     }
     return box;
   }
