@@ -10,10 +10,13 @@ first use)::
     annot.suggest_documents(store)  # actors and quantities as pending spans
     annot.export_jsonl(store, "exports/corpus.jsonl")
     annot.compare("belarus-russian-grouping", store, target="pt")  # every engine side by side, scored
+    annot.project(store, "belarus-russian-grouping", "pt")  # each span found in each translation: kept, changed, lost
+    annot.fidelity(store, "belarus-russian-grouping", "pt")  # what each translation lost, changed or added
 """
 
 from __future__ import annotations
 
+from annot import project  # the package, callable: annot.project(store, doc, "pt") is annot.project.project
 from annot.compare import compare, corpus_scores
 from annot.errors import (
     AlignmentError,
@@ -34,6 +37,7 @@ from annot.export import ExportResult, ImportResult, export_jsonl, import_jsonl,
 from annot.ingest import read_file
 from annot.model import AlignmentInfo, Bead, Document, Link, Origin, Sentence, Span, Status, Translation
 from annot.pipeline import EngineRun, IngestReport, TranslateReport, ingest, open_project, translate
+from annot.project.fidelity import fidelity
 from annot.schema import LabelSchema, load_schema
 from annot.segment import segment
 from annot.store import AddResult, Store
@@ -81,11 +85,13 @@ __all__ = [
     "compare",
     "corpus_scores",
     "export_jsonl",
+    "fidelity",
     "import_jsonl",
     "ingest",
     "iter_records",
     "load_schema",
     "open_project",
+    "project",
     "read_file",
     "segment",
     "suggest_documents",

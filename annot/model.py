@@ -85,9 +85,11 @@ BEAD_ORIGINS = ("auto", "manual")
 
 
 #: What a fidelity flag of a machine translation is about: read from projection (``annot.project.fidelity``:
-#: lost, changed, wrong language, number style, time lost, added), or the engine failed. ``numbers`` and
+#: lost, changed, wrong language, number style, time lost, added, disputed), or the engine failed. ``numbers`` and
 #: ``name`` are the kinds of annot 0.1's heuristics, still readable in stored decisions.
-FLAG_KINDS = ("lost", "changed", "wrong language", "number style", "time lost", "added", "failed", "numbers", "name")
+FLAG_KINDS = (
+    "lost", "changed", "wrong language", "number style", "time lost", "added", "disputed", "failed", "numbers", "name",
+)  # fmt: skip
 
 
 def flag_id(kind: str, value: str) -> str:

@@ -18,15 +18,18 @@ import bench_edit_latency
 import bench_export
 import bench_languages
 import bench_learning
+import bench_project
 import bench_spans_frame
 import bench_stance
 import bench_suggest
 import bench_suggest_gold
 import bench_translate
+import bench_wordalign
 
 BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
+    bench_project, bench_wordalign,
 )  # fmt: skip
 
 

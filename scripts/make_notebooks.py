@@ -175,8 +175,8 @@ COMPARE = [
         "version was written by hand for annot's tests, not published by anyone (see `corpus/README.md`), so it "
         "is linked as a *reference*, not as a human translation. Then every installed engine translates the "
         "article into Spanish and is scored against that reference: corpus scores with confidence intervals, "
-        "the sentences the engines disagree on most with their words that differ, numbers and names that got "
-        "lost, two plots. Then Portuguese, which has no reference: the engines are scored by round trip and by "
+        "the sentences the engines disagree on most with their words that differ, each translation's fidelity "
+        "flags, two plots. Then Portuguese, which has no reference: the engines are scored by round trip and by "
         "agreement with each other.\n\n"
         "Every installed engine is used (on a fresh machine argos, bergamot and Apertium; argos and bergamot "
         "reach Spanish through Portuguese and Apertium's pt->es, shown as `argos+apertium`). On a fresh project "
@@ -238,7 +238,8 @@ COMPARE = [
     new_markdown_cell(
         "## Spanish: every engine against the reference\n\n"
         "Corpus chrF, BLEU and TER with their 95% confidence intervals (sacrebleu's bootstrap), agreement "
-        "between engines, round trip, and the share of sentences whose numbers came through:"
+        "between engines, round trip, and the fidelity flags counted: the share of sentences flagged, then the flags "
+        "by kind:"
     ),
     new_code_cell(
         'es = compare(seed, store, target="es", engines=ENGINES, reference=spanish.id, progress=True)\n'
@@ -250,10 +251,13 @@ COMPARE = [
     new_markdown_cell(
         "### Side by side, most disputed first\n\n"
         "Each engine's Spanish with the words that differ from the reference: ~~struck~~ only in the "
-        "reference, underlined only in the translation. Red flags mark numbers that changed (9,000 = 9.000 "
-        "counts as kept) and names of tagged actors that a translation lost (tag actors in `annotate.ipynb` "
-        'to see those). `view(frame, engine=..., flag=...)` filters by engine and by flag (`"numbers"`, '
-        '`"names"`, `"any"`); the dropdowns below drive it.'
+        "reference, underlined only in the translation. Red flags, read from projection, mark what a translation "
+        'lost, changed or added, a word left in another language (Apertium\'s "Belarusian" in Spanish), a number '
+        'written in another language\'s style ("9,000" reads as nine in Spanish) and a weekday or date lost; the '
+        "flagged words are highlighted in the translation (tag actors and quantities in `annotate.ipynb` to have "
+        'them followed too). `view(frame, engine=..., flag=...)` filters by engine and by kind of flag (`"lost"`, '
+        '`"changed"`, `"wrong language"`, `"number style"`, `"time lost"`, `"added"`, `"failed"`, `"any"`); the '
+        "dropdowns below drive it."
     ),
     new_code_cell(
         "def view(frame, engine=None, flag=None, limit=None):\n"

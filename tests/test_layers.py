@@ -56,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "suggestion_layer": FOUNDATION | {"store", "suggest", "progress", "names"},
     "cli": FOUNDATION
     | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "align", "compare", "lab"}
-    | {"suggestion_layer", "project"},
+    | {"suggestion_layer", "project", "fileio"},
     # Projection finds spans in translations by names, numbers (the quantity suggester's reading), cues (the
     # stance suggester's lists) and word alignment; its lexicons are word translations made through the
     # pipeline's one cached path; linked versions come through their stored alignment.

@@ -168,6 +168,7 @@ def _register() -> None:
         link_cmd,
         ls_cmd,
         models_cmd,
+        project_cmd,
         show_cmd,
         stats_cmd,
         suggest_cmd,

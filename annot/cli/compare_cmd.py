@@ -89,7 +89,10 @@ def compare(
     engine by its route (annot translate --help says how routes are chosen). With
     a reference, each engine is scored against it (chrF, BLEU, TER with
     confidence intervals); without one, by round trip and by agreement between
-    engines. Numbers that changed and tagged names that got lost are flagged.
+    engines. Each translation's fidelity flags come from projection (what it
+    lost, changed or added, words left in another language, numbers in another
+    language's style, weekdays or dates lost), counted per engine and written
+    out by kind in the CSV; a flag an annotator dismissed is not counted.
     """
     from annot.compare import compare as run_compare
     from annot.compare import corpus_scores

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import Literal
 
-__all__ = ["DiffOp", "diff_html", "tokenize", "word_diff"]
+__all__ = ["DiffOp", "Mark", "diff_html", "marked_html", "tokenize", "word_diff"]
 
 DiffOp = Literal["equal", "delete", "insert"]
+
+#: A range of the shown text to highlight: (start, end) in code points, its CSS classes, its tooltip.
+Mark = tuple[int, int, str, str]
 
 # Scripts written without spaces between words: one character is one token, so
 # a changed character does not mark a whole clause as changed.
@@ -101,14 +106,48 @@ def word_diff(a: str, b: str) -> list[tuple[DiffOp, str]]:
 _TAGS = {"delete": ("<del>", "</del>"), "insert": ("<ins>", "</ins>"), "equal": ("", "")}
 
 
-def diff_html(a: str, b: str) -> str:
+def _marked(text: str, at: int, marks: Sequence[Mark]) -> str:
+    """``text``, which starts at offset ``at`` of the marked text, escaped, with its marked ranges in ``<mark>``."""
+    end = at + len(text)
+    cuts = sorted({at, end, *(p for m in marks for p in m[:2] if at < p < end)})
+    out = []
+    for lo, hi in pairwise(cuts):
+        piece = html.escape(text[lo - at : hi - at], quote=True)
+        over = [m for m in marks if m[0] < hi and lo < m[1]]
+        if over:  # overlapping ranges: one <mark> with every class and tooltip, never nested
+            classes = " ".join(dict.fromkeys(c for m in over for c in m[2].split()))
+            title = "; ".join(dict.fromkeys(m[3] for m in over if m[3]))
+            attrs = f'class="{html.escape(classes, quote=True)}" title="{html.escape(title, quote=True)}"'
+            piece = f"<mark {attrs}>{piece}</mark>"
+        out.append(piece)
+    return "".join(out)
+
+
+def marked_html(text: str, marks: Sequence[Mark] = ()) -> str:
+    """``text`` as HTML, escaped, with the ranges of ``marks`` in ``<mark class=... title=...>``.
+
+    Args:
+        text: the text.
+        marks: ranges of ``text`` to highlight; empty ones and what lies outside ``text`` are ignored.
+    """
+    return _marked(text, 0, [m for m in marks if m[0] < m[1]])
+
+
+def diff_html(a: str, b: str, marks: Sequence[Mark] = ()) -> str:
     """``word_diff(a, b)`` as HTML: deletions in ``<del>``, insertions in ``<ins>``, every piece escaped.
 
-    Safe to put in any page: the only markup in the result is those two tags,
+    Safe to put in any page: the only markup in the result is those two tags
+    and ``<mark>`` (``marks``: ranges of ``b`` to highlight, as ``marked_html``),
     whatever ``a`` and ``b`` contain (``<script>`` comes out as ``&lt;script&gt;``).
     """
+    marks = [m for m in marks if m[0] < m[1]]
     parts = []
+    at = 0  # where the piece starts in b: deleted text is not in b
     for op, text in word_diff(a, b):
         opening, closing = _TAGS[op]
-        parts.append(f"{opening}{html.escape(text, quote=True)}{closing}")
+        if op == "delete":
+            parts.append(f"{opening}{html.escape(text, quote=True)}{closing}")
+            continue
+        parts.append(f"{opening}{_marked(text, at, marks)}{closing}")
+        at += len(text)
     return "".join(parts)

@@ -1,24 +1,25 @@
-"""The fidelity flags of one machine translation -- numbers changed, actors lost -- for the MT pane and compare alike.
+"""The fidelity flags of one machine translation, as the MT pane and compare show them: one wire form for both.
 
-One rule, called from both places (``annot.annotate.mt.mt_rows`` and
-``annot.compare.compare``):
+The flags are the projection's (``annot.project.fidelity``: ``lost``,
+``changed``, ``wrong language``, ``number style``, ``time lost``, ``added``),
+read per sentence and route from ``annot.project.cached.document_projection``
+and turned into the wire form here (``fidelity_flag``), plus:
 
-- **numbers**: one flag when the numbers of the source and the translation
-  differ (``annot.translate.check_numbers``, locale-aware), its value the
-  difference (``missing 19; added 91``);
-- **name**: one flag per tagged actor of the sentence (every ACTOR, whatever
-  its type) none of whose names survives in the translation: its text, its
-  canonical name, their CLDR names in the target language and the project's
-  ``[aliases]`` (``annot.compare.aliases``). The flag is named by the actor's
-  canonical name, else its text, and can become an alias
-  (``annot.compare.aliases.add_alias``);
 - **failed**: the engine failed on the sentence (a stage of its pipeline
   crashed on it: ``Store.get_translation_failures``), so there is no
   translation; its value the reason, one line (``failed_flag``).
 
+``COMPARE_KINDS`` is every kind, in the order a sentence shows them, and
+``kind_slug`` the one spelling of a kind in column names, CSS classes and
+anchors (``wrong_language``).
+
 A flag an annotator dismissed for a translation (``Store.dismiss_flag``) is
 returned marked ``dismissed``; whoever shows flags decides what that means
 (the pane can offer to take it back, compare does not count it).
+
+``translation_flags`` is annot 0.1's heuristic (numbers compared, tagged
+actors' names looked up, ``annot.compare.aliases``): compare no longer reads
+it; it goes when the MT pane stops calling it.
 """
 
 from __future__ import annotations
@@ -28,13 +29,20 @@ from typing import TYPE_CHECKING, TypedDict
 
 from annot.compare.aliases import Actor, lost_actors
 from annot.model import flag_id
-from annot.project.fidelity import dismissed_flags
+from annot.project.fidelity import FIDELITY_KINDS, dismissed_flags
 from annot.translate import check_numbers
 
 if TYPE_CHECKING:
     from annot.project.fidelity import FidelityFlag
 
-__all__ = ["Flag", "dismissed_flags", "failed_flag", "fidelity_flag", "translation_flags"]
+__all__ = [
+    "COMPARE_KINDS", "Flag", "ReportFlag", "dismissed_flags", "failed_flag", "fidelity_flag", "kind_slug",
+    "translation_flags",
+]  # fmt: skip
+
+#: Every kind of flag compare counts and filters by, in the order a sentence shows them: the projection's
+#: (``annot.project.fidelity.FIDELITY_KINDS``), then ``failed``.
+COMPARE_KINDS = (*FIDELITY_KINDS, "failed")
 
 _SHOWN_NAMES = 6  # names listed in a name flag's tooltip
 
@@ -58,9 +66,15 @@ class Flag(TypedDict):
     span_id: str | None  # the source span it concerns, if any
 
 
+class ReportFlag(Flag):
+    """A flag as compare's frame holds it (``flags.E``): the wire form, and the projection's one line on it."""
+
+    detail: str  # what is wrong, without advice: 'left in English: "Belarusian"'; for a failure, its reason
+
+
 #: The chip's words for each projection flag kind.
 _CHIPS = {"lost": "lost", "changed": "changed", "wrong language": "wrong language", "number style": "number style",
-          "time lost": "time lost", "added": "added"}  # fmt: skip
+          "time lost": "time lost", "added": "added", "disputed": "disputed"}  # fmt: skip
 _ADVICE = {
     "lost": "Nothing in the translation stands for it.",
     "changed": "The translation says it otherwise.",
@@ -68,6 +82,7 @@ _ADVICE = {
     "number style": "A reader of the target language reads this number otherwise.",
     "time lost": "A weekday or date of the source is missing.",
     "added": "The translation has this and the source does not.",
+    "disputed": "Every other translation says this otherwise: check the word's sense.",
 }
 
 
@@ -88,6 +103,11 @@ def fidelity_flag(flag: FidelityFlag, dismissed: Collection[str] = (), *, source
     aliasable = label == "ACTOR" and flag.kind in ("lost", "changed")
     return Flag(id=ident, kind=flag.kind, value=flag.value, text=text, title=title, aliasable=aliasable,
                 dismissed=ident in dismissed, start=flag.start, end=flag.end, span_id=flag.span_id)  # fmt: skip
+
+
+def kind_slug(kind: str) -> str:
+    """A flag kind as one word, for column names, CSS classes and anchors: ``wrong language`` -> ``wrong_language``."""
+    return "_".join(kind.split())
 
 
 def _numbers_flag(value: str, dismissed: Collection[str]) -> Flag:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from itertools import permutations
 from typing import TYPE_CHECKING, Any
 
-from annot.compare.aliases import Actor, sentence_actors
-from annot.compare.flags import dismissed_flags, failed_flag, translation_flags
+from annot.compare.aliases import sentence_actors
+from annot.compare.flags import COMPARE_KINDS, ReportFlag, dismissed_flags, failed_flag, fidelity_flag, kind_slug
 from annot.compare.metrics import DEFAULT_SEED, METRICS, chrf_many, corpus_score, sentence_score, signatures
 from annot.errors import AlignmentError, AnnotError, EngineError
 from annot.model import Document, Sentence, Translation, TranslationFailure, format_sentences, reference_label
@@ -17,7 +17,6 @@ from annot.progress import Progress, resolve_progress
 from annot.translate import (
     Route,
     choose_route,
-    extract_numbers,
     newest_by_route,
     rank_engines,
     routes_for,
@@ -29,13 +28,14 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from annot.project.cached import DocumentProjection
     from annot.store import Store
 
 __all__ = ["ENGINE_COLUMNS", "compare", "corpus_scores"]
 
 #: The columns of each engine E, named ``<column>.E``, in order.
 ENGINE_COLUMNS = ("text", "route", "chrf", "bleu", "ter", "agreement", "roundtrip", "length_ratio",
-                  "numbers_ok", "numbers", "names_missing", "dismissed", "failed")  # fmt: skip
+                  "flags", "flag_kinds", "dismissed", "failed")  # fmt: skip
 _BATCH = 64  # sentences per engine call for back-translations
 _NAN = float("nan")
 
@@ -135,6 +135,51 @@ def _references(
     return beads, (doc_ids.pop() if len(doc_ids) == 1 else ", ".join(sorted(doc_ids)) or None), human
 
 
+# -- flags -----------------------------------------------------------------------------------
+
+
+def _about(rows: Sequence[Mapping[str, Any]], flag: Any) -> tuple[str, str]:
+    """(source text, label) of the projection row that raised ``flag``, or ("", "") for a sentence-wide finding."""
+    for row in rows:
+        if (row.get("span_id") == flag.span_id and (row.get("problem") or "") == flag.kind
+                and row.get("target_start") == flag.start):  # fmt: skip
+            return str(row.get("source_text") or ""), str(row.get("label") or "")
+    return "", ""
+
+
+def _route_flags(found: DocumentProjection, index: int, name: str, text: str,
+                 dismissed: frozenset[str]) -> list[ReportFlag]:  # fmt: skip
+    """The projection's flags of route ``name`` on sentence ``index``, in wire form with their detail.
+
+    Where the projection read another text than ``text`` (a translation stored between the two reads), the
+    flags are kept but placed nowhere.
+    """
+    route = found.route(name)
+    if route is None:
+        return []
+    placed = route.texts.get(index)
+    rows = found.rows(index, route.name)
+    out = []
+    for f in found.flags.get((index, name), ()):
+        source_text, label = _about(rows, f)
+        flag = fidelity_flag(f, dismissed, source_text=source_text, label=label)
+        if placed is None or placed.text != text:
+            flag.update(start=None, end=None)
+        out.append(ReportFlag(**flag, detail=f.detail))
+    return out
+
+
+def _failed_flag(failure: TranslationFailure, dismissed: frozenset[str]) -> ReportFlag:
+    flag = failed_flag(failure.reason, dismissed)
+    return ReportFlag(**flag, detail=flag["value"])
+
+
+def _kinds(flags: Sequence[ReportFlag]) -> list[str]:
+    """The kinds among ``flags``, once each, in ``COMPARE_KINDS`` order."""
+    present = {f["kind"] for f in flags}
+    return [k for k in COMPARE_KINDS if k in present]
+
+
 # -- the frame -------------------------------------------------------------------------------
 
 
@@ -144,7 +189,7 @@ def _mean(values: Sequence[float]) -> float:
 
 def _score_row(
     s: Sentence, names: list[str], texts: dict[str, dict[int, str]], back: dict[str, dict[str, str]],
-    have: dict[str, dict[int, Translation]], bead: _Bead | None, actors: list[Actor],
+    have: dict[str, dict[int, Translation]], bead: _Bead | None, found: DocumentProjection,
     dismissed: Mapping[tuple[int, str], frozenset[str]], failures: dict[str, dict[int, TranslationFailure]],
 ) -> tuple[dict[str, dict[str, Any]], float]:  # fmt: skip
     """Each engine's columns for sentence ``s`` (``bead`` when a reference is scored on it), and the disagreement."""
@@ -168,27 +213,26 @@ def _score_row(
     blocks = {}
     for n in names:
         block: dict[str, Any] = dict.fromkeys(ENGINE_COLUMNS)
+        decided = dismissed.get((i, n), frozenset())
         if n in present:
             text = texts[n][i]
-            # The MT pane's flags (annot.compare.flags); a dismissed one is not counted.
-            flags = translation_flags(s.text, text, actors, dismissed.get((i, n), frozenset()))
+            # The projection's flags, as the MT pane shows them; a dismissed one is not counted.
+            flags = _route_flags(found, i, n, text, decided)
             shown = [f for f in flags if not f["dismissed"]]
             block.update(
                 text=text, route=have[n][i].route, agreement=_mean([pair[(n, m)] for m in present if m != n]),
                 roundtrip=trips.get(n, _NAN), length_ratio=len(text) / len(s.text) if s.text else _NAN,
-                numbers_ok=all(f["kind"] != "numbers" for f in shown),
-                numbers=next((f["value"] for f in flags if f["kind"] == "numbers"), "ok"),
-                names_missing=[f["value"] for f in shown if f["kind"] == "name"],
-                dismissed=[f["id"] for f in flags if f["dismissed"]],
+                flags=shown, flag_kinds=_kinds(shown), dismissed=[f["id"] for f in flags if f["dismissed"]],
             )  # fmt: skip
             if bead is not None:
                 block.update(chrf=next(scores), bleu=sentence_score("bleu", joined[n], bead.text),
                              ter=sentence_score("ter", joined[n], bead.text))  # fmt: skip
         elif i in failures.get(n, {}):  # the MT pane's "failed" flag; a dismissed one is not shown
             failure = failures[n][i]
-            flag = failed_flag(failure.reason, dismissed.get((i, n), frozenset()))
-            block.update(route=failure.route, failed=None if flag["dismissed"] else flag["value"],
-                         dismissed=[flag["id"]] if flag["dismissed"] else [])  # fmt: skip
+            flag = _failed_flag(failure, decided)
+            shown = [] if flag["dismissed"] else [flag]
+            block.update(route=failure.route, failed=None if flag["dismissed"] else flag["value"], flags=shown,
+                         flag_kinds=_kinds(shown), dismissed=[flag["id"]] if flag["dismissed"] else [])  # fmt: skip
         blocks[n] = block
     return blocks, 100 - _mean(list(pair.values())) if len(present) > 1 else _NAN
 
@@ -239,17 +283,18 @@ def compare(
         reference; a bead of two source sentences is scored on the first with
         their translations joined), ``agreement.E`` (mean chrF against each other
         engine), ``roundtrip.E``, ``length_ratio.E`` (characters, translation /
-        source), the fidelity flags of the annotator's translation pane
-        (``annot.compare.flags``): ``numbers_ok.E`` (False when the numbers
-        changed and the flag was not dismissed), ``numbers.E``
-        (``check_numbers(...).describe()``, dismissed or not), ``names_missing.E``
-        (actors none of whose names or aliases survive, by canonical name else
-        text, see ``annot.compare.aliases``; dismissed ones left out),
+        source), the fidelity flags of the annotator's translation pane, read
+        from projection (``annot.project.cached.document_projection``, in the
+        wire form of ``annot.compare.flags``): ``flags.E`` (the flags not
+        dismissed, a list of ``ReportFlag``: ``kind``, ``value``, ``text``,
+        ``title``, ``detail``, ``start``/``end`` in the translation, ``span_id``;
+        None when the engine neither translated nor failed on the sentence),
+        ``flag_kinds.E`` (their kinds once each, in ``COMPARE_KINDS`` order),
         ``dismissed.E`` (ids of the flags an annotator dismissed on the
-        translation, ``Store.dismiss_flag``: not counted in ``numbers_ok`` and
-        ``names_missing``, nor in ``corpus_scores``), ``failed.E`` (why the
-        engine failed on the sentence, which has no translation by it; <NA>
-        otherwise or once dismissed); and ``disagreement`` (100 minus the mean chrF
+        translation, ``Store.dismiss_flag``: not in ``flags.E``, nor counted in
+        ``corpus_scores``), ``failed.E`` (why the engine failed on the
+        sentence, which has no translation by it; <NA> otherwise or once
+        dismissed; its flag is in ``flags.E`` too); and ``disagreement`` (100 minus the mean chrF
         between engines, NaN with fewer than two). ``frame.attrs`` holds
         doc_id, source, target, engines, reference_doc, reference_label ("reference",
         or "human translation" when the link says so), signatures (sacrebleu's,
@@ -265,6 +310,8 @@ def compare(
             translate what is missing (what it did is stored).
     """
     import pandas as pd
+
+    from annot.project.cached import document_projection
 
     document = doc if isinstance(doc, Document) else store.document(doc)
     if document.lang == target:
@@ -312,6 +359,8 @@ def compare(
 
     actors = sentence_actors(store, document, target)
     dismissed = dismissed_flags(store, document.id)
+    # Read after the translations are complete: the projection's stamp counts them (and the dismissals).
+    found = document_projection(store, document, target)
     columns: dict[str, list[Any]] = {c: [] for c in ("source", "heading", "reference", "reference_sentences", "bead",
                                                        "actors")}  # fmt: skip
     for name in names:
@@ -329,7 +378,7 @@ def compare(
         columns["reference_sentences"].append(bead.reference_sentences if scored_here else None)
         columns["bead"].append(bead.first if bead is not None else None)
         columns["actors"].append([a.label for a in row_actors])
-        blocks, disagreement = _score_row(s, names, texts, back, have, bead if scored_here else None, row_actors,
+        blocks, disagreement = _score_row(s, names, texts, back, have, bead if scored_here else None, found,
                                           dismissed, failures)  # fmt: skip
         for n in names:
             for col in ENGINE_COLUMNS:
@@ -342,11 +391,10 @@ def compare(
     frame["heading"] = frame["heading"].astype("bool")
     frame["bead"] = frame["bead"].astype("Int64")
     for n in names:
-        for col in ("text", "route", "numbers", "failed"):
+        for col in ("text", "route", "failed"):
             frame[f"{col}.{n}"] = frame[f"{col}.{n}"].astype("string")
         for col in ("chrf", "bleu", "ter", "agreement", "roundtrip", "length_ratio"):
             frame[f"{col}.{n}"] = frame[f"{col}.{n}"].astype("float64")
-        frame[f"numbers_ok.{n}"] = frame[f"numbers_ok.{n}"].astype("boolean")
     frame["disagreement"] = frame["disagreement"].astype("float64")
     # The metrics behind the numbers: chrF for agreement and round trips, all three with a reference.
     used = {m: sig for m, sig in signatures().items() if m == "chrf" or beads}
@@ -375,17 +423,17 @@ def corpus_scores(frame: pd.DataFrame, *, n_bootstrap: int = 1000, seed: int = D
         Index ``engine``; columns ``chrf``, ``chrf_low``, ``chrf_high``, ``bleu``, ...,
         ``ter_high`` (corpus scores over the beads with a reference, NaN without),
         ``agreement`` and ``roundtrip`` (means of the sentence scores),
-        ``numbers_ok_pct`` (% of the sentences with numbers whose numbers all
-        came through), ``names_ok_pct`` (% of the sentences' tagged actors kept;
-        a flag an annotator dismissed counts as kept, a number too),
-        ``sentences`` (translated) and ``scored`` (beads scored against the
-        reference). ``attrs["signatures"]`` holds sacrebleu's corpus signatures.
+        ``flagged_pct`` (% of the sentences translated or failed with a flag),
+        ``flags`` (how many flags) and one count per kind (``COMPARE_KINDS`` as
+        ``kind_slug`` spells them: ``lost``, ``changed``, ``wrong_language``,
+        ``number_style``, ``time_lost``, ``added``, ``failed``; a flag an
+        annotator dismissed is not counted), ``sentences`` (translated) and
+        ``scored`` (beads scored against the reference). ``attrs["signatures"]`` holds sacrebleu's corpus signatures.
     """
     import pandas as pd
 
     names = list(frame.attrs.get("engines") or [c.split(".", 1)[1] for c in frame.columns if c.startswith("text.")])
     firsts = frame.index[frame["reference"].notna()] if "reference" in frame else frame.index[:0]
-    with_numbers = [bool(extract_numbers(s)) for s in frame["source"]]
     records, sigs = [], {}
     for name in names:
         text = frame[f"text.{name}"]
@@ -407,19 +455,17 @@ def corpus_scores(frame: pd.DataFrame, *, n_bootstrap: int = 1000, seed: int = D
                 record.update({metric: _NAN, f"{metric}_low": _NAN, f"{metric}_high": _NAN})
         record["agreement"] = frame[f"agreement.{name}"].mean()
         record["roundtrip"] = frame[f"roundtrip.{name}"].mean()
-        ok = [bool(v) for v, has, t in zip(frame[f"numbers_ok.{name}"], with_numbers, translated) if has and t]
-        record["numbers_ok_pct"] = 100 * sum(ok) / len(ok) if ok else _NAN
-        kept = total = 0
-        for actors, missing, t in zip(frame["actors"], frame[f"names_missing.{name}"], translated):
-            if t:
-                total += len(actors)
-                kept += len(actors) - len(missing)
-        record["names_ok_pct"] = 100 * kept / total if total else _NAN
+        # The flags not dismissed, of the sentences translated or failed (a list each; None: neither).
+        per_sentence = [f for f in frame[f"flags.{name}"] if isinstance(f, list)]
+        record["flagged_pct"] = 100 * sum(bool(f) for f in per_sentence) / len(per_sentence) if per_sentence else _NAN
+        record["flags"] = sum(len(f) for f in per_sentence)
+        for kind in COMPARE_KINDS:
+            record[kind_slug(kind)] = sum(1 for flags in per_sentence for f in flags if f["kind"] == kind)
         record["sentences"] = int(translated.sum())
         record["scored"] = len(hyps)
         records.append(record)
     columns = ["engine", *(f"{m}{s}" for m in METRICS for s in ("", "_low", "_high")), "agreement", "roundtrip",
-               "numbers_ok_pct", "names_ok_pct", "sentences", "scored"]  # fmt: skip
+               "flagged_pct", "flags", *map(kind_slug, COMPARE_KINDS), "sentences", "scored"]  # fmt: skip
     out = pd.DataFrame.from_records(records, columns=columns).set_index("engine")
     out.attrs["signatures"] = sigs or dict(frame.attrs.get("signatures", {}))  # the sentence chrF behind the means
     out.attrs.update({k: frame.attrs[k] for k in ("doc_id", "target", "reference_doc", "reference_label")

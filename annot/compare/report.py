@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annot.compare.flags import COMPARE_KINDS, kind_slug
 from annot.compare.plots import engines_of, figure_svg, plot_metrics, plot_score_distribution, plot_scores_along
-from annot.compare.side_by_side import TABLE_CSS, esc, flags_of, fmt, missing, side_by_side_table
+from annot.compare.side_by_side import TABLE_CSS, esc, flag_list, flags_of, fmt, missing, side_by_side_table
 from annot.fileio import atomic_text_file
+from annot.project.fidelity import FIDELITY_KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,9 +31,10 @@ _CORPUS_COLUMNS = [
     ("ter", "TER ↓", False, True),
     ("agreement", "agreement", True, False),
     ("roundtrip", "round trip", True, False),
-    ("numbers_ok_pct", "numbers ok %", True, False),
-    ("names_ok_pct", "names ok %", True, False),
+    ("flagged_pct", "flagged %", False, False),
 ]
+#: Flag counts of the corpus table, (column, header): the total, then each kind.
+_COUNT_COLUMNS = [("flags", "flags"), *((kind_slug(k), k) for k in COMPARE_KINDS)]
 _PAGE_CSS = """
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1f; margin: 1.5rem auto;
        max-width: 1400px; padding: 0 1.5rem; line-height: 1.45; }
@@ -85,7 +88,9 @@ def corpus_table(corpus: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         Index ``engine``; the columns that hold a score (chrF, BLEU and TER
-        only with a reference), then ``sentences`` and (with a reference) ``scored`` as numbers.
+        only with a reference; ``flagged %``: the sentences with a flag), then
+        the flags counted (``flags``, and each kind some engine has: ``lost``,
+        ``wrong language`` ...), ``sentences`` and (with a reference) ``scored`` as numbers.
     """
     import pandas as pd
 
@@ -93,6 +98,10 @@ def corpus_table(corpus: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=corpus.index)
     for col, label, _, interval in _scored_columns(corpus):
         out[label] = [_score_text(row, col, interval) for _, row in corpus.iterrows()]
+    for col, label in _COUNT_COLUMNS:
+        # The total always; a kind only when some engine has one.
+        if col in corpus.columns and (col == "flags" or corpus[col].fillna(0).astype("float64").gt(0).any()):
+            out[label] = corpus[col].astype("Int64")
     for col in ("sentences", "scored"):
         # Without a reference nothing is scored: no column of zeros.
         if col in corpus.columns and (col == "sentences" or corpus[col].fillna(0).astype("float64").gt(0).any()):
@@ -109,6 +118,7 @@ def _corpus_html(corpus: pd.DataFrame) -> str:
         values = corpus[col].astype("float64")
         best[col] = values.max() if higher else values.min()
     head = "".join(f"<th>{esc(label)}</th>" for label in table.columns)
+    scored = {label for _, label, _, _ in columns}
     body = []
     for engine, row in corpus.iterrows():
         cells = [f"<td>{esc(engine)}</td>"]
@@ -117,7 +127,7 @@ def _corpus_html(corpus: pd.DataFrame) -> str:
             text += "</span>" if '<span class="ci">' in text else ""
             strong = len(corpus) > 1 and not missing(row[col]) and float(row[col]) == best[col]
             cells.append(f'<td class="best">{text}</td>' if strong else f"<td>{text}</td>")
-        cells += [f"<td>{esc(table.at[engine, c])}</td>" for c in ("sentences", "scored") if c in table.columns]
+        cells += [f"<td>{esc(table.at[engine, c])}</td>" for c in table.columns if c not in scored]
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f'<table class="corpus"><thead><tr><th>engine</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -129,6 +139,11 @@ def _corpus_note(corpus: pd.DataFrame) -> str:
     notes.append(
         "Agreement: chrF against the other engines; round trip: chrF of the back-translation against the source."
     )
+    if "flagged_pct" in corpus.columns:
+        notes.append(
+            "Flagged %: the sentences with a fidelity flag (read from projection; a flag an annotator dismissed is"
+            " not counted); then the flags, in all and by kind."
+        )
     if "scored" in corpus.columns:
         notes.append("Scored: sentences (or groups of sentences) with a reference.")
     if len(corpus) > 1:
@@ -178,6 +193,9 @@ def _header(frame: pd.DataFrame, title: str, doc_title: str | None) -> str:
         ),
         ("engines", f"<ul>{''.join(_engine_item(frame, e) for e in engines_of(frame))}</ul>"),
     ]
+    flags = _flag_counts(frame)
+    if flags:
+        items.append(("flags", flags))
     for engine, why in (attrs.get("skipped") or {}).items():
         items.append((f"skipped {esc(engine)}", esc(why)))
     for metric, signature in (attrs.get("signatures") or {}).items():
@@ -203,23 +221,49 @@ def _plots(frame: pd.DataFrame) -> str:
     return "".join(out)
 
 
+def _flag_counts(frame: pd.DataFrame) -> str:
+    """The header's line on flags: each engine's flags by kind (not dismissed), and how many were dismissed."""
+    parts = []
+    records = [row.to_dict() for _, row in frame.iterrows()]
+    for engine in engines_of(frame):
+        if f"text.{engine}" not in frame.columns:
+            continue
+        flags = [f for r in records for f in flag_list(r, engine)]
+        kinds = [f"{k} {n}" for k in COMPARE_KINDS if (n := sum(f["kind"] == k for f in flags))]
+        dismissed = sum(len(v) for v in frame.get(f"dismissed.{engine}", []) if isinstance(v, list))
+        line = ", ".join(kinds) if kinds else "none"
+        line += f" ({dismissed} dismissed)" if dismissed else ""
+        parts.append(f"<li><b>{esc(engine)}</b>: {esc(line)}</li>")
+    return f"<ul>{''.join(parts)}</ul>" if parts else ""
+
+
 def _filters(frame: pd.DataFrame) -> tuple[str, str]:
-    """CSS-only filters: links to empty anchors; the anchor that is the URL's #target hides rows through CSS."""
+    """CSS-only filters: links to empty anchors; the anchor that is the URL's #target hides rows through CSS.
+
+    One link per flag kind with the number of sentences that have it (any engine), one for any flag, one per
+    engine.
+    """
     engines = engines_of(frame)
     records = [row.to_dict() for _, row in frame.iterrows()]
-    counts = {f: sum(any(f in flags_of(r, e) for e in engines) for r in records) for f in ("numbers", "names")}
-    targets = ['<span id="only-numbers"></span>', '<span id="only-names"></span>']
+    kinds = list(COMPARE_KINDS)
+    counts = {k: sum(any(k in flags_of(r, e) for e in engines) for r in records) for k in kinds}
+    counts["any"] = sum(any(flags_of(r, e) for e in engines) for r in records)
+    labels = {**{k: k for k in kinds}, "failed": "engine failed", "any": "any flag"}
+    filters = [*kinds, "any"]
+    anchors = {k: f"only-{kind_slug(k)}" for k in filters}
+    targets = [f'<span id="{anchors[k]}"></span>' for k in filters]
     targets += [f'<span id="only-e{n}"></span>' for n in range(len(engines))]
-    links = ['<a href="#all">all sentences</a>', f'<a href="#only-numbers">numbers changed ({counts["numbers"]})</a>',
-             f'<a href="#only-names">names missing ({counts["names"]})</a>', "· only"]  # fmt: skip
-    links += [f'<a href="#only-e{n}">{esc(e)}</a>' for n, e in enumerate(engines)]
+    links = ['<a href="#all">all sentences</a>']
+    links += [f'<a href="#{anchors[k]}">{esc(labels[k])} ({counts[k]})</a>' for k in filters]
+    links += ["· only", *(f'<a href="#only-e{n}">{esc(e)}</a>' for n, e in enumerate(engines))]
     rules = [
-        "#only-numbers:target ~ table.side tr.sentence:not(.numbers) { display: none; }",
-        "#only-names:target ~ table.side tr.sentence:not(.names) { display: none; }",
+        f"#{anchors[k]}:target ~ table.side tr.sentence:not(.{'flagged' if k == 'any' else f'f-{kind_slug(k)}'})"
+        " { display: none; }"
+        for k in filters
     ]
     for n in range(len(engines)):
         rules.append(f"#only-e{n}:target ~ table.side .mt:not(.e{n}) {{ display: none; }}")
-    for target in ["only-numbers", "only-names", *(f"only-e{n}" for n in range(len(engines)))]:
+    for target in [*anchors.values(), *(f"only-e{n}" for n in range(len(engines)))]:
         rules.append(f'#{target}:target ~ nav.filters a[href="#{target}"] {{ background: #0b57a4; color: #fff; }}')
     nav = "".join(targets) + f'<nav class="filters">Show: {" ".join(links)}</nav>'
     return nav, "\n".join(rules)
@@ -244,8 +288,9 @@ def to_report_html(
         "</section>"
         f'<section id="plots"><h2>Plots</h2>{_plots(frame)}</section>'
         '<section id="sentences"><h2>Sentences, most disputed first</h2>'
-        f'<p class="note">Differences are from {against}. Flags mark numbers that changed and names the'
-        " translation lost.</p>"
+        f'<p class="note">Differences are from {against}. Flags, read from projection, mark what a translation'
+        " lost, changed or added, words left in another language, numbers written in another language's style and"
+        " weekdays or dates lost; each flagged range is highlighted in the translation.</p>"
         f"{nav}{side_by_side_table(frame)}</section>"
         f'<footer class="note"><p>Made by annot {esc(_version())}.</p></footer></body></html>\n'
     )
@@ -261,12 +306,39 @@ def _version() -> str:
 
 
 def to_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` flat, for CSV: the sentence index as a column, lists joined with ``"; "``."""
+    """``frame`` flat, for CSV: the sentence index as a column, lists joined with ``"; "``, flags by kind.
+
+    Each engine's ``flags.E`` becomes the number of its flags, followed by one column per kind of the
+    projection (``lost.E``, ``changed.E``, ``wrong_language.E``, ``number_style.E``, ``time_lost.E``,
+    ``added.E``: each flag's value and detail, ``"; "``-joined; empty without one); an engine's failure is
+    ``failed.E`` already.
+    """
     flat = frame.reset_index()
+    for engine in engines_of(frame):
+        col = f"flags.{engine}"
+        if col not in flat.columns:
+            continue
+        lists = [v if isinstance(v, list) else None for v in flat[col]]
+        at = flat.columns.get_loc(col)
+        for n, kind in enumerate(FIDELITY_KINDS, 1):
+            texts = [
+                None if flags is None else "; ".join(_flag_text(f) for f in flags if f["kind"] == kind)
+                for flags in lists
+            ]
+            flat.insert(at + n, f"{kind_slug(kind)}.{engine}", texts)
+        flat[col] = [None if flags is None else len(flags) for flags in lists]
+        flat[col] = flat[col].astype("Int64")
     for col in flat.columns:
         if flat[col].dtype == object and flat[col].map(lambda v: isinstance(v, (list, tuple))).any():
             flat[col] = flat[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
     return flat
+
+
+def _flag_text(flag: dict) -> str:
+    """A flag in a CSV cell: what it is about, and what is wrong (``Belarusian (left in English: ...)``)."""
+    value = " ".join(str(flag.get("value") or "").split()).removesuffix(" ->")  # lost: nothing on the right
+    detail = " ".join(str(flag.get("detail") or "").split())
+    return f"{value} ({detail})" if detail else value
 
 
 def write_report(
@@ -283,14 +355,16 @@ def write_report(
     The page holds: what was compared (document, target, engines and routes,
     reference, metric signatures), the corpus scores with their confidence
     intervals, two plots, and every sentence side by side, most disputed
-    first, with word-level differences and fidelity flags; links filter it
-    by flag or engine without any script.
+    first, with word-level differences and fidelity flags (the flagged range
+    highlighted, the flag's detail beside it); links filter it by kind of
+    flag or by engine without any script.
 
     Args:
         frame: a comparison frame (``annot.compare``).
         corpus: its corpus scores (``annot.compare.corpus_scores(frame)``).
         out_html: the page to write (its folder is created).
-        out_csv: also write the frame here as UTF-8 CSV (lists joined with ``"; "``).
+        out_csv: also write the frame here as UTF-8 CSV (``to_csv_frame``: lists joined with ``"; "``, each
+            engine's flags counted and written out by kind).
         title: the page title; default names the article by ``doc_title`` (else by its id) and the target.
         doc_title: the compared article's title, ``store.document(frame.attrs["doc_id"]).title``: shown in
             the default title and the header, the document id small under it.

@@ -1,7 +1,8 @@
 """The sentences of a comparison side by side, as escaped HTML: source, reference, each engine's words that differ.
 
 Shared by the report page and the comparison notebook. Every piece of text is
-HTML-escaped; the only markup is the table's own and diff's ``<del>``/``<ins>``.
+HTML-escaped; the only markup is the table's own, diff's ``<del>``/``<ins>``
+and the ``<mark>`` around a flagged range (``annot.compare.diff.marked_html``).
 """
 
 from __future__ import annotations
@@ -12,22 +13,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annot.compare.diff import diff_html
+from annot.compare.diff import Mark, diff_html, marked_html
+from annot.compare.flags import COMPARE_KINDS, kind_slug
 from annot.compare.plots import engines_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EVERY", "FLAGS", "TABLE_CSS", "filter_choices", "flags_of", "side_by_side_html", "side_by_side_table"]
+__all__ = [
+    "EVERY", "FLAGS", "TABLE_CSS", "filter_choices", "flag_list", "flags_of", "side_by_side_html", "side_by_side_table",
+]  # fmt: skip
 
-#: Values of ``side_by_side_html(flag=...)``: sentences where an engine changed numbers, lost names, or either.
-FLAGS = ("numbers", "names", "failed", "any")
+#: Values of ``side_by_side_html(flag=...)``: sentences where a shown engine has a flag of that kind
+#: (``annot.compare.flags.COMPARE_KINDS``), or any flag.
+FLAGS = (*COMPARE_KINDS, "any")
 
 #: The value of ``engine`` and ``flag`` that filters nothing, as a dropdown gives it. Not ``None``: ipywidgets shows
 #: an option whose value is ``None`` as no selection at all. No engine can be called ``""``.
 EVERY = ""
-_FLAG_LABELS = {EVERY: "every sentence", "numbers": "numbers changed", "names": "names missing",
-                "failed": "engine failed", "any": "any flag"}  # fmt: skip
+_FLAG_LABELS = {EVERY: "every sentence", **{k: k for k in COMPARE_KINDS}, "failed": "engine failed",
+                "any": "any flag"}  # fmt: skip
 
 _SENTENCE_SCORES = [("chrf", "chrF"), ("bleu", "BLEU"), ("ter", "TER"), ("agreement", "agreement"),
                     ("roundtrip", "round trip"), ("length_ratio", "length")]  # fmt: skip
@@ -68,6 +73,9 @@ table.annot-cmp.side col.idx { width: 7.5rem; } table.annot-cmp.side col.src { w
                    border-radius: 3px; }
 .annot-cmp .flag.bad { background: #d62728; color: #fff; font-weight: bold; }
 .annot-cmp .flag.ok { color: var(--jp-success-color1, #2a7a2a); }
+.annot-cmp .flag-note { font-size: .8em; margin-right: .5rem; color: var(--jp-content-font-color2, #555); }
+.annot-cmp mark.flag-range { background: var(--jp-warn-color3, #fff1c2); color: inherit;
+                             text-decoration: underline wavy var(--jp-error-color1, #d62728); }
 """
 
 
@@ -102,7 +110,8 @@ def _text(value: object) -> str:
     return "" if missing(value) else str(value)
 
 
-def _names(value: object) -> list[str]:
+def _listed(value: object) -> list[str]:
+    """A list column's value: a list, or the CSV's ``"; "``-joined text."""
     if isinstance(value, str):
         return [n for n in value.split("; ") if n]
     if value is None or missing(value):
@@ -110,17 +119,24 @@ def _names(value: object) -> list[str]:
     return [str(n) for n in value]  # type: ignore[union-attr]
 
 
+def flag_list(row: Any, engine: str) -> list[dict[str, Any]]:
+    """The flags of one engine on one row (``flags.E``: ``ReportFlag`` dicts), or [] when the row has none."""
+    value = row.get(f"flags.{engine}")
+    return [f for f in value if isinstance(f, dict)] if isinstance(value, list) else []
+
+
 def flags_of(row: Any, engine: str) -> set[str]:
-    """The fidelity flags of one engine on one row (a dict or Series): ``numbers``, ``names``, ``failed``."""
-    found = set()
+    """The kinds of fidelity flag of one engine on one row (a dict or Series): ``lost``, ..., ``failed``."""
+    found = set(_listed(row.get(f"flag_kinds.{engine}")))
+    found.update(f["kind"] for f in flag_list(row, engine))
     if not missing(row.get(f"failed.{engine}")):
         found.add("failed")
-    ok = row.get(f"numbers_ok.{engine}")
-    if not missing(ok) and not bool(ok):
-        found.add("numbers")
-    if _names(row.get(f"names_missing.{engine}")):
-        found.add("names")
-    return found
+    return found & set(COMPARE_KINDS)
+
+
+def _classes(kinds: set[str]) -> list[str]:
+    """CSS classes of a row or block with flags of ``kinds``: ``f-<kind>`` each, and ``flagged``."""
+    return [*(f"f-{kind_slug(k)}" for k in COMPARE_KINDS if k in kinds), *(["flagged"] if kinds else [])]
 
 
 @dataclass(slots=True)
@@ -151,10 +167,34 @@ def _ordered(frame: pd.DataFrame) -> list[Any]:
     return list(frame.assign(_key=-key).sort_values("_key", kind="stable").index)
 
 
+def _placed(flags: Sequence[tuple[int, dict[str, Any]]]) -> list[Mark]:
+    """Highlights of flags placed in the shown text: (start, end, classes, tooltip), offsets moved by ``at``."""
+    out = []
+    for at, f in flags:
+        start, end = f.get("start"), f.get("end")
+        if not missing(start) and not missing(end):
+            tip = f"{f['kind']}: {f.get('detail') or f.get('value') or ''}"
+            out.append((at + int(start), at + int(end), f"flag-range k-{kind_slug(str(f['kind']))}", tip))
+    return out
+
+
+def _chip(f: dict[str, Any], sentence: Any | None) -> str:
+    where = f"#{esc(sentence)} " if sentence is not None else ""
+    detail = f.get("detail") or ""
+    note = f' <span class="flag-note">{esc(detail)}</span>' if detail and f["kind"] != "failed" else ""
+    return (f'<span class="flag bad k-{kind_slug(str(f["kind"]))}" title="{esc(f.get("title", ""))}">⚠ {where}'
+            f"{esc(f.get('text') or f['kind'])}</span>{note}")  # fmt: skip
+
+
 def _engine_block(
-    row: dict[str, Any], engine: str, n: int, text: object, baseline: str | None, is_baseline: bool
-) -> str:
-    flags = flags_of(row, engine)
+    row: dict[str, Any], engine: str, n: int, text: object, baseline: str | None, is_baseline: bool,
+    flags: Sequence[tuple[int, Any, dict[str, Any]]], kinds: set[str],
+) -> str:  # fmt: skip
+    """One engine's translation: its head (route, scores), its text with the flagged ranges marked, its flags.
+
+    ``flags`` are (offset of the sentence's translation in ``text``, the sentence when ``text`` joins several
+    else None, flag).
+    """
     scores = " · ".join(
         f"{label} {fmt(row.get(f'{metric}.{engine}'), 2 if metric == 'length_ratio' else 1)}"
         for metric, label in _SENTENCE_SCORES
@@ -165,25 +205,21 @@ def _engine_block(
         head += f" <code>{esc(row[f'route.{engine}'])}</code>"
     if scores:
         head += f" · {scores}"
+    highlights = _placed([(at, f) for at, _, f in flags])
     if missing(text):
         body = '<span class="note">(no translation)</span>'
     elif baseline is None or is_baseline:
-        body = esc(text)
+        body = marked_html(str(text), highlights)
     else:
-        body = diff_html(baseline, str(text))
-    marks = []
-    if "numbers" in flags:
-        marks.append(f'<span class="flag bad">⚠ numbers: {esc(row.get(f"numbers.{engine}"))}</span>')
-    elif not missing(row.get(f"numbers_ok.{engine}")):
-        marks.append('<span class="flag ok">✓ numbers</span>')
-    if "names" in flags:
-        lost = ", ".join(_names(row.get(f"names_missing.{engine}")))
-        marks.append(f'<span class="flag bad">⚠ names missing: {esc(lost)}</span>')
-    if "failed" in flags:
-        marks.append(f'<span class="flag bad">⚠ engine failed: {esc(row.get(f"failed.{engine}"))}</span>')
+        body = diff_html(baseline, str(text), highlights)
+    marks = [_chip(f, sentence) for _, sentence, f in flags]
+    if "failed" in kinds and not any(f["kind"] == "failed" for _, _, f in flags):  # a frame without flags.E
+        marks.append(f'<span class="flag bad k-failed">⚠ engine failed: {esc(row.get(f"failed.{engine}"))}</span>')
+    if not kinds and not missing(text):
+        marks.append('<span class="flag ok">✓ no flag</span>')
     if is_baseline:
         marks.append('<span class="tag">baseline of the differences</span>')
-    classes = " ".join(["mt", f"e{n}", *sorted(f"{f}-bad" for f in flags), *(["flagged"] if flags else [])])
+    classes = " ".join(["mt", f"e{n}", *_classes(kinds)])
     return (
         f'<div class="{classes}"><div class="mt-head">{head}</div><div class="text">{body}</div>{"".join(marks)}</div>'
     )
@@ -195,9 +231,11 @@ def _sentence_row(index: Any, ctx: _Context) -> str:
     texts = {e: row.get(f"text.{e}") for e in ctx.engines}
     src = f'<p class="source"><span class="label">source</span>{esc(row.get("source"))}</p>'
     baseline_engine = None
+    shown = [index]  # the sentences whose translations are shown
     if not missing(reference):
         members = ctx.members.get(bead, [index])
         if len(members) > 1:
+            shown = members
             # Shown as scored: the bead's sentences and their translations joined.
             texts = {e: " ".join(_text(ctx.records[m].get(f"text.{e}")) for m in members) for e in ctx.engines}
             joined = " ".join(_text(ctx.records[m].get("source")) for m in members)
@@ -224,13 +262,20 @@ def _sentence_row(index: Any, ctx: _Context) -> str:
         idx += f'<div class="dis">disagreement {fmt(row.get("disagreement"))}</div>'
     if _true(row.get("heading")):
         idx += '<span class="tag">heading</span>'
-    blocks = "".join(
-        _engine_block(row, e, ctx.engines.index(e), texts[e], baseline, e == baseline_engine) for e in ctx.shown
-    )
-    flags = set().union(*(flags_of(row, e) for e in ctx.engines))
-    classes = " ".join(["sentence", *sorted(flags)])
+    blocks = []
+    for e in ctx.shown:
+        flags, at = [], 0
+        for m in shown:
+            member = ctx.records[m]
+            flags += [(at, m if len(shown) > 1 else None, f) for f in flag_list(member, e)]
+            at += len(_text(member.get(f"text.{e}"))) + 1
+        kinds = set().union(*(flags_of(ctx.records[m], e) for m in shown))
+        blocks.append(_engine_block(row, e, ctx.engines.index(e), texts[e], baseline, e == baseline_engine, flags,
+                                    kinds))  # fmt: skip
+    kinds = set().union(*(flags_of(ctx.records[m], e) for m in shown for e in ctx.engines))
+    classes = " ".join(["sentence", *_classes(kinds)])
     note = f'<div class="label">differences from {against}</div>'
-    return f'<tr class="{classes}" id="s{esc(index)}"><td>{idx}</td><td>{src}</td><td>{note}{blocks}</td></tr>'
+    return f'<tr class="{classes}" id="s{esc(index)}"><td>{idx}</td><td>{src}</td><td>{note}{"".join(blocks)}</td></tr>'
 
 
 def filter_choices(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
@@ -241,7 +286,7 @@ def filter_choices(frame: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
 
     Returns:
         ``{"engine": [("every engine", ""), ("apertium", "apertium"), ...], "flag": [("every sentence", ""),
-        ("numbers changed", "numbers"), ...]}``. The first choice of each, ``EVERY``, filters nothing; every
+        ("lost", "lost"), ...]}``. The first choice of each, ``EVERY``, filters nothing; every
         value is a string, so a dropdown shows its first choice selected. In a notebook::
 
             widgets.interactive(lambda engine, flag: display(HTML(side_by_side_html(frame, engine=engine, flag=flag))),
@@ -275,7 +320,7 @@ def side_by_side_table(
     rows = []
     for index in _ordered(frame):
         flags = set().union(*(flags_of(ctx.records[index], e) for e in ctx.shown))
-        if (flag == "any" and not flags) or (flag in ("numbers", "names", "failed") and flag not in flags):
+        if (flag == "any" and not flags) or (flag and flag != "any" and flag not in flags):
             continue
         rows.append(_sentence_row(index, ctx))
         if len(rows) == limit:
@@ -298,15 +343,18 @@ def side_by_side_html(
 
     Each row shows the source, the reference (when there is one) and each
     engine's translation with its word-level differences from the reference
-    (or, without one, from the first engine), its scores and its fidelity flags.
+    (or, without one, from the first engine), its scores and its fidelity flags
+    (``annot.compare.flags``, read from projection), each with its detail and
+    the range it concerns highlighted in the translation.
     When one reference sentence covers several source sentences, the first
     row shows their translations joined, as they were scored.
 
     Args:
         frame: a comparison frame (``annot.compare``).
         engine: show only this engine's translations; ``None`` or ``""`` for every engine.
-        flag: only sentences where a shown engine changed ``"numbers"``, lost
-            ``"names"``, or ``"any"`` of the two; ``None`` or ``""`` for every sentence.
+        flag: only sentences where a shown engine has a flag of this kind (``FLAGS``: ``"lost"``,
+            ``"changed"``, ``"wrong language"``, ``"number style"``, ``"time lost"``, ``"added"``,
+            ``"failed"``), or ``"any"`` flag; ``None`` or ``""`` for every sentence.
         limit: at most this many sentences (the most disputed).
 
     Returns:

@@ -22,7 +22,7 @@ from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
 from annot.project.match import Aligner, Placement, SentencePair, added_places, place_units, unlinked_names
 from annot.project.targets import Target, TargetText, find_targets
 from annot.project.units import Unit, source_units
-from annot.project.wordalign import align_words
+from annot.project.wordalign import align_words, lexicon_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,6 +33,8 @@ __all__ = ["COLUMNS", "LEXICON_MODES", "STATUSES", "project", "project_targets"]
 
 #: What became of a unit in a target; ``added``: something the target has that the source does not.
 STATUSES = ("kept", "changed", "lost", "added")
+#: How sure an ``added`` row is: a detector's finding, not a placement.
+ADDED_CONFIDENCE = 0.7
 #: How ``project`` gets the aligner's word translations (``annot.project.lexicon``).
 LEXICON_MODES = ("cached", "fill", "off")
 #: The columns of ``project``'s frame, in order.
@@ -45,7 +47,7 @@ COLUMNS = (
 
 def project(
     store: Store, doc: str | Document, target: str, *, engines: Sequence[str] | None = None,
-    references: bool = True, lexicon: str = "cached", progress: Callable[[int, int], None] | None = None,
+    references: bool = True, lexicon: str = "fill", progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """Carry the document's spans into each translation of it into ``target``: one row per unit and target.
 
@@ -56,9 +58,9 @@ def project(
         engines: only these routes (``argos``, ``argos+apertium``, or a whole name ``apertium en>es>pt``); every
             stored route by default.
         references: also the linked versions in ``target`` (``annot link``), through their sentence alignment.
-        lexicon: the word translations the aligner uses (``annot.project.lexicon``): ``cached`` (the store's
-            cache only: no engine runs), ``fill`` (translate the words not cached yet with each route first,
-            as ``annot project`` does), or ``off``.
+        lexicon: the word translations the aligner uses (``annot.project.lexicon``): ``fill`` (translate the
+            words not cached yet with each installed route first: once per word and route, then read from the
+            store), ``cached`` (the store's cache only: no engine runs, as the MT pane does), or ``off``.
         progress: called with (steps done, steps): filling each route's lexicon, then projecting each target.
 
     Returns:
@@ -79,9 +81,13 @@ def project(
 
 def project_targets(
     store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, aligners: dict[tuple[str, int], Aligner] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """``project`` over targets already gathered (``annot.project.targets.find_targets``).
+
+    Args:
+        aligners: filled with (target name, source sentence) -> the word aligner of that pair (its links
+            made on first use), for a caller that compares translations word by word (``annot.project.agree``).
 
     Raises:
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
@@ -97,11 +103,12 @@ def project_targets(
     texts = {s.index: s.text for s in sentences}
     table = read_aliases(store.path)
     wanted = queries(texts, units) if lexicon != "off" and units else []
-    steps = len(targets) * (2 if lexicon == "fill" else 1)
+    filling = [0]  # the routes whose lexicons are filled: steps before projecting each target
 
-    def filled(done: int, _total: int) -> None:
+    def filled(done: int, total: int) -> None:
+        filling[0] = total
         if progress is not None:
-            progress(done, steps)
+            progress(done, total + len(targets))
 
     if lexicon == "fill" and wanted:
         fill_lexicons(store, doc.lang, targets, wanted, progress=filled)
@@ -109,9 +116,9 @@ def project_targets(
     rows: list[tuple[Any, ...]] = []
     for done, tgt in enumerate(targets, 1):
         rows.extend(_target_rows(doc, tgt, units, texts, table, store.schema.stance_cues(tgt.lang),
-                                 found.get(tgt.name)))  # fmt: skip
+                                 found.get(tgt.name), aligners))  # fmt: skip
         if progress is not None:
-            progress(steps - len(targets) + done, steps)
+            progress(filling[0] + done, filling[0] + len(targets))
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     for col in ("span_id", "source_text", "signature", "target_text", "detail", "method", "problem"):
         frame[col] = frame[col].astype("string")
@@ -156,14 +163,20 @@ def _target_rows(
     table: Any,
     cues: Any,
     lexicon: Lexicon | None,
+    aligners: dict[tuple[str, int], Aligner] | None = None,
 ) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     by_sentence: dict[int, list[Unit]] = {}
     for unit in units:
         by_sentence.setdefault(unit.sentence, []).append(unit)
     for text, source, offsets in _pairs(tgt, texts):
-        pair = SentencePair(source, offsets, text, doc.lang, tgt, table, cues,
-                            Aligner(partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon), text.text))  # fmt: skip
+        links = partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon)
+        vocabulary = partial(lexicon_words, source, lexicon)
+        pair = SentencePair(
+            source, offsets, text, doc.lang, tgt, table, cues, Aligner(links, text.text, vocabulary, lexicon)
+        )
+        if aligners is not None:
+            aligners.update(((tgt.name, i), pair.align) for i in offsets)
         placed = place_units([u for i in offsets for u in by_sentence.get(i, ())], pair)
         for unit, placement in sorted(placed.items(), key=lambda p: (p[0].sentence, p[0].start, p[0].part)):
             rows.append(_row(unit, placement, tgt, text))
@@ -198,12 +211,14 @@ def _row(unit: Unit, p: Placement, tgt: Target, text: TargetText) -> tuple[Any, 
     start = None if p.start is None else p.start - base
     end = None if p.end is None else p.end - base
     target_text = "" if p.start is None else text.text[p.start : p.end]
-    return (unit.span_id, unit.label, unit.part, unit.text, unit.sentence, tgt.name, tgt.kind, tgt.engine, tgt.route,
-            text.signature, sentence, p.status, start, end, target_text, p.method, p.confidence, p.detail, p.problem)  # fmt: skip
+    where = (tgt.name, tgt.kind, tgt.engine, tgt.route, text.signature, sentence)
+    found = (p.status, start, end, target_text, p.method, p.confidence, p.detail, p.problem)
+    return (unit.span_id, unit.label, unit.part, unit.text, unit.sentence, *where, *found)
 
 
 def _added_row(label: str, source_sentence: int, start: int, end: int, detail: str, tgt: Target,
                text: TargetText) -> tuple[Any, ...]:  # fmt: skip
     sentence, base = _where(tgt, text, source_sentence, start)
-    return (None, label, "added", "", source_sentence, tgt.name, tgt.kind, tgt.engine, tgt.route, text.signature,
-            sentence, "added", start - base, end - base, text.text[start:end], "detect", 0.7, detail, "added")  # fmt: skip
+    where = (tgt.name, tgt.kind, tgt.engine, tgt.route, text.signature, sentence)
+    found = ("added", start - base, end - base, text.text[start:end], "detect", ADDED_CONFIDENCE, detail, "added")
+    return (None, label, "added", "", source_sentence, *where, *found)

@@ -11,6 +11,9 @@ One rule for the MT pane and compare alike. Per route and sentence:
   otherwise ("9,000" in Spanish reads as nine; "10/17/2022" in Portuguese);
 - ``time lost``: a weekday or date of the source missing;
 - ``added``: a number, weekday, date or named place with no source counterpart;
+- ``disputed``: a word every other translation of the sentence renders otherwise
+  (``annot.project.agree``: "planos" where the others write "aviones"), a hint
+  of a word taken in the wrong sense rather than a certainty: synonyms raise it too;
 - ``failed``: the engine failed on the sentence (``failed_flag``).
 
 One flag per place: a word flagged by a projected span is not flagged again by
@@ -30,10 +33,12 @@ from annot.project.detect import number_style, time_changes, wrong_language
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FIDELITY_KINDS", "FidelityFlag", "dismissed_flags", "fidelity", "flags_frame", "sentence_flags"]
+__all__ = ["DISPUTED", "FIDELITY_KINDS", "FidelityFlag", "dismissed_flags", "fidelity", "flags_frame", "sentence_flags"]
 
 #: Flags read from projection, in the order a sentence shows them.
-FIDELITY_KINDS = ("lost", "changed", "wrong language", "number style", "time lost", "added")
+FIDELITY_KINDS = ("lost", "changed", "wrong language", "number style", "time lost", "added", "disputed")
+#: The kind of a word the other translations render otherwise (``annot.project.agree``).
+DISPUTED = "disputed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,7 @@ def flags_frame(
             f.text,
             f.span_id,
             flag_id(f.kind, f.value) in dismissed,
-        )  # fmt: skip
+        )
         for target, sentence, found in flags
         for f in found
     ]

@@ -7,8 +7,9 @@ route's signature (``annot.pipeline.translate_cached``), so:
 
 - ``lexicons`` reads them from the cache only: projecting never runs an engine,
   and the MT pane's projection stays fast;
-- ``fill_lexicons`` translates the words not cached yet, with each route (``annot
-  project`` and ``annot translate`` do it, with progress), once per word and route.
+- ``fill_lexicons`` translates the words not cached yet, with each route, once per
+  word and route: ``annot.project`` (and ``annot project``) do it by default, and
+  the MT pane's background translator after translating a document.
 
 A linked human version has no route of its own: its lexicon is the union of the
 lexicons of the routes into its language.

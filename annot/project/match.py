@@ -27,7 +27,7 @@ A unit nothing places is ``lost``. Each placement says how sure it is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -37,14 +37,25 @@ from annot.numbers import digit_style, iter_digit_groups
 from annot.project.detect import wrong_language
 from annot.project.targets import Target, TargetText
 from annot.project.units import Unit
-from annot.project.wordalign import GAP, Link, place, stems
+from annot.project.wordalign import GAP, Link, fold_word, place, stems
 from annot.schema import StanceCues
 from annot.suggest.quantity_finder import find_quantities, parse_quantity
 from annot.suggest.stance_finder import find_cues
 
-__all__ = ["CONFIDENCE", "Placement", "SentencePair", "place_units"]
+__all__ = [
+    "CONFIDENCE",
+    "Aligner",
+    "Placement",
+    "SentencePair",
+    "added_places",
+    "lost_names",
+    "place_units",
+    "unlinked_names",
+]
 
 #: How sure each method is of a placement it makes (``align``'s comes from the aligner's score).
+_EXACT_METHODS = ("name", "name-stem", "number", "cue")  # placements that explain every word they cover
+_KNOWN_ZIPF = 3.0  # once per million words or more (wordfreq): a word of the language, not a garbled one
 CONFIDENCE = {"number": 0.95, "name": 0.9, "name-stem": 0.8, "cue": 0.8, "number-value": 0.6}
 
 
@@ -106,10 +117,16 @@ class Aligner:
     Args:
         links: makes the links (``annot.project.wordalign.align_words`` with the pair's texts and lexicon).
         target: the target text.
+        vocabulary: makes the folded target words the lexicon gives for the source's words
+            (``annot.project.wordalign.lexicon_words``): a target word among them renders some source word.
     """
 
-    def __init__(self, links: Callable[[], Sequence[Link]], target: str) -> None:
-        self._make, self._target = links, target
+    def __init__(self, links: Callable[[], Sequence[Link]], target: str,
+                 vocabulary: Callable[[], frozenset[str]] | None = None,
+                 lexicon: Mapping[str, Collection[str]] | None = None) -> None:  # fmt: skip
+        self._make, self._target, self._make_vocabulary = links, target, vocabulary
+        self.lexicon: Mapping[str, Collection[str]] = lexicon or {}
+        self._vocabulary: frozenset[str] | None = None
         self._links: list[Link] | None = None
         self._own: list[tuple[int, int]] | None = None
         self._unlinked: list[tuple[int, int, str]] | None = None
@@ -120,6 +137,13 @@ class Aligner:
         if self._links is None:
             self._links = list(self._make())
         return self._links
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The folded target words the lexicon gives for the source's words, made now if not yet."""
+        if self._vocabulary is None:
+            self._vocabulary = self._make_vocabulary() if self._make_vocabulary is not None else frozenset()
+        return self._vocabulary
 
     def place(self, start: int, end: int) -> tuple[int, int, float] | None:
         """The target range a source range maps to, with a confidence (``wordalign.place``), or None."""
@@ -188,21 +212,29 @@ def place_units(units: Sequence[Unit], pair: SentencePair) -> dict[Unit, Placeme
     for unit in mine:
         if unit not in placed:
             placed[unit] = _aligned(unit, pair, used)
+    explained = [(p.start, p.end) for p in placed.values() if p.method in _EXACT_METHODS and p.start is not None]
+    unlinked_names(pair, explained)  # worked out once, with what names, numbers and cues explain
     for unit, placement in list(placed.items()):
         if unit.label == "ACTOR" or unit.part == "holder":
             placed[unit] = _invented(placement, pair)
     return placed
 
 
-def unlinked_names(pair: SentencePair) -> list[tuple[int, int, str]]:
+def unlinked_names(pair: SentencePair, explained: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
     """Capitalised words of the target no source word stands for: (start, end, detail).
 
     A word counts when it is capitalised but does not open the sentence or a quotation (a name, or a word
     of one: "Oriental" in "Bielorrússia Oriental" for "Belarusian"), has no link of its own to a source
-    word (``Aligner.linked``), and is not written in the source.
+    word (``Aligner.linked``), is not inside a range ``explained`` (a name or number placed), is neither
+    written in the source nor a lexicon translation of a source word ("Minister" of "viceministro"), and is
+    a word of the target language (wordfreq knows it: a garbled word such as "Corel" for "Coronel" is the
+    engine's noise, not an invention). Worked out once per pair: the first call's ``explained`` counts.
     """
     if pair.align._unlinked is not None:
         return pair.align._unlinked
+    if not pair.align.lexicon:  # without the route's word translations a translated word looks invented
+        pair.align._unlinked = []
+        return []
     text = pair.text.text
     source_words = {_fold(w) for w in NAME_WORD.findall(pair.source)}
     found: list[tuple[int, int, str]] = []
@@ -210,10 +242,65 @@ def unlinked_names(pair: SentencePair) -> list[tuple[int, int, str]]:
         word = m.group()
         if not word[:1].isupper() or len(word) < 3 or _opens(text, m.start()) or _fold(word) in source_words:
             continue
-        if not pair.align.linked(m.start(), m.end()):
+        if _overlaps(m.start(), m.end(), explained) or fold_word(word) in pair.align.vocabulary:
+            continue
+        if not pair.align.linked(m.start(), m.end()) and _known(word, pair.target.lang):
             found.append((m.start(), m.end(), f"{word!r} has no counterpart in the source"))
     pair.align._unlinked = found
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _known(word: str, lang: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang) >= _KNOWN_ZIPF
+
+
+def lost_names(
+    source: str, source_lang: str, align: Aligner, target: str
+) -> list[tuple[int | None, int | None, str, str]]:
+    """Source names nothing in the translation stands for: (target start, end, word, detail).
+
+    The mirror of ``unlinked_names``: a capitalised source word that does not open the sentence and is
+    rare as a word of its language (a name or a demonym, "Belarusian"; not a title written capitalised,
+    "Minister"), has no link of its own into the target, is not written there, and none of whose lexicon
+    translations is there. The range is where its neighbours' links put it (None when nowhere).
+    """
+    if not align.lexicon:  # without the route's word translations a translated name looks lost
+        return []
+    own = [link.source for link in align.links if link.score > GAP]
+    folded_target = {fold_word(part) for w in NAME_WORD.findall(target) for part in (w, *w.split("-"))}
+    found: list[tuple[int | None, int | None, str, str]] = []
+    for m in NAME_WORD.finditer(source):
+        word = m.group()
+        if not word[:1].isupper() or len(word) < 3 or _opens(source, m.start()) or fold_word(word) in folded_target:
+            continue
+        if _known(word, source_lang):
+            continue
+        if any(s < m.end() and m.start() < e for s, e in own):
+            continue
+        if set(align.lexicon.get(fold_word(word), ())) & folded_target:
+            continue  # its translation is there, linked to another word ("vice-ministro" for "Deputy Minister")
+        where = align.place(m.start(), m.end()) or _between(align, m.start(), m.end(), target)
+        start, end = (where[0], where[1]) if where else (None, None)
+        found.append((start, end, word, f'"{word}" has no counterpart in the translation'))
+    return found
+
+
+def _between(align: Aligner, start: int, end: int, target: str) -> tuple[int, int] | None:
+    """Where a source word with no link would be: the target between its nearest linked neighbours' words."""
+    links = [link for link in align.links if link.score > GAP]
+    before = [link.target[1] for link in links if link.source[1] <= start]
+    after = [link.target[0] for link in links if link.source[0] >= end]
+    lo = max(before, default=0)
+    hi = min((a for a in after if a >= lo), default=len(target))
+    piece = target[lo:hi]
+    trimmed = piece.strip(' ,;:.!?“”"«»()')
+    if not trimmed:
+        return None
+    lo += piece.index(trimmed)
+    return lo, lo + len(trimmed)
 
 
 def _opens(text: str, at: int) -> bool:
@@ -227,14 +314,22 @@ def _fold(word: str) -> str:
 
 
 def _invented(placement: Placement, pair: SentencePair) -> Placement:
-    """A kept name holding a capitalised word nothing in the source stands for is changed ("Bielorrússia Oriental")."""
+    """A kept name holding, or written right before or after, a capitalised word nothing in the source stands
+    for is changed, and takes that word in ("Ministério da Defesa da Bielorrússia Oriental")."""
     if placement.status != "kept" or placement.start is None or placement.end is None:
         return placement
-    extra = [(s, e) for s, e, _ in unlinked_names(pair) if placement.start <= s and e <= placement.end]
+    text, start, end = pair.text.text, placement.start, placement.end
+    extra = []
+    for s, e, _ in unlinked_names(pair):
+        inside = start <= s and e <= end
+        touching = (e <= start and not text[e:start].strip()) or (s >= end and not text[end:s].strip())
+        if inside or touching:
+            extra.append((s, e))
+            start, end = min(start, s), max(end, e)
     if not extra:
         return placement
-    words = ", ".join(repr(pair.text.text[s:e]) for s, e in extra)
-    return Placement("changed", placement.start, placement.end, placement.method, placement.confidence,
+    words = ", ".join(repr(text[s:e]) for s, e in extra)
+    return Placement("changed", start, end, placement.method, placement.confidence,
                      f"name changed: {words} has no counterpart in the source", "changed")  # fmt: skip
 
 
@@ -363,7 +458,11 @@ def _names(actors: Sequence[Unit], pair: SentencePair, used: list[tuple[int, int
     matches = finder.find(words, stems) if words else []
     found: dict[Unit, Placement] = {}
     taken: list[tuple[int, int]] = []
+    same: dict[tuple[int, int, int], Placement] = {}
     for unit in sorted(actors, key=lambda u: (u.sentence, u.start, u.part != "span")):
+        if (unit.sentence, unit.start, unit.end) in same:  # a STANCE holder that is this ACTOR span
+            found[unit] = same[(unit.sentence, unit.start, unit.end)]
+            continue
         key = name_key(" ".join(unit.names))
         own_keys = {name_key(n) for n in wanted[key][0]}
         other_keys = {name_key(n) for n in wanted[key][1]}
@@ -391,6 +490,7 @@ def _names(actors: Sequence[Unit], pair: SentencePair, used: list[tuple[int, int
             found[unit] = Placement("changed", start, end, "name", CONFIDENCE[method], detail, WRONG_LANGUAGE)
         else:
             found[unit] = Placement("kept", start, end, "name", CONFIDENCE[method])
+        same[(unit.sentence, unit.start, unit.end)] = found[unit]
     used.extend(taken)
     return found
 
@@ -442,22 +542,21 @@ def _cues(
 
 
 @lru_cache(maxsize=32)
-def _place_finder(lang: str) -> tuple[NameFinder, dict[str, str]]:
-    """A finder of every CLDR place name of ``lang`` (payload: the place), and place -> its first name."""
+def _place_finder(lang: str) -> NameFinder:
+    """A finder of every CLDR place name of ``lang`` (payload: the place)."""
     from annot.names import place_names
 
-    finder, first = NameFinder(), {}
-    for place, names in place_names(lang).items():
+    finder = NameFinder()
+    for where, names in place_names(lang).items():
         for name in names:
-            finder.add(name, place)
-        first[place] = min(names)
-    return finder, first
+            finder.add(name, where)
+    return finder
 
 
 @lru_cache(maxsize=4096)  # the source's places are asked for by every route
 def _places(text: str, lang: str) -> list[tuple[int, int, str]]:
     """The CLDR places named in ``text``: (start, end, place)."""
-    finder, _ = _place_finder(lang)
+    finder = _place_finder(lang)
     words, bounds, stems = _words(text, lang)
     return [(bounds[i][0], bounds[j - 1][1], str(place)) for i, j, place in finder.find(words, stems)] if words else []
 
@@ -476,10 +575,10 @@ def added_places(source: str, source_lang: str, target: str, target_lang: str,
     source_stems = {name_stem(w) for w in NAME_WORD.findall(source)}
     found = []
     names = place_names(target_lang)
-    for start, end, place in _places(target, target_lang):
-        if place in named or _overlaps(start, end, covered):
+    for start, end, where in _places(target, target_lang):
+        if where in named or _overlaps(start, end, covered):
             continue
-        if name_key(target[start:end]) not in {name_key(n) for n in names.get(place, ())}:
+        if name_key(target[start:end]) not in {name_key(n) for n in names.get(where, ())}:
             continue  # a stem's guess ("Estos" for Estonia): only a place's own name counts here
         if any(name_stem(w) in source_stems for w in NAME_WORD.findall(target[start:end])):
             continue

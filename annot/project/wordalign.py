@@ -219,21 +219,49 @@ def route_lexicon(route: Any, queries: Sequence[str], *, store: Any = None) -> d
     return to_lexicon((q, found[q]) for q in queries if q in found)
 
 
-def _lexicon_hits(value: Collection[str], t_fold: Sequence[str], t_stem: Sequence[str], lang: str) -> dict[int, float]:
+@dataclass(frozen=True, slots=True)
+class _Targets:
+    """A target sentence's folded words indexed for lexicon lookups: by word, by stem, by first letter (5+ letters)."""
+
+    fold: Sequence[str]
+    by_word: Mapping[str, list[int]]
+    by_stem: Mapping[str, list[int]]
+    by_first: Mapping[str, list[int]]
+
+    @classmethod
+    def of(cls, fold: Sequence[str], stem: Sequence[str]) -> _Targets:
+        by_word: dict[str, list[int]] = {}
+        by_stem: dict[str, list[int]] = {}
+        by_first: dict[str, list[int]] = {}
+        for j, (word, st) in enumerate(zip(fold, stem)):
+            by_word.setdefault(word, []).append(j)
+            by_stem.setdefault(st, []).append(j)
+            if len(word) >= 5:
+                by_first.setdefault(word[0], []).append(j)
+        return cls(fold, by_word, by_stem, by_first)
+
+
+def _lexicon_hits(value: Collection[str], targets: _Targets, lang: str) -> dict[int, float]:
     """Target words a lexicon entry's words name: the same word or stem, or (5+ letters) nearly the same word.
 
-    The near match catches a pivot's spelling ("bielorrusso" for the Spanish "bielorruso").
+    The near match catches a pivot's spelling ("bielorrusso" for the Spanish "bielorruso"). Lookups go
+    through the sentence's indexes, so an entry costs its own words, not the sentence's.
     """
     from rapidfuzz.fuzz import ratio
 
     stems, long = _entry_stems(lang, tuple(sorted(value)))
     hits: dict[int, float] = {}
-    for j, (word, stem) in enumerate(zip(t_fold, t_stem)):
-        if word in value or stem in stems:
+    for v in value:
+        for j in targets.by_word.get(v, ()):
             hits[j] = LEXICON
-        elif len(word) >= 5 and any(ratio(word, v, score_cutoff=85) for v in long.get(word[0], ())):
-            hits[j] = 0.9 * LEXICON
-    return hits
+    for st in stems:
+        for j in targets.by_stem.get(st, ()):
+            hits[j] = LEXICON
+    for first, words_of in long.items():
+        for j in targets.by_first.get(first, ()):
+            if j not in hits and any(ratio(targets.fold[j], v, score_cutoff=85) for v in words_of):
+                hits[j] = 0.9 * LEXICON
+    return dict(sorted(hits.items()))
 
 
 @functools.lru_cache(maxsize=65_536)  # an entry is looked up in every sentence that has its word, for every route
@@ -328,9 +356,10 @@ def align_words(
             if (i, j) not in evidence and (score := _cognate(word, t_fold[j])):
                 offer(i, j, 0.85 * score)
     entries = _entries(lexicon or {}, s_fold)
+    indexed = _Targets.of(t_fold, t_stem)
     hits_of: list[dict[int, float]] = []
     for first, last, value in entries:
-        hits = _lexicon_hits(value, t_fold, t_stem, target_lang)
+        hits = _lexicon_hits(value, indexed, target_lang)
         hits_of.append(hits)
         if last - first == 1:
             for j, weight in hits.items():
@@ -474,6 +503,8 @@ def place(links: Sequence[Link], start: int, end: int, target: str) -> tuple[int
         return None
     lo += text.index(trimmed)
     total = sum(s for _, s in hits)
+    if total <= 0:  # links of no weight place the range but say nothing of how sure it is
+        return lo, lo + len(trimmed), 0.0
     mean = sum(s for _, s in best) / len(best)
     return lo, lo + len(trimmed), round(min(1.0, mean) * sum(s for _, s in best) / total, 4)
 
@@ -699,3 +730,16 @@ def _piece_words(text: str, pieces: Sequence[str], spans: Sequence[tuple[int, in
 def stems(lang: str, folded: Sequence[str]) -> list[str]:
     """The Snowball stems of folded words of ``lang`` (the words themselves for a language Snowball lacks)."""
     return _stems(lang, folded)
+
+
+def fold_word(word: str) -> str:
+    """A word as lexicons and links compare it: casefolded, without accents, typographic apostrophe plain."""
+    return _fold(word)
+
+
+def lexicon_words(source: str, lexicon: Mapping[str, Collection[str]] | None) -> frozenset[str]:
+    """Every folded target word ``lexicon`` gives for a word or phrase of ``source``, wherever it is."""
+    if not lexicon:
+        return frozenset()
+    folded = [_fold(source[a:b]) for a, b in words(source)]
+    return frozenset(word for _, _, value in _entries(lexicon, folded) for word in value)

@@ -23,6 +23,7 @@ from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
 from annot.store.marks import MarksMixin
 from annot.store.migrations import CONFIDENCE_VERSION, STEPS_VERSION
+from annot.store.projections import ProjectionsMixin
 from annot.store.rows import (
     SPAN_COLS,
     SPAN_FIELDS,
@@ -66,7 +67,7 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixin, SuggestionsMixin):
+class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixin, SuggestionsMixin, ProjectionsMixin):
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before

@@ -19,6 +19,7 @@ __all__ = [
     "MEASURES_VERSION",
     "MIGRATIONS",
     "OLDEST_READABLE",
+    "PROJECTIONS_VERSION",
     "SCHEMA_VERSION",
     "STEPS_VERSION",
     "migrate",
@@ -294,6 +295,48 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
     ALTER TABLE history ADD COLUMN step INTEGER;
     CREATE INDEX history_step ON history(step) WHERE step IS NOT NULL;
     """,
+    # 11: stored projections (annot.project.stored): per document version and language, one row per row of
+    # annot.project's frame (pos keeps their order), with the pending suggestion a row offered in a linked
+    # version (target_span_id: a span of that version, NULL for none), and what they were computed from
+    # (projection_stamps: an opaque digest the projection compares, never read here). New tables only:
+    # older files opened read-only read no stored projection (store/projections.py). Like every entry, it
+    # runs once, in the transaction that records its version: a file is never half-migrated.
+    """
+    CREATE TABLE projections (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        lang TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        route TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        span_id TEXT,
+        label TEXT NOT NULL,
+        part TEXT NOT NULL,
+        source_text TEXT NOT NULL,
+        sentence INTEGER NOT NULL,
+        target_sentence INTEGER,
+        status TEXT NOT NULL,
+        target_start INTEGER,
+        target_end INTEGER,
+        target_text TEXT NOT NULL,
+        method TEXT NOT NULL,
+        confidence REAL,
+        detail TEXT NOT NULL,
+        problem TEXT NOT NULL,
+        target_span_id TEXT REFERENCES spans(id),
+        PRIMARY KEY (doc_id, lang, pos)
+    ) WITHOUT ROWID;
+    CREATE INDEX projections_target_span ON projections(target_span_id) WHERE target_span_id IS NOT NULL;
+    CREATE TABLE projection_stamps (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        lang TEXT NOT NULL,
+        stamp TEXT NOT NULL,
+        computed_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, lang)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -313,12 +356,14 @@ MEASURES_VERSION = 8
 CONFIDENCE_VERSION = 9
 # The version that added history.step: an older store opened read-only reads each edit as its own step.
 STEPS_VERSION = 10
+# The version that added projections and projection_stamps: an older store opened read-only has none stored.
+PROJECTIONS_VERSION = 11
 
 # The oldest version whose tables this annot reads as they are: a store opened
-# read-only cannot be migrated, 4 changed values, not tables, 5 to 9
+# read-only cannot be migrated, 4 changed values, not tables, 5 to 9 and 11
 # only added tables, which readers of an older file find empty (MARKS_VERSION,
-# FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION, CONFIDENCE_VERSION), and 10
-# a nullable column, which they read as NULL (STEPS_VERSION). Raise it with any
+# FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION, CONFIDENCE_VERSION,
+# PROJECTIONS_VERSION), and 10 a nullable column, which they read as NULL (STEPS_VERSION). Raise it with any
 # migration that changes what a column means, or adds one readers cannot do without.
 OLDEST_READABLE = 3
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
     from annot.store.db import Database
 
+_TEXT_REVISION = "text_translations_revision"
+
 __all__ = ["TranslationsMixin"]
 
 _COLS = "doc_id, idx, engine, model, model_version, source_lang, target_lang, route, signature, text, created_at"
@@ -184,7 +186,20 @@ class TranslationsMixin:
                 " text = excluded.text, created_at = excluded.created_at",
                 rows,
             )
+            # A counter in meta, made on first use: what is computed from cached texts (projection's word
+            # lexicons) knows it is stale without scanning the table.
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, '0')", (_TEXT_REVISION,))
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", (_TEXT_REVISION,))
         return len(rows)
+
+    def text_translation_revision(self) -> int:
+        """A number that moves whenever ``add_text_translations`` stores texts, by anyone (0 before the first).
+
+        One lookup of a ``meta`` row; compare values for equality only.
+        """
+        with self._db.read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (_TEXT_REVISION,)).fetchone()
+        return int(row[0]) if row else 0
 
     def cached_text_translations(self, texts: Sequence[str], signature: str) -> dict[str, str]:
         """Translations of ``texts`` cached with ``add_text_translations`` under ``signature`` (text -> translation)."""

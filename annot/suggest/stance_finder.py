@@ -125,7 +125,6 @@ class Cue:
     text: str
 
 
-
 @cache
 def _default_schema() -> LabelSchema:
     return load_schema()
@@ -214,9 +213,7 @@ def _opens_content(text: str, cue: Cue, cues: StanceCues) -> bool:
     return pattern is not None and pattern.match(text, cue.end + len(text[cue.end :]) - len(text[cue.end :].lstrip()))
 
 
-def _holder(
-    text: str, cue: Cue, actors: list[ActorRef], floor: int, passive: bool, opens: bool
-) -> tuple[_Holder, str]:
+def _holder(text: str, cue: Cue, actors: list[ActorRef], floor: int, passive: bool, opens: bool) -> tuple[_Holder, str]:
     """The holder of ``cue`` and where the statement's content lies from it (``before`` or ``after``)."""
     after = next((a for a in actors if a.start >= cue.end and _clear(text, cue.end, a.start)), None)
     if cue.kind == "according":

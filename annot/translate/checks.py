@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from annot.numbers import parse_digits
@@ -26,7 +26,10 @@ def _value(token: str) -> Decimal | None:
     value = parse_digits(token)
     if value is None:
         return None
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    try:
+        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    except InvalidOperation:  # more digits than the context's precision (28): the value as read
+        return value
 
 
 def extract_numbers(text: str) -> list[Decimal]:

@@ -59,8 +59,9 @@ def test_compare_without_reference_and_round_trip(project: Path, tmp_path: Path)
     csv = tmp_path / "tables" / "pt.csv"
     text = run(project, "compare", "belarus-russian", "--to", "pt", "-e", "apertium", "--no-round-trip",
                "--out", str(out), "--csv", str(csv)).output  # fmt: skip
-    assert "no reference" in text and "chrF" not in text and "numbers ok %" in text
+    assert "no reference" in text and "chrF" not in text and "flagged %" in text and "flags" in text
     frame = pd.read_csv(csv, encoding="utf-8")
+    assert {"flags.apertium", "lost.apertium", "wrong_language.apertium", "number_style.apertium"} <= set(frame)
     assert frame["chrf.apertium"].isna().all() and frame["roundtrip.apertium"].isna().all()
     assert frame["route.apertium"].eq("en>es>pt").all()  # no en->pt pair: through Spanish
     assert "none: scores are round trip and agreement" in out.read_text("utf-8")

@@ -6,6 +6,9 @@ import math
 
 import pandas as pd
 
+from annot.compare.flags import COMPARE_KINDS, ReportFlag, fidelity_flag, kind_slug
+from annot.project.fidelity import FidelityFlag
+
 ENGINES = ["apertium", "argos+apertium"]
 
 SOURCES = [
@@ -42,6 +45,30 @@ SIGNATURES = {
 }
 
 
+def report_flag(kind: str, value: str, detail: str, translation: str = "", text: str = "",
+                source_text: str = "") -> ReportFlag:  # fmt: skip
+    """A flag as compare's frame holds it, placed on ``text`` in ``translation`` (nowhere without ``text``)."""
+    start = translation.index(text) if text else None
+    end = start + len(text) if start is not None else None
+    flag = fidelity_flag(FidelityFlag(kind, value, detail, start, end, text), source_text=source_text)
+    return ReportFlag(**flag, detail=detail)
+
+
+def handmade_flags(engine: str, i: int, translation: str) -> list[ReportFlag]:
+    """Sentence 0's flags: argos+apertium changed the number and lost Minsk, apertium wrote 9,000 in Spanish."""
+    if i == 0 and engine == "argos+apertium" and "hasta 9.500 militares" in translation:
+        return [
+            report_flag("lost", "Minsk -> ", "nothing in the translation stands for it", source_text="Minsk"),
+            report_flag("changed", "up to 9,000 military personnel -> hasta 9.500 militares", "value 9000 -> 9500",
+                        translation, "hasta 9.500 militares", "up to 9,000 military personnel"),
+        ]  # fmt: skip
+    if i == 0 and engine == "apertium" and "9,000" in translation:
+        return [
+            report_flag("number style", "9,000", '"9,000" reads as 9 in Spanish: write 9.000', translation, "9,000")
+        ]
+    return []
+
+
 def handmade_frame(
     *, reference: bool = True, sources: list[str] | None = None, translations: dict[str, list[str]] | None = None,
     references: list[str] | None = None,
@@ -58,14 +85,13 @@ def handmade_frame(
         "heading": [i == 1 for i in range(n)],
         "reference": [refs[i] if reference else pd.NA for i in range(n)],
         "reference_sentences": [str(i) if reference else pd.NA for i in range(n)],
-        "bead": ["1-1" if reference else pd.NA for _ in range(n)],
+        "bead": pd.array([i if reference else None for i in range(n)], dtype="Int64"),  # one sentence each
     }
     chrfs = {}
     for k, engine in enumerate(engines):
         chrf = [40.0 + 10 * k + 7 * i for i in range(n)]
         chrfs[engine] = chrf
-        missing = [["Minsk"] if (engine == "argos+apertium" and i == 0) else [] for i in range(n)]
-        numbers = ["missing 9000; added 9500" if (engine == "argos+apertium" and i == 0) else "ok" for i in range(n)]
+        flags = [handmade_flags(engine, i, translations[engine][i]) for i in range(n)]
         columns |= {
             f"text.{engine}": translations[engine],
             f"route.{engine}": [ROUTES.get(engine, "en>es")] * n,
@@ -75,9 +101,10 @@ def handmade_frame(
             f"agreement.{engine}": [55.0 + 3 * i for i in range(n)] if len(engines) > 1 else [nan] * n,
             f"roundtrip.{engine}": [60.0 - 5 * k + 2 * i for i in range(n)],
             f"length_ratio.{engine}": [1.0 + 0.05 * k] * n,
-            f"numbers_ok.{engine}": [s == "ok" for s in numbers],
-            f"numbers.{engine}": numbers,
-            f"names_missing.{engine}": missing,
+            f"flags.{engine}": flags,
+            f"flag_kinds.{engine}": [[k for k in COMPARE_KINDS if any(f["kind"] == k for f in fs)] for fs in flags],
+            f"dismissed.{engine}": [[] for _ in range(n)],
+            f"failed.{engine}": pd.array([None] * n, dtype="string"),
         }
     columns["disagreement"] = [45.0 - 3 * i if i != 2 else 60.0 for i in range(n)] if len(engines) > 1 else [nan] * n
     frame = pd.DataFrame(columns, index=pd.RangeIndex(n, name="sentence"))
@@ -103,9 +130,11 @@ def handmade_corpus(frame: pd.DataFrame) -> pd.DataFrame:
         row |= {
             "agreement": float(frame[f"agreement.{engine}"].mean()),
             "roundtrip": float(frame[f"roundtrip.{engine}"].mean()),
-            "numbers_ok_pct": 100.0 * float(frame[f"numbers_ok.{engine}"].mean()),
-            "names_ok_pct": 100.0 * float((frame[f"names_missing.{engine}"].map(len) == 0).mean()),
+            "flagged_pct": 100.0 * float((frame[f"flags.{engine}"].map(len) > 0).mean()),
+            "flags": int(frame[f"flags.{engine}"].map(len).sum()),
             "sentences": len(frame),
         }
+        for kind in COMPARE_KINDS:
+            row[kind_slug(kind)] = sum(f["kind"] == kind for fs in frame[f"flags.{engine}"] for f in fs)
         rows.append(row)
     return pd.DataFrame(rows).set_index("engine")

@@ -85,7 +85,7 @@ def test_compare_notebook_in_jupyterlab_selects_aligns_keeps_rows_and_themes(
         _choose(engine, 1)
         _choose(engine, 0)
         _choose(flag, 1)  # drawn after the kernel's answer to the engine's choice
-        assert (_shown(engine), _shown(flag)) == ([0, "every engine"], [1, "numbers changed"])
+        assert (_shown(engine), _shown(flag)) == ([0, "every engine"], [1, "lost"])
         _choose(flag, 0)
         _choose(engine, 1)
         assert (_shown(engine)[0], _shown(flag)) == (1, [0, "every sentence"])

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annot.compare.diff import diff_html, tokenize, word_diff
+from annot.compare.diff import diff_html, marked_html, tokenize, word_diff
 
 # Words from a small vocabulary make real overlaps likely; any text covers the rest.
 WORDS = st.lists(
@@ -100,3 +100,38 @@ def test_diff_html_marks_and_escapes():
     assert "&lt;" in out and "&#x27;x&#x27;" in out and "&quot;" in out
     assert out.endswith(" dijo") and "<del>" in out and "<ins>" in out
     assert diff_html("a & b", "a & c") == "a &amp; <del>b</del><ins>c</ins>"
+
+
+@st.composite
+def _marked_case(draw: st.DrawFn) -> tuple[str, str, list[tuple[int, int, str, str]]]:
+    a, b = draw(TEXT), draw(TEXT)
+    offsets = st.integers(0, len(b))
+    marks = [(s, e, "flag-range k-lost", draw(st.sampled_from(["", "<i>t</i>", "a \"b\""])))
+             for s, e in (sorted((draw(offsets), draw(offsets))) for _ in range(draw(st.integers(0, 3))))]  # fmt: skip
+    return a, b, marks
+
+
+def _marks_removed(page: str) -> str:
+    return re.sub(r"<mark [^>]*>|</mark>", "", page)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_marked_case())
+def test_diff_html_marks_ranges_of_the_translation_and_escapes_them(case):
+    a, b, marks = case
+    page = diff_html(a, b, marks)
+    # Marks add nothing but themselves: without them, the diff as before.
+    assert _marks_removed(page) == diff_html(a, b)
+    assert _marks_removed(marked_html(b, marks)) == html.escape(b, quote=True)
+    # What is marked, the deletions left out, is what the ranges cover in b.
+    kept = re.sub(r"<del>.*?</del>|</?ins>", "", page, flags=re.S)
+    covered = {i for s, e, _, _ in marks for i in range(s, e)}
+    shown = re.findall(r"<mark [^>]*>(.*?)</mark>", kept, flags=re.S)
+    assert "".join(html.unescape(m) for m in shown) == "".join(b[i] for i in sorted(covered))
+    assert not re.search(r"<(?!/?(del|ins|mark)\b)", page)  # no other markup, whatever the text holds
+
+
+def test_marked_html_merges_overlapping_ranges_without_nesting():
+    out = marked_html("a <b> c", [(0, 5, "x", "one"), (2, 7, "y", "two"), (3, 3, "z", "empty")])
+    assert out == ('<mark class="x" title="one">a </mark><mark class="x y" title="one; two">&lt;b&gt;</mark>'
+                   '<mark class="y" title="two"> c</mark>')  # fmt: skip

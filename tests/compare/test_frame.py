@@ -10,10 +10,12 @@ import pytest
 from sacrebleu.metrics import CHRF
 
 import annot
+from annot.compare.flags import COMPARE_KINDS, kind_slug
 from annot.compare.frame import ENGINE_COLUMNS, compare, corpus_scores
 from annot.errors import AlignmentError
-from annot.model import Translation
-from annot.translate import choose_route, extract_numbers, get_engine, registry
+from annot.model import Translation, flag_id
+from annot.project.cached import document_projection
+from annot.translate import choose_route, get_engine, registry
 from annot.translate.base import BaseEngine
 
 ENGINES = ["argos", "bergamot", "apertium"]  # best first: neural, then rule-based (annot.translate.rank_engines)
@@ -67,7 +69,9 @@ def test_frame_columns_dtypes_and_attrs(seeded):
     assert frame["reference"].isna().all() and frame["bead"].isna().all()
     assert frame["actors"][1] == ["Russia", "Belarus"] and frame["actors"][2] == []
     assert frame["route.apertium"].eq("en>es>pt").all() and frame["route.argos"].eq("en>pt").all()
-    assert str(frame["text.argos"].dtype) == "string" and str(frame["numbers_ok.argos"].dtype) == "boolean"
+    assert str(frame["text.argos"].dtype) == "string" and str(frame["failed.argos"].dtype) == "string"
+    assert all(isinstance(v, list) for e in ENGINES for col in ("flags", "flag_kinds", "dismissed")
+               for v in frame[f"{col}.{e}"])  # fmt: skip
     assert frame[[f"chrf.{e}" for e in ENGINES]].isna().all().all()  # no reference
     attrs = frame.attrs
     assert (attrs["doc_id"], attrs["source"], attrs["target"], attrs["reference_doc"]) == (doc.id, "en", "pt", None)
@@ -90,8 +94,6 @@ def test_frame_scores_are_sacrebleus(seeded):
             back = store.cached_text_translations([texts[e]], back_signatures[e])[texts[e]]
             assert row[f"roundtrip.{e}"] == pytest.approx(chrf.sentence_score(back, [row["source"]]).score), (i, e)
             assert row[f"length_ratio.{e}"] == pytest.approx(len(texts[e]) / len(row["source"]))
-            check = annot.check_numbers(row["source"], texts[e])
-            assert (row[f"numbers_ok.{e}"], row[f"numbers.{e}"]) == (check.ok, check.describe())
         assert row["disagreement"] == pytest.approx(100 - sum(pairs) / len(pairs))
 
 
@@ -110,16 +112,33 @@ def test_frame_second_compare_translates_nothing(seeded, monkeypatch: pytest.Mon
     pd.testing.assert_frame_equal(again, frame)
 
 
-def test_frame_names_kept_through_aliases_on_the_seed(seeded):
-    _, _, frame, _ = seeded
-    # argos and bergamot write Bielorrússia for Belarus (an alias), apertium Belarús (accents do not count).
-    assert [("Bielorrússia" in frame.at[1, f"text.{e}"]) for e in ENGINES] == [True, True, False]
-    for e in ENGINES:
-        assert frame.at[1, f"names_missing.{e}"] == [], e
+def test_frame_flags_are_the_projections(seeded):
+    """Compare shows the flags the MT pane shows: the projection's, per sentence and route, placed in the text."""
+    store, doc, frame, _ = seeded
+    found = document_projection(store, doc, "pt")
+    flagged = 0
+    for i in frame.index:
+        for e in ENGINES:
+            expected = found.flags.get((i, e), ())
+            flags = frame.at[i, f"flags.{e}"]
+            assert [f["id"] for f in flags] == [flag_id(f.kind, f.value) for f in expected], (i, e)
+            assert [f["detail"] for f in flags] == [f.detail for f in expected]
+            assert frame.at[i, f"flag_kinds.{e}"] == [k for k in COMPARE_KINDS if any(f["kind"] == k for f in flags)]
+            for f, fidelity in zip(flags, expected):
+                assert (f["start"], f["end"], f["span_id"]) == (fidelity.start, fidelity.end, fidelity.span_id)
+                if f["start"] is not None:
+                    assert frame.at[i, f"text.{e}"][f["start"] : f["end"]] == fidelity.text
+            flagged += bool(flags)
+    assert flagged  # the seed's Portuguese has something to flag (apertium's "9,000" through Spanish, at least)
     scores = corpus_scores(frame)
     assert list(scores.index) == ENGINES
     assert scores["chrf"].isna().all() and scores["scored"].eq(0).all() and scores["sentences"].eq(14).all()
     for e in ENGINES:
+        flags = [f for fs in frame[f"flags.{e}"] for f in fs]
+        assert scores.at[e, "flags"] == len(flags)
+        for kind in COMPARE_KINDS:
+            assert scores.at[e, kind_slug(kind)] == sum(f["kind"] == kind for f in flags), (e, kind)
+        assert scores.at[e, "flagged_pct"] == pytest.approx(100 * frame[f"flags.{e}"].map(bool).mean())
         assert scores.at[e, "agreement"] == pytest.approx(frame[f"agreement.{e}"].mean())
         assert scores.at[e, "roundtrip"] == pytest.approx(frame[f"roundtrip.{e}"].mean())
 
@@ -149,75 +168,6 @@ def test_frame_reads_names_stored_in_hop_order_under_the_engines_name(project: a
     assert frame.attrs["engines"] == ["argos+apertium"] and calls == []  # the stored rows, nothing translated
     assert frame["text.argos+apertium"].tolist() == [f"Sentence {i}." for i in range(14)]
     assert frame["route.argos+apertium"].eq("es>pt>en").all()
-
-
-def test_frame_flags_changed_numbers_and_lost_names_but_not_aliases(project: annot.Store, seed_path: Path):
-    (doc,) = annot.ingest(seed_path, project).documents
-    _tag(project, doc)
-    sentences = project.get_sentences(doc)
-    texts = [s.text for s in sentences]
-    texts[0] = texts[0].replace("Minsk", "Bielorrússia")  # the canonical name's alias keeps Minsk
-    texts[1] = texts[1].replace("Belarus", "Bielorrússia")  # an alias (CLDR) is no loss
-    texts[2] = texts[2].replace("170", "171")
-    texts[4] = texts[4].replace("Valeri Revenko", "V. R.")
-    texts[5] = texts[5].replace("Vladimir Putin", "Vladímir Pútin")  # accents do not matter
-    project.add_translations(
-        Translation(doc.id, i, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", text)
-        for i, text in enumerate(texts)
-    )
-    frame = compare(doc, project, target="pt", engines=["fake"])
-    assert frame["names_missing.fake"].tolist() == [[], [], [], [], ["Valeri Revenko"], []] + [[]] * 8
-    assert frame.at[2, "numbers.fake"] == "missing 170; added 171" and not frame.at[2, "numbers_ok.fake"]
-    assert frame["numbers_ok.fake"].sum() == 13
-    # Not installed, so no round trip; one engine, so no agreement.
-    assert frame.attrs["round_trip"] == {"fake": None} and frame["roundtrip.fake"].isna().all()
-    assert frame["agreement.fake"].isna().all() and frame["disagreement"].isna().all()
-    scores = corpus_scores(frame)
-    # Of the sentences with numbers one lost a number; of the five tagged actors one was lost.
-    with_numbers = sum(bool(extract_numbers(t)) for t in frame["source"])
-    assert scores.at["fake", "numbers_ok_pct"] == pytest.approx(100 * (with_numbers - 1) / with_numbers)
-    assert scores.at["fake", "names_ok_pct"] == pytest.approx(100 * 4 / 5)
-
-
-def test_frame_dismissed_flags_are_listed_and_not_counted(project: annot.Store, seed_path: Path):
-    (doc,) = annot.ingest(seed_path, project).documents
-    _tag(project, doc)
-    texts = [s.text for s in project.get_sentences(doc)]
-    texts[0] = texts[0].replace("Minsk", "the capital")  # Minsk, canonical Belarus: lost
-    texts[2] = texts[2].replace("170", "171")
-    texts[4] = texts[4].replace("Valeri Revenko", "V. R.")
-    project.add_translations(
-        Translation(doc.id, i, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", text)
-        for i, text in enumerate(texts)
-    )
-    before = compare(doc, project, target="pt", engines=["fake"], round_trip=False)
-    assert before.at[0, "actors"] == ["Belarus"]  # an actor is named by its canonical name, as in the MT pane
-    assert before.at[0, "names_missing.fake"] == ["Belarus"] and before["dismissed.fake"].map(len).sum() == 0
-    project.dismiss_flag(doc.id, 0, "fake", "name", "Belarus")
-    project.dismiss_flag(doc.id, 2, "fake", "numbers", "missing 170; added 171")
-    project.dismiss_flag(doc.id, 4, "other", "name", "Valeri Revenko")  # another route's translation
-    after = compare(doc, project, target="pt", engines=["fake"], round_trip=False)
-    assert after.at[0, "names_missing.fake"] == [] and after.at[0, "dismissed.fake"] == ["name:belarus"]
-    assert after.at[2, "numbers_ok.fake"] and after.at[2, "numbers.fake"] == "missing 170; added 171"
-    assert after.at[2, "dismissed.fake"] == ["numbers:missing 170; added 171"]
-    assert after.at[4, "names_missing.fake"] == ["Valeri Revenko"] and after.at[4, "dismissed.fake"] == []
-    scores, was = corpus_scores(after), corpus_scores(before)
-    assert was.at["fake", "names_ok_pct"] == pytest.approx(100 * 3 / 5)
-    assert scores.at["fake", "names_ok_pct"] == pytest.approx(100 * 4 / 5)  # the dismissed one counts as kept
-    assert scores.at["fake", "numbers_ok_pct"] == 100 > was.at["fake", "numbers_ok_pct"]
-
-
-def test_frame_project_aliases_count(project: annot.Store, seed_path: Path):
-    (doc,) = annot.ingest(seed_path, project).documents
-    _tag(project, doc)
-    texts = [s.text.replace("Valeri Revenko", "Valéri Reventko") for s in project.get_sentences(doc)]
-    project.add_translations(
-        Translation(doc.id, i, "fake", "m", "1", "en", "pt", "en>pt", "fake|m-1|en-pt", text)
-        for i, text in enumerate(texts)
-    )
-    assert compare(doc, project, target="pt", round_trip=False).at[4, "names_missing.fake"] == ["Valeri Revenko"]
-    (project.path / "annot.toml").write_text('[aliases]\n"Valeri Revenko" = ["Valeri Reventko"]\n', "utf-8")
-    assert compare(doc, project, target="pt", round_trip=False).at[4, "names_missing.fake"] == []
 
 
 def test_frame_refuses_a_document_already_in_the_target(project: annot.Store, seed_path: Path):
@@ -329,5 +279,6 @@ def test_frame_keeps_what_an_uninstalled_engine_stored(project: annot.Store, see
     assert frame.attrs["engines"] == ["argos", "bergamot", "gone", "apertium"]  # gone: of unknown kind, one hop
     assert "Unknown engine 'gone'" in frame.attrs["skipped"]["gone"]
     assert frame["text.gone"].notna().tolist() == [i in (0, 2) for i in range(14)]
-    assert frame.at[1, "names_missing.gone"] is None and frame["numbers_ok.gone"].isna().sum() == 12
+    # Neither translated nor failed: no flags, which is not "no flag".
+    assert frame.at[1, "flags.gone"] is None and frame["flag_kinds.gone"].isna().sum() == 12
     assert corpus_scores(frame).at["gone", "sentences"] == 2

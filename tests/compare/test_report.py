@@ -14,7 +14,7 @@ import pytest
 from annot.compare.report import corpus_table, to_csv_frame, to_report_html, write_report
 from annot.compare.side_by_side import side_by_side_html
 from annot.errors import OutputError
-from tests.compare.handmade import REFERENCES, SOURCES, TRANSLATIONS, handmade_corpus, handmade_frame
+from tests.compare.handmade import REFERENCES, SOURCES, TRANSLATIONS, handmade_corpus, handmade_frame, report_flag
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +31,10 @@ def _hostile_frame(reference: bool = True) -> pd.DataFrame:
         reference=reference, sources=[HOSTILE_SOURCE, *SOURCES[1:]], translations=translations,
         references=[HOSTILE_REFERENCE, *REFERENCES[1:]],
     )  # fmt: skip
-    frame.at[0, "names_missing.argos+apertium"] = ["<i>Lukashenko</i>"]
-    frame.at[0, "numbers.argos+apertium"] = "missing <9000>"
+    frame.at[0, "flags.argos+apertium"] = [
+        report_flag("lost", "<i>Lukashenko</i> -> ", "nothing <u>stands</u> for it", source_text="<i>Lukashenko</i>"),
+        report_flag("changed", "<img src=x> -> <img src=x>", "missing <9000>", HOSTILE_TRANSLATION, "<img src=x"),
+    ]
     return frame
 
 
@@ -51,8 +53,11 @@ def test_report_escapes_article_and_translation_text(reference: bool, title: str
     assert not re.search(r"<[^>]*\bon\w+=", page)  # no event handler inside any tag
     assert "&lt;script&gt;alert(&#x27;source&#x27;)&lt;/script&gt;" in page
     text = _visible_text(page)
-    for needle in (HOSTILE_SOURCE, "<i>Lukashenko</i>", "missing <9000>", title or HOSTILE_TITLE):
+    for needle in (HOSTILE_SOURCE, "lost: <i>Lukashenko</i>", "missing <9000>", title or HOSTILE_TITLE):
         assert needle in text, needle
+    # The flagged range is marked inside the escaped translation, its tooltip escaped too.
+    marked = re.findall(r'<mark class="flag-range k-changed" title="changed: missing &lt;9000&gt;">(.*?)</mark>', page)
+    assert "".join(marked).startswith("&lt;") and "img" in "".join(marked)  # split by the diff's <del>/<ins>
     if reference:
         assert HOSTILE_REFERENCE in text
 
@@ -80,8 +85,16 @@ def test_report_shows_header_corpus_plots_and_sentences_by_disagreement():
     # Sentences, most disputed first; the diff against the reference, the flags.
     assert re.findall(r'<tr class="sentence[^"]*" id="s(\d+)"', page) == ["2", "0", "1", "3"]
     assert "<del>unos</del><ins>algunos</ins>" in page
-    assert "⚠ numbers: missing 9000; added 9500" in text and "⚠ names missing: Minsk" in text
-    assert 'class="sentence names numbers"' in page
+    # Each engine's flags with their detail, the flagged range marked in its translation.
+    assert "⚠ lost: Minsk nothing in the translation stands for it" in text
+    assert "⚠ changed: up to 9,000 military personnel value 9000 -> 9500" in text
+    assert '⚠ number style: 9,000 "9,000" reads as 9 in Spanish: write 9.000' in text
+    assert '<mark class="flag-range k-number_style" title="number style: &quot;9,000&quot; reads' in page
+    assert 'class="sentence f-lost f-changed f-number_style flagged"' in page
+    assert 'class="mt e1 f-lost f-changed flagged"' in page and "✓ no flag" in text
+    # The filters count the sentences with each kind; the header counts each engine's flags by kind.
+    assert "lost (1)" in text and "number style (1)" in text and "added (0)" in text and "any flag (1)" in text
+    assert "argos+apertium: lost 1, changed 1" in text and "apertium: number style 1" in text
 
 
 def test_report_heading_is_the_articles_title_with_its_id_small():
@@ -111,11 +124,15 @@ def test_side_by_side_html_filters_by_engine_and_flag():
     frame = handmade_frame()
     only = side_by_side_html(frame, engine="argos+apertium")
     assert only.startswith("<style>") and 'class="mt e1' in only and 'class="mt e0' not in only
-    assert re.findall(r'id="s(\d+)"', side_by_side_html(frame, flag="numbers")) == ["0"]
-    assert re.findall(r'id="s(\d+)"', side_by_side_html(frame, engine="apertium", flag="any")) == []
-    assert "No sentence matches" in side_by_side_html(frame, engine="apertium", flag="names")
-    with pytest.raises(ValueError, match="Valid flags: numbers, names, failed, any"):
-        side_by_side_html(frame, flag="dates")
+    assert re.findall(r'id="s(\d+)"', side_by_side_html(frame, flag="changed")) == ["0"]
+    assert re.findall(r'id="s(\d+)"', side_by_side_html(frame, engine="apertium", flag="any")) == ["0"]
+    assert re.findall(r'id="s(\d+)"', side_by_side_html(frame, engine="apertium", flag="number style")) == ["0"]
+    assert "No sentence matches" in side_by_side_html(frame, engine="apertium", flag="lost")
+    assert "No sentence matches" in side_by_side_html(frame, flag="time lost")
+    valid = "lost, changed, wrong language, number style, time lost, added, failed, any"
+    for gone in ("dates", "numbers", "names"):  # 0.1's heuristics' flags are no filter any more
+        with pytest.raises(ValueError, match=f"Valid flags: {valid}"):
+            side_by_side_html(frame, flag=gone)
     with pytest.raises(ValueError, match="Engines: apertium, argos\\+apertium"):
         side_by_side_html(frame, engine="google")
 
@@ -128,9 +145,17 @@ def test_write_report_writes_html_and_csv_atomically(tmp_path: Path):
     assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
     assert (out.stat().st_mode & 0o777) == 0o644
     back = pd.read_csv(files.csv, encoding="utf-8", keep_default_na=False)
-    assert list(back.columns) == ["sentence", *frame.columns]
-    assert back.loc[0, "names_missing.argos+apertium"] == "Minsk" and back.loc[0, "source"] == SOURCES[0]
-    assert back.loc[2, "names_missing.apertium"] == ""
+    kinds = ["lost", "changed", "wrong_language", "number_style", "time_lost", "added"]
+    columns = ["sentence"]
+    for col in frame.columns:
+        columns.append(col)
+        if col.startswith("flags."):
+            columns += [f"{kind}.{col.removeprefix('flags.')}" for kind in kinds]
+    assert list(back.columns) == columns
+    assert back.loc[0, "lost.argos+apertium"] == "Minsk (nothing in the translation stands for it)"
+    assert back.loc[0, "changed.argos+apertium"].endswith("-> hasta 9.500 militares (value 9000 -> 9500)")
+    assert back.loc[0, "flags.argos+apertium"] == 2 and back.loc[0, "flag_kinds.argos+apertium"] == "lost; changed"
+    assert back.loc[0, "source"] == SOURCES[0] and back.loc[2, "lost.apertium"] == ""
     # Same frame, same bytes; nothing but the two files left in the folder.
     before = out.read_bytes()
     write_report(frame, handmade_corpus(frame), out, out_csv=out.with_suffix(".csv"))
@@ -173,16 +198,25 @@ def test_write_report_refuses_one_path_for_both(tmp_path: Path):
 def test_corpus_table_shows_intervals_and_only_scored_columns():
     corpus = handmade_corpus(handmade_frame()).assign(scored=4)
     table = corpus_table(corpus)
-    assert list(table.columns) == ["chrF", "BLEU", "TER ↓", "agreement", "round trip", "numbers ok %", "names ok %",
-                                   "sentences", "scored"]  # fmt: skip
+    # Flag counts: the total, and only the kinds some engine has.
+    assert list(table.columns) == ["chrF", "BLEU", "TER ↓", "agreement", "round trip", "flagged %", "flags", "lost",
+                                   "changed", "number style", "sentences", "scored"]  # fmt: skip
     assert table.loc["argos+apertium", "chrF"] == "60.5 [56.3–64.4]" and table.loc["apertium", "sentences"] == 4
+    assert table.loc["argos+apertium", "flagged %"] == "25.0" and table.loc["argos+apertium", "lost"] == 1
+    assert table.loc["apertium", "flags"] == 1 and table.loc["apertium", "changed"] == 0
     bare = corpus_table(handmade_corpus(handmade_frame(reference=False)).assign(scored=0))
-    assert list(bare.columns) == ["agreement", "round trip", "numbers ok %", "names ok %", "sentences"]
+    assert list(bare.columns) == ["agreement", "round trip", "flagged %", "flags", "lost", "changed", "number style",
+                                  "sentences"]  # fmt: skip
 
 
-def test_to_csv_frame_joins_lists():
-    flat = to_csv_frame(handmade_frame())
-    assert flat.loc[0, "names_missing.argos+apertium"] == "Minsk"
+def test_to_csv_frame_joins_lists_and_writes_flags_by_kind():
+    frame = handmade_frame()
+    frame.at[0, "dismissed.apertium"] = ["added:171", "lost:minsk -> "]
+    flat = to_csv_frame(frame)
+    assert flat.loc[0, "lost.argos+apertium"] == "Minsk (nothing in the translation stands for it)"
+    assert flat.loc[0, "number_style.apertium"] == '9,000 ("9,000" reads as 9 in Spanish: write 9.000)'
+    assert flat.loc[0, "dismissed.apertium"] == "added:171; lost:minsk -> "
+    assert flat["flags.apertium"].tolist() == [1, 0, 0, 0] and str(flat["flags.apertium"].dtype) == "Int64"
     assert flat["sentence"].tolist() == [0, 1, 2, 3]
 
 
@@ -224,8 +258,9 @@ def open_in_chromium(page_path: Path, shot: Path, *, picture: Path | None = None
                                    heading: document.querySelector('h1').textContent}; }"""
             )
             # The CSS-only filters: a link makes its anchor the :target, which hides the other rows.
-            page.click("nav.filters >> text=numbers changed")
-            seen["numbers_rows"] = page.locator("table.side tr.sentence:visible").count()
+            page.click("nav.filters a[href='#only-changed']")
+            seen["changed_rows"] = page.locator("table.side tr.sentence:visible").count()
+            seen["marks"] = page.locator("table.side mark.flag-range").count()
             page.click("nav.filters a[href='#only-e0']")
             seen["e0_blocks"] = page.locator("table.side .mt:visible").count()
             page.click("nav.filters >> text=all sentences")
@@ -252,7 +287,8 @@ def test_report_with_hostile_text_renders_in_chromium(tmp_path: Path):
     assert seen["requests"] == [out.resolve().as_uri()]  # nothing else loaded
     assert seen["rows"] == 4 and seen["corpus_rows"] == 2 and seen["dels"] > 0
     assert len(seen["plots"]) == 2 and all(w > 300 for w in seen["plots"])
-    assert seen["numbers_rows"] == 1 and seen["e0_blocks"] == 4 and seen["all_rows"] == 4
+    assert seen["changed_rows"] == 1 and seen["e0_blocks"] == 4 and seen["all_rows"] == 4
+    assert seen["marks"] >= 2  # apertium's 9,000, and the changed range (cut where the diff cuts it)
     assert seen["styles"] == {
         "align": "left", "label": "rgb(102, 102, 102)", "engine": "rgb(29, 29, 31)", "border": "rgb(187, 187, 187)",
         "heading": f"Translations of “{HOSTILE_TITLE}” into es{frame.attrs['doc_id']}",

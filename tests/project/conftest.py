@@ -41,7 +41,7 @@ def build_gold_project(folder: Path) -> tuple[Store, str, str]:
             r["route"],
             r["signature"],
             r["translation"],
-        )  # fmt: skip
+        )
         for r in jsonl("translations.jsonl")
     )
     (folder / "es").mkdir(exist_ok=True)

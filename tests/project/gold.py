@@ -58,7 +58,8 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def line(self) -> str:
-        return f"P {self.precision:.2f}  R {self.recall:.2f}  F1 {self.f1:.2f}  (gold {self.gold}, predicted {self.predicted})"
+        counts = f"(gold {self.gold}, predicted {self.predicted})"
+        return f"P {self.precision:.2f}  R {self.recall:.2f}  F1 {self.f1:.2f}  {counts}"
 
 
 def _overlap(a0: Any, a1: Any, b0: Any, b1: Any) -> bool:

@@ -13,6 +13,7 @@ import annot.store.db
 from annot.errors import StoreError
 from annot.model import Span, Translation, TranslationFailure
 from annot.store import DB_NAME, Store
+from annot.store.projections import PROJECTION_COLUMNS
 
 from .conftest import dump, find, make_doc
 
@@ -66,6 +67,17 @@ def setup(store, doc, add):
     return {"doc": doc, "live": live.id, "gone": gone.id, "new_doc": new_doc, "es": es, "fr": fr}
 
 
+def _projection(ids: dict[str, Any]) -> Any:
+    """A one-row stored projection: the ACTOR "Russia" kept in the Spanish version."""
+    import pandas as pd
+
+    row = dict.fromkeys(PROJECTION_COLUMNS, "")
+    row |= {"span_id": ids["live"], "label": "ACTOR", "part": "span", "target": f"reference:{ids['es']}",
+            "kind": "reference", "status": "kept", "sentence": 0, "target_sentence": 0, "target_start": 0,
+            "target_end": 5, "confidence": 0.9, "target_span_id": None}  # fmt: skip
+    return pd.DataFrame([row])
+
+
 def _two_writes_in_one_transaction(store: Store, ids: dict[str, Any]) -> None:
     with store.transaction():
         store.update_span(ids["live"], status="pending")
@@ -107,6 +119,7 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "dismiss_flag": lambda s, ids: s.dismiss_flag(ids["doc"].id, 0, "argos", "name", "Russia"),
     "undismiss_flag": lambda s, ids: s.undismiss_flag(ids["doc"].id, 0, "argos", "name:russia"),
     "set_confidences": lambda s, ids: s.set_confidences({ids["live"]: 0.75}),
+    "save_projection": lambda s, ids: s.save_projection(ids["doc"].id, "es", _projection(ids), "stamp"),
 }
 READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "document": lambda s, ids: s.document(ids["doc"].id),
@@ -139,6 +152,10 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "marks": lambda s, ids: s.marks(ids["doc"].id),
     "position": lambda s, ids: s.position(ids["doc"].id),
     "confidences": lambda s, ids: s.confidences(ids["doc"].id),
+    "translation_stamp": lambda s, ids: s.translation_stamp(ids["doc"].id, "pt"),
+    "text_translation_revision": lambda s, ids: s.text_translation_revision(),
+    "projections": lambda s, ids: s.projections(ids["doc"].id, "es"),
+    "projection_stamp": lambda s, ids: s.projection_stamp(ids["doc"].id, "es"),
 }
 
 ERRORS = [

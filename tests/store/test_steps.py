@@ -177,7 +177,7 @@ def test_a_process_dying_inside_a_step_leaves_none_of_it(store: Store, doc: Docu
 
 
 def test_a_store_older_than_steps_reads_each_edit_as_a_step_and_upgrades(project: Path):
-    assert SCHEMA_VERSION == STEPS_VERSION == 10 and OLDEST_READABLE < STEPS_VERSION
+    assert STEPS_VERSION == 10 and OLDEST_READABLE < STEPS_VERSION < SCHEMA_VERSION
     document, sentences = make_doc()
     with Store(project, annotator="alice") as store:
         store.add_document(document, sentences)
@@ -196,7 +196,7 @@ def test_a_store_older_than_steps_reads_each_edit_as_a_step_and_upgrades(project
         assert store.undo().id == ids[1] and _statuses(store, ids) == ["accepted", "pending", "pending", "pending"]
     conn = sqlite3.connect(project / DB_NAME)
     try:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("10",)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     finally:
         conn.close()
 
@@ -206,10 +206,10 @@ def test_a_store_from_a_future_annot_is_refused_untouched(project: Path):
         pass
     conn = sqlite3.connect(project / DB_NAME)
     with conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(STEPS_VERSION + 1),))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
     conn.close()
     before = (project / DB_NAME).read_bytes()
     for read_only in (False, True):
-        with pytest.raises(StoreError, match=f"schema version {STEPS_VERSION + 1}, written by a newer annot"):
+        with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 1}, written by a newer annot"):
             Store(project, read_only=read_only)
     assert (project / DB_NAME).read_bytes() == before
