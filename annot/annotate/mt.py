@@ -585,8 +585,8 @@ class BackgroundTranslator:
         """Translate and store one batch; return the job's new state."""
         target, engine = job.state["target"], job.state["engine"]
         if not job.pending:
-            # Before the last batch, not after: the batch stored moves the translations' stamp, so the pane's
-            # next projection is computed with the words just cached, not kept from before them.
+            # Before the last batch: its "done" redraws the pane once, with the words just cached (the window's
+            # batch came first, so the annotator reads its translations meanwhile).
             self._fill_lexicon(target, engine)
         try:
             translate(self.document, self.store, to=target, engines=[engine], sentences=batch, progress=None,

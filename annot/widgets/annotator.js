@@ -555,7 +555,8 @@ function render({ model, el }) {
     const all = flags || [];
     const shown = state.allFlags.has(key) || all.length <= FLAGS_SHOWN + 1 ? all : all.slice(0, FLAGS_SHOWN);
     for (const flag of shown) {
-      const chip = h("span", `annot-flag annot-flag-${flag.kind.replace(/\s+/g, "-")}`);
+      // The kind as one word, as compare spells it (annot.compare.flags.kind_slug): annot-flag-wrong_language.
+      const chip = h("span", `annot-flag annot-flag-${flag.kind.split(/\s+/).join("_")}`);
       chip.title = flag.title || "";
       chip.dataset.flag = flag.id;
       chip.dataset.kind = flag.kind;

@@ -122,7 +122,7 @@ FINE_9 = "Essas atividades incluirão exercícios com fogo real, disse o Minist�
 LOST_9 = "Essas atividades incluirão exercícios com fogo real, disse o ministério."
 WRONG_4 = "O vice-ministro, coronel Valeri Revenco, informou 91 adidos militares estrangeiros."
 RIGHT_4 = "O vice-ministro, coronel Valeri Revenko, informou 19 adidos militares estrangeiros."
-RENAMED_4 = "O vice-ministro, coronel Walerij Rewenko, informou 19 adidos militares estrangeiros."
+OFFICE_4 = "O vice-ministro informou 91 adidos militares estrangeiros."  # the colonel by his office alone
 LOST_2 = (
     "Enviará 170 tanques, até 200 veículos blindados e até 100 peças de artilharia até a fronteira sul, que faz"
     " fronteira com a Ucrânia, informou o ministério (17/10/2022)."
@@ -240,18 +240,21 @@ def test_mt_rows_dismissed_flag_is_marked_for_its_route_only(project, tagged: an
 
 def test_decide_flag_alias_joins_the_actors_name_and_the_translations(project, tagged: annot.Document):
     sentence = project.get_sentences(tagged)[4]
-    _stored(project, tagged, 4, {"argos": RENAMED_4})
+    _stored(project, tagged, 4, {"argos": OFFICE_4})
     (row,) = mt_rows(project, tagged.id, sentence, "pt")
-    changed = next(f for f in row["flags"] if f["kind"] == "changed")
-    assert changed["aliasable"] and changed["text"] == "changed: Colonel Valeri Revenko"
-    assert RENAMED_4[changed["start"] : changed["end"]] == "Walerij Rewenko"
-    # The alias joins the actor's canonical name (its span's), not the flag's "Colonel Valeri Revenko -> ..." value.
-    said = decide_flag(project, tagged.id, 4, "argos", changed, "alias", alias=" Walerij  Rewenko ")
-    assert said == "alias added: Valeri Revenko = Walerij Rewenko"
-    assert read_aliases(project.path) == {"Valeri Revenko": ["Walerij Rewenko"]}
-    (added,) = [f for f in row["flags"] if f["kind"] == "added"]
+    lost, added = row["flags"]
+    assert (lost["kind"], lost["text"], lost["aliasable"], lost["start"]) == (
+        "lost", "lost: Colonel Valeri Revenko", True, None)  # fmt: skip
+    # The alias joins the actor's canonical name (its span's), not the flag's "Colonel Valeri Revenko -> " value.
+    said = decide_flag(project, tagged.id, 4, "argos", lost, "alias", alias=" vice-ministro ")
+    assert said == "alias added: Valeri Revenko = vice-ministro"
+    assert read_aliases(project.path) == {"Valeri Revenko": ["vice-ministro"]}
+    (row,) = mt_rows(project, tagged.id, sentence, "pt")  # projected again: the project file moved
+    assert [f["id"] for f in row["flags"]] == ["added:91"]
+    (name,) = [p for p in row["projected"] if p["source_text"] == "Colonel Valeri Revenko"]
+    assert (name["status"], OFFICE_4[name["start"] : name["end"]]) == ("kept", "vice-ministro")
     with pytest.raises(SpanError, match="not about an actor's name"):
-        decide_flag(project, tagged.id, 4, "argos", added, "alias", alias="Walerij")
+        decide_flag(project, tagged.id, 4, "argos", added, "alias", alias="91")
 
 
 def test_mt_rows_without_projection_while_it_is_computed(project, tagged: annot.Document):

@@ -12,12 +12,11 @@ from annot.widgets import Annotator
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Seed sentence 4, and a Portuguese translation of it that changes its number (19 -> 91) and the colonel's name.
+# Seed sentence 4, and a Portuguese translation of it that changes its number (19 -> 91) and loses the colonel.
 REVENKO = "Colonel Valeri Revenko"
-WRONG_4 = "O vice-ministro, coronel Walerij Rewenko, informou 91 adidos militares estrangeiros."
-# Projection's flags (annot.project.fidelity): the name changed, a name word and a number the source has not.
-NAME_FLAG = "changed:colonel valeri revenko -> coronel walerij rewenko"
-ADDED_NAME = "added:walerij"
+WRONG_4 = "O vice-ministro informou 91 adidos militares estrangeiros."
+# Projection's flags (annot.project.fidelity): the tagged colonel lost, a number the source has not.
+NAME_FLAG = "lost:colonel valeri revenko ->"
 NUMBERS_FLAG = "added:91"
 
 
@@ -520,12 +519,12 @@ def test_annotator_flag_dismiss_then_undismiss(flagged: Annotator, project):
     twin = Annotator(project, doc_id, annotator="bob", translate=False, suggest=False)
     twin.handle({"type": "nav", "to": "index", "index": 4})
     assert twin.join_projection(timeout=120)
-    assert _flags(flagged) == [(NAME_FLAG, False), (ADDED_NAME, False), (NUMBERS_FLAG, False)] == _flags(twin)
+    assert _flags(flagged) == [(NAME_FLAG, False), (NUMBERS_FLAG, False)] == _flags(twin)
     assert flagged.mt["rows"][0]["numbers_ok"] is False
 
     flagged.handle({"type": "flag", "action": "dismiss", "route": "argos", "flag": NUMBERS_FLAG})
     assert flagged.status == {**flagged.status, "kind": "saved", "text": "flag dismissed: added: 91 (argos)"}
-    assert _flags(flagged) == [(NAME_FLAG, False), (ADDED_NAME, False), (NUMBERS_FLAG, True)]
+    assert _flags(flagged) == [(NAME_FLAG, False), (NUMBERS_FLAG, True)]
     assert flagged.mt["rows"][0]["numbers_ok"] is True
     decisions = project.flag_decisions(doc_id)
     assert list(zip(decisions["index"], decisions["route"], decisions["flag_id"], decisions["annotator"])) == [
@@ -535,40 +534,35 @@ def test_annotator_flag_dismiss_then_undismiss(flagged: Annotator, project):
 
     flagged.handle({"type": "flag", "action": "undismiss", "route": "argos", "flag": NUMBERS_FLAG})
     assert flagged.status["text"] == "flag shown again: added: 91 (argos)"
-    assert _flags(flagged) == [(NAME_FLAG, False), (ADDED_NAME, False), (NUMBERS_FLAG, False)] == _flags(twin)
+    assert _flags(flagged) == [(NAME_FLAG, False), (NUMBERS_FLAG, False)] == _flags(twin)
     assert len(project.flag_decisions(doc_id)) == 0
     twin.close()
 
 
 def test_annotator_flag_alias_goes_to_the_project_file(flagged: Annotator, project):
+    # The translation calls the colonel by his office: the annotator says so, and the name is found there.
     flagged.handle({"type": "flag", "action": "alias", "route": "argos", "flag": NAME_FLAG,
-                    "alias": " Walerij  Rewenko "})  # fmt: skip
+                    "alias": " vice-ministro "})  # fmt: skip
     assert flagged.status == {**flagged.status, "kind": "saved",
-                              "text": "alias added: Colonel Valeri Revenko = Walerij Rewenko"}  # fmt: skip
+                              "text": "alias added: Colonel Valeri Revenko = vice-ministro"}  # fmt: skip
     from annot.names import read_aliases
 
-    assert read_aliases(project.path) == {REVENKO: ["Walerij Rewenko"]}
+    assert read_aliases(project.path) == {REVENKO: ["vice-ministro"]}
     assert "[aliases]" in (project.path / "annot.toml").read_text("utf-8")
-    # Projection was computed again with the alias (the project file moved): the name is placed by it now.
+    # Projection was computed again with the alias (the project file moved): the name is found now.
+    assert _flags(flagged) == [(NUMBERS_FLAG, False)]
     (row,) = flagged.mt["rows"]
     (name,) = [p for p in row["projected"] if p["source_text"] == REVENKO]
-    assert WRONG_4[name["start"] : name["end"]] == "Walerij Rewenko"
-
-
-@pytest.mark.xfail(strict=True, reason="annot.project.match._invented still calls 'Walerij' invented when the"
-                   " project's [aliases] name the actor so (reported to the projection's owners)")  # fmt: skip
-def test_annotator_flag_alias_clears_the_name_flag(flagged: Annotator):
-    flagged.handle({"type": "flag", "action": "alias", "route": "argos", "flag": NAME_FLAG, "alias": "Walerij Rewenko"})
-    assert _flags(flagged) == [(NUMBERS_FLAG, False)]  # the name is found now
+    assert (name["status"], WRONG_4[name["start"] : name["end"]]) == ("kept", "vice-ministro")
 
 
 def test_annotator_flag_alias_reaches_sibling_widgets(flagged: Annotator, project):
     twin = Annotator(project, flagged.session.doc_id, annotator="bob", translate=False, suggest=False)
     twin.handle({"type": "nav", "to": "index", "index": 4})
     assert twin.join_projection(timeout=120)
-    flagged.handle({"type": "flag", "action": "alias", "route": "argos", "flag": NAME_FLAG, "alias": "Walerij Rewenko"})
+    flagged.handle({"type": "flag", "action": "alias", "route": "argos", "flag": NAME_FLAG, "alias": "vice-ministro"})
     try:
-        assert (NAME_FLAG, False) not in _flags(twin) and _flags(twin) == _flags(flagged)  # projected again
+        assert _flags(twin) == [(NUMBERS_FLAG, False)]  # projected again, with the alias
     finally:
         twin.close()
 
@@ -589,7 +583,7 @@ def test_annotator_flag_errors_write_nothing(flagged: Annotator, project, intent
     assert flagged.status["kind"] == "error" and flagged.status["text"].startswith(message)
     assert "\n" not in flagged.status["text"]
     assert project.revision() == revision and not (project.path / "annot.toml").exists()
-    assert _flags(flagged) == [(NAME_FLAG, False), (ADDED_NAME, False), (NUMBERS_FLAG, False)]
+    assert _flags(flagged) == [(NAME_FLAG, False), (NUMBERS_FLAG, False)]
 
 
 def test_annotator_mt_choice_is_validated(widget: Annotator):
