@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annot.annotate.mt import BackgroundTranslator, Flag, JobState, MTRow, mt_rows, targets
+from annot.annotate.mt import BackgroundTranslator, Flag, JobState, MTRow, Projected, mt_rows, targets
 from annot.annotate.overview import EntityView, OutlineProgress, OutlineView
 from annot.annotate.session import STANCE_FIELDS, AnnotationSession, Selection, SentenceView, SpanView, Step
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState
@@ -18,6 +18,7 @@ __all__ = [
     "MTRow",
     "OutlineProgress",
     "OutlineView",
+    "Projected",
     "STANCE_FIELDS",
     "Selection",
     "SentenceView",

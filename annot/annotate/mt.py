@@ -1,4 +1,5 @@
-"""The MT pane's logic: installed targets, stored translations with fidelity flags, background translation."""
+"""The MT pane's logic: installed targets, stored translations with their projection and fidelity flags,
+background translation (and each route's word lexicon, which projection places spans with)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from annot.annotate.workers import join_workers
-from annot.compare.aliases import add_alias, sentence_actors, span_actors
-from annot.compare.flags import Flag, dismissed_flags, failed_flag, translation_flags
+from annot.compare.aliases import add_alias
+from annot.compare.flags import Flag, failed_flag, fidelity_flag
 from annot.errors import AnnotError, SpanError
-from annot.model import Document
+from annot.model import Document, Status
 from annot.pipeline import only_sentences_failed, translate
+from annot.project.fidelity import dismissed_flags
 from annot.schema import project_folder
 from annot.translate import (
     base_engine,
@@ -30,9 +32,25 @@ from annot.translate import (
 
 if TYPE_CHECKING:
     from annot.model import Sentence, Span
+    from annot.project.cached import DocumentProjection
+    from annot.project.fidelity import FidelityFlag
+    from annot.project.targets import Target
     from annot.store import Store
 
-__all__ = ["BackgroundTranslator", "Flag", "JobState", "MTRow", "decide_flag", "mt_rows", "reference_flags", "targets"]
+__all__ = [
+    "BackgroundTranslator",
+    "Flag",
+    "JobState",
+    "MTRow",
+    "Projected",
+    "decide_flag",
+    "mt_rows",
+    "projection_ready",
+    "reference_flags",
+    "reference_view",
+    "targets",
+    "warm_projection",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -72,6 +90,19 @@ def targets(source: str, project: Store | str | Path | None = None) -> dict[str,
 # -- stored translations with fidelity flags ---------------------------------------
 
 
+class Projected(TypedDict):
+    """A source span (or a part of one) found in a translation: where, so the pane can paint it."""
+
+    start: int  # code points in the row's text, half-open
+    end: int
+    label: str  # the source span's label ("ACTOR"); an added thing's kind ("QUANTITY", "TIME", "ACTOR")
+    part: str  # "span", "cue" or "holder" of a STANCE, or "added" (the translation has it, the source not)
+    span_id: str | None  # the source span (None for "added")
+    status: str  # "kept", "changed" or "added" (a lost one has no place: its flag says so)
+    source_text: str  # the source unit's text ("" for "added")
+    detail: str  # what changed, for people ("qualifier approximately -> exact"), or ""
+
+
 class MTRow(TypedDict):
     """One route's translation of a sentence, as the MT pane shows it (a wire message to the browser)."""
 
@@ -82,38 +113,111 @@ class MTRow(TypedDict):
     text: str  # "" when the engine failed on the sentence (its "failed" flag says why)
     model: str
     signature: str
-    numbers_ok: bool  # no numbers flag left to show (none, or dismissed)
-    numbers: str  # ``check_numbers(...).describe()``: "ok", or "missing 9000; added 900" (dismissed or not)
-    flags: list[Flag]  # numbers first, then lost actors in sentence order; dismissed ones marked, not dropped
+    numbers_ok: bool  # no flag about a number left to show (number style, a QUANTITY lost, changed or added)
+    numbers: str  # those flags' chips, "; "-joined (dismissed or not), or "ok"
+    flags: list[Flag]  # projection's (annot.project.fidelity order); dismissed ones marked, not dropped
+    projected: list[Projected]  # the sentence's spans found in ``text``, by start
+    checked: bool  # the flags and spans come from projection (False while the kernel's first one is computed)
+
+
+# Languages a projection into was computed in this process: their one-time loads (word frequencies, CLDR
+# names, spellings; seconds) are done, and a document's projection takes a fraction of a second from then on.
+_warmed: set[str] = set()
+
+
+def projection_ready(target: str) -> bool:
+    """Whether a projection into ``target`` was computed in this process: the next one loads nothing (seconds)."""
+    return target in _warmed
+
+
+def warm_projection(store: Store, doc_id: str, target: str) -> None:
+    """Compute the document's projection into ``target`` (and the process's one-time loads): for a worker thread,
+    so that ``mt_rows`` is quick from then on (``projection_ready``)."""
+    _projection(store, doc_id, target)
+
+
+def _projection(store: Store, doc_id: str, target: str) -> DocumentProjection:
+    from annot.project.cached import document_projection
+
+    found = document_projection(store, doc_id, target)
+    _warmed.add(target)
+    return found
+
+
+def _number_flag(flag: Flag, label: str) -> bool:
+    return flag["kind"] == "number style" or (label == "QUANTITY" and flag["kind"] in ("lost", "changed", "added"))
+
+
+def _about(flag: FidelityFlag, rows: Sequence[dict]) -> dict:
+    """The projection row a flag is about: its span's part placed where the flag is (the ACTOR's rather than
+    a STANCE's holder at the same place), or the added row there; ``{}`` for a sentence-wide finding."""
+    here = [r for r in rows if r["target_start"] == flag.start and r["target_end"] == flag.end]
+    if flag.span_id is None:
+        return next((r for r in here if r["part"] == "added"), {}) if flag.start is not None else {}
+    own = [r for r in here if r["span_id"] == flag.span_id] or [r for r in rows if r["span_id"] == flag.span_id]
+    if own and own[0]["part"] == "holder" and flag.start is not None:
+        return next((r for r in here if r["label"] == "ACTOR"), own[0])
+    return own[0] if own else {}
+
+
+def _wire_flags(
+    found: Sequence[FidelityFlag], rows: Sequence[dict], dismissed: frozenset[str] = frozenset()
+) -> list[tuple[Flag, str]]:
+    """Each flag's wire form (``annot.compare.flags.fidelity_flag``) and the label of what it is about ("" if none)."""
+    out = []
+    for flag in found:
+        row = _about(flag, rows)
+        source = str(row.get("source_text") or "") if flag.span_id is not None else ""
+        label = str(row.get("label") or "")
+        out.append((fidelity_flag(flag, dismissed, source_text=source, label=label), label))
+    return out
+
+
+def _projected(rows: Sequence[dict]) -> list[Projected]:
+    """The placed rows (offsets in the shown text) as the pane paints them, by start, the longest first."""
+    out = []
+    for r in rows:
+        if r["target_start"] is None or r["target_end"] is None or r["status"] == "lost":
+            continue
+        out.append(Projected(start=int(r["target_start"]), end=int(r["target_end"]),
+                             label=str(r["label"]), part=str(r["part"]), span_id=r["span_id"],
+                             status=str(r["status"]), source_text=str(r["source_text"] or ""),
+                             detail=str(r["detail"] or "")))  # fmt: skip
+    return sorted(out, key=lambda p: (p["start"], -p["end"]))
 
 
 def mt_rows(
     store: Store, doc_id: str, sentence: Sentence, target: str, names: Sequence[str] | None = None, *,
-    spans: Sequence[Span] | None = None,
+    spans: Sequence[Span] | None = None, project: bool = True,
 ) -> list[MTRow]:  # fmt: skip
-    """The stored translations of ``sentence`` into ``target``, one per route, best first, with fidelity flags.
+    """The stored translations of ``sentence`` into ``target``, one per route, best first, with projection and flags.
 
     Nothing is translated here (see ``BackgroundTranslator``). When a route
     has several translations of the sentence (an older model's and a newer
     one's), the newest is shown. Rows are in the order of
     ``annot.translate.rank_engines`` (the order of ``targets``, and of compare's
-    columns). The flags are compare's (``annot.compare.flags``): a numbers
-    flag, and one flag per tagged actor of the sentence whose names (text,
-    canonical name, CLDR names, the project's ``[aliases]``) are all lost. A
-    flag dismissed with ``Store.dismiss_flag`` is returned with ``dismissed``
-    True, so the pane can show it faded and take the dismissal back
-    (``Store.undismiss_flag``); ``numbers_ok`` is then True. A route that failed
-    on the sentence (``Store.get_translation_failures``) and has no translation
-    of it gets a row with no text and one flag, ``failed``, saying why.
+    columns). The flags are projection's (``annot.project.fidelity``, the rule
+    compare uses too): what each translation lost, changed, added, left in
+    another language, wrote in a wrong number style, and a weekday or date
+    lost; ``projected`` says where each accepted span of the sentence is in
+    the translation. Both come from ``annot.project.document_projection``,
+    computed for the whole document once and kept until the spans, the
+    translations, the dismissals or the project file change. A flag dismissed
+    with ``Store.dismiss_flag`` is returned with ``dismissed`` True, so the
+    pane can show it faded and take the dismissal back
+    (``Store.undismiss_flag``). A route that failed on the sentence
+    (``Store.get_translation_failures``) and has no translation of it gets a
+    row with no text and one flag, ``failed``, saying why.
 
     Args:
         store: the project.
         doc_id: the sentence's document version.
         sentence: the sentence (its ``index`` and ``text`` are used).
         target: ISO 639-1 code of the translations.
-        names: ignored, and deprecated: the names come from the sentence's ACTOR spans.
-        spans: the spans starting in the sentence, when the caller holds them (the annotator's
-            session); else its ACTOR spans are read from the store (the whole document's, cached).
+        names: ignored, and deprecated: the flags come from the sentence's spans.
+        spans: ignored, and deprecated: projection reads the document's accepted spans from the store.
+        project: False gives the rows without projection (no flags but ``failed``, ``checked`` False): what
+            the widget shows while the kernel's first projection is computed in the background.
 
     Returns:
         One row per route (a name stored by an older annot is read as today's,
@@ -123,8 +227,11 @@ def mt_rows(
         SchemaError: the project's ``[aliases]`` or ``[translate]`` table is invalid.
     """
     if names is not None:
-        warnings.warn("mt_rows(names=...) is ignored: the flags come from the sentence's ACTOR spans; drop the"
+        warnings.warn("mt_rows(names=...) is ignored: the flags come from the sentence's spans; drop the"
                       " argument.", DeprecationWarning, stacklevel=2)  # fmt: skip
+    if spans is not None:
+        warnings.warn("mt_rows(spans=...) is ignored: projection reads the document's spans from the store;"
+                      " drop the argument.", DeprecationWarning, stacklevel=2)  # fmt: skip
     stored = store.get_translations(doc_id, target=target, index=sentence.index)
     newest = {name: by_index[sentence.index] for name, by_index in newest_by_route(stored).items()}
     failures = {}
@@ -135,28 +242,37 @@ def mt_rows(
     if not newest and not failures:
         return []
     source = next(iter([*newest.values(), *failures.values()])).source_lang
-    if spans is not None:
-        actors = span_actors(store, spans, target)
-    else:
-        actors = sentence_actors(store, doc_id, target).get(sentence.index, [])
     dismissed = dismissed_flags(store, doc_id, sentence.index)
+    found = _projection(store, doc_id, target) if project and newest else None
     rows = []
     for name in rank_engines([*newest, *failures], source, target, project=store.path):
+        decided = dismissed.get((sentence.index, name), frozenset())
         if name in failures:
             failure = failures[name]
-            flag = failed_flag(failure.reason, dismissed.get((sentence.index, name), frozenset()))
             rows.append(MTRow(
                 engine=name, base=base_engine(name), kind=route_kind(name), route=failure.route, text="",
-                model=failure.model, signature=failure.signature, numbers_ok=True, numbers="ok", flags=[flag],
+                model=failure.model, signature=failure.signature, numbers_ok=True, numbers="ok",
+                flags=[failed_flag(failure.reason, decided)], projected=[], checked=found is not None,
             ))  # fmt: skip
             continue
         tr = newest[name]
-        flags = translation_flags(sentence.text, tr.text, actors, dismissed.get((sentence.index, name), frozenset()))
+        flags: list[Flag] = []
+        projected: list[Projected] = []
+        numbers: list[Flag] = []
+        route = found.route(name) if found is not None else None
+        # The projection is of the newest translations; one made since (another signature) waits for the next.
+        current = route is not None and sentence.index in route.texts and route.texts[sentence.index].text == tr.text
+        if found is not None and route is not None and current:
+            rows_here = found.rows(sentence.index, route.name)
+            wired = _wire_flags(found.flags.get((sentence.index, name), ()), rows_here, decided)
+            flags = [flag for flag, _ in wired]
+            numbers = [flag for flag, label in wired if _number_flag(flag, label)]
+            projected = _projected(rows_here)
         rows.append(MTRow(
             engine=name, base=base_engine(name), kind=route_kind(name), route=tr.route, text=tr.text,
-            model=tr.model, signature=tr.signature,
-            numbers_ok=not any(f["kind"] == "numbers" and not f["dismissed"] for f in flags),
-            numbers=next((f["value"] for f in flags if f["kind"] == "numbers"), "ok"), flags=flags,
+            model=tr.model, signature=tr.signature, numbers_ok=not any(not f["dismissed"] for f in numbers),
+            numbers="; ".join(f["text"] for f in numbers) or "ok", flags=flags, projected=projected,
+            checked=found is not None and current,
         ))  # fmt: skip
     return rows
 
@@ -186,10 +302,57 @@ class _Job:
     retry: bool = False  # translate again the sentences the engine failed on before
 
 
+def reference_view(
+    store: Store, doc_id: str, indexes: Sequence[int], source: str, text: str, target: str
+) -> tuple[list[Flag], list[Projected]]:
+    """The flags of a linked version of sentences ``indexes`` (``text``), by the engines' rule, and the spans of
+    those sentences found in it: projection's, through the sentence alignment (``annot.project``).
+
+    Args:
+        store: the project.
+        doc_id: the document version the sentences belong to.
+        indexes: the sentences the linked text matches (one bead of the alignment).
+        source: their text, joined by one space.
+        text: the linked version's text (the bead's sentences, as in its document).
+        target: its language.
+
+    Returns:
+        The flags (never dismissed: a linked version is no route) and the projected spans, offsets in ``text``.
+    """
+    from annot.project.fidelity import sentence_flags
+
+    found = _projection(store, doc_id, target)
+    linked = _reference_target(found.targets, indexes, text)
+    if linked is None:
+        return [], []
+    shift = dict(linked.texts[indexes[0]].doc_sentences)
+    rows = [r for i in indexes for r in found.rows(i, linked.name)]
+    placed = [_in_bead(r, shift) for r in rows]
+    document = store.document(found.doc_id)
+    flagged = sentence_flags(source, document.lang, text, linked.lang, linked.others, placed)
+    return [flag for flag, _ in _wire_flags(flagged, placed)], _projected(placed)
+
+
+def _in_bead(row: dict, shift: dict[int, int]) -> dict:
+    """A reference's row with its offsets moved from its target sentence's to the bead's text."""
+    base = shift.get(row["target_sentence"], 0)
+    start, end = row["target_start"], row["target_end"]
+    return {**row, "target_start": None if start is None else base + int(start),
+            "target_end": None if end is None else base + int(end)}  # fmt: skip
+
+
+def _reference_target(found: Sequence[Target], indexes: Sequence[int], text: str) -> Target | None:
+    for linked in found:
+        here = linked.texts.get(indexes[0]) if indexes and linked.kind == "reference" else None
+        if here is not None and here.text == text:
+            return linked
+    return None
+
+
 def reference_flags(
     store: Store, doc_id: str, indexes: Sequence[int], source: str, text: str, target: str
 ) -> list[Flag]:
-    """The flags of a linked version of sentences ``indexes`` (``text``), by the engines' rule (compare's).
+    """The flags of a linked version of sentences ``indexes`` (``reference_view``'s first half).
 
     Args:
         store: the project.
@@ -199,8 +362,7 @@ def reference_flags(
         text: the linked version's text.
         target: its language.
     """
-    actors = sentence_actors(store, doc_id, target)
-    return translation_flags(source, text, [a for i in indexes for a in actors.get(i, [])])
+    return reference_view(store, doc_id, indexes, source, text, target)[0]
 
 
 def decide_flag(
@@ -217,12 +379,13 @@ def decide_flag(
         flag: the flag, as ``mt_rows`` returned it.
         action: ``dismiss`` (the translation is fine: stored, hidden from the pane and compare),
             ``undismiss`` (show it again), or ``alias`` (``alias`` is how the translation writes the
-            flagged name: it joins the name's group in the project's ``[aliases]``).
+            flagged actor's name -- its canonical name, else its text: it joins the name's group in the
+            project's ``[aliases]``).
         alias: the name as the translation writes it, for ``alias``.
         annotator: who decided; the store's annotator when ``None``.
 
     Raises:
-        SpanError: an unknown action, an alias for a numbers flag, or a blank alias.
+        SpanError: an unknown action, an alias for a flag that is not about an actor's name, or a blank alias.
         SchemaError, OutputError: ``annot.toml`` cannot be read or written.
     """
     if action == "dismiss":
@@ -234,11 +397,21 @@ def decide_flag(
     if action == "alias":
         alias = " ".join(alias.split())
         if not flag["aliasable"]:
-            raise SpanError(f"The flag {flag['text']!r} is not a name; only a name flag can become an alias.")
+            raise SpanError(f"The flag {flag['text']!r} is not about an actor's name; only such a flag can become"
+                            " an alias.")  # fmt: skip
         if not alias:
             raise SpanError("Type or select the name as the translation writes it, then press Enter.")
-        return "alias added: " + " = ".join(add_alias(store, flag["value"], alias))
+        return "alias added: " + " = ".join(add_alias(store, _actor_name(store, flag), alias))
     raise SpanError(f"Unknown flag action {action!r}; valid: dismiss, undismiss, alias.")
+
+
+def _actor_name(store: Store, flag: Flag) -> str:
+    """The name a flag's actor is known by: its span's canonical name, else its text (a 0.1 name flag: its value)."""
+    span_id = flag.get("span_id")
+    if not span_id:
+        return flag["value"]
+    span = store.get_span(span_id)
+    return str(span.attrs.get("canonical") or span.text)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -411,6 +584,10 @@ class BackgroundTranslator:
     def _run(self, job: _Job, batch: list[int]) -> JobState:
         """Translate and store one batch; return the job's new state."""
         target, engine = job.state["target"], job.state["engine"]
+        if not job.pending:
+            # Before the last batch: its "done" redraws the pane once, with the words just cached (the window's
+            # batch came first, so the annotator reads its translations meanwhile).
+            self._fill_lexicon(target, engine)
         try:
             translate(self.document, self.store, to=target, engines=[engine], sentences=batch, progress=None,
                       retry_failed=job.retry)  # fmt: skip
@@ -427,6 +604,26 @@ class BackgroundTranslator:
                 self._complete.add((target, engine, job.signature))
                 self._drop(job)
             return job.state.copy()
+
+    def _fill_lexicon(self, target: str, engine: str) -> None:
+        """Cache the route's translations of the document's words (``annot.project.lexicon``): projection places
+        spans with them. A failure is logged and translating goes on (projection then places fewer spans)."""
+        from annot.project.lexicon import fill_lexicons, queries
+        from annot.project.targets import Target
+        from annot.project.units import source_units
+
+        try:
+            route = choose_route(engine, self.document.lang, target)
+            sentences = self.store.get_sentences(self.document)
+            spans = list(self.store.iter_spans(self.doc_id, status=Status.ACCEPTED))
+            units = source_units(sentences, spans, self.store.schema.stance_cues(self.document.lang))
+            wanted = queries({s.index: s.text for s in sentences}, units)
+            # No translation of the route is needed to fill its lexicon: a target with no text stands for it.
+            lexicon_target = Target(f"{route.name} {route.path}", "route", target, tuple(route.path.split(">")),
+                                    engine, route.path, {})  # fmt: skip
+            fill_lexicons(self.store, self.document.lang, [lexicon_target], wanted)
+        except Exception:  # the translation matters more than its lexicon
+            _log.warning("filling the %s lexicon of %s into %s failed", engine, self.doc_id, target, exc_info=True)
 
     def _drop(self, job: _Job) -> None:
         if job in self._queue:

@@ -12,6 +12,10 @@
 //            {sentence, span: {id, label, text, status, annotator}, fields: [{name, kind, value, options, suggestions,
 //             hint, description}], cue}
 //   targets  {lang: [engine, ...]} (best first)   mt {target, engine, rows, job, index, reference}
+//            rows: [{engine, base, kind, route, text, model, signature, flags, projected, checked, ...}]
+//            flags: [{id, kind, value, text, title, aliasable, dismissed, start, end, span_id}]
+//            projected: [{start, end, label, part, span_id, status, source_text, detail}] (code points in text)
+//            reference: {text, doc_id, sentences, plural, label, flags, projected, checked, shared} | null
 //   outline  {labels, counts: [[n per label] per sentence], marks: ["done" | "empty" | ""],
 //            pending: [pending spans (suggestions to review) per sentence], progress}
 //   snippets [first words of each sentence]        entities [{label, name, count, sentences}]
@@ -43,6 +47,8 @@ const HELP = [
 ];
 const WRITES = new Set(["label", "field", "delete", "review", "accept_all", "undo", "redo", "holder", "mark", "flag", "annotator"]);
 const POLL_MS = 1000;
+// Flags shown on a translation before "+N more": a sentence left untranslated has one per word.
+const FLAGS_SHOWN = 6;
 const FIELD_TAGS = "input, select, textarea";
 
 // -- small DOM helpers --------------------------------------------------------------
@@ -116,6 +122,9 @@ function render({ model, el }) {
     editingAnnotator: false,
     drawnOutline: null, // the outline message the rows show
     drawnEntities: null, // the entities message the list shows
+    hotSource: null, // {index, ids}: source spans shown for a projected span clicked in the translation
+    hotFlag: null, // {route, id, index}: the flag whose place in the translation stays shown (a click on its chip)
+    allFlags: new Set(), // "index|route" of the rows whose every flag shows (else the first FLAGS_SHOWN)
   };
   const get = (name, fallback) => model.get(name) ?? fallback;
   const ack = () => get("status", {}).ack || 0;
@@ -233,6 +242,9 @@ function render({ model, el }) {
     return win;
   }
 
+  const isHot = (index, ids) => Boolean(state.hotSource && state.hotSource.index === index
+    && ids.some((id) => state.hotSource.ids.includes(id)));
+
   function paintText(sentence, pending, selectedId) {
     const textEl = h("div", "annot-text");
     textEl.dir = "auto"; // right-to-left scripts read right to left; offsets are unaffected
@@ -260,7 +272,9 @@ function render({ model, el }) {
         seg.title = covering.map(describe).join("\n");
         const inner = covering[covering.length - 1];
         seg.dataset.spanId = inner.id;
+        seg.dataset.spans = covering.map((s) => s.id).join(" ");
         seg.dataset.label = inner.label;
+        if (isHot(sentence.index, covering.map((s) => s.id))) seg.classList.add("annot-source-hot");
         // The status drawn (a pending suggestion's dashes) is the innermost span's, in its own label's colour.
         seg.style.setProperty("--annot-inner-color", inner.color);
         if (inner.status && inner.status !== "accepted") seg.dataset.status = inner.status;
@@ -293,6 +307,7 @@ function render({ model, el }) {
       chip.dataset.label = s.label;
       if (s.status && s.status !== "accepted") chip.dataset.status = s.status;
       if (s.id === selectedId) chip.classList.add("annot-selected");
+      if (isHot(sentence.index, [s.id])) chip.classList.add("annot-source-hot");
       chip.addEventListener("click", (event) => { event.stopPropagation(); send({ type: "focus", span_id: s.id }); });
       box.append(chip);
     }
@@ -319,6 +334,7 @@ function render({ model, el }) {
       if (s.current) boxes.push(ui.mt);
     }
     ui.reading.replaceChildren(...boxes);
+    if (state.hotSource && state.hotSource.index !== currentIndex) state.hotSource = null;
     keepCurrentInView(currentIndex);
   }
 
@@ -533,12 +549,32 @@ function render({ model, el }) {
   // A flag: what a translation may have lost. On an engine's row it can be dismissed ("the translation is
   // fine", stored), shown again, or, for a name, answered with the name as the translation writes it (a
   // project alias): typed, or taken from words selected in the translation.
-  function flagChips(flags, route, textEl) {
+  function flagChips(flags, route, textEl, index) {
     const box = h("span", "annot-mt-flags");
-    for (const flag of flags || []) {
-      const chip = h("span", `annot-flag annot-flag-${flag.kind}`);
+    const key = `${index}|${route}`;
+    const all = flags || [];
+    const shown = state.allFlags.has(key) || all.length <= FLAGS_SHOWN + 1 ? all : all.slice(0, FLAGS_SHOWN);
+    for (const flag of shown) {
+      // The kind as one word, as compare spells it (annot.compare.flags.kind_slug): annot-flag-wrong_language.
+      const chip = h("span", `annot-flag annot-flag-${flag.kind.split(/\s+/).join("_")}`);
       chip.title = flag.title || "";
       chip.dataset.flag = flag.id;
+      chip.dataset.kind = flag.kind;
+      const hot = state.hotFlag;
+      if (hot && hot.id === flag.id && hot.route === route && hot.index === index) chip.classList.add("annot-flag-kept");
+      const placed = flag.start !== null && flag.start !== undefined && flag.end > flag.start;
+      if (placed) chip.classList.add("annot-flag-placed");
+      // Hovering a chip shows its place in the translation; a click keeps it shown (and shows its source span).
+      chip.addEventListener("mouseenter", () => showRange(textEl, flag, true));
+      chip.addEventListener("mouseleave", () => showRange(textEl, null, true));
+      chip.addEventListener("click", (event) => {
+        if (event.target.closest("button, input")) return;
+        const again = state.hotFlag && state.hotFlag.id === flag.id && state.hotFlag.route === route;
+        state.hotFlag = again ? null : { id: flag.id, route, index };
+        for (const other of chip.parentElement.children) other.classList.toggle("annot-flag-kept", other === chip && !again);
+        showRange(textEl, state.hotFlag ? flag : null, false);
+        if (flag.span_id && !again) showSource(index, [flag.span_id]);
+      });
       if (flag.dismissed) {
         chip.classList.add("annot-flag-dismissed");
         chip.append(h("span", null, `fine: ${flag.text}`));
@@ -553,21 +589,109 @@ function render({ model, el }) {
           () => send({ type: "flag", action: "dismiss", route, flag: flag.id })));
         if (flag.aliasable) {
           chip.append(button("annot-flag-action", "+ alias",
-            `the translation names ${flag.value} otherwise: add that name to the project's aliases`,
+            "the translation names this actor otherwise: add that name to the project's aliases",
             () => askAlias(chip, flag, route, textEl)));
         }
       }
       box.append(chip);
     }
+    if (shown.length < all.length) {
+      box.append(button("annot-flag-more", `+${all.length - shown.length} more`, "show every flag of this translation",
+        () => { state.allFlags.add(key); renderTranslation(); }));
+    }
     return box;
+  }
+
+  // Mark the translation's segments inside a flag's place (hovered: `hover`, else the kept one); null clears.
+  function showRange(textEl, flag, hover) {
+    const cls = hover ? "annot-flag-hover" : "annot-flag-hot";
+    for (const seg of textEl.querySelectorAll(".annot-mt-seg")) {
+      const a = Number(seg.dataset.start), b = Number(seg.dataset.end);
+      const inside = flag && flag.start !== null && flag.start !== undefined && flag.start <= a && b <= flag.end;
+      seg.classList.toggle(cls, Boolean(inside));
+    }
+  }
+
+  // Show the source spans `ids` of sentence `index` in the text (a projected span or a flag was clicked),
+  // scrolling the reading column (never the page) when they are out of view.
+  function showSource(index, ids) {
+    state.hotSource = { index, ids };
+    let first = null;
+    for (const el of ui.reading.querySelectorAll(".annot-span, .annot-chip")) {
+      const own = (el.dataset.spans || el.dataset.spanId || "").split(" ");
+      const hot = isHot(index, own) && el.closest(".annot-sentence")?.dataset.index === String(index);
+      el.classList.toggle("annot-source-hot", hot);
+      if (hot && !first) first = el;
+    }
+    if (!first) return;
+    const column = ui.reading;
+    const top = topIn(column, first);
+    if (top < column.scrollTop || top + first.offsetHeight > column.scrollTop + column.clientHeight) {
+      column.scrollTop = Math.max(0, top - column.clientHeight / 3);
+    }
+  }
+
+  // What a projected span is, for its tooltip: its label, the source's words, what became of them.
+  function describeProjected(p) {
+    if (p.part === "added") return `added ${p.label.toLowerCase()}: not in the source${p.detail ? ` (${p.detail})` : ""}`;
+    const part = p.part === "span" ? "" : ` ${p.part}`;
+    return `${p.label}${part} “${p.source_text}”: ${p.status}${p.detail ? ` — ${p.detail}` : ""}`;
+  }
+
+  // Outer first: an added thing, then a STANCE's holder or cue, then a span itself (the innermost is drawn).
+  const PART_ORDER = { added: 0, holder: 1, cue: 2, span: 3 };
+
+  // A translation's text, the source's spans painted where projection found them, each in its label's colour.
+  // Offsets are code points (Python's); Array.from splits the text so. Text only ever goes in as textContent.
+  function paintTranslation(text, projected, flags, index, route) {
+    const el = h("div", "annot-mt-text");
+    el.dir = "auto";
+    const chars = Array.from(text || "");
+    const ranges = (projected || []).filter((p) => p.end > p.start && p.start >= 0 && p.end <= chars.length);
+    const cuts = new Set([0, chars.length]);
+    for (const p of ranges) { cuts.add(p.start); cuts.add(p.end); }
+    for (const f of flags || []) {
+      if (f.start !== null && f.start !== undefined && f.end > f.start) { cuts.add(f.start); cuts.add(f.end); }
+    }
+    const hot = state.hotFlag;
+    const kept = hot && hot.route === route && hot.index === index ? (flags || []).find((f) => f.id === hot.id) : null;
+    const points = [...cuts].filter((c) => c >= 0 && c <= chars.length).sort((a, b) => a - b);
+    for (let i = 0; i + 1 < points.length; i++) {
+      const a = points[i], b = points[i + 1];
+      const seg = h("span", "annot-mt-seg", chars.slice(a, b).join(""));
+      seg.dataset.start = String(a);
+      seg.dataset.end = String(b);
+      if (kept && kept.start !== null && kept.start <= a && b <= kept.end) seg.classList.add("annot-flag-hot");
+      const covering = ranges.filter((p) => p.start <= a && p.end >= b)
+        .sort((x, y) => (y.end - y.start) - (x.end - x.start) || PART_ORDER[x.part] - PART_ORDER[y.part]);
+      if (covering.length) {
+        const inner = covering[covering.length - 1];
+        seg.classList.add("annot-proj");
+        seg.style.setProperty("--annot-color", labelOf(inner.label)?.color || "var(--annot-line)");
+        seg.dataset.label = inner.label;
+        seg.dataset.status = inner.status;
+        seg.dataset.part = inner.part;
+        const sources = [...new Set(covering.filter((p) => p.span_id).map((p) => p.span_id))];
+        if (sources.length) seg.dataset.source = sources.join(" ");
+        seg.title = covering.map(describeProjected).join("\n");
+        seg.addEventListener("click", (event) => {
+          if (!window.getSelection().isCollapsed) return; // words selected for an alias, not a click
+          if (sources.length) showSource(index, sources);
+        });
+      }
+      el.append(seg);
+    }
+    return el;
   }
 
   function askAlias(chip, flag, route, textEl) {
     const picked = window.getSelection();
-    const words = picked && !picked.isCollapsed && textEl.contains(picked.anchorNode) ? picked.toString().trim() : "";
+    const selected = picked && !picked.isCollapsed && textEl.contains(picked.anchorNode) ? picked.toString().trim() : "";
+    // Else the flag's own place: the name as the translation writes it.
+    const placed = flag.start !== null && flag.start !== undefined ? Array.from(textEl.textContent).slice(flag.start, flag.end).join("") : "";
     const input = h("input", "annot-alias-input");
-    input.value = words;
-    input.placeholder = `${flag.value} in this translation`;
+    input.value = selected || placed;
+    input.placeholder = "the name in this translation";
     input.title = "the name as the translation writes it (Enter: add the alias, Escape: cancel)";
     input.addEventListener("keydown", (event) => {
       if (event.key !== "Enter" && event.key !== "Escape") return;
@@ -588,9 +712,11 @@ function render({ model, el }) {
     const engine = h("span", "annot-mt-engine", row.engine);
     engine.title = `${row.route} · ${row.model}`;
     const body = h("div", "annot-mt-body");
-    const text = h("div", "annot-mt-text", row.text);
-    text.dir = "auto";
-    body.append(text, flagChips(row.flags, row.engine, text));
+    const index = get("mt", {}).index;
+    const text = paintTranslation(row.text, row.projected, row.flags, index, row.engine);
+    body.append(text, flagChips(row.flags, row.engine, text, index));
+    if (row.checked === false && row.text) body.append(h("span", "annot-hint annot-mt-checking", "checking the translation…"));
+    line.dataset.engine = row.engine;
     line.append(engine, body);
     if (!main) {
       const show = button("annot-mt-show", "show first", "show this engine first", () => send({ type: "mt", engine: row.base }));
@@ -640,9 +766,8 @@ function render({ model, el }) {
       label.title = `${ref.label}: ${ref.doc_id}, sentence${ref.plural ? "s" : ""} ${ref.sentences}` +
         (ref.shared ? " (matches this sentence and its neighbour together)" : "");
       const body = h("div", "annot-mt-body");
-      const text = h("div", "annot-mt-text", ref.text);
-      text.dir = "auto";
-      body.append(text, flagChips(ref.flags, null, text));
+      const text = paintTranslation(ref.text, ref.projected, ref.flags, st.index, null);
+      body.append(text, flagChips(ref.flags, null, text, st.index));
       line.append(label, body);
       ui.mt.append(line);
     }

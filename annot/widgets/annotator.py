@@ -27,6 +27,7 @@ other (and ``LiveFrame`` views) at once.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 import weakref
@@ -37,7 +38,16 @@ import anywidget
 import traitlets
 
 from annot.annotate import STANCE_FIELDS, AnnotationSession
-from annot.annotate.mt import BackgroundTranslator, JobState, decide_flag, mt_rows, reference_flags, targets
+from annot.annotate.mt import (
+    BackgroundTranslator,
+    JobState,
+    decide_flag,
+    mt_rows,
+    projection_ready,
+    reference_view,
+    targets,
+    warm_projection,
+)
 from annot.annotate.overview import SENTENCE_LABELS, shown
 from annot.annotate.session import quote
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
@@ -58,7 +68,9 @@ from annot.widgets.protocol import (
     LabelView,
     MarkIntent,
     MTIntent,
+    MTMsg,
     NavIntent,
+    ReferenceMsg,
     ReviewIntent,
     SchemaMsg,
     SearchIntent,
@@ -74,6 +86,7 @@ if TYPE_CHECKING:
 __all__ = ["Annotator"]
 
 _HERE = Path(__file__).parent
+_log = logging.getLogger(__name__)
 
 #: Labels tagged on the whole current sentence, with no selection (the session's stance logic): the
 #: overview's sentence labels, one set for both.
@@ -145,6 +158,7 @@ class Annotator(anywidget.AnyWidget):
         self._tell = False  # set by a handler whose change others must see though the store did not move
         self._stale_entities = True
         self._entities_shown = False  # the browser's side panel shows the entity list
+        self._warming: dict[str, threading.Thread] = {}  # target -> the kernel's first projection into it
         self._background = (
             BackgroundTranslator(store, self.session.document, self._on_job, sentences=len(self.session.sentences))
             if translate else None
@@ -297,11 +311,16 @@ class Annotator(anywidget.AnyWidget):
             if not s.sentences or not target or not self.targets:
                 # Nothing reaches any language from this one: say which model would, and the command.
                 hint = "" if self.targets else no_route_hint(s.document.lang)
-                self.mt = {"target": target, "engine": engine, "rows": [], "job": None, "hint": hint}
+                self.mt = MTMsg(target=target, engine=engine, rows=[], job=None, hint=hint)  # type: ignore[assignment]
                 return
             sentence = s.sentences[s.index]
+            # The kernel's first projection loads word frequencies and CLDR names (seconds): the pane shows the
+            # translations at once and their projection when it is ready; from then on it takes a moment.
+            ready = projection_ready(target)
+            if not ready:
+                self._warm_projection(target)
             # Each row carries its route's engine ("argos" for "argos+apertium"), the dropdown's entry.
-            rows = mt_rows(s.store, s.doc_id, sentence, target, spans=s.spans_in(s.index))
+            rows = mt_rows(s.store, s.doc_id, sentence, target, project=ready)
             job: JobState | None = None
             if self._background is not None and engine and not any(r["base"] == engine for r in rows):
                 first = list(s.window_indexes())
@@ -310,15 +329,49 @@ class Annotator(anywidget.AnyWidget):
             elif self._background is not None and engine:
                 job = self._background.state(target, engine)
             ref = s.reference(target)
-            reference = None
+            reference: ReferenceMsg | None = None
             if ref is not None:
                 source = " ".join(s.sentences[i].text for i in ref.a)
-                flags = reference_flags(s.store, s.doc_id, ref.a, source, ref.text, target)
-                reference = {"text": ref.text, "doc_id": ref.doc_id, "sentences": format_sentences(ref.b),
-                             "plural": len(ref.b) > 1, "label": ref.label, "flags": flags,
-                             "shared": len(ref.a) > 1}  # fmt: skip
-            self.mt = {"target": target, "engine": engine, "rows": rows, "job": dict(job) if job else None,
-                       "index": s.index, "reference": reference}  # fmt: skip
+                flags, projected = (
+                    reference_view(s.store, s.doc_id, ref.a, source, ref.text, target) if ready else ([], [])
+                )
+                reference = ReferenceMsg(text=ref.text, doc_id=ref.doc_id, sentences=format_sentences(ref.b),
+                                         plural=len(ref.b) > 1, label=ref.label, flags=flags, projected=projected,
+                                         checked=ready, shared=len(ref.a) > 1)  # fmt: skip
+            self.mt = MTMsg(target=target, engine=engine, rows=rows, job=job.copy() if job else None,  # type: ignore[assignment]
+                            index=s.index, reference=reference)  # fmt: skip
+
+    def _warm_projection(self, target: str) -> None:
+        """Compute the kernel's first projection into ``target`` on a worker thread, then redraw the pane."""
+        if target in self._warming:
+            return
+        thread = threading.Thread(target=self._warm, args=(target,), name=f"annot-projection-{target}", daemon=True)
+        self._warming[target] = thread
+        thread.start()
+
+    def _warm(self, target: str) -> None:
+        try:
+            warm_projection(self.session.store, self.session.doc_id, target)
+        except AnnotError as exc:  # the pane says so; its rows stay without projection
+            with self._lock:
+                self._say(f"projection failed: {exc}", "error")
+            return
+        except Exception:  # a bug: logged with its traceback; the translations still show
+            _log.exception("projecting %s into %s failed", self.session.doc_id, target)
+            return
+        with contextlib.suppress(AnnotError), self._lock, self.hold_sync():  # a closed store: the widget is done
+            self._sync_mt()
+
+    def join_projection(self, timeout: float | None = None) -> bool:
+        """Wait until the pane shows projection (the kernel's first is computed in the background; for tests).
+
+        Returns:
+            True when it does, False when ``timeout`` seconds passed first.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in list(self._warming.values()):
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._warming.values())
 
     def _on_job(self, state: JobState) -> None:
         """Called on the translation worker's thread after each stored batch: redraw if it concerns the view."""

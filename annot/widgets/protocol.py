@@ -9,7 +9,10 @@ Python in custom messages, one per intent, each carrying an ``id`` that
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
+
+if TYPE_CHECKING:
+    from annot.annotate.mt import Flag, JobState, MTRow, Projected
 
 __all__ = [
     "FieldView",
@@ -17,6 +20,8 @@ __all__ = [
     "Intent",
     "KeyView",
     "LabelView",
+    "MTMsg",
+    "ReferenceMsg",
     "SchemaMsg",
     "SearchMsg",
     "StatusMsg",
@@ -84,6 +89,40 @@ class StatusMsg(TypedDict, total=False):
     kind: Literal["saved", "error", "info"]
     ack: int
     at: str
+
+
+class ReferenceMsg(TypedDict):
+    """A linked version of the current sentence (``annot link``), with projection's spans and flags in it.
+
+    ``projected`` and the flags' ``start``/``end`` are code points in ``text``; ``checked`` is False while the
+    kernel's first projection into the language is computed (then both are empty).
+    """
+
+    text: str
+    doc_id: str
+    sentences: str  # its sentences, as people read them: "6-7"
+    plural: bool
+    label: str  # "reference" or "human translation"
+    flags: list[Flag]
+    projected: list[Projected]
+    checked: bool
+    shared: bool  # the bead holds this sentence and its neighbour
+
+
+class MTMsg(TypedDict, total=False):
+    """The ``mt`` traitlet: the translation pane of the current sentence.
+
+    ``rows``: one per route (``annot.annotate.mt.MTRow``: text, flags, projected spans), best first;
+    ``hint``: when nothing reaches any language, which model would and the command.
+    """
+
+    target: str
+    engine: str
+    rows: list[MTRow]
+    job: JobState | None
+    index: int
+    reference: ReferenceMsg | None
+    hint: str
 
 
 class SearchMsg(TypedDict):

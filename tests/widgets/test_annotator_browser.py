@@ -203,8 +203,12 @@ def test_annotator_scripts_offsets_keys_saving_and_two_kernels(tmp_path: Path):
         _tag(page, emoji, "up to 9,000 troops", "2")
         assert painted(emoji)["0"] == [["ACTOR", "Belarus"], ["QUANTITY", "up to 9,000 troops"]]
         emoji.locator(".annot-mt-others summary").click()
-        flag = emoji.locator(".annot-mt-others .annot-flag-numbers")
-        assert flag.inner_text().startswith("numbers:") and "9000" in flag.inner_text()
+        flag = emoji.locator('.annot-mt-others .annot-flag[data-kind="changed"]')
+        assert flag.inner_text().startswith("changed: up to 9,000 troops")
+        # Where the quantity went in the typist's Portuguese (code points there, whatever emoji the source has).
+        placed = emoji.locator('.annot-mt-others .annot-proj[data-label="QUANTITY"]')
+        assert "".join(placed.all_inner_texts()) == "até 9.500 soldados"
+        assert emoji.locator('.annot-mt-others .annot-proj[data-label="ACTOR"]').inner_text() == "Belarus"
 
         # A widget whose store was closed in the notebook says so, and shows nothing as saved.
         closing.scroll_into_view_if_needed()

@@ -12,11 +12,12 @@ from annot.widgets import Annotator
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Seed sentence 4, and a Portuguese translation of it that changes its number (19 -> 91) and the colonel's name.
+# Seed sentence 4, and a Portuguese translation of it that changes its number (19 -> 91) and loses the colonel.
 REVENKO = "Colonel Valeri Revenko"
-WRONG_4 = "O vice-ministro, coronel Valeri Revenco, informou 91 adidos militares estrangeiros."
-NUMBERS_FLAG = "numbers:missing 19; added 91"
-NAME_FLAG = "name:colonel valeri revenko"
+WRONG_4 = "O vice-ministro informou 91 adidos militares estrangeiros."
+# Projection's flags (annot.project.fidelity): the tagged colonel lost, a number the source has not.
+NAME_FLAG = "lost:colonel valeri revenko ->"
+NUMBERS_FLAG = "added:91"
 
 
 def _utf16(text: str, index: int) -> int:
@@ -26,7 +27,9 @@ def _utf16(text: str, index: int) -> int:
 @pytest.fixture
 def widget(project, seed_path: Path) -> Annotator:
     report = annot.ingest(str(seed_path), project)
-    return Annotator(project, report.results[0].doc_id, annotator="alice", translate=False, suggest=False)
+    widget = Annotator(project, report.results[0].doc_id, annotator="alice", translate=False, suggest=False)
+    assert widget.join_projection(timeout=120)  # the kernel's first projection, computed in the background
+    return widget
 
 
 def _current(widget: Annotator) -> dict:
@@ -490,7 +493,9 @@ def test_annotator_shows_stored_translations(widget: Annotator, project):
     widget.handle({"type": "nav", "to": "next"})
     rows = widget.mt["rows"]
     assert [(r["engine"], r["text"], r["route"]) for r in rows] == [("fake", "<b>olá</b>", "en>pt")]
-    assert rows[0]["flags"] == [] and rows[0]["numbers_ok"] is True
+    # Nothing is tagged: projection's only finding is the source's date gone ("February").
+    assert [f["id"] for f in rows[0]["flags"]] == ["time lost:february"] and rows[0]["numbers_ok"] is True
+    assert rows[0]["checked"] and rows[0]["projected"] == []
 
 
 @pytest.fixture
@@ -513,13 +518,13 @@ def test_annotator_flag_dismiss_then_undismiss(flagged: Annotator, project):
     doc_id = flagged.session.doc_id
     twin = Annotator(project, doc_id, annotator="bob", translate=False, suggest=False)
     twin.handle({"type": "nav", "to": "index", "index": 4})
-    assert _flags(flagged) == [(NUMBERS_FLAG, False), (NAME_FLAG, False)] == _flags(twin)
+    assert twin.join_projection(timeout=120)
+    assert _flags(flagged) == [(NAME_FLAG, False), (NUMBERS_FLAG, False)] == _flags(twin)
     assert flagged.mt["rows"][0]["numbers_ok"] is False
 
     flagged.handle({"type": "flag", "action": "dismiss", "route": "argos", "flag": NUMBERS_FLAG})
-    assert flagged.status == {**flagged.status, "kind": "saved",
-                              "text": "flag dismissed: numbers: missing 19; added 91 (argos)"}  # fmt: skip
-    assert _flags(flagged) == [(NUMBERS_FLAG, True), (NAME_FLAG, False)]
+    assert flagged.status == {**flagged.status, "kind": "saved", "text": "flag dismissed: added: 91 (argos)"}
+    assert _flags(flagged) == [(NAME_FLAG, False), (NUMBERS_FLAG, True)]
     assert flagged.mt["rows"][0]["numbers_ok"] is True
     decisions = project.flag_decisions(doc_id)
     assert list(zip(decisions["index"], decisions["route"], decisions["flag_id"], decisions["annotator"])) == [
@@ -528,30 +533,36 @@ def test_annotator_flag_dismiss_then_undismiss(flagged: Annotator, project):
     assert _flags(twin) == _flags(flagged)  # told at once, same kernel
 
     flagged.handle({"type": "flag", "action": "undismiss", "route": "argos", "flag": NUMBERS_FLAG})
-    assert flagged.status["text"] == "flag shown again: numbers: missing 19; added 91 (argos)"
-    assert _flags(flagged) == [(NUMBERS_FLAG, False), (NAME_FLAG, False)] == _flags(twin)
+    assert flagged.status["text"] == "flag shown again: added: 91 (argos)"
+    assert _flags(flagged) == [(NAME_FLAG, False), (NUMBERS_FLAG, False)] == _flags(twin)
     assert len(project.flag_decisions(doc_id)) == 0
     twin.close()
 
 
 def test_annotator_flag_alias_goes_to_the_project_file(flagged: Annotator, project):
+    # The translation calls the colonel by his office: the annotator says so, and the name is found there.
     flagged.handle({"type": "flag", "action": "alias", "route": "argos", "flag": NAME_FLAG,
-                    "alias": " Valeri  Revenco "})  # fmt: skip
+                    "alias": " vice-ministro "})  # fmt: skip
     assert flagged.status == {**flagged.status, "kind": "saved",
-                              "text": "alias added: Colonel Valeri Revenko = Valeri Revenco"}  # fmt: skip
+                              "text": "alias added: Colonel Valeri Revenko = vice-ministro"}  # fmt: skip
     from annot.names import read_aliases
 
-    assert read_aliases(project.path) == {REVENKO: ["Valeri Revenco"]}
+    assert read_aliases(project.path) == {REVENKO: ["vice-ministro"]}
     assert "[aliases]" in (project.path / "annot.toml").read_text("utf-8")
-    assert _flags(flagged) == [(NUMBERS_FLAG, False)]  # the name is found now
+    # Projection was computed again with the alias (the project file moved): the name is found now.
+    assert _flags(flagged) == [(NUMBERS_FLAG, False)]
+    (row,) = flagged.mt["rows"]
+    (name,) = [p for p in row["projected"] if p["source_text"] == REVENKO]
+    assert (name["status"], WRONG_4[name["start"] : name["end"]]) == ("kept", "vice-ministro")
 
 
 def test_annotator_flag_alias_reaches_sibling_widgets(flagged: Annotator, project):
     twin = Annotator(project, flagged.session.doc_id, annotator="bob", translate=False, suggest=False)
     twin.handle({"type": "nav", "to": "index", "index": 4})
-    flagged.handle({"type": "flag", "action": "alias", "route": "argos", "flag": NAME_FLAG, "alias": "Valeri Revenco"})
+    assert twin.join_projection(timeout=120)
+    flagged.handle({"type": "flag", "action": "alias", "route": "argos", "flag": NAME_FLAG, "alias": "vice-ministro"})
     try:
-        assert _flags(twin) == [(NUMBERS_FLAG, False)]
+        assert _flags(twin) == [(NUMBERS_FLAG, False)]  # projected again, with the alias
     finally:
         twin.close()
 
@@ -561,7 +572,7 @@ def test_annotator_flag_alias_reaches_sibling_widgets(flagged: Annotator, projec
     [
         ({"route": "argos", "flag": "numbers:missing 7"}, "No flag 'numbers:missing 7' on the argos translation"),
         ({"route": "bergamot", "flag": NUMBERS_FLAG}, f"No flag {NUMBERS_FLAG!r} on the bergamot translation"),
-        ({"route": "argos", "flag": NUMBERS_FLAG, "action": "alias", "alias": "x"}, "The flag 'numbers: missing"),
+        ({"route": "argos", "flag": NUMBERS_FLAG, "action": "alias", "alias": "x"}, "The flag 'added: 91' is not"),
         ({"route": "argos", "flag": NAME_FLAG, "action": "alias", "alias": " "}, "Type or select the name"),
         ({"route": "argos", "flag": NUMBERS_FLAG, "action": "explode"}, "Unknown flag action 'explode'"),
     ],
@@ -572,7 +583,7 @@ def test_annotator_flag_errors_write_nothing(flagged: Annotator, project, intent
     assert flagged.status["kind"] == "error" and flagged.status["text"].startswith(message)
     assert "\n" not in flagged.status["text"]
     assert project.revision() == revision and not (project.path / "annot.toml").exists()
-    assert _flags(flagged) == [(NUMBERS_FLAG, False), (NAME_FLAG, False)]
+    assert _flags(flagged) == [(NAME_FLAG, False), (NUMBERS_FLAG, False)]
 
 
 def test_annotator_mt_choice_is_validated(widget: Annotator):
@@ -620,6 +631,7 @@ def test_annotator_shows_a_linked_version_as_reference_or_human_translation(widg
 
     es = annot.ingest(str(ROOT / "corpus" / "belarus-agrupacion-rusa-2022-10-17.es.txt"), project).results[0].doc_id
     widget.handle({"type": "mt", "target": "es"})
+    assert widget.join_projection(timeout=120)  # the kernel's first projection into es
     assert widget.mt["reference"] is None  # not linked yet
     link_documents(project, widget.session.doc_id, es, engine="apertium")
     widget.handle({"type": "poll"})
@@ -627,7 +639,9 @@ def test_annotator_shows_a_linked_version_as_reference_or_human_translation(widg
     ref = widget.mt["reference"]
     assert ref["sentences"] == "6-7" and ref["plural"] and ref["text"].startswith("Al contingente militar")
     assert ref["label"] == "reference"  # nobody said a person translated it
-    assert ref["flags"] == []  # 9,000 = 9.000
+    # 9,000 = 9.000: right in Spanish. Nothing is tagged: the names it has are "added".
+    assert [f["kind"] for f in ref["flags"]] == ["added"] * len(ref["flags"]) and ref["checked"]
+    assert all(ref["text"][p["start"] : p["end"]] for p in ref["projected"])
     widget.handle({"type": "nav", "to": "index", "index": 12})  # two English sentences, one Spanish
     assert widget.mt["reference"]["shared"] is True and widget.mt["reference"]["text"].startswith("Bielorrusia asegura")
     link_documents(project, widget.session.doc_id, es, engine="apertium", human=True)

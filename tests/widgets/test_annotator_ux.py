@@ -154,6 +154,8 @@ def _open(jupyter, name: str, tags: str, *, go: int = 0, width: int = 1300, heig
     page = run_notebook(browser, shot, port, token, f"{name}.ipynb", width=width, height=height, workspace=name)
     widget = page.locator(".annot-annotator").first
     widget.locator(".annot-mt-main").wait_for(timeout=30_000)
+    # The kernel's first projection is computed in the background: its spans and flags are drawn after it.
+    widget.locator(".annot-mt-checking").first.wait_for(state="detached", timeout=60_000)
     widget.evaluate("(el) => el.scrollIntoView({block: 'start'})")
     return page, widget
 
@@ -198,7 +200,7 @@ def test_annotator_text_reads_at_4_5_to_1_in_light_dark_and_high_contrast(jupyte
             page.keyboard.press("?")
             widget.locator(".annot-tab", has_text="Outline").click()
             kinds = {m["cls"].split()[0] for m in measured}
-            needed_kinds = ("annot-seg", "annot-chip", "annot-label-button", "annot-mt-text", "annot-flag-action",
+            needed_kinds = ("annot-seg", "annot-chip", "annot-label-button", "annot-mt-seg", "annot-flag-action",
                             "annot-keyboard-hint", "annot-outline-text", "annot-entity-name",
                             "annot-badge")  # fmt: skip
             for needed in needed_kinds:
