@@ -1,4 +1,4 @@
-"""The names an actor may rightly take in another language, and who got lost: the write side of the names policy.
+"""The names an actor may rightly take in another language: the write side of the names policy.
 
 A translation that writes "Bielorrússia" for "Belarus" or "Moscou" for "Moscow"
 keeps the actor. Which names name the same (CLDR place names through Babel, the
@@ -7,9 +7,9 @@ adds to the project's table (``add_alias``: the MT pane's "turn into alias",
 keeping the rest of the file as it was written) and reads a document's tagged
 actors (``span_actors``, ``sentence_actors``).
 
-A translation keeps a tagged actor when its text, its canonical name or an
-alias of either survives (``annot.translate.checks.has_name``: accents and case
-aside, at word starts).
+Whether a translation keeps a tagged actor is projection's to say
+(``annot.project``: its names in the target language, inflected or
+transliterated, or where the word aligner puts it).
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ from annot.errors import OutputError, SchemaError
 from annot.fileio import atomic_text_file
 from annot.names import aliases, name_key, read_aliases
 from annot.schema import PROJECT_FILE, project_folder
-from annot.translate.checks import fold_words, has_name
 
 if TYPE_CHECKING:
     from annot.model import Document, Span
     from annot.store import Store
 
-__all__ = ["Actor", "PROJECT_FILE", "add_alias", "lost_actors", "sentence_actors", "span_actors"]
+__all__ = ["Actor", "PROJECT_FILE", "add_alias", "sentence_actors", "span_actors"]
 
 
 def add_alias(project: Store | str | Path, name: str, alias: str) -> list[str]:
@@ -238,9 +237,3 @@ def _group_actors(
             text, names, canonical = same.name, same.names | names, same.canonical
         actors[key] = Actor(text, names, canonical)
     return {sentence: list(actors.values()) for sentence, actors in found.items()}
-
-
-def lost_actors(actors: Iterable[Actor], translation: str) -> list[Actor]:
-    """The actors none of whose names survive in ``translation`` (``has_name``), in order."""
-    folded = fold_words(translation)
-    return [actor for actor in actors if not any(has_name(name, folded) for name in actor.names)]

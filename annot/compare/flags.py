@@ -17,34 +17,29 @@ A flag an annotator dismissed for a translation (``Store.dismiss_flag``) is
 returned marked ``dismissed``; whoever shows flags decides what that means
 (the pane can offer to take it back, compare does not count it).
 
-``translation_flags`` is annot 0.1's heuristic (numbers compared, tagged
-actors' names looked up, ``annot.compare.aliases``): compare no longer reads
-it; it goes when the MT pane stops calling it.
+annot 0.1's two heuristics (numbers compared, tagged actors' names looked up)
+are gone: their flags, ``numbers`` and ``name``, are still read back from
+stored decisions (``annot.model.FLAG_KINDS``) but no longer raised.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from typing import TYPE_CHECKING, TypedDict
 
-from annot.compare.aliases import Actor, lost_actors
 from annot.model import flag_id
 from annot.project.fidelity import FIDELITY_KINDS, dismissed_flags
-from annot.translate import check_numbers
 
 if TYPE_CHECKING:
     from annot.project.fidelity import FidelityFlag
 
 __all__ = [
     "COMPARE_KINDS", "Flag", "ReportFlag", "dismissed_flags", "failed_flag", "fidelity_flag", "kind_slug",
-    "translation_flags",
 ]  # fmt: skip
 
 #: Every kind of flag compare counts and filters by, in the order a sentence shows them: the projection's
 #: (``annot.project.fidelity.FIDELITY_KINDS``), then ``failed``.
 COMPARE_KINDS = (*FIDELITY_KINDS, "failed")
-
-_SHOWN_NAMES = 6  # names listed in a name flag's tooltip
 
 
 class Flag(TypedDict):
@@ -97,9 +92,13 @@ def fidelity_flag(flag: FidelityFlag, dismissed: Collection[str] = (), *, source
         label: the source span's label (a lost or renamed ACTOR can take the translation's name as an alias).
     """
     ident = flag_id(flag.kind, flag.value)
-    about = source_text or flag.text or flag.value
+    # A lost or changed unit is named by its source words; a word found in the translation by itself.
+    about = (source_text if flag.kind in ("lost", "changed") else "") or flag.text or source_text or flag.value
     text = f"{_CHIPS.get(flag.kind, flag.kind)}: {about}"
-    title = f"{_ADVICE.get(flag.kind, '')} {flag.detail}".strip() + " Dismiss this flag if the translation is right."
+    advice, detail = _ADVICE.get(flag.kind, ""), " ".join(flag.detail.split())
+    if detail and detail.rstrip(".").casefold() != advice.rstrip(".").casefold():
+        advice = f"{advice} {detail[:1].upper()}{detail[1:]}".strip()
+    title = f"{advice.rstrip('.')}. Dismiss this flag if the translation is right."
     aliasable = label == "ACTOR" and flag.kind in ("lost", "changed")
     return Flag(id=ident, kind=flag.kind, value=flag.value, text=text, title=title, aliasable=aliasable,
                 dismissed=ident in dismissed, start=flag.start, end=flag.end, span_id=flag.span_id)  # fmt: skip
@@ -108,24 +107,6 @@ def fidelity_flag(flag: FidelityFlag, dismissed: Collection[str] = (), *, source
 def kind_slug(kind: str) -> str:
     """A flag kind as one word, for column names, CSS classes and anchors: ``wrong language`` -> ``wrong_language``."""
     return "_".join(kind.split())
-
-
-def _numbers_flag(value: str, dismissed: Collection[str]) -> Flag:
-    ident = flag_id("numbers", value)
-    title = (f"The numbers differ from the source's: {value}. Dismiss this flag if the translation is right"
-             " (a number written in words, a date written another way).")  # fmt: skip
-    return Flag(id=ident, kind="numbers", value=value, text=f"numbers: {value}", title=title, aliasable=False,
-                dismissed=ident in dismissed, start=None, end=None, span_id=None)  # fmt: skip
-
-
-def _name_flag(actor: Actor, dismissed: Collection[str]) -> Flag:
-    ident = flag_id("name", actor.label)
-    names = sorted(actor.names, key=str.casefold)
-    listed = ", ".join(names[:_SHOWN_NAMES]) + (", ..." if len(names) > _SHOWN_NAMES else "")
-    title = (f"None of the names of {actor.label} ({listed}) is in this translation. If it names {actor.label}"
-             " another way, add that name as an alias; if the translation is right, dismiss this flag.")  # fmt: skip
-    return Flag(id=ident, kind="name", value=actor.label, text=actor.label, title=title, aliasable=True,
-                dismissed=ident in dismissed, start=None, end=None, span_id=None)  # fmt: skip
 
 
 def failed_flag(reason: str, dismissed: Collection[str] = ()) -> Flag:
@@ -141,26 +122,3 @@ def failed_flag(reason: str, dismissed: Collection[str] = ()) -> Flag:
              " translated; another engine may translate this one. Dismiss this flag to stop counting it.")  # fmt: skip
     return Flag(id=ident, kind="failed", value=value, text=f"engine failed: {value}", title=title, aliasable=False,
                 dismissed=ident in dismissed, start=None, end=None, span_id=None)  # fmt: skip
-
-
-def translation_flags(
-    source: str, translation: str, actors: Iterable[Actor], dismissed: Collection[str] = ()
-) -> list[Flag]:
-    """The flags of one translation of one sentence: numbers first, then each lost actor in sentence order.
-
-    Args:
-        source: the source sentence.
-        translation: its translation.
-        actors: the sentence's tagged actors in the translation's language
-            (``annot.compare.aliases.sentence_actors``).
-        dismissed: ids of the flags dismissed on this translation (``dismissed_flags``).
-
-    Returns:
-        The flags, dismissed ones included (``dismissed`` True).
-    """
-    flags = []
-    check = check_numbers(source, translation)
-    if not check.ok:
-        flags.append(_numbers_flag(check.describe(), dismissed))
-    flags += [_name_flag(actor, dismissed) for actor in lost_actors(actors, translation)]
-    return flags

@@ -1,4 +1,4 @@
-"""Fidelity checks of a translation against its source: are the numbers all there, and the names?"""
+"""Numbers of a translation against its source (the engines' output guard), and folding words for name lookups."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 from annot.numbers import parse_digits
 
-__all__ = ["NumberCheck", "check_numbers", "extract_numbers", "fold_text", "fold_words", "has_name"]
+__all__ = ["NumberCheck", "check_numbers", "extract_numbers", "fold_text", "fold_words"]
 
 # A number as written in news in any of our languages: digits with optional
 # group separators (, . space, no-break spaces, apostrophe) and an optional
@@ -81,11 +80,8 @@ def check_numbers(source: str, translation: str) -> NumberCheck:
 
 # -- names ---------------------------------------------------------------------------
 
-# Hand-written rather than a library: fuzzy matchers (rapidfuzz, jellyfish) score
-# string similarity, but the question here is narrower -- did the name come through
-# the translation, give or take accents, case and a short particle -- and a few lines
-# of unicodedata answer it predictably ("Rússia" keeps "Russia"; "Bielorrússia"
-# does not keep "Belarus": that takes an alias, see annot.compare.aliases).
+# Hand-written rather than a library: folding is a few lines of unicodedata, the same
+# for every name lookup (annot.names.name_key) and the annotator's search.
 _WORD = re.compile(r"\w+")
 
 
@@ -104,32 +100,6 @@ def fold_text(text: str) -> str:
 def fold_words(text: str) -> str:
     """The words of ``text`` folded with ``fold_text`` (no accents, casefolded), one space apart.
 
-    Fold a translation once to look many names up in it with ``has_name``.
+    Names are compared through it (``annot.names.name_key``).
     """
     return " ".join(_WORD.findall(fold_text(text)))
-
-
-@lru_cache(maxsize=4096)
-def _name_words(name: str) -> tuple[str, ...]:
-    # Names are looked up in many translations: fold each once.
-    return tuple(fold_words(name).split())
-
-
-def has_name(name: str, folded: str) -> bool:
-    """Whether ``name`` survives in a text folded with ``fold_words``.
-
-    A one-word name must begin a word of the text ("Russia" is in "Rússia" and
-    in "russian", not in "prussia"); a longer one is there when each of its
-    words of 3+ letters begins a word (so "Valeri Revenko" is found in "o
-    vice-ministro Valeri Revenko", and "Colonel Valeri Revenko" in "o coronel
-    Valeri Revenko" is not); a name of short words only must be there whole.
-    A blank name is never there.
-    """
-    words = _name_words(name)
-    if not words:
-        return False
-    text = f" {folded}"
-    long_words = [w for w in words if len(w) >= 3]
-    if len(words) > 1 and long_words:
-        return all(f" {w}" in text for w in long_words)
-    return f" {' '.join(words)}" in text

@@ -9,7 +9,6 @@ import pytest
 from annot import OutputError, SchemaError, Store, open_project
 from annot.compare.aliases import add_alias
 from annot.names import aliases, read_aliases
-from annot.translate.checks import fold_words, has_name
 from tests.cli.unprivileged import check_bound_by_permissions, make_read_only, run_python_unprivileged, shared_folder
 
 
@@ -67,28 +66,6 @@ def test_aliases_bad_table_says_how_to_fix_it(tmp_path: Path, text: str, message
     (tmp_path / "annot.toml").write_text(text, "utf-8")
     with pytest.raises(SchemaError, match=message):
         read_aliases(tmp_path)
-
-
-@pytest.mark.parametrize(
-    ("name", "text", "found"),
-    [
-        ("Russia", "A Rússia atacou", True),
-        ("Russia", "os soldados russianos", True),  # a name may begin a longer word
-        ("Russia", "a Prussia", False),  # but not sit inside one
-        ("Irã", "para tirar", False),
-        ("Valeri Revenko", "o coronel Valeri Revenko", True),
-        ("Republic of Belarus", "República de Belarus", True),  # words under 3 letters do not count
-        ("Xi Li", "o senhor Xi  Li", True),
-        ("Xi Li", "o senhor Li Xi", False),
-        ("Vladimir Putin", "o presidente russo, Vladímir Putin,", True),
-        ("Colonel Valeri Revenko", "o coronel Valeri Revenko", False),  # each long word must be there
-        ("Minsk", "Moscovo e Kiev", False),
-        ("", "anything", False),
-        ("  ", "anything", False),
-    ],
-)
-def test_has_name(name: str, text: str, found: bool):
-    assert has_name(name, fold_words(text)) is found
 
 
 # -- adding an alias (the MT pane's "turn into alias") ----------------------------------------------
