@@ -9,6 +9,9 @@ after ingesting:
   for one ``annot suggest --only quantities`` was run on; and the actor
   suggester again when the project's accepted actors changed since this
   process last ran it there (a lesson learned in another document reaches this one);
+* on opening, a document that is a linked version of annotated ones (``annot
+  link``, with a stored alignment) gets their spans as pending suggestions,
+  through their stored projection (``annot.project.stored.refresh_projection``);
 * after the annotator accepts, corrects or tags an ACTOR (``learns``), the
   actor suggester runs again over the document, so the same name is suggested
   in the sentences still to come.
@@ -163,7 +166,6 @@ class BackgroundSuggester:
 
     def _run(self, job: _Job) -> int:
         """Run what ``job`` needs; the number of suggestions stored."""
-        doc = self.document
         known = _fingerprint(self.store)  # before the run: a lesson learned meanwhile queues its own run
         only = ["actors"]
         if job == "open":
@@ -172,12 +174,40 @@ class BackgroundSuggester:
                 learned = _ran_with.get(self._key) != known
             if learned and "actors" not in only:
                 only.append("actors")
+            offered = self._projected()
             if not only:
-                return 0
+                return offered
+            return offered + self._suggest(only, known)
+        return self._suggest(only, known)
+
+    def _suggest(self, only: list[str], known: int) -> int:
+        """Run the suggesters ``only`` on the document; the number of suggestions stored."""
+        doc = self.document
         report = suggest_documents(self.store, doc, only=only)
         with _ran_lock:
             _ran_with[self._key] = known
         return report.count("added")
+
+    def _projected(self) -> int:
+        """Offer the spans of the documents this one is a version of (``annot link``) as pending suggestions.
+
+        For each linked document in another language with a stored alignment and accepted spans, its stored
+        projection into this document's language is brought up to date (``refresh_projection``: computed
+        again only when stale, from the word lexicons already cached; no engine runs here), which offers its
+        spans here. Returns how many were offered for the first time.
+        """
+        from annot.project.stored import refresh_projection
+
+        doc, added = self.document, 0
+        for link in self.store.links(doc.id):
+            for other_id in (link.doc_a, link.doc_b):
+                other = self.store.document(other_id)
+                if other.key == doc.key or other.lang == doc.lang or not self.store.aligned_versions(other.id, doc.id):
+                    continue
+                if next(iter(self.store.iter_spans(other.id, status="accepted")), None) is None:
+                    continue
+                added += refresh_projection(self.store, other, doc.lang, lexicon="cached").added
+        return added
 
     def _never_ran(self) -> list[str]:
         """The suggesters with no suggestion in the document, deleted or decided ones included.

@@ -180,3 +180,20 @@ def _first(widget: Annotator, word: str) -> tuple[int, int]:
     text = widget.session.sentences[widget.session.index].text
     start = text.index(word)
     return start, start + len(word)
+
+
+def test_opening_a_linked_version_offers_its_sources_spans_as_projected_suggestions(tmp_path: Path):
+    from tests.project.conftest import build_gold_project
+
+    store, _, spanish = build_gold_project(tmp_path / "gold")
+    widget = Annotator(store, spanish, translate=False, suggest=True)
+    assert widget.suggester.join(timeout=120)
+    projected = store.spans(spanish, status="pending", origin="projected")
+    assert len(projected) > 30 and set(projected["label"]) >= {"ACTOR", "QUANTITY"}
+    text = store.document(spanish).text
+    assert "hasta 9.000 militares" in {text[s:e] for s, e in zip(projected["start"], projected["end"])}
+    widget.close()
+    again = Annotator(store, spanish, translate=False, suggest=True)  # offered before: nothing twice
+    assert again.suggester.join(timeout=120)
+    assert len(store.spans(spanish, status="pending", origin="projected")) == len(projected)
+    again.close()
