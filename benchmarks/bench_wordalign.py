@@ -38,6 +38,7 @@ import _common as C
 
 from annot.errors import AnnotError
 from annot.project import wordalign as W
+from annot.project import wordalign_alt as WA
 
 DATA = C.ROOT / "tests" / "data" / "projection"
 SEED = C.ROOT / "tests" / "data" / "gold" / "seed.annot.jsonl"
@@ -213,7 +214,7 @@ def attention(pairs: list[Pair], first_hop: dict[str, list[list[W.Link] | None]]
     translator, processor = _argos()
     out: list[list[W.Link] | None] = [None] * len(pairs)
     pt = [k for k, p in enumerate(pairs) if p.lang == "pt"]
-    found = W.attention_links(translator, processor, [pairs[k].source for k in pt], [pairs[k].text for k in pt])
+    found = WA.attention_links(translator, processor, [pairs[k].source for k in pt], [pairs[k].text for k in pt])
     for k, links in zip(pt, found):
         out[k] = links
     for k, p in enumerate(pairs):
@@ -229,13 +230,13 @@ def apertium(
     out: list[list[W.Link] | None] = [None] * len(pairs)
     for target, modes in APERTIUM_MODES.items():
         ks = [k for k, p in enumerate(pairs) if p.target == target]
-        for k, links in zip(ks, W.apertium_links([pairs[k].source for k in ks], [pairs[k].text for k in ks], modes)):
+        for k, links in zip(ks, WA.apertium_links([pairs[k].source for k in ks], [pairs[k].text for k in ks], modes)):
             out[k] = links
     composed: dict[str, list[list[W.Link] | None]] = {}
     for target, via in PIVOTS.items():
         ks = [k for k, p in enumerate(pairs) if p.target == target]
-        second = W.apertium_links(mids[via], [pairs[k].text for k in ks], ["pt-es"])
-        composed[target] = [None if a is None or b is None else W.compose(a, b) for a, b in zip(first[via], second)]
+        second = WA.apertium_links(mids[via], [pairs[k].text for k in ks], ["pt-es"])
+        composed[target] = [None if a is None or b is None else WA.compose(a, b) for a, b in zip(first[via], second)]
         for k in ks:
             out[k] = composed[target][pairs[k].src_ids[0]]
     return out, composed
@@ -333,7 +334,7 @@ def main() -> None:
     mids = {via: [p.text for p in route_pairs[via]] for via in PIVOTS.values()}
     try:
         translator, processor = _argos()
-        att_first = {via: list(W.attention_links(translator, processor, seed, mids[via])) for via in PIVOTS.values()}
+        att_first = {via: list(WA.attention_links(translator, processor, seed, mids[via])) for via in PIVOTS.values()}
         lex_first = {via: lexical(route_pairs[via], own) for via in PIVOTS.values()}
         first_att = {"argos en>pt": att_first["argos en>pt"], "bergamot en>pt": att_first["bergamot en>pt"]}
         first_mixed = {"argos en>pt": att_first["argos en>pt"], "bergamot en>pt": lex_first["bergamot en>pt"]}

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from annot.project.agree import disagreements
 from annot.project.core import project_targets
 from annot.project.fidelity import DISPUTED, FidelityFlag, sentence_flags
-from annot.project.match import Aligner, lost_names
+from annot.project.novel import lost_names
+from annot.project.pair import Aligner
 from annot.project.targets import Target, find_targets
 
 if TYPE_CHECKING:

@@ -19,7 +19,9 @@ from annot.model import Document, Status
 from annot.names import read_aliases
 from annot.project.detect import added_numbers, time_changes
 from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
-from annot.project.match import Aligner, Placement, SentencePair, added_places, place_units, unlinked_names
+from annot.project.match import place_units
+from annot.project.novel import added_places, unlinked_names
+from annot.project.pair import Aligner, Placement, SentencePair
 from annot.project.targets import Target, TargetText, find_targets
 from annot.project.units import Unit, source_units
 from annot.project.wordalign import align_words, lexicon_words

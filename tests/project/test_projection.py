@@ -34,7 +34,8 @@ from annot.project import (
 from annot.project.cached import document_projection
 from annot.project.fidelity import fidelity
 from annot.project.lexicon import lexicons
-from annot.project.match import Aligner, SentencePair, place_units
+from annot.project.match import place_units
+from annot.project.pair import Aligner, SentencePair
 from annot.project.wordalign import align_words
 from tests.project import gold as G
 from tests.project.conftest import build_gold_project

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from annot.errors import AnnotError
 from annot.project import wordalign as W
+from annot.project import wordalign_alt as WA
 
 ROOT = Path(__file__).resolve().parents[2]
 LEXICON = Path(__file__).parent / "data" / "wordalign_lexicon.json"
@@ -108,7 +109,7 @@ def test_place_takes_the_strongest_cluster_and_trims_punctuation() -> None:
 def test_compose_links_through_the_pivot() -> None:
     first = [W.Link((0, 7), (0, 6), 1.0)]  # tweeted -> tuitou
     second = [W.Link((0, 6), (3, 9), 0.5)]
-    assert W.compose(first, second) == [W.Link((0, 7), (3, 9), 0.5)]
+    assert WA.compose(first, second) == [W.Link((0, 7), (3, 9), 0.5)]
 
 
 def test_lexicon_queries_and_to_lexicon() -> None:
@@ -170,7 +171,7 @@ def test_wordalign_gold_f1_without_lexicon() -> None:
 @pytest.mark.skipif(shutil.which("apertium") is None, reason="Apertium is not installed")
 def test_apertium_links_follow_the_tags_onto_the_stored_text() -> None:
     pairs = [p for p in PAIRS if p.target == "apertium en>es"]
-    found = W.apertium_links([p.source for p in pairs], [p.text for p in pairs], ["eng-spa"])
+    found = WA.apertium_links([p.source for p in pairs], [p.text for p in pairs], ["eng-spa"])
     assert sum(links is not None for links in found) >= 13
     pair, links = pairs[2], found[2]
     assert links is not None
@@ -186,7 +187,7 @@ def test_attention_links_of_the_argos_model() -> None:
     except AnnotError as exc:  # no argos model here: nothing to test
         pytest.skip(f"no argos en->pt model: {exc}")
     pair = _pair("argos en>pt", 9)
-    (links,) = W.attention_links(translator, processor, [pair.source], [pair.text])
+    (links,) = WA.attention_links(translator, processor, [pair.source], [pair.text])
     start = pair.source.index("Belarusian Defense Ministry")
     placed = W.place(links, start, start + len("Belarusian Defense Ministry"), pair.text)
     assert placed is not None
