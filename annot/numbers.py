@@ -153,7 +153,7 @@ def digit_style(token: str, lang: str) -> str | None:
       a decimal and passes.
     - a month/day date in a language that writes day/month (or the reverse),
       when the numbers show it: ``"10/17/2022"`` in Spanish (17 is no month).
-      "10/11/2022" cannot tell; ``annot.project.detect.time_changes`` checks it
+      "10/11/2022" cannot tell; ``annot.project.dates.time_changes`` checks it
       against the source.
 
     Args:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from annot.errors import AnnotError
 from annot.model import Document, Status
 from annot.names import read_aliases
-from annot.project.detect import added_numbers, time_changes
+from annot.project.dates import added_numbers, time_changes
 from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
 from annot.project.match import place_units
 from annot.project.novel import added_places, unlinked_names

@@ -28,7 +28,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from annot.project.detect import number_style, time_changes, wrong_language
+from annot.project.dates import time_changes
+from annot.project.detect import number_style, wrong_language
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annot.numbers import date_order, digit_style, iter_digit_groups, read_date
-from annot.project.detect import Finding, added_numbers, number_style, preload, time_changes, wrong_language
+from annot.project.dates import added_numbers, time_changes
+from annot.project.detect import Finding, number_style, preload, wrong_language
 from tests.project.detect_gold import Unit, detect_all, gold_errors, score, units
 
 DATA = Path(__file__).resolve().parent.parent / "data"
