@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import AnnotError
 from annot.model import Document, Status
-from annot.names import read_aliases
+from annot.names import name_key, read_aliases
 from annot.project.dates import added_numbers, time_changes
 from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
 from annot.project.match import place_units
@@ -103,7 +103,7 @@ def project_targets(
     spans = list(store.iter_spans(doc.id, status=Status.ACCEPTED))
     units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
     texts = {s.index: s.text for s in sentences}
-    table = read_aliases(store.path)
+    table = names_table(store, {t.lang for t in targets})
     wanted = queries(texts, units) if lexicon != "off" and units else []
     filling = [0]  # the routes whose lexicons are filled: steps before projecting each target
 
@@ -138,6 +138,28 @@ def project_targets(
     ):
         frame[col] = pd.Categorical(frame[col], categories=values)  # fmt: skip
     return frame
+
+
+def names_table(store: Store, langs: Iterable[str]) -> dict[str, list[str]]:
+    """The names projection looks actors up by: the project's ``[aliases]``, and the actors already accepted.
+
+    Each accepted ACTOR of a document in one of ``langs`` with a canonical name adds its text to that
+    name's group ("Ministerio de Defensa bielorruso" to "Belarusian Defense Ministry"), so a name an
+    annotator has tagged in a target language is found as written, without the aligner.
+
+    Raises:
+        SchemaError: the project's ``[aliases]`` table is invalid.
+    """
+    table = {head: list(names) for head, names in read_aliases(store.path).items()}
+    docs = store.documents()
+    for doc_id in docs.loc[docs["lang"].isin(set(langs)) & docs["spans"].gt(0), "id"]:
+        for span in store.iter_spans(str(doc_id), label="ACTOR", status=Status.ACCEPTED):
+            canonical, text = str(span.attrs.get("canonical") or "").strip(), span.text.strip()
+            if canonical and text and name_key(canonical) != name_key(text):
+                group = table.setdefault(canonical, [])
+                if text not in group:
+                    group.append(text)
+    return table
 
 
 def _pairs(tgt: Target, texts: dict[int, str]) -> list[tuple[TargetText, str, dict[int, int]]]:

@@ -502,3 +502,21 @@ def test_project_targets_any_texts_rows_slice_their_text(seed_world, data):
     units_rows = frame[frame["part"] != "added"]
     expected = sum(u.sentence in texts for u in units) + sum(u.sentence in (0, 1) for u in units)
     assert len(units_rows) == expected
+
+
+def test_an_actor_accepted_in_the_target_language_is_found_by_its_name(tmp_path: Path):
+    store, seed, spanish = build_gold_project(tmp_path / "p")
+
+    def ministry_rows() -> pd.DataFrame:
+        frame = project(store, seed, "es", lexicon="off")
+        return frame[(frame["source_text"] == "Belarusian Defense Ministry") & (frame["part"] == "span")]
+
+    assert not ministry_rows()["method"].eq("name").any()  # no lexicon: nothing names the institution in Spanish
+    text = store.document(spanish).text
+    start = text.index("Ministerio de Defensa bielorruso")
+    store.add_span(spanish, start, start + len("Ministerio de Defensa bielorruso"), "ACTOR",
+                   {"type": "government body", "canonical": "Ministry of Defence of Belarus"})  # fmt: skip
+    rows = ministry_rows()
+    found = rows[rows["method"].eq("name")]
+    assert len(found) >= 1 and set(found["target_text"]) == {"Ministerio de Defensa bielorruso"}
+    assert found["status"].eq("kept").all()
