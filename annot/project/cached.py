@@ -14,11 +14,10 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annot.project.agree import disagreements
-from annot.project.core import project_targets
+from annot.project.core import COLUMNS, Prepared, frame_of, prepare
 from annot.project.fidelity import DISPUTED, FidelityFlag, sentence_flags
 from annot.project.novel import lost_names
 from annot.project.pair import Aligner
@@ -33,60 +32,91 @@ if TYPE_CHECKING:
 __all__ = ["DocumentProjection", "document_projection"]
 
 
-@dataclass(frozen=True)
 class DocumentProjection:
-    """One document's projection into one language, and the fidelity flags of its routes.
+    """One document's projection into one language, and the fidelity flags of its routes, sentence by sentence.
+
+    Each source sentence is projected into every target the first time something asks for it (the MT pane
+    asks for the sentence on screen; ``frame`` asks for all), and kept. What every sentence reads -- the
+    targets, the units, the names table, the lexicons -- is read once (``annot.project.core.prepare``).
 
     Attributes:
         doc_id: the source document version.
         lang: the targets' language.
-        frame: ``annot.project``'s rows for every target (routes and linked versions).
         targets: the targets, routes first.
-        flags: (sentence, route name as the store keys dismissals: ``argos+apertium``) -> its flags, worked
-            out on first use per sentence (the MT pane asks for one sentence at a time).
+        flags: (sentence, route name as the store keys dismissals: ``argos+apertium``) -> its flags.
     """
 
-    doc_id: str
-    lang: str
-    frame: pd.DataFrame
-    targets: Sequence[Target]
-    flags: Mapping[tuple[int, str], Sequence[FidelityFlag]]
-    _rows: dict[tuple[int, str], list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    def __init__(self, ready: Prepared, lang: str) -> None:
+        self.doc_id, self.lang, self.targets = ready.doc.id, lang, ready.targets
+        self._ready = ready
+        self._rows: dict[int, list[tuple[Any, ...]]] = {}  # source sentence -> its rows, every target
+        self._records: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        self._aligners: dict[tuple[str, int], Aligner] = {}
+        self._frame: pd.DataFrame | None = None
+        self._lock = threading.RLock()
+        self.flags: Mapping[tuple[int, str], Sequence[FidelityFlag]] = _Flags(self)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """``annot.project``'s rows for every target (routes and linked versions), every sentence."""
+        with self._lock:
+            if self._frame is None:
+                self._frame = frame_of([row for i in sorted(self._ready.texts) for row in self._sentence_rows(i)])
+            return self._frame
 
     def rows(self, index: int, target: str) -> list[dict[str, Any]]:
         """The projection rows of source sentence ``index`` in the target named ``target`` (``argos en>pt``)."""
-        if not self._rows and len(self.frame):
-            for row in _records(self.frame):
-                self._rows.setdefault((int(row["sentence"]), str(row["target"])), []).append(row)
-        return list(self._rows.get((index, target), []))
+        with self._lock:
+            self._sentence_rows(index)
+            return list(self._records.get((index, target), []))
+
+    def target_rows(self, index: int, target: str) -> list[dict[str, Any]]:
+        """The rows whose *target* sentence is ``index`` in ``target`` (a route's: the source's sentence)."""
+        with self._lock:
+            self._sentence_rows(index)
+            return [r for r in self._records.get((index, target), []) if r["target_sentence"] == index]
+
+    def aligner(self, target: str, index: int) -> Aligner | None:
+        """The word aligner of sentence ``index`` and its text in ``target``."""
+        with self._lock:
+            self._sentence_rows(index)
+            return self._aligners.get((target, index))
 
     def route(self, engine: str) -> Target | None:
         """The route target of a route name (``argos``, ``argos+apertium``)."""
         return next((t for t in self.targets if t.kind == "route" and t.engine == engine), None)
 
+    def _sentence_rows(self, index: int) -> list[tuple[Any, ...]]:
+        if index not in self._rows:
+            # A bead of two source sentences is projected whole; each keeps the rows of its own sentence.
+            rows = [row for row in self._ready.rows({index}, self._aligners) if row[_SENTENCE] == index]
+            self._rows[index] = rows
+            if rows:
+                frame = frame_of(rows)
+                for record in frame.astype(object).where(frame.notna(), None).to_dict("records"):
+                    self._records.setdefault((index, str(record["target"])), []).append(record)
+        return self._rows[index]
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+_SENTENCE = COLUMNS.index("sentence")
 
 
 class _Flags(Mapping[tuple[int, str], Sequence[FidelityFlag]]):
-    """(sentence, route name) -> its flags: the projection's (``sentence_flags``) and the other routes' word
-    disagreements (``annot.project.agree``), worked out for a whole sentence on first use and kept."""
+    """(sentence, route name) -> its flags: the projection's (``sentence_flags``), names lost (``lost_names``)
+    and the other translations' word disagreements (``annot.project.agree``), worked out per sentence and kept."""
 
-    def __init__(self, doc: Document, sources: Mapping[int, str], targets: Sequence[Target],
-                 frame: pd.DataFrame, aligners: Mapping[tuple[str, int], Aligner]) -> None:  # fmt: skip
-        self._doc, self._sources, self._targets, self._aligners = doc, sources, targets, aligners
-        self._routes = {t.engine: t for t in targets if t.kind == "route"}
+    def __init__(self, projection: DocumentProjection) -> None:
+        self._projection = projection
+        self._doc = projection._ready.doc
+        self._sources = projection._ready.texts
+        self._targets = projection.targets
+        self._routes = {t.engine: t for t in self._targets if t.kind == "route"}
         self._keys = [(i, t.engine) for t in self._routes.values() for i in sorted(t.texts)]
-        self._by_key: dict[tuple[str, int], list[dict[str, Any]]] = {}
-        for row in _records(frame) if len(frame) else ():
-            self._by_key.setdefault((str(row["target"]), int(row["target_sentence"])), []).append(row)
         self._done: dict[tuple[int, str], list[FidelityFlag]] = {}
-        self._lock = threading.Lock()
 
     def __getitem__(self, key: tuple[int, str]) -> Sequence[FidelityFlag]:
         index, engine = key
-        with self._lock:
+        with self._projection._lock:
             if key not in self._done:
                 if engine not in self._routes or index not in self._routes[engine].texts:
                     raise KeyError(key)
@@ -100,27 +130,25 @@ class _Flags(Mapping[tuple[int, str], Sequence[FidelityFlag]]):
         return len(self._keys)
 
     def _sentence(self, index: int) -> None:
-        source = self._sources.get(index, "")
+        source, projection = self._sources.get(index, ""), self._projection
         versions = {t.name: t for t in self._targets if index in t.texts and t.texts[index].sentences == (index,)}
-        links = {name: self._aligners[(name, index)].links for name in versions if (name, index) in self._aligners}
+        aligners = {name: projection.aligner(name, index) for name in versions}
+        links = {name: aligner.links for name, aligner in aligners.items() if aligner is not None}
         texts = {name: versions[name].texts[index].text for name in links}
-        differ = disagreements(source, self._doc.lang, links, texts, next(iter(self._routes.values())).lang) \
-            if links else {}  # fmt: skip
+        lang = next(iter(self._routes.values())).lang
+        differ = disagreements(source, self._doc.lang, links, texts, lang) if links else {}
         for engine, tgt in self._routes.items():
             if index not in tgt.texts:
                 continue
             text = tgt.texts[index].text
             found = sentence_flags(source, self._doc.lang, text, tgt.lang, tgt.others,
-                                   self._by_key.get((tgt.name, index), []))  # fmt: skip
+                                   projection.target_rows(index, tgt.name))  # fmt: skip
             taken = [(f.start, f.end) for f in found if f.start is not None and f.end is not None]
-            aligner = self._aligners.get((tgt.name, index))
-            for start, end, word, detail in (
-                lost_names(source, self._doc.lang, aligner, text) if aligner is not None else ()
-            ):
+            aligner = aligners.get(tgt.name)
+            for start, end, word, detail in lost_names(source, self._doc.lang, aligner, text) if aligner else ():
                 if not any(f.kind == "lost" and word in f.value for f in found):
-                    found.append(
-                        FidelityFlag("lost", word, detail, start, end, text[start:end] if start is not None else "")
-                    )
+                    there = text[start:end] if start is not None else ""
+                    found.append(FidelityFlag("lost", word, detail, start, end, there))
             for d in differ.get(tgt.name, ()):
                 if not any(d.start < e and s < d.end for s, e in taken):
                     found.append(FidelityFlag(DISPUTED, f"{d.source} -> {d.text}", d.detail, d.start, d.end, d.text))
@@ -161,12 +189,7 @@ def document_projection(store: Store, doc: str | Document, lang: str) -> Documen
         kept = _cache.get(store, {}).get((document.id, lang))
     if kept is not None and kept[0] == stamp:
         return kept[1]
-    targets = find_targets(store, document, lang)
-    aligners: dict[tuple[str, int], Aligner] = {}
-    frame = project_targets(store, document, targets, aligners=aligners)
-    sources = {s.index: s.text for s in store.get_sentences(document)}
-    flags = _Flags(document, sources, targets, frame, aligners)
-    found = DocumentProjection(document.id, lang, frame, targets, flags)
+    found = DocumentProjection(prepare(store, document, find_targets(store, document, lang)), lang)
     with _lock:
         entries = _cache.setdefault(store, {})
         entries.pop((document.id, lang), None)

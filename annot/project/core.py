@@ -10,7 +10,8 @@ a named place (``annot.project.detect``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
     from annot.store import Store
 
-__all__ = ["COLUMNS", "LEXICON_MODES", "STATUSES", "project", "project_targets"]
+__all__ = ["COLUMNS", "LEXICON_MODES", "STATUSES", "Prepared", "frame_of", "prepare", "project", "project_targets"]
 
 #: What became of a unit in a target; ``added``: something the target has that the source does not.
 STATUSES = ("kept", "changed", "lost", "added")
@@ -81,6 +82,66 @@ def project(
     return project_targets(store, document, targets, lexicon=lexicon, progress=progress)
 
 
+@dataclass
+class Prepared:
+    """What projecting one document reads once, however many sentences are projected: its sentences and units,
+    the targets, the names table and each target's lexicon (``prepare``)."""
+
+    doc: Document
+    targets: list[Target]
+    texts: dict[int, str]
+    by_sentence: dict[int, list[Unit]]
+    table: dict[str, list[str]]
+    lexicons: dict[str, Lexicon]
+    cues: dict[str, Any]
+
+    def rows(
+        self, only: Collection[int] | None = None, aligners: dict[tuple[str, int], Aligner] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """The frame's rows for every target, of all sentences or of the source sentences ``only``."""
+        rows: list[tuple[Any, ...]] = []
+        for tgt in self.targets:
+            rows.extend(self.target_rows(tgt, only, aligners))
+        return rows
+
+    def target_rows(
+        self, tgt: Target, only: Collection[int] | None = None, aligners: dict[tuple[str, int], Aligner] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """One target's rows (of the source sentences ``only``: a bead is projected whole when one of its is)."""
+        return _target_rows(self, tgt, only, aligners)
+
+
+def prepare(
+    store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
+    progress: Callable[[int, int], None] | None = None,
+) -> Prepared:  # fmt: skip
+    """Read what projecting ``doc`` into ``targets`` needs, filling the lexicons first when ``lexicon`` is ``fill``.
+
+    Args:
+        progress: called with (routes filled, routes + targets) while filling.
+
+    Raises:
+        AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
+    """
+    if lexicon not in LEXICON_MODES:
+        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
+    targets = list(targets)
+    sentences = store.get_sentences(doc)
+    spans = list(store.iter_spans(doc.id, status=Status.ACCEPTED))
+    units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
+    texts = {s.index: s.text for s in sentences}
+    by_sentence: dict[int, list[Unit]] = {}
+    for unit in units:
+        by_sentence.setdefault(unit.sentence, []).append(unit)
+    wanted = queries(texts, units) if lexicon != "off" and units else []
+    if lexicon == "fill" and wanted:
+        fill_lexicons(store, doc.lang, targets, wanted,
+                      progress=(lambda d, t: progress(d, t + len(targets))) if progress else None)  # fmt: skip
+    found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
+    cues = {lang: store.schema.stance_cues(lang) for lang in {t.lang for t in targets}}
+    return Prepared(doc, targets, texts, by_sentence, names_table(store, {t.lang for t in targets}), found, cues)
+
+
 def project_targets(
     store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
     progress: Callable[[int, int], None] | None = None, aligners: dict[tuple[str, int], Aligner] | None = None,
@@ -94,34 +155,28 @@ def project_targets(
     Raises:
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
     """
-    import pandas as pd
-
-    if lexicon not in LEXICON_MODES:
-        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
-    targets = list(targets)
-    sentences = store.get_sentences(doc)
-    spans = list(store.iter_spans(doc.id, status=Status.ACCEPTED))
-    units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
-    texts = {s.index: s.text for s in sentences}
-    table = names_table(store, {t.lang for t in targets})
-    wanted = queries(texts, units) if lexicon != "off" and units else []
     filling = [0]  # the routes whose lexicons are filled: steps before projecting each target
 
     def filled(done: int, total: int) -> None:
-        filling[0] = total
+        filling[0] = total - len(targets)
         if progress is not None:
-            progress(done, total + len(targets))
+            progress(done, total)
 
-    if lexicon == "fill" and wanted:
-        fill_lexicons(store, doc.lang, targets, wanted, progress=filled)
-    found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
+    targets = list(targets)
+    ready = prepare(store, doc, targets, lexicon=lexicon, progress=filled)
     rows: list[tuple[Any, ...]] = []
     for done, tgt in enumerate(targets, 1):
-        rows.extend(_target_rows(doc, tgt, units, texts, table, store.schema.stance_cues(tgt.lang),
-                                 found.get(tgt.name), aligners))  # fmt: skip
+        rows.extend(ready.target_rows(tgt, None, aligners))
         if progress is not None:
             progress(filling[0] + done, filling[0] + len(targets))
-    frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    return frame_of(rows)
+
+
+def frame_of(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
+    """``project``'s frame from its rows (``COLUMNS``), typed."""
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(list(rows), columns=list(COLUMNS))
     for col in ("span_id", "source_text", "signature", "target_text", "detail", "method", "problem"):
         frame[col] = frame[col].astype("string")
     for col in ("sentence", "target_sentence", "target_start", "target_end"):
@@ -162,10 +217,12 @@ def names_table(store: Store, langs: Iterable[str]) -> dict[str, list[str]]:
     return table
 
 
-def _pairs(tgt: Target, texts: dict[int, str]) -> list[tuple[TargetText, str, dict[int, int]]]:
+def _pairs(
+    tgt: Target, texts: dict[int, str], only: Collection[int] | None = None
+) -> list[tuple[TargetText, str, dict[int, int]]]:
     """Each distinct target text with its source side (the bead's sentences joined) and their offsets there."""
     seen: dict[int, tuple[TargetText, str, dict[int, int]]] = {}
-    for index in sorted(tgt.texts):
+    for index in sorted(tgt.texts) if only is None else sorted(i for i in only if i in tgt.texts):
         text = tgt.texts[index]
         if id(text) in seen or index not in texts:
             continue
@@ -180,20 +237,12 @@ def _pairs(tgt: Target, texts: dict[int, str]) -> list[tuple[TargetText, str, di
 
 
 def _target_rows(
-    doc: Document,
-    tgt: Target,
-    units: Sequence[Unit],
-    texts: dict[int, str],
-    table: Any,
-    cues: Any,
-    lexicon: Lexicon | None,
-    aligners: dict[tuple[str, int], Aligner] | None = None,
+    ready: Prepared, tgt: Target, only: Collection[int] | None, aligners: dict[tuple[str, int], Aligner] | None
 ) -> list[tuple[Any, ...]]:
+    doc, texts, table, by_sentence = ready.doc, ready.texts, ready.table, ready.by_sentence
+    cues, lexicon = ready.cues[tgt.lang], ready.lexicons.get(tgt.name)
     rows: list[tuple[Any, ...]] = []
-    by_sentence: dict[int, list[Unit]] = {}
-    for unit in units:
-        by_sentence.setdefault(unit.sentence, []).append(unit)
-    for text, source, offsets in _pairs(tgt, texts):
+    for text, source, offsets in _pairs(tgt, texts, only):
         links = partial(align_words, source, text.text, doc.lang, tgt.lang, lexicon=lexicon)
         vocabulary = partial(lexicon_words, source, lexicon)
         pair = SentencePair(
