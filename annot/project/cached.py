@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 from annot.project.agree import disagreements
 from annot.project.core import COLUMNS, Prepared, frame_of, prepare
 from annot.project.fidelity import DISPUTED, FidelityFlag, sentence_flags
+from annot.project.lexicon import Lexicon
 from annot.project.novel import lost_names
 from annot.project.pair import Aligner
-from annot.project.targets import Target, find_targets
+from annot.project.targets import Target, find_targets, linked_targets
+from annot.project.wordalign import merge_lexicons
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,6 +83,13 @@ class DocumentProjection:
         with self._lock:
             self._sentence_rows(index)
             return self._aligners.get((target, index))
+
+    def lexicon_of(self, target: Target) -> Lexicon:
+        """The lexicon ``target`` was projected with; a linked version new here gets its language's routes'."""
+        lexicons = self._ready.lexicons
+        if target.name in lexicons:
+            return lexicons[target.name]
+        return merge_lexicons(lexicons[t.name] for t in self.targets if t.lang == target.lang and t.name in lexicons)
 
     def route(self, engine: str) -> Target | None:
         """The route target of a route name (``argos``, ``argos+apertium``)."""
@@ -189,7 +198,17 @@ def document_projection(store: Store, doc: str | Document, lang: str) -> Documen
         kept = _cache.get(store, {}).get((document.id, lang))
     if kept is not None and kept[0] == stamp:
         return kept[1]
-    found = DocumentProjection(prepare(store, document, find_targets(store, document, lang)), lang)
+    if kept is not None and kept[0][1:3] == stamp[1:3]:
+        # Only annotations, links, dismissals or the project file moved (an annotator's edit): the routes and
+        # their lexicons stay; the units, the names table and the linked versions are read again.
+        before = kept[1]
+        routes = [t for t in before.targets if t.kind == "route"]
+        targets = [*routes, *linked_targets(store, document, lang)]
+        ready = prepare(store, document, targets, lexicon="off", lazy=True)
+        ready.lexicons = {t.name: before.lexicon_of(t) for t in targets}
+    else:
+        ready = prepare(store, document, find_targets(store, document, lang), lazy=True)
+    found = DocumentProjection(ready, lang)
     with _lock:
         entries = _cache.setdefault(store, {})
         entries.pop((document.id, lang), None)

@@ -10,13 +10,14 @@ a named place (``annot.project.detect``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import AnnotError
-from annot.model import Document, Status
+from annot.model import Document, Sentence, Span, Status
 from annot.names import name_key, read_aliases
 from annot.project.dates import added_numbers, time_changes
 from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
@@ -85,7 +86,11 @@ def project(
 @dataclass
 class Prepared:
     """What projecting one document reads once, however many sentences are projected: its sentences and units,
-    the targets, the names table and each target's lexicon (``prepare``)."""
+    the targets, the names table and each target's lexicon (``prepare``).
+
+    With ``store`` set (``prepare(..., lazy=True)``), a sentence's units are read when it is first projected
+    (``Store.spans_starting``), not the whole document's up front.
+    """
 
     doc: Document
     targets: list[Target]
@@ -94,6 +99,46 @@ class Prepared:
     table: dict[str, list[str]]
     lexicons: dict[str, Lexicon]
     cues: dict[str, Any]
+    store: Store | None = None
+    sentences: dict[int, Sentence] | None = None
+    _order: list[Sentence] = field(default_factory=list, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)
+
+    def units(self, index: int) -> list[Unit]:
+        """The units of source sentence ``index``."""
+        if self.store is None or self.sentences is None or index in self.by_sentence:
+            return self.by_sentence.get(index, [])
+        sentence = self.sentences.get(index)
+        found: list[Unit] = []
+        if sentence is not None:
+            spans = self.store.spans_starting(self.doc.id, sentence.start, sentence.end, status=Status.ACCEPTED)
+            held = [str(s.attrs.get("holder_span") or "") for s in spans if s.label == "STANCE"]
+            known = {s.id for s in spans}
+            for ident in dict.fromkeys(h for h in held if h and h not in known):
+                try:  # a holder tagged in another sentence: its span, read by id
+                    spans.append(self.store.get_span(ident))
+                except AnnotError:
+                    continue
+            found = [u for u in source_units(self._around(spans), spans, self.cues_of_source) if u.sentence == index]
+        self.by_sentence[index] = found
+        return found
+
+    def _around(self, spans: Sequence[Span]) -> list[Sentence]:
+        """The sentences the spans touch, in order (a STANCE's statement may run into the next sentence)."""
+        assert self.sentences is not None
+        if self._starts is None:
+            self._order = [self.sentences[i] for i in sorted(self.sentences)]
+            self._starts = [s.start for s in self._order]
+        touched: set[int] = set()
+        for span in spans:
+            first = max(bisect.bisect_right(self._starts, span.start) - 1, 0)
+            last = max(bisect.bisect_right(self._starts, max(span.end - 1, span.start)) - 1, 0)
+            touched.update(range(first, last + 1))
+        return [self._order[k] for k in sorted(touched)]
+
+    @property
+    def cues_of_source(self) -> Any:
+        return self.cues[_SOURCE_CUES]
 
     def rows(
         self, only: Collection[int] | None = None, aligners: dict[tuple[str, int], Aligner] | None = None
@@ -111,14 +156,19 @@ class Prepared:
         return _target_rows(self, tgt, only, aligners)
 
 
+_SOURCE_CUES = "\0source"  # the key of the source language's cue lists in ``Prepared.cues``
+
+
 def prepare(
     store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, lazy: bool = False,
 ) -> Prepared:  # fmt: skip
     """Read what projecting ``doc`` into ``targets`` needs, filling the lexicons first when ``lexicon`` is ``fill``.
 
     Args:
         progress: called with (routes filled, routes + targets) while filling.
+        lazy: read each sentence's units when it is projected, not the document's now (the lexicons then
+            hold the document's words only, not its multi-word units).
 
     Raises:
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
@@ -127,19 +177,23 @@ def prepare(
         raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
     targets = list(targets)
     sentences = store.get_sentences(doc)
-    spans = list(store.iter_spans(doc.id, status=Status.ACCEPTED))
+    spans = [] if lazy else list(store.iter_spans(doc.id, status=Status.ACCEPTED))
     units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
     texts = {s.index: s.text for s in sentences}
     by_sentence: dict[int, list[Unit]] = {}
     for unit in units:
         by_sentence.setdefault(unit.sentence, []).append(unit)
-    wanted = queries(texts, units) if lexicon != "off" and units else []
+    wanted = queries(texts, units) if lexicon != "off" and (units or lazy) else []
     if lexicon == "fill" and wanted:
         fill_lexicons(store, doc.lang, targets, wanted,
                       progress=(lambda d, t: progress(d, t + len(targets))) if progress else None)  # fmt: skip
     found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
-    cues = {lang: store.schema.stance_cues(lang) for lang in {t.lang for t in targets}}
-    return Prepared(doc, targets, texts, by_sentence, names_table(store, {t.lang for t in targets}), found, cues)
+    cues: dict[str, Any] = {lang: store.schema.stance_cues(lang) for lang in {t.lang for t in targets}}
+    cues[_SOURCE_CUES] = store.schema.stance_cues(doc.lang)
+    table = names_table(store, {t.lang for t in targets})
+    if not lazy:
+        return Prepared(doc, targets, texts, by_sentence, table, found, cues)
+    return Prepared(doc, targets, texts, {}, table, found, cues, store, {s.index: s for s in sentences})
 
 
 def project_targets(
@@ -239,7 +293,7 @@ def _pairs(
 def _target_rows(
     ready: Prepared, tgt: Target, only: Collection[int] | None, aligners: dict[tuple[str, int], Aligner] | None
 ) -> list[tuple[Any, ...]]:
-    doc, texts, table, by_sentence = ready.doc, ready.texts, ready.table, ready.by_sentence
+    doc, texts, table = ready.doc, ready.texts, ready.table
     cues, lexicon = ready.cues[tgt.lang], ready.lexicons.get(tgt.name)
     rows: list[tuple[Any, ...]] = []
     for text, source, offsets in _pairs(tgt, texts, only):
@@ -250,7 +304,7 @@ def _target_rows(
         )
         if aligners is not None:
             aligners.update(((tgt.name, i), pair.align) for i in offsets)
-        placed = place_units([u for i in offsets for u in by_sentence.get(i, ())], pair)
+        placed = place_units([u for i in offsets for u in ready.units(i)], pair)
         for unit, placement in sorted(placed.items(), key=lambda p: (p[0].sentence, p[0].start, p[0].part)):
             rows.append(_row(unit, placement, tgt, text))
         first = min(offsets)

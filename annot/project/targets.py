@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from annot.model import Document
     from annot.store import Store
 
-__all__ = ["REFERENCE", "Target", "TargetText", "find_targets", "route_target_name"]
+__all__ = ["REFERENCE", "Target", "TargetText", "find_targets", "linked_targets", "route_target_name"]
 
 #: The prefix of a linked version's target name: ``reference:<document id>``.
 REFERENCE = "reference:"
@@ -103,8 +103,6 @@ def find_targets(
             target name (``apertium en>es>pt``).
         references: also the linked versions in ``lang`` with a stored alignment.
     """
-    from annot.align import references as linked_references
-
     found: list[Target] = []
     wanted = set(engines) if engines is not None else None
     for name, by_index in newest_by_route(store.get_translations(doc.id, target=lang)).items():
@@ -115,9 +113,18 @@ def find_targets(
         texts = {i: TargetText(tr.text, (i,), signature=tr.signature) for i, tr in by_index.items() if tr.text}
         languages = tuple(first.route.split(">"))
         found.append(Target(target_name, "route", lang, languages, name, first.route, texts))
-    if references and lang != doc.lang:
-        found.extend(_reference_targets(store, doc, lang, linked_references(store, doc.id, lang)))
+    if references:
+        found.extend(linked_targets(store, doc, lang))
     return found
+
+
+def linked_targets(store: Store, doc: Document, lang: str) -> list[Target]:
+    """The linked versions of ``doc`` in ``lang`` with a stored alignment, as targets (none in its own language)."""
+    from annot.align import references as linked_references
+
+    if lang == doc.lang:
+        return []
+    return _reference_targets(store, doc, lang, linked_references(store, doc.id, lang))
 
 
 def _reference_targets(store: Store, doc: Document, lang: str, beads: Mapping[int, Reference]) -> list[Target]:

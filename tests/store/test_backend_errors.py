@@ -154,6 +154,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "confidences": lambda s, ids: s.confidences(ids["doc"].id),
     "translation_stamp": lambda s, ids: s.translation_stamp(ids["doc"].id, "pt"),
     "text_translation_revision": lambda s, ids: s.text_translation_revision(),
+    "spans_starting": lambda s, ids: s.spans_starting(ids["doc"].id, 0, 10),
     "projections": lambda s, ids: s.projections(ids["doc"].id, "es"),
     "projection_stamp": lambda s, ids: s.projection_stamp(ids["doc"].id, "es"),
 }
