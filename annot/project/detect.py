@@ -31,6 +31,7 @@ from annot.translate.checks import fold_text
 __all__ = [
     "WORD",
     "base_lang",
+    "overlaps",
     "COMMON_IN_TARGET",
     "FUSED_LETTERS",
     "Finding",
@@ -251,8 +252,9 @@ def _belongs_elsewhere(word: str, target: str, others: tuple[str, ...], capitali
     return (other, "") if other else None
 
 
-def _overlaps(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
-    return any(start < r_end and r_start < end for r_start, r_end in ranges)
+def overlaps(start: int | None, end: int | None, ranges: Iterable[tuple[int, int]]) -> bool:
+    """Whether ``[start, end)`` overlaps one of ``ranges`` (never when it has no place: ``None``)."""
+    return start is not None and end is not None and any(start < r_end and r_start < end for r_start, r_end in ranges)
 
 
 def _leans(word: str, other: str, target: str) -> bool:
@@ -329,7 +331,7 @@ def wrong_language(
     words = list(WORD.finditer(target))
     for k, m in enumerate(words):
         word = m.group()
-        if sum(c.isalpha() for c in word) < MIN_LETTERS or _overlaps(m.start(), m.end(), skip):
+        if sum(c.isalpha() for c in word) < MIN_LETTERS or overlaps(m.start(), m.end(), skip):
             continue
         capitalised = word[:1].isupper()
         hit = _belongs_elsewhere(word.casefold(), lang, route, capitalised)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annot.project.dates import time_changes
-from annot.project.detect import number_style, wrong_language
+from annot.project.detect import number_style, overlaps, wrong_language
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,10 +63,6 @@ class FidelityFlag:
     end: int | None = None
     text: str = ""
     span_id: str | None = None
-
-
-def _overlaps(start: int | None, end: int | None, ranges: Iterable[tuple[int, int]]) -> bool:
-    return start is not None and end is not None and any(start < e and s < end for s, e in ranges)
 
 
 def sentence_flags(
@@ -107,11 +103,11 @@ def sentence_flags(
         flags.append(FidelityFlag("wrong language", finding.text, finding.detail, finding.start, finding.end,
                                   finding.text))  # fmt: skip
     for finding in number_style(translation, target_lang):
-        if not _overlaps(finding.start, finding.end, flagged):
+        if not overlaps(finding.start, finding.end, flagged):
             flags.append(FidelityFlag("number style", finding.text, finding.detail, finding.start, finding.end,
                                       finding.text))  # fmt: skip
     for finding in time_changes(source, source_lang, translation, target_lang):
-        if finding.kind == "added" and _overlaps(finding.start, finding.end, flagged):
+        if finding.kind == "added" and overlaps(finding.start, finding.end, flagged):
             continue
         if finding.kind == "added" and any(f.kind == "added" and f.start == finding.start for f in flags):
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from annot.names import NAME_WORD, name_lemmas, name_stem
-from annot.project.detect import wrong_language
+from annot.project.detect import overlaps, wrong_language
 from annot.project.targets import Target, TargetText
 from annot.project.units import Unit
 from annot.project.wordalign import GAP, Link, place
@@ -155,10 +155,6 @@ def relative(offset: int, length: int) -> float:
 def source_range(unit: Unit, pair: SentencePair) -> tuple[int, int]:
     base = pair.offsets[unit.sentence]
     return base + unit.start, base + unit.end
-
-
-def overlaps(start: int, end: int, used: Sequence[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in used)
 
 
 @lru_cache(maxsize=65_536)
