@@ -264,10 +264,18 @@ COMPARE = [
         '    """The sentences side by side: every engine or one, every sentence or those with a flag."""\n'
         "    return HTML(side_by_side_html(frame, engine=engine, flag=flag, limit=limit))\n\n\n"
         "def dropdowns(frame):\n"
-        '    """Engine and flag dropdowns (choices from filter_choices) showing view(frame, engine, flag)."""\n'
+        '    """Engine and flag dropdowns (choices from filter_choices) above the sentences they select."""\n'
         "    menus = {key: widgets.Dropdown(options=choices, description=key)\n"
         "             for key, choices in filter_choices(frame).items()}\n"
-        "    return widgets.interactive(lambda engine, flag: display(view(frame, engine, flag)), **menus)\n\n\n"
+        "    # An HTML widget rather than an Output: side_by_side_html escapes the article text, and no output\n"
+        "    # capture is left for a later cell to wait on.\n"
+        "    page = widgets.HTML()\n\n"
+        "    def show(_change=None):\n"
+        "        page.value = side_by_side_html(frame, **{key: menu.value for key, menu in menus.items()})\n\n"
+        "    for menu in menus.values():\n"
+        '        menu.observe(show, names="value")\n'
+        "    show()\n"
+        "    return widgets.VBox([widgets.HBox(list(menus.values())), page])\n\n\n"
         "view(es, limit=3)"
     ),
     new_code_cell("dropdowns(es)"),

@@ -57,6 +57,9 @@ def test_notebook_compare_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: p
     widgets = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     dropdowns = [w["state"] for w in widgets.values() if w["model_name"] == "DropdownModel"]
     assert [(d["description"], d["index"]) for d in dropdowns] == [("engine", 0), ("flag", 0)] * 2
+    # Under them, an HTML widget (not an Output, whose capture stalled the next cell) holds every sentence.
+    pages = [w["state"]["value"] for w in widgets.values() if w["model_name"] == "HTMLModel"]
+    assert len(pages) == 2 and all(page.count('<table class="annot-cmp side">') == 1 for page in pages)
     for target in ("es", "pt"):
         report = (tmp_path / "exports" / f"compare-{target}.html").read_text("utf-8")
         assert f"<h1>Translations of “Belarus russian grouping 2022-10-17” into {target}<small" in report
