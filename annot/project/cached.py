@@ -180,7 +180,7 @@ def _stamp(store: Store, doc_id: str, lang: str) -> object:
     except OSError:
         project_file = None
     translations = store.translation_stamp(doc_id, lang)
-    decisions = len(store.flag_decisions(doc_id))
+    decisions = store.flag_decision_revision()
     return store.annotation_revision(), translations, store.text_translation_revision(), decisions, project_file
 
 

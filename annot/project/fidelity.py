@@ -192,9 +192,4 @@ def dismissed_flags(store: Any, doc_id: str, index: int | None = None) -> Mappin
         doc_id: the document version.
         index: only this sentence's.
     """
-    decisions = store.flag_decisions(doc_id)
-    found: dict[tuple[int, str], set[str]] = {}
-    for sentence, route, ident in zip(decisions["index"], decisions["route"], decisions["flag_id"]):
-        if index is None or sentence == index:
-            found.setdefault((int(sentence), str(route)), set()).add(str(ident))
-    return {key: frozenset(ids) for key, ids in found.items()}
+    return store.dismissed_flag_ids(doc_id, index)

@@ -14,6 +14,7 @@ upgraded: it reads as having no decisions.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 __all__ = ["FlagsMixin"]
 
 _COLS = ["doc_id", "index", "route", "flag_id", "kind", "value", "annotator", "decided_at"]
+# A counter in meta, made on first use and moved by every dismissal or its undoing: what is computed from
+# the decisions (the pane's cached projection) knows it is stale without reading the table.
+_REVISION = "flag_decisions_revision"
 
 
 class FlagsMixin:
@@ -77,6 +81,7 @@ class FlagsMixin:
                 (version, index, route, ident, kind, value.strip(), annotator or self.annotator,
                  to_timestamp(utcnow())),
             )  # fmt: skip
+            _bump(conn)
         return ident
 
     def undismiss_flag(self, doc_id: str, index: int, route: str, flag: str) -> bool:
@@ -101,7 +106,38 @@ class FlagsMixin:
                 "DELETE FROM flag_decisions WHERE doc_id = ? AND idx = ? AND route = ? AND flag_id = ?",
                 (version, index, route, flag),
             )
+            if cursor.rowcount:
+                _bump(conn)
             return cursor.rowcount > 0
+
+    def flag_decision_revision(self) -> int:
+        """A number that moves whenever a flag is dismissed or taken back, by anyone (0 before the first).
+
+        One lookup of a ``meta`` row; compare values for equality only.
+        """
+        with self._db.read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (_REVISION,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def dismissed_flag_ids(self, doc_id: str, index: int | None = None) -> dict[tuple[int, str], frozenset[str]]:
+        """(sentence, route) -> the ids of the flags dismissed there, for one document version.
+
+        ``flag_decisions`` without the DataFrame, for the pane's every move.
+
+        Args:
+            doc_id: the document version (any reference ``document()`` accepts).
+            index: only this sentence's.
+        """
+        version = self.resolve(doc_id)  # type: ignore[attr-defined]
+        sql, args = "SELECT idx, route, flag_id FROM flag_decisions WHERE doc_id = ?", [version]
+        if index is not None:
+            sql, args = sql + " AND idx = ?", [version, index]
+        with self._db.read() as conn:
+            rows = conn.execute(sql, args).fetchall() if self._db.version >= FLAGS_VERSION else []
+        found: dict[tuple[int, str], set[str]] = {}
+        for idx, route, ident in rows:
+            found.setdefault((int(idx), str(route)), set()).add(str(ident))
+        return {key: frozenset(ids) for key, ids in found.items()}
 
     def flag_decisions(self, doc_id: str | None = None) -> pd.DataFrame:
         """The dismissed flags, one row per translation and flag, by document, sentence, route and flag.
@@ -135,3 +171,8 @@ class FlagsMixin:
         df["kind"] = pd.Categorical(df["kind"], categories=list(FLAG_KINDS))
         df["decided_at"] = pd.to_datetime(pd.Series(df["decided_at"], dtype="object"), format="ISO8601", utc=True)
         return df
+
+
+def _bump(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, '0')", (_REVISION,))
+    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", (_REVISION,))

@@ -147,6 +147,8 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "names": lambda s, ids: s.names(),
     "revision": lambda s, ids: s.revision(),
     "flag_decisions": lambda s, ids: s.flag_decisions(ids["doc"].id),
+    "flag_decision_revision": lambda s, ids: s.flag_decision_revision(),
+    "dismissed_flag_ids": lambda s, ids: s.dismissed_flag_ids(ids["doc"].id, 0),
     "annotation_revision": lambda s, ids: s.annotation_revision(),
     "sentence_marks": lambda s, ids: s.sentence_marks(),
     "marks": lambda s, ids: s.marks(ids["doc"].id),

@@ -36,6 +36,25 @@ def test_flags_dismissed_read_back_and_taken_back(store: Store, doc: Document):
     assert store.flag_decisions(doc.id)["index"].tolist() == [0]
 
 
+def test_flags_revision_moves_on_every_decision_and_ids_read_without_a_frame(store: Store, doc: Document):
+    assert store.flag_decision_revision() == 0 and store.dismissed_flag_ids(doc.id) == {}
+    ident = store.dismiss_flag(doc.id, 1, "argos", "name", "Russia")
+    first = store.flag_decision_revision()
+    store.dismiss_flag(doc.id, 0, "argos+apertium", "numbers", "missing 9000")
+    second = store.flag_decision_revision()
+    assert len({0, first, second}) == 3
+    assert store.dismissed_flag_ids(doc.id) == {(1, "argos"): frozenset({ident}),
+                                                (0, "argos+apertium"): frozenset({"numbers:missing 9000"})}  # fmt: skip
+    assert store.dismissed_flag_ids(doc.id, 1) == {(1, "argos"): frozenset({ident})}
+    # One taken back and another dismissed leave as many decisions as before, and the revision still moves.
+    store.undismiss_flag(doc.id, 1, "argos", ident)
+    store.dismiss_flag(doc.id, 1, "argos", "name", "Minsk")
+    third = store.flag_decision_revision()
+    assert third not in {0, first, second}
+    assert store.undismiss_flag(doc.id, 1, "argos", ident) is False  # nothing taken back: no move
+    assert store.flag_decision_revision() == third
+
+
 def test_flags_decisions_are_per_document_version(store: Store, doc: Document):
     other, sentences = make_doc("Kyiv objected. Minsk agreed.", "Other")
     store.add_document(other, sentences)
