@@ -12,11 +12,14 @@ first use)::
     annot.compare("belarus-russian-grouping", store, target="pt")  # every engine side by side, scored
     annot.project(store, "belarus-russian-grouping", "pt")  # each span found in each translation: kept, changed, lost
     annot.fidelity(store, "belarus-russian-grouping", "pt")  # what each translation lost, changed or added
+    ledger = annot.claims(store)  # who claimed how many of what, how sure, grouped across sources
+    annot.actor_stance(store)  # who supports, opposes or doubts whom
 """
 
 from __future__ import annotations
 
 from annot import project  # the package, callable: annot.project(store, doc, "pt") is annot.project.project
+from annot.analysis import actor_stance, claim_groups, claims, discrepancies, timeline
 from annot.compare import compare, corpus_scores
 from annot.errors import (
     AlignmentError,
@@ -81,9 +84,13 @@ __all__ = [
     "TranslateReport",
     "Translation",
     "__version__",
+    "actor_stance",
     "check_numbers",
+    "claim_groups",
+    "claims",
     "compare",
     "corpus_scores",
+    "discrepancies",
     "export_jsonl",
     "fidelity",
     "import_jsonl",
@@ -95,5 +102,6 @@ __all__ = [
     "read_file",
     "segment",
     "suggest_documents",
+    "timeline",
     "translate",
 ]

@@ -56,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "suggestion_layer": FOUNDATION | {"store", "suggest", "progress", "names"},
     "cli": FOUNDATION
     | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "align", "compare", "lab"}
-    | {"suggestion_layer", "project", "fileio"},
+    | {"suggestion_layer", "project", "fileio", "analysis"},
     # Projection finds spans in translations by names, numbers (the quantity suggester's reading), cues (the
     # stance suggester's lists) and word alignment; its lexicons are word translations made through the
     # pipeline's one cached path; linked versions come through their stored alignment.
@@ -64,6 +64,10 @@ ALLOWED: dict[str, set[str]] = {
     # Comparing translations reads the store, translates what is missing (and round trips) through the pipeline;
     # its fidelity flags are projection's.
     "compare": FOUNDATION | {"store", "translate", "pipeline", "progress", "fileio", "names", "align", "project"},
+    # The claims ledger reads the store (and projection's stored rows, its REFERENCE prefix), finds actors'
+    # one name by the names policy, reads numbers as the quantity suggester does, and compares counted words
+    # by projection's word folding and stems.
+    "analysis": FOUNDATION | {"store", "names", "suggest", "project"},
 }
 
 

@@ -1,0 +1,315 @@
+"""Claims about the same thing, across documents and languages, and where they disagree.
+
+Two steps, both over the ledger's rows only:
+
+1. **Events.** Documents tell the same event when they are linked (one is a
+   version of the other), or when both were published within ``window`` of
+   each other and name at least ``shared_actors`` of the same actors. Events
+   are the connected parts of that relation (a union-find over documents;
+   the date test compares each document with those published within the window
+   only, so it grows with the corpus, not its square).
+2. **Groups.** Within an event, the claims that count the same thing
+   (``annot.analysis.things``) form a group.
+
+A discrepancy is found by comparing each variant of a group with the group's
+most common one (so a group of a thousand claims costs as much as its distinct
+variants, not their pairs):
+
+- ``value``: a different value, or a range against a point ("up to 9,000" and
+  "10,500"; "between 8,000 and 9,000" and "9,000");
+- ``qualifier``: the same value with another qualifier ("up to 9,000" and "9,000",
+  a qualifier dropped; "up to" and "approximately", a qualifier changed);
+- ``holder``: the same value said by different holders (claims no stance holds,
+  the outlet's own, are compared by value only);
+- ``evidence``: the same value reported as fact (asserted, reported, quoted) by one
+  and as alleged by another.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DISCREPANCY_KINDS", "claim_groups", "discrepancies", "events", "group_claims"]
+
+#: The kinds of discrepancy within a claim group.
+DISCREPANCY_KINDS = ("value", "qualifier", "holder", "evidence")
+DISCREPANCY_COLUMNS = [
+    "group", "group_label", "kind", "detail", "claim", "doc_id", "outlet", "lang", "quote", "against",
+    "against_doc", "against_outlet", "against_quote",
+]  # fmt: skip
+
+
+class _Events:
+    """Union-find over document ids."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.parent = {i: i for i in ids}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def events(
+    documents: Sequence[Any],
+    links: Iterable[tuple[str, str]],
+    actors: Mapping[str, frozenset[str]],
+    *,
+    window: timedelta | None,
+    shared_actors: int,
+) -> dict[str, str]:
+    """Document id -> its event's id (the id of its earliest-listed document).
+
+    Args:
+        documents: objects with ``id`` and ``published`` (a UTC timestamp or NaT).
+        links: linked document pairs.
+        actors: document id -> the actors it names (one name each across languages).
+        window: the most two documents' publication times may differ; ``None`` ignores dates.
+        shared_actors: how many actors they must both name.
+    """
+    found = _Events(d.id for d in documents)
+    for a, b in links:
+        if a in found.parent and b in found.parent:
+            found.join(a, b)
+    if window is None:
+        dated = [(0.0, d.id) for d in documents]
+        span = float("inf")
+    else:
+        dated = sorted((d.published.timestamp(), d.id) for d in documents if _has_time(d.published))
+        span = window.total_seconds()
+    times = [t for t, _ in dated]
+    for i, (time, doc) in enumerate(dated):
+        mine = actors.get(doc, frozenset())
+        if len(mine) < shared_actors:
+            continue
+        stop = len(dated) if span == float("inf") else bisect.bisect_right(times, time + span)
+        for _, other in dated[i + 1 : stop]:
+            if len(mine & actors.get(other, frozenset())) >= shared_actors:
+                found.join(doc, other)
+    return {d.id: found.find(d.id) for d in documents}
+
+
+def _has_time(value: Any) -> bool:
+    return value is not None and value == value and str(value) != "NaT"
+
+
+def group_claims(
+    frame: pd.DataFrame,
+    *,
+    documents: Sequence[Any],
+    links: Iterable[tuple[str, str]],
+    actors: Mapping[str, frozenset[str]],
+    window: timedelta | None,
+    shared_actors: int,
+) -> pd.DataFrame:
+    """The ledger with ``event``, ``event_label``, ``group``, ``group_label`` and ``discrepancies`` filled.
+
+    Groups are numbered ``g1``, ``g2``... by event (earliest first) and then by size (largest first); a claim
+    with no counted thing is a group of its own.
+    """
+    event_of = events(documents, links, actors, window=window, shared_actors=shared_actors)
+    published = {d.id: d.published for d in documents}
+    frame = frame.copy()
+    frame["event"] = frame["doc_id"].map(event_of)
+    members: dict[str, list[str]] = {}
+    for doc, event in event_of.items():
+        members.setdefault(event, []).append(doc)
+    event_labels = {event: _event_label(docs, actors, published) for event, docs in members.items()}
+    frame["event_label"] = frame["event"].map(event_labels)
+    keys = [
+        (event, thing if isinstance(thing, str) and thing else f"claim:{claim}")
+        for event, thing, claim in zip(frame["event"], frame["thing"], frame["claim"])
+    ]
+    first_time = {event: min((published[d] for d in docs if _has_time(published[d])), default=None)
+                  for event, docs in members.items()}  # fmt: skip
+    sizes = Counter(keys)
+    order = sorted(sizes, key=lambda k: (_sort_time(first_time.get(k[0])), k[0], -sizes[k], k[1]))
+    number = {key: f"g{i}" for i, key in enumerate(order, start=1)}
+    names: dict[tuple[str, str], Counter[str]] = {}
+    for key, thing_label, quote in zip(keys, frame["thing_label"], frame["quote"]):
+        label = quote if key[1].startswith("claim:") or not isinstance(thing_label, str) else thing_label
+        names.setdefault(key, Counter())[str(label)] += 1
+    labels = {key: f"{names[key].most_common(1)[0][0]} · {event_labels[key[0]]}" for key in order}
+    frame["group"] = [number[k] for k in keys]
+    frame["group_label"] = [labels[k] for k in keys]
+    found = _discrepancies(frame)
+    kinds: dict[str, set[str]] = {}
+    for row in found:
+        kinds.setdefault(row["claim"], set()).add(row["kind"])
+        kinds.setdefault(row["against"], set()).add(row["kind"])
+    frame["discrepancies"] = [", ".join(k for k in DISCREPANCY_KINDS if k in kinds.get(c, ())) for c in frame["claim"]]
+    frame = frame.sort_values(["group", "published", "doc_id", "sentence"], key=_natural, na_position="last")
+    return frame.reset_index(drop=True)
+
+
+def _natural(column: pd.Series) -> pd.Series:
+    """Sort g2 before g10."""
+    if column.name == "group":
+        return column.str[1:].astype(int)
+    return column
+
+
+def _sort_time(value: Any) -> float:
+    return value.timestamp() if value is not None else float("inf")
+
+
+def _event_label(docs: Sequence[str], actors: Mapping[str, frozenset[str]], published: Mapping[str, Any]) -> str:
+    """The actors most of the event's documents name, and its dates: "Belarus, Russia, Ukraine · 17–19 Oct 2022"."""
+    counts = Counter(a for d in docs for a in actors.get(d, ()))
+    names = ", ".join(sorted(counts, key=lambda name: (-counts[name], name))[:3]) or "no actors"
+    times = sorted(published[d] for d in docs if _has_time(published[d]))
+    if not times:
+        return names
+    first, last = times[0], times[-1]
+    if first.date() == last.date():
+        dates = f"{first.day} {first:%b %Y}"
+    elif (first.year, first.month) == (last.year, last.month):
+        dates = f"{first.day}–{last.day} {last:%b %Y}"
+    else:
+        dates = f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+    return f"{names} · {dates}"
+
+
+def _discrepancies(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every discrepancy of every group: each variant against the group's most common one (see the module)."""
+    found: list[dict[str, Any]] = []
+    records = frame.to_dict("records")
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for row in records:
+        by_group.setdefault(row["group"], []).append(row)
+    for claims in by_group.values():
+        if len({c["doc_id"] for c in claims}) < 2:
+            continue
+        found += _compare(claims, "value", _value_of, _describe_value)
+        by_value: dict[Any, list[dict[str, Any]]] = {}
+        for claim in claims:
+            by_value.setdefault(_value_of(claim), []).append(claim)
+        for same in by_value.values():
+            found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]))
+            held = [c for c in same if c["holder"]]
+            found += _compare(held, "holder", lambda c: c["holder"], lambda c: str(c["holder"]))
+            found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact")
+    return found
+
+
+def _compare(claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe: Any) -> list[dict[str, Any]]:
+    """One discrepancy per claim of a variant other than the most common one, against a claim of that one.
+
+    Claims of the same document are never compared: an article repeating itself is no discrepancy.
+    """
+    variants = Counter(variant(c) for c in claims)
+    if len(variants) < 2:
+        return []
+    # The most common variant; on a tie, the one of the earliest claim (the ledger is in publication order).
+    first_seen: dict[Any, int] = {}
+    for i, c in enumerate(claims):
+        first_seen.setdefault(variant(c), i)
+    common = max(variants, key=lambda v: (variants[v], -first_seen[v]))
+    # The claim each other is compared with: the first of the common variant, or of another document than it.
+    usual = [c for c in claims if variant(c) == common]
+    other = next((c for c in usual if c["doc_id"] != usual[0]["doc_id"]), None)
+    rows = []
+    for claim in claims:
+        if variant(claim) == common:
+            continue
+        against = usual[0] if usual[0]["doc_id"] != claim["doc_id"] else other
+        if against is None:
+            continue
+        rows.append({
+            "group": claim["group"], "group_label": claim["group_label"], "kind": kind,
+            "detail": f"{describe(claim)} against {describe(against)}", "claim": claim["claim"],
+            "doc_id": claim["doc_id"], "outlet": claim["outlet"], "lang": claim["lang"], "quote": claim["quote"],
+            "against": against["claim"], "against_doc": against["doc_id"], "against_outlet": against["outlet"],
+            "against_quote": against["quote"],
+        })  # fmt: skip
+    return rows
+
+
+def _value_of(claim: Mapping[str, Any]) -> tuple[Any, ...]:
+    if claim["qualifier"] == "range" and claim["low"] is not None and claim["high"] is not None:
+        return ("range", claim["low"], claim["high"])
+    return ("point", claim["value"])
+
+
+def _describe_value(claim: Mapping[str, Any]) -> str:
+    kind, *numbers = _value_of(claim)
+    shown = [_format(n) for n in numbers]
+    if kind == "range":
+        return f"{shown[0]}–{shown[1]}"
+    qualifier = claim["qualifier"]
+    return shown[0] if qualifier in (None, "exact") else f"{qualifier} {shown[0]}"
+
+
+def _format(number: Any) -> str:
+    if number is None or number != number:
+        return "?"
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:,}"
+
+
+def _alleged(claim: Mapping[str, Any]) -> bool:
+    return claim["evidence"] == "alleged"
+
+
+def discrepancies(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The ledger's discrepancies, one row per claim that differs from its group's most common variant.
+
+    Columns: group, group_label, kind (``DISCREPANCY_KINDS``), detail ("9,000 against up to 9,000"), the claim
+    (claim, doc_id, outlet, lang, quote) and the claim it differs from (against, against_doc, against_outlet,
+    against_quote).
+
+    Args:
+        ledger: ``annot.claims(...)``, or any filter of it (groups are compared within what is given).
+    """
+    import pandas as pd
+
+    return pd.DataFrame.from_records(_discrepancies(ledger), columns=DISCREPANCY_COLUMNS)
+
+
+def claim_groups(ledger: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim group: what it counts, who claimed what, and the discrepancies within it.
+
+    Columns: group, group_label, thing, event_label, claims, documents, outlets and languages (counts),
+    values (each distinct value as claimed, most common first: "up to 9,000 (3) · 9,000 (1)"), holders
+    (distinct, "" for the outlet's own voice), first and last (publication times), discrepancies (kinds
+    found, comma-separated). Most disputed first: by number of discrepancy kinds, then claims.
+
+    Args:
+        ledger: ``annot.claims(...)``.
+    """
+    import pandas as pd
+
+    columns = ["group", "group_label", "thing", "event_label", "claims", "documents", "outlets", "languages",
+               "values", "holders", "first", "last", "discrepancies"]  # fmt: skip
+    rows = []
+    for group, claims in ledger.groupby("group", sort=False):
+        records = claims.to_dict("records")
+        values = Counter(_describe_value(c) for c in records)
+        kinds = {k for found in claims["discrepancies"] for k in str(found).split(", ") if k}
+        rows.append({
+            "group": group, "group_label": records[0]["group_label"], "thing": records[0]["thing"],
+            "event_label": records[0]["event_label"], "claims": len(records),
+            "documents": claims["doc_id"].nunique(), "outlets": claims["outlet"].nunique(),
+            "languages": claims["lang"].nunique(),
+            "values": " · ".join(f"{v} ({n})" for v, n in values.most_common()),
+            "holders": ", ".join(sorted({str(h) for h in claims["holder"].dropna()})),
+            "first": claims["published"].min(), "last": claims["published"].max(),
+            "discrepancies": ", ".join(k for k in DISCREPANCY_KINDS if k in kinds),
+        })  # fmt: skip
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    disputed = frame["discrepancies"].map(lambda k: len([x for x in k.split(", ") if x]))
+    order = sorted(range(len(frame)), key=lambda i: (-disputed.iloc[i], -frame["claims"].iloc[i], i))
+    return frame.iloc[order].reset_index(drop=True)
