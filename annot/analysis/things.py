@@ -36,7 +36,7 @@ _HEAD_FIRST = {"es", "pt", "fr", "it", "ca", "gl", "ro", "ru", "uk", "be", "pl",
 _CONJUNCTIONS = {"and", "or", "y", "e", "o", "ou", "et", "und", "oder", "i", "и", "или", "і", "й", "та", "або",
                  "a", "lub", "ni", "ed"}  # fmt: skip
 _STOP = {"of", "the", "a", "an", "de", "da", "do", "das", "dos", "del", "la", "las", "los", "el", "le", "les", "des",
-         "du", "di", "dei", "degli", "delle", "der", "die", "das", "von", "в", "з", "из", "на", "у", "для", "its",
+         "du", "di", "dei", "degli", "delle", "der", "die", "von", "в", "з", "из", "на", "у", "для", "its",
          "their", "his", "her", "su", "sus", "seu", "seus", "sua", "suas", "leur", "leurs"}  # fmt: skip
 _LEMMATIZED = {"ru", "uk"}  # pymorphy3 dictionaries are installed for these
 
