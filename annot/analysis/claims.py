@@ -44,7 +44,7 @@ CLAIM_COLUMNS = [
     "gloss", "holder", "holder_text", "evidence", "polarity", "stance", "origin", "via", "event", "event_label",
     "group", "group_label", "discrepancies",
 ]  # fmt: skip
-_ALLEGED = "alleged"
+_AUTHOR = "author"
 
 
 @dataclass(slots=True)
@@ -275,6 +275,8 @@ def _stance_fields(stance: Any, actor_of: Mapping[str, str]) -> dict[str, Any]:
         return {"holder": None, "holder_text": None, "evidence": "asserted", "polarity": None, "stance": None}
     holder_span = _attr(stance, "holder_span")
     holder_text = _attr(stance, "holder")
+    if not holder_span and isinstance(holder_text, str) and holder_text.strip().casefold() == _AUTHOR:
+        holder_text = None  # the schema's word for the outlet's own voice
     holder = actor_of.get(holder_span) if holder_span else None
     return {
         "holder": holder or holder_text, "holder_text": holder_text, "evidence": _attr(stance, "evidence"),
