@@ -170,8 +170,8 @@ def plot_reporting(stances: pd.DataFrame) -> Figure:
                     alpha=0.85, solid_capstyle="round", zorder=1)  # fmt: skip
             label = f"{int(row.statements)}" + (f", {alleged} alleged" if alleged else "")
             ax.text(0.62, y0 + 0.62 * (y1 - y0), label, fontsize=8, ha="center", va="center",
-                    color=KIND_COLOURS["value"] if alleged else _MUTED,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"}, zorder=3)  # fmt: skip
+                    color=KIND_COLOURS["value"] if alleged else _MUTED, zorder=3,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})  # fmt: skip
         for names, x, align, offset in ((reporters, 0, "right", -0.03), (sources, 1, "left", 0.03)):
             for name in names:
                 y = y_of[x][name]
