@@ -72,8 +72,10 @@ def _nothing(what: str, size: tuple[float, float] = (6.0, 2.0)) -> Figure:
 
 
 def _short(text: str, width: int = 38) -> str:
+    """Article text as a plot label: one line, cut at ``width``, its dollar signs never read as mathtext."""
     text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return text.replace("$", r"\$")
 
 
 def plot_stance_matrix(stances: pd.DataFrame, by: str | None = None, *, kind: str | None = "stated") -> Figure:

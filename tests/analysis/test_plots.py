@@ -115,6 +115,21 @@ def test_plots_of_a_single_document_have_nothing_shared_to_show(ledger: pd.DataF
     assert "no such group" in _texts(plot_timeline(ledger, group="g99"))
 
 
+def test_plots_draw_article_text_as_written_never_as_mathtext(ledger: pd.DataFrame, stances: pd.DataFrame):
+    odd = r"$\frac{1}{$ Bank & <b>"
+    ledger = ledger.assign(outlet=ledger["outlet"].replace("TASS", odd), holder=ledger["holder"].fillna(odd))
+    stances = stances.replace({"TASS": odd, "Russia": odd})
+    for fig in (
+        plot_discrepancies(ledger),
+        plot_timeline(ledger),
+        plot_stance_matrix(stances),
+        plot_reporting(stances),
+    ):
+        assert figure_svg(fig).startswith("<svg ")  # drawn: an unbalanced "$" would fail as mathtext
+    labels = [t.get_text() for t in plot_discrepancies(ledger).get_axes()[0].get_yticklabels()]
+    assert r"\$\frac{1}{\$ Bank & <b> · ru" in labels
+
+
 @pytest.mark.parametrize("style", ["default", "dark_background"])
 def test_plots_look_the_same_whatever_the_matplotlib_style(style: str, ledger: pd.DataFrame, stances: pd.DataFrame):
     """A white figure with black text: readable on JupyterLab's Light and Dark themes, even under a dark style."""
