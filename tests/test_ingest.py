@@ -383,6 +383,47 @@ def test_find_files_skips_the_folders_own_documentation_unless_named(tmp_path: P
     assert find_files([tmp_path / "README.md"]) == [tmp_path / "README.md"]
 
 
+def _export_of_one_article(tmp_path: Path) -> Path:
+    """A real annot/1 export (annot export's own bytes) of one small article."""
+    import annot
+
+    article = write(tmp_path / "src", "a.en.txt", PARAGRAPHS["en"])
+    out = tmp_path / "corpus" / "gold" / "a.annot.jsonl"
+    with annot.open_project(tmp_path / "src-project") as store:
+        annot.ingest(article, store)
+        annot.export_jsonl(store, out)
+    return out
+
+
+def test_a_folder_walk_skips_annot_exports_and_names_them(tmp_path: Path) -> None:
+    import annot
+    from annot.ingest import is_annot_export, walk
+
+    export = _export_of_one_article(tmp_path)
+    corpus = tmp_path / "corpus"
+    plain = write(corpus, "lines.jsonl", json.dumps({"id": "x", "text": PARAGRAPHS["es"]}) + "\n")
+    article = write(corpus, "b.ru.txt", PARAGRAPHS["ru"])
+    assert is_annot_export(export) and not is_annot_export(plain) and not is_annot_export(article)
+    found = walk([corpus])
+    assert [p for p, _ in found.files] == [article, plain] and found.exports == [export]
+    assert find_files([corpus]) == [article, plain]
+    with annot.open_project(tmp_path / "project") as store:
+        report = annot.ingest(corpus, store)
+        assert report.count("added") == 2 and report.errors == [] and report.exports == [export]
+        skipped = "1 annot export skipped (use annot import)"
+        assert report.summary() == f"2 added, 0 unchanged, 0 new versions, 0 refused, {skipped}"
+        assert report.notes == [f"{export} is an annot export, not an article: use annot import {export}"]
+        # What it holds goes in with import: the same document, its spans.
+        assert annot.import_jsonl(store, export).documents_added == 1
+
+
+def test_an_annot_export_named_to_ingest_is_refused_with_the_way_out(tmp_path: Path) -> None:
+    export = _export_of_one_article(tmp_path)
+    assert find_files([export]) == [export]  # named: kept, so that read_file says why it is refused
+    with pytest.raises(CorpusError, match=r"a\.annot\.jsonl is an annot export \(annot/1 JSONL\): use annot import"):
+        read_file(export)
+
+
 def test_find_files_keeps_named_files_and_order(tmp_path: Path) -> None:
     png = write(tmp_path, "c/image.png", "x")
     hidden = write(tmp_path, ".draft.txt", "x")

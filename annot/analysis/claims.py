@@ -44,7 +44,7 @@ CLAIM_COLUMNS = [
     "gloss", "holder", "holder_text", "evidence", "polarity", "stance", "origin", "via", "event", "event_label",
     "group", "group_label", "discrepancies",
 ]  # fmt: skip
-_ALLEGED = "alleged"
+_AUTHOR = "author"
 
 
 @dataclass(slots=True)
@@ -174,7 +174,9 @@ def _actor_names(spans: pd.DataFrame, documents: Mapping[str, _Doc], names: Acto
     actors = spans[spans["label"] == "ACTOR"]
     return {
         span_id: names.name(text, documents[doc_id].lang, _text(canon))
-        for span_id, doc_id, text, canon in zip(actors["id"], actors["doc_id"], actors["text"], actors["attr_canonical"])
+        for span_id, doc_id, text, canon in zip(
+            actors["id"], actors["doc_id"], actors["text"], actors["attr_canonical"]
+        )
     }
 
 
@@ -220,7 +222,7 @@ def _holding(stances: Sequence[tuple[int, int, Any]], start: int, end: int) -> A
 def _attr(row: Any, name: str) -> Any:
     """A span tuple's attribute, ``None`` when unset (a missing value reads as NaN or NA in the frame)."""
     value = getattr(row, f"attr_{name}", None)
-    if value is None or isinstance(value, (str, int, float)) and value != value:  # noqa: PLR0124 (NaN)
+    if value is None or (isinstance(value, (str, int, float)) and value != value):
         return None
     return None if type(value).__name__ == "NAType" else value
 
@@ -244,12 +246,19 @@ def _annotated(
             doc_translation = None
         rows.append(
             _claim_row(
-                claim=row.id, doc=doc, sentence=int(row.sentence), quote=row.text,
-                sentence_text=sentences.get((row.doc_id, int(row.sentence))), translation=doc_translation,
+                claim=row.id,
+                doc=doc,
+                sentence=int(row.sentence),
+                quote=row.text,
+                sentence_text=sentences.get((row.doc_id, int(row.sentence))),
+                translation=doc_translation,
                 attrs={k: _attr(row, k) for k in ("value", "low", "high", "qualifier", "unit")},
-                stance=_stance_fields(stance, actor_of), origin="annotated", via=None, table=table,
+                stance=_stance_fields(stance, actor_of),
+                origin="annotated",
+                via=None,
+                table=table,
                 english=translation,
-            )  # fmt: skip
+            )
         )
     return rows
 
@@ -266,6 +275,8 @@ def _stance_fields(stance: Any, actor_of: Mapping[str, str]) -> dict[str, Any]:
         return {"holder": None, "holder_text": None, "evidence": "asserted", "polarity": None, "stance": None}
     holder_span = _attr(stance, "holder_span")
     holder_text = _attr(stance, "holder")
+    if not holder_span and isinstance(holder_text, str) and holder_text.strip().casefold() == _AUTHOR:
+        holder_text = None  # the schema's word for the outlet's own voice
     holder = actor_of.get(holder_span) if holder_span else None
     return {
         "holder": holder or holder_text, "holder_text": holder_text, "evidence": _attr(stance, "evidence"),
@@ -357,10 +368,18 @@ def _projected(
         stance = {k: source[k] for k in ("holder", "holder_text", "evidence", "polarity", "stance")}
         rows.append(
             _claim_row(
-                claim=f"{row.span_id}@{target_doc}", doc=doc, sentence=sentence, quote=text,
+                claim=f"{row.span_id}@{target_doc}",
+                doc=doc,
+                sentence=sentence,
+                quote=text,
                 sentence_text=sentences.get((target_doc, sentence)),
-                translation=None, attrs=attrs, stance=stance, origin="projected", via=source["doc_id"],
-                table=table, english=source["quote"] if documents[source["doc_id"]].lang == "en" else None,
-            )  # fmt: skip
+                translation=None,
+                attrs=attrs,
+                stance=stance,
+                origin="projected",
+                via=source["doc_id"],
+                table=table,
+                english=source["quote"] if documents[source["doc_id"]].lang == "en" else None,
+            )
         )
     return rows

@@ -20,7 +20,8 @@ variants, not their pairs):
 - ``qualifier``: the same value with another qualifier ("up to 9,000" and "9,000",
   a qualifier dropped; "up to" and "approximately", a qualifier changed);
 - ``holder``: the same value said by different holders (claims no stance holds,
-  the outlet's own, are compared by value only);
+  the outlet's own, are compared by value only; a holder whose name holds
+  another's, "Ministry of Defence of Belarus" and "Belarus", is the same side);
 - ``evidence``: the same value reported as fact (asserted, reported, quoted) by one
   and as alleged by another.
 """
@@ -32,6 +33,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from annot.names import name_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,9 +124,15 @@ def group_claims(
     Groups are numbered ``g1``, ``g2``... by event (earliest first) and then by size (largest first); a claim
     with no counted thing is a group of its own.
     """
+    import pandas as pd
+
+    frame = frame.copy()
+    if frame.empty:
+        for column in ("event", "event_label", "group", "group_label", "discrepancies"):
+            frame[column] = pd.Series(dtype=object)
+        return frame
     event_of = events(documents, links, actors, window=window, shared_actors=shared_actors)
     published = {d.id: d.published for d in documents}
-    frame = frame.copy()
     frame["event"] = frame["doc_id"].map(event_of)
     members: dict[str, list[str]] = {}
     for doc, event in event_of.items():
@@ -200,8 +209,8 @@ def _discrepancies(frame: pd.DataFrame) -> list[dict[str, Any]]:
             by_value.setdefault(_value_of(claim), []).append(claim)
         for same in by_value.values():
             found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]))
-            held = [c for c in same if c["holder"]]
-            found += _compare(held, "holder", lambda c: c["holder"], lambda c: str(c["holder"]))
+            held = [c for c in same if isinstance(c["holder"], str) and c["holder"]]
+            found += _compare(held, "holder", _holder_variant(held), lambda c: str(c["holder"]))
             found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact")
     return found
 
@@ -237,6 +246,20 @@ def _compare(claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe
             "against_quote": against["quote"],
         })  # fmt: skip
     return rows
+
+
+def _holder_variant(claims: Sequence[Mapping[str, Any]]) -> Any:
+    """A claim's holder, where a holder whose name holds another's whole name is that one.
+
+    "Ministry of Defence of Belarus" speaks for "Belarus" (the same side of the claim), so they are one
+    variant; "the Kremlin" and "Belarus" are two.
+    """
+    words = {c["holder"]: frozenset(name_key(c["holder"]).split()) for c in claims}
+    shortest = sorted(words, key=lambda h: (len(words[h]), h))
+    same: dict[str, str] = {}
+    for holder in words:
+        same[holder] = next((h for h in shortest if words[h] and words[h] <= words[holder]), holder)
+    return lambda c: same[c["holder"]]
 
 
 def _value_of(claim: Mapping[str, Any]) -> tuple[Any, ...]:

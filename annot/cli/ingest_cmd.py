@@ -42,6 +42,8 @@ def ingest(
                 )
         for error in report.errors:
             typer.echo(f"refused: {error}", err=True)
+        for note in report.notes:
+            typer.echo(f"skipped: {note}", err=True)
         typer.echo(report.summary())
         if report.errors:
             raise typer.Exit(1)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annot.errors import CorpusError
@@ -12,7 +14,7 @@ from annot.ingest.decode import decode, refuse_binary
 from annot.ingest.formats import KINDS, SUPPORTED_SUFFIXES, from_html, from_jsonl, from_markdown, meta_from_name
 from annot.model import Document, lone_surrogate, source_key
 
-__all__ = ["find_files", "find_files_named", "read_file"]
+__all__ = ["Found", "find_files", "find_files_named", "is_annot_export", "read_file", "walk"]
 
 
 def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -20,11 +22,13 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
     Directories are walked recursively in sorted path order, keeping files with
     a supported suffix (``.txt``, ``.md``, ``.markdown``, ``.html``, ``.htm``,
-    ``.jsonl``) and skipping hidden files and directories and the folder's own
+    ``.jsonl``) and skipping hidden files and directories, the folder's own
     documentation (``README``, ``LICENSE``, ``NOTICE``, ``CHANGELOG``,
-    ``AUTHORS``, ``CONTRIBUTING``, ``COPYING``, any suffix). A file named
-    explicitly is always kept, so an unsupported one fails loudly in
-    :func:`read_file` instead of vanishing. A file reached twice is listed once.
+    ``AUTHORS``, ``CONTRIBUTING``, ``COPYING``, any suffix) and annot/1 exports
+    (``.jsonl`` files made by ``annot export``: annotations to ``annot import``,
+    not articles; :func:`walk` lists them). A file named explicitly is always
+    kept, so an unsupported one (or an export) fails loudly in :func:`read_file`
+    instead of vanishing. A file reached twice is listed once.
 
     Args:
         paths: files and/or directories.
@@ -43,7 +47,21 @@ def find_files_named(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path
 
     What was named decides the key of a file outside the project (``model.source_key``).
     """
-    found: list[tuple[Path, Path]] = []
+    return walk(paths).files
+
+
+@dataclass(slots=True)
+class Found:
+    """What a walk found: the files to read (each with the path named that led to it), and the annot/1
+    exports met in folders and left out (their annotations go in with ``annot import``)."""
+
+    files: list[tuple[Path, Path]] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)
+
+
+def walk(paths: Iterable[str | os.PathLike[str]]) -> Found:
+    """:func:`find_files_named`, also naming the annot/1 exports it skipped in the folders walked."""
+    found = Found()
     seen: set[Path] = set()
     for raw in paths:
         root = Path(raw)
@@ -57,10 +75,35 @@ def find_files_named(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path
         else:
             raise CorpusError(f"No such file or directory: {root} (check the path; {KINDS} files or directories)")
         for path in candidates:
-            if (resolved := path.resolve()) not in seen:
-                seen.add(resolved)
-                found.append((path, root))
+            if (resolved := path.resolve()) in seen:
+                continue
+            seen.add(resolved)
+            if path != root and is_annot_export(path):
+                found.exports.append(path)
+            else:
+                found.files.append((path, root))
     return found
+
+
+# The first record of an annot/1 export (annot.export.jsonl): an object whose first key is "schema": "annot/...".
+_EXPORT_HEAD = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"schema"\s*:\s*"annot/')
+
+
+def is_annot_export(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a JSONL file written by ``annot export`` (its first record starts ``{"schema":"annot/``).
+
+    Such a file holds documents with their annotations: ``annot import`` reads it,
+    ``annot ingest`` would take its records for plain articles and drop the spans.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".jsonl":
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return False  # read_file reports it
+    return _EXPORT_HEAD.match(head) is not None
 
 
 # A corpus folder's own documentation (corpus/README.md says where its articles come from), not an article.
@@ -124,6 +167,11 @@ def read_file(
         raise CorpusError(f"{path}: cannot read ({exc.strerror}); check its permissions") from exc
     if name is None:
         name = source_key(path, home=Path.cwd(), named=path)
+    if suffix == ".jsonl" and _EXPORT_HEAD.match(data[:256]):
+        raise CorpusError(
+            f"{path} is an annot export (annot/1 JSONL): use annot import {path} (annot.import_jsonl) to read its"
+            " documents with their annotations; ingest would take them for plain articles"
+        )
     if suffix == ".jsonl":
         return from_jsonl(decode(data, path), path, lang, name=name)
     title, name_lang, published = meta_from_name(path)
