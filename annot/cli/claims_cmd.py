@@ -64,9 +64,9 @@ def run_claims(
         The ledger, its groups and the files written (none without claims).
 
     Raises:
-        AnnotError: a negative ``window_days`` or ``shared_actors``.
+        AnnotError: a negative ``window_days`` or ``shared_actors``, or two of the files at one path.
         NotFound: a document reference the store does not have.
-        OutputError: a file cannot be written; ValueError's case (two files at one path) is raised as one too.
+        OutputError: a file cannot be written (a folder, no permission, disk full); no file is replaced.
     """
     from annot.analysis import actor_stance, claim_groups
     from annot.analysis import claims as read_claims
@@ -75,13 +75,6 @@ def run_claims(
     if (window_days is not None and window_days < 0) or shared_actors < 0:
         raise AnnotError(f"--window-days and --shared-actors must be 0 or more (got {window_days}, {shared_actors}).")
     window = None if window_days is None else timedelta(days=window_days)
-    if not _has_quantities(store, docs):
-        import pandas as pd
-
-        from annot.analysis import CLAIM_COLUMNS
-
-        ledger = pd.DataFrame(columns=CLAIM_COLUMNS)
-        return ClaimsRun(ledger, claim_groups(ledger), None)
     ledger = read_claims(store, docs or None, window=window, shared_actors=shared_actors)
     if ledger.empty:
         return ClaimsRun(ledger, claim_groups(ledger), None)
@@ -91,18 +84,6 @@ def run_claims(
     except ValueError as exc:
         raise AnnotError(str(exc)) from exc
     return ClaimsRun(ledger, claim_groups(ledger), files)
-
-
-def _has_quantities(store: Store, docs: Sequence[str] | None) -> bool:
-    """Whether the documents have an accepted QUANTITY span: the claims ledger is empty otherwise.
-
-    Asked first because ``annot.claims`` of a corpus without any raises (``annot.analysis.groups`` sorts an
-    empty group column as text).
-    """
-    spans = store.spans(label="QUANTITY", status="accepted")
-    if docs:
-        spans = spans[spans["doc_id"].isin({store.resolve(ref) for ref in docs})]
-    return not spans.empty
 
 
 def print_groups(groups: pd.DataFrame, ledger: pd.DataFrame) -> None:

@@ -81,11 +81,11 @@ def test_plot_discrepancies_shows_each_sources_value_and_qualifier(ledger: pd.Da
     axes = fig.get_axes()
     assert [ax.get_title(loc="left").split(":")[0] for ax in axes] == ["g1", "g2"]
     rows = [t.get_text() for t in axes[0].get_yticklabels()]
-    assert rows == ["AFP · en", "AFP · en", "Ukrinform · uk", "TASS · ru", "El País · es"]
+    assert rows == ["AFP · en", "AFP · en", "TASS · ru", "Ukrinform · uk", "El País · es"]
     labels = [t.get_text() for t in axes[0].texts]
     assert any(label.startswith("15,000 (General Staff of Ukraine; alleged)") for label in labels)
     assert any(label.startswith("up to 9,000 (Belarus; alleged)") for label in labels)
-    assert any(label.startswith("9,000 (Ministry of Defence of Belarus; reported)") for label in labels)
+    assert any(label.startswith("9,000 (General Staff of Russia; reported)") for label in labels)
     # Dots at the values claimed; "up to" is a left-pointing triangle.
     offsets = [c.get_offsets()[0][0] for c in axes[0].collections]
     assert sorted(offsets) == [9000, 9000, 9000, 9000, 15000]
