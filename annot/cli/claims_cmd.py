@@ -86,20 +86,24 @@ def run_claims(
     return ClaimsRun(ledger, claim_groups(ledger), files)
 
 
+def _sources(claims: pd.DataFrame) -> str:
+    """A group's sources in a line: its outlets (their languages), or how many documents when none is recorded."""
+    outlets = list(dict.fromkeys(o.strip() for o in claims["outlet"] if isinstance(o, str) and o.strip()))
+    languages = ", ".join(sorted({str(lang) for lang in claims["lang"]}))
+    if outlets:
+        return f"{', '.join(outlets)} ({languages})"
+    return f"{claims['doc_id'].nunique()} documents ({languages})"
+
+
 def print_groups(groups: pd.DataFrame, ledger: pd.DataFrame) -> None:
     """The groups with discrepancies as a table: group, label, values, outlets, kinds (all groups when none)."""
-    from annot.analysis.plots import source_name
-
     disputed = groups[groups["discrepancies"] != ""]
     shown = disputed if len(disputed) else groups
-    sources = {
-        name: ", ".join(dict.fromkeys(source_name(r) for r in claims.to_dict("records")))
-        for name, claims in ledger.groupby("group", sort=False)
-    }
+    sources = {name: _sources(claims) for name, claims in ledger.groupby("group", sort=False)}
     table = Table(box=None, header_style="bold")
-    for column, style in (("group", "no_wrap"), ("label", "fold"), ("values", "fold"), ("outlets", "fold"),
-                          ("discrepancies", "fold")):  # fmt: skip
-        table.add_column(column, no_wrap=style == "no_wrap", overflow="fold")
+    table.add_column("group", no_wrap=True)
+    for column in ("label", "values", "outlets", "discrepancies"):
+        table.add_column(column, overflow="fold")
     for row in shown.to_dict("records"):
         cells = (row["group"], row["group_label"], row["values"], sources.get(row["group"], ""), row["discrepancies"])
         # Labels, values and outlets come from articles: plain Text cells, never rich markup.

@@ -1,4 +1,8 @@
-"""The claims report in a real browser: Debian's chromium opens the page written for the hand-made outlets.
+"""The claims report in a real browser: Debian's chromium opens the page written for the outlets' corpus.
+
+The corpus is ``corpus/outlets/outlets.annot.jsonl`` (five outlets' versions of
+the seed's event, annotated by hand, with planted discrepancies), imported into
+a scratch project as a user would.
 
 Checked as a reader sees it, with computed styles: every claim group and the
 discrepancy table shown, each disputed claim's kinds highlighted in their
@@ -17,12 +21,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import annot
 from annot.analysis import claim_groups, discrepancies
 from annot.analysis.plots import KIND_COLOURS
 from annot.analysis.report import write_claims_report
 from tests.widgets.browser import screenshot_module
 
 ROOT = Path(__file__).resolve().parents[2]
+OUTLETS = ROOT / "corpus" / "outlets" / "outlets.annot.jsonl"
 
 # What a reader sees of the page: sections, cards and their colours.
 _SEEN = """() => {
@@ -34,10 +40,12 @@ _SEEN = """() => {
         groups: [...document.querySelectorAll('section.group')].filter(visible).map((s) => s.id),
         disc_rows: [...document.querySelectorAll('table.disc tbody tr')].filter(visible).length,
         g1_cards: [...g1.querySelectorAll('.card')].filter(visible).length,
-        g1_chips: [...g1.querySelectorAll('.card .chip')].filter(visible).map((c) => c.textContent),
+        chips: [...document.querySelectorAll('.card .chip')].filter(visible).map((c) => c.textContent),
         chip_colours: Object.fromEntries([...document.querySelectorAll('table.disc .chip')].map(
             (c) => [c.textContent.replace('⚠ ', ''), css(c).backgroundColor])),
-        ukrinform_border: css(g1.querySelector('.card.has-value')).borderLeftColor,
+        // Each disputed card's first kind, and the colour of its border.
+        borders: [...document.querySelectorAll('.card.disc')].map(
+            (c) => [[...c.classList].find((k) => k.startsWith('k-')).slice(2), css(c).borderLeftColor]),
         marks: [...document.querySelectorAll('mark.quote')].filter(visible).length,
         mark_background: css(document.querySelector('mark.quote')).backgroundColor,
         translations: [...document.querySelectorAll('.translation')].filter(visible).length,
@@ -57,11 +65,21 @@ def _brightness(colour: str) -> float:
     return sum(float(c) for c in re.findall(r"[\d.]+", colour)[:3]) / 3
 
 
+@pytest.fixture(scope="module")
+def outlets(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ledger and the stances of the outlets' corpus, imported into a scratch project."""
+    with annot.open_project(tmp_path_factory.mktemp("outlets") / "project") as store:
+        annot.import_jsonl(store, OUTLETS)
+        return annot.claims(store), annot.actor_stance(store)
+
+
 @pytest.mark.slow
 def test_claims_report_in_chromium_shows_groups_and_discrepancies_offline(
-    ledger: pd.DataFrame, stances: pd.DataFrame, tmp_path: Path
+    outlets: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
 ):
     from playwright.sync_api import sync_playwright
+
+    ledger, stances = outlets
 
     assert shutil.which("chromium"), "chromium is missing: ./run installs it (scripts/apt-packages.txt)"
     files = write_claims_report(ledger, tmp_path / "claims.html", stances=stances)
@@ -83,9 +101,10 @@ def test_claims_report_in_chromium_shows_groups_and_discrepancies_offline(
             light = page.evaluate(_SEEN)
 
             # A discrepancy's group link jumps to its group, without any script.
-            page.click("table.disc a[href='#g2']")
-            page.wait_for_function("() => location.hash === '#g2'")
-            in_view = page.locator("#g2").evaluate("(s) => s.getBoundingClientRect().top")
+            last = found["group"].iloc[-1]
+            page.click(f"table.disc a[href='#{last}'] >> nth=0")
+            page.wait_for_function(f"() => location.hash === '#{last}'")
+            in_view = page.locator(f"#{last}").evaluate("(s) => s.getBoundingClientRect().top")
             shots.settle(page)
             page.screenshot(path=str(tmp_path / "claims.png"), full_page=True, animations="disabled")
             page.set_viewport_size({"width": 1400, "height": 1150})
@@ -104,10 +123,11 @@ def test_claims_report_in_chromium_shows_groups_and_discrepancies_offline(
 
     assert console == [] and requests == [files.html.resolve().as_uri()]  # nothing else loaded
     assert light["groups"] == groups["group"].tolist()  # every group, most disputed first
-    assert light["disc_rows"] == len(found) and light["g1_cards"] == 5
-    assert {"⚠ value", "⚠ qualifier", "⚠ holder", "⚠ evidence"} <= set(light["g1_chips"])
+    assert set(found["kind"]) == set(KIND_COLOURS)  # the corpus plants every kind
+    assert light["disc_rows"] == len(found) and light["g1_cards"] == (ledger["group"] == "g1").sum()
+    assert {f"⚠ {kind}" for kind in KIND_COLOURS} <= set(light["chips"])
     assert light["chip_colours"] == {k: _rgb(c) for k, c in KIND_COLOURS.items()}
-    assert light["ukrinform_border"] == _rgb(KIND_COLOURS["value"])
+    assert light["borders"] and all(colour == _rgb(KIND_COLOURS[kind]) for kind, colour in light["borders"])
     assert light["marks"] == len(ledger) and light["translations"] == (ledger["translation"].notna()).sum()
     assert len(light["plots"]) == 4 and all(w > 300 for w in light["plots"])
     assert abs(in_view) < 50  # the group at the top of the window
