@@ -158,6 +158,7 @@ def _register() -> None:
     # Imported for their @app.command side effect; one module per command.
     from annot.cli import (  # noqa: F401
         alignment_cmd,
+        claims_cmd,
         compare_cmd,
         engines_cmd,
         export_cmd,

@@ -74,6 +74,7 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
         "show": ["show", EN],
         "export": ["export", "--out", str(out / "corpus.jsonl")],
         "alignment": ["alignment", EN, ES],
+        "claims": ["claims", "--out", str(out / "claims.html")],
     }
     results = {name: run_unprivileged(project, *args, home=shared) for name, args in commands.items()}
     for name, result in results.items():
@@ -82,6 +83,7 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
     assert "ACTOR" in results["stats"].stdout and "owner" in results["stats"].stdout
     assert "Minsk" in results["show"].stdout
     assert "2 beads" in results["alignment"].stdout
+    assert results["claims"].stdout.startswith("no quantity claims")  # the ledger read, without a claim
     records = [json.loads(line) for line in (out / "corpus.jsonl").read_text("utf-8").splitlines()]
     articles = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "corpus").rglob("*.txt"))
     assert sorted(r["key"] for r in records) == articles
