@@ -68,6 +68,22 @@ def test_notebook_compare_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: p
         assert (tmp_path / "exports" / f"compare-{target}.csv").is_file()
 
 
+def test_notebook_explore_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    nb = _run("explore.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
+    text = _text(nb)
+    assert "outlets.annot.jsonl: " in text and "40 claims in 7 groups from 6 documents in 5 languages" in text
+    outputs = [out for cell in nb.cells for out in cell.get("outputs", [])]
+    html = "\n".join(out.get("data", {}).get("text/html", "") for out in outputs)
+    for kind in ("value", "qualifier", "holder", "evidence"):
+        assert f"<td>{kind}</td>" in html  # the discrepancies table names every kind
+    assert sum("image/png" in out.get("data", {}) for out in outputs) == 4  # discrepancies, matrix, network, time
+    report = (tmp_path / "exports" / "claims.html").read_text("utf-8")
+    assert "<script" not in report and (tmp_path / "exports" / "claims.csv").is_file()
+    # Second run on the same project: nothing ingested or imported again, the same ledger.
+    nb = _run("explore.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
+    assert "outlets.annot.jsonl: 0 spans written" in _text(nb) and "40 claims in 7 groups" in _text(nb)
+
+
 def test_notebooks_are_committed_without_outputs():
     for path in NOTEBOOKS.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)

@@ -79,8 +79,9 @@ def claims(
     Returns:
         A DataFrame with ``CLAIM_COLUMNS``: ``value``/``low``/``high`` floats (``low``/``high`` set for a
         range), ``published`` UTC, ``origin`` "annotated" or "projected" (``via``: the source document),
-        ``evidence`` "asserted" when no stance holds the claim, ``discrepancies`` the kinds found against
-        the claim's group, comma-separated ("" for none): ``value``, ``qualifier``, ``holder``, ``evidence``.
+        ``evidence`` "asserted" when no stance holds the claim, ``discrepancies`` the kinds in which the
+        claim differs from its group's most common version, comma-separated ("" for none and for the common
+        version itself): ``value``, ``qualifier``, ``holder``, ``evidence``.
 
     Raises:
         NotFound: a document reference the store does not have.

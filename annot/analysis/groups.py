@@ -158,8 +158,7 @@ def group_claims(
     found = _discrepancies(frame)
     kinds: dict[str, set[str]] = {}
     for row in found:
-        kinds.setdefault(row["claim"], set()).add(row["kind"])
-        kinds.setdefault(row["against"], set()).add(row["kind"])
+        kinds.setdefault(row["claim"], set()).add(row["kind"])  # the claim that differs, not the usual one
     frame["discrepancies"] = [", ".join(k for k in DISCREPANCY_KINDS if k in kinds.get(c, ())) for c in frame["claim"]]
     frame = frame.sort_values(["group", "published", "doc_id", "sentence"], key=_natural, na_position="last")
     return frame.reset_index(drop=True)
