@@ -120,8 +120,10 @@ HTML = """<!doctype html>
 </head><body>
 <nav><a href="/">Portada</a></nav>
 <article><h1>Rusia enviará hasta 9.000 soldados a Bielorrusia</h1>
-<p>Rusia enviará hasta 9.000 soldados a Bielorrusia para una agrupación regional conjunta, según informó Minsk el lunes.</p>
-<p>El ministerio de Defensa bielorruso afirmó que el despliegue tiene fines puramente defensivos y no amenaza a nadie.</p>
+<p>Rusia enviará hasta 9.000 soldados a Bielorrusia para una agrupación regional conjunta,
+según informó Minsk el lunes.</p>
+<p>El ministerio de Defensa bielorruso afirmó que el despliegue tiene fines puramente defensivos
+y no amenaza a nadie.</p>
 </article></body></html>
 """
 
