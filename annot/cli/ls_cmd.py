@@ -40,16 +40,20 @@ def ls(
 
     with fail_on_errors(ctx), open_store(ctx, write=False) as store:
         df = store.documents(all_versions=all_versions)
+        rows = [
+            [str(row.id), str(row.lang), str(row.sentences), str(row.spans), _when(row.published),
+             "" if pd.isna(row.outlet) else str(row.outlet), str(row.title)]
+            for row in df.itertuples()
+        ]  # fmt: skip
         table = Table(box=None, header_style="bold")
-        # Ids are what users copy into other commands: never wrap them.
-        table.add_column("id", no_wrap=True, min_width=max((len(i) for i in df["id"]), default=2))
-        for col in ("lang", "sentences", "spans", "published"):
-            table.add_column(col, no_wrap=True)
-        table.add_column("outlet", overflow="ellipsis", no_wrap=True, max_width=20)
-        table.add_column("title", overflow="fold")
-        for row in df.itertuples():
+        # Ids are what users copy into other commands, and the counts and times are short: never cut
+        # them. A narrow terminal shortens the outlet (to 16 characters at most) and folds the title.
+        for n, col in enumerate(("id", "lang", "sentences", "spans", "published")):
+            table.add_column(col, no_wrap=True, min_width=max((len(r[n]) for r in rows), default=len(col)))
+        table.add_column("outlet", overflow="ellipsis", max_width=16)
+        table.add_column("title", overflow="fold", min_width=16)
+        for cells in rows:
             # Titles and outlets come from articles: plain Text cells, never rich markup.
-            cells = (row.id, row.lang, row.sentences, row.spans, _when(row.published), row.outlet, row.title)
-            table.add_row(*(Text("" if pd.isna(cell) else str(cell)) for cell in cells))
+            table.add_row(*(Text(cell) for cell in cells))
         Console(highlight=False).print(table)
         typer.echo(f"{len(df)} documents")
