@@ -40,8 +40,8 @@ def meta(
     """Show a document's metadata, or set it with the options (an empty value clears a field).
 
     The document keeps its id: the metadata of that version is edited in place. The
-    language cannot be changed here (ingest the file again with --lang). Without
-    options it works on a read-only project: nothing is written.
+    language cannot be changed (sentences, translations and suggestions were made
+    for it). Without options it works on a read-only project: nothing is written.
     """
     options = {"outlet": outlet, "author": author, "published": published, "url": url, "title": title}
     given: dict[str, Any] = {name: value for name, value in options.items() if value is not None}

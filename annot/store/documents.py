@@ -303,9 +303,8 @@ class DocumentsMixin:
 
         The id does not change (it follows the text, and keeps the slug of the title it was
         ingested with), nor do its sentences, spans or translations; ``revision()`` and
-        ``annotation_revision()`` move, so open annotators show the change. The language
-        cannot be edited: sentences, translations and suggestions were made for it (ingest
-        the file again with ``--lang`` for a new version). Only the version named is edited
+        ``annotation_revision()`` move, so open annotators notice the change. The language
+        cannot be edited: sentences, translations and suggestions were made for it. Only the version named is edited
         (a key or prefix names the newest): its newer versions already stored keep theirs,
         while a version ingested later inherits what it lacks (``add_document``).
 
