@@ -122,6 +122,9 @@ _TIME_XPATH = (
 )
 
 
+_NAMES_TIME = re.compile(r"published_time|datePublished", re.IGNORECASE)
+
+
 def _published_time(tree: Any, day: date | None) -> date | None:
     """The first meta publication time with an hour, if its day is ``day`` (or trafilatura found none)."""
     for value in tree.xpath(_TIME_XPATH) if tree is not None else ():
@@ -162,7 +165,9 @@ def from_html(html: str, path: Path) -> tuple[str, dict[str, Any]]:
         except ValueError:
             day = None
     found = {
-        "title": result.title, "published": _published_time(trafilatura.load_html(html), day),
+        "title": result.title,
+        # A second parse, only for pages that name a publication time (trafilatura's tree is its own).
+        "published": _published_time(trafilatura.load_html(html), day) if _NAMES_TIME.search(html) else day,
         "outlet": result.sitename or result.hostname, "author": result.author, "url": result.url,
     }  # fmt: skip
     meta: dict[str, Any] = {}
