@@ -7,9 +7,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annot.errors import CorpusError
 from annot.ingest import read_file
+from annot.ingest.formats import split_front_matter
 from annot.model import Document, document_id
 
 ES = (
@@ -67,6 +70,21 @@ def test_markdown_heading_stays_the_title_over_front_matter(tmp_path: Path):
         )
     )
     assert (doc.title, doc.outlet) == ("Rusia y Bielorrusia", "Diario")
+
+
+@given(st.text())
+def test_text_without_a_closed_front_matter_block_is_returned_unchanged(text: str):
+    meta, rest = split_front_matter("---\n" + text.replace("-", ""), "a.txt")
+    assert (meta, rest) == ({}, "---\n" + text.replace("-", ""))
+    if not text.startswith("---"):
+        assert split_front_matter(text, "a.txt") == ({}, text)
+
+
+@given(st.dictionaries(st.sampled_from(["outlet", "author"]), st.text("abc xyzé", min_size=1).filter(str.strip)))
+def test_front_matter_values_come_back_on_one_line(values: dict[str, str]):
+    block = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in values.items())
+    meta, rest = split_front_matter(f"---\n{block}---\nText.", "a.txt")
+    assert rest == "Text." and meta == {key: " ".join(value.split()) for key, value in values.items()}
 
 
 @pytest.mark.parametrize("name", ["rule.es.txt", "rule.es.md"])
