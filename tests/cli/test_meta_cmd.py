@@ -81,3 +81,9 @@ def test_ls_shows_outlet_and_published_time_in_utc(tmp_path: Path):
     run(project, "meta", "rusia", "--published", "2022-10-17", "--outlet", "")
     out = run(project, "ls").output
     assert "2022-10-17 " in out and "14:40" not in out and "Diario" not in out  # a date alone, no outlet
+
+
+def test_show_names_where_the_document_was_published(tmp_path: Path):
+    project = _project(tmp_path)
+    out = run(project, "show", "rusia").output
+    assert "Diario del Sur · María López · 2022-10-17T16:40:00+02:00 · https://example.org/es/rusia-bielorrusia" in out
