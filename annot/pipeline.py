@@ -48,6 +48,9 @@ class IngestReport:
             f"{self.count('new_version')} new versions",
             f"{len(self.errors)} refused",
         ]
+        filled = sum(bool(r.metadata) for r in self.results)
+        if filled:
+            parts.append(f"metadata filled in on {filled}")
         moved = sum(len(r.reanchored) for r in self.results)
         orphaned = sum(len(r.orphaned) for r in self.results)
         if moved or orphaned:

@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -240,7 +240,9 @@ def test_read_file_html_keeps_article_drops_chrome(tmp_path: Path) -> None:
     assert "Alleged Ukrainian attack" in paragraphs
     assert any(p.startswith("Russia will send some 170 tanks") for p in paragraphs)
     assert paragraphs[-1].startswith("Belarus assures")
-    assert (doc.title, doc.published, doc.lang) == ("Russia sends tanks to Belarus", date(2022, 10, 17), "en")
+    # The article:published_time meta gives the time; trafilatura's date alone has the day only.
+    published = datetime(2022, 10, 17, 9, 0, tzinfo=UTC)
+    assert (doc.title, doc.published, doc.lang) == ("Russia sends tanks to Belarus", published, "en")
 
 
 def test_read_file_html_without_article_raises(tmp_path: Path) -> None:
@@ -321,11 +323,13 @@ def test_read_file_jsonl_bad_line_keeps_others(tmp_path: Path) -> None:
     assert (first.key, first.title, first.lang, first.source) == ("a1", "Tanks", "en", "https://x.org/a1")
     assert first.published == date(2022, 10, 17)
     # Outside the current folder, a file is named from beside it: never by its absolute path.
-    assert (ru.key, ru.source, ru.lang, ru.published) == ("batch.jsonl:6", "batch.jsonl:6", "ru", date(2022, 10, 17))
+    moscow = datetime(2022, 10, 17, 9, 30, tzinfo=timezone(timedelta(hours=3)))  # the offset given is kept
+    assert (ru.key, ru.source, ru.lang, ru.published) == ("batch.jsonl:6", "batch.jsonl:6", "ru", moscow)
+    assert ru.published.utcoffset() == timedelta(hours=3)
     messages = [str(item) for item in items if isinstance(item, CorpusError)]
     assert messages[0].startswith(f"{path}:2: invalid JSON")
     assert messages[1].startswith(f'{path}:3: missing or empty "text"')
-    assert messages[2].startswith(f"{path}:5: \"published\" 'last monday' is not an ISO date")
+    assert messages[2].startswith(f"{path}:5: published 'last monday' is not an ISO 8601 date")
     assert messages[3].startswith(f"{path}:7: language 'ES' is not an ISO 639-1 code")
     assert messages[4].startswith(f"{path}:8: expected a JSON object")
 

@@ -168,6 +168,7 @@ def _register() -> None:
         lab_cmd,
         link_cmd,
         ls_cmd,
+        meta_cmd,
         models_cmd,
         project_cmd,
         show_cmd,

@@ -11,7 +11,15 @@ from pathlib import Path
 from annot.errors import CorpusError
 from annot.ingest.clean import build_document
 from annot.ingest.decode import decode, refuse_binary
-from annot.ingest.formats import KINDS, SUPPORTED_SUFFIXES, from_html, from_jsonl, from_markdown, meta_from_name
+from annot.ingest.formats import (
+    KINDS,
+    SUPPORTED_SUFFIXES,
+    from_html,
+    from_jsonl,
+    from_markdown,
+    meta_from_name,
+    split_front_matter,
+)
 from annot.model import Document, lone_surrogate, source_key
 
 __all__ = ["Found", "find_files", "find_files_named", "is_annot_export", "read_file", "walk"]
@@ -122,12 +130,20 @@ def read_file(
     """Read one file into documents (one, or one per line for ``.jsonl``).
 
     Title, date and language come from the content where the format has them
-    (Markdown ``# `` heading, HTML metadata, JSONL fields), else from the file
-    name: ``belarus-russian-grouping-2022-10-17.en.txt`` gives the title
+    (a front matter block, a Markdown ``# `` heading, HTML metadata, JSONL fields), else
+    from the file name: ``belarus-russian-grouping-2022-10-17.en.txt`` gives the title
     ``belarus russian grouping 2022-10-17``, the date 2022-10-17 and ``en``.
+    Outlet, author, url and a publication time come from the content only. A ``.txt``
+    or ``.md`` may open with a YAML front matter block (``formats.split_front_matter``:
+    ``title``, ``lang``, ``outlet``, ``author``, ``published``, ``url``), which is taken
+    off the text and wins over the file name and over ``lang`` (in Markdown a ``# `` heading
+    stays the title, as before front matter was read: the title is part of the id); an HTML page gives its
+    site name, author, date (with the time of an ``article:published_time`` meta tag)
+    and canonical URL (``formats.from_html``).
     A JSONL record needs ``text`` and may have ``id`` (the document key),
-    ``title``, ``lang``, ``source`` and ``published`` (ISO date); without an
-    ``id`` or ``source`` its key and source are ``name:line``.
+    ``title``, ``lang``, ``source``, ``outlet``, ``author``, ``url`` and ``published``
+    (ISO 8601 date or date and time); without an ``id`` or ``source`` its key and
+    source are ``name:line``.
 
     The document's key and source are ``name``: the file's path from the
     project's parent folder, never an absolute path (``model.source_key``).
@@ -145,7 +161,8 @@ def read_file(
 
     Raises:
         CorpusError: the whole file is unusable (missing, binary, undecodable,
-            unsupported type, no text left after cleaning, a name that is not UTF-8).
+            unsupported type, no text left after cleaning, a name that is not UTF-8,
+            a front matter block that is not YAML ``key: value`` lines or holds an invalid value).
     """
     path = Path(path)
     problem = lone_surrogate(str(path), "its name")
@@ -177,13 +194,19 @@ def read_file(
     title, name_lang, published = meta_from_name(path)
     lang = lang or name_lang
     if suffix in (".html", ".htm"):
-        text, html_title, html_date = from_html(decode(data, path), path)
-        title, published = html_title or title, html_date or published
-    elif suffix in (".md", ".markdown"):
-        text, md_title = from_markdown(decode(data, path))
-        title = md_title or title
+        text, meta = from_html(decode(data, path), path)
     else:
-        text = decode(data, path)
+        # Front matter is read (and taken off the text) before Markdown sees it.
+        meta, text = split_front_matter(decode(data, path), path)
+    given_title = meta.pop("title", None)
+    if suffix in (".md", ".markdown"):
+        # The "# " heading stays first, as before front matter was read: the title is part of the id.
+        text, md_title = from_markdown(text)
+        title = md_title or given_title or title
+    else:
+        title = given_title or title
+    lang = meta.pop("lang", None) or lang
+    published = meta.pop("published", None) or published
     # Key (identity across versions) and source are the portable name, so that "corpus/a.txt" from
     # the repository and "../corpus/a.txt" from a notebook name the same article on every machine.
-    return [build_document(text, str(path), title=title, source=name, key=name, lang=lang, published=published)]
+    return [build_document(text, str(path), title=title, source=name, key=name, lang=lang, published=published, **meta)]

@@ -75,6 +75,7 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
         "export": ["export", "--out", str(out / "corpus.jsonl")],
         "alignment": ["alignment", EN, ES],
         "claims": ["claims", "--out", str(out / "claims.html")],
+        "meta": ["meta", EN],
     }
     results = {name: run_unprivileged(project, *args, home=shared) for name, args in commands.items()}
     for name, result in results.items():
@@ -84,6 +85,7 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
     assert "Minsk" in results["show"].stdout
     assert "2 beads" in results["alignment"].stdout
     assert results["claims"].stdout.startswith("no quantity claims")  # the ledger read, without a claim
+    assert "published  2022-10-17" in results["meta"].stdout
     records = [json.loads(line) for line in (out / "corpus.jsonl").read_text("utf-8").splitlines()]
     articles = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "corpus").rglob("*.txt"))
     assert sorted(r["key"] for r in records) == articles
@@ -97,8 +99,9 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
         ["alignment", EN, ES, "--set", "1=1"],
         ["alignment", EN, ES, "--unlink"],
         ["init"],
+        ["meta", EN, "--outlet", "Elsewhere"],
     ],
-    ids=["ingest", "alignment --set", "alignment --unlink", "init"],
+    ids=["ingest", "alignment --set", "alignment --unlink", "init", "meta --outlet"],
 )
 def test_write_commands_on_a_read_only_project_say_so_and_change_nothing(read_only_project, shared, args):
     before = _hashes(read_only_project)
