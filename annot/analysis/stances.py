@@ -36,7 +36,6 @@ STANCE_COLUMNS = [
 ]  # fmt: skip
 #: How a polarity counts in ``stance_matrix``.
 POLARITY_SCORE = {"supports": 1.0, "opposes": -1.0, "doubts": -1.0, "neutral": 0.0, "unclear": 0.0}
-_AUTHOR = "(outlet)"
 
 
 def actor_stance(store: Store, docs: Iterable[str] | None = None) -> pd.DataFrame:
@@ -49,7 +48,7 @@ def actor_stance(store: Store, docs: Iterable[str] | None = None) -> pd.DataFram
     Returns:
         A DataFrame with ``STANCE_COLUMNS``. ``target_actor`` says whether the target is an actor (an ACTOR
         span the stance names) rather than free text ("the deployment"). ``holder`` of a reporting row is
-        the outlet (its name, or "(outlet)" when unknown) and ``target`` the holder it reports; ``polarity``
+        the outlet (its name, or the document's title when no outlet is recorded) and ``target`` the holder it reports; ``polarity``
         "doubts" when the statement is marked alleged, else "neutral".
 
     Raises:
@@ -75,7 +74,7 @@ def actor_stance(store: Store, docs: Iterable[str] | None = None) -> pd.DataFram
                          "polarity": _value(row.attr_polarity)})  # fmt: skip
         if holder:
             doubts = where["evidence"] == "alleged"
-            rows.append({**where, "kind": "reporting", "holder": doc.outlet or _AUTHOR, "target": holder,
+            rows.append({**where, "kind": "reporting", "holder": doc.outlet or doc.title, "target": holder,
                          "target_actor": True, "polarity": "doubts" if doubts else "neutral"})  # fmt: skip
     return pd.DataFrame.from_records(rows, columns=STANCE_COLUMNS)
 
