@@ -380,15 +380,13 @@ EXPLORE = [
         "(+1 supports, -1 opposes or doubts)."
     ),
     new_code_cell(
-        "stances = annot.actor_stance(store)\n"
-        "display(stance_matrix(stances))\n"
-        "display(plot_stance_matrix(stances))"
+        "stances = annot.actor_stance(store)\ndisplay(stance_matrix(stances))\ndisplay(plot_stance_matrix(stances))"
     ),
     new_markdown_cell("## Who reports whom\n\nOutlets and the holders they report; dashed: reported as alleged."),
     new_code_cell("display(reporting(stances))\ndisplay(plot_reporting(stances))"),
     new_markdown_cell("## When\n\nEach claim group's claims by publication time, one row per outlet."),
     new_code_cell(
-        'display(annot.timeline(ledger, stances).head(20))\n'
+        "display(annot.timeline(ledger, stances).head(20))\n"
         'display(plot_timeline(ledger, group=annot.claim_groups(ledger)["group"].iloc[0]))'
     ),
     new_markdown_cell(
@@ -399,7 +397,8 @@ EXPLORE = [
     new_code_cell(
         "from annot.analysis.report import write_claims_report\n\n"
         'EXPORTS = PROJECT.parent / "exports"\n'
-        'files = write_claims_report(ledger, EXPORTS / "claims.html", stances=stances, out_csv=EXPORTS / "claims.csv")\n'
+        'files = write_claims_report(ledger, EXPORTS / "claims.html", stances=stances,\n'
+        '                            out_csv=EXPORTS / "claims.csv")\n'
         "print(files)"
     ),
 ]

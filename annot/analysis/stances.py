@@ -48,8 +48,8 @@ def actor_stance(store: Store, docs: Iterable[str] | None = None) -> pd.DataFram
     Returns:
         A DataFrame with ``STANCE_COLUMNS``. ``target_actor`` says whether the target is an actor (an ACTOR
         span the stance names) rather than free text ("the deployment"). ``holder`` of a reporting row is
-        the outlet (its name, or the document's title when no outlet is recorded) and ``target`` the holder it reports; ``polarity``
-        "doubts" when the statement is marked alleged, else "neutral".
+        the outlet (its name, or the document's title when no outlet is recorded) and ``target`` the holder
+        it reports; ``polarity`` "doubts" when the statement is marked alleged, else "neutral".
 
     Raises:
         NotFound: a document reference the store does not have.
