@@ -8,21 +8,11 @@ from typer.testing import CliRunner
 
 from annot.cli import app
 from annot.pipeline import open_project
+from tests.test_ingest_metadata import ES, FRONT
 
 runner = CliRunner()
 
-ARTICLE = """---
-title: Rusia enviará hasta 9.000 soldados a Bielorrusia
-outlet: Diario del Sur
-author: María López
-published: 2022-10-17T16:40:00+02:00
-url: https://example.org/es/rusia-bielorrusia
-lang: es
----
-Rusia enviará hasta 9.000 soldados a Bielorrusia para una agrupación regional conjunta, según Minsk.
-
-El ministerio de Defensa bielorruso afirmó que el despliegue tiene fines puramente defensivos.
-"""
+ARTICLE = FRONT + ES + "\n"  # the metadata tests' article, with its front matter
 
 
 def run(project: Path, *args: str, code: int = 0):
