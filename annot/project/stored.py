@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import AnnotError, SpanError
 from annot.model import Document, Origin, Sentence, Span, Status, utcnow
-from annot.project.core import LEXICON_MODES, project_targets
+from annot.project.core import LEXICON_MODES, names_table, project_targets
 from annot.project.lexicon import fill_lexicons, lexicons, queries
 from annot.project.targets import REFERENCE, Target, find_targets
 from annot.project.units import source_units
@@ -123,11 +123,13 @@ def stored_stamp(
 
     A digest of what ``project`` reads: the document's accepted spans, its translations into ``lang``
     (``Store.translation_stamp``), the linked version and its alignment (each reference target's texts), the
-    project file (``[aliases]``, cue lists), the aligner's word translations (how many are cached per target,
-    unless ``lexicon`` is ``off``) and annot's version. Unlike the in-memory cache of the MT pane
-    (``annot.project.cached``, keyed by the store's annotation counter, which one read checks), it must survive
-    the refresh's own writes into the linked version and the annotators' work on other documents, so it
-    digests the content, not a counter.
+    project file (``[aliases]``, cue lists), the actors accepted in target-language documents
+    (``names_table``: the one input both this and the MT pane's cache follow), the aligner's word
+    translations (how many are cached per target, unless ``lexicon`` is ``off``) and annot's version. Unlike
+    the in-memory cache of the MT pane (``annot.project.cached``, keyed by the store's annotation counter,
+    which one read checks), it must survive the refresh's own writes into the linked version (pending
+    suggestions, which no input reads) and the annotators' work on other documents, so it digests the
+    content, not a counter.
 
     Args:
         store: the project.
@@ -164,6 +166,8 @@ def stored_stamp(
         "references": references,
         "project_file": project_file,
         "lexicon": words,
+        # The actors accepted in target-language documents, which projection finds as written.
+        "names": sorted((head, sorted(names)) for head, names in names_table(store, {t.lang for t in targets}).items()),
     })  # fmt: skip
 
 

@@ -107,20 +107,27 @@ def test_stored_rows_recomputed_only_when_stale(gold, monkeypatch: pytest.Monkey
     monkeypatch.setattr(stored_module, "project_targets", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert refresh_projection(store, seed, "es").recomputed and len(calls) == 1
     assert not refresh_projection(store, seed, "es").recomputed and len(calls) == 1
-    # The annotator's work in the Spanish version, or a projection into Portuguese, leaves it fresh.
-    offered = _offered(store, spanish)["id"].iloc[0]
-    store.update_span(offered, status="accepted")
+    # The annotator's work in the Spanish version that adds no name (a quantity accepted), or a projection into
+    # Portuguese, leaves it fresh.
+    offered = _offered(store, spanish)
+    store.update_span(offered[offered["label"] == "QUANTITY"]["id"].iloc[0], status="accepted")
     refresh_projection(store, seed, "pt")
     assert not refresh_projection(store, seed, "es").recomputed and len(calls) == 2
+    # An actor accepted in Spanish under a canonical name written otherwise is a name projection finds as written
+    # (names_table): stale, as the MT pane's projection is.
+    actors = offered[(offered["label"] == "ACTOR") & (offered["status"] == "pending")]
+    actor = next(store.get_span(i) for i in actors["id"] if store.get_span(i).attrs.get("canonical"))
+    store.update_span(actor.id, status="accepted", attrs={**actor.attrs, "canonical": f"{actor.text} (canonical)"})
+    assert refresh_projection(store, seed, "es").recomputed and len(calls) == 3
     # A source span edited, or a new translation into Spanish, makes it stale.
     russia = _source_span(store, seed, "Russia", "ACTOR")
     store.update_span(russia.id, attrs={"canonical": "Russian Federation", "type": "state"})
-    assert refresh_projection(store, seed, "es").recomputed and len(calls) == 3
+    assert refresh_projection(store, seed, "es").recomputed and len(calls) == 4
     source = store.get_sentences(seed)[0]
     store.add_translations([Translation(seed, source.index, "fake", "m", "1", "en", "es", "en>es", "fake|m-1|en-es",
                                         "Texto nuevo.")])  # fmt: skip
     report = refresh_projection(store, seed, "es")
-    assert report.recomputed and len(calls) == 4 and "fake en>es" in set(report.frame["target"].astype(str))
+    assert report.recomputed and len(calls) == 5 and "fake en>es" in set(report.frame["target"].astype(str))
 
 
 def test_stored_decisions_survive_a_refresh(gold):
