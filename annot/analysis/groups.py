@@ -200,7 +200,7 @@ def _discrepancies(frame: pd.DataFrame) -> list[dict[str, Any]]:
             by_value.setdefault(_value_of(claim), []).append(claim)
         for same in by_value.values():
             found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]))
-            held = [c for c in same if c["holder"]]
+            held = [c for c in same if isinstance(c["holder"], str) and c["holder"]]  # NaN: no holder
             found += _compare(held, "holder", lambda c: c["holder"], lambda c: str(c["holder"]))
             found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact")
     return found
