@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -218,6 +219,33 @@ class DocumentsMixin:
                 'SELECT idx, start, "end", heading FROM sentences WHERE doc_id = ? ORDER BY idx', (doc.id,)
             ).fetchall()
         return [Sentence(doc.id, i, s, e, doc.text[s:e], bool(h)) for i, s, e, h in rows]
+
+    def sentence_texts(self, sentences: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The texts of the given sentences, read in one query (not document by document as ``sentences()``).
+
+        For a reader that needs a few sentences of many documents, such as the claims ledger (the sentence of
+        each claim): ``sentences()`` would build every sentence of every document.
+
+        Args:
+            sentences: ``(document version id, sentence index)`` pairs, in any order, repeats allowed.
+
+        Returns:
+            ``(document id, index)`` -> the sentence's text (``doc.text[start:end]``); pairs the store does not
+            have are left out.
+        """
+        wanted = sorted({(str(doc_id), int(index)) for doc_id, index in sentences})
+        if not wanted:
+            return {}
+        with self._db.read() as conn:
+            # SQLite's substr counts characters (code points), as annot's offsets do; 1-based.
+            rows = conn.execute(
+                'SELECT s.doc_id, s.idx, substr(d.text, s.start + 1, s."end" - s.start) FROM json_each(?) w'
+                " JOIN sentences s"
+                " ON s.doc_id = json_extract(w.value, '$[0]') AND s.idx = json_extract(w.value, '$[1]')"
+                " JOIN documents d ON d.id = s.doc_id",
+                (json.dumps(wanted),),
+            ).fetchall()
+        return {(doc_id, index): text for doc_id, index, text in rows}
 
     def documents(self, *, all_versions: bool = False) -> pd.DataFrame:
         """Documents as a DataFrame (one row each, without the text; see ``document()``)."""

@@ -128,6 +128,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "get_sentences": lambda s, ids: s.get_sentences(ids["doc"].id),
     "documents": lambda s, ids: s.documents(),
     "sentences": lambda s, ids: s.sentences(),
+    "sentence_texts": lambda s, ids: s.sentence_texts([(ids["doc"].id, 0)]),
     "get_span": lambda s, ids: s.get_span(ids["live"]),
     "iter_spans": lambda s, ids: list(s.iter_spans()),
     "iter_span_records": lambda s, ids: list(s.iter_span_records()),
