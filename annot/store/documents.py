@@ -221,7 +221,7 @@ class DocumentsMixin:
         return [Sentence(doc.id, i, s, e, doc.text[s:e], bool(h)) for i, s, e, h in rows]
 
     def sentence_texts(self, sentences: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
-        """The texts of the given sentences, read in one query (not document by document as ``sentences()``).
+        """The texts of the given sentences, read at once (not document by document as ``sentences()``).
 
         For a reader that needs a few sentences of many documents, such as the claims ledger (the sentence of
         each claim): ``sentences()`` would build every sentence of every document.
@@ -233,19 +233,19 @@ class DocumentsMixin:
             ``(document id, index)`` -> the sentence's text (``doc.text[start:end]``); pairs the store does not
             have are left out.
         """
-        wanted = sorted({(str(doc_id), int(index)) for doc_id, index in sentences})
+        wanted = {(str(doc_id), int(index)) for doc_id, index in sentences}
         if not wanted:
             return {}
+        ids = json.dumps(sorted({doc_id for doc_id, _ in wanted}))
         with self._db.read() as conn:
-            # SQLite's substr counts characters (code points), as annot's offsets do; 1-based.
+            # Each text once, sliced here: faster than SQLite's substr per sentence (which reads the text again).
+            texts = dict(conn.execute("SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                                      (ids,)).fetchall())  # fmt: skip
             rows = conn.execute(
-                'SELECT s.doc_id, s.idx, substr(d.text, s.start + 1, s."end" - s.start) FROM json_each(?) w'
-                " JOIN sentences s"
-                " ON s.doc_id = json_extract(w.value, '$[0]') AND s.idx = json_extract(w.value, '$[1]')"
-                " JOIN documents d ON d.id = s.doc_id",
-                (json.dumps(wanted),),
+                'SELECT doc_id, idx, start, "end" FROM sentences WHERE doc_id IN (SELECT value FROM json_each(?))',
+                (ids,),
             ).fetchall()
-        return {(doc_id, index): text for doc_id, index, text in rows}
+        return {(d, i): texts[d][start:end] for d, i, start, end in rows if (d, i) in wanted}
 
     def documents(self, *, all_versions: bool = False) -> pd.DataFrame:
         """Documents as a DataFrame (one row each, without the text; see ``document()``)."""
