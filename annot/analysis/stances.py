@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["POLARITY_SCORE", "STANCE_COLUMNS", "actor_stance", "reporting", "stance_matrix", "timeline"]
 
 STANCE_COLUMNS = [
-    "stance", "kind", "holder", "target", "target_actor", "polarity", "evidence", "doc_id", "title", "outlet", "lang", "published",
-    "sentence", "quote",
+    "stance", "kind", "holder", "target", "target_actor", "polarity", "evidence", "doc_id", "title", "outlet", "lang",
+    "published", "sentence", "quote",
 ]  # fmt: skip
 #: How a polarity counts in ``stance_matrix``.
 POLARITY_SCORE = {"supports": 1.0, "opposes": -1.0, "doubts": -1.0, "neutral": 0.0, "unclear": 0.0}
@@ -48,9 +48,9 @@ def actor_stance(store: Store, docs: Iterable[str] | None = None) -> pd.DataFram
 
     Returns:
         A DataFrame with ``STANCE_COLUMNS``. ``target_actor`` says whether the target is an actor (an ACTOR
-        span the stance names) rather than free text ("the deployment"). ``holder`` of a reporting row is the outlet (its name, or
-        "(outlet)" when unknown) and ``target`` the holder it reports; ``polarity`` "doubts" when the statement
-        is marked alleged, else "neutral".
+        span the stance names) rather than free text ("the deployment"). ``holder`` of a reporting row is the
+        outlet (its name, or "(outlet)" when unknown) and ``target`` the holder it reports; ``polarity``
+        "doubts" when the statement is marked alleged, else "neutral".
 
     Raises:
         NotFound: a document reference the store does not have.
@@ -182,6 +182,8 @@ def timeline(ledger: pd.DataFrame, stances: pd.DataFrame | None = None) -> pd.Da
 
 
 def _claim_detail(qualifier: Any, value: Any, holder: Any) -> str:
-    number = "?" if value is None or value != value else (f"{int(value):,}" if float(value).is_integer() else f"{value:,}")
+    number = (
+        "?" if value is None or value != value else (f"{int(value):,}" if float(value).is_integer() else f"{value:,}")
+    )
     said = f"{qualifier} {number}" if qualifier and qualifier != "exact" else number
     return f"{said} ({holder})" if isinstance(holder, str) and holder else said

@@ -21,7 +21,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -36,7 +36,7 @@ _HEAD_FIRST = {"es", "pt", "fr", "it", "ca", "gl", "ro", "ru", "uk", "be", "pl",
 _CONJUNCTIONS = {"and", "or", "y", "e", "o", "ou", "et", "und", "oder", "i", "и", "или", "і", "й", "та", "або",
                  "a", "lub", "ni", "ed"}  # fmt: skip
 _STOP = {"of", "the", "a", "an", "de", "da", "do", "das", "dos", "del", "la", "las", "los", "el", "le", "les", "des",
-         "du", "di", "dei", "degli", "delle", "der", "die", "das", "von", "в", "з", "из", "на", "у", "для", "its",
+         "du", "di", "dei", "degli", "delle", "der", "die", "von", "в", "з", "из", "на", "у", "для", "its",
          "their", "his", "her", "su", "sus", "seu", "seus", "sua", "suas", "leur", "leurs"}  # fmt: skip
 _LEMMATIZED = {"ru", "uk"}  # pymorphy3 dictionaries are installed for these
 
@@ -66,6 +66,11 @@ class ThingTable:
     labels: Mapping[str, str]
     entries: Mapping[str, Mapping[tuple[str, ...], str]]  # lang -> words (normalized) -> thing key
     counters: Mapping[str, frozenset[str]]  # lang -> normalized counter words
+    # lang -> the most words an entry has, counted once (``longest`` is asked for every claim)
+    _longest: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._longest.update({lang: max(map(len, words), default=1) for lang, words in self.entries.items()})
 
     def lookup(self, lang: str, words: tuple[str, ...]) -> str | None:
         """The thing key of a normalized word sequence in ``lang``; ``None`` when not listed."""
@@ -73,7 +78,7 @@ class ThingTable:
 
     def longest(self, lang: str) -> int:
         """The most words an entry of ``lang`` has."""
-        return max((len(k) for k in self.entries.get(lang, {})), default=1)
+        return self._longest.get(lang, 1)
 
 
 def load_things(project: Mapping[str, Any] | None = None) -> ThingTable:
