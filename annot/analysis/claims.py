@@ -166,14 +166,24 @@ def _text(value: object) -> str | None:
 
 
 def _accepted_spans(store: Store, documents: Mapping[str, _Doc]) -> pd.DataFrame:
-    """Accepted spans of the documents, attributes flattened to ``attr_<name>`` columns (so tuples carry them)."""
-    spans = store.spans(status="accepted", flatten=True)
+    """Accepted spans of the documents, attributes as ``attr_<name>`` columns (``None`` where a span has none).
+
+    The attributes are read from the ``attrs`` dicts here rather than by ``spans(flatten=True)``, whose
+    ``json_normalize`` costs more than the rest of the frame (span attributes are flat: text, numbers, ids).
+    """
+    import pandas as pd
+
+    spans = store.spans(status="accepted")
     spans = spans[spans["doc_id"].isin(set(documents))].reset_index(drop=True)
-    for name in ("canonical", "value", "low", "high", "qualifier", "unit", "holder", "holder_span", "evidence",
-                 "polarity", "target", "target_span"):  # fmt: skip
-        if f"attr.{name}" not in spans:
-            spans[f"attr.{name}"] = None
-    return spans.rename(columns=lambda c: c.replace(".", "_"))
+    attrs = spans["attrs"].tolist()
+    names = dict.fromkeys(name for found in attrs for name in found)
+    names.update(dict.fromkeys(_READ_ATTRS))
+    columns = {f"attr_{name}": [found.get(name) for found in attrs] for name in names}
+    return pd.concat([spans, pd.DataFrame(columns, index=spans.index, dtype=object)], axis=1)
+
+
+_READ_ATTRS = ("canonical", "value", "low", "high", "qualifier", "unit", "holder", "holder_span", "evidence",
+               "polarity", "target", "target_span")  # fmt: skip
 
 
 def _actor_names(spans: pd.DataFrame, documents: Mapping[str, _Doc], names: ActorNames) -> dict[str, str]:
