@@ -210,13 +210,8 @@ def _english_sentences(store: Store, documents: Mapping[str, _Doc]) -> dict[tupl
     wanted = {doc_id for doc_id, doc in documents.items() if doc.lang != "en"}
     if not wanted:
         return {}
-    found: dict[tuple[str, int], str] = {}
-    translations = store.translations(target="en")
-    translations = translations[translations["doc_id"].isin(wanted)]
-    # One translation per sentence, the same engine order every time (the frame is sorted by engine).
-    for doc_id, index, text in zip(*(translations[c].tolist() for c in ("doc_id", "index", "text"))):
-        found.setdefault((doc_id, int(index)), text)
-    return found
+    # One translation per sentence, the same engine order every time (by engine name, then signature).
+    return store.translation_texts("en", docs=wanted)
 
 
 _STANCE_ATTRS = ("holder_span", "holder", "evidence", "polarity")

@@ -145,6 +145,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "get_translations": lambda s, ids: s.get_translations(ids["doc"].id),
     "get_translation_failures": lambda s, ids: s.get_translation_failures(ids["doc"].id),
     "translations": lambda s, ids: s.translations(),
+    "translation_texts": lambda s, ids: s.translation_texts("pt"),
     "names": lambda s, ids: s.names(),
     "revision": lambda s, ids: s.revision(),
     "flag_decisions": lambda s, ids: s.flag_decisions(ids["doc"].id),
