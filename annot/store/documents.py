@@ -233,7 +233,7 @@ class DocumentsMixin:
             ``(document id, index)`` -> the sentence's text (``doc.text[start:end]``); pairs the store does not
             have are left out.
         """
-        wanted = {(str(doc_id), int(index)) for doc_id, index in sentences}
+        wanted = set(sentences)
         if not wanted:
             return {}
         ids = json.dumps(sorted({doc_id for doc_id, _ in wanted}))
