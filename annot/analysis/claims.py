@@ -88,26 +88,31 @@ def claims(
     """
     import pandas as pd
 
-    from annot.analysis.groups import group_claims
+    from annot.analysis.groups import group_in_place
     from annot.schema import PROJECT_FILE, read_project_file
 
     project = read_project_file(store.path / PROJECT_FILE) if (store.path / PROJECT_FILE).is_file() else {}
     table = load_things(project)
     corpus = read_corpus(store, docs)
-    documents, spans, actor_of = corpus.documents, corpus.spans, corpus.actor_of
+    documents, actor_of = corpus.documents, corpus.actor_of
     english = _english_sentences(store, documents)
     things = _Things(table)
-    rows = _annotated(spans, documents, actor_of, english, things)
+    rows = _annotated(corpus.spans, documents, actor_of, english, things)
+    actors = _actors_by_doc(corpus.spans, actor_of)
+    # The spans frame is the largest thing read: gone before the ledger's own frames are built (peak memory).
+    del corpus, english
     if projected:
         rows += _projected(store, documents, rows, things)
     # Only the claims' sentences, read at once (store.sentences() reads every document one by one).
     texts = store.sentence_texts((row["doc_id"], row["sentence"]) for row in rows)
     for row in rows:
         row["sentence_text"] = texts.get((row["doc_id"], row["sentence"]))
+    del texts
     frame = pd.DataFrame.from_records(rows, columns=[c for c in CLAIM_COLUMNS if c not in _GROUP_COLUMNS])
-    return group_claims(
-        frame, documents=list(documents.values()), links=_links(store, documents),
-        actors=_actors_by_doc(spans, actor_of), window=window, shared_actors=shared_actors,
+    del rows
+    return group_in_place(
+        frame, documents=list(documents.values()), links=_links(store, documents), actors=actors, window=window,
+        shared_actors=shared_actors,
     )  # fmt: skip
 
 

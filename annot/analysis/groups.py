@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DISCREPANCY_KINDS", "claim_groups", "discrepancies", "events", "group_claims"]
+__all__ = ["DISCREPANCY_KINDS", "claim_groups", "discrepancies", "events", "group_claims", "group_in_place"]
 
 #: The kinds of discrepancy within a claim group.
 DISCREPANCY_KINDS = ("value", "qualifier", "holder", "evidence")
@@ -129,9 +129,23 @@ def group_claims(
     Groups are numbered ``g1``, ``g2``... by event (earliest first) and then by size (largest first); a claim
     with no counted thing is a group of its own.
     """
+    return group_in_place(
+        frame.copy(), documents=documents, links=links, actors=actors, window=window, shared_actors=shared_actors
+    )
+
+
+def group_in_place(
+    frame: pd.DataFrame,
+    *,
+    documents: Sequence[Any],
+    links: Iterable[tuple[str, str]],
+    actors: Mapping[str, frozenset[str]],
+    window: timedelta | None,
+    shared_actors: int,
+) -> pd.DataFrame:
+    """``group_claims`` adding the columns to ``frame`` itself (for a caller that owns it: no copy)."""
     event_of = events(documents, links, actors, window=window, shared_actors=shared_actors)
     published = {d.id: d.published for d in documents}
-    frame = frame.copy()
     frame["event"] = frame["doc_id"].map(event_of)
     members: dict[str, list[str]] = {}
     for doc, event in event_of.items():
