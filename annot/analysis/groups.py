@@ -242,6 +242,8 @@ def _compare(claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe
 
     Claims of the same document are never compared: an article repeating itself is no discrepancy.
     """
+    if len(claims) < 2:  # one variant at most (most value buckets hold a single claim)
+        return []
     variants = Counter(variant(c) for c in claims)
     if len(variants) < 2:
         return []
