@@ -244,20 +244,21 @@ def _compare(claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe
     """
     if len(claims) < 2:  # one variant at most (most value buckets hold a single claim)
         return []
-    variants = Counter(variant(c) for c in claims)
+    keys = [variant(c) for c in claims]  # once each: a group holds hundreds of claims
+    variants = Counter(keys)
     if len(variants) < 2:
         return []
     # The most common variant; on a tie, the one of the earliest claim (the ledger is in publication order).
     first_seen: dict[Any, int] = {}
-    for i, c in enumerate(claims):
-        first_seen.setdefault(variant(c), i)
+    for i, key in enumerate(keys):
+        first_seen.setdefault(key, i)
     common = max(variants, key=lambda v: (variants[v], -first_seen[v]))
     # The claim each other is compared with: the first of the common variant, or of another document than it.
-    usual = [c for c in claims if variant(c) == common]
+    usual = [c for c, key in zip(claims, keys) if key == common]
     other = next((c for c in usual if c["doc_id"] != usual[0]["doc_id"]), None)
     rows = []
-    for claim in claims:
-        if variant(claim) == common:
+    for claim, key in zip(claims, keys):
+        if key == common:
             continue
         against = usual[0] if usual[0]["doc_id"] != claim["doc_id"] else other
         if against is None:
