@@ -182,7 +182,7 @@ def group_in_place(
 
 def _natural(column: pd.Series) -> pd.Series:
     """Sort g2 before g10."""
-    if column.name == "group":
+    if column.name == "group" and len(column):  # an empty ledger has no group names (a float column)
         return column.str[1:].astype(int)
     return column
 
