@@ -22,8 +22,10 @@ the same thing. Discrepancies within a group are marked on each claim.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -86,6 +88,29 @@ def claims(
     Raises:
         NotFound: a document reference the store does not have.
     """
+    with _collector_paused():
+        return _ledger(store, docs, window=window, shared_actors=shared_actors, projected=projected)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the ledger is built, as it was after.
+
+    The ledger allocates a few containers per claim (a million for 100,000 claims) and no reference cycles:
+    the collector's passes over them cost a tenth of the time, and would find nothing to free.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ledger(
+    store: Store, docs: Iterable[str] | None, *, window: timedelta | None, shared_actors: int, projected: bool
+) -> pd.DataFrame:
     import pandas as pd
 
     from annot.analysis.groups import group_in_place
