@@ -515,11 +515,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name, r in res.items():
             rows.append((
                 size, name, f"{r['rows']:,}", f"{r['cold']:.2f}", "" if r["warm"] != r["warm"] else f"{r['warm']:.2f}",
-                C.ratio(r["cold"], base["cold"]), f"{r['peak_rss_mb']:,.0f}",
+                C.ratio(r["cold"], base["cold"]), "" if r["warm"] != r["warm"] else C.ratio(r["warm"], base["warm"]),
+                f"{r['peak_rss_mb']:,.0f}",
                 f"{r['peak_rss_mb'] - r['rss_before_mb']:,.0f}",
             ))  # fmt: skip
     print(f"import-only floor (annot + pandas, fresh process): peak RSS {floor:,.0f} MiB")
-    print(C.table(["size", "probe", "rows", "cold s", "warm s", "cold vs spans()", "peak RSS MiB",
+    print(C.table(["size", "probe", "rows", "cold s", "warm s", "cold vs spans()", "warm vs spans()", "peak RSS MiB",
                    "RSS growth MiB"], rows))  # fmt: skip
     print("(cold = first call in a fresh process, after importing annot and pandas and opening the Store;"
           " warm = a second call on the same Store; peak RSS = the child's VmHWM over both calls)")  # fmt: skip

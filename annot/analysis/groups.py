@@ -168,7 +168,7 @@ def group_in_place(
     labels = {key: f"{names[key].most_common(1)[0][0]} · {event_labels[key[0]]}" for key in order}
     frame["group"] = [number[k] for k in keys]
     frame["group_label"] = [labels[k] for k in keys]
-    found = _discrepancies(frame)
+    found = _discrepancies(frame, described=False)
     kinds: dict[str, set[str]] = {}
     for row in found:
         kinds.setdefault(row["claim"], set()).add(row["kind"])
@@ -208,8 +208,12 @@ def _event_label(docs: Sequence[str], actors: Mapping[str, frozenset[str]], publ
     return f"{names} · {dates}"
 
 
-def _discrepancies(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Every discrepancy of every group: each variant against the group's most common one (see the module)."""
+def _discrepancies(frame: pd.DataFrame, *, described: bool = True) -> list[dict[str, Any]]:
+    """Every discrepancy of every group: each variant against the group's most common one (see the module).
+
+    With ``described=False`` each row holds only ``kind``, ``claim`` and ``against`` (what marking the ledger
+    needs: the other columns and the detail text are most of the work).
+    """
     found: list[dict[str, Any]] = []
     # Only the columns compared and reported, as lists: ``to_dict("records")`` of the whole ledger costs ten
     # times more (every column, and a Python call per cell of a pyarrow string column).
@@ -221,15 +225,15 @@ def _discrepancies(frame: pd.DataFrame) -> list[dict[str, Any]]:
     for claims in by_group.values():
         if len({c["doc_id"] for c in claims}) < 2:
             continue
-        found += _compare(claims, "value", _value_of, _describe_value)
+        found += _compare(claims, "value", _value_of, _describe_value, described)
         by_value: dict[Any, list[dict[str, Any]]] = {}
         for claim in claims:
             by_value.setdefault(_value_of(claim), []).append(claim)
         for same in by_value.values():
-            found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]))
+            found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]), described)
             held = [c for c in same if isinstance(c["holder"], str) and c["holder"]]  # NaN: no holder
-            found += _compare(held, "holder", lambda c: c["holder"], lambda c: str(c["holder"]))
-            found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact")
+            found += _compare(held, "holder", lambda c: c["holder"], lambda c: str(c["holder"]), described)
+            found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact", described)
     return found
 
 
@@ -237,7 +241,9 @@ _COMPARED = ("group", "group_label", "claim", "doc_id", "outlet", "lang", "quote
              "qualifier", "holder", "evidence")  # fmt: skip
 
 
-def _compare(claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe: Any) -> list[dict[str, Any]]:
+def _compare(
+    claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe: Any, described: bool = True
+) -> list[dict[str, Any]]:
     """One discrepancy per claim of a variant other than the most common one, against a claim of that one.
 
     Claims of the same document are never compared: an article repeating itself is no discrepancy.
@@ -262,6 +268,9 @@ def _compare(claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe
             continue
         against = usual[0] if usual[0]["doc_id"] != claim["doc_id"] else other
         if against is None:
+            continue
+        if not described:
+            rows.append({"kind": kind, "claim": claim["claim"], "against": against["claim"]})
             continue
         rows.append({
             "group": claim["group"], "group_label": claim["group_label"], "kind": kind,
