@@ -10,6 +10,8 @@ Tree::
     ├── SchemaError          invalid label schema file (annot.toml)
     ├── SuggesterError       a suggester failed, or none has the name asked for (also ValueError)
     ├── SpanError            span out of range, unknown label or attribute (also ValueError)
+    ├── MetadataError        a document's metadata value is invalid: published not ISO 8601,
+    │                        url neither a URL nor a path, an empty title (also ValueError)
     ├── AlignmentError       a document linked to itself or to one in its language; an
     │                        alignment whose sentence indexes are out of range or order (also ValueError)
     ├── StoreError           store corrupted, locked, read-only, written by a newer annot, missing
@@ -31,6 +33,7 @@ __all__ = [
     "EngineError",
     "EngineNotInstalled",
     "FormatError",
+    "MetadataError",
     "ModelNotInstalled",
     "PartialTranslation",
     "NotFound",
@@ -87,6 +90,10 @@ class SuggesterError(AnnotError, ValueError):
 
 class SpanError(AnnotError, ValueError):
     """A span is out of range, has an unknown label, or has invalid attributes."""
+
+
+class MetadataError(AnnotError, ValueError):
+    """A document's metadata value is invalid (``Store.set_metadata``); the message names the field and the fix."""
 
 
 class AlignmentError(AnnotError, ValueError):

@@ -21,6 +21,7 @@ from typing import Any
 __all__ = [
     "ISO_639_1",
     "ANCHORS",
+    "INHERITED_METADATA",
     "AlignmentInfo",
     "BEAD_ORIGINS",
     "Bead",
@@ -42,12 +43,17 @@ __all__ = [
     "flag_id",
     "format_sentences",
     "lone_surrogate",
+    "metadata_value",
     "normalize_text",
+    "published_sort_key",
+    "published_text",
+    "read_published",
     "reference_label",
     "slugify",
     "source_key",
     "text_hash",
     "to_timestamp",
+    "url_problem",
     "utcnow",
 ]
 
@@ -277,8 +283,17 @@ class Document:
         lang: ISO 639-1 code (given, taken from a ``.xx.`` file-name suffix, or detected).
         text: normalized text (NFC, ``\\n`` newlines, boilerplate removed).
         source: path or URL the text came from, if any (a file: its ``source_key``).
-        published: publication date, if known.
+        published: when it was published, if known: a ``date``, or a ``datetime`` when the time is
+            known too (its UTC offset kept as given; without one it stays naive). Read and write it
+            with ``read_published`` and ``published_text``; compare through ``published_sort_key``
+            (a ``date`` and a ``datetime`` do not compare).
+        outlet: who published it (a newspaper, agency or site), if known.
+        author: who wrote it, if known.
+        url: where it was published (a URL, or a path), if known; ``source`` is where annot read it.
         ingested_at: when this version entered the store (UTC).
+
+    Title, outlet, author, published and url are the document's metadata: they can be edited in
+    place (``Store.set_metadata``) without changing the id, which follows the text.
     """
 
     id: str
@@ -288,7 +303,111 @@ class Document:
     text: str
     source: str | None = None
     published: date | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
     ingested_at: datetime = field(default_factory=utcnow)
+
+
+#: The document metadata a version inherits from the previous one when it has none of its own.
+INHERITED_METADATA = ("published", "outlet", "author", "url")
+
+
+def read_published(text: str) -> date:
+    """A publication time from ISO 8601 text: a ``date``, or a ``datetime`` when a time is given.
+
+    ``2022-10-17`` is a date; ``2022-10-17T16:40:00+02:00`` a datetime with that
+    offset (``Z`` reads as ``+00:00``); ``2022-10-17T16:40`` a naive datetime: annot
+    does not guess the zone a source left out.
+
+    Raises:
+        ValueError: ``text`` is neither (the message says what is valid).
+    """
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        if "T" in text or " " in text:
+            return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValueError(
+        f"published {text!r} is not an ISO 8601 date or date and time;"
+        " write it like 2022-10-17 or 2022-10-17T16:40:00+02:00"
+    )
+
+
+def published_text(value: date | None) -> str | None:
+    """The text form of ``Document.published`` (ISO 8601, as ``read_published`` reads it back), or None."""
+    return None if value is None else value.isoformat()
+
+
+def published_sort_key(value: date | None) -> tuple[int, datetime]:
+    """A key that orders publication times of both kinds: unknown last, a date as its midnight UTC,
+    a naive datetime as UTC (the way ``Store.documents()`` reads them)."""
+    if value is None:
+        return (1, datetime.min.replace(tzinfo=UTC))
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return (0, value if value.tzinfo is not None else value.replace(tzinfo=UTC))
+
+
+def metadata_value(name: str, value: object) -> Any:
+    """``value`` checked and made the form ``Document`` keeps for metadata field ``name``.
+
+    ``outlet`` and ``author`` are text on one line (runs of spaces and newlines become
+    one space), ``url`` a URL or a path (``url_problem``), ``published`` a ``date`` or
+    ``datetime`` or their ISO text (``read_published``). None, or text that is empty
+    once stripped, is None: unknown.
+
+    Raises:
+        ValueError: ``name`` is not one of those, or ``value`` is not valid for it (the
+            message names the field and what is valid).
+    """
+    if name not in INHERITED_METADATA:
+        raise ValueError(f"unknown metadata field {name!r}; valid fields: {', '.join(INHERITED_METADATA)}")
+    if value is None:
+        return None
+    if name == "published":
+        if isinstance(value, date):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"published must be ISO 8601 text like 2022-10-17, got {type(value).__name__}")
+        return read_published(value) if value.strip() else None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text, got {type(value).__name__}")
+    text = " ".join(value.split()) if name != "url" else value.strip()
+    if not text:
+        return None
+    if name == "url":
+        problem = url_problem(text)
+        if problem:
+            raise ValueError(problem)
+    return text
+
+
+_WHOLE_URL = re.compile(r"(?:[Ff][Ii][Ll][Ee]://|[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+)\S*")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a document's url, or None when it can.
+
+    A url is a URL with a scheme and a host (``https://example.org/a``) or a path
+    (``archive/2022/a.html``, ``/srv/a.html``): one line, no spaces in a URL, and
+    something that is neither (``example org``) is refused.
+    """
+    if not value or any(ch in value for ch in "\n\r\t\x00"):
+        return f"url {value!r} is empty or not one line"
+    if "://" in value or (_SCHEME.match(value) and not re.match(r"[A-Za-z]:[\\/]", value)):
+        if _WHOLE_URL.fullmatch(value):
+            return None
+        return f"url {value!r} is not a URL like https://example.org/article"
+    if "/" in value or "\\" in value:
+        return None
+    return f"url {value!r} is neither a URL like https://example.org/article nor a path with a '/'"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annot.errors import CorpusError, EngineError, ModelNotInstalled, PartialTranslation
-from annot.ingest import find_files_named, read_file
+from annot.ingest import read_file, walk
 from annot.model import Document, Sentence, Translation, TranslationFailure, format_sentences, source_key
 from annot.progress import Progress, resolve_progress
 from annot.segment import segment
@@ -29,6 +29,12 @@ class IngestReport:
     documents: list[Document] = field(default_factory=list)
     results: list[AddResult] = field(default_factory=list)
     errors: list[CorpusError] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)  # annot/1 exports met in a folder and skipped
+
+    @property
+    def notes(self) -> list[str]:
+        """One line per file skipped that people should know about: annot exports, to import instead."""
+        return [f"{path} is an annot export, not an article: use annot import {path}" for path in self.exports]
 
     def count(self, status: str) -> int:
         """How many documents got ``status`` (added, unchanged, new_version)."""
@@ -42,10 +48,16 @@ class IngestReport:
             f"{self.count('new_version')} new versions",
             f"{len(self.errors)} refused",
         ]
+        filled = sum(bool(r.metadata) for r in self.results)
+        if filled:
+            parts.append(f"metadata filled in on {filled}")
         moved = sum(len(r.reanchored) for r in self.results)
         orphaned = sum(len(r.orphaned) for r in self.results)
         if moved or orphaned:
             parts.append(f"{moved} spans re-anchored, {orphaned} orphaned")
+        if self.exports:
+            parts.append(f"{len(self.exports)} annot {'export' if len(self.exports) == 1 else 'exports'} skipped"
+                         " (use annot import)")  # fmt: skip
         return ", ".join(parts)
 
 
@@ -68,7 +80,9 @@ def ingest(
     A file or JSONL line that cannot be read is reported in ``errors`` and the
     rest of the batch still goes in. Re-ingesting an unchanged text is a no-op;
     a changed text under the same key (the file's path or JSONL ``id``) becomes a
-    new version whose spans are re-anchored (see ``AddResult``).
+    new version whose spans are re-anchored (see ``AddResult``). An annot/1
+    export met in a folder is not an article: it is skipped and named in
+    ``report.exports`` (``report.notes``), to be read with ``import_jsonl``.
 
     A file's key and source are its path from the project folder's parent
     (from the current folder without a store), or, for a file outside it, from
@@ -90,9 +104,10 @@ def ingest(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = find_files_named(paths)
+    found = walk(paths)
+    files = found.files
     home = store.home if store is not None else Path.cwd()
-    report = IngestReport()
+    report = IngestReport(exports=found.exports)
     with resolve_progress(progress, "ingesting") as update:
         for done, (path, named) in enumerate(files, 1):
             name = source_key(path, home=home, named=named)

@@ -314,6 +314,96 @@ COMPARE = [
 ]
 
 
+EXPLORE = [
+    new_markdown_cell(
+        "# Explore: claims across sources\n\n"
+        "Opens the project (the `ANNOT_PROJECT` folder, or `../project`), ingests the articles in `../corpus/` "
+        "(`ANNOT_CORPUS`) and imports the annotations of the five outlets' versions in `corpus/outlets/` "
+        "(written for annot, not published articles: see `corpus/README.md`). Both are no-ops when already "
+        "done. Then the **claims ledger**: every quantity claim of every document with who made it and how sure "
+        "(`annot.claims`), the claims about the same thing grouped across outlets and languages, and where they "
+        "disagree: another value, a qualifier dropped or changed, another holder, a fact against an allegation. "
+        "Then who supports, opposes or doubts whom, who reports whom, and the time line. The ledger only reads "
+        "the store."
+    ),
+    new_code_cell(
+        "%matplotlib inline\n"
+        "import os\n"
+        "from pathlib import Path\n\n"
+        "import pandas as pd\n"
+        "from IPython.display import display\n\n"
+        "import annot\n"
+        "from annot.analysis import reporting, stance_matrix\n"
+        "from annot.analysis.plots import plot_discrepancies, plot_reporting, plot_stance_matrix, plot_timeline\n\n"
+        'pd.set_option("display.max_colwidth", 80)\n'
+        "# annot lab sets both; a project's own copy of this notebook (PROJECT/notebooks/) finds it one level up.\n"
+        'PROJECT = Path(os.environ.get("ANNOT_PROJECT") or (".." if Path("../annot.db").exists() else "../project"))\n'
+        'CORPUS = Path(os.environ.get("ANNOT_CORPUS", "../corpus"))\n\n'
+        "store = annot.open_project(PROJECT)\n"
+        "print(annot.ingest(CORPUS, store, progress=True).summary())\n"
+        'OUTLETS = CORPUS / "outlets" / "outlets.annot.jsonl"\n'
+        "if OUTLETS.is_file():\n"
+        "    imported = annot.import_jsonl(store, OUTLETS)\n"
+        '    print(f"{OUTLETS.name}: {imported.spans_written} spans written")\n'
+        'store.documents()[["title", "lang", "outlet", "published", "spans"]]'
+    ),
+    new_markdown_cell(
+        "## The ledger\n\n"
+        "One row per quantity claim: what was counted (the `thing`, one key across languages, with the word's "
+        "lemma), the value and its qualifier, the stance holding it (holder, evidence: *asserted* when the "
+        "outlet says it in its own voice, *reported*, *quoted* or *alleged*), and where it is. `group` puts "
+        "together the claims about the same thing in the same event (documents published within three days "
+        "naming the same actors, or linked); `discrepancies` says how a claim differs from its group."
+    ),
+    new_code_cell(
+        "ledger = annot.claims(store)\n"
+        'print(len(ledger), "claims in", ledger["group"].nunique(), "groups from", ledger["doc_id"].nunique(), '
+        '"documents in", ledger["lang"].nunique(), "languages")\n'
+        'ledger[["group", "outlet", "lang", "quote", "value", "qualifier", "thing", "holder", "evidence", '
+        '"discrepancies"]]'
+    ),
+    new_markdown_cell(
+        "## Where the sources disagree\n\n"
+        "The groups, most disputed first, then each discrepancy: the claim, and the claim of its group it "
+        "differs from (the group's most common version)."
+    ),
+    new_code_cell("annot.claim_groups(ledger)"),
+    new_code_cell(
+        "found = annot.discrepancies(ledger)\n"
+        'found[["group_label", "kind", "detail", "outlet", "quote", "against_outlet", "against_quote"]]'
+    ),
+    new_code_cell("display(plot_discrepancies(ledger))"),
+    new_markdown_cell(
+        "## Who supports, opposes or doubts whom\n\n"
+        "Each annotated stance of a holder towards an actor, and each outlet's stance towards whom it reports: "
+        "an outlet that marks a statement as *alleged* doubts its holder. The matrix is the mean polarity "
+        "(+1 supports, -1 opposes or doubts)."
+    ),
+    new_code_cell(
+        "stances = annot.actor_stance(store)\ndisplay(stance_matrix(stances))\ndisplay(plot_stance_matrix(stances))"
+    ),
+    new_markdown_cell("## Who reports whom\n\nOutlets and the holders they report; dashed: reported as alleged."),
+    new_code_cell("display(reporting(stances))\ndisplay(plot_reporting(stances))"),
+    new_markdown_cell("## When\n\nEach claim group's claims by publication time, one row per outlet."),
+    new_code_cell(
+        "display(annot.timeline(ledger, stances).head(20))\n"
+        'display(plot_timeline(ledger, group=annot.claim_groups(ledger)["group"].iloc[0]))'
+    ),
+    new_markdown_cell(
+        "## A report to share\n\n"
+        "The same ledger as one static HTML page (no script, nothing loaded from elsewhere), with CSV. From a "
+        "terminal: `annot claims --out exports/claims.html --csv exports/claims.csv`."
+    ),
+    new_code_cell(
+        "from annot.analysis.report import write_claims_report\n\n"
+        'EXPORTS = PROJECT.parent / "exports"\n'
+        'files = write_claims_report(ledger, EXPORTS / "claims.html", stances=stances,\n'
+        '                            out_csv=EXPORTS / "claims.csv")\n'
+        "print(files)"
+    ),
+]
+
+
 def write(name: str, cells: list, folder: Path = ROOT / "notebooks") -> None:
     for number, cell in enumerate(cells):
         cell.id = f"{name.removesuffix('.ipynb')}-{number:02d}"  # stable ids: regenerating changes no line by itself
@@ -323,7 +413,7 @@ def write(name: str, cells: list, folder: Path = ROOT / "notebooks") -> None:
     nbformat.write(nb, folder / name)
 
 
-NOTEBOOKS = {"annotate.ipynb": ANNOTATE, "tour.ipynb": TOUR, "compare.ipynb": COMPARE}
+NOTEBOOKS = {"annotate.ipynb": ANNOTATE, "tour.ipynb": TOUR, "compare.ipynb": COMPARE, "explore.ipynb": EXPLORE}
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -240,7 +240,9 @@ def test_read_file_html_keeps_article_drops_chrome(tmp_path: Path) -> None:
     assert "Alleged Ukrainian attack" in paragraphs
     assert any(p.startswith("Russia will send some 170 tanks") for p in paragraphs)
     assert paragraphs[-1].startswith("Belarus assures")
-    assert (doc.title, doc.published, doc.lang) == ("Russia sends tanks to Belarus", date(2022, 10, 17), "en")
+    # The article:published_time meta gives the time; trafilatura's date alone has the day only.
+    published = datetime(2022, 10, 17, 9, 0, tzinfo=UTC)
+    assert (doc.title, doc.published, doc.lang) == ("Russia sends tanks to Belarus", published, "en")
 
 
 def test_read_file_html_without_article_raises(tmp_path: Path) -> None:
@@ -321,11 +323,13 @@ def test_read_file_jsonl_bad_line_keeps_others(tmp_path: Path) -> None:
     assert (first.key, first.title, first.lang, first.source) == ("a1", "Tanks", "en", "https://x.org/a1")
     assert first.published == date(2022, 10, 17)
     # Outside the current folder, a file is named from beside it: never by its absolute path.
-    assert (ru.key, ru.source, ru.lang, ru.published) == ("batch.jsonl:6", "batch.jsonl:6", "ru", date(2022, 10, 17))
+    moscow = datetime(2022, 10, 17, 9, 30, tzinfo=timezone(timedelta(hours=3)))  # the offset given is kept
+    assert (ru.key, ru.source, ru.lang, ru.published) == ("batch.jsonl:6", "batch.jsonl:6", "ru", moscow)
+    assert ru.published.utcoffset() == timedelta(hours=3)
     messages = [str(item) for item in items if isinstance(item, CorpusError)]
     assert messages[0].startswith(f"{path}:2: invalid JSON")
     assert messages[1].startswith(f'{path}:3: missing or empty "text"')
-    assert messages[2].startswith(f"{path}:5: \"published\" 'last monday' is not an ISO date")
+    assert messages[2].startswith(f"{path}:5: published 'last monday' is not an ISO 8601 date")
     assert messages[3].startswith(f"{path}:7: language 'ES' is not an ISO 639-1 code")
     assert messages[4].startswith(f"{path}:8: expected a JSON object")
 
@@ -381,6 +385,47 @@ def test_find_files_skips_the_folders_own_documentation_unless_named(tmp_path: P
     found = [p.relative_to(tmp_path).as_posix() for p in find_files([tmp_path])]
     assert found == ["article.txt", "readme-notes.txt"]
     assert find_files([tmp_path / "README.md"]) == [tmp_path / "README.md"]
+
+
+def _export_of_one_article(tmp_path: Path) -> Path:
+    """A real annot/1 export (annot export's own bytes) of one small article."""
+    import annot
+
+    article = write(tmp_path / "src", "a.en.txt", PARAGRAPHS["en"])
+    out = tmp_path / "corpus" / "gold" / "a.annot.jsonl"
+    with annot.open_project(tmp_path / "src-project") as store:
+        annot.ingest(article, store)
+        annot.export_jsonl(store, out)
+    return out
+
+
+def test_a_folder_walk_skips_annot_exports_and_names_them(tmp_path: Path) -> None:
+    import annot
+    from annot.ingest import is_annot_export, walk
+
+    export = _export_of_one_article(tmp_path)
+    corpus = tmp_path / "corpus"
+    plain = write(corpus, "lines.jsonl", json.dumps({"id": "x", "text": PARAGRAPHS["es"]}) + "\n")
+    article = write(corpus, "b.ru.txt", PARAGRAPHS["ru"])
+    assert is_annot_export(export) and not is_annot_export(plain) and not is_annot_export(article)
+    found = walk([corpus])
+    assert [p for p, _ in found.files] == [article, plain] and found.exports == [export]
+    assert find_files([corpus]) == [article, plain]
+    with annot.open_project(tmp_path / "project") as store:
+        report = annot.ingest(corpus, store)
+        assert report.count("added") == 2 and report.errors == [] and report.exports == [export]
+        skipped = "1 annot export skipped (use annot import)"
+        assert report.summary() == f"2 added, 0 unchanged, 0 new versions, 0 refused, {skipped}"
+        assert report.notes == [f"{export} is an annot export, not an article: use annot import {export}"]
+        # What it holds goes in with import: the same document, its spans.
+        assert annot.import_jsonl(store, export).documents_added == 1
+
+
+def test_an_annot_export_named_to_ingest_is_refused_with_the_way_out(tmp_path: Path) -> None:
+    export = _export_of_one_article(tmp_path)
+    assert find_files([export]) == [export]  # named: kept, so that read_file says why it is refused
+    with pytest.raises(CorpusError, match=r"a\.annot\.jsonl is an annot export \(annot/1 JSONL\): use annot import"):
+        read_file(export)
 
 
 def test_find_files_keeps_named_files_and_order(tmp_path: Path) -> None:

@@ -35,6 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     "progress": set(),
     "plugins": {"errors"},
     "fileio": {"errors"},  # the one atomic writer maps OS errors to OutputError
+    # What every static report page shares (escaping, page shell, inline SVG plots, writing page and tables).
+    "htmlreport": {"errors", "fileio"},
     # The project's copies of the shipped notebooks and JupyterLab's command line, for annot lab.
     "lab": {"errors", "fileio"},
     "align.beads": {"errors", "model"},
@@ -63,11 +65,12 @@ ALLOWED: dict[str, set[str]] = {
     "project": FOUNDATION | {"store", "names", "suggest", "translate", "pipeline", "align", "progress"},
     # Comparing translations reads the store, translates what is missing (and round trips) through the pipeline;
     # its fidelity flags are projection's.
-    "compare": FOUNDATION | {"store", "translate", "pipeline", "progress", "fileio", "names", "align", "project"},
+    "compare": FOUNDATION
+    | {"store", "translate", "pipeline", "progress", "fileio", "names", "align", "project", "htmlreport"},
     # The claims ledger reads the store (and projection's stored rows, its REFERENCE prefix), finds actors'
     # one name by the names policy, reads numbers as the quantity suggester does, and compares counted words
-    # by projection's word folding and stems.
-    "analysis": FOUNDATION | {"store", "names", "suggest", "project"},
+    # by projection's word folding and stems. Its report is a page like compare's (annot.htmlreport).
+    "analysis": FOUNDATION | {"store", "names", "suggest", "project", "htmlreport"},
 }
 
 

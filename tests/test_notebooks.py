@@ -32,10 +32,12 @@ def _text(nb: nbformat.NotebookNode) -> str:
 def test_notebook_annotate_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     nb = _run("annotate.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
     text = _text(nb)
-    assert "2 added" in text and "14 sentences" in text and "Alleged Ukrainian attack" in text
+    # corpus/: the seed, its Spanish version and the five outlets of corpus/outlets/; their gold export is skipped.
+    assert "7 added" in text and "1 annot export skipped" in text
+    assert "14 sentences" in text and "Alleged Ukrainian attack" in text
     # Second run on the same project: the ingest is a no-op.
     nb = _run("annotate.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
-    assert "0 added, 2 unchanged" in _text(nb)
+    assert "0 added, 7 unchanged" in _text(nb)
 
 
 def test_notebook_tour_runs(monkeypatch: pytest.MonkeyPatch):
@@ -46,7 +48,7 @@ def test_notebook_tour_runs(monkeypatch: pytest.MonkeyPatch):
 def test_notebook_compare_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     nb = _run("compare.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
     text = _text(nb)
-    assert "2 added" in text and "beads: " in text and "1-2" in text
+    assert "7 added" in text and "beads: " in text and "1-2" in text
     assert "reference: belarus-agrupacion-rusa-2022-10-17-" in text and "reference: None" in text
     outputs = [out for cell in nb.cells for out in cell.get("outputs", [])]
     html = "\n".join(out.get("data", {}).get("text/html", "") for out in outputs)
@@ -64,6 +66,22 @@ def test_notebook_compare_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: p
         report = (tmp_path / "exports" / f"compare-{target}.html").read_text("utf-8")
         assert f"<h1>Translations of “Belarus russian grouping 2022-10-17” into {target}<small" in report
         assert (tmp_path / "exports" / f"compare-{target}.csv").is_file()
+
+
+def test_notebook_explore_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    nb = _run("explore.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
+    text = _text(nb)
+    assert "outlets.annot.jsonl: " in text and "40 claims in 7 groups from 6 documents in 5 languages" in text
+    outputs = [out for cell in nb.cells for out in cell.get("outputs", [])]
+    html = "\n".join(out.get("data", {}).get("text/html", "") for out in outputs)
+    for kind in ("value", "qualifier", "holder", "evidence"):
+        assert f"<td>{kind}</td>" in html  # the discrepancies table names every kind
+    assert sum("image/png" in out.get("data", {}) for out in outputs) == 4  # discrepancies, matrix, network, time
+    report = (tmp_path / "exports" / "claims.html").read_text("utf-8")
+    assert "<script" not in report and (tmp_path / "exports" / "claims.csv").is_file()
+    # Second run on the same project: nothing ingested or imported again, the same ledger.
+    nb = _run("explore.ipynb", {"ANNOT_PROJECT": str(tmp_path / "project")}, monkeypatch)
+    assert "outlets.annot.jsonl: 0 spans written" in _text(nb) and "40 claims in 7 groups" in _text(nb)
 
 
 def test_notebooks_are_committed_without_outputs():

@@ -4,8 +4,9 @@ An ACTOR span's ``canonical`` attribute is its identity ("Минобороны �
 -> "Belarusian Defense Ministry"). A span without one is matched against the
 canonical names of the corpus through ``annot.names``: CLDR place names, the
 project's ``[aliases]`` and transliteration with case endings cut, so that
-"Білорусі" and "Bielorrusia" find "Belarus". What matches nothing keeps its
-own text.
+"Білорусі" and "Bielorrusia" find "Belarus". A place no canonical name
+matches takes its English name from CLDR ("Мінськ" -> "Minsk"); what matches
+nothing keeps its own text.
 """
 
 from __future__ import annotations
@@ -48,9 +49,19 @@ class ActorNames:
         text = " ".join(text.split())
         known = self._cache.get((text, lang))
         if known is None:
-            known = self._names.get(name_key(text)) or self._find(text, lang) or text
+            known = self._names.get(name_key(text)) or self._find(text, lang) or self._english(text, lang) or text
             self._cache[(text, lang)] = known
         return known
+
+    def _english(self, text: str, lang: str) -> str | None:
+        """The English name CLDR gives a place written in ``lang`` ("Мінськ" -> "Minsk"), or ``None``."""
+        words = text.split()
+        lemmas = name_lemmas(text, lang) if len(words) == 1 else ()  # "Києві" is Київ
+        for form in (text, *lemmas):
+            for name in sorted(aliases(form, "en", languages=(lang,))):
+                if name_key(name) != name_key(form) and name.isascii():
+                    return self._names.get(name_key(name), name)
+        return None
 
     def _find(self, text: str, lang: str) -> str | None:
         words = NAME_WORD.findall(text)

@@ -47,7 +47,7 @@ CLAIM_COLUMNS = [
     "gloss", "holder", "holder_text", "evidence", "polarity", "stance", "origin", "via", "event", "event_label",
     "group", "group_label", "discrepancies",
 ]  # fmt: skip
-_ALLEGED = "alleged"
+_AUTHOR = "author"
 
 
 @dataclass(slots=True)
@@ -82,8 +82,9 @@ def claims(
     Returns:
         A DataFrame with ``CLAIM_COLUMNS``: ``value``/``low``/``high`` floats (``low``/``high`` set for a
         range), ``published`` UTC, ``origin`` "annotated" or "projected" (``via``: the source document),
-        ``evidence`` "asserted" when no stance holds the claim, ``discrepancies`` the kinds found against
-        the claim's group, comma-separated ("" for none): ``value``, ``qualifier``, ``holder``, ``evidence``.
+        ``evidence`` "asserted" when no stance holds the claim, ``discrepancies`` the kinds in which the
+        claim differs from its group's most common version, comma-separated ("" for none and for the common
+        version itself): ``value``, ``qualifier``, ``holder``, ``evidence``.
 
     Raises:
         NotFound: a document reference the store does not have.
@@ -258,6 +259,8 @@ def _stances_by_doc(
     found: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
     for stance_id, doc_id, start, end, *attrs in zip(*columns):
         holder_span, holder_text, evidence, polarity = map(_missing, attrs)
+        if not holder_span and isinstance(holder_text, str) and holder_text.strip().casefold() == _AUTHOR:
+            holder_text = None  # the schema's word for the outlet's own voice
         holder = actor_of.get(holder_span) if holder_span else None
         fields = {
             "holder": holder or holder_text, "holder_text": holder_text, "evidence": evidence, "polarity": polarity,

@@ -20,7 +20,8 @@ variants, not their pairs):
 - ``qualifier``: the same value with another qualifier ("up to 9,000" and "9,000",
   a qualifier dropped; "up to" and "approximately", a qualifier changed);
 - ``holder``: the same value said by different holders (claims no stance holds,
-  the outlet's own, are compared by value only);
+  the outlet's own, are compared by value only; a holder whose name holds
+  another's, "Ministry of Defence of Belarus" and "Belarus", is the same side);
 - ``evidence``: the same value reported as fact (asserted, reported, quoted) by one
   and as alleged by another.
 """
@@ -32,6 +33,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from annot.names import name_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,6 +147,12 @@ def group_in_place(
     shared_actors: int,
 ) -> pd.DataFrame:
     """``group_claims`` adding the columns to ``frame`` itself (for a caller that owns it: no copy)."""
+    import pandas as pd
+
+    if frame.empty:
+        for column in ("event", "event_label", "group", "group_label", "discrepancies"):
+            frame[column] = pd.Series(dtype=object)
+        return frame
     event_of = events(documents, links, actors, window=window, shared_actors=shared_actors)
     published = {d.id: d.published for d in documents}
     frame["event"] = frame["doc_id"].map(event_of)
@@ -171,8 +180,7 @@ def group_in_place(
     found = _discrepancies(frame, described=False)
     kinds: dict[str, set[str]] = {}
     for row in found:
-        kinds.setdefault(row["claim"], set()).add(row["kind"])
-        kinds.setdefault(row["against"], set()).add(row["kind"])
+        kinds.setdefault(row["claim"], set()).add(row["kind"])  # the claim that differs, not the usual one
     frame["discrepancies"] = [
         ", ".join(k for k in DISCREPANCY_KINDS if k in kinds.get(c, ())) for c in frame["claim"].tolist()
     ]
@@ -182,7 +190,7 @@ def group_in_place(
 
 def _natural(column: pd.Series) -> pd.Series:
     """Sort g2 before g10."""
-    if column.name == "group" and len(column):  # an empty ledger has no group names (a float column)
+    if column.name == "group":
         return column.str[1:].astype(int)
     return column
 
@@ -232,7 +240,7 @@ def _discrepancies(frame: pd.DataFrame, *, described: bool = True) -> list[dict[
         for same in by_value.values():
             found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]), described)
             held = [c for c in same if isinstance(c["holder"], str) and c["holder"]]  # NaN: no holder
-            found += _compare(held, "holder", lambda c: c["holder"], lambda c: str(c["holder"]), described)
+            found += _compare(held, "holder", _holder_variant(held), lambda c: str(c["holder"]), described)
             found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact", described)
     return found
 
@@ -280,6 +288,20 @@ def _compare(
             "against_quote": against["quote"],
         })  # fmt: skip
     return rows
+
+
+def _holder_variant(claims: Sequence[Mapping[str, Any]]) -> Any:
+    """A claim's holder, where a holder whose name holds another's whole name is that one.
+
+    "Ministry of Defence of Belarus" speaks for "Belarus" (the same side of the claim), so they are one
+    variant; "the Kremlin" and "Belarus" are two.
+    """
+    words = {c["holder"]: frozenset(name_key(c["holder"]).split()) for c in claims}
+    shortest = sorted(words, key=lambda h: (len(words[h]), h))
+    same: dict[str, str] = {}
+    for holder in words:
+        same[holder] = next((h for h in shortest if words[h] and words[h] <= words[holder]), holder)
+    return lambda c: same[c["holder"]]
 
 
 def _value_of(claim: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -31,12 +31,11 @@ if TYPE_CHECKING:
 __all__ = ["POLARITY_SCORE", "STANCE_COLUMNS", "actor_stance", "reporting", "stance_matrix", "timeline"]
 
 STANCE_COLUMNS = [
-    "stance", "kind", "holder", "target", "target_actor", "polarity", "evidence", "doc_id", "title", "outlet", "lang",
-    "published", "sentence", "quote",
+    "stance", "kind", "holder", "target", "target_actor", "polarity", "evidence", "doc_id", "title", "outlet",
+    "lang", "published", "sentence", "quote",
 ]  # fmt: skip
 #: How a polarity counts in ``stance_matrix``.
 POLARITY_SCORE = {"supports": 1.0, "opposes": -1.0, "doubts": -1.0, "neutral": 0.0, "unclear": 0.0}
-_AUTHOR = "(outlet)"
 
 
 def actor_stance(store: Store, docs: Iterable[str] | None = None) -> pd.DataFrame:
@@ -48,9 +47,9 @@ def actor_stance(store: Store, docs: Iterable[str] | None = None) -> pd.DataFram
 
     Returns:
         A DataFrame with ``STANCE_COLUMNS``. ``target_actor`` says whether the target is an actor (an ACTOR
-        span the stance names) rather than free text ("the deployment"). ``holder`` of a reporting row is the
-        outlet (its name, or "(outlet)" when unknown) and ``target`` the holder it reports; ``polarity``
-        "doubts" when the statement is marked alleged, else "neutral".
+        span the stance names) rather than free text ("the deployment"). ``holder`` of a reporting row is
+        the outlet (its name, or the document's title when no outlet is recorded) and ``target`` the holder
+        it reports; ``polarity`` "doubts" when the statement is marked alleged, else "neutral".
 
     Raises:
         NotFound: a document reference the store does not have.
@@ -75,7 +74,7 @@ def actor_stance(store: Store, docs: Iterable[str] | None = None) -> pd.DataFram
                          "polarity": _value(row.attr_polarity)})  # fmt: skip
         if holder:
             doubts = where["evidence"] == "alleged"
-            rows.append({**where, "kind": "reporting", "holder": doc.outlet or _AUTHOR, "target": holder,
+            rows.append({**where, "kind": "reporting", "holder": doc.outlet or doc.title, "target": holder,
                          "target_actor": True, "polarity": "doubts" if doubts else "neutral"})  # fmt: skip
     return pd.DataFrame.from_records(rows, columns=STANCE_COLUMNS)
 
@@ -172,9 +171,10 @@ def timeline(ledger: pd.DataFrame, stances: pd.DataFrame | None = None) -> pd.Da
         stated = stances[stances["kind"] == "stated"]
         frames.append(pd.DataFrame({
             "published": stated["published"], "outlet": stated["outlet"], "lang": stated["lang"], "kind": "stance",
-            "what": [f"{h or '?'} -> {t or '?'}" for h, t in zip(stated["holder"], stated["target"])],
+            "what": [f"{_value(h) or '?'} -> {_value(t) or '?'}" for h, t in zip(stated["holder"], stated["target"])],
             "value": float("nan"),
-            "detail": [f"{p or 'unclear'}, {e or 'asserted'}" for p, e in zip(stated["polarity"], stated["evidence"])],
+            "detail": [f"{_value(p) or 'unclear'}, {_value(e) or 'asserted'}"
+                       for p, e in zip(stated["polarity"], stated["evidence"])],
             "doc_id": stated["doc_id"], "quote": stated["quote"],
         }))  # fmt: skip
     frame = pd.concat([f for f in frames if not f.empty] or frames, ignore_index=True)

@@ -18,6 +18,7 @@ and used when it names a listed thing.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -154,30 +155,35 @@ def _read(unit: str, lang: str, table: ThingTable) -> Thing:
     words = _first_conjunct(_WORD.findall(unit))
     if not words:
         return Thing("", "", "", False)
-    normal = [_normal(lang, w) for w in words]
+    normal = [_normals(lang, w) for w in words]
     order = range(len(words)) if lang in _HEAD_FIRST else range(len(words) - 1, -1, -1)
     counters = table.counters.get(lang, frozenset())
     head: int | None = None
     longest = table.longest(lang)
     for i in order:
-        if words[i].casefold() in _STOP or normal[i] in counters:
+        if words[i].casefold() in _STOP or normal[i][0] in counters:
             continue
         if head is None:
             head = i
-        key = _match_at(table, lang, normal, i, longest)
-        if key is not None:
-            return Thing(key, table.labels[key], _lemma(lang, words[i]), True)
+        match = _match_at(table, lang, normal, i, longest)
+        if match is not None:
+            key, form = match  # for ru and uk, the reading of word i that matched ("танків" is танк)
+            return Thing(key, table.labels[key], form if lang in _LEMMATIZED else _lemma(lang, words[i]), True)
     i = head if head is not None else (0 if lang in _HEAD_FIRST else len(words) - 1)
-    return Thing(f"word:{normal[i]}", words[i], _lemma(lang, words[i]), False)
+    return Thing(f"word:{normal[i][0]}", words[i], _lemma(lang, words[i]), False)
 
 
-def _match_at(table: ThingTable, lang: str, normal: Sequence[str], i: int, longest: int) -> str | None:
-    """The thing of the longest listed phrase of ``normal`` that covers word ``i``."""
+def _match_at(
+    table: ThingTable, lang: str, normal: Sequence[tuple[str, ...]], i: int, longest: int
+) -> tuple[str, str] | None:
+    """The thing of the longest listed phrase of ``normal`` covering word ``i`` (any reading of each word), and
+    the reading of word ``i`` in it."""
     for size in range(min(longest, len(normal)), 0, -1):
         for start in range(max(0, i - size + 1), min(i, len(normal) - size) + 1):
-            key = table.lookup(lang, tuple(normal[start : start + size]))
-            if key is not None:
-                return key
+            for words in itertools.product(*normal[start : start + size]):
+                key = table.lookup(lang, words)
+                if key is not None:
+                    return key, words[i - start]
     return None
 
 
@@ -187,6 +193,16 @@ def _first_conjunct(words: list[str]) -> list[str]:
         if i and word.casefold() in _CONJUNCTIONS:
             return words[:i]
     return words
+
+
+@functools.lru_cache(maxsize=65_536)
+def _normals(lang: str, word: str) -> tuple[str, ...]:
+    """Every comparable form of a word, the likeliest first: pymorphy3 may read "танків" as танок (a dance)
+    before танк, so each of its parses' lemmas counts (at most three); elsewhere the one stem."""
+    if lang not in _LEMMATIZED:
+        return (_normal(lang, word),)
+    lemmas = (p.normal_form.replace("ё", "е") for p in _morph(lang).parse(word.casefold()))
+    return tuple(dict.fromkeys(lemmas))[:3]
 
 
 @functools.lru_cache(maxsize=65_536)

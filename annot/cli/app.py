@@ -158,6 +158,7 @@ def _register() -> None:
     # Imported for their @app.command side effect; one module per command.
     from annot.cli import (  # noqa: F401
         alignment_cmd,
+        claims_cmd,
         compare_cmd,
         engines_cmd,
         export_cmd,
@@ -167,6 +168,7 @@ def _register() -> None:
         lab_cmd,
         link_cmd,
         ls_cmd,
+        meta_cmd,
         models_cmd,
         project_cmd,
         show_cmd,

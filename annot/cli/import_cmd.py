@@ -40,6 +40,7 @@ def import_(
         typer.echo(
             f"Imported {path}: {result.documents_added} documents added, {result.documents_unchanged} unchanged,"
             f" {result.spans_written} spans written"
+            + (f", metadata updated on {result.metadata_updated}" if result.metadata_updated else "")
             + (f", {len(result.errors)} line{'s' if len(result.errors) > 1 else ''} refused" if result.errors else "")
         )
         if result.errors:

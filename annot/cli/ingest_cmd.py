@@ -16,7 +16,11 @@ __all__ = ["ingest"]
 def ingest(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="Files or folders: .txt, .md, .html, .jsonl."),
-    lang: str = typer.Option(None, "--lang", help="ISO 639-1 code for all documents (default: detect)."),
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        help="ISO 639-1 code of the documents; a front matter or JSONL lang still wins (default: detect).",
+    ),
 ) -> None:
     """Ingest articles: decode, clean, detect language, split into sentences, store.
 
@@ -25,7 +29,8 @@ def ingest(
     A file is known by its path from the project's parent folder (from beside
     the folder named here when it is outside), the same from any working
     directory. Files or lines that cannot be read are reported; the rest still
-    go in (exit code 1).
+    go in (exit code 1). Outlet, author, published time and url come from HTML
+    metadata, JSONL fields, or a front matter block in .txt/.md (see annot meta).
     """
     from annot.pipeline import ingest as run_ingest
 
@@ -42,6 +47,8 @@ def ingest(
                 )
         for error in report.errors:
             typer.echo(f"refused: {error}", err=True)
+        for note in report.notes:
+            typer.echo(f"skipped: {note}", err=True)
         typer.echo(report.summary())
         if report.errors:
             raise typer.Exit(1)

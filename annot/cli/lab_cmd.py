@@ -45,6 +45,8 @@ def lab(
                 typer.echo(f"{corpus}: {report.summary()}")
                 for error in report.errors:
                     typer.echo(f"refused: {error}", err=True)
+                for note in report.notes:
+                    typer.echo(f"skipped: {note}", err=True)
         opened = notebook
         if notebook.resolve().parent == TEMPLATES.resolve():
             for copy in notebook_copies(TEMPLATES, project / "notebooks"):

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from annot.cli.app import app, fail_on_errors, open_store
+from annot.model import published_text
 
 __all__ = ["show"]
 
@@ -30,6 +31,9 @@ def show(
         console.print(
             Text(f"{document.title} ({document.id}, {document.lang}, {len(sentences)} sentences)", style="bold")
         )
+        source = [document.outlet, document.author, published_text(document.published), document.url]
+        if any(source):  # where it was published, when known (annot meta edits it)
+            console.print(Text(" · ".join(value for value in source if value), style="dim"))
         by_sentence = spans.groupby("sentence", dropna=True) if len(spans) else None
         for sent in sentences:
             # Article text is untrusted: always a Text object, never parsed as markup.

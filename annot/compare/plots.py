@@ -8,13 +8,13 @@ a notebook shows them through its inline backend).
 
 from __future__ import annotations
 
-import hashlib
-import io
 import math
-import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+# figure_svg is the one way annot embeds a plot in a page (annot.htmlreport); kept importable from here.
+from annot.htmlreport import figure_svg
+from annot.htmlreport import plot_style as _style
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,25 +40,6 @@ METRIC_LABELS = {
 }
 _SHORT = {"chrf": "chrF", "bleu": "BLEU", "ter": "TER", "agreement": "agreement", "roundtrip": "round trip",
           "length_ratio": "length ratio"}  # fmt: skip
-
-_RC = {
-    "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.titlesize": 12,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    # Fixed ids in saved SVGs: the same frame gives the same report, byte for byte.
-    "svg.hashsalt": "annot",
-    "svg.fonttype": "path",
-}
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    import matplotlib as mpl
-
-    with mpl.rc_context(_RC):
-        yield
 
 
 def engines_of(frame: pd.DataFrame) -> list[str]:
@@ -220,33 +201,3 @@ def plot_scores_along(frame: pd.DataFrame, metric: str | None = None) -> Figure:
             _empty(ax, f"no {_SHORT.get(metric, metric)} scores")
         ax.set_title(f"{_SHORT.get(metric, metric)} along the article, {_subject(frame)}")
     return fig
-
-
-_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.DOTALL)
-_XMLNS = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
-_IDS = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
-
-
-def figure_svg(fig: Figure, *, prefix: str | None = None) -> str:
-    """``fig`` as an ``<svg>`` element to put inline in an HTML page.
-
-    Text is drawn as paths (the page needs no font), and the result holds no
-    URL: the XML prolog, doctype, comments and namespace declarations (which
-    HTML's parser supplies by itself) are left out. Every id is prefixed so two
-    plots in one page do not share ids.
-
-    Args:
-        fig: the figure.
-        prefix: the id prefix; default one derived from the figure's content,
-            so the same figure always gives the same text.
-
-    Returns:
-        The SVG markup (not a standalone .svg file: save one with ``fig.savefig``).
-    """
-    buffer = io.StringIO()
-    with _style():
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    svg = _XMLNS.sub("", _PROLOG.sub("", buffer.getvalue())).strip()
-    if prefix is None:
-        prefix = "f" + hashlib.sha256(svg.encode("utf-8")).hexdigest()[:8] + "-"
-    return _IDS.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)

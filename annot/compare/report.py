@@ -8,15 +8,14 @@ text is HTML-escaped; the only markup around it is annot's own.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annot.compare.flags import COMPARE_KINDS, kind_slug
 from annot.compare.plots import engines_of, figure_svg, plot_metrics, plot_score_distribution, plot_scores_along
-from annot.compare.side_by_side import TABLE_CSS, esc, flag_list, flags_of, fmt, missing, side_by_side_table
-from annot.fileio import atomic_text_file
+from annot.compare.side_by_side import TABLE_CSS, flag_list, flags_of, fmt, missing, side_by_side_table
+from annot.htmlreport import Output, esc, page_html, write_together
 from annot.project.fidelity import FIDELITY_KINDS
 
 if TYPE_CHECKING:
@@ -277,10 +276,7 @@ def to_report_html(
     nav, filter_css = _filters(frame)
     label = frame.attrs.get("reference_label", "reference")
     against = f"the {label}" if frame.attrs.get("reference_doc") else "the first engine's translation"
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{_PAGE_CSS}{TABLE_CSS}{filter_css}</style></head><body>"
+    body = (
         f"{_header(frame, title, doc_title)}"
         '<nav class="toc"><a href="#corpus">corpus scores</a><a href="#plots">plots</a>'
         '<a href="#sentences">sentences</a></nav>'
@@ -292,17 +288,8 @@ def to_report_html(
         " lost, changed or added, words left in another language, numbers written in another language's style and"
         " weekdays or dates lost; each flagged range is highlighted in the translation.</p>"
         f"{nav}{side_by_side_table(frame)}</section>"
-        f'<footer class="note"><p>Made by annot {esc(_version())}.</p></footer></body></html>\n'
     )
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("annot")
-    except PackageNotFoundError:
-        return "(development)"
+    return page_html(title, f"{_PAGE_CSS}{TABLE_CSS}{filter_css}", body)
 
 
 def to_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -380,11 +367,9 @@ def write_report(
     if out_csv is not None and Path(out_csv).resolve() == out_html.resolve():
         raise ValueError(f"The report and the CSV would both be {out_html}; give the CSV another name.")
     page = to_report_html(frame, corpus, title=title, doc_title=doc_title)
-    # Both files are opened before either is written, so a path that cannot be
-    # written (a folder, no permission) fails before the other file is replaced.
-    with atomic_text_file(out_html) as html_file, contextlib.ExitStack() as stack:
-        if out_csv is not None:
-            csv_file = stack.enter_context(atomic_text_file(out_csv))
-            csv_file.write(to_csv_frame(frame).to_csv(index=False, lineterminator="\n"))
-        html_file.write(page)
+    outputs = [Output(out_html, lambda f: f.write(page))]
+    if out_csv is not None:
+        table = to_csv_frame(frame).to_csv(index=False, lineterminator="\n")
+        outputs.append(Output(Path(out_csv), lambda f: f.write(table)))
+    write_together(outputs)
     return ReportFiles(out_html, Path(out_csv) if out_csv is not None else None)

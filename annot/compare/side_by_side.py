@@ -7,7 +7,6 @@ and the ``<mark>`` around a flagged range (``annot.compare.diff.marked_html``).
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from annot.compare.diff import Mark, diff_html, marked_html
 from annot.compare.flags import COMPARE_KINDS, kind_slug
 from annot.compare.plots import engines_of
+from annot.htmlreport import esc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,11 +77,6 @@ table.annot-cmp.side col.idx { width: 7.5rem; } table.annot-cmp.side col.src { w
 .annot-cmp mark.flag-range { background: var(--jp-warn-color3, #fff1c2); color: inherit;
                              text-decoration: underline wavy var(--jp-error-color1, #d62728); }
 """
-
-
-def esc(value: object) -> str:
-    """``value`` as HTML text, quotes included."""
-    return html.escape(str(value), quote=True)
 
 
 def missing(value: object) -> bool:

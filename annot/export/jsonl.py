@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError
 from annot.fileio import atomic_text_file
-from annot.model import Document, Sentence, Translation, to_timestamp
+from annot.model import Document, Sentence, Translation, published_text, to_timestamp
 from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
@@ -56,8 +56,9 @@ def _check_unit(unit: str) -> None:
 def _document_fields(doc: Document, superseded_by: str | None) -> Record:
     return {
         "schema": SCHEMA, "type": "document", "id": doc.id, "key": doc.key, "title": doc.title,
-        "lang": doc.lang, "source": doc.source, "published": doc.published.isoformat() if doc.published else None,
-        "ingested_at": to_timestamp(doc.ingested_at), "superseded_by": superseded_by, "text": doc.text,
+        "lang": doc.lang, "source": doc.source, "published": published_text(doc.published), "outlet": doc.outlet,
+        "author": doc.author, "url": doc.url, "ingested_at": to_timestamp(doc.ingested_at),
+        "superseded_by": superseded_by, "text": doc.text,
     }  # fmt: skip
 
 

@@ -6,11 +6,12 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import AlignmentError, CorpusError, FormatError, NotFound, SpanError
+from annot.errors import AlignmentError, CorpusError, FormatError, MetadataError, NotFound, SpanError
 from annot.export.jsonl_read import LinkEntry, PendingDocument, read_documents
-from annot.model import Span, to_timestamp
+from annot.model import Span, published_text, to_timestamp
 from annot.progress import Progress, resolve_progress
 
 if TYPE_CHECKING:
@@ -24,6 +25,9 @@ __all__ = ["ImportResult", "import_jsonl"]
 class ImportResult:
     """What an import did: documents new to the store, documents already there, spans written.
 
+    ``metadata_updated`` counts the documents already there (among ``documents_unchanged``)
+    whose title, published, outlet, author or url the file changed.
+
     ``errors`` lists the lines refused by ``import_jsonl(..., partial=True)``, one
     ``FormatError`` each, its message starting with ``FILE:LINE:``, in line order.
     """
@@ -32,6 +36,7 @@ class ImportResult:
     documents_unchanged: int
     spans_written: int
     errors: tuple[FormatError, ...] = ()
+    metadata_updated: int = 0
 
 
 def _commit_links(store: Store, entries: list[LinkEntry], *, partial: bool) -> list[FormatError]:
@@ -100,12 +105,24 @@ def _ordered(spans: list[Span], schema: LabelSchema) -> list[Span]:
     return out
 
 
+def _text(value: object) -> object:
+    return published_text(value) if isinstance(value, date) else value
+
+
 def _commit(store: Store, path: str, pending: PendingDocument) -> tuple[str, int]:
-    """Add one document and its spans; return the store's status and the number of spans written."""
+    """Add one document and its spans; return the store's status (``metadata`` for a document already
+    there whose metadata the file changed) and the number of spans written."""
     doc, spans, lines = pending.doc, pending.spans, pending.span_lines
     try:
-        status = store.add_document(doc, pending.sentences).status
-    except (SpanError, CorpusError) as exc:
+        status = store.add_document(doc, pending.sentences, inherit=False).status
+        if status == "unchanged":
+            stored = store.document(doc.id)
+            changes = {name: getattr(doc, name) for name in sorted(pending.given)}
+            # Text, not values: 16:40+02:00 equals 14:40+00:00 as a time, but not as what the source said.
+            if any(_text(getattr(stored, name)) != _text(value) for name, value in changes.items()):
+                store.set_metadata(doc.id, **changes)
+                status = "metadata"
+    except (SpanError, CorpusError, MetadataError) as exc:
         raise FormatError(f"{path}:{pending.line}: {exc}") from exc
     # Spans already stored exactly so are skipped: re-importing a file writes nothing.
     stored = {_span_key(s) for s in store.iter_spans(doc.id)}
@@ -157,8 +174,11 @@ def import_jsonl(
     document it belongs to (with ``--unit sentence``, the document whose lines
     it is among), and links to refused documents are left out.
 
-    Documents already in the store are left as they are, and spans identical to
-    the stored ones are not rewritten, so importing a file twice changes nothing.
+    Documents already in the store (same id) keep their text and sentences; their
+    metadata (title, published, outlet, author, url) becomes the file's where it differs,
+    as ``Store.set_metadata`` would (counted in ``metadata_updated``; a file written before
+    annot had outlet, author and url leaves those as they are). Spans identical to the
+    stored ones are not rewritten, so importing a file twice changes nothing.
     Links between documents, with their sentence alignments, are made once every
     document is in (a file's alignment replaces the store's for that pair of versions).
     Derived fields (``sentence``, ``sent_start``, ``sent_end``, ``superseded_by``)
@@ -191,7 +211,7 @@ def import_jsonl(
             total += 1
     if errors and not partial:
         raise _refused_file(path, errors)
-    counts = {"added": 0, "unchanged": 0, "spans": 0}
+    counts = {"added": 0, "unchanged": 0, "spans": 0, "metadata": 0}
     links: list[LinkEntry] = []
     seen = {str(error) for error in errors}  # pass 2 meets pass 1's bad lines again
     with resolve_progress(progress, "importing") as update, store.transaction():
@@ -211,7 +231,8 @@ def import_jsonl(
                 errors.append(exc)
                 continue
             links.extend(item.links)
-            counts["unchanged" if status == "unchanged" else "added"] += 1
+            counts["metadata"] += status == "metadata"
+            counts["unchanged" if status in ("unchanged", "metadata") else "added"] += 1
             counts["spans"] += written
             if update is not None:
                 done = counts["added"] + counts["unchanged"]
@@ -221,7 +242,7 @@ def import_jsonl(
         except FormatError as exc:
             raise _refused_file(path, [exc]) from exc.__cause__ or exc
     errors.sort(key=lambda error: _line_of(error, path))
-    return ImportResult(counts["added"], counts["unchanged"], counts["spans"], tuple(errors))
+    return ImportResult(counts["added"], counts["unchanged"], counts["spans"], tuple(errors), counts["metadata"])
 
 
 def _line_of(error: FormatError, path: str) -> int:

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError, SpanError
@@ -21,6 +21,7 @@ from annot.export.jsonl import SCHEMA, Record
 from annot.model import (
     ANCHORS,
     BEAD_ORIGINS,
+    INHERITED_METADATA,
     MEASURES,
     Bead,
     Document,
@@ -30,6 +31,7 @@ from annot.model import (
     Status,
     Translation,
     lone_surrogate,
+    metadata_value,
 )
 
 if TYPE_CHECKING:
@@ -82,18 +84,23 @@ def _time(rec: Record, name: str, where: str) -> datetime:
     )
 
 
-def _read_document(rec: Record, where: str) -> Document:
+def _read_document(rec: Record, where: str) -> tuple[Document, frozenset[str]]:
+    """The document of a record, and the metadata fields the record holds (outlet, author and url
+    are missing from files written before annot had them: then they are None, and not "given")."""
     _get(rec, "superseded_by", str, where, null=True)  # derived on import, but part of the format
-    published = _get(rec, "published", str, where, null=True)
-    try:
-        day = date.fromisoformat(published) if published is not None else None
-    except ValueError:
-        raise FormatError(f"{where}: published {published!r} is not a date like 2022-10-17 (or null).") from None
-    return Document(
+    meta: dict[str, Any] = {}
+    for name in INHERITED_METADATA:
+        value = _get(rec, name, str, where, null=True) if name in rec or name == "published" else None
+        try:
+            meta[name] = metadata_value(name, value)
+        except ValueError as exc:
+            raise FormatError(f"{where}: {exc} (or null).") from None
+    doc = Document(
         id=_get(rec, "id", str, where), key=_get(rec, "key", str, where), title=_get(rec, "title", str, where),
         lang=_get(rec, "lang", str, where), text=_get(rec, "text", str, where),
-        source=_get(rec, "source", str, where, null=True), published=day, ingested_at=_time(rec, "ingested_at", where),
+        source=_get(rec, "source", str, where, null=True), ingested_at=_time(rec, "ingested_at", where), **meta,
     )  # fmt: skip
+    return doc, frozenset(name for name in ("title", *INHERITED_METADATA) if name in rec)
 
 
 def _read_sentence(rec: Record, doc: Document, where: str) -> Sentence:
@@ -204,6 +211,8 @@ class PendingDocument:
 
     ``whole`` is a document line holding its sentences (unit ``document``), complete
     on its own; otherwise a header whose sentence lines follow (unit ``sentence``).
+    ``given`` names the metadata fields (title, published, outlet, author, url) the
+    line holds: a file older than outlet, author and url has none of those three.
     """
 
     doc: Document
@@ -215,6 +224,7 @@ class PendingDocument:
     confidences: dict[str, float] = field(default_factory=dict)  # span id -> a suggester's confidence
     translations: list[Translation] = field(default_factory=list)
     links: list[LinkEntry] = field(default_factory=list)
+    given: frozenset[str] = frozenset()  # the metadata fields the record holds (see _read_document)
 
     def add_spans(self, records: list[Any], schema: LabelSchema, where: str, line: int) -> None:
         """Read the span records of one line, checked against the document and the schema."""
@@ -366,9 +376,9 @@ def read_documents(path: str, schema: LabelSchema) -> Iterator[PendingDocument |
                 if pending is not None:
                     yield pending
                 pending, refused = None, rec.get("id") if isinstance(rec.get("id"), str) else None
-                doc = _read_document(rec, where)
+                doc, given = _read_document(rec, where)
                 whole = "sentences" in rec or "spans" in rec  # a whole document, else a header
-                pending = PendingDocument(doc, lineno, whole=whole, links=_read_links(rec, doc, where))
+                pending = PendingDocument(doc, lineno, whole=whole, links=_read_links(rec, doc, where), given=given)
                 if whole:
                     for sent in _get(rec, "sentences", list, where):
                         pending.add(sent, where)

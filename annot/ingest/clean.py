@@ -35,6 +35,9 @@ def from_text(
     key: str | None = None,
     lang: str | None = None,
     published: date | None = None,
+    outlet: str | None = None,
+    author: str | None = None,
+    url: str | None = None,
 ) -> Document:
     """Build a :class:`Document` from text; every reader builds its documents this way.
 
@@ -48,7 +51,10 @@ def from_text(
         source: path or URL the text came from.
         key: identity across versions; defaults to ``source``, else the id.
         lang: ISO 639-1 code; detected with :func:`detect_language` if omitted.
-        published: publication date.
+        published: publication date, or date and time (a ``datetime``).
+        outlet: who published it.
+        author: who wrote it.
+        url: where it was published.
 
     Returns:
         The document, its id derived from the cleaned text and the title.
@@ -59,15 +65,28 @@ def from_text(
             (not Unicode text: a ``\\ud800`` escape in JSON, a file name that is not UTF-8).
     """
     return build_document(
-        text, source or repr(title), title=title, source=source, key=key, lang=lang, published=published
-    )
+        text, source or repr(title), title=title, source=source, key=key, lang=lang, published=published,
+        outlet=outlet, author=author, url=url,
+    )  # fmt: skip
 
 
 def build_document(
-    text: str, where: str, *, title: str, source: str | None, key: str | None, lang: str | None, published: date | None
+    text: str,
+    where: str,
+    *,
+    title: str,
+    source: str | None,
+    key: str | None,
+    lang: str | None,
+    published: date | None,
+    outlet: str | None = None,
+    author: str | None = None,
+    url: str | None = None,
 ) -> Document:
     """:func:`from_text`, with ``where`` (a path, ``file:line`` or title) naming the input in errors."""
-    for name, value in (("text", text), ("title", title), ("source", source), ("key", key), ("lang", lang)):
+    fields = (("text", text), ("title", title), ("source", source), ("key", key), ("lang", lang),
+              ("outlet", outlet), ("author", author), ("url", url))  # fmt: skip
+    for name, value in fields:
         problem = lone_surrogate(value, f"its {name}") if value is not None else None
         if problem:
             raise CorpusError(
@@ -86,8 +105,9 @@ def build_document(
         )
     doc_id = document_id(text, title)
     return Document(
-        id=doc_id, key=key or source or doc_id, title=title, lang=lang, text=text, source=source, published=published
-    )
+        id=doc_id, key=key or source or doc_id, title=title, lang=lang, text=text, source=source, published=published,
+        outlet=outlet, author=author, url=url,
+    )  # fmt: skip
 
 
 # --- boilerplate ------------------------------------------------------------

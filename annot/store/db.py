@@ -60,7 +60,8 @@ def _read_only_project(db: Path, blocked: list[str]) -> StoreError:
     what = " and ".join(blocked) if blocked else f"{folder} (or {DB_NAME})"
     return StoreError(
         f"Project {folder} is read-only for {_user()}: cannot write {what}; nothing was changed."
-        " Reading works: annot ls, show, stats, export (to a file elsewhere) and alignment without --set,"
+        " Reading works: annot ls, show, stats, export (to a file elsewhere), alignment without --set"
+        " and meta without options,"
         " or Store(path, read_only=True) in Python. To change it, ask its owner for write access to the folder"
         f" and its files, or work on a copy: cp -r {folder} COPY, then annot --project COPY ..."
     )

@@ -26,16 +26,21 @@ def _dt(values: Any) -> pd.Series:
 
 
 def documents_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    """Documents: id, key, title, lang, source, published, ingested_at, superseded_by, chars, sentences, spans."""
+    """Documents: id, key, title, lang, source, published, outlet, author, url, ingested_at, superseded_by,
+    chars, sentences, spans.
+
+    ``published`` is UTC (``datetime64[us, UTC]``): a date alone is its midnight UTC, a
+    time without an offset is taken as UTC (see ``Store.documents``).
+    """
     import pandas as pd
 
-    cols = ["id", "key", "title", "lang", "source", "published", "ingested_at", "superseded_by", "chars",
-            "sentences", "spans"]  # fmt: skip
+    cols = ["id", "key", "title", "lang", "source", "published", "outlet", "author", "url", "ingested_at",
+            "superseded_by", "chars", "sentences", "spans"]  # fmt: skip
     df = pd.DataFrame.from_records(list(rows), columns=cols)
-    for col in ("id", "key", "title", "source", "superseded_by"):
+    for col in ("id", "key", "title", "source", "outlet", "author", "url", "superseded_by"):
         df[col] = df[col].astype("string")
     df["lang"] = df["lang"].astype("category")
-    df["published"] = pd.to_datetime(df["published"], format="ISO8601")
+    df["published"] = _dt(df["published"])
     df["ingested_at"] = _dt(df["ingested_at"])
     for col in ("chars", "sentences", "spans"):
         df[col] = df[col].astype("Int64")

@@ -17,6 +17,7 @@ __all__ = [
     "FLAGS_VERSION",
     "MARKS_VERSION",
     "MEASURES_VERSION",
+    "METADATA_VERSION",
     "MIGRATIONS",
     "OLDEST_READABLE",
     "PROJECTIONS_VERSION",
@@ -337,6 +338,15 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
         PRIMARY KEY (doc_id, lang)
     ) WITHOUT ROWID;
     """,
+    # 12: where a document was published: its outlet, author and url (model.Document), NULL when unknown,
+    # as every document stored before has them. documents.published keeps its ISO text, now a date or a
+    # date and time (model.read_published). Nullable columns only: older files opened read-only read
+    # every document's outlet, author and url as unknown (store/rows.py doc_cols).
+    """
+    ALTER TABLE documents ADD COLUMN outlet TEXT;
+    ALTER TABLE documents ADD COLUMN author TEXT;
+    ALTER TABLE documents ADD COLUMN url TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -358,12 +368,15 @@ CONFIDENCE_VERSION = 9
 STEPS_VERSION = 10
 # The version that added projections and projection_stamps: an older store opened read-only has none stored.
 PROJECTIONS_VERSION = 11
+# The version that added documents.outlet, author and url: an older store opened read-only reads them as NULL.
+METADATA_VERSION = 12
 
 # The oldest version whose tables this annot reads as they are: a store opened
 # read-only cannot be migrated, 4 changed values, not tables, 5 to 9 and 11
 # only added tables, which readers of an older file find empty (MARKS_VERSION,
 # FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION, CONFIDENCE_VERSION,
-# PROJECTIONS_VERSION), and 10 a nullable column, which they read as NULL (STEPS_VERSION). Raise it with any
+# PROJECTIONS_VERSION), and 10 and 12 nullable columns, which they read as NULL (STEPS_VERSION,
+# METADATA_VERSION). Raise it with any
 # migration that changes what a column means, or adds one readers cannot do without.
 OLDEST_READABLE = 3
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import numbers
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from annot.errors import SpanError
-from annot.model import Document, Origin, Span, Status, to_timestamp
+from annot.model import Document, Origin, Span, Status, published_text, read_published, to_timestamp
+from annot.store.migrations import METADATA_VERSION
 
 __all__ = [
     "DOC_COLS",
     "SPAN_COLS",
     "SPAN_FIELDS",
+    "doc_cols",
+    "doc_row",
     "enum_value",
     "offset",
     "span_from_json",
@@ -29,7 +32,22 @@ SPAN_FIELDS = (
     "origin", "status", "anchor", "created_at", "updated_at",
 )  # fmt: skip
 SPAN_COLS = ", ".join(f'"{name}"' if name == "end" else name for name in SPAN_FIELDS)
-DOC_COLS = "id, key, title, lang, text, source, published, ingested_at"
+DOC_COLS = "id, key, title, lang, text, source, published, ingested_at, outlet, author, url"
+# What a store older than METADATA_VERSION (open read-only) gives in their place: unknown.
+_OLD_DOC_COLS = "id, key, title, lang, text, source, published, ingested_at, NULL, NULL, NULL"
+
+
+def doc_cols(version: int) -> str:
+    """The documents columns ``to_doc`` reads, for a store file at schema ``version``."""
+    return DOC_COLS if version >= METADATA_VERSION else _OLD_DOC_COLS
+
+
+def doc_row(doc: Document) -> tuple[Any, ...]:
+    """The values of ``DOC_COLS`` for ``doc``."""
+    return (
+        doc.id, doc.key, doc.title, doc.lang, doc.text, doc.source, published_text(doc.published),
+        to_timestamp(doc.ingested_at), doc.outlet, doc.author, doc.url,
+    )  # fmt: skip
 
 
 def enum_value(kind: type[Origin] | type[Status], value: Any) -> Any:
@@ -70,7 +88,8 @@ def to_span(row: Sequence[Any]) -> Span:
 def to_doc(row: Sequence[Any]) -> Document:
     return Document(
         id=row[0], key=row[1], title=row[2], lang=row[3], text=row[4], source=row[5],
-        published=date.fromisoformat(row[6]) if row[6] else None, ingested_at=datetime.fromisoformat(row[7]),
+        published=read_published(row[6]) if row[6] else None, ingested_at=datetime.fromisoformat(row[7]),
+        outlet=row[8], author=row[9], url=row[10],
     )  # fmt: skip
 
 

@@ -78,7 +78,10 @@ def test_lab_ingests_the_seed_and_serves_the_projects_copy_of_the_notebook(tmp_p
         assert b"JupyterLab" in lab.read()
     finally:
         out = stop(proc)
-    assert "2 added" in out  # the seed article and its Spanish version went in before JupyterLab started
+    # The seed article, its Spanish version and the five outlets went in before JupyterLab started; the
+    # outlets' gold (an annot/1 export) is not an article: skipped, and named.
+    assert "7 added" in out and "1 annot export skipped" in out
+    assert "skipped: corpus/outlets/outlets.annot.jsonl is an annot export" in out
     assert "project/notebooks/annotate.ipynb: created from notebooks/annotate.ipynb" in out
     # The save went to the project's copy; the shipped notebooks are byte for byte as cloned.
     assert "saved output" in (work / "project" / "notebooks" / "annotate.ipynb").read_text("utf-8")
@@ -86,4 +89,4 @@ def test_lab_ingests_the_seed_and_serves_the_projects_copy_of_the_notebook(tmp_p
     from annot import open_project
 
     with open_project(work / "project", create=False) as store:
-        assert store.counts()["documents"] == 2
+        assert store.counts()["documents"] == 7 and store.counts()["spans"] == 0

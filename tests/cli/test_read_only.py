@@ -74,16 +74,21 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
         "show": ["show", EN],
         "export": ["export", "--out", str(out / "corpus.jsonl")],
         "alignment": ["alignment", EN, ES],
+        "claims": ["claims", "--out", str(out / "claims.html")],
+        "meta": ["meta", EN],
     }
     results = {name: run_unprivileged(project, *args, home=shared) for name, args in commands.items()}
     for name, result in results.items():
         assert result.returncode == 0, (name, result.stdout, result.stderr)
-    assert "2 documents" in results["ls"].stdout
+    assert "7 documents" in results["ls"].stdout  # corpus/ and corpus/outlets/
     assert "ACTOR" in results["stats"].stdout and "owner" in results["stats"].stdout
     assert "Minsk" in results["show"].stdout
     assert "2 beads" in results["alignment"].stdout
+    assert results["claims"].stdout.startswith("no quantity claims")  # the ledger read, without a claim
+    assert "published  2022-10-17" in results["meta"].stdout
     records = [json.loads(line) for line in (out / "corpus.jsonl").read_text("utf-8").splitlines()]
-    assert sorted(r["key"] for r in records) == sorted(f"corpus/{p.name}" for p in (ROOT / "corpus").glob("*.txt"))
+    articles = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "corpus").rglob("*.txt"))
+    assert sorted(r["key"] for r in records) == articles
     assert _hashes(project) == before  # not a byte written, no -wal or -shm created
 
 
@@ -94,8 +99,9 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
         ["alignment", EN, ES, "--set", "1=1"],
         ["alignment", EN, ES, "--unlink"],
         ["init"],
+        ["meta", EN, "--outlet", "Elsewhere"],
     ],
-    ids=["ingest", "alignment --set", "alignment --unlink", "init"],
+    ids=["ingest", "alignment --set", "alignment --unlink", "init", "meta --outlet"],
 )
 def test_write_commands_on_a_read_only_project_say_so_and_change_nothing(read_only_project, shared, args):
     before = _hashes(read_only_project)

@@ -45,7 +45,7 @@ def _choose(select, index: int) -> None:
     The kernel answers each choice in turn, so once a later choice is drawn, whatever the kernel sent back about
     an earlier one (an emptied selection) has reached the page.
     """
-    view = select.locator("xpath=ancestor::div[contains(@class, 'widget-interact')]")
+    view = select.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")  # the dropdowns' VBox
     view.locator("table.annot-cmp").evaluate("(t) => { t.dataset.stale = 'true'; }")
     select.select_option(index=index)
     view.locator("table.annot-cmp:not([data-stale])").wait_for(timeout=60_000)

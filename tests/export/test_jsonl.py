@@ -122,8 +122,8 @@ def test_export_records_start_with_schema_then_type(seed: Store):
 
 def test_export_span_fields_and_sentence_offsets(seed: Store):
     (record,) = iter_records(seed)
-    assert list(record) == ["schema", "type", "id", "key", "title", "lang", "source", "published", "ingested_at",
-                            "superseded_by", "text", "sentences", "spans"]  # fmt: skip
+    assert list(record) == ["schema", "type", "id", "key", "title", "lang", "source", "published", "outlet", "author",
+                            "url", "ingested_at", "superseded_by", "text", "sentences", "spans"]  # fmt: skip
     assert record["key"] == SEED_REL and record["published"] == "2022-10-17"
     assert record["ingested_at"] == "2022-10-17T09:00:00.123456+00:00"
     spans = {s["id"]: s for s in record["spans"]}

@@ -8,7 +8,7 @@ first document gets a new version.
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +33,14 @@ ALPHABET = st.one_of(
 )
 WORDS = st.text(ALPHABET, min_size=1, max_size=12).filter(str.strip)
 TIMES = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
+# A publication time as sources give it: a day, or a time with its own offset (kept as given), or none.
+OFFSETS = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=5, minutes=30))])
+PUBLISHED = (
+    st.none()
+    | st.dates(date(1990, 1, 1), date(2030, 1, 1))
+    | st.datetimes(datetime(1990, 1, 1), datetime(2030, 1, 1), timezones=st.none() | OFFSETS)
+)
+URLS = st.none() | WORDS.map(lambda word: f"https://example.org/{word.strip().replace(' ', '-')}")
 ANCHORS = ("ok", "reanchored", "orphaned")
 # What an alignment's scores measure and the route that translated B: unknown, without MT, or a route.
 ROUTE_NAMES = st.from_regex(r"[a-z]{2,9}(\+[a-z]{2,9}){0,2} [a-z]{2}(>[a-z]{2}){1,3}", fullmatch=True)
@@ -118,8 +126,8 @@ def cases(draw: st.DrawFn) -> dict:
     text, title = normalized_text(draw), draw(WORDS)
     doc = Document(
         id=document_id(text, title), key=draw(WORDS), title=title, lang=draw(st.sampled_from(["en", "ru", "ar", "he"])),
-        text=text, source=draw(st.none() | WORDS), ingested_at=draw(TIMES),
-        published=draw(st.none() | st.dates(date(1990, 1, 1), date(2030, 1, 1))),
+        text=text, source=draw(st.none() | WORDS), ingested_at=draw(TIMES), published=draw(PUBLISHED),
+        outlet=draw(st.none() | WORDS), author=draw(st.none() | WORDS), url=draw(URLS),
     )  # fmt: skip
     sentences = partition(draw, doc.id, text)
     new_text = None

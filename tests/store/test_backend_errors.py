@@ -92,6 +92,7 @@ def _two_writes_in_one_step(store: Store, ids: dict[str, Any]) -> None:
 
 WRITES: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "add_document": lambda s, ids: s.add_document(*ids["new_doc"]),
+    "set_metadata": lambda s, ids: s.set_metadata(ids["doc"].id, outlet="Diario del Sur"),
     "add_span": lambda s, ids: s.add_span(ids["doc"].id, 0, 6, "ACTOR"),
     "add_spans": lambda s, ids: s.add_spans([Span("sp-00000000000000ff", ids["doc"].id, 0, 6, "ACTOR")]),
     "update_span": lambda s, ids: s.update_span(ids["live"], status="pending"),

@@ -61,6 +61,9 @@ def test_documents_frame_columns_dtypes_and_values(store, two_docs, populated):
             published.text,
             source="corpus/dated.ru.txt",
             published=date(2022, 10, 17),
+            outlet="Diario del Sur",
+            author="María López",
+            url="https://example.org/es/dated",
         ),
         sentences,
     )
@@ -72,16 +75,19 @@ def test_documents_frame_columns_dtypes_and_values(store, two_docs, populated):
         "lang",
         "source",
         "published",
+        "outlet",
+        "author",
+        "url",
         "ingested_at",
         "superseded_by",
         "chars",
         "sentences",
         "spans",
     ]
-    for col in ("id", "key", "title", "source", "superseded_by"):
+    for col in ("id", "key", "title", "source", "outlet", "author", "url", "superseded_by"):
         assert isinstance(df[col].dtype, pd.StringDtype), col
     assert isinstance(df["lang"].dtype, pd.CategoricalDtype)
-    assert pd.api.types.is_datetime64_dtype(df["published"])
+    assert str(df["published"].dtype) == UTC_US  # UTC, so dates and times of any offset sort together
     assert str(df["ingested_at"].dtype) == UTC_US
     for col in ("chars", "sentences", "spans"):
         assert str(df[col].dtype) == "Int64", col
@@ -90,8 +96,12 @@ def test_documents_frame_columns_dtypes_and_values(store, two_docs, populated):
     assert list(df["chars"]) == [len(doc.text), len(other.text), len(published.text)]
     assert list(df["sentences"]) == [3, 2, 1]
     assert list(df["spans"]) == [3, 2, 0]  # deleted spans are not counted
-    assert df["published"].iloc[2] == pd.Timestamp("2022-10-17")
+    assert df["published"].iloc[2] == pd.Timestamp("2022-10-17", tz="UTC")  # a date alone: its midnight UTC
     assert pd.isna(df["published"].iloc[0])
+    assert (df["outlet"].iloc[2], df["author"].iloc[2], df["url"].iloc[2]) == (
+        "Diario del Sur", "María López", "https://example.org/es/dated",
+    )  # fmt: skip
+    assert df["outlet"].isna().tolist() == [True, True, False]
     assert df["source"].iloc[2] == "corpus/dated.ru.txt"
     assert pd.isna(df["source"].iloc[0])
     assert df["superseded_by"].isna().all()
