@@ -240,7 +240,8 @@ def _discrepancies(frame: pd.DataFrame, *, described: bool = True) -> list[dict[
         for same in by_value.values():
             found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]), described)
             held = [c for c in same if isinstance(c["holder"], str) and c["holder"]]  # NaN: no holder
-            found += _compare(held, "holder", _holder_variant(held), lambda c: str(c["holder"]), described)
+            if len(held) > 1:  # one holder differs from nothing
+                found += _compare(held, "holder", _holder_variant(held), lambda c: str(c["holder"]), described)
             found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact", described)
     return found
 
