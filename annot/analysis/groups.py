@@ -115,7 +115,8 @@ def events(
 
 
 def _has_time(value: Any) -> bool:
-    return value is not None and value == value and str(value) != "NaT"
+    # A Timestamp equal to itself is a time (NaT is not equal to itself): str() only for other types (slow).
+    return value is not None and value == value and (type(value).__name__ == "Timestamp" or str(value) != "NaT")
 
 
 def group_claims(
