@@ -379,8 +379,9 @@ def _gloss(english: str | None, value: float | None, attrs: Mapping[str, Any]) -
 def _counted_in_english(text: str) -> tuple[tuple[float, str], ...]:
     """The quantities of an English sentence that count something: (value, counted words), in text order.
 
-    Cached across ledgers: reading a sentence's quantities is most of a ledger's time (~0.2 ms a sentence),
-    and a notebook builds the ledger of the same translations again and again.
+    Cached across ledgers: the quantity finder takes ~0.07 ms a sentence (2.3 s for the 32,000 distinct English
+    sentences of bench_claims' 10,000 articles, a quarter of a first ledger), and a notebook builds the ledger
+    of the same translations again and again.
     """
     from annot.suggest.quantity_finder import find_quantities
 

@@ -5,9 +5,10 @@ Two steps, both over the ledger's rows only:
 1. **Events.** Documents tell the same event when they are linked (one is a
    version of the other), or when both were published within ``window`` of
    each other and name at least ``shared_actors`` of the same actors. Events
-   are the connected parts of that relation (a union-find over documents;
-   the date test compares each document with those published within the window
-   only, so it grows with the corpus, not its square).
+   are the connected parts of that relation (a union-find over documents; each
+   document is joined to the next one naming the same ``shared_actors`` actors
+   when that one is within the window, so the work grows with the documents and
+   their sets of actors, not with the pairs published within a window).
 2. **Groups.** Within an event, the claims that count the same thing
    (``annot.analysis.things``) form a group.
 
