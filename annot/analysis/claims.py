@@ -205,7 +205,9 @@ def _accepted_spans(store: Store, documents: Mapping[str, _Doc]) -> pd.DataFrame
     import pandas as pd
 
     spans = store.spans(status="accepted")
-    spans = spans[spans["doc_id"].isin(set(documents))].reset_index(drop=True)
+    wanted = spans["doc_id"].isin(set(documents))
+    if not wanted.all():  # spans of older versions, or of documents not asked for (a copy of every column)
+        spans = spans[wanted].reset_index(drop=True)
     attrs = spans["attrs"].tolist()
     names = dict.fromkeys(name for found in attrs for name in found)
     names.update(dict.fromkeys(_READ_ATTRS))
@@ -223,8 +225,8 @@ _READ_ATTRS = ("canonical", "value", "low", "high", "qualifier", "unit", "holder
 
 def _actor_names(spans: pd.DataFrame, documents: Mapping[str, _Doc], names: ActorNames) -> dict[str, str]:
     """ACTOR span id -> the actor's one name."""
-    actors = spans[spans["label"] == "ACTOR"]
-    columns = (actors[c].tolist() for c in ("id", "doc_id", "text", "attr_canonical"))
+    actors = spans.loc[spans["label"] == "ACTOR", ["id", "doc_id", "text", "attr_canonical"]]
+    columns = (actors[c].tolist() for c in actors)
     return {
         span_id: names.name(text, documents[doc_id].lang, _text(canon))
         for span_id, doc_id, text, canon in zip(*columns)
@@ -233,7 +235,7 @@ def _actor_names(spans: pd.DataFrame, documents: Mapping[str, _Doc], names: Acto
 
 def _actors_by_doc(spans: pd.DataFrame, actor_of: Mapping[str, str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    actors = spans[spans["label"] == "ACTOR"]
+    actors = spans.loc[spans["label"] == "ACTOR", ["id", "doc_id"]]
     for span_id, doc_id in zip(actors["id"].tolist(), actors["doc_id"].tolist()):
         if span_id in actor_of:
             found.setdefault(doc_id, set()).add(actor_of[span_id])
@@ -257,9 +259,9 @@ def _stances_by_doc(
     spans: pd.DataFrame, actor_of: Mapping[str, str]
 ) -> dict[str, list[tuple[int, int, dict[str, Any]]]]:
     """Document -> its stance spans (start, end, the fields a claim they hold takes), in span order."""
-    stances = spans[spans["label"] == "STANCE"]
-    columns = [stances[c].tolist() for c in ("id", "doc_id", "start", "end")]
-    columns += [stances[f"attr_{name}"].tolist() for name in _STANCE_ATTRS]
+    names = ["id", "doc_id", "start", "end", *(f"attr_{name}" for name in _STANCE_ATTRS)]
+    stances = spans.loc[spans["label"] == "STANCE", names]  # the columns read only: a row filter copies them
+    columns = [stances[c].tolist() for c in names]
     found: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
     for stance_id, doc_id, start, end, *attrs in zip(*columns):
         holder_span, holder_text, evidence, polarity = map(_missing, attrs)
@@ -303,7 +305,7 @@ def _annotated(
 ) -> list[dict[str, Any]]:
     """One row per accepted QUANTITY span (``sentence_text`` left to the caller, which reads them at once)."""
     stances = _stances_by_doc(spans, actor_of)
-    quantities = spans[spans["label"] == "QUANTITY"]
+    quantities = spans.loc[spans["label"] == "QUANTITY", list(_QUANTITY_COLUMNS)]
     rows = []
     for claim, doc_id, start, end, sentence, quote, *attrs in zip(*(quantities[c].tolist() for c in _QUANTITY_COLUMNS)):
         doc = documents[doc_id]
