@@ -13,6 +13,7 @@ import _common as C
 import bench_actors
 import bench_align
 import bench_annotator_browser
+import bench_claims
 import bench_compare
 import bench_edit_latency
 import bench_export
@@ -29,7 +30,7 @@ import bench_wordalign
 BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
-    bench_project, bench_wordalign,
+    bench_project, bench_wordalign, bench_claims,
 )  # fmt: skip
 
 

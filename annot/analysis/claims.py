@@ -22,13 +22,16 @@ the same thing. Discrepancies within a group are marked on each claim.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+import functools
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from annot.analysis.actors import ActorNames
-from annot.analysis.things import ThingTable, load_things, thing_of
+from annot.analysis.things import Thing, ThingTable, load_things, thing_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,24 +89,56 @@ def claims(
     Raises:
         NotFound: a document reference the store does not have.
     """
+    with _collector_paused():
+        return _ledger(store, docs, window=window, shared_actors=shared_actors, projected=projected)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the ledger is built, as it was after.
+
+    The ledger allocates a few containers per claim (a million for 100,000 claims) and no reference cycles:
+    the collector's passes over them cost a tenth of the time, and would find nothing to free.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ledger(
+    store: Store, docs: Iterable[str] | None, *, window: timedelta | None, shared_actors: int, projected: bool
+) -> pd.DataFrame:
     import pandas as pd
 
-    from annot.analysis.groups import group_claims
+    from annot.analysis.groups import group_in_place
     from annot.schema import PROJECT_FILE, read_project_file
 
     project = read_project_file(store.path / PROJECT_FILE) if (store.path / PROJECT_FILE).is_file() else {}
     table = load_things(project)
     corpus = read_corpus(store, docs)
-    documents, spans, actor_of = corpus.documents, corpus.spans, corpus.actor_of
+    documents, actor_of = corpus.documents, corpus.actor_of
     english = _english_sentences(store, documents)
-    sentences = _sentence_texts(store, documents)
-    rows = _annotated(spans, documents, actor_of, english, sentences, table)
+    things = _Things(table)
+    rows = _annotated(corpus.spans, documents, actor_of, english, things)
+    actors = _actors_by_doc(corpus.spans, actor_of)
+    # The spans frame is the largest thing read: gone before the ledger's own frames are built (peak memory).
+    del corpus, english
     if projected:
-        rows += _projected(store, documents, sentences, rows, table)
+        rows += _projected(store, documents, rows, things)
+    # Only the claims' sentences, read at once (store.sentences() reads every document one by one).
+    texts = store.sentence_texts((row["doc_id"], row["sentence"]) for row in rows)
+    for row in rows:
+        row["sentence_text"] = texts.get((row["doc_id"], row["sentence"]))
+    del texts
     frame = pd.DataFrame.from_records(rows, columns=[c for c in CLAIM_COLUMNS if c not in _GROUP_COLUMNS])
-    return group_claims(
-        frame, documents=list(documents.values()), links=_links(store, documents),
-        actors=_actors_by_doc(spans, actor_of), window=window, shared_actors=shared_actors,
+    del rows
+    return group_in_place(
+        frame, documents=list(documents.values()), links=_links(store, documents), actors=actors, window=window,
+        shared_actors=shared_actors,
     )  # fmt: skip
 
 
@@ -127,7 +162,7 @@ def read_corpus(store: Store, docs: Iterable[str] | None = None) -> Corpus:
     documents = _documents(store, docs)
     spans = _accepted_spans(store, documents)
     names = ActorNames(
-        [c for c in spans["attr_canonical"] if isinstance(c, str)],
+        [c for c in spans["attr_canonical"].tolist() if isinstance(c, str)],
         {d.lang for d in documents.values()} | {"en"},
         read_aliases(store.path),
     )
@@ -145,12 +180,14 @@ def _documents(store: Store, docs: Iterable[str] | None) -> dict[str, _Doc]:
         wanted = {store.resolve(ref) for ref in docs}
         frame = frame[frame["id"].isin(wanted)]
     published = pd.to_datetime(frame["published"], utc=True) if len(frame) else frame["published"]
+    # Whole columns as lists: iterating a pandas string column (pyarrow) costs a Python call per cell.
+    none = [None] * len(frame)
+    columns = [frame[c].tolist() if c in frame else none for c in ("id", "title", "lang", "outlet", "author", "url")]
     found = {}
-    for i, row in enumerate(frame.itertuples(index=False)):
-        found[row.id] = _Doc(
-            id=row.id, title=row.title, lang=row.lang, outlet=_text(getattr(row, "outlet", None)),
-            author=_text(getattr(row, "author", None)), url=_text(getattr(row, "url", None)),
-            published=published.iloc[i],
+    for (doc_id, title, lang, outlet, author, url), when in zip(zip(*columns), published.tolist()):
+        found[doc_id] = _Doc(
+            id=doc_id, title=title, lang=lang, outlet=_text(outlet), author=_text(author), url=_text(url),
+            published=when,
         )  # fmt: skip
     return found
 
@@ -160,30 +197,46 @@ def _text(value: object) -> str | None:
 
 
 def _accepted_spans(store: Store, documents: Mapping[str, _Doc]) -> pd.DataFrame:
-    """Accepted spans of the documents, attributes flattened to ``attr_<name>`` columns (so tuples carry them)."""
-    spans = store.spans(status="accepted", flatten=True)
-    spans = spans[spans["doc_id"].isin(set(documents))].reset_index(drop=True)
-    for name in ("canonical", "value", "low", "high", "qualifier", "unit", "holder", "holder_span", "evidence",
-                 "polarity", "target", "target_span"):  # fmt: skip
-        if f"attr.{name}" not in spans:
-            spans[f"attr.{name}"] = None
-    return spans.rename(columns=lambda c: c.replace(".", "_"))
+    """Accepted spans of the documents, attributes as ``attr_<name>`` columns (``None`` where a span has none).
+
+    The attributes are read from the ``attrs`` dicts here rather than by ``spans(flatten=True)``, whose
+    ``json_normalize`` costs more than the rest of the frame (span attributes are flat: text, numbers, ids).
+    """
+    import pandas as pd
+
+    spans = store.spans(status="accepted")
+    wanted = spans["doc_id"].isin(set(documents))
+    if not wanted.all():  # spans of older versions, or of documents not asked for (a copy of every column)
+        spans = spans[wanted].reset_index(drop=True)
+    attrs = spans["attrs"].tolist()
+    names = dict.fromkeys(name for found in attrs for name in found)
+    names.update(dict.fromkeys(_READ_ATTRS))
+    columns: dict[str, list[Any]] = {name: [None] * len(attrs) for name in names}
+    for i, found in enumerate(attrs):  # one pass over the set attributes (a span sets 2 or 3 of a dozen)
+        for name, value in found.items():
+            columns[name][i] = value
+    flat = pd.DataFrame({f"attr_{name}": values for name, values in columns.items()}, index=spans.index, dtype=object)
+    return pd.concat([spans, flat], axis=1)
+
+
+_READ_ATTRS = ("canonical", "value", "low", "high", "qualifier", "unit", "holder", "holder_span", "evidence",
+               "polarity", "target", "target_span")  # fmt: skip
 
 
 def _actor_names(spans: pd.DataFrame, documents: Mapping[str, _Doc], names: ActorNames) -> dict[str, str]:
     """ACTOR span id -> the actor's one name."""
-    actors = spans[spans["label"] == "ACTOR"]
+    actors = spans.loc[spans["label"] == "ACTOR", ["id", "doc_id", "text", "attr_canonical"]]
+    columns = (actors[c].tolist() for c in actors)
     return {
         span_id: names.name(text, documents[doc_id].lang, _text(canon))
-        for span_id, doc_id, text, canon in zip(
-            actors["id"], actors["doc_id"], actors["text"], actors["attr_canonical"]
-        )
+        for span_id, doc_id, text, canon in zip(*columns)
     }
 
 
 def _actors_by_doc(spans: pd.DataFrame, actor_of: Mapping[str, str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for span_id, doc_id in zip(spans["id"], spans["doc_id"]):
+    actors = spans.loc[spans["label"] == "ACTOR", ["id", "doc_id"]]
+    for span_id, doc_id in zip(actors["id"].tolist(), actors["doc_id"].tolist()):
         if span_id in actor_of:
             found.setdefault(doc_id, set()).add(actor_of[span_id])
     return {doc: frozenset(names) for doc, names in found.items()}
@@ -194,20 +247,32 @@ def _english_sentences(store: Store, documents: Mapping[str, _Doc]) -> dict[tupl
     wanted = {doc_id for doc_id, doc in documents.items() if doc.lang != "en"}
     if not wanted:
         return {}
-    found: dict[tuple[str, int], str] = {}
-    translations = store.translations(target="en")
-    translations = translations[translations["doc_id"].isin(wanted)]
-    # One translation per sentence, the same engine order every time (the frame is sorted by engine).
-    for doc_id, index, text in zip(translations["doc_id"], translations["index"], translations["text"]):
-        found.setdefault((doc_id, int(index)), text)
-    return found
+    # One translation per sentence, the same engine order every time (by engine name, then signature).
+    return store.translation_texts("en", docs=wanted)
 
 
-def _stances_by_doc(spans: pd.DataFrame) -> dict[str, list[tuple[int, int, Any]]]:
-    stances = spans[spans["label"] == "STANCE"]
-    found: dict[str, list[tuple[int, int, Any]]] = {}
-    for row in stances.itertuples(index=False):
-        found.setdefault(row.doc_id, []).append((int(row.start), int(row.end), row))
+_STANCE_ATTRS = ("holder_span", "holder", "evidence", "polarity")
+_NO_STANCE = {"holder": None, "holder_text": None, "evidence": "asserted", "polarity": None, "stance": None}
+
+
+def _stances_by_doc(
+    spans: pd.DataFrame, actor_of: Mapping[str, str]
+) -> dict[str, list[tuple[int, int, dict[str, Any]]]]:
+    """Document -> its stance spans (start, end, the fields a claim they hold takes), in span order."""
+    names = ["id", "doc_id", "start", "end", *(f"attr_{name}" for name in _STANCE_ATTRS)]
+    stances = spans.loc[spans["label"] == "STANCE", names]  # the columns read only: a row filter copies them
+    columns = [stances[c].tolist() for c in names]
+    found: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+    for stance_id, doc_id, start, end, *attrs in zip(*columns):
+        holder_span, holder_text, evidence, polarity = map(_missing, attrs)
+        if not holder_span and isinstance(holder_text, str) and holder_text.strip().casefold() == _AUTHOR:
+            holder_text = None  # the schema's word for the outlet's own voice
+        holder = actor_of.get(holder_span) if holder_span else None
+        fields = {
+            "holder": holder or holder_text, "holder_text": holder_text, "evidence": evidence, "polarity": polarity,
+            "stance": stance_id,
+        }  # fmt: skip
+        found.setdefault(doc_id, []).append((int(start), int(end), fields))
     return found
 
 
@@ -220,12 +285,15 @@ def _holding(stances: Sequence[tuple[int, int, Any]], start: int, end: int) -> A
     return None if best is None else best[2]
 
 
-def _attr(row: Any, name: str) -> Any:
-    """A span tuple's attribute, ``None`` when unset (a missing value reads as NaN or NA in the frame)."""
-    value = getattr(row, f"attr_{name}", None)
+def _missing(value: Any) -> Any:
+    """A span attribute as read from the frame, ``None`` when unset (a missing value reads as NaN or NA)."""
     if value is None or (isinstance(value, (str, int, float)) and value != value):
         return None
     return None if type(value).__name__ == "NAType" else value
+
+
+_QUANTITY_COLUMNS = ("id", "doc_id", "start", "end", "sentence", "text", "attr_value", "attr_low", "attr_high",
+                     "attr_qualifier", "attr_unit")  # fmt: skip
 
 
 def _annotated(
@@ -233,67 +301,53 @@ def _annotated(
     documents: Mapping[str, _Doc],
     actor_of: Mapping[str, str],
     english: Mapping[tuple[str, int], str],
-    sentences: Mapping[tuple[str, int], str],
-    table: ThingTable,
+    things: _Things,
 ) -> list[dict[str, Any]]:
-    stances = _stances_by_doc(spans)
-    quantities = spans[spans["label"] == "QUANTITY"]
+    """One row per accepted QUANTITY span (``sentence_text`` left to the caller, which reads them at once)."""
+    stances = _stances_by_doc(spans, actor_of)
+    quantities = spans.loc[spans["label"] == "QUANTITY", list(_QUANTITY_COLUMNS)]
     rows = []
-    for row in quantities.itertuples(index=False):
-        doc = documents[row.doc_id]
-        stance = _holding(stances.get(row.doc_id, ()), int(row.start), int(row.end))
-        translation = doc_translation = english.get((row.doc_id, int(row.sentence)))
-        if doc.lang == "en":
-            doc_translation = None
+    for claim, doc_id, start, end, sentence, quote, *attrs in zip(*(quantities[c].tolist() for c in _QUANTITY_COLUMNS)):
+        doc = documents[doc_id]
+        sentence = int(sentence)
+        stance = _holding(stances.get(doc_id, ()), int(start), int(end))
+        translation = english.get((doc_id, sentence))
         rows.append(
             _claim_row(
-                claim=row.id,
-                doc=doc,
-                sentence=int(row.sentence),
-                quote=row.text,
-                sentence_text=sentences.get((row.doc_id, int(row.sentence))),
-                translation=doc_translation,
-                attrs={k: _attr(row, k) for k in ("value", "low", "high", "qualifier", "unit")},
-                stance=_stance_fields(stance, actor_of),
-                origin="annotated",
-                via=None,
-                table=table,
+                claim=claim, doc=doc, sentence=sentence, quote=quote, sentence_text=None,
+                translation=None if doc.lang == "en" else translation,
+                attrs=dict(zip(("value", "low", "high", "qualifier", "unit"), map(_missing, attrs))),
+                stance=_NO_STANCE if stance is None else stance, origin="annotated", via=None, things=things,
                 english=translation,
             )
-        )
+        )  # fmt: skip
     return rows
 
 
-def _sentence_texts(store: Store, documents: Mapping[str, _Doc]) -> dict[tuple[str, int], str]:
-    """(document, sentence) -> the sentence's text."""
-    frame = store.sentences()
-    frame = frame[frame["doc_id"].isin(set(documents))]
-    return {(d, int(i)): t for d, i, t in zip(frame["doc_id"], frame["index"], frame["text"])}
+class _Things:
+    """The thing each claim counts (``thing_of``), each distinct (words, language, gloss) read once per ledger."""
 
+    def __init__(self, table: ThingTable) -> None:
+        self.table = table
+        self._seen: dict[tuple[str, str, str | None], Thing] = {}
 
-def _stance_fields(stance: Any, actor_of: Mapping[str, str]) -> dict[str, Any]:
-    if stance is None:
-        return {"holder": None, "holder_text": None, "evidence": "asserted", "polarity": None, "stance": None}
-    holder_span = _attr(stance, "holder_span")
-    holder_text = _attr(stance, "holder")
-    if not holder_span and isinstance(holder_text, str) and holder_text.strip().casefold() == _AUTHOR:
-        holder_text = None  # the schema's word for the outlet's own voice
-    holder = actor_of.get(holder_span) if holder_span else None
-    return {
-        "holder": holder or holder_text, "holder_text": holder_text, "evidence": _attr(stance, "evidence"),
-        "polarity": _attr(stance, "polarity"), "stance": stance.id,
-    }  # fmt: skip
+    def of(self, words: str, lang: str, gloss: str | None) -> Thing:
+        key = (words, lang, gloss)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = thing_of(words, lang, gloss=gloss, table=self.table)
+        return found
 
 
 def _claim_row(
     *, claim: str, doc: _Doc, sentence: int, quote: str, sentence_text: str | None, translation: str | None,
-    attrs: Mapping[str, Any], stance: Mapping[str, Any], origin: str, via: str | None, table: ThingTable,
+    attrs: Mapping[str, Any], stance: Mapping[str, Any], origin: str, via: str | None, things: _Things,
     english: str | None,
 ) -> dict[str, Any]:  # fmt: skip
     unit = attrs.get("unit")
     value = _number(attrs.get("value"))
     gloss = _gloss(english, value, attrs) if doc.lang != "en" else None
-    thing = thing_of(unit if isinstance(unit, str) and unit.strip() else quote, doc.lang, gloss=gloss, table=table)
+    thing = things.of(unit if isinstance(unit, str) and unit.strip() else quote, doc.lang, gloss)
     return {
         "claim": claim, "doc_id": doc.id, "title": doc.title, "outlet": doc.outlet, "author": doc.author,
         "lang": doc.lang, "published": doc.published, "url": doc.url, "sentence": sentence, "quote": quote,
@@ -316,13 +370,24 @@ def _gloss(english: str | None, value: float | None, attrs: Mapping[str, Any]) -
     """The counted words of the same number in the sentence's English translation, when it has that number."""
     if not english or value is None:
         return None
+    wanted = {value, _number(attrs.get("low")), _number(attrs.get("high"))} - {None}
+    for number, unit in _counted_in_english(english):
+        if number in wanted:
+            return unit
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _counted_in_english(text: str) -> tuple[tuple[float, str], ...]:
+    """The quantities of an English sentence that count something: (value, counted words), in text order.
+
+    Cached across ledgers: the quantity finder takes ~0.07 ms a sentence (2.3 s for the 32,000 distinct English
+    sentences of bench_claims' 10,000 articles, a quarter of a first ledger), and a notebook builds the ledger
+    of the same translations again and again.
+    """
     from annot.suggest.quantity_finder import find_quantities
 
-    wanted = {value, _number(attrs.get("low")), _number(attrs.get("high"))} - {None}
-    for guess in find_quantities(english, "en"):
-        if float(guess.value) in wanted and guess.unit:
-            return guess.unit
-    return None
+    return tuple((float(guess.value), guess.unit) for guess in find_quantities(text, "en") if guess.unit)
 
 
 def _links(store: Store, documents: Mapping[str, _Doc]) -> list[tuple[str, str]]:
@@ -330,9 +395,8 @@ def _links(store: Store, documents: Mapping[str, _Doc]) -> list[tuple[str, str]]
 
 
 def _projected(
-    store: Store, documents: Mapping[str, _Doc], sentences: Mapping[tuple[str, int], str],
-    annotated: list[dict[str, Any]], table: ThingTable,
-) -> list[dict[str, Any]]:  # fmt: skip
+    store: Store, documents: Mapping[str, _Doc], annotated: list[dict[str, Any]], things: _Things
+) -> list[dict[str, Any]]:
     """Claims projection carried into linked versions, where the version has no accepted QUANTITY in that sentence."""
     from annot.project.targets import REFERENCE
     from annot.suggest.quantity_finder import parse_quantity
@@ -373,13 +437,13 @@ def _projected(
                 doc=doc,
                 sentence=sentence,
                 quote=text,
-                sentence_text=sentences.get((target_doc, sentence)),
+                sentence_text=None,
                 translation=None,
                 attrs=attrs,
                 stance=stance,
                 origin="projected",
                 via=source["doc_id"],
-                table=table,
+                things=things,
                 english=source["quote"] if documents[source["doc_id"]].lang == "en" else None,
             )
         )

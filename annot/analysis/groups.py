@@ -5,9 +5,10 @@ Two steps, both over the ledger's rows only:
 1. **Events.** Documents tell the same event when they are linked (one is a
    version of the other), or when both were published within ``window`` of
    each other and name at least ``shared_actors`` of the same actors. Events
-   are the connected parts of that relation (a union-find over documents;
-   the date test compares each document with those published within the window
-   only, so it grows with the corpus, not its square).
+   are the connected parts of that relation (a union-find over documents; each
+   document is joined to the next one naming the same ``shared_actors`` actors
+   when that one is within the window, so the work grows with the documents and
+   their sets of actors, not with the pairs published within a window).
 2. **Groups.** Within an event, the claims that count the same thing
    (``annot.analysis.things``) form a group.
 
@@ -28,7 +29,7 @@ variants, not their pairs):
 
 from __future__ import annotations
 
-import bisect
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
@@ -39,7 +40,7 @@ from annot.names import name_key
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DISCREPANCY_KINDS", "claim_groups", "discrepancies", "events", "group_claims"]
+__all__ = ["DISCREPANCY_KINDS", "claim_groups", "discrepancies", "events", "group_claims", "group_in_place"]
 
 #: The kinds of discrepancy within a claim group.
 DISCREPANCY_KINDS = ("value", "qualifier", "holder", "evidence")
@@ -94,20 +95,29 @@ def events(
     else:
         dated = sorted((d.published.timestamp(), d.id) for d in documents if _has_time(d.published))
         span = window.total_seconds()
-    times = [t for t, _ in dated]
-    for i, (time, doc) in enumerate(dated):
+    # Two documents share ``shared_actors`` actors when they share a set of that many: documents are put in a
+    # bucket per such set they name, and within a bucket (in time order) each is joined to the next when that
+    # one is within the window. The events are the same as joining every pair of the bucket within the window
+    # (a pair within it has every document between them within it too), at the cost of the buckets' sizes,
+    # not of the pairs within the window (250 x 10,000 for 10,000 articles over four months).
+    buckets: dict[tuple[str, ...], list[tuple[float, str]]] = {}
+    size = max(shared_actors, 0)
+    for time, doc in dated:
         mine = actors.get(doc, frozenset())
-        if len(mine) < shared_actors:
+        if len(mine) < size:
             continue
-        stop = len(dated) if span == float("inf") else bisect.bisect_right(times, time + span)
-        for _, other in dated[i + 1 : stop]:
-            if len(mine & actors.get(other, frozenset())) >= shared_actors:
+        for common in itertools.combinations(sorted(mine), size):
+            buckets.setdefault(common, []).append((time, doc))
+    for bucket in buckets.values():  # each in time order already, as ``dated`` is
+        for (time, doc), (later, other) in itertools.pairwise(bucket):
+            if later <= time + span:
                 found.join(doc, other)
     return {d.id: found.find(d.id) for d in documents}
 
 
 def _has_time(value: Any) -> bool:
-    return value is not None and value == value and str(value) != "NaT"
+    # A Timestamp equal to itself is a time (NaT is not equal to itself): str() only for other types (slow).
+    return value is not None and value == value and (type(value).__name__ == "Timestamp" or str(value) != "NaT")
 
 
 def group_claims(
@@ -124,9 +134,23 @@ def group_claims(
     Groups are numbered ``g1``, ``g2``... by event (earliest first) and then by size (largest first); a claim
     with no counted thing is a group of its own.
     """
+    return group_in_place(
+        frame.copy(), documents=documents, links=links, actors=actors, window=window, shared_actors=shared_actors
+    )
+
+
+def group_in_place(
+    frame: pd.DataFrame,
+    *,
+    documents: Sequence[Any],
+    links: Iterable[tuple[str, str]],
+    actors: Mapping[str, frozenset[str]],
+    window: timedelta | None,
+    shared_actors: int,
+) -> pd.DataFrame:
+    """``group_claims`` adding the columns to ``frame`` itself (for a caller that owns it: no copy)."""
     import pandas as pd
 
-    frame = frame.copy()
     if frame.empty:
         for column in ("event", "event_label", "group", "group_label", "discrepancies"):
             frame[column] = pd.Series(dtype=object)
@@ -141,7 +165,7 @@ def group_claims(
     frame["event_label"] = frame["event"].map(event_labels)
     keys = [
         (event, thing if isinstance(thing, str) and thing else f"claim:{claim}")
-        for event, thing, claim in zip(frame["event"], frame["thing"], frame["claim"])
+        for event, thing, claim in zip(*(frame[c].tolist() for c in ("event", "thing", "claim")))
     ]
     first_time = {event: min((published[d] for d in docs if _has_time(published[d])), default=None)
                   for event, docs in members.items()}  # fmt: skip
@@ -149,17 +173,19 @@ def group_claims(
     order = sorted(sizes, key=lambda k: (_sort_time(first_time.get(k[0])), k[0], -sizes[k], k[1]))
     number = {key: f"g{i}" for i, key in enumerate(order, start=1)}
     names: dict[tuple[str, str], Counter[str]] = {}
-    for key, thing_label, quote in zip(keys, frame["thing_label"], frame["quote"]):
+    for key, thing_label, quote in zip(keys, frame["thing_label"].tolist(), frame["quote"].tolist()):
         label = quote if key[1].startswith("claim:") or not isinstance(thing_label, str) else thing_label
         names.setdefault(key, Counter())[str(label)] += 1
     labels = {key: f"{names[key].most_common(1)[0][0]} · {event_labels[key[0]]}" for key in order}
     frame["group"] = [number[k] for k in keys]
     frame["group_label"] = [labels[k] for k in keys]
-    found = _discrepancies(frame)
+    found = _discrepancies(frame, described=False)
     kinds: dict[str, set[str]] = {}
     for row in found:
         kinds.setdefault(row["claim"], set()).add(row["kind"])  # the claim that differs, not the usual one
-    frame["discrepancies"] = [", ".join(k for k in DISCREPANCY_KINDS if k in kinds.get(c, ())) for c in frame["claim"]]
+    frame["discrepancies"] = [
+        ", ".join(k for k in DISCREPANCY_KINDS if k in kinds.get(c, ())) for c in frame["claim"].tolist()
+    ]
     frame = frame.sort_values(["group", "published", "doc_id", "sentence"], key=_natural, na_position="last")
     return frame.reset_index(drop=True)
 
@@ -192,50 +218,70 @@ def _event_label(docs: Sequence[str], actors: Mapping[str, frozenset[str]], publ
     return f"{names} · {dates}"
 
 
-def _discrepancies(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Every discrepancy of every group: each variant against the group's most common one (see the module)."""
+def _discrepancies(frame: pd.DataFrame, *, described: bool = True) -> list[dict[str, Any]]:
+    """Every discrepancy of every group: each variant against the group's most common one (see the module).
+
+    With ``described=False`` each row holds only ``kind``, ``claim`` and ``against`` (what marking the ledger
+    needs: the other columns and the detail text are most of the work).
+    """
     found: list[dict[str, Any]] = []
-    records = frame.to_dict("records")
+    # Only the columns compared and reported, as lists: ``to_dict("records")`` of the whole ledger costs ten
+    # times more (every column, and a Python call per cell of a pyarrow string column).
+    names = [c for c in _COMPARED if c in frame]
+    records = [dict(zip(names, values)) for values in zip(*(frame[c].tolist() for c in names))]
     by_group: dict[str, list[dict[str, Any]]] = {}
     for row in records:
         by_group.setdefault(row["group"], []).append(row)
     for claims in by_group.values():
         if len({c["doc_id"] for c in claims}) < 2:
             continue
-        found += _compare(claims, "value", _value_of, _describe_value)
+        found += _compare(claims, "value", _value_of, _describe_value, described)
         by_value: dict[Any, list[dict[str, Any]]] = {}
         for claim in claims:
             by_value.setdefault(_value_of(claim), []).append(claim)
         for same in by_value.values():
-            found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]))
-            held = [c for c in same if isinstance(c["holder"], str) and c["holder"]]
-            found += _compare(held, "holder", _holder_variant(held), lambda c: str(c["holder"]))
-            found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact")
+            found += _compare(same, "qualifier", lambda c: c["qualifier"], lambda c: str(c["qualifier"]), described)
+            held = [c for c in same if isinstance(c["holder"], str) and c["holder"]]  # NaN: no holder
+            if len(held) > 1:  # one holder differs from nothing
+                found += _compare(held, "holder", _holder_variant(held), lambda c: str(c["holder"]), described)
+            found += _compare(same, "evidence", _alleged, lambda c: "alleged" if _alleged(c) else "as fact", described)
     return found
 
 
-def _compare(claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe: Any) -> list[dict[str, Any]]:
+_COMPARED = ("group", "group_label", "claim", "doc_id", "outlet", "lang", "quote", "value", "low", "high",
+             "qualifier", "holder", "evidence")  # fmt: skip
+
+
+def _compare(
+    claims: Sequence[dict[str, Any]], kind: str, variant: Any, describe: Any, described: bool = True
+) -> list[dict[str, Any]]:
     """One discrepancy per claim of a variant other than the most common one, against a claim of that one.
 
     Claims of the same document are never compared: an article repeating itself is no discrepancy.
     """
-    variants = Counter(variant(c) for c in claims)
+    if len(claims) < 2:  # one variant at most (most value buckets hold a single claim)
+        return []
+    keys = [variant(c) for c in claims]  # once each: a group holds hundreds of claims
+    variants = Counter(keys)
     if len(variants) < 2:
         return []
     # The most common variant; on a tie, the one of the earliest claim (the ledger is in publication order).
     first_seen: dict[Any, int] = {}
-    for i, c in enumerate(claims):
-        first_seen.setdefault(variant(c), i)
+    for i, key in enumerate(keys):
+        first_seen.setdefault(key, i)
     common = max(variants, key=lambda v: (variants[v], -first_seen[v]))
     # The claim each other is compared with: the first of the common variant, or of another document than it.
-    usual = [c for c in claims if variant(c) == common]
+    usual = [c for c, key in zip(claims, keys) if key == common]
     other = next((c for c in usual if c["doc_id"] != usual[0]["doc_id"]), None)
     rows = []
-    for claim in claims:
-        if variant(claim) == common:
+    for claim, key in zip(claims, keys):
+        if key == common:
             continue
         against = usual[0] if usual[0]["doc_id"] != claim["doc_id"] else other
         if against is None:
+            continue
+        if not described:
+            rows.append({"kind": kind, "claim": claim["claim"], "against": against["claim"]})
             continue
         rows.append({
             "group": claim["group"], "group_label": claim["group_label"], "kind": kind,

@@ -22,7 +22,7 @@ import itertools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -67,6 +67,11 @@ class ThingTable:
     labels: Mapping[str, str]
     entries: Mapping[str, Mapping[tuple[str, ...], str]]  # lang -> words (normalized) -> thing key
     counters: Mapping[str, frozenset[str]]  # lang -> normalized counter words
+    # lang -> the most words an entry has, counted once (``longest`` is asked for every claim)
+    _longest: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._longest.update({lang: max(map(len, words), default=1) for lang, words in self.entries.items()})
 
     def lookup(self, lang: str, words: tuple[str, ...]) -> str | None:
         """The thing key of a normalized word sequence in ``lang``; ``None`` when not listed."""
@@ -74,7 +79,7 @@ class ThingTable:
 
     def longest(self, lang: str) -> int:
         """The most words an entry of ``lang`` has."""
-        return max((len(k) for k in self.entries.get(lang, {})), default=1)
+        return self._longest.get(lang, 1)
 
 
 def load_things(project: Mapping[str, Any] | None = None) -> ThingTable:

@@ -257,6 +257,37 @@ class TranslationsMixin:
             ).fetchall()
         return [_to_translation(r) for r in rows]
 
+    def translation_texts(self, target: str, docs: Iterable[str] | None = None) -> dict[tuple[str, int], str]:
+        """One translation into ``target`` per translated sentence, without building a frame.
+
+        For a reader that wants a sentence's translation whatever made it (the claims ledger reads the
+        English of each sentence): where engines disagree, the first by engine name then signature, the
+        order ``translations()`` lists them in.
+
+        Args:
+            target: the target language (ISO 639-1).
+            docs: document version ids; every current document by default.
+
+        Returns:
+            ``(document id, sentence index)`` -> the translation's text.
+        """
+        import json
+
+        if docs is None:
+            where, args = "d.superseded_by IS NULL", [target]
+        else:
+            where, args = "d.id IN (SELECT value FROM json_each(?))", [target, json.dumps(sorted(set(docs)))]
+        with self._db.read() as conn:
+            rows = conn.execute(
+                "SELECT t.doc_id, t.idx, t.text FROM translations t JOIN documents d ON d.id = t.doc_id"
+                f" WHERE t.target_lang = ? AND {where} ORDER BY t.doc_id, t.idx, t.engine, t.signature",
+                args,
+            ).fetchall()
+        found: dict[tuple[str, int], str] = {}
+        for doc_id, index, text in rows:
+            found.setdefault((doc_id, index), text)
+        return found
+
     def translations(
         self, doc_id: str | None = None, *, target: str | None = None, engine: str | Sequence[str] | None = None
     ) -> pd.DataFrame:

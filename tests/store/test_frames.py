@@ -9,7 +9,7 @@ import pytest
 
 import annot
 from annot.errors import NotFound, SpanError
-from annot.model import Document, Origin, Status, document_id
+from annot.model import Document, Origin, Sentence, Status, document_id
 
 from .conftest import find, make_doc
 
@@ -351,3 +351,26 @@ def test_iter_spans_filters_by_label_and_status_in_sqlite(store, populated):
         list(store.iter_spans(status="maybe"))
     with pytest.raises(annot.SpanError, match="ACTR"):
         list(store.iter_spans(label="ACTR"))  # checked against the schema, as spans() does
+
+
+def test_sentence_texts_reads_the_given_sentences_only(store, two_docs):
+    doc, other = two_docs
+    every = store.sentences()
+    wanted = [(other.id, 1), (doc.id, 0), (other.id, 1), (doc.id, 99), ("no-such-doc", 0)]
+    found = store.sentence_texts(wanted)
+    expected = {(d, i): t for d, i, t in zip(every["doc_id"], every["index"], every["text"]) if (d, i) in wanted}
+    assert found == expected
+    assert found[(other.id, 1)] == "Nothing else happened."
+    assert store.sentence_texts([]) == {}
+
+
+def test_sentence_texts_count_code_points_beyond_the_basic_plane(store):
+    text = "Рекорд 🚀 упал. Второе 𝔘 предложение."
+    doc = Document(id=document_id(text, "Astral"), key="astral", title="Astral", lang="ru", text=text)
+    first, second = text.index("Рекорд"), text.index("Второе")
+    store.add_document(doc, [Sentence(doc.id, 0, first, second - 1, text[first : second - 1]),
+                             Sentence(doc.id, 1, second, len(text), text[second:])])  # fmt: skip
+    assert store.sentence_texts([(doc.id, 0), (doc.id, 1)]) == {
+        (doc.id, 0): "Рекорд 🚀 упал.",
+        (doc.id, 1): "Второе 𝔘 предложение.",
+    }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from annot.model import Translation
 
+from .conftest import make_doc
+
 
 def _tr(doc_id: str, index: int, target: str, engine: str, text: str) -> Translation:
     # A real signature names the pair: one sentence, one signature, one translation.
@@ -28,3 +30,24 @@ def test_get_translations_filters_by_target_and_sentence(store, doc):
     assert first.text == "A Rússia deslocou 9.000 soldados."
     assert store.get_translations(doc.id, target="es", index=0) == []
     assert store.get_translations(doc.id, index=99) == []
+
+
+def test_translation_texts_gives_one_per_sentence_the_first_by_engine(store, doc):
+    other, other_sentences = make_doc("Kyiv warned Minsk. Nothing else happened.", "Warning")
+    store.add_document(other, other_sentences)
+    store.add_translations([
+        _tr(doc.id, 1, "pt", "b", "Minsk afirmou..."),
+        _tr(doc.id, 1, "pt", "a", "Minsk disse..."),
+        _tr(doc.id, 0, "pt", "a", "A Rússia deslocou 9.000 soldados."),
+        _tr(doc.id, 2, "es", "a", "Kiev lo llamó..."),
+        _tr(other.id, 0, "pt", "a", "Kiev avisou Minsk."),
+    ])  # fmt: skip
+    frame = store.translations(target="pt")
+    first = frame.drop_duplicates(["doc_id", "index"])
+    assert store.translation_texts("pt") == dict(zip(zip(first["doc_id"], first["index"]), first["text"]))
+    assert store.translation_texts("pt", docs=[doc.id]) == {
+        (doc.id, 0): "A Rússia deslocou 9.000 soldados.",
+        (doc.id, 1): "Minsk disse...",
+    }
+    assert store.translation_texts("es", docs=[other.id]) == {}
+    assert store.translation_texts("de") == {}
