@@ -118,11 +118,13 @@ def test_ledger_of_some_documents_and_of_an_unknown_one(corpus):
 
 def test_ledger_glosses_by_the_sentences_english_translation(corpus):
     store, _docs = corpus
-    doc = add_document(store, "Llegaron 40 combatientes voluntarios a Minsk.", "es", "Voluntarios", date(2022, 10, 17))
-    mark(store, doc, "40 combatientes voluntarios", "QUANTITY", {"value": 40, "unit": "combatientes voluntarios"})
+    doc = add_document(store, "Llegaron 40 brigadistas voluntarios a Minsk.", "es", "Voluntarios", date(2022, 10, 17))
+    mark(store, doc, "40 brigadistas voluntarios", "QUANTITY", {"value": 40, "unit": "brigadistas voluntarios"})
     store.add_translations([Translation(doc.id, 0, "apertium", "spa-eng", "1", "es", "en", "es>en", "test|es>en",
                                         "40 volunteer soldiers arrived in Minsk.")])  # fmt: skip
-    row = _row(annot.claims(store), "40 combatientes voluntarios")
+    ledger = annot.claims(store)
+    row = _row(ledger, "40 brigadistas voluntarios")
+    assert _row(ledger, "unos 9.000 soldados")["gloss"] is None  # a listed word: its English label, no gloss read
     assert (row["gloss"], row["thing"], row["translation"]) == ("volunteer soldiers", "personnel",
                                                                "40 volunteer soldiers arrived in Minsk.")  # fmt: skip
 
