@@ -201,24 +201,25 @@ def _text(value: object) -> str | None:
 def _accepted_spans(store: Store, documents: Mapping[str, _Doc]) -> pd.DataFrame:
     """Accepted spans of the documents, attributes as ``attr_<name>`` columns (``None`` where a span has none).
 
-    The attributes are read from the ``attrs`` dicts here rather than by ``spans(flatten=True)``, whose
-    ``json_normalize`` costs more than the rest of the frame (span attributes are flat: text, numbers, ids).
+    Read as plain columns (``Store.span_columns``: no timestamps or dtypes the ledger does not use), the
+    attributes spread from the ``attrs`` dicts in one pass (span attributes are flat: text, numbers, ids).
     """
     import pandas as pd
 
-    spans = store.spans(status="accepted")
-    wanted = spans["doc_id"].isin(set(documents))
-    if not wanted.all():  # spans of older versions, or of documents not asked for (a copy of every column)
-        spans = spans[wanted].reset_index(drop=True)
-    attrs = spans["attrs"].tolist()
+    read = store.span_columns(status="accepted")
+    wanted = set(documents)
+    keep = [i for i, doc in enumerate(read["doc_id"]) if doc in wanted]
+    if len(keep) < len(read["doc_id"]):  # spans of older versions, or of documents not asked for
+        read = {name: [values[i] for i in keep] for name, values in read.items()}
+    attrs = read.pop("attrs")
     names = dict.fromkeys(name for found in attrs for name in found)
     names.update(dict.fromkeys(_READ_ATTRS))
     columns: dict[str, list[Any]] = {name: [None] * len(attrs) for name in names}
     for i, found in enumerate(attrs):  # one pass over the set attributes (a span sets 2 or 3 of a dozen)
         for name, value in found.items():
             columns[name][i] = value
-    flat = pd.DataFrame({f"attr_{name}": values for name, values in columns.items()}, index=spans.index, dtype=object)
-    return pd.concat([spans, flat], axis=1)
+    frame = {**read, "attrs": attrs, **{f"attr_{name}": values for name, values in columns.items()}}
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in frame.items()})
 
 
 _READ_ATTRS = ("canonical", "value", "low", "high", "qualifier", "unit", "holder", "holder_span", "evidence",

@@ -624,6 +624,39 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
             ).fetchall()
         return frames.spans_frame(rows, sentence_rows, self.schema, include_deleted=include_deleted, flatten=flatten)
 
+    def span_columns(
+        self, *, status: str | Sequence[str] | None = None, label: str | Sequence[str] | None = None
+    ) -> dict[str, list[Any]]:
+        """Live spans as plain column lists, for bulk readers that build their own frame (the claims ledger).
+
+        ``spans()`` without its dtypes, timestamps and bookkeeping columns: keys ``id``, ``doc_id``, ``start``,
+        ``end``, ``sentence`` (the sentence holding the start, by ``spans()``'s rule; -1 for a document
+        without sentences), ``label``, ``text`` and ``attrs`` (dicts), in document, start, end, id order.
+
+        Args:
+            status: only spans of this status (or these).
+            label: only spans of this label (or these); an unknown label is a SpanError.
+        """
+        clauses, args = self._span_filters(status=status, label=label)
+        clauses.append("p.deleted = 0")
+        with self._db.read() as conn:
+            rows = conn.execute(
+                f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs FROM spans p'
+                f' WHERE {" AND ".join(clauses)} ORDER BY doc_id, start, "end", id',
+                args,
+            ).fetchall()
+            sentence_rows = conn.execute("SELECT doc_id, idx, start FROM sentences").fetchall()
+        columns: dict[str, list[Any]] = {
+            name: list(values) for name, values in zip(("id", "doc_id", "start", "end", "label", "text", "attrs"),
+                                                       zip(*rows) if rows else [()] * 7)
+        }  # fmt: skip
+        import numpy as np
+
+        starts = np.array(columns["start"], dtype="int64")
+        columns["sentence"] = frames.sentence_of(columns["doc_id"], starts, sentence_rows)[0].tolist()
+        columns["attrs"] = [json.loads(a) for a in columns["attrs"]]
+        return columns
+
     def history(self, span_id: str | None = None) -> pd.DataFrame:
         """Every recorded edit (add, update, delete, restore, reanchor), oldest first.
 

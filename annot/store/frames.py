@@ -61,6 +61,47 @@ def sentences_frame(docs: Sequence[tuple[Document, Sequence[Sentence]]]) -> pd.D
     return df
 
 
+def sentence_of(doc_ids: Sequence[str], starts: Any, sentence_rows: Sequence[Sequence[Any]]) -> tuple[Any, Any]:
+    """The sentence holding each span's start, and that sentence's document offset (numpy arrays).
+
+    A span belongs to the last sentence starting at or before it (so one in the whitespace after a sentence
+    belongs to that sentence), or to the first sentence if it starts before every sentence; a span of a
+    document without sentences gets -1.
+
+    Args:
+        doc_ids: each span's document.
+        starts: each span's start (an int64 numpy array).
+        sentence_rows: (doc_id, index, start) of the documents' sentences.
+    """
+    import numpy as np
+    import pandas as pd
+
+    sentence = np.full(len(doc_ids), -1, dtype="int64")
+    offset = np.zeros(len(doc_ids), dtype="int64")
+    if not len(doc_ids) or not len(sentence_rows):
+        return sentence, offset
+    sent_docs, sent_numbers, sent_offsets = (np.asarray(column) for column in zip(*sentence_rows))
+    # One search for all documents: each (document, offset) as one integer key, documents numbered together.
+    codes, _ = pd.factorize(np.concatenate([np.asarray(doc_ids, dtype=object), sent_docs.astype(object)]))
+    span_codes, sent_codes = codes[: len(doc_ids)], codes[len(doc_ids) :]
+    sent_offsets = sent_offsets.astype("int64")
+    width = int(max(sent_offsets.max(initial=0), np.max(starts, initial=0))) + 2
+    order = np.lexsort((sent_offsets, sent_codes))
+    sent_codes, sent_numbers, sent_offsets = sent_codes[order], sent_numbers[order], sent_offsets[order]
+    keys = sent_codes.astype("int64") * width + sent_offsets
+    pos = np.searchsorted(keys, span_codes.astype("int64") * width + np.asarray(starts, dtype="int64"), "right") - 1
+    # The last sentence starting at or before the span, if it is the span's document's; else (a span before
+    # every sentence: the export's rule too) the document's first sentence, the next one, if it is its.
+    own = (pos >= 0) & (sent_codes[np.maximum(pos, 0)] == span_codes)
+    after = np.minimum(pos + 1, len(keys) - 1)
+    first = ~own & (sent_codes[after] == span_codes)
+    pick = np.where(own, pos, after)
+    found = own | first
+    sentence[found] = sent_numbers[pick[found]]
+    offset[found] = sent_offsets[pick[found]]
+    return sentence, offset
+
+
 def spans_frame(
     rows: Sequence[Sequence[Any]],
     sentence_rows: Sequence[Sequence[Any]],
@@ -80,25 +121,7 @@ def spans_frame(
     import pandas as pd
 
     df = pd.DataFrame.from_records(rows, columns=[*SPAN_FIELDS, "confidence", "deleted"])
-    sents = pd.DataFrame.from_records(list(sentence_rows), columns=["doc_id", "sentence", "sent_offset"])
-    sentence = np.full(len(df), -1, dtype="int64")
-    offset = np.zeros(len(df), dtype="int64")
-    if len(df) and len(sents):
-        # Sorted by document then offset, each document's sentences are one
-        # contiguous run whose positions groupby().indices hands over in order.
-        sents = sents.sort_values(["doc_id", "sent_offset"], kind="stable")
-        sent_runs = sents.groupby("doc_id", sort=False).indices
-        sent_offsets, sent_numbers = sents["sent_offset"].to_numpy(), sents["sentence"].to_numpy()
-        span_starts = df["start"].to_numpy()
-        for doc_id, idx in df.groupby("doc_id", sort=False).indices.items():
-            run = sent_runs.get(doc_id)
-            if run is None:
-                continue
-            starts = sent_offsets[run]
-            # The export's rule too: a span before the first sentence belongs to the first.
-            pos = np.maximum(np.searchsorted(starts, span_starts[idx], side="right") - 1, 0)
-            sentence[idx] = sent_numbers[run][pos]
-            offset[idx] = starts[pos]
+    sentence, offset = sentence_of(df["doc_id"].tolist(), df["start"].to_numpy(dtype="int64"), sentence_rows)
     found = sentence >= 0
     df.insert(4, "sentence", pd.array(np.where(found, sentence, 0), dtype="Int64"))
     df.loc[~found, "sentence"] = pd.NA

@@ -160,6 +160,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "translation_stamp": lambda s, ids: s.translation_stamp(ids["doc"].id, "pt"),
     "text_translation_revision": lambda s, ids: s.text_translation_revision(),
     "spans_starting": lambda s, ids: s.spans_starting(ids["doc"].id, 0, 10),
+    "span_columns": lambda s, ids: s.span_columns(status="accepted"),
     "projections": lambda s, ids: s.projections(ids["doc"].id, "es"),
     "projection_stamp": lambda s, ids: s.projection_stamp(ids["doc"].id, "es"),
 }

@@ -374,3 +374,27 @@ def test_sentence_texts_count_code_points_beyond_the_basic_plane(store):
         (doc.id, 0): "Рекорд 🚀 упал.",
         (doc.id, 1): "Второе 𝔘 предложение.",
     }
+
+
+@pytest.mark.parametrize("filters", [{}, {"status": "accepted"}, {"label": ["ACTOR", "STANCE"]}, {"status": "pending"}])
+def test_span_columns_are_the_frame_s_columns_as_plain_lists(store, two_docs, populated, filters):
+    columns = store.span_columns(**filters)
+    frame = store.spans(**filters)
+    assert list(columns) == ["id", "doc_id", "start", "end", "label", "text", "attrs", "sentence"]
+    for name in ("id", "doc_id", "start", "end", "label", "text", "attrs", "sentence"):
+        assert columns[name] == frame[name].astype(object).tolist(), name
+    assert (populated["warned"].id in columns["id"]) == ("status" not in filters)  # rejected: read unless filtered
+    assert "Nothing" not in columns["text"]  # a deleted span is never read
+
+
+def test_span_columns_sentence_rule_matches_the_frame(store):
+    lead, sentences = make_doc("  Headline-less lead. Body.", "Lead")
+    store.add_document(lead, sentences)
+    bare = Document(document_id("No sentences here", "Bare"), "bare", "Bare", "en", "No sentences here")
+    store.add_document(bare, [])
+    before, body = store.add_span(lead.id, 0, 6, "ACTOR"), store.add_span(lead.id, 22, 26, "ACTOR")
+    orphan = store.add_span(bare.id, 0, 2, "ACTOR")
+    found = dict(zip(store.span_columns()["id"], store.span_columns()["sentence"]))
+    assert (found[before.id], found[body.id], found[orphan.id]) == (0, 1, -1)
+    empty = store.span_columns(label="QUANTITY")
+    assert all(values == [] for values in empty.values())
