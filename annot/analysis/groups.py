@@ -40,7 +40,15 @@ from annot.names import name_key
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DISCREPANCY_KINDS", "claim_groups", "discrepancies", "events", "group_claims", "group_in_place"]
+__all__ = [
+    "DISCREPANCY_KINDS",
+    "claim_groups",
+    "describe_value",
+    "discrepancies",
+    "events",
+    "group_claims",
+    "group_in_place",
+]
 
 #: The kinds of discrepancy within a claim group.
 DISCREPANCY_KINDS = ("value", "qualifier", "holder", "evidence")
@@ -235,7 +243,7 @@ def _discrepancies(frame: pd.DataFrame, *, described: bool = True) -> list[dict[
     for claims in by_group.values():
         if len({c["doc_id"] for c in claims}) < 2:
             continue
-        found += _compare(claims, "value", _value_of, _describe_value, described)
+        found += _compare(claims, "value", _value_of, describe_value, described)
         by_value: dict[Any, list[dict[str, Any]]] = {}
         for claim in claims:
             by_value.setdefault(_value_of(claim), []).append(claim)
@@ -313,7 +321,8 @@ def _value_of(claim: Mapping[str, Any]) -> tuple[Any, ...]:
     return ("point", claim["value"])
 
 
-def _describe_value(claim: Mapping[str, Any]) -> str:
+def describe_value(claim: Mapping[str, Any]) -> str:
+    """A claim's value as people read it: "up to 9,000", "9,000" (exact), "8,000–9,000" (a range)."""
     kind, *numbers = _value_of(claim)
     shown = [_format(n) for n in numbers]
     if kind == "range":
@@ -365,7 +374,7 @@ def claim_groups(ledger: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for group, claims in ledger.groupby("group", sort=False):
         records = claims.to_dict("records")
-        values = Counter(_describe_value(c) for c in records)
+        values = Counter(describe_value(c) for c in records)
         kinds = {k for found in claims["discrepancies"] for k in str(found).split(", ") if k}
         rows.append({
             "group": group, "group_label": records[0]["group_label"], "thing": records[0]["thing"],

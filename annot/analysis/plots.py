@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from annot.analysis.groups import DISCREPANCY_KINDS, _describe_value
+from annot.analysis.groups import DISCREPANCY_KINDS, describe_value
 from annot.htmlreport import plot_style
 
 if TYPE_CHECKING:
@@ -274,7 +274,7 @@ def _timeline_panel(ax: Axes, dated: pd.DataFrame, sources: list[str]) -> None:
         colour = _claim_colour(kinds)
         ax.scatter([when], [y + 0.22 * nth], s=70 if kinds else 45, color=colour, zorder=3,
                    edgecolors="black" if kinds else "none", linewidths=0.8)  # fmt: skip
-        label = f"{_describe_value(row)}" + (f"  ⚠ {', '.join(kinds)}" if kinds else "")
+        label = f"{describe_value(row)}" + (f"  ⚠ {', '.join(kinds)}" if kinds else "")
         ax.annotate(label, (mdates.date2num(when), y + 0.22 * nth), xytext=(7, 0), textcoords="offset points",
                     va="center", fontsize=8.5, color=colour, fontweight="bold" if kinds else "normal")  # fmt: skip
     ax.set_yticks(range(len(sources)), [_short(s, 28) for s in sources])
@@ -345,7 +345,7 @@ def _values_panel(ax: Axes, claims: pd.DataFrame) -> None:
         else:
             continue
         holder = row["holder"] if isinstance(row["holder"], str) and row["holder"] else "own voice"
-        label = f"{_describe_value(row)} ({_short(holder, 30)}; {row['evidence']})"
+        label = f"{describe_value(row)} ({_short(holder, 30)}; {row['evidence']})"
         label += f"  ⚠ {', '.join(kinds)}" if kinds else ""
         ax.annotate(label, (at, y), xytext=(8, 0), textcoords="offset points", va="center", fontsize=8.5,
                     color=colour, fontweight="bold" if kinds else "normal")  # fmt: skip

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.analysis.groups import DISCREPANCY_KINDS, _describe_value, claim_groups, discrepancies
+from annot.analysis.groups import DISCREPANCY_KINDS, claim_groups, describe_value, discrepancies
 from annot.analysis.plots import KIND_COLOURS, source_name
 from annot.htmlreport import Output, esc, figure_svg, page_html, write_together
 
@@ -137,7 +137,7 @@ def _card(claim: dict[str, Any]) -> str:
         parts.append(f'<div class="when">by {esc(claim["author"])}</div>')
     if _text(claim.get("outlet")) and _text(claim.get("title")):
         parts.append(f'<div class="when">{esc(claim["title"])}</div>')
-    parts.append(f'<div class="value">{esc(_describe_value(claim))} {_chips(claim.get("discrepancies"))}</div>')
+    parts.append(f'<div class="value">{esc(describe_value(claim))} {_chips(claim.get("discrepancies"))}</div>')
     parts.append(f'<div class="who">{who}</div>')
     parts.append(f'<p class="sentence" lang="{lang}">{_highlighted(claim.get("sentence_text"), claim["quote"])}</p>')
     if _text(claim.get("translation")):

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from annot.analysis.claims import read_corpus
+from annot.analysis.groups import describe_value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,7 +164,7 @@ def timeline(ledger: pd.DataFrame, stances: pd.DataFrame | None = None) -> pd.Da
     claims = pd.DataFrame({
         "published": ledger["published"], "outlet": ledger["outlet"], "lang": ledger["lang"], "kind": "claim",
         "what": ledger["group_label"], "value": ledger["value"],
-        "detail": [_claim_detail(q, v, h) for q, v, h in zip(ledger["qualifier"], ledger["value"], ledger["holder"])],
+        "detail": [_claim_detail(c) for c in ledger[_DETAIL].to_dict("records")],
         "doc_id": ledger["doc_id"], "quote": ledger["quote"],
     })  # fmt: skip
     frames = [claims]
@@ -181,9 +182,9 @@ def timeline(ledger: pd.DataFrame, stances: pd.DataFrame | None = None) -> pd.Da
     return frame.sort_values(["published", "outlet", "kind"], na_position="last", ignore_index=True)
 
 
-def _claim_detail(qualifier: Any, value: Any, holder: Any) -> str:
-    number = (
-        "?" if value is None or value != value else (f"{int(value):,}" if float(value).is_integer() else f"{value:,}")
-    )
-    said = f"{qualifier} {number}" if qualifier and qualifier != "exact" else number
+_DETAIL = ["qualifier", "value", "low", "high", "holder"]
+
+
+def _claim_detail(claim: dict[str, Any]) -> str:
+    said, holder = describe_value(claim), claim["holder"]
     return f"{said} ({holder})" if isinstance(holder, str) and holder else said
