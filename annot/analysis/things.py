@@ -85,6 +85,9 @@ class ThingTable:
 def load_things(project: Mapping[str, Any] | None = None) -> ThingTable:
     """The shipped table of counted things, with a project's ``[things]``/``[counters]`` tables added.
 
+    The project's ``[aliases]`` groups count as things too: a group naming a listed thing adds its words to
+    it ("troops" = ["contractors"]); another is a thing of its own, labelled by its head.
+
     Args:
         project: the project file's tables (``annot.schema.read_project_file``), or ``None``.
 
@@ -123,8 +126,29 @@ def _table(shipped: Mapping[str, Any], project: Mapping[str, Any]) -> ThingTable
                 if normalized:
                     entries.setdefault(lang, {}).setdefault(normalized, key)
     labels = {key: str(value.get("label", key)) for key, value in things.items()}
+    _add_aliases(entries, labels, project.get("aliases", {}))
     counter_sets = {lang: frozenset(_normal(lang, w) for w in words) for lang, words in counters.items()}
     return ThingTable(labels=labels, entries=entries, counters=counter_sets)
+
+
+def _add_aliases(
+    entries: dict[str, dict[tuple[str, ...], str]], labels: dict[str, str], aliases: Mapping[str, Any]
+) -> None:
+    """The project's ``[aliases]`` groups as things too, in every language of the table.
+
+    A group naming a listed thing ("troops" = ["военнослужащие"]) adds its other words to that thing; any
+    other group is a thing of its own, labelled by its head ("Iskander" = ["Искандер"]).
+    """
+    for head, names in aliases.items():
+        group = [head, *(n for n in (names if isinstance(names, list) else []) if isinstance(n, str))]
+        forms = {lang: [tuple(_normal(lang, w) for w in _WORD.findall(p)) for p in group] for lang in entries}
+        known = next((table[f] for lang, table in entries.items() for f in forms[lang] if f in table), None)
+        key = known or f"alias:{head}"
+        labels.setdefault(key, head)
+        for lang, found in forms.items():
+            for form in found:
+                if form:
+                    entries[lang].setdefault(form, key)
 
 
 @functools.cache

@@ -60,6 +60,15 @@ def test_things_a_project_adds_things_and_counters():
     assert thing_of("quadcopters", "en").known is False  # the shipped table is unchanged
 
 
+def test_things_the_project_aliases_count_as_things():
+    table = load_things({"aliases": {"troops": ["contratistas", "вагнеровцы"], "Iskander": ["Искандер"]}})
+    assert thing_of("contratistas", "es", table=table).key == "personnel"  # joins the listed thing
+    assert thing_of("вагнеровцев", "ru", table=table).key == "personnel"  # by its lemma
+    iskander = thing_of("Искандеров", "ru", table=table)
+    assert (iskander.key, iskander.label, iskander.known) == ("alias:Iskander", "Iskander", True)
+    assert thing_of("Iskander", "en", table=table).key == iskander.key  # one thing across languages
+
+
 @pytest.mark.parametrize(
     ("project", "message"),
     [({"things": {"x": ["a"]}}, r"\[things.x\] must be a table"), ({"things": {"x": {"en": "a"}}}, "list of words"),
