@@ -54,11 +54,14 @@ ALLOWED: dict[str, set[str]] = {
     # Widgets are thin views over the annotation session; nothing imports them.
     "widgets": FOUNDATION | {"annotate", "suggest", "store", "translate"},
     "pipeline": FOUNDATION | {"ingest", "segment", "translate", "store", "export", "progress"},
+    # Other tools' files: export's format converters joined to the store, and imported texts segmented as
+    # ingest does.
+    "exchange": FOUNDATION | {"ingest", "segment", "store", "export", "progress"},
     # The suggestion layer runs suggesters over stored documents (the project's actors and aliases as known names).
     "suggestion_layer": FOUNDATION | {"store", "suggest", "progress", "names"},
     "cli": FOUNDATION
     | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "align", "compare", "lab"}
-    | {"suggestion_layer", "project", "fileio", "analysis"},
+    | {"suggestion_layer", "project", "fileio", "analysis", "exchange"},
     # Projection finds spans in translations by names, numbers (the quantity suggester's reading), cues (the
     # stance suggester's lists) and word alignment; its lexicons are word translations made through the
     # pipeline's one cached path; linked versions come through their stored alignment.

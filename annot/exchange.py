@@ -1,0 +1,122 @@
+"""Another tool's file into the store, and the store into another tool's file (``annot export/import --format``).
+
+The converters are ``annot.export``'s format modules (``annot.export.formats``); this
+module joins them to the store and, for imports, to ingest's segmentation:
+``import_as`` writes nothing when a record of the file is bad, then, in one
+transaction, puts each document in as ``annot ingest`` would (segmented; a text
+already stored is reused, its id being its text's hash) and its spans after it,
+a span naming another (a STANCE's ``holder_span``) through the new ids.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annot.errors import FormatError
+from annot.export.formats import ForeignDocument, ForeignSpan, FormatExport, LeftOut, module_of, read_foreign
+from annot.export.jsonl_import import ImportResult
+
+if TYPE_CHECKING:
+    from annot.store import Store
+
+__all__ = ["export_as", "import_as"]
+
+
+def export_as(
+    store: Store, out: str | os.PathLike[str], format: str, *, all_versions: bool = False, progress: Any = None
+) -> FormatExport:
+    """Write ``store`` in another tool's format (or annot/1 with ``format="jsonl"``).
+
+    Args:
+        store: the project.
+        out: the file to write, replaced atomically.
+        format: a name of ``EXPORT_FORMATS``.
+        all_versions: also superseded document versions (annot/1 only keeps their chain).
+        progress: as ``export_jsonl``'s.
+
+    Raises:
+        FormatError: an unknown format.
+        OutputError: ``out`` cannot be written.
+    """
+    from annot.export.jsonl import export_jsonl, iter_records
+
+    if format == "jsonl":
+        done = export_jsonl(store, out, all_versions=all_versions, progress=progress)
+        return FormatExport(done.path, "jsonl", done.documents, done.spans)
+    module = module_of(format)
+    left_out = LeftOut()
+    documents, spans = module.write(iter_records(store, all_versions=all_versions), Path(out), left_out)
+    return FormatExport(Path(out), format, documents, spans, left_out.report())
+
+
+def import_as(store: Store, path: str | os.PathLike[str], format: str, *, lang: str | None = None) -> ImportResult:
+    """Read another tool's file into ``store``: all of it, or nothing when a record is bad.
+
+    Args:
+        store: the project.
+        path: the file.
+        format: a name of ``IMPORT_FORMATS``.
+        lang: the documents' language when the file does not say (detected otherwise).
+
+    Raises:
+        FormatError: an unknown format, or a bad record (``FILE:LINE: problem; fix``; the first of them,
+            with how many more), the store left as it was.
+    """
+    from annot.export.jsonl_import import import_jsonl
+
+    if format == "jsonl":
+        return import_jsonl(store, path)
+    return _commit(store, read_foreign(Path(path), format), lang)
+
+
+def _commit(store: Store, documents: list[ForeignDocument], lang: str | None) -> ImportResult:
+    """Every document and its spans in one transaction; the store's checks refuse a bad span there.
+
+    A span already stored on the same text (same offsets and label) is not added again, so importing a file
+    twice changes nothing.
+    """
+    from annot.errors import AnnotError
+    from annot.ingest.clean import build_document
+    from annot.segment import segment
+    from annot.store.core import new_span_id
+
+    added = unchanged = written = 0
+    with store.transaction():
+        for foreign in documents:
+            try:
+                doc = build_document(
+                    foreign.text, foreign.where, title=foreign.title or Path(foreign.where.rsplit(":", 1)[0]).stem,
+                    source=None, key=None, lang=foreign.lang or lang, published=None,
+                )  # fmt: skip
+                result = store.add_document(doc, segment(doc))
+                added, unchanged = added + (result.status == "added"), unchanged + (result.status == "unchanged")
+                stored = {(s.start, s.end, s.label) for s in store.iter_spans(doc.id)}
+                fresh = [s for s in foreign.spans if (s.start, s.end, s.label) not in stored]
+                ids = {s.ref: new_span_id() for s in fresh if s.ref is not None}
+                spans = [_span(store, doc, s, ids) for s in fresh]
+                written += len(store.add_spans(_holders_first(spans)))
+            except AnnotError as exc:
+                raise FormatError(f"{foreign.where}: {exc}") from exc
+    return ImportResult(documents_added=added, documents_unchanged=unchanged, spans_written=written)
+
+
+def _span(store: Store, doc: Any, span: ForeignSpan, ids: Mapping[str, str]) -> Any:
+    """A foreign span as the store's, its id new and a ``*_span`` attribute naming the new id of its target."""
+    from annot.model import Span
+    from annot.store.core import new_span_id
+
+    attrs = {k: ids.get(v, v) if k.endswith("_span") else v for k, v in span.attrs.items()}
+    return Span(
+        id=ids.get(span.ref or "") or new_span_id(), doc_id=doc.id, start=span.start, end=span.end,
+        label=span.label, attrs=attrs, text=doc.text[span.start : span.end],
+        annotator=span.annotator or store.annotator, status=span.status,
+    )  # fmt: skip
+
+
+def _holders_first(spans: list[Any]) -> list[Any]:
+    """Spans named by others (ACTORs a STANCE holds) before the spans naming them, as the store requires."""
+    named = {v for s in spans for k, v in s.attrs.items() if k.endswith("_span")}
+    return sorted(spans, key=lambda s: s.id not in named)
