@@ -144,6 +144,8 @@ class _Layers:
             else:
                 if not self.has(span["label"]):
                     self.ts.create_type(LAYER_PREFIX + span["label"], ANNOTATION)
+                for attr, value in span.get("attrs", {}).items():  # before the first instance: cassis fixes its class
+                    self.feature(span["label"], attr, value)
                 fs = self.ts.get_type(LAYER_PREFIX + span["label"])(begin=span["start"], end=span["end"])
                 written[span["id"]] = (fs, span)
         for fs, span in written.values():
@@ -231,7 +233,7 @@ def write(
 
 
 def read(path: Path) -> Iterator[ForeignDocument | FormatError]:
-    """The documents of an INCEpTION zip (``TypeSystem.xml`` + ``.xmi`` files), or of one ``.xmi`` beside its type system.
+    """The documents of an INCEpTION zip (``TypeSystem.xml`` + ``.xmi`` files), or of one ``.xmi`` beside it.
 
     Each custom span layer (``webanno.custom.<LABEL>``) is a label and its features are attributes; other
     types (DKPro's tokens, POS, named entities, relation and chain layers) are ignored; a feature with no
@@ -278,7 +280,9 @@ def _typesystem(data: bytes, where: str) -> TypeSystem | FormatError:
     from cassis import load_typesystem
 
     try:
-        return load_typesystem(data.decode("utf-8"))
+        with warnings.catch_warnings():  # cassis warns about a feature named "type" (see _Layers._create_feature)
+            warnings.simplefilter("ignore", UserWarning)
+            return load_typesystem(data.decode("utf-8"))
     except Exception as exc:  # cassis raises lxml's and its own errors alike: each one is a bad file here
         return FormatError(f"{where}: not a UIMA type system ({_first_line(exc)}); export it again from its tool.")
 
