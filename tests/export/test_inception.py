@@ -395,3 +395,24 @@ def test_inception_round_trip_keeps_every_span_label_and_attribute(record: dict)
         attrs = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in attrs.items()}
         want.add((s["start"], s["end"], s["label"], json.dumps(attrs, sort_keys=True)))
     assert {g[1:] for g in got} == want
+
+
+def test_inception_export_declares_the_projects_own_labels(tmp_path: Path):
+    """``export_as`` gives the project's schema: a label of its annot.toml is a layer before any span has it."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "annot.toml").write_text(
+        '[labels.EVENT]\ndescription = "What happened."\n'
+        '[labels.EVENT.attributes.casualties]\ntype = "number"\n'
+        '[labels.EVENT.attributes.actor_span]\ntype = "span"\nlabels = ["ACTOR"]\n',
+        "utf-8",
+    )
+    with open_project(folder, annotator="t") as store:
+        export_as(store, tmp_path / "x.zip", "inception")
+    ts = load_typesystem(_members(tmp_path / "x.zip")[inception.TYPESYSTEM_FILE])
+    event = ts.get_type(LAYER + "EVENT")
+    assert event.description == "What happened."
+    assert {f.name: f.rangeType.name for f in event.features} == {
+        "casualties": "uima.cas.Float", "actor_span": "uima.cas.FSArray"
+    }  # fmt: skip
+    assert ts.get_type(LAYER + "EVENTActor_spanLink").get_feature("target").rangeType.name == LAYER + "ACTOR"
