@@ -284,7 +284,7 @@ def _typesystem(data: bytes, where: str) -> TypeSystem | FormatError:
             warnings.simplefilter("ignore", UserWarning)
             return load_typesystem(data.decode("utf-8"))
     except Exception as exc:  # cassis raises lxml's and its own errors alike: each one is a bad file here
-        return FormatError(f"{where}: not a UIMA type system ({_first_line(exc)}); export it again from its tool.")
+        return _caused(FormatError(f"{where}: not a UIMA type system ({_first_line(exc)}); export it again."), exc)
 
 
 def _document(data: bytes, ts: TypeSystem, where: str, stem: str) -> ForeignDocument | FormatError:
@@ -293,7 +293,7 @@ def _document(data: bytes, ts: TypeSystem, where: str, stem: str) -> ForeignDocu
     try:
         cas = load_cas_from_xmi(data.decode("utf-8"), typesystem=ts, lenient=True)
     except Exception as exc:  # as in _typesystem: lxml, cassis and decoding errors all mean a bad document
-        return FormatError(f"{where}: not a UIMA CAS XMI document ({_first_line(exc)}); export it again.")
+        return _caused(FormatError(f"{where}: not a UIMA CAS XMI document ({_first_line(exc)}); export it again."), exc)
     text = cas.sofa_string
     if not text:
         return FormatError(f"{where}: the document has no text (sofa string); export it with its text.")
@@ -347,6 +347,12 @@ def _attributes(fs: Any, layer: Any) -> dict[str, Any]:
         elif isinstance(value, str | int | float | bool):
             attrs[name] = value
     return attrs
+
+
+def _caused(error: FormatError, exc: BaseException) -> FormatError:
+    """``error`` as if raised ``from exc``: it is yielded, not raised, and keeps what went wrong below."""
+    error.__cause__ = exc
+    return error
 
 
 def _first_line(exc: BaseException) -> str:

@@ -416,3 +416,27 @@ def test_inception_export_declares_the_projects_own_labels(tmp_path: Path):
         "casualties": "uima.cas.Float", "actor_span": "uima.cas.FSArray"
     }  # fmt: skip
     assert ts.get_type(LAYER + "EVENTActor_spanLink").get_feature("target").rangeType.name == LAYER + "ACTOR"
+
+
+@pytest.mark.parametrize(("extra", "says"), [("feature", "Unknown attribute 'comment' for label ACTOR"),
+                                             ("layer", "Unknown label 'EVENT'")])  # fmt: skip
+def test_inception_import_refuses_what_the_schema_does_not_know(tmp_path: Path, extra: str, says: str):
+    """A layer or feature annot's schema lacks is named, with where it is, and nothing is imported."""
+    from cassis import Cas
+
+    ts = inception.to_typesystem()
+    ts.create_feature(ts.get_type(LAYER + "ACTOR"), "comment", "uima.cas.String")
+    event = ts.create_type(LAYER + "EVENT")
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = "Minsk and Moscow"
+    cas.add(ts.get_type(LAYER + "ACTOR")(begin=0, end=5, comment="x") if extra == "feature" else event(begin=0, end=5))
+    with zipfile.ZipFile(tmp_path / "x.zip", "w") as zf:
+        zf.writestr("TypeSystem.xml", ts.to_xml())
+        zf.writestr("doc.xmi", cas.to_xmi())
+    with open_project(tmp_path / "p", annotator="t"):
+        pass
+    before = _store_digest(tmp_path / "p")
+    with open_project(tmp_path / "p", annotator="t") as store, pytest.raises(FormatError) as err:
+        import_as(store, tmp_path / "x.zip", "inception")
+    assert f"{tmp_path / 'x.zip'} (document doc.xmi): {says}" in str(err.value)
+    assert _store_digest(tmp_path / "p") == before
