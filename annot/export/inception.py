@@ -129,8 +129,8 @@ class _Layers:
             text = _NOT_XML.sub(" ", text)
         cas = Cas(typesystem=self.ts)
         cas.sofa_string, cas.sofa_mime = text, "text/plain"
-        meta = self.ts.get_type(METADATA)
-        cas.add(meta(begin=0, end=len(text), documentTitle=record.get("title"), documentId=doc_id,
+        meta, title = self.ts.get_type(METADATA), _NOT_XML.sub(" ", record.get("title") or "") or None
+        cas.add(meta(begin=0, end=len(text), documentTitle=title, documentId=doc_id,
                      language=record.get("lang") or "x-unspecified", isLastSegment=False))  # fmt: skip
         sentence = self.ts.get_type(SENTENCE)
         cas.add_all(sentence(begin=s["start"], end=s["end"]) for s in record.get("sentences", ()))
@@ -173,6 +173,8 @@ class _Layers:
                 fs[name] = self.ts.get_type(FS_ARRAY)(elements=[link])
             elif kind == "uima.cas.Float" and _is_number(value) and float(value) == value:
                 fs[name] = float(value)
+            elif kind == "uima.cas.String" and isinstance(value, str) and _NOT_XML.search(value):
+                left_out.add(f"attribute {attr!r}: characters XML 1.0 cannot hold", example)
             elif kind == "uima.cas.String" and isinstance(value, str):
                 fs[name] = value
             else:

@@ -190,10 +190,12 @@ def test_inception_export_reports_what_it_leaves_out(tmp_path: Path):
          "attrs": {"holder_span": "a"}},
         {"id": "d", "label": "QUANTITY", "start": 11, "end": 22, "text": "9000 troops", "status": "accepted",
          "attrs": {"value": 2**60 + 1}},
+        {"id": "e", "label": "ACTOR", "start": 11, "end": 15, "text": "9000", "status": "accepted",
+         "attrs": {"canonical": "bell\x07", "type": "state"}},
     ]  # fmt: skip
-    record = {"id": "d1", "title": "t", "lang": "en", "text": text, "sentences": [], "spans": spans}
+    record = {"id": "d1", "title": "t\x0b", "lang": "en", "text": text, "sentences": [], "spans": spans}
     (documents, written), left_out = _write([record], tmp_path / "x.zip")
-    assert (documents, written) == (1, 2)
+    assert (documents, written) == (1, 3)
     reasons = {u.reason: u.count for u in left_out.report()}
     assert reasons == {
         "pending suggestion (INCEpTION holds annotations, not suggestions)": 1,
@@ -201,9 +203,12 @@ def test_inception_export_reports_what_it_leaves_out(tmp_path: Path):
         "attribute 'holder_span': the span it names is not exported": 1,
         "attribute 'value': a int where the type system has uima.cas.Float": 1,
         "text characters XML 1.0 cannot hold, written as spaces": 1,
+        "attribute 'canonical': characters XML 1.0 cannot hold": 1,
     }
     (cas,) = _load(tmp_path / "x.zip")
     assert cas.sofa_string == text.replace("\x07", " ")  # same length: every offset still holds
+    (actor,) = cas.select(LAYER + "ACTOR")
+    assert (actor.canonical, actor.type_, cas.select(METADATA)[0].documentTitle) == (None, "state", "t ")
 
 
 def test_inception_export_adds_labels_and_attributes_the_schema_lacks(tmp_path: Path):
