@@ -10,6 +10,7 @@ a span naming another (a STANCE's ``holder_span``) through the new ids.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,7 +49,9 @@ def export_as(
         return FormatExport(done.path, "jsonl", done.documents, done.spans)
     module = module_of(format)
     left_out = LeftOut()
-    documents, spans = module.write(iter_records(store, all_versions=all_versions), Path(out), left_out)
+    # A format whose file declares the labels (INCEpTION's type system) is given the project's schema.
+    options = {"schema": store.schema} if "schema" in inspect.signature(module.write).parameters else {}
+    documents, spans = module.write(iter_records(store, all_versions=all_versions), Path(out), left_out, **options)
     return FormatExport(Path(out), format, documents, spans, left_out.report())
 
 

@@ -1,0 +1,361 @@
+"""INCEpTION / UIMA CAS XMI: a zip of ``TypeSystem.xml`` and one ``.xmi`` per document, through dkpro-cassis.
+
+The type system follows INCEpTION's conventions for custom layers, so that its
+"Layers > Import" turns ``TypeSystem.xml`` into one span layer per label:
+
+- a label is a span layer ``webanno.custom.<LABEL>`` (a direct subtype of
+  ``uima.tcas.Annotation``); its enum and text attributes are ``uima.cas.String``
+  features, its number attributes ``uima.cas.Float`` (INCEpTION's number feature
+  types are Integer and Float: it has no editor for Double, and would drop it);
+- a span attribute (``holder_span``, ``target_span``) is a link feature (a "slot"):
+  an ``FSArray`` of ``webanno.custom.<LABEL><Attr>Link`` holding ``role`` and ``target``,
+  which INCEpTION draws as an arc from the STANCE to its ACTOR. A relation layer
+  cannot hold it: INCEpTION's relations join two spans of one layer;
+- the document is DKPro's ``DocumentMetaData`` (title, id, language) and its
+  sentences DKPro's ``Sentence``, from annot's own sentence offsets.
+
+Offsets are code points here and UTF-16 units in the XMI; cassis converts both ways.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annot.errors import FormatError
+from annot.export.formats import ForeignDocument, ForeignSpan, LeftOut, iter_documents
+from annot.fileio import atomic_binary_file
+
+if TYPE_CHECKING:
+    from cassis import Cas, TypeSystem
+
+    from annot.schema import LabelSchema
+
+__all__ = ["LAYER_PREFIX", "SUFFIX", "TYPESYSTEM_FILE", "read", "to_typesystem", "write"]
+
+SUFFIX = ".zip"
+#: The file of the zip (and beside a lone ``.xmi``) holding the type system; INCEpTION's own is lower case.
+TYPESYSTEM_FILE = "TypeSystem.xml"
+#: INCEpTION's namespace for custom layers: a label ``ACTOR`` is the type ``webanno.custom.ACTOR``.
+LAYER_PREFIX = "webanno.custom."
+METADATA = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
+SENTENCE = "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Sentence"
+ANNOTATION = "uima.tcas.Annotation"
+FS_ARRAY = "uima.cas.FSArray"
+#: What each attribute type of the schema becomes (``span`` is a link feature, see the module docstring).
+RANGES = {"enum": "uima.cas.String", "text": "uima.cas.String", "number": "uima.cas.Float"}
+# A UIMA name is a Java identifier; begin, end and sofa are Annotation's own features.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_RESERVED = {"begin", "end", "sofa"}
+# Characters XML 1.0 cannot hold (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Zip entries get a fixed time, so the same corpus gives the same bytes.
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+Record = dict[str, Any]
+
+
+def _link_type(label: str, attr: str) -> str:
+    """INCEpTION's name for a link feature's type: layer + capitalized feature + ``Link``."""
+    return f"{LAYER_PREFIX}{label}{attr[:1].upper()}{attr[1:]}Link"
+
+
+class _Layers:
+    """The type system being written: the schema's labels, grown by any label or attribute the records add."""
+
+    def __init__(self, schema: LabelSchema) -> None:
+        from cassis import TypeSystem
+
+        self.ts: TypeSystem = TypeSystem()
+        meta = self.ts.create_type(METADATA, "uima.tcas.DocumentAnnotation")
+        for name in ("documentTitle", "documentId", "documentUri", "collectionId", "documentBaseUri"):
+            self._create_feature(meta, name, "uima.cas.String")
+        self._create_feature(meta, "isLastSegment", "uima.cas.Boolean")
+        self._create_feature(self.ts.create_type(SENTENCE, ANNOTATION), "id", "uima.cas.String")
+        for label in schema.labels.values():
+            if self.valid(label.name):
+                self.ts.create_type(LAYER_PREFIX + label.name, ANNOTATION, description=label.description or None)
+        for label in schema.labels.values():
+            for attr in label.attributes.values():
+                if self.valid(label.name) and self.valid(attr.name, feature=True):
+                    target = attr.labels[0] if len(attr.labels) == 1 and self.has(attr.labels[0]) else None
+                    self.add_feature(label.name, attr.name, attr.type, attr.description, target)
+
+    def _create_feature(self, domain: Any, name: str, range_: Any, **more: Any) -> None:
+        with warnings.catch_warnings():  # cassis warns that it renames "type" to "type_"; the XMI keeps "type"
+            warnings.simplefilter("ignore", UserWarning)
+            self.ts.create_feature(domain, name, range_, **more)
+
+    @staticmethod
+    def valid(name: str, *, feature: bool = False) -> bool:
+        return bool(_NAME.fullmatch(name)) and not (feature and name in _RESERVED)
+
+    def has(self, label: str) -> bool:
+        return self.ts.contains_type(LAYER_PREFIX + label, match_exactly=True)
+
+    def add_feature(self, label: str, attr: str, kind: str, description: str = "", target: str | None = None) -> None:
+        layer = self.ts.get_type(LAYER_PREFIX + label)
+        if kind == "span":
+            link = self.ts.create_type(_link_type(label, attr), "uima.cas.TOP")
+            self._create_feature(link, "role", "uima.cas.String")
+            self._create_feature(link, "target", LAYER_PREFIX + target if target else ANNOTATION)
+            self._create_feature(layer, attr, FS_ARRAY, elementType=link, description=description or None)
+        else:
+            self._create_feature(layer, attr, RANGES.get(kind, "uima.cas.String"), description=description or None)
+
+    def feature(self, label: str, attr: str, value: Any) -> str | None:
+        """The range of ``label``'s feature ``attr``, added when the schema has none (``None``: no UIMA name)."""
+        if not self.valid(attr, feature=True):
+            return None
+        layer = self.ts.get_type(LAYER_PREFIX + label)
+        found = layer.get_feature(attr) or layer.get_feature(attr + "_")  # cassis renames "type" to "type_"
+        if found is None:
+            kind = "span" if attr.endswith("_span") else "number" if _is_number(value) else "text"
+            self.add_feature(label, attr, kind)
+            found = layer.get_feature(attr) or layer.get_feature(attr + "_")
+        return found.rangeType.name
+
+    def to_cas(self, record: Record, left_out: LeftOut) -> tuple[Cas, int]:
+        """One document record as a CAS, and how many spans it holds; what it cannot hold goes to ``left_out``."""
+        from cassis import Cas
+
+        doc_id, text = record["id"], record["text"]
+        bad = _NOT_XML.search(text)
+        if bad:  # as INCEpTION does on export: one space each, so every offset still holds
+            left_out.add("text characters XML 1.0 cannot hold, written as spaces", f"U+{ord(bad[0]):04X} in {doc_id}")
+            text = _NOT_XML.sub(" ", text)
+        cas = Cas(typesystem=self.ts)
+        cas.sofa_string, cas.sofa_mime = text, "text/plain"
+        meta, title = self.ts.get_type(METADATA), _NOT_XML.sub(" ", record.get("title") or "") or None
+        cas.add(meta(begin=0, end=len(text), documentTitle=title, documentId=doc_id,
+                     language=record.get("lang") or "x-unspecified", isLastSegment=False))  # fmt: skip
+        sentence = self.ts.get_type(SENTENCE)
+        cas.add_all(sentence(begin=s["start"], end=s["end"]) for s in record.get("sentences", ()))
+        written: dict[str, tuple[Any, Record]] = {}
+        for span in record.get("spans", ()):
+            example = f"{span['label']} {span['text']!r} in {doc_id} at {span['start']}-{span['end']}"
+            if span.get("status", "accepted") != "accepted":
+                left_out.add(f"{span['status']} suggestion (INCEpTION holds annotations, not suggestions)", example)
+            elif not self.valid(span["label"]):
+                left_out.add("label that is not a UIMA type name (letters, digits, _)", example)
+            else:
+                if not self.has(span["label"]):
+                    self.ts.create_type(LAYER_PREFIX + span["label"], ANNOTATION)
+                for attr, value in span.get("attrs", {}).items():  # before the first instance: cassis fixes its class
+                    self.feature(span["label"], attr, value)
+                fs = self.ts.get_type(LAYER_PREFIX + span["label"])(begin=span["start"], end=span["end"])
+                written[span["id"]] = (fs, span)
+        for fs, span in written.values():
+            self._set_features(fs, span, written, left_out, doc_id)
+            cas.add(fs)
+        return cas, len(written)
+
+    def _set_features(
+        self, fs: Any, span: Record, written: Mapping[str, tuple[Any, Record]], left_out: LeftOut, doc_id: str
+    ) -> None:
+        label = span["label"]
+        example = f"{label} {span['text']!r} in {doc_id} at {span['start']}-{span['end']}"
+        for attr, value in span.get("attrs", {}).items():
+            kind = self.feature(label, attr, value)
+            name = attr + "_" if attr in ("type", "self") else attr
+            if kind is None:
+                left_out.add(f"attribute {attr!r}: not a UIMA feature name", example)
+            elif kind == FS_ARRAY:
+                if value not in written:
+                    left_out.add(f"attribute {attr!r}: the span it names is not exported", example)
+                    continue
+                link = self.ts.get_type(_link_type(label, attr))(
+                    role=attr.removesuffix("_span"), target=written[value][0]
+                )
+                fs[name] = self.ts.get_type(FS_ARRAY)(elements=[link])
+            elif kind == "uima.cas.Float" and _is_number(value) and float(value) == value:
+                fs[name] = float(value)
+            elif kind == "uima.cas.String" and isinstance(value, str) and _NOT_XML.search(value):
+                left_out.add(f"attribute {attr!r}: characters XML 1.0 cannot hold", example)
+            elif kind == "uima.cas.String" and isinstance(value, str):
+                fs[name] = value
+            else:
+                left_out.add(f"attribute {attr!r}: a {type(value).__name__} where the type system has {kind}", example)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def to_typesystem(schema: LabelSchema | None = None) -> TypeSystem:
+    """The UIMA type system of ``schema`` (the default one when ``None``): what ``TypeSystem.xml`` holds."""
+    from annot.schema import load_schema
+
+    return _Layers(schema or load_schema()).ts
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def write(
+    records: Iterable[Record], out: Path, left_out: LeftOut, *, schema: LabelSchema | None = None
+) -> tuple[int, int]:
+    """Write annot/1 document records as a zip of ``TypeSystem.xml`` and ``<doc_id>.xmi`` per document.
+
+    Args:
+        records: annot/1 records (``iter_records``); only document records are read.
+        out: the zip, replaced atomically.
+        left_out: where spans with no place go (pending or rejected suggestions, names UIMA cannot hold).
+        schema: the project's labels (the default schema when ``None``); a label or attribute of the records
+            that it lacks is added with the type its values have.
+
+    Returns:
+        How many documents and spans were written.
+
+    Raises:
+        OutputError: ``out`` cannot be written; it is unchanged.
+    """
+    from annot.schema import load_schema
+
+    layers = _Layers(schema or load_schema())
+    documents = spans = 0
+    names: set[str] = set()
+    with atomic_binary_file(out) as file, zipfile.ZipFile(file, "w") as zf:
+        for record in iter_documents(records):
+            cas, count = layers.to_cas(record, left_out)
+            name = re.sub(r"[^\w.-]", "_", str(record["id"])) + ".xmi"
+            while name in names:
+                name = name.removesuffix(".xmi") + "_.xmi"
+            names.add(name)
+            zf.writestr(_entry(name), cas.to_xmi(pretty_print=True).encode("utf-8"))
+            documents, spans = documents + 1, spans + count
+        zf.writestr(_entry(TYPESYSTEM_FILE), layers.ts.to_xml().encode("utf-8"))
+    return documents, spans
+
+
+def read(path: Path) -> Iterator[ForeignDocument | FormatError]:
+    """The documents of an INCEpTION zip (``TypeSystem.xml`` + ``.xmi`` files), or of one ``.xmi`` beside it.
+
+    Each custom span layer (``webanno.custom.<LABEL>``) is a label and its features are attributes; other
+    types (DKPro's tokens, POS, named entities, relation and chain layers) are ignored; a feature with no
+    value is an absent attribute. A bad file or document is one ``FormatError``: ``FILE (document X): problem; fix``.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".xmi":
+        beside = [p for p in (path.with_name(TYPESYSTEM_FILE), path.with_name("typesystem.xml")) if p.is_file()]
+        if not beside:
+            yield FormatError(f"{path}: no {TYPESYSTEM_FILE} beside it; put the type system exported with it there.")
+            return
+        ts = _typesystem(beside[0].read_bytes(), f"{beside[0]}")
+        if isinstance(ts, FormatError):
+            yield ts
+            return
+        yield _document(path.read_bytes(), ts, f"{path} (document {path.name})", path.stem)
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        yield FormatError(
+            f"{path}: not a zip archive ({exc}); give the .zip written by 'annot export --format inception',"
+            f" or one .xmi with its {TYPESYSTEM_FILE} beside it."
+        )
+        return
+    with archive:
+        members = {Path(n).name.lower(): n for n in archive.namelist()}
+        ts_name = members.get(TYPESYSTEM_FILE.lower())
+        if ts_name is None:
+            yield FormatError(f"{path}: no {TYPESYSTEM_FILE} in the zip; add the type system the .xmi files use.")
+            return
+        ts = _typesystem(archive.read(ts_name), f"{path} ({ts_name})")
+        if isinstance(ts, FormatError):
+            yield ts
+            return
+        xmis = sorted(n for n in archive.namelist() if n.lower().endswith(".xmi"))
+        if not xmis:
+            yield FormatError(f"{path}: no .xmi document in the zip; export the documents with their type system.")
+        for name in xmis:
+            yield _document(archive.read(name), ts, f"{path} (document {name})", Path(name).stem)
+
+
+def _typesystem(data: bytes, where: str) -> TypeSystem | FormatError:
+    from cassis import load_typesystem
+
+    try:
+        with warnings.catch_warnings():  # cassis warns about a feature named "type" (see _Layers._create_feature)
+            warnings.simplefilter("ignore", UserWarning)
+            return load_typesystem(data.decode("utf-8"))
+    except Exception as exc:  # cassis raises lxml's and its own errors alike: each one is a bad file here
+        return _caused(FormatError(f"{where}: not a UIMA type system ({_first_line(exc)}); export it again."), exc)
+
+
+def _document(data: bytes, ts: TypeSystem, where: str, stem: str) -> ForeignDocument | FormatError:
+    from cassis import load_cas_from_xmi
+
+    try:
+        cas = load_cas_from_xmi(data.decode("utf-8"), typesystem=ts, lenient=True)
+    except Exception as exc:  # as in _typesystem: lxml, cassis and decoding errors all mean a bad document
+        return _caused(FormatError(f"{where}: not a UIMA CAS XMI document ({_first_line(exc)}); export it again."), exc)
+    text = cas.sofa_string
+    if not text:
+        return FormatError(f"{where}: the document has no text (sofa string); export it with its text.")
+    title, lang, meta = stem, None, {}
+    found = cas.select(METADATA) if ts.contains_type(METADATA, match_exactly=True) else []
+    found = found or cas.select("uima.tcas.DocumentAnnotation")
+    if found:
+        title = found[0].get("documentTitle") if found[0].type.get_feature("documentTitle") else None
+        title = title or stem
+        lang = found[0].get("language")
+        doc_id = found[0].get("documentId") if found[0].type.get_feature("documentId") else None
+        meta = {"id": doc_id} if doc_id else {}
+    if lang in (None, "", "x-unspecified"):
+        lang = None
+    spans = []
+    for layer in _span_layers(ts):
+        label = layer.name[len(LAYER_PREFIX) :]
+        for fs in cas.select(layer.name):
+            if fs.type.name != layer.name:
+                continue  # a subtype is its own layer
+            spans.append(ForeignSpan(fs.begin, fs.end, label, _attributes(fs, layer), ref=str(fs.xmiID)))
+    return ForeignDocument(text=text, where=where, title=title, lang=lang, meta=meta, spans=tuple(spans))
+
+
+def _span_layers(ts: TypeSystem) -> list[Any]:
+    """Custom span layers: ``webanno.custom.*`` annotations that are not relations (``Governor``/``Dependent``)."""
+    layers = []
+    for t in ts.get_types():
+        if not t.name.startswith(LAYER_PREFIX) or not ts.subsumes(ANNOTATION, t):
+            continue
+        if t.get_feature("Governor") is not None or t.get_feature("Dependent") is not None:
+            continue
+        layers.append(t)
+    return layers
+
+
+def _attributes(fs: Any, layer: Any) -> dict[str, Any]:
+    attrs: dict[str, Any] = {}
+    for feature in layer.features:  # the layer's own, not Annotation's
+        name = feature.name[:-1] if feature._has_reserved_name else feature.name
+        value = fs.get(feature.name)
+        if value is None:
+            continue
+        if feature.rangeType.name == FS_ARRAY:
+            targets = [link.get("target") for link in value.elements or () if link.type.get_feature("target")]
+            targets = [t for t in targets if t is not None]
+            if targets:  # a slot may hold several links; annot's span attribute names one span
+                attrs[name] = str(targets[0].xmiID)
+        elif isinstance(value, float) and value.is_integer():
+            attrs[name] = int(value)
+        elif isinstance(value, str | int | float | bool):
+            attrs[name] = value
+    return attrs
+
+
+def _caused(error: FormatError, exc: BaseException) -> FormatError:
+    """``error`` as if raised ``from exc``: it is yielded, not raised, and keeps what went wrong below."""
+    error.__cause__ = exc
+    return error
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
