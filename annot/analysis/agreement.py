@@ -1,0 +1,413 @@
+"""Agreement between annotators: span F1 per label and pair, Krippendorff's alpha on attributes, a confusion table.
+
+``agreement(store)`` reads the store and never writes it. What it compares:
+
+- **Spans**: each annotator's own *accepted* spans (``status == "accepted"`` and ``annotator`` the
+  annotator's name). Pending suggestions are nobody's judgement yet and rejected spans are a judgement
+  against, so neither counts; a suggestion accepted by someone else keeps the annotator it was made
+  under (the store records who accepted it in the history, not on the span).
+- **Documents**: a pair of annotators is compared on the current documents they *both worked on*: where
+  each has an accepted span or a sentence mark ("done", "nothing to annotate"). A mark counts because
+  an annotator who marked a sentence empty disagrees with one who annotated it; a saved position does
+  not (opening a document is not annotating it).
+- **Matching**, within one document and one label: *exact* (same start, end and label) and *overlap*
+  (same label, ranges sharing at least one character), both one-to-one, greedy by largest overlap.
+- **F1**: for the pair (a, b), a is the reference and b the candidate: precision = matched / b's spans,
+  recall = matched / a's spans, F1 = 2 matched / (a's + b's) (symmetric). Label ``all`` pools the labels.
+- **Alpha**: Krippendorff's alpha (the ``krippendorff`` package) per attribute of ``ALPHA_ATTRIBUTES``,
+  over units made of spans matched by overlap (the connected spans of every pair's matches; an
+  annotator with two spans in one unit gives the first one's value). An annotator without the attribute
+  is missing; a unit with fewer than two values is left out. ``alpha`` is NaN with no unit, or when
+  every value is the same (alpha is undefined without variation).
+- **Confusion**: spans matched by range across labels (greedy by largest overlap, the same label
+  winning a tie), label against label, with ``none`` for an unmatched span; summed over the pairs, the
+  pair's first annotator (alphabetically) in the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from annot.store import Store
+
+__all__ = [
+    "ALPHA_ATTRIBUTES",
+    "ALPHA_COLUMNS",
+    "Agreement",
+    "NO_AGREEMENT",
+    "PAIR_COLUMNS",
+    "agreement",
+]
+
+#: (label, attribute, level of measurement) that alpha is computed for.
+ALPHA_ATTRIBUTES: tuple[tuple[str, str, str], ...] = (
+    ("STANCE", "polarity", "nominal"),
+    ("STANCE", "evidence", "nominal"),
+    ("QUANTITY", "value", "interval"),
+)
+#: Columns of ``Agreement.pairs``.
+PAIR_COLUMNS = [
+    "annotator_a", "annotator_b", "label", "match", "precision", "recall", "f1", "support_a", "support_b",
+    "matched", "documents",
+]  # fmt: skip
+#: Columns of ``Agreement.alpha``.
+ALPHA_COLUMNS = ["attribute", "level", "alpha", "units", "annotators"]
+#: What is said when no two annotators share a document.
+NO_AGREEMENT = (
+    "agreement needs two annotators on one document: annotate a document already annotated by someone"
+    " else, with ANNOT_USER=<name> or --annotator <name>"
+)
+NONE = "none"
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """What ``agreement()`` found.
+
+    Attributes:
+        pairs: one row per pair of annotators, label (and ``all``) and match (``exact``, ``overlap``):
+            ``PAIR_COLUMNS``; precision, recall and F1 are NaN where undefined (no span to divide by).
+        alpha: one row per attribute of ``ALPHA_ATTRIBUTES`` (``LABEL.attribute``): ``ALPHA_COLUMNS``,
+            ``annotators`` being how many gave a value in a unit.
+        confusion: label x label counts (rows the pair's first annotator, ``none`` for unmatched).
+        annotators: every annotator with an accepted span or a mark in the documents read, sorted.
+        documents: how many documents at least two of them share.
+    """
+
+    pairs: pd.DataFrame
+    alpha: pd.DataFrame
+    confusion: pd.DataFrame
+    annotators: tuple[str, ...] = ()
+    documents: int = 0
+    _hint: str = field(default=NO_AGREEMENT, repr=False)
+
+    @property
+    def empty(self) -> bool:
+        """Whether there was nothing to compare (no two annotators share a document)."""
+        return self.pairs.empty
+
+    def summary(self) -> str:
+        """A few lines for people: the annotators, the shared documents, overlap F1 of each pair, alpha."""
+        if self.empty:
+            names = ", ".join(self.annotators) or "nobody"
+            return f"{self._hint} (annotators here: {names})"
+        lines = [f"{len(self.annotators)} annotators ({', '.join(self.annotators)}), {self.documents} shared documents"]
+        pooled = self.pairs[(self.pairs["label"] == ALL)]
+        for row in pooled.to_dict("records"):
+            if row["match"] == "overlap":
+                exact = pooled[(pooled["annotator_a"] == row["annotator_a"]) & (pooled["annotator_b"] == row["annotator_b"])
+                               & (pooled["match"] == "exact")]["f1"].iloc[0]  # fmt: skip
+                lines.append(
+                    f"{row['annotator_a']} vs {row['annotator_b']}: F1 {_fmt(row['f1'])} overlap, {_fmt(exact)} exact"
+                    f" ({row['support_a']} vs {row['support_b']} spans in {row['documents']} documents)"
+                )
+        for row in self.alpha.to_dict("records"):
+            lines.append(f"alpha {row['attribute']} ({row['level']}): {_fmt(row['alpha'])} over {row['units']} units")
+        return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    return "n/a" if value != value else f"{value:.3f}"
+
+
+def agreement(
+    store: Store, docs: Iterable[str] | None = None, *, annotators: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+) -> Agreement:  # fmt: skip
+    """Compare the annotators: span F1 per pair and label, alpha on attributes, the label confusion table.
+
+    Args:
+        store: the project (read only).
+        docs: document references (ids, keys, titles ``document()`` accepts); every current document by default.
+        annotators: only these annotators (every one by default).
+        labels: only these labels (every label by default).
+
+    Returns:
+        An ``Agreement``; ``empty`` when no two annotators share a document (``summary()`` says what to do).
+
+    Raises:
+        NotFound: a document reference the store does not have, or an annotator with nothing in the documents.
+        SpanError: an unknown label.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from annot.errors import NotFound
+
+    spans, worked = _read(store, docs, annotators, labels)
+    names = sorted(worked)
+    if annotators is not None:
+        missing = [a for a in dict.fromkeys(annotators) if a not in worked]
+        if missing:
+            everyone = sorted(_read(store, docs, None, None)[1])
+            raise NotFound(
+                f"No accepted span or mark by {', '.join(map(repr, missing))} in these documents."
+                f" Annotators: {', '.join(everyone) or 'none'}."
+            )
+    label_names = list(labels) if labels is not None else list(store.schema.names)
+    label_index = {name: i for i, name in enumerate(label_names)}
+    # A label an older schema had and this one dropped has no row or column to count in.
+    columns = _Columns(spans[spans["label"].astype(str).isin(label_index)], label_index)
+    pair_rows: list[dict[str, Any]] = []
+    edges: list[tuple[np.ndarray, np.ndarray]] = []
+    confusion = np.zeros((len(label_names) + 1, len(label_names) + 1), dtype=np.int64)
+    shared: set[int] = set()
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            both = worked[a] & worked[b]
+            if not both:
+                continue
+            shared |= both
+            rows_a, rows_b = columns.of(a, both), columns.of(b, both)
+            exact = _match(columns, rows_a, rows_b, by_label=True, exact=True)
+            overlap = _match(columns, rows_a, rows_b, by_label=True)
+            edges.append(overlap)
+            for kind, (ma, _) in (("exact", exact), ("overlap", overlap)):
+                pair_rows += _scores(columns, label_names, a, b, kind, rows_a, rows_b, ma, len(both))
+            confusion += _confusion(columns, rows_a, rows_b, len(label_names))
+    pairs = pd.DataFrame(pair_rows, columns=PAIR_COLUMNS)
+    axis = [*label_names, NONE]
+    table = pd.DataFrame(confusion, index=pd.Index(axis, name="label_a"), columns=pd.Index(axis, name="label_b"))
+    alpha = _alpha(store, columns, edges, label_index)
+    return Agreement(pairs=pairs, alpha=alpha, confusion=table, annotators=tuple(names), documents=len(shared))
+
+
+def _read(
+    store: Store, docs: Iterable[str] | None, annotators: Sequence[str] | None, labels: Sequence[str] | None
+) -> tuple[pd.DataFrame, dict[str, set[int]]]:
+    """The accepted spans of the current documents asked for, and the documents (codes) each annotator worked on."""
+    current = store.documents()["id"].tolist()
+    if docs is not None:
+        wanted = {store.resolve(ref) for ref in docs}
+        current = [d for d in current if d in wanted]
+    code = {doc_id: i for i, doc_id in enumerate(current)}
+    spans = store.spans(status="accepted", label=labels, annotator=annotators)
+    spans = spans[spans["doc_id"].isin(code)]
+    spans = spans.assign(doc=spans["doc_id"].map(code).astype("int64"))
+    worked: dict[str, set[int]] = {}
+    for who, doc in zip(spans["annotator"].tolist(), spans["doc"].tolist()):
+        worked.setdefault(who, set()).add(doc)
+    marks = store.sentence_marks()
+    if len(marks):
+        marks = marks[marks["doc_id"].isin(code)]
+        if annotators is not None:
+            marks = marks[marks["annotator"].isin(annotators)]
+        for who, doc_id in zip(marks["annotator"].tolist(), marks["doc_id"].tolist()):
+            worked.setdefault(who, set()).add(code[doc_id])
+    return spans, worked
+
+
+class _Columns:
+    """The spans as numpy columns, with each annotator's rows, for matching without a Python call per span."""
+
+    def __init__(self, spans: pd.DataFrame, label_index: dict[str, int]) -> None:
+        import numpy as np
+
+        self.doc = spans["doc"].to_numpy(dtype=np.int64)
+        self.label = np.array([label_index.get(str(x), -1) for x in spans["label"].tolist()], dtype=np.int64)
+        self.start = spans["start"].to_numpy(dtype=np.int64)
+        self.end = spans["end"].to_numpy(dtype=np.int64)
+        self.attrs = spans["attrs"].tolist()
+        self.annotator = spans["annotator"].astype(str).to_numpy()
+        self.width = int(self.end.max()) + 1 if len(self.end) else 1
+        self._rows = {who: np.flatnonzero(self.annotator == who) for who in np.unique(self.annotator)}
+
+    def of(self, who: str, docs: set[int]) -> np.ndarray:
+        import numpy as np
+
+        rows = self._rows.get(who, np.empty(0, dtype=np.int64))
+        return rows[np.isin(self.doc[rows], np.fromiter(docs, dtype=np.int64, count=len(docs)))]
+
+
+def _candidates(
+    cols: _Columns, rows_a: np.ndarray, rows_b: np.ndarray, *, by_label: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (a, b) pair of rows whose ranges overlap in one document (and label): rows and overlap lengths.
+
+    A sweep over b sorted by start, never the cross product: for each a, the b's starting before a's end,
+    from the first whose running maximum end passes a's start (nested spans keep that bound correct).
+    """
+    import numpy as np
+
+    groups = int(cols.label.max()) + 2 if len(cols.label) else 1
+    width = cols.width
+
+    def group(rows: np.ndarray) -> np.ndarray:
+        return cols.doc[rows] * groups + (cols.label[rows] + 1 if by_label else 0)
+
+    b_sorted = rows_b[np.lexsort((cols.start[rows_b], group(rows_b)))]
+    g_b = group(b_sorted) * width
+    b_start_key = g_b + cols.start[b_sorted]
+    b_end_max = np.maximum.accumulate(g_b + cols.end[b_sorted]) if len(b_sorted) else g_b
+    g_a = group(rows_a) * width
+    hi = np.searchsorted(b_start_key, g_a + cols.end[rows_a], side="left")
+    lo = np.searchsorted(b_end_max, g_a + cols.start[rows_a], side="right")
+    counts = np.clip(hi - lo, 0, None)
+    total = int(counts.sum())
+    a_idx = np.repeat(rows_a, counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
+    b_idx = b_sorted[offsets]
+    overlap = np.minimum(cols.end[a_idx], cols.end[b_idx]) - np.maximum(cols.start[a_idx], cols.start[b_idx])
+    keep = overlap > 0
+    return a_idx[keep], b_idx[keep], overlap[keep]
+
+
+def _match(
+    cols: _Columns, rows_a: np.ndarray, rows_b: np.ndarray, *, by_label: bool, exact: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """One-to-one matches (rows of a, rows of b), greedy by largest overlap; a same-label tie wins."""
+    import numpy as np
+
+    a_idx, b_idx, overlap = _candidates(cols, rows_a, rows_b, by_label=by_label)
+    if exact:
+        keep = (cols.start[a_idx] == cols.start[b_idx]) & (cols.end[a_idx] == cols.end[b_idx])
+        a_idx, b_idx, overlap = a_idx[keep], b_idx[keep], overlap[keep]
+    if not len(a_idx):
+        return a_idx, b_idx
+    # Candidates alone on both sides match without a contest: most of them, in real annotations.
+    n = len(cols.doc)
+    alone = (np.bincount(a_idx, minlength=n)[a_idx] == 1) & (np.bincount(b_idx, minlength=n)[b_idx] == 1)
+    same = cols.label[a_idx] == cols.label[b_idx]
+    contested = np.flatnonzero(~alone)
+    order = contested[np.lexsort((b_idx[contested], a_idx[contested], ~same[contested], -overlap[contested]))]
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    won = []
+    for k, i, j in zip(order.tolist(), a_idx[order].tolist(), b_idx[order].tolist()):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            won.append(k)
+    chosen = np.concatenate([np.flatnonzero(alone), np.array(won, dtype=np.int64)])
+    return a_idx[chosen], b_idx[chosen]
+
+
+def _scores(
+    cols: _Columns, label_names: list[str], a: str, b: str, kind: str, rows_a: np.ndarray, rows_b: np.ndarray,
+    matched_a: np.ndarray, documents: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    import numpy as np
+
+    size = len(label_names) + 1  # the last bin holds spans of labels not asked for (none, when filtered)
+    support_a = np.bincount(cols.label[rows_a], minlength=size)[: len(label_names)]
+    support_b = np.bincount(cols.label[rows_b], minlength=size)[: len(label_names)]
+    matched = np.bincount(cols.label[matched_a], minlength=size)[: len(label_names)]
+    rows = []
+    totals = (int(matched.sum()), int(support_a.sum()), int(support_b.sum()))
+    for label, (m, sa, sb) in [*zip(label_names, zip(matched.tolist(), support_a.tolist(), support_b.tolist())),
+                               (ALL, totals)]:  # fmt: skip
+        if not (sa or sb):
+            continue
+        rows.append({
+            "annotator_a": a, "annotator_b": b, "label": label, "match": kind,
+            "precision": m / sb if sb else float("nan"), "recall": m / sa if sa else float("nan"),
+            "f1": 2 * m / (sa + sb), "support_a": sa, "support_b": sb, "matched": m, "documents": documents,
+        })  # fmt: skip
+    return rows
+
+
+def _confusion(cols: _Columns, rows_a: np.ndarray, rows_b: np.ndarray, labels: int) -> np.ndarray:
+    import numpy as np
+
+    ma, mb = _match(cols, rows_a, rows_b, by_label=False)
+    size = labels + 1
+    table = np.bincount(cols.label[ma] * size + cols.label[mb], minlength=size * size).reshape(size, size)
+    unmatched_a = np.setdiff1d(rows_a, ma, assume_unique=True)
+    unmatched_b = np.setdiff1d(rows_b, mb, assume_unique=True)
+    table[:labels, labels] += np.bincount(cols.label[unmatched_a], minlength=labels)[:labels]
+    table[labels, :labels] += np.bincount(cols.label[unmatched_b], minlength=labels)[:labels]
+    return table
+
+
+def _units(edges: list[tuple[np.ndarray, np.ndarray]], rows: set[int]) -> list[list[int]]:
+    """Connected spans (rows) of the overlap matches among ``rows``, each unit's rows sorted."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ma, mb in edges:
+        for i, j in zip(ma.tolist(), mb.tolist()):
+            if i in rows:
+                ri, rj = root(i), root(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+    units: dict[int, list[int]] = {}
+    for x in parent:
+        units.setdefault(root(x), []).append(x)
+    return [sorted(u) for u in units.values()]
+
+
+def _alpha(
+    store: Store, cols: _Columns, edges: list[tuple[np.ndarray, np.ndarray]], label_index: dict[str, int]
+) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    out = []
+    for label, attribute, level in ALPHA_ATTRIBUTES:
+        if label not in label_index:
+            continue
+        rows = set(np.flatnonzero(cols.label == label_index[label]).tolist())
+        units = _units(edges, rows) if rows else []
+        names = sorted({str(cols.annotator[r]) for unit in units for r in unit})
+        who = {name: i for i, name in enumerate(names)}
+        data = np.full((len(names), len(units)), np.nan)
+        domain = _domain(store, label, attribute)
+        for u, unit in enumerate(units):
+            for r in unit:
+                i = who[str(cols.annotator[r])]
+                if np.isnan(data[i, u]):
+                    data[i, u] = _value(cols.attrs[r].get(attribute), level, domain)
+        keep = (~np.isnan(data)).sum(axis=0) >= 2
+        data = data[:, keep]
+        givers = int((~np.isnan(data)).any(axis=1).sum()) if data.size else 0
+        out.append({
+            "attribute": f"{label}.{attribute}", "level": level, "alpha": _krippendorff(data, level),
+            "units": int(keep.sum()), "annotators": givers,
+        })  # fmt: skip
+    return pd.DataFrame(out, columns=ALPHA_COLUMNS)
+
+
+def _domain(store: Store, label: str, attribute: str) -> dict[str, int]:
+    """An enum attribute's choices as codes (in the schema's order), so alpha's values are numbers."""
+    try:
+        choices = store.schema.label(label).attributes[attribute].choices or ()
+    except (KeyError, AttributeError, ValueError):
+        choices = ()
+    return {choice: i for i, choice in enumerate(choices)}
+
+
+def _value(value: Any, level: str, domain: dict[str, int]) -> float:
+    if value is None or isinstance(value, bool):
+        return float("nan")
+    if level == "nominal":
+        if not isinstance(value, str) or not value.strip():
+            return float("nan")
+        # A value outside the schema's choices (an older schema's) still counts, as a category of its own.
+        return float(domain.setdefault(value, len(domain)))
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return number
+
+
+def _krippendorff(data: np.ndarray, level: str) -> float:
+    import numpy as np
+
+    if not data.size or len(np.unique(data[~np.isnan(data)])) < 2:
+        return float("nan")
+    import krippendorff
+
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
