@@ -99,15 +99,16 @@ class Agreement:
             names = ", ".join(self.annotators) or "nobody"
             return f"{self._hint} (annotators here: {names})"
         lines = [f"{len(self.annotators)} annotators ({', '.join(self.annotators)}), {self.documents} shared documents"]
-        pooled = self.pairs[(self.pairs["label"] == ALL)]
-        for row in pooled.to_dict("records"):
-            if row["match"] == "overlap":
-                exact = pooled[(pooled["annotator_a"] == row["annotator_a"]) & (pooled["annotator_b"] == row["annotator_b"])
-                               & (pooled["match"] == "exact")]["f1"].iloc[0]  # fmt: skip
-                lines.append(
-                    f"{row['annotator_a']} vs {row['annotator_b']}: F1 {_fmt(row['f1'])} overlap, {_fmt(exact)} exact"
-                    f" ({row['support_a']} vs {row['support_b']} spans in {row['documents']} documents)"
-                )
+        pooled = self.pairs[self.pairs["label"] == ALL]
+        exact = {
+            (r["annotator_a"], r["annotator_b"]): r["f1"] for r in pooled.to_dict("records") if r["match"] == "exact"
+        }
+        for row in pooled[pooled["match"] == "overlap"].to_dict("records"):
+            a, b = row["annotator_a"], row["annotator_b"]
+            lines.append(
+                f"{a} vs {b}: F1 {_fmt(row['f1'])} overlap, {_fmt(exact[a, b])} exact"
+                f" ({row['support_a']} vs {row['support_b']} spans in {row['documents']} documents)"
+            )
         for row in self.alpha.to_dict("records"):
             lines.append(f"alpha {row['attribute']} ({row['level']}): {_fmt(row['alpha'])} over {row['units']} units")
         return "\n".join(lines)
