@@ -157,6 +157,7 @@ def open_store(ctx: typer.Context, *, create: bool = False, write: bool = True):
 def _register() -> None:
     # Imported for their @app.command side effect; one module per command.
     from annot.cli import (  # noqa: F401
+        agreement_cmd,
         alignment_cmd,
         claims_cmd,
         compare_cmd,
