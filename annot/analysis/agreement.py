@@ -405,10 +405,33 @@ def _value(value: Any, level: str, domain: dict[str, int]) -> float:
 
 
 def _krippendorff(data: np.ndarray, level: str) -> float:
+    """Alpha of an annotators x units array (NaN missing, every unit pairable); NaN without variation."""
     import numpy as np
 
     if not data.size or len(np.unique(data[~np.isnan(data)])) < 2:
         return float("nan")
+    if level == "interval":
+        return _interval_alpha(data)
     import krippendorff
 
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+
+
+def _interval_alpha(data: np.ndarray) -> float:
+    """Interval alpha in closed form, O(values): the package's coincidence matrix is values x values x units.
+
+    With the squared difference as the metric, the sums over pairs of values collapse to sums and sums of
+    squares: D_o = 1/n sum_u 2 (m_u S2_u - S1_u^2) / (m_u - 1) and D_e = 2 (n S2 - S1^2) / (n (n - 1)).
+    Thousands of distinct quantity values would need gigabytes there; ``krippendorff.alpha`` gives the same
+    number (tested) on small arrays.
+    """
+    import numpy as np
+
+    given = ~np.isnan(data)
+    values = np.where(given, data - np.nanmean(data), 0.0)  # centred: less cancellation in S2 - S1^2
+    m = given.sum(axis=0).astype(float)
+    s1, s2 = values.sum(axis=0), (values * values).sum(axis=0)
+    n = m.sum()
+    observed = (2 * (m * s2 - s1 * s1) / (m - 1)).sum() / n
+    expected = 2 * (n * s2.sum() - s1.sum() ** 2) / (n * (n - 1))
+    return float(1 - observed / expected)

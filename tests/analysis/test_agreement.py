@@ -202,3 +202,15 @@ def test_agreement_summary_names_pairs_and_alpha(team):
     assert lines[0] == "2 annotators (alice, bob), 1 shared documents"
     assert lines[1] == "alice vs bob: F1 0.727 overlap, 0.182 exact (5 vs 6 spans in 1 documents)"
     assert lines[2].startswith("alpha STANCE.polarity (nominal): ")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_agreement_interval_alpha_closed_form_matches_krippendorff(seed):
+    from annot.analysis.agreement import _interval_alpha
+
+    rng = np.random.default_rng(seed)
+    data = rng.integers(0, 12, size=(3, 40)).astype(float) * 250
+    data[rng.random(data.shape) < 0.2] = np.nan
+    data = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
+    assert _interval_alpha(data) == pytest.approx(expected, rel=1e-9)
