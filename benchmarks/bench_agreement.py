@@ -73,8 +73,10 @@ def _copy(span: Any, who: str, text: str, rng: random.Random) -> Any:
             if roll < 0.05:
                 del span.attrs[name]
             elif roll < 0.15:
-                span.attrs[name] = rng.randint(1, 9000) if name == "value" else rng.choice(
-                    POLARITY if name == "polarity" else EVIDENCE
+                span.attrs[name] = (
+                    rng.randint(1, 9000)
+                    if name == "value"
+                    else rng.choice(POLARITY if name == "polarity" else EVIDENCE)
                 )
     return span
 
@@ -143,8 +145,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name, key in (("store.spans()", "spans"), ("annot.agreement(store)", "agreement"))
     ]  # fmt: skip
     print(C.table(["probe", "cold s", "warm s", "cold vs spans()", "warm vs spans()"], rows))
-    print(f"{r['rows']:,} spans, {r['documents']:,} shared documents, {r['annotators']} annotators;"
-          f" peak RSS {r['peak_rss_mb']:,.0f} MiB (growth {r['peak_rss_mb'] - r['rss_before_mb']:,.0f} MiB)")
+    print(
+        f"{r['rows']:,} spans, {r['documents']:,} shared documents, {r['annotators']} annotators;"
+        f" peak RSS {r['peak_rss_mb']:,.0f} MiB (growth {r['peak_rss_mb'] - r['rss_before_mb']:,.0f} MiB)"
+    )
     print("F1 (all labels): " + ", ".join(f"{k} {v:.3f}" for k, v in r["f1"].items()))
     print("alpha: " + ", ".join(f"{k} {a:.3f} ({u:,} units)" for k, (a, u) in r["alpha"].items()))
     print(C.verdict(r["agreement_cold"] < TARGET_S, f"3 annotators x {n:,} documents x 50 spans < {TARGET_S:.0f} s"
