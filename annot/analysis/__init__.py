@@ -18,7 +18,7 @@ from __future__ import annotations
 from annot.analysis.agreement import Agreement, agreement
 from annot.analysis.claims import CLAIM_COLUMNS, claims
 from annot.analysis.groups import DISCREPANCY_KINDS, claim_groups, discrepancies
-from annot.analysis.plots import plot_discrepancies, plot_reporting, plot_stance_matrix, plot_timeline
+from annot.analysis.plots import plot_agreement, plot_discrepancies, plot_reporting, plot_stance_matrix, plot_timeline
 from annot.analysis.report import claims_html, write_claims_report
 from annot.analysis.stances import actor_stance, reporting, stance_matrix, timeline
 from annot.analysis.things import Thing, load_things, thing_of
@@ -35,6 +35,7 @@ __all__ = [
     "claims_html",
     "discrepancies",
     "load_things",
+    "plot_agreement",
     "plot_discrepancies",
     "plot_reporting",
     "plot_stance_matrix",

@@ -214,3 +214,25 @@ def test_agreement_interval_alpha_closed_form_matches_krippendorff(seed):
     data = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
     assert _interval_alpha(data) == pytest.approx(expected, rel=1e-9)
+
+
+def test_plot_agreement_pairwise_f1_and_confusion_heatmaps(team):
+    import matplotlib.colors
+
+    from annot.analysis import plot_agreement
+
+    store, one, two = team
+    _add_carol(store, one, two)
+    result = annot.agreement(store)
+    fig = plot_agreement(result)
+    left, right = fig.get_axes()
+    assert [t.get_text() for t in left.get_yticklabels()] == ["alice", "bob", "carol"]
+    f1 = result.pairs.set_index(["annotator_a", "annotator_b", "label", "match"])["f1"]
+    assert f"{f1['alice', 'carol', 'all', 'overlap']:.2f}" in [t.get_text() for t in left.texts]
+    assert len(left.texts) == 6  # the diagonal blank
+    assert [t.get_text() for t in right.get_xticklabels()] == ["ACTOR", "QUANTITY", "STANCE", "none"]
+    assert len(right.texts) == 16
+    # annot's one look: a white figure whatever the JupyterLab theme.
+    assert matplotlib.colors.to_hex(fig.get_facecolor()) == "#ffffff"
+    empty = plot_agreement(annot.agreement(store, [two.id], labels=["ACTOR"]))  # no ACTOR there
+    assert "no two annotators share a document" in next(t.get_text() for t in empty.axes[0].texts)
