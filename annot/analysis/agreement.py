@@ -142,7 +142,9 @@ def agreement(
 
     from annot.errors import NotFound
 
-    spans, worked = _read(store, docs, annotators, labels)
+    label_names = list(labels) if labels is not None else list(store.schema.names)
+    label_index = {name: i for i, name in enumerate(label_names)}
+    columns, worked = _read(store, docs, annotators, labels, label_index)
     names = sorted(worked)
     if annotators is not None:
         missing = [a for a in dict.fromkeys(annotators) if a not in worked]
@@ -152,10 +154,6 @@ def agreement(
                 f"No accepted span or mark by {', '.join(map(repr, missing))} in these documents."
                 f" Annotators: {', '.join(everyone) or 'none'}."
             )
-    label_names = list(labels) if labels is not None else list(store.schema.names)
-    label_index = {name: i for i, name in enumerate(label_names)}
-    # A label an older schema had and this one dropped has no row or column to count in.
-    columns = _Columns(spans[spans["label"].astype(str).isin(label_index)], label_index)
     pair_rows: list[dict[str, Any]] = []
     edges: list[tuple[np.ndarray, np.ndarray]] = []
     confusion = np.zeros((len(label_names) + 1, len(label_names) + 1), dtype=np.int64)
@@ -181,19 +179,30 @@ def agreement(
 
 
 def _read(
-    store: Store, docs: Iterable[str] | None, annotators: Sequence[str] | None, labels: Sequence[str] | None
-) -> tuple[pd.DataFrame, dict[str, set[int]]]:
-    """The accepted spans of the current documents asked for, and the documents (codes) each annotator worked on."""
+    store: Store, docs: Iterable[str] | None, annotators: Sequence[str] | None, labels: Sequence[str] | None,
+    label_index: dict[str, int] | None = None,
+) -> tuple[_Columns, dict[str, set[int]]]:  # fmt: skip
+    """The accepted spans of the current documents asked for, and the documents (codes) each annotator worked on.
+
+    Read as plain columns (``Store.span_columns``): the frame's timestamps and dtypes cost more than the
+    matching itself.
+    """
     current = store.documents()["id"].tolist()
     if docs is not None:
         wanted = {store.resolve(ref) for ref in docs}
         current = [d for d in current if d in wanted]
     code = {doc_id: i for i, doc_id in enumerate(current)}
-    spans = store.spans(status="accepted", label=labels, annotator=annotators)
-    spans = spans[spans["doc_id"].isin(code)]
-    spans = spans.assign(doc=spans["doc_id"].map(code).astype("int64"))
+    read = store.span_columns(status="accepted", label=labels, annotator=annotators)
+    # A label an older schema had and this one dropped has no row or column to count in.
+    index = label_index if label_index is not None else {name: i for i, name in enumerate(store.schema.names)}
+    keep = [i for i, (d, label) in enumerate(zip(read["doc_id"], read["label"])) if d in code and label in index]
+    columns = _Columns(
+        doc=[code[read["doc_id"][i]] for i in keep], label=[index[read["label"][i]] for i in keep],
+        start=[read["start"][i] for i in keep], end=[read["end"][i] for i in keep],
+        annotator=[read["annotator"][i] for i in keep], attrs=[read["attrs"][i] for i in keep],
+    )  # fmt: skip
     worked: dict[str, set[int]] = {}
-    for who, doc in zip(spans["annotator"].tolist(), spans["doc"].tolist()):
+    for who, doc in zip(columns.annotator.tolist(), columns.doc.tolist()):
         worked.setdefault(who, set()).add(doc)
     marks = store.sentence_marks()
     if len(marks):
@@ -202,23 +211,26 @@ def _read(
             marks = marks[marks["annotator"].isin(annotators)]
         for who, doc_id in zip(marks["annotator"].tolist(), marks["doc_id"].tolist()):
             worked.setdefault(who, set()).add(code[doc_id])
-    return spans, worked
+    return columns, worked
 
 
 class _Columns:
     """The spans as numpy columns, with each annotator's rows, for matching without a Python call per span."""
 
-    def __init__(self, spans: pd.DataFrame, label_index: dict[str, int]) -> None:
+    def __init__(
+        self, *, doc: list[int], label: list[int], start: list[int], end: list[int], annotator: list[str],
+        attrs: list[dict[str, Any]],
+    ) -> None:  # fmt: skip
         import numpy as np
 
-        self.doc = spans["doc"].to_numpy(dtype=np.int64)
-        self.label = np.array([label_index.get(str(x), -1) for x in spans["label"].tolist()], dtype=np.int64)
-        self.start = spans["start"].to_numpy(dtype=np.int64)
-        self.end = spans["end"].to_numpy(dtype=np.int64)
-        self.attrs = spans["attrs"].tolist()
-        self.annotator = spans["annotator"].astype(str).to_numpy()
+        self.doc = np.array(doc, dtype=np.int64)
+        self.label = np.array(label, dtype=np.int64)
+        self.start = np.array(start, dtype=np.int64)
+        self.end = np.array(end, dtype=np.int64)
+        self.attrs = attrs
+        self.annotator = np.array(annotator, dtype=object)
         self.width = int(self.end.max()) + 1 if len(self.end) else 1
-        self._rows = {who: np.flatnonzero(self.annotator == who) for who in np.unique(self.annotator)}
+        self._rows = {who: np.flatnonzero(self.annotator == who) for who in set(annotator)}
 
     def of(self, who: str, docs: set[int]) -> np.ndarray:
         import numpy as np

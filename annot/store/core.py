@@ -625,31 +625,34 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         return frames.spans_frame(rows, sentence_rows, self.schema, include_deleted=include_deleted, flatten=flatten)
 
     def span_columns(
-        self, *, status: str | Sequence[str] | None = None, label: str | Sequence[str] | None = None
-    ) -> dict[str, list[Any]]:
+        self, *, status: str | Sequence[str] | None = None, label: str | Sequence[str] | None = None,
+        annotator: str | Sequence[str] | None = None,
+    ) -> dict[str, list[Any]]:  # fmt: skip
         """Live spans as plain column lists, for bulk readers that build their own frame (the claims ledger).
 
         ``spans()`` without its dtypes, timestamps and bookkeeping columns: keys ``id``, ``doc_id``, ``start``,
         ``end``, ``sentence`` (the sentence holding the start, by ``spans()``'s rule; -1 for a document
-        without sentences), ``label``, ``text`` and ``attrs`` (dicts), in document, start, end, id order.
+        without sentences), ``label``, ``text``, ``attrs`` (dicts) and ``annotator``, in document, start, end,
+        id order.
 
         Args:
             status: only spans of this status (or these).
             label: only spans of this label (or these); an unknown label is a SpanError.
+            annotator: only spans of this annotator (or these).
         """
-        clauses, args = self._span_filters(status=status, label=label)
+        clauses, args = self._span_filters(status=status, label=label, annotator=annotator)
         clauses.append("p.deleted = 0")
+        names = ("id", "doc_id", "start", "end", "label", "text", "attrs", "annotator")
         with self._db.read() as conn:
             rows = conn.execute(
-                f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs FROM spans p'
+                f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs, p.annotator FROM spans p'
                 f' WHERE {" AND ".join(clauses)} ORDER BY doc_id, start, "end", id',
                 args,
             ).fetchall()
             sentence_rows = conn.execute("SELECT doc_id, idx, start FROM sentences").fetchall()
         columns: dict[str, list[Any]] = {
-            name: list(values) for name, values in zip(("id", "doc_id", "start", "end", "label", "text", "attrs"),
-                                                       zip(*rows) if rows else [()] * 7)
-        }  # fmt: skip
+            name: list(values) for name, values in zip(names, zip(*rows) if rows else [()] * len(names))
+        }
         import numpy as np
 
         starts = np.array(columns["start"], dtype="int64")
