@@ -339,26 +339,31 @@ def _confusion(cols: _Columns, rows_a: np.ndarray, rows_b: np.ndarray, labels: i
     return table
 
 
-def _units(edges: list[tuple[np.ndarray, np.ndarray]], rows: set[int]) -> list[list[int]]:
-    """Connected spans (rows) of the overlap matches among ``rows``, each unit's rows sorted."""
-    parent: dict[int, int] = {}
+def _units(cols: _Columns, edges: list[tuple[np.ndarray, np.ndarray]], label: int) -> tuple[np.ndarray, np.ndarray]:
+    """The spans of ``label`` in some overlap match, and their unit: the connected spans of every pair's matches.
 
-    def root(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    Connected components by propagating the smallest row of each edge, with pointer jumping: a few numpy
+    passes (units hold one span per annotator, mostly), never a Python call per edge.
+    """
+    import numpy as np
 
-    for ma, mb in edges:
-        for i, j in zip(ma.tolist(), mb.tolist()):
-            if i in rows:
-                ri, rj = root(i), root(j)
-                if ri != rj:
-                    parent[max(ri, rj)] = min(ri, rj)
-    units: dict[int, list[int]] = {}
-    for x in parent:
-        units.setdefault(root(x), []).append(x)
-    return [sorted(u) for u in units.values()]
+    if not edges:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    ia, ib = np.concatenate([e[0] for e in edges]), np.concatenate([e[1] for e in edges])
+    keep = cols.label[ia] == label
+    ia, ib = ia[keep], ib[keep]
+    comp = np.arange(len(cols.doc))
+    while True:
+        low = np.minimum(comp[ia], comp[ib])
+        new = comp.copy()
+        np.minimum.at(new, ia, low)
+        np.minimum.at(new, ib, low)
+        new = new[new]
+        if np.array_equal(new, comp):
+            break
+        comp = new
+    rows = np.unique(np.concatenate([ia, ib]))
+    return rows, comp[rows]
 
 
 def _alpha(
@@ -368,20 +373,23 @@ def _alpha(
     import pandas as pd
 
     out = []
+    units: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for label, attribute, level in ALPHA_ATTRIBUTES:
         if label not in label_index:
             continue
-        rows = set(np.flatnonzero(cols.label == label_index[label]).tolist())
-        units = _units(edges, rows) if rows else []
-        names = sorted({str(cols.annotator[r]) for unit in units for r in unit})
-        who = {name: i for i, name in enumerate(names)}
-        data = np.full((len(names), len(units)), np.nan)
+        if label not in units:
+            units[label] = _units(cols, edges, label_index[label])
+        rows, unit = units[label]
+        names, who = np.unique(cols.annotator[rows].astype(str), return_inverse=True)
+        ids, unit = np.unique(unit, return_inverse=True)
+        # An annotator's first span (by row: by start) gives their value in a unit.
+        order = np.lexsort((rows, who, unit))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (unit[order][1:] != unit[order][:-1]) | (who[order][1:] != who[order][:-1])
+        chosen = order[first]
         domain = _domain(store, label, attribute)
-        for u, unit in enumerate(units):
-            for r in unit:
-                i = who[str(cols.annotator[r])]
-                if np.isnan(data[i, u]):
-                    data[i, u] = _value(cols.attrs[r].get(attribute), level, domain)
+        data = np.full((len(names), len(ids)), np.nan)
+        data[who[chosen], unit[chosen]] = [_value(cols.attrs[r].get(attribute), level, domain) for r in rows[chosen]]
         keep = (~np.isnan(data)).sum(axis=0) >= 2
         data = data[:, keep]
         givers = int((~np.isnan(data)).any(axis=1).sum()) if data.size else 0
