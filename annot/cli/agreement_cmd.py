@@ -85,7 +85,7 @@ def print_agreement(result: Agreement) -> None:
     for row in result.alpha.to_dict("records"):
         alpha.add_row(*(_cell(row[c]) for c in ("attribute", "level", "alpha", "units", "annotators")))
     console.print(alpha)
-    confusion = Table(box=None, header_style="bold", title="Labels of spans matched by range (rows: a, columns: b)")
+    confusion = Table(box=None, header_style="bold", title="Labels matched by range (rows a, columns b)")
     confusion.add_column("a \\ b")
     for label in result.confusion.columns:
         confusion.add_column(str(label), justify="right")
