@@ -117,7 +117,8 @@ def _global(
         None,
         "--annotator",
         envvar=["ANNOT_USER", "ANNOT_ANNOTATOR"],
-        help="Name recorded on edits (default: $ANNOT_USER, else $ANNOT_ANNOTATOR, else the login name).",
+        help="Name recorded on edits (default: $ANNOT_USER, else $ANNOT_ANNOTATOR, else the project's"
+        " [team] annotator in annot.toml, else the login name).",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
