@@ -27,7 +27,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -86,7 +86,6 @@ class Agreement:
     confusion: pd.DataFrame
     annotators: tuple[str, ...] = ()
     documents: int = 0
-    _hint: str = field(default=NO_AGREEMENT, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -97,7 +96,7 @@ class Agreement:
         """A few lines for people: the annotators, the shared documents, overlap F1 of each pair, alpha."""
         if self.empty:
             names = ", ".join(self.annotators) or "nobody"
-            return f"{self._hint} (annotators here: {names})"
+            return f"{NO_AGREEMENT} (annotators here: {names})"
         lines = [f"{len(self.annotators)} annotators ({', '.join(self.annotators)}), {self.documents} shared documents"]
         pooled = self.pairs[self.pairs["label"] == ALL]
         exact = {
@@ -142,7 +141,7 @@ def agreement(
 
     from annot.errors import NotFound
 
-    label_names = list(labels) if labels is not None else list(store.schema.names)
+    label_names = list(dict.fromkeys(labels)) if labels is not None else list(store.schema.names)
     label_index = {name: i for i, name in enumerate(label_names)}
     columns, worked = _read(store, docs, annotators, labels, label_index)
     names = sorted(worked)
