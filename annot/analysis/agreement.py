@@ -18,7 +18,7 @@
   over units made of spans matched by overlap (the connected spans of every pair's matches; an
   annotator with two spans in one unit gives the first one's value). An annotator without the attribute
   is missing; a unit with fewer than two values is left out. ``alpha`` is NaN with no unit, or when
-  every value is the same (alpha is undefined without variation).
+  every value is the same (alpha is undefined without variation); see ``annot.analysis.reliability``.
 - **Confusion**: spans matched by range across labels (greedy by largest overlap, the same label
   winning a tie), label against label, with ``none`` for an unmatched span; summed over the pairs, the
   pair's first annotator (alphabetically) in the rows.
@@ -371,6 +371,8 @@ def _alpha(
     import numpy as np
     import pandas as pd
 
+    from annot.analysis.reliability import reliability_alpha, to_value, value_codes
+
     out = []
     units: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for label, attribute, level in ALPHA_ATTRIBUTES:
@@ -386,71 +388,14 @@ def _alpha(
         first = np.ones(len(order), dtype=bool)
         first[1:] = (unit[order][1:] != unit[order][:-1]) | (who[order][1:] != who[order][:-1])
         chosen = order[first]
-        domain = _domain(store, label, attribute)
+        domain = value_codes(store.schema, label, attribute)
         data = np.full((len(names), len(ids)), np.nan)
-        data[who[chosen], unit[chosen]] = [_value(cols.attrs[r].get(attribute), level, domain) for r in rows[chosen]]
+        data[who[chosen], unit[chosen]] = [to_value(cols.attrs[r].get(attribute), level, domain) for r in rows[chosen]]
         keep = (~np.isnan(data)).sum(axis=0) >= 2
         data = data[:, keep]
         givers = int((~np.isnan(data)).any(axis=1).sum()) if data.size else 0
         out.append({
-            "attribute": f"{label}.{attribute}", "level": level, "alpha": _krippendorff(data, level),
+            "attribute": f"{label}.{attribute}", "level": level, "alpha": reliability_alpha(data, level),
             "units": int(keep.sum()), "annotators": givers,
         })  # fmt: skip
     return pd.DataFrame(out, columns=ALPHA_COLUMNS)
-
-
-def _domain(store: Store, label: str, attribute: str) -> dict[str, int]:
-    """An enum attribute's choices as codes (in the schema's order), so alpha's values are numbers."""
-    try:
-        choices = store.schema.label(label).attributes[attribute].choices or ()
-    except (KeyError, AttributeError, ValueError):
-        choices = ()
-    return {choice: i for i, choice in enumerate(choices)}
-
-
-def _value(value: Any, level: str, domain: dict[str, int]) -> float:
-    if value is None or isinstance(value, bool):
-        return float("nan")
-    if level == "nominal":
-        if not isinstance(value, str) or not value.strip():
-            return float("nan")
-        # A value outside the schema's choices (an older schema's) still counts, as a category of its own.
-        return float(domain.setdefault(value, len(domain)))
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-    return number
-
-
-def _krippendorff(data: np.ndarray, level: str) -> float:
-    """Alpha of an annotators x units array (NaN missing, every unit pairable); NaN without variation."""
-    import numpy as np
-
-    if not data.size or len(np.unique(data[~np.isnan(data)])) < 2:
-        return float("nan")
-    if level == "interval":
-        return _interval_alpha(data)
-    import krippendorff
-
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
-
-
-def _interval_alpha(data: np.ndarray) -> float:
-    """Interval alpha in closed form, O(values): the package's coincidence matrix is values x values x units.
-
-    With the squared difference as the metric, the sums over pairs of values collapse to sums and sums of
-    squares: D_o = 1/n sum_u 2 (m_u S2_u - S1_u^2) / (m_u - 1) and D_e = 2 (n S2 - S1^2) / (n (n - 1)).
-    Thousands of distinct quantity values would need gigabytes there; ``krippendorff.alpha`` gives the same
-    number (tested) on small arrays.
-    """
-    import numpy as np
-
-    given = ~np.isnan(data)
-    values = np.where(given, data - np.nanmean(data), 0.0)  # centred: less cancellation in S2 - S1^2
-    m = given.sum(axis=0).astype(float)
-    s1, s2 = values.sum(axis=0), (values * values).sum(axis=0)
-    n = m.sum()
-    observed = (2 * (m * s2 - s1 * s1) / (m - 1)).sum() / n
-    expected = 2 * (n * s2.sum() - s1.sum() ** 2) / (n * (n - 1))
-    return float(1 - observed / expected)

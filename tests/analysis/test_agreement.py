@@ -206,14 +206,14 @@ def test_agreement_summary_names_pairs_and_alpha(team):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_agreement_interval_alpha_closed_form_matches_krippendorff(seed):
-    from annot.analysis.agreement import _interval_alpha
+    from annot.analysis.reliability import interval_alpha
 
     rng = np.random.default_rng(seed)
     data = rng.integers(0, 12, size=(3, 40)).astype(float) * 250
     data[rng.random(data.shape) < 0.2] = np.nan
     data = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
-    assert _interval_alpha(data) == pytest.approx(expected, rel=1e-9)
+    assert interval_alpha(data) == pytest.approx(expected, rel=1e-9)
 
 
 def test_plot_agreement_pairwise_f1_and_confusion_heatmaps(team):
