@@ -9,6 +9,8 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import annot
 from annot.analysis.agreement import ALPHA_COLUMNS, NO_AGREEMENT, PAIR_COLUMNS
@@ -236,3 +238,34 @@ def test_plot_agreement_pairwise_f1_and_confusion_heatmaps(team):
     assert matplotlib.colors.to_hex(fig.get_facecolor()) == "#ffffff"
     empty = plot_agreement(annot.agreement(store, [two.id], labels=["ACTOR"]))  # no ACTOR there
     assert "no two annotators share a document" in next(t.get_text() for t in empty.axes[0].texts)
+
+
+_RANGES = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 60), st.integers(1, 40)), max_size=40
+)  # (document, label, start, length): nested, overlapping, identical and far apart
+
+
+@given(a=_RANGES, b=_RANGES, by_label=st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_agreement_sweep_finds_every_overlapping_pair_and_matches_one_to_one(a, b, by_label):
+    from annot.analysis.agreement import _candidates, _Columns, _match
+
+    spans = [(*span, "a") for span in a] + [(*span, "b") for span in b]
+    cols = _Columns(
+        doc=[s[0] for s in spans], label=[s[1] for s in spans], start=[s[2] for s in spans],
+        end=[s[2] + s[3] for s in spans], annotator=[s[4] for s in spans], attrs=[{} for _ in spans],
+    )  # fmt: skip
+    rows_a, rows_b = np.arange(len(a)), np.arange(len(a), len(spans))
+    ia, ib, overlap = _candidates(cols, rows_a, rows_b, by_label=by_label)
+    brute = {
+        (i, j): min(cols.end[i], cols.end[j]) - max(cols.start[i], cols.start[j])
+        for i in rows_a for j in rows_b
+        if cols.doc[i] == cols.doc[j] and (not by_label or cols.label[i] == cols.label[j])
+        and min(cols.end[i], cols.end[j]) > max(cols.start[i], cols.start[j])
+    }  # fmt: skip
+    assert dict(zip(zip(ia.tolist(), ib.tolist()), overlap.tolist())) == brute
+    ma, mb = _match(cols, rows_a, rows_b, by_label=by_label)
+    assert len(set(ma.tolist())) == len(ma) == len(mb) == len(set(mb.tolist()))  # one to one
+    assert all((i, j) in brute for i, j in zip(ma.tolist(), mb.tolist()))
+    # Greedy: no candidate pair left with both sides unmatched.
+    assert not any(i not in set(ma.tolist()) and j not in set(mb.tolist()) for i, j in brute)
