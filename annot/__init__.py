@@ -14,12 +14,13 @@ first use)::
     annot.fidelity(store, "belarus-russian-grouping", "pt")  # what each translation lost, changed or added
     ledger = annot.claims(store)  # who claimed how many of what, how sure, grouped across sources
     annot.actor_stance(store)  # who supports, opposes or doubts whom
+    annot.agreement(store).summary()  # how far the annotators agree: span F1, alpha, label confusion
 """
 
 from __future__ import annotations
 
 from annot import project  # the package, callable: annot.project(store, doc, "pt") is annot.project.project
-from annot.analysis import actor_stance, claim_groups, claims, discrepancies, timeline
+from annot.analysis import Agreement, actor_stance, agreement, claim_groups, claims, discrepancies, timeline
 from annot.compare import compare, corpus_scores
 from annot.errors import (
     AlignmentError,
@@ -52,6 +53,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AddResult",
+    "Agreement",
     "AlignmentError",
     "AlignmentInfo",
     "AnnotError",
@@ -87,6 +89,7 @@ __all__ = [
     "Translation",
     "__version__",
     "actor_stance",
+    "agreement",
     "check_numbers",
     "claim_groups",
     "claims",

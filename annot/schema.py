@@ -10,8 +10,9 @@ phrases (``StanceCues``). Unlike labels they merge: a project's phrases are adde
 to the defaults, and a phrase written ``"-said"`` removes a default one.
 
 The project file holds other tables too, each read by its feature through
-``read_project_file``: ``[aliases]`` (``annot.compare.aliases``) and
-``[translate]`` (``annot.translate.routes.preferred_engines``).
+``read_project_file``: ``[aliases]`` (``annot.compare.aliases``),
+``[translate]`` (``annot.translate.routes.preferred_engines``) and ``[team]``
+(``annotator``: the project's default annotator, ``annot.store.default_annotator``).
 """
 
 from __future__ import annotations

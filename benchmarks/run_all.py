@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import _common as C
 import bench_actors
+import bench_agreement
 import bench_align
 import bench_annotator_browser
 import bench_claims
@@ -30,7 +31,7 @@ import bench_wordalign
 BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
-    bench_project, bench_wordalign, bench_claims,
+    bench_project, bench_wordalign, bench_claims, bench_agreement,
 )  # fmt: skip
 
 

@@ -401,6 +401,26 @@ EXPLORE = [
         '                            out_csv=EXPORTS / "claims.csv")\n'
         "print(files)"
     ),
+    new_markdown_cell(
+        "## Agreement between annotators\n\n"
+        "When several people annotate the same documents (each edit records its annotator: set it with "
+        "`ANNOT_USER`), how far they agree: span F1 per pair of annotators and label, exact (same start, end "
+        "and label) and by overlap; Krippendorff's alpha for stance polarity and evidence and quantity values "
+        "over the spans they matched; and which label each gave to the spans they both marked. Only their own "
+        "accepted spans count. From a terminal: `annot agreement --csv exports/agreement.csv`. This project has "
+        "one annotator per document, so there is nothing to compare yet: the cell says so."
+    ),
+    new_code_cell(
+        "from annot.analysis.plots import plot_agreement\n\n"
+        "agreement = annot.agreement(store)\n"
+        "print(agreement.summary())\n"
+        "if not agreement.empty:\n"
+        "    pairs = agreement.pairs\n"
+        '    display(pairs.pivot_table(index=["annotator_a", "annotator_b", "label"], columns="match", values="f1"))\n'
+        "    display(agreement.alpha)\n"
+        "    display(agreement.confusion)\n"
+        "    display(plot_agreement(agreement))"
+    ),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Plots of the claims ledger and the stances: who stands where, who reports whom, when, and who says how many.
+"""Plots of the claims ledger and the stances (who stands where, reports whom, says how many) and of agreement.
 
 matplotlib is imported when a plot is drawn, never with annot. Figures are
 ``matplotlib.figure.Figure`` objects (no pyplot, no global backend), drawn in
@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from annot.analysis.agreement import Agreement
+
 __all__ = [
     "KIND_COLOURS",
+    "plot_agreement",
     "plot_discrepancies",
     "plot_reporting",
     "plot_stance_matrix",
@@ -363,3 +366,59 @@ def _number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
+
+
+def plot_agreement(agreement: Agreement, *, match: str = "overlap") -> Figure:
+    """How far the annotators agree: pairwise span F1 (all labels) beside the label confusion table.
+
+    Args:
+        agreement: ``annot.agreement(store)``'s result.
+        match: ``"overlap"`` or ``"exact"``: which F1 the left panel shows.
+
+    Returns:
+        A Figure: annotator x annotator F1 (0-1, written in each cell; the diagonal blank) and the label x label
+        counts of spans matched by range (``none``: unmatched). With no two annotators on one document, a figure
+        that says so.
+    """
+    import matplotlib as mpl
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    if agreement.empty:
+        return _nothing("no two annotators share a document: nothing to compare")
+    names = list(agreement.annotators)
+    where = {name: i for i, name in enumerate(names)}
+    scores = np.full((len(names), len(names)), np.nan)
+    pairs = agreement.pairs
+    for row in pairs[(pairs["label"] == "all") & (pairs["match"] == match)].to_dict("records"):
+        a, b = where[row["annotator_a"]], where[row["annotator_b"]]
+        scores[a, b] = scores[b, a] = row["f1"]
+    confusion = agreement.confusion
+    counts = confusion.to_numpy(dtype=float)
+    with plot_style():
+        side = max(2.5, 0.7 * len(names) + 1.5)
+        fig = Figure(figsize=(side + 0.55 * len(confusion.columns) + 3.0, max(3.2, side)), layout="constrained")
+        left, right = fig.subplots(1, 2, width_ratios=[len(names), len(confusion.columns)])
+        cmap = mpl.colormaps["Blues"].with_extremes(bad="white")
+        left.imshow(np.ma.masked_invalid(scores), cmap=cmap, vmin=0.0, vmax=1.0)
+        labels = [_short(n, 20) for n in names]
+        left.set_xticks(range(len(names)), labels, rotation=30, ha="right", rotation_mode="anchor")
+        left.set_yticks(range(len(names)), labels)
+        for y in range(len(names)):
+            for x in range(len(names)):
+                if not np.isnan(scores[y, x]):
+                    left.text(x, y, f"{scores[y, x]:.2f}", ha="center", va="center", fontsize=9,
+                              color="white" if scores[y, x] > 0.6 else "black")  # fmt: skip
+        left.set_title(f"Span F1 ({match}, all labels)")
+        right.imshow(counts, cmap=mpl.colormaps["Blues"], vmin=0.0, vmax=max(1.0, counts.max()))
+        right.set_xticks(range(len(confusion.columns)), [str(c) for c in confusion.columns], rotation=30,
+                         ha="right", rotation_mode="anchor")  # fmt: skip
+        right.set_yticks(range(len(confusion.index)), [str(i) for i in confusion.index])
+        for y in range(counts.shape[0]):
+            for x in range(counts.shape[1]):
+                right.text(x, y, f"{counts[y, x]:,.0f}", ha="center", va="center", fontsize=9,
+                           color="white" if counts[y, x] > 0.6 * counts.max() else "black")  # fmt: skip
+        right.set_xlabel("second annotator of the pair")
+        right.set_ylabel("first annotator of the pair")
+        right.set_title("Labels of spans matched by range")
+    return fig

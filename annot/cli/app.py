@@ -117,7 +117,8 @@ def _global(
         None,
         "--annotator",
         envvar=["ANNOT_USER", "ANNOT_ANNOTATOR"],
-        help="Name recorded on edits (default: $ANNOT_USER, else $ANNOT_ANNOTATOR, else the login name).",
+        help="Name recorded on edits (default: $ANNOT_USER, else $ANNOT_ANNOTATOR, else the project's"
+        " [team] annotator in annot.toml, else the login name).",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
 ) -> None:
@@ -157,6 +158,7 @@ def open_store(ctx: typer.Context, *, create: bool = False, write: bool = True):
 def _register() -> None:
     # Imported for their @app.command side effect; one module per command.
     from annot.cli import (  # noqa: F401
+        agreement_cmd,
         alignment_cmd,
         claims_cmd,
         compare_cmd,

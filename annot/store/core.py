@@ -13,9 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import NotFound, SpanError, StoreError
+from annot.errors import NotFound, SchemaError, SpanError, StoreError
 from annot.model import ANCHORS, Origin, Span, Status, lone_surrogate, to_timestamp, utcnow
-from annot.schema import PROJECT_FILE, LabelSchema, load_schema
+from annot.schema import PROJECT_FILE, LabelSchema, load_schema, read_project_file
 from annot.store import frames
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
@@ -47,15 +47,33 @@ _EDITABLE = frozenset({"start", "end", "label", "attrs", "status"})
 _SET_FIELDS = ", ".join(f"{column} = ?" for column in SPAN_COLS.split(", ")[1:])  # every column but id
 
 
-def default_annotator() -> str:
-    """The annotator name used when none is given: ``$ANNOT_USER``, else ``$ANNOT_ANNOTATOR``, else the login name.
+def default_annotator(project: str | os.PathLike[str] | None = None) -> str:
+    """The annotator name used when none is given.
 
-    Blank variables are skipped; names are stripped of surrounding spaces.
+    ``$ANNOT_USER``, else ``$ANNOT_ANNOTATOR``, else the project's default (``annotator`` in the ``[team]``
+    table of its ``annot.toml``), else the login name. Blank values are skipped; names are stripped of
+    surrounding spaces. An explicit name (``Store(annotator=...)``, ``--annotator``, the widget's) beats all.
+
+    Args:
+        project: the project folder whose ``annot.toml`` may name a default; ``None``: none.
+
+    Raises:
+        SchemaError: the project file is unreadable, or its ``[team] annotator`` is not text.
     """
     for variable in ("ANNOT_USER", "ANNOT_ANNOTATOR"):
         name = os.environ.get(variable, "").strip()
         if name:
             return name
+    if project is not None:
+        team = read_project_file(project).get("team", {})
+        name = team.get("annotator", "") if isinstance(team, dict) else None
+        if not isinstance(name, str):
+            raise SchemaError(
+                f"{Path(project) / PROJECT_FILE}: [team] annotator must be a name in quotes"
+                f' (annotator = "alice"), got {name!r}.'
+            )
+        if name.strip():
+            return name.strip()
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -79,7 +97,8 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
     Args:
         path: the project folder.
         create: create the folder and store when missing (else raise StoreError).
-        annotator: default annotator name for edits made through this object.
+        annotator: default annotator name for edits made through this object (default:
+            ``default_annotator(path)``: ``$ANNOT_USER``, the project's ``[team] annotator``, the login name).
         read_only: open so that nothing can write the store (a project of another
             user, a read-only folder): reads work, every write raises StoreError.
             In a writable folder SQLite may still create its ``-wal``/``-shm``
@@ -108,7 +127,7 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
             except OSError as exc:
                 raise StoreError(f"Cannot create project folder {self.path}: {exc}. Choose a writable folder.") from exc
         self.schema: LabelSchema = load_schema(self.path / SCHEMA_FILE)
-        self.annotator = annotator or default_annotator()
+        self.annotator = annotator or default_annotator(self.path)
         # Where ingested files are named from (model.source_key): fixed now, whatever the working folder becomes.
         self.home = self.path.resolve().parent
         self._db = Database(db_path, read_only=read_only)
@@ -625,31 +644,34 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
         return frames.spans_frame(rows, sentence_rows, self.schema, include_deleted=include_deleted, flatten=flatten)
 
     def span_columns(
-        self, *, status: str | Sequence[str] | None = None, label: str | Sequence[str] | None = None
-    ) -> dict[str, list[Any]]:
+        self, *, status: str | Sequence[str] | None = None, label: str | Sequence[str] | None = None,
+        annotator: str | Sequence[str] | None = None,
+    ) -> dict[str, list[Any]]:  # fmt: skip
         """Live spans as plain column lists, for bulk readers that build their own frame (the claims ledger).
 
         ``spans()`` without its dtypes, timestamps and bookkeeping columns: keys ``id``, ``doc_id``, ``start``,
         ``end``, ``sentence`` (the sentence holding the start, by ``spans()``'s rule; -1 for a document
-        without sentences), ``label``, ``text`` and ``attrs`` (dicts), in document, start, end, id order.
+        without sentences), ``label``, ``text``, ``attrs`` (dicts) and ``annotator``, in document, start, end,
+        id order.
 
         Args:
             status: only spans of this status (or these).
             label: only spans of this label (or these); an unknown label is a SpanError.
+            annotator: only spans of this annotator (or these).
         """
-        clauses, args = self._span_filters(status=status, label=label)
+        clauses, args = self._span_filters(status=status, label=label, annotator=annotator)
         clauses.append("p.deleted = 0")
+        names = ("id", "doc_id", "start", "end", "label", "text", "attrs", "annotator")
         with self._db.read() as conn:
             rows = conn.execute(
-                f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs FROM spans p'
+                f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs, p.annotator FROM spans p'
                 f' WHERE {" AND ".join(clauses)} ORDER BY doc_id, start, "end", id',
                 args,
             ).fetchall()
             sentence_rows = conn.execute("SELECT doc_id, idx, start FROM sentences").fetchall()
         columns: dict[str, list[Any]] = {
-            name: list(values) for name, values in zip(("id", "doc_id", "start", "end", "label", "text", "attrs"),
-                                                       zip(*rows) if rows else [()] * 7)
-        }  # fmt: skip
+            name: list(values) for name, values in zip(names, zip(*rows) if rows else [()] * len(names))
+        }
         import numpy as np
 
         starts = np.array(columns["start"], dtype="int64")

@@ -76,6 +76,7 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
         "alignment": ["alignment", EN, ES],
         "claims": ["claims", "--out", str(out / "claims.html")],
         "meta": ["meta", EN],
+        "agreement": ["agreement"],
     }
     results = {name: run_unprivileged(project, *args, home=shared) for name, args in commands.items()}
     for name, result in results.items():
@@ -86,6 +87,7 @@ def test_read_commands_work_on_a_read_only_project(read_only_project: Path, shar
     assert "2 beads" in results["alignment"].stdout
     assert results["claims"].stdout.startswith("no quantity claims")  # the ledger read, without a claim
     assert "published  2022-10-17" in results["meta"].stdout
+    assert results["agreement"].stdout.startswith("agreement needs two annotators")  # one annotator: the hint
     records = [json.loads(line) for line in (out / "corpus.jsonl").read_text("utf-8").splitlines()]
     articles = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "corpus").rglob("*.txt"))
     assert sorted(r["key"] for r in records) == articles
