@@ -40,7 +40,7 @@ PUBLISHED = (
     | st.dates(date(1990, 1, 1), date(2030, 1, 1))
     | st.datetimes(datetime(1990, 1, 1), datetime(2030, 1, 1), timezones=st.none() | OFFSETS)
 )
-URLS = st.none() | WORDS.map(lambda word: f"https://example.org/{word.strip().replace(' ', '-')}")
+URLS = st.none() | WORDS.map(lambda word: f"https://example.org/{'-'.join(word.split())}")  # one line, as a url is
 ANCHORS = ("ok", "reanchored", "orphaned")
 # What an alignment's scores measure and the route that translated B: unknown, without MT, or a route.
 ROUTE_NAMES = st.from_regex(r"[a-z]{2,9}(\+[a-z]{2,9}){0,2} [a-z]{2}(>[a-z]{2}){1,3}", fullmatch=True)
