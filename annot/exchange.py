@@ -33,7 +33,8 @@ def export_as(
     Args:
         store: the project.
         out: the file to write, replaced atomically.
-        format: a name of ``EXPORT_FORMATS``.
+        format: a name of ``EXPORT_FORMATS``; a module with ``USES_SCHEMA`` gets the project's schema, one with
+            ``write_beside(schema, out)`` writes files next to ``out`` (Label Studio's labelling config).
         all_versions: also superseded document versions (annot/1 only keeps their chain).
         progress: as ``export_jsonl``'s.
 
@@ -48,8 +49,11 @@ def export_as(
         return FormatExport(done.path, "jsonl", done.documents, done.spans)
     module = module_of(format)
     left_out = LeftOut()
-    documents, spans = module.write(iter_records(store, all_versions=all_versions), Path(out), left_out)
-    return FormatExport(Path(out), format, documents, spans, left_out.report())
+    extra = {"schema": store.schema} if getattr(module, "USES_SCHEMA", False) else {}
+    records = iter_records(store, all_versions=all_versions)
+    documents, spans = module.write(records, Path(out), left_out, **extra)
+    beside = module.write_beside(store.schema, Path(out)) if hasattr(module, "write_beside") else ()
+    return FormatExport(Path(out), format, documents, spans, left_out.report(), tuple(beside))
 
 
 def import_as(store: Store, path: str | os.PathLike[str], format: str, *, lang: str | None = None) -> ImportResult:
@@ -69,7 +73,7 @@ def import_as(store: Store, path: str | os.PathLike[str], format: str, *, lang: 
 
     if format == "jsonl":
         return import_jsonl(store, path)
-    return _commit(store, read_foreign(Path(path), format), lang)
+    return _commit(store, read_foreign(Path(path), format, schema=store.schema), lang)
 
 
 def _commit(store: Store, documents: list[ForeignDocument], lang: str | None) -> ImportResult:
