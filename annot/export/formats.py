@@ -208,7 +208,10 @@ def read_foreign(path: Path, format: str, *, schema: Any = None) -> list[Foreign
     """
     module = module_of(format, reading=True)
     extra = {"schema": schema} if getattr(module, "USES_SCHEMA", False) else {}
-    found = list(module.read(Path(path), **extra))
+    try:
+        found = list(module.read(Path(path), **extra))
+    except OSError as exc:
+        raise FormatError(f"Cannot read {path}: {exc.strerror or exc}. Pass a {format} file.") from exc
     errors = [item for item in found if isinstance(item, FormatError)]
     if errors:
         more = f" (and {len(errors) - 1} more bad records)" if len(errors) > 1 else ""
