@@ -98,13 +98,39 @@ def _commit(store: Store, documents: list[ForeignDocument], lang: str | None) ->
                 result = store.add_document(doc, segment(doc))
                 added, unchanged = added + (result.status == "added"), unchanged + (result.status == "unchanged")
                 stored = {(s.start, s.end, s.label) for s in store.iter_spans(doc.id)}
-                fresh = [s for s in foreign.spans if (s.start, s.end, s.label) not in stored]
+                moved = foreign.spans if doc.text == foreign.text else _moved(foreign, doc.text)
+                fresh = [s for s in moved if (s.start, s.end, s.label) not in stored]
                 ids = {s.ref: new_span_id() for s in fresh if s.ref is not None}
                 spans = [_span(store, doc, s, ids) for s in fresh]
                 written += len(store.add_spans(_holders_first(spans)))
             except AnnotError as exc:
                 raise FormatError(f"{foreign.where}: {exc}") from exc
     return ImportResult(documents_added=added, documents_unchanged=unchanged, spans_written=written)
+
+
+def _moved(foreign: ForeignDocument, text: str) -> tuple[ForeignSpan, ...]:
+    """The spans of ``foreign`` carried onto its text as annot stores it (NFC, ``\\n`` line ends, no trailing
+    spaces, no boilerplate lines), by the store's own re-anchoring of edited texts.
+
+    Raises:
+        FormatError: a span whose text is no longer there (a span of trailing spaces), naming it.
+    """
+    from dataclasses import replace
+
+    from annot.model import normalize_text
+    from annot.store.reanchor import reanchor
+
+    wanted = [(s.start, s.end, normalize_text(foreign.text[s.start : s.end])) for s in foreign.spans]
+    moved = []
+    for span, anchor in zip(foreign.spans, reanchor(foreign.text, text, wanted), strict=True):
+        if anchor.start is None or anchor.end is None or anchor.start == anchor.end:
+            raise FormatError(
+                f"{foreign.where}: {span.label} span {span.start}-{span.end}"
+                f" {foreign.text[span.start : span.end]!r} is not in the text as annot stores it (Unicode NFC,"
+                " \\n line ends, no spaces at line ends, no trailing boilerplate); fix or drop that span"
+            )
+        moved.append(replace(span, start=anchor.start, end=anchor.end))
+    return tuple(moved)
 
 
 def _span(store: Store, doc: Any, span: ForeignSpan, ids: Mapping[str, str]) -> Any:

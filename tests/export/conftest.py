@@ -24,11 +24,12 @@ def gold_store(tmp_path: Path):
     store.close()
 
 
-def stored_spans(store: Any) -> list[tuple]:
-    """Every live span of ``store`` as ``strategies.span_key``, ``*_span`` as the named span's offsets and label."""
+def stored_spans(store: Any, doc_id: str | None = None) -> list[tuple]:
+    """Every live span of ``store`` (of ``doc_id``) as ``strategies.span_key``, ``*_span`` as the named span's
+    offsets and label."""
     from tests.export.strategies import span_key
 
-    spans = list(store.iter_spans())
+    spans = list(store.iter_spans(doc_id))
     by_id = {s.id: s for s in spans}
     found = []
     for s in spans:
@@ -46,3 +47,23 @@ def check_golden(out: Path, golden: Path) -> None:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_bytes(out.read_bytes())
     assert out.read_bytes() == golden.read_bytes(), f"{out} differs from {golden} (ANNOT_UPDATE_GOLDEN=1 to renew)"
+
+
+def store_round_trip(records: list[dict[str, Any]], format: str, folder: Path) -> list[tuple[list, list]]:
+    """``records`` written in ``format``, imported into a fresh store: per document, (expected, stored) spans."""
+    from annot.exchange import import_as
+    from annot.export.formats import LeftOut, module_of
+    from annot.model import document_id
+    from annot.schema import load_schema
+    from tests.export.strategies import expected_spans
+
+    module = module_of(format)
+    out = folder / f"out.{module.SUFFIX}"
+    extra = {"schema": load_schema()} if getattr(module, "USES_SCHEMA", False) else {}
+    module.write(records, out, LeftOut(), **extra)
+    with open_project(folder / "fresh", annotator="importer") as store:
+        import_as(store, out, format, lang="en")
+        return [
+            (expected_spans(record), stored_spans(store, document_id(record["text"], record["title"])))
+            for record in records
+        ]

@@ -15,7 +15,17 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-__all__ = ["ATTRIBUTE_TEXT", "TEXT", "corpus", "document_record", "documents", "expected_spans", "read_spans", "span_key"]
+__all__ = [
+    "ATTRIBUTE_TEXT",
+    "TEXT",
+    "TEXT_AS_STORED",
+    "corpus",
+    "document_record",
+    "documents",
+    "expected_spans",
+    "read_spans",
+    "span_key",
+]
 
 _PIECES = [
     "Minsk", "Москва", "Kyiv", " ", " ", "  ", ".", ",", "“", "”", "9,000", "3.5", "\n", "\n\n",
@@ -63,10 +73,14 @@ def _span(draw: st.DrawFn, text: str, n: int, doc_id: str, statuses: tuple[str, 
 
 @st.composite
 def document_record(
-    draw: st.DrawFn, doc_id: str = "doc-1", statuses: tuple[str, ...] = ("accepted", "pending", "rejected")
+    draw: st.DrawFn,
+    doc_id: str = "doc-1",
+    statuses: tuple[str, ...] = ("accepted", "pending", "rejected"),
+    as_stored: bool = False,
 ) -> dict[str, Any]:
-    """One annot/1 document record (``iter_records`` shape, no sentences), its spans as described above."""
-    text = draw(TEXT)
+    """One annot/1 document record (``iter_records`` shape, no sentences), its spans as described above;
+    ``as_stored``: its text one that annot stores unchanged."""
+    text = draw(TEXT_AS_STORED if as_stored else TEXT)
     count = draw(st.integers(0, 8))
     spans = [draw(_span(text, n, doc_id, statuses)) for n in range(count)]
     # Nested and same-offset spans on purpose, besides the random overlaps.
@@ -86,9 +100,11 @@ def document_record(
 
 
 def documents(max_size: int = 3, **kwargs: Any) -> st.SearchStrategy[list[dict[str, Any]]]:
-    """Up to ``max_size`` document records with distinct ids."""
-    return st.integers(1, max_size).flatmap(
-        lambda n: st.tuples(*(document_record(f"doc-{i}", **kwargs) for i in range(n))).map(list)
+    """Up to ``max_size`` document records with distinct ids and distinct texts."""
+    return (
+        st.integers(1, max_size)
+        .flatmap(lambda n: st.tuples(*(document_record(f"doc-{i}", **kwargs) for i in range(n))).map(list))
+        .filter(lambda records: len({r["text"] for r in records}) == len(records))
     )
 
 
@@ -126,3 +142,18 @@ def read_spans(document: Any) -> list[tuple]:
                  for k, v in s.attrs.items()}  # fmt: skip
         found.append(span_key(s.start, s.end, s.label, attrs, s.annotator, s.status))
     return sorted(found, key=repr)
+
+
+def _as_stored(text: str) -> str:
+    """``text`` as annot stores an imported text (NFC, ``\\n`` line ends, no spaces at line ends), "" if none."""
+    from annot.errors import CorpusError
+    from annot.ingest.clean import build_document
+
+    try:
+        return build_document(text, "strategy", title="t", source=None, key=None, lang="en", published=None).text
+    except CorpusError:
+        return ""
+
+
+#: Texts that annot stores unchanged, so that offsets in a format's file are the store's: for store round trips.
+TEXT_AS_STORED = TEXT.map(_as_stored).filter(bool)

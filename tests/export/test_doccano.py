@@ -13,7 +13,7 @@ from annot.exchange import export_as, import_as
 from annot.export import doccano
 from annot.export.formats import ForeignDocument, LeftOut, read_foreign
 from annot.pipeline import open_project
-from tests.export.conftest import FORMATS_GOLDEN, check_golden, stored_spans
+from tests.export.conftest import FORMATS_GOLDEN, check_golden, store_round_trip, stored_spans
 from tests.export.strategies import documents, expected_spans, read_spans
 
 GOLDEN = FORMATS_GOLDEN / "seed.doccano.jsonl"
@@ -68,6 +68,13 @@ def test_doccano_round_trip_keeps_what_doccano_holds(records, tmp_path_factory):
     assert sum(u.count for u in left_out.report() if u.reason.startswith("rejected")) == rejected
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=documents(max_size=2, as_stored=True))
+def test_doccano_round_trip_through_a_fresh_store(records, tmp_path_factory):
+    for expected, stored in store_round_trip(records, "doccano", tmp_path_factory.mktemp("doccano")):
+        assert stored == expected
+
+
 def test_doccano_plain_files_import_without_our_metadata(tmp_path: Path):
     path = tmp_path / "plain.jsonl"
     lines = [
@@ -103,10 +110,13 @@ BAD = {
         "Unknown label 'PLACE'. Valid labels: ACTOR, QUANTITY, STANCE",
     ),
     "relation to a missing id": (
-        {"text": "Minsk", "entities": [{"id": 1, "label": "ACTOR", "start_offset": 0, "end_offset": 5}],
-         "relations": [{"id": 4, "from_id": 1, "to_id": 9, "type": "holder"}]},
+        {
+            "text": "Minsk",
+            "entities": [{"id": 1, "label": "ACTOR", "start_offset": 0, "end_offset": 5}],
+            "relations": [{"id": 4, "from_id": 1, "to_id": 9, "type": "holder"}],
+        },
         "relation 4 names entity 9, which the line does not have",
-    ),  # fmt: skip
+    ),
 }
 
 
@@ -122,3 +132,29 @@ def test_doccano_bad_file_is_refused_in_one_line_and_nothing_is_imported(case: s
         assert list(store.iter_spans()) == [] and store.counts()["documents"] == 0
     message = str(err.value)
     assert message.startswith(f"{path}:2: ") and needle in message and "\n" not in message
+
+
+def test_doccano_spans_follow_the_text_as_annot_stores_it(tmp_path: Path):
+    """A text annot cleans on import (\\r\\n, a decomposed accent, spaces at a line end): its spans move with it."""
+    text = "Cafe\u0301 Minsk  \r\nRussia 😀 says"
+    entities = [("ACTOR", "Minsk"), ("ACTOR", "Russia"), ("STANCE", "Russia 😀 says"), ("ACTOR", "Cafe\u0301")]
+    line = {"text": text, "entities": [
+        {"id": n, "label": label, "start_offset": text.index(part), "end_offset": text.index(part) + len(part)}
+        for n, (label, part) in enumerate(entities)]}  # fmt: skip
+    path = tmp_path / "crlf.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", "utf-8")
+    with open_project(tmp_path / "p") as store:
+        import_as(store, path, "doccano", lang="en")
+        assert sorted((s.label, s.text) for s in store.iter_spans()) == sorted(
+            [("ACTOR", "Minsk"), ("ACTOR", "Russia"), ("STANCE", "Russia 😀 says"), ("ACTOR", "Café")]
+        )
+
+
+def test_doccano_a_span_the_cleaning_removes_is_refused_by_name(tmp_path: Path):
+    path = tmp_path / "space.jsonl"
+    line = {"text": "Minsk   \nsays", "entities": [{"id": 1, "label": "ACTOR", "start_offset": 6, "end_offset": 8}]}
+    path.write_text(json.dumps(line) + "\n", "utf-8")
+    with open_project(tmp_path / "p") as store:
+        with pytest.raises(FormatError, match=r"space\.jsonl:1: ACTOR span 6-8 '  ' is not in the text as annot"):
+            import_as(store, path, "doccano", lang="en")
+        assert store.counts()["documents"] == 0
