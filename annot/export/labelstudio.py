@@ -217,32 +217,49 @@ def read(path: Path, *, schema: LabelSchema | None = None) -> Iterator[ForeignDo
                 yield from_task(task, where, schema)
             except _Bad as exc:
                 yield FormatError(f"{where}: {exc}; {_FIX}")
-    except json.JSONDecodeError as exc:
-        yield FormatError(f"{path}:{exc.lineno}: not JSON ({exc.msg} at column {exc.colno}); {_FIX}")
+    except _NotJson as bad:
+        exc = bad.error
+        yield FormatError(f"{path}:{bad.line}: not JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); {_FIX}")
+
+
+class _NotJson(Exception):
+    """The file stops being JSON in the task starting on ``line``."""
+
+    def __init__(self, line: int, error: json.JSONDecodeError) -> None:
+        super().__init__(str(error))
+        self.line, self.error = line, error
 
 
 def _tasks(text: str) -> Iterator[tuple[int, Any]]:
-    """Each task of a JSON array (or a lone task) with the line it starts on."""
+    """Each task of a JSON array (or a lone task) with the line it starts on.
+
+    Raises:
+        _NotJson: where the JSON breaks, with the line of the task it breaks in.
+    """
     decoder = json.JSONDecoder()
-    at = len(text) - len(text.lstrip())
-    if not text.startswith("[", at):
-        yield text.count("\n", 0, at) + 1, json.loads(text)
-        return
-    at, line, counted = at + 1, 1, 0
-    while True:
-        at = _skip(text, at)
-        if text.startswith("]", at):
-            if text[at + 1 :].strip():
-                raise json.JSONDecodeError("Extra data", text, at + 1)
+    at = _skip(text, 0)
+    line = text.count("\n", 0, at) + 1
+    try:
+        if not text.startswith("[", at):
+            yield line, json.loads(text)
             return
-        line, counted = line + text.count("\n", counted, at), at
-        task, at = decoder.raw_decode(text, at)
-        yield line, task
-        at = _skip(text, at)
-        if text.startswith(",", at):
-            at += 1
-        elif not text.startswith("]", at):
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        at, counted = at + 1, at
+        while True:
+            at = _skip(text, at)
+            line, counted = line + text.count("\n", counted, at), at
+            if text.startswith("]", at):
+                if text[at + 1 :].strip():
+                    raise json.JSONDecodeError("Extra data", text, at + 1)
+                return
+            task, at = decoder.raw_decode(text, at)
+            yield line, task
+            at = _skip(text, at)
+            if text.startswith(",", at):
+                at += 1
+            elif not text.startswith("]", at):
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+    except json.JSONDecodeError as exc:
+        raise _NotJson(line, exc) from exc
 
 
 def _skip(text: str, at: int) -> int:
@@ -267,7 +284,8 @@ def from_task(task: Any, where: str, schema: LabelSchema) -> ForeignDocument:
     text = data[TEXT]
     meta = data.get(META_KEY) if isinstance(data.get(META_KEY), dict) else {}
     named = meta.get("annotators") if isinstance(meta.get("annotators"), dict) else {}
-    spans: list[ForeignSpan] = []
+    regions: dict[str, dict[str, Any]] = {}
+    results: list[dict[str, Any]] = []
     for kind, status in (("annotations", "accepted"), ("predictions", "pending")):
         groups = task.get(kind) or []
         if not isinstance(groups, list):
@@ -278,7 +296,15 @@ def from_task(task: Any, where: str, schema: LabelSchema) -> ForeignDocument:
             if group.get("was_cancelled"):
                 continue
             who = group.get("model_version") if kind == "predictions" else _completed_by(group.get("completed_by"))
-            spans += _spans(group.get("result", []), text, status, who, named, schema)
+            _regions(group.get("result", []), text, status, who, regions)
+            results += group.get("result", [])
+    # Relations and attributes after every region: a STANCE pending and its accepted holder are in two results.
+    _attributes(results, regions, schema)
+    spans = [
+        ForeignSpan(r["start"], r["end"], r["label"], r["attrs"], ref=ref, status=r["status"],
+                    annotator=named.get(ref) if isinstance(named.get(ref), str) else r["who"])
+        for ref, r in regions.items()
+    ]  # fmt: skip
     title, lang = meta.get("title"), meta.get("lang")
     return ForeignDocument(
         text, where, title=title if isinstance(title, str) else None, lang=lang if isinstance(lang, str) else None,
@@ -292,10 +318,7 @@ def _completed_by(value: Any) -> str | None:
     return None if value is None or isinstance(value, bool) else str(value)
 
 
-def _spans(
-    results: list[Any], text: str, status: str, who: Any, named: Mapping[str, Any], schema: LabelSchema
-) -> list[ForeignSpan]:
-    regions: dict[str, dict[str, Any]] = {}
+def _regions(results: list[Any], text: str, status: str, who: Any, regions: dict[str, dict[str, Any]]) -> None:
     for result in results:
         if not isinstance(result, dict):
             raise _Bad(f"result {result!r} is not an object")
@@ -307,8 +330,12 @@ def _spans(
                 raise _Bad(f"region {region} has labels {labels!r}, not one label")
             if (problem := offsets_problem(text, value.get("start"), value.get("end"))) is not None:
                 raise _Bad(f"region {region}: {problem}")
-            regions.setdefault(region, {"attrs": {}})
-            regions[region].update(start=value["start"], end=value["end"], label=labels[0])
+            who = who if who is None or isinstance(who, str) else str(who)
+            regions[region] = {"attrs": {}, "start": value["start"], "end": value["end"], "label": labels[0],
+                               "status": status, "who": who}  # fmt: skip
+
+
+def _attributes(results: list[dict[str, Any]], regions: dict[str, dict[str, Any]], schema: LabelSchema) -> None:
     for result in results:
         kind, region = result.get("type"), str(result.get("id"))
         value = result.get("value") if isinstance(result.get("value"), dict) else {}
@@ -332,11 +359,6 @@ def _spans(
             if not isinstance(values, list) or len(values) != 1:
                 raise _Bad(f"the {kind} of region {region} holds {values!r}, not one value")
             regions[region]["attrs"][attr] = _value(schema, label, attr, values[0], region)
-    return [
-        ForeignSpan(r["start"], r["end"], r["label"], r["attrs"], ref=ref,
-                    annotator=named.get(ref) if isinstance(named.get(ref), str) else who, status=status)
-        for ref, r in regions.items()
-    ]  # fmt: skip
 
 
 def _attr(schema: LabelSchema, label: str, control: str) -> str:

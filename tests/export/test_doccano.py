@@ -128,7 +128,7 @@ def test_doccano_bad_file_is_refused_in_one_line_and_nothing_is_imported(case: s
     path.write_text(json.dumps(good) + "\n" + (line if isinstance(line, str) else json.dumps(line) + "\n"), "utf-8")
     with open_project(tmp_path / "p") as store:
         with pytest.raises(FormatError) as err:
-            import_as(store, path, "doccano")
+            import_as(store, path, "doccano", lang="en")
         assert list(store.iter_spans()) == [] and store.counts()["documents"] == 0
     message = str(err.value)
     assert message.startswith(f"{path}:2: ") and needle in message and "\n" not in message
