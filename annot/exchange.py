@@ -104,7 +104,7 @@ def _commit(store: Store, documents: list[ForeignDocument], lang: str | None) ->
                 spans = [_span(store, doc, s, ids) for s in fresh]
                 written += len(store.add_spans(_holders_first(spans)))
             except AnnotError as exc:
-                raise FormatError(f"{foreign.where}: {exc}") from exc
+                raise FormatError(f"{foreign.where}: {str(exc).rstrip('.')}; nothing was imported.") from exc
     return ImportResult(documents_added=added, documents_unchanged=unchanged, spans_written=written)
 
 
@@ -124,8 +124,8 @@ def _moved(foreign: ForeignDocument, text: str) -> tuple[ForeignSpan, ...]:
     moved = []
     for span, anchor in zip(foreign.spans, reanchor(foreign.text, text, wanted), strict=True):
         if anchor.start is None or anchor.end is None or anchor.start == anchor.end:
-            raise FormatError(
-                f"{foreign.where}: {span.label} span {span.start}-{span.end}"
+            raise FormatError(  # ``_commit`` names the file and line
+                f"{span.label} span {span.start}-{span.end}"
                 f" {foreign.text[span.start : span.end]!r} is not in the text as annot stores it (Unicode NFC,"
                 " \\n line ends, no spaces at line ends, no trailing boilerplate); fix or drop that span"
             )
