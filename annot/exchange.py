@@ -138,7 +138,7 @@ def _span(store: Store, doc: Any, span: ForeignSpan, ids: Mapping[str, str]) -> 
     from annot.model import Span
     from annot.store.core import new_span_id
 
-    attrs = {k: ids.get(v, v) if k.endswith("_span") else v for k, v in span.attrs.items()}
+    attrs = {k: ids.get(v, v) if k.endswith("_span") and isinstance(v, str) else v for k, v in span.attrs.items()}
     return Span(
         id=ids.get(span.ref or "") or new_span_id(), doc_id=doc.id, start=span.start, end=span.end,
         label=span.label, attrs=attrs, text=doc.text[span.start : span.end],
@@ -148,5 +148,5 @@ def _span(store: Store, doc: Any, span: ForeignSpan, ids: Mapping[str, str]) -> 
 
 def _holders_first(spans: list[Any]) -> list[Any]:
     """Spans named by others (ACTORs a STANCE holds) before the spans naming them, as the store requires."""
-    named = {v for s in spans for k, v in s.attrs.items() if k.endswith("_span")}
+    named = {v for s in spans for k, v in s.attrs.items() if k.endswith("_span") and isinstance(v, str)}
     return sorted(spans, key=lambda s: s.id not in named)

@@ -146,8 +146,10 @@ def from_doccano(line: Any, where: str) -> ForeignDocument:
             raise _Bad(f"entity {ref}: {problem}")
         if not isinstance(label, str) or not label:
             raise _Bad(f"entity {ref}: label {label!r} is not a name")
-        extra = span_meta.get(ref, {})
-        attrs[ref] = dict(extra.get("attrs") or {}) if isinstance(extra, dict) else {}
+        extra = span_meta.get(ref) if isinstance(span_meta.get(ref), dict) else {}
+        attrs[ref] = dict(extra["attrs"]) if isinstance(extra.get("attrs"), dict) else {}
+    if not isinstance(line.get("relations") or [], list):
+        raise _Bad('"relations" is not a list')
     for relation in line.get("relations") or ():
         if not isinstance(relation, dict):
             raise _Bad(f"relation {relation!r} is not an object")

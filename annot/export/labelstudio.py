@@ -345,7 +345,7 @@ def _attributes(results: list[dict[str, Any]], regions: dict[str, dict[str, Any]
                 if end_id not in regions:
                     raise _Bad(f"a relation names region {end_id}, which the task does not have")
             labels = result.get("labels") or []
-            if len(labels) != 1 or not isinstance(labels[0], str):
+            if not isinstance(labels, list) or len(labels) != 1 or not isinstance(labels[0], str):
                 raise _Bad(f"the relation {source} -> {target} has labels {labels!r}, not one")
             if result.get("direction") == "left":
                 source, target = target, source
