@@ -163,7 +163,9 @@ def labelstudio_config(schema: LabelSchema) -> str:
     lines += [
         f"    <Label value={quoteattr(lb.name)} background={quoteattr(lb.color)}/>" for lb in schema.labels.values()
     ]
-    lines += ["  </Labels>", f"  <Text name={quoteattr(TEXT)} value={quoteattr('$' + TEXT)}/>"]
+    # Label Studio trims spaces in what it shows unless told not to; offsets count every one of them.
+    lines += ["  </Labels>", "  <Style>.htx-text { white-space: pre-wrap; }</Style>"]
+    lines += [f"  <Text name={quoteattr(TEXT)} value={quoteattr('$' + TEXT)}/>"]
     relations = sorted({relation_of_attr(a.name) for lb in schema.labels.values() for a in lb.attributes.values()
                         if a.type == "span"})  # fmt: skip
     if relations:
