@@ -56,7 +56,7 @@ def write(records: Iterable[dict[str, Any]], out: Path, left_out: LeftOut) -> tu
         OutputError: ``out`` cannot be written.
     """
     documents = spans = 0
-    next_id = [1, 1]  # entity, relation: unique across the file, as doccano's own ids are
+    next_id = [1, 1, 1]  # example, entity, relation: whole numbers unique in the file, as doccano's own
     with atomic_text_file(out) as f:
         for record in iter_documents(records):
             line = to_doccano(record, left_out, next_id)
@@ -67,15 +67,16 @@ def write(records: Iterable[dict[str, Any]], out: Path, left_out: LeftOut) -> tu
 
 
 def to_doccano(record: Mapping[str, Any], left_out: LeftOut, next_id: list[int] | None = None) -> dict[str, Any]:
-    """One annot/1 document record as a doccano line; ``next_id`` holds the next entity and relation ids."""
-    next_id = next_id if next_id is not None else [1, 1]
+    """One annot/1 document record as a doccano line; ``next_id`` holds the next example, entity and relation ids
+    (the document's own id is in ``annot.doc_id``)."""
+    next_id = next_id if next_id is not None else [1, 1, 1]
     kept = [s for s in record.get("spans", ()) if s.get("status") != "rejected"]
     for span in record.get("spans", ()):
         if span.get("status") == "rejected":
             left_out.add("rejected suggestion (doccano has no status)", _example(span, record))
     ids: dict[str, int] = {}
     for span in kept:
-        ids[span["id"]], next_id[0] = next_id[0], next_id[0] + 1
+        ids[span["id"]], next_id[1] = next_id[1], next_id[1] + 1
     entities, relations, meta = [], [], {}
     for span in kept:
         entity = ids[span["id"]]
@@ -88,14 +89,15 @@ def to_doccano(record: Mapping[str, Any], left_out: LeftOut, next_id: list[int] 
                 attrs[name] = value
             elif value in ids:
                 relations.append(
-                    {"id": next_id[1], "from_id": entity, "to_id": ids[value], "type": relation_of_attr(name)}
+                    {"id": next_id[2], "from_id": entity, "to_id": ids[value], "type": relation_of_attr(name)}
                 )
-                next_id[1] += 1
+                next_id[2] += 1
             else:
                 left_out.add(f"{name} naming a span not exported (rejected or missing)", _example(span, record))
         meta[str(entity)] = {"attrs": attrs, "annotator": span.get("annotator"), "status": span.get("status")}
+    next_id[0] += 1
     return {
-        "id": record.get("id"), "text": record["text"], "entities": entities, "relations": relations,
+        "id": next_id[0] - 1, "text": record["text"], "entities": entities, "relations": relations,
         META_KEY: {"doc_id": record.get("id"), "title": record.get("title"), "lang": record.get("lang"), "spans": meta},
     }  # fmt: skip
 
