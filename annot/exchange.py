@@ -142,8 +142,16 @@ def _span(store: Store, doc: Any, span: ForeignSpan, ids: Mapping[str, str]) -> 
     return Span(
         id=ids.get(span.ref or "") or new_span_id(), doc_id=doc.id, start=span.start, end=span.end,
         label=span.label, attrs=attrs, text=doc.text[span.start : span.end],
-        annotator=span.annotator or store.annotator, status=span.status,
+        annotator=span.annotator or store.annotator, status=span.status, origin=_origin(span),
     )  # fmt: skip
+
+
+def _origin(span: ForeignSpan) -> Any:
+    """``imported``; a pending span (a Label Studio prediction) is a suggestion, so the annotator's accept and
+    reject work on it as on annot's own."""
+    from annot.model import Origin
+
+    return Origin.SUGGESTED if span.status == "pending" else Origin.IMPORTED
 
 
 def _holders_first(spans: list[Any]) -> list[Any]:

@@ -80,6 +80,11 @@ def test_labelstudio_pending_spans_are_predictions_by_annotator_and_rejected_one
         (0, "STANCE", "accepted", "bob"),
         (11, "ACTOR", "pending", "suggest:actors.v1"),
     ]
+    with open_project(tmp_path / "p") as store:
+        import_as(store, tmp_path / "t.json", "label-studio", lang="en")
+        assert sorted((s.status, s.origin) for s in store.iter_spans()) == [
+            ("accepted", "imported"), ("accepted", "imported"), ("pending", "suggested"),
+        ]  # fmt: skip
 
 
 def test_labelstudio_config_matches_the_schema():
