@@ -119,7 +119,7 @@ def read(path: Path) -> Iterator[ForeignDocument | FormatError]:
             continue
         where = f"{path}:{number}"
         try:
-            yield from_doccano(json.loads(raw), where)
+            yield _from_doccano(json.loads(raw), where)
         except json.JSONDecodeError as exc:
             yield FormatError(f"{where}: not JSON ({exc.msg} at column {exc.colno}); {_FIX}")
         except _Bad as exc:
@@ -130,7 +130,7 @@ class _Bad(Exception):
     """A problem with one line, its message without the place."""
 
 
-def from_doccano(line: Any, where: str) -> ForeignDocument:
+def _from_doccano(line: Any, where: str) -> ForeignDocument:
     """One doccano line as a document; ``where`` is FILE:LINE.
 
     Raises:

@@ -41,7 +41,17 @@ from annot.fileio import atomic_text_file
 if TYPE_CHECKING:
     from annot.schema import LabelSchema
 
-__all__ = ["META_KEY", "SUFFIX", "USES_SCHEMA", "control_name", "labelstudio_config", "read", "write", "write_beside"]
+__all__ = [
+    "META_KEY",
+    "SUFFIX",
+    "USES_SCHEMA",
+    "control_name",
+    "labelstudio_config",
+    "read",
+    "to_task",
+    "write",
+    "write_beside",
+]
 
 #: The file name ending of ``annot export --format label-studio``.
 SUFFIX = "label-studio.json"
@@ -216,7 +226,7 @@ def read(path: Path, *, schema: LabelSchema | None = None) -> Iterator[ForeignDo
         for line, task in _tasks(text):
             where = f"{path}:{line}"
             try:
-                yield from_task(task, where, schema)
+                yield _from_task(task, where, schema)
             except _Bad as exc:
                 yield FormatError(f"{where}: {exc}; {_FIX}")
     except _NotJson as bad:
@@ -274,7 +284,7 @@ class _Bad(Exception):
     """A problem with one task, its message without the place."""
 
 
-def from_task(task: Any, where: str, schema: LabelSchema) -> ForeignDocument:
+def _from_task(task: Any, where: str, schema: LabelSchema) -> ForeignDocument:
     """One Label Studio task as a document; ``where`` is FILE:LINE.
 
     Raises:
