@@ -97,6 +97,12 @@ def test_cli_unknown_format_lists_the_valid_ones(gold: Path):
     line = _error(run(gold, "export", "--format", "xml", code=2))
     assert "Unknown format 'xml'; use one of: jsonl, doccano, label-studio" in line
     assert "use one of: jsonl, doccano" in _error(run(gold, "import", "--format", "conll", str(SEED_GOLD), code=2))
+    assert "--unit sentence is for --format jsonl only" in _error(
+        run(gold, "export", "--format", "doccano", "--unit", "sentence", code=2)
+    )
+    assert "--partial is for --format jsonl only" in _error(
+        run(gold, "import", "--format", "doccano", "--partial", str(SEED_GOLD), code=2)
+    )
 
 
 _LINE_2 = {
