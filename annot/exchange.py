@@ -10,7 +10,6 @@ a span naming another (a STANCE's ``holder_span``) through the new ids.
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,7 +33,8 @@ def export_as(
     Args:
         store: the project.
         out: the file to write, replaced atomically.
-        format: a name of ``EXPORT_FORMATS``.
+        format: a name of ``EXPORT_FORMATS``; a module with ``USES_SCHEMA`` gets the project's schema, one with
+            ``write_beside(schema, out)`` writes files next to ``out`` (Label Studio's labelling config).
         all_versions: also superseded document versions (annot/1 only keeps their chain).
         progress: as ``export_jsonl``'s.
 
@@ -49,10 +49,11 @@ def export_as(
         return FormatExport(done.path, "jsonl", done.documents, done.spans)
     module = module_of(format)
     left_out = LeftOut()
-    # A format whose file declares the labels (INCEpTION's type system) is given the project's schema.
-    options = {"schema": store.schema} if "schema" in inspect.signature(module.write).parameters else {}
-    documents, spans = module.write(iter_records(store, all_versions=all_versions), Path(out), left_out, **options)
-    return FormatExport(Path(out), format, documents, spans, left_out.report())
+    extra = {"schema": store.schema} if getattr(module, "USES_SCHEMA", False) else {}
+    records = iter_records(store, all_versions=all_versions)
+    documents, spans = module.write(records, Path(out), left_out, **extra)
+    beside = module.write_beside(store.schema, Path(out)) if hasattr(module, "write_beside") else ()
+    return FormatExport(Path(out), format, documents, spans, left_out.report(), tuple(beside))
 
 
 def import_as(store: Store, path: str | os.PathLike[str], format: str, *, lang: str | None = None) -> ImportResult:
@@ -72,7 +73,7 @@ def import_as(store: Store, path: str | os.PathLike[str], format: str, *, lang: 
 
     if format == "jsonl":
         return import_jsonl(store, path)
-    return _commit(store, read_foreign(Path(path), format), lang)
+    return _commit(store, read_foreign(Path(path), format, schema=store.schema), lang)
 
 
 def _commit(store: Store, documents: list[ForeignDocument], lang: str | None) -> ImportResult:
@@ -97,13 +98,39 @@ def _commit(store: Store, documents: list[ForeignDocument], lang: str | None) ->
                 result = store.add_document(doc, segment(doc))
                 added, unchanged = added + (result.status == "added"), unchanged + (result.status == "unchanged")
                 stored = {(s.start, s.end, s.label) for s in store.iter_spans(doc.id)}
-                fresh = [s for s in foreign.spans if (s.start, s.end, s.label) not in stored]
+                moved = foreign.spans if doc.text == foreign.text else _moved(foreign, doc.text)
+                fresh = [s for s in moved if (s.start, s.end, s.label) not in stored]
                 ids = {s.ref: new_span_id() for s in fresh if s.ref is not None}
                 spans = [_span(store, doc, s, ids) for s in fresh]
                 written += len(store.add_spans(_holders_first(spans)))
             except AnnotError as exc:
-                raise FormatError(f"{foreign.where}: {exc}") from exc
+                raise FormatError(f"{foreign.where}: {str(exc).rstrip('.')}; nothing was imported.") from exc
     return ImportResult(documents_added=added, documents_unchanged=unchanged, spans_written=written)
+
+
+def _moved(foreign: ForeignDocument, text: str) -> tuple[ForeignSpan, ...]:
+    """The spans of ``foreign`` carried onto its text as annot stores it (NFC, ``\\n`` line ends, no trailing
+    spaces, no boilerplate lines), by the store's own re-anchoring of edited texts.
+
+    Raises:
+        FormatError: a span whose text is no longer there (a span of trailing spaces), naming it.
+    """
+    from dataclasses import replace
+
+    from annot.model import normalize_text
+    from annot.store.reanchor import reanchor
+
+    wanted = [(s.start, s.end, normalize_text(foreign.text[s.start : s.end])) for s in foreign.spans]
+    moved = []
+    for span, anchor in zip(foreign.spans, reanchor(foreign.text, text, wanted), strict=True):
+        if anchor.start is None or anchor.end is None or anchor.start == anchor.end:
+            raise FormatError(  # ``_commit`` names the file and line
+                f"{span.label} span {span.start}-{span.end}"
+                f" {foreign.text[span.start : span.end]!r} is not in the text as annot stores it (Unicode NFC,"
+                " \\n line ends, no spaces at line ends, no trailing boilerplate); fix or drop that span"
+            )
+        moved.append(replace(span, start=anchor.start, end=anchor.end))
+    return tuple(moved)
 
 
 def _span(store: Store, doc: Any, span: ForeignSpan, ids: Mapping[str, str]) -> Any:
@@ -111,15 +138,23 @@ def _span(store: Store, doc: Any, span: ForeignSpan, ids: Mapping[str, str]) -> 
     from annot.model import Span
     from annot.store.core import new_span_id
 
-    attrs = {k: ids.get(v, v) if k.endswith("_span") else v for k, v in span.attrs.items()}
+    attrs = {k: ids.get(v, v) if k.endswith("_span") and isinstance(v, str) else v for k, v in span.attrs.items()}
     return Span(
         id=ids.get(span.ref or "") or new_span_id(), doc_id=doc.id, start=span.start, end=span.end,
         label=span.label, attrs=attrs, text=doc.text[span.start : span.end],
-        annotator=span.annotator or store.annotator, status=span.status,
+        annotator=span.annotator or store.annotator, status=span.status, origin=_origin(span),
     )  # fmt: skip
+
+
+def _origin(span: ForeignSpan) -> Any:
+    """``imported``; a pending span (a Label Studio prediction) is a suggestion, so the annotator's accept and
+    reject work on it as on annot's own."""
+    from annot.model import Origin
+
+    return Origin.SUGGESTED if span.status == "pending" else Origin.IMPORTED
 
 
 def _holders_first(spans: list[Any]) -> list[Any]:
     """Spans named by others (ACTORs a STANCE holds) before the spans naming them, as the store requires."""
-    named = {v for s in spans for k, v in s.attrs.items() if k.endswith("_span")}
+    named = {v for s in spans for k, v in s.attrs.items() if k.endswith("_span") and isinstance(v, str)}
     return sorted(spans, key=lambda s: s.id not in named)

@@ -1,4 +1,5 @@
-"""Writing a store out to files and reading them back: versioned JSONL ("annot/1")."""
+"""Writing a store out to files and reading them back: versioned JSONL ("annot/1") here, other tools' formats
+in their own modules (``annot.export.formats``, reached through ``annot.exchange``)."""
 
 from __future__ import annotations
 

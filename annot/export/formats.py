@@ -21,6 +21,7 @@ whole file first.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +36,15 @@ __all__ = [
     "ForeignDocument",
     "ForeignSpan",
     "LeftOut",
+    "RELATION_SUFFIX",
     "Unrepresentable",
+    "attr_of_relation",
+    "default_out",
     "iter_documents",
     "module_of",
+    "offsets_problem",
     "read_foreign",
+    "relation_of_attr",
 ]
 
 Record = dict[str, Any]
@@ -91,10 +97,12 @@ class FormatExport:
     documents: int
     spans: int
     left_out: tuple[Unrepresentable, ...] = ()
+    beside: tuple[Path, ...] = ()  # files written next to ``path`` (Label Studio's labelling config)
 
     def summary(self) -> str:
-        """One line, then one per reason a span was left out."""
+        """One line, then one per file written beside it, then one per reason a span was left out."""
         lines = [f"Wrote {self.path} ({self.format}): {self.documents} documents, {self.spans} spans"]
+        lines += [f"  and {p}" for p in self.beside]
         lines += [f"  left out {u.count}: {u.reason}, e.g. {u.example}" for u in self.left_out]
         return "\n".join(lines)
 
@@ -141,17 +149,69 @@ def module_of(name: str, *, reading: bool = False) -> Any:
     formats = IMPORT_FORMATS if reading else tuple(EXPORT_FORMATS)
     if name not in formats:
         raise FormatError(f"Unknown format {name!r}; use one of: {', '.join(formats)}.")
-    return importlib.import_module(f"annot.export.{EXPORT_FORMATS[name]}")
+    module = f"annot.export.{EXPORT_FORMATS[name]}"
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:  # a missing dependency of a present module is a real bug, or an extra to install
+            raise
+        present = [n for n in formats if importlib.util.find_spec(f"annot.export.{EXPORT_FORMATS[n]}") is not None]
+        raise FormatError(
+            f"Format {name!r} is not available in this version of annot; use one of: {', '.join(present)}."
+        ) from None
 
 
-def read_foreign(path: Path, format: str) -> list[ForeignDocument]:
+def default_out(name: str) -> Path:
+    """Where ``annot export --format name`` writes without ``--out``: ``exports/corpus.<SUFFIX>``.
+
+    Raises:
+        FormatError: as ``module_of``.
+    """
+    return Path("exports") / f"corpus.{module_of(name).SUFFIX}"
+
+
+#: A span attribute naming another span (``holder_span``) is a relation of that name less this (``holder``).
+RELATION_SUFFIX = "_span"
+
+
+def relation_of_attr(attr: str) -> str:
+    """The relation type a ``*_span`` attribute becomes in a tool with relations (``holder_span`` -> ``holder``)."""
+    return attr.removesuffix(RELATION_SUFFIX)
+
+
+def attr_of_relation(relation: str) -> str:
+    """The span attribute a tool's relation type comes back as (``holder`` -> ``holder_span``)."""
+    return relation + RELATION_SUFFIX
+
+
+def offsets_problem(text: str, start: Any, end: Any) -> str | None:
+    """What is wrong with a span's ``start``/``end`` (code points) in ``text``, or ``None`` when nothing is."""
+    if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or not isinstance(end, int):
+        return f"offsets {start!r}-{end!r} are not whole numbers"
+    if not 0 <= start < end <= len(text):
+        return f"span {start}-{end} is out of range (the text has {len(text)} characters)"
+    return None
+
+
+def read_foreign(path: Path, format: str, *, schema: Any = None) -> list[ForeignDocument]:
     """Every document of another tool's file, checked whole.
+
+    Args:
+        path: the file.
+        format: a name of ``IMPORT_FORMATS``.
+        schema: the project's ``LabelSchema``, for formats that need it to read values (Label Studio's numbers
+            written as text); ``None`` for the default schema.
 
     Raises:
         FormatError: an unknown format, or a bad record: the first (``FILE:LINE: problem; fix``), with how many
             more there are.
     """
-    found = list(module_of(format, reading=True).read(Path(path)))
+    module = module_of(format, reading=True)
+    extra = {"schema": schema} if getattr(module, "USES_SCHEMA", False) else {}
+    try:
+        found = list(module.read(Path(path), **extra))
+    except OSError as exc:
+        raise FormatError(f"Cannot read {path}: {exc.strerror or exc}. Pass a {format} file.") from exc
     errors = [item for item in found if isinstance(item, FormatError)]
     if errors:
         more = f" (and {len(errors) - 1} more bad records)" if len(errors) > 1 else ""

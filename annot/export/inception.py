@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 
     from annot.schema import LabelSchema
 
-__all__ = ["LAYER_PREFIX", "SUFFIX", "TYPESYSTEM_FILE", "read", "to_typesystem", "write"]
+__all__ = ["LAYER_PREFIX", "SUFFIX", "TYPESYSTEM_FILE", "USES_SCHEMA", "read", "to_typesystem", "write"]
 
 SUFFIX = ".zip"
+#: ``export_as`` passes the project's schema: every label gets a layer in the type system, spans or not.
+USES_SCHEMA = True
 #: The file of the zip (and beside a lone ``.xmi``) holding the type system; INCEpTION's own is lower case.
 TYPESYSTEM_FILE = "TypeSystem.xml"
 #: INCEpTION's namespace for custom layers: a label ``ACTOR`` is the type ``webanno.custom.ACTOR``.

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["ExportResult", "SCHEMA", "UNITS", "export_jsonl", "iter_records"]
 
 SCHEMA = "annot/1"
+#: The file name ending of ``annot export --format jsonl`` (``exports/corpus.jsonl``).
+SUFFIX = "jsonl"
 UNITS = ("document", "sentence")
 Record = dict[str, Any]
 
