@@ -236,8 +236,11 @@ def write(
     return documents, spans
 
 
-def read(path: Path) -> Iterator[ForeignDocument | FormatError]:
+def read(path: Path, schema: Any = None) -> Iterator[ForeignDocument | FormatError]:
     """The documents of an INCEpTION zip (``TypeSystem.xml`` + ``.xmi`` files), or of one ``.xmi`` beside it.
+
+    ``schema`` is accepted as for every format that ``USES_SCHEMA`` and not read: the file's own type system
+    names the layers and their features' types, and the store checks labels and values on import.
 
     Each custom span layer (``webanno.custom.<LABEL>``) is a label and its features are attributes; other
     types (DKPro's tokens, POS, named entities, relation and chain layers) are ignored; a feature with no
