@@ -31,7 +31,7 @@ from typing import Any
 
 from annot.errors import FormatError
 from annot.export.formats import ForeignDocument, ForeignSpan, LeftOut, iter_documents
-from annot.export.tokens import NOT_ON_TOKENS, example, token_bounds, tokenize
+from annot.export.tokens import NOT_ON_TOKENS, example, kept_attrs, token_bounds, tokenize
 from annot.fileio import atomic_text_file
 
 __all__ = ["SUFFIX", "read", "to_tasks", "write"]
@@ -85,14 +85,8 @@ def to_tasks(record: Record, left_out: LeftOut) -> list[Record]:
         }))  # fmt: skip
     written = {span["id"] for span, _ in placed}
     for span, task_span in placed:
-        attrs = dict(span.get("attrs") or {})
-        for key, value in list(attrs.items()):
-            if key.endswith("_span") and value not in written:
-                left_out.add(
-                    f"{key} names a span left out (the attribute is dropped)",
-                    example(span["label"], span["text"], record["id"], span["start"], span["end"]),
-                )
-                del attrs[key]
+        named = example(span["label"], span["text"], record["id"], span["start"], span["end"])
+        attrs = kept_attrs(span.get("attrs") or {}, written, left_out, named)
         if attrs:
             task_span["attrs"] = attrs
         if span.get("annotator"):
@@ -205,7 +199,7 @@ def _span(raw: Any, n: int, text: str, where: str, answer: str | None, task: Rec
     attrs = raw.get("attrs") if isinstance(raw.get("attrs"), dict) else {}
     ref = raw.get("id") if isinstance(raw.get("id"), str) else f"{where}#{n}"
     annotator = raw.get("annotator") if isinstance(raw.get("annotator"), str) else _str(task.get("_annotator_id"))
-    return ForeignSpan(start, end, label, dict(attrs), ref, annotator, STATUS_OF[answer])
+    return ForeignSpan(start, end, label, dict(attrs), ref, annotator, STATUS_OF.get(answer, "pending"))
 
 
 def _relations(task: Record, spans: list[ForeignSpan], where: str) -> None:

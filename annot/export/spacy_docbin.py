@@ -30,7 +30,7 @@ from typing import Any
 
 from annot.errors import FormatError
 from annot.export.formats import ForeignDocument, ForeignSpan, LeftOut, iter_documents
-from annot.export.tokens import FALLBACK_LANG, NOT_ON_TOKENS, blank, example, token_bounds, tokenize
+from annot.export.tokens import FALLBACK_LANG, NOT_ON_TOKENS, blank, example, kept_attrs, token_bounds, tokenize
 from annot.fileio import atomic_binary_file
 
 __all__ = ["ENTS_LABEL", "GROUPS", "SUFFIX", "read", "to_doc", "user_data_key", "write"]
@@ -81,16 +81,21 @@ def to_doc(record: Record, left_out: LeftOut) -> Any:
 
     doc = tokenize(record["text"], record.get("lang"))
     groups: dict[str, list[Any]] = {group: [] for group in GROUPS}
+    placed = []
     for span in record.get("spans", ()):
-        start, end, label = span["start"], span["end"], span["label"]
-        bounds = token_bounds(doc, start, end)
+        bounds = token_bounds(doc, span["start"], span["end"])
+        named = example(span["label"], span["text"], record["id"], span["start"], span["end"])
         if bounds is None:
-            left_out.add(NOT_ON_TOKENS, example(label, span["text"], record["id"], start, end))
-            continue
-        status = span.get("status", "accepted")
+            left_out.add(NOT_ON_TOKENS, named)
+        else:
+            placed.append((span, bounds, named))
+    written = {span["id"] for span, _, _ in placed}
+    for span, bounds, named in placed:
+        start, end, label, status = span["start"], span["end"], span["label"], span.get("status", "accepted")
         groups[GROUP_OF.get(status, "annot")].append(Span(doc, *bounds, label=label, span_id=span["id"]))
         doc.user_data[user_data_key(start, end, label, span["id"])] = {
-            "attrs": dict(span.get("attrs") or {}), "annotator": span.get("annotator"), "status": status,
+            "attrs": kept_attrs(span.get("attrs") or {}, written, left_out, named),
+            "annotator": span.get("annotator"), "status": status,
         }  # fmt: skip
     for group, found in groups.items():
         if found:

@@ -12,14 +12,17 @@ The one home of two decisions the three formats share:
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["FALLBACK_LANG", "NOT_ON_TOKENS", "blank", "example", "token_bounds", "tokenize"]
+    from annot.export.formats import LeftOut
+
+__all__ = ["FALLBACK_LANG", "NOT_ON_TOKENS", "blank", "example", "kept_attrs", "token_bounds", "tokenize"]
 
 #: spaCy's multi-language tokenizer, for a language spaCy cannot tokenize here.
 FALLBACK_LANG = "xx"
@@ -55,3 +58,14 @@ def example(label: str, text: str, doc_id: str, start: int, end: int) -> str:
     """How a left-out span is named in the report: ``ACTOR 'Minsk' in doc-1 at 12-17``."""
     shown = text if len(text) <= 40 else text[:37] + "..."
     return f"{label} {shown!r} in {doc_id} at {start}-{end}"
+
+
+def kept_attrs(attrs: Mapping[str, Any], written: Collection[str], left_out: LeftOut, named: str) -> dict[str, Any]:
+    """``attrs`` without a ``*_span`` attribute naming a span that was left out (counted: the file never names
+    a span it does not hold, so that importing it back cannot fail on a missing holder)."""
+    kept = dict(attrs)
+    for key, value in attrs.items():
+        if key.endswith("_span") and value not in written:
+            left_out.add(f"{key} names a span left out (the attribute is dropped)", named)
+            del kept[key]
+    return kept
