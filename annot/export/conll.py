@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annot.export.formats import LeftOut, iter_documents
-from annot.export.tokens import NOT_ON_TOKENS, example, token_bounds, tokenize
+from annot.export.tokens import NOT_ON_TOKENS, example, offsets, token_bounds, tokenize
 from annot.fileio import atomic_text_file
 
 __all__ = ["DOCSTART", "LABEL", "SCHEMES", "SUFFIX", "tag_type", "to_lines", "write"]
@@ -117,13 +117,14 @@ def to_lines(record: Record, left_out: LeftOut, *, scheme: str = "BIO") -> tuple
                 edge = "U" if last - first == 1 else "B" if i == first else "L" if i == last - 1 else "I"
             tags[i] = f"{edge}-{kind}"
     lines = [DOCSTART, ""]
+    bounds = offsets(doc)
     token = 0
     for start, end in sentences:
-        while token < len(doc) and doc[token].idx < start:
+        while token < len(bounds) and bounds[token][0] < start:
             token += 1
         before = len(lines)
-        while token < len(doc) and doc[token].idx < end:
-            word = doc[token].text
+        while token < len(bounds) and bounds[token][0] < end:
+            word = text[bounds[token][0] : bounds[token][1]]
             if not word.isspace():
                 lines.append(f"{_BLANKS.sub('_', word)}\t{tags[token]}")
             token += 1

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from annot.export.formats import LeftOut
 
-__all__ = ["FALLBACK_LANG", "NOT_ON_TOKENS", "blank", "example", "kept_attrs", "token_bounds", "tokenize"]
+__all__ = ["FALLBACK_LANG", "NOT_ON_TOKENS", "blank", "example", "kept_attrs", "offsets", "token_bounds", "tokenize"]
 
 #: spaCy's multi-language tokenizer, for a language spaCy cannot tokenize here.
 FALLBACK_LANG = "xx"
@@ -44,6 +44,17 @@ def blank(lang: str | None) -> Language:
 def tokenize(text: str, lang: str | None) -> Doc:
     """``text`` as a spaCy ``Doc`` of tokens (no tagger, no sentences): its text is ``text`` exactly."""
     return blank(lang).make_doc(text)
+
+
+def offsets(doc: Doc) -> list[tuple[int, int, bool]]:
+    """Each token's ``(start, end, followed by a space)`` in code points, read as arrays (no ``Token`` objects:
+    making one per token costs more than tokenizing)."""
+    from spacy.attrs import IDX, LENGTH, SPACY
+
+    if not len(doc):
+        return []
+    rows = doc.to_array([IDX, LENGTH, SPACY]).tolist()
+    return [(start, start + length, bool(space)) for start, length, space in rows]
 
 
 def token_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
