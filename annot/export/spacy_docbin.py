@@ -13,8 +13,8 @@ Export (``write``), per document, tokenized by spaCy's blank tokenizer of its la
   ``doc.user_data["annot"]``: the document's metadata (id, title, lang, source, published, ...). The
   DocBin keeps user data (``store_user_data=True``), so ``get_docs`` gives it back.
 
-A span off the token boundaries is left out, counted with an example. A DocBin is one msgpack
-blob: its size in memory grows with the corpus while it is written (spaCy's own ``DocBin`` design).
+A span off the token boundaries is left out, counted with an example. The file is what
+``DocBin.to_bytes`` writes, but built as documents come (``_DocBinWriter``), so memory stays flat.
 
 Import (``read``): the three span groups (``annot`` accepted, the others by name), else a foreign file's
 ``doc.spans["sc"]`` and ``doc.ents`` as accepted spans; attributes from the user data; a document's
@@ -23,6 +23,7 @@ place is ``FILE:N`` (its number in the DocBin, from 1).
 
 from __future__ import annotations
 
+import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -60,19 +61,106 @@ def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int,
     Raises:
         OutputError: ``out`` cannot be written; it is unchanged.
     """
-    from spacy.tokens import DocBin
-
-    docbin = DocBin(store_user_data=True)
     documents = spans = 0
-    for record in iter_documents(records):
-        doc = to_doc(record, left_out)
-        documents += 1
-        spans += sum(len(doc.spans[g]) for g in GROUPS if g in doc.spans)
-        docbin.add(doc)
-    data = docbin.to_bytes()
-    with atomic_binary_file(out) as fh:
-        fh.write(data)
+    with _DocBinWriter() as docbin:
+        for record in iter_documents(records):
+            doc = to_doc(record, left_out)
+            documents += 1
+            spans += sum(len(doc.spans[g]) for g in GROUPS if g in doc.spans)
+            docbin.add(doc)
+        with atomic_binary_file(out) as fh:
+            docbin.write_to(fh)
     return documents, spans
+
+
+class _DocBinWriter:
+    """spaCy's ``DocBin(store_user_data=True).to_bytes()``, written as documents come: the same msgpack map,
+    zlib-compressed, but each document's arrays and blobs go to temporary files as it is added, so memory
+    stays flat as the corpus grows (a ``DocBin`` holds them all until ``to_bytes``). Only the sorted set of
+    strings (the vocabulary) and one int per document stay in memory. ``DocBin().from_bytes`` reads the result;
+    a test checks it decompresses to the very bytes of ``DocBin.to_bytes``.
+    """
+
+    _ARRAYS = ("tokens", "spaces")
+    _LISTS = ("cats", "flags", "span_groups", "user_data")
+
+    def __init__(self) -> None:
+        from spacy.tokens import DocBin
+
+        empty = DocBin(store_user_data=True)
+        self._version, self._attrs = empty.version, list(empty.attrs)
+        self._files = {name: tempfile.TemporaryFile() for name in (*self._ARRAYS, *self._LISTS)}  # noqa: SIM115
+        self._lengths: list[int] = []
+        self._strings: set[str] = set()
+
+    def __enter__(self) -> _DocBinWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fh in self._files.values():
+            fh.close()
+
+    def add(self, doc: Any) -> None:
+        """Add one ``Doc`` through spaCy's own ``DocBin.add`` (its arrays, strings, span groups, user data)."""
+        import srsly
+        from spacy.tokens import DocBin
+
+        one = DocBin(store_user_data=True)
+        one.add(doc)
+        self._files["tokens"].write(one.tokens[0].tobytes("C"))
+        self._files["spaces"].write(one.spaces[0].tobytes("C"))
+        for name in self._LISTS:
+            self._files[name].write(srsly.msgpack_dumps(getattr(one, name)[0]))
+        self._lengths.append(len(one.tokens[0]))
+        self._strings |= one.strings
+
+    def write_to(self, out: Any) -> None:
+        """Write the whole DocBin, compressed, to the binary file ``out``."""
+        import numpy
+        import srsly
+
+        packer = zlib.compressobj()
+
+        def put(data: bytes) -> None:
+            out.write(packer.compress(data))
+
+        def copy(name: str) -> None:
+            fh = self._files[name]
+            fh.seek(0)
+            while chunk := fh.read(1 << 20):
+                put(chunk)
+
+        put(b"\x8a")  # a map of 10 entries, in DocBin.to_bytes' order
+        for key, value in (("version", self._version), ("attrs", self._attrs)):
+            put(srsly.msgpack_dumps(key) + srsly.msgpack_dumps(value))
+        for name in self._ARRAYS:
+            put(srsly.msgpack_dumps(name) + _bin_header(self._files[name].tell()))
+            copy(name)
+        lengths = numpy.asarray(self._lengths, dtype="int32").tobytes("C")
+        put(srsly.msgpack_dumps("lengths") + srsly.msgpack_dumps(lengths))
+        put(srsly.msgpack_dumps("strings") + srsly.msgpack_dumps(sorted(self._strings)))
+        for name in self._LISTS:
+            put(srsly.msgpack_dumps(name) + _array_header(len(self._lengths)))
+            copy(name)
+        out.write(packer.flush())
+
+
+def _bin_header(size: int) -> bytes:
+    """msgpack's header of a byte string of ``size`` bytes (the shortest form, as msgpack writes it)."""
+    if size < 1 << 8:
+        return b"\xc4" + size.to_bytes(1, "big")
+    if size < 1 << 16:
+        return b"\xc5" + size.to_bytes(2, "big")
+    return b"\xc6" + size.to_bytes(4, "big")
+
+
+def _array_header(count: int) -> bytes:
+    """msgpack's header of an array of ``count`` items."""
+    if count < 16:
+        return bytes([0x90 | count])
+    if count < 1 << 16:
+        return b"\xdc" + count.to_bytes(2, "big")
+    return b"\xdd" + count.to_bytes(4, "big")
 
 
 def to_doc(record: Record, left_out: LeftOut) -> Any:

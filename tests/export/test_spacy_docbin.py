@@ -14,6 +14,7 @@ from spacy.tokens import DocBin
 from annot.errors import FormatError
 from annot.exchange import export_as, import_as
 from annot.export import spacy_docbin
+from annot.export.formats import LeftOut
 from annot.export.tokens import NOT_ON_TOKENS, token_bounds, tokenize
 from annot.pipeline import open_project
 from tests.export.format_cases import SEED_GOLD, SEED_SPANS, case_store, cases, golden, seed_store, stored
@@ -138,3 +139,20 @@ def test_spacy_round_trip_keeps_every_span_on_tokens(case):
             if not counted.get("holder_span names a span left out (the attribute is dropped)"):
                 assert got == expected
             assert [s[:4] for s in got] == [s[:4] for s in expected]
+
+
+@pytest.mark.parametrize("copies", [0, 1, 17])
+def test_spacy_streamed_file_is_what_docbin_to_bytes_writes(seed, tmp_path: Path, copies: int):
+    import zlib
+
+    from annot.export.jsonl import iter_records
+
+    (record,) = list(iter_records(seed))
+    records = [{**record, "id": f"doc-{n}", "text": record["text"] + " x" * n} for n in range(copies)]
+    out = tmp_path / "streamed.spacy"
+    spacy_docbin.write(records, out, LeftOut())
+    docbin = DocBin(store_user_data=True)
+    for one in records:
+        docbin.add(spacy_docbin.to_doc(one, LeftOut()))
+    assert zlib.decompress(out.read_bytes()) == zlib.decompress(docbin.to_bytes())
+    assert len(load(out)) == copies
