@@ -45,6 +45,7 @@ ANSWERS = ("accept", "reject", "ignore")
 RELATIONS = {"holder_span": "HOLDER", "target_span": "TARGET"}
 META_KEYS = ("id", "title", "lang", "source", "published", "outlet", "url")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_string = json.encoder.encode_basestring  # a str as _ENCODER writes it (ensure_ascii=False)
 
 
 def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int, int]:
@@ -60,24 +61,36 @@ def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int,
     with atomic_text_file(out) as fh:
         for record in iter_documents(records):
             documents += 1
-            tasks = to_tasks(record, left_out)
-            # A document's text and tokens are the same in each of its tasks: encoded once, the slow part.
-            head = f'{{"text":{_ENCODER.encode(tasks[0]["text"])},"tokens":{_ENCODER.encode(tasks[0]["tokens"])},'
+            text, bounds, tasks = _convert(record, left_out)
+            # A document's text and tokens are the same in each of its tasks: encoded once, by hand (the
+            # tokens are most of the file; formatting them is 3x faster than encoding dicts), same bytes.
+            head = f'{{"text":{_string(text)},"tokens":{_tokens_json(text, bounds)},'
             for task in tasks:
-                rest = _ENCODER.encode({k: v for k, v in task.items() if k not in ("text", "tokens")})
-                fh.write(head + rest[1:] + "\n")
+                fh.write(head + _ENCODER.encode(task)[1:] + "\n")
                 spans += len(task["spans"])
     return documents, spans
 
 
+def _tokens_json(text: str, bounds: list[tuple[int, int, bool]]) -> str:
+    """The ``tokens`` list as ``_ENCODER`` writes it."""
+    return "[" + ",".join(
+        f'{{"text":{_string(text[start:end])},"start":{start},"end":{end},"id":{i},"ws":{"true" if ws else "false"}}}'
+        for i, (start, end, ws) in enumerate(bounds)
+    ) + "]"  # fmt: skip
+
+
 def to_tasks(record: Record, left_out: LeftOut) -> list[Record]:
     """The Prodigy tasks of one annot/1 document record (see the module docstring)."""
+    text, bounds, tasks = _convert(record, left_out)
+    tokens = [{"text": text[start:end], "start": start, "end": end, "id": i, "ws": ws}
+              for i, (start, end, ws) in enumerate(bounds)]  # fmt: skip
+    return [{"text": text, "tokens": tokens, **task} for task in tasks]
+
+
+def _convert(record: Record, left_out: LeftOut) -> tuple[str, list[tuple[int, int, bool]], list[Record]]:
+    """The document's text, its tokens' offsets, and its tasks without text and tokens."""
     text = record["text"]
     doc = tokenize(text, record.get("lang"))
-    tokens = [
-        {"text": text[start:end], "start": start, "end": end, "id": i, "ws": ws}
-        for i, (start, end, ws) in enumerate(offsets(doc))
-    ]
     placed: list[tuple[Record, Record]] = []  # (annot span, Prodigy span)
     for span in record.get("spans", ()):
         bounds = token_bounds(doc, span["start"], span["end"])
@@ -102,16 +115,16 @@ def to_tasks(record: Record, left_out: LeftOut) -> list[Record]:
         by_status.setdefault(span.get("status", "accepted"), []).append(task_span)
     tasks = []
     if by_status["accepted"] or not (by_status["pending"] or by_status["rejected"]):
-        tasks.append(_task(text, tokens, by_status["accepted"], meta, "accept"))
+        tasks.append(_task(by_status["accepted"], meta, "accept"))
     if by_status["pending"]:
-        tasks.append(_task(text, tokens, by_status["pending"], meta, None))
+        tasks.append(_task(by_status["pending"], meta, None))
     for task_span in by_status["rejected"]:
-        tasks.append(_task(text, tokens, [task_span], meta, "reject"))
-    return tasks
+        tasks.append(_task([task_span], meta, "reject"))
+    return text, offsets(doc), tasks
 
 
-def _task(text: str, tokens: list[Record], spans: list[Record], meta: Record, answer: str | None) -> Record:
-    task: Record = {"text": text, "tokens": tokens, "spans": spans}
+def _task(spans: list[Record], meta: Record, answer: str | None) -> Record:
+    task: Record = {"spans": spans}
     by_id = {s["id"]: s for s in spans}
     relations = [
         {"head": by_id[s["attrs"][key]]["token_end"], "child": s["token_end"],
