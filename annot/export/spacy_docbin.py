@@ -93,6 +93,8 @@ class _DocBinWriter:
         # srsly.msgpack_dumps, with its Packer made once: making one looks up msgpack encoders in the
         # installed packages' entry points (~1 ms a call, most of the time of a small document).
         self._pack = Packer(use_bin_type=True).pack
+        # The token attributes whose strings DocBin.add keeps (text, tag, lemma, norm, morph, dep, entity).
+        self._string_attrs = ["ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
         self._files = {name: tempfile.TemporaryFile() for name in (*self._ARRAYS, *self._LISTS)}  # noqa: SIM115
         self._lengths: list[int] = []
         self._strings: set[str] = set()
@@ -105,17 +107,29 @@ class _DocBinWriter:
             fh.close()
 
     def add(self, doc: Any) -> None:
-        """Add one ``Doc`` through spaCy's own ``DocBin.add`` (its arrays, strings, span groups, user data)."""
-        from spacy.tokens import DocBin
+        """Add one ``Doc`` as ``DocBin.add`` does, its strings read as arrays of hashes (no ``Token`` objects)."""
+        import numpy
+        from spacy.attrs import SPACY
 
-        one = DocBin(store_user_data=True)
-        one.add(doc)
-        self._files["tokens"].write(one.tokens[0].tobytes("C"))
-        self._files["spaces"].write(one.spaces[0].tobytes("C"))
-        for name in self._LISTS:
-            self._files[name].write(self._pack(getattr(one, name)[0]))
-        self._lengths.append(len(one.tokens[0]))
-        self._strings |= one.strings
+        tokens = doc.to_array(self._attrs)
+        spaces = numpy.asarray(doc.to_array(SPACY).reshape((-1, 1)), dtype=bool)
+        self._files["tokens"].write(tokens.reshape((len(doc), -1)).tobytes("C"))
+        self._files["spaces"].write(spaces.tobytes("C"))
+        self._lengths.append(len(doc))
+        strings = doc.vocab.strings
+        self._strings.update(strings[h] for h in numpy.unique(doc.to_array(self._string_attrs)).tolist())
+        for group in doc.spans.values():
+            for span in group:
+                self._strings.add(span.label_)
+                if span.kb_id in strings:
+                    self._strings.add(span.kb_id_)
+                if span.id in strings:
+                    self._strings.add(span.id_)
+        flags = {"has_unknown_spaces": doc.has_unknown_spaces}
+        user_data = self._pack(doc.user_data)  # DocBin keeps it packed, then packs the list of them
+        for name, value in (("cats", doc.cats), ("flags", flags), ("span_groups", doc.spans.to_bytes()),
+                            ("user_data", user_data)):  # fmt: skip
+            self._files[name].write(self._pack(value))
 
     def write_to(self, out: Any) -> None:
         """Write the whole DocBin, compressed, to the binary file ``out``."""

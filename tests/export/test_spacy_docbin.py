@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from annot.errors import FormatError
 from annot.exchange import export_as, import_as
 from annot.export import spacy_docbin
 from annot.export.formats import LeftOut
+from annot.export.jsonl import iter_records
 from annot.export.tokens import NOT_ON_TOKENS, token_bounds, tokenize
 from annot.pipeline import open_project
 from tests.export.format_cases import SEED_GOLD, SEED_SPANS, case_store, cases, golden, seed_store, stored
@@ -129,6 +131,10 @@ def test_spacy_round_trip_keeps_every_span_on_tokens(case):
         with store:
             result = export_as(store, Path(tmp) / "x.spacy", "spacy")
             expected = [s for s in stored(store) if token_bounds(tokens, s[0], s[1]) is not None]
+            docbin = DocBin(store_user_data=True)  # what spaCy itself writes, against the streamed file
+            for record in iter_records(store):
+                docbin.add(spacy_docbin.to_doc(record, LeftOut()))
+        assert zlib.decompress(result.path.read_bytes()) == zlib.decompress(docbin.to_bytes())
         counted = {u.reason: u.count for u in result.left_out}
         assert counted.get(NOT_ON_TOKENS, 0) == len(off) and result.spans == len(spans) - len(off)
         (loaded,) = load(result.path)
@@ -143,10 +149,6 @@ def test_spacy_round_trip_keeps_every_span_on_tokens(case):
 
 @pytest.mark.parametrize("copies", [0, 1, 17])
 def test_spacy_streamed_file_is_what_docbin_to_bytes_writes(seed, tmp_path: Path, copies: int):
-    import zlib
-
-    from annot.export.jsonl import iter_records
-
     (record,) = list(iter_records(seed))
     records = [{**record, "id": f"doc-{n}", "text": record["text"] + " x" * n} for n in range(copies)]
     out = tmp_path / "streamed.spacy"
