@@ -18,6 +18,7 @@ import bench_claims
 import bench_compare
 import bench_edit_latency
 import bench_export
+import bench_formats
 import bench_languages
 import bench_learning
 import bench_project
@@ -31,7 +32,7 @@ import bench_wordalign
 BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
-    bench_project, bench_wordalign, bench_claims, bench_agreement,
+    bench_project, bench_wordalign, bench_claims, bench_agreement, bench_formats,
 )  # fmt: skip
 
 

@@ -57,9 +57,10 @@ EXPORT_FORMATS: dict[str, str] = {
     "spacy": "spacy_docbin",
     "inception": "inception",
     "conll": "conll",
+    "conll-biluo": "conll_biluo",
 }
-#: The formats ``import_as`` reads (CoNLL is for training pipelines: export only).
-IMPORT_FORMATS = tuple(name for name in EXPORT_FORMATS if name != "conll")
+#: The formats ``import_as`` reads (CoNLL, BIO or BILUO, is for training pipelines: export only).
+IMPORT_FORMATS = tuple(name for name in EXPORT_FORMATS if not name.startswith("conll"))
 
 
 class LeftOut:

@@ -1,0 +1,274 @@
+"""spaCy's binary training format: a ``.spacy`` DocBin of one ``Doc`` per document, read back with spaCy itself.
+
+Export (``write``), per document, tokenized by spaCy's blank tokenizer of its language
+(``annot.export.tokens``):
+
+- ``doc.spans["annot"]``: every **accepted** span (overlaps allowed), its ``label_`` annot's label and its
+  ``id_`` annot's span id; ``doc.spans["annot.pending"]`` and ``doc.spans["annot.rejected"]`` hold the others,
+  so that ``spans_key = "annot"`` trains on decided spans only;
+- ``doc.ents``: the accepted ACTORs that overlap no other (the longer, then the earlier, is kept); an
+  overlapping ACTOR stays in ``doc.spans`` and is reported as left out of ``doc.ents`` only;
+- ``doc.user_data[("annot", start_char, end_char, label, span_id)]``: that span's ``{"attrs", "annotator",
+  "status"}`` (the key finds it from a ``Span``: ``start_char``, ``end_char``, ``label_``, ``id_``), and
+  ``doc.user_data["annot"]``: the document's metadata (id, title, lang, source, published, ...). The
+  DocBin keeps user data (``store_user_data=True``), so ``get_docs`` gives it back.
+
+A span off the token boundaries is left out, counted with an example. The file is what
+``DocBin.to_bytes`` writes, but built as documents come (``_DocBinWriter``), so memory stays flat.
+
+Import (``read``): the three span groups (``annot`` accepted, the others by name), else a foreign file's
+``doc.spans["sc"]`` and ``doc.ents`` as accepted spans; attributes from the user data; a document's
+place is ``FILE:N`` (its number in the DocBin, from 1).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annot.errors import FormatError
+from annot.export.formats import ForeignDocument, ForeignSpan, LeftOut, iter_documents
+from annot.export.tokens import FALLBACK_LANG, NOT_ON_TOKENS, blank, example, kept_attrs, token_bounds, tokenize
+from annot.fileio import atomic_binary_file
+
+__all__ = ["ENTS_LABEL", "GROUPS", "SUFFIX", "read", "to_doc", "user_data_key", "write"]
+
+SUFFIX = ".spacy"
+Record = dict[str, Any]
+#: Span group -> the status of its spans.
+GROUPS = {"annot": "accepted", "annot.pending": "pending", "annot.rejected": "rejected"}
+GROUP_OF = {status: group for group, status in GROUPS.items()}
+#: The label whose non-overlapping accepted spans are also ``doc.ents``.
+ENTS_LABEL = "ACTOR"
+OVERLAPPING_ENT = "overlaps another ACTOR (kept in doc.spans, left out of doc.ents)"
+META_KEYS = ("id", "title", "lang", "source", "published", "outlet", "author", "url")
+
+
+def user_data_key(start: int, end: int, label: str, span_id: str) -> tuple[str, int, int, str, str]:
+    """Where a span's attributes are in ``doc.user_data``."""
+    return ("annot", start, end, label, span_id)
+
+
+def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int, int]:
+    """Write annot/1 document records as a ``.spacy`` DocBin to ``out`` (atomically).
+
+    Returns:
+        How many documents and spans were written.
+
+    Raises:
+        OutputError: ``out`` cannot be written; it is unchanged.
+    """
+    documents = spans = 0
+    with _DocBinWriter() as docbin:
+        for record in iter_documents(records):
+            doc = to_doc(record, left_out)
+            documents += 1
+            spans += sum(len(doc.spans[g]) for g in GROUPS if g in doc.spans)
+            docbin.add(doc)
+        with atomic_binary_file(out) as fh:
+            docbin.write_to(fh)
+    return documents, spans
+
+
+class _DocBinWriter:
+    """spaCy's ``DocBin(store_user_data=True).to_bytes()``, written as documents come: the same msgpack map,
+    zlib-compressed, but each document's arrays and blobs go to temporary files as it is added, so memory
+    stays flat as the corpus grows (a ``DocBin`` holds them all until ``to_bytes``). Only the sorted set of
+    strings (the vocabulary) and one int per document stay in memory. ``DocBin().from_bytes`` reads the result;
+    a test checks it decompresses to the very bytes of ``DocBin.to_bytes``.
+    """
+
+    _ARRAYS = ("tokens", "spaces")
+    _LISTS = ("cats", "flags", "span_groups", "user_data")
+
+    def __init__(self) -> None:
+        from spacy.tokens import DocBin
+        from srsly.msgpack import Packer
+
+        empty = DocBin(store_user_data=True)
+        self._version, self._attrs = empty.version, list(empty.attrs)
+        # srsly.msgpack_dumps, with its Packer made once: making one looks up msgpack encoders in the
+        # installed packages' entry points (~1 ms a call, most of the time of a small document).
+        self._pack = Packer(use_bin_type=True).pack
+        # The token attributes whose strings DocBin.add keeps (text, tag, lemma, norm, morph, dep, entity).
+        self._string_attrs = ["ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
+        self._files = {name: tempfile.TemporaryFile() for name in (*self._ARRAYS, *self._LISTS)}  # noqa: SIM115
+        self._lengths: list[int] = []
+        self._strings: set[str] = set()
+
+    def __enter__(self) -> _DocBinWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fh in self._files.values():
+            fh.close()
+
+    def add(self, doc: Any) -> None:
+        """Add one ``Doc`` as ``DocBin.add`` does, its strings read as arrays of hashes (no ``Token`` objects)."""
+        import numpy
+        from spacy.attrs import SPACY
+
+        tokens = doc.to_array(self._attrs)
+        spaces = numpy.asarray(doc.to_array(SPACY).reshape((-1, 1)), dtype=bool)
+        self._files["tokens"].write(tokens.reshape((len(doc), -1)).tobytes("C"))
+        self._files["spaces"].write(spaces.tobytes("C"))
+        self._lengths.append(len(doc))
+        strings = doc.vocab.strings
+        self._strings.update(strings[h] for h in numpy.unique(doc.to_array(self._string_attrs)).tolist())
+        for group in doc.spans.values():
+            for span in group:
+                self._strings.add(span.label_)
+                if span.kb_id in strings:
+                    self._strings.add(span.kb_id_)
+                if span.id in strings:
+                    self._strings.add(span.id_)
+        flags = {"has_unknown_spaces": doc.has_unknown_spaces}
+        user_data = self._pack(doc.user_data)  # DocBin keeps it packed, then packs the list of them
+        for name, value in (("cats", doc.cats), ("flags", flags), ("span_groups", doc.spans.to_bytes()),
+                            ("user_data", user_data)):  # fmt: skip
+            self._files[name].write(self._pack(value))
+
+    def write_to(self, out: Any) -> None:
+        """Write the whole DocBin, compressed, to the binary file ``out``."""
+        import numpy
+
+        pack, packer = self._pack, zlib.compressobj()
+
+        def put(data: bytes) -> None:
+            out.write(packer.compress(data))
+
+        def copy(name: str) -> None:
+            fh = self._files[name]
+            fh.seek(0)
+            while chunk := fh.read(1 << 20):
+                put(chunk)
+
+        put(b"\x8a")  # a map of 10 entries, in DocBin.to_bytes' order
+        for key, value in (("version", self._version), ("attrs", self._attrs)):
+            put(pack(key) + pack(value))
+        for name in self._ARRAYS:
+            put(pack(name) + _bin_header(self._files[name].tell()))
+            copy(name)
+        lengths = numpy.asarray(self._lengths, dtype="int32").tobytes("C")
+        put(pack("lengths") + pack(lengths))
+        put(pack("strings") + pack(sorted(self._strings)))
+        for name in self._LISTS:
+            put(pack(name) + _array_header(len(self._lengths)))
+            copy(name)
+        out.write(packer.flush())
+
+
+def _bin_header(size: int) -> bytes:
+    """msgpack's header of a byte string of ``size`` bytes (the shortest form, as msgpack writes it)."""
+    if size < 1 << 8:
+        return b"\xc4" + size.to_bytes(1, "big")
+    if size < 1 << 16:
+        return b"\xc5" + size.to_bytes(2, "big")
+    return b"\xc6" + size.to_bytes(4, "big")
+
+
+def _array_header(count: int) -> bytes:
+    """msgpack's header of an array of ``count`` items."""
+    if count < 16:
+        return bytes([0x90 | count])
+    if count < 1 << 16:
+        return b"\xdc" + count.to_bytes(2, "big")
+    return b"\xdd" + count.to_bytes(4, "big")
+
+
+def to_doc(record: Record, left_out: LeftOut) -> Any:
+    """One annot/1 document record as a spaCy ``Doc`` (see the module docstring)."""
+    from spacy.tokens import Span
+
+    doc = tokenize(record["text"], record.get("lang"))
+    groups: dict[str, list[Any]] = {group: [] for group in GROUPS}
+    placed = []
+    for span in record.get("spans", ()):
+        bounds = token_bounds(doc, span["start"], span["end"])
+        named = example(span["label"], span["text"], record["id"], span["start"], span["end"])
+        if bounds is None:
+            left_out.add(NOT_ON_TOKENS, named)
+        else:
+            placed.append((span, bounds, named))
+    written = {span["id"] for span, _, _ in placed}
+    for span, bounds, named in placed:
+        start, end, label, status = span["start"], span["end"], span["label"], span.get("status", "accepted")
+        groups[GROUP_OF.get(status, "annot")].append(Span(doc, *bounds, label=label, span_id=span["id"]))
+        doc.user_data[user_data_key(start, end, label, span["id"])] = {
+            "attrs": kept_attrs(span.get("attrs") or {}, written, left_out, named),
+            "annotator": span.get("annotator"), "status": status,
+        }  # fmt: skip
+    for group, found in groups.items():
+        if found:
+            doc.spans[group] = found
+    doc.ents = _ents(groups["annot"], record, left_out)
+    doc.user_data["annot"] = {key: record.get(key) for key in META_KEYS}
+    return doc
+
+
+def _ents(accepted: list[Any], record: Record, left_out: LeftOut) -> list[Any]:
+    """The accepted ACTORs that overlap no other: the longer one kept, then the earlier; the rest counted."""
+    actors = sorted((s for s in accepted if s.label_ == ENTS_LABEL), key=lambda s: (-(s.end - s.start), s.start))
+    taken: set[int] = set()
+    ents = []
+    for span in actors:
+        if taken.intersection(range(span.start, span.end)):
+            left_out.add(OVERLAPPING_ENT, example(span.label_, span.text, record["id"], span.start_char, span.end_char))
+            continue
+        taken.update(range(span.start, span.end))
+        ents.append(span)
+    return sorted(ents, key=lambda s: s.start)
+
+
+# -- import --------------------------------------------------------------------
+
+
+def read(path: Path) -> Iterator[ForeignDocument | FormatError]:
+    """The documents of a ``.spacy`` DocBin, or one error when the file is not one."""
+    from spacy.tokens import DocBin
+
+    try:
+        docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(blank(FALLBACK_LANG).vocab))
+    except OSError as exc:
+        yield FormatError(f"{path}:1: cannot read it ({exc.strerror or exc}); give a readable .spacy file.")
+        return
+    except (ValueError, KeyError, TypeError, zlib.error) as exc:
+        yield FormatError(
+            f"{path}:1: not a spaCy DocBin ({type(exc).__name__}); give a .spacy file written by DocBin.to_disk."
+        )
+        return
+    for number, doc in enumerate(docs, 1):
+        where = f"{path}:{number}"
+        if not doc.text:
+            yield FormatError(f"{where}: document {number} has no text; remove it from the DocBin.")
+            continue
+        meta = doc.user_data.get("annot") if isinstance(doc.user_data.get("annot"), dict) else {}
+        yield ForeignDocument(
+            text=doc.text, where=where, title=_str(meta.get("title")), lang=_str(meta.get("lang")),
+            meta={k: v for k, v in meta.items() if k not in ("title", "lang") and v is not None},
+            spans=tuple(_spans(doc)),
+        )  # fmt: skip
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _spans(doc: Any) -> Iterator[ForeignSpan]:
+    ours = [g for g in GROUPS if g in doc.spans]
+    found = [(span, GROUPS[g]) for g in ours for span in doc.spans[g]]
+    if not ours:  # a DocBin from elsewhere: spancat's default group and the entities
+        found = [(span, "accepted") for span in (*doc.spans.get("sc", ()), *doc.ents)]
+    seen: set[tuple[int, int, str, str]] = set()
+    for span, status in found:
+        key = user_data_key(span.start_char, span.end_char, span.label_, span.id_)
+        if key in seen or not span.label_:
+            continue
+        seen.add(key)
+        data = doc.user_data.get(key) if isinstance(doc.user_data.get(key), dict) else {}
+        attrs = data.get("attrs") if isinstance(data.get("attrs"), dict) else {}
+        annotator = data.get("annotator") if isinstance(data.get("annotator"), str) else None
+        yield ForeignSpan(span.start_char, span.end_char, span.label_, dict(attrs), span.id_ or None, annotator, status)
