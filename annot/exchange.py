@@ -104,7 +104,8 @@ def _commit(store: Store, documents: list[ForeignDocument], lang: str | None) ->
                 spans = [_span(store, doc, s, ids) for s in fresh]
                 written += len(store.add_spans(_holders_first(spans)))
             except AnnotError as exc:
-                raise FormatError(f"{foreign.where}: {str(exc).rstrip('.')}; nothing was imported.") from exc
+                problem = str(exc).rstrip(".").removeprefix(f"{foreign.where}: ")  # ingest's errors name it too
+                raise FormatError(f"{foreign.where}: {problem}; nothing was imported.") from exc
     return ImportResult(documents_added=added, documents_unchanged=unchanged, spans_written=written)
 
 
