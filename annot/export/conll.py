@@ -29,7 +29,7 @@ from annot.fileio import atomic_text_file
 
 __all__ = ["DOCSTART", "LABEL", "SCHEMES", "SUFFIX", "tag_type", "to_lines", "write"]
 
-SUFFIX = ".conll"
+SUFFIX = "conll"
 SCHEMES = ("BIO", "BILUO")
 LABEL = "ACTOR"
 DOCSTART = "-DOCSTART- -X- O O"

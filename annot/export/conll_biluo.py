@@ -11,7 +11,7 @@ from annot.export.formats import LeftOut
 
 __all__ = ["SUFFIX", "write"]
 
-SUFFIX = ".biluo.conll"
+SUFFIX = "biluo.conll"
 
 
 def write(records: Iterable[dict[str, Any]], out: Path, left_out: LeftOut) -> tuple[int, int]:

@@ -165,6 +165,8 @@ def module_of(name: str, *, reading: bool = False) -> Any:
 def default_out(name: str) -> Path:
     """Where ``annot export --format name`` writes without ``--out``: ``exports/corpus.<SUFFIX>``.
 
+    Every format module's ``SUFFIX`` is written without its leading dot (``"prodigy.jsonl"``).
+
     Raises:
         FormatError: as ``module_of``.
     """

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LAYER_PREFIX", "SUFFIX", "TYPESYSTEM_FILE", "USES_SCHEMA", "read", "to_typesystem", "write"]
 
-SUFFIX = ".zip"
+SUFFIX = "inception.zip"
 #: ``export_as`` passes the project's schema: every label gets a layer in the type system, spans or not.
 USES_SCHEMA = True
 #: The file of the zip (and beside a lone ``.xmi``) holding the type system; INCEpTION's own is lower case.

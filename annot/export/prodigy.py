@@ -36,7 +36,7 @@ from annot.fileio import atomic_text_file
 
 __all__ = ["SUFFIX", "read", "to_tasks", "write"]
 
-SUFFIX = ".prodigy.jsonl"
+SUFFIX = "prodigy.jsonl"
 Record = dict[str, Any]
 ANSWER_OF = {"accepted": "accept", "rejected": "reject"}
 STATUS_OF = {"accept": "accepted", "reject": "rejected", None: "pending"}

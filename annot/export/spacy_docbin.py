@@ -36,7 +36,7 @@ from annot.fileio import atomic_binary_file
 
 __all__ = ["ENTS_LABEL", "GROUPS", "SUFFIX", "read", "to_doc", "user_data_key", "write"]
 
-SUFFIX = ".spacy"
+SUFFIX = "spacy"
 Record = dict[str, Any]
 #: Span group -> the status of its spans.
 GROUPS = {"annot": "accepted", "annot.pending": "pending", "annot.rejected": "rejected"}

@@ -56,7 +56,7 @@ def test_conll_layout_docstart_sentences_two_columns(seed, tmp_path: Path):
 
 def test_conll_is_export_only():
     assert "conll" not in IMPORT_FORMATS and "conll-biluo" not in IMPORT_FORMATS
-    assert module_of("conll-biluo").SUFFIX == ".biluo.conll"
+    assert module_of("conll-biluo").SUFFIX == "biluo.conll"
 
 
 def test_conll_left_out_reasons_counted_with_an_example():
