@@ -131,3 +131,11 @@ def test_cli_bad_file_is_refused_in_one_line_and_the_project_is_unchanged(gold: 
     line = _error(run(gold, "import", "--format", format, "--lang", "en", str(path), code=2))
     assert f"{path}:2: " in line and needle in line and "nothing was imported" in line
     assert _hashes(gold) == before
+
+
+@pytest.mark.parametrize("name", list(EXPORT_FORMATS))
+def test_every_format_has_a_default_file_under_exports(name: str):
+    from annot.export.formats import default_out
+
+    out = default_out(name)
+    assert out.parent.name == "exports" and out.name.startswith("corpus.") and ".." not in out.name
