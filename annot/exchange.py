@@ -97,10 +97,13 @@ def _commit(store: Store, documents: list[ForeignDocument], lang: str | None) ->
                 )  # fmt: skip
                 result = store.add_document(doc, segment(doc))
                 added, unchanged = added + (result.status == "added"), unchanged + (result.status == "unchanged")
-                stored = {(s.start, s.end, s.label) for s in store.iter_spans(doc.id)}
+                stored = {(s.start, s.end, s.label): s.id for s in store.iter_spans(doc.id)}
                 moved = foreign.spans if doc.text == foreign.text else _moved(foreign, doc.text)
                 fresh = [s for s in moved if (s.start, s.end, s.label) not in stored]
-                ids = {s.ref: new_span_id() for s in fresh if s.ref is not None}
+                # A span already stored keeps its id, so a new STANCE of the file may name an ACTOR stored before.
+                new = {id(s) for s in fresh}
+                ids = {s.ref: stored[(s.start, s.end, s.label)] for s in moved if s.ref and id(s) not in new}
+                ids.update({s.ref: new_span_id() for s in fresh if s.ref is not None})
                 spans = [_span(store, doc, s, ids) for s in fresh]
                 written += len(store.add_spans(_holders_first(spans)))
             except AnnotError as exc:

@@ -160,3 +160,20 @@ def test_doccano_a_span_the_cleaning_removes_is_refused_by_name(tmp_path: Path):
         assert store.counts()["documents"] == 0
     assert str(err.value).startswith(f"{path}:1: ACTOR span 6-8 '  ' is not in the text as annot stores it")
     assert str(err.value).endswith("fix or drop that span; nothing was imported.")
+
+
+def test_doccano_a_later_file_names_a_span_an_earlier_one_stored(tmp_path: Path):
+    text = "Minsk says the deployment is defensive."
+    actor = {"id": 1, "label": "ACTOR", "start_offset": 0, "end_offset": 5}
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "corpus.jsonl", tmp_path / "b" / "corpus.jsonl"  # one title: one document
+    first.write_text(json.dumps({"text": text, "entities": [actor], "relations": []}) + "\n", "utf-8")
+    stance = {"id": 2, "label": "STANCE", "start_offset": 0, "end_offset": len(text)}
+    relation = {"id": 1, "from_id": 2, "to_id": 1, "type": "holder"}
+    second.write_text(json.dumps({"text": text, "entities": [actor, stance], "relations": [relation]}) + "\n", "utf-8")
+    store = open_project(tmp_path / "project")
+    import_as(store, first, "doccano", lang="en")
+    result = import_as(store, second, "doccano", lang="en")  # the ACTOR is stored already: not added again
+    assert (result.documents_unchanged, result.spans_written) == (1, 1)
+    spans = {s.label: s for s in store.iter_spans()}
+    assert spans["STANCE"].attrs["holder_span"] == spans["ACTOR"].id
