@@ -3,9 +3,10 @@
 The converters are ``annot.export``'s format modules (``annot.export.formats``); this
 module joins them to the store and, for imports, to ingest's segmentation:
 ``import_as`` writes nothing when a record of the file is bad, then, in one
-transaction, puts each document in as ``annot ingest`` would (segmented; a text
-already stored is reused, its id being its text's hash) and its spans after it,
-a span naming another (a STANCE's ``holder_span``) through the new ids.
+transaction, puts each document in as ``annot ingest`` would (segmented; the
+same text under the same title is the document already stored, as its id is
+their hash) and its spans after it, a span naming another (a STANCE's
+``holder_span``) through the new ids, or the stored id of a span already there.
 """
 
 from __future__ import annotations
