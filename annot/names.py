@@ -45,6 +45,7 @@ __all__ = [
     "NAME_WORD",
     "NameFinder",
     "aliases",
+    "morphology",
     "name_key",
     "name_lemmas",
     "name_stem",
@@ -256,10 +257,14 @@ NAME_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 @cache
-def _morph(lang: str) -> Any:
+def morphology(lang: str) -> Any:
+    """pymorphy3's analyzer for ``lang`` (ru, uk), loaded once per process for every reader of lemmas."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+_morph = morphology
 
 
 @lru_cache(maxsize=65_536)

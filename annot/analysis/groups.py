@@ -46,7 +46,6 @@ __all__ = [
     "describe_value",
     "discrepancies",
     "events",
-    "group_claims",
     "group_in_place",
 ]
 
@@ -128,7 +127,7 @@ def _has_time(value: Any) -> bool:
     return value is not None and value == value and (type(value).__name__ == "Timestamp" or str(value) != "NaT")
 
 
-def group_claims(
+def group_in_place(
     frame: pd.DataFrame,
     *,
     documents: Sequence[Any],
@@ -139,24 +138,10 @@ def group_claims(
 ) -> pd.DataFrame:
     """The ledger with ``event``, ``event_label``, ``group``, ``group_label`` and ``discrepancies`` filled.
 
-    Groups are numbered ``g1``, ``g2``... by event (earliest first) and then by size (largest first); a claim
-    with no counted thing is a group of its own.
+    The columns are added to ``frame`` itself (the caller owns it: no copy). Groups are numbered ``g1``,
+    ``g2``... by event (earliest first) and then by size (largest first); a claim with no counted thing is a
+    group of its own.
     """
-    return group_in_place(
-        frame.copy(), documents=documents, links=links, actors=actors, window=window, shared_actors=shared_actors
-    )
-
-
-def group_in_place(
-    frame: pd.DataFrame,
-    *,
-    documents: Sequence[Any],
-    links: Iterable[tuple[str, str]],
-    actors: Mapping[str, frozenset[str]],
-    window: timedelta | None,
-    shared_actors: int,
-) -> pd.DataFrame:
-    """``group_claims`` adding the columns to ``frame`` itself (for a caller that owns it: no copy)."""
     import pandas as pd
 
     if frame.empty:

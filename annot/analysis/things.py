@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from annot.errors import SchemaError
+from annot.names import morphology
 
 __all__ = ["Thing", "ThingTable", "load_things", "thing_of"]
 
@@ -225,7 +226,7 @@ def _normals(lang: str, word: str) -> tuple[str, ...]:
     before танк, so each of its parses' lemmas counts (at most three); elsewhere the one stem."""
     if lang not in _LEMMATIZED:
         return (_normal(lang, word),)
-    lemmas = (p.normal_form.replace("ё", "е") for p in _morph(lang).parse(word.casefold()))
+    lemmas = (p.normal_form.replace("ё", "е") for p in morphology(lang).parse(word.casefold()))
     return tuple(dict.fromkeys(lemmas))[:3]
 
 
@@ -243,12 +244,5 @@ def _normal(lang: str, word: str) -> str:
 def _lemma(lang: str, word: str) -> str:
     """The dictionary form of a word: pymorphy3's for ru and uk, the word in lower case elsewhere."""
     if lang in _LEMMATIZED:
-        return _morph(lang).parse(word.casefold())[0].normal_form
+        return morphology(lang).parse(word.casefold())[0].normal_form
     return word.casefold()
-
-
-@functools.cache
-def _morph(lang: str) -> Any:  # pymorphy3.MorphAnalyzer, loaded on first use (about 0.3 s)
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=lang)
