@@ -114,9 +114,8 @@ def _collector_paused() -> Iterator[None]:
 def _ledger(
     store: Store, docs: Iterable[str] | None, *, window: timedelta | None, shared_actors: int, projected: bool
 ) -> pd.DataFrame:
-    import pandas as pd
 
-    from annot.analysis.groups import group_in_place
+    from annot.analysis.groups import group_rows
     from annot.schema import PROJECT_FILE, read_project_file
 
     project = read_project_file(store.path / PROJECT_FILE) if (store.path / PROJECT_FILE).is_file() else {}
@@ -125,8 +124,8 @@ def _ledger(
     documents, actor_of = corpus.documents, corpus.actor_of
     english = _english_sentences(store, documents)
     things = _Things(table)
-    rows = _annotated(corpus.spans, documents, actor_of, english, things)
-    actors = _actors_by_doc(corpus.spans, actor_of)
+    rows = _annotated(corpus.columns, documents, actor_of, english, things)
+    actors = _actors_by_doc(corpus.columns, actor_of)
     # The spans frame is the largest thing read: gone before the ledger's own frames are built (peak memory).
     del corpus, english
     if projected:
@@ -136,12 +135,11 @@ def _ledger(
     for row in rows:
         row["sentence_text"] = texts.get((row["doc_id"], row["sentence"]))
     del texts
-    frame = pd.DataFrame.from_records(rows, columns=[c for c in CLAIM_COLUMNS if c not in _GROUP_COLUMNS])
-    del rows
-    return group_in_place(
-        frame, documents=list(documents.values()), links=_links(store, documents), actors=actors, window=window,
+    rows = group_rows(
+        rows, documents=list(documents.values()), links=_links(store, documents), actors=actors, window=window,
         shared_actors=shared_actors,
     )  # fmt: skip
+    return _frame(rows)
 
 
 @dataclass(slots=True)
@@ -149,8 +147,25 @@ class Corpus:
     """What the ledger and the stance matrix read: documents, their accepted spans, each actor's one name."""
 
     documents: dict[str, _Doc]
-    spans: pd.DataFrame  # accepted spans, attributes as ``attr_<name>`` columns
+    #: The accepted spans as column lists (``Store.span_columns``'s: ``attrs`` holds dicts), for bulk readers.
+    columns: dict[str, list[Any]]
     actor_of: dict[str, str]  # ACTOR span id -> the actor's one name
+
+    @property
+    def spans(self) -> pd.DataFrame:
+        """The accepted spans as a frame, attributes as ``attr_<name>`` columns (``None`` where a span has none)."""
+        import pandas as pd
+
+        attrs = self.columns["attrs"]
+        names = dict.fromkeys(name for found in attrs for name in found)
+        names.update(dict.fromkeys(_READ_ATTRS))
+        spread: dict[str, list[Any]] = {name: [None] * len(attrs) for name in names}
+        for i, found in enumerate(attrs):  # one pass over the set attributes (a span sets 2 or 3 of a dozen)
+            for name, value in found.items():
+                spread[name][i] = value
+        plain = {name: values for name, values in self.columns.items() if name != "attrs"}
+        frame = {**plain, "attrs": attrs, **{f"attr_{name}": values for name, values in spread.items()}}
+        return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in frame.items()})
 
 
 def read_corpus(store: Store, docs: Iterable[str] | None = None) -> Corpus:
@@ -162,16 +177,22 @@ def read_corpus(store: Store, docs: Iterable[str] | None = None) -> Corpus:
     from annot.names import read_aliases
 
     documents = _documents(store, docs)
-    spans = _accepted_spans(store, documents)
+    columns = _accepted_spans(store, documents)
     names = ActorNames(
-        [c for c in spans["attr_canonical"].tolist() if isinstance(c, str)],
+        [c for a in columns["attrs"] if isinstance(c := a.get("canonical"), str)],
         {d.lang for d in documents.values()} | {"en"},
         read_aliases(store.path),
     )
-    return Corpus(documents, spans, _actor_names(spans, documents, names))
+    return Corpus(documents, columns, _actor_names(columns, documents, names))
 
 
-_GROUP_COLUMNS = {"event", "event_label", "group", "group_label", "discrepancies"}
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(rows, columns=CLAIM_COLUMNS)
+    if not rows:  # no claim: every column of no type, as ``pd.Series(dtype=object)``
+        frame = frame.astype(object)
+    return frame
 
 
 def _documents(store: Store, docs: Iterable[str] | None) -> dict[str, _Doc]:
@@ -198,48 +219,43 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _accepted_spans(store: Store, documents: Mapping[str, _Doc]) -> pd.DataFrame:
-    """Accepted spans of the documents, attributes as ``attr_<name>`` columns (``None`` where a span has none).
+def _accepted_spans(store: Store, documents: Mapping[str, _Doc]) -> dict[str, list[Any]]:
+    """Accepted spans of the documents as column lists (``Store.span_columns``: no timestamps or dtypes).
 
-    Read as plain columns (``Store.span_columns``: no timestamps or dtypes the ledger does not use), the
-    attributes spread from the ``attrs`` dicts in one pass (span attributes are flat: text, numbers, ids).
+    The ledger reads them as lists, never as a frame: a frame of 150,000 spans and a dozen attribute columns,
+    filtered by label and read back with ``tolist()``, was a fifth of a ledger.
     """
-    import pandas as pd
-
     read = store.span_columns(status="accepted")
     wanted = set(documents)
     keep = [i for i, doc in enumerate(read["doc_id"]) if doc in wanted]
     if len(keep) < len(read["doc_id"]):  # spans of older versions, or of documents not asked for
         read = {name: [values[i] for i in keep] for name, values in read.items()}
-    attrs = read.pop("attrs")
-    names = dict.fromkeys(name for found in attrs for name in found)
-    names.update(dict.fromkeys(_READ_ATTRS))
-    columns: dict[str, list[Any]] = {name: [None] * len(attrs) for name in names}
-    for i, found in enumerate(attrs):  # one pass over the set attributes (a span sets 2 or 3 of a dozen)
-        for name, value in found.items():
-            columns[name][i] = value
-    frame = {**read, "attrs": attrs, **{f"attr_{name}": values for name, values in columns.items()}}
-    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in frame.items()})
+    return read
+
+
+def _of_label(columns: Mapping[str, list[Any]], label: str, names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """The spans of one label: a tuple of the named columns' values each (``attrs`` gives the dict)."""
+    picked = [columns[name] for name in names]
+    for i, found in enumerate(columns["label"]):
+        if found == label:
+            yield tuple(values[i] for values in picked)
 
 
 _READ_ATTRS = ("canonical", "value", "low", "high", "qualifier", "unit", "holder", "holder_span", "evidence",
                "polarity", "target", "target_span")  # fmt: skip
 
 
-def _actor_names(spans: pd.DataFrame, documents: Mapping[str, _Doc], names: ActorNames) -> dict[str, str]:
+def _actor_names(columns: Mapping[str, list[Any]], documents: Mapping[str, _Doc], names: ActorNames) -> dict[str, str]:
     """ACTOR span id -> the actor's one name."""
-    actors = spans.loc[spans["label"] == "ACTOR", ["id", "doc_id", "text", "attr_canonical"]]
-    columns = (actors[c].tolist() for c in actors)
     return {
-        span_id: names.name(text, documents[doc_id].lang, _text(canon))
-        for span_id, doc_id, text, canon in zip(*columns)
+        span_id: names.name(text, documents[doc_id].lang, _text(attrs.get("canonical")))
+        for span_id, doc_id, text, attrs in _of_label(columns, "ACTOR", ("id", "doc_id", "text", "attrs"))
     }
 
 
-def _actors_by_doc(spans: pd.DataFrame, actor_of: Mapping[str, str]) -> dict[str, frozenset[str]]:
+def _actors_by_doc(columns: Mapping[str, list[Any]], actor_of: Mapping[str, str]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    actors = spans.loc[spans["label"] == "ACTOR", ["id", "doc_id"]]
-    for span_id, doc_id in zip(actors["id"].tolist(), actors["doc_id"].tolist()):
+    for span_id, doc_id in _of_label(columns, "ACTOR", ("id", "doc_id")):
         if span_id in actor_of:
             found.setdefault(doc_id, set()).add(actor_of[span_id])
     return {doc: frozenset(names) for doc, names in found.items()}
@@ -259,15 +275,12 @@ _NO_STANCE = {"holder": None, "holder_text": None, "evidence": "asserted", "pola
 
 
 def _stances_by_doc(
-    spans: pd.DataFrame, actor_of: Mapping[str, str]
+    columns: Mapping[str, list[Any]], actor_of: Mapping[str, str]
 ) -> dict[str, list[tuple[int, int, dict[str, Any]]]]:
     """Document -> its stance spans (start, end, the fields a claim they hold takes), in span order."""
-    names = ["id", "doc_id", "start", "end", *(f"attr_{name}" for name in _STANCE_ATTRS)]
-    stances = spans.loc[spans["label"] == "STANCE", names]  # the columns read only: a row filter copies them
-    columns = [stances[c].tolist() for c in names]
     found: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
-    for stance_id, doc_id, start, end, *attrs in zip(*columns):
-        holder_span, holder_text, evidence, polarity = map(_missing, attrs)
+    for stance_id, doc_id, start, end, attrs in _of_label(columns, "STANCE", ("id", "doc_id", "start", "end", "attrs")):
+        holder_span, holder_text, evidence, polarity = (_missing(attrs.get(name)) for name in _STANCE_ATTRS)
         if not holder_span and isinstance(holder_text, str) and holder_text.strip().casefold() == _AUTHOR:
             holder_text = None  # the schema's word for the outlet's own voice
         holder = actor_of.get(holder_span) if holder_span else None
@@ -295,22 +308,21 @@ def _missing(value: Any) -> Any:
     return None if type(value).__name__ == "NAType" else value
 
 
-_QUANTITY_COLUMNS = ("id", "doc_id", "start", "end", "sentence", "text", "attr_value", "attr_low", "attr_high",
-                     "attr_qualifier", "attr_unit")  # fmt: skip
+_QUANTITY_COLUMNS = ("id", "doc_id", "start", "end", "sentence", "text", "attrs")
+_QUANTITY_ATTRS = ("value", "low", "high", "qualifier", "unit")
 
 
 def _annotated(
-    spans: pd.DataFrame,
+    columns: Mapping[str, list[Any]],
     documents: Mapping[str, _Doc],
     actor_of: Mapping[str, str],
     english: Mapping[tuple[str, int], str],
     things: _Things,
 ) -> list[dict[str, Any]]:
     """One row per accepted QUANTITY span (``sentence_text`` left to the caller, which reads them at once)."""
-    stances = _stances_by_doc(spans, actor_of)
-    quantities = spans.loc[spans["label"] == "QUANTITY", list(_QUANTITY_COLUMNS)]
+    stances = _stances_by_doc(columns, actor_of)
     rows = []
-    for claim, doc_id, start, end, sentence, quote, *attrs in zip(*(quantities[c].tolist() for c in _QUANTITY_COLUMNS)):
+    for claim, doc_id, start, end, sentence, quote, attrs in _of_label(columns, "QUANTITY", _QUANTITY_COLUMNS):
         doc = documents[doc_id]
         sentence = int(sentence)
         stance = _holding(stances.get(doc_id, ()), int(start), int(end))
@@ -319,7 +331,7 @@ def _annotated(
             _claim_row(
                 claim=claim, doc=doc, sentence=sentence, quote=quote, sentence_text=None,
                 translation=None if doc.lang == "en" else translation,
-                attrs=dict(zip(("value", "low", "high", "qualifier", "unit"), map(_missing, attrs))),
+                attrs={name: _missing(attrs.get(name)) for name in _QUANTITY_ATTRS},
                 stance=_NO_STANCE if stance is None else stance, origin="annotated", via=None, things=things,
                 english=translation,
             )

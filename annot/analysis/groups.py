@@ -46,7 +46,7 @@ __all__ = [
     "describe_value",
     "discrepancies",
     "events",
-    "group_in_place",
+    "group_rows",
 ]
 
 #: The kinds of discrepancy within a claim group.
@@ -127,67 +127,63 @@ def _has_time(value: Any) -> bool:
     return value is not None and value == value and (type(value).__name__ == "Timestamp" or str(value) != "NaT")
 
 
-def group_in_place(
-    frame: pd.DataFrame,
+def group_rows(
+    rows: list[dict[str, Any]],
     *,
     documents: Sequence[Any],
     links: Iterable[tuple[str, str]],
     actors: Mapping[str, frozenset[str]],
     window: timedelta | None,
     shared_actors: int,
-) -> pd.DataFrame:
-    """The ledger with ``event``, ``event_label``, ``group``, ``group_label`` and ``discrepancies`` filled.
+) -> list[dict[str, Any]]:
+    """The ledger's rows with ``event``, ``event_label``, ``group``, ``group_label`` and ``discrepancies`` set.
 
-    The columns are added to ``frame`` itself (the caller owns it: no copy). Groups are numbered ``g1``,
-    ``g2``... by event (earliest first) and then by size (largest first); a claim with no counted thing is a
-    group of its own.
+    Works on the rows before they are a frame (the rows are filled in place; the returned list is sorted by
+    group, publication time, document and sentence): a hundred thousand claims cost a quarter less than
+    filling and sorting the columns of a frame of pyarrow strings. Groups are numbered ``g1``, ``g2``... by
+    event (earliest first) and then by size (largest first); a claim with no counted thing is a group of its
+    own.
     """
-    import pandas as pd
-
-    if frame.empty:
-        for column in ("event", "event_label", "group", "group_label", "discrepancies"):
-            frame[column] = pd.Series(dtype=object)
-        return frame
+    if not rows:
+        return rows
     event_of = events(documents, links, actors, window=window, shared_actors=shared_actors)
     published = {d.id: d.published for d in documents}
-    frame["event"] = frame["doc_id"].map(event_of)
     members: dict[str, list[str]] = {}
     for doc, event in event_of.items():
         members.setdefault(event, []).append(doc)
     event_labels = {event: _event_label(docs, actors, published) for event, docs in members.items()}
-    frame["event_label"] = frame["event"].map(event_labels)
-    keys = [
-        (event, thing if isinstance(thing, str) and thing else f"claim:{claim}")
-        for event, thing, claim in zip(*(frame[c].tolist() for c in ("event", "thing", "claim")))
-    ]
+    keys = []
+    for row in rows:
+        event = row["event"] = event_of[row["doc_id"]]
+        row["event_label"] = event_labels[event]
+        thing = row["thing"]
+        keys.append((event, thing if isinstance(thing, str) and thing else f"claim:{row['claim']}"))
     first_time = {event: min((published[d] for d in docs if _has_time(published[d])), default=None)
                   for event, docs in members.items()}  # fmt: skip
     sizes = Counter(keys)
     order = sorted(sizes, key=lambda k: (_sort_time(first_time.get(k[0])), k[0], -sizes[k], k[1]))
     number = {key: f"g{i}" for i, key in enumerate(order, start=1)}
     names: dict[tuple[str, str], Counter[str]] = {}
-    for key, thing_label, quote in zip(keys, frame["thing_label"].tolist(), frame["quote"].tolist()):
-        label = quote if key[1].startswith("claim:") or not isinstance(thing_label, str) else thing_label
+    for key, row in zip(keys, rows):
+        thing_label = row["thing_label"]
+        label = row["quote"] if key[1].startswith("claim:") or not isinstance(thing_label, str) else thing_label
         names.setdefault(key, Counter())[str(label)] += 1
     labels = {key: f"{names[key].most_common(1)[0][0]} · {event_labels[key[0]]}" for key in order}
-    frame["group"] = [number[k] for k in keys]
-    frame["group_label"] = [labels[k] for k in keys]
-    found = _discrepancies(frame, described=False)
+    for key, row in zip(keys, rows):
+        row["group"], row["group_label"] = number[key], labels[key]
     kinds: dict[str, set[str]] = {}
-    for row in found:
-        kinds.setdefault(row["claim"], set()).add(row["kind"])  # the claim that differs, not the usual one
-    frame["discrepancies"] = [
-        ", ".join(k for k in DISCREPANCY_KINDS if k in kinds.get(c, ())) for c in frame["claim"].tolist()
-    ]
-    frame = frame.sort_values(["group", "published", "doc_id", "sentence"], key=_natural, na_position="last")
-    return frame.reset_index(drop=True)
+    for found in _discrepancies_of(rows, described=False):
+        kinds.setdefault(found["claim"], set()).add(found["kind"])  # the claim that differs, not the usual one
+    for row in rows:
+        marked = kinds.get(row["claim"], ())
+        row["discrepancies"] = ", ".join(k for k in DISCREPANCY_KINDS if k in marked)
+    # The frame's order (pandas' sort is stable, and so is this): group number, time (none last), document,
+    # sentence.
+    return sorted(rows, key=lambda r: (int(r["group"][1:]), *_time_key(r["published"]), r["doc_id"], r["sentence"]))
 
 
-def _natural(column: pd.Series) -> pd.Series:
-    """Sort g2 before g10."""
-    if column.name == "group":
-        return column.str[1:].astype(int)
-    return column
+def _time_key(value: Any) -> tuple[int, Any]:
+    return (0, value) if _has_time(value) else (1, 0)
 
 
 def _sort_time(value: Any) -> float:
@@ -211,17 +207,21 @@ def _event_label(docs: Sequence[str], actors: Mapping[str, frozenset[str]], publ
     return f"{names} · {dates}"
 
 
-def _discrepancies(frame: pd.DataFrame, *, described: bool = True) -> list[dict[str, Any]]:
+def _discrepancies(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every discrepancy of every group of a ledger frame (``_discrepancies_of`` over its compared columns)."""
+    # Only the columns compared and reported, as lists: ``to_dict("records")`` of the whole ledger costs ten
+    # times more (every column, and a Python call per cell of a pyarrow string column).
+    names = [c for c in _COMPARED if c in frame]
+    return _discrepancies_of([dict(zip(names, values)) for values in zip(*(frame[c].tolist() for c in names))])
+
+
+def _discrepancies_of(records: Sequence[Mapping[str, Any]], *, described: bool = True) -> list[dict[str, Any]]:
     """Every discrepancy of every group: each variant against the group's most common one (see the module).
 
     With ``described=False`` each row holds only ``kind``, ``claim`` and ``against`` (what marking the ledger
     needs: the other columns and the detail text are most of the work).
     """
     found: list[dict[str, Any]] = []
-    # Only the columns compared and reported, as lists: ``to_dict("records")`` of the whole ledger costs ten
-    # times more (every column, and a Python call per cell of a pyarrow string column).
-    names = [c for c in _COMPARED if c in frame]
-    records = [dict(zip(names, values)) for values in zip(*(frame[c].tolist() for c in names))]
     by_group: dict[str, list[dict[str, Any]]] = {}
     for row in records:
         by_group.setdefault(row["group"], []).append(row)
