@@ -48,8 +48,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
+from annot.names import morphology
 from annot.suggest.lexicon import Table
 
 __all__ = ["Token", "counted_end"]
@@ -290,18 +291,11 @@ def _is_name(toks: Sequence[Token], k: int, table: Table) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _lemma(lang: str, word: str) -> str:
-    return _analyzer(lang).parse(word)[0].normal_form
+    return morphology(lang).parse(word)[0].normal_form
 
 
 @functools.lru_cache(maxsize=65536)
 def _part_of_speech(lang: str, word: str) -> str | None:
     """pymorphy3's most likely part of speech; ``None`` for a word it does not know (a name, a loan)."""
-    parse = _analyzer(lang).parse(word)[0]
+    parse = morphology(lang).parse(word)[0]
     return parse.tag.POS if parse.is_known else None
-
-
-@functools.cache
-def _analyzer(lang: str) -> Any:  # pymorphy3.MorphAnalyzer, imported on first use
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=lang)
