@@ -9,7 +9,14 @@ A ``*_span`` attribute (a STANCE's ``holder_span``, ``target_span``) is a relati
 span to the one it names, its type the attribute's name less ``_span``. Everything else
 doccano has no field for goes in the line's ``"annot"`` key, which doccano keeps as the
 example's metadata on import and writes back at the top of the line on export:
-``{"doc_id", "title", "lang", "spans": {entity id: {"attrs", "annotator", "status"}}}``.
+``{"doc_id", "title", "lang", "spans": {entity id: {"attrs", "annotator", "status", "at"}}}``.
+``at`` is the entity's ``[start, end, label]``: doccano gives entities its own database ids
+on import (``data_import/pipeline/builders.py`` keeps every other key of a line as the
+example's ``meta``; ``data_export/models.py`` writes ``{"id", "text", **meta}`` back), so a
+file doccano exported names them otherwise than ``spans`` does, and the metadata is found
+by where the entity is, never given to another entity whose new id happens to be an old one
+(entities at one place with one label, two annotators' or two stances, are matched in file
+order, which doccano keeps).
 Pending suggestions are written (their status in ``annot``), rejected ones are left out
 and reported. A plain doccano file (without ``annot``, or with doccano's older
 ``"label": [[start, end, "LABEL"], ...]``) imports too: its spans accepted, no attributes.
@@ -94,7 +101,10 @@ def to_doccano(record: Mapping[str, Any], left_out: LeftOut, next_id: list[int] 
                 next_id[2] += 1
             else:
                 left_out.add(f"{name} naming a span not exported (rejected or missing)", _example(span, record))
-        meta[str(entity)] = {"attrs": attrs, "annotator": span.get("annotator"), "status": span.get("status")}
+        meta[str(entity)] = {
+            "attrs": attrs, "annotator": span.get("annotator"), "status": span.get("status"),
+            "at": [span["start"], span["end"], span["label"]],
+        }  # fmt: skip
     next_id[0] += 1
     return {
         "id": next_id[0] - 1, "text": record["text"], "entities": entities, "relations": relations,
@@ -142,14 +152,14 @@ def _from_doccano(line: Any, where: str) -> ForeignDocument:
     meta = line.get(META_KEY) if isinstance(line.get(META_KEY), dict) else {}
     span_meta = meta.get("spans") if isinstance(meta.get("spans"), dict) else {}
     entities = _entities(line)
-    attrs: dict[str, dict[str, Any]] = {}
     for ref, start, end, label in entities:
         if (problem := offsets_problem(text, start, end)) is not None:
             raise _Bad(f"entity {ref}: {problem}")
         if not isinstance(label, str) or not label:
             raise _Bad(f"entity {ref}: label {label!r} is not a name")
-        extra = span_meta.get(ref) if isinstance(span_meta.get(ref), dict) else {}
-        attrs[ref] = dict(extra["attrs"]) if isinstance(extra.get("attrs"), dict) else {}
+    extras = _metadata_of(entities, span_meta)
+    attrs = {ref: dict(extras[ref]["attrs"]) if isinstance(extras[ref].get("attrs"), dict) else {}
+             for ref, *_ in entities}  # fmt: skip
     if not isinstance(line.get("relations") or [], list):
         raise _Bad('"relations" is not a list')
     for relation in line.get("relations") or ():
@@ -164,7 +174,7 @@ def _from_doccano(line: Any, where: str) -> ForeignDocument:
         attrs[source][attr_of_relation(kind)] = target
     spans = []
     for ref, start, end, label in entities:
-        extra = span_meta.get(ref) if isinstance(span_meta.get(ref), dict) else {}
+        extra = extras[ref]
         status = extra.get("status") if extra.get("status") in ("accepted", "pending") else "accepted"
         annotator = extra.get("annotator") if isinstance(extra.get("annotator"), str) else None
         spans.append(ForeignSpan(start, end, label, attrs[ref], ref=ref, annotator=annotator, status=status))
@@ -174,6 +184,24 @@ def _from_doccano(line: Any, where: str) -> ForeignDocument:
         meta={k: v for k, v in line.items() if k not in ("id", "text", "entities", "relations", "label", META_KEY)},
         spans=tuple(spans),
     )  # fmt: skip
+
+
+def _metadata_of(entities: list[tuple[str, Any, Any, Any]], span_meta: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each entity's ``annot`` metadata: the entry of its id when its ``at`` (if any) is the entity's place and
+    label, else the first entry left whose ``at`` is (doccano renumbers entities), else none."""
+    entries = {key: value for key, value in span_meta.items() if isinstance(value, dict)}
+    found: dict[str, dict[str, Any]] = {}
+    for ref, start, end, label in entities:
+        entry = entries.get(ref)
+        if entry is not None and entry.get("at", [start, end, label]) == [start, end, label]:
+            found[ref] = entries.pop(ref)
+    left = [(key, entry) for key, entry in entries.items() if "at" in entry]
+    for ref, start, end, label in entities:
+        if ref in found:
+            continue
+        match = next((i for i, (_, entry) in enumerate(left) if entry["at"] == [start, end, label]), None)
+        found[ref] = left.pop(match)[1] if match is not None else {}
+    return found
 
 
 def _entities(line: Mapping[str, Any]) -> list[tuple[str, Any, Any, Any]]:

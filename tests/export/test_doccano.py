@@ -37,6 +37,7 @@ def test_doccano_line_shape(gold_store, tmp_path: Path):
     assert line["text"][minsk["start_offset"] : minsk["end_offset"]] == "Minsk" and minsk["label"] == "ACTOR"
     assert line["annot"]["spans"][str(minsk["id"])] == {
         "attrs": {"canonical": "Belarus", "type": "state"}, "annotator": "gold:i12", "status": "accepted",
+        "at": [minsk["start_offset"], minsk["end_offset"], "ACTOR"],
     }  # fmt: skip
     assert "holder_span" not in line["annot"]["spans"][str(stance["id"])]["attrs"]  # a relation, not an attribute
     assert line["annot"]["title"] == "Belarus russian grouping 2022-10-17" and line["annot"]["lang"] == "en"
