@@ -82,7 +82,8 @@ def test_curator_accept_merge_delete_undo_in_a_real_browser(tmp_path: Path):
 
         widget.focus()
         page.keyboard.press("?")
-        assert widget.locator(".annot-help").is_visible() and "accept annotator N" in widget.locator(".annot-help").inner_text()
+        help_box = widget.locator(".annot-help")
+        assert help_box.is_visible() and "accept annotator N" in help_box.inner_text()
         page.keyboard.press("?")
 
         page.keyboard.press("2")  # accept ben's version
