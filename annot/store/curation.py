@@ -4,8 +4,9 @@ of how each sentence was settled.
 A curated version replaces the sentence's previous curated spans in one ``edit_step()``: the curator's
 ``Store.undo`` takes the whole version back, and its record with it (a record counts while the history step
 that wrote its spans is not undone). The annotators' own spans are never touched. Records belong to one
-document version, like sentence marks, and, like marks, are not written to annot/1: the curated spans are
-(origin ``curated``), and a sentence holding curated spans reads as curated without a record
+document version and, like sentence marks, follow a new version where a sentence's text is unchanged
+(``carry_curations``); like marks, they are not written to annot/1: the curated spans are (origin
+``curated``), and a sentence holding curated spans reads as curated without a record
 (``annot.annotate.curation``).
 """
 
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import SpanError
-from annot.model import CURATION_KINDS, Origin, Span, Status, to_timestamp, utcnow
+from annot.model import CURATION_KINDS, Document, Origin, Sentence, Span, Status, to_timestamp, utcnow
+from annot.store.marks import unchanged_sentences
 from annot.store.migrations import CURATIONS_VERSION
 from annot.store.rows import SPAN_COLS, to_span
 
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from annot.schema import LabelSchema
     from annot.store.db import Database
 
-__all__ = ["CURATION_COLUMNS", "Curation", "CurationMixin"]
+__all__ = ["CURATION_COLUMNS", "Curation", "CurationMixin", "carry_curations"]
 
 #: Columns of ``Store.curations()``.
 CURATION_COLUMNS = ["doc_id", "sentence", "curator", "how", "source", "curated_at"]
@@ -61,6 +63,35 @@ class Curation:
     how: str
     source: str
     curated_at: str
+
+
+def carry_curations(conn: sqlite3.Connection, old: Document, new_id: str, sentences: Sequence[Sentence]) -> int:
+    """Copy the live curation records of version ``old`` to the new version ``new_id``, where a sentence's text is
+    unchanged (``marks.unchanged_sentences``), as ``carry_marks`` does for marks.
+
+    The copies belong to no history step (the curated spans were re-anchored by annot since, so the curator's
+    undo stops there anyway): they count until the sentence is curated again.
+
+    Args:
+        conn: the store's connection, in the write transaction adding ``new_id``.
+        old: the version being superseded.
+        new_id: the new version's id.
+        sentences: the new version's sentences.
+
+    Returns:
+        How many records were copied.
+    """
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'curations'").fetchone():
+        return 0
+    live = {row[1]: row for row in conn.execute(_LIVE.format(where="c.doc_id = ?"), (old.id,))}
+    if not live or not sentences:
+        return 0
+    same = unchanged_sentences(conn, old, sentences)
+    rows = [(new_id, same[idx], *row[2:6]) for idx, row in live.items() if idx in same]
+    conn.executemany(
+        "INSERT INTO curations(doc_id, idx, curator, how, source, curated_at, step) VALUES (?,?,?,?,?,?,NULL)", rows
+    )
+    return len(rows)
 
 
 def _shape(span: Span) -> tuple[Any, ...]:

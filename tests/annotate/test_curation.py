@@ -281,3 +281,16 @@ def test_curations_migration_reads_an_older_store_read_only_and_upgrades_it(proj
         upgraded.curate(doc.id, 0, [], how="empty", curator="cleo")
         assert upgraded.curation_records(doc.id)[0].how == "empty"
     assert (project / DB_NAME).exists()
+
+
+def test_a_new_version_keeps_the_curations_of_unchanged_sentences(store: Store, doc: Document):
+    two_annotators(store, doc)
+    session = CurationSession(store, doc.id)
+    session.accept(0, "ana")
+    session.merge(2)
+    new, new_sentences = make_doc(TEXT.replace("a threat", "a provocation"))
+    assert store.add_document(new, new_sentences).status == "new_version"
+    records = store.curation_records(new.id)
+    assert [(i, r.how, r.source) for i, r in records.items()] == [(0, "accepted", "ana")]  # 2 changed: to curate
+    moved = CurationSession(store, new.id)
+    assert moved.item(0).is_curated and len(moved.item(0).curated) == 3  # the spans moved with the text
