@@ -284,6 +284,8 @@ class Curator(anywidget.AnyWidget):
     def _do_accept(self, intent: AcceptVersionIntent) -> None:
         names = list(self.session.item(self.index).versions)
         number = int(intent["number"])
+        if not names:
+            raise SpanError("Nobody has annotated this document yet: there is no version to accept.")
         if not 1 <= number <= len(names):
             raise SpanError(f"No version {number} here: press 1..{len(names)} ({', '.join(names)}).")
         spans = self.session.accept(self.index, names[number - 1])

@@ -117,3 +117,15 @@ def test_curator_poll_sees_edits_made_elsewhere(widget: Curator, store: Store, p
     assert [s["index"] for s in widget.sentences] == [0, 1, 2]  # dan has no version of 1: it differs now
     widget.handle({"type": "nav", "to": "next_open"})
     assert widget.view["index"] == 1
+
+
+def test_curator_on_a_document_nobody_annotated_says_so(tmp_path: Path):
+    with Store(tmp_path / "empty", annotator="cleo") as store:
+        document, sentences = make_doc()
+        store.add_document(document, sentences)
+        widget = Curator(store, document.id)
+        assert widget.view["rows"] == [] and [s["disagreement"] for s in widget.sentences] == [0, 0, 0]
+        widget.handle({"type": "accept", "number": 1})
+        assert widget.status["text"] == "Nobody has annotated this document yet: there is no version to accept."
+        widget.handle({"type": "merge"})  # nothing to merge: the sentence holds nothing to annotate
+        assert widget.status["kind"] == "saved" and widget.view["record"].startswith("nothing to annotate")
