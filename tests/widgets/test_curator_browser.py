@@ -132,3 +132,12 @@ def test_curator_accept_merge_delete_undo_in_a_real_browser(tmp_path: Path):
         shot.settle(page)
         widget.screenshot(path=str(out), animations="disabled")
         assert out.stat().st_size > 20_000
+
+        # Theme colours only: in JupyterLab Dark the widget is dark, its text light.
+        page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('.annot-curator')).backgroundColor === 'rgb(33, 33, 33)'",
+            timeout=30_000,
+        )
+        ink = widget.locator(".annot-version .annot-text").first.evaluate("(el) => getComputedStyle(el).color")
+        assert ink.startswith("rgba(255, 255, 255") or ink.startswith("rgb(2"), ink
