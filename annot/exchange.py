@@ -12,7 +12,7 @@ their hash) and its spans after it, a span naming another (a STANCE's
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +23,16 @@ from annot.export.jsonl_import import ImportResult
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["export_as", "import_as"]
+__all__ = ["CURATED", "export_as", "import_as", "layer_ids", "select_layer"]
+
+#: The ``layer`` of ``export_as`` (``annot export --layer``) holding the curator's spans (origin ``curated``).
+CURATED = "curated"
 
 
 def export_as(
-    store: Store, out: str | os.PathLike[str], format: str, *, all_versions: bool = False, progress: Any = None
-) -> FormatExport:
+    store: Store, out: str | os.PathLike[str], format: str, *, all_versions: bool = False, progress: Any = None,
+    layer: str | None = None, unit: str = "document",
+) -> FormatExport:  # fmt: skip
     """Write ``store`` in another tool's format (or annot/1 with ``format="jsonl"``).
 
     Args:
@@ -38,23 +42,99 @@ def export_as(
             ``write_beside(schema, out)`` writes files next to ``out`` (Label Studio's labelling config).
         all_versions: also superseded document versions (annot/1 only keeps their chain).
         progress: as ``export_jsonl``'s.
+        layer: only one layer's spans (``select_layer``): ``"curated"`` (the curator's adjudicated spans) or
+            an annotator's name (their own spans, the curated ones left out); every span when ``None``.
+        unit: annot/1 only: ``document`` or ``sentence`` (``iter_records``).
 
     Raises:
-        FormatError: an unknown format.
+        FormatError: an unknown format, or a layer no span of the store is in (the layers are listed).
         OutputError: ``out`` cannot be written.
     """
-    from annot.export.jsonl import export_jsonl, iter_records
+    from annot.export.jsonl import export_jsonl, iter_records, write_records
 
+    ids = layer_ids(store, layer) if layer is not None else None
+    if format == "jsonl" and layer is None:
+        done = export_jsonl(store, out, unit=unit, all_versions=all_versions, progress=progress)
+        return FormatExport(done.path, "jsonl", done.documents, done.spans)
     if format == "jsonl":
-        done = export_jsonl(store, out, all_versions=all_versions, progress=progress)
+        done = write_records(
+            select_layer(iter_records(store, unit=unit, all_versions=all_versions), layer, layer_ids=ids), out
+        )
         return FormatExport(done.path, "jsonl", done.documents, done.spans)
     module = module_of(format)
     left_out = LeftOut()
     extra = {"schema": store.schema} if getattr(module, "USES_SCHEMA", False) else {}
     records = iter_records(store, all_versions=all_versions)
+    if layer is not None:
+        records = select_layer(records, layer, layer_ids=ids)
     documents, spans = module.write(records, Path(out), left_out, **extra)
     beside = module.write_beside(store.schema, Path(out)) if hasattr(module, "write_beside") else ()
     return FormatExport(Path(out), format, documents, spans, left_out.report(), tuple(beside))
+
+
+def select_layer(
+    records: Iterable[dict[str, Any]], layer: str, *, layer_ids: set[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """annot/1 records keeping one layer's spans: ``"curated"``, or an annotator's own (non-curated) spans.
+
+    A span attribute (``holder_span``) naming a span outside the layer is dropped, so the file stays
+    importable; the STANCE keeps its ``holder`` name.
+
+    Args:
+        records: records of ``annot.export.jsonl.iter_records`` (either unit).
+        layer: ``"curated"`` or an annotator's name.
+        layer_ids: the ids of every span in the layer (``layer_ids``), which references are checked against;
+            by default the record's own spans (enough for unit ``document``, not for ``sentence``).
+
+    Yields:
+        Each record, its ``spans`` (when it has some) filtered.
+    """
+    for record in records:
+        if "spans" not in record:
+            yield record
+            continue
+        spans = [s for s in record["spans"] if _in_layer(s, layer)]
+        ids = layer_ids if layer_ids is not None else {s["id"] for s in spans}
+        for span in spans:
+            dangling = [k for k, v in span["attrs"].items() if k.endswith("_span") and isinstance(v, str)
+                        and v not in ids]  # fmt: skip
+            if dangling:
+                span["attrs"] = {k: v for k, v in span["attrs"].items() if k not in dangling}
+        yield {**record, "spans": spans}
+
+
+def _in_layer(span: dict[str, Any], layer: str) -> bool:
+    if layer == CURATED:
+        return span["origin"] == CURATED
+    return span["annotator"] == layer and span["origin"] != CURATED
+
+
+def layer_ids(store: Store, layer: str) -> set[str]:
+    """The ids of the live spans in ``layer`` (``select_layer``'s rule).
+
+    Raises:
+        FormatError: no span is in that layer (the layers are listed).
+    """
+    own = [o for o in _origins() if o != CURATED]
+    if layer == CURATED:
+        ids = set(store.span_columns(origin=CURATED)["id"])
+    else:
+        ids = set(store.span_columns(origin=own, annotator=layer)["id"])
+    if ids:
+        return ids
+    annotators = set(store.span_columns(origin=own)["annotator"])
+    curated = bool(store.span_columns(origin=CURATED)["id"])
+    layers = ([CURATED] if curated else []) + sorted(annotators)
+    raise FormatError(
+        f"No spans in layer {layer!r}; layers: {', '.join(layers) or 'none (the store has no spans)'}."
+        " Give 'curated' (the curator's spans) or an annotator's name."
+    )
+
+
+def _origins() -> list[str]:
+    from annot.model import Origin
+
+    return [o.value for o in Origin]
 
 
 def import_as(store: Store, path: str | os.PathLike[str], format: str, *, lang: str | None = None) -> ImportResult:

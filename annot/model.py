@@ -25,6 +25,7 @@ __all__ = [
     "AlignmentInfo",
     "BEAD_ORIGINS",
     "Bead",
+    "CURATION_KINDS",
     "Document",
     "FLAG_KINDS",
     "HUMAN_TRANSLATION",
@@ -76,6 +77,9 @@ class Origin(StrEnum):
     SUGGESTED = "suggested"
     PROJECTED = "projected"
     IMPORTED = "imported"
+    #: The curator's adjudicated version of a sentence (``annot.annotate.curation``): kept beside the
+    #: annotators' own spans, which stay as they were.
+    CURATED = "curated"
 
 
 class Status(StrEnum):
@@ -109,6 +113,10 @@ def flag_id(kind: str, value: str) -> str:
 #: Where a span stands after its document changed: unchanged place, moved
 #: with its text, or its text is gone from the newest version.
 ANCHORS = ("ok", "reanchored", "orphaned")
+
+#: How a curator settled a sentence (``Store.curate``): one annotator's version accepted, the versions merged,
+#: the curated spans edited by hand, or nothing to annotate in it.
+CURATION_KINDS = ("accepted", "merged", "edited", "empty")
 
 #: An annotator's mark on a sentence: finished ("done"), or holding nothing
 #: to annotate ("empty"). A sentence without a mark is still to do.
@@ -438,7 +446,7 @@ class Span:
         attrs: label attributes, validated against the schema.
         text: the covered text when the span was last anchored.
         annotator: who made or last owned it.
-        origin: manual, suggested, projected or imported.
+        origin: manual, suggested, projected, imported or curated.
         status: accepted, rejected or pending.
         anchor: ``ok``, ``reanchored`` (moved to a new document version) or
             ``orphaned`` (its text is gone from the newest version).

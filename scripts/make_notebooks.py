@@ -421,6 +421,25 @@ EXPLORE = [
         "    display(agreement.confusion)\n"
         "    display(plot_agreement(agreement))"
     ),
+    new_markdown_cell(
+        "## Adjudicate\n\n"
+        "Where annotators disagree, a curator settles each sentence: the `Curator` widget shows every "
+        "annotator's version of a sentence, disagreements first, and the curated version below them (`1`-`9` "
+        "accept a version, `m` merges them, Tab and Delete or a label key edit the result, Ctrl+Z undoes; `?` "
+        "lists the keys). The result is the *curated* layer, stored beside the originals: "
+        "`annot export --layer curated` writes it alone. The cell shows the first document two people annotated."
+    ),
+    new_code_cell(
+        "from annot.annotate.curation import curation_status\n"
+        "from annot.widgets import Curator\n\n"
+        "status = curation_status(store)\n"
+        'shared = status[status["annotators"] > 1]\n'
+        "if shared.empty:\n"
+        '    print("No document has two annotators yet: nothing to adjudicate.")\n'
+        "else:\n"
+        '    display(shared.sort_values("disagreement", ascending=False).head(10))\n'
+        '    display(Curator(store, shared["doc_id"].iloc[0]))'
+    ),
 ]
 
 

@@ -78,6 +78,7 @@ def test_notebook_explore_runs_on_a_fresh_project(tmp_path: Path, monkeypatch: p
         assert f"<td>{kind}</td>" in html  # the discrepancies table names every kind
     assert sum("image/png" in out.get("data", {}) for out in outputs) == 4  # discrepancies, matrix, network, time
     assert "agreement needs two annotators on one document" in text  # one annotator per document: the hint
+    assert "No document has two annotators yet: nothing to adjudicate." in text  # the curator cell, guarded
     report = (tmp_path / "exports" / "claims.html").read_text("utf-8")
     assert "<script" not in report and (tmp_path / "exports" / "claims.csv").is_file()
     # Second run on the same project: nothing ingested or imported again, the same ledger.

@@ -5,7 +5,9 @@
 - **Spans**: each annotator's own *accepted* spans (``status == "accepted"`` and ``annotator`` the
   annotator's name). Pending suggestions are nobody's judgement yet and rejected spans are a judgement
   against, so neither counts; a suggestion accepted by someone else keeps the annotator it was made
-  under (the store records who accepted it in the history, not on the span).
+  under (the store records who accepted it in the history, not on the span). Curated spans (origin
+  ``curated``: a curator's adjudicated version, ``annot.annotate.curation``) are nobody's own work and never
+  count, not even for the curator when they also annotate.
 - **Documents**: a pair of annotators is compared on the current documents they *both worked on*: where
   each has an accepted span or a sentence mark ("done", "nothing to annotate"). A mark counts because
   an annotator who marked a sentence empty disagrees with one who annotated it; a saved position does
@@ -191,7 +193,10 @@ def _read(
         wanted = {store.resolve(ref) for ref in docs}
         current = [d for d in current if d in wanted]
     code = {doc_id: i for i, doc_id in enumerate(current)}
-    read = store.span_columns(status="accepted", label=labels, annotator=annotators)
+    from annot.model import Origin
+
+    own = [origin.value for origin in Origin if origin != Origin.CURATED]  # the curated layer is nobody's own
+    read = store.span_columns(status="accepted", label=labels, annotator=annotators, origin=own)
     # A label an older schema had and this one dropped has no row or column to count in.
     index = label_index if label_index is not None else {name: i for i, name in enumerate(store.schema.names)}
     keep = [i for i, (d, label) in enumerate(zip(read["doc_id"], read["label"])) if d in code and label in index]

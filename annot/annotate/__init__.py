@@ -1,7 +1,9 @@
-"""The annotation logic behind the widget: word snapping, offsets, one annotator's session, MT pane, suggestions."""
+"""The annotation logic behind the widgets: word snapping, offsets, one annotator's session, MT pane, suggestions,
+and the curator's session over the annotators' versions."""
 
 from __future__ import annotations
 
+from annot.annotate.curation import CurationSession, Merge, SentenceVersions, curation_status
 from annot.annotate.mt import BackgroundTranslator, Flag, JobState, MTRow, Projected, mt_rows, targets
 from annot.annotate.overview import EntityView, OutlineProgress, OutlineView
 from annot.annotate.session import STANCE_FIELDS, AnnotationSession, Selection, SentenceView, SpanView, Step
@@ -12,20 +14,24 @@ __all__ = [
     "AnnotationSession",
     "BackgroundSuggester",
     "BackgroundTranslator",
+    "CurationSession",
     "EntityView",
     "Flag",
     "JobState",
     "MTRow",
+    "Merge",
     "OutlineProgress",
     "OutlineView",
     "Projected",
     "STANCE_FIELDS",
     "Selection",
+    "SentenceVersions",
     "SentenceView",
     "SpanView",
     "Step",
     "SuggestState",
     "codepoint_to_utf16",
+    "curation_status",
     "mt_rows",
     "snap_to_words",
     "targets",

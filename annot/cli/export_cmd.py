@@ -27,6 +27,12 @@ def export(
     ),
     unit: str = typer.Option("document", "--unit", help="JSONL only: one line per 'document' or per 'sentence'."),
     all_versions: bool = typer.Option(False, "--all-versions", help="Also export superseded document versions."),
+    layer: str | None = typer.Option(
+        None,
+        "--layer",
+        help="Only one layer's spans: 'curated' (the curator's adjudicated spans) or an annotator's name (their"
+        " own spans). Default: every span, the annotators' and the curated ones.",
+    ),
 ) -> None:
     """Export documents, sentences and spans as versioned JSONL (schema annot/1) or another tool's format.
 
@@ -35,7 +41,9 @@ def export(
     (another user's folder) when --out is a file you can write elsewhere.
     With --format label-studio the labelling config is written beside the tasks
     (corpus.label-studio.config.xml). Spans a format cannot hold are counted by
-    reason, with an example, never dropped silently.
+    reason, with an example, never dropped silently. With --layer only that
+    layer's spans are written (a STANCE's holder_span naming a span outside
+    it is left out; its holder name stays).
     """
     from annot.exchange import export_as
     from annot.export import export_jsonl
@@ -48,11 +56,11 @@ def export(
 
             raise FormatError(f"--unit {unit} is for --format jsonl only; leave --unit out with --format {format}.")
         with open_store(ctx, write=False) as store, progress_bar("exporting") as progress:
-            if format == "jsonl":
+            if format == "jsonl" and layer is None:
                 result = export_jsonl(store, target, unit=unit, all_versions=all_versions, progress=progress)
             else:
-                done = export_as(store, target, format, all_versions=all_versions)
-        if format == "jsonl":
+                done = export_as(store, target, format, all_versions=all_versions, layer=layer, unit=unit)
+        if format == "jsonl" and layer is None:
             typer.echo(
                 f"Wrote {result.path}: {result.documents} documents, {result.sentences} sentences, {result.spans} spans"
             )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from annot.progress import Progress, resolve_progress
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["ExportResult", "SCHEMA", "UNITS", "export_jsonl", "iter_records"]
+__all__ = ["ExportResult", "SCHEMA", "UNITS", "export_jsonl", "iter_records", "write_records"]
 
 SCHEMA = "annot/1"
 #: The file name ending of ``annot export --format jsonl`` (``exports/corpus.jsonl``).
@@ -226,6 +226,24 @@ def iter_records(store: Store, *, unit: str = "document", all_versions: bool = F
 
 def _dumps(record: Record) -> str:
     return _ENCODER.encode(record)
+
+
+def write_records(records: Iterable[Record], out: str | os.PathLike[str]) -> ExportResult:
+    """Write annot/1 records (``iter_records``'s, perhaps filtered: ``annot.exchange.select_layer``) to ``out``,
+    atomically, as ``export_jsonl`` writes them.
+
+    Raises:
+        OutputError: ``out`` cannot be written; it is unchanged.
+    """
+    path = Path(out)
+    counts = {"document": 0, "sentence": 0, "span": 0}
+    with atomic_text_file(path) as out_file:
+        for record in records:
+            out_file.write(_dumps(record) + "\n")
+            counts[record["type"]] += 1
+            counts["sentence"] += len(record.get("sentences", ()))
+            counts["span"] += len(record.get("spans", ()))
+    return ExportResult(path, counts["document"], counts["sentence"], counts["span"])
 
 
 def export_jsonl(

@@ -17,6 +17,7 @@ from annot.errors import NotFound, SchemaError, SpanError, StoreError
 from annot.model import ANCHORS, Origin, Span, Status, lone_surrogate, to_timestamp, utcnow
 from annot.schema import PROJECT_FILE, LabelSchema, load_schema, read_project_file
 from annot.store import frames
+from annot.store.curation import CurationMixin
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.flags import FlagsMixin
@@ -85,7 +86,10 @@ def new_span_id() -> str:
     return f"sp-{secrets.token_hex(8)}"
 
 
-class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixin, SuggestionsMixin, ProjectionsMixin):
+class Store(
+    DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixin, SuggestionsMixin, ProjectionsMixin,
+    CurationMixin,
+):  # fmt: skip
     """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
 
     Reads return pandas DataFrames; every write is committed and fsynced before
@@ -645,7 +649,7 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
 
     def span_columns(
         self, *, status: str | Sequence[str] | None = None, label: str | Sequence[str] | None = None,
-        annotator: str | Sequence[str] | None = None,
+        annotator: str | Sequence[str] | None = None, origin: str | Sequence[str] | None = None,
     ) -> dict[str, list[Any]]:  # fmt: skip
         """Live spans as plain column lists, for bulk readers that build their own frame (the claims ledger).
 
@@ -658,8 +662,9 @@ class Store(DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixi
             status: only spans of this status (or these).
             label: only spans of this label (or these); an unknown label is a SpanError.
             annotator: only spans of this annotator (or these).
+            origin: only spans of this origin (or these).
         """
-        clauses, args = self._span_filters(status=status, label=label, annotator=annotator)
+        clauses, args = self._span_filters(status=status, label=label, annotator=annotator, origin=origin)
         clauses.append("p.deleted = 0")
         names = ("id", "doc_id", "start", "end", "label", "text", "attrs", "annotator")
         with self._db.read() as conn:

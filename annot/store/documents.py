@@ -25,6 +25,7 @@ from annot.model import (
     utcnow,
 )
 from annot.store import frames
+from annot.store.curation import carry_curations
 from annot.store.marks import carry_marks
 from annot.store.reanchor import keep_references_together, reanchor
 from annot.store.rows import DOC_COLS, SPAN_COLS, doc_cols, doc_row, to_doc, to_span
@@ -174,6 +175,7 @@ class DocumentsMixin:
             conn.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (doc.id, prev[0]))
             old = to_doc(prev)
             carry_marks(conn, old, doc.id, sentences)
+            carry_curations(conn, old, doc.id, sentences)
             return self._move_spans(conn, old, doc)
 
     def _fill_metadata(self, conn: sqlite3.Connection, stored: Document, doc: Document, fill: bool) -> tuple[str, ...]:

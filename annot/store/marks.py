@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from annot.store.db import Database
 
-__all__ = ["MarksMixin", "carry_marks"]
+__all__ = ["MarksMixin", "carry_marks", "unchanged_sentences"]
 
 
 def _index(value: Any, doc_id: str) -> int:
@@ -68,9 +68,7 @@ def carry_marks(conn: sqlite3.Connection, old: Document, new_id: str, sentences:
     new = sorted(sentences, key=lambda s: s.index)
     if not (marks or positions) or not new:
         return 0
-    rows = conn.execute('SELECT idx, start, "end" FROM sentences WHERE doc_id = ? ORDER BY idx', (old.id,)).fetchall()
-    matcher = difflib.SequenceMatcher(None, [old.text[s:e] for _, s, e in rows], [s.text for s in new], autojunk=False)
-    same = {rows[a + k][0]: new[b + k].index for a, b, size in matcher.get_matching_blocks() for k in range(size)}
+    same = unchanged_sentences(conn, old, new)
     kept = sorted(same)
     conn.executemany(
         "INSERT INTO sentence_marks(doc_id, idx, annotator, status, marked_at) VALUES (?,?,?,?,?)"
@@ -90,6 +88,18 @@ def carry_marks(conn: sqlite3.Connection, old: Document, new_id: str, sentences:
         moved,
     )
     return sum(idx in same for idx, *_ in marks)
+
+
+def unchanged_sentences(conn: sqlite3.Connection, old: Document, sentences: Sequence[Sentence]) -> dict[int, int]:
+    """Which sentence of version ``old`` is which sentence of a new version with ``sentences``, where the text is
+    the same: old index -> new index, matched in order (difflib's matching runs of whole sentences), so a
+    repeated sentence such as "Read more." keeps its own place. What follows a sentence mark (``carry_marks``)
+    or a curation (``annot.store.curation.carry_curations``) to a new version.
+    """
+    new = sorted(sentences, key=lambda s: s.index)
+    rows = conn.execute('SELECT idx, start, "end" FROM sentences WHERE doc_id = ? ORDER BY idx', (old.id,)).fetchall()
+    matcher = difflib.SequenceMatcher(None, [old.text[s:e] for _, s, e in rows], [s.text for s in new], autojunk=False)
+    return {rows[a + k][0]: new[b + k].index for a, b, size in matcher.get_matching_blocks() for k in range(size)}
 
 
 class MarksMixin:

@@ -13,6 +13,7 @@ from annot.model import source_key
 __all__ = [
     "ANNOTATIONS_REVISION",
     "CONFIDENCE_VERSION",
+    "CURATIONS_VERSION",
     "FAILURES_VERSION",
     "FLAGS_VERSION",
     "MARKS_VERSION",
@@ -347,6 +348,24 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection, Path], None], ...] = (
     ALTER TABLE documents ADD COLUMN author TEXT;
     ALTER TABLE documents ADD COLUMN url TEXT;
     """,
+    # 13: how a curator settled each sentence (Store.curate): one row per curation, appended, never updated:
+    # who, when, how (model.CURATION_KINDS) and whose version was accepted (source, "" otherwise). ``step``
+    # is the history step that wrote the curated spans (Store.edit_step), NULL when the curation changed no
+    # span: a row counts while its step is not undone, so undoing a curation takes its record back with its
+    # spans. A new table only: older files opened read-only read no curation (store/curation.py).
+    """
+    CREATE TABLE curations (
+        seq INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        idx INTEGER NOT NULL,
+        curator TEXT NOT NULL,
+        how TEXT NOT NULL,
+        source TEXT NOT NULL,
+        curated_at TEXT NOT NULL,
+        step INTEGER
+    );
+    CREATE INDEX curations_doc ON curations(doc_id, idx);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -370,12 +389,14 @@ STEPS_VERSION = 10
 PROJECTIONS_VERSION = 11
 # The version that added documents.outlet, author and url: an older store opened read-only reads them as NULL.
 METADATA_VERSION = 12
+# The version that added curations: an older store opened read-only reads no sentence as curated.
+CURATIONS_VERSION = 13
 
 # The oldest version whose tables this annot reads as they are: a store opened
 # read-only cannot be migrated, 4 changed values, not tables, 5 to 9 and 11
-# only added tables, which readers of an older file find empty (MARKS_VERSION,
+# and 13 only added tables, which readers of an older file find empty (MARKS_VERSION,
 # FLAGS_VERSION, FAILURES_VERSION, MEASURES_VERSION, CONFIDENCE_VERSION,
-# PROJECTIONS_VERSION), and 10 and 12 nullable columns, which they read as NULL (STEPS_VERSION,
+# PROJECTIONS_VERSION, CURATIONS_VERSION), and 10 and 12 nullable columns, which they read as NULL (STEPS_VERSION,
 # METADATA_VERSION). Raise it with any
 # migration that changes what a column means, or adds one readers cannot do without.
 OLDEST_READABLE = 3

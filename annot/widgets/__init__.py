@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annot.widgets.annotator import Annotator
+from annot.widgets.curator import Curator
 from annot.widgets.live import LiveFrame
 
-__all__ = ["Annotator", "LiveFrame"]
+__all__ = ["Annotator", "Curator", "LiveFrame"]

@@ -152,7 +152,7 @@ def test_spans_frame_columns_and_dtypes(store, populated):
     _check_span_dtypes(df, store.schema.names)
     assert len(df) == 5
     assert list(df["label"].cat.categories) == ["ACTOR", "QUANTITY", "STANCE"]
-    assert list(df["origin"].cat.categories) == ["manual", "suggested", "projected", "imported"]
+    assert list(df["origin"].cat.categories) == ["manual", "suggested", "projected", "imported", "curated"]
     assert list(df["status"].cat.categories) == ["accepted", "rejected", "pending"]
     assert list(df["anchor"].cat.categories) == ["ok", "reanchored", "orphaned"]
     row = df.set_index("id").loc[populated["troops"].id]
