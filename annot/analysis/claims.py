@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.analysis.actors import ActorNames
 from annot.analysis.things import Thing, ThingTable, load_things, thing_of
+from annot.model import Origin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -222,15 +223,27 @@ def _text(value: object) -> str | None:
 def _accepted_spans(store: Store, documents: Mapping[str, _Doc]) -> dict[str, list[Any]]:
     """Accepted spans of the documents as column lists (``Store.span_columns``: no timestamps or dtypes).
 
+    A curated sentence (a curation record, or curated spans) is read in its curated version only, every other
+    sentence in all its annotators' spans: an analysis counts each claim once, as the curator settled it.
+
     The ledger reads them as lists, never as a frame: a frame of 150,000 spans and a dozen attribute columns,
     filtered by label and read back with ``tolist()``, was a fifth of a ledger.
     """
     read = store.span_columns(status="accepted")
     wanted = set(documents)
-    keep = [i for i, doc in enumerate(read["doc_id"]) if doc in wanted]
-    if len(keep) < len(read["doc_id"]):  # spans of older versions, or of documents not asked for
+    curated = store.curated_sentences()
+    curated.update((d, n) for d, n, o in zip(read["doc_id"], read["sentence"], read["origin"]) if o == _CURATED)
+    if curated:  # where a curator settled a sentence, its curated version stands for the annotators'
+        keep = [i for i, (d, n, o) in enumerate(zip(read["doc_id"], read["sentence"], read["origin"]))
+                if d in wanted and ((d, n) in curated) == (o == _CURATED)]  # fmt: skip
+    else:
+        keep = [i for i, doc in enumerate(read["doc_id"]) if doc in wanted]
+    if len(keep) < len(read["doc_id"]):  # spans of older versions, of documents not asked for, or curated away
         read = {name: [values[i] for i in keep] for name, values in read.items()}
     return read
+
+
+_CURATED = Origin.CURATED.value  # as span_columns reads it
 
 
 def _of_label(columns: Mapping[str, list[Any]], label: str, names: Sequence[str]) -> Iterator[tuple[Any, ...]]:

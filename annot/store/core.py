@@ -655,8 +655,8 @@ class Store(
 
         ``spans()`` without its dtypes, timestamps and bookkeeping columns: keys ``id``, ``doc_id``, ``start``,
         ``end``, ``sentence`` (the sentence holding the start, by ``spans()``'s rule; -1 for a document
-        without sentences), ``label``, ``text``, ``attrs`` (dicts) and ``annotator``, in document, start, end,
-        id order.
+        without sentences), ``label``, ``text``, ``attrs`` (dicts), ``annotator`` and ``origin``, in document,
+        start, end, id order.
 
         Args:
             status: only spans of this status (or these).
@@ -666,10 +666,10 @@ class Store(
         """
         clauses, args = self._span_filters(status=status, label=label, annotator=annotator, origin=origin)
         clauses.append("p.deleted = 0")
-        names = ("id", "doc_id", "start", "end", "label", "text", "attrs", "annotator")
+        names = ("id", "doc_id", "start", "end", "label", "text", "attrs", "annotator", "origin")
         with self._db.read() as conn:
             rows = conn.execute(
-                f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs, p.annotator FROM spans p'
+                f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs, p.annotator, p.origin FROM spans p'
                 f' WHERE {" AND ".join(clauses)} ORDER BY doc_id, start, "end", id',
                 args,
             ).fetchall()

@@ -277,6 +277,16 @@ class CurationMixin:
             rows = list(self._live_rows(conn, "c.doc_id = ?", (doc_id,)))
         return {row[1]: Curation(row[1], row[2], row[3], row[4], row[5]) for row in rows}
 
+    def curated_sentences(self) -> set[tuple[str, int]]:
+        """(document version, sentence) of every live curation record, for bulk readers (the claims ledger).
+
+        A sentence holding curated spans is curated too, record or not: readers add those from the spans.
+        """
+        with self._db.read() as conn:
+            if not self._has_curations():
+                return set()
+            return {(row[0], row[1]) for row in self._live_rows(conn, "1 = 1", ())}
+
     def curations(self, doc_id: str | None = None) -> pd.DataFrame:
         """How each curated sentence was settled: one row per document version and sentence.
 

@@ -142,3 +142,25 @@ def test_ledger_adds_the_claims_projection_carried_into_a_linked_version(tmp_pat
     assert len(nine) and set(nine["thing"]) == {"personnel"} and set(nine["lang"]) == {"es"}
     assert annot.claims(store, projected=False)["origin"].eq("annotated").all()
     store.close()
+
+
+def test_ledger_reads_a_curated_sentence_in_its_curated_version_only(tmp_path: Path):
+    from annot.annotate.curation import CurationSession
+
+    store = annot.open_project(tmp_path / "project")
+    text = "Minsk said 9,000 troops arrived. Kyiv said 15,000 troops were there."
+    doc = add_document(store, text, "en", "Two says", date(2022, 10, 17))
+    claims = [("9,000 troops", 9000, "ana"), ("9,000 troops", 90000, "ben"), ("15,000 troops", 15000, "ana")]
+    for quote, value, who in claims:  # ben typed a zero too many
+        start = text.index(quote)
+        store.add_span(doc.id, start, start + len(quote), "QUANTITY", {"value": value, "unit": "troops"},
+                       annotator=who)  # fmt: skip
+    before = annot.claims(store)
+    assert sorted(before["value"]) == [9000.0, 15000.0, 90000.0]  # both annotators' first claims
+    CurationSession(store, doc.id, curator="cleo").accept(0, "ana")
+    after = annot.claims(store)
+    # The first sentence once, as curated (ana's); the second, uncurated, in its annotators' spans.
+    assert sorted(after["value"]) == [9000.0, 15000.0]
+    assert len(store.spans(doc.id, label="QUANTITY")) == 4  # the annotators' spans are all kept
+    CurationSession(store, doc.id, curator="cleo").mark_empty(1)  # nothing to annotate there, says the curator
+    assert sorted(annot.claims(store)["value"]) == [9000.0]

@@ -380,8 +380,9 @@ def test_sentence_texts_count_code_points_beyond_the_basic_plane(store):
 def test_span_columns_are_the_frame_s_columns_as_plain_lists(store, two_docs, populated, filters):
     columns = store.span_columns(**filters)
     frame = store.spans(**filters)
-    assert list(columns) == ["id", "doc_id", "start", "end", "label", "text", "attrs", "annotator", "sentence"]
-    for name in ("id", "doc_id", "start", "end", "label", "text", "attrs", "annotator", "sentence"):
+    names = ["id", "doc_id", "start", "end", "label", "text", "attrs", "annotator", "origin", "sentence"]
+    assert list(columns) == names
+    for name in names:
         assert columns[name] == frame[name].astype(object).tolist(), name
     assert (populated["warned"].id in columns["id"]) == ("status" not in filters)  # rejected: read unless filtered
     assert "Nothing" not in columns["text"]  # a deleted span is never read
