@@ -17,8 +17,8 @@ from annot.store import Store
 from .browser import ROOT, lab, run_notebook, write_notebook
 
 TEXT = (
-    "Minsk <img src=x onerror=window.__xss=1> said 9,000 Russian troops arrived in Belarus.\n\n"
-    "Kyiv called the deployment a threat.\n\nThe ministry gave no date."
+    "Minsk said 9,000 Russian troops arrived in Belarus.\n\n"
+    "Kyiv called the deployment a threat <img src=x onerror=window.__xss=1>.\n\nThe ministry gave no date."
 )
 
 
@@ -76,8 +76,8 @@ def test_curator_accept_merge_delete_undo_in_a_real_browser(tmp_path: Path):
         assert [rows.nth(i).get_attribute("data-name") for i in range(rows.count())] == ["ana", "ben"]
         assert "QUANTITY “9,000 Russian troops” · 9000 troops" in rows.nth(0).inner_text()
         assert "government body" in rows.nth(1).inner_text()
-        # The article's markup is text: shown as typed, never run.
-        assert "<img src=x" in rows.nth(0).locator(".annot-text").inner_text()
+        # The article's markup is text: shown as typed, never run (the sentence itself is opened at the end).
+        assert "<img src=x" in widget.locator('.annot-list-item[data-index="1"]').inner_text()
         assert widget.locator("img").count() == 0 and page.evaluate("() => window.__xss") is None
 
         widget.focus()
@@ -132,6 +132,13 @@ def test_curator_accept_merge_delete_undo_in_a_real_browser(tmp_path: Path):
         shot.settle(page)
         widget.screenshot(path=str(out), animations="disabled")
         assert out.stat().st_size > 20_000
+
+        page.keyboard.press("Escape")
+        page.keyboard.press("j")  # the next sentence of the list: Kyiv's, with the markup, in both versions
+        widget.locator('.annot-list-item.annot-current[data-index="1"]').wait_for(timeout=10_000)
+        _settled(page)
+        assert "<img src=x" in rows.nth(0).locator(".annot-text").inner_text()
+        assert widget.locator("img").count() == 0 and page.evaluate("() => window.__xss") is None
 
         # Theme colours only: in JupyterLab Dark the widget is dark, its text light.
         page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
