@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from annot.annotate.layers import AnnotatorCount, Layer
 from annot.annotate.mt import BackgroundTranslator, Flag, JobState, MTRow, Projected, mt_rows, targets
 from annot.annotate.overview import EntityView, OutlineProgress, OutlineView
-from annot.annotate.session import STANCE_FIELDS, AnnotationSession, Selection, SentenceView, SpanView, Step
+from annot.annotate.session import (
+    STANCE_FIELDS,
+    AnnotationSession,
+    CompareView,
+    Selection,
+    SentenceView,
+    SpanView,
+    Step,
+)
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint, word_at
 
 __all__ = [
     "AnnotationSession",
+    "AnnotatorCount",
     "BackgroundSuggester",
     "BackgroundTranslator",
+    "CompareView",
     "EntityView",
     "Flag",
     "JobState",
+    "Layer",
     "MTRow",
     "OutlineProgress",
     "OutlineView",
