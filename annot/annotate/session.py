@@ -275,12 +275,15 @@ class AnnotationSession:
     def set_annotator(self, name: str) -> str:
         """Switch who edits from now on (undo, marks and saved position become ``name``'s); returns the name, stripped.
 
-        The current sentence stays as it is.
+        The current sentence stays as it is, and so does the layer (``mine`` becomes
+        ``name``'s), except that a comparison with ``name`` becomes ``mine``.
 
         Raises:
             SpanError: the name is blank or holds control characters (nothing changes).
         """
         self.annotator = check_annotator(name)
+        if self._layer.kind == "compare" and self._layer.name == self.annotator:
+            self._layer = Layer("mine")  # no one is compared with themselves
         self._marks = None
         self._shown_marks = None
         self._layered = None  # "mine" is someone else now
