@@ -334,7 +334,7 @@ function render({ model, el }) {
     box.append(who, paintText(other, null, null, true));
     paintChips(box, other, null, true);
     const n = c.counts || {};
-    const parts = [[n.mine, "only in mine"], [n.theirs, `only in ${c.annotator}'s`], [n.changed, "labelled differently"]]
+    const parts = [[n.mine, "only in mine"], [n.theirs, `only in ${c.annotator}'s`], [n.changed, "with another label or attributes"]]
       .filter(([k]) => k).map(([k, what]) => `${k} ${what}`);
     box.append(h("span", "annot-hint annot-compare-summary", parts.length ? parts.join(" · ") : "the same spans"));
     return box;
