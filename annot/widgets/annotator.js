@@ -44,7 +44,7 @@ const HELP = [
   ["Delete", "delete the selected span (a suggestion is rejected)"],
   ["d / Shift+D", "mark the sentence done / nothing to annotate (again: unmark)"],
   ["e", "next translation engine"],
-  ["L", "next layer: all annotators, mine, each other annotator's (read-only), compare mine with each (the menu at the top too)"],
+  ["Shift+L", "next layer: all annotators, mine, each other annotator's (read-only), compare mine with each (the menu at the top too)"],
   ["Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y", "undo, redo"],
   ["Escape", "clear the selection, close search and help"],
   ["?", "this help"],
