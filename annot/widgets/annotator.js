@@ -834,6 +834,7 @@ function render({ model, el }) {
   function renderPosition() {
     const text = get("position", "");
     ui.position.textContent = state.ahead === null ? text : text.replace(/^sentence \d+/, `sentence ${state.ahead.index}`);
+    ui.position.title = ui.position.textContent; // whole, when a narrow header cuts it
   }
 
   function renderStatus() {
