@@ -634,7 +634,7 @@ class AnnotationSession:
 
         Raises:
             SpanError: the selection is out of range, inside a surrogate pair or holds
-                no word, or the label or attributes are invalid.
+                no word, the label or attributes are invalid, or another annotator's layer is shown.
         """
         self._check_writable()
         target = self._sentence(sentence)
@@ -668,7 +668,7 @@ class AnnotationSession:
         (``Store.edit_step``): written in one transaction, and one ``undo`` takes them all back.
 
         Raises:
-            SpanError: no such sentence.
+            SpanError: no such sentence, or another annotator's layer is shown.
             StoreError: the store is read-only (nothing is written).
         """
         self._check_writable()
@@ -718,7 +718,7 @@ class AnnotationSession:
 
         Raises:
             NotFound: no live span ``span_id`` in this document.
-            SpanError: the change is invalid (nothing is written).
+            SpanError: the change is invalid, or another annotator's layer is shown (nothing is written).
         """
         self._check_writable()
         if self._own(span_id).status == Status.PENDING and "status" not in changes and changes:
@@ -752,7 +752,7 @@ class AnnotationSession:
 
         Raises:
             NotFound: no live span ``span_id`` in this document.
-            SpanError: another span's attributes refer to it.
+            SpanError: another span's attributes refer to it, or another annotator's layer is shown.
         """
         self._check_writable()
         self._own(span_id)
@@ -958,7 +958,8 @@ class AnnotationSession:
             target_span: id of the ACTOR span the stance is about.
 
         Raises:
-            SpanError: an invalid value, or a span id that is not a live ACTOR of this document.
+            SpanError: an invalid value, a span id that is not a live ACTOR of this document, or
+                another annotator's layer is shown.
         """
         self._check_writable()
         attrs = {"holder_span": holder_span, "holder": holder, "target": target, "target_span": target_span,
