@@ -157,7 +157,7 @@ def choices(annotator: str, names: Iterable[str]) -> list[Layer]:
     return [ALL, Layer("mine"), *(Layer("annotator", n) for n in others), *(Layer("compare", n) for n in others)]
 
 
-def _content(span: Span, refs: Mapping[str, Span]) -> tuple[str, str]:
+def _content(span: Span, refs: Mapping[str, Span]) -> tuple[Any, ...]:
     """What must be equal for two spans over one range to agree: the label and the attributes.
 
     An attribute naming another span by id (a STANCE's holder) is compared by
@@ -165,11 +165,12 @@ def _content(span: Span, refs: Mapping[str, Span]) -> tuple[str, str]:
     """
 
     def value(v: Any) -> Any:
-        target = refs.get(v) if isinstance(v, str) else None
-        return [target.start, target.end, target.label] if target is not None else v
+        if isinstance(v, str):
+            target = refs.get(v)
+            return v if target is None else (target.start, target.end, target.label)
+        return v if isinstance(v, int | float | bool) or v is None else json.dumps(v, sort_keys=True, default=str)
 
-    attrs = {name: value(v) for name, v in span.attrs.items()}
-    return span.label, json.dumps(attrs, sort_keys=True, default=str)
+    return (span.label, *sorted((name, value(v)) for name, v in span.attrs.items()))
 
 
 def differences(mine: Sequence[Span], theirs: Sequence[Span], refs: Mapping[str, Span] | None = None
@@ -191,7 +192,7 @@ def differences(mine: Sequence[Span], theirs: Sequence[Span], refs: Mapping[str,
     """
     refs = refs or {}
 
-    def keyed(spans: Sequence[Span]) -> list[tuple[tuple[int, int, tuple[str, str]], Span]]:
+    def keyed(spans: Sequence[Span]) -> list[tuple[tuple[int, int, tuple[Any, ...]], Span]]:
         return [((s.start, s.end, _content(s, refs)), s) for s in spans]
 
     left, right = keyed(mine), keyed(theirs)

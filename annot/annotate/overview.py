@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from annot.annotate.layers import ALL, Layer
 from annot.model import MARK_STATUSES, Origin, Span, Status
@@ -77,7 +77,9 @@ class OutlineView(TypedDict):
     longer has is in no column, but its sentence counts as annotated);
     ``marks[i]`` is this annotator's mark on sentence ``i``: ``"done"``,
     ``"empty"`` (nothing to annotate) or ``""``; ``pending[i]`` how many of
-    sentence ``i``'s spans are pending (suggestions still to review, any label).
+    sentence ``i``'s spans are pending (suggestions still to review, any label);
+    in a ``compare`` layer, ``differ[i]`` how many spans of either version of
+    sentence ``i`` differ (``layers.differences``).
     """
 
     labels: list[str]
@@ -85,6 +87,7 @@ class OutlineView(TypedDict):
     marks: list[str]
     pending: list[int]
     progress: OutlineProgress
+    differ: NotRequired[list[int]]
 
 
 class EntityView(TypedDict):

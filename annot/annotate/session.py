@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from annot.align import Reference, references
 from annot.annotate import overview
-from annot.annotate.layers import ALL, AnnotatorCount, Layer, check_annotator, choices, count_annotators, differences
+from annot.annotate.layers import (
+    ALL,
+    AnnotatorCount,
+    Layer,
+    check_annotator,
+    choices,
+    count_annotators,
+    differences,
+    owner,
+)
 from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.errors import NotFound, SpanError
@@ -202,6 +211,7 @@ class AnnotationSession:
         self._marks: dict[int, str] | None = None
         self._shown_marks: dict[int, str] | None = None  # the marks of the layer's annotator
         self._annotators: list[AnnotatorCount] | None = None
+        self._differ: dict[int, int] = {}  # compare layer: sentence -> spans that differ, kept across own edits
         self._folded: list[str] | None = None  # the sentences folded for search(), made on first use
         self._references: dict[str, dict[int, Reference]] = {}
         # Both tokens before any read, so that a write landing in between is seen by the next changed().
@@ -287,6 +297,7 @@ class AnnotationSession:
         self._marks = None
         self._shown_marks = None
         self._layered = None  # "mine" is someone else now
+        self._differ = {}
         self._saved = None  # the next move saves this annotator's position
         return self.annotator
 
@@ -317,6 +328,7 @@ class AnnotationSession:
         self._layer = chosen
         self._layered = None
         self._shown_marks = None
+        self._differ = {}
         return chosen
 
     def layer_choices(self) -> list[Layer]:
@@ -357,14 +369,9 @@ class AnnotationSession:
         if self._layer.kind != "compare" or not self.sentences:
             return None
         sentence = self.sentences[self._index]
-        here = self._document_spans().get(self._index, [])
-        theirs = [s for s in here if overview.shown(s, Layer("annotator", self._layer.name))]
-        mine = [s for s in here if overview.shown(s, Layer("annotator", self.annotator))]
-        # Attributes naming another span (a STANCE's holder) compare by that span's range and label.
-        named = {v for span in (*mine, *theirs) for v in span.attrs.values() if isinstance(v, str)}
-        refs = {s.id: s for spans in self._document_spans().values() for s in spans if s.id in named}
-        differ = differences(mine, theirs, refs)
-        mine_ids = {s.id for s in mine}
+        theirs = self._versions(self._index)[1]
+        mine_ids = {s.id for s in self._versions(self._index)[0]}
+        differ = self._differences(self._index, self._by_id())
         counts = {"mine": 0, "theirs": 0, "changed": 0}
         for span_id, kind in differ.items():
             if kind == "changed":
@@ -383,6 +390,22 @@ class AnnotationSession:
         if self._marks is None:
             self._marks = self.store.marks(self.doc_id, self.annotator)
         return dict(self._marks)
+
+    def _versions(self, index: int) -> tuple[list[Span], list[Span]]:
+        """This annotator's own spans starting in sentence ``index``, and the compared annotator's."""
+        here = self._document_spans().get(index, [])  # all shown: whose each is, is layers.owner's to say
+        return [s for s in here if owner(s) == self.annotator], [s for s in here if owner(s) == self._layer.name]
+
+    def _differences(self, index: int, refs: dict[str, Span]) -> dict[str, str]:
+        """The spans of sentence ``index`` that differ between the two versions compared (``layers.differences``).
+
+        ``refs``: the document's spans by id (``_by_id``), for attributes naming another span (a STANCE's holder).
+        """
+        mine, theirs = self._versions(index)
+        return dict(differences(mine, theirs, refs)) if mine or theirs else {}
+
+    def _by_id(self) -> dict[str, Span]:
+        return {s.id: s for spans in self._document_spans().values() for s in spans}
 
     def shown_marks(self) -> dict[int, str]:
         """The marks the outline shows: the layer's annotator's in another's layer, else this one's (``marks``)."""
@@ -421,11 +444,19 @@ class AnnotationSession:
         """The whole document for the overview: per-label counts of the layer's spans and the marks per sentence.
 
         Labels are the schema's, in its order; see ``overview.OutlineView``. The
-        marks are this annotator's, or the layer's annotator's (``shown_marks``).
+        marks are this annotator's, or the layer's annotator's (``shown_marks``). In a
+        ``compare`` layer, ``differ`` counts each sentence's spans that differ between the two versions.
         """
-        return overview.outline(
+        view = overview.outline(
             len(self.sentences), self._spans_by_sentence(), list(self.store.schema.labels), self.shown_marks()
         )
+        if self._layer.kind == "compare":
+            missing = [i for i in range(len(self.sentences)) if i not in self._differ]
+            refs = self._by_id() if missing else {}
+            for i in missing:
+                self._differ[i] = len(self._differences(i, refs))
+            view["differ"] = [self._differ[i] for i in range(len(self.sentences))]
+        return view
 
     def snippets(self, width: int = 80) -> list[str]:
         """Each sentence's first words, at most ``width`` characters ("…" when cut), for the outline's rows.
@@ -461,6 +492,7 @@ class AnnotationSession:
         self._marks = None
         self._shown_marks = None
         self._annotators = None
+        self._differ = {}
         self._references = {}
 
     def changed(self) -> bool:
@@ -539,7 +571,11 @@ class AnnotationSession:
                         by_sentence[index] = kept
                     else:
                         del by_sentence[index]
+                    self._differ.pop(index, None)
                     break
+            self._differ.pop(self._sentence_of(span.start), None)
+            if self._differ and any(span.id in s.attrs.values() for ss in by_sentence.values() for s in ss):
+                self._differ = {}  # a STANCE elsewhere names it as its holder: its comparison may change too
             if not deleted and overview.shown(span):
                 spans = by_sentence.setdefault(self._sentence_of(span.start), [])
                 keys = [(s.start, s.end, s.id) for s in spans]  # the store's order

@@ -17,7 +17,8 @@
 //            projected: [{start, end, label, part, span_id, status, source_text, detail}] (code points in text)
 //            reference: {text, doc_id, sentences, plural, label, flags, projected, checked, shared} | null
 //   outline  {labels, counts: [[n per label] per sentence], marks: ["done" | "empty" | ""],
-//            pending: [pending spans (suggestions to review) per sentence], progress}
+//            pending: [pending spans (suggestions to review) per sentence], progress,
+//            differ: [spans that differ per sentence] (compare layer only)}
 //   snippets [first words of each sentence]        entities [{label, name, count, sentences}]
 //   search   {query, matches: [index]}             annotator "ana"
 //   layers   {value: "all" | "mine" | "annotator:bob" | "compare:bob", read_only, label, options: [[value, text]]}
@@ -970,13 +971,15 @@ function render({ model, el }) {
     bar.setAttribute("aria-valuenow", String(reviewed));
     bar.setAttribute("aria-valuemax", String(total));
     const pending = (get("outline", {}).pending || []).reduce((a, b) => a + b, 0);
+    const differing = (get("outline", {}).differ || []).filter((n) => n).length;
     progress.replaceChildren(bar, h("div", "annot-progress-text",
-      `${reviewed} of ${total} reviewed · ${p.annotated || 0} annotated` + (pending ? ` · ${pending} to review` : "")));
+      `${reviewed} of ${total} reviewed · ${p.annotated || 0} annotated` + (pending ? ` · ${pending} to review` : "")
+      + (differing ? ` · ${differing} differ` : "")));
   }
 
   // One row per sentence, drawn once and updated in place (a 5,000-sentence outline stays cheap).
   function outlineSignature(i, outline) {
-    return `${(outline.counts?.[i] || []).join(",")}|${outline.marks?.[i] || ""}|${outline.pending?.[i] || 0}`;
+    return `${(outline.counts?.[i] || []).join(",")}|${outline.marks?.[i] || ""}|${outline.pending?.[i] || 0}|${outline.differ?.[i] || 0}`;
   }
 
   function paintOutlineRow(row, i, outline) {
@@ -998,7 +1001,10 @@ function render({ model, el }) {
     const left = outline.pending?.[i] || 0;
     const pending = h("span", "annot-outline-pending", left ? String(left) : "");
     if (left) pending.title = `${left} suggestion${left > 1 ? "s" : ""} to review`;
-    row.replaceChildren(h("span", "annot-outline-index", String(i)), state_, marks, pending, snippet);
+    const differs = outline.differ?.[i] || 0; // compare layer: the two versions of the sentence differ
+    const differ = h("span", "annot-outline-differ", differs ? `≠${differs}` : "");
+    if (differs) differ.title = `${differs} span${differs > 1 ? "s" : ""} differ between the two versions`;
+    row.replaceChildren(h("span", "annot-outline-index", String(i)), state_, marks, pending, differ, snippet);
     row.dataset.sig = outlineSignature(i, outline);
     if (m) row.dataset.mark = m; else delete row.dataset.mark;
   }

@@ -152,11 +152,15 @@ def test_compare_draws_the_others_sentence_and_marks_what_differs(project, doc):
         ("mine", "Russian"): "only",  # nested in the quantity, which both tagged alike
     }  # fmt: skip
     assert view["counts"] == {"mine": 2, "theirs": 1, "changed": 2}
+    assert session.outline()["differ"] == [7, 0, 0]  # cy's Kyiv is not compared
+    minsk = next(s for s in session.spans_in(0) if s.text == "Minsk")
+    session.edit(minsk.id, attrs={"type": "government body"})  # now as bob has it
+    assert session.outline()["differ"] == [5, 0, 0] and session.compare()["counts"]["changed"] == 1
     assert view["spans"][0]["utf16_start"] == 0  # drawn as the window's spans are
     session.go(1)
     assert session.compare()["spans"] == [] and session.compare()["differ"] == {}
     session.set_layer("mine")
-    assert session.compare() is None
+    assert session.compare() is None and "differ" not in session.outline()
 
 
 def test_compare_sees_edits_made_elsewhere_after_a_poll(project, doc):

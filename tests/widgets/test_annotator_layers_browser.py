@@ -99,6 +99,10 @@ def test_annotator_layers_menu_key_read_only_and_compare_row(tmp_path: Path):
             ("QUANTITY", "9,000 ", ""),
         ]  # fmt: skip
         assert row["summary"] == "1 only in mine · 1 only in bob's · 1 with another label or attributes"
+        # The outline says which sentences differ: the first, with its four spans that do.
+        differ = widget.locator(".annot-outline-row .annot-outline-differ")
+        assert [differ.nth(i).inner_text() for i in range(2)] == ["≠4", ""]
+        assert widget.locator(".annot-progress-text").inner_text().endswith("· 1 differ")
         mine = widget.locator(".annot-current .annot-text .annot-span")
         diffs = {el.inner_text(): el.get_attribute("data-diff") for el in mine.all()}
         assert diffs == {"Minsk": "changed", "9,000 Russian troops": None, "Brest": "only"}
