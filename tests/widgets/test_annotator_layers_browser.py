@@ -73,9 +73,18 @@ def test_annotator_layers_menu_key_read_only_and_compare_row(tmp_path: Path):
         settled(page)
         assert painted(widget)["0"] == [["ACTOR", "Brest"], ["ACTOR", "Minsk"], ["QUANTITY", "9,000 Russian troops"]]
         assert widget.locator(".annot-position").inner_text().endswith("· mine (ana)")
+        # Tab goes through the spans the layer shows, and no other.
+        widget.focus()
+        title = widget.locator(".annot-form .annot-form-title")
+        tabbed = []
+        for _ in range(4):
+            page.keyboard.press("Tab")
+            settled(page)
+            tabbed.append((title.locator("q").inner_text(), "by ana" in title.inner_text()))
+        assert tabbed == [("Minsk", True), ("9,000 Russian troops", True), ("Brest", True), ("Minsk", True)]
+        page.keyboard.press("Escape")
 
         # L: bob's layer, read-only; Delete on his span is refused in one line, and nothing leaves the text.
-        widget.focus()
         page.keyboard.press("L")
         page.locator('.annot-annotator[data-layer="annotator:bob"][data-read-only]').wait_for(timeout=10_000)
         settled(page)
