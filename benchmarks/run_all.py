@@ -20,6 +20,7 @@ import bench_edit_latency
 import bench_export
 import bench_formats
 import bench_languages
+import bench_layers
 import bench_learning
 import bench_project
 import bench_spans_frame
@@ -32,7 +33,7 @@ import bench_wordalign
 BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
-    bench_project, bench_wordalign, bench_claims, bench_agreement, bench_formats,
+    bench_project, bench_wordalign, bench_claims, bench_agreement, bench_formats, bench_layers,
 )  # fmt: skip
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
+from annot.annotate.layers import ALL, Layer
 from annot.model import MARK_STATUSES, Origin, Span, Status
 from annot.translate.checks import fold_text, fold_words
 
@@ -29,15 +30,22 @@ __all__ = [
 ]
 
 
-def shown(span: Span) -> bool:
-    """Whether the annotator's views show a live span: every one but a suggestion rejected.
+def shown(span: Span, layer: Layer = ALL, annotator: str = "") -> bool:
+    """Whether the annotator's views show a live span: every one but a suggestion rejected, in the layer shown.
 
     A rejected suggestion stays in the store (so that no suggester makes it
     again, and undo brings it back) but leaves the reading, the outline's
     counts and the entities, as a deleted span does. A span someone made and
     then rejected stays in view, struck through: it is their own decision to show.
+
+    Args:
+        span: a live span.
+        layer: whose spans the view shows (``layers.Layer``); everyone's by default.
+        annotator: who is viewing (``mine`` is theirs).
     """
-    return not (span.status == Status.REJECTED and span.origin == Origin.SUGGESTED)
+    if span.status == Status.REJECTED and span.origin == Origin.SUGGESTED:
+        return False
+    return layer.holds(span, annotator)
 
 
 def annotated(spans: Iterable[Span]) -> bool:
@@ -69,7 +77,9 @@ class OutlineView(TypedDict):
     longer has is in no column, but its sentence counts as annotated);
     ``marks[i]`` is this annotator's mark on sentence ``i``: ``"done"``,
     ``"empty"`` (nothing to annotate) or ``""``; ``pending[i]`` how many of
-    sentence ``i``'s spans are pending (suggestions still to review, any label).
+    sentence ``i``'s spans are pending (suggestions still to review, any label);
+    in a ``compare`` layer, ``differ[i]`` how many spans of either version of
+    sentence ``i`` differ (``layers.differences``).
     """
 
     labels: list[str]
@@ -77,6 +87,7 @@ class OutlineView(TypedDict):
     marks: list[str]
     pending: list[int]
     progress: OutlineProgress
+    differ: NotRequired[list[int]]
 
 
 class EntityView(TypedDict):

@@ -7,7 +7,6 @@ only sends intents (go to, select a range, set a label) and renders what
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -15,6 +14,16 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from annot.align import Reference, references
 from annot.annotate import overview
+from annot.annotate.layers import (
+    ALL,
+    AnnotatorCount,
+    Layer,
+    check_annotator,
+    choices,
+    count_annotators,
+    differences,
+    owner,
+)
 from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.errors import NotFound, SpanError
@@ -25,7 +34,9 @@ from annot.translate.checks import fold_text
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["AnnotationSession", "STANCE_FIELDS", "Selection", "SentenceView", "SpanView", "Step", "quote"]
+__all__ = [
+    "AnnotationSession", "CompareView", "STANCE_FIELDS", "Selection", "SentenceView", "SpanView", "Step", "quote",
+]  # fmt: skip
 
 _DEFAULT_COLOR = "#7f7f7f"
 STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "evidence")
@@ -46,16 +57,6 @@ def quote(text: str, width: int = _SHOWN) -> str:
 def _actor_name(span: Span) -> str:
     """An ACTOR's name as people read it: its canonical name, else its text."""
     return str(span.attrs.get("canonical") or span.text)
-
-
-def _annotator_name(name: object) -> str:
-    """``name`` stripped, if it can name an annotator: some text, and no control characters."""
-    cleaned = name.strip() if isinstance(name, str) else ""
-    bad = next((c for c in cleaned if unicodedata.category(c) in ("Cc", "Cs")), None)
-    if not cleaned or bad is not None:
-        problem = f"holds U+{ord(bad):04X}, a control character or lone surrogate" if bad else "is empty"
-        raise SpanError(f"Annotator name {name!r} {problem}; give a name of visible characters, such as 'ana'.")
-    return cleaned
 
 
 def _action(op: str, old: Span, new: Span) -> str:
@@ -128,6 +129,23 @@ class SentenceView(TypedDict):
     spans: list[SpanView]
 
 
+class CompareView(TypedDict):
+    """Another annotator's version of the current sentence, under the viewer's (the ``compare`` layer).
+
+    ``spans`` are theirs, drawn as the window's are; ``differ`` maps the id of
+    every span of either version that differs (``layers.differences``) to
+    ``only`` or ``changed``; ``counts`` tallies them: ``mine`` and ``theirs``
+    (spans in one version only) and ``changed`` (pairs over one range, told apart by label or attributes).
+    """
+
+    annotator: str
+    index: int
+    text: str
+    spans: list[SpanView]
+    differ: dict[str, str]
+    counts: dict[str, int]
+
+
 class Selection(TypedDict):
     """A selection snapped to whole words: sentence-relative offsets in code points and UTF-16 units."""
 
@@ -153,7 +171,9 @@ class AnnotationSession:
     *annotated* when it holds the start of at least one live span, whatever
     its status), except suggestions rejected (``overview.shown``): the window,
     the outline, the entities and every list of spans here leave them out, as
-    they do deleted spans. Edits, undo and redo, sentence marks and the saved position
+    they do deleted spans. A layer (``set_layer``) narrows all of these to one
+    annotator's spans (``layers.Layer``); another annotator's layer is read-only.
+    Edits, undo and redo, sentence marks and the saved position
     are this annotator's. The document's spans and the annotator's marks are
     read once and cached, and the cache is dropped after every edit made
     through the session; ``changed()`` (polled) or ``refresh()`` see edits made
@@ -168,22 +188,30 @@ class AnnotationSession:
         doc_ref: any document reference ``Store.document`` accepts (newest version).
         annotator: who edits; the store's annotator when ``None``.
         window: how many sentences to show before and after the current one.
+        layer: whose spans to show: ``all``, ``mine``, ``annotator:NAME`` or ``compare:NAME`` (``set_layer``).
 
     Raises:
         NotFound: no such document.
-        SpanError: the annotator name is blank or holds control characters.
+        SpanError: the annotator name is blank or holds control characters, or the layer names nobody here.
     """
 
-    def __init__(self, store: Store, doc_ref: str, *, annotator: str | None = None, window: int = 2) -> None:
+    def __init__(
+        self, store: Store, doc_ref: str, *, annotator: str | None = None, window: int = 2, layer: str | Layer = "all"
+    ) -> None:
         self.store = store
         self.document = store.document(doc_ref)
         self.doc_id = self.document.id
-        self.annotator = _annotator_name(annotator or store.annotator)
+        self.annotator = check_annotator(annotator or store.annotator)
         self.window_size = max(0, window)
         self.sentences: list[Sentence] = store.get_sentences(self.document)
         self._starts = [s.start for s in self.sentences]
-        self._by_sentence: dict[int, list[Span]] | None = None
+        self._by_sentence: dict[int, list[Span]] | None = None  # every live span shown, whatever the layer
+        self._layered: dict[int, list[Span]] | None = None  # those of the layer shown
+        self._layer = ALL
         self._marks: dict[int, str] | None = None
+        self._shown_marks: dict[int, str] | None = None  # the marks of the layer's annotator
+        self._annotators: list[AnnotatorCount] | None = None
+        self._differ: dict[int, int] = {}  # compare layer: sentence -> spans that differ, kept across own edits
         self._folded: list[str] | None = None  # the sentences folded for search(), made on first use
         self._references: dict[str, dict[int, Reference]] = {}
         # Both tokens before any read, so that a write landing in between is seen by the next changed().
@@ -191,6 +219,7 @@ class AnnotationSession:
         self._annotations = store.annotation_revision()
         self._saved = store.position(self.doc_id, self.annotator)
         self._index = max(0, min(self._saved or 0, len(self.sentences) - 1))
+        self.set_layer(layer)
 
     # -- navigation --------------------------------------------------------
 
@@ -241,9 +270,13 @@ class AnnotationSession:
         Sentence numbers count from 0, as everywhere annot shows them
         (``model.format_sentences``). ``N done`` appears once this annotator has
         marked sentences, and counts both marks: done, and nothing to annotate.
+        A layer other than ``all`` is named at the end (``· bob's layer (read-only)``),
+        and the counts are its own (``shown_marks``).
         """
-        marked = len(self.marks())
+        marked = len(self.shown_marks())
         done = f" · {marked} done" if marked else ""
+        if self._layer != ALL:  # which layer the numbers count
+            done += f" · {self._layer.describe(self.annotator)}"
         if not self.sentences:
             return f"no sentences · {self.annotated_count()} annotated{done}"
         return (f"sentence {format_sentences([self._index])} · {len(self.sentences)} sentences"
@@ -252,15 +285,103 @@ class AnnotationSession:
     def set_annotator(self, name: str) -> str:
         """Switch who edits from now on (undo, marks and saved position become ``name``'s); returns the name, stripped.
 
-        The current sentence stays as it is.
+        The current sentence stays as it is, and so does the layer (``mine`` becomes
+        ``name``'s), except that a comparison with ``name`` becomes ``mine``.
 
         Raises:
             SpanError: the name is blank or holds control characters (nothing changes).
         """
-        self.annotator = _annotator_name(name)
+        self.annotator = check_annotator(name)
+        if self._layer.kind == "compare" and self._layer.name == self.annotator:
+            self._layer = Layer("mine")  # no one is compared with themselves
         self._marks = None
+        self._shown_marks = None
+        self._layered = None  # "mine" is someone else now
+        self._differ = {}
         self._saved = None  # the next move saves this annotator's position
         return self.annotator
+
+    # -- layers: whose spans the view shows ----------------------------------------
+
+    @property
+    def layer(self) -> Layer:
+        """The layer shown (``layers.Layer``): ``all`` unless ``set_layer`` chose another."""
+        return self._layer
+
+    def set_layer(self, layer: str | Layer) -> Layer:
+        """Show ``all`` annotators' spans, ``mine``, another's (``annotator:NAME`` or ``NAME``, read-only), or
+        ``compare:NAME`` (mine, with NAME's version of the current sentence, ``compare()``). Returns the layer.
+
+        Raises:
+            SpanError: a layer naming no annotator of this document (the message lists them), or naming
+                the viewing annotator for a comparison (nothing changes).
+        """
+        chosen = Layer.parse(layer)
+        if chosen.name and chosen.name != self.annotator:
+            names = [a["name"] for a in self.annotators()]
+            if chosen.name not in names:
+                known = ", ".join(f"{a['name']} ({a['spans']})" for a in self.annotators()) or "nobody yet"
+                raise SpanError(f"No annotator {chosen.name!r} in document {self.doc_id}; annotators here: {known}."
+                                " Choose one of them, all or mine.")  # fmt: skip
+        elif chosen.kind == "compare":
+            raise SpanError(f"Cannot compare {self.annotator} with themselves; compare with another annotator.")
+        self._layer = chosen
+        self._layered = None
+        self._shown_marks = None
+        self._differ = {}
+        return chosen
+
+    def layer_choices(self) -> list[Layer]:
+        """The layers this view can show, in the order a key cycles them (``layers.choices``)."""
+        return choices(self.annotator, [a["name"] for a in self.annotators()])
+
+    def annotators(self) -> list[AnnotatorCount]:
+        """Who has live spans or sentence marks in this document, with how many, sorted by name.
+
+        Suggestions are nobody's (``layers.owner``) and count for no one.
+        """
+        if self._annotators is None:
+            spans = [s for spans in self._document_spans().values() for s in spans]
+            marks = self.store.sentence_marks(self.doc_id)["annotator"]
+            self._annotators = count_annotators(spans, (str(name) for name in marks))
+        return list(self._annotators)
+
+    def shows(self, span: Span) -> bool:
+        """Whether this view shows ``span`` (a live span): ``overview.shown`` with this layer and annotator."""
+        return span.doc_id == self.doc_id and overview.shown(span, self._layer, self.annotator)
+
+    def read_only(self) -> bool:
+        """Whether the layer shown is another annotator's: edits and marks are refused (``set_layer``)."""
+        return self._layer.read_only(self.annotator)
+
+    def _check_writable(self) -> None:
+        if self.read_only():
+            raise SpanError(f"This view shows {self._layer.name}'s layer, read-only: switch to mine or all"
+                            " (the layer menu, or L) to edit.")  # fmt: skip
+
+    def compare(self) -> CompareView | None:
+        """The other annotator's version of the current sentence, and what differs from this annotator's.
+
+        Only in a ``compare`` layer (else ``None``). Both versions are the
+        annotators' own spans in the sentence (suggestions are nobody's and are
+        left out); ``layers.differences`` says which differ.
+        """
+        if self._layer.kind != "compare" or not self.sentences:
+            return None
+        sentence = self.sentences[self._index]
+        theirs = self._versions(self._index)[1]
+        mine_ids = {s.id for s in self._versions(self._index)[0]}
+        differ = self._differences(self._index, self._by_id())
+        counts = {"mine": 0, "theirs": 0, "changed": 0}
+        for span_id, kind in differ.items():
+            if kind == "changed":
+                counts["changed"] += span_id in mine_ids  # a pair counts once
+            else:
+                counts["mine" if span_id in mine_ids else "theirs"] += 1
+        return CompareView(
+            annotator=self._layer.name, index=sentence.index, text=sentence.text,
+            spans=[self._view(s, sentence) for s in theirs], differ=dict(differ), counts=counts,
+        )  # fmt: skip
 
     # -- sentence marks and the overview ------------------------------------------
 
@@ -269,6 +390,31 @@ class AnnotationSession:
         if self._marks is None:
             self._marks = self.store.marks(self.doc_id, self.annotator)
         return dict(self._marks)
+
+    def _versions(self, index: int) -> tuple[list[Span], list[Span]]:
+        """This annotator's own spans starting in sentence ``index``, and the compared annotator's."""
+        here = self._document_spans().get(index, [])  # all shown: whose each is, is layers.owner's to say
+        return [s for s in here if owner(s) == self.annotator], [s for s in here if owner(s) == self._layer.name]
+
+    def _differences(self, index: int, refs: dict[str, Span]) -> dict[str, str]:
+        """The spans of sentence ``index`` that differ between the two versions compared (``layers.differences``).
+
+        ``refs``: the document's spans by id (``_by_id``), for attributes naming another span (a STANCE's holder).
+        """
+        mine, theirs = self._versions(index)
+        return dict(differences(mine, theirs, refs)) if mine or theirs else {}
+
+    def _by_id(self) -> dict[str, Span]:
+        return {s.id: s for spans in self._document_spans().values() for s in spans}
+
+    def shown_marks(self) -> dict[int, str]:
+        """The marks the outline shows: the layer's annotator's in another's layer, else this one's (``marks``)."""
+        whose = self._layer.whose(self.annotator)
+        if whose == self.annotator:
+            return self.marks()
+        if self._shown_marks is None:
+            self._shown_marks = self.store.marks(self.doc_id, whose)
+        return dict(self._shown_marks)
 
     def mark(self, status: str | None, index: int | None = None) -> int:
         """Mark a sentence (the current one by default) ``"done"``, ``"empty"`` (nothing to annotate), or clear it.
@@ -279,9 +425,10 @@ class AnnotationSession:
             The index of the sentence marked.
 
         Raises:
-            SpanError: an unknown status, or no such sentence (nothing is written).
+            SpanError: an unknown status, no such sentence, or another annotator's layer is shown (nothing is written).
             StoreError: the store is read-only.
         """
+        self._check_writable()
         target = self._sentence(index)
         seen = self._annotations
         if self.store.mark_sentences(self.doc_id, [target.index], status, annotator=self.annotator):
@@ -290,16 +437,26 @@ class AnnotationSession:
             if self.store.annotation_revision() == seen + 1:
                 self._annotations = seen + 1
             self._marks = None
+            self._annotators = None
         return target.index
 
     def outline(self) -> OutlineView:
-        """The whole document for the overview: per-label span counts and this annotator's mark per sentence.
+        """The whole document for the overview: per-label counts of the layer's spans and the marks per sentence.
 
-        Labels are the schema's, in its order; see ``overview.OutlineView``.
+        Labels are the schema's, in its order; see ``overview.OutlineView``. The
+        marks are this annotator's, or the layer's annotator's (``shown_marks``). In a
+        ``compare`` layer, ``differ`` counts each sentence's spans that differ between the two versions.
         """
-        return overview.outline(
-            len(self.sentences), self._spans_by_sentence(), list(self.store.schema.labels), self.marks()
+        view = overview.outline(
+            len(self.sentences), self._spans_by_sentence(), list(self.store.schema.labels), self.shown_marks()
         )
+        if self._layer.kind == "compare":
+            missing = [i for i in range(len(self.sentences)) if i not in self._differ]
+            refs = self._by_id() if missing else {}
+            for i in missing:
+                self._differ[i] = len(self._differences(i, refs))
+            view["differ"] = [self._differ[i] for i in range(len(self.sentences))]
+        return view
 
     def snippets(self, width: int = 80) -> list[str]:
         """Each sentence's first words, at most ``width`` characters ("…" when cut), for the outline's rows.
@@ -331,7 +488,11 @@ class AnnotationSession:
         self._revision = self.store.revision()
         self._annotations = self.store.annotation_revision()
         self._by_sentence = None
+        self._layered = None
         self._marks = None
+        self._shown_marks = None
+        self._annotators = None
+        self._differ = {}
         self._references = {}
 
     def changed(self) -> bool:
@@ -358,6 +519,20 @@ class AnnotationSession:
         return max(bisect_right(self._starts, doc_offset) - 1, 0)
 
     def _spans_by_sentence(self) -> dict[int, list[Span]]:
+        """The spans the view shows (``shows``: the layer's), by the sentence they start in."""
+        if self._layer == ALL:
+            return self._document_spans()
+        if self._layered is None:
+            layered: dict[int, list[Span]] = {}
+            for index, spans in self._document_spans().items():
+                kept = [s for s in spans if overview.shown(s, self._layer, self.annotator)]
+                if kept:
+                    layered[index] = kept
+            self._layered = layered
+        return self._layered
+
+    def _document_spans(self) -> dict[int, list[Span]]:
+        """Every live span shown (``overview.shown``, whatever the layer), by the sentence it starts in."""
         if self._by_sentence is None:
             by_sentence: dict[int, list[Span]] = {}
             if self.sentences:
@@ -396,13 +571,19 @@ class AnnotationSession:
                         by_sentence[index] = kept
                     else:
                         del by_sentence[index]
+                    self._differ.pop(index, None)
                     break
+            self._differ.pop(self._sentence_of(span.start), None)
+            if self._differ and any(span.id in s.attrs.values() for ss in by_sentence.values() for s in ss):
+                self._differ = {}  # a STANCE elsewhere names it as its holder: its comparison may change too
             if not deleted and overview.shown(span):
                 spans = by_sentence.setdefault(self._sentence_of(span.start), [])
                 keys = [(s.start, s.end, s.id) for s in spans]  # the store's order
                 spans.insert(bisect_left(keys, (span.start, span.end, span.id)), span)
         self._annotations = now
         self._revision = self.store.revision()
+        self._layered = None  # derived from the spans just changed (a pass, no read)
+        self._annotators = None
 
     def spans_in(self, index: int) -> list[Span]:
         """The live spans starting in sentence ``index``, by start then end (suggestions rejected left out)."""
@@ -489,8 +670,9 @@ class AnnotationSession:
 
         Raises:
             SpanError: the selection is out of range, inside a surrogate pair or holds
-                no word, or the label or attributes are invalid.
+                no word, the label or attributes are invalid, or another annotator's layer is shown.
         """
+        self._check_writable()
         target = self._sentence(sentence)
         try:
             start, end = _snap(target.text, sent_start, sent_end, utf16)
@@ -522,9 +704,10 @@ class AnnotationSession:
         (``Store.edit_step``): written in one transaction, and one ``undo`` takes them all back.
 
         Raises:
-            SpanError: no such sentence.
+            SpanError: no such sentence, or another annotator's layer is shown.
             StoreError: the store is read-only (nothing is written).
         """
+        self._check_writable()
         pending = self.pending(index)
         if not pending:
             return []
@@ -571,8 +754,9 @@ class AnnotationSession:
 
         Raises:
             NotFound: no live span ``span_id`` in this document.
-            SpanError: the change is invalid (nothing is written).
+            SpanError: the change is invalid, or another annotator's layer is shown (nothing is written).
         """
+        self._check_writable()
         if self._own(span_id).status == Status.PENDING and "status" not in changes and changes:
             changes["status"] = Status.ACCEPTED
         try:
@@ -604,8 +788,9 @@ class AnnotationSession:
 
         Raises:
             NotFound: no live span ``span_id`` in this document.
-            SpanError: another span's attributes refer to it.
+            SpanError: another span's attributes refer to it, or another annotator's layer is shown.
         """
+        self._check_writable()
         self._own(span_id)
         try:
             span = self.store.delete_span(span_id, annotator=self.annotator)
@@ -809,8 +994,10 @@ class AnnotationSession:
             target_span: id of the ACTOR span the stance is about.
 
         Raises:
-            SpanError: an invalid value, or a span id that is not a live ACTOR of this document.
+            SpanError: an invalid value, a span id that is not a live ACTOR of this document, or
+                another annotator's layer is shown.
         """
+        self._check_writable()
         attrs = {"holder_span": holder_span, "holder": holder, "target": target, "target_span": target_span,
                  "polarity": polarity, "evidence": evidence}  # fmt: skip
         attrs = {name: value for name, value in attrs.items() if value is not None}

@@ -17,14 +17,18 @@
 //            projected: [{start, end, label, part, span_id, status, source_text, detail}] (code points in text)
 //            reference: {text, doc_id, sentences, plural, label, flags, projected, checked, shared} | null
 //   outline  {labels, counts: [[n per label] per sentence], marks: ["done" | "empty" | ""],
-//            pending: [pending spans (suggestions to review) per sentence], progress}
+//            pending: [pending spans (suggestions to review) per sentence], progress,
+//            differ: [spans that differ per sentence] (compare layer only)}
 //   snippets [first words of each sentence]        entities [{label, name, count, sentences}]
 //   search   {query, matches: [index]}             annotator "ana"
+//   layers   {value: "all" | "mine" | "annotator:bob" | "compare:bob", read_only, label, options: [[value, text]]}
+//   compare  {} | {annotator, index, text, spans (as window's), differ: {span_id: "only" | "changed"},
+//            counts: {mine, theirs, changed}}: the other annotator's version of the current sentence (compare layer)
 // Browser -> Python (custom messages, each with an `id` that status.ack echoes once handled):
 //   select {sentence, utf16_start, utf16_end} · label {label} · focus {span_id} · field {span_id, name, value}
 //   delete {span_id} · review {span_id, status} · accept_all (the current sentence's pending spans) · nav {to, index} · mark {status} · search {query}
-//   annotator {name} · tab {tab} · mt {target, engine} · flag {action, route, flag, alias} · undo · redo · clear · poll ·
-//   next_engine · holder
+//   annotator {name} · layer {layer} · tab {tab} · mt {target, engine} · flag {action, route, flag, alias} · undo ·
+//   redo · clear · poll · next_engine · next_layer · holder
 
 const HELP = [
   ["j / ↓, k / ↑", "next / previous sentence"],
@@ -41,6 +45,7 @@ const HELP = [
   ["Delete", "delete the selected span (a suggestion is rejected)"],
   ["d / Shift+D", "mark the sentence done / nothing to annotate (again: unmark)"],
   ["e", "next translation engine"],
+  ["Shift+L", "next layer: all annotators, mine, each other annotator's (read-only), compare mine with each (the menu at the top too)"],
   ["Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y", "undo, redo"],
   ["Escape", "clear the selection, close search and help"],
   ["?", "this help"],
@@ -141,6 +146,7 @@ function render({ model, el }) {
     header: h("div", "annot-header"),
     position: h("span", "annot-position"),
     who: h("span", "annot-who"),
+    layer: h("span", "annot-layer"),
     status: h("span", "annot-status"),
     finder: h("span", "annot-finder"),
     labels: h("div", "annot-labels"),
@@ -153,7 +159,7 @@ function render({ model, el }) {
     help: h("div", "annot-help"),
   };
   const helpButton = button("annot-help-button", "?", "keyboard shortcuts (?)", () => toggleHelp());
-  ui.header.append(ui.position, ui.who, ui.finder, ui.status, helpButton);
+  ui.header.append(ui.position, ui.who, ui.layer, ui.finder, ui.status, helpButton);
   ui.body.append(ui.reading, ui.side);
   ui.help.hidden = true;
   root.append(ui.keyboard, ui.header, ui.labels, ui.body, ui.help);
@@ -245,8 +251,15 @@ function render({ model, el }) {
   const isHot = (index, ids) => Boolean(state.hotSource && state.hotSource.index === index
     && ids.some((id) => state.hotSource.ids.includes(id)));
 
-  function paintText(sentence, pending, selectedId) {
-    const textEl = h("div", "annot-text");
+  // The spans of the compare layer that differ between the two versions of the current sentence: id -> kind.
+  const differ = (index) => {
+    const c = get("compare", {});
+    return c.index === index ? c.differ || {} : {};
+  };
+
+  // A sentence's text with its spans painted; `readOnly` (the compare row): no clicks, and no selecting in it.
+  function paintText(sentence, pending, selectedId, readOnly = false) {
+    const textEl = h("div", readOnly ? "annot-compare-text" : "annot-text");
     textEl.dir = "auto"; // right-to-left scripts read right to left; offsets are unaffected
     textEl.dataset.index = String(sentence.index);
     const text = sentence.text;
@@ -279,7 +292,9 @@ function render({ model, el }) {
         seg.style.setProperty("--annot-inner-color", inner.color);
         if (inner.status && inner.status !== "accepted") seg.dataset.status = inner.status;
         if (covering.some((s) => s.id === selectedId)) seg.classList.add("annot-selected");
-        seg.addEventListener("click", (event) => {
+        const differs = [...covering].reverse().find((s) => differ(sentence.index)[s.id]);
+        if (differs) seg.dataset.diff = differ(sentence.index)[differs.id];
+        if (!readOnly) seg.addEventListener("click", (event) => {
           if (!window.getSelection().isCollapsed) return; // a drag, not a click
           event.stopPropagation();
           send({ type: "focus", span_id: inner.id });
@@ -292,6 +307,40 @@ function render({ model, el }) {
     return textEl;
   }
 
+  // A sentence's stance chips (sentence-wide labels): clicked, the form opens on the span (not on the compare row).
+  function paintChips(box, sentence, selectedId, readOnly = false) {
+    for (const s of sentence.spans.filter((x) => sentenceWide(x.label))) {
+      const chip = h("span", "annot-chip", describe(s));
+      chip.style.setProperty("--annot-color", s.color);
+      chip.dataset.spanId = s.id;
+      chip.dataset.label = s.label;
+      if (s.status && s.status !== "accepted") chip.dataset.status = s.status;
+      if (differ(sentence.index)[s.id]) chip.dataset.diff = differ(sentence.index)[s.id];
+      if (s.id === selectedId) chip.classList.add("annot-selected");
+      if (isHot(sentence.index, [s.id])) chip.classList.add("annot-source-hot");
+      if (!readOnly) chip.addEventListener("click", (event) => { event.stopPropagation(); send({ type: "focus", span_id: s.id }); });
+      box.append(chip);
+    }
+  }
+
+  // The compare layer: the other annotator's version of the current sentence, under it, read-only.
+  function paintCompare(sentence) {
+    const c = get("compare", {});
+    const box = h("div", "annot-compare");
+    box.dataset.index = String(sentence.index);
+    box.dataset.annotator = c.annotator;
+    const who = h("span", "annot-compare-who", c.annotator);
+    who.title = `${c.annotator}'s version of this sentence (read-only)`;
+    const other = { index: sentence.index, text: c.text, spans: c.spans || [] };
+    box.append(who, paintText(other, null, null, true));
+    paintChips(box, other, null, true);
+    const n = c.counts || {};
+    const parts = [[n.mine, "only in mine"], [n.theirs, `only in ${c.annotator}'s`], [n.changed, "with another label or attributes"]]
+      .filter(([k]) => k).map(([k, what]) => `${k} ${what}`);
+    box.append(h("span", "annot-hint annot-compare-summary", parts.length ? parts.join(" · ") : "the same spans"));
+    return box;
+  }
+
   function paintSentence(sentence, pending, selectedId) {
     const box = h("div", "annot-sentence");
     box.classList.add(sentence.current ? "annot-current" : "annot-context");
@@ -300,17 +349,7 @@ function render({ model, el }) {
     const mark = get("outline", {}).marks?.[sentence.index];
     if (mark) box.dataset.mark = mark;
     box.append(h("span", "annot-number", String(sentence.index)), paintText(sentence, pending, selectedId));
-    for (const s of sentence.spans.filter((x) => sentenceWide(x.label))) {
-      const chip = h("span", "annot-chip", describe(s));
-      chip.style.setProperty("--annot-color", s.color);
-      chip.dataset.spanId = s.id;
-      chip.dataset.label = s.label;
-      if (s.status && s.status !== "accepted") chip.dataset.status = s.status;
-      if (s.id === selectedId) chip.classList.add("annot-selected");
-      if (isHot(sentence.index, [s.id])) chip.classList.add("annot-source-hot");
-      chip.addEventListener("click", (event) => { event.stopPropagation(); send({ type: "focus", span_id: s.id }); });
-      box.append(chip);
-    }
+    paintChips(box, sentence, selectedId);
     if (!sentence.current) {
       box.addEventListener("dblclick", (event) => {
         if (!event.target.closest(".annot-text")) send({ type: "nav", to: "index", index: sentence.index });
@@ -330,6 +369,7 @@ function render({ model, el }) {
     const formAt = f.sentence ?? currentIndex;
     for (const s of win) {
       boxes.push(paintSentence(s, f.pending, f.span?.id));
+      if (s.current && state.ahead === null && get("compare", {}).index === s.index) boxes.push(paintCompare(s));
       if (s.index === formAt && state.ahead === null) boxes.push(ui.form);
       if (s.current) boxes.push(ui.mt);
     }
@@ -510,21 +550,23 @@ function render({ model, el }) {
     if (span.status && span.status !== "accepted") title.append(h("span", "annot-hint", `(${span.status})`));
     if (span.annotator) title.append(h("span", "annot-hint", `by ${span.annotator}`));
     title.append(h("span", "annot-spacer"));
-    if (span.status !== "accepted") {
+    if (f.read_only) title.append(h("span", "annot-hint annot-read-only", "read-only: another annotator's layer"));
+    else if (span.status !== "accepted") {
       const keys = span.status === "pending" ? "Enter, y" : "y";
       title.append(button("annot-accept", `accept (${keys})`, "accept this span, keeping its fields",
         () => send({ type: "review", span_id: span.id, status: "accepted" })));
     }
-    if (span.status === "pending") {
+    if (span.status === "pending" && !f.read_only) {
       title.append(button("annot-reject", "reject (x)", "reject this suggestion (it will not be suggested again)",
         () => send({ type: "review", span_id: span.id, status: "rejected" })));
     }
-    title.append(button("annot-delete", "delete", "delete this span (Delete)", () => send({ type: "delete", span_id: span.id })));
+    if (!f.read_only) title.append(button("annot-delete", "delete", "delete this span (Delete)", () => send({ type: "delete", span_id: span.id })));
     ui.form.append(title);
     const fields = h("div", "annot-fields");
     for (const spec of f.fields || []) {
       const box = h("label", "annot-field");
       const input = fieldInput(spec, span.id);
+      input.disabled = Boolean(f.read_only);
       box.append(h("span", null, spec.hint ? `${spec.name} (${spec.hint})` : spec.name), input);
       if (input._list) box.append(input._list);
       fields.append(box);
@@ -793,6 +835,7 @@ function render({ model, el }) {
   function renderPosition() {
     const text = get("position", "");
     ui.position.textContent = state.ahead === null ? text : text.replace(/^sentence \d+/, `sentence ${state.ahead.index}`);
+    ui.position.title = ui.position.textContent; // whole, when a narrow header cuts it
   }
 
   function renderStatus() {
@@ -836,6 +879,17 @@ function render({ model, el }) {
       state.editingAnnotator = true;
       renderWho();
     }));
+  }
+
+  // The layer menu: whose spans the view shows (Python lists the choices and their counts).
+  function renderLayer() {
+    const layers = get("layers", { value: "all", options: [] });
+    root.dataset.layer = layers.value;
+    if (layers.read_only) root.dataset.readOnly = "true"; else delete root.dataset.readOnly;
+    if (ui.layer.contains(document.activeElement)) return; // the annotator is choosing: not redrawn under them
+    const menu = select(layers.options || [], layers.value, "annot-layer-select",
+      "whose spans to show (L: next layer)", (value) => send({ type: "layer", layer: value }));
+    ui.layer.replaceChildren(menu);
   }
 
   function renderFinder() {
@@ -917,13 +971,15 @@ function render({ model, el }) {
     bar.setAttribute("aria-valuenow", String(reviewed));
     bar.setAttribute("aria-valuemax", String(total));
     const pending = (get("outline", {}).pending || []).reduce((a, b) => a + b, 0);
+    const differing = (get("outline", {}).differ || []).filter((n) => n).length;
     progress.replaceChildren(bar, h("div", "annot-progress-text",
-      `${reviewed} of ${total} reviewed · ${p.annotated || 0} annotated` + (pending ? ` · ${pending} to review` : "")));
+      `${reviewed} of ${total} reviewed · ${p.annotated || 0} annotated` + (pending ? ` · ${pending} to review` : "")
+      + (differing ? ` · ${differing} differ` : "")));
   }
 
   // One row per sentence, drawn once and updated in place (a 5,000-sentence outline stays cheap).
   function outlineSignature(i, outline) {
-    return `${(outline.counts?.[i] || []).join(",")}|${outline.marks?.[i] || ""}|${outline.pending?.[i] || 0}`;
+    return `${(outline.counts?.[i] || []).join(",")}|${outline.marks?.[i] || ""}|${outline.pending?.[i] || 0}|${outline.differ?.[i] || 0}`;
   }
 
   function paintOutlineRow(row, i, outline) {
@@ -945,7 +1001,10 @@ function render({ model, el }) {
     const left = outline.pending?.[i] || 0;
     const pending = h("span", "annot-outline-pending", left ? String(left) : "");
     if (left) pending.title = `${left} suggestion${left > 1 ? "s" : ""} to review`;
-    row.replaceChildren(h("span", "annot-outline-index", String(i)), state_, marks, pending, snippet);
+    const differs = outline.differ?.[i] || 0; // compare layer: the two versions of the sentence differ
+    const differ = h("span", "annot-outline-differ", differs ? `≠${differs}` : "");
+    if (differs) differ.title = `${differs} span${differs > 1 ? "s" : ""} differ between the two versions`;
+    row.replaceChildren(h("span", "annot-outline-index", String(i)), state_, marks, pending, differ, snippet);
     row.dataset.sig = outlineSignature(i, outline);
     if (m) row.dataset.mark = m; else delete row.dataset.mark;
   }
@@ -1052,6 +1111,7 @@ function render({ model, el }) {
       renderPosition();
       renderStatus();
       if (!state.editingAnnotator) renderWho();
+      renderLayer();
       renderForm();
       renderTranslation();
       renderReading();
@@ -1084,6 +1144,7 @@ function render({ model, el }) {
     else if (key === "g") { state.goto = ""; renderFinder(); }
     else if (key === "/") { state.search = { query: get("search", {}).query || "" }; renderFinder()?.focus(); }
     else if (key === "e") send({ type: "next_engine" });
+    else if (key === "L") send({ type: "next_layer" });
     else if (key === "d") mark("done");
     else if (key === "D") mark("empty");
     else if (key === "Tab") cycleSpans(event.shiftKey ? -1 : 1);
@@ -1174,7 +1235,8 @@ function render({ model, el }) {
     queued = true;
     queueMicrotask(() => { queued = false; renderAll(); });
   };
-  for (const name of ["window", "position", "form", "mt", "targets", "outline", "entities", "annotator", "snippets"]) {
+  for (const name of ["window", "position", "form", "mt", "targets", "outline", "entities", "annotator", "snippets",
+    "layers", "compare"]) {
     model.on(`change:${name}`, renderSoon);
   }
   model.on("change:search", () => { renderFinder(); renderMatches(); });

@@ -3,7 +3,7 @@
 Wire protocol (``annot.widgets.protocol``). Python -> browser: synced
 traitlets (``schema``, ``window``, ``position``, ``form``, ``status``,
 ``targets``, ``mt``, ``outline``, ``snippets``, ``entities``, ``search``,
-``annotator``, ``lang``). Browser -> Python: one custom message per intent,
+``annotator``, ``lang``, ``layers``, ``compare``). Browser -> Python: one custom message per intent,
 each with an ``id`` that ``status["ack"]`` echoes once the intent is handled,
 so the view shows "saving…" until the store has committed. Every write goes
 through the session to the store and is durable before ``status`` says
@@ -17,6 +17,12 @@ actor suggester again over the document
 they are stored. Pending spans are drawn dashed; Tab goes to them first, Enter
 accepts one (its form stays open, prefilled), ``x`` rejects it, Shift+A accepts
 the sentence's.
+
+Layers: the view shows every annotator's spans (``all``), ``mine``, another
+annotator's (read-only) or ``compare`` (mine, with another's version of the
+current sentence under it, the differences marked): a menu in the header and
+the L key choose (``AnnotationSession.set_layer``); the menu lists whoever has
+spans or marks in the document, refreshed as the store changes.
 
 Consistency: a widget notices writes made elsewhere (another widget, notebook,
 kernel or process) through the session's ``changed()``, which the view polls
@@ -48,7 +54,7 @@ from annot.annotate.mt import (
     targets,
     warm_projection,
 )
-from annot.annotate.overview import SENTENCE_LABELS, shown
+from annot.annotate.overview import SENTENCE_LABELS
 from annot.annotate.session import quote
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
 from annot.errors import AnnotError, NotFound, SpanError
@@ -66,6 +72,8 @@ from annot.widgets.protocol import (
     KeyView,
     LabelIntent,
     LabelView,
+    LayerIntent,
+    LayersMsg,
     MarkIntent,
     MTIntent,
     MTMsg,
@@ -119,9 +127,12 @@ class Annotator(anywidget.AnyWidget):
         suggest: store suggestions in the background: every suggester's for a document never suggested
             on, the actor suggester's again after an ACTOR is accepted, corrected or tagged (else only
             stored suggestions are shown); ``None``: yes, unless ``$ANNOT_SUGGEST`` is ``0``.
+        layer: whose spans to show: ``all``, ``mine``, ``annotator:NAME`` (read-only) or
+            ``compare:NAME`` (``AnnotationSession.set_layer``); changeable in the widget.
 
     Raises:
         NotFound: no such document.
+        SpanError: the layer names no annotator of the document.
     """
 
     _esm = _HERE / "annotator.js"
@@ -141,14 +152,16 @@ class Annotator(anywidget.AnyWidget):
     search = traitlets.Dict().tag(sync=True)
     annotator = traitlets.Unicode("").tag(sync=True)
     lang = traitlets.Unicode("").tag(sync=True)
+    layers = traitlets.Dict().tag(sync=True)
+    compare = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self, store: Store, doc: Document | str, *, annotator: str | None = None, target: str = "pt",
-        engine: str | None = None, translate: bool = True, suggest: bool | None = None,
+        engine: str | None = None, translate: bool = True, suggest: bool | None = None, layer: str = "all",
     ) -> None:  # fmt: skip
         super().__init__()
         ref = doc.id if isinstance(doc, Document) else doc
-        self.session = AnnotationSession(store, ref, annotator=annotator)
+        self.session = AnnotationSession(store, ref, annotator=annotator, layer=layer)
         self._ack = 0
         self._mt_lock = threading.RLock()
         # Intents (the kernel's thread) and redraws after background suggestions (the worker's) take turns.
@@ -240,9 +253,11 @@ class Annotator(anywidget.AnyWidget):
         s = self.session
         self.window = list(s.window())
         self.position = s.position_line()
+        self.compare = dict(s.compare() or {})
         if self._stale_overview:
             self._stale_overview = False
             self.outline = dict(s.outline())
+            self.layers = dict(_layers_msg(s))
             self._stale_entities = True
         if self._stale_entities and self._entities_shown:  # only while the Entities tab shows: 200 ms on 20k spans
             self._stale_entities = False
@@ -297,7 +312,7 @@ class Annotator(anywidget.AnyWidget):
         except NotFound:
             self.form = {}
             return
-        if not shown(span):  # a suggestion rejected elsewhere: out of the text
+        if not self.session.shows(span):  # a suggestion rejected elsewhere, or a span out of the layer
             self.form = {}
             return
         self._show(span)
@@ -475,7 +490,7 @@ class Annotator(anywidget.AnyWidget):
     def _do_review(self, intent: ReviewIntent) -> None:
         # Accepting keeps the suggester's attributes and leaves the form open on the span, to correct them.
         span = self.session.edit(intent["span_id"], status=intent["status"])
-        if shown(span):
+        if self.session.shows(span):
             self._show(span)
         else:  # a suggestion rejected leaves the text, and the form with it (undo brings both back)
             self.form = {}
@@ -537,8 +552,24 @@ class Annotator(anywidget.AnyWidget):
     def _do_annotator(self, intent: AnnotatorIntent) -> None:
         self.session.set_annotator(str(intent.get("name") or ""))
         self.annotator = self.session.annotator
-        self._stale_overview = True  # the outline shows this annotator's marks
+        self._stale_overview = True  # the outline shows this annotator's marks, the menu their layer as "mine"
+        self._check_form()
         self._say(f"annotating as {self.session.annotator}")
+
+    def _do_layer(self, intent: LayerIntent) -> None:
+        self._show_layer(str(intent.get("layer") or ""))
+
+    def _do_next_layer(self, _intent: SimpleIntent) -> None:
+        choices = [str(layer) for layer in self.session.layer_choices()]
+        here = str(self.session.layer)
+        self._show_layer(choices[(choices.index(here) + 1) % len(choices)] if here in choices else choices[0])
+
+    def _show_layer(self, layer: str) -> None:
+        s = self.session
+        s.set_layer(layer)
+        self._stale_overview = True  # the outline and the entities count the layer's spans
+        self._check_form()  # a span out of the layer leaves the form; one in it shows read-only or not
+        self._say(f"showing {s.layer.describe(s.annotator)}")
 
     def _do_undo(self, intent: SimpleIntent) -> None:
         redo = intent["type"] == "redo"
@@ -555,7 +586,7 @@ class Annotator(anywidget.AnyWidget):
             except NotFound:
                 self.form = {}
                 return
-            if shown(span):
+            if self.session.shows(span):
                 self._show(span)
             else:  # redoing the rejection of a suggestion: out of the text
                 self.form = {}
@@ -588,6 +619,25 @@ def _schema_msg(store: Store) -> SchemaMsg:
     keys = [KeyView(key=key, label=label, send=send, help=text) for key, send, text in _STANCE_KEYS
             for label in SENTENCE_WIDE if label in store.schema.labels]  # fmt: skip
     return SchemaMsg(labels=labels, keys=keys)
+
+
+def _layers_msg(session: AnnotationSession) -> LayersMsg:
+    """The layer menu: all, mine, each other annotator's layer with their span count, a comparison with each."""
+    counts = {a["name"]: a["spans"] for a in session.annotators()}
+    options: list[tuple[str, str]] = []
+    for layer in session.layer_choices():
+        if layer.kind == "annotator":
+            text = f"{layer.name} ({counts.get(layer.name, 0)})"
+        elif layer.kind == "compare":
+            text = f"compare with {layer.name}"
+        else:
+            text = layer.describe(session.annotator)
+        options.append((str(layer), text))
+    value = str(session.layer)
+    if value not in {v for v, _ in options}:  # an annotator whose spans are gone meanwhile: still shown
+        options.append((value, session.layer.describe(session.annotator)))
+    return LayersMsg(value=value, read_only=session.read_only(), label=session.layer.describe(session.annotator),
+                     options=options)  # fmt: skip
 
 
 def _stance_changes(name: str, value: str) -> dict[str, str | None]:
@@ -648,7 +698,7 @@ def _form(session: AnnotationSession, span: Span) -> FormMsg:
                     view["suggestions"] = session.actor_names()
                 fields.append(view)
     return FormMsg(
-        sentence=session.sentence_of(span), pending=None, fields=fields, cue=cue,
+        sentence=session.sentence_of(span), pending=None, fields=fields, cue=cue, read_only=session.read_only(),
         span={"id": span.id, "label": span.label, "text": span.text, "status": str(span.status.value),
               "annotator": span.annotator},
     )  # fmt: skip

@@ -1,7 +1,7 @@
 """The annotation widget's messages, both ways: one TypedDict per kind (annotator.js documents the same shapes).
 
 Python -> browser travels in synced traitlets (``schema``, ``window``, ``form``,
-``status``, ``mt``, ``outline``, ``entities``, ``search`` ...); browser ->
+``status``, ``mt``, ``outline``, ``entities``, ``search``, ``layers``, ``compare`` ...); browser ->
 Python in custom messages, one per intent, each carrying an ``id`` that
 ``status["ack"]`` echoes once Python has handled it. The browser sends intents
 ("tag the selection as ACTOR"); Python decides and sends back what to show.
@@ -20,6 +20,7 @@ __all__ = [
     "Intent",
     "KeyView",
     "LabelView",
+    "LayersMsg",
     "MTMsg",
     "ReferenceMsg",
     "SchemaMsg",
@@ -80,6 +81,17 @@ class FormMsg(TypedDict, total=False):
     span: dict[str, Any] | None
     fields: list[FieldView]
     cue: str
+    read_only: bool  # another annotator's layer is shown: the span can be read, not changed
+
+
+class LayersMsg(TypedDict):
+    """The ``layers`` traitlet: the layer shown (``layers.Layer`` spelled: ``all``, ``mine``, ``annotator:bob``,
+    ``compare:bob``), whether it is read-only, what the status line calls it, and the menu's (value, text) pairs."""
+
+    value: str
+    read_only: bool
+    label: str
+    options: list[tuple[str, str]]
 
 
 class StatusMsg(TypedDict, total=False):
@@ -203,6 +215,13 @@ class AnnotatorIntent(TypedDict):
     name: str
 
 
+class LayerIntent(TypedDict):
+    """Show a layer: ``all``, ``mine``, ``annotator:NAME`` or ``compare:NAME`` (``AnnotationSession.set_layer``)."""
+
+    type: Literal["layer"]
+    layer: str
+
+
 class MTIntent(TypedDict, total=False):
     type: Literal["mt"]
     target: str
@@ -221,10 +240,10 @@ class FlagIntent(TypedDict, total=False):
 
 
 class SimpleIntent(TypedDict):
-    type: Literal["undo", "redo", "clear", "poll", "next_engine"]
+    type: Literal["undo", "redo", "clear", "poll", "next_engine", "next_layer"]
 
 
 Intent = (
     SelectIntent | LabelIntent | SpanIntent | FieldIntent | ReviewIntent | AcceptAllIntent | NavIntent | MarkIntent
-    | SearchIntent | AnnotatorIntent | TabIntent | MTIntent | FlagIntent | SimpleIntent
+    | SearchIntent | AnnotatorIntent | LayerIntent | TabIntent | MTIntent | FlagIntent | SimpleIntent
 )  # fmt: skip
