@@ -119,26 +119,31 @@ class _DocBinWriter:
         self._lengths.append(len(doc))
         strings = doc.vocab.strings
         self._strings.update(strings[h] for h in numpy.unique(doc.to_array(self._string_attrs)).tolist())
-        for group in doc.spans.values():
-            for span in group:
-                self._strings.add(span.label_)
-                if span.kb_id in strings:
-                    self._strings.add(span.kb_id_)
-                if span.id in strings:
-                    self._strings.add(span.id_)
+        labels: set[int] = set()
+        ids: set[int] = set()  # kb_id and id: DocBin keeps their strings when the vocabulary has them
+        span_groups = self._span_groups(doc, labels, ids)
+        self._strings.update(strings[h] for h in labels)
+        self._strings.update(strings[h] for h in ids if h in strings)
         flags = {"has_unknown_spaces": doc.has_unknown_spaces}
         user_data = self._pack(doc.user_data)  # DocBin keeps it packed, then packs the list of them
-        for name, value in (("cats", doc.cats), ("flags", flags), ("span_groups", self._span_groups(doc)),
+        for name, value in (("cats", doc.cats), ("flags", flags), ("span_groups", span_groups),
                             ("user_data", user_data)):  # fmt: skip
             self._files[name].write(self._pack(value))
 
-    def _span_groups(self, doc: Any) -> bytes:
-        """``doc.spans.to_bytes()``, packed with our ``Packer`` (spaCy's makes two new ones per document)."""
+    def _span_groups(self, doc: Any, labels: set[int], ids: set[int]) -> bytes:
+        """``doc.spans.to_bytes()``, packed with our ``Packer`` (spaCy's makes two new ones per document), and
+        each span's label hash put in ``labels``, its kb_id and id hashes in ``ids``: one pass over the spans."""
         if not len(doc.spans):
             return self._pack([])
         msg: dict[bytes, list[str]] = {}
         for key, group in doc.spans.items():
-            spans = [_SPAN.pack(s.id, s.kb_id, s.label, s.start, s.end, s.start_char, s.end_char) for s in group]
+            spans = []
+            for s in group:
+                label, kb_id, span_id = s.label, s.kb_id, s.id
+                labels.add(label)
+                ids.add(kb_id)
+                ids.add(span_id)
+                spans.append(_SPAN.pack(span_id, kb_id, label, s.start, s.end, s.start_char, s.end_char))
             msg.setdefault(self._pack({"name": group.name, "attrs": group.attrs, "spans": spans}), []).append(key)
         return self._pack(msg)
 
@@ -146,7 +151,8 @@ class _DocBinWriter:
         """Write the whole DocBin, compressed, to the binary file ``out``."""
         import numpy
 
-        pack, packer = self._pack, zlib.compressobj()
+        # Level 3, not zlib's default 6: twice as fast, the file ~10% larger; DocBin.from_bytes reads any level.
+        pack, packer = self._pack, zlib.compressobj(3)
 
         def put(data: bytes) -> None:
             out.write(packer.compress(data))
