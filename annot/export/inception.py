@@ -149,8 +149,10 @@ class _Layers:
             text = _NOT_XML.sub(" ", text)
         written: dict[str, Record] = {}
         for span in record.get("spans", ()):
-            if span.get("status", "accepted") != "accepted":
-                left_out.add(f"{span['status']} suggestion (INCEpTION holds annotations, not suggestions)", _named(span, doc_id))
+            status = span.get("status", "accepted")
+            if status != "accepted":
+                reason = f"{status} suggestion (INCEpTION holds annotations, not suggestions)"
+                left_out.add(reason, _named(span, doc_id))
             elif not self.valid(span["label"]):
                 left_out.add("label that is not a UIMA type name (letters, digits, _)", _named(span, doc_id))
             else:

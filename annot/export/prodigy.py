@@ -75,9 +75,8 @@ def _tokens_json(text: str, tokens: Tokens) -> str:
     """The ``tokens`` list as ``_ENCODER`` writes it."""
     texts = map(_string, map(text.__getitem__, map(slice, tokens.starts, tokens.ends)))
     ws = ["true" if space else "false" for space in tokens.spaces]
-    return "[" + ",".join(map(
-        '{{"text":{},"start":{},"end":{},"id":{},"ws":{}}}'.format, texts, tokens.starts, tokens.ends, range(len(ws)), ws
-    )) + "]"  # fmt: skip
+    row = '{{"text":{},"start":{},"end":{},"id":{},"ws":{}}}'.format
+    return "[" + ",".join(map(row, texts, tokens.starts, tokens.ends, range(len(ws)), ws)) + "]"
 
 
 def to_tasks(record: Record, left_out: LeftOut) -> list[Record]:

@@ -93,7 +93,7 @@ class Tokens:
     places every span of the corpus.
     """
 
-    __slots__ = ("doc", "ends", "spaces", "starts", "_first", "_last")
+    __slots__ = ("_first", "_last", "doc", "ends", "spaces", "starts")
 
     def __init__(self, text: str, lang: str | None) -> None:
         self.doc = tokenize(text, lang)
