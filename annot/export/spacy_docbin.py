@@ -26,7 +26,7 @@ from __future__ import annotations
 import struct
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +65,10 @@ def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int,
     documents = spans = 0
     with _DocBinWriter() as docbin:
         for record in iter_documents(records):
-            doc = to_doc(record, left_out)
+            doc, ids = _to_doc(record, left_out, ids_in_vocab=False)
             documents += 1
             spans += sum(len(doc.spans[g]) for g in GROUPS if g in doc.spans)
-            docbin.add(doc)
+            docbin.add(doc, ids)
         with atomic_binary_file(out) as fh:
             docbin.write_to(fh)
     return documents, spans
@@ -107,8 +107,12 @@ class _DocBinWriter:
         for fh in self._files.values():
             fh.close()
 
-    def add(self, doc: Any) -> None:
-        """Add one ``Doc`` as ``DocBin.add`` does, its strings read as arrays of hashes (no ``Token`` objects)."""
+    def add(self, doc: Any, ids: Mapping[int, str] | None = None) -> None:
+        """Add one ``Doc`` as ``DocBin.add`` does, its strings read as arrays of hashes (no ``Token`` objects).
+
+        ``ids``: the strings of hashes that are not in the vocabulary (span ids: see ``_to_doc``), kept as
+        ``DocBin.add`` keeps them when the vocabulary has them.
+        """
         import numpy
         from spacy.attrs import SPACY
 
@@ -117,13 +121,15 @@ class _DocBinWriter:
         self._files["tokens"].write(tokens.reshape((len(doc), -1)).tobytes("C"))
         self._files["spaces"].write(spaces.tobytes("C"))
         self._lengths.append(len(doc))
+        ids = ids or {}
         strings = doc.vocab.strings
-        self._strings.update(strings[h] for h in numpy.unique(doc.to_array(self._string_attrs)).tolist())
+        hashes = numpy.unique(doc.to_array(self._string_attrs)).tolist()
+        self._strings.update(ids[h] if h in ids else strings[h] for h in hashes)
         labels: set[int] = set()
-        ids: set[int] = set()  # kb_id and id: DocBin keeps their strings when the vocabulary has them
-        span_groups = self._span_groups(doc, labels, ids)
+        span_ids: set[int] = set()  # kb_id and id: DocBin keeps their strings when the vocabulary has them
+        span_groups = self._span_groups(doc, labels, span_ids)
         self._strings.update(strings[h] for h in labels)
-        self._strings.update(strings[h] for h in ids if h in strings)
+        self._strings.update(ids[h] if h in ids else strings[h] for h in span_ids if h in ids or h in strings)
         flags = {"has_unknown_spaces": doc.has_unknown_spaces}
         user_data = self._pack(doc.user_data)  # DocBin keeps it packed, then packs the list of them
         for name, value in (("cats", doc.cats), ("flags", flags), ("span_groups", span_groups),
@@ -202,6 +208,17 @@ def _array_header(count: int) -> bytes:
 
 def to_doc(record: Record, left_out: LeftOut) -> Any:
     """One annot/1 document record as a spaCy ``Doc`` (see the module docstring)."""
+    return _to_doc(record, left_out)[0]
+
+
+def _to_doc(record: Record, left_out: LeftOut, *, ids_in_vocab: bool = True) -> tuple[Any, dict[int, str]]:
+    """``to_doc``, and the hash of each span id written -> the id.
+
+    ``ids_in_vocab=False``: the spans get their ids as hashes, so the ids (one per span, unlike words) are
+    not added to the tokenizer's vocabulary, which the process keeps: ``write`` passes them to the DocBin
+    writer itself, and the memory of an export stays flat.
+    """
+    from spacy.strings import get_string_id
     from spacy.tokens import Span
 
     tokens = Tokens(record["text"], record.get("lang"))
@@ -216,9 +233,11 @@ def to_doc(record: Record, left_out: LeftOut) -> Any:
         else:
             placed.append((span, bounds, named))
     written = {span["id"] for span, _, _ in placed}
+    ids = {get_string_id(span_id): span_id for span_id in written}
     for span, bounds, named in placed:
         start, end, label, status = span["start"], span["end"], span["label"], span.get("status", "accepted")
-        groups[GROUP_OF.get(status, "annot")].append(Span(doc, *bounds, label=label, span_id=span["id"]))
+        span_id = span["id"] if ids_in_vocab else get_string_id(span["id"])
+        groups[GROUP_OF.get(status, "annot")].append(Span(doc, *bounds, label=label, span_id=span_id))
         doc.user_data[user_data_key(start, end, label, span["id"])] = {
             "attrs": kept_attrs(span.get("attrs") or {}, written, left_out, named),
             "annotator": span.get("annotator"), "status": status,
@@ -228,7 +247,7 @@ def to_doc(record: Record, left_out: LeftOut) -> Any:
             doc.spans[group] = found
     doc.ents = _ents(groups["annot"], record, left_out)
     doc.user_data["annot"] = {key: record.get(key) for key in META_KEYS}
-    return doc
+    return doc, ids
 
 
 def _ents(accepted: list[Any], record: Record, left_out: LeftOut) -> list[Any]:
