@@ -150,7 +150,8 @@ def read(path: Path) -> Iterator[ForeignDocument | FormatError]:
     """The documents of a Prodigy JSONL file (tasks with the same text joined), or one error per bad line."""
     docs: dict[str, tuple[str, Record, list[ForeignSpan]]] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # Lines end at \n only: JSON writes U+2028 and NEL raw, where str.splitlines would cut a task in two.
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         yield FormatError(f"{path}:1: cannot read it ({exc}); give a UTF-8 Prodigy JSONL file (prodigy db-out).")
         return
