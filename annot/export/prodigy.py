@@ -74,9 +74,10 @@ def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int,
 def _tokens_json(text: str, tokens: Tokens) -> str:
     """The ``tokens`` list as ``_ENCODER`` writes it."""
     texts = map(_string, map(text.__getitem__, map(slice, tokens.starts, tokens.ends)))
-    ws = ["true" if space else "false" for space in tokens.spaces]
-    row = '{{"text":{},"start":{},"end":{},"id":{},"ws":{}}}'.format
-    return "[" + ",".join(map(row, texts, tokens.starts, tokens.ends, range(len(ws)), ws)) + "]"
+    ends = [',"ws":true}' if space else ',"ws":false}' for space in tokens.spaces]
+    rows = [f'{{"text":{t},"start":{s},"end":{e},"id":{i}{w}'
+            for t, s, e, i, w in zip(texts, tokens.starts, tokens.ends, range(len(ends)), ends)]  # fmt: skip
+    return "[" + ",".join(rows) + "]"
 
 
 def to_tasks(record: Record, left_out: LeftOut) -> list[Record]:
@@ -103,8 +104,7 @@ def _convert(record: Record, left_out: LeftOut) -> tuple[str, Tokens, list[Recor
         }))  # fmt: skip
     written = {span["id"] for span, _ in placed}
     for span, task_span in placed:
-        named = example(span["label"], span["text"], record["id"], span["start"], span["end"])
-        attrs = kept_attrs(span.get("attrs") or {}, written, left_out, named)
+        attrs = kept_attrs(span, record["id"], written, left_out)
         if attrs:
             task_span["attrs"] = attrs
         if span.get("annotator"):

@@ -88,6 +88,7 @@ class _DocBinWriter:
     _LEVEL = 3
 
     def __init__(self) -> None:
+        from spacy.attrs import IDS, SPACY
         from spacy.tokens import DocBin
         from srsly.msgpack import Packer
 
@@ -97,7 +98,11 @@ class _DocBinWriter:
         # installed packages' entry points (~1 ms a call, most of the time of a small document).
         self._pack = Packer(use_bin_type=True).pack
         # The token attributes whose strings DocBin.add keeps (text, tag, lemma, norm, morph, dep, entity).
-        self._string_attrs = ["ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
+        string_attrs = [IDS[name] for name in ("ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID",
+                                               "ENT_ID")]  # fmt: skip
+        # All that add reads in one Doc.to_array: DocBin's attributes, the spaces, the other string attributes.
+        self._columns = [*self._attrs, SPACY, *(a for a in string_attrs if a not in self._attrs)]
+        self._string_columns = [self._columns.index(a) for a in string_attrs]
         # The token arrays are most of the file: compressed as they come, on a second thread (annot.export.deflate).
         self._tokens = Segment(self._LEVEL)
         self._files = {name: tempfile.TemporaryFile() for name in ("spaces", *self._LISTS)}  # noqa: SIM115
@@ -119,16 +124,15 @@ class _DocBinWriter:
         ``DocBin.add`` keeps them when the vocabulary has them.
         """
         import numpy
-        from spacy.attrs import SPACY
 
-        tokens = doc.to_array(self._attrs)
-        spaces = numpy.asarray(doc.to_array(SPACY).reshape((-1, 1)), dtype=bool)
-        self._tokens.write(tokens.reshape((len(doc), -1)).tobytes("C"))
-        self._files["spaces"].write(spaces.tobytes("C"))
+        array = doc.to_array(self._columns).reshape((len(doc), -1))
+        width = len(self._attrs)
+        self._tokens.write(array[:, :width].tobytes("C"))
+        self._files["spaces"].write(array[:, width].astype(bool).tobytes("C"))
         self._lengths.append(len(doc))
         ids = ids or {}
         strings = doc.vocab.strings
-        hashes = numpy.unique(doc.to_array(self._string_attrs)).tolist()
+        hashes = numpy.unique(array[:, self._string_columns]).tolist()
         self._strings.update(ids[h] if h in ids else strings[h] for h in hashes)
         labels: set[int] = set()
         span_ids: set[int] = set()  # kb_id and id: DocBin keeps their strings when the vocabulary has them
@@ -229,19 +233,18 @@ def _to_doc(record: Record, left_out: LeftOut, *, ids_in_vocab: bool = True) -> 
     placed = []
     for span in record.get("spans", ()):
         bounds = tokens.bounds(span["start"], span["end"])
-        named = example(span["label"], span["text"], record["id"], span["start"], span["end"])
         if bounds is None:
-            left_out.add(NOT_ON_TOKENS, named)
+            left_out.add(NOT_ON_TOKENS, example(span["label"], span["text"], record["id"], span["start"], span["end"]))
         else:
-            placed.append((span, bounds, named))
-    written = {span["id"] for span, _, _ in placed}
-    ids = {get_string_id(span_id): span_id for span_id in written}
-    for span, bounds, named in placed:
+            placed.append((span, bounds))
+    ids = {get_string_id(span["id"]): span["id"] for span, _ in placed}
+    written = set(ids.values())
+    for span, bounds in placed:
         start, end, label, status = span["start"], span["end"], span["label"], span.get("status", "accepted")
         span_id = span["id"] if ids_in_vocab else get_string_id(span["id"])
         groups[GROUP_OF.get(status, "annot")].append(Span(doc, *bounds, label=label, span_id=span_id))
         doc.user_data[user_data_key(start, end, label, span["id"])] = {
-            "attrs": kept_attrs(span.get("attrs") or {}, written, left_out, named),
+            "attrs": kept_attrs(span, record["id"], written, left_out),
             "annotator": span.get("annotator"), "status": status,
         }  # fmt: skip
     for group, found in groups.items():

@@ -124,12 +124,15 @@ def example(label: str, text: str, doc_id: str, start: int, end: int) -> str:
     return f"{label} {shown!r} in {doc_id} at {start}-{end}"
 
 
-def kept_attrs(attrs: Mapping[str, Any], written: Collection[str], left_out: LeftOut, named: str) -> dict[str, Any]:
-    """``attrs`` without a ``*_span`` attribute naming a span that was left out (counted: the file never names
-    a span it does not hold, so that importing it back cannot fail on a missing holder)."""
+def kept_attrs(span: Mapping[str, Any], doc_id: str, written: Collection[str], left_out: LeftOut) -> dict[str, Any]:
+    """The attributes of ``span`` (an annot/1 span record of document ``doc_id``) without a ``*_span`` attribute
+    naming a span that was left out (counted: the file never names a span it does not hold, so that importing
+    it back cannot fail on a missing holder)."""
+    attrs = span.get("attrs") or {}
     kept = dict(attrs)
     for key, value in attrs.items():
         if key.endswith("_span") and value not in written:
+            named = example(span["label"], span["text"], doc_id, span["start"], span["end"])
             left_out.add(f"{key} names a span left out (the attribute is dropped)", named)
             del kept[key]
     return kept
