@@ -40,6 +40,8 @@ __all__ = ["ENTS_LABEL", "GROUPS", "SUFFIX", "read", "to_doc", "user_data_key", 
 
 SUFFIX = "spacy"
 Record = dict[str, Any]
+#: A document's span groups as rows: (group name, [(id hash, label hash, start token, end token, start, end)]).
+Groups = list[tuple[str, list[tuple[int, int, int, int, int, int]]]]
 #: Span group -> the status of its spans.
 GROUPS = {"annot": "accepted", "annot.pending": "pending", "annot.rejected": "rejected"}
 GROUP_OF = {status: group for group, status in GROUPS.items()}
@@ -66,10 +68,10 @@ def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int,
     documents = spans = 0
     with _DocBinWriter() as docbin:
         for record in iter_documents(records):
-            doc, ids = _to_doc(record, left_out, ids_in_vocab=False)
+            doc, ids, groups = _to_doc(record, left_out, packed=True)
             documents += 1
-            spans += sum(len(doc.spans[g]) for g in GROUPS if g in doc.spans)
-            docbin.add(doc, ids)
+            spans += sum(len(rows) for _, rows in groups)
+            docbin.add(doc, ids, groups)
         with atomic_binary_file(out) as fh:
             docbin.write_to(fh)
     return documents, spans
@@ -117,11 +119,12 @@ class _DocBinWriter:
         for fh in self._files.values():
             fh.close()
 
-    def add(self, doc: Any, ids: Mapping[int, str] | None = None) -> None:
+    def add(self, doc: Any, ids: Mapping[int, str] | None = None, groups: Groups | None = None) -> None:
         """Add one ``Doc`` as ``DocBin.add`` does, its strings read as arrays of hashes (no ``Token`` objects).
 
         ``ids``: the strings of hashes that are not in the vocabulary (span ids: see ``_to_doc``), kept as
-        ``DocBin.add`` keeps them when the vocabulary has them.
+        ``DocBin.add`` keeps them when the vocabulary has them. ``groups``: the document's span groups as
+        ``_to_doc(packed=True)`` gives them, held in the file as if they were in ``doc.spans``.
         """
         import numpy
 
@@ -136,7 +139,10 @@ class _DocBinWriter:
         self._strings.update(ids[h] if h in ids else strings[h] for h in hashes)
         labels: set[int] = set()
         span_ids: set[int] = set()  # kb_id and id: DocBin keeps their strings when the vocabulary has them
-        span_groups = self._span_groups(doc, labels, span_ids)
+        if groups is None:
+            span_groups = self._span_groups(doc, labels, span_ids)
+        else:
+            span_groups = self._packed_groups(groups, labels, span_ids)
         self._strings.update(strings[h] for h in labels)
         self._strings.update(ids[h] if h in ids else strings[h] for h in span_ids if h in ids or h in strings)
         flags = {"has_unknown_spaces": doc.has_unknown_spaces}
@@ -160,6 +166,21 @@ class _DocBinWriter:
                 ids.add(span_id)
                 spans.append(_SPAN.pack(span_id, kb_id, label, s.start, s.end, s.start_char, s.end_char))
             msg.setdefault(self._pack({"name": group.name, "attrs": group.attrs, "spans": spans}), []).append(key)
+        return self._pack(msg)
+
+    def _packed_groups(self, groups: Groups, labels: set[int], ids: set[int]) -> bytes:
+        """As ``_span_groups``, from rows: what ``doc.spans.to_bytes()`` is once the groups are set."""
+        if not groups:
+            return self._pack([])
+        msg: dict[bytes, list[str]] = {}
+        for name, rows in groups:
+            spans = []
+            for span_id, label, start, end, start_char, end_char in rows:
+                labels.add(label)
+                ids.add(span_id)
+                spans.append(_SPAN.pack(span_id, 0, label, start, end, start_char, end_char))
+            ids.add(0)  # no kb_id
+            msg.setdefault(self._pack({"name": name, "attrs": {}, "spans": spans}), []).append(name)
         return self._pack(msg)
 
     def write_to(self, out: Any) -> None:
@@ -217,12 +238,14 @@ def to_doc(record: Record, left_out: LeftOut) -> Any:
     return _to_doc(record, left_out)[0]
 
 
-def _to_doc(record: Record, left_out: LeftOut, *, ids_in_vocab: bool = True) -> tuple[Any, dict[int, str]]:
-    """``to_doc``, and the hash of each span id written -> the id.
+def _to_doc(record: Record, left_out: LeftOut, *, packed: bool = False) -> tuple[Any, dict[int, str], Groups]:
+    """``to_doc``, the hash of each span id written -> the id, and (``packed``) the span groups as rows.
 
-    ``ids_in_vocab=False``: the spans get their ids as hashes, so the ids (one per span, unlike words) are
-    not added to the tokenizer's vocabulary, which the process keeps: ``write`` passes them to the DocBin
-    writer itself, and the memory of an export stays flat.
+    ``packed=True`` (``write``): the Doc gets its tokens, entities and user data but no ``doc.spans``; each
+    group comes back as ``(name, [(id hash, label hash, start token, end token, start, end), ...])`` for
+    ``_DocBinWriter.add``, which writes the same bytes without a ``Span`` object per span; and the span ids
+    are hashes only, not added to the tokenizer's vocabulary, which the process keeps (one string per span,
+    unlike words): the memory of an export stays flat.
     """
     from spacy.strings import get_string_id
     from spacy.tokens import Span
@@ -239,25 +262,34 @@ def _to_doc(record: Record, left_out: LeftOut, *, ids_in_vocab: bool = True) -> 
             placed.append((span, bounds))
     ids = {get_string_id(span["id"]): span["id"] for span, _ in placed}
     written = set(ids.values())
+    actors = []  # accepted ACTORs, the candidates for doc.ents
+    add_string = doc.vocab.strings.add
     for span, bounds in placed:
         start, end, label, status = span["start"], span["end"], span["label"], span.get("status", "accepted")
-        span_id = span["id"] if ids_in_vocab else get_string_id(span["id"])
-        groups[GROUP_OF.get(status, "annot")].append(Span(doc, *bounds, label=label, span_id=span_id))
+        group = GROUP_OF.get(status, "annot")
+        if packed:
+            groups[group].append((get_string_id(span["id"]), add_string(label), *bounds, start, end))
+            if group == "annot" and label == ENTS_LABEL:
+                actors.append(Span(doc, *bounds, label=label, span_id=get_string_id(span["id"])))
+        else:
+            groups[group].append(Span(doc, *bounds, label=label, span_id=span["id"]))
         doc.user_data[user_data_key(start, end, label, span["id"])] = {
             "attrs": kept_attrs(span, record["id"], written, left_out),
             "annotator": span.get("annotator"), "status": status,
         }  # fmt: skip
-    for group, found in groups.items():
-        if found:
-            doc.spans[group] = found
-    doc.ents = _ents(groups["annot"], record, left_out)
+    if not packed:
+        for group, found in groups.items():
+            if found:
+                doc.spans[group] = found
+        actors = [s for s in groups["annot"] if s.label_ == ENTS_LABEL]
+    doc.ents = _ents(actors, record, left_out)
     doc.user_data["annot"] = {key: record.get(key) for key in META_KEYS}
-    return doc, ids
+    return doc, ids, [(group, rows) for group, rows in groups.items() if rows and packed]
 
 
-def _ents(accepted: list[Any], record: Record, left_out: LeftOut) -> list[Any]:
+def _ents(accepted_actors: list[Any], record: Record, left_out: LeftOut) -> list[Any]:
     """The accepted ACTORs that overlap no other: the longer one kept, then the earlier; the rest counted."""
-    actors = sorted((s for s in accepted if s.label_ == ENTS_LABEL), key=lambda s: (-(s.end - s.start), s.start))
+    actors = sorted(accepted_actors, key=lambda s: (-(s.end - s.start), s.start))
     taken: set[int] = set()
     ents = []
     for span in actors:
