@@ -347,7 +347,7 @@ def test_inception_round_trip_keeps_every_span_label_and_attribute(record: dict)
         (documents_written, spans_written), left_out = _write([record], out)
         assert (documents_written, spans_written, left_out.report()) == (1, len(record["spans"]), ())
         with open_project(Path(folder) / "p", annotator="t") as store:
-            import_as(store, out, "inception")
+            import_as(store, out, "inception", lang="en")  # a record without a language: "x-unspecified"
             got = _spans_of(store)
     where = {s["id"]: (s["start"], s["end"], s["label"]) for s in record["spans"]}
     want = set()
