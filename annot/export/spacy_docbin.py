@@ -119,12 +119,12 @@ class _DocBinWriter:
         for fh in self._files.values():
             fh.close()
 
-    def add(self, doc: Any, ids: Mapping[int, str] | None = None, groups: Groups | None = None) -> None:
+    def add(self, doc: Any, ids: Mapping[int, str], groups: Groups) -> None:
         """Add one ``Doc`` as ``DocBin.add`` does, its strings read as arrays of hashes (no ``Token`` objects).
 
-        ``ids``: the strings of hashes that are not in the vocabulary (span ids: see ``_to_doc``), kept as
-        ``DocBin.add`` keeps them when the vocabulary has them. ``groups``: the document's span groups as
-        ``_to_doc(packed=True)`` gives them, held in the file as if they were in ``doc.spans``.
+        As ``_to_doc(packed=True)`` gives them: ``ids``, the strings of the span ids, which are hashes only
+        (kept as ``DocBin.add`` keeps the ids a vocabulary has); ``groups``, the span groups as rows, held in
+        the file as if they were ``doc.spans``.
         """
         import numpy
 
@@ -133,16 +133,12 @@ class _DocBinWriter:
         self._tokens.write(array[:, :width].tobytes("C"))
         self._files["spaces"].write(array[:, width].astype(bool).tobytes("C"))
         self._lengths.append(len(doc))
-        ids = ids or {}
         strings = doc.vocab.strings
         hashes = numpy.unique(array[:, self._string_columns]).tolist()
         self._strings.update(ids[h] if h in ids else strings[h] for h in hashes)
         labels: set[int] = set()
         span_ids: set[int] = set()  # kb_id and id: DocBin keeps their strings when the vocabulary has them
-        if groups is None:
-            span_groups = self._span_groups(doc, labels, span_ids)
-        else:
-            span_groups = self._packed_groups(groups, labels, span_ids)
+        span_groups = self._packed_groups(groups, labels, span_ids)
         self._strings.update(strings[h] for h in labels)
         self._strings.update(ids[h] if h in ids else strings[h] for h in span_ids if h in ids or h in strings)
         flags = {"has_unknown_spaces": doc.has_unknown_spaces}
@@ -151,25 +147,9 @@ class _DocBinWriter:
                             ("user_data", user_data)):  # fmt: skip
             self._files[name].write(self._pack(value))
 
-    def _span_groups(self, doc: Any, labels: set[int], ids: set[int]) -> bytes:
-        """``doc.spans.to_bytes()``, packed with our ``Packer`` (spaCy's makes two new ones per document), and
-        each span's label hash put in ``labels``, its kb_id and id hashes in ``ids``: one pass over the spans."""
-        if not len(doc.spans):
-            return self._pack([])
-        msg: dict[bytes, list[str]] = {}
-        for key, group in doc.spans.items():
-            spans = []
-            for s in group:
-                label, kb_id, span_id = s.label, s.kb_id, s.id
-                labels.add(label)
-                ids.add(kb_id)
-                ids.add(span_id)
-                spans.append(_SPAN.pack(span_id, kb_id, label, s.start, s.end, s.start_char, s.end_char))
-            msg.setdefault(self._pack({"name": group.name, "attrs": group.attrs, "spans": spans}), []).append(key)
-        return self._pack(msg)
-
     def _packed_groups(self, groups: Groups, labels: set[int], ids: set[int]) -> bytes:
-        """As ``_span_groups``, from rows: what ``doc.spans.to_bytes()`` is once the groups are set."""
+        """``doc.spans.to_bytes()`` once the groups are set, packed from rows with our ``Packer`` (spaCy's
+        makes two new ones per document); each label hash put in ``labels``, each id hash in ``ids``."""
         if not groups:
             return self._pack([])
         msg: dict[bytes, list[str]] = {}
