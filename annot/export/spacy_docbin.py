@@ -14,7 +14,10 @@ Export (``write``), per document, tokenized by spaCy's blank tokenizer of its la
   DocBin keeps user data (``store_user_data=True``), so ``get_docs`` gives it back.
 
 A span off the token boundaries is left out, counted with an example. The file is what
-``DocBin.to_bytes`` writes, but built as documents come (``_DocBinWriter``), so memory stays flat.
+``DocBin.to_bytes`` writes (decompressed, byte for byte), but built as documents come
+(``_DocBinWriter``), so memory stays nearly flat: what it must hold to the end is the DocBin's table of
+strings (every distinct token text, label and span id, written sorted after all the tokens), about
+0.25 KB per span id.
 
 Import (``read``): the three span groups (``annot`` accepted, the others by name), else a foreign file's
 ``doc.spans["sc"]`` and ``doc.ents`` as accepted spans; attributes from the user data; a document's
@@ -80,8 +83,9 @@ def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int,
 class _DocBinWriter:
     """spaCy's ``DocBin(store_user_data=True).to_bytes()``, written as documents come: the same msgpack map,
     zlib-compressed, but each document's arrays and blobs go to temporary files as it is added, so memory
-    stays flat as the corpus grows (a ``DocBin`` holds them all until ``to_bytes``). Only the sorted set of
-    strings (the vocabulary) and one int per document stay in memory. ``DocBin().from_bytes`` reads the result;
+    stays flat as the corpus grows (a ``DocBin`` holds them all until ``to_bytes``); the token arrays, most
+    of the file, are compressed on a second thread as they come. Only the set of strings (the vocabulary
+    and the span ids, sorted at the end) and one int per document stay in memory. ``DocBin().from_bytes`` reads the result;
     a test checks it decompresses to the very bytes of ``DocBin.to_bytes``.
     """
 
