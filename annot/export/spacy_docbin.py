@@ -85,8 +85,8 @@ class _DocBinWriter:
     zlib-compressed, but each document's arrays and blobs go to temporary files as it is added, so memory
     stays flat as the corpus grows (a ``DocBin`` holds them all until ``to_bytes``); the token arrays, most
     of the file, are compressed on a second thread as they come. Only the set of strings (the vocabulary
-    and the span ids, sorted at the end) and one int per document stay in memory. ``DocBin().from_bytes`` reads the result;
-    a test checks it decompresses to the very bytes of ``DocBin.to_bytes``.
+    and the span ids, sorted at the end) and one int per document stay in memory. ``DocBin().from_bytes``
+    reads the result; a test checks it decompresses to the very bytes of ``DocBin.to_bytes``.
     """
 
     _LISTS = ("cats", "flags", "span_groups", "user_data")
