@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annot.export.formats import LeftOut, iter_documents
-from annot.export.tokens import NOT_ON_TOKENS, example, offsets, token_bounds, tokenize
+from annot.export.tokens import NOT_ON_TOKENS, Tokens, example
 from annot.fileio import atomic_text_file
 
 __all__ = ["DOCSTART", "LABEL", "SCHEMES", "SUFFIX", "tag_type", "to_lines", "write"]
@@ -80,11 +80,11 @@ def write(records: Iterable[Record], out: Path, left_out: LeftOut, *, scheme: st
 def to_lines(record: Record, left_out: LeftOut, *, scheme: str = "BIO") -> tuple[list[str], int]:
     """The lines of one document (``-DOCSTART-`` first, a blank line after each sentence) and its ACTOR count."""
     text, doc_id = record["text"], record["id"]
-    doc = tokenize(text, record.get("lang"))
+    tokens = Tokens(text, record.get("lang"))
     sentences = sorted((s["start"], s["end"]) for s in record.get("sentences", ())) or [(0, len(text))]
     starts = [start for start, _ in sentences]
-    tags = ["O"] * len(doc)
-    taken = [False] * len(doc)
+    tags = ["O"] * len(tokens)
+    taken = [False] * len(tokens)
     actors = []
     for span in record.get("spans", ()):
         start, end, label = span["start"], span["end"], span["label"]
@@ -94,7 +94,7 @@ def to_lines(record: Record, left_out: LeftOut, *, scheme: str = "BIO") -> tuple
             reason = NOT_ACTOR
         elif span.get("status", "accepted") != "accepted":
             reason = NOT_ACCEPTED
-        elif (bounds := token_bounds(doc, start, end)) is None:
+        elif (bounds := tokens.bounds(start, end)) is None:
             reason = NOT_ON_TOKENS
         else:
             home = sentences[max(bisect_right(starts, start) - 1, 0)]
@@ -117,7 +117,7 @@ def to_lines(record: Record, left_out: LeftOut, *, scheme: str = "BIO") -> tuple
                 edge = "U" if last - first == 1 else "B" if i == first else "L" if i == last - 1 else "I"
             tags[i] = f"{edge}-{kind}"
     lines = [DOCSTART, ""]
-    bounds = offsets(doc)
+    bounds = tokens.offsets()
     token = 0
     for start, end in sentences:
         while token < len(bounds) and bounds[token][0] < start:

@@ -14,7 +14,10 @@ The type system follows INCEpTION's conventions for custom layers, so that its
 - the document is DKPro's ``DocumentMetaData`` (title, id, language) and its
   sentences DKPro's ``Sentence``, from annot's own sentence offsets.
 
-Offsets are code points here and UTF-16 units in the XMI; cassis converts both ways.
+Offsets are code points here and UTF-16 units in the XMI. The type system is built and written by cassis;
+each document's XMI is written by ``annot.export.xmi`` as cassis would write it, without building a CAS.
+Files are read back through cassis (``annot.export.inception_read``), which checks them against their type
+system, after a guard that refuses a DOCTYPE.
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import FormatError
-from annot.export.formats import ForeignDocument, ForeignSpan, LeftOut, iter_documents
+from annot.export.formats import ForeignDocument, LeftOut, iter_documents
+from annot.export.xmi import XMI_NS, float_text, to_xmi, utf16_offsets
 from annot.fileio import atomic_binary_file
 
 if TYPE_CHECKING:
-    from cassis import Cas, TypeSystem
+    from cassis import TypeSystem
 
     from annot.schema import LabelSchema
 
@@ -58,6 +63,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Zip entries get a fixed time, so the same corpus gives the same bytes.
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 Record = dict[str, Any]
+_ID = f"{{{XMI_NS}}}id"
 
 
 def _link_type(label: str, attr: str) -> str:
@@ -72,6 +78,8 @@ class _Layers:
         from cassis import TypeSystem
 
         self.ts: TypeSystem = TypeSystem()
+        self._kinds: dict[tuple[str, str], str | None] = {}  # (label, attr) -> feature range, once known
+        self._orders: dict[str, list[tuple[str, str]]] = {}  # label -> its features, see _order
         meta = self.ts.create_type(METADATA, "uima.tcas.DocumentAnnotation")
         for name in ("documentTitle", "documentId", "documentUri", "collectionId", "documentBaseUri"):
             self._create_feature(meta, name, "uima.cas.String")
@@ -100,6 +108,7 @@ class _Layers:
 
     def add_feature(self, label: str, attr: str, kind: str, description: str = "", target: str | None = None) -> None:
         layer = self.ts.get_type(LAYER_PREFIX + label)
+        self._orders.pop(label, None)
         if kind == "span":
             link = self.ts.create_type(_link_type(label, attr), "uima.cas.TOP")
             self._create_feature(link, "role", "uima.cas.String")
@@ -110,6 +119,13 @@ class _Layers:
 
     def feature(self, label: str, attr: str, value: Any) -> str | None:
         """The range of ``label``'s feature ``attr``, added when the schema has none (``None``: no UIMA name)."""
+        key = (label, attr)
+        if key in self._kinds:  # a feature's range never changes once the type system has it
+            return self._kinds[key]
+        self._kinds[key] = self._feature(label, attr, value)
+        return self._kinds[key]
+
+    def _feature(self, label: str, attr: str, value: Any) -> str | None:
         if not self.valid(attr, feature=True):
             return None
         layer = self.ts.get_type(LAYER_PREFIX + label)
@@ -120,67 +136,127 @@ class _Layers:
             found = layer.get_feature(attr) or layer.get_feature(attr + "_")
         return found.rangeType.name
 
-    def to_cas(self, record: Record, left_out: LeftOut) -> tuple[Cas, int]:
-        """One document record as a CAS, and how many spans it holds; what it cannot hold goes to ``left_out``."""
-        from cassis import Cas
+    def to_xmi(self, record: Record, left_out: LeftOut) -> tuple[bytes, int]:
+        """One document record as XMI, and how many spans it holds; what it cannot hold goes to ``left_out``.
 
+        The bytes cassis's ``Cas.to_xmi(pretty_print=True)`` writes for the CAS of the record (the document
+        metadata, the sentences, the spans, then the link of each ``*_span`` attribute), written by
+        ``annot.export.xmi`` without a ``Cas``: ``xmi:id`` 1 is the Sofa, 2 the metadata, then the sentences
+        and the spans in order, then the links in the order cassis finds them (by layer, in the order the
+        layers first appear; by ``begin``, ``end``, id in a layer; by feature in a span).
+        """
         doc_id, text = record["id"], record["text"]
         bad = _NOT_XML.search(text)
         if bad:  # as INCEpTION does on export: one space each, so every offset still holds
             left_out.add("text characters XML 1.0 cannot hold, written as spaces", f"U+{ord(bad[0]):04X} in {doc_id}")
             text = _NOT_XML.sub(" ", text)
-        cas = Cas(typesystem=self.ts)
-        cas.sofa_string, cas.sofa_mime = text, "text/plain"
-        meta, title = self.ts.get_type(METADATA), _NOT_XML.sub(" ", record.get("title") or "") or None
-        cas.add(meta(begin=0, end=len(text), documentTitle=title, documentId=doc_id,
-                     language=record.get("lang") or "x-unspecified", isLastSegment=False))  # fmt: skip
-        sentence = self.ts.get_type(SENTENCE)
-        cas.add_all(sentence(begin=s["start"], end=s["end"]) for s in record.get("sentences", ()))
-        written: dict[str, tuple[Any, Record]] = {}
+        written: dict[str, Record] = {}
         for span in record.get("spans", ()):
-            example = f"{span['label']} {span['text']!r} in {doc_id} at {span['start']}-{span['end']}"
-            if span.get("status", "accepted") != "accepted":
-                left_out.add(f"{span['status']} suggestion (INCEpTION holds annotations, not suggestions)", example)
+            status = span.get("status", "accepted")
+            if status != "accepted":
+                reason = f"{status} suggestion (INCEpTION holds annotations, not suggestions)"
+                left_out.add(reason, _named(span, doc_id))
             elif not self.valid(span["label"]):
-                left_out.add("label that is not a UIMA type name (letters, digits, _)", example)
+                left_out.add("label that is not a UIMA type name (letters, digits, _)", _named(span, doc_id))
             else:
                 if not self.has(span["label"]):
                     self.ts.create_type(LAYER_PREFIX + span["label"], ANNOTATION)
-                for attr, value in span.get("attrs", {}).items():  # before the first instance: cassis fixes its class
+                for attr, value in span.get("attrs", {}).items():  # every feature first, as the type system lists
                     self.feature(span["label"], attr, value)
-                fs = self.ts.get_type(LAYER_PREFIX + span["label"])(begin=span["start"], end=span["end"])
-                written[span["id"]] = (fs, span)
-        for fs, span in written.values():
-            self._set_features(fs, span, written, left_out, doc_id)
-            cas.add(fs)
-        return cas, len(written)
+                written[span["id"]] = span
+        at = utf16_offsets(text)
+        sentences = record.get("sentences", ())
+        first = 3 + len(sentences)  # 1 the Sofa, 2 the metadata
+        ids = {span_id: first + n for n, span_id in enumerate(written)}
+        features = {span_id: self._features(span, written, left_out, doc_id) for span_id, span in written.items()}
+        title = _NOT_XML.sub(" ", record.get("title") or "") or None
+        meta = {_ID: "2", "sofa": "1", "begin": "0", "end": str(at(len(text))),
+                "language": record.get("lang") or "x-unspecified"}  # fmt: skip
+        if title is not None:
+            meta["documentTitle"] = title
+        meta.update(documentId=str(doc_id), isLastSegment="false")
+        elements: list[tuple[str, dict[str, str]]] = [(METADATA, meta)]
+        elements += [(SENTENCE, {_ID: str(n), "sofa": "1", "begin": str(at(s["start"])), "end": str(at(s["end"]))})
+                     for n, s in enumerate(sentences, 3)]  # fmt: skip
+        spans, links = [], []
+        by_layer: dict[str, list[str]] = {}
+        for span_id, span in written.items():
+            by_layer.setdefault(span["label"], []).append(span_id)
+        next_link = first + len(written)
+        link_ids: dict[tuple[str, str], int] = {}
+        for label, members in by_layer.items():  # cassis numbers the links as it walks the indexes
+            order = self._order(label)
+            for span_id in sorted(members, key=lambda i: (written[i]["start"], written[i]["end"], ids[i])):
+                for _, attr in order:
+                    link = features[span_id].get(attr)
+                    if isinstance(link, _Link):
+                        link_ids[span_id, attr] = next_link
+                        links.append((next_link, link))
+                        next_link += 1
+        for span_id, span in written.items():
+            attrs = {_ID: str(ids[span_id]), "sofa": "1", "begin": str(at(span["start"])), "end": str(at(span["end"]))}
+            for _, attr in self._order(span["label"]):
+                value = features[span_id].get(attr)
+                if isinstance(value, _Link):
+                    attrs[attr] = str(link_ids[span_id, attr])
+                elif value is not None:
+                    attrs[attr] = value
+            spans.append((LAYER_PREFIX + span["label"], attrs))
+        elements += spans
+        elements += [(link.type_name, {_ID: str(n), "role": link.role, "target": str(ids[link.target])})
+                     for n, link in links]  # fmt: skip
+        return to_xmi(text, elements, range(2, first + len(written))), len(written)
 
-    def _set_features(
-        self, fs: Any, span: Record, written: Mapping[str, tuple[Any, Record]], left_out: LeftOut, doc_id: str
-    ) -> None:
+    def _order(self, label: str) -> list[tuple[str, str]]:
+        """The layer's own features as ``(cassis name, XMI name)``, in the order cassis writes them."""
+        found = self._orders.get(label)
+        if found is None:
+            layer = self.ts.get_type(LAYER_PREFIX + label)
+            found = [(f.name, f.name[:-1] if f._has_reserved_name else f.name) for f in layer.features]
+            self._orders[label] = found
+        return found
+
+    def _features(
+        self, span: Record, written: Mapping[str, Record], left_out: LeftOut, doc_id: str
+    ) -> dict[str, str | _Link]:
+        """The span's feature values by XMI name (a ``_Link`` for a ``*_span`` attribute); the rest counted."""
         label = span["label"]
-        example = f"{label} {span['text']!r} in {doc_id} at {span['start']}-{span['end']}"
+        found: dict[str, str | _Link] = {}
         for attr, value in span.get("attrs", {}).items():
             kind = self.feature(label, attr, value)
-            name = attr + "_" if attr in ("type", "self") else attr
             if kind is None:
-                left_out.add(f"attribute {attr!r}: not a UIMA feature name", example)
+                left_out.add(f"attribute {attr!r}: not a UIMA feature name", _named(span, doc_id))
             elif kind == FS_ARRAY:
                 if value not in written:
-                    left_out.add(f"attribute {attr!r}: the span it names is not exported", example)
+                    left_out.add(f"attribute {attr!r}: the span it names is not exported", _named(span, doc_id))
                     continue
-                link = self.ts.get_type(_link_type(label, attr))(
-                    role=attr.removesuffix("_span"), target=written[value][0]
-                )
-                fs[name] = self.ts.get_type(FS_ARRAY)(elements=[link])
+                found[attr] = _Link(_link_type(label, attr), attr.removesuffix("_span"), value)
             elif kind == "uima.cas.Float" and _is_number(value) and float(value) == value:
-                fs[name] = float(value)
+                found[attr] = float_text(float(value))
             elif kind == "uima.cas.String" and isinstance(value, str) and _NOT_XML.search(value):
-                left_out.add(f"attribute {attr!r}: characters XML 1.0 cannot hold", example)
+                left_out.add(f"attribute {attr!r}: characters XML 1.0 cannot hold", _named(span, doc_id))
             elif kind == "uima.cas.String" and isinstance(value, str):
-                fs[name] = value
+                found[attr] = value
             else:
-                left_out.add(f"attribute {attr!r}: a {type(value).__name__} where the type system has {kind}", example)
+                left_out.add(
+                    f"attribute {attr!r}: a {type(value).__name__} where the type system has {kind}",
+                    _named(span, doc_id),
+                )
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A link feature structure (INCEpTION's slot) from a span to the span ``target`` (its annot id)."""
+
+    type_name: str
+    role: str
+    target: str
+
+
+def _named(span: Record, doc_id: str) -> str:
+    """How a left-out span is named in the report."""
+    return f"{span['label']} {span['text']!r} in {doc_id} at {span['start']}-{span['end']}"
 
 
 def _is_number(value: Any) -> bool:
@@ -225,12 +301,12 @@ def write(
     names: set[str] = set()
     with atomic_binary_file(out) as file, zipfile.ZipFile(file, "w") as zf:
         for record in iter_documents(records):
-            cas, count = layers.to_cas(record, left_out)
+            xmi, count = layers.to_xmi(record, left_out)
             name = re.sub(r"[^\w.-]", "_", str(record["id"])) + ".xmi"
             while name in names:
                 name = name.removesuffix(".xmi") + "_.xmi"
             names.add(name)
-            zf.writestr(_entry(name), cas.to_xmi(pretty_print=True).encode("utf-8"))
+            zf.writestr(_entry(name), xmi)
             documents, spans = documents + 1, spans + count
         zf.writestr(_entry(TYPESYSTEM_FILE), layers.ts.to_xml().encode("utf-8"))
     return documents, spans
@@ -239,128 +315,10 @@ def write(
 def read(path: Path, schema: Any = None) -> Iterator[ForeignDocument | FormatError]:
     """The documents of an INCEpTION zip (``TypeSystem.xml`` + ``.xmi`` files), or of one ``.xmi`` beside it.
 
-    ``schema`` is accepted as for every format that ``USES_SCHEMA`` and not read: the file's own type system
-    names the layers and their features' types, and the store checks labels and values on import.
-
-    Each custom span layer (``webanno.custom.<LABEL>``) is a label and its features are attributes; other
-    types (DKPro's tokens, POS, named entities, relation and chain layers) are ignored; a feature with no
-    value is an absent attribute. A bad file or document is one ``FormatError``: ``FILE (document X): problem; fix``.
+    See ``annot.export.inception_read.read_documents``; ``schema`` is accepted as for every format that
+    ``USES_SCHEMA`` and not read: the file's own type system names the layers and their features' types,
+    and the store checks labels and values on import.
     """
-    path = Path(path)
-    if path.suffix.lower() == ".xmi":
-        beside = [p for p in (path.with_name(TYPESYSTEM_FILE), path.with_name("typesystem.xml")) if p.is_file()]
-        if not beside:
-            yield FormatError(f"{path}: no {TYPESYSTEM_FILE} beside it; put the type system exported with it there.")
-            return
-        ts = _typesystem(beside[0].read_bytes(), f"{beside[0]}")
-        if isinstance(ts, FormatError):
-            yield ts
-            return
-        yield _document(path.read_bytes(), ts, f"{path} (document {path.name})", path.stem)
-        return
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        yield FormatError(
-            f"{path}: not a zip archive ({exc}); give the .zip written by 'annot export --format inception',"
-            f" or one .xmi with its {TYPESYSTEM_FILE} beside it."
-        )
-        return
-    with archive:
-        members = {Path(n).name.lower(): n for n in archive.namelist()}
-        ts_name = members.get(TYPESYSTEM_FILE.lower())
-        if ts_name is None:
-            yield FormatError(f"{path}: no {TYPESYSTEM_FILE} in the zip; add the type system the .xmi files use.")
-            return
-        ts = _typesystem(archive.read(ts_name), f"{path} ({ts_name})")
-        if isinstance(ts, FormatError):
-            yield ts
-            return
-        xmis = sorted(n for n in archive.namelist() if n.lower().endswith(".xmi"))
-        if not xmis:
-            yield FormatError(f"{path}: no .xmi document in the zip; export the documents with their type system.")
-        for name in xmis:
-            yield _document(archive.read(name), ts, f"{path} (document {name})", Path(name).stem)
+    from annot.export.inception_read import read_documents
 
-
-def _typesystem(data: bytes, where: str) -> TypeSystem | FormatError:
-    from cassis import load_typesystem
-
-    try:
-        with warnings.catch_warnings():  # cassis warns about a feature named "type" (see _Layers._create_feature)
-            warnings.simplefilter("ignore", UserWarning)
-            return load_typesystem(data.decode("utf-8"))
-    except Exception as exc:  # cassis raises lxml's and its own errors alike: each one is a bad file here
-        return _caused(FormatError(f"{where}: not a UIMA type system ({_first_line(exc)}); export it again."), exc)
-
-
-def _document(data: bytes, ts: TypeSystem, where: str, stem: str) -> ForeignDocument | FormatError:
-    from cassis import load_cas_from_xmi
-
-    try:
-        cas = load_cas_from_xmi(data.decode("utf-8"), typesystem=ts, lenient=True)
-    except Exception as exc:  # as in _typesystem: lxml, cassis and decoding errors all mean a bad document
-        return _caused(FormatError(f"{where}: not a UIMA CAS XMI document ({_first_line(exc)}); export it again."), exc)
-    text = cas.sofa_string
-    if not text:
-        return FormatError(f"{where}: the document has no text (sofa string); export it with its text.")
-    title, lang, meta = stem, None, {}
-    found = cas.select(METADATA) if ts.contains_type(METADATA, match_exactly=True) else []
-    found = found or cas.select("uima.tcas.DocumentAnnotation")
-    if found:
-        title = found[0].get("documentTitle") if found[0].type.get_feature("documentTitle") else None
-        title = title or stem
-        lang = found[0].get("language")
-        doc_id = found[0].get("documentId") if found[0].type.get_feature("documentId") else None
-        meta = {"id": doc_id} if doc_id else {}
-    if lang in (None, "", "x-unspecified"):
-        lang = None
-    spans = []
-    for layer in _span_layers(ts):
-        label = layer.name[len(LAYER_PREFIX) :]
-        for fs in cas.select(layer.name):
-            if fs.type.name != layer.name:
-                continue  # a subtype is its own layer
-            spans.append(ForeignSpan(fs.begin, fs.end, label, _attributes(fs, layer), ref=str(fs.xmiID)))
-    return ForeignDocument(text=text, where=where, title=title, lang=lang, meta=meta, spans=tuple(spans))
-
-
-def _span_layers(ts: TypeSystem) -> list[Any]:
-    """Custom span layers: ``webanno.custom.*`` annotations that are not relations (``Governor``/``Dependent``)."""
-    layers = []
-    for t in ts.get_types():
-        if not t.name.startswith(LAYER_PREFIX) or not ts.subsumes(ANNOTATION, t):
-            continue
-        if t.get_feature("Governor") is not None or t.get_feature("Dependent") is not None:
-            continue
-        layers.append(t)
-    return layers
-
-
-def _attributes(fs: Any, layer: Any) -> dict[str, Any]:
-    attrs: dict[str, Any] = {}
-    for feature in layer.features:  # the layer's own, not Annotation's
-        name = feature.name[:-1] if feature._has_reserved_name else feature.name
-        value = fs.get(feature.name)
-        if value is None:
-            continue
-        if feature.rangeType.name == FS_ARRAY:
-            targets = [link.get("target") for link in value.elements or () if link.type.get_feature("target")]
-            targets = [t for t in targets if t is not None]
-            if targets:  # a slot may hold several links; annot's span attribute names one span
-                attrs[name] = str(targets[0].xmiID)
-        elif isinstance(value, float) and value.is_integer():
-            attrs[name] = int(value)
-        elif isinstance(value, str | int | float | bool):
-            attrs[name] = value
-    return attrs
-
-
-def _caused(error: FormatError, exc: BaseException) -> FormatError:
-    """``error`` as if raised ``from exc``: it is yielded, not raised, and keeps what went wrong below."""
-    error.__cause__ = exc
-    return error
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return read_documents(Path(path))

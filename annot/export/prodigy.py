@@ -31,7 +31,7 @@ from typing import Any
 
 from annot.errors import FormatError
 from annot.export.formats import ForeignDocument, ForeignSpan, LeftOut, iter_documents
-from annot.export.tokens import NOT_ON_TOKENS, example, kept_attrs, offsets, token_bounds, tokenize
+from annot.export.tokens import NOT_ON_TOKENS, Tokens, example, kept_attrs
 from annot.fileio import atomic_text_file
 
 __all__ = ["SUFFIX", "read", "to_tasks", "write"]
@@ -61,39 +61,40 @@ def write(records: Iterable[Record], out: Path, left_out: LeftOut) -> tuple[int,
     with atomic_text_file(out) as fh:
         for record in iter_documents(records):
             documents += 1
-            text, bounds, tasks = _convert(record, left_out)
+            text, tokens, tasks = _convert(record, left_out)
             # A document's text and tokens are the same in each of its tasks: encoded once, by hand (the
             # tokens are most of the file; formatting them is 3x faster than encoding dicts), same bytes.
-            head = f'{{"text":{_string(text)},"tokens":{_tokens_json(text, bounds)},'
+            head = f'{{"text":{_string(text)},"tokens":{_tokens_json(text, tokens)},'
             for task in tasks:
                 fh.write(head + _ENCODER.encode(task)[1:] + "\n")
                 spans += len(task["spans"])
     return documents, spans
 
 
-def _tokens_json(text: str, bounds: list[tuple[int, int, bool]]) -> str:
+def _tokens_json(text: str, tokens: Tokens) -> str:
     """The ``tokens`` list as ``_ENCODER`` writes it."""
-    return "[" + ",".join(
-        f'{{"text":{_string(text[start:end])},"start":{start},"end":{end},"id":{i},"ws":{"true" if ws else "false"}}}'
-        for i, (start, end, ws) in enumerate(bounds)
-    ) + "]"  # fmt: skip
+    texts = map(_string, map(text.__getitem__, map(slice, tokens.starts, tokens.ends)))
+    ends = [',"ws":true}' if space else ',"ws":false}' for space in tokens.spaces]
+    rows = [f'{{"text":{t},"start":{s},"end":{e},"id":{i}{w}'
+            for t, s, e, i, w in zip(texts, tokens.starts, tokens.ends, range(len(ends)), ends)]  # fmt: skip
+    return "[" + ",".join(rows) + "]"
 
 
 def to_tasks(record: Record, left_out: LeftOut) -> list[Record]:
     """The Prodigy tasks of one annot/1 document record (see the module docstring)."""
-    text, bounds, tasks = _convert(record, left_out)
+    text, found, tasks = _convert(record, left_out)
     tokens = [{"text": text[start:end], "start": start, "end": end, "id": i, "ws": ws}
-              for i, (start, end, ws) in enumerate(bounds)]  # fmt: skip
+              for i, (start, end, ws) in enumerate(found.offsets())]  # fmt: skip
     return [{"text": text, "tokens": tokens, **task} for task in tasks]
 
 
-def _convert(record: Record, left_out: LeftOut) -> tuple[str, list[tuple[int, int, bool]], list[Record]]:
-    """The document's text, its tokens' offsets, and its tasks without text and tokens."""
+def _convert(record: Record, left_out: LeftOut) -> tuple[str, Tokens, list[Record]]:
+    """The document's text, its tokens, and its tasks without text and tokens."""
     text = record["text"]
-    doc = tokenize(text, record.get("lang"))
+    tokens = Tokens(text, record.get("lang"))
     placed: list[tuple[Record, Record]] = []  # (annot span, Prodigy span)
     for span in record.get("spans", ()):
-        bounds = token_bounds(doc, span["start"], span["end"])
+        bounds = tokens.bounds(span["start"], span["end"])
         if bounds is None:
             left_out.add(NOT_ON_TOKENS, example(span["label"], span["text"], record["id"], span["start"], span["end"]))
             continue
@@ -103,8 +104,7 @@ def _convert(record: Record, left_out: LeftOut) -> tuple[str, list[tuple[int, in
         }))  # fmt: skip
     written = {span["id"] for span, _ in placed}
     for span, task_span in placed:
-        named = example(span["label"], span["text"], record["id"], span["start"], span["end"])
-        attrs = kept_attrs(span.get("attrs") or {}, written, left_out, named)
+        attrs = kept_attrs(span, record["id"], written, left_out)
         if attrs:
             task_span["attrs"] = attrs
         if span.get("annotator"):
@@ -120,7 +120,7 @@ def _convert(record: Record, left_out: LeftOut) -> tuple[str, list[tuple[int, in
         tasks.append(_task(by_status["pending"], meta, None))
     for task_span in by_status["rejected"]:
         tasks.append(_task([task_span], meta, "reject"))
-    return text, offsets(doc), tasks
+    return text, tokens, tasks
 
 
 def _task(spans: list[Record], meta: Record, answer: str | None) -> Record:
@@ -150,7 +150,8 @@ def read(path: Path) -> Iterator[ForeignDocument | FormatError]:
     """The documents of a Prodigy JSONL file (tasks with the same text joined), or one error per bad line."""
     docs: dict[str, tuple[str, Record, list[ForeignSpan]]] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # Lines end at \n only: JSON writes U+2028 and NEL raw, where str.splitlines would cut a task in two.
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         yield FormatError(f"{path}:1: cannot read it ({exc}); give a UTF-8 Prodigy JSONL file (prodigy db-out).")
         return

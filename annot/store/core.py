@@ -558,10 +558,13 @@ class Store(
         ``created_at``/``updated_at`` the store's text form (``model.to_timestamp``),
         which skips building a dataclass and two datetimes per span.
         """
+        at = SPAN_FIELDS.index("attrs")
         for batch in self._span_pages(doc_id, include_deleted):
-            for row in batch:
+            # A page's attributes decoded by one json.loads (one C call, not one Python call per span).
+            attrs = json.loads("[" + ",".join(row[at] for row in batch) + "]")
+            for row, decoded in zip(batch, attrs, strict=True):
                 record = dict(zip(SPAN_FIELDS, row))
-                record["attrs"] = json.loads(record["attrs"])
+                record["attrs"] = decoded
                 yield record
 
     def names(self, label: str = "ACTOR", attr: str = "canonical") -> list[str]:

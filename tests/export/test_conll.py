@@ -14,7 +14,8 @@ from annot.exchange import export_as
 from annot.export import conll
 from annot.export.formats import IMPORT_FORMATS, LeftOut, module_of
 from annot.export.tokens import NOT_ON_TOKENS, token_bounds, tokenize
-from tests.export.format_cases import SEED_GOLD, case_store, cases, golden, seed_store
+from tests.export.format_cases import SEED_GOLD, case_store, golden, seed_store
+from tests.export.strategies import cases
 
 SEED_ACTORS = 30
 

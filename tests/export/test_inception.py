@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 from cassis import load_cas_from_xmi, load_typesystem
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from annot.errors import FormatError
 from annot.exchange import export_as, import_as
 from annot.export import inception
 from annot.export.formats import LeftOut
-from annot.model import normalize_text
 from annot.pipeline import open_project
+from tests.export.strategies import document_record
 
 # cassis warns when it loads a feature named "type" (ACTOR's), which it renames "type_" in Python only.
 pytestmark = pytest.mark.filterwarnings("ignore:Trying to add feature `type`:UserWarning")
@@ -335,55 +334,12 @@ def test_inception_bad_file_is_refused_in_one_line_and_store_unchanged(tmp_path:
 
 
 # --- property: annot/1 -> XMI -> a fresh store keeps every span, label and attribute ----------------------------------
-# tests/export/strategies.py (shared by the formats) is not in this branch: these are minimal strategies of our own.
-
-ALPHABET = st.one_of(
-    st.sampled_from(list(' .,;?!"«»“”é')),
-    st.characters(min_codepoint=0x41, max_codepoint=0x7A),
-    st.characters(min_codepoint=0x5D0, max_codepoint=0x5EA),  # Hebrew (RTL)
-    st.characters(min_codepoint=0x620, max_codepoint=0x64A),  # Arabic (RTL)
-    st.characters(min_codepoint=0x1F600, max_codepoint=0x1F64F),  # astral emoji: two UTF-16 units each
-    st.characters(min_codepoint=0x1F1E6, max_codepoint=0x1F1FF),  # regional indicators (flags are pairs)
-    st.characters(min_codepoint=0x1F3FB, max_codepoint=0x1F3FF),  # skin-tone modifiers
-    st.characters(min_codepoint=0x1D400, max_codepoint=0x1D433),  # mathematical bold letters
-)
-WORDS = st.text(ALPHABET, min_size=1, max_size=10).filter(str.strip)
-NUMBERS = st.one_of(st.integers(-(10**9), 10**9), st.floats(-1e12, 1e12, allow_nan=False, allow_infinity=False))
-
-
-@st.composite
-def documents(draw: st.DrawFn) -> dict:
-    """A document record: text, one sentence, overlapping spans of every label, STANCEs naming earlier ACTORs."""
-    text = normalize_text(draw(st.text(ALPHABET, min_size=2, max_size=80))).strip()
-    assume(len(text) > 1)
-    spans, actors = [], []
-    for n, label in enumerate(sorted(draw(st.lists(st.sampled_from(["ACTOR", "QUANTITY", "STANCE"]), max_size=8)))):
-        start = draw(st.integers(0, len(text) - 1))
-        end = draw(st.integers(start + 1, len(text)))
-        if label == "ACTOR":
-            attrs = draw(st.fixed_dictionaries({}, optional={
-                "type": st.sampled_from(["state", "person", "media"]), "canonical": WORDS}))  # fmt: skip
-            actors.append(f"s{n}")
-        elif label == "QUANTITY":
-            attrs = draw(st.fixed_dictionaries({"value": NUMBERS}, optional={"unit": WORDS}))
-            if draw(st.booleans()):
-                attrs.update(qualifier="range", low=draw(NUMBERS), high=draw(NUMBERS))
-        else:
-            attrs = draw(st.fixed_dictionaries({}, optional={
-                "polarity": st.sampled_from(["supports", "opposes"]), "holder": WORDS, "target": WORDS}))  # fmt: skip
-            for name in ("holder_span", "target_span"):
-                if actors and draw(st.booleans()):
-                    attrs[name] = draw(st.sampled_from(actors))
-        spans.append({"id": f"s{n}", "label": label, "start": start, "end": end, "text": text[start:end],
-                      "attrs": attrs, "status": "accepted"})  # fmt: skip
-    title = draw(WORDS)
-    return {"type": "document", "id": "doc", "title": title, "lang": draw(st.sampled_from(["en", "ar", "he"])),
-            "text": text, "sentences": [{"start": 0, "end": len(text)}], "spans": spans}  # fmt: skip
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents())
+@given(document_record(statuses=("accepted",), as_stored=True))
 def test_inception_round_trip_keeps_every_span_label_and_attribute(record: dict):
+    """The shared hard records (emoji, RTL, overlaps, nested spans, links), accepted spans: INCEpTION's kind."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
@@ -391,7 +347,7 @@ def test_inception_round_trip_keeps_every_span_label_and_attribute(record: dict)
         (documents_written, spans_written), left_out = _write([record], out)
         assert (documents_written, spans_written, left_out.report()) == (1, len(record["spans"]), ())
         with open_project(Path(folder) / "p", annotator="t") as store:
-            import_as(store, out, "inception")
+            import_as(store, out, "inception", lang="en")  # a record without a language: "x-unspecified"
             got = _spans_of(store)
     where = {s["id"]: (s["start"], s["end"], s["label"]) for s in record["spans"]}
     want = set()

@@ -15,7 +15,8 @@ from annot.export import prodigy
 from annot.export.formats import LeftOut
 from annot.export.tokens import NOT_ON_TOKENS, token_bounds, tokenize
 from annot.pipeline import open_project
-from tests.export.format_cases import SEED_SPANS, case_store, cases, golden, seed_store, stored
+from tests.export.format_cases import SEED_SPANS, case_store, golden, seed_store, stored
+from tests.export.strategies import cases
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +143,15 @@ def test_prodigy_write_counts_left_out_for_every_reason():
     ]}  # fmt: skip
     (task,) = prodigy.to_tasks(record, left_out)
     assert task["spans"] == [] and [(u.reason, u.count) for u in left_out.report()] == [(NOT_ON_TOKENS, 2)]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x85", "\u2029", "\x1c"])
+def test_prodigy_text_with_a_line_separator_json_leaves_raw_round_trips(tmp_path: Path, separator: str):
+    """JSON writes U+2028, NEL and the like unescaped; the reader splits lines at \\n only."""
+    text = f"Minsk{separator}said so"
+    record = {"type": "document", "id": "d", "title": "t", "lang": "en", "text": text, "sentences": [],
+              "spans": [{"id": "s1", "label": "ACTOR", "start": 0, "end": 5, "text": "Minsk", "attrs": {},
+                         "status": "accepted"}]}  # fmt: skip
+    prodigy.write([record], tmp_path / "x.jsonl", LeftOut())
+    (document,) = prodigy.read(tmp_path / "x.jsonl")
+    assert document.text == text and [(s.start, s.end, s.label) for s in document.spans] == [(0, 5, "ACTOR")]

@@ -18,20 +18,8 @@ from hypothesis import strategies as st
 from annot.export import export_jsonl, import_jsonl
 from annot.model import Bead, Document, Origin, Sentence, Span, Status, document_id, normalize_text
 from annot.store import Store
+from tests.export.strategies import ALPHABET, WORDS
 
-# Latin, Cyrillic, Hebrew and Arabic (RTL), CJK, astral emoji, combining marks, and
-# characters JSON or line splitting treat specially (quotes, backslash, tab, U+2028, NEL).
-ALPHABET = st.one_of(
-    st.sampled_from(list(' \n.,;?!"\\\t«»“”é\u2028\x85')),
-    st.characters(min_codepoint=0x41, max_codepoint=0x7A),
-    st.characters(min_codepoint=0x400, max_codepoint=0x4FF),
-    st.characters(min_codepoint=0x5D0, max_codepoint=0x5EA),
-    st.characters(min_codepoint=0x620, max_codepoint=0x64A),
-    st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF),
-    st.characters(min_codepoint=0x1F600, max_codepoint=0x1F64F),
-    st.characters(min_codepoint=0x300, max_codepoint=0x36F),
-)
-WORDS = st.text(ALPHABET, min_size=1, max_size=12).filter(str.strip)
 TIMES = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
 # A publication time as sources give it: a day, or a time with its own offset (kept as given), or none.
 OFFSETS = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=5, minutes=30))])

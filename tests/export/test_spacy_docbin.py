@@ -19,7 +19,8 @@ from annot.export.formats import LeftOut
 from annot.export.jsonl import iter_records
 from annot.export.tokens import NOT_ON_TOKENS, token_bounds, tokenize
 from annot.pipeline import open_project
-from tests.export.format_cases import SEED_GOLD, SEED_SPANS, case_store, cases, golden, seed_store, stored
+from tests.export.format_cases import SEED_GOLD, SEED_SPANS, case_store, golden, seed_store, stored
+from tests.export.strategies import cases
 
 
 @pytest.fixture(scope="module")
