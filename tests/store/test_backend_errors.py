@@ -158,6 +158,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "marks": lambda s, ids: s.marks(ids["doc"].id),
     "curations": lambda s, ids: s.curations(),
     "curation_records": lambda s, ids: s.curation_records(ids["doc"].id),
+    "curated_sentences": lambda s, ids: s.curated_sentences(),
     "position": lambda s, ids: s.position(ids["doc"].id),
     "confidences": lambda s, ids: s.confidences(ids["doc"].id),
     "translation_stamp": lambda s, ids: s.translation_stamp(ids["doc"].id, "pt"),
