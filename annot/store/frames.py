@@ -69,27 +69,33 @@ def sentence_of(doc_ids: Sequence[str], starts: Any, sentence_rows: Sequence[Seq
     document without sentences gets -1.
 
     Args:
-        doc_ids: each span's document.
+        doc_ids: each span's document (a sequence of str, or an Arrow string array).
         starts: each span's start (an int64 numpy array).
         sentence_rows: (doc_id, index, start) of the documents' sentences.
     """
     import numpy as np
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     sentence = np.full(len(doc_ids), -1, dtype="int64")
     offset = np.zeros(len(doc_ids), dtype="int64")
     if not len(doc_ids) or not len(sentence_rows):
         return sentence, offset
-    sent_docs, sent_numbers, sent_offsets = (np.asarray(column) for column in zip(*sentence_rows))
-    # One search for all documents: each (document, offset) as one integer key, documents numbered together.
-    codes, _ = pd.factorize(np.concatenate([np.asarray(doc_ids, dtype=object), sent_docs.astype(object)]))
-    span_codes, sent_codes = codes[: len(doc_ids)], codes[len(doc_ids) :]
-    sent_offsets = sent_offsets.astype("int64")
+    sent_docs, sent_numbers, sent_offsets = (list(column) for column in zip(*sentence_rows))
+    # Documents numbered by their place among the sentences' documents; a span's document without
+    # sentences gets -1, which no sentence has. Each (document, offset) is then one integer key.
+    docs = pa.array(sent_docs, pa.large_string()).dictionary_encode()
+    sent_codes = docs.indices.to_numpy().astype("int64")
+    if not isinstance(doc_ids, (pa.Array, pa.ChunkedArray)):
+        doc_ids = pa.array(doc_ids, pa.large_string())
+    span_codes = pc.index_in(doc_ids, value_set=docs.dictionary).fill_null(-1).to_numpy().astype("int64")
+    sent_numbers = np.asarray(sent_numbers, dtype="int64")
+    sent_offsets = np.asarray(sent_offsets, dtype="int64")
     width = int(max(sent_offsets.max(initial=0), np.max(starts, initial=0))) + 2
     order = np.lexsort((sent_offsets, sent_codes))
     sent_codes, sent_numbers, sent_offsets = sent_codes[order], sent_numbers[order], sent_offsets[order]
-    keys = sent_codes.astype("int64") * width + sent_offsets
-    pos = np.searchsorted(keys, span_codes.astype("int64") * width + np.asarray(starts, dtype="int64"), "right") - 1
+    keys = sent_codes * width + sent_offsets
+    pos = np.searchsorted(keys, span_codes * width + np.asarray(starts, dtype="int64"), "right") - 1
     # The last sentence starting at or before the span, if it is the span's document's; else (a span before
     # every sentence: the export's rule too) the document's first sentence, the next one, if it is its.
     own = (pos >= 0) & (sent_codes[np.maximum(pos, 0)] == span_codes)
