@@ -199,6 +199,18 @@ class Store(
         """Close the database connection."""
         self._db.close()
 
+    def check(self) -> None:
+        """Read and check every page of the store file (SQLite's ``quick_check``); nothing is written.
+
+        Opening a store checks only what is cheap unless the file is small (see
+        ``annot.store.db.QUICK_CHECK_MAX_BYTES``): run this (or ``annot check``) after
+        copying or restoring a large project, or when a read reported damage.
+
+        Raises:
+            StoreError: the file is corrupted (it is left untouched), or cannot be read.
+        """
+        self._db.check()
+
     # -- spans -------------------------------------------------------------
 
     def _check_span(self, conn: sqlite3.Connection, span: Span, texts: dict[str, str] | None = None) -> Span:

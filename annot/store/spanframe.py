@@ -147,6 +147,8 @@ def read_spans_frame(
             f"SELECT {', '.join(select) or '1'} FROM spans p WHERE {where} ORDER BY {order}", [*params, *args]
         )
         raw = _fetch(cursor, sql_cols, len(schema.labels))
+        if raw.keys() >= _SORT_KEY:
+            _sorted(raw)
         sentence_rows: list[Any] = []
         if set(columns) & set(_DERIVED):
             sentence_rows = conn.execute(
@@ -298,8 +300,6 @@ def _frame(
 
     from annot.store.frames import sentence_of
 
-    if raw.keys() >= _SORT_KEY:
-        _sorted(raw)
     n = raw["rows"]
     out: dict[str, Any] = {}
     if set(columns) & set(_DERIVED):
