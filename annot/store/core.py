@@ -35,7 +35,7 @@ from annot.store.rows import (
     span_row,
     to_span,
 )
-from annot.store.spanframe import read_spans_frame, span_frame_columns
+from annot.store.spanframe import collector_paused, read_spans_frame, span_frame_columns
 from annot.store.suggestions import SuggestionsMixin
 from annot.store.translations import TranslationsMixin
 
@@ -690,6 +690,10 @@ class Store(
         clauses, args = self._span_filters(status=status, label=label, annotator=annotator, origin=origin)
         clauses.append("p.deleted = 0")
         names = ("id", "doc_id", "start", "end", "label", "text", "attrs", "annotator", "origin")
+        with collector_paused():
+            return self._span_columns(names, clauses, args)
+
+    def _span_columns(self, names: Sequence[str], clauses: list[str], args: list[Any]) -> dict[str, list[Any]]:
         with self._db.read() as conn:
             rows = conn.execute(
                 f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs, p.annotator, p.origin FROM spans p'

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from annot.schema import LabelSchema
 
-__all__ = ["CHUNK", "SPAN_FRAME_COLUMNS", "read_spans_frame", "span_frame_columns"]
+__all__ = ["CHUNK", "SPAN_FRAME_COLUMNS", "collector_paused", "read_spans_frame", "span_frame_columns"]
 
 CHUNK = 50_000  # rows of Python objects alive at once; larger chunks gain nothing measurable
 
@@ -94,8 +94,8 @@ def _codes_sql(column: str, categories: Sequence[str], otherwise: str) -> tuple[
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic collector paused: the frame's million dicts, alive to the end, are no garbage to look for.
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector paused, for bulk readers: the million dicts they make and keep are no garbage.
 
     Each collection would walk every dict made so far; at a million spans that was a quarter of the time.
     """
@@ -142,7 +142,7 @@ def read_spans_frame(
     # The whole key in SQL makes SQLite sort in a temporary b-tree (a tenth of the time at a million spans);
     # the index gives (doc_id, start) order, and _sorted orders the rare ties when their columns are read.
     order = "doc_id, start" if set(sql_cols) >= _SORT_KEY else 'doc_id, start, "end", id'
-    with _no_gc():
+    with collector_paused():
         cursor = conn.execute(
             f"SELECT {', '.join(select) or '1'} FROM spans p WHERE {where} ORDER BY {order}", [*params, *args]
         )
