@@ -124,10 +124,15 @@ TARGET_PEAK = 0.6  # x pd.read_sql_query's peak RSS
 
 
 def measure(path: Path, repeat: int) -> dict[str, dict[str, Any]]:
-    """Each probe ``repeat`` times, each in a fresh process: median time, highest peak RSS."""
+    """Each probe ``repeat`` times, each in a fresh process: median time, highest peak RSS.
+
+    Rounds interleave the probes (each round runs every probe once), so that a burst of load
+    from elsewhere on a shared machine falls on all of them rather than on one probe's runs.
+    """
+    rounds = [{name: C.in_fresh_process(probe, str(path)) for name, probe in PROBES} for _ in range(repeat)]
     out = {}
-    for name, probe in PROBES:
-        runs = [C.in_fresh_process(probe, str(path)) for _ in range(repeat)]
+    for name, _ in PROBES:
+        runs = [r[name] for r in rounds]
         out[name] = {
             "seconds": statistics.median(r["seconds"] for r in runs),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
@@ -148,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with C.workdir(args.workdir) as root:
         for size, shape in shapes(args.quick):
             path = C.project(root, shape)  # read-only use: the shared template
-            repeat = 3 if shape.spans <= 100_000 else 1
+            repeat = 3
             res = measure(path, repeat)
             base = res["pd.read_sql_query"]
             for name, r in res.items():
