@@ -152,16 +152,25 @@ def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
         raise _corrupt(path, f"integrity check: {status}")
 
 
-def _check_length(conn: sqlite3.Connection, path: Path, size: int) -> None:
+def _check_length(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a file shorter than the pages its header counts (a truncated copy), when no WAL is pending.
 
-    With a non-empty ``-wal`` the header may count pages that are still only in the log.
+    With a non-empty ``-wal`` the header may count pages that are still only in the log. The sizes are
+    taken inside one read transaction: other processes' commits and checkpoints then only ever grow the
+    file past the pages this snapshot counts, so a store being written is never taken for a truncated one.
     """
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        return
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute("BEGIN")
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return
+        size = path.stat().st_size
+    finally:
+        if conn.in_transaction:  # a read: ending it cannot lose anything, nor hide the error being raised
+            with suppress(sqlite3.Error):
+                conn.execute("COMMIT")
     if pages * page_size > size:
         raise _corrupt(
             path, f"truncated: its header counts {pages} pages of {page_size} bytes, the file holds {size} bytes"
@@ -194,7 +203,7 @@ def _check_existing(path: Path) -> None:
     except sqlite3.Error as exc:
         raise _unreadable(path, exc) from exc
     try:
-        _check_length(conn, path, size)
+        _check_length(conn, path)
         if size <= QUICK_CHECK_MAX_BYTES:
             _quick_check(conn, path)
         has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()

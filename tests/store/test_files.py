@@ -288,3 +288,16 @@ def test_store_large_file_damage_in_a_page_not_read_at_open_is_reported_by_reads
             assert "left untouched" in str(info.value)
             assert "\n" not in str(info.value)
     assert digest(filled) == before
+
+
+def test_store_large_file_with_pending_wal_or_open_elsewhere_is_not_taken_for_truncated(filled, project, large):
+    # Another connection writing: its commits sit in the -wal, the header may count pages only the log holds.
+    with Store(project, annotator="bob") as writer:
+        doc, sentences = make_doc("More troops arrived. " * 200, "Later")
+        writer.add_document(doc, sentences)
+        assert (project / f"{DB_NAME}-wal").stat().st_size > 0
+        with Store(project) as reader:
+            assert reader.counts()["documents"] == 2
+    with Store(project) as again:
+        assert again.counts()["documents"] == 2
+    assert large == []
