@@ -203,7 +203,7 @@ class Store(
         """Read and check every page of the store file (SQLite's ``quick_check``); nothing is written.
 
         Opening a store checks only what is cheap unless the file is small (see
-        ``annot.store.db.QUICK_CHECK_MAX_BYTES``): run this (or ``annot check``) after
+        ``annot.store.integrity``): run this (or ``annot check``) after
         copying or restoring a large project, or when a read reported damage.
 
         Raises:

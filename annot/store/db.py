@@ -12,21 +12,15 @@ from pathlib import Path
 
 from annot.errors import StoreError
 from annot.model import lone_surrogate
+from annot.store import integrity
+from annot.store.integrity import corrupt_error
 from annot.store.migrations import ANNOTATIONS_REVISION, MARKS_VERSION, OLDEST_READABLE, SCHEMA_VERSION, migrate
 
-__all__ = ["DB_NAME", "QUICK_CHECK_MAX_BYTES", "Database", "project_writable"]
+__all__ = ["DB_NAME", "Database", "project_writable"]
 
 DB_NAME = "annot.db"
 BUSY_TIMEOUT_MS = 30_000
 _BUMP = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?"
-
-
-def _corrupt(path: Path, detail: str) -> StoreError:
-    detail = " ".join(detail.split())  # integrity_check reports may span lines; a message is one line
-    return StoreError(
-        f"Store file {path} is corrupted ({detail}); it was left untouched."
-        " Restore it from a backup or re-create the project from an export (annot import)."
-    )
 
 
 def _user() -> str:
@@ -108,7 +102,7 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> StoreError:
     """What an error met while checking an existing file means: bad header, unreadable, locked, or corrupted."""
     message = str(exc)
     if "not a database" in message:
-        return _corrupt(path, "not an SQLite database: bad file header")
+        return corrupt_error(path, "not an SQLite database: bad file header")
     if "unable to open" in message:
         return StoreError(f"Cannot read store file {path}: {message}. Check that it is a readable file.")
     if "locked" in message or "busy" in message:
@@ -116,69 +110,11 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> StoreError:
             f"Store {path} stayed locked by another process for {BUSY_TIMEOUT_MS / 1000:g} s;"
             " close other writers (notebook kernels, annot commands) and retry."
         )
-    return _corrupt(path, message)
-
-
-# Integrity policy (the one home for it): when a full ``PRAGMA quick_check`` runs.
-#
-# It reads every page, about a second per GB: 1 s to open a store of a million spans.
-# What it finds is damage done from outside, by a disk, a bad copy, a sync tool or
-# another program writing the file, which can happen at any time, not only around an
-# unclean shutdown: SQLite's write-ahead log with ``synchronous=FULL`` makes a killed
-# process harmless by itself, so "check after an unclean shutdown" would watch the
-# wrong event (and needs a sidecar file whose timestamps cannot tell apart two
-# writes in one clock tick). A background check races with the user's first query
-# on a small machine and cannot un-read what was read meanwhile. So:
-#   - every open runs the cheap checks, whatever the size: SQLite's header (a foreign
-#     or overwritten file), the schema and ``meta`` rows (a damaged first page), the
-#     schema version, and, when no write-ahead log is pending, that the file holds all
-#     the pages its header counts (a truncated file);
-#   - a file up to QUICK_CHECK_MAX_BYTES (a store of some 15,000 spans) also gets the
-#     full quick_check at open, which costs it under about 20 ms;
-#   - a larger file gets it on demand: ``Store.check()``, ``annot check``. Damage in a
-#     page the cheap checks did not read is reported when a read meets it, as the same
-#     one-line "corrupted ... left untouched" error (``Database._map``).
-QUICK_CHECK_MAX_BYTES = 16 * 2**20
-
-
-def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
-    """Every page of the file read and checked (``PRAGMA quick_check``).
-
-    Raises:
-        StoreError: the file is corrupted (one line, naming the first problem).
-    """
-    status = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-    if status != "ok":
-        raise _corrupt(path, f"integrity check: {status}")
-
-
-def _check_length(conn: sqlite3.Connection, path: Path) -> None:
-    """Refuse a file shorter than the pages its header counts (a truncated copy), when no WAL is pending.
-
-    With a non-empty ``-wal`` the header may count pages that are still only in the log. The sizes are
-    taken inside one read transaction: other processes' commits and checkpoints then only ever grow the
-    file past the pages this snapshot counts, so a store being written is never taken for a truncated one.
-    """
-    conn.execute("BEGIN")
-    try:
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        wal = Path(f"{path}-wal")
-        if wal.exists() and wal.stat().st_size > 0:
-            return
-        size = path.stat().st_size
-    finally:
-        if conn.in_transaction:  # a read: ending it cannot lose anything, nor hide the error being raised
-            with suppress(sqlite3.Error):
-                conn.execute("COMMIT")
-    if pages * page_size > size:
-        raise _corrupt(
-            path, f"truncated: its header counts {pages} pages of {page_size} bytes, the file holds {size} bytes"
-        )
+    return corrupt_error(path, message)
 
 
 def _check_existing(path: Path) -> None:
-    """Validate an existing store file without writing a byte to it (see QUICK_CHECK_MAX_BYTES for what is checked).
+    """Validate an existing store file without writing a byte to it (what is checked: ``annot.store.integrity``).
 
     The file is never opened with Python's own file handles: closing one would
     release every POSIX lock this process holds on it, including those of
@@ -203,9 +139,7 @@ def _check_existing(path: Path) -> None:
     except sqlite3.Error as exc:
         raise _unreadable(path, exc) from exc
     try:
-        _check_length(conn, path)
-        if size <= QUICK_CHECK_MAX_BYTES:
-            _quick_check(conn, path)
+        integrity.check_at_open(conn, path, size)
         has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
         if not has_meta:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -520,7 +454,7 @@ class Database:
             # A read-only file or folder, not a damaged one: never advise restoring a backup.
             return _read_only_project(self.path, _not_writable(self.path.parent))
         if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in message or "not a database" in message):
-            return _corrupt(self.path, message)
+            return corrupt_error(self.path, message)
         return StoreError(f"Store {self.path}: database error ({message}); nothing was changed.")
 
     def check(self) -> None:
@@ -531,7 +465,7 @@ class Database:
         """
         with self.read() as conn:
             try:
-                _quick_check(conn, self.path)
+                integrity.quick_check(conn, self.path)
             except sqlite3.Error as exc:
                 raise self._map(exc) from exc
 

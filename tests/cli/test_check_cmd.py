@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import annot.store.db
+import annot.store.integrity
 from annot.cli import app
 from annot.store import DB_NAME, Store
 from tests.store.conftest import make_doc
@@ -39,7 +39,7 @@ def test_check_cmd_reports_a_sound_store(project):
 
 
 def test_check_cmd_finds_damage_that_opening_a_large_store_does_not_read(project, monkeypatch):
-    monkeypatch.setattr(annot.store.db, "QUICK_CHECK_MAX_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr(annot.store.integrity, "QUICK_CHECK_MAX_BYTES", 0)  # every file counts as large
     db = project / DB_NAME
     pageno = pages_of(db)[("spans", "leaf")][1]
     data = bytearray(db.read_bytes())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import annot.store.db
+import annot.store.integrity
 from annot.errors import StoreError
 from annot.store import DB_NAME, SCHEMA_VERSION, Store
 
@@ -200,21 +200,21 @@ def test_store_db_path_that_is_a_directory_is_refused(project):
         Store(project)
 
 
-# -- large files: the cheap checks at open, the full one on demand (annot.store.db.QUICK_CHECK_MAX_BYTES) --
+# -- large files: the cheap checks at open, the full one on demand (annot.store.integrity.QUICK_CHECK_MAX_BYTES) --
 
 
 @pytest.fixture
 def large(monkeypatch):
     """Every file counts as large: opening runs only the cheap checks; ``quick_check`` calls are recorded."""
     calls: list[Path] = []
-    real = annot.store.db._quick_check
+    real = annot.store.integrity.quick_check
 
     def recording(conn: sqlite3.Connection, path: Path) -> None:
         calls.append(path)
         real(conn, path)
 
-    monkeypatch.setattr(annot.store.db, "QUICK_CHECK_MAX_BYTES", 0)
-    monkeypatch.setattr(annot.store.db, "_quick_check", recording)
+    monkeypatch.setattr(annot.store.integrity, "QUICK_CHECK_MAX_BYTES", 0)
+    monkeypatch.setattr(annot.store.integrity, "quick_check", recording)
     return calls
 
 
@@ -228,9 +228,9 @@ def test_store_large_file_opens_without_the_full_check_and_checks_on_demand(fill
 
 def test_store_small_file_gets_the_full_check_at_open(filled, project, monkeypatch):
     calls: list[Path] = []
-    real = annot.store.db._quick_check
-    monkeypatch.setattr(annot.store.db, "_quick_check", lambda conn, path: (calls.append(path), real(conn, path)))
-    assert filled.stat().st_size <= annot.store.db.QUICK_CHECK_MAX_BYTES
+    real = annot.store.integrity.quick_check
+    monkeypatch.setattr(annot.store.integrity, "quick_check", lambda conn, path: (calls.append(path), real(conn, path)))
+    assert filled.stat().st_size <= annot.store.integrity.QUICK_CHECK_MAX_BYTES
     Store(project).close()
     assert calls == [filled]
 
