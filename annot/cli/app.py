@@ -160,6 +160,7 @@ def _register() -> None:
     from annot.cli import (  # noqa: F401
         agreement_cmd,
         alignment_cmd,
+        check_cmd,
         claims_cmd,
         compare_cmd,
         engines_cmd,

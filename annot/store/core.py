@@ -35,6 +35,7 @@ from annot.store.rows import (
     span_row,
     to_span,
 )
+from annot.store.spanframe import collector_paused, read_spans_frame, span_frame_columns
 from annot.store.suggestions import SuggestionsMixin
 from annot.store.translations import TranslationsMixin
 
@@ -197,6 +198,18 @@ class Store(
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
+
+    def check(self) -> None:
+        """Read and check every page of the store file (SQLite's ``quick_check``); nothing is written.
+
+        Opening a store checks only what is cheap unless the file is small (see
+        ``annot.store.integrity``): run this (or ``annot check``) after
+        copying or restoring a large project, or when a read reported damage.
+
+        Raises:
+            StoreError: the file is corrupted (it is left untouched), or cannot be read.
+        """
+        self._db.check()
 
     # -- spans -------------------------------------------------------------
 
@@ -614,16 +627,34 @@ class Store(
         self, doc_id: str | None = None, *, label: str | Sequence[str] | None = None,
         annotator: str | Sequence[str] | None = None, status: str | Sequence[str] | None = None,
         origin: str | Sequence[str] | None = None, include_deleted: bool = False, flatten: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> pd.DataFrame:  # fmt: skip
         """Spans as a DataFrame with schema dtypes, filtered by any of the arguments.
 
-        Columns: id, doc_id, start, end, sentence, sent_start, sent_end, label
-        (categorical over the schema's labels), attrs (dicts), text, annotator,
-        origin, status, anchor, created_at, updated_at (UTC datetimes),
-        confidence (a suggester's, 0-1; ``<NA>`` for spans no suggester made), and
-        ``deleted`` when ``include_deleted``. ``flatten`` adds one ``attr.<name>``
-        column per attribute.
+        Columns: id, doc_id (Arrow-backed ``string``), start, end, sentence, sent_start, sent_end (``Int64``),
+        label (categorical over the schema's labels), attrs (dicts), text (``string``), annotator,
+        origin, status, anchor (categoricals), created_at, updated_at (UTC datetimes),
+        confidence (``Float64``: a suggester's, 0-1; ``<NA>`` for spans no suggester made), and
+        ``deleted`` when ``include_deleted``. ``flatten`` adds one ``attr.<name>`` column per attribute.
+
+        Args:
+            doc_id: only this document's spans (an id or a key).
+            label: only spans of this label (or these); an unknown label is a SpanError.
+            annotator: only spans of this annotator (or these).
+            status: only spans of this status (or these).
+            origin: only spans of this origin (or these).
+            include_deleted: deleted spans too, and the ``deleted`` column.
+            flatten: add the ``attr.<name>`` columns.
+            columns: only these columns, in this order; only what they need is read from the file
+                (``attrs``, the widest column, only when asked for or flattened).
+
+        Returns:
+            One row per span, in document, start, end, id order.
+
+        Raises:
+            SpanError: an unknown label, or an unknown column in ``columns``.
         """
+        asked = span_frame_columns(columns, include_deleted=include_deleted)
         clauses, args = self._span_filters(
             doc_id=None if doc_id is None else self.resolve(doc_id), label=label, annotator=annotator, status=status,
             origin=origin,
@@ -631,24 +662,16 @@ class Store(
         if not include_deleted:
             clauses.append("p.deleted = 0")
         where = " AND ".join(clauses) or "1"
+        # The sentence holding each span's start is derived from the sentences, not stored twice.
+        sentences = ("WHERE doc_id = ?", args[:1]) if doc_id is not None else ("", [])
         with self._db.read() as conn:
-            # The sentence holding each span's start, derived here rather than stored twice.
-            # A suggestion's confidence sits in its own table (``annot.store.suggestions``); a store
-            # older than that table and opened read-only has none to join.
-            confidence, joined = (
-                ("c.confidence", "LEFT JOIN span_confidence c ON c.span_id = p.id")
-                if self._db.version >= CONFIDENCE_VERSION else ("NULL", "")
+            return read_spans_frame(
+                # A suggestion's confidence sits in its own table (``annot.store.suggestions``); a store
+                # older than that table and opened read-only has none.
+                conn, where=where, args=args, confidences=self._db.version >= CONFIDENCE_VERSION,
+                sentence_filter=sentences,
+                schema=self.schema, columns=asked, flatten=flatten,
             )  # fmt: skip
-            rows = conn.execute(
-                f"SELECT {SPAN_COLS}, {confidence}, deleted FROM spans p {joined} WHERE {where}"
-                ' ORDER BY doc_id, start, "end", id',
-                args,
-            ).fetchall()
-            doc_filter = "WHERE doc_id = ?" if doc_id is not None else ""
-            sentence_rows = conn.execute(
-                f"SELECT doc_id, idx, start FROM sentences {doc_filter}", args[:1] if doc_id else []
-            ).fetchall()
-        return frames.spans_frame(rows, sentence_rows, self.schema, include_deleted=include_deleted, flatten=flatten)
 
     def span_columns(
         self, *, status: str | Sequence[str] | None = None, label: str | Sequence[str] | None = None,
@@ -670,6 +693,10 @@ class Store(
         clauses, args = self._span_filters(status=status, label=label, annotator=annotator, origin=origin)
         clauses.append("p.deleted = 0")
         names = ("id", "doc_id", "start", "end", "label", "text", "attrs", "annotator", "origin")
+        with collector_paused():
+            return self._span_columns(names, clauses, args)
+
+    def _span_columns(self, names: Sequence[str], clauses: list[str], args: list[Any]) -> dict[str, list[Any]]:
         with self._db.read() as conn:
             rows = conn.execute(
                 f'SELECT p.id, p.doc_id, p.start, p."end", p.label, p.text, p.attrs, p.annotator, p.origin FROM spans p'

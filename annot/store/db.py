@@ -12,6 +12,8 @@ from pathlib import Path
 
 from annot.errors import StoreError
 from annot.model import lone_surrogate
+from annot.store import integrity
+from annot.store.integrity import corrupt_error
 from annot.store.migrations import ANNOTATIONS_REVISION, MARKS_VERSION, OLDEST_READABLE, SCHEMA_VERSION, migrate
 
 __all__ = ["DB_NAME", "Database", "project_writable"]
@@ -19,14 +21,6 @@ __all__ = ["DB_NAME", "Database", "project_writable"]
 DB_NAME = "annot.db"
 BUSY_TIMEOUT_MS = 30_000
 _BUMP = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?"
-
-
-def _corrupt(path: Path, detail: str) -> StoreError:
-    detail = " ".join(detail.split())  # integrity_check reports may span lines; a message is one line
-    return StoreError(
-        f"Store file {path} is corrupted ({detail}); it was left untouched."
-        " Restore it from a backup or re-create the project from an export (annot import)."
-    )
 
 
 def _user() -> str:
@@ -108,7 +102,7 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> StoreError:
     """What an error met while checking an existing file means: bad header, unreadable, locked, or corrupted."""
     message = str(exc)
     if "not a database" in message:
-        return _corrupt(path, "not an SQLite database: bad file header")
+        return corrupt_error(path, "not an SQLite database: bad file header")
     if "unable to open" in message:
         return StoreError(f"Cannot read store file {path}: {message}. Check that it is a readable file.")
     if "locked" in message or "busy" in message:
@@ -116,11 +110,11 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> StoreError:
             f"Store {path} stayed locked by another process for {BUSY_TIMEOUT_MS / 1000:g} s;"
             " close other writers (notebook kernels, annot commands) and retry."
         )
-    return _corrupt(path, message)
+    return corrupt_error(path, message)
 
 
 def _check_existing(path: Path) -> None:
-    """Validate an existing store file without writing a byte to it.
+    """Validate an existing store file without writing a byte to it (what is checked: ``annot.store.integrity``).
 
     The file is never opened with Python's own file handles: closing one would
     release every POSIX lock this process holds on it, including those of
@@ -145,9 +139,7 @@ def _check_existing(path: Path) -> None:
     except sqlite3.Error as exc:
         raise _unreadable(path, exc) from exc
     try:
-        status = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if status != "ok":
-            raise _corrupt(path, f"integrity check: {status}")
+        integrity.check_at_open(conn, path, size)
         has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
         if not has_meta:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -462,8 +454,20 @@ class Database:
             # A read-only file or folder, not a damaged one: never advise restoring a backup.
             return _read_only_project(self.path, _not_writable(self.path.parent))
         if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in message or "not a database" in message):
-            return _corrupt(self.path, message)
+            return corrupt_error(self.path, message)
         return StoreError(f"Store {self.path}: database error ({message}); nothing was changed.")
+
+    def check(self) -> None:
+        """Read and check every page of the file (``PRAGMA quick_check``), as it is now.
+
+        Raises:
+            StoreError: the file is corrupted (it is left untouched), or it cannot be read.
+        """
+        with self.read() as conn:
+            try:
+                integrity.quick_check(conn, self.path)
+            except sqlite3.Error as exc:
+                raise self._map(exc) from exc
 
     def close(self) -> None:
         """Close the connection (idempotent)."""

@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from annot.model import ANCHORS, MARK_STATUSES, Origin, Status
-from annot.store.rows import SPAN_FIELDS
+from annot.model import MARK_STATUSES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     from annot.model import Document, Sentence
     from annot.schema import LabelSchema
 
-__all__ = ["documents_frame", "history_frame", "marks_frame", "sentences_frame", "spans_frame", "stats_frame"]
+__all__ = ["documents_frame", "history_frame", "marks_frame", "sentence_of", "sentences_frame", "stats_frame"]
 
 
 def _dt(values: Any) -> pd.Series:
@@ -69,27 +68,33 @@ def sentence_of(doc_ids: Sequence[str], starts: Any, sentence_rows: Sequence[Seq
     document without sentences gets -1.
 
     Args:
-        doc_ids: each span's document.
+        doc_ids: each span's document (a sequence of str, or an Arrow string array).
         starts: each span's start (an int64 numpy array).
         sentence_rows: (doc_id, index, start) of the documents' sentences.
     """
     import numpy as np
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     sentence = np.full(len(doc_ids), -1, dtype="int64")
     offset = np.zeros(len(doc_ids), dtype="int64")
     if not len(doc_ids) or not len(sentence_rows):
         return sentence, offset
-    sent_docs, sent_numbers, sent_offsets = (np.asarray(column) for column in zip(*sentence_rows))
-    # One search for all documents: each (document, offset) as one integer key, documents numbered together.
-    codes, _ = pd.factorize(np.concatenate([np.asarray(doc_ids, dtype=object), sent_docs.astype(object)]))
-    span_codes, sent_codes = codes[: len(doc_ids)], codes[len(doc_ids) :]
-    sent_offsets = sent_offsets.astype("int64")
+    sent_docs, sent_numbers, sent_offsets = (list(column) for column in zip(*sentence_rows))
+    # Documents numbered by their place among the sentences' documents; a span's document without
+    # sentences gets -1, which no sentence has. Each (document, offset) is then one integer key.
+    docs = pa.array(sent_docs, pa.large_string()).dictionary_encode()
+    sent_codes = docs.indices.to_numpy().astype("int64")
+    if not isinstance(doc_ids, (pa.Array, pa.ChunkedArray)):
+        doc_ids = pa.array(doc_ids, pa.large_string())
+    span_codes = pc.index_in(doc_ids, value_set=docs.dictionary).fill_null(-1).to_numpy().astype("int64")
+    sent_numbers = np.asarray(sent_numbers, dtype="int64")
+    sent_offsets = np.asarray(sent_offsets, dtype="int64")
     width = int(max(sent_offsets.max(initial=0), np.max(starts, initial=0))) + 2
     order = np.lexsort((sent_offsets, sent_codes))
     sent_codes, sent_numbers, sent_offsets = sent_codes[order], sent_numbers[order], sent_offsets[order]
-    keys = sent_codes.astype("int64") * width + sent_offsets
-    pos = np.searchsorted(keys, span_codes.astype("int64") * width + np.asarray(starts, dtype="int64"), "right") - 1
+    keys = sent_codes * width + sent_offsets
+    pos = np.searchsorted(keys, span_codes * width + np.asarray(starts, dtype="int64"), "right") - 1
     # The last sentence starting at or before the span, if it is the span's document's; else (a span before
     # every sentence: the export's rule too) the document's first sentence, the next one, if it is its.
     own = (pos >= 0) & (sent_codes[np.maximum(pos, 0)] == span_codes)
@@ -100,59 +105,6 @@ def sentence_of(doc_ids: Sequence[str], starts: Any, sentence_rows: Sequence[Seq
     sentence[found] = sent_numbers[pick[found]]
     offset[found] = sent_offsets[pick[found]]
     return sentence, offset
-
-
-def spans_frame(
-    rows: Sequence[Sequence[Any]],
-    sentence_rows: Sequence[Sequence[Any]],
-    schema: LabelSchema,
-    *,
-    include_deleted: bool,
-    flatten: bool,
-) -> pd.DataFrame:
-    """Spans, with the sentence holding each span's start derived from ``sentence_rows``.
-
-    A span belongs to the last sentence starting at or before it (so one in the
-    whitespace after a sentence belongs to that sentence), or to the first
-    sentence if it starts before every sentence (``sent_start`` is then
-    negative); only documents without sentences give ``<NA>``.
-    """
-    import numpy as np
-    import pandas as pd
-
-    df = pd.DataFrame.from_records(rows, columns=[*SPAN_FIELDS, "confidence", "deleted"])
-    sentence, offset = sentence_of(df["doc_id"].tolist(), df["start"].to_numpy(dtype="int64"), sentence_rows)
-    found = sentence >= 0
-    df.insert(4, "sentence", pd.array(np.where(found, sentence, 0), dtype="Int64"))
-    df.loc[~found, "sentence"] = pd.NA
-    df.insert(5, "sent_start", pd.array(df["start"].to_numpy() - offset, dtype="Int64"))
-    df.insert(6, "sent_end", pd.array(df["end"].to_numpy() - offset, dtype="Int64"))
-    df.loc[~found, ["sent_start", "sent_end"]] = pd.NA
-    for col in ("start", "end"):
-        df[col] = df[col].astype("Int64")
-    df["id"] = df["id"].astype("string")
-    df["doc_id"] = df["doc_id"].astype("string")
-    df["text"] = df["text"].astype("string")
-    labels = list(schema.labels) + sorted(set(df["label"].tolist()) - set(schema.labels))
-    df["label"] = pd.Categorical(df["label"], categories=labels)
-    df["annotator"] = df["annotator"].astype("category")
-    df["origin"] = pd.Categorical(df["origin"], categories=[o.value for o in Origin])
-    df["status"] = pd.Categorical(df["status"], categories=[s.value for s in Status])
-    df["anchor"] = pd.Categorical(df["anchor"], categories=ANCHORS)
-    # tolist(): iterating a pandas 3 string column (pyarrow) costs a Python call per cell.
-    df["attrs"] = pd.Series([json.loads(a) for a in df["attrs"].tolist()], index=df.index, dtype="object")
-    df["created_at"] = _dt(df["created_at"])
-    df["updated_at"] = _dt(df["updated_at"])
-    df["confidence"] = pd.array(df["confidence"].tolist(), dtype="Float64")
-    if include_deleted:
-        df["deleted"] = df["deleted"].astype("bool")
-    else:
-        df = df.drop(columns="deleted")
-    if flatten and len(df):
-        flat = pd.json_normalize(df["attrs"].tolist()).add_prefix("attr.")
-        flat.index = df.index
-        df = pd.concat([df, flat], axis=1)
-    return df
 
 
 def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:

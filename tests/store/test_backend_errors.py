@@ -165,6 +165,8 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "text_translation_revision": lambda s, ids: s.text_translation_revision(),
     "spans_starting": lambda s, ids: s.spans_starting(ids["doc"].id, 0, 10),
     "span_columns": lambda s, ids: s.span_columns(status="accepted"),
+    "curated_sentences": lambda s, ids: s.curated_sentences(),
+    "check": lambda s, ids: s.check(),
     "projections": lambda s, ids: s.projections(ids["doc"].id, "es"),
     "projection_stamp": lambda s, ids: s.projection_stamp(ids["doc"].id, "es"),
 }
@@ -240,7 +242,7 @@ def test_backend_error_on_begin_or_commit_becomes_store_error(store, setup, proj
 
 @pytest.mark.parametrize("op", list(READS))
 def test_backend_error_in_read_becomes_store_error(store, setup, op):
-    reads = ("SELECT", "PRAGMA DATA_VERSION")  # statements are matched upper-cased
+    reads = ("SELECT", "PRAGMA DATA_VERSION", "PRAGMA QUICK_CHECK")  # statements are matched upper-cased
     failing = _inject(
         store, sqlite3.DatabaseError("database disk image is malformed"), lambda sql: sql.startswith(reads)
     )

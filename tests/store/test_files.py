@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import annot.store.integrity
 from annot.errors import StoreError
 from annot.store import DB_NAME, SCHEMA_VERSION, Store
 
@@ -197,3 +198,106 @@ def test_store_db_path_that_is_a_directory_is_refused(project):
     (project / DB_NAME).mkdir(parents=True)
     with pytest.raises(StoreError, match=f"Cannot read store file {project / DB_NAME}"):
         Store(project)
+
+
+# -- large files: the cheap checks at open, the full one on demand (annot.store.integrity.QUICK_CHECK_MAX_BYTES) --
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every file counts as large: opening runs only the cheap checks; ``quick_check`` calls are recorded."""
+    calls: list[Path] = []
+    real = annot.store.integrity.quick_check
+
+    def recording(conn: sqlite3.Connection, path: Path) -> None:
+        calls.append(path)
+        real(conn, path)
+
+    monkeypatch.setattr(annot.store.integrity, "QUICK_CHECK_MAX_BYTES", 0)
+    monkeypatch.setattr(annot.store.integrity, "quick_check", recording)
+    return calls
+
+
+def test_store_large_file_opens_without_the_full_check_and_checks_on_demand(filled, project, large):
+    with Store(project) as store:
+        assert large == []
+        assert store.counts()["spans"] == 300
+        store.check()
+    assert large == [filled]
+
+
+def test_store_small_file_gets_the_full_check_at_open(filled, project, monkeypatch):
+    calls: list[Path] = []
+    real = annot.store.integrity.quick_check
+    monkeypatch.setattr(annot.store.integrity, "quick_check", lambda conn, path: (calls.append(path), real(conn, path)))
+    assert filled.stat().st_size <= annot.store.integrity.QUICK_CHECK_MAX_BYTES
+    Store(project).close()
+    assert calls == [filled]
+
+
+@pytest.mark.parametrize("size", [10, 16, 100, PAGE, 5 * PAGE, "half"])
+def test_store_large_truncated_file_is_refused_at_open_by_the_cheap_checks(filled, project, size, large):
+    data = filled.read_bytes()
+    size = len(data) // 2 if size == "half" else size
+    filled.write_bytes(data[:size])
+    before = digest(filled)
+    refuse(project, "corrupted", "left untouched")
+    assert digest(filled) == before
+    assert large == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"garbage " * 1000, b"\x00" * PAGE, b"SQLite format 2\x00" + b"\x00" * 200],
+    ids=["text", "zeros", "wrong magic"],
+)
+def test_store_large_garbage_file_is_refused_at_open_by_the_cheap_checks(project, content, large):
+    project.mkdir()
+    db = project / DB_NAME
+    db.write_bytes(content)
+    refuse(project, "corrupted", "bad file header", "left untouched")
+    assert db.read_bytes() == content
+
+
+def test_store_large_file_with_overwritten_first_page_is_refused_at_open(filled, project, large):
+    data = bytearray(filled.read_bytes())
+    data[100:164] = b"\xff" * 64
+    filled.write_bytes(bytes(data))
+    before = digest(filled)
+    refuse(project, "corrupted", "left untouched")
+    assert digest(filled) == before
+
+
+@pytest.mark.parametrize(("table", "pagetype"), [("spans", "leaf"), ("spans", "internal"), ("history", "leaf")])
+def test_store_large_file_damage_in_a_page_not_read_at_open_is_reported_by_reads_and_check(
+    filled, project, large, table, pagetype
+):
+    # The policy's trade: the damage is reported by the first read that meets it, and by check(),
+    # as the same one-line error, and the file is still left untouched.
+    pages = pages_of(filled)
+    pageno = pages[(table, pagetype)][len(pages[(table, pagetype)]) // 2]
+    data = bytearray(filled.read_bytes())
+    data[(pageno - 1) * PAGE : (pageno - 1) * PAGE + 64] = b"\xff" * 64
+    filled.write_bytes(bytes(data))
+    before = digest(filled)
+    with Store(project) as store:
+        read = store.history if table == "history" else store.spans
+        for call in (store.check, read):
+            with pytest.raises(StoreError, match="is corrupted") as info:
+                call()
+            assert "left untouched" in str(info.value)
+            assert "\n" not in str(info.value)
+    assert digest(filled) == before
+
+
+def test_store_large_file_with_pending_wal_or_open_elsewhere_is_not_taken_for_truncated(filled, project, large):
+    # Another connection writing: its commits sit in the -wal, the header may count pages only the log holds.
+    with Store(project, annotator="bob") as writer:
+        doc, sentences = make_doc("More troops arrived. " * 200, "Later")
+        writer.add_document(doc, sentences)
+        assert (project / f"{DB_NAME}-wal").stat().st_size > 0
+        with Store(project) as reader:
+            assert reader.counts()["documents"] == 2
+    with Store(project) as again:
+        assert again.counts()["documents"] == 2
+    assert large == []
