@@ -165,7 +165,6 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "text_translation_revision": lambda s, ids: s.text_translation_revision(),
     "spans_starting": lambda s, ids: s.spans_starting(ids["doc"].id, 0, 10),
     "span_columns": lambda s, ids: s.span_columns(status="accepted"),
-    "curated_sentences": lambda s, ids: s.curated_sentences(),
     "check": lambda s, ids: s.check(),
     "projections": lambda s, ids: s.projections(ids["doc"].id, "es"),
     "projection_stamp": lambda s, ids: s.projection_stamp(ids["doc"].id, "es"),
