@@ -19,6 +19,7 @@ from annot.batch.cluster import partition, run_batches, worker_cached
 from annot.errors import ClusterError, EngineError, PartialTranslation
 from annot.model import Document
 from annot.pipeline import (
+    Plan,
     TranslateReport,
     plan_translation,
     raise_failures,
@@ -134,6 +135,26 @@ class AnsweredRoute:
         return outputs  # type: ignore[return-value]
 
 
+def _texts_per_plan(store: Store, plans: Sequence[Plan], *, force: bool, batch_size: int) -> list[list[str]]:
+    """What each plan's worker must translate: its texts neither stored nor cached, nor an earlier plan's.
+
+    A text shared by several documents goes to the first (in-process, the later ones copy it from the
+    store's cache), so each engine call reads the texts it would read in-process: argos's output depends
+    on what else is in the batch (its shortlist is the batch's), and the stored rows stay the same.
+    With ``force`` every document is translated again whole, as in-process.
+    """
+    owned: set[tuple[str, str]] = set()
+    todo = []
+    for doc, sents, route in plans:
+        signature = route.signature()
+        texts = texts_to_translate(store, doc, sents, route, force=force, batch_size=batch_size)
+        if not force:
+            texts = [t for t in texts if (signature, t) not in owned]
+            owned.update((signature, t) for t in texts)
+        todo.append(texts)
+    return todo
+
+
 def translate_on_cluster(
     client: Client, docs: str | Document | Sequence[str | Document] | None, store: Store, *, to: str,
     engines: Sequence[str] | str | None = None, pivot: bool = True, force: bool = False, batch_size: int = 64,
@@ -159,27 +180,28 @@ def translate_on_cluster(
         ClusterError: a worker's models differ from this process's, or a batch kept killing its workers.
     """
     report, plans = plan_translation(docs, store, to=to, engines=engines, pivot=pivot)
-    todo = [texts_to_translate(store, doc, sents, route, force=force, batch_size=batch_size)
-            for doc, sents, route in plans]  # fmt: skip
+    todo = _texts_per_plan(store, plans, force=force, batch_size=batch_size)
     total = sum(len(sents) for _, sents, _ in plans)
     started = time.perf_counter()
     with resolve_progress(progress, f"translating to {to}") as update:
         done = 0
+        arrived: dict[int, Answers] = {i: Answers() for i, texts in enumerate(todo) if not texts}
+        stored = 0  # plans stored so far: always a prefix of ``plans``
 
-        def store_plan(index: int, answers: Answers) -> None:
-            nonlocal done
-            doc, sents, route = plans[index]
-            run = translate_document(store, doc, sents, AnsweredRoute(route, answers), force=force,  # type: ignore[arg-type]
-                                     batch_size=batch_size)  # fmt: skip
-            report.runs.append(run)
-            done += len(sents)
-            if update is not None:
-                update(done, total, f"{doc.id} {route.name}")
+        def store_arrived() -> None:
+            # In plan order, as in-process: a text shared with an earlier document is copied from its translation.
+            nonlocal done, stored
+            while stored in arrived:
+                doc, sents, route = plans[stored]
+                answered = AnsweredRoute(route, arrived.pop(stored))
+                run = translate_document(store, doc, sents, answered, force=force, batch_size=batch_size)  # type: ignore[arg-type]
+                report.runs.append(run)
+                done += len(sents)
+                stored += 1
+                if update is not None:
+                    update(done, total, f"{doc.id} {route.name}")
 
-        idle = [i for i, texts in enumerate(todo) if not texts]  # all stored or cached: nothing for a worker
         busy = [i for i, texts in enumerate(todo) if texts]
-        for index in idle:
-            store_plan(index, Answers())
         batches = [[busy[i] for i in part] for part in partition([len(todo[i]) for i in busy], batch_sentences)]
 
         def keys(index: int) -> tuple[RouteKey, list[str]]:
@@ -187,13 +209,12 @@ def translate_on_cluster(
             return (route.name, route.source, route.target, pivot, route.signature()), todo[index]
 
         def store_batch(number: int, answers: list[Answers]) -> None:
-            for index, got in zip(batches[number], answers):
-                store_plan(index, got)
+            arrived.update(zip(batches[number], answers))
+            store_arrived()
 
+        store_arrived()
         run_batches(client, translate_texts, [[keys(i) for i in batch] for batch in batches], args=(batch_size,),
                     on_result=store_batch, name="annot-translate")  # fmt: skip
-    order = {(doc.id, route.name): n for n, (doc, _, route) in enumerate(plans)}
-    report.runs.sort(key=lambda run: order[(run.doc_id, run.engine)])
     report.seconds = time.perf_counter() - started
     raise_failures(report)
     return report
