@@ -120,3 +120,25 @@ def test_batch_workers_option_errors_are_one_line(tmp_path: Path):
             workers_for(store, None, "tcp://127.0.0.1:8786", 2)
         with pytest.raises(ClusterError, match="at least 1"):
             workers_for(store, None, None, 0)
+
+
+class _Route:
+    name, source, target, path = "fake", "en", "pt", "en>pt"
+
+    def signature(self) -> str:
+        return "fake|1"
+
+
+def test_batch_answered_route_says_what_the_worker_said():
+    from annot.batch.jobs import AnsweredRoute, Answers
+    from annot.errors import EngineError, PartialTranslation
+
+    answered = AnsweredRoute(_Route(), Answers(outputs={"a": "A", "b": "B"}, failed={"c": "too long"}))
+    assert answered.translate(["b", "a"]) == ["B", "A"]
+    with pytest.raises(PartialTranslation) as caught:
+        answered.translate(["a", "c"])
+    assert caught.value.outputs == ["A", None] and caught.value.reasons == {1: "too long"}
+    broken = AnsweredRoute(_Route(), Answers(outputs={"a": "A"}, error="CTranslate2 failed"))
+    assert broken.translate(["a"]) == ["A"]
+    with pytest.raises(EngineError, match="CTranslate2 failed"):
+        broken.translate(["a", "d"])
