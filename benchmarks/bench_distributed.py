@@ -1,5 +1,6 @@
 """Batch work on Dask: 200 articles translated with argos (en->pt) and pre-annotated, in-process vs 1 vs 2 workers.
 
+Each configuration runs twice, interleaved, and the fastest is kept (once with ``--quick``).
 Articles are the seed's sentences from a random start, their numbers changed (``_common.make_document``),
 8-20 sentences each. Each run starts from a copy of the same project:
 
@@ -131,10 +132,20 @@ def run_cluster(path: Path, workers: int, tasks: int) -> dict[str, Any]:
             "client_suggest_s": spent["suggest"]}  # fmt: skip
 
 
+def _fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round with the fastest translation, its suggestion time the fastest of all rounds."""
+    best = dict(min(runs, key=lambda r: r["translate_s"]))
+    fastest = min(runs, key=lambda r: r["suggest_s"])
+    best["suggest_s"] = fastest["suggest_s"]
+    best["client_suggest_s"] = fastest.get("client_suggest_s", 0.0)
+    return best
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = C.parse_args(__doc__.splitlines()[0], argv)
-    articles, tasks = (12, 50) if args.quick else (200, 500)
-    C.header(f"distributed batch work: {articles} articles, argos en->pt + suggestions, in-process vs 1 vs 2 workers")
+    articles, tasks, rounds = (12, 50, 1) if args.quick else (200, 500, 2)
+    C.header(f"distributed batch work: {articles} articles, argos en->pt + suggestions, in-process vs 1 vs 2 workers"
+             f" (fastest of {rounds} interleaved rounds)")  # fmt: skip
     print(C.machine_line())
     with C.workdir(args.workdir) as root, bench_translate.argos_packages(root):
         template = root / f"distributed-{articles}"
@@ -148,9 +159,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             shutil.copytree(template, target)
             return target
 
-        local = C.in_fresh_process(run_in_process, copy("local"))
-        one = run_cluster(copy("w1"), 1, tasks)
-        two = run_cluster(copy("w2"), 2, tasks)
+        # Interleaved rounds, the fastest of each kept: the machine is shared and its load moves within minutes.
+        found: dict[str, list[dict[str, Any]]] = {"local": [], "one": [], "two": []}
+        for _ in range(rounds):
+            found["local"].append(C.in_fresh_process(run_in_process, copy("local")))
+            found["one"].append(run_cluster(copy("w1"), 1, tasks))
+            found["two"].append(run_cluster(copy("w2"), 2, tasks))
+        local, one, two = (_fastest(found[k]) for k in ("local", "one", "two"))
 
     rows = []
     for name, r in (("in-process", local), ("1 worker", one), ("2 workers", two)):

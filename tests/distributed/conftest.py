@@ -52,9 +52,20 @@ def argos_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def cluster(argos_env: Path) -> Iterator[object]:
-    """A LocalCluster of two single-threaded worker processes on 127.0.0.1, no dashboard port in use."""
+    """A LocalCluster of two single-threaded worker processes on 127.0.0.1, no dashboard port in use.
+
+    Started as a user would start one for ``--scheduler`` (annot.batch's ``open_client`` starts its own the
+    same way), with glibc's malloc left alone (``annot.batch.cluster._TRIM``).
+    """
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address="127.0.0.1:0") as found:  # fmt: skip
+    from annot.batch.cluster import _TRIM
+
+    with (
+        dask.config.set({_TRIM: None}),
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+        ) as found,  # fmt: skip
+    ):
         yield found
