@@ -128,8 +128,8 @@ def run_cluster(path: Path, workers: int, tasks: int) -> dict[str, Any]:
         peaks = sorted(client.run(_peak_rss_mb).values())
         overhead = overhead_per_task(client, tasks)
     return {"start_s": started, "translate_s": t2 - t1, "suggest_s": t3 - t2, "peaks_mb": peaks,
-            "overhead_s": overhead, "translated": sum(r.translated for r in report.runs), "client_translate_s": spent["translate"],
-            "client_suggest_s": spent["suggest"]}  # fmt: skip
+            "overhead_s": overhead, "translated": sum(r.translated for r in report.runs),
+            "client_translate_s": spent["translate"], "client_suggest_s": spent["suggest"]}  # fmt: skip
 
 
 def _fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
