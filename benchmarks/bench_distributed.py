@@ -33,6 +33,7 @@ import _common as C
 import bench_translate
 
 from annot.batch import jobs
+from annot.batch.cluster import local_client
 from annot.batch.jobs import suggest_on_cluster, translate_on_cluster
 from annot.pipeline import translate
 from annot.store import Store
@@ -140,14 +141,9 @@ def client_share() -> Iterator[dict[str, float]]:
 
 
 def run_cluster(path: Path, workers: int, tasks: int) -> dict[str, Any]:
-    from distributed import Client, LocalCluster
-
     t0 = time.perf_counter()
     with (
-        LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
-        ) as cluster,  # fmt: skip
-        Client(cluster, set_as_default=False) as client,
+        local_client(workers) as client,  # the LocalCluster annot starts itself
         Store(path) as store,
         client_share() as spent,
     ):

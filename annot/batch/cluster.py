@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from distributed import Client
 
 __all__ = [
-    "DASK_INSTALL", "LOCAL_MIN_SENTENCES", "dashboard_link", "local_workers", "open_client", "partition",
+    "DASK_INSTALL", "LOCAL_MIN_SENTENCES", "dashboard_link", "local_client", "local_workers", "open_client",
+    "partition",
     "run_batches", "worker_cached",
 ]  # fmt: skip
 
@@ -136,11 +137,11 @@ def open_client(scheduler: str | None = None, *, workers: int = 1) -> Iterator[C
     if scheduler is None and workers <= 1:
         yield None
         return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:
-        raise ClusterError(f"Distributed batch work needs Dask; install it with: {DASK_INSTALL}") from exc
     if scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise ClusterError(f"Distributed batch work needs Dask; install it with: {DASK_INSTALL}") from exc
         try:
             client = Client(scheduler, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
@@ -151,8 +152,24 @@ def open_client(scheduler: str | None = None, *, workers: int = 1) -> Iterator[C
         with client:
             yield client
         return
-    import dask
+    with local_client(workers) as client:
+        yield client
 
+
+@contextmanager
+def local_client(workers: int) -> Iterator[Client]:
+    """A client on a new LocalCluster of ``workers`` single-threaded processes on loopback, closed on exit.
+
+    The workers start without Dask's ``MALLOC_TRIM_THRESHOLD_`` (``_TRIM``) and serve a dashboard on a free port.
+
+    Raises:
+        ClusterError: Dask is not installed.
+    """
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ClusterError(f"Distributed batch work needs Dask; install it with: {DASK_INSTALL}") from exc
     with (
         dask.config.set({_TRIM: None}),  # read by each worker's nanny as it starts (and restarts) it
         LocalCluster(
@@ -161,7 +178,7 @@ def open_client(scheduler: str | None = None, *, workers: int = 1) -> Iterator[C
             processes=True,
             host="127.0.0.1",
             dashboard_address="127.0.0.1:0",  # a free port: None still binds 8787
-        ) as cluster,  # fmt: skip
+        ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
         yield client
