@@ -29,11 +29,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DASK_INSTALL = 'pip install "dask[distributed]"'
-#: Below this many sentences a job without ``--scheduler`` stays in the calling process: a LocalCluster's
-#: start (~1 s) and each worker's model load (~1 s) cost more than the cores save (README, "Scale out").
+#: Below this many sentences a job without ``--scheduler`` stays in the calling process: the fixed ~1.3 s
+#: (cluster start, imports and model per worker) is won back from ~700 sentences the model makes (1.4x on 2
+#: cores); repeats copied from the cache and suggestions gain nothing, hence the margin (README, "Scale out").
 LOCAL_MIN_SENTENCES = 2000
-#: Cores one local worker keeps busy: argos decodes two batches at once.
-CORES_PER_WORKER = 2
 #: A retried task (a worker raised, not died: Dask reschedules a dead worker's tasks by itself).
 RETRIES = 2
 
@@ -69,11 +68,10 @@ def worker_cached(key: Hashable, build: Callable[[], T]) -> T:
 def local_workers(sentences: int, documents: int, *, cores: int | None = None) -> int:
     """How many local worker processes a job without ``--scheduler`` gets; 1 means in this process.
 
-    A worker per two cores: argos already decodes two batches at once (``ArgosEngine.inter_threads``), so
-    in-process it keeps two cores busy. On 2 cores, measured on 200 articles (README, "Scale out"), two
-    workers translate only 1.07x faster than in-process, before the cluster's ~1 s start and a model load
-    per worker, and suggest slower than one: such a machine, a single document, or fewer than
-    ``LOCAL_MIN_SENTENCES`` sentences stay in-process.
+    One per core, at most one per document. Measured on 2 cores and 200 articles (README, "Scale out"), two
+    workers translate 1.4x faster than in-process, after ~1.3 s of fixed cost (the cluster's start, then
+    imports and a model load per worker); suggestions gain nothing (the client's share bounds them). So
+    one document, one core, or fewer than ``LOCAL_MIN_SENTENCES`` sentences stay in-process.
 
     Args:
         sentences: sentences the job reads.
@@ -84,10 +82,9 @@ def local_workers(sentences: int, documents: int, *, cores: int | None = None) -
         The number of worker processes (1: no cluster).
     """
     cores = cores if cores is not None else os.cpu_count() or 1
-    workers = min(cores // CORES_PER_WORKER, documents)
-    if workers < 2 or sentences < LOCAL_MIN_SENTENCES:
+    if documents < 2 or cores < 2 or sentences < LOCAL_MIN_SENTENCES:
         return 1
-    return workers
+    return min(cores, documents)
 
 
 def partition(weights: Sequence[int], target: int) -> list[list[int]]:

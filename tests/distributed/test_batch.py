@@ -102,7 +102,7 @@ def test_batch_killed_worker_batch_is_redone_and_stored_once(cluster, tmp_path: 
 
 @pytest.mark.parametrize(
     ("sentences", "documents", "cores", "expected"),
-    [(50_000, 1, 8, 1), (50_000, 100, 2, 1), (100, 10, 8, 1), (50_000, 100, 8, 4), (50_000, 3, 8, 3)],
+    [(50_000, 1, 8, 1), (50_000, 100, 1, 1), (100, 10, 8, 1), (50_000, 100, 2, 2), (50_000, 3, 8, 3)],
 )
 def test_batch_local_workers_stay_in_process_for_small_jobs(sentences, documents, cores, expected):
     assert local_workers(sentences, documents, cores=cores) == expected
