@@ -17,6 +17,7 @@ Tree::
     ├── StoreError           store corrupted, locked, read-only, written by a newer annot, missing
     │   └── NotFound         no document / span with that id (also KeyError)
     ├── FormatError          an import file that is not valid annot JSONL
+    ├── ClusterError         a Dask scheduler cannot be reached, or its workers lack what a batch needs
     └── OutputError          an export or report file that cannot be written (a folder, no permission, disk full)
 
 Every message says what failed, with which input, what is valid and what to do.
@@ -29,6 +30,7 @@ from __future__ import annotations
 __all__ = [
     "AlignmentError",
     "AnnotError",
+    "ClusterError",
     "CorpusError",
     "EngineError",
     "EngineNotInstalled",
@@ -109,6 +111,11 @@ class NotFound(StoreError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class ClusterError(AnnotError):
+    """Distributed batch work failed: no scheduler at the address given, Dask missing, or a worker whose engines
+    differ from the client's (``annot.batch``)."""
 
 
 class FormatError(AnnotError):

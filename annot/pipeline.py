@@ -17,8 +17,9 @@ from annot.store import AddResult, Store
 from annot.translate import Route, reachable, routes_for, unreachable_error
 
 __all__ = [
-    "EngineRun", "IngestReport", "Skipped", "TranslateReport", "ingest", "only_sentences_failed", "open_project",
-    "translate", "translate_cached",
+    "EngineRun", "IngestReport", "Plan", "Skipped", "TranslateReport", "ingest", "only_sentences_failed",
+    "open_project", "plan_translation", "raise_failures", "texts_to_translate", "translate", "translate_cached",
+    "translate_document",
 ]  # fmt: skip
 
 
@@ -257,6 +258,51 @@ def translate(
         EngineError: an unknown engine or route name, or an engine failed part
             way (after everything else was stored).
     """
+    report, plans = plan_translation(docs, store, to=to, engines=engines, pivot=pivot, sentences=sentences)
+    total = sum(len(todo) for _, todo, _ in plans)
+    started = time.perf_counter()
+    with resolve_progress(progress, f"translating to {to}") as update:
+        done = 0
+        for doc, todo, route in plans:
+
+            def tick(n: int, what: str, base: int = done) -> None:
+                if update is not None:
+                    update(base + n, total, what)
+
+            report.runs.append(translate_document(store, doc, todo, route, force=force, batch_size=batch_size,
+                                                  tick=tick, retry_failed=retry_failed))  # fmt: skip
+            done += len(todo)
+    report.seconds = time.perf_counter() - started
+    raise_failures(report)
+    return report
+
+
+#: One unit of translation work: a document, the sentences of it to translate, the route to take.
+Plan = tuple[Document, list[Sentence], Route]
+
+
+def plan_translation(
+    docs: str | Document | Sequence[str | Document] | None,
+    store: Store,
+    *,
+    to: str,
+    engines: Sequence[str] | str | None = None,
+    pivot: bool = True,
+    sentences: Collection[int] | None = None,
+) -> tuple[TranslateReport, list[Plan]]:
+    """What ``translate`` will do: a report holding what is skipped, and one plan per document and route.
+
+    ``translate`` and the distributed batch runner (``annot.batch``) both plan through it, so they skip,
+    route and report alike. Arguments and errors are ``translate``'s.
+
+    Returns:
+        The report, with ``skipped`` and ``skipped_engines`` filled in, and the plans in document order.
+
+    Raises:
+        ModelNotInstalled: no engine (or no engine named) reaches ``to`` from any document's language.
+        EngineNotInstalled: an engine asked for by name is missing its backend.
+        EngineError: an unknown engine or route name.
+    """
     if docs is None:
         documents = list(store.iter_documents())
     else:
@@ -266,7 +312,7 @@ def translate(
     report = TranslateReport()
     by_lang: dict[str, list[Route]] = {}
     missing: dict[str, dict[str | None, str]] = {}  # language -> engine (None: every engine) -> why not
-    plans: list[tuple[Document, list[Sentence], Route]] = []
+    plans: list[Plan] = []
     wanted = None if sentences is None else set(sentences)
     for doc in documents:
         if doc.lang == to:
@@ -286,20 +332,15 @@ def translate(
         if names is not None and len(set(by_lang)) == 1 and named:
             raise ModelNotInstalled(named[0])  # one language, engines named: why the first of them cannot
         raise unreachable_error(by_lang, to, pivot=pivot)
-    total = sum(len(todo) for _, todo, _ in plans)
-    started = time.perf_counter()
-    with resolve_progress(progress, f"translating to {to}") as update:
-        done = 0
-        for doc, todo, route in plans:
+    return report, plans
 
-            def tick(n: int, what: str, base: int = done) -> None:
-                if update is not None:
-                    update(base + n, total, what)
 
-            report.runs.append(_translate_one(store, doc, todo, route, force=force, batch_size=batch_size, tick=tick,
-                                              retry_failed=retry_failed))  # fmt: skip
-            done += len(todo)
-    report.seconds = time.perf_counter() - started
+def raise_failures(report: TranslateReport) -> None:
+    """Raise ``EngineError`` (with ``report`` attached as ``.report``) when an engine failed on a run.
+
+    Raises:
+        EngineError: naming each engine, document and the sentences it failed on.
+    """
     if report.failures:
         lines = [
             f"{r.engine} on {r.doc_id}: sentences {format_sentences(r.failed)} failed ({r.error})"
@@ -308,7 +349,6 @@ def translate(
         error = EngineError("; ".join(lines) + ". Everything else translated is stored; run again to retry.")
         error.report = report  # type: ignore[attr-defined]
         raise error
-    return report
 
 
 def _routes_from(
@@ -422,13 +462,13 @@ def only_sentences_failed(error: BaseException) -> bool:
     return isinstance(report, TranslateReport) and all(set(r.failed) <= set(r.reasons) for r in report.failures)
 
 
-def _translate_one(
+def _done_before(
     store: Store, doc: Document, sentences: list[Sentence], route: Route, *, force: bool, batch_size: int,
-    tick: Callable[[int, str], None], retry_failed: bool = True,
-) -> EngineRun:  # fmt: skip
-    signature, model = route.signature(), route.model()
-    run = EngineRun(doc.id, route.name, route.path, signature)
-    target = route.target
+    retry_failed: bool,
+) -> tuple[set[int], int]:  # fmt: skip
+    """The indexes of ``sentences`` stored by ``route``'s signature (or failed, without ``retry_failed``), and how
+    many of them failed before."""
+    signature, target = route.signature(), route.target
     if force:
         have: set[int] = set()
     elif len(sentences) <= batch_size:
@@ -438,11 +478,64 @@ def _translate_one(
                 if t.signature == signature}  # fmt: skip
     else:
         have = {t.index for t in store.get_translations(doc.id, target=target) if t.signature == signature}
+    known_failed = 0
     if not retry_failed and not force:
         failed_before = {f.index for f in store.get_translation_failures(doc.id, target=target)
                          if f.signature == signature}  # fmt: skip
-        run.known_failed = len({s.index for s in sentences} & failed_before)
+        known_failed = len({s.index for s in sentences} & failed_before)
         have |= failed_before
+    return have, known_failed
+
+
+def texts_to_translate(
+    store: Store, doc: Document, sentences: list[Sentence], route: Route, *, force: bool = False,
+    batch_size: int = 64,
+) -> list[str]:  # fmt: skip
+    """The distinct texts of ``sentences`` that ``translate_document`` would hand to the engine.
+
+    Those not stored for this document by the route's signature, nor in the store's cache (unless ``force``):
+    what a remote worker must translate (``annot.batch``) before ``translate_document`` stores it.
+    """
+    have, _ = _done_before(store, doc, sentences, route, force=force, batch_size=batch_size, retry_failed=True)
+    texts = list(dict.fromkeys(s.text for s in sentences if s.index not in have))
+    if force or not texts:
+        return texts
+    signature = route.signature()
+    found = store.cached_translations(texts, signature)
+    rest = [t for t in texts if t not in found]
+    found.update(store.cached_text_translations(rest, signature) if rest else {})
+    return [t for t in texts if t not in found]
+
+
+def translate_document(
+    store: Store, doc: Document, sentences: list[Sentence], route: Route, *, force: bool = False,
+    batch_size: int = 64, tick: Callable[[int, str], None] | None = None, retry_failed: bool = True,
+) -> EngineRun:  # fmt: skip
+    """Translate ``sentences`` of ``doc`` by ``route`` and store them, batch by batch: one ``EngineRun``.
+
+    Sentences stored by the route's signature are kept, the cache's are copied, the rest translated; an
+    engine failing part way is recorded in the run (``run.error``) after storing what it did, and the
+    sentences it failed on alone are stored as failures. Storing is idempotent: a translation is keyed by
+    (document, sentence, signature), so running twice writes the same rows.
+
+    Args:
+        store: the project.
+        doc: the document version.
+        sentences: the sentences to translate (``store.get_sentences(doc)`` or some of them).
+        route: the route (``plan_translation``).
+        force: translate again even what is stored or cached.
+        batch_size: sentences per engine call.
+        tick: ``tick(done, what)`` after each batch stored, with the run's sentences done so far.
+        retry_failed: translate again the sentences the route failed on before.
+
+    Returns:
+        What was translated, copied from the cache, kept, and what failed.
+    """
+    signature, model = route.signature(), route.model()
+    run = EngineRun(doc.id, route.name, route.path, signature)
+    target = route.target
+    have, run.known_failed = _done_before(store, doc, sentences, route, force=force, batch_size=batch_size,
+                                          retry_failed=retry_failed)  # fmt: skip
     todo = [s for s in sentences if s.index not in have]
     run.kept = len(sentences) - len(todo) - run.known_failed
     by_text: dict[str, list[Sentence]] = {}
@@ -459,7 +552,8 @@ def _translate_one(
             run.cached += len(rows)
         else:
             run.translated += len(rows)
-        tick(run.kept + run.cached + run.translated, f"{route.name} {route.path}")
+        if tick is not None:
+            tick(run.kept + run.cached + run.translated, f"{route.name} {route.path}")
 
     texts = list(by_text)
     try:

@@ -37,7 +37,10 @@ from annot.store import Store, new_span_id
 from annot.suggest import ActorRef, ActorSuggester, KnownActor, Suggester, Suggestion, suggesters
 from annot.suggest.actor_finder import ACTOR_TYPES
 
-__all__ = ["SuggestReport", "SuggestRun", "known_actors", "suggest_documents"]
+__all__ = [
+    "SuggestReport", "SuggestRun", "check_min_confidence", "choose_suggesters", "known_actors", "reads_actors",
+    "stored_documents", "suggest_document", "suggest_documents",
+]  # fmt: skip
 
 
 @dataclass
@@ -122,7 +125,12 @@ def known_actors(store: Store) -> list[KnownActor]:
     return known
 
 
-def _documents(store: Store, docs: str | Document | Sequence[str | Document] | None) -> list[Document]:
+def stored_documents(store: Store, docs: str | Document | Sequence[str | Document] | None) -> list[Document]:
+    """The documents ``docs`` names (references or ``Document`` objects), or every current one for ``None``.
+
+    Raises:
+        NotFound: an unknown document.
+    """
     if docs is None:
         return list(store.iter_documents())
     refs = [docs] if isinstance(docs, (str, Document)) else list(docs)
@@ -155,10 +163,40 @@ def _decide(found: Span, live: list[Span], deleted: list[Span]) -> str:
     return "kept" if near else "added"
 
 
-def _suggest_one(
+def choose_suggesters(only: str | Sequence[str] | None = None, *, ner: bool = False) -> list[Suggester]:
+    """The suggesters ``suggest_documents`` runs for ``only`` and ``ner`` (its arguments), in order.
+
+    Raises:
+        SuggesterError: an unknown suggester name.
+    """
+    chosen = suggesters(only)
+    if ner:
+        chosen = [ActorSuggester(ner=True) if isinstance(c, ActorSuggester) else c for c in chosen]
+    return chosen
+
+
+def suggest_document(
     store: Store, doc: Document, chosen: list[Suggester], known: list[KnownActor], min_confidence: float,
-    tick: Progress | None, base: int, total: int,
+    tick: Progress | None = None, base: int = 0, total: int = 0,
 ) -> tuple[list[SuggestRun], int]:  # fmt: skip
+    """Run ``chosen`` over one document's sentences and store the new suggestions in one transaction.
+
+    What is stored is decided here (the module docstring): running twice stores nothing new, so a batch
+    handed over again (``annot.batch``) adds no duplicate. STANCE suggesters run after the others.
+
+    Args:
+        store: the project.
+        doc: the document version.
+        chosen: the suggesters (``choose_suggesters``, or stand-ins answering from results made elsewhere).
+        known: the project's actors (``known_actors``).
+        min_confidence: store only suggestions at least this sure.
+        tick: ``tick(done, total, what)`` after each sentence read by one suggester.
+        base: units done before this document (for ``tick``).
+        total: units of the whole job (for ``tick``).
+
+    Returns:
+        One run per suggester, and ``base`` plus the units done here.
+    """
     sentences = store.get_sentences(doc)
     every = list(store.iter_spans(doc.id, include_deleted=True))
     live_ids = {s.id for s in store.iter_spans(doc.id)}
@@ -168,11 +206,11 @@ def _suggest_one(
     owner: dict[str, SuggestRun] = {}  # new span id -> the run that added it
     done = base
     cues = store.schema.stance_cues(doc.lang)
-    for suggester in sorted(chosen, key=_reads_actors):  # stable: STANCE after the actors it reads
+    for suggester in sorted(chosen, key=reads_actors):  # stable: STANCE after the actors it reads
         run = SuggestRun(doc.id, f"{suggester.name}.v{suggester.version}")
-        actors = _actors_by_sentence(live, sentences) if _reads_actors(suggester) else {}
+        actors = _actors_by_sentence(live, sentences) if reads_actors(suggester) else {}
         for sent in sentences:
-            given = [cues, *actors.get(sent.index, [])] if _reads_actors(suggester) else known
+            given = [cues, *actors.get(sent.index, [])] if reads_actors(suggester) else known
             for s in suggester.suggest(sent.text, doc.lang, known=given):
                 span = _to_span(store, doc, sent.start, s)
                 if span is None:
@@ -217,7 +255,8 @@ def _tagged_meanwhile(store: Store, doc: Document, seen: set[str], new: list[Spa
     return dropped + [n for n in new if n.id not in gone and n.attrs.get("holder_span") in gone]
 
 
-def _reads_actors(suggester: Suggester) -> bool:
+def reads_actors(suggester: Suggester) -> bool:
+    """Whether ``suggester`` suggests STANCE, reading the actor spans of each sentence (so it runs last)."""
     return "STANCE" in suggester.labels
 
 
@@ -257,6 +296,12 @@ def _to_span(store: Store, doc: Document, offset: int, s: Suggestion) -> Span | 
     )  # fmt: skip
 
 
+def check_min_confidence(min_confidence: object) -> None:
+    """Raise ``SuggesterError`` unless ``min_confidence`` is a number from 0 to 1."""
+    if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
+        raise SuggesterError(f"min_confidence must be a number from 0 to 1, got {min_confidence!r}.")
+
+
 def suggest_documents(
     store: Store,
     docs: str | Document | Sequence[str | Document] | None = None,
@@ -292,12 +337,9 @@ def suggest_documents(
         NotFound: an unknown document.
         SchemaError: the project's ``[aliases]`` table is malformed.
     """
-    if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
-        raise SuggesterError(f"min_confidence must be a number from 0 to 1, got {min_confidence!r}.")
-    chosen = suggesters(only)
-    if ner:
-        chosen = [ActorSuggester(ner=True) if isinstance(c, ActorSuggester) else c for c in chosen]
-    documents = _documents(store, docs)
+    check_min_confidence(min_confidence)
+    chosen = choose_suggesters(only, ner=ner)
+    documents = stored_documents(store, docs)
     known = known_actors(store)
     report = SuggestReport()
     started = time.perf_counter()
@@ -306,7 +348,7 @@ def suggest_documents(
     with resolve_progress(progress, "suggesting") as update:
         done = 0
         for doc in documents:
-            runs, done = _suggest_one(store, doc, chosen, known, min_confidence, update, done, total)
+            runs, done = suggest_document(store, doc, chosen, known, min_confidence, update, done, total)
             report.runs.extend(runs)
             report.sentences += counts[doc.id]
     report.seconds = time.perf_counter() - started

@@ -16,6 +16,7 @@ import bench_align
 import bench_annotator_browser
 import bench_claims
 import bench_compare
+import bench_distributed
 import bench_edit_latency
 import bench_export
 import bench_formats
@@ -34,6 +35,7 @@ BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
     bench_project, bench_wordalign, bench_claims, bench_agreement, bench_formats, bench_layers,
+    bench_distributed,
 )  # fmt: skip
 
 

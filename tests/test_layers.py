@@ -59,9 +59,12 @@ ALLOWED: dict[str, set[str]] = {
     "exchange": FOUNDATION | {"ingest", "segment", "store", "export", "progress"},
     # The suggestion layer runs suggesters over stored documents (the project's actors and aliases as known names).
     "suggestion_layer": FOUNDATION | {"store", "suggest", "progress", "names"},
+    # Batch work on Dask: plans and stores through the pipeline and the suggestion layer, the engines and
+    # suggesters on workers (routes and suggester versions checked against the client's).
+    "batch": FOUNDATION | {"pipeline", "suggestion_layer", "translate", "suggest", "store", "progress"},
     "cli": FOUNDATION
     | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "align", "compare", "lab"}
-    | {"suggestion_layer", "project", "fileio", "analysis", "exchange"},
+    | {"suggestion_layer", "project", "fileio", "analysis", "exchange", "batch"},
     # Projection finds spans in translations by names, numbers (the quantity suggester's reading), cues (the
     # stance suggester's lists) and word alignment; its lexicons are word translations made through the
     # pipeline's one cached path; linked versions come through their stored alignment.

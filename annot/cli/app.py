@@ -14,7 +14,26 @@ from typer.core import TyperGroup
 
 from annot.errors import AnnotError
 
-__all__ = ["PIVOT_OPTION", "AnnotGroup", "State", "app", "engine_names_given", "fail_on_errors", "main", "open_store"]
+__all__ = [
+    "PIVOT_OPTION", "SCHEDULER_OPTION", "WORKERS_OPTION", "AnnotGroup", "State", "app", "engine_names_given",
+    "fail_on_errors", "main", "open_store",
+]  # fmt: skip
+
+#: ``--scheduler``: batch work on a Dask cluster (annot.batch), the same for every batch command.
+SCHEDULER_OPTION = typer.Option(
+    None,
+    "--scheduler",
+    help="Run on the Dask scheduler at this address (tcp://host:8786); its workers need annot and the same"
+    " models. Only this process writes the project.",
+)
+#: ``--workers``: local worker processes without a scheduler.
+WORKERS_OPTION = typer.Option(
+    None,
+    "--workers",
+    min=1,
+    help="Without --scheduler: worker processes on this machine (1: in this process). Default: in this process"
+    " for small jobs, else one per core.",
+)
 
 #: ``--pivot/--no-pivot``, the same for every command that translates.
 PIVOT_OPTION = typer.Option(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from annot.cli.app import app, fail_on_errors, open_store
+from annot.cli.app import SCHEDULER_OPTION, WORKERS_OPTION, app, fail_on_errors, open_store
 from annot.progress import progress_bar
 
 __all__ = ["suggest"]
@@ -23,6 +23,8 @@ def suggest(
     ner: bool = typer.Option(
         False, "--ner", help="Also find Russian actors with natasha's NER (slower: ~110 sentences/s after a 1 s load)."
     ),
+    scheduler: str = SCHEDULER_OPTION,
+    workers: int = WORKERS_OPTION,
 ) -> None:
     """Store the suggesters' actors, quantities and stances as pending spans, with their confidence.
 
@@ -31,14 +33,15 @@ def suggest(
     running again adds nothing new. Actor suggestions know the project's accepted
     actors and its [aliases], so an actor tagged once is suggested everywhere.
     Prints, per document and suggester, how many were added, already there,
-    skipped (annotated) and rejected before.
+    skipped (annotated) and rejected before. With --scheduler the suggesters run on a
+    Dask cluster's workers, documents in batches, and this process stores each batch.
     """
-    from annot.suggestion_layer import suggest_documents
+    from annot.batch import suggest_batch
 
     with fail_on_errors(ctx), open_store(ctx) as store, progress_bar("suggesting") as progress:
-        report = suggest_documents(
-            store, docs or None, only=only, min_confidence=min_confidence, ner=ner, progress=progress
-        )
+        report = suggest_batch(store, docs or None, only=only, min_confidence=min_confidence, ner=ner,
+                               scheduler=scheduler, workers=workers, progress=progress,
+                               on_dashboard=lambda link: typer.echo(f"Dask dashboard: {link}", err=True))  # fmt: skip
     for run in report.runs:
         typer.echo(run.summary())
     typer.echo(report.summary())

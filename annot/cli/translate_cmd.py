@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from annot.cli.app import PIVOT_OPTION, app, engine_names_given, fail_on_errors, open_store
+from annot.cli.app import (
+    PIVOT_OPTION,
+    SCHEDULER_OPTION,
+    WORKERS_OPTION,
+    app,
+    engine_names_given,
+    fail_on_errors,
+    open_store,
+)
 from annot.progress import progress_bar
 
 __all__ = ["translate"]
@@ -24,6 +32,8 @@ def translate(
     ),
     pivot: bool = PIVOT_OPTION,
     force: bool = typer.Option(False, "--force", help="Translate again what is already stored or cached."),
+    scheduler: str = SCHEDULER_OPTION,
+    workers: int = WORKERS_OPTION,
 ) -> None:
     """Translate every sentence with each engine and store it with its provenance.
 
@@ -37,13 +47,16 @@ def translate(
     engine (or no engine named) reaches are skipped and reported, with counts
     per language; everything else is translated. Only when nothing at all can
     be translated does it exit 2, naming the languages that can be reached.
-    See the engines with: annot engines.
+    See the engines with: annot engines. With --scheduler the engines run on a Dask
+    cluster's workers, documents in batches, and this process stores each batch.
     """
-    from annot.pipeline import translate as run_translate
+    from annot.batch import translate_batch
 
     engines = engine_names_given(engine)
     with fail_on_errors(ctx), open_store(ctx) as store, progress_bar(f"translating to {to}") as progress:
-        report = run_translate(docs or None, store, to=to, engines=engines, pivot=pivot, force=force, progress=progress)
+        report = translate_batch(docs or None, store, to=to, engines=engines, pivot=pivot, force=force,
+                                 scheduler=scheduler, workers=workers, progress=progress,
+                                 on_dashboard=lambda link: typer.echo(f"Dask dashboard: {link}", err=True))  # fmt: skip
     for run in report.runs:
         typer.echo(
             f"{run.doc_id}: {run.engine} {run.route}: {run.translated} translated, {run.cached} from cache,"
