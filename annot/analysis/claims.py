@@ -24,9 +24,7 @@ the same thing. Discrepancies within a group are marked on each claim.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -35,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from annot.analysis.actors import ActorNames
 from annot.analysis.things import Thing, ThingTable, load_things, thing_of
 from annot.model import Origin
+from annot.store.spanframe import collector_paused
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,24 +91,9 @@ def claims(
     Raises:
         NotFound: a document reference the store does not have.
     """
-    with _collector_paused():
+    # The ledger allocates a few containers per claim (a million for 100,000 claims) and no reference cycles.
+    with collector_paused():
         return _ledger(store, docs, window=window, shared_actors=shared_actors, projected=projected)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while the ledger is built, as it was after.
-
-    The ledger allocates a few containers per claim (a million for 100,000 claims) and no reference cycles:
-    the collector's passes over them cost a tenth of the time, and would find nothing to free.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _ledger(
