@@ -99,7 +99,6 @@ def claims(
 def _ledger(
     store: Store, docs: Iterable[str] | None, *, window: timedelta | None, shared_actors: int, projected: bool
 ) -> pd.DataFrame:
-
     from annot.analysis.groups import group_rows
     from annot.schema import PROJECT_FILE, read_project_file
 
@@ -111,7 +110,7 @@ def _ledger(
     things = _Things(table)
     rows = _annotated(corpus.columns, documents, actor_of, english, things)
     actors = _actors_by_doc(corpus.columns, actor_of)
-    # The spans frame is the largest thing read: gone before the ledger's own frames are built (peak memory).
+    # The spans read are the largest thing held: gone before the ledger's frame is built (peak memory).
     del corpus, english
     if projected:
         rows += _projected(store, documents, rows, things)
