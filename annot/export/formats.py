@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from annot.errors import FormatError
 
 __all__ = [
+    "DOCUMENT_META_KEYS",
     "EXPORT_FORMATS",
     "IMPORT_FORMATS",
     "FormatExport",
@@ -172,6 +173,10 @@ def default_out(name: str) -> Path:
     """
     return Path("exports") / f"corpus.{module_of(name).SUFFIX}"
 
+
+#: The fields of an annot/1 document record a format keeps as the document's metadata, where it has room for them
+#: (Prodigy's ``meta``, spaCy's ``doc.user_data``): one list, so every such format carries the same ones.
+DOCUMENT_META_KEYS = ("id", "title", "lang", "source", "published", "outlet", "author", "url")
 
 #: A span attribute naming another span (``holder_span``) is a relation of that name less this (``holder``).
 RELATION_SUFFIX = "_span"

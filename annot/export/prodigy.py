@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from annot.errors import FormatError
-from annot.export.formats import ForeignDocument, ForeignSpan, LeftOut, iter_documents
+from annot.export.formats import DOCUMENT_META_KEYS, ForeignDocument, ForeignSpan, LeftOut, iter_documents
 from annot.export.tokens import NOT_ON_TOKENS, Tokens, example, kept_attrs
 from annot.fileio import atomic_text_file
 
@@ -43,7 +43,6 @@ STATUS_OF = {"accept": "accepted", "reject": "rejected", None: "pending"}
 ANSWERS = ("accept", "reject", "ignore")
 #: A STANCE attribute naming another span <-> a Prodigy relation label.
 RELATIONS = {"holder_span": "HOLDER", "target_span": "TARGET"}
-META_KEYS = ("id", "title", "lang", "source", "published", "outlet", "url")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _string = json.encoder.encode_basestring  # a str as _ENCODER writes it (ensure_ascii=False)
 
@@ -109,7 +108,7 @@ def _convert(record: Record, left_out: LeftOut) -> tuple[str, Tokens, list[Recor
             task_span["attrs"] = attrs
         if span.get("annotator"):
             task_span["annotator"] = span["annotator"]
-    meta = {key: record[key] for key in META_KEYS if record.get(key) is not None}
+    meta = {key: record[key] for key in DOCUMENT_META_KEYS if record.get(key) is not None}
     by_status: dict[str, list[Record]] = {"accepted": [], "pending": [], "rejected": []}
     for span, task_span in placed:
         by_status.setdefault(span.get("status", "accepted"), []).append(task_span)

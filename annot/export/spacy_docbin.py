@@ -35,7 +35,7 @@ from typing import Any
 
 from annot.errors import FormatError
 from annot.export.deflate import Segment, ZlibWriter
-from annot.export.formats import ForeignDocument, ForeignSpan, LeftOut, iter_documents
+from annot.export.formats import DOCUMENT_META_KEYS, ForeignDocument, ForeignSpan, LeftOut, iter_documents
 from annot.export.tokens import FALLBACK_LANG, NOT_ON_TOKENS, Tokens, blank, example, kept_attrs
 from annot.fileio import atomic_binary_file
 
@@ -51,7 +51,6 @@ GROUP_OF = {status: group for group, status in GROUPS.items()}
 #: The label whose non-overlapping accepted spans are also ``doc.ents``.
 ENTS_LABEL = "ACTOR"
 OVERLAPPING_ENT = "overlaps another ACTOR (kept in doc.spans, left out of doc.ents)"
-META_KEYS = ("id", "title", "lang", "source", "published", "outlet", "author", "url")
 
 
 def user_data_key(start: int, end: int, label: str, span_id: str) -> tuple[str, int, int, str, str]:
@@ -267,7 +266,7 @@ def _to_doc(record: Record, left_out: LeftOut, *, packed: bool = False) -> tuple
                 doc.spans[group] = found
         actors = [s for s in groups["annot"] if s.label_ == ENTS_LABEL]
     doc.ents = _ents(actors, record, left_out)
-    doc.user_data["annot"] = {key: record.get(key) for key in META_KEYS}
+    doc.user_data["annot"] = {key: record.get(key) for key in DOCUMENT_META_KEYS}
     return doc, ids, [(group, rows) for group, rows in groups.items() if rows and packed]
 
 
