@@ -86,6 +86,8 @@ from annot.widgets.protocol import (
     SimpleIntent,
     SpanIntent,
     TabIntent,
+    intent_handler,
+    status_msg,
 )
 
 if TYPE_CHECKING:
@@ -208,11 +210,7 @@ class Annotator(anywidget.AnyWidget):
         Raises:
             ValueError: an intent of unknown type (a bug in the JavaScript, not the user's doing).
         """
-        kind = intent.get("type")
-        handler = getattr(self, f"_do_{kind}", None)
-        if handler is None:
-            known = sorted(name[4:] for name in dir(self) if name.startswith("_do_"))
-            raise ValueError(f"Unknown intent type {kind!r}; valid: {', '.join(known)}.")
+        handler = intent_handler(self, intent.get("type"))
         with self._lock:
             wrote = self._handle(handler, intent)
         if wrote or self._tell:
@@ -242,8 +240,7 @@ class Annotator(anywidget.AnyWidget):
         return wrote
 
     def _say(self, text: str, kind: Literal["saved", "error", "info"] = "info") -> None:
-        stamp = time.strftime("%H:%M:%S") if kind == "saved" else ""
-        self.status = {"text": text, "kind": kind, "ack": self._ack, "at": stamp}
+        self.status = status_msg(text, kind, self._ack)  # type: ignore[assignment]
 
     def _saved(self, what: str = "saved") -> None:
         self._stale_overview = True

@@ -29,7 +29,7 @@ from annot.annotate.text import codepoint_to_utf16
 from annot.errors import AnnotError, SpanError
 from annot.model import Document, Span
 from annot.widgets.annotator import _STANCE_KEYS
-from annot.widgets.protocol import KeyView, LabelView, SchemaMsg, StatusMsg
+from annot.widgets.protocol import KeyView, LabelView, SchemaMsg, StatusMsg, intent_handler, status_msg
 
 if TYPE_CHECKING:
     from annot.store import Store
@@ -171,10 +171,7 @@ class Curator(anywidget.AnyWidget):
             ValueError: an intent of unknown type (a bug in the JavaScript, not the user's doing).
         """
         kind = intent.get("type")
-        handler = getattr(self, f"_do_{kind}", None)
-        if handler is None:
-            known = sorted(name[4:] for name in dir(self) if name.startswith("_do_"))
-            raise ValueError(f"Unknown intent type {kind!r}; valid: {', '.join(known)}.")
+        handler = intent_handler(self, kind)
         self._ack = max(self._ack, int(intent.get("id", 0) or 0))  # type: ignore[call-overload]
         with self.hold_sync():
             try:
@@ -189,10 +186,7 @@ class Curator(anywidget.AnyWidget):
             self.status = {**self.status, "ack": self._ack}
 
     def _say(self, text: str, kind: Literal["saved", "error", "info"] = "info") -> None:
-        import time
-
-        stamp = time.strftime("%H:%M:%S") if kind == "saved" else ""
-        self.status = StatusMsg(text=text, kind=kind, ack=self._ack, at=stamp)  # type: ignore[assignment]
+        self.status = status_msg(text, kind, self._ack)  # type: ignore[assignment]
 
     def _saved(self, what: str) -> None:
         from annot.widgets.live import LiveFrame

@@ -9,9 +9,12 @@ Python in custom messages, one per intent, each carrying an ``id`` that
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from annot.annotate.mt import Flag, JobState, MTRow, Projected
 
 __all__ = [
@@ -26,6 +29,8 @@ __all__ = [
     "SchemaMsg",
     "SearchMsg",
     "StatusMsg",
+    "intent_handler",
+    "status_msg",
 ]
 
 
@@ -101,6 +106,24 @@ class StatusMsg(TypedDict, total=False):
     kind: Literal["saved", "error", "info"]
     ack: int
     at: str
+
+
+def status_msg(text: str, kind: Literal["saved", "error", "info"], ack: int) -> StatusMsg:
+    """A widget's ``status``: a ``saved`` one says when (the view shows the time), the others do not."""
+    return StatusMsg(text=text, kind=kind, ack=ack, at=time.strftime("%H:%M:%S") if kind == "saved" else "")
+
+
+def intent_handler(widget: object, kind: object) -> Callable[[Any], None]:
+    """The widget's method for an intent of type ``kind`` from the browser: its ``_do_<kind>``.
+
+    Raises:
+        ValueError: an intent of unknown type (a bug in the JavaScript, not the user's doing), naming the known.
+    """
+    handler = getattr(widget, f"_do_{kind}", None)
+    if handler is None:
+        known = sorted(name[4:] for name in dir(widget) if name.startswith("_do_"))
+        raise ValueError(f"Unknown intent type {kind!r}; valid: {', '.join(known)}.")
+    return handler  # type: ignore[no-any-return]
 
 
 class ReferenceMsg(TypedDict):
