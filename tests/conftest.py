@@ -38,3 +38,26 @@ def project(tmp_path: Path):
     store = open_project(tmp_path / "project", annotator="tester")
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of its own on loopback for the whole run (``annot.store.pgserver``), stopped after it."""
+    import shutil
+    import tempfile
+
+    from annot.store.pgserver import start
+
+    # Under /tmp itself: the server may run as the postgres user, who cannot enter pytest's private folders.
+    folder = tempfile.mkdtemp(prefix="annot-pg-")
+    server = start(folder)
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def pg_schema(project: Path) -> str:
+    """The schema a test keeps the project in ``project`` in, on ``pg_server``: one per folder."""
+    import hashlib
+
+    return "t_" + hashlib.blake2b(str(project.resolve()).encode(), digest_size=8).hexdigest()

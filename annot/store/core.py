@@ -22,6 +22,7 @@ from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
+from annot.store.location import store_url
 from annot.store.marks import MarksMixin
 from annot.store.migrations import CONFIDENCE_VERSION, STEPS_VERSION
 from annot.store.projections import ProjectionsMixin
@@ -41,6 +42,8 @@ from annot.store.translations import TranslationsMixin
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from annot.store.postgres import PgDatabase
 
 __all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_id"]
 
@@ -124,7 +127,8 @@ class Store(
         db_path = self.path / DB_NAME
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is a file, not a project folder; pass the folder that holds {DB_NAME}.")
-        if not db_path.exists() and (read_only or not create):
+        url = store_url(self.path)
+        if url is None and not db_path.exists() and (read_only or not create):
             raise StoreError(f"No annot project at {self.path}; create one with: annot init {self.path}")
         if not read_only:
             try:
@@ -135,7 +139,13 @@ class Store(
         self.annotator = annotator or default_annotator(self.path)
         # Where ingested files are named from (model.source_key): fixed now, whatever the working folder becomes.
         self.home = self.path.resolve().parent
-        self._db = Database(db_path, read_only=read_only)
+        self._db: Database | PgDatabase
+        if url is None:
+            self._db = Database(db_path, read_only=read_only)
+        else:
+            from annot.store.postgres import PgDatabase  # psycopg only for projects on a server
+
+            self._db = PgDatabase(url, project=self.path, create=create, read_only=read_only)
         # The open edit_step() block's step id (None outside one; 0 until its first edit is written).
         # Only read and set while this object's write lock is held, so other threads never see it.
         self._edit_step: int | None = None
@@ -276,10 +286,11 @@ class Store(
             # A new edit ends the annotator's redo chain (undone = 2: dropped).
             conn.execute("UPDATE history SET undone = 2 WHERE annotator = ? AND undone = 1", (annotator,))
         seq = conn.execute(
-            "INSERT INTO history(span_id, annotator, op, before, after, at, undone, step) VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO history(span_id, annotator, op, before, after, at, undone, step) VALUES (?,?,?,?,?,?,?,?)"
+            " RETURNING seq",
             (after.id, annotator, op, span_json(before) if before else None, span_json(after),
              to_timestamp(after.updated_at), 0 if record_undo else 3, self._edit_step or None),
-        ).lastrowid  # fmt: skip
+        ).fetchone()[0]  # fmt: skip
         if self._edit_step == 0:  # the block's first edit: its seq names the step
             self._edit_step = seq
             conn.execute("UPDATE history SET step = seq WHERE seq = ?", (seq,))
@@ -520,7 +531,7 @@ class Store(
         clauses, args = self._span_filters(doc_id=doc_id, **filters)
         if not include_deleted:
             clauses.append("p.deleted = 0")
-        where = "WHERE " + (" AND ".join(clauses) or "1")
+        where = "WHERE " + (" AND ".join(clauses) or "1 = 1")
         after: list[Any] = []
         while True:
             page = where + ' AND (doc_id, start, "end", id) > (?, ?, ?, ?)' if after else where
@@ -661,7 +672,7 @@ class Store(
         )  # fmt: skip
         if not include_deleted:
             clauses.append("p.deleted = 0")
-        where = " AND ".join(clauses) or "1"
+        where = " AND ".join(clauses) or "1 = 1"
         # The sentence holding each span's start is derived from the sentences, not stored twice.
         sentences = ("WHERE doc_id = ?", args[:1]) if doc_id is not None else ("", [])
         with self._db.read() as conn:

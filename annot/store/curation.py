@@ -81,7 +81,9 @@ def carry_curations(conn: sqlite3.Connection, old: Document, new_id: str, senten
     Returns:
         How many records were copied.
     """
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'curations'").fetchone():
+    if not conn.execute(
+        "SELECT 1 FROM meta WHERE key = 'schema_version' AND CAST(value AS INTEGER) >= ?", (CURATIONS_VERSION,)
+    ).fetchone():
         return 0
     live = {row[1]: row for row in conn.execute(_LIVE.format(where="c.doc_id = ?"), (old.id,))}
     if not live or not sentences:

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from annot.errors import StoreError
-from annot.model import lone_surrogate
 from annot.store import integrity
 from annot.store.integrity import corrupt_error
-from annot.store.migrations import ANNOTATIONS_REVISION, MARKS_VERSION, OLDEST_READABLE, SCHEMA_VERSION, migrate
+from annot.store.migrations import OLDEST_READABLE, SCHEMA_VERSION, migrate
+from annot.store.txn import Transactional
 
 __all__ = ["DB_NAME", "Database", "project_writable"]
 
 DB_NAME = "annot.db"
 BUSY_TIMEOUT_MS = 30_000
-_BUMP = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?"
 
 
 def _user() -> str:
@@ -178,10 +174,10 @@ def _set_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.005)
 
 
-class Database:
+class Database(Transactional):
     """One connection to a store file, with serialized, durable write transactions.
 
-    Every write runs in ``BEGIN IMMEDIATE ... COMMIT`` under WAL with
+    Every write (``Transactional.write``) runs in ``BEGIN IMMEDIATE ... COMMIT`` under WAL with
     ``synchronous=FULL``, so a write is on disk when its call returns and
     concurrent writers in other processes queue on SQLite's lock instead of
     losing updates. A write opened inside another one is a savepoint of it: it
@@ -191,13 +187,13 @@ class Database:
     ``_connect_read_only``), and ``write()`` refuses before reaching SQLite.
     """
 
+    ERRORS = sqlite3.Error
+
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        super().__init__()
         self.path = path
+        self.where = str(path)
         self.read_only = read_only
-        self._lock = threading.RLock()
-        self._depth = 0  # nesting of write() on this connection: 0 outside, 1 in the transaction, 2+ in savepoints
-        self.writes = 0  # transactions committed through this connection (see revision)
-        self._annotations_changed = False  # the open transaction wrote what sessions cache (see note_annotation_change)
         self.immutable = False  # a read-only open of a folder nobody can write (see _connect_read_only)
         if read_only:
             self._open_read_only()
@@ -251,106 +247,21 @@ class Database:
                 " e.g. annot ls), then retry."
             )
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; committed (and fsynced) on exit, rolled back on error.
-
-        Inside another ``write()`` it is a savepoint: on error only its own
-        changes are rolled back (the exception still propagates), and it is
-        committed with the outermost transaction.
-
-        Raises:
-            StoreError: the store is read-only, or SQLite failed (nothing was changed);
-                a text holding a lone surrogate cannot be stored.
-        """
-        if self.read_only:
-            blocked = _not_writable(self.path.parent)
-            if blocked:
-                raise _read_only_project(self.path, blocked)
-            raise StoreError(
-                f"Store {self.path} was opened read-only (read_only=True); nothing was changed."
-                f" To change it, open it for writing: Store({str(self.path.parent)!r})."
-            )
-        with self._lock:
-            if self._depth:
-                with self._savepoint():
-                    yield self.conn
-                return
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise self._map(exc) from exc
-            self._depth = 1
-            try:
-                yield self.conn
-                if self._annotations_changed:
-                    self.conn.execute(_BUMP, (ANNOTATIONS_REVISION,))
-            except sqlite3.Error as exc:
-                self._rollback()
-                raise self._map(exc) from exc
-            except UnicodeEncodeError as exc:
-                self._rollback()
-                raise self._bad_text(exc) from exc
-            except BaseException:
-                self._rollback()
-                raise
-            finally:
-                self._depth = 0
-                self._annotations_changed = False
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._rollback()
-                raise self._map(exc) from exc
-            self.writes += 1
-
-    @contextmanager
-    def _savepoint(self) -> Iterator[None]:
-        name = f"w{self._depth}"
-        self._check_open_transaction()
-        try:
-            self.conn.execute(f"SAVEPOINT {name}")
-        except sqlite3.Error as exc:
-            raise self._map(exc) from exc
-        self._depth += 1
-        try:
-            yield
-        except BaseException as exc:
-            if self.conn.in_transaction:
-                with suppress(sqlite3.Error):
-                    self.conn.execute(f"ROLLBACK TO {name}")
-                    self.conn.execute(f"RELEASE {name}")
-            if isinstance(exc, sqlite3.Error):
-                raise self._map(exc) from exc
-            if isinstance(exc, UnicodeEncodeError):
-                raise self._bad_text(exc) from exc
-            raise
-        finally:
-            self._depth -= 1
-        try:
-            self.conn.execute(f"RELEASE {name}")
-        except sqlite3.Error as exc:
-            raise self._map(exc) from exc
-
-    def _check_open_transaction(self) -> None:
-        # SQLite ends the whole transaction by itself after some errors (SQLITE_FULL,
-        # IOERR, BUSY, NOMEM): a caller that caught one inside must not go on
-        # writing, or its statements would each commit on their own.
-        if not self.conn.in_transaction:
-            raise StoreError(
-                f"Store {self.path}: the transaction was rolled back by SQLite after an earlier error;"
-                " nothing of it was changed. Retry the whole operation."
-            )
-
-    def _bad_text(self, exc: UnicodeEncodeError, *, write: bool = True) -> StoreError:
-        # SQLite takes UTF-8, which a lone surrogate has no encoding in: the one place every
-        # value passes through on its way in, whichever API it came from (names, engine output...).
-        problem = lone_surrogate(exc.object) if isinstance(exc.object, str) else None
-        what = "refused the write" if write else "cannot look up a value"
+    def _refuse_write(self) -> StoreError:
+        blocked = _not_writable(self.path.parent)
+        if blocked:
+            return _read_only_project(self.path, blocked)
         return StoreError(
-            f"Store {self.path} {what}: {problem or exc}, which is not Unicode text; nothing was changed."
-            " Such text comes from a \\udXXXX escape in JSON or a file name that is not UTF-8: fix it there."
+            f"Store {self.path} was opened read-only (read_only=True); nothing was changed."
+            f" To change it, open it for writing: Store({str(self.path.parent)!r})."
         )
+
+    def _begin_write(self) -> None:
+        # IMMEDIATE: the write lock now, so that writers queue here rather than fail when they first write.
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def _closed(self, exc: Exception) -> bool:
+        return isinstance(exc, sqlite3.ProgrammingError)
 
     def revision(self) -> tuple[int, int]:
         """A value that changes whenever anyone commits to the file.
@@ -365,78 +276,7 @@ class Database:
                 raise self._map(exc) from exc
             return int(version), self.writes
 
-    def note_annotation_change(self) -> None:
-        """Say that the open write transaction changes what annotation sessions cache.
-
-        That is spans, sentence marks, documents, links and alignments; not
-        positions or translations, which sessions read afresh when they move.
-
-        Its commit then moves ``annotation_revision()``, once however many
-        were written. Called inside ``write()``; a savepoint rolled back after
-        calling it still moves the counter, which only costs readers a re-read.
-        """
-        self._annotations_changed = True
-
-    def annotation_revision(self) -> int:
-        """A number that moves with every commit that ``note_annotation_change`` marked, by anyone.
-
-        One lookup of a ``meta`` row by its key. A file older than
-        ``MARKS_VERSION`` (only ever open here read-only: writers migrate it)
-        has no counter: then SQLite's ``data_version``, which moves with any
-        commit made elsewhere (this connection cannot write). Compare values
-        for equality only.
-        """
-        if self.version < MARKS_VERSION:
-            return self.revision()[0]
-        with self._lock:
-            try:
-                row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (ANNOTATIONS_REVISION,)).fetchone()
-            except sqlite3.Error as exc:
-                raise self._map(exc) from exc
-        return int(row[0]) if row else 0
-
-    def _rollback(self) -> None:
-        # SQLite rolls back by itself after some errors (SQLITE_FULL, IOERR, BUSY,
-        # NOMEM); a second ROLLBACK would then raise and hide the original error.
-        if self.conn.in_transaction:
-            with suppress(sqlite3.Error):
-                self.conn.execute("ROLLBACK")
-
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent read snapshot (a deferred transaction)."""
-        with self._lock:
-            if self._depth:  # inside this connection's write transaction: read what it sees
-                self._check_open_transaction()
-                try:
-                    yield self.conn
-                except sqlite3.Error as exc:
-                    raise self._map(exc) from exc
-                except UnicodeEncodeError as exc:
-                    raise self._bad_text(exc, write=False) from exc
-                return
-            try:
-                self.conn.execute("BEGIN")
-                yield self.conn
-            except sqlite3.Error as exc:
-                raise self._map(exc) from exc
-            except UnicodeEncodeError as exc:
-                raise self._bad_text(exc, write=False) from exc
-            finally:
-                self._end_read()
-
-    def _end_read(self) -> None:
-        # Ending a read transaction can fail too (I/O error); that is a StoreError like any other.
-        try:
-            if self.conn.in_transaction:
-                self.conn.execute("COMMIT")
-        except sqlite3.ProgrammingError:
-            pass  # closed: the error raised inside the block says so
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._map(exc) from exc
-
-    def _map(self, exc: sqlite3.Error) -> StoreError:
+    def _map(self, exc: Exception) -> StoreError:  # type: ignore[override]
         message = str(exc)
         if isinstance(exc, sqlite3.ProgrammingError) and "closed" in message:
             return StoreError(

@@ -174,5 +174,5 @@ class FlagsMixin:
 
 
 def _bump(conn: sqlite3.Connection) -> None:
-    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, '0')", (_REVISION,))
+    conn.execute("INSERT INTO meta(key, value) VALUES (?, '0') ON CONFLICT(key) DO NOTHING", (_REVISION,))
     conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", (_REVISION,))

@@ -167,7 +167,7 @@ class MarksMixin:
                 conn.executemany(
                     "INSERT INTO sentence_marks(doc_id, idx, annotator, status, marked_at) VALUES (?,?,?,?,?)"
                     " ON CONFLICT(doc_id, idx, annotator) DO UPDATE SET status = excluded.status,"
-                    " marked_at = excluded.marked_at WHERE status <> excluded.status",
+                    " marked_at = excluded.marked_at WHERE sentence_marks.status <> excluded.status",
                     [(doc_id, i, who, status, now) for i in wanted],
                 )
             changed = conn.total_changes - before

@@ -62,9 +62,9 @@ def portable_keys(conn: sqlite3.Connection, project: Path) -> None:
             continue
         taken.add(new)
         conn.execute(
-            "UPDATE documents SET key = ?1, source = CASE WHEN source = ?2 OR source NOT LIKE '%://%' THEN ?1"
-            " ELSE source END WHERE key = ?2",
-            (new, key),
+            "UPDATE documents SET key = ?, source = CASE WHEN source = ? OR source NOT LIKE '%://%' THEN ? ELSE source"
+            " END WHERE key = ?",
+            (new, key, new, key),
         )
         conn.execute("UPDATE links SET key_a = ? WHERE key_a = ?", (new, key))
         conn.execute("UPDATE links SET key_b = ? WHERE key_b = ?", (new, key))

@@ -130,8 +130,10 @@ def read_spans_frame(
     """
     sql_cols = _sql_columns(columns, flatten)
     select, params = [], []
+    # PostgreSQL's CASE cannot mix codes and text: there labels come as text, coded in _fetch.
+    coded_labels = isinstance(conn, sqlite3.Connection)
     for name in sql_cols:
-        if name in _FIXED or name == "label":
+        if name in _FIXED or (name == "label" and coded_labels):
             # Labels outside the schema (a label since removed from it) come as text, the rest as codes.
             categories = schema.labels if name == "label" else _FIXED[name]
             sql, values = _codes_sql(name, categories, "p.label" if name == "label" else "-1")
@@ -146,7 +148,7 @@ def read_spans_frame(
         cursor = conn.execute(
             f"SELECT {', '.join(select) or '1'} FROM spans p WHERE {where} ORDER BY {order}", [*params, *args]
         )
-        raw = _fetch(cursor, sql_cols, len(schema.labels))
+        raw = _fetch(cursor, sql_cols, list(schema.labels))
         if raw.keys() >= _SORT_KEY:
             _sorted(raw)
         sentence_rows: list[Any] = []
@@ -183,13 +185,15 @@ def _confidences(conn: sqlite3.Connection, where: str, args: Sequence[Any], pres
     return pd.array(found, dtype="Float64")
 
 
-def _fetch(cursor: sqlite3.Cursor, sql_cols: Sequence[str], known_labels: int) -> dict[str, Any]:
+def _fetch(cursor: sqlite3.Cursor, sql_cols: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
     """Every row of ``cursor``, as one Arrow chunked array per column (``attrs``: one list of dicts).
 
-    ``label`` comes as codes into the schema's labels, with labels outside it numbered on from
-    ``known_labels`` in order of appearance (their names in ``raw["other_labels"]``).
+    ``label`` comes as codes into the schema's ``labels`` (or as text, coded here), with labels outside
+    them numbered on in order of appearance (their names in ``raw["other_labels"]``).
     """
     import pyarrow as pa
+
+    known = {label: code for code, label in enumerate(labels)}
 
     chunks: dict[str, list[Any]] = {c: [] for c in sql_cols}
     attrs: list[Any] = []
@@ -206,9 +210,10 @@ def _fetch(cursor: sqlite3.Cursor, sql_cols: Sequence[str], known_labels: int) -
                     chunks[name].append(pa.array(values, pa.int64()))
                 except (pa.ArrowInvalid, pa.ArrowTypeError):
                     codes = [
-                        v if isinstance(v, int) else other_labels.setdefault(v, known_labels + len(other_labels))
+                        v if isinstance(v, int) else known[v] if v in known
+                        else other_labels.setdefault(v, len(known) + len(other_labels))
                         for v in values
-                    ]
+                    ]  # fmt: skip
                     chunks[name].append(pa.array(codes, pa.int64()))
             else:
                 chunks[name].append(pa.array(values, _arrow_type(name)))

@@ -142,7 +142,8 @@ class TranslationsMixin:
     @staticmethod
     def _sentence_text(conn: sqlite3.Connection, doc_id: str, index: int) -> str:
         row = conn.execute(
-            'SELECT substr(d.text, s.start + 1, s."end" - s.start) FROM sentences s JOIN documents d ON d.id = s.doc_id'
+            'SELECT substr(d.text, CAST(s.start + 1 AS INTEGER), CAST(s."end" - s.start AS INTEGER))'
+            " FROM sentences s JOIN documents d ON d.id = s.doc_id"
             " WHERE s.doc_id = ? AND s.idx = ?",
             (doc_id, index),
         ).fetchone()
@@ -188,7 +189,7 @@ class TranslationsMixin:
             )
             # A counter in meta, made on first use: what is computed from cached texts (projection's word
             # lexicons) knows it is stale without scanning the table.
-            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, '0')", (_TEXT_REVISION,))
+            conn.execute("INSERT INTO meta(key, value) VALUES (?, '0') ON CONFLICT(key) DO NOTHING", (_TEXT_REVISION,))
             conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", (_TEXT_REVISION,))
         return len(rows)
 
@@ -213,7 +214,7 @@ class TranslationsMixin:
             for i in range(0, len(hashes), 500):  # SQLite's bound-parameter limit
                 chunk = hashes[i : i + 500]
                 rows = conn.execute(
-                    f"SELECT source_hash, text FROM {table} WHERE signature = ?"
+                    f"SELECT source_hash, min(text) FROM {table} WHERE signature = ?"
                     f" AND source_hash IN ({','.join('?' * len(chunk))}) GROUP BY source_hash",
                     (signature, *chunk),
                 ).fetchall()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -13,6 +14,8 @@ import pytest
 from annot.model import Document, Sentence, document_id
 from annot.store import DB_NAME, Store
 from annot.store.migrations import MIGRATIONS
+
+from ..conftest import pg_schema
 
 TEXT = "Russia moved 9,000 troops to Belarus. Minsk said the grouping was defensive.  Kyiv called it a threat."
 _SENTENCE = re.compile(r"[^.!?]+[.!?]")
@@ -39,13 +42,28 @@ def find(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
 
 
 def dump(project: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, read through a separate read-only connection."""
+    """Every row of every table, read through a separate read-only connection (on PostgreSQL: the project's
+    schema of ``$ANNOT_STORE``'s server)."""
+    if os.environ.get("ANNOT_STORE"):
+        return _dump_postgres(project)
     conn = sqlite3.connect(f"{(project / DB_NAME).resolve().as_uri()}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
     finally:
         conn.close()
+
+
+def _dump_postgres(project: Path) -> dict[str, list[tuple[Any, ...]]]:
+    import psycopg
+
+    from annot.store.postgres import split_url
+
+    url, _ = split_url(os.environ["ANNOT_STORE"])
+    schema = pg_schema(project)
+    with psycopg.connect(url) as conn:
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,))]
+        return {t: conn.execute(f'SELECT * FROM "{schema}"."{t}" ORDER BY 1, 2').fetchall() for t in sorted(tables)}
 
 
 def as_older_version(project: Path, version: int) -> None:
@@ -72,11 +90,36 @@ def as_older_version(project: Path, version: int) -> None:
 
 
 def integrity(project: Path) -> str:
+    """SQLite's ``integrity_check`` of the file; on PostgreSQL, ``ok`` once ``Store.check`` read every table."""
+    if os.environ.get("ANNOT_STORE"):
+        with Store(project, read_only=True) as store:
+            store.check()
+        return "ok"
     conn = sqlite3.connect(project / DB_NAME)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         conn.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every store test runs on SQLite and on PostgreSQL, but those marked ``sqlite_only`` (the file itself)."""
+    if "backend" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", ["sqlite"] if only_sqlite else ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """The store backend of this run of the test: on ``postgres``, every project folder is a schema of its own
+    on the session's server, and ``$ANNOT_STORE`` names the ``project`` fixture's for child processes."""
+    if request.param == "postgres":
+        import annot.store.core
+
+        server = request.getfixturevalue("pg_server")
+        monkeypatch.setattr(annot.store.core, "store_url", lambda folder: server.url(pg_schema(Path(folder))))
+        monkeypatch.setenv("ANNOT_STORE", server.url(pg_schema(tmp_path / "project")))
+    return request.param
 
 
 @pytest.fixture

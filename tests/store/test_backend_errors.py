@@ -17,6 +17,8 @@ from annot.store.projections import PROJECTION_COLUMNS
 
 from .conftest import dump, find, make_doc
 
+pytestmark = pytest.mark.sqlite_only  # it injects sqlite3 errors into the SQLite connection
+
 
 class FailingConnection:
     """Wraps the store's sqlite3 connection and raises ``error`` on the first matching statement.

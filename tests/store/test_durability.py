@@ -204,6 +204,7 @@ def test_store_two_objects_in_threads_write_concurrently(project):
     assert integrity(project) == "ok"
 
 
+@pytest.mark.sqlite_only
 def test_a_second_store_in_one_process_keeps_the_first_ones_writes_visible(tmp_path: Path):
     """Opening and closing another Store on the same project must not drop the first one's SQLite locks.
 

@@ -15,6 +15,8 @@ from annot.store import DB_NAME, SCHEMA_VERSION, Store
 
 from .conftest import make_doc
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file itself: its pages, header, WAL and folder
+
 PAGE = 4096
 
 

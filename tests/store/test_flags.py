@@ -98,6 +98,7 @@ def test_flags_survive_reopening_and_read_only_refuses_writes(project: Path):
             reader.undismiss_flag(document.id, 2, "bergamot", "name:kyiv")
 
 
+@pytest.mark.sqlite_only
 def test_flags_older_store_read_only_has_no_decisions(project: Path):
     """A file from before the table, opened read-only (so not upgraded), reads as "no dismissals"."""
     document, sentences = make_doc()

@@ -285,6 +285,7 @@ def test_links_text_translations_are_a_cache_apart_from_sentence_translations(st
     assert store.cached_translations(["Two."], "x|m-1|en-es") == {"Two.": "Dos."}
 
 
+@pytest.mark.sqlite_only
 def test_links_a_version_2_store_is_migrated(project: Path):
     project.mkdir()
     conn = sqlite3.connect(project / DB_NAME)
@@ -372,6 +373,7 @@ def test_links_alignment_info_persists_and_stays_with_its_versions(project, pair
         assert last.alignment_info(a, b) == AlignmentInfo()
 
 
+@pytest.mark.sqlite_only
 def test_links_older_store_read_only_reads_every_measure_as_unknown(project, pair):
     """A file from before measures were recorded, opened read-only (so not upgraded): its beads, measure None."""
     a, b = pair

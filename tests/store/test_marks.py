@@ -191,6 +191,7 @@ def _version_4_store(project: Path) -> str:
     return doc.id
 
 
+@pytest.mark.sqlite_only
 def test_read_only_store_older_than_marks_reads_them_as_empty(project):
     assert OLDEST_READABLE < MARKS_VERSION  # such stores are still opened read-only
     doc_id = _version_4_store(project)
@@ -213,6 +214,7 @@ def test_read_only_store_older_than_marks_reads_them_as_empty(project):
     conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_read_only_store_older_than_marks_sees_others_writes(project):
     doc_id = _version_4_store(project)
     with Store(project, read_only=True) as reader:

@@ -33,6 +33,7 @@ def _row(project: Path, doc_id: str) -> tuple:
         conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_metadata_migration_reads_an_older_store_read_only_and_upgrades_it(project: Path):
     assert METADATA_VERSION == 12 < SCHEMA_VERSION and OLDEST_READABLE < METADATA_VERSION
     document, sentences = make_doc()

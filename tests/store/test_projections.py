@@ -130,6 +130,7 @@ def test_projections_kept_on_disk(project: Path):
         assert len(again.projections(document.id, "pt")) == 3 and again.projection_stamp(document.id, "pt") == "disk"
 
 
+@pytest.mark.sqlite_only
 def test_projections_older_store_reads_none_read_only_and_is_upgraded(project: Path):
     assert OLDEST_READABLE < PROJECTIONS_VERSION <= SCHEMA_VERSION
     document, sentences = make_doc()

@@ -118,6 +118,7 @@ def _statements(store: Store, call) -> list[str]:
     return [s for s in seen if s.lstrip().upper().startswith("SELECT")]
 
 
+@pytest.mark.sqlite_only  # it traces SQLite's statements
 def test_spanframe_projection_reads_only_what_it_needs(store, tied):
     (main,) = _statements(store, lambda: store.spans(columns=["label", "start"]))
     selected = main.split(" FROM spans")[0]

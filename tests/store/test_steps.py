@@ -176,6 +176,7 @@ def test_a_process_dying_inside_a_step_leaves_none_of_it(store: Store, doc: Docu
 # -- the migration that added steps ---------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_store_older_than_steps_reads_each_edit_as_a_step_and_upgrades(project: Path):
     assert STEPS_VERSION == 10 and OLDEST_READABLE < STEPS_VERSION < SCHEMA_VERSION
     document, sentences = make_doc()
@@ -201,6 +202,7 @@ def test_a_store_older_than_steps_reads_each_edit_as_a_step_and_upgrades(project
         conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_store_from_a_future_annot_is_refused_untouched(project: Path):
     with Store(project):
         pass
