@@ -15,7 +15,8 @@ Tree::
     ├── AlignmentError       a document linked to itself or to one in its language; an
     │                        alignment whose sentence indexes are out of range or order (also ValueError)
     ├── StoreError           store corrupted, locked, read-only, written by a newer annot, missing
-    │   └── NotFound         no document / span with that id (also KeyError)
+    │   ├── NotFound         no document / span with that id (also KeyError)
+    │   └── NoProject        no store at the project's folder, or in its schema on the server
     ├── FormatError          an import file that is not valid annot JSONL
     ├── ClusterError         a Dask scheduler cannot be reached, or its workers lack what a batch needs
     └── OutputError          an export or report file that cannot be written (a folder, no permission, disk full)
@@ -37,6 +38,7 @@ __all__ = [
     "FormatError",
     "MetadataError",
     "ModelNotInstalled",
+    "NoProject",
     "PartialTranslation",
     "NotFound",
     "OutputError",
@@ -108,6 +110,10 @@ class StoreError(AnnotError):
 
 class NotFound(StoreError, KeyError):
     """No document or span with the given id exists in the store."""
+
+
+class NoProject(StoreError):
+    """No store exists where the project says it is (its folder's ``annot.db``, or its schema on a server)."""
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""

@@ -168,9 +168,12 @@ def open_store(ctx: typer.Context, *, create: bool = False, write: bool = True):
     """
     from annot.store import Store
     from annot.store.db import project_writable
+    from annot.store.location import store_url
 
     state: State = ctx.obj
-    read_only = not write and state.project.is_dir() and not project_writable(state.project)
+    # A folder this user cannot write says nothing of a store on a server (store_url: one there).
+    on_file = store_url(state.project) is None
+    read_only = on_file and not write and state.project.is_dir() and not project_writable(state.project)
     return Store(state.project, create=create, annotator=state.annotator, read_only=read_only)
 
 

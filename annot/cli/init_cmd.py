@@ -17,10 +17,11 @@ def init(
     path: Path = typer.Argument(None, help="Project folder to create (default: --project)."),
 ) -> None:
     """Create a project folder with an empty store (harmless if it exists)."""
-    from annot.store import DB_NAME, Store
+    from annot.store import Store, project_exists
 
     with fail_on_errors(ctx):
         target = path if path is not None else ctx.obj.project
-        existed = (target / DB_NAME).exists()
-        Store(target, create=True).close()
-        typer.echo(f"{'Project already exists' if existed else 'Created project'} at {target}")
+        existed = project_exists(target)
+        with Store(target, create=True) as store:
+            where = "" if store.location == str(target / "annot.db") else f" (store: {store.location})"
+        typer.echo(f"{'Project already exists' if existed else 'Created project'} at {target}{where}")

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import NotFound, SchemaError, SpanError, StoreError
+from annot.errors import NoProject, NotFound, SchemaError, SpanError, StoreError
 from annot.model import ANCHORS, Origin, Span, Status, lone_surrogate, to_timestamp, utcnow
 from annot.schema import PROJECT_FILE, LabelSchema, load_schema, read_project_file
 from annot.store import frames
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from annot.store.postgres import PgDatabase
 
-__all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_id"]
+__all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_id", "project_exists"]
 
 SCHEMA_FILE = PROJECT_FILE  # the label schema is read from the project file
 _EDITABLE = frozenset({"start", "end", "label", "attrs", "status"})
@@ -83,6 +83,21 @@ def default_annotator(project: str | os.PathLike[str] | None = None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "anonymous"
+
+
+def project_exists(path: str | os.PathLike[str]) -> bool:
+    """Whether a store exists for the project folder ``path``: its ``annot.db``, or its schema on the server.
+
+    Raises:
+        StoreError: the project's server cannot be reached.
+    """
+    if store_url(path) is None:
+        return (Path(path) / DB_NAME).is_file()
+    try:
+        Store(path, create=False, read_only=True).close()
+    except NoProject:
+        return False
+    return True
 
 
 def new_span_id() -> str:
@@ -129,7 +144,7 @@ class Store(
             raise StoreError(f"{self.path} is a file, not a project folder; pass the folder that holds {DB_NAME}.")
         url = store_url(self.path)
         if url is None and not db_path.exists() and (read_only or not create):
-            raise StoreError(f"No annot project at {self.path}; create one with: annot init {self.path}")
+            raise NoProject(f"No annot project at {self.path}; create one with: annot init {self.path}")
         if not read_only:
             try:
                 self.path.mkdir(parents=True, exist_ok=True)
@@ -198,6 +213,11 @@ class Store(
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
+
+    @property
+    def location(self) -> str:
+        """Where the store is: its SQLite file, or its PostgreSQL URL and schema (no password)."""
+        return self._db.where
 
     def __enter__(self) -> Store:
         return self

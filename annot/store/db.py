@@ -7,7 +7,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from annot.errors import StoreError
+from annot.errors import NoProject, StoreError
 from annot.store import integrity
 from annot.store.integrity import corrupt_error
 from annot.store.migrations import OLDEST_READABLE, SCHEMA_VERSION, migrate
@@ -229,7 +229,7 @@ class Database(Transactional):
     def _open_read_only(self) -> None:
         path = self.path
         if not path.exists():
-            raise StoreError(f"No annot project at {path.parent}; create one with: annot init {path.parent}")
+            raise NoProject(f"No annot project at {path.parent}; create one with: annot init {path.parent}")
         _check_existing(path)
         try:
             self.conn, self.immutable = _connect_read_only(path)

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import psycopg
 from psycopg import errors as pg_errors
 
-from annot.errors import StoreError
+from annot.errors import NoProject, StoreError
 from annot.store.migrations import OLDEST_READABLE, SCHEMA_VERSION, migrate
 from annot.store.pgsql import to_postgres
 from annot.store.txn import BUMP, Transactional
@@ -132,29 +132,20 @@ class PgDatabase(Transactional):
         # Writers of one schema queue on one advisory lock: a 63-bit number named by the schema.
         digest = hashlib.blake2b(f"annot:{self.schema}".encode(), digest_size=8).digest()
         self._lock_key = int.from_bytes(digest, "big") >> 1
+        self._conninfo = conninfo
+        self._closed_here = False  # close() was called: never reconnect then
+        self.conn = self._connect()
         try:
-            raw = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
-        except psycopg.Error as exc:
-            raise StoreError(
-                f"Cannot connect to the store at {redact(url)}: {_first_line(exc)}. Check that the server runs and"
-                " the URL (ANNOT_STORE, or url in the [store] table of annot.toml)."
-            ) from exc
-        self.conn = PgConnection(raw)
-        try:
-            raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
-            raw.execute(f'SET search_path TO "{self.schema}"')
-            if read_only:
-                raw.execute("SET default_transaction_read_only = on")
             exists = self._has_meta()
             if not exists and (read_only or not create):
-                raise StoreError(
+                raise NoProject(
                     f"No annot project in schema {self.schema!r} at {redact(url)}; create one with: annot init"
                     f" {project} (with the same ANNOT_STORE or [store] url)."
                 )
         except psycopg.Error as exc:
             self.conn.close()
             raise self._map(exc) from exc
-        except StoreError:
+        except NoProject:
             self.conn.close()
             raise
         if read_only:
@@ -176,6 +167,32 @@ class PgDatabase(Transactional):
             if current < SCHEMA_VERSION:
                 migrate(conn, current, project=project)  # type: ignore[arg-type]
             conn.execute("INSERT INTO meta(key, value) VALUES (?, '0') ON CONFLICT(key) DO NOTHING", (_COMMITS,))
+
+    def _connect(self) -> PgConnection:
+        try:
+            raw = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"Cannot connect to the store at {redact(self.url)}: {_first_line(exc)}. Check that the server runs"
+                " and the URL (ANNOT_STORE, or url in the [store] table of annot.toml)."
+            ) from exc
+        try:
+            raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
+            raw.execute(f'SET search_path TO "{self.schema}"')
+            if self.read_only:
+                raw.execute("SET default_transaction_read_only = on")
+        except psycopg.Error as exc:
+            raw.close()
+            raise StoreError(f"Store {self.where}: database error ({_first_line(exc)}); nothing was changed.") from exc
+        return PgConnection(raw)
+
+    def _reconnect_if_lost(self) -> None:
+        """Connect again when the server dropped the connection (a restart, a failover, an idle timeout).
+
+        Only between transactions: one cut in the middle of a transaction lost it, and that error is raised.
+        """
+        if self.conn.raw.broken and not self._closed_here:
+            self.conn = self._connect()
 
     def _has_meta(self) -> bool:
         row = self.conn.raw.execute("SELECT to_regclass(%s)", (f'"{self.schema}".meta',)).fetchone()
@@ -205,12 +222,14 @@ class PgDatabase(Transactional):
         )
 
     def _begin_write(self) -> None:
+        self._reconnect_if_lost()
         raw = self.conn.raw
         raw.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
         raw.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
         self._changes_at_begin = self.conn.total_changes
 
     def _begin_read(self) -> None:
+        self._reconnect_if_lost()
         self.conn.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def _before_commit(self) -> None:
@@ -222,10 +241,15 @@ class PgDatabase(Transactional):
 
     def _map(self, exc: Exception) -> StoreError:  # type: ignore[override]
         message = _first_line(exc)
-        if self.conn.raw.closed:
+        if self._closed_here:
             return StoreError(
-                f"Store {self.where} was closed, or the server closed the connection ({message}); nothing was"
-                " changed. Open it again with annot.open_project() and retry."
+                f"Store {self.where} was closed (Store.close()); nothing was changed."
+                " Open it again with annot.open_project() and retry."
+            )
+        if self.conn.raw.broken:
+            return StoreError(
+                f"Store {self.where}: the connection to the server was lost ({message}) and the operation"
+                " was not confirmed; check whether it was saved, then retry (annot connects again)."
             )
         if isinstance(exc, pg_errors.LockNotAvailable):
             return StoreError(
@@ -271,6 +295,7 @@ class PgDatabase(Transactional):
     def close(self) -> None:
         """Close the connection (idempotent)."""
         with self._lock:
+            self._closed_here = True
             self.conn.close()
 
 
