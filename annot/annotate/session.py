@@ -27,7 +27,7 @@ from annot.annotate.layers import (
 from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.errors import NotFound, SpanError
-from annot.model import Origin, Sentence, Span, Status, Translation, format_sentences
+from annot.model import Origin, Sentence, Span, Status, Translation, format_sentences, quote
 from annot.suggest.stance_finder import ActorRef, StanceGuess, suggest_stance
 from annot.translate.checks import fold_text
 
@@ -45,13 +45,6 @@ STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "
 _ACTIONS = {"add": "tag", "update": "edit", "delete": "delete", "restore": "restore"}  # history op -> action
 _VERBS = {"tag": "tagging", "edit": "editing", "delete": "deleting", "restore": "restoring", "accept": "accepting",
           "reject": "rejecting"}  # fmt: skip
-_SHOWN = 40  # characters of a span's text that describe() quotes
-
-
-def quote(text: str, width: int = _SHOWN) -> str:
-    """A span's text quoted for a status line: one line, cut at ``width`` characters with "…"."""
-    text = " ".join(text.split())
-    return f"'{text if len(text) <= width else text[: width - 1].rstrip() + '…'}'"
 
 
 def _actor_name(span: Span) -> str:

@@ -55,10 +55,9 @@ from annot.annotate.mt import (
     warm_projection,
 )
 from annot.annotate.overview import SENTENCE_LABELS
-from annot.annotate.session import quote
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
 from annot.errors import AnnotError, NotFound, SpanError
-from annot.model import Document, Origin, Span, Status, format_sentences
+from annot.model import Document, Origin, Span, Status, format_sentences, quote
 from annot.suggest.quantity_finder import parse_quantity
 from annot.translate import base_engine, no_route_hint
 from annot.widgets.protocol import (
