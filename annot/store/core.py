@@ -433,11 +433,12 @@ class Store(
 
     def _live_since(self, conn: sqlite3.Connection, span_id: str, seen: Span | None, action: conflicts.Action) -> Span:
         """The live span ``span_id``; with ``seen``, one deleted since is an EditConflict, not NotFound."""
-        if seen is not None:
-            stored = self._fetch(conn, span_id)
-            if stored is not None and stored[1]:
-                raise conflicts.conflict(conn, seen, None, conflicts.DELETED, action)
-        return self._live(conn, span_id)
+        stored = self._fetch(conn, span_id)
+        if stored is not None and not stored[1]:
+            return stored[0]
+        if seen is not None and stored is not None:
+            raise conflicts.conflict(conn, seen, None, conflicts.DELETED, action)
+        return self._live(conn, span_id)  # NotFound, saying so
 
     def _check_unreferenced(self, conn: sqlite3.Connection, span: Span) -> None:
         # Only labels with span-type attributes can point at another span.
