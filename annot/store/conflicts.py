@@ -114,16 +114,24 @@ def conflict(conn: sqlite3.Connection, seen: Span, stored: Span | None, field: s
     who = by or "someone else"
     when = f" at {datetime.fromisoformat(at).strftime('%Y-%m-%d %H:%M:%S')} UTC" if at else ""
     value = None if stored is None else field_value(stored, field)
-    if stored is None:
-        what, redo = f"was deleted by {who}{when}", "tag it again"
+    span = f"{seen.label} {quote(seen.text)}"
+    shows = f"the sentence now shows {who}'s version"
+    if stored is None and action == "delete":
+        message = f"{span} was already deleted by {who}{when}: nothing left to delete; {shows}."
+    elif stored is None:
+        message = (
+            f"{span} was deleted by {who}{when}. Your change was not saved; {shows}: tag it again if you still want it."
+        )
+    elif action == "delete":
+        message = (
+            f"{span} was changed by {who}{when}: {_describe(stored, field)}. It was not deleted; {shows}:"
+            " delete it again if you still want it gone."
+        )
     else:
-        what = f"was changed by {who}{when}: {_describe(stored, field)}"
-        redo = "delete it again" if action == "delete" else "redo your edit"
-    refused = "It was not deleted" if action == "delete" else "Your change was not saved"
-    message = (
-        f"{seen.label} {quote(seen.text)} {what}. {refused}; the sentence now shows {who}'s version:"
-        f" {redo} if you still want it."
-    )
+        message = (
+            f"{span} was changed by {who}{when}: {_describe(stored, field)}. Your change was not saved; {shows}:"
+            " redo your edit if you still want it."
+        )
     if field == "status" and value is not None:
         value = value.value
     return EditConflict(message, span_id=seen.id, field=field, by=by, at=at, value=value)

@@ -126,8 +126,9 @@ def test_editing_or_deleting_a_span_deleted_meanwhile_is_a_conflict(stores):
     with pytest.raises(EditConflict, match=r"was deleted by alice at .* tag it again") as caught:
         bob.update_span(stance.id, seen=seen, attrs={"polarity": "opposes"})
     assert (caught.value.field, caught.value.value) == ("deleted", None)
-    with pytest.raises(EditConflict, match="deleted by alice"):
+    with pytest.raises(EditConflict, match=r"already deleted by alice at .*: nothing left to delete"):
         bob.delete_span(stance.id, seen=seen)
+    assert list(alice.history(stance.id)["op"]) == ["add", "delete"]
 
 
 def test_without_seen_the_last_writer_wins_as_before(stores):
