@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annot.errors import EditConflict, NotFound, SpanError, StoreError
-from annot.model import Status
+from annot.model import Span, Status
 from annot.store import Store
 from annot.store.conflicts import rebase
 
@@ -221,3 +223,36 @@ def test_two_processes_same_field_conflicts_other_field_merges(stores, project):
 
 def _with(attrs: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in {**attrs, **changes}.items() if value is not None}
+
+
+# -- the merge rule, for any three versions ------------------------------------------------------------
+
+_VALUES = st.sampled_from(["a", "b", "c", None])
+_ATTRS = st.dictionaries(st.sampled_from(["x", "y", "z"]), _VALUES).map(
+    lambda attrs: {k: v for k, v in attrs.items() if v is not None}
+)
+_VERSION = st.tuples(st.sampled_from(["ACTOR", "QUANTITY"]), st.sampled_from(list(Status)), _ATTRS)
+
+
+@given(seen=_VERSION, stored=_VERSION, new=_VERSION)
+def test_rebase_keeps_every_change_of_both_sides_or_names_a_clash(seen, stored, new):
+    base = Span(id="sp-1", doc_id="d", start=0, end=5, label="ACTOR")
+    seen_span, stored_span = (replace(base, label=v[0], status=v[1], attrs=v[2]) for v in (seen, stored))
+    changes, clashes = rebase(seen_span, stored_span, {"label": new[0], "status": new[1], "attrs": new[2]})
+    fields = [("label", 0), ("status", 1)]
+    expected_clashes = [f for f, i in fields if seen[i] != new[i] != stored[i] != seen[i]]
+    expected_clashes += [
+        f"attrs.{key}" for key in sorted({*seen[2], *new[2]})
+        if seen[2].get(key) != new[2].get(key) != stored[2].get(key) != seen[2].get(key)
+    ]  # fmt: skip
+    assert sorted(clashes) == sorted(expected_clashes)
+    if clashes:
+        return
+    result = replace(stored_span, **changes)
+    for field, i in fields:  # the editor's value where they changed it, else the stored one
+        assert getattr(result, field) == (new[i] if new[i] != seen[i] else stored[i])
+    for key in {*seen[2], *stored[2], *new[2]}:
+        mine = new[2].get(key)
+        assert result.attrs.get(key) == (mine if mine != seen[2].get(key) else stored[2].get(key))
+    if seen == stored:  # nobody else wrote: the edit is written as given, as without seen
+        assert (result.label, result.status, result.attrs) == new
