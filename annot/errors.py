@@ -16,7 +16,8 @@ Tree::
     │                        alignment whose sentence indexes are out of range or order (also ValueError)
     ├── StoreError           store corrupted, locked, read-only, written by a newer annot, missing
     │   ├── NotFound         no document / span with that id (also KeyError)
-    │   └── NoProject        no store at the project's folder, or in its schema on the server
+    │   ├── NoProject        no store at the project's folder, or in its schema on the server
+    │   └── EditConflict     someone else changed the same field of a span since the editor saw it
     ├── FormatError          an import file that is not valid annot JSONL
     ├── ClusterError         a Dask scheduler cannot be reached, or its workers lack what a batch needs
     └── OutputError          an export or report file that cannot be written (a folder, no permission, disk full)
@@ -33,6 +34,7 @@ __all__ = [
     "AnnotError",
     "ClusterError",
     "CorpusError",
+    "EditConflict",
     "EngineError",
     "EngineNotInstalled",
     "FormatError",
@@ -117,6 +119,30 @@ class NoProject(StoreError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class EditConflict(StoreError):
+    """Someone else changed a field of a span since the editor saw it, and this edit changes that field too.
+
+    Nothing was written. The message names the span, the field, who changed it
+    and when, the value now stored, and what to do (``Store.update_span`` with ``seen``).
+
+    Attributes:
+        span_id: the span edited.
+        field: the field both changed: ``extent`` (start and end), ``label``, ``status``,
+            ``attrs.<name>``, or ``deleted`` (the span was deleted meanwhile).
+        by: who made the other change (``""`` when the history does not say).
+        at: when, as the store's text form of a time (``""`` when the history does not say).
+        value: the value of ``field`` now stored (``None``: an attribute cleared, or the span deleted).
+    """
+
+    def __init__(self, message: str, *, span_id: str, field: str, by: str, at: str, value: object) -> None:
+        super().__init__(message)
+        self.span_id = span_id
+        self.field = field
+        self.by = by
+        self.at = at
+        self.value = value
 
 
 class ClusterError(AnnotError):

@@ -48,6 +48,7 @@ __all__ = [
     "normalize_text",
     "published_sort_key",
     "published_text",
+    "quote",
     "read_published",
     "reference_label",
     "slugify",
@@ -584,6 +585,12 @@ def format_sentences(indexes: Iterable[int]) -> str:
             parts.append(f"{start}-{value}" if value != start else str(value))
             start = None
     return ", ".join(parts)
+
+
+def quote(text: str, width: int = 40) -> str:
+    """A span's text quoted for a status line or a message: one line, cut at ``width`` characters with "…"."""
+    text = " ".join(text.split())
+    return f"'{text if len(text) <= width else text[: width - 1].rstrip() + '…'}'"
 
 
 #: Link kinds: a version in another language (a *reference*), and one the user marked as made by a person.

@@ -1,5 +1,8 @@
 """Latency of one durable edit (add_span, update_span, delete_span) on a small and a large store.
 
+``update+seen`` is ``update_span`` with ``seen=``, as an annotation session
+edits: the conflict check (``annot.store.conflicts``) inside the write.
+
 Baseline, measured in the same run on the same file: the equivalent raw
 ``sqlite3`` statement on the ``spans`` table plus COMMIT, on its own connection
 with the store's pragmas (WAL, synchronous=FULL). annot and raw edits are
@@ -161,6 +164,17 @@ def measure(path: Path, n: int = TIMED, seed: int = 1) -> dict[str, dict[str, li
 
         results["update"] = _interleave(n, {"annot": annot_update, "raw": raw_update})
 
+        # An annotation session's edit: checked against the span as its view showed it (read before the clock).
+        ids = {name: iter(targets.live_ids(total)) for name in ("annot", "raw")}
+
+        def annot_update_seen(i: int) -> float:
+            seen = store.get_span(next(ids["annot"]))
+            t0 = time.perf_counter()
+            store.update_span(seen.id, seen=seen, status="pending")
+            return time.perf_counter() - t0
+
+        results["update+seen"] = _interleave(n, {"annot": annot_update_seen, "raw": raw_update})
+
         ids = {name: iter(targets.live_ids(total)) for name in ("annot", "raw")}
 
         def annot_delete(i: int) -> float:
@@ -222,9 +236,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ratio = C.ratio(add[0]["p95"], add[1]["p95"])
     print(C.verdict(add[0]["p95"] <= TARGET_RATIO * add[1]["p95"],
                     f"add_span p95 within {TARGET_RATIO:g}x of raw insert at {big}: {ratio}{note}"))  # fmt: skip
-    for op in ("update", "delete"):
+    for op in ("update", "update+seen", "delete"):
         a, r = next((a, r) for size, o, a, r, _ in rows if size == big and o == op)
-        print(f"{op}_span p95 at {big}: {a['p95']:.3f} ms (raw {r['p95']:.3f} ms, {C.ratio(a['p95'], r['p95'])})")
+        name = "update_span(seen=)" if op == "update+seen" else f"{op}_span"
+        print(f"{name} p95 at {big}: {a['p95']:.3f} ms (raw {r['p95']:.3f} ms, {C.ratio(a['p95'], r['p95'])})")
 
 
 if __name__ == "__main__":

@@ -33,5 +33,14 @@ def test_import_annot_does_not_load_heavy_libraries():
 
 
 def test_errors_share_one_root():
-    for name in ("CorpusError", "FormatError", "NotFound", "OutputError", "SchemaError", "SpanError", "StoreError"):
+    for name in (
+        "CorpusError",
+        "EditConflict",
+        "FormatError",
+        "NotFound",
+        "OutputError",
+        "SchemaError",
+        "SpanError",
+        "StoreError",
+    ):
         assert issubclass(getattr(annot, name), annot.AnnotError)

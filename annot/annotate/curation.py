@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import NotFound, SpanError
-from annot.model import Origin, Sentence, Span, Status
+from annot.model import Origin, Sentence, Span, Status, quote
 from annot.store.curation import Curation
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ class CurationSession:
                     f"{candidates[k][0].label} ({', '.join(sorted({s.annotator for s in candidates[k]}))})"
                     for k in winners
                 )
-                ties.append(f"{_quote(text)} [{start - item.start}, {end - item.start}): {shown}")
+                ties.append(f"{quote(text)} [{start - item.start}, {end - item.start}): {shown}")
             for k in winners:
                 keep = candidates[k][0]
                 chosen.append(keep)
@@ -367,11 +367,6 @@ class CurationSession:
         written = self.store.curate(self.doc_id, index, spans, how=how, source=source, curator=self.curator)
         self.refresh()
         return written
-
-
-def _quote(text: str, width: int = 40) -> str:
-    text = " ".join(text.split())
-    return f"'{text if len(text) <= width else text[: width - 1].rstrip() + '…'}'"
 
 
 def curation_status(store: Store, docs: Iterable[str] | None = None) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from annot.annotate.layers import (
 from annot.annotate.overview import EntityView, OutlineView
 from annot.annotate.text import codepoint_to_utf16, snap_to_words, utf16_to_codepoint
 from annot.errors import NotFound, SpanError
-from annot.model import Origin, Sentence, Span, Status, Translation, format_sentences
+from annot.model import Origin, Sentence, Span, Status, Translation, format_sentences, quote
 from annot.suggest.stance_finder import ActorRef, StanceGuess, suggest_stance
 from annot.translate.checks import fold_text
 
@@ -45,13 +45,6 @@ STANCE_FIELDS = ("holder_span", "holder", "target", "target_span", "polarity", "
 _ACTIONS = {"add": "tag", "update": "edit", "delete": "delete", "restore": "restore"}  # history op -> action
 _VERBS = {"tag": "tagging", "edit": "editing", "delete": "deleting", "restore": "restoring", "accept": "accepting",
           "reject": "rejecting"}  # fmt: skip
-_SHOWN = 40  # characters of a span's text that describe() quotes
-
-
-def quote(text: str, width: int = _SHOWN) -> str:
-    """A span's text quoted for a status line: one line, cut at ``width`` characters with "…"."""
-    text = " ".join(text.split())
-    return f"'{text if len(text) <= width else text[: width - 1].rstrip() + '…'}'"
 
 
 def _actor_name(span: Span) -> str:
@@ -177,7 +170,9 @@ class AnnotationSession:
     are this annotator's. The document's spans and the annotator's marks are
     read once and cached, and the cache is dropped after every edit made
     through the session; ``changed()`` (polled) or ``refresh()`` see edits made
-    elsewhere.
+    elsewhere. Every edit is checked against the span as the cache shows it
+    (``Store.update_span`` with ``seen``): someone else's edits of other fields
+    merge, and changing a field they changed since is an ``EditConflict``.
 
     The session opens at the sentence this annotator was last at in this
     document (``Store.position``), else at the first, and saves every move
@@ -706,6 +701,8 @@ class AnnotationSession:
         Raises:
             SpanError: no such sentence, or another annotator's layer is shown.
             StoreError: the store is read-only (nothing is written).
+            EditConflict: someone else decided one of them otherwise (rejected it) since the view showed it:
+                none is accepted, and the view shows their decision.
         """
         self._check_writable()
         pending = self.pending(index)
@@ -713,7 +710,7 @@ class AnnotationSession:
             return []
         try:
             with self.store.edit_step():
-                spans = [self.store.update_span(s.id, annotator=self.annotator, status=Status.ACCEPTED)
+                spans = [self.store.update_span(s.id, annotator=self.annotator, seen=s, status=Status.ACCEPTED)
                          for s in pending]  # fmt: skip
         except BaseException:
             self.refresh()
@@ -722,11 +719,19 @@ class AnnotationSession:
         return spans
 
     def span(self, span_id: str) -> Span:
-        """The live span ``span_id`` of this document.
+        """The span ``span_id`` of this document as this view shows it (the cached window), else as stored.
+
+        What the view shows is what an edit is checked against (``edit``): a span
+        someone else changed since shows as it was until ``changed()`` or
+        ``refresh()`` reads again (the widget polls every second).
 
         Raises:
             NotFound: no such live span, or it belongs to another document.
         """
+        for spans in self._document_spans().values():
+            for span in spans:
+                if span.id == span_id:
+                    return span
         return self._own(span_id)
 
     def sentence_of(self, span: Span) -> int:
@@ -752,15 +757,23 @@ class AnnotationSession:
         Correcting a pending suggestion (any change but ``status``) accepts it:
         the annotator has decided on it, and an accepted ACTOR teaches the actor suggester.
 
+        The edit is checked against the span as this view shows it (``span``):
+        fields someone else changed since are kept, and changing one of them
+        again is an ``EditConflict`` (``Store.update_span`` with ``seen``); the
+        view then reads again, so that it shows their version.
+
         Raises:
             NotFound: no live span ``span_id`` in this document.
             SpanError: the change is invalid, or another annotator's layer is shown (nothing is written).
+            EditConflict: someone else changed a field this edit changes, or deleted the span, since
+                the view showed it (nothing is written; the view shows their version).
         """
         self._check_writable()
-        if self._own(span_id).status == Status.PENDING and "status" not in changes and changes:
+        seen = self.span(span_id)
+        if seen.status == Status.PENDING and "status" not in changes and changes:
             changes["status"] = Status.ACCEPTED
         try:
-            span = self.store.update_span(span_id, annotator=self.annotator, **changes)
+            span = self.store.update_span(span_id, annotator=self.annotator, seen=seen, **changes)
         except BaseException:
             self.refresh()
             raise
@@ -777,8 +790,9 @@ class AnnotationSession:
         Raises:
             NotFound: no live span ``span_id`` in this document.
             SpanError: another span's attributes refer to it (a span that is no suggestion).
+            EditConflict: someone else changed or deleted the span since the view showed it.
         """
-        span = self._own(span_id)
+        span = self.span(span_id)
         if span.origin == Origin.SUGGESTED and span.status == Status.PENDING:
             return self.edit(span_id, status=Status.REJECTED)
         return self.delete(span_id)
@@ -789,11 +803,13 @@ class AnnotationSession:
         Raises:
             NotFound: no live span ``span_id`` in this document.
             SpanError: another span's attributes refer to it, or another annotator's layer is shown.
+            EditConflict: someone else changed or deleted the span since the view showed it (``span``):
+                nothing is deleted, and the view shows their version.
         """
         self._check_writable()
-        self._own(span_id)
+        seen = self.span(span_id)
         try:
-            span = self.store.delete_span(span_id, annotator=self.annotator)
+            span = self.store.delete_span(span_id, annotator=self.annotator, seen=seen)
         except BaseException:
             self.refresh()
             raise
@@ -925,8 +941,9 @@ class AnnotationSession:
         Raises:
             NotFound: no live span ``span_id`` in this document.
             SpanError: an unknown field, a holder that is not an ACTOR, or an invalid value (nothing is written).
+            EditConflict: someone else changed one of these fields since the view showed the span (``edit``).
         """
-        span = self._own(span_id)
+        span = self.span(span_id)
         current = self.stance()
         if current is not None and current.id == span.id:
             return self.update_stance(**changes)
@@ -996,6 +1013,8 @@ class AnnotationSession:
         Raises:
             SpanError: an invalid value, a span id that is not a live ACTOR of this document, or
                 another annotator's layer is shown.
+            EditConflict: someone else changed one of the fields this changes since the view showed the
+                stance (``edit``; nothing is written).
         """
         self._check_writable()
         attrs = {"holder_span": holder_span, "holder": holder, "target": target, "target_span": target_span,
@@ -1005,7 +1024,7 @@ class AnnotationSession:
         existing = self.stance()
         try:
             if existing is not None:
-                span = self.store.update_span(existing.id, annotator=self.annotator, attrs=attrs,
+                span = self.store.update_span(existing.id, annotator=self.annotator, seen=existing, attrs=attrs,
                                               status=Status.ACCEPTED)  # fmt: skip
             else:
                 span = self.store.add_span(

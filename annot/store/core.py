@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from annot.errors import NoProject, NotFound, SchemaError, SpanError, StoreError
 from annot.model import ANCHORS, Origin, Span, Status, lone_surrogate, to_timestamp, utcnow
 from annot.schema import PROJECT_FILE, LabelSchema, load_schema, read_project_file
-from annot.store import frames
+from annot.store import conflicts, frames
 from annot.store.curation import CurationMixin
 from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
@@ -380,36 +380,96 @@ class Store(
         with self._db.read() as conn:
             return self._live(conn, span_id)
 
-    def update_span(self, span_id: str, *, annotator: str | None = None, **changes: Any) -> Span:
+    def update_span(
+        self, span_id: str, *, annotator: str | None = None, seen: Span | None = None, **changes: Any
+    ) -> Span:
         """Change a span's ``start``, ``end``, ``label``, ``attrs`` or ``status``.
 
+        With ``seen`` (the span as the editor last saw it: what an annotation
+        session passes), the edit is checked field by field against what others
+        changed since (``annot.store.conflicts``): ``extent`` (start and end),
+        ``label``, ``status`` and each attribute. A field someone else changed to
+        another value than this edit's is a conflict, and nothing is written; the
+        fields they changed that this edit leaves as seen keep their values, so
+        edits of different fields (different attributes) by two people merge.
+        A field given with the value seen is no change. Without ``seen``, the
+        fields given are written as they are.
+
+        Args:
+            span_id: the span to change.
+            annotator: who edits (default: the store's annotator).
+            seen: the span as the editor last saw it, or ``None`` (no check).
+            **changes: the new values.
+
+        Returns:
+            The span as stored now (with ``seen``, unchanged and not written again when nothing differs).
+
         Raises:
-            SpanError: unknown field, or the result is invalid (nothing is written).
-            NotFound: no live span with that id.
+            SpanError: unknown field, ``seen`` is another span, or the result is invalid (nothing is written).
+            NotFound: no live span with that id (with ``seen``: no span with that id at all).
+            EditConflict: with ``seen``: someone else changed a field this edit changes since, or deleted
+                the span (nothing is written; the message says who, when and what is stored now).
         """
         unknown = set(changes) - _EDITABLE
         if unknown:
             raise SpanError(
                 f"Cannot update {', '.join(sorted(unknown))}; editable fields: {', '.join(sorted(_EDITABLE))}."
             )
+        self._check_seen(span_id, seen)
         who = annotator or self.annotator
+        if "status" in changes:
+            changes["status"] = enum_value(Status, changes["status"])
         with self._db.write() as conn:
-            before = self._live(conn, span_id)
-            if "status" in changes:
-                changes["status"] = enum_value(Status, changes["status"])
+            before = self._live_since(conn, span_id, seen, "update")
+            if seen is not None:
+                changes, clashes = conflicts.rebase(seen, before, changes)
+                if clashes:
+                    raise conflicts.conflict(conn, seen, before, clashes[0], "update")
+                if not changes:  # nothing this edit changes differs from what is stored
+                    return before
             after = self._check_span(conn, replace(before, **changes, updated_at=utcnow()))
             self._write_span(conn, after, "update", before, who)
         return after
 
-    def delete_span(self, span_id: str, *, annotator: str | None = None) -> Span:
-        """Delete a span; it stays in history and ``restore_span`` brings it back."""
+    def delete_span(self, span_id: str, *, annotator: str | None = None, seen: Span | None = None) -> Span:
+        """Delete a span; it stays in history and ``restore_span`` brings it back.
+
+        Args:
+            span_id: the span to delete.
+            annotator: who deletes (default: the store's annotator).
+            seen: the span as the editor last saw it: when someone else has changed
+                it since (any field, as for ``update_span``), nothing is deleted. ``None``: no check.
+
+        Raises:
+            NotFound: no live span with that id (with ``seen``: no span with that id at all).
+            SpanError: another span's attributes refer to it, or ``seen`` is another span.
+            EditConflict: with ``seen``: the span was changed or deleted since (nothing is written).
+        """
+        self._check_seen(span_id, seen)
         who = annotator or self.annotator
         with self._db.write() as conn:
-            before = self._live(conn, span_id)
+            before = self._live_since(conn, span_id, seen, "delete")
+            changed = [] if seen is None else conflicts.changed_fields(seen, before)
+            if seen is not None and changed:
+                raise conflicts.conflict(conn, seen, before, changed[0], "delete")
             self._check_unreferenced(conn, before)
             after = replace(before, updated_at=utcnow())
             self._write_span(conn, after, "delete", before, who)
         return after
+
+    @staticmethod
+    def _check_seen(span_id: str, seen: Span | None) -> None:
+        if seen is not None and seen.id != span_id:
+            raise SpanError(f"seen must be span {span_id} as the editor saw it, got span {seen.id}.")
+
+    def _live_since(self, conn: sqlite3.Connection, span_id: str, seen: Span | None, action: conflicts.Action) -> Span:
+        """The live span ``span_id``; with ``seen``, one deleted since is an EditConflict, not NotFound."""
+        stored = self._fetch(conn, span_id)
+        if stored is not None and not stored[1]:
+            return stored[0]
+        if seen is not None and stored is not None:
+            raise conflicts.conflict(conn, seen, None, conflicts.DELETED, action)
+        return self._live(conn, span_id)  # NotFound, saying so
 
     def _check_unreferenced(self, conn: sqlite3.Connection, span: Span) -> None:
         # Only labels with span-type attributes can point at another span.

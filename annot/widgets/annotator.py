@@ -8,7 +8,10 @@ each with an ``id`` that ``status["ack"]`` echoes once the intent is handled,
 so the view shows "saving…" until the store has committed. Every write goes
 through the session to the store and is durable before ``status`` says
 ``saved``; an ``AnnotError`` becomes its one-line message in ``status`` (kind
-``error``), anything else propagates as a bug.
+``error``), anything else propagates as a bug. Every span edit is checked
+against the span as the view showed it (``AnnotationSession.edit``): when
+someone else changed the same field meanwhile, nothing is written, ``status``
+says who changed it and what to do, and the window and the form show their version.
 
 Suggestions: a document never suggested on gets its suggestions in the
 background on opening, and accepting, correcting or tagging an ACTOR runs the
@@ -55,10 +58,9 @@ from annot.annotate.mt import (
     warm_projection,
 )
 from annot.annotate.overview import SENTENCE_LABELS
-from annot.annotate.session import quote
 from annot.annotate.suggestions import BackgroundSuggester, SuggestState, wanted
-from annot.errors import AnnotError, NotFound, SpanError
-from annot.model import Document, Origin, Span, Status, format_sentences
+from annot.errors import AnnotError, EditConflict, NotFound, SpanError
+from annot.model import Document, Origin, Span, Status, format_sentences, quote
 from annot.suggest.quantity_finder import parse_quantity
 from annot.translate import base_engine, no_route_hint
 from annot.widgets.protocol import (
@@ -223,13 +225,18 @@ class Annotator(anywidget.AnyWidget):
         self._tell = False
         store = self.session.store
         with self.hold_sync():
+            conflict = False
             try:
                 before = store.revision()
                 handler(intent)
             except AnnotError as exc:
                 before = None
                 self._say(str(exc), "error")  # one line: NotFound overrides KeyError's quoting
+                conflict = isinstance(exc, EditConflict)
             try:
+                if conflict:  # someone else's edit won: the session read it again, and the form shows it too
+                    self._stale_overview = True
+                    self._check_form()
                 if kind != "poll":
                     self._sync()  # after a failure too: the view shows what is stored, nothing else
                 wrote = before is not None and store.revision() != before and kind not in ("nav", "poll")

@@ -24,10 +24,9 @@ import traitlets
 
 from annot.annotate.curation import CurationSession, SentenceVersions
 from annot.annotate.overview import SENTENCE_LABELS
-from annot.annotate.session import quote
 from annot.annotate.text import codepoint_to_utf16
 from annot.errors import AnnotError, SpanError
-from annot.model import Document, Span
+from annot.model import Document, Span, quote
 from annot.widgets.annotator import _STANCE_KEYS
 from annot.widgets.protocol import KeyView, LabelView, SchemaMsg, StatusMsg, intent_handler, status_msg
 

@@ -16,8 +16,10 @@ import annot
 from annot.store import Store
 
 from ..conftest import pg_schema
-from .test_annotator_model import test_annotator_poll_and_siblings_see_edits_made_elsewhere  # noqa: F401
-from .test_annotator_model import widget  # noqa: F401 - the fixture those tests take
+from .test_annotator_model import (
+    test_annotator_poll_and_siblings_see_edits_made_elsewhere,  # noqa: F401
+    widget,  # noqa: F401 - the fixture those tests take
+)
 from .test_curator import test_curator_poll_sees_edits_made_elsewhere as _curator_poll
 
 
