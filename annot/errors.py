@@ -41,9 +41,9 @@ __all__ = [
     "MetadataError",
     "ModelNotInstalled",
     "NoProject",
-    "PartialTranslation",
     "NotFound",
     "OutputError",
+    "PartialTranslation",
     "SchemaError",
     "SpanError",
     "StoreError",
@@ -113,12 +113,12 @@ class StoreError(AnnotError):
 class NotFound(StoreError, KeyError):
     """No document or span with the given id exists in the store."""
 
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
 
 class NoProject(StoreError):
     """No store exists where the project says it is (its folder's ``annot.db``, or its schema on a server)."""
-
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return str(self.args[0]) if self.args else ""
 
 
 class EditConflict(StoreError):
