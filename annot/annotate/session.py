@@ -864,15 +864,18 @@ class AnnotationSession:
     def stance(self, index: int | None = None) -> Span | None:
         """This annotator's STANCE span covering sentence ``index`` (the current one by default), if any.
 
-        Failing that, the first pending STANCE suggestion starting in the sentence: the
-        stance keys then correct it (which accepts it) rather than start a second STANCE beside it.
+        Failing that, a STANCE suggestion starting in the sentence, accepted ones first: the stance
+        keys then correct it (which accepts it) rather than start a second STANCE beside it. An
+        accepted suggestion keeps its suggester's name, and is the team's like every accepted
+        suggestion: correcting it again edits it.
         """
         target = self._sentence(index)
         stances = [s for s in self._spans_by_sentence().get(target.index, []) if s.label == "STANCE"]
         for span in stances:
             if span.annotator == self.annotator and (span.start, span.end) == (target.start, target.end):
                 return span
-        return next((s for s in stances if s.status == Status.PENDING and s.origin == Origin.SUGGESTED), None)
+        suggested = [s for s in stances if s.origin == Origin.SUGGESTED and s.status != Status.REJECTED]
+        return next((s for s in suggested if s.status == Status.ACCEPTED), next(iter(suggested), None))
 
     def holder_candidates(self) -> list[Span]:
         """The ACTOR spans that can hold the current sentence's stance: this sentence's, then earlier ones.

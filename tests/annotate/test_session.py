@@ -619,3 +619,21 @@ def test_session_undo_of_a_step_over_two_documents_keeps_each_view_its_own(seed:
     assert [s.id for s in seed.spans_in(0)] == [mine.id]
     other.refresh()
     assert [s.id for s in other.spans_in(0)] == [theirs.id]
+
+
+def test_session_stance_keys_after_correcting_a_stance_suggestion_edit_that_one_span(seed: AnnotationSession):
+    # A STANCE suggestion corrected by the annotator is accepted but keeps its suggester's name: the next
+    # stance key must edit that stance, not start a second one beside it.
+    sentence = seed.sentences[3]
+    suggested = seed.store.add_span(
+        seed.doc_id, sentence.start, sentence.end, "STANCE", {"polarity": "supports", "evidence": "reported"},
+        annotator="suggest:stance.v1", origin="suggested", status="pending",
+    )  # fmt: skip
+    seed.go(3)
+    assert seed.stance().id == suggested.id
+    corrected = seed.update_stance(polarity="opposes")
+    assert corrected.id == suggested.id and corrected.status == "accepted"
+    again = seed.update_stance(evidence="alleged")
+    assert again.id == suggested.id
+    assert dict(again.attrs) == {"polarity": "opposes", "evidence": "alleged"}
+    assert len(seed.store.spans(seed.doc_id, label="STANCE")) == 1
