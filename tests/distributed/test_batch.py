@@ -4,7 +4,6 @@ batch redone without loss or duplicates."""
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from annot.cli import app
 from annot.errors import ClusterError
 from annot.store import Store
 from tests.distributed.conftest import write_articles
+from tests.distributed.hold import held_task
 
 runner = CliRunner()
 
@@ -73,23 +73,12 @@ def test_batch_killed_worker_batch_is_redone_and_stored_once(cluster, tmp_path: 
     for project in (local, remote):
         _ingest(project, corpus)
     with Client(cluster, set_as_default=False) as client:
-        pids = client.run(os.getpid)
-        killed: list[tuple[str, int]] = []
-
-        def kill_once(done: int, total: int, what: str) -> None:
-            if killed:
-                return
-            # A batch is stored: kill a worker that is translating another (at the next store if none is yet).
-            busy = [address for address, keys in client.processing().items() if keys]
-            if busy:
-                killed.append((busy[0], pids[busy[0]]))
-                os.kill(pids[busy[0]], signal.SIGKILL)
-
-        with Store(remote) as store:
-            report = translate_on_cluster(client, None, store, to="pt", engines="argos", batch_sentences=2,
-                                          progress=kill_once)  # fmt: skip
-        assert killed, "no batch was running after the first was stored"
-        assert killed[0][1] not in client.run(os.getpid).values()
+        pids = set(client.run(os.getpid).values())
+        # The first batch a worker starts is held there, and that worker killed mid-batch (tests/distributed/hold.py).
+        with held_task(client, tmp_path, "annot-translate") as killed, Store(remote) as store:
+            report = translate_on_cluster(client, None, store, to="pt", engines="argos", batch_sentences=2)
+        assert len(killed) == 1 and killed[0] in pids
+        assert killed[0] not in client.run(os.getpid).values()
     reader = Store(remote, create=False)
     sentences = sum(len(reader.get_sentences(doc)) for doc in reader.iter_documents())
     assert sum(r.translated + r.cached + r.kept for r in report.runs) == sentences == 64
