@@ -155,6 +155,8 @@ TARGET_PEAK = 0.6  # x pd.read_sql_query's peak RSS
 def copy_to_postgres(template: Path, folder: Path, url: str) -> dict[str, Any]:
     """The rows of ``PG_TABLES`` of the SQLite project ``template``, put in a new project at ``url`` with COPY.
 
+    The project stays writable: each identity column's sequence continues after the copied keys.
+
     ``folder`` is the PostgreSQL project's folder (its label schema: the default, as the template's).
 
     Returns:
@@ -184,6 +186,18 @@ def copy_to_postgres(template: Path, folder: Path, url: str) -> dict[str, Any]:
                         copy.write_row(row)
                         n += 1
                 copied[table] = n
+            # The copied keys were given, not drawn: move each identity column's sequence past them.
+            identities = pg.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = %s AND is_identity = 'YES' AND table_name = ANY(%s)",
+                (schema, list(PG_TABLES)),
+            ).fetchall()
+            for table, column in identities:
+                pg.execute(
+                    f'SELECT setval(pg_get_serial_sequence(%s, %s), max("{column}")) FROM "{schema}"."{table}"'
+                    f' HAVING max("{column}") IS NOT NULL',
+                    (f'"{schema}"."{table}"', column),
+                )
             pg.commit()
         with psycopg.connect(conninfo, autocommit=True) as pg:
             for table in PG_TABLES:

@@ -146,8 +146,10 @@ def read_spans_frame(
     order = "doc_id, start" if set(sql_cols) >= _SORT_KEY else 'doc_id, start, "end", id'
     with collector_paused():
         sql = f"SELECT {', '.join(select) or '1'} FROM spans p WHERE {where} ORDER BY {order}"
-        # On PostgreSQL a server-side cursor: execute() would hold every row in this process before the first chunk.
-        cursor = conn.execute(sql, [*params, *args]) if coded_labels else conn.stream(sql, [*params, *args])
+        # PostgreSQL's connection streams (a server-side cursor): its execute() would hold every row in this
+        # process before the first chunk.
+        stream = getattr(conn, "stream", None)
+        cursor = conn.execute(sql, [*params, *args]) if stream is None else stream(sql, [*params, *args])
         raw = _fetch(cursor, sql_cols, list(schema.labels))
         if raw.keys() >= _SORT_KEY:
             _sorted(raw)
