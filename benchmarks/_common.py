@@ -36,14 +36,19 @@ if str(ROOT) not in sys.path:  # run as `python benchmarks/bench_x.py` from anyw
 
 def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The options every benchmark takes: ``--quick`` and ``--workdir``."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
-    parser.add_argument(
+    return parser(description).parse_args(argv)
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    """A parser of the options every benchmark takes, for a benchmark that adds its own."""
+    out = argparse.ArgumentParser(description=description)
+    out.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    out.add_argument(
         "--workdir", type=Path, default=None,
         help="folder for stores (kept; built templates are reused);"
         " default: a temporary folder under benchmarks/out/, deleted after",
     )  # fmt: skip
-    return parser.parse_args(argv)
+    return out
 
 
 @contextlib.contextmanager
@@ -76,6 +81,48 @@ def machine_line() -> str:
         f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores,"
         f" {mem:.0f} GiB RAM; load average now {load} (the machine is shared: compare ratios, not absolutes)"
     )
+
+
+@contextlib.contextmanager
+def pg_server() -> Iterator[Any]:
+    """A throwaway PostgreSQL server on loopback (``annot.store.pgserver``) for one benchmark, removed after.
+
+    Its folder sits directly under /tmp: as root the server runs as the ``postgres`` user, who cannot enter
+    a private folder (``--workdir`` may be one).
+    """
+    from annot.store import pgserver
+
+    folder = tempfile.mkdtemp(prefix="annot-bench-pg-")
+    try:
+        server = pgserver.start(folder)
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def store_env(url: str | None) -> Iterator[None]:
+    """``$ANNOT_STORE`` set to ``url`` in the block (``None``: unset), so that ``Store(folder)`` opens that store.
+
+    Children spawned inside the block inherit it.
+    """
+    from annot.store.location import ENV
+
+    before = os.environ.get(ENV)
+    if url is None:
+        os.environ.pop(ENV, None)
+    else:
+        os.environ[ENV] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = before
 
 
 # -- statistics ----------------------------------------------------------------

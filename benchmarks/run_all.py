@@ -30,12 +30,13 @@ import bench_suggest
 import bench_suggest_gold
 import bench_translate
 import bench_wordalign
+import bench_writers
 
 BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
     bench_project, bench_wordalign, bench_claims, bench_agreement, bench_formats, bench_layers,
-    bench_distributed,
+    bench_distributed, bench_writers,
 )  # fmt: skip
 
 

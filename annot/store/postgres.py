@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,19 @@ class PgConnection:
         values = tuple(params) if params is not None else ()
         cursor.execute(query, values if order is None else tuple(values[i] for i in order))
         self._count(cursor)
+        return cursor
+
+    def stream(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.ServerCursor[Any]:
+        """A server-side cursor over ``sql``'s rows, for bulk readers: ``fetchmany(n)`` brings ``n`` rows at a time.
+
+        ``execute``'s client-side cursor holds the whole result in this process before the first row is read;
+        this one holds one batch. Rows come in binary (numbers unparsed: a tenth faster). It must run inside a
+        transaction, and closes with it.
+        """
+        cursor = self.raw.cursor(name=f"annot_stream_{secrets.token_hex(6)}", binary=True)
+        query, order = to_postgres(sql)
+        values = tuple(params) if params is not None else ()
+        cursor.execute(query, values if order is None else tuple(values[i] for i in order))
         return cursor
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:

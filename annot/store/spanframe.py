@@ -145,9 +145,11 @@ def read_spans_frame(
     # the index gives (doc_id, start) order, and _sorted orders the rare ties when their columns are read.
     order = "doc_id, start" if set(sql_cols) >= _SORT_KEY else 'doc_id, start, "end", id'
     with collector_paused():
-        cursor = conn.execute(
-            f"SELECT {', '.join(select) or '1'} FROM spans p WHERE {where} ORDER BY {order}", [*params, *args]
-        )
+        sql = f"SELECT {', '.join(select) or '1'} FROM spans p WHERE {where} ORDER BY {order}"
+        # PostgreSQL's connection streams (a server-side cursor): its execute() would hold every row in this
+        # process before the first chunk.
+        stream = getattr(conn, "stream", None)
+        cursor = conn.execute(sql, [*params, *args]) if stream is None else stream(sql, [*params, *args])
         raw = _fetch(cursor, sql_cols, list(schema.labels))
         if raw.keys() >= _SORT_KEY:
             _sorted(raw)
