@@ -67,6 +67,13 @@ def split_url(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(query=rest)), schema
 
 
+def _bind(sql: str, params: Sequence[Any] | None) -> tuple[str, tuple[Any, ...]]:
+    """The statement as psycopg runs it, and its parameters in the order it takes them."""
+    query, order = to_postgres(sql)
+    values = tuple(params) if params is not None else ()
+    return query, values if order is None else tuple(values[i] for i in order)
+
+
 class PgConnection:
     """A psycopg connection that takes the store's SQLite-dialect statements (``pgsql.to_postgres``).
 
@@ -80,9 +87,7 @@ class PgConnection:
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor()
-        query, order = to_postgres(sql)
-        values = tuple(params) if params is not None else ()
-        cursor.execute(query, values if order is None else tuple(values[i] for i in order))
+        cursor.execute(*_bind(sql, params))
         self._count(cursor)
         return cursor
 
@@ -94,9 +99,7 @@ class PgConnection:
         transaction, and closes with it.
         """
         cursor = self.raw.cursor(name=f"annot_stream_{secrets.token_hex(6)}", binary=True)
-        query, order = to_postgres(sql)
-        values = tuple(params) if params is not None else ()
-        cursor.execute(query, values if order is None else tuple(values[i] for i in order))
+        cursor.execute(*_bind(sql, params))
         return cursor
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
