@@ -31,7 +31,7 @@ from psycopg import errors as pg_errors
 from annot.errors import NoProject, StoreError
 from annot.store.migrations import OLDEST_READABLE, SCHEMA_VERSION, migrate
 from annot.store.pgsql import to_postgres
-from annot.store.txn import BUMP, Transactional
+from annot.store.txn import Transactional
 
 __all__ = ["PgConnection", "PgDatabase", "redact", "split_url"]
 
@@ -241,17 +241,17 @@ class PgDatabase(Transactional):
     def _begin_write(self) -> None:
         self._reconnect_if_lost()
         raw = self.conn.raw
-        raw.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-        raw.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+        # One round trip (a simple query: the key is our own number): each one costs a context switch.
+        raw.execute(f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({self._lock_key:d})")
         self._changes_at_begin = self.conn.total_changes
 
     def _begin_read(self) -> None:
         self._reconnect_if_lost()
         self.conn.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
-    def _before_commit(self) -> None:
-        if self.conn.total_changes != self._changes_at_begin:  # a transaction that changed nothing moves nothing
-            self.conn.execute(BUMP, (_COMMITS,))
+    def _counters(self) -> list[str]:
+        # revision()'s counter; a transaction that changed nothing moves nothing.
+        return [_COMMITS] if self.conn.total_changes != self._changes_at_begin else []
 
     def _closed(self, exc: Exception) -> bool:
         return isinstance(exc, psycopg.OperationalError) and self.conn.raw.closed

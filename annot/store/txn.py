@@ -18,9 +18,14 @@ from annot.errors import StoreError
 from annot.model import lone_surrogate
 from annot.store.migrations import ANNOTATIONS_REVISION, MARKS_VERSION
 
-__all__ = ["BUMP", "Transactional"]
+__all__ = ["Transactional", "bump"]
 
-BUMP = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?"
+
+def bump(conn: Any, keys: list[str]) -> None:
+    """Add one to each counter of ``meta`` named in ``keys``, in one statement."""
+    if keys:
+        marks = ", ".join("?" * len(keys))
+        conn.execute(f"UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key IN ({marks})", keys)
 
 
 class Transactional:
@@ -56,8 +61,9 @@ class Transactional:
         """Begin a read transaction: a snapshot."""
         self.conn.execute("BEGIN")
 
-    def _before_commit(self) -> None:
-        """Last statements of every write transaction."""
+    def _counters(self) -> list[str]:
+        """The ``meta`` counters every write transaction moves (besides the annotations' when it marked one)."""
+        return []
 
     def _map(self, exc: Exception) -> StoreError:
         """The one-line StoreError that a driver error means."""
@@ -92,9 +98,7 @@ class Transactional:
             self._depth = 1
             try:
                 yield self.conn
-                if self._annotations_changed:
-                    self.conn.execute(BUMP, (ANNOTATIONS_REVISION,))
-                self._before_commit()
+                bump(self.conn, [ANNOTATIONS_REVISION] * self._annotations_changed + self._counters())
             except self.ERRORS as exc:
                 self._rollback()
                 raise self._map(exc) from exc
