@@ -14,10 +14,10 @@ __all__ = ["migrate_store"]
 def migrate_store(
     ctx: typer.Context,
     src: str = typer.Argument(
-        ..., help="Where the project is: a project folder, or postgresql://USER@HOST/DB?schema=NAME."
+        ..., metavar="SRC", help="Where the project is: a project folder, or postgresql://USER@HOST/DB?schema=NAME."
     ),
     dst: str = typer.Argument(
-        ..., help="Where it goes (created when missing, refused unless empty): a folder or a URL."
+        ..., metavar="DST", help="Where it goes (created when missing, refused unless empty): a folder or a URL."
     ),
 ) -> None:
     """Copy every row of the store at SRC to DST, losslessly, in one transaction; SRC is only read.
@@ -32,5 +32,5 @@ def migrate_store(
     with fail_on_errors(ctx), progress_bar("copying") as progress:
         report = copy_between(src, dst, project=ctx.obj.project, progress=progress)
     for table, rows in report.rows.items():
-        typer.echo(f"{table}: {rows} rows")
+        typer.echo(f"{table}: {rows}")
     typer.echo(f"Copied {report.total} rows from {report.src} to {report.dst}")
