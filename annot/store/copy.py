@@ -178,9 +178,18 @@ def _refuse_non_empty(dst: Store, conn: Any, tables: Sequence[str]) -> None:
 
 
 def _batches(conn: Any, sql: str) -> Iterator[list[tuple[Any, ...]]]:
-    cursor = conn.execute(sql)
-    while rows := cursor.fetchmany(BATCH_ROWS):
-        yield [tuple(row) for row in rows]
+    """The rows of ``sql`` (no parameters, the same in both dialects), a batch at a time."""
+    raw = getattr(conn, "raw", None)
+    # On PostgreSQL a server-side cursor, inside the read's snapshot: psycopg's ordinary cursor would hold the
+    # whole table in memory at once. SQLite's steps through the rows by itself.
+    cursor = raw.cursor(name="annot_copy") if raw is not None else conn.execute(sql)
+    try:
+        if raw is not None:
+            cursor.execute(sql)
+        while rows := cursor.fetchmany(BATCH_ROWS):
+            yield [tuple(row) for row in rows]
+    finally:
+        cursor.close()
 
 
 def copy_store(src: Store, dst: Store, *, progress: Progress | bool | None = None) -> CopyReport:

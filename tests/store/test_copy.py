@@ -224,3 +224,10 @@ def test_migrate_store_refuses_a_server_it_cannot_reach(full, project, tmp_path,
         migrate_store(*pair, project=project)
     assert "\n" not in str(err.value)
     assert not (tmp_path / "copy").exists()  # an unreadable SRC leaves no DST behind
+
+
+def test_copy_leaves_out_each_backends_own_meta_rows():
+    from annot.store import postgres
+    from annot.store.copy import _OWN_META
+
+    assert {postgres._COMMITS, "schema_version"} == _OWN_META  # the PostgreSQL store's counter is named here too
