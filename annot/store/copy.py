@@ -148,6 +148,8 @@ def _same_shape(src: Store, dst: Store, theirs: dict[str, _Table], ours: dict[st
 
 
 def _check_pair(src: Store, dst: Store) -> None:
+    if dst.read_only:
+        raise StoreError(f"Cannot copy into {_where(dst)}: it was opened read-only; open it for writing.")
     if _identity(src) == _identity(dst):
         raise StoreError(
             f"Cannot copy {_where(src)} onto itself; name another place as DST (a new folder, or ?schema=NEW)."
@@ -209,8 +211,9 @@ def copy_store(src: Store, dst: Store, *, progress: Progress | bool | None = Non
         Rows copied per table.
 
     Raises:
-        StoreError: ``src`` and ``dst`` are the same store, ``dst`` holds rows, ``src``'s schema version is not
-            ``dst``'s, their tables or columns differ, or a backend refused a row; ``dst`` is then unchanged.
+        StoreError: ``src`` and ``dst`` are the same store, ``dst`` is read-only or holds rows, ``src``'s schema
+            version is not ``dst``'s, their tables or columns differ, or a backend refused a row; ``dst`` is then
+            unchanged.
     """
     _check_pair(src, dst)
     rows: dict[str, int] = {}

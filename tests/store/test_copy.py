@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from annot.exchange import export_as
 from annot.export import export_jsonl
 from annot.export.jsonl_import import import_jsonl
 from annot.model import Span, Translation, TranslationFailure
-from annot.store import Store
+from annot.store import DB_NAME, Store
 from annot.store.copy import CopyReport, copy_store, migrate_store
 from annot.store.db import Database
 from annot.store.location import LOCAL
@@ -213,6 +214,25 @@ def test_copy_refuses_an_older_src(full, project, open_at):
     older = r"schema version 9, older than .* Open it once for writing"
     with Store(project, read_only=True) as old, pytest.raises(StoreError, match=older):
         copy_store(old, open_at("postgres", "there"))
+
+
+@pytest.mark.sqlite_only
+def test_copy_names_the_tables_and_columns_that_differ(full, project, open_at):
+    full.close()
+    conn = sqlite3.connect(project / DB_NAME)
+    with conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("ALTER TABLE spans ADD COLUMN colour TEXT")
+    conn.close()
+    differ = r"their tables differ \(table notes only in SRC; column spans.colour only in SRC\)"
+    with Store(project, read_only=True) as src, pytest.raises(StoreError, match=differ):
+        copy_store(src, open_at("postgres", "there"))
+
+
+def test_copy_refuses_a_read_only_dst(full, other, open_at):
+    open_at(other, "there").close()
+    with pytest.raises(StoreError, match="opened read-only; open it for writing"):
+        copy_store(full, open_at(other, "there", read_only=True))
 
 
 @pytest.mark.sqlite_only
