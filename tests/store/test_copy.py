@@ -14,7 +14,7 @@ from annot.exchange import export_as
 from annot.export import export_jsonl
 from annot.export.jsonl_import import import_jsonl
 from annot.model import Span, Translation, TranslationFailure
-from annot.store import DB_NAME, Store
+from annot.store import DB_NAME, SCHEMA_VERSION, Store
 from annot.store.copy import CopyReport, copy_store, migrate_store
 from annot.store.db import Database
 from annot.store.location import LOCAL
@@ -214,6 +214,19 @@ def test_copy_refuses_an_older_src(full, project, open_at):
     older = r"schema version 9, older than .* Open it once for writing"
     with Store(project, read_only=True) as old, pytest.raises(StoreError, match=older):
         copy_store(old, open_at("postgres", "there"))
+
+
+@pytest.mark.sqlite_only
+def test_migrate_store_refuses_a_newer_src_and_leaves_it_alone(full, project, tmp_path):
+    full.close()
+    conn = sqlite3.connect(project / DB_NAME)
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    conn.close()
+    before = (project / DB_NAME).read_bytes()
+    with pytest.raises(StoreError, match="written by a newer annot"):
+        migrate_store(str(project), str(tmp_path / "copy"), project=project)
+    assert (project / DB_NAME).read_bytes() == before and not (tmp_path / "copy").exists()
 
 
 @pytest.mark.sqlite_only
