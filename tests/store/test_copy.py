@@ -123,7 +123,7 @@ def exports(store: Store, folder: Path) -> tuple[bytes, bytes]:
 
 def test_copy_round_trip_keeps_every_row_and_the_exports(full, backend, other, open_at, tmp_path):
     before = table_rows(full)
-    assert all(before[table] for table in before if table != "projection_stamps"), "every table holds rows"
+    assert [table for table, rows in before.items() if not rows] == [], "every table holds rows"
     there = open_at(other, "there")
     report = copy_store(full, there)
     back = open_at(backend, "back")
