@@ -194,6 +194,7 @@ def _register() -> None:
         link_cmd,
         ls_cmd,
         meta_cmd,
+        migrate_store_cmd,
         models_cmd,
         project_cmd,
         show_cmd,

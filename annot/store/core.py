@@ -22,7 +22,7 @@ from annot.store.db import DB_NAME, Database
 from annot.store.documents import AddResult, DocumentsMixin
 from annot.store.flags import FlagsMixin
 from annot.store.links import LinksMixin
-from annot.store.location import store_url
+from annot.store.location import explicit_url, store_url
 from annot.store.marks import MarksMixin
 from annot.store.migrations import CONFIDENCE_VERSION, STEPS_VERSION
 from annot.store.projections import ProjectionsMixin
@@ -128,6 +128,9 @@ class Store(
             files beside ``annot.db``. In a folder this user cannot write, with no
             changes pending in ``annot.db-wal``, the file is read as it is: changes
             others make later are seen once the store is opened again.
+        url: where the store is, instead of where ``$ANNOT_STORE`` or the project's ``[store] url`` say: a
+            ``postgresql://`` URL, or ``location.LOCAL`` for the folder's own ``annot.db``; the folder's
+            ``annot.toml`` still gives the label schema (``annot migrate-store`` names both sides so).
 
     Raises:
         StoreError: the store is missing (``create=False`` or ``read_only``), corrupted,
@@ -136,13 +139,13 @@ class Store(
 
     def __init__(
         self, path: str | os.PathLike[str], *, create: bool = True, annotator: str | None = None,
-        read_only: bool = False,
+        read_only: bool = False, url: str | None = None,
     ) -> None:  # fmt: skip
         self.path = Path(path)
         db_path = self.path / DB_NAME
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is a file, not a project folder; pass the folder that holds {DB_NAME}.")
-        url = store_url(self.path)
+        url = store_url(self.path) if url is None else explicit_url(url)
         if url is None and not db_path.exists() and (read_only or not create):
             raise NoProject(f"No annot project at {self.path}; create one with: annot init {self.path}")
         if not read_only:
