@@ -33,13 +33,15 @@ from annot.errors import SpanError, SuggesterError
 from annot.model import Document, Origin, Sentence, Span, Status, utcnow
 from annot.names import name_key, read_aliases
 from annot.progress import Progress, resolve_progress
+from annot.schema import LabelSchema
 from annot.store import Store, new_span_id
 from annot.suggest import ActorRef, ActorSuggester, KnownActor, Suggester, Suggestion, suggesters
 from annot.suggest.actor_finder import ACTOR_TYPES
 
 __all__ = [
-    "SuggestReport", "SuggestRun", "check_min_confidence", "choose_suggesters", "known_actors", "reads_actors",
-    "stored_documents", "suggest_document", "suggest_documents",
+    "DocumentInput", "DocumentPlan", "SuggestReport", "SuggestRun", "check_min_confidence", "choose_suggesters",
+    "known_actors", "plan_document", "reads_actors", "store_plan", "stored_documents", "suggest_document",
+    "suggest_documents",
 ]  # fmt: skip
 
 
@@ -175,19 +177,63 @@ def choose_suggesters(only: str | Sequence[str] | None = None, *, ner: bool = Fa
     return chosen
 
 
-def suggest_document(
-    store: Store, doc: Document, chosen: list[Suggester], known: list[KnownActor], min_confidence: float,
-    tick: Progress | None = None, base: int = 0, total: int = 0,
-) -> tuple[list[SuggestRun], int]:  # fmt: skip
-    """Run ``chosen`` over one document's sentences and store the new suggestions in one transaction.
+@dataclass(frozen=True)
+class DocumentInput:
+    """What suggesting in one document version reads from the store: plain data, sent to a worker as it is.
 
-    What is stored is decided here (the module docstring): running twice stores nothing new, so a batch
-    handed over again (``annot.batch``) adds no duplicate. STANCE suggesters run after the others.
+    Attributes:
+        doc: the document version.
+        sentences: its sentences.
+        spans: its spans, deleted ones included.
+        live: the ids of those not deleted.
+        schema: the project's labels (suggestions the schema refuses are not stored) and STANCE cues.
+    """
+
+    doc: Document
+    sentences: list[Sentence]
+    spans: list[Span]
+    live: frozenset[str]
+    schema: LabelSchema
+
+    @classmethod
+    def read(cls, store: Store, doc: Document) -> DocumentInput:
+        """The document's input, as stored now."""
+        every = list(store.iter_spans(doc.id, include_deleted=True))
+        live = frozenset(s.id for s in store.iter_spans(doc.id))
+        return cls(doc, store.get_sentences(doc), every, live, store.schema)
+
+
+@dataclass
+class DocumentPlan:
+    """What the suggesters found in one document and what of it to store: ``plan_document``'s result.
+
+    Attributes:
+        runs: one per suggester, counts decided.
+        new: the suggestions to store, as pending spans.
+        confidences: span id -> confidence, for ``new``.
+        owner: span id -> index in ``runs`` of the run that added it.
+        seen: the ids of the spans the plan was made against (later ones are the annotator's meanwhile).
+    """
+
+    runs: list[SuggestRun]
+    new: list[Span]
+    confidences: dict[str, float]
+    owner: dict[str, int]
+    seen: frozenset[str]
+
+
+def plan_document(
+    given: DocumentInput, chosen: list[Suggester], known: list[KnownActor], min_confidence: float,
+    tick: Progress | None = None, base: int = 0, total: int = 0,
+) -> tuple[DocumentPlan, int]:  # fmt: skip
+    """Run ``chosen`` over one document's sentences and decide what to store (the module docstring); no store.
+
+    Runs where the input is: in this process, or on a cluster's worker (``annot.batch``). STANCE suggesters run
+    after the others and read the actors they suggested.
 
     Args:
-        store: the project.
-        doc: the document version.
-        chosen: the suggesters (``choose_suggesters``, or stand-ins answering from results made elsewhere).
+        given: the document's input (``DocumentInput.read``).
+        chosen: the suggesters (``choose_suggesters``).
         known: the project's actors (``known_actors``).
         min_confidence: store only suggestions at least this sure.
         tick: ``tick(done, total, what)`` after each sentence read by one suggester.
@@ -195,24 +241,21 @@ def suggest_document(
         total: units of the whole job (for ``tick``).
 
     Returns:
-        One run per suggester, and ``base`` plus the units done here.
+        The plan, and ``base`` plus the units done here.
     """
-    sentences = store.get_sentences(doc)
-    every = list(store.iter_spans(doc.id, include_deleted=True))
-    live_ids = {s.id for s in store.iter_spans(doc.id)}
-    live = [s for s in every if s.id in live_ids]
-    deleted = [s for s in every if s.id not in live_ids]
-    runs, new, confidences = [], [], {}
-    owner: dict[str, SuggestRun] = {}  # new span id -> the run that added it
+    doc, sentences = given.doc, given.sentences
+    live = [s for s in given.spans if s.id in given.live]
+    deleted = [s for s in given.spans if s.id not in given.live]
+    plan = DocumentPlan([], [], {}, {}, frozenset(s.id for s in given.spans))
     done = base
-    cues = store.schema.stance_cues(doc.lang)
+    cues = given.schema.stance_cues(doc.lang)
     for suggester in sorted(chosen, key=reads_actors):  # stable: STANCE after the actors it reads
         run = SuggestRun(doc.id, f"{suggester.name}.v{suggester.version}")
         actors = _actors_by_sentence(live, sentences) if reads_actors(suggester) else {}
         for sent in sentences:
-            given = [cues, *actors.get(sent.index, [])] if reads_actors(suggester) else known
-            for s in suggester.suggest(sent.text, doc.lang, known=given):
-                span = _to_span(store, doc, sent.start, s)
+            context = [cues, *actors.get(sent.index, [])] if reads_actors(suggester) else known
+            for s in suggester.suggest(sent.text, doc.lang, known=context):
+                span = _to_span(given.schema, doc, sent.start, s)
                 if span is None:
                     run.invalid += 1
                     continue
@@ -222,26 +265,52 @@ def suggest_document(
                 what = _decide(span, live, deleted)
                 setattr(run, what, getattr(run, what) + 1)
                 if what == "added":
-                    new.append(span)
+                    plan.new.append(span)
                     live.append(span)  # a later suggester of the same label sees it
-                    confidences[span.id] = s.confidence
-                    owner[span.id] = run
+                    plan.confidences[span.id] = s.confidence
+                    plan.owner[span.id] = len(plan.runs)
             done += 1
             if tick is not None:
                 tick(done, total, f"{doc.id} {suggester.name}")
-        runs.append(run)
-    if new:
+        plan.runs.append(run)
+    return plan, done
+
+
+def store_plan(store: Store, doc: Document, plan: DocumentPlan) -> list[SuggestRun]:
+    """Store a document's planned suggestions and confidences in one transaction; the runs, counts final.
+
+    What the annotator tagged since the plan's input was read wins, decided again here under the write lock.
+    """
+    if plan.new:
         with store.transaction():
+            new = list(plan.new)
             # A background run (the widget's) reads the spans, then suggests for a while: what the
             # annotator tagged meanwhile wins, decided again here under the write lock.
-            for late in _tagged_meanwhile(store, doc, {s.id for s in every}, new):
-                owner[late.id].added -= 1
-                owner[late.id].annotated += 1
+            for late in _tagged_meanwhile(store, doc, set(plan.seen), new):
+                run = plan.runs[plan.owner[late.id]]
+                run.added -= 1
+                run.annotated += 1
                 new.remove(late)
-                confidences.pop(late.id)
+                plan.confidences.pop(late.id)
             store.add_spans(new)
-            store.set_confidences(confidences)
-    return runs, done
+            store.set_confidences(plan.confidences)
+    return plan.runs
+
+
+def suggest_document(
+    store: Store, doc: Document, chosen: list[Suggester], known: list[KnownActor], min_confidence: float,
+    tick: Progress | None = None, base: int = 0, total: int = 0,
+) -> tuple[list[SuggestRun], int]:  # fmt: skip
+    """Run ``chosen`` over one document's sentences and store the new suggestions in one transaction.
+
+    ``plan_document`` on the document as stored, then ``store_plan``: running twice stores nothing new, so a
+    batch handed over again (``annot.batch``) adds no duplicate.
+
+    Returns:
+        One run per suggester, and ``base`` plus the units done here.
+    """
+    plan, done = plan_document(DocumentInput.read(store, doc), chosen, known, min_confidence, tick, base, total)
+    return store_plan(store, doc, plan), done
 
 
 def _tagged_meanwhile(store: Store, doc: Document, seen: set[str], new: list[Span]) -> list[Span]:
@@ -279,12 +348,12 @@ def _actors_by_sentence(live: list[Span], sentences: Sequence[Sentence]) -> dict
     return found
 
 
-def _to_span(store: Store, doc: Document, offset: int, s: Suggestion) -> Span | None:
+def _to_span(schema: LabelSchema, doc: Document, offset: int, s: Suggestion) -> Span | None:
     """The pending span of a suggestion in a sentence starting at ``offset``; ``None`` if the schema refuses it."""
-    if s.label not in store.schema.labels:
+    if s.label not in schema.labels:
         return None
     try:
-        attrs = store.schema.validate(s.label, dict(s.attrs))
+        attrs = schema.validate(s.label, dict(s.attrs))
     except SpanError:
         return None
     now = utcnow()

@@ -1,19 +1,20 @@
 """Translation and suggestion as distributed batches: what workers compute, and how the client stores it.
 
-Workers never open the store. The client plans as the local path does (``pipeline.plan_translation``,
-``suggestion_layer.choose_suggesters``), sends each batch of documents the texts the engines must read,
-and stores each batch's answers as it arrives through the local path's own functions
-(``pipeline.translate_document``, ``suggestion_layer.suggest_document``), fed by stand-ins that answer
-from the worker's results. So skipping, caching, counting and failures are decided once, as locally, and
-the store's one writer stays the client.
+Workers never open the store. For translation the client plans as the local path does
+(``pipeline.plan_translation``), sends each batch of documents the texts the engines must read, and
+stores each batch's answers as it arrives through the local path's own ``pipeline.translate_document``,
+fed by stand-ins that answer from the worker's results. For suggestions the client sends each document's
+input (its sentences and spans) and the workers run the local path's ``plan_document``; the client stores
+the plans (``store_plan``). So skipping, caching, counting and failures are decided as locally, and the
+store's one writer stays the client.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from annot.batch.cluster import partition, run_batches, worker_cached
 from annot.errors import ClusterError, EngineError, PartialTranslation
@@ -28,13 +29,15 @@ from annot.pipeline import (
 )
 from annot.progress import Progress, resolve_progress
 from annot.suggestion_layer import (
+    DocumentInput,
+    DocumentPlan,
     SuggestReport,
     check_min_confidence,
     choose_suggesters,
     known_actors,
-    reads_actors,
+    plan_document,
+    store_plan,
     stored_documents,
-    suggest_document,
 )
 
 if TYPE_CHECKING:
@@ -42,7 +45,7 @@ if TYPE_CHECKING:
 
     from annot.model import Model
     from annot.store import Store
-    from annot.suggest import KnownActor, Suggester, Suggestion
+    from annot.suggest import KnownActor
     from annot.translate import Route
 
 __all__ = ["BATCH_SENTENCES", "suggest_on_cluster", "translate_on_cluster"]
@@ -220,35 +223,25 @@ def translate_on_cluster(
     return report
 
 
-def suggest_texts(
-    items: Sequence[tuple[str, list[str]]], names: tuple[str, ...], ner: bool, known: list[KnownActor]
-) -> tuple[dict[str, str], list[dict[str, list[list[Suggestion]]]]]:
-    """On a worker: each document's sentences read by the suggesters ``names`` (built once per worker).
+def plan_suggestions(
+    inputs: Sequence[DocumentInput], names: tuple[str, ...], ner: bool, known: list[KnownActor],
+    min_confidence: float,
+) -> tuple[dict[str, str], list[DocumentPlan]]:  # fmt: skip
+    """On a worker: each document's suggestions found and decided (``plan_document``), suggesters built once.
 
     Args:
-        items: (language, sentence texts) per document.
-        names: the suggesters, none of them reading actors (STANCE runs on the client).
+        inputs: per document, what suggesting reads from the store (``DocumentInput.read`` on the client).
+        names: the suggesters, STANCE's included: it reads the actors the others suggest in the same plan.
         ner: build the actor suggester with NER (``choose_suggesters``).
         known: the project's actors.
+        min_confidence: as ``plan_document``.
 
     Returns:
-        The suggesters' versions by name, and per document: name -> suggestions per sentence.
+        The suggesters' versions by name, and one plan per document.
     """
     chosen = worker_cached(("suggesters", names, ner), lambda: choose_suggesters(list(names), ner=ner))
-    found = [{s.name: [s.suggest(text, lang, known=known) for text in texts] for s in chosen} for lang, texts in items]
-    return {s.name: s.version for s in chosen}, found
-
-
-class AnsweredSuggester:
-    """A suggester whose suggestions were made on a worker, per sentence text."""
-
-    def __init__(self, suggester: Suggester, answers: dict[str, list[Suggestion]]) -> None:
-        self.name, self.version, self.labels = suggester.name, suggester.version, suggester.labels
-        self._answers = answers
-
-    def suggest(self, text: str, lang: str, *, known: Iterable[Any] = ()) -> list[Suggestion]:
-        """The worker's suggestions for ``text`` (a sentence of the document it read)."""
-        return self._answers[text]
+    plans = [plan_document(given, chosen, known, min_confidence)[0] for given in inputs]
+    return {s.name: s.version for s in chosen}, plans
 
 
 def suggest_on_cluster(
@@ -258,10 +251,11 @@ def suggest_on_cluster(
 ) -> SuggestReport:  # fmt: skip
     """``suggestion_layer.suggest_documents`` with the suggesters on a Dask cluster: the same spans and report.
 
-    Workers read each batch of documents with every suggester but STANCE's, which runs here as each batch is
-    stored, since it reads the actor spans stored and suggested in the same run. Each document's
-    suggestions are decided and stored here in one transaction, as locally: a suggestion already stored is
-    not stored again, so a batch handed over twice adds nothing.
+    The client reads each document's spans (``DocumentInput``) and sends batches of documents to the workers,
+    which run every suggester, STANCE's last, and decide what is new (``plan_document``). The client stores
+    each plan as it arrives (``store_plan``), in one transaction per document, deciding again against what
+    the annotators tagged meanwhile: a suggestion already stored is not stored again, so a batch handed over
+    twice adds nothing.
 
     Args:
         client: the cluster (``annot.batch.open_client``).
@@ -279,38 +273,35 @@ def suggest_on_cluster(
     chosen = choose_suggesters(only, ner=ner)
     documents = stored_documents(store, docs)
     known = known_actors(store)
-    remote = tuple(s.name for s in chosen if not reads_actors(s))
-    texts = [[s.text for s in store.get_sentences(doc)] for doc in documents]
-    total = sum(len(t) for t in texts) * len(chosen)
+    inputs = [DocumentInput.read(store, doc) for doc in documents]
+    units = [len(given.sentences) * len(chosen) for given in inputs]
+    versions_here = {s.name: s.version for s in chosen}
     report = SuggestReport()
     started = time.perf_counter()
     with resolve_progress(progress, "suggesting") as update:
         done = 0
 
-        def store_batch(number: int, result: tuple[dict[str, str], list[dict[str, list[list[Suggestion]]]]]) -> None:
+        def store_batch(number: int, result: tuple[dict[str, str], list[DocumentPlan]]) -> None:
             nonlocal done
-            versions, found = result
-            for index, answers in zip(batches[number], found):
-                doc = documents[index]
-                stand_ins: list[Suggester] = []
-                for s in chosen:
-                    if s.name not in answers:
-                        stand_ins.append(s)
-                        continue
-                    if versions[s.name] != s.version:
-                        raise ClusterError(
-                            f"A worker's {s.name} suggester is version {versions[s.name]}, this one {s.version}:"
-                            " install the same annot on every worker, then run again."
-                        )
-                    stand_ins.append(AnsweredSuggester(s, dict(zip(texts[index], answers[s.name]))))
-                runs, done = suggest_document(store, doc, stand_ins, known, min_confidence, update, done, total)
-                report.runs.extend(runs)
-                report.sentences += len(texts[index])
+            versions, plans = result
+            for name, version in versions.items():
+                if version != versions_here[name]:
+                    raise ClusterError(
+                        f"A worker's {name} suggester is version {version}, this one {versions_here[name]}:"
+                        " install the same annot on every worker, then run again."
+                    )
+            for index, plan in zip(batches[number], plans):
+                report.runs.extend(store_plan(store, documents[index], plan))
+                report.sentences += len(inputs[index].sentences)
+                done += units[index]
+                if update is not None:
+                    update(done, sum(units), documents[index].id)
 
-        batches = partition([len(t) for t in texts], batch_sentences)
-        items = [[(documents[i].lang, texts[i]) for i in batch] for batch in batches]
-        run_batches(client, suggest_texts, items, args=(remote, ner, known), on_result=store_batch,
-                    name="annot-suggest")  # fmt: skip
+        batches = partition([len(given.sentences) for given in inputs], batch_sentences)
+        items = [[inputs[i] for i in batch] for batch in batches]
+        names = tuple(s.name for s in chosen)
+        run_batches(client, plan_suggestions, items, args=(names, ner, known, min_confidence),
+                    on_result=store_batch, name="annot-suggest")  # fmt: skip
     order = {doc.id: n for n, doc in enumerate(documents)}
     report.runs.sort(key=lambda run: order[run.doc_id])
     report.seconds = time.perf_counter() - started
