@@ -33,7 +33,17 @@ if TYPE_CHECKING:
 
     from annot.store import Store
 
-__all__ = ["COLUMNS", "LEXICON_MODES", "STATUSES", "Prepared", "frame_of", "prepare", "project", "project_targets"]
+__all__ = [
+    "COLUMNS",
+    "LEXICON_MODES",
+    "STATUSES",
+    "Prepared",
+    "frame_of",
+    "prepare",
+    "project",
+    "project_rows",
+    "project_targets",
+]
 
 #: What became of a unit in a target; ``added``: something the target has that the source does not.
 STATUSES = ("kept", "changed", "lost", "added")
@@ -218,12 +228,37 @@ def project_targets(
 
     targets = list(targets)
     ready = prepare(store, doc, targets, lexicon=lexicon, progress=filled)
+
+    def projected(done: int, total: int) -> None:
+        if progress is not None:
+            progress(filling[0] + done, filling[0] + total)
+
+    return frame_of(project_rows(ready, progress=projected, aligners=aligners))
+
+
+def project_rows(
+    ready: Prepared, *, progress: Callable[[int, int], None] | None = None,
+    aligners: dict[tuple[str, int], Aligner] | None = None,
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    """Every target's rows of a document read whole (``prepare`` without ``lazy``): no store is read.
+
+    The expensive part of projecting (word alignment, matching, detection), so it is what a Dask worker runs
+    (``annot.batch``) on a ``Prepared`` the client read and sent; ``frame_of`` makes them ``project``'s frame.
+
+    Args:
+        ready: what ``prepare`` read (``lazy`` false: its ``store`` is ``None``).
+        progress: called with (targets done, targets) after each target.
+        aligners: as ``project_targets``'.
+
+    Returns:
+        The rows, in ``COLUMNS`` order, target by target.
+    """
     rows: list[tuple[Any, ...]] = []
-    for done, tgt in enumerate(targets, 1):
+    for done, tgt in enumerate(ready.targets, 1):
         rows.extend(ready.target_rows(tgt, None, aligners))
         if progress is not None:
-            progress(filling[0] + done, filling[0] + len(targets))
-    return frame_of(rows)
+            progress(done, len(ready.targets))
+    return rows
 
 
 def frame_of(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:

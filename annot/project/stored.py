@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import AnnotError, SpanError
 from annot.model import Document, Origin, Sentence, Span, Status, utcnow
-from annot.project.core import LEXICON_MODES, names_table, project_targets
+from annot.project.core import LEXICON_MODES, Prepared, frame_of, names_table, prepare, project_rows
 from annot.project.lexicon import fill_lexicons, lexicons, queries
 from annot.project.targets import REFERENCE, Target, find_targets
 from annot.project.units import source_units
@@ -58,7 +58,10 @@ if TYPE_CHECKING:
 
     from annot.store import Store
 
-__all__ = ["ANNOTATOR", "RefreshReport", "refresh_projection", "stored_stamp"]
+__all__ = [
+    "ANNOTATOR", "RefreshPlan", "RefreshReport", "finish_refresh", "plan_refresh", "refresh_projection",
+    "stored_stamp",
+]  # fmt: skip
 
 #: The annotator of the spans a projection offers in linked versions.
 ANNOTATOR = "projection"
@@ -171,6 +174,76 @@ def stored_stamp(
     })  # fmt: skip
 
 
+@dataclass
+class RefreshPlan:
+    """A refresh read from the store (``plan_refresh``): its inputs, and what to project when the rows are stale.
+
+    Attributes:
+        document: the source document version.
+        lang: the targets' language.
+        sentences: its sentences.
+        spans: its accepted spans.
+        targets: its targets in ``lang`` (``find_targets``).
+        stamp: what the rows are computed from (``stored_stamp``).
+        ready: what projecting reads (``annot.project.core.prepare``; no store in it, so it can be sent to a
+            worker), or ``None`` when the stored rows are fresh.
+        steps: progress steps of the whole refresh (filling each route's lexicon, then projecting each target).
+    """
+
+    document: Document
+    lang: str
+    sentences: list[Sentence]
+    spans: list[Span]
+    targets: list[Target]
+    stamp: str
+    ready: Prepared | None
+    steps: int
+
+
+def plan_refresh(
+    store: Store, doc: str | Document, lang: str, *, lexicon: str = "cached",
+    progress: Callable[[int, int, str], None] | None = None,
+) -> RefreshPlan:  # fmt: skip
+    """Read what refreshing ``doc``'s projection into ``lang`` needs, fill the lexicons, and say if it is stale.
+
+    The first of ``refresh_projection``'s three steps (then ``annot.project.core.project_rows`` on
+    ``ready``, anywhere, then ``finish_refresh`` here): ``annot.batch`` runs the middle one on workers.
+
+    Args:
+        store, doc, lang, lexicon: as ``refresh_projection``.
+        progress: called with (steps done, steps, what) while filling each route's lexicon.
+
+    Returns:
+        The plan; its ``ready`` is ``None`` when the stored rows are fresh.
+
+    Raises:
+        AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
+        NotFound: no such document.
+    """
+    if lexicon not in LEXICON_MODES:
+        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
+    document = store.document(doc) if isinstance(doc, str) else doc
+    targets = find_targets(store, document, lang)
+    sentences = store.get_sentences(document)
+    spans = list(store.iter_spans(document.id, status=Status.ACCEPTED))
+    texts = {s.index: s.text for s in sentences}
+    units = source_units(sentences, spans, store.schema.stance_cues(document.lang))
+    wanted = queries(texts, units) if lexicon != "off" and units else []
+    steps = len(targets) * (2 if lexicon == "fill" else 1)
+    if lexicon == "fill" and wanted:
+
+        def filled(done: int, _total: int) -> None:
+            if progress is not None:
+                progress(done, steps, "word translations")
+
+        fill_lexicons(store, document.lang, targets, wanted, progress=filled)
+    stamp = stored_stamp(store, document, lang, targets, spans, wanted, lexicon=lexicon)
+    ready = None
+    if stamp != store.projection_stamp(document.id, lang):
+        ready = prepare(store, document, targets, lexicon="off" if lexicon == "off" else "cached")
+    return RefreshPlan(document, lang, sentences, spans, targets, stamp, ready, steps)
+
+
 def refresh_projection(
     store: Store, doc: str | Document, lang: str, *, lexicon: str = "cached", suggest: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
@@ -200,48 +273,58 @@ def refresh_projection(
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
         NotFound: no such document.
     """
-    if lexicon not in LEXICON_MODES:
-        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
-    document = store.document(doc) if isinstance(doc, str) else doc
-    report = RefreshReport(document.id, lang)
-    targets = find_targets(store, document, lang)
-    sentences = store.get_sentences(document)
-    spans = list(store.iter_spans(document.id, status=Status.ACCEPTED))
-    texts = {s.index: s.text for s in sentences}
-    units = source_units(sentences, spans, store.schema.stance_cues(document.lang))
-    wanted = queries(texts, units) if lexicon != "off" and units else []
-    steps = len(targets) * (2 if lexicon == "fill" else 1)
+    plan = plan_refresh(store, doc, lang, lexicon=lexicon, progress=progress)
+    rows = None
+    if plan.ready is not None:
+        base = plan.steps - len(plan.targets)
 
-    def tick(base: int, what: str) -> Callable[[int, int], None]:
-        def update(done: int, _total: int) -> None:
+        def projected(done: int, _total: int) -> None:
             if progress is not None:
-                progress(base + done, steps, what)
+                progress(base + done, plan.steps, "projecting")
 
-        return update
+        rows = project_rows(plan.ready, progress=projected)
+    return finish_refresh(store, plan, rows, suggest=suggest)
 
-    if lexicon == "fill" and wanted:
-        fill_lexicons(store, document.lang, targets, wanted, progress=tick(0, "word translations"))
-    stamp = stored_stamp(store, document, lang, targets, spans, wanted, lexicon=lexicon)
+
+def finish_refresh(
+    store: Store, plan: RefreshPlan, rows: Sequence[tuple[Any, ...]] | None, *, suggest: bool = True
+) -> RefreshReport:
+    """Store a planned refresh: ``rows`` (``project_rows`` of ``plan.ready``; ``None``: the stored rows are
+    fresh), the linked versions' suggestions and their links, in one transaction.
+
+    Idempotent: finishing the same plan and rows again stores the same rows and finds the suggestions it
+    offered (they are kept, not offered twice).
+
+    Args:
+        store: the project (the one writer).
+        plan: ``plan_refresh``'s.
+        rows: the projected rows, or ``None`` when ``plan.ready`` is ``None``.
+        suggest: as ``refresh_projection``.
+
+    Returns:
+        What was done, with the stored rows.
+    """
+    document, lang, targets = plan.document, plan.lang, plan.targets
+    report = RefreshReport(document.id, lang)
     records: list[dict[str, Any]] | None = None
-    if stamp != store.projection_stamp(document.id, lang):
-        frame = project_targets(store, document, targets, lexicon="off" if lexicon == "off" else "cached",
-                                progress=tick(steps - len(targets), "projecting"))  # fmt: skip
-        records = _records(frame) + _statement_rows(store, sentences, spans, targets, _records(frame))
+    if rows is not None:
+        projected = _records(frame_of(rows))
+        records = projected + _statement_rows(store, plan.sentences, plan.spans, targets, projected)
         report.recomputed = True
     with store.transaction():
         stored = _records(store.projections(document.id, lang))
         old_links = {_key(r): str(r["target_span_id"]) for r in stored if r.get("target_span_id")}
-        rows = records if records is not None else stored
-        before = [r.get("target_span_id") for r in rows]
+        rows_now = records if records is not None else stored
+        before = [r.get("target_span_id") for r in rows_now]
         if suggest:
-            links = _offer(store, rows, old_links, {s.id: s for s in spans}, report)
+            links = _offer(store, rows_now, old_links, {s.id: s for s in plan.spans}, report)
         else:
-            keys = {_key(r) for r in rows}
+            keys = {_key(r) for r in rows_now}
             links = {k: v for k, v in old_links.items() if k in keys}
-        for row in rows:
+        for row in rows_now:
             row["target_span_id"] = links.get(_key(row)) if _owns(row) else None
-        if records is not None or before != [r.get("target_span_id") for r in rows]:
-            store.save_projection(document.id, lang, _frame(rows), stamp)
+        if records is not None or before != [r.get("target_span_id") for r in rows_now]:
+            store.save_projection(document.id, lang, _frame(rows_now), plan.stamp)
     report.frame = store.projections(document.id, lang)
     return report
 
