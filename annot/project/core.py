@@ -169,6 +169,12 @@ class Prepared:
 _SOURCE_CUES = "\0source"  # the key of the source language's cue lists in ``Prepared.cues``
 
 
+def check_lexicon(lexicon: str) -> None:
+    """Raise ``AnnotError`` naming the modes unless ``lexicon`` is one of ``LEXICON_MODES``."""
+    if lexicon not in LEXICON_MODES:
+        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
+
+
 def prepare(
     store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
     progress: Callable[[int, int], None] | None = None, lazy: bool = False,
@@ -183,8 +189,7 @@ def prepare(
     Raises:
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
     """
-    if lexicon not in LEXICON_MODES:
-        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
+    check_lexicon(lexicon)
     targets = list(targets)
     sentences = store.get_sentences(doc)
     spans = [] if lazy else list(store.iter_spans(doc.id, status=Status.ACCEPTED))

@@ -45,9 +45,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import AnnotError, SpanError
+from annot.errors import SpanError
 from annot.model import Document, Origin, Sentence, Span, Status, utcnow
-from annot.project.core import LEXICON_MODES, Prepared, frame_of, names_table, prepare, project_rows
+from annot.project.core import Prepared, check_lexicon, frame_of, names_table, prepare, project_rows
 from annot.project.lexicon import fill_lexicons, lexicons, queries
 from annot.project.targets import REFERENCE, Target, find_targets
 from annot.project.units import source_units
@@ -220,8 +220,7 @@ def plan_refresh(
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
         NotFound: no such document.
     """
-    if lexicon not in LEXICON_MODES:
-        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
+    check_lexicon(lexicon)
     document = store.document(doc) if isinstance(doc, str) else doc
     targets = find_targets(store, document, lang)
     sentences = store.get_sentences(document)
