@@ -1,0 +1,183 @@
+"""``annot project --scheduler`` on a real LocalCluster: the same store as in-process, a killed worker's batch redone
+and every document projected once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annot.batch import project_on_cluster
+from annot.cli import app
+from annot.model import Status
+from annot.store import Store
+from tests.distributed.conftest import write_articles
+from tests.distributed.test_batch import _spans
+
+runner = CliRunner()
+LINKED = 3  # articles with a linked Portuguese version (its projected spans offered as suggestions there)
+
+
+def _run(project: Path, *args: str) -> str:
+    result = runner.invoke(app, ["-p", str(project), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def translated(argos_env: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """12 English articles of 5 sentences, translated into pt by argos, their suggestions accepted; the first
+    ``LINKED`` linked to a Portuguese version (their translations, as a person would have written them); and
+    one English article more, not translated (nothing to project)."""
+    base = tmp_path_factory.mktemp("projection")
+    corpus = write_articles(base / "corpus", 12, 5, seed=2)
+    project = base / "project"
+    _run(project, "ingest", str(corpus), "--lang", "en")
+    _run(project, "translate", "--to", "pt", "--engine", "argos", "--workers", "1")
+    _run(project, "suggest")
+    with Store(project) as store:
+        for span in list(store.iter_spans(status=Status.PENDING)):
+            store.update_span(span.id, status="accepted")
+        docs = list(store.iter_documents())
+        versions = base / "versions"
+        versions.mkdir()
+        for n, doc in enumerate(docs[:LINKED]):
+            text = " ".join(t.text for t in sorted(store.get_translations(doc.id, target="pt"), key=lambda t: t.index))
+            (versions / f"version-{n:02d}.pt.txt").write_text(text + "\n", encoding="utf-8")
+    _run(project, "ingest", str(versions), "--lang", "pt")
+    with Store(project) as store:
+        ids = {d.key: d.id for d in store.iter_documents()}
+    for n, doc in enumerate(docs[:LINKED]):
+        version = next(i for key, i in ids.items() if key.endswith(f"version-{n:02d}.pt.txt"))
+        _run(project, "link", doc.id, version, "--no-mt", "--human")
+    extra = base / "extra"
+    extra.mkdir()
+    (extra / "untranslated.en.txt").write_text(
+        "Nobody translated this article. It stays in English.\n", encoding="utf-8"
+    )
+    _run(project, "ingest", str(extra), "--lang", "en")
+    return project
+
+
+def _copy(translated: Path, to: Path) -> Path:
+    shutil.copytree(translated, to)
+    return to
+
+
+def _projections(project: Path) -> list[tuple[object, ...]]:
+    """Every stored projection row, the span a row offered named by its place (span ids differ between stores)."""
+    with Store(project, create=False) as store:
+        frame = store.projections()
+        spans = store.spans()
+    place = {row.id: (row.doc_id, row.start, row.end) for row in spans.itertuples()}
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame["target_span_id"] = [place.get(i) if i else None for i in frame["target_span_id"]]
+    return [tuple(row) for row in frame.itertuples(index=False, name=None)]
+
+
+def test_project_on_cluster_stores_what_in_process_does(cluster, translated: Path, tmp_path: Path):
+    local, remote = _copy(translated, tmp_path / "local"), _copy(translated, tmp_path / "remote")
+    here = _run(local, "project", "--to", "pt", "--workers", "1", "--out", str(tmp_path / "here.csv"))
+    result = runner.invoke(app, ["-p", str(remote), "project", "--to", "pt", "--scheduler", cluster.scheduler_address,
+                                 "--out", str(tmp_path / "there.csv")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Dask dashboard: http://127.0.0.1:" in result.stderr
+    there = result.stdout
+    assert here.splitlines()[:-2] == there.splitlines()[:-2]  # the same table
+    assert there.splitlines()[-2].startswith("12 documents into pt: 12 recomputed, 0 up to date, 1 with nothing")
+    rows = _projections(remote)
+    assert rows == _projections(local) and len(rows) > 12 * 5
+    offered = [row for row in rows if row[-1] is not None]
+    assert offered and _spans(remote) == _spans(local)
+    assert len({row[-1] for row in offered}) == len(offered)  # a span offered once, by one row
+    # Again on the cluster: nothing stale, nothing written.
+    again = _run(remote, "project", "--to", "pt", "--scheduler", cluster.scheduler_address, "--out",
+                 str(tmp_path / "again.csv"))  # fmt: skip
+    assert again.splitlines()[-2].startswith("12 documents into pt: 0 recomputed, 12 up to date")
+    assert _projections(remote) == rows and _spans(remote) == _spans(local)
+
+
+GO = "annot-test-project-go"  # the Event the gated workers wait for
+
+
+class _Gate:
+    """A worker plugin: on each worker (a restarted one too), every document but ``first`` is projected only once
+    the ``GO`` event is set, so that batches are still running when the first document is stored."""
+
+    name = "annot-test-project-gate"
+    idempotent = False
+
+    def __init__(self, first: str) -> None:
+        self.first = first
+
+    def setup(self, worker: object) -> None:
+        import annot.batch.projection as jobs
+
+        self.real = real = jobs.project_rows
+        first = self.first
+
+        def gated(ready, **kwargs):
+            from distributed import Event
+
+            if ready.doc.id != first and not Event(GO).wait(timeout=120):
+                raise RuntimeError("the test never set its event")
+            return real(ready, **kwargs)
+
+        jobs.project_rows = gated
+
+    def teardown(self, worker: object) -> None:
+        import annot.batch.projection as jobs
+
+        jobs.project_rows = self.real
+
+
+def test_project_killed_worker_batch_is_redone_and_each_document_projected_once(
+    cluster, translated: Path, tmp_path: Path
+):
+    import cloudpickle
+    from distributed import Client, Event
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    import tests.distributed.test_project_batch as this
+
+    local, remote = _copy(translated, tmp_path / "local"), _copy(translated, tmp_path / "remote")
+    with Store(remote, create=False) as store:
+        first = next(d.id for d in store.iter_documents() if d.lang == "en")
+    cloudpickle.register_pickle_by_value(this)  # the workers need not import the tests
+    plugin = type("Gate", (_Gate, WorkerPlugin), {})(first)
+    with Client(cluster, set_as_default=False) as client:
+        client.register_plugin(plugin)
+        pids = client.run(os.getpid)
+        killed: list[int] = []
+
+        def kill_once(done: int, total: int, what: str) -> None:
+            if killed or done <= total // 2:
+                return  # still reading the documents: nothing is on the cluster yet
+            # The first document is stored, the others wait at the gate: kill a worker in the middle of one.
+            busy = [address for address, keys in client.processing().items() if keys]
+            if busy:
+                killed.append(pids[busy[0]])
+                os.kill(pids[busy[0]], signal.SIGKILL)
+                Event(GO, client=client).set()
+
+        try:
+            with Store(remote) as store:
+                report = project_on_cluster(client, store, None, "pt", lexicon="cached", batch_pairs=1,
+                                            progress=kill_once)  # fmt: skip
+        finally:
+            Event(GO, client=client).set()
+            client.unregister_worker_plugin(plugin.name)
+            cloudpickle.unregister_pickle_by_value(this)
+        assert killed, "no batch was running after the first document was stored"
+        assert killed[0] not in client.run(os.getpid).values()
+    ids = [run.doc_id for run in report.runs]
+    assert len(ids) == len(set(ids)) == 12 and all(run.recomputed for run in report.runs)
+    _run(local, "project", "--to", "pt", "--lexicon", "cached", "--workers", "1", "--out", str(tmp_path / "l.csv"))
+    with Store(remote, create=False) as store:
+        stored = store.projections()
+    assert len(set(zip(stored["doc_id"].astype(str), stored["lang"].astype(str)))) == 12  # each document, in pt
+    assert _projections(remote) == _projections(local) and _spans(remote) == _spans(local)
