@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from annot.batch.cluster import partition, run_batches
 from annot.errors import ClusterError
 from annot.progress import Progress, resolve_progress
-from annot.project.core import check_lexicon, project_rows
+from annot.project.core import check_lexicon, names_table, project_rows
 from annot.project.documents import ProjectReport, projectable
 from annot.project.stored import RefreshPlan, RefreshReport, finish_refresh, plan_refresh
 
@@ -92,8 +92,9 @@ def project_on_cluster(
     total = 2 * len(documents)
     with resolve_progress(progress, f"projecting into {to}") as update:
         plans: list[RefreshPlan] = []
+        names = names_table(store, {to}) if documents else None  # the same for each: a refresh accepts no span
         for doc in documents:
-            plans.append(plan_refresh(store, doc, to, lexicon=lexicon))
+            plans.append(plan_refresh(store, doc, to, lexicon=lexicon, names=names))
             if update is not None:
                 update(len(plans), total, f"read {doc.id}")
         arrived: dict[int, Rows | None] = {i: None for i, plan in enumerate(plans) if plan.ready is None}

@@ -178,6 +178,7 @@ def check_lexicon(lexicon: str) -> None:
 def prepare(
     store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
     progress: Callable[[int, int], None] | None = None, lazy: bool = False,
+    table: dict[str, list[str]] | None = None,
 ) -> Prepared:  # fmt: skip
     """Read what projecting ``doc`` into ``targets`` needs, filling the lexicons first when ``lexicon`` is ``fill``.
 
@@ -185,6 +186,7 @@ def prepare(
         progress: called with (routes filled, routes + targets) while filling.
         lazy: read each sentence's units when it is projected, not the document's now (the lexicons then
             hold the document's words only, not its multi-word units).
+        table: the names table of the targets' languages (``names_table``), when the caller has read it.
 
     Raises:
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
@@ -205,7 +207,7 @@ def prepare(
     found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
     cues: dict[str, Any] = {lang: store.schema.stance_cues(lang) for lang in {t.lang for t in targets}}
     cues[_SOURCE_CUES] = store.schema.stance_cues(doc.lang)
-    table = names_table(store, {t.lang for t in targets})
+    table = table if table is not None else names_table(store, {t.lang for t in targets})
     if not lazy:
         return Prepared(doc, targets, texts, by_sentence, table, found, cues)
     return Prepared(doc, targets, texts, {}, table, found, cues, store, {s.index: s for s in sentences})

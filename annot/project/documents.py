@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from annot.errors import AnnotError
 from annot.model import Document
 from annot.progress import Progress, resolve_progress
-from annot.project.core import check_lexicon
+from annot.project.core import check_lexicon, names_table
 from annot.project.stored import RefreshReport, refresh_projection
 from annot.project.targets import find_targets
 
@@ -178,9 +178,10 @@ def refresh_projections(
     started = time.perf_counter()
     documents, skipped = projectable(store, docs, to, engines=engines, references=references)
     report = ProjectReport(to, skipped=skipped)
+    names = names_table(store, {to}) if documents else None  # the same for each: a refresh accepts no span
     with resolve_progress(progress, f"projecting into {to}") as update:
         for done, doc in enumerate(documents, 1):
-            report.runs.append(refresh_projection(store, doc, to, lexicon=lexicon, suggest=references))
+            report.runs.append(refresh_projection(store, doc, to, lexicon=lexicon, suggest=references, names=names))
             if update is not None:
                 update(done, len(documents), doc.id)
     report.seconds = time.perf_counter() - started

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from annot.errors import SpanError
 from annot.model import Document, Origin, Sentence, Span, Status, utcnow
-from annot.project.core import Prepared, check_lexicon, frame_of, names_table, prepare, project_rows
+from annot.project.core import COLUMNS, Prepared, check_lexicon, names_table, prepare, project_rows
 from annot.project.lexicon import fill_lexicons, lexicons, queries
 from annot.project.targets import REFERENCE, Target, find_targets
 from annot.project.units import source_units
@@ -120,7 +120,7 @@ def _digest(value: Any) -> str:
 
 def stored_stamp(
     store: Store, doc: Document, lang: str, targets: Sequence[Target], spans: Sequence[Span], wanted: Sequence[str],
-    *, lexicon: str,
+    *, lexicon: str, table: Mapping[str, list[str]] | None = None,
 ) -> str:  # fmt: skip
     """What a document's projection into ``lang`` is computed from, as one string: equal means still fresh.
 
@@ -142,6 +142,7 @@ def stored_stamp(
         spans: its accepted spans.
         wanted: the aligner's queries (``annot.project.lexicon.queries``).
         lexicon: ``cached``, ``fill`` (both read the cache) or ``off``.
+        table: the names table of the targets' languages (``names_table``), when the caller has read it.
     """
     import annot
     from annot.schema import PROJECT_FILE
@@ -155,6 +156,7 @@ def stored_stamp(
     else:
         found = lexicons(store, doc.lang, targets, wanted)
         words = {name: sum(len(v) for v in lex.values()) for name, lex in sorted(found.items())}
+    table = table if table is not None else names_table(store, {t.lang for t in targets})
     references = [
         (t.name, [(i, x.text, x.sentences, x.doc_start, x.doc_sentences) for i, x in sorted(t.texts.items())])
         for t in targets
@@ -170,7 +172,7 @@ def stored_stamp(
         "project_file": project_file,
         "lexicon": words,
         # The actors accepted in target-language documents, which projection finds as written.
-        "names": sorted((head, sorted(names)) for head, names in names_table(store, {t.lang for t in targets}).items()),
+        "names": sorted((head, sorted(names)) for head, names in table.items()),
     })  # fmt: skip
 
 
@@ -202,7 +204,7 @@ class RefreshPlan:
 
 def plan_refresh(
     store: Store, doc: str | Document, lang: str, *, lexicon: str = "cached",
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None, names: Mapping[str, list[str]] | None = None,
 ) -> RefreshPlan:  # fmt: skip
     """Read what refreshing ``doc``'s projection into ``lang`` needs, fill the lexicons, and say if it is stale.
 
@@ -212,6 +214,8 @@ def plan_refresh(
     Args:
         store, doc, lang, lexicon: as ``refresh_projection``.
         progress: called with (steps done, steps, what) while filling each route's lexicon.
+        names: ``names_table(store, {lang})``, read once for many documents (a refresh writes no accepted
+            span, so it stays the same for each); default: read here.
 
     Returns:
         The plan; its ``ready`` is ``None`` when the stored rows are fresh.
@@ -236,16 +240,18 @@ def plan_refresh(
                 progress(done, steps, "word translations")
 
         fill_lexicons(store, document.lang, targets, wanted, progress=filled)
-    stamp = stored_stamp(store, document, lang, targets, spans, wanted, lexicon=lexicon)
+    langs = {t.lang for t in targets}
+    table = dict(names) if names is not None and langs == {lang} else names_table(store, langs)
+    stamp = stored_stamp(store, document, lang, targets, spans, wanted, lexicon=lexicon, table=table)
     ready = None
     if stamp != store.projection_stamp(document.id, lang):
-        ready = prepare(store, document, targets, lexicon="off" if lexicon == "off" else "cached")
+        ready = prepare(store, document, targets, lexicon="off" if lexicon == "off" else "cached", table=table)
     return RefreshPlan(document, lang, sentences, spans, targets, stamp, ready, steps)
 
 
 def refresh_projection(
     store: Store, doc: str | Document, lang: str, *, lexicon: str = "cached", suggest: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None, names: Mapping[str, list[str]] | None = None,
 ) -> RefreshReport:  # fmt: skip
     """Bring the stored projection of ``doc`` into ``lang`` up to date, and its suggestions in linked versions.
 
@@ -264,6 +270,7 @@ def refresh_projection(
             the suggestions already offered, and leaves the linked versions as they are (a suggestion whose row
             went meanwhile stays; a later refresh takes it as its own when a row wants the same span there).
         progress: called with (steps done, steps, what): filling each route's lexicon, then projecting.
+        names: as ``plan_refresh``'s.
 
     Returns:
         What was done (``RefreshReport``), with the stored rows.
@@ -272,7 +279,7 @@ def refresh_projection(
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
         NotFound: no such document.
     """
-    plan = plan_refresh(store, doc, lang, lexicon=lexicon, progress=progress)
+    plan = plan_refresh(store, doc, lang, lexicon=lexicon, progress=progress, names=names)
     rows = None
     if plan.ready is not None:
         base = plan.steps - len(plan.targets)
@@ -307,7 +314,7 @@ def finish_refresh(
     report = RefreshReport(document.id, lang)
     records: list[dict[str, Any]] | None = None
     if rows is not None:
-        projected = _records(frame_of(rows))
+        projected = [dict(zip(COLUMNS, row)) for row in rows]  # plain values already: what _records makes
         records = projected + _statement_rows(store, plan.sentences, plan.spans, targets, projected)
         report.recomputed = True
     with store.transaction():
