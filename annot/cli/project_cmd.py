@@ -86,7 +86,7 @@ def run_project(
     from annot.store.projections import PROJECTION_COLUMNS
 
     document = projectable(store, [doc], to, engines=engines, references=references)[0][0]
-    if scheduler is None and workers is None:
+    if scheduler is None and workers is None:  # here, with refresh_projection's steps (each route, each target)
         report = refresh_projection(store, document, to, lexicon=lexicon, suggest=references, progress=progress)
     else:
         from annot.batch import project_batch

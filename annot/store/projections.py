@@ -150,6 +150,26 @@ class ProjectionsMixin:
             ).fetchone()
         return row[0] if row else None
 
+    def projection_links(self, doc_id: str, lang: str) -> dict[tuple[str, str, str], str]:
+        """The spans the stored rows of a document version into ``lang`` offered: (target, span id, part) -> span.
+
+        What ``annot.project.stored`` needs of the rows it replaces, without reading them whole (a row
+        with no ``span_id`` keys as ``""``).
+
+        Raises:
+            NotFound: no such document.
+        """
+        version = self.resolve(doc_id)  # type: ignore[attr-defined]
+        if self._db.version < PROJECTIONS_VERSION:
+            return {}
+        with self._db.read() as conn:
+            rows = conn.execute(
+                "SELECT target, span_id, part, target_span_id FROM projections"
+                " WHERE doc_id = ? AND lang = ? AND target_span_id IS NOT NULL ORDER BY pos",
+                (version, lang),
+            ).fetchall()
+        return {(str(target), str(span or ""), str(part)): str(linked) for target, span, part, linked in rows}
+
     def projections(self, doc_id: str | None = None, lang: str | None = None) -> pd.DataFrame:
         """Stored projection rows, by document version, language and their order.
 

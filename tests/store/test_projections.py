@@ -152,3 +152,15 @@ def test_projections_older_store_reads_none_read_only_and_is_upgraded(project: P
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     finally:
         conn.close()
+
+
+def test_projections_links_are_the_spans_the_rows_offered(store: Store, doc: Document):
+    assert store.projection_links(doc.id, "pt") == {}
+    span = store.add_span(doc.id, *find(doc.text, "Minsk"), "ACTOR", origin="projected", status="pending")
+    offered = _row(target="reference:other", kind="reference", target_span_id=span.id)
+    store.save_projection(doc.id, "pt", _frame(_row(), offered), "v1:abc")
+    links = {("reference:other", "sp-0000000000000001", "span"): span.id}
+    assert store.projection_links(doc.id, "pt") == links
+    assert store.projection_links(doc.id, "es") == {}
+    with pytest.raises(NotFound):
+        store.projection_links("no-such-doc", "pt")
