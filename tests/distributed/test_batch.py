@@ -15,7 +15,7 @@ from annot.batch.cluster import partition
 from annot.cli import app
 from annot.errors import ClusterError
 from annot.store import Store
-from tests.distributed.conftest import write_articles
+from tests.distributed.conftest import gated, write_articles
 
 runner = CliRunner()
 
@@ -72,18 +72,25 @@ def test_batch_killed_worker_batch_is_redone_and_stored_once(cluster, tmp_path: 
     local, remote = tmp_path / "local", tmp_path / "remote"
     for project in (local, remote):
         _ingest(project, corpus)
-    with Client(cluster, set_as_default=False) as client:
+    with Store(remote, create=False) as store:
+        first = store.get_sentences(next(store.iter_documents()))[0].text
+    with (
+        Client(cluster, set_as_default=False) as client,
+        # The first document's batch goes through; the others wait for the kill, so some are running then.
+        gated(client, "annot.batch.jobs", "translate_texts", lambda items, *_: any(first in t for _, t in items)) as go,
+    ):
         pids = client.run(os.getpid)
         killed: list[tuple[str, int]] = []
 
         def kill_once(done: int, total: int, what: str) -> None:
             if killed:
                 return
-            # A batch is stored: kill a worker that is translating another (at the next store if none is yet).
+            # A batch is stored: kill a worker that is translating another.
             busy = [address for address, keys in client.processing().items() if keys]
             if busy:
                 killed.append((busy[0], pids[busy[0]]))
                 os.kill(pids[busy[0]], signal.SIGKILL)
+                go()
 
         with Store(remote) as store:
             report = translate_on_cluster(client, None, store, to="pt", engines="argos", batch_sentences=2,

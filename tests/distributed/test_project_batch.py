@@ -15,7 +15,7 @@ from annot.batch import project_on_cluster
 from annot.cli import app
 from annot.model import Status
 from annot.store import Store
-from tests.distributed.conftest import write_articles
+from tests.distributed.conftest import gated, write_articles
 from tests.distributed.test_batch import _spans
 
 runner = CliRunner()
@@ -113,56 +113,18 @@ def test_project_on_cluster_stores_what_in_process_does(
     assert f"{first} into pt: up to date" in one
 
 
-GO = "annot-test-project-go"  # the Event the gated workers wait for
-
-
-class _Gate:
-    """A worker plugin: on each worker (a restarted one too), every document but ``first`` is projected only once
-    the ``GO`` event is set, so that batches are still running when the first document is stored."""
-
-    name = "annot-test-project-gate"
-    idempotent = False
-
-    def __init__(self, first: str) -> None:
-        self.first = first
-
-    def setup(self, worker: object) -> None:
-        import annot.batch.projection as jobs
-
-        self.real = real = jobs.project_rows
-        first = self.first
-
-        def gated(ready, **kwargs):
-            from distributed import Event
-
-            if ready.doc.id != first and not Event(GO).wait(timeout=120):
-                raise RuntimeError("the test never set its event")
-            return real(ready, **kwargs)
-
-        jobs.project_rows = gated
-
-    def teardown(self, worker: object) -> None:
-        import annot.batch.projection as jobs
-
-        jobs.project_rows = self.real
-
-
 def test_project_killed_worker_batch_is_redone_and_each_document_projected_once(
     cluster, translated: Path, tmp_path: Path
 ):
-    import cloudpickle
-    from distributed import Client, Event
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    import tests.distributed.test_project_batch as this
+    from distributed import Client
 
     local, remote = _copy(translated, tmp_path / "local"), _copy(translated, tmp_path / "remote")
     with Store(remote, create=False) as store:
         first = next(d.id for d in store.iter_documents() if d.lang == "en")
-    cloudpickle.register_pickle_by_value(this)  # the workers need not import the tests
-    plugin = type("Gate", (_Gate, WorkerPlugin), {})(first)
-    with Client(cluster, set_as_default=False) as client:
-        client.register_plugin(plugin)
+    with (
+        Client(cluster, set_as_default=False) as client,
+        gated(client, "annot.batch.projection", "project_rows", lambda ready, **_: ready.doc.id == first) as go,
+    ):
         pids = client.run(os.getpid)
         killed: list[int] = []
 
@@ -174,16 +136,11 @@ def test_project_killed_worker_batch_is_redone_and_each_document_projected_once(
             if busy:
                 killed.append(pids[busy[0]])
                 os.kill(pids[busy[0]], signal.SIGKILL)
-                Event(GO, client=client).set()
+                go()
 
-        try:
-            with Store(remote) as store:
-                report = project_on_cluster(client, store, None, "pt", lexicon="cached", batch_pairs=1,
-                                            progress=kill_once)  # fmt: skip
-        finally:
-            Event(GO, client=client).set()
-            client.unregister_worker_plugin(plugin.name)
-            cloudpickle.unregister_pickle_by_value(this)
+        with Store(remote) as store:
+            report = project_on_cluster(client, store, None, "pt", lexicon="cached", batch_pairs=1,
+                                        progress=kill_once)  # fmt: skip
         assert killed, "no batch was running after the first document was stored"
         assert killed[0] not in client.run(os.getpid).values()
     ids = [run.doc_id for run in report.runs]
