@@ -1,13 +1,15 @@
 """Projection as distributed batches: workers project what the client read; the client stores each document.
 
 ``refresh_projection`` is three steps (``annot.project.stored``): ``plan_refresh`` reads the store (and fills
-the aligner's lexicons with the routes, the engines running here), ``project_rows`` aligns and matches with no
-store at all, ``finish_refresh`` writes the rows and the linked versions' suggestions in one transaction. Here
-the client plans the documents (``CHUNK_DOCUMENTS`` at a time), sends each batch of stale ones (their
-``Prepared``: texts, units, targets, lexicons, names) to a worker, and finishes each document in the
-documents' order as the rows come back, as ``refresh_projections`` does in one process: so the store ends the
-same. A worker's word stemmers, name finders and word frequencies are built once in its process (module
-caches) and kept for its later batches.
+the aligner's lexicons with the routes), ``project_rows`` aligns and matches with no store at all,
+``finish_refresh`` writes the rows and the linked versions' suggestions in one transaction. Here the client
+takes the documents ``CHUNK_DOCUMENTS`` at a time: has the workers translate the words their lexicons miss
+(``lexicon="fill"``: each route's words once, stored here as ``fill_lexicons`` stores them, so planning finds
+them cached), plans each document, sends each batch of stale ones (their ``Prepared``: texts, units, targets,
+lexicons, names) to a worker, and finishes each document in the documents' order as the rows come back, as
+``refresh_projections`` does in one process: so the store ends the same. A worker keeps each route it built
+(``worker_cached``), and its word stemmers, name finders and word frequencies (module caches), for its later
+batches.
 """
 
 from __future__ import annotations
@@ -26,15 +28,20 @@ from annot.project.stored import RefreshPlan, RefreshReport, finish_refresh, pla
 if TYPE_CHECKING:
     from distributed import Client
 
+    from annot.batch.jobs import Answers
     from annot.model import Document
     from annot.project.core import Prepared
     from annot.store import Store
+    from annot.translate import Route
 
 __all__ = ["CHUNK_DOCUMENTS", "PROJECT_PAIRS", "project_on_cluster", "project_prepared"]
 
 #: Sentence pairs (a source sentence and its text in one target) a task aims at: a pair costs about a
 #: millisecond to align and match, so a task is a fraction of a second, and a dead worker's batch cheap to redo.
 PROJECT_PAIRS = 400
+
+#: Words a task translates for the aligner's lexicons (``lexicon="fill"``), and per engine call.
+LEXICON_WORDS, LEXICON_BATCH = 512, 64
 
 #: Documents read at a time: the client holds what it read of these only (a document's ``Prepared`` is its
 #: sentences in every target and its lexicons, ~50-100 kB), the workers projecting one window's batches.
@@ -70,24 +77,27 @@ def project_on_cluster(
 ) -> ProjectReport:  # fmt: skip
     """``annot.project.documents.refresh_projections`` with the aligning on a Dask cluster: the same store.
 
-    A document whose stored rows are fresh is not sent. The rows of a batch handed over twice (a worker
-    killed after it finished) are stored once: each document is finished once, in order, and finishing is
-    idempotent anyway (``finish_refresh``: the rows replace the document's, keyed by document and language;
-    the suggestions already offered are found and kept).
+    With ``lexicon="fill"`` the words the lexicons miss are translated on the workers first (the routes
+    built there, checked against this process's). A document whose stored rows are fresh is not sent. The
+    rows of a batch handed over twice (a worker killed after it finished) are stored once: each document is
+    finished once, in order, and finishing is idempotent anyway (``finish_refresh``: the rows replace the
+    document's, keyed by document and language; the suggestions already offered are found and kept).
 
     Args:
         client: the cluster (``annot.batch.open_client``).
         store, docs, to, engines, references, lexicon: as ``refresh_projections``.
         batch_pairs: sentence pairs a task aims at.
-        progress: called with (steps done, steps, what): each document read (``read <id>``), each stored
-            (``<id>``); documents are read ``CHUNK_DOCUMENTS`` at a time, each window stored before the next.
+        progress: called with (steps done, steps, what): each batch of words stored (``word translations``),
+            each document read (``read <id>``), each stored (``<id>``); documents are taken ``CHUNK_DOCUMENTS``
+            at a time, each window stored before the next.
 
     Returns:
         The report, as ``refresh_projections``'.
 
     Raises:
         AnnotError: as ``refresh_projections``.
-        ClusterError: a worker runs another annot version, or a batch kept killing its workers.
+        ClusterError: a worker runs another annot version or other routes, or a batch kept killing its workers.
+        EngineError: a route failed on the lexicon's words (as ``fill_lexicons``).
     """
     check_lexicon(lexicon)
     started = time.perf_counter()
@@ -101,18 +111,62 @@ def project_on_cluster(
         def tick(what: str) -> None:
             nonlocal done
             done += 1
+            note(what)
+
+        def note(what: str) -> None:
             if update is not None:
                 update(done, total, what)
 
         for first in range(0, len(documents), CHUNK_DOCUMENTS):
             # A window of documents at a time: the client holds what it read of these only.
+            window = documents[first : first + CHUNK_DOCUMENTS]
+            if lexicon == "fill":
+                _fill_on_cluster(client, store, window, to, note)
             plans: list[RefreshPlan] = []
-            for doc in documents[first : first + CHUNK_DOCUMENTS]:
+            for doc in window:
                 plans.append(plan_refresh(store, doc, to, lexicon=lexicon, names=names))
                 tick(f"read {doc.id}")
             report.runs.extend(_project_window(client, store, plans, references, batch_pairs, tick))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _fill_on_cluster(
+    client: Client, store: Store, documents: Sequence[Document], to: str, note: Callable[[str], None]
+) -> None:
+    """The words the documents' lexicons miss, translated on the workers and cached here, as ``fill_lexicons``
+    would translate and cache them (``route_lexicon``, fed by the workers' answers): planning then finds them.
+
+    Each route's words are asked for once for all the documents, in tasks of ``LEXICON_WORDS``; a route is
+    built once per worker and checked against this process's signature (``annot.batch.jobs.translate_texts``).
+    """
+    from annot.batch.jobs import AnsweredRoute, translate_texts
+    from annot.project.lexicon import missing_words, route_lexicon
+    from annot.project.stored import lexicon_queries_of
+
+    words: dict[str, tuple[Route, dict[str, None]]] = {}  # signature -> the route, its words missing
+    for doc in documents:
+        targets, wanted = lexicon_queries_of(store, doc, to)
+        for route, missing in missing_words(store, doc.lang, targets, wanted) if wanted else ():
+            words.setdefault(route.signature(), (route, {}))[1].update(dict.fromkeys(missing))
+    items = [
+        (route, chunk)
+        for route, missing in words.values()
+        for chunk in (list(missing)[i : i + LEXICON_WORDS] for i in range(0, len(missing), LEXICON_WORDS))
+    ]
+    if not items:
+        return
+    stored = [0]
+
+    def store_words(number: int, answers: list[Answers]) -> None:
+        route, chunk = items[number]
+        route_lexicon(AnsweredRoute(route, answers[0]), chunk, store=store)
+        stored[0] += 1
+        note(f"word translations {stored[0]}/{len(items)}")
+
+    keys = [[((r.name, r.source, r.target, True, r.signature()), chunk)] for r, chunk in items]
+    run_batches(client, translate_texts, keys, args=(LEXICON_BATCH,), on_result=store_words,
+                name="annot-project-words")  # fmt: skip
 
 
 def _project_window(

@@ -59,8 +59,8 @@ if TYPE_CHECKING:
     from annot.store import Store
 
 __all__ = [
-    "ANNOTATOR", "RefreshPlan", "RefreshReport", "finish_refresh", "plan_refresh", "refresh_projection",
-    "stored_stamp",
+    "ANNOTATOR", "RefreshPlan", "RefreshReport", "finish_refresh", "lexicon_queries_of", "plan_refresh",
+    "refresh_projection", "stored_stamp",
 ]  # fmt: skip
 
 #: The annotator of the spans a projection offers in linked versions.
@@ -226,12 +226,7 @@ def plan_refresh(
     """
     check_lexicon(lexicon)
     document = store.document(doc) if isinstance(doc, str) else doc
-    targets = find_targets(store, document, lang)
-    sentences = store.get_sentences(document)
-    spans = list(store.iter_spans(document.id, status=Status.ACCEPTED))
-    texts = {s.index: s.text for s in sentences}
-    units = source_units(sentences, spans, store.schema.stance_cues(document.lang))
-    wanted = queries(texts, units) if lexicon != "off" and units else []
+    targets, sentences, spans, wanted = _inputs(store, document, lang, lexicon)
     steps = len(targets) * (2 if lexicon == "fill" else 1)
     if lexicon == "fill" and wanted:
 
@@ -247,6 +242,32 @@ def plan_refresh(
     if stamp != store.projection_stamp(document.id, lang):
         ready = prepare(store, document, targets, lexicon="off" if lexicon == "off" else "cached", table=table)
     return RefreshPlan(document, lang, sentences, spans, targets, stamp, ready, steps)
+
+
+def _inputs(
+    store: Store, document: Document, lang: str, lexicon: str
+) -> tuple[list[Target], list[Sentence], list[Span], list[str]]:
+    """A document's targets in ``lang``, sentences, accepted spans, and the aligner's queries (none without a
+    unit to place, or with ``lexicon`` ``off``)."""
+    targets = find_targets(store, document, lang)
+    sentences = store.get_sentences(document)
+    spans = list(store.iter_spans(document.id, status=Status.ACCEPTED))
+    units = source_units(sentences, spans, store.schema.stance_cues(document.lang))
+    wanted = queries({s.index: s.text for s in sentences}, units) if lexicon != "off" and units else []
+    return targets, sentences, spans, wanted
+
+
+def lexicon_queries_of(store: Store, doc: Document, lang: str) -> tuple[list[Target], list[str]]:
+    """What ``plan_refresh(..., lexicon="fill")`` fills the lexicons of: the document's targets in ``lang`` and
+    the aligner's queries (``annot.project.lexicon.missing_words`` says which a route has not translated yet).
+
+    Args:
+        store: the project.
+        doc: the source document version.
+        lang: ISO 639-1 code of the targets.
+    """
+    targets, _, _, wanted = _inputs(store, doc, lang, "fill")
+    return targets, wanted
 
 
 def refresh_projection(

@@ -79,12 +79,30 @@ def _projections(project: Path) -> list[tuple[object, ...]]:
     return [tuple(row) for row in frame.itertuples(index=False, name=None)]
 
 
+def _words(project: Path) -> dict[str, str]:
+    """The aligner's words as argos translated them, cached in the store (``lexicon="fill"``)."""
+    from annot.project.stored import lexicon_queries_of
+
+    with Store(project, create=False) as store:
+        wanted = sorted({q for doc in store.iter_documents() for q in lexicon_queries_of(store, doc, "pt")[1]})
+        signature = store.translations()["signature"].iloc[0]
+        return store.cached_text_translations(wanted, str(signature))
+
+
 def test_project_on_cluster_stores_what_in_process_does(
     cluster, translated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     import annot.batch.projection as jobs
 
     monkeypatch.setattr(jobs, "CHUNK_DOCUMENTS", 5)  # 12 documents in three windows
+    sent: list[tuple[str, int]] = []  # (tasks' name, tasks) of each run_batches on the cluster
+    real = jobs.run_batches
+
+    def run_batches(client, function, batches, **kwargs):
+        sent.append((kwargs["name"], len(batches)))
+        return real(client, function, batches, **kwargs)
+
+    monkeypatch.setattr(jobs, "run_batches", run_batches)
     local, remote = _copy(translated, tmp_path / "local"), _copy(translated, tmp_path / "remote")
     here = _run(local, "project", "--to", "pt", "--workers", "1", "--out", str(tmp_path / "here.csv"))
     result = runner.invoke(app, ["-p", str(remote), "project", "--to", "pt", "--scheduler", cluster.scheduler_address,
@@ -96,6 +114,11 @@ def test_project_on_cluster_stores_what_in_process_does(
     assert there.splitlines()[-2].startswith("12 documents into pt: 12 recomputed, 0 up to date, 1 with nothing")
     rows = _projections(remote)
     assert rows == _projections(local) and len(rows) > 12 * 5
+    # The words of the lexicons were translated by the workers (a window's in one go), stored here, as in-process.
+    # (a window whose words the ones before translated sends none)
+    assert sent[:2] == [("annot-project-words", sent[0][1]), ("annot-project", sent[1][1])] and sent[0][1] > 0
+    assert [name for name, _ in sent].count("annot-project") == 3
+    assert _words(remote) == _words(local) and len(_words(remote)) > 100
     offered = [row for row in rows if row[-1] is not None]
     assert offered and _spans(remote) == _spans(local)
     assert len({row[-1] for row in offered}) == len(offered)  # a span offered once, by one row
