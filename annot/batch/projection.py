@@ -159,6 +159,7 @@ def _fill_on_cluster(
     stored = [0]
 
     def store_words(number: int, answers: list[Answers]) -> None:
+        # A word the engine failed on stays uncached: planning asks the engine here again, as in-process would.
         route, chunk = items[number]
         route_lexicon(AnsweredRoute(route, answers[0]), chunk, store=store)
         stored[0] += 1
