@@ -92,7 +92,8 @@ def project_on_cluster(
             at a time, each window stored before the next.
 
     Returns:
-        The report, as ``refresh_projections``'.
+        The report, as ``refresh_projections``', but each run's ``frame`` is ``None``: read the rows of every
+        document at once (``Store.projections(lang=to)``), not one query a document.
 
     Raises:
         AnnotError: as ``refresh_projections``.
@@ -184,7 +185,7 @@ def _project_window(
         # In the documents' order, as in one process (two documents may offer spans in one linked version).
         while len(runs) in arrived:
             plan = plans[len(runs)]
-            runs.append(finish_refresh(store, plan, arrived.pop(len(runs)), suggest=references))
+            runs.append(finish_refresh(store, plan, arrived.pop(len(runs)), suggest=references, frame=False))
             tick(plan.document.id)
 
     busy = [i for i, plan in enumerate(plans) if plan.ready is not None]

@@ -103,13 +103,22 @@ def run_project(
 
 
 def _shown(
-    store: Store, doc: Document, to: str, report: RefreshReport, engines: Sequence[str] | None, references: bool
-) -> tuple[list[str], pd.DataFrame]:
-    """The targets asked for (routes first) and their stored rows: the stored projection covers every target."""
+    store: Store, doc: Document, to: str, report: RefreshReport, engines: Sequence[str] | None, references: bool,
+    every: pd.DataFrame | None = None,
+) -> tuple[list[str], pd.DataFrame]:  # fmt: skip
+    """The targets asked for (routes first) and their stored rows: the stored projection covers every target.
+
+    The rows are the report's, else those of ``every`` (every document's, read once), else read here.
+    """
     from annot.project.targets import find_targets
 
     chosen = [t.name for t in find_targets(store, doc, to, engines=engines, references=references)]
-    stored = report.frame if report.frame is not None else store.projections(doc.id, to)
+    if report.frame is not None:
+        stored = report.frame
+    elif every is not None:
+        stored = every[every["doc_id"].astype(str) == doc.id]
+    else:
+        stored = store.projections(doc.id, to)
     return chosen, stored[stored["target"].astype(str).isin(chosen)].reset_index(drop=True)
 
 
@@ -157,7 +166,8 @@ def run_project_many(
                            scheduler=scheduler, workers=workers, progress=progress,
                            on_dashboard=on_dashboard)  # fmt: skip
     columns = ["doc_id", *PROJECTION_COLUMNS]
-    frames = [_shown(store, store.document(run.doc_id), to, run, engines, references)[1] for run in report.runs]
+    every = store.projections(lang=to) if report.runs else None  # one query, not one a document
+    frames = [_shown(store, store.document(run.doc_id), to, run, engines, references, every)[1] for run in report.runs]
     frame = pd.concat([f[columns] for f in frames], ignore_index=True) if frames else pd.DataFrame(columns=columns)
     path = out or Path("exports") / f"projection.{to}.csv"
     with atomic_text_file(path) as handle:

@@ -164,3 +164,15 @@ def test_projections_links_are_the_spans_the_rows_offered(store: Store, doc: Doc
     assert store.projection_links(doc.id, "es") == {}
     with pytest.raises(NotFound):
         store.projection_links("no-such-doc", "pt")
+
+
+def test_projections_saved_from_records_as_from_a_frame(store: Store, doc: Document):
+    frame = _lost_and_added()
+    store.save_projection(doc.id, "pt", frame, "v1:abc")
+    from_frame = store.projections(doc.id, "pt")
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    assert store.save_projection(doc.id, "pt", records, "v1:abc") == 3
+    pd.testing.assert_frame_equal(store.projections(doc.id, "pt"), from_frame)
+    assert store.save_projection(doc.id, "pt", [], "empty") == 0 and store.projections(doc.id, "pt").empty
+    with pytest.raises(SpanError, match="needs the columns status"):
+        store.save_projection(doc.id, "pt", [{k: v for k, v in records[0].items() if k != "status"}], "s")
