@@ -179,6 +179,7 @@ def prepare(
     store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
     progress: Callable[[int, int], None] | None = None, lazy: bool = False,
     table: dict[str, list[str]] | None = None,
+    read: tuple[list[Sentence], list[Unit], dict[str, Lexicon]] | None = None,
 ) -> Prepared:  # fmt: skip
     """Read what projecting ``doc`` into ``targets`` needs, filling the lexicons first when ``lexicon`` is ``fill``.
 
@@ -187,24 +188,30 @@ def prepare(
         lazy: read each sentence's units when it is projected, not the document's now (the lexicons then
             hold the document's words only, not its multi-word units).
         table: the names table of the targets' languages (``names_table``), when the caller has read it.
+        read: the document's sentences, units and lexicons when the caller has read them (``lexicon``
+            ``cached`` or ``off``, not ``lazy``): ``annot.project.stored`` reads them for its stamp first.
 
     Raises:
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
     """
     check_lexicon(lexicon)
     targets = list(targets)
-    sentences = store.get_sentences(doc)
-    spans = [] if lazy else list(store.iter_spans(doc.id, status=Status.ACCEPTED))
-    units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
+    if read is not None:
+        sentences, units, found = read
+    else:
+        sentences = store.get_sentences(doc)
+        spans = [] if lazy else list(store.iter_spans(doc.id, status=Status.ACCEPTED))
+        units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
     texts = {s.index: s.text for s in sentences}
     by_sentence: dict[int, list[Unit]] = {}
     for unit in units:
         by_sentence.setdefault(unit.sentence, []).append(unit)
-    wanted = queries(texts, units) if lexicon != "off" and (units or lazy) else []
-    if lexicon == "fill" and wanted:
-        fill_lexicons(store, doc.lang, targets, wanted,
-                      progress=(lambda d, t: progress(d, t + len(targets))) if progress else None)  # fmt: skip
-    found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
+    if read is None:
+        wanted = queries(texts, units) if lexicon != "off" and (units or lazy) else []
+        if lexicon == "fill" and wanted:
+            fill_lexicons(store, doc.lang, targets, wanted,
+                          progress=(lambda d, t: progress(d, t + len(targets))) if progress else None)  # fmt: skip
+        found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
     cues: dict[str, Any] = {lang: store.schema.stance_cues(lang) for lang in {t.lang for t in targets}}
     cues[_SOURCE_CUES] = store.schema.stance_cues(doc.lang)
     table = table if table is not None else names_table(store, {t.lang for t in targets})

@@ -48,9 +48,9 @@ from typing import TYPE_CHECKING, Any
 from annot.errors import SpanError
 from annot.model import Document, Origin, Sentence, Span, Status, utcnow
 from annot.project.core import COLUMNS, Prepared, check_lexicon, names_table, prepare, project_rows
-from annot.project.lexicon import fill_lexicons, lexicons, queries
+from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
 from annot.project.targets import REFERENCE, Target, find_targets
-from annot.project.units import source_units
+from annot.project.units import Unit, source_units
 from annot.store import new_span_id
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _digest(value: Any) -> str:
 
 def stored_stamp(
     store: Store, doc: Document, lang: str, targets: Sequence[Target], spans: Sequence[Span], wanted: Sequence[str],
-    *, lexicon: str, table: Mapping[str, list[str]] | None = None,
+    *, lexicon: str, table: Mapping[str, list[str]] | None = None, found: Mapping[str, Lexicon] | None = None,
 ) -> str:  # fmt: skip
     """What a document's projection into ``lang`` is computed from, as one string: equal means still fresh.
 
@@ -143,6 +143,7 @@ def stored_stamp(
         wanted: the aligner's queries (``annot.project.lexicon.queries``).
         lexicon: ``cached``, ``fill`` (both read the cache) or ``off``.
         table: the names table of the targets' languages (``names_table``), when the caller has read it.
+        found: the lexicons of ``wanted`` (``annot.project.lexicon.lexicons``), when the caller has read them.
     """
     import annot
     from annot.schema import PROJECT_FILE
@@ -154,7 +155,7 @@ def stored_stamp(
     if lexicon == "off" or not wanted:
         words: object = "off"
     else:
-        found = lexicons(store, doc.lang, targets, wanted)
+        found = found if found is not None else lexicons(store, doc.lang, targets, wanted)
         words = {name: sum(len(v) for v in lex.values()) for name, lex in sorted(found.items())}
     table = table if table is not None else names_table(store, {t.lang for t in targets})
     references = [
@@ -226,7 +227,7 @@ def plan_refresh(
     """
     check_lexicon(lexicon)
     document = store.document(doc) if isinstance(doc, str) else doc
-    targets, sentences, spans, wanted = _inputs(store, document, lang, lexicon)
+    targets, sentences, spans, units, wanted = _inputs(store, document, lang, lexicon)
     steps = len(targets) * (2 if lexicon == "fill" else 1)
     if lexicon == "fill" and wanted:
 
@@ -237,24 +238,26 @@ def plan_refresh(
         fill_lexicons(store, document.lang, targets, wanted, progress=filled)
     langs = {t.lang for t in targets}
     table = dict(names) if names is not None and langs == {lang} else names_table(store, langs)
-    stamp = stored_stamp(store, document, lang, targets, spans, wanted, lexicon=lexicon, table=table)
+    found = lexicons(store, document.lang, targets, wanted) if wanted else {}  # read once: stamp and projecting
+    stamp = stored_stamp(store, document, lang, targets, spans, wanted, lexicon=lexicon, table=table, found=found)
     ready = None
     if stamp != store.projection_stamp(document.id, lang):
-        ready = prepare(store, document, targets, lexicon="off" if lexicon == "off" else "cached", table=table)
+        ready = prepare(store, document, targets, lexicon="off" if lexicon == "off" else "cached", table=table,
+                        read=(sentences, units, dict(found)))  # fmt: skip
     return RefreshPlan(document, lang, sentences, spans, targets, stamp, ready, steps)
 
 
 def _inputs(
     store: Store, document: Document, lang: str, lexicon: str
-) -> tuple[list[Target], list[Sentence], list[Span], list[str]]:
-    """A document's targets in ``lang``, sentences, accepted spans, and the aligner's queries (none without a
-    unit to place, or with ``lexicon`` ``off``)."""
+) -> tuple[list[Target], list[Sentence], list[Span], list[Unit], list[str]]:
+    """A document's targets in ``lang``, sentences, accepted spans, their units, and the aligner's queries (none
+    without a unit to place, or with ``lexicon`` ``off``)."""
     targets = find_targets(store, document, lang)
     sentences = store.get_sentences(document)
     spans = list(store.iter_spans(document.id, status=Status.ACCEPTED))
     units = source_units(sentences, spans, store.schema.stance_cues(document.lang))
     wanted = queries({s.index: s.text for s in sentences}, units) if lexicon != "off" and units else []
-    return targets, sentences, spans, wanted
+    return targets, sentences, spans, units, wanted
 
 
 def lexicon_queries_of(store: Store, doc: Document, lang: str) -> tuple[list[Target], list[str]]:
@@ -266,7 +269,7 @@ def lexicon_queries_of(store: Store, doc: Document, lang: str) -> tuple[list[Tar
         doc: the source document version.
         lang: ISO 639-1 code of the targets.
     """
-    targets, _, _, wanted = _inputs(store, doc, lang, "fill")
+    targets, _, _, _, wanted = _inputs(store, doc, lang, "fill")
     return targets, wanted
 
 
