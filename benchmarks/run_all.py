@@ -25,6 +25,7 @@ import bench_layers
 import bench_learning
 import bench_migrate_store
 import bench_project
+import bench_project_batch
 import bench_spans_frame
 import bench_stance
 import bench_suggest
@@ -37,7 +38,7 @@ BENCHMARKS = (
     bench_edit_latency, bench_spans_frame, bench_export, bench_translate, bench_languages, bench_align, bench_compare,
     bench_annotator_browser, bench_suggest, bench_actors, bench_stance, bench_suggest_gold, bench_learning,
     bench_project, bench_wordalign, bench_claims, bench_agreement, bench_formats, bench_layers,
-    bench_distributed, bench_writers, bench_migrate_store,
+    bench_distributed, bench_writers, bench_migrate_store, bench_project_batch,
 )  # fmt: skip
 
 

@@ -61,8 +61,9 @@ ALLOWED: dict[str, set[str]] = {
     # The suggestion layer runs suggesters over stored documents (the project's actors and aliases as known names).
     "suggestion_layer": FOUNDATION | {"store", "suggest", "progress", "names"},
     # Batch work on Dask: plans and stores through the pipeline and the suggestion layer, the engines and
-    # suggesters on workers (routes and suggester versions checked against the client's).
-    "batch": FOUNDATION | {"pipeline", "suggestion_layer", "translate", "suggest", "store", "progress"},
+    # suggesters on workers (routes and suggester versions checked against the client's); projection's refresh
+    # in three steps, the aligning on workers.
+    "batch": FOUNDATION | {"pipeline", "suggestion_layer", "translate", "suggest", "store", "progress", "project"},
     "cli": FOUNDATION
     | {"ingest", "segment", "translate", "store", "export", "pipeline", "progress", "align", "compare", "lab"}
     | {"suggestion_layer", "project", "fileio", "analysis", "exchange", "batch"},

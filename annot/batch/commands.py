@@ -1,22 +1,25 @@
-"""What ``annot translate`` and ``annot suggest`` call: in this process, on a LocalCluster, or on a scheduler."""
+"""What ``annot translate``, ``suggest`` and ``project`` call: in this process, on a LocalCluster, or on a scheduler."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annot.batch.cluster import dashboard_link, local_workers, open_client
 from annot.batch.jobs import suggest_on_cluster, translate_on_cluster
+from annot.batch.projection import project_on_cluster
 from annot.errors import ClusterError
 from annot.model import Document
 from annot.pipeline import TranslateReport, translate
 from annot.progress import Progress
+from annot.project.core import check_lexicon
+from annot.project.documents import ProjectReport, projectable, refresh_projections
 from annot.suggestion_layer import SuggestReport, stored_documents, suggest_documents
 
 if TYPE_CHECKING:
     from annot.store import Store
 
-__all__ = ["suggest_batch", "translate_batch", "workers_for"]
+__all__ = ["project_batch", "suggest_batch", "translate_batch", "workers_for"]
 
 
 def workers_for(
@@ -99,6 +102,42 @@ def suggest_batch(
         _announce(client, on_dashboard)
         return suggest_on_cluster(client, store, docs, only=only, min_confidence=min_confidence, ner=ner,
                                   progress=progress)  # fmt: skip
+
+
+def project_batch(
+    store: Store, docs: Sequence[str | Document] | None, to: str, *, engines: Sequence[str] | None = None,
+    references: bool = True, lexicon: str = "cached", scheduler: str | None = None, workers: int | None = None,
+    progress: Progress | bool | None = None, on_dashboard: Callable[[str], None] | None = None,
+) -> ProjectReport:  # fmt: skip
+    """``annot.project.documents.refresh_projections``, on a Dask scheduler, a LocalCluster, or in this process.
+
+    The documents are chosen first (``projectable``: those named, or every current one with something to
+    project into ``to``), and the cluster is sized to them.
+
+    Args:
+        store, docs, to, engines, references, lexicon, progress: as ``refresh_projections``.
+        scheduler, workers, on_dashboard: as ``translate_batch``.
+
+    Returns:
+        The report, the same wherever it ran.
+
+    Raises:
+        ClusterError: as ``translate_batch``.
+        AnnotError: a document named cannot be projected, or an unknown ``lexicon``.
+        NotFound: no such document.
+    """
+    check_lexicon(lexicon)
+    documents, skipped = projectable(store, docs, to, engines=engines, references=references)
+    count = workers_for(store, documents, scheduler, workers)
+    options: dict[str, Any] = {"engines": engines, "references": references, "lexicon": lexicon, "progress": progress}
+    with open_client(scheduler, workers=count) as client:
+        if client is None:
+            report = refresh_projections(store, documents, to, **options)
+        else:
+            _announce(client, on_dashboard)
+            report = project_on_cluster(client, store, documents, to, **options)
+    report.skipped = skipped
+    return report
 
 
 def _announce(client: object, on_dashboard: Callable[[str], None] | None) -> None:

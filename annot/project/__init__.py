@@ -8,20 +8,22 @@ version (``targets``), by number, name, cue or word alignment (``match``,
 ``lost``, with ``added`` rows for what a translation has and its source does
 not (``detect``). The fidelity flags of the MT pane and of compare are read
 from it (``fidelity``). ``refresh_projection`` keeps it in the store and offers
-it to the linked versions as pending suggestions (``stored``).
+it to the linked versions as pending suggestions (``stored``);
+``refresh_projections`` does it for many documents (``documents``).
 """
 
 import sys
 import types
 
 from annot.project.core import COLUMNS, STATUSES, project, project_targets
+from annot.project.documents import ProjectReport, refresh_projections
 from annot.project.stored import RefreshReport, refresh_projection
 from annot.project.targets import Target, TargetText, find_targets
 from annot.project.units import PARTS, Unit, source_units
 
 __all__ = [
-    "COLUMNS", "PARTS", "RefreshReport", "STATUSES", "Target", "TargetText", "Unit", "find_targets", "project",
-    "project_targets", "refresh_projection", "source_units",
+    "COLUMNS", "PARTS", "ProjectReport", "RefreshReport", "STATUSES", "Target", "TargetText", "Unit", "find_targets",
+    "project", "project_targets", "refresh_projection", "refresh_projections", "source_units",
 ]  # fmt: skip
 
 

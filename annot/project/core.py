@@ -33,7 +33,17 @@ if TYPE_CHECKING:
 
     from annot.store import Store
 
-__all__ = ["COLUMNS", "LEXICON_MODES", "STATUSES", "Prepared", "frame_of", "prepare", "project", "project_targets"]
+__all__ = [
+    "COLUMNS",
+    "LEXICON_MODES",
+    "STATUSES",
+    "Prepared",
+    "frame_of",
+    "prepare",
+    "project",
+    "project_rows",
+    "project_targets",
+]
 
 #: What became of a unit in a target; ``added``: something the target has that the source does not.
 STATUSES = ("kept", "changed", "lost", "added")
@@ -159,9 +169,17 @@ class Prepared:
 _SOURCE_CUES = "\0source"  # the key of the source language's cue lists in ``Prepared.cues``
 
 
+def check_lexicon(lexicon: str) -> None:
+    """Raise ``AnnotError`` naming the modes unless ``lexicon`` is one of ``LEXICON_MODES``."""
+    if lexicon not in LEXICON_MODES:
+        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
+
+
 def prepare(
     store: Store, doc: Document, targets: Iterable[Target], *, lexicon: str = "cached",
     progress: Callable[[int, int], None] | None = None, lazy: bool = False,
+    table: dict[str, list[str]] | None = None,
+    read: tuple[list[Sentence], list[Unit], dict[str, Lexicon]] | None = None,
 ) -> Prepared:  # fmt: skip
     """Read what projecting ``doc`` into ``targets`` needs, filling the lexicons first when ``lexicon`` is ``fill``.
 
@@ -169,28 +187,34 @@ def prepare(
         progress: called with (routes filled, routes + targets) while filling.
         lazy: read each sentence's units when it is projected, not the document's now (the lexicons then
             hold the document's words only, not its multi-word units).
+        table: the names table of the targets' languages (``names_table``), when the caller has read it.
+        read: the document's sentences, units and lexicons when the caller has read them (``lexicon``
+            ``cached`` or ``off``, not ``lazy``): ``annot.project.stored`` reads them for its stamp first.
 
     Raises:
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
     """
-    if lexicon not in LEXICON_MODES:
-        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
+    check_lexicon(lexicon)
     targets = list(targets)
-    sentences = store.get_sentences(doc)
-    spans = [] if lazy else list(store.iter_spans(doc.id, status=Status.ACCEPTED))
-    units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
+    if read is not None:
+        sentences, units, found = read
+    else:
+        sentences = store.get_sentences(doc)
+        spans = [] if lazy else list(store.iter_spans(doc.id, status=Status.ACCEPTED))
+        units = source_units(sentences, spans, store.schema.stance_cues(doc.lang))
     texts = {s.index: s.text for s in sentences}
     by_sentence: dict[int, list[Unit]] = {}
     for unit in units:
         by_sentence.setdefault(unit.sentence, []).append(unit)
-    wanted = queries(texts, units) if lexicon != "off" and (units or lazy) else []
-    if lexicon == "fill" and wanted:
-        fill_lexicons(store, doc.lang, targets, wanted,
-                      progress=(lambda d, t: progress(d, t + len(targets))) if progress else None)  # fmt: skip
-    found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
+    if read is None:
+        wanted = queries(texts, units) if lexicon != "off" and (units or lazy) else []
+        if lexicon == "fill" and wanted:
+            fill_lexicons(store, doc.lang, targets, wanted,
+                          progress=(lambda d, t: progress(d, t + len(targets))) if progress else None)  # fmt: skip
+        found = lexicons(store, doc.lang, targets, wanted) if wanted else {}
     cues: dict[str, Any] = {lang: store.schema.stance_cues(lang) for lang in {t.lang for t in targets}}
     cues[_SOURCE_CUES] = store.schema.stance_cues(doc.lang)
-    table = names_table(store, {t.lang for t in targets})
+    table = table if table is not None else names_table(store, {t.lang for t in targets})
     if not lazy:
         return Prepared(doc, targets, texts, by_sentence, table, found, cues)
     return Prepared(doc, targets, texts, {}, table, found, cues, store, {s.index: s for s in sentences})
@@ -218,12 +242,37 @@ def project_targets(
 
     targets = list(targets)
     ready = prepare(store, doc, targets, lexicon=lexicon, progress=filled)
+
+    def projected(done: int, total: int) -> None:
+        if progress is not None:
+            progress(filling[0] + done, filling[0] + total)
+
+    return frame_of(project_rows(ready, progress=projected, aligners=aligners))
+
+
+def project_rows(
+    ready: Prepared, *, progress: Callable[[int, int], None] | None = None,
+    aligners: dict[tuple[str, int], Aligner] | None = None,
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    """Every target's rows of a document read whole (``prepare`` without ``lazy``): no store is read.
+
+    The expensive part of projecting (word alignment, matching, detection), so it is what a Dask worker runs
+    (``annot.batch``) on a ``Prepared`` the client read and sent; ``frame_of`` makes them ``project``'s frame.
+
+    Args:
+        ready: what ``prepare`` read (``lazy`` false: its ``store`` is ``None``).
+        progress: called with (targets done, targets) after each target.
+        aligners: as ``project_targets``'.
+
+    Returns:
+        The rows, in ``COLUMNS`` order, target by target.
+    """
     rows: list[tuple[Any, ...]] = []
-    for done, tgt in enumerate(targets, 1):
+    for done, tgt in enumerate(ready.targets, 1):
         rows.extend(ready.target_rows(tgt, None, aligners))
         if progress is not None:
-            progress(filling[0] + done, filling[0] + len(targets))
-    return frame_of(rows)
+            progress(done, len(ready.targets))
+    return rows
 
 
 def frame_of(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:

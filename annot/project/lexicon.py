@@ -27,8 +27,11 @@ from annot.project.wordalign import lexicon_queries, merge_lexicons, route_lexic
 if TYPE_CHECKING:
     from annot.model import Document
     from annot.store import Store
+    from annot.translate import Route
 
-__all__ = ["Lexicon", "fill_lexicons", "fill_projection_lexicons", "lexicons", "queries"]
+__all__ = [
+    "Lexicon", "fill_lexicons", "fill_projection_lexicons", "lexicon_routes", "lexicons", "missing_words", "queries",
+]  # fmt: skip
 
 Lexicon = Mapping[str, set[str]]
 
@@ -83,21 +86,16 @@ def _best_signature(source_lang: str, target_lang: str) -> str | None:
         return None
 
 
-def fill_lexicons(
-    store: Store, source_lang: str, targets: Sequence[Target], wanted: Sequence[str], *,
-    progress: Callable[[int, int], None] | None = None,
-) -> int:  # fmt: skip
-    """Translate the queries not cached yet with each route target's route; return how many were translated.
-
-    A route whose engines are no longer installed is skipped (its cached words still serve). A linked version
-    is served by the routes into its language, and when there is none, by the best installed route.
+def lexicon_routes(source_lang: str, targets: Sequence[Target]) -> list[tuple[Target, Route]]:
+    """The routes ``fill_lexicons`` translates with: each route target's own (when its engines are still
+    installed), and for a linked version in a language no route reaches, the best installed route.
 
     Args:
-        store: the project.
         source_lang: the source document's language.
         targets: the targets (``find_targets``).
-        wanted: the queries (``queries``).
-        progress: called with (routes done, routes).
+
+    Returns:
+        (target, route) pairs, in the targets' order.
     """
     from annot.errors import AnnotError
     from annot.translate import best_route, choose_route
@@ -116,6 +114,48 @@ def fill_lexicons(
         except AnnotError:
             continue
         routes.append((target, route))
+    return routes
+
+
+def missing_words(
+    store: Store, source_lang: str, targets: Sequence[Target], wanted: Sequence[str]
+) -> list[tuple[Route, list[str]]]:
+    """What ``fill_lexicons`` would translate: per route (``lexicon_routes``), the queries not cached under its
+    signature. ``annot.batch`` has workers translate them and stores them before projecting.
+
+    Args:
+        store: the project (its text-translation cache).
+        source_lang, targets, wanted: as ``fill_lexicons``.
+
+    Returns:
+        (route, queries missing) pairs, routes with none left out.
+    """
+    out = []
+    for _, route in lexicon_routes(source_lang, targets):
+        cached = store.cached_text_translations(list(wanted), route.signature())
+        missing = [q for q in wanted if q not in cached]
+        if missing:
+            out.append((route, missing))
+    return out
+
+
+def fill_lexicons(
+    store: Store, source_lang: str, targets: Sequence[Target], wanted: Sequence[str], *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:  # fmt: skip
+    """Translate the queries not cached yet with each route target's route; return how many were translated.
+
+    A route whose engines are no longer installed is skipped (its cached words still serve). A linked version
+    is served by the routes into its language, and when there is none, by the best installed route.
+
+    Args:
+        store: the project.
+        source_lang: the source document's language.
+        targets: the targets (``find_targets``).
+        wanted: the queries (``queries``).
+        progress: called with (routes done, routes).
+    """
+    routes = lexicon_routes(source_lang, targets)
     made = 0
     for done, (target, route) in enumerate(routes, 1):
         signature = route.signature()

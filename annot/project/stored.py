@@ -45,12 +45,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annot.errors import AnnotError, SpanError
+from annot.errors import SpanError
 from annot.model import Document, Origin, Sentence, Span, Status, utcnow
-from annot.project.core import LEXICON_MODES, names_table, project_targets
-from annot.project.lexicon import fill_lexicons, lexicons, queries
+from annot.project.core import COLUMNS, Prepared, check_lexicon, names_table, prepare, project_rows
+from annot.project.lexicon import Lexicon, fill_lexicons, lexicons, queries
 from annot.project.targets import REFERENCE, Target, find_targets
-from annot.project.units import source_units
+from annot.project.units import Unit, source_units
 from annot.store import new_span_id
 
 if TYPE_CHECKING:
@@ -58,7 +58,10 @@ if TYPE_CHECKING:
 
     from annot.store import Store
 
-__all__ = ["ANNOTATOR", "RefreshReport", "refresh_projection", "stored_stamp"]
+__all__ = [
+    "ANNOTATOR", "RefreshPlan", "RefreshReport", "finish_refresh", "lexicon_queries_of", "plan_refresh",
+    "refresh_projection", "stored_stamp",
+]  # fmt: skip
 
 #: The annotator of the spans a projection offers in linked versions.
 ANNOTATOR = "projection"
@@ -117,7 +120,7 @@ def _digest(value: Any) -> str:
 
 def stored_stamp(
     store: Store, doc: Document, lang: str, targets: Sequence[Target], spans: Sequence[Span], wanted: Sequence[str],
-    *, lexicon: str,
+    *, lexicon: str, table: Mapping[str, list[str]] | None = None, found: Mapping[str, Lexicon] | None = None,
 ) -> str:  # fmt: skip
     """What a document's projection into ``lang`` is computed from, as one string: equal means still fresh.
 
@@ -139,6 +142,8 @@ def stored_stamp(
         spans: its accepted spans.
         wanted: the aligner's queries (``annot.project.lexicon.queries``).
         lexicon: ``cached``, ``fill`` (both read the cache) or ``off``.
+        table: the names table of the targets' languages (``names_table``), when the caller has read it.
+        found: the lexicons of ``wanted`` (``annot.project.lexicon.lexicons``), when the caller has read them.
     """
     import annot
     from annot.schema import PROJECT_FILE
@@ -150,8 +155,9 @@ def stored_stamp(
     if lexicon == "off" or not wanted:
         words: object = "off"
     else:
-        found = lexicons(store, doc.lang, targets, wanted)
+        found = found if found is not None else lexicons(store, doc.lang, targets, wanted)
         words = {name: sum(len(v) for v in lex.values()) for name, lex in sorted(found.items())}
+    table = table if table is not None else names_table(store, {t.lang for t in targets})
     references = [
         (t.name, [(i, x.text, x.sentences, x.doc_start, x.doc_sentences) for i, x in sorted(t.texts.items())])
         for t in targets
@@ -167,13 +173,109 @@ def stored_stamp(
         "project_file": project_file,
         "lexicon": words,
         # The actors accepted in target-language documents, which projection finds as written.
-        "names": sorted((head, sorted(names)) for head, names in names_table(store, {t.lang for t in targets}).items()),
+        "names": sorted((head, sorted(names)) for head, names in table.items()),
     })  # fmt: skip
+
+
+@dataclass
+class RefreshPlan:
+    """A refresh read from the store (``plan_refresh``): its inputs, and what to project when the rows are stale.
+
+    Attributes:
+        document: the source document version.
+        lang: the targets' language.
+        sentences: its sentences.
+        spans: its accepted spans.
+        targets: its targets in ``lang`` (``find_targets``).
+        stamp: what the rows are computed from (``stored_stamp``).
+        ready: what projecting reads (``annot.project.core.prepare``; no store in it, so it can be sent to a
+            worker), or ``None`` when the stored rows are fresh.
+        steps: progress steps of the whole refresh (filling each route's lexicon, then projecting each target).
+    """
+
+    document: Document
+    lang: str
+    sentences: list[Sentence]
+    spans: list[Span]
+    targets: list[Target]
+    stamp: str
+    ready: Prepared | None
+    steps: int
+
+
+def plan_refresh(
+    store: Store, doc: str | Document, lang: str, *, lexicon: str = "cached",
+    progress: Callable[[int, int, str], None] | None = None, names: Mapping[str, list[str]] | None = None,
+) -> RefreshPlan:  # fmt: skip
+    """Read what refreshing ``doc``'s projection into ``lang`` needs, fill the lexicons, and say if it is stale.
+
+    The first of ``refresh_projection``'s three steps (then ``annot.project.core.project_rows`` on
+    ``ready``, anywhere, then ``finish_refresh`` here): ``annot.batch`` runs the middle one on workers.
+
+    Args:
+        store, doc, lang, lexicon: as ``refresh_projection``.
+        progress: called with (steps done, steps, what) while filling each route's lexicon.
+        names: ``names_table(store, {lang})``, read once for many documents (a refresh writes no accepted
+            span, so it stays the same for each); default: read here.
+
+    Returns:
+        The plan; its ``ready`` is ``None`` when the stored rows are fresh.
+
+    Raises:
+        AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
+        NotFound: no such document.
+    """
+    check_lexicon(lexicon)
+    document = store.document(doc) if isinstance(doc, str) else doc
+    targets, sentences, spans, units, wanted = _inputs(store, document, lang, lexicon)
+    steps = len(targets) * (2 if lexicon == "fill" else 1)
+    if lexicon == "fill" and wanted:
+
+        def filled(done: int, _total: int) -> None:
+            if progress is not None:
+                progress(done, steps, "word translations")
+
+        fill_lexicons(store, document.lang, targets, wanted, progress=filled)
+    langs = {t.lang for t in targets}
+    table = dict(names) if names is not None and langs == {lang} else names_table(store, langs)
+    found = lexicons(store, document.lang, targets, wanted) if wanted else {}  # read once: stamp and projecting
+    stamp = stored_stamp(store, document, lang, targets, spans, wanted, lexicon=lexicon, table=table, found=found)
+    ready = None
+    if stamp != store.projection_stamp(document.id, lang):
+        ready = prepare(store, document, targets, lexicon="off" if lexicon == "off" else "cached", table=table,
+                        read=(sentences, units, dict(found)))  # fmt: skip
+    return RefreshPlan(document, lang, sentences, spans, targets, stamp, ready, steps)
+
+
+def _inputs(
+    store: Store, document: Document, lang: str, lexicon: str
+) -> tuple[list[Target], list[Sentence], list[Span], list[Unit], list[str]]:
+    """A document's targets in ``lang``, sentences, accepted spans, their units, and the aligner's queries (none
+    without a unit to place, or with ``lexicon`` ``off``)."""
+    targets = find_targets(store, document, lang)
+    sentences = store.get_sentences(document)
+    spans = list(store.iter_spans(document.id, status=Status.ACCEPTED))
+    units = source_units(sentences, spans, store.schema.stance_cues(document.lang))
+    wanted = queries({s.index: s.text for s in sentences}, units) if lexicon != "off" and units else []
+    return targets, sentences, spans, units, wanted
+
+
+def lexicon_queries_of(store: Store, doc: Document, lang: str) -> tuple[list[Target], list[str]]:
+    """What ``plan_refresh(..., lexicon="fill")`` fills the lexicons of: the document's targets in ``lang`` and
+    the aligner's queries (``annot.project.lexicon.missing_words`` says which a route has not translated yet).
+
+    Args:
+        store: the project.
+        doc: the source document version.
+        lang: ISO 639-1 code of the targets.
+    """
+    targets, _, _, _, wanted = _inputs(store, doc, lang, "fill")
+    return targets, wanted
 
 
 def refresh_projection(
     store: Store, doc: str | Document, lang: str, *, lexicon: str = "cached", suggest: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None, names: Mapping[str, list[str]] | None = None,
 ) -> RefreshReport:  # fmt: skip
     """Bring the stored projection of ``doc`` into ``lang`` up to date, and its suggestions in linked versions.
 
@@ -192,6 +294,7 @@ def refresh_projection(
             the suggestions already offered, and leaves the linked versions as they are (a suggestion whose row
             went meanwhile stays; a later refresh takes it as its own when a row wants the same span there).
         progress: called with (steps done, steps, what): filling each route's lexicon, then projecting.
+        names: as ``plan_refresh``'s.
 
     Returns:
         What was done (``RefreshReport``), with the stored rows.
@@ -200,49 +303,69 @@ def refresh_projection(
         AnnotError: ``lexicon`` is not ``cached``, ``fill`` or ``off``.
         NotFound: no such document.
     """
-    if lexicon not in LEXICON_MODES:
-        raise AnnotError(f"Unknown lexicon mode {lexicon!r}; use one of {', '.join(LEXICON_MODES)}.")
-    document = store.document(doc) if isinstance(doc, str) else doc
-    report = RefreshReport(document.id, lang)
-    targets = find_targets(store, document, lang)
-    sentences = store.get_sentences(document)
-    spans = list(store.iter_spans(document.id, status=Status.ACCEPTED))
-    texts = {s.index: s.text for s in sentences}
-    units = source_units(sentences, spans, store.schema.stance_cues(document.lang))
-    wanted = queries(texts, units) if lexicon != "off" and units else []
-    steps = len(targets) * (2 if lexicon == "fill" else 1)
+    plan = plan_refresh(store, doc, lang, lexicon=lexicon, progress=progress, names=names)
+    rows = None
+    if plan.ready is not None:
+        base = plan.steps - len(plan.targets)
 
-    def tick(base: int, what: str) -> Callable[[int, int], None]:
-        def update(done: int, _total: int) -> None:
+        def projected(done: int, _total: int) -> None:
             if progress is not None:
-                progress(base + done, steps, what)
+                progress(base + done, plan.steps, "projecting")
 
-        return update
+        rows = project_rows(plan.ready, progress=projected)
+    return finish_refresh(store, plan, rows, suggest=suggest)
 
-    if lexicon == "fill" and wanted:
-        fill_lexicons(store, document.lang, targets, wanted, progress=tick(0, "word translations"))
-    stamp = stored_stamp(store, document, lang, targets, spans, wanted, lexicon=lexicon)
+
+def finish_refresh(
+    store: Store,
+    plan: RefreshPlan,
+    rows: Sequence[tuple[Any, ...]] | None,
+    *,
+    suggest: bool = True,
+    frame: bool = True,
+) -> RefreshReport:
+    """Store a planned refresh: ``rows`` (``project_rows`` of ``plan.ready``; ``None``: the stored rows are
+    fresh), the linked versions' suggestions and their links, in one transaction.
+
+    Idempotent: finishing the same plan and rows again stores the same rows and finds the suggestions it
+    offered (they are kept, not offered twice).
+
+    Args:
+        store: the project (the one writer).
+        plan: ``plan_refresh``'s.
+        rows: the projected rows, or ``None`` when ``plan.ready`` is ``None``.
+        suggest: as ``refresh_projection``.
+        frame: read the stored rows back into the report (``False``: its ``frame`` is ``None``; a caller of
+            many documents reads them all at once, ~10 ms a document less).
+
+    Returns:
+        What was done, with the stored rows.
+    """
+    document, lang, targets = plan.document, plan.lang, plan.targets
+    report = RefreshReport(document.id, lang)
     records: list[dict[str, Any]] | None = None
-    if stamp != store.projection_stamp(document.id, lang):
-        frame = project_targets(store, document, targets, lexicon="off" if lexicon == "off" else "cached",
-                                progress=tick(steps - len(targets), "projecting"))  # fmt: skip
-        records = _records(frame) + _statement_rows(store, sentences, spans, targets, _records(frame))
+    if rows is not None:
+        projected = [dict(zip(COLUMNS, row)) for row in rows]  # plain values already: what _records makes
+        records = projected + _statement_rows(store, plan.sentences, plan.spans, targets, projected)
         report.recomputed = True
     with store.transaction():
-        stored = _records(store.projections(document.id, lang))
-        old_links = {_key(r): str(r["target_span_id"]) for r in stored if r.get("target_span_id")}
-        rows = records if records is not None else stored
-        before = [r.get("target_span_id") for r in rows]
+        if records is None:
+            stored = _records(store.projections(document.id, lang))
+            old_links = {_key(r): str(r["target_span_id"]) for r in stored if r.get("target_span_id")}
+        else:  # only the links of the rows replaced are needed (reading them whole costs ~40 ms a document)
+            stored, old_links = [], store.projection_links(document.id, lang)
+        rows_now = records if records is not None else stored
+        before = [r.get("target_span_id") for r in rows_now]
         if suggest:
-            links = _offer(store, rows, old_links, {s.id: s for s in spans}, report)
+            links = _offer(store, rows_now, old_links, {s.id: s for s in plan.spans}, report)
         else:
-            keys = {_key(r) for r in rows}
+            keys = {_key(r) for r in rows_now}
             links = {k: v for k, v in old_links.items() if k in keys}
-        for row in rows:
+        for row in rows_now:
             row["target_span_id"] = links.get(_key(row)) if _owns(row) else None
-        if records is not None or before != [r.get("target_span_id") for r in rows]:
-            store.save_projection(document.id, lang, _frame(rows), stamp)
-    report.frame = store.projections(document.id, lang)
+        if records is not None or before != [r.get("target_span_id") for r in rows_now]:
+            store.save_projection(document.id, lang, rows_now, plan.stamp)
+    report.frame = store.projections(document.id, lang) if frame else None
     return report
 
 
@@ -262,18 +385,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             if row.get(col) is not None:
                 row[col] = str(row[col])
     return out
-
-
-def _frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    import pandas as pd
-
-    from annot.store.projections import PROJECTION_COLUMNS
-
-    frame = pd.DataFrame.from_records([[r.get(c) for c in PROJECTION_COLUMNS] for r in rows],
-                                      columns=list(PROJECTION_COLUMNS))  # fmt: skip
-    for col in ("sentence", "target_sentence", "target_start", "target_end"):
-        frame[col] = frame[col].astype("Int64")
-    return frame
 
 
 def _key(row: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -480,7 +591,9 @@ def _offer(
     links: dict[tuple[str, str, str], str] = {}
     offered: dict[str, str] = {}  # source span id -> the span offered for it, for span-valued attributes
     confidences: dict[str, float] = {}
-    known = store.confidences()
+    known: dict[str, float] = {}
+    for doc_id in {w.doc_id for w in wanted}:  # the linked versions' only: the whole store's grows with it
+        known.update(store.confidences(doc_id))
     gone: list[Span] = []
     for want in wanted:
         old = olds[want.key]

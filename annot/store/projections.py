@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annot.errors import SpanError
@@ -90,7 +91,9 @@ class ProjectionsMixin:
 
     _db: Database
 
-    def save_projection(self, doc_id: str, lang: str, frame: pd.DataFrame, stamp: str) -> int:
+    def save_projection(
+        self, doc_id: str, lang: str, frame: pd.DataFrame | Sequence[Mapping[str, Any]], stamp: str
+    ) -> int:
         """Replace the stored projection of a document version into ``lang`` with ``frame``, in one transaction.
 
         Inside a ``transaction()`` it joins it: ``annot.project.stored`` writes the rows and the suggestions
@@ -99,7 +102,9 @@ class ProjectionsMixin:
         Args:
             doc_id: the source document version (any reference ``document()`` accepts).
             lang: ISO 639-1 code of the targets.
-            frame: ``annot.project``'s rows (``PROJECTION_COLUMNS``; ``target_span_id`` may be missing), in order.
+            frame: ``annot.project``'s rows (``PROJECTION_COLUMNS``; ``target_span_id`` may be missing), in order:
+                a DataFrame, or records (column -> value; what ``annot.project.stored`` holds, so it need not
+                build a frame to save them).
             stamp: what the rows were computed from, as the caller compares it (``projection_stamp``).
 
         Returns:
@@ -112,14 +117,19 @@ class ProjectionsMixin:
         """
         version = self.resolve(doc_id)  # type: ignore[attr-defined]
         where = f"{version} into {lang}"
-        missing = [c for c in PROJECTION_COLUMNS if c != "target_span_id" and c not in frame.columns]
+        if hasattr(frame, "columns"):
+            columns = set(frame.columns)
+            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        else:
+            records = [dict(record) for record in frame]
+            columns = set.intersection(*([set(r) for r in records] or [set(PROJECTION_COLUMNS)]))
+        missing = [c for c in PROJECTION_COLUMNS if c != "target_span_id" and c not in columns]
         if missing:
             raise SpanError(
                 f"A projection of {where} needs the columns {', '.join(missing)}; pass annot.project's frame."
             )
         if not isinstance(stamp, str) or not stamp:
             raise SpanError(f"A projection of {where} needs its stamp (a non-empty string), got {stamp!r}.")
-        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
         rows = [_row(record, at, where) for at, record in enumerate(records)]
         with self._db.write() as conn:
             conn.execute("DELETE FROM projections WHERE doc_id = ? AND lang = ?", (version, lang))
@@ -149,6 +159,26 @@ class ProjectionsMixin:
                 "SELECT stamp FROM projection_stamps WHERE doc_id = ? AND lang = ?", (version, lang)
             ).fetchone()
         return row[0] if row else None
+
+    def projection_links(self, doc_id: str, lang: str) -> dict[tuple[str, str, str], str]:
+        """The spans the stored rows of a document version into ``lang`` offered: (target, span id, part) -> span.
+
+        What ``annot.project.stored`` needs of the rows it replaces, without reading them whole (a row
+        with no ``span_id`` keys as ``""``).
+
+        Raises:
+            NotFound: no such document.
+        """
+        version = self.resolve(doc_id)  # type: ignore[attr-defined]
+        if self._db.version < PROJECTIONS_VERSION:
+            return {}
+        with self._db.read() as conn:
+            rows = conn.execute(
+                "SELECT target, span_id, part, target_span_id FROM projections"
+                " WHERE doc_id = ? AND lang = ? AND target_span_id IS NOT NULL ORDER BY pos",
+                (version, lang),
+            ).fetchall()
+        return {(str(target), str(span or ""), str(part)): str(linked) for target, span, part, linked in rows}
 
     def projections(self, doc_id: str | None = None, lang: str | None = None) -> pd.DataFrame:
         """Stored projection rows, by document version, language and their order.

@@ -116,3 +116,50 @@ def test_project_cli_bad_input_is_one_line(project: Path, args: list[str], messa
     assert len(result.output.strip().splitlines()) == 1 and result.output.startswith(message), result.output
     with open_project(project) as store:
         assert store.projections().empty and store.spans(SPANISH).empty
+
+
+def _table(output: str) -> dict[str, list[str]]:
+    """The several-documents table's rows by document: targets, kept, changed, lost, added, projection."""
+    lines = output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["document", "targets"])
+    rows = {}
+    for line in lines[header + 1 :]:
+        if " into " in line and line[0].isdigit():
+            break
+        doc, *cells = line.split()
+        rows[doc] = [*cells[:5], " ".join(cells[5:])]
+    return rows
+
+
+def test_project_cli_every_document_with_something_to_project(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = run(project, "project", "--to", "pt", "--lexicon", "cached", "--no-references")
+    rows = _table(result.output)
+    # The seed has three routes into Portuguese; the Spanish version has no translation into it, and says so.
+    assert rows[SEED][0] == "3" and rows[SEED][-1] == "recomputed", result.output
+    assert rows[SPANISH][:5] == ["-"] * 5 and rows[SPANISH][-1] == "nothing to project: no translation into 'pt'"
+    assert result.output.splitlines()[-2].startswith("1 document into pt: 1 recomputed, 0 up to date, 1 with nothing")
+    default = Path("exports") / "projection.pt.csv"
+    assert result.output.splitlines()[-1] == f"Wrote {default}"
+    frame = pd.read_csv(default, encoding="utf-8")
+    assert list(frame.columns) == ["doc_id", *PROJECTION_COLUMNS] and set(frame["doc_id"]) == {SEED}
+    counts = frame["status"].value_counts()
+    assert [str(counts.get(s, 0)) for s in ("kept", "changed", "lost", "added")] == rows[SEED][1:5]
+    with open_project(project) as store:
+        assert len(store.projections(SEED, "pt")) == len(frame)  # the three routes, all asked for
+    # A document named twice is projected once; into Spanish, with its linked version.
+    again = run(project, "project", SEED, SEED[:16], "--to", "es", "--lexicon", "cached", "-o", "both.csv")
+    assert list(_table(again.output)) == [SEED] and _table(again.output)[SEED][:1] == ["4"]
+    assert set(pd.read_csv(tmp_path / "both.csv")["doc_id"]) == {SEED}
+    # Again: up to date.
+    assert _table(run(project, "project", "--to", "pt", "--lexicon", "cached").output)[SEED][-1] == "up to date"
+
+
+def test_project_cli_documents_named_that_cannot_be_projected_is_one_line(project: Path):
+    result = run(project, "project", SEED, SPANISH, "--to", "pt", code=2)
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert result.output.startswith(f"error: Nothing to project {SPANISH} into 'pt': no translation into 'pt'")
+    with open_project(project) as store:
+        assert store.projections().empty  # nothing projected, not even the seed

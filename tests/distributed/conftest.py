@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import random
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +17,9 @@ from annot.ingest import read_file
 from annot.segment import split
 from annot.translate import registry
 from annot.translate.models import ENV_PACKAGES, install_bundled
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 SEED = Path(__file__).resolve().parents[2] / "corpus" / "belarus-russian-grouping-2022-10-17.en.txt"
 _NUMBER = re.compile(r"\d+")
@@ -69,3 +75,68 @@ def cluster(argos_env: Path) -> Iterator[object]:
         ) as found,  # fmt: skip
     ):
         yield found
+
+
+#: The event gated workers wait for (``gated``).
+GO = "annot-test-go"
+
+
+class _Gate:
+    """A worker plugin (mixed with ``WorkerPlugin`` in ``gated``): on each worker, a restarted one too, calls of
+    ``module.name`` wait for the ``GO`` event unless ``passes(*args)``."""
+
+    name = "annot-test-gate"
+    idempotent = False
+
+    def __init__(self, module: str, function: str, passes: Callable[..., bool]) -> None:
+        self.module, self.function, self.passes = module, function, passes
+
+    def setup(self, worker: object) -> None:
+        import importlib
+
+        from distributed import Event
+
+        module = importlib.import_module(self.module)
+        self.real = real = getattr(module, self.function)
+        passes = self.passes
+
+        def gate(*args: object, **kwargs: object) -> object:
+            if not passes(*args) and not Event(GO).wait(timeout=120):
+                raise RuntimeError("the test never opened its gate")
+            return real(*args, **kwargs)
+
+        setattr(module, self.function, gate)
+
+    def teardown(self, worker: object) -> None:
+        import importlib
+
+        setattr(importlib.import_module(self.module), self.function, self.real)
+
+
+@contextmanager
+def gated(client: Client, module: str, function: str, passes: Callable[..., bool]) -> Iterator[Callable[[], None]]:
+    """Workers' calls of ``module.function`` held until the test opens the gate, but those ``passes`` lets by.
+
+    So a test can kill a worker in the middle of a batch, synchronised on the first batch stored rather than on
+    time: every other batch is still on a worker then. Yields ``open_gate()``; the gate is opened and the
+    plugin removed (each worker's function restored) on exit.
+    """
+    import cloudpickle
+    from distributed import Event
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    this = sys.modules[__name__]
+    cloudpickle.register_pickle_by_value(this)  # the workers need not import the tests
+    plugin = type("Gate", (_Gate, WorkerPlugin), {})(module, function, passes)
+    try:
+        client.register_plugin(plugin)
+
+        def open_gate() -> None:
+            Event(GO, client=client).set()
+
+        yield open_gate
+    finally:
+        Event(GO, client=client).set()
+        client.unregister_worker_plugin(plugin.name)
+        Event(GO, client=client).clear()
+        cloudpickle.unregister_pickle_by_value(this)

@@ -103,8 +103,8 @@ def test_stored_refresh_twice_changes_nothing(gold):
 def test_stored_rows_recomputed_only_when_stale(gold, monkeypatch: pytest.MonkeyPatch):
     store, seed, spanish = gold
     calls = []
-    real = stored_module.project_targets
-    monkeypatch.setattr(stored_module, "project_targets", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = stored_module.project_rows
+    monkeypatch.setattr(stored_module, "project_rows", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert refresh_projection(store, seed, "es").recomputed and len(calls) == 1
     assert not refresh_projection(store, seed, "es").recomputed and len(calls) == 1
     # The annotator's work in the Spanish version that adds no name (a quantity accepted), or a projection into
@@ -231,7 +231,7 @@ def test_stored_refresh_refuses_an_unknown_lexicon_mode(gold):
 
 def test_stored_what_the_annotator_tagged_meanwhile_wins(gold, monkeypatch: pytest.MonkeyPatch):
     store, seed, spanish = gold
-    real = stored_module.project_targets
+    real = stored_module.project_rows
     text = store.document(spanish).text
     at = text.index("Vladímir Putin")
 
@@ -241,7 +241,7 @@ def test_stored_what_the_annotator_tagged_meanwhile_wins(gold, monkeypatch: pyte
             other.add_span(spanish, at, at + len("Vladímir Putin"), "ACTOR", {"type": "person"})
         return frame
 
-    monkeypatch.setattr(stored_module, "project_targets", slow)
+    monkeypatch.setattr(stored_module, "project_rows", slow)
     report = refresh_projection(store, seed, "es")
     assert report.annotated >= 1
     actors = [s for s in store.iter_spans(spanish) if s.label == "ACTOR" and s.start < at + 14 and at < s.end]

@@ -170,6 +170,7 @@ READS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
     "check": lambda s, ids: s.check(),
     "projections": lambda s, ids: s.projections(ids["doc"].id, "es"),
     "projection_stamp": lambda s, ids: s.projection_stamp(ids["doc"].id, "es"),
+    "projection_links": lambda s, ids: s.projection_links(ids["doc"].id, "es"),
 }
 
 ERRORS = [

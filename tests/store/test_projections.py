@@ -153,3 +153,27 @@ def test_projections_older_store_reads_none_read_only_and_is_upgraded(project: P
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     finally:
         conn.close()
+
+
+def test_projections_links_are_the_spans_the_rows_offered(store: Store, doc: Document):
+    assert store.projection_links(doc.id, "pt") == {}
+    span = store.add_span(doc.id, *find(doc.text, "Minsk"), "ACTOR", origin="projected", status="pending")
+    offered = _row(target="reference:other", kind="reference", target_span_id=span.id)
+    store.save_projection(doc.id, "pt", _frame(_row(), offered), "v1:abc")
+    links = {("reference:other", "sp-0000000000000001", "span"): span.id}
+    assert store.projection_links(doc.id, "pt") == links
+    assert store.projection_links(doc.id, "es") == {}
+    with pytest.raises(NotFound):
+        store.projection_links("no-such-doc", "pt")
+
+
+def test_projections_saved_from_records_as_from_a_frame(store: Store, doc: Document):
+    frame = _lost_and_added()
+    store.save_projection(doc.id, "pt", frame, "v1:abc")
+    from_frame = store.projections(doc.id, "pt")
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    assert store.save_projection(doc.id, "pt", records, "v1:abc") == 3
+    pd.testing.assert_frame_equal(store.projections(doc.id, "pt"), from_frame)
+    assert store.save_projection(doc.id, "pt", [], "empty") == 0 and store.projections(doc.id, "pt").empty
+    with pytest.raises(SpanError, match="needs the columns status"):
+        store.save_projection(doc.id, "pt", [{k: v for k, v in records[0].items() if k != "status"}], "s")
