@@ -51,6 +51,20 @@ def parser(description: str) -> argparse.ArgumentParser:
     return out
 
 
+BACKENDS = ("sqlite", "postgres")
+
+
+def parse_backend_args(description: str, argv: Sequence[str] | None) -> tuple[argparse.Namespace, tuple[str, ...]]:
+    """The common options plus ``--backend sqlite|postgres|both``; the options and the backends chosen."""
+    out = parser(description)
+    out.add_argument(
+        "--backend", choices=[*BACKENDS, "both"], default="both",
+        help="the SQLite file, a PostgreSQL schema on a throwaway server, or both (default)",
+    )  # fmt: skip
+    args = out.parse_args(argv)
+    return args, BACKENDS if args.backend == "both" else (args.backend,)
+
+
 @contextlib.contextmanager
 def workdir(given: Path | None) -> Iterator[Path]:
     """``given`` as is, else a fresh folder under ``benchmarks/out/`` removed on exit."""

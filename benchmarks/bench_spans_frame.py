@@ -23,7 +23,6 @@ Run: ``.venv/bin/python benchmarks/bench_spans_frame.py [--quick] [--backend sql
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import statistics
 import time
@@ -34,7 +33,7 @@ from typing import Any
 
 import _common as C
 
-BACKENDS = ("sqlite", "postgres")
+BACKENDS = C.BACKENDS
 # The tables Store.spans() reads, copied into PostgreSQL as they are in the SQLite template.
 PG_TABLES = ("documents", "sentences", "spans", "span_confidence")
 
@@ -242,18 +241,8 @@ def measure(path: Path, repeat: int, url: str = "") -> dict[str, dict[str, Any]]
     return out
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = C.parser(__doc__.splitlines()[0])
-    parser.add_argument(
-        "--backend", choices=[*BACKENDS, "both"], default="both",
-        help="the SQLite file, a PostgreSQL schema on a throwaway server, or both (default)",
-    )  # fmt: skip
-    return parser.parse_args(argv)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    backends = BACKENDS if args.backend == "both" else (args.backend,)
+    args, backends = C.parse_backend_args(__doc__.splitlines()[0], argv)
     C.header(f"spans frame: Store.spans() vs pd.read_sql_query, fresh process each ({', '.join(backends)})")
     print(C.machine_line())
     floor = C.in_fresh_process(C.idle_rss)["peak_rss_mb"]

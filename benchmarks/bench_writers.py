@@ -27,7 +27,6 @@ Run: ``.venv/bin/python benchmarks/bench_writers.py [--quick] [--backend sqlite|
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import multiprocessing
@@ -42,7 +41,7 @@ from typing import Any
 
 import _common as C
 
-BACKENDS = ("sqlite", "postgres")
+BACKENDS = C.BACKENDS
 SHARED = 50  # corpus spans every writer updates
 # The mix of edits: (op, weight); an op that cannot run (nothing of one's own to delete) adds a span instead.
 MIX = (("add", 35), ("update_shared", 20), ("update_own", 15), ("delete", 15), ("undo", 15))
@@ -254,18 +253,8 @@ def _build(path: str, shape: C.Shape) -> dict[str, Any]:
     return C.build_project(Path(path), shape)
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = C.parser(__doc__.splitlines()[0])
-    parser.add_argument(
-        "--backend", choices=[*BACKENDS, "both"], default="both",
-        help="the SQLite file, a PostgreSQL schema on a throwaway server, or both (default)",
-    )  # fmt: skip
-    return parser.parse_args(argv)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    backends = BACKENDS if args.backend == "both" else (args.backend,)
+    args, backends = C.parse_backend_args(__doc__.splitlines()[0], argv)
     writers, edits, shape = sizes(args.quick)
     C.header(f"concurrent writers: {writers} processes x {edits:,} durable edits, corpus of {shape.spans:,} spans")
     print(C.machine_line())
