@@ -37,7 +37,8 @@ TEST = RUNTIME | {_requirement_name(r) for r in PYPROJECT["project"]["optional-d
 
 def _third_party_imports(folder: Path) -> dict[str, Path]:
     """Top-level module name -> a file importing it, for modules outside the stdlib and this repository."""
-    local = {p.stem for p in folder.glob("*.py")}
+    # The folder's own modules, and the benchmark scripts (tests import them from benchmarks/ by path).
+    local = {p.stem for p in folder.glob("*.py")} | {p.stem for p in (ROOT / "benchmarks").glob("*.py")}
     found: dict[str, Path] = {}
     for path in sorted(folder.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):

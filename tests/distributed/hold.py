@@ -50,11 +50,6 @@ def held_task(client: Any, folder: Path, prefix: str) -> Iterator[list[int]]:
     Yields:
         The killed worker's pid, once it is killed (empty before).
     """
-    import cloudpickle
-
-    import tests.distributed.hold as this
-
-    cloudpickle.register_pickle_by_value(this)  # workers need not import the tests
     fifo, marker = folder / "hold.fifo", folder / "held"
     os.mkfifo(fifo)
     killed: list[int] = []
@@ -73,4 +68,3 @@ def held_task(client: Any, folder: Path, prefix: str) -> Iterator[list[int]]:
         killer.join(timeout=60)
     finally:
         client.unregister_worker_plugin(HoldFirstTask.name)
-        cloudpickle.unregister_pickle_by_value(this)
