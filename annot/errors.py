@@ -95,7 +95,13 @@ class SuggesterError(AnnotError, ValueError):
 
 
 class SpanError(AnnotError, ValueError):
-    """A span is out of range, has an unknown label, or has invalid attributes."""
+    """A span is out of range, has an unknown label, or has invalid attributes.
+
+    Attributes:
+        span_id: the span refused, when a batch (``Store.add_spans``) names it; ``None`` otherwise.
+    """
+
+    span_id: str | None = None
 
 
 class MetadataError(AnnotError, ValueError):

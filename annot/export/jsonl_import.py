@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -127,19 +126,12 @@ def _commit(store: Store, path: str, pending: PendingDocument) -> tuple[str, int
     # Spans already stored exactly so are skipped: re-importing a file writes nothing.
     stored = {_span_key(s) for s in store.iter_spans(doc.id)}
     todo = _ordered([s for s in spans if _span_key(s) not in stored], store.schema)
-    current: list[Span] = []
-
-    def feed() -> Iterator[Span]:
-        # add_spans stops at the first bad span; remembering the one handed over names it.
-        for span in todo:
-            current[:] = [span]
-            yield span
-
     try:
-        store.add_spans(feed(), on_conflict="replace")
+        store.add_spans(todo, on_conflict="replace")
     except SpanError as exc:
-        span = current[0]
-        raise FormatError(f"{path}:{lines[span.id]}: span {span.id}: {exc} Fix or drop the span in the file.") from exc
+        # add_spans stops at the first bad span and names it.
+        bad = exc.span_id or "?"
+        raise FormatError(f"{path}:{lines.get(bad, '?')}: span {bad}: {exc} Fix or drop the span in the file.") from exc
     if pending.confidences:
         store.set_confidences(pending.confidences)
     if pending.translations:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import itertools
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,7 @@ __all__ = ["AddResult", "SCHEMA_FILE", "Store", "default_annotator", "new_span_i
 
 SCHEMA_FILE = PROJECT_FILE  # the label schema is read from the project file
 _EDITABLE = frozenset({"start", "end", "label", "attrs", "status"})
+_ADD_CHUNK = 500  # spans add_spans reads and checks at a time (one lookup of their ids; bound parameters)
 _SET_FIELDS = ", ".join(f"{column} = ?" for column in SPAN_COLS.split(", ")[1:])  # every column but id
 
 
@@ -242,8 +244,15 @@ class Store(
 
     # -- spans -------------------------------------------------------------
 
-    def _check_span(self, conn: sqlite3.Connection, span: Span, texts: dict[str, str] | None = None) -> Span:
-        """Validate ``span`` against its document and the schema; return it with ``text`` set."""
+    def _check_span(
+        self, conn: sqlite3.Connection, span: Span, texts: dict[str, str] | None = None,
+        unwritten: dict[str, Span] | None = None,
+    ) -> Span:  # fmt: skip
+        """Validate ``span`` against its document and the schema; return it with ``text`` set.
+
+        ``unwritten``: spans checked but not yet written (``add_spans``' batch), which a span-typed
+        attribute may name as if stored.
+        """
         texts = {} if texts is None else texts
         if span.doc_id not in texts:
             row = conn.execute("SELECT text FROM documents WHERE id = ?", (span.doc_id,)).fetchone()
@@ -269,8 +278,12 @@ class Store(
         for name, value in attrs.items():
             attr = self.schema.labels[span.label].attributes[name]
             if attr.type == "span":
-                ref = conn.execute("SELECT label FROM spans WHERE id = ? AND doc_id = ? AND deleted = 0",
-                                   (value, span.doc_id)).fetchone()  # fmt: skip
+                named = (unwritten or {}).get(value)
+                ref = (
+                    (named.label,) if named is not None and named.doc_id == span.doc_id
+                    else conn.execute("SELECT label FROM spans WHERE id = ? AND doc_id = ? AND deleted = 0",
+                                      (value, span.doc_id)).fetchone()
+                )  # fmt: skip
                 if ref is None or (attr.labels and ref[0] not in attr.labels):
                     need = f" {'/'.join(attr.labels)}" if attr.labels else ""
                     raise SpanError(
@@ -344,24 +357,73 @@ class Store(
             raise SpanError(f"on_conflict must be 'error' or 'replace', got {on_conflict!r}.")
         out: list[Span] = []
         texts: dict[str, str] = {}
-        cleared: set[str] = set()
+        cleared: set[str] = set()  # annotators whose redo chain this transaction ended
         with self._db.write() as conn:
-            for span in spans:
-                span = self._check_span(conn, span, texts)
-                stored = self._fetch(conn, span.id)
-                if stored is not None and on_conflict != "replace":
-                    raise SpanError(f"A span with id {span.id} already exists; use update_span to change it.")
-                before, was_deleted = stored if stored else (None, False)
-                if before is not None and not was_deleted and span_row(before) == span_row(span):
-                    out.append(before)
-                    continue
-                # Replacing a deleted span brings it back: a restore, so that undo deletes it again.
-                op = "add" if before is None else "restore" if was_deleted else "update"
-                # The redo chain needs ending once per annotator per transaction, not per span.
-                self._write_span(conn, span, op, before, span.annotator, clear_redo=span.annotator not in cleared)
-                cleared.add(span.annotator)
-                out.append(span)
+            given = iter(spans)
+            while chunk := list(itertools.islice(given, _ADD_CHUNK)):
+                # New ids (the common case: suggestions, imports) are written together, in their order;
+                # an id already stored, or given twice, goes through the one-span path in its turn.
+                stored_ids = self._stored_ids(conn, [span.id for span in chunk])
+                new: dict[str, Span] = {}
+                for span in chunk:
+                    try:
+                        span = self._check_span(conn, span, texts, new)
+                    except SpanError as exc:
+                        exc.span_id = span.id  # which of the batch: the caller may have read ahead
+                        raise
+                    if span.id not in stored_ids and span.id not in new:
+                        new[span.id] = span
+                        out.append(span)
+                        continue
+                    self._insert_new(conn, list(new.values()), cleared)
+                    stored_ids |= new.keys()
+                    new = {}
+                    out.append(self._add_over(conn, span, on_conflict, cleared))
+                self._insert_new(conn, list(new.values()), cleared)
         return out
+
+    @staticmethod
+    def _stored_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` name a stored span, live or deleted."""
+        marks = ",".join("?" * len(ids))
+        return {row[0] for row in conn.execute(f"SELECT id FROM spans WHERE id IN ({marks})", ids)} if ids else set()
+
+    def _insert_new(self, conn: sqlite3.Connection, new: list[Span], cleared: set[str]) -> None:
+        """Write spans whose ids are not stored, and their ``add`` history rows, a few statements for all."""
+        if new and self._edit_step == 0:  # the block's first edit names the step: written alone, for its seq
+            self._write_span(conn, new[0], "add", None, new[0].annotator, clear_redo=new[0].annotator not in cleared)
+            cleared.add(new[0].annotator)
+            new = new[1:]
+        if not new:
+            return
+        self._db.note_annotation_change()
+        conn.executemany(
+            f"INSERT INTO spans({SPAN_COLS}) VALUES ({','.join('?' * len(SPAN_FIELDS))})", [span_row(s) for s in new]
+        )
+        for annotator in sorted({span.annotator for span in new} - cleared):
+            # A new edit ends the annotator's redo chain (undone = 2: dropped).
+            conn.execute("UPDATE history SET undone = 2 WHERE annotator = ? AND undone = 1", (annotator,))
+            cleared.add(annotator)
+        conn.executemany(
+            "INSERT INTO history(span_id, annotator, op, before, after, at, undone, step) VALUES (?,?,?,?,?,?,?,?)",
+            [(s.id, s.annotator, "add", None, span_json(s), to_timestamp(s.updated_at), 0, self._edit_step or None)
+             for s in new],
+        )  # fmt: skip
+
+    def _add_over(self, conn: sqlite3.Connection, span: Span, on_conflict: str, cleared: set[str]) -> Span:
+        """``add_spans`` of one checked span whose id is stored: refused, unchanged, replaced or restored."""
+        stored = self._fetch(conn, span.id)
+        if stored is not None and on_conflict != "replace":
+            raise SpanError(f"A span with id {span.id} already exists; use update_span to change it.")
+        before, was_deleted = stored if stored else (None, False)
+        if before is not None and not was_deleted and span_row(before) == span_row(span):
+            return before
+        # Replacing a deleted span brings it back: a restore, so that undo deletes it again.
+        op = "add" if before is None else "restore" if was_deleted else "update"
+        # The redo chain needs ending once per annotator per transaction, not per span.
+        self._write_span(conn, span, op, before, span.annotator, clear_redo=span.annotator not in cleared)
+        cleared.add(span.annotator)
+        return span
 
     def _live(self, conn: sqlite3.Connection, span_id: str, *, deleted: bool = False) -> Span:
         stored = self._fetch(conn, span_id)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from annot.errors import NotFound, SpanError, StoreError
-from annot.model import Status
+from annot.model import Span, Status
 from annot.store import Store, default_annotator, new_span_id
 
 from .conftest import dump, make_doc
@@ -351,3 +351,49 @@ def test_undo_and_redo_limited_to_one_document(tmp_path):
     assert store.redo(doc_id=doc_a).id == in_a.id
     assert store.undo().id == in_b.id  # without a document: the annotator's last edit anywhere (b came after a)
     store.close()
+
+
+def test_add_spans_in_bulk_keeps_order_references_and_ids_given_twice(store, doc, add, monkeypatch):
+    """New spans are written together, existing and repeated ids one by one: the result is as if one by one."""
+    import annot.store.core
+
+    monkeypatch.setattr(annot.store.core, "_ADD_CHUNK", 3)  # chunks end inside the batch
+    old = add("Russia", annotator="alice")
+    now = old.updated_at
+
+    def span(phrase: str, label: str = "ACTOR", attrs: dict | None = None, span_id: str | None = None) -> Span:
+        start = doc.text.index(phrase)
+        return Span(id=span_id or new_span_id(), doc_id=doc.id, start=start, end=start + len(phrase), label=label,
+                    attrs=attrs or {}, annotator="bob", created_at=now, updated_at=now)  # fmt: skip
+
+    minsk, kyiv = span("Minsk"), span("Kyiv")
+    # A STANCE naming an actor of the same call (not written yet when it is checked), an existing id replaced,
+    # a new id given twice (the second replaces the first), and a new span after them.
+    stance = span("the grouping was defensive", "STANCE", {"holder_span": minsk.id})
+    again = replace(kyiv, label="QUANTITY")
+    last = span("threat")
+    given = [minsk, kyiv, stance, replace(old, label="QUANTITY"), again, last]
+    out = store.add_spans(given, on_conflict="replace")
+    assert [s.id for s in out] == [s.id for s in given]
+    mine = store.history().iloc[1:]  # after alice's add of the span replaced (its row keeps her name)
+    assert mine["span_id"].tolist() == [s.id for s in given]
+    assert mine["op"].tolist() == ["add", "add", "add", "update", "update", "add"]
+    assert mine["seq"].is_monotonic_increasing
+    assert store.get_span(kyiv.id).label == "QUANTITY" and store.get_span(old.id).label == "QUANTITY"
+    assert store.get_span(stance.id).attrs["holder_span"] == minsk.id
+    # Undone one at a time, last first, as if added one by one.
+    assert store.undo("bob").id == last.id and store.undo("bob").id == kyiv.id
+
+
+def test_add_spans_in_an_edit_step_undo_as_one(store, doc):
+    spans = []
+    for phrase in ("Russia", "Minsk", "Kyiv", "Belarus"):
+        start = doc.text.index(phrase)
+        spans.append(Span(id=new_span_id(), doc_id=doc.id, start=start, end=start + len(phrase), label="ACTOR",
+                          annotator="carol"))  # fmt: skip
+    with store.edit_step():
+        store.add_spans(spans)
+    steps = store.history()["step"]
+    assert steps.nunique() == 1 and not steps.isna().any()
+    store.undo("carol")
+    assert store.spans(annotator="carol").empty
