@@ -253,8 +253,8 @@ def suggest_on_cluster(
 
     The client reads each document's spans (``DocumentInput``) and sends batches of documents to the workers,
     which run every suggester, STANCE's last, and decide what is new (``plan_document``). The client stores
-    each plan as it arrives (``store_plan``), in one transaction per document, deciding again against what
-    the annotators tagged meanwhile: a suggestion already stored is not stored again, so a batch handed over
+    each batch's plans as they arrive (``store_plan``), in one transaction per batch, deciding again against
+    what the annotators tagged meanwhile: a suggestion already stored is not stored again, so a batch handed over
     twice adds nothing.
 
     Args:
@@ -290,8 +290,10 @@ def suggest_on_cluster(
                         f"A worker's {name} suggester is version {version}, this one {versions_here[name]}:"
                         " install the same annot on every worker, then run again."
                     )
-            for index, plan in zip(batches[number], plans):
-                report.runs.extend(store_plan(store, documents[index], plan))
+            with store.transaction():  # one commit per batch: the disk's flush, not the rows, is the cost
+                for index, plan in zip(batches[number], plans):
+                    report.runs.extend(store_plan(store, documents[index], plan))
+            for index in batches[number]:
                 report.sentences += len(inputs[index].sentences)
                 done += units[index]
                 if update is not None:
