@@ -107,7 +107,9 @@ class Store(
     DocumentsMixin, TranslationsMixin, LinksMixin, MarksMixin, FlagsMixin, SuggestionsMixin, ProjectionsMixin,
     CurationMixin, SpanReadsMixin,
 ):  # fmt: skip
-    """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``.
+    """A project folder holding ``annot.db`` (SQLite, WAL) and an optional ``annot.toml``; or, when
+    ``$ANNOT_STORE`` or the ``[store] url`` of its ``annot.toml`` names one, the project's schema on a
+    PostgreSQL server (``annot.store.postgres``), through the same API.
 
     Reads return pandas DataFrames; every write is committed and fsynced before
     the call returns. Several processes may open the same project at once.
@@ -131,8 +133,9 @@ class Store(
             ``annot.toml`` still gives the label schema (``annot migrate-store`` names both sides so).
 
     Raises:
-        StoreError: the store is missing (``create=False`` or ``read_only``), corrupted,
-            newer than this annot, or read-only for this user (unless ``read_only``).
+        StoreError: the store is missing (``NoProject``: ``create=False`` or ``read_only``), corrupted,
+            newer than this annot, read-only for this user (unless ``read_only``), or its server cannot be
+            reached.
     """
 
     def __init__(

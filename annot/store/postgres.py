@@ -177,13 +177,17 @@ class PgDatabase(Transactional):
             self._check_newer(self.version)
             return
         self.version = SCHEMA_VERSION
-        with self.write() as conn:  # under the schema's lock: two first opens create it once
-            conn.raw.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
-            current = self._version()
-            self._check_newer(current)
-            if current < SCHEMA_VERSION:
-                migrate(conn, current, project=project)  # type: ignore[arg-type]
-            conn.execute("INSERT INTO meta(key, value) VALUES (?, '0') ON CONFLICT(key) DO NOTHING", (_COMMITS,))
+        try:
+            with self.write() as conn:  # under the schema's lock: two first opens create it once
+                conn.raw.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+                current = self._version()
+                self._check_newer(current)
+                if current < SCHEMA_VERSION:
+                    migrate(conn, current, project=project)  # type: ignore[arg-type]
+                conn.execute("INSERT INTO meta(key, value) VALUES (?, '0') ON CONFLICT(key) DO NOTHING", (_COMMITS,))
+        except BaseException:
+            self.conn.close()  # no Store will own it
+            raise
 
     def _connect(self) -> PgConnection:
         try:
