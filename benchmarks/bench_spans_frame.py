@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         server = stack.enter_context(C.pg_server()) if "postgres" in backends else None
         for size, shape in shapes(args.quick):
             path = C.project(root, shape)  # read-only use: the shared template
-            repeat = 3
+            repeat = 1 if args.quick else 3  # --quick is a smoke run: one round
             for backend, url in backend_urls(root, path, size, backends, server).items():
                 res[backend] = measure(root / f"pg-{size}" if url else path, repeat, url)
                 base = res[backend]["pd.read_sql_query"]

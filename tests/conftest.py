@@ -50,7 +50,7 @@ def pg_server():
 
     # Under /tmp itself: the server may run as the postgres user, who cannot enter pytest's private folders.
     folder = tempfile.mkdtemp(prefix="annot-pg-")
-    server = start(folder)
+    server = start(folder, durable=False)  # no flush to disk: the suite's data is thrown away
     yield server
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)

@@ -74,8 +74,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(folder: str | os.PathLike[str], *, database: str = "annot") -> PgServer:
+def start(folder: str | os.PathLike[str], *, database: str = "annot", durable: bool = True) -> PgServer:
     """Make and start a cluster in ``folder`` (new or empty), with ``database`` created in it.
+
+    ``durable=False`` (the test suite's) skips flushing to disk (``fsync``, ``synchronous_commit`` off):
+    a commit is still a commit to every client, and a client killed mid-transaction still leaves nothing;
+    only a crash of the machine could lose the last ones, which a throwaway server does not mind.
 
     Raises:
         StoreError: PostgreSQL is not installed, or the server did not start (its log is in ``folder/log``).
@@ -92,6 +96,8 @@ def start(folder: str | os.PathLike[str], *, database: str = "annot") -> PgServe
     for attempt in range(_TRIES):
         server = PgServer(root, _free_port(), database, server.bindir, user)
         options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         try:
             _run(server, "pg_ctl", "-D", str(root / "data"), "-l", str(root / "log"), "-o", options, "-w", "start")
             break

@@ -1,13 +1,12 @@
 """The concurrent-writers benchmark's check: it finds every acknowledged edit, and notices one that is missing.
 
-Only correctness is asserted here (the figures are the script's to print): the
-quick mode runs on both backends and its "nothing lost" verification passes, and
-the verification itself fails when the writers report an edit the store lacks.
+Only correctness is asserted here (the figures are the script's to print): the verification
+fails when the writers report an edit the store lacks. The quick mode itself runs in
+tests/test_benchmarks.py, where a lost edit makes the script exit 1.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -25,18 +24,6 @@ def bench_writers():
         yield bench_writers
     finally:
         sys.path.remove(str(BENCHMARKS))
-
-
-@pytest.mark.slow
-def test_bench_writers_quick_mode_loses_no_acknowledged_edit(tmp_path: Path):
-    proc = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "bench_writers.py"), "--quick", "--workdir", str(tmp_path)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    shown = f"stdout:\n{proc.stdout[-4000:]}\nstderr:\n{proc.stderr[-4000:]}"
-    assert proc.returncode == 0, shown
-    assert "nothing lost on sqlite: yes" in proc.stdout, shown
-    assert "nothing lost on postgres: yes" in proc.stdout, shown
 
 
 def test_bench_writers_check_reports_an_edit_the_store_lacks(bench_writers, tmp_path: Path):
